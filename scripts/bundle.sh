@@ -98,17 +98,16 @@ if $in_git; then
   fi
 fi
 
-if $stamp; then
-  printf '%s\n' "$version" >VERSION
-fi
-
 echo "building v-auto $version" >&2
 npm run --silent build >&2
 [ -s build/v-auto.mjs ] || die 'npm run build wrote no build/v-auto.mjs'
 
-work="$(mktemp -d)"
-trap 'rm -rf "$work"' EXIT
 name="v-auto-$version"
+out="$dist/$name.tar.gz"
+exe=''
+work="$(mktemp -d)"
+# Half-written outputs are *.tmp until complete; remove them with the staging folder.
+trap 'rm -rf "$work" "$out.tmp" ${exe:+"$exe.tmp"}' EXIT
 tree="$work/$name"
 mkdir -p "$tree/bin" "$tree/build" "$tree/projects"
 
@@ -150,7 +149,6 @@ find "$tree" -type d -exec chmod 0755 {} +
 find "$tree" -type f -exec chmod 0644 {} +
 chmod 0755 "$tree/bin/v-auto"
 
-out="$dist/$name.tar.gz"
 LC_ALL=C tar --create --format=posix --sort=name --mtime="@$epoch" \
   --owner=0 --group=0 --numeric-owner \
   --pax-option=exthdr.name=%d/PaxHeaders/%f,delete=atime,delete=ctime \
@@ -170,7 +168,7 @@ if $sea; then
   fuse=NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
   grep -q "$fuse" "$node_bin" ||
     die "$node_bin has no single-executable support (a distribution build?)" 'use the Node.js binary from nodejs.org'
-  platform="$(node -p '`${process.platform}-${process.arch}`')"
+  platform="$(node -p 'process.platform + "-" + process.arch')"
   id="$(cut -c1-12 "$out.sha256")"
   node scripts/sea-config.mjs "$tree" "$version" "$id" "$work"
   node --experimental-sea-config "$work/sea-config.json" >&2
@@ -183,4 +181,8 @@ if $sea; then
   echo "$exe"
 fi
 
+# Last, so that a failed build leaves the repo's VERSION as it was.
+if $stamp; then
+  printf '%s\n' "$version" >VERSION
+fi
 echo "$out"

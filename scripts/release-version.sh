@@ -1,4 +1,5 @@
 # Shared by bundle.sh and git_sync.sh (sourced, not run) so both choose and check a VERSION alike.
+# shellcheck shell=bash
 
 # check_version VERSION: fails unless VERSION is safe as a file name and as a git tag name.
 # The version ends up in an archive name, a folder name and a tag, so one rule covers all three.

@@ -1,0 +1,105 @@
+// Shared front half of every action: workspace → settings → plan → inputs → manifests.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { loadWorkspace } from '../config/load-workspace.js';
+import { resolveSettings, type Settings } from '../config/settings.js';
+import { COMPUTED_VARIABLES } from '../config/rules.js';
+import type { ConfigMap } from '../config/merge.js';
+import { usageError } from '../errors.js';
+import { planInstances, type Plan } from '../plan/plan-instances.js';
+import { cloudInitVariables } from '../render/cloud-init.js';
+import { HELPER_NAMES } from '../render/handlebars-env.js';
+import { compileTemplates, renderManifests, type Manifest } from '../render/render-manifests.js';
+
+/** What every action needs to know about the spec it works on. */
+export interface SpecOptions {
+  home: string;
+  project: string;
+  spec: string;
+  replicas?: number;
+  target?: string;
+  sets: string[];
+}
+
+/** The outside world this step may touch, injected so that tests can replace it. */
+export interface PrepareDeps {
+  toolRoot: string;
+  env: Record<string, string | undefined>;
+  /** Asks for a secret value without echo; undefined when there is no terminal to ask on. */
+  promptSecret?: (question: string) => Promise<string>;
+}
+
+export interface Prepared {
+  plan: Plan;
+  manifests: Manifest[];
+  /** Variables that came from the environment or a prompt, never printed. */
+  inputs: ConfigMap;
+  /** Variables left as placeholders (inspect without --show-secrets never asks for them). */
+  placeholders: string[];
+}
+
+/** Loads, merges, validates and plans a spec; throws exit-2 errors before anything is rendered. */
+export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { settings: Settings; plan: Plan; siteTemplates: Record<string, string> } {
+  const workspace = loadWorkspace(options.home, options.project, options.spec);
+  const settings = resolveSettings({
+    project: options.project,
+    spec: options.spec,
+    config: workspace.config,
+    specSource: workspace.specSource,
+    sets: options.sets,
+    replicas: options.replicas,
+    env: deps.env,
+    templateVariables: cloudInitVariables,
+  });
+  return { settings, plan: planInstances(settings, { target: options.target }), siteTemplates: workspace.siteTemplates };
+}
+
+/** Everything up to the cluster boundary: the manifests `deploy` would apply. */
+export async function prepareManifests(options: SpecOptions, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<Prepared> {
+  const { plan, siteTemplates } = prepareSettings(options, deps);
+  const templates = compileTemplates(readBuiltinTemplates(deps.toolRoot), siteTemplates);
+  const missing = missingInputs(plan.settings);
+  const placeholders = mode.placeholders ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined) : [];
+  const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), deps);
+  for (const v of placeholders) inputs[v] = `<input: ${v}>`;
+  const manifests = renderManifests(plan, templates, inputs, `projects/${options.project}/specs/${options.spec}.yaml`);
+  for (const v of placeholders) delete inputs[v];
+  return { plan, manifests, inputs, placeholders };
+}
+
+function readBuiltinTemplates(toolRoot: string): Record<string, string> {
+  const dir = path.join(toolRoot, 'templates');
+  const out: Record<string, string> = {};
+  for (const name of readdirSync(dir)) if (name.endsWith('.yaml.hbs')) out[name] = readFileSync(path.join(dir, name), 'utf8');
+  return out;
+}
+
+/** The environment variable that may hold a template input. */
+export function inputEnvName(variable: string): string {
+  return `V_AUTO_${variable.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/** Variables the templates read but no configuration layer defines. */
+function missingInputs(settings: Settings): string[] {
+  return [...cloudInitVariables(settings.variables)].filter(
+    (v) => !(v in settings.variables) && !COMPUTED_VARIABLES.includes(v) && !HELPER_NAMES.includes(v),
+  );
+}
+
+/** Values for missing variables: environment first, then a hidden prompt, else a usage error. */
+async function resolveInputs(missing: string[], deps: PrepareDeps): Promise<ConfigMap> {
+  const inputs: ConfigMap = {};
+  for (const variable of missing) {
+    const envName = inputEnvName(variable);
+    const fromEnv = deps.env[envName];
+    if (fromEnv !== undefined) inputs[variable] = fromEnv;
+    else if (deps.promptSecret) inputs[variable] = await deps.promptSecret(variable);
+    else {
+      throw usageError(
+        `cloud-init variable "${variable}" has no value and there is no terminal to ask for it`,
+        `set the environment variable ${envName}, or pass --set ${variable}=…`,
+      );
+    }
+  }
+  return inputs;
+}

@@ -1,0 +1,38 @@
+// Reads a secret from the terminal without echoing it, asking twice to catch typos.
+import { usageError } from '../errors.js';
+
+function readHidden(question: string): Promise<string> {
+  const { stdin, stderr } = process;
+  return new Promise((resolve, reject) => {
+    let value = '';
+    stderr.write(question);
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.setEncoding('utf8');
+    const done = (fn: () => void) => {
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdin.off('data', onData);
+      stderr.write('\n');
+      fn();
+    };
+    const onData = (chunk: string) => {
+      for (const ch of chunk) {
+        if (ch === '\r' || ch === '\n') return done(() => resolve(value));
+        if (ch === '\u0003') return done(() => reject(Object.assign(new Error('interrupted'), { code: 'SIGINT' })));
+        if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
+        else value += ch;
+      }
+    };
+    stdin.on('data', onData);
+  });
+}
+
+/** Asks for a template variable's value twice, hidden; refuses an empty value. */
+export async function promptSecret(variable: string): Promise<string> {
+  const first = await readHidden(`Value for ${variable}: `);
+  if (first === '') throw usageError(`no value given for ${variable}`);
+  const again = await readHidden(`Again, to confirm: `);
+  if (again !== first) throw usageError(`the two values for ${variable} differ`);
+  return first;
+}

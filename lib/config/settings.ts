@@ -1,0 +1,238 @@
+// Merges the configuration layers into typed, validated settings (pure: no files, no env of its own).
+import { usageError } from '../errors.js';
+import { didYouMean } from './did-you-mean.js';
+import { isPlainObject, mergeLayers, setPath, type ConfigMap } from './merge.js';
+import { checkSource, TOP_LEVEL, type Problem } from './rules.js';
+import type { YamlSource } from './yaml-source.js';
+
+export type ImageSource =
+  | { url: string }
+  | { registry: string }
+  | { pvc: { namespace?: string; name: string } }
+  | { datasource: { namespace?: string; name: string } };
+
+export interface NetworkSettings {
+  type?: 'pod';
+  nad_name?: string;
+  bridge?: string;
+  vlan?: number;
+  cni_type: string;
+  mtu?: number;
+  guest_interface?: string;
+  ipam?: { range: string; gateway?: string; dns: string[]; offset: number };
+}
+
+/** Everything a spec resolves to after merging and validation. */
+export interface Settings {
+  project: string;
+  spec: string;
+  namespace: string;
+  name_prefix: string;
+  replicas: number;
+  cpu: number;
+  memory: string;
+  disk_size: string;
+  image: ImageSource;
+  storage_class?: string;
+  access_mode?: string;
+  volume_mode?: string;
+  /** The network catalog, by name. */
+  catalog: Record<string, NetworkSettings>;
+  /** Catalog names this spec attaches, in order; `[]` means the pod network alone. */
+  attach: string[];
+  node_selector: Record<string, string>;
+  affinity?: ConfigMap;
+  tolerations?: unknown[];
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  run_strategy: string;
+  cloud_init?: string | ConfigMap;
+  network_data?: string | ConfigMap;
+  /** Every merged key, for cloud-init templates. */
+  variables: ConfigMap;
+}
+
+export interface SettingsInput {
+  project: string;
+  spec: string;
+  config?: YamlSource;
+  specSource: YamlSource;
+  /** `--set key.path=value` expressions, in order. */
+  sets?: string[];
+  replicas?: number;
+  /** Environment for `env:NAME` values. */
+  env: Record<string, string | undefined>;
+  /** Finds the variables that cloud_init / network_data templates use (injected: it parses Handlebars). */
+  templateVariables: (merged: ConfigMap) => Set<string>;
+}
+
+const DEFAULTS: ConfigMap = { replicas: 1, cpu: 2, memory: '4Gi', disk_size: '50Gi', run_strategy: 'Always' };
+
+/** Parses `key.path=value`; values of known settings are read as YAML scalars, variables stay strings. */
+export function parseSet(expression: string): { path: string; value: unknown } {
+  const eq = expression.indexOf('=');
+  const key = eq > 0 ? expression.slice(0, eq) : '';
+  if (!/^[A-Za-z_][\w-]*(\.[\w-]+)*$/.test(key)) {
+    throw usageError(`--set ${JSON.stringify(expression)}: expected key.path=value`, 'for example: --set cpu=4 --set node_selector.zone=core');
+  }
+  return { path: key, value: typedValue(key.split('.')[0], expression.slice(eq + 1)) };
+}
+
+function typedValue(topKey: string, raw: string): unknown {
+  if (!(topKey in TOP_LEVEL)) return raw;
+  if (/^-?\d+$/.test(raw)) return Number(raw);
+  if (raw === 'true' || raw === 'false') return raw === 'true';
+  if (/^[[{]/.test(raw)) {
+    try {
+      return JSON.parse(raw);
+    } catch {
+      throw usageError(`--set ${topKey}: ${JSON.stringify(raw)} is not valid JSON`);
+    }
+  }
+  return raw;
+}
+
+/** Merges defaults → config.yaml → spec → --replicas/--set, validates each layer, and types the result. */
+export function resolveSettings(input: SettingsInput): Settings {
+  const sources: YamlSource[] = [];
+  if (input.config) sources.push(input.config);
+  sources.push(input.specSource);
+  sources.push(overridesSource(input));
+  const problems: string[] = [];
+  const resolved = sources.map((s) => ({ source: s, data: substituteEnv(s, input.env, problems) }));
+  if (problems.length) throw validationError(problems);
+
+  const rawMerged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
+  const variables = input.templateVariables(rawMerged);
+  for (const { source, data } of resolved) {
+    for (const p of checkSource(data, variables)) problems.push(formatProblem(source, p));
+  }
+  if (problems.length) throw validationError(problems);
+
+  // Networks: a map is (part of) the catalog, a list or `network` chooses attachments.
+  const catalogLayers: ConfigMap[] = [];
+  let attach: string[] | undefined;
+  let attachSource: YamlSource | undefined;
+  for (const { source, data } of resolved) {
+    if (isPlainObject(data.networks)) catalogLayers.push(data.networks);
+    const chosen = Array.isArray(data.networks) ? (data.networks as string[]) : typeof data.network === 'string' ? [data.network] : undefined;
+    if (Array.isArray(data.networks) && data.network !== undefined) {
+      problems.push(formatProblem(source, { path: ['network'], message: 'give either network or a networks list, not both' }));
+    }
+    if (chosen) [attach, attachSource] = [chosen, source];
+  }
+  const catalogRaw = mergeLayers(...catalogLayers) as Record<string, ConfigMap>;
+  const catalog = Object.fromEntries(Object.entries(catalogRaw).map(([name, e]) => [name, toNetwork(e)]));
+  if (attach === undefined) attach = 'default' in catalog ? ['default'] : [];
+  attach.forEach((name, i) => {
+    if (!(name in catalog)) {
+      const near = didYouMean(name, Object.keys(catalog));
+      const where = attachSource ? formatLocation(attachSource, attachSource.data.network ? ['network'] : ['networks', i]) : 'network';
+      const known = Object.keys(catalog);
+      problems.push(`${where}: network "${name}" is not in the catalog${near ? ` (did you mean "${near}"?)` : known.length ? `; catalog: ${known.join(', ')}` : '; define it under networks: in config.yaml'}`);
+    }
+  });
+  if (new Set(attach).size !== attach.length) problems.push(`${attachSource?.label ?? 'networks'}: a network is attached twice`);
+
+  const merged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
+  const image = merged.image ?? (merged.image_url ? { url: merged.image_url } : undefined);
+  if (!image) problems.push(`${input.specSource.label}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}`);
+  else if (merged.image && merged.image_url) problems.push(`${input.specSource.label}: give image or image_url, not both`);
+  if (problems.length) throw validationError(problems);
+
+  return {
+    project: input.project,
+    spec: input.spec,
+    namespace: (merged.namespace as string) ?? `vm-${input.project}`,
+    name_prefix: (merged.name_prefix as string) ?? input.spec,
+    replicas: merged.replicas as number,
+    cpu: merged.cpu as number,
+    memory: merged.memory as string,
+    disk_size: merged.disk_size as string,
+    image: image as ImageSource,
+    storage_class: merged.storage_class as string | undefined,
+    access_mode: merged.access_mode as string | undefined,
+    volume_mode: merged.volume_mode as string | undefined,
+    catalog,
+    attach,
+    node_selector: stringify(merged.node_selector),
+    affinity: merged.affinity as ConfigMap | undefined,
+    tolerations: merged.tolerations as unknown[] | undefined,
+    labels: stringify(merged.labels),
+    annotations: stringify(merged.annotations),
+    run_strategy: merged.run_strategy as string,
+    cloud_init: merged.cloud_init as string | ConfigMap | undefined,
+    network_data: merged.network_data as string | ConfigMap | undefined,
+    variables: merged,
+  };
+}
+
+function overridesSource(input: SettingsInput): YamlSource {
+  const data: ConfigMap = {};
+  if (input.replicas !== undefined) data.replicas = input.replicas;
+  for (const expression of input.sets ?? []) {
+    const { path, value } = parseSet(expression);
+    setPath(data, path, value);
+  }
+  return { label: '--set', data, lineOf: () => undefined };
+}
+
+const ENV_REF = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
+
+/** Replaces `env:NAME` strings by the variable's value; a missing variable is a problem naming the key. */
+function substituteEnv(source: YamlSource, env: Record<string, string | undefined>, problems: string[]): ConfigMap {
+  const walk = (v: unknown, path: (string | number)[]): unknown => {
+    if (typeof v === 'string') {
+      const m = ENV_REF.exec(v);
+      if (!m) return v;
+      const value = env[m[1]];
+      if (value === undefined) problems.push(`${formatLocation(source, path)}: environment variable ${m[1]} is not set`);
+      return path.length === 1 ? typedValue(String(path[0]), value ?? '') : value;
+    }
+    if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
+    return v;
+  };
+  return walk(source.data, []) as ConfigMap;
+}
+
+function toNetwork(e: ConfigMap): NetworkSettings {
+  if (e.type === 'pod') return { type: 'pod', cni_type: '', guest_interface: e.guest_interface as string | undefined };
+  const ipam = e.ipam as ConfigMap | undefined;
+  return {
+    nad_name: e.nad_name as string,
+    bridge: e.bridge as string | undefined,
+    vlan: e.vlan as number | undefined,
+    cni_type: (e.cni_type as string) ?? 'cnv-bridge',
+    mtu: e.mtu as number | undefined,
+    guest_interface: e.guest_interface as string | undefined,
+    ipam: ipam && {
+      range: ipam.range as string,
+      gateway: ipam.gateway as string | undefined,
+      dns: ipam.dns === undefined ? [] : ([] as string[]).concat(ipam.dns as string | string[]),
+      offset: (ipam.offset as number) ?? 101,
+    },
+  };
+}
+
+function stringify(map: unknown): Record<string, string> {
+  return Object.fromEntries(Object.entries((map as ConfigMap) ?? {}).map(([k, v]) => [k, String(v)]));
+}
+
+function formatPath(path: (string | number)[]): string {
+  return path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('');
+}
+
+function formatLocation(source: YamlSource, path: (string | number)[]): string {
+  const line = source.lineOf(path);
+  return `${source.label}${line ? `:${line}` : ''}: ${formatPath(path)}`;
+}
+
+function formatProblem(source: YamlSource, p: Problem): string {
+  return `${formatLocation(source, p.path)}: ${p.message}`;
+}
+
+function validationError(problems: string[]) {
+  const more = problems.length > 1 ? `\n${problems.slice(1).map((p) => `  also: ${p}`).join('\n')}` : '';
+  return usageError(`${problems[0]}${more}`);
+}

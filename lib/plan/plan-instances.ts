@@ -1,0 +1,131 @@
+// Turns settings into the concrete instances to create: names, NICs, addresses (pure).
+import { usageError } from '../errors.js';
+import type { NetworkSettings, Settings } from '../config/settings.js';
+import { formatAddress, instanceAddress, parseAddress, parseSubnet, type Subnet } from './addresses.js';
+import { assertDnsLabel, instanceName } from './names.js';
+
+/** How an attached network reaches the VM. */
+export type NetworkKind =
+  | 'pod' //     pod network, masquerade, no NAD
+  | 'static' //  v-auto creates one NAD per instance with a static address
+  | 'dhcp' //    v-auto creates one shared NAD with empty IPAM
+  | 'existing'; // a NAD that exists already; v-auto never creates or deletes it
+
+export interface PlannedNetwork {
+  /** Catalog name; also the interface/network name in the VM spec. */
+  name: string;
+  kind: NetworkKind;
+  settings: NetworkSettings;
+  subnet?: Subnet;
+  gateway?: string;
+  dns: string[];
+}
+
+export interface PlannedAddress {
+  ip: string;
+  prefixLength: number;
+  /** `10.215.100.101/24` */
+  cidr: string;
+  netmask: string;
+  gateway?: string;
+}
+
+export interface PlannedNic {
+  network: PlannedNetwork;
+  /** Guest NIC name, `enp<k>s0` for the k-th interface unless the catalog says otherwise. */
+  guestInterface: string;
+  /** NAD this NIC attaches to (`name` or `namespace/name`); absent on the pod network. */
+  nadRef?: string;
+  /** Name of the per-instance NAD v-auto creates (static networks only). */
+  ownNad?: string;
+  address?: PlannedAddress;
+}
+
+export interface Instance {
+  name: string;
+  index: number;
+  nics: PlannedNic[];
+}
+
+export interface Plan {
+  settings: Settings;
+  networks: PlannedNetwork[];
+  instances: Instance[];
+  /** Shared NADs v-auto creates (DHCP networks). */
+  sharedNads: PlannedNetwork[];
+}
+
+export interface PlanOptions {
+  /** Keep only this instance. */
+  target?: string;
+}
+
+/** Plans every instance of the spec (or only `target`); throws exit-2 errors naming the instance. */
+export function planInstances(settings: Settings, options: PlanOptions = {}): Plan {
+  assertDnsLabel(settings.namespace, 'namespace');
+  const networks = settings.attach.length
+    ? settings.attach.map((name) => planNetwork(name, settings.catalog[name]))
+    : [{ name: 'default', kind: 'pod' as const, settings: { type: 'pod' as const, cni_type: '' }, dns: [] }];
+  if (networks.filter((n) => n.kind === 'pod').length > 1) throw usageError('only one pod network can be attached');
+
+  const all = Array.from({ length: settings.replicas }, (_, i) => planInstance(settings, networks, i + 1));
+  let instances = all;
+  if (options.target !== undefined) {
+    instances = all.filter((i) => i.name === options.target);
+    if (!instances.length) {
+      const names = all.length > 6 ? `${all.slice(0, 3).map((i) => i.name).join(', ')} … ${all[all.length - 1].name}` : all.map((i) => i.name).join(', ');
+      throw usageError(`--target ${options.target}: no such instance in ${settings.project}/${settings.spec}`, `instances: ${names}`);
+    }
+  }
+  return { settings, networks, instances, sharedNads: networks.filter((n) => n.kind === 'dhcp') };
+}
+
+function planNetwork(name: string, s: NetworkSettings): PlannedNetwork {
+  if (s.type === 'pod') return { name, kind: 'pod', settings: s, dns: [] };
+  const where = `networks.${name}`;
+  if (!s.ipam) return { name, kind: s.bridge ? 'dhcp' : 'existing', settings: s, dns: [] };
+  const subnet = parseSubnet(s.ipam.range, `${where}.ipam.range`);
+  let gateway: string | undefined;
+  if (s.ipam.gateway !== undefined) {
+    const gw = parseAddress(s.ipam.gateway, `${where}.ipam.gateway`);
+    if (gw <= subnet.network || gw >= subnet.broadcast) {
+      throw usageError(`${where}.ipam.gateway: ${s.ipam.gateway} is not a host address of ${s.ipam.range}`);
+    }
+    gateway = formatAddress(gw);
+  }
+  s.ipam.dns.forEach((d, i) => parseAddress(d, `${where}.ipam.dns[${i}]`));
+  return { name, kind: 'static', settings: s, subnet, gateway, dns: s.ipam.dns };
+}
+
+function planInstance(settings: Settings, networks: PlannedNetwork[], index: number): Instance {
+  const name = instanceName(settings.name_prefix, index);
+  assertDnsLabel(name, 'instance name');
+  // The longest name v-auto derives from an instance must fit too.
+  assertDnsLabel(`${name}-cloud-init`, `secret name of ${name}`);
+  const nics = networks.map((network, k): PlannedNic => {
+    const guestInterface = network.settings.guest_interface ?? `enp${k + 1}s0`;
+    if (network.kind === 'pod') return { network, guestInterface };
+    const nadName = network.settings.nad_name as string;
+    if (network.kind !== 'static') return { network, guestInterface, nadRef: nadName };
+    const ownNad = `${name}-${nadName}`;
+    assertDnsLabel(ownNad, `network attachment name of ${name}`);
+    const subnet = network.subnet as Subnet;
+    const gateway = network.gateway === undefined ? undefined : parseAddress(network.gateway, '');
+    const result = instanceAddress(subnet, network.settings.ipam!.offset, index, gateway);
+    if ('error' in result) {
+      throw usageError(
+        `${name}: address on network ${network.name} ${result.error} (${network.settings.ipam!.range}, offset ${network.settings.ipam!.offset})`,
+        'lower replicas or the ipam offset, or use a larger range',
+      );
+    }
+    const ip = formatAddress(result.address);
+    return {
+      network,
+      guestInterface,
+      nadRef: ownNad,
+      ownNad,
+      address: { ip, prefixLength: subnet.prefixLength, cidr: `${ip}/${subnet.prefixLength}`, netmask: subnet.netmask, gateway: network.gateway },
+    };
+  });
+  return { name, index, nics };
+}

@@ -1,0 +1,85 @@
+// Renders each instance's cloud-init user-data and network-data from the spec's templates (pure).
+import { stringify } from 'yaml';
+import { isPlainObject, type ConfigMap } from '../config/merge.js';
+import type { Instance, Plan } from '../plan/plan-instances.js';
+import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
+import { templateStrings, templateVariables } from './template-variables.js';
+
+const DEFAULT_USERDATA = '#cloud-config\nhostname: {{ vm_name }}\n';
+
+/** The variables computed per instance; always present in the context (null when not applicable). */
+export function instanceVariables(plan: Plan, instance: Instance): ConfigMap {
+  const s = plan.settings;
+  const interfaces = instance.nics.map((nic) => ({
+    name: nic.network.name,
+    interface_name: nic.guestInterface,
+    nad: nic.nadRef ?? null,
+    static_ip: nic.address?.cidr ?? null,
+    ip: nic.address?.ip ?? null,
+    prefix_length: nic.address?.prefixLength ?? null,
+    netmask: nic.address?.netmask ?? null,
+    gateway_ip: nic.address?.gateway ?? null,
+    dns_servers: nic.network.dns,
+  }));
+  const first = interfaces.find((i) => i.static_ip) ?? { ...interfaces[0], static_ip: null };
+  return {
+    vm_name: instance.name,
+    index: instance.index,
+    project: s.project,
+    spec: s.spec,
+    namespace: s.namespace,
+    static_ip: first.static_ip,
+    ip: first.ip ?? null,
+    prefix_length: first.prefix_length ?? null,
+    netmask: first.netmask ?? null,
+    gateway_ip: first.gateway_ip ?? null,
+    dns_servers: first.dns_servers ?? [],
+    interface_name: first.interface_name ?? null,
+    interfaces,
+  };
+}
+
+/** Variables the cloud_init / network_data templates read (for input discovery and key checks). */
+export function cloudInitVariables(merged: ConfigMap): Set<string> {
+  const names = new Set<string>();
+  for (const key of ['cloud_init', 'network_data']) {
+    for (const source of templateStrings(merged[key])) {
+      try {
+        for (const name of templateVariables(source)) names.add(name);
+      } catch {
+        // Syntax errors are reported with their location when the template is compiled.
+      }
+    }
+  }
+  return names;
+}
+
+export interface CloudInitRenderer {
+  render(instance: Instance, inputs: ConfigMap): { userdata: string; networkdata?: string };
+}
+
+/** Compiles the spec's cloud-init templates once, for all instances. */
+export function compileCloudInit(plan: Plan, label: string): CloudInitRenderer {
+  const user = compileValue(plan.settings.cloud_init ?? DEFAULT_USERDATA, `${label}: cloud_init`, '#cloud-config\n');
+  const network = plan.settings.network_data === undefined ? undefined : compileValue(plan.settings.network_data, `${label}: network_data`, '');
+  return {
+    render(instance, inputs) {
+      const context = { ...plan.settings.variables, ...inputs, ...instanceVariables(plan, instance) };
+      return { userdata: user(context), networkdata: network?.(context) };
+    },
+  };
+}
+
+/** A string is one template; a map has its string leaves rendered, then is written out as YAML. */
+function compileValue(value: string | ConfigMap, label: string, header: string): CompiledTemplate {
+  if (typeof value === 'string') return compileTemplate(label, value);
+  const compiled = new Map<string, CompiledTemplate>();
+  for (const s of templateStrings(value)) if (!compiled.has(s)) compiled.set(s, compileTemplate(label, s));
+  const fill = (v: unknown, context: object): unknown => {
+    if (typeof v === 'string') return compiled.get(v)!(context);
+    if (Array.isArray(v)) return v.map((x) => fill(x, context));
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, context)]));
+    return v;
+  };
+  return (context) => header + stringify(fill(value, context), { lineWidth: 0 });
+}

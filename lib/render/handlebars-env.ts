@@ -1,0 +1,61 @@
+// The Handlebars environment shared by resource and cloud-init templates: its helpers and error wording.
+import Handlebars from 'handlebars';
+import { usageError } from '../errors.js';
+import { deriveSalt, sha512Crypt } from './sha512-crypt.js';
+
+const hb = Handlebars.create();
+
+hb.registerHelper({
+  /** Quotes any value as JSON, which is valid YAML: no config value can add keys or documents. */
+  json: (value: unknown) => JSON.stringify(value ?? null),
+  toJson: (value: unknown) => JSON.stringify(value),
+  base64: (value: unknown) => Buffer.from(String(value ?? ''), 'utf8').toString('base64'),
+  concat: (...args: unknown[]) => args.slice(0, -1).join(''),
+  /**
+   * SHA-512 crypt of a variable. The salt comes from namespace, instance and variable name, so the
+   * same inputs give the same Secret on every run (re-applies stay `unchanged`), and it never
+   * depends on the password itself.
+   */
+  hash_password(this: unknown, value: unknown, options: Handlebars.HelperOptions & { ids?: string[] }) {
+    if (typeof value !== 'string' && typeof value !== 'number') throw new Error('hash_password needs a variable holding the password');
+    const root = options.data?.root ?? {};
+    const variable = options.ids?.[0] ?? 'password';
+    return sha512Crypt(String(value), deriveSalt(String(root.namespace), String(root.vm_name), variable));
+  },
+});
+
+const KNOWN_HELPERS = { json: true, toJson: true, base64: true, concat: true, hash_password: true };
+export const HELPER_NAMES = Object.keys(KNOWN_HELPERS);
+
+export type CompiledTemplate = (context: object) => string;
+
+/** Compiles a template; syntax errors and unknown helpers become `label:line: message` usage errors. */
+export function compileTemplate(label: string, source: string): CompiledTemplate {
+  const options = { noEscape: true, strict: true, trackIds: true, knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true };
+  try {
+    // compile() is lazy; precompile() reports syntax errors and unknown helpers now, before any rendering.
+    hb.precompile(source, options);
+  } catch (err) {
+    throw templateError(label, err);
+  }
+  const fn = hb.compile(source, options);
+  return (context) => {
+    try {
+      return fn(context);
+    } catch (err) {
+      throw templateError(label, err);
+    }
+  };
+}
+
+/** Rewrites a Handlebars error as `label:line: message`. */
+export function templateError(label: string, err: unknown) {
+  const message = err instanceof Error ? err.message : String(err);
+  const parse = /^Parse error on line (\d+):[\s\S]*?\n(Expecting [^\n]*|[^\n]*)$/.exec(message);
+  if (parse) return usageError(`${label}:${parse[1]}: template syntax error: ${parse[2]}`);
+  const located = /^(.*?) - (\d+):(\d+)$/.exec(message);
+  if (located) return usageError(`${label}:${located[2]}: ${located[1].replace(/^"(\w+)" not defined in .*/, 'unknown variable "$1"')}`);
+  const helper = /unknown helper (\S+)/.exec(message);
+  if (helper) return usageError(`${label}: unknown helper "${helper[1]}"`, `helpers: ${HELPER_NAMES.join(', ')}`);
+  return usageError(`${label}: ${message}`);
+}

@@ -1,0 +1,143 @@
+// Fills one template per resource kind for every planned instance and parses the result (pure).
+import { parse } from 'yaml';
+import { usageError } from '../errors.js';
+import type { ConfigMap } from '../config/merge.js';
+import type { Instance, Plan, PlannedNetwork } from '../plan/plan-instances.js';
+import { compileCloudInit } from './cloud-init.js';
+import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
+
+/** A Kubernetes object as v-auto renders it. */
+export interface Manifest {
+  apiVersion: string;
+  kind: string;
+  metadata: { name: string; namespace?: string; labels?: Record<string, string>; [key: string]: unknown };
+  [key: string]: unknown;
+}
+
+export const TEMPLATE_FILES = {
+  nad: 'nad.yaml.hbs',
+  secret: 'secret.yaml.hbs',
+  datavolume: 'datavolume.yaml.hbs',
+  virtualmachine: 'virtualmachine.yaml.hbs',
+} as const;
+export type TemplateKind = keyof typeof TEMPLATE_FILES;
+
+export interface TemplateSet {
+  compiled: Record<TemplateKind, CompiledTemplate>;
+  labels: Record<TemplateKind, string>;
+}
+
+/** Compiles the templates: a site file (`<home>/templates/x.yaml.hbs`) replaces the built-in one. */
+export function compileTemplates(builtin: Record<string, string>, site: Record<string, string>): TemplateSet {
+  const compiled = {} as Record<TemplateKind, CompiledTemplate>;
+  const labels = {} as Record<TemplateKind, string>;
+  for (const [kind, file] of Object.entries(TEMPLATE_FILES) as [TemplateKind, string][]) {
+    const fromSite = file in site;
+    labels[kind] = `${fromSite ? 'templates' : 'built-in templates'}/${file}`;
+    const source = fromSite ? site[file] : builtin[file];
+    if (source === undefined) throw new Error(`built-in template ${file} is missing`);
+    compiled[kind] = compileTemplate(labels[kind], source);
+  }
+  return { compiled, labels };
+}
+
+/** The labels every resource of an instance carries; delete and status select by them. */
+export function instanceLabels(plan: Plan, instanceName: string): Record<string, string> {
+  const s = plan.settings;
+  return { ...s.labels, 'v-auto/managed': 'true', 'v-auto/project': s.project, 'v-auto/spec': s.spec, 'v-auto/name': instanceName };
+}
+
+/** Renders all manifests in apply order: NADs, Secrets, DataVolumes, VirtualMachines. */
+export function renderManifests(plan: Plan, templates: TemplateSet, inputs: ConfigMap = {}, specLabel = `spec ${plan.settings.spec}`): Manifest[] {
+  const s = plan.settings;
+  const cloudInit = compileCloudInit(plan, specLabel);
+  const render = (kind: TemplateKind, context: object, instance: string) => parseManifest(templates.compiled[kind](context), templates.labels[kind], instance);
+
+  const nads: Manifest[] = plan.sharedNads.map((net) =>
+    render('nad', nadContext(plan, net, net.settings.nad_name!, sharedLabels(plan), null), 'shared'),
+  );
+  const secrets: Manifest[] = [];
+  const disks: Manifest[] = [];
+  const vms: Manifest[] = [];
+  for (const instance of plan.instances) {
+    const labels = instanceLabels(plan, instance.name);
+    for (const nic of instance.nics) {
+      if (nic.ownNad) nads.push(render('nad', nadContext(plan, nic.network, nic.ownNad, labels, nic.address!), instance.name));
+    }
+    const { userdata, networkdata } = cloudInit.render(instance, inputs);
+    secrets.push(render('secret', { name: `${instance.name}-cloud-init`, namespace: s.namespace, labels, userdata, networkdata: networkdata ?? null }, instance.name));
+    disks.push(render('datavolume', { ...baseContext(plan), name: `${instance.name}-rootdisk`, labels }, instance.name));
+    vms.push(render('virtualmachine', vmContext(plan, instance, labels), instance.name));
+  }
+  return [...nads, ...secrets, ...disks, ...vms];
+}
+
+function sharedLabels(plan: Plan): Record<string, string> {
+  return { ...plan.settings.labels, 'v-auto/managed': 'true', 'v-auto/project': plan.settings.project, 'v-auto/shared': 'true' };
+}
+
+function baseContext(plan: Plan) {
+  const s = plan.settings;
+  return {
+    namespace: s.namespace,
+    image: s.image,
+    disk_size: s.disk_size,
+    storage_class: s.storage_class ?? null,
+    access_mode: s.access_mode ?? null,
+    volume_mode: s.volume_mode ?? null,
+  };
+}
+
+function nadContext(plan: Plan, net: PlannedNetwork, name: string, labels: Record<string, string>, address: { cidr: string; gateway?: string } | null) {
+  const n = net.settings;
+  const ipam = address
+    ? { type: 'static', addresses: [{ address: address.cidr, ...(address.gateway ? { gateway: address.gateway } : {}) }], ...(net.dns.length ? { dns: { nameservers: net.dns } } : {}) }
+    : {};
+  const cni = {
+    cniVersion: '0.3.1',
+    name,
+    type: n.cni_type,
+    bridge: n.bridge,
+    ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
+    ...(n.mtu !== undefined ? { mtu: n.mtu } : {}),
+    macspoofchk: true,
+    ipam,
+  };
+  return { name, namespace: plan.settings.namespace, labels, bridge: n.bridge, vlan: n.vlan ?? null, network: net.name, address, cni };
+}
+
+function vmContext(plan: Plan, instance: Instance, labels: Record<string, string>) {
+  const s = plan.settings;
+  return {
+    name: instance.name,
+    namespace: s.namespace,
+    labels,
+    annotations: Object.keys(s.annotations).length ? s.annotations : null,
+    run_strategy: s.run_strategy,
+    cpu: s.cpu,
+    memory: s.memory,
+    node_selector: Object.keys(s.node_selector).length ? s.node_selector : null,
+    affinity: s.affinity ?? null,
+    tolerations: s.tolerations ?? null,
+    nics: instance.nics.map((nic) => ({ name: nic.network.name, pod: nic.network.kind === 'pod', nad: nic.nadRef ?? null, address: nic.address?.cidr ?? null })),
+    root_disk: `${instance.name}-rootdisk`,
+    cloud_init_secret: `${instance.name}-cloud-init`,
+    has_network_data: s.network_data !== undefined,
+  };
+}
+
+function parseManifest(text: string, label: string, instance: string): Manifest {
+  let doc: unknown;
+  try {
+    doc = parse(text, { prettyErrors: false, uniqueKeys: true });
+  } catch (err) {
+    const e = err as { message: string; linePos?: { line: number }[] };
+    const line = e.linePos?.[0]?.line;
+    throw usageError(`${label}${line ? `:${line}` : ''}: rendered invalid YAML for ${instance}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+  }
+  const m = doc as Manifest | null;
+  if (!m || typeof m !== 'object' || Array.isArray(m) || typeof m.kind !== 'string' || typeof m.metadata?.name !== 'string') {
+    throw usageError(`${label}: rendered for ${instance} is not a Kubernetes object (needs apiVersion, kind and metadata.name)`);
+  }
+  return m;
+}

@@ -1,0 +1,50 @@
+// Finds the variables a Handlebars template reads, by walking its syntax tree (no rendering).
+import Handlebars from 'handlebars';
+import { isPlainObject } from '../config/merge.js';
+
+type Node = { type: string; [key: string]: any };
+
+/** Block helpers that change the context: names inside them belong to the items, not to the root. */
+const CONTEXT_CHANGING = new Set(['each', 'with']);
+
+/** Top-level variable names read by `source`; throws Handlebars' parse error on bad syntax. */
+export function templateVariables(source: string): Set<string> {
+  const found = new Set<string>();
+  const path = (node: Node | undefined, scoped: boolean) => {
+    if (!node || node.type !== 'PathExpression' || node.data || node.this === true) return;
+    if (node.depth > 0 || node.parts.length === 0) return;
+    if (!scoped) found.add(node.parts[0]);
+  };
+  const expr = (node: Node | undefined, scoped: boolean) => {
+    if (!node) return;
+    if (node.type === 'PathExpression') path(node, scoped);
+    else if (node.type === 'SubExpression') call(node, scoped);
+  };
+  const call = (node: Node, scoped: boolean) => {
+    const isCall = node.params.length > 0 || (node.hash && node.hash.pairs.length > 0);
+    if (!isCall) path(node.path, scoped);
+    for (const p of node.params) expr(p, scoped);
+    for (const pair of node.hash?.pairs ?? []) expr(pair.value, scoped);
+  };
+  const walk = (node: Node | undefined, scoped: boolean) => {
+    if (!node) return;
+    if (node.type === 'Program') node.body.forEach((n: Node) => walk(n, scoped));
+    else if (node.type === 'MustacheStatement') call(node, scoped);
+    else if (node.type === 'BlockStatement') {
+      for (const p of node.params) expr(p, scoped);
+      const inner = scoped || CONTEXT_CHANGING.has(node.path.original);
+      walk(node.program, inner);
+      walk(node.inverse, scoped);
+    }
+  };
+  walk(Handlebars.parse(source) as unknown as Node, false);
+  return found;
+}
+
+/** Every string in a text-or-map cloud-init value, as template sources. */
+export function templateStrings(value: unknown): string[] {
+  if (typeof value === 'string') return [value];
+  if (Array.isArray(value)) return value.flatMap(templateStrings);
+  if (isPlainObject(value)) return Object.values(value).flatMap(templateStrings);
+  return [];
+}

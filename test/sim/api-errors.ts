@@ -1,0 +1,84 @@
+// Builders for the metav1.Status error bodies a real API server returns, so kubectl prints its usual messages.
+import { qualifiedKind, qualifiedResource, type ResourceType } from './resources.js';
+import type { StatusCause } from './validation.js';
+
+/** An error the HTTP layer turns into a Status response with this code. */
+export class ApiError extends Error {
+  constructor(readonly code: number, readonly status: Record<string, any>) {
+    super(status.message);
+  }
+}
+
+function status(code: number, reason: string, message: string, details?: Record<string, any>): ApiError {
+  const body: Record<string, any> = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code };
+  if (reason) body.reason = reason;
+  if (details) body.details = details;
+  return new ApiError(code, body);
+}
+
+export function notFound(rt: ResourceType, name: string): ApiError {
+  return status(404, 'NotFound', `${qualifiedResource(rt)} "${name}" not found`, { name, group: rt.group || undefined, kind: rt.resource });
+}
+
+export function namespaceNotFound(ns: string): ApiError {
+  return status(404, 'NotFound', `namespaces "${ns}" not found`, { name: ns, kind: 'namespaces' });
+}
+
+export function pathNotFound(): ApiError {
+  return status(404, 'NotFound', 'the server could not find the requested resource', {});
+}
+
+export function alreadyExists(rt: ResourceType, name: string): ApiError {
+  return status(409, 'AlreadyExists', `${qualifiedResource(rt)} "${name}" already exists`, { name, group: rt.group || undefined, kind: rt.resource });
+}
+
+export function conflict(rt: ResourceType, name: string): ApiError {
+  return status(409, 'Conflict', `Operation cannot be fulfilled on ${qualifiedResource(rt)} "${name}": the object has been modified; please apply your changes to the latest version and try again`, { name, group: rt.group || undefined, kind: rt.resource });
+}
+
+export function badRequest(message: string): ApiError {
+  return status(400, 'BadRequest', message);
+}
+
+/** 422 Invalid with one cause per field, worded like apimachinery's field.ErrorList. */
+export function invalid(rt: ResourceType, name: string, causes: StatusCause[]): ApiError {
+  const parts = causes.map((c) => (c.field ? `${c.field}: ${c.message}` : c.message));
+  const joined = parts.length === 1 ? parts[0] : `[${parts.join(', ')}]`;
+  return status(422, 'Invalid', `${qualifiedKind(rt)} "${name}" is invalid: ${joined}`, { name, group: rt.group || undefined, kind: rt.kind, causes });
+}
+
+/** Strict field validation failure of a custom resource: the decoder's wording, 400 BadRequest. */
+export function strictDecoding(rt: ResourceType, unknownFields: string[]): ApiError {
+  const list = unknownFields.map((f) => `unknown field "${f}"`).join(', ');
+  return status(400, 'BadRequest', `${rt.kind} in version "${rt.version}" cannot be handled as a ${rt.kind}: strict decoding error: ${list}`);
+}
+
+/**
+ * A validating webhook denial: the apiserver prefixes the webhook's message and keeps its code.
+ * CDI answers 422 with no reason and a message that starts with a space, hence the double space.
+ */
+export function webhookDenied(webhook: string, message: string, code = 422, causes: StatusCause[] = []): ApiError {
+  return status(code, '', `admission webhook "${webhook}" denied the request: ${message}`, causes.length ? { causes } : undefined);
+}
+
+export function unauthorized(): ApiError {
+  return status(401, 'Unauthorized', 'Unauthorized');
+}
+
+export function forbidden(rt: ResourceType, verb: string, name: string | undefined, ns: string | undefined, user: string): ApiError {
+  const subject = name ? `${qualifiedResource(rt)} "${name}"` : qualifiedResource(rt);
+  const scope = ns ? ` in the namespace "${ns}"` : ' at the cluster scope';
+  return status(403, 'Forbidden', `${subject} is forbidden: User "${user}" cannot ${verb} resource "${rt.resource}" in API group "${rt.group}"${scope}`, { name, group: rt.group || undefined, kind: rt.resource });
+}
+
+export function internalError(message: string): ApiError {
+  return status(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
+}
+
+export function methodNotAllowed(): ApiError {
+  return status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
+}
+
+export function unsupportedMediaType(ct: string): ApiError {
+  return status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml; got ${ct}`);
+}

@@ -1,0 +1,456 @@
+// Simplified, deterministic stand-ins for the CDI import controller and the KubeVirt VM/VMI controllers, plus the events they record.
+import { createHash, randomBytes } from 'node:crypto';
+import { deepClone, nowIso, type Obj, type ObjectStore } from './store.js';
+
+/** A queue of delayed steps that can also be drained at once, so tests need not sleep. */
+export class Scheduler {
+  private tasks: { due: number; seq: number; key?: string; fn: () => void }[] = [];
+  private seq = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  schedule(delayMs: number, fn: () => void, key?: string): void {
+    if (this.stopped) return;
+    // One pending step per key: a burst of changes to one object reconciles it once.
+    if (key && this.tasks.some((t) => t.key === key)) return;
+    this.tasks.push({ due: Date.now() + delayMs, seq: this.seq++, key, fn });
+    this.arm();
+  }
+
+  private next(): number {
+    let best = -1;
+    for (let i = 0; i < this.tasks.length; i++) {
+      const t = this.tasks[i];
+      if (best < 0 || t.due < this.tasks[best].due || (t.due === this.tasks[best].due && t.seq < this.tasks[best].seq)) best = i;
+    }
+    return best;
+  }
+
+  private runOne(i: number): void {
+    const [t] = this.tasks.splice(i, 1);
+    try {
+      t.fn();
+    } catch (err) {
+      process.stderr.write(`v-auto simulator: controller step failed: ${(err as Error).stack}\n`);
+    }
+  }
+
+  private arm(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    const i = this.next();
+    if (i < 0 || this.stopped) return;
+    this.timer = setTimeout(() => {
+      this.timer = undefined;
+      while (true) {
+        const j = this.next();
+        if (j < 0 || this.tasks[j].due > Date.now()) break;
+        this.runOne(j);
+      }
+      this.arm();
+    }, Math.max(0, this.tasks[i].due - Date.now()));
+    this.timer.unref();
+  }
+
+  /** Runs every pending step, and the steps they schedule, in due order, ignoring the clock. */
+  settle(): void {
+    for (let n = 0; n < 1_000_000; n++) {
+      const i = this.next();
+      if (i < 0) break;
+      this.runOne(i);
+    }
+    this.arm();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.tasks = [];
+  }
+}
+
+export interface ControllerOptions {
+  importStepMs: number;
+  vmStepMs: number;
+  gcDataVolumes: boolean;
+  /** DataVolume names whose import fails; read on every step so tests can flip it. */
+  failImports: () => string[];
+}
+
+const IMPORT_PROGRESS = ['0.00%', '45.00%', '90.00%'];
+const FAILED_IMPORT_RESTARTS = 3;
+
+function ownerRef(o: Obj): Obj {
+  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true };
+}
+
+function isRunningWanted(vm: Obj): boolean {
+  const rs = vm.spec?.runStrategy;
+  if (rs) return rs === 'Always' || rs === 'RerunOnFailure' || rs === 'Once';
+  return vm.spec?.running === true;
+}
+
+function hashOf(v: unknown): string {
+  return createHash('sha256').update(JSON.stringify(v ?? null)).digest('hex');
+}
+
+function condition(type: string, status: boolean, reason?: string, message?: string): Obj {
+  const c: Obj = { type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: nowIso() };
+  if (reason) c.reason = reason;
+  if (message) c.message = message;
+  return c;
+}
+
+/** Keeps lastTransitionTime when a condition's status did not change, so unchanged status writes stay no-ops. */
+function mergeConditions(prev: Obj[] | undefined, next: Obj[]): Obj[] {
+  return next.map((c) => {
+    const old = (prev ?? []).find((p) => p.type === c.type);
+    return old && old.status === c.status ? { ...c, lastTransitionTime: old.lastTransitionTime } : c;
+  });
+}
+
+export class Controllers {
+  private podCounter = 0;
+  /** Template hash each VMI was started from, to raise RestartRequired when the VM's template changes. */
+  private readonly startedFrom = new Map<string, string>();
+
+  constructor(private readonly store: ObjectStore, private readonly scheduler: Scheduler, private readonly opts: ControllerOptions) {
+    store.onChange((kind, type, obj) => this.observe(kind, type, obj));
+  }
+
+  private observe(kind: string, type: string, obj: Obj): void {
+    const ns = obj.metadata.namespace;
+    const name = obj.metadata.name;
+    switch (kind) {
+      case 'DataVolume':
+        if (type === 'ADDED') this.scheduler.schedule(this.opts.importStepMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);
+        this.reconcileVmsUsing(ns, name);
+        break;
+      case 'PersistentVolumeClaim':
+        this.reconcileVmsUsing(ns, name);
+        break;
+      case 'VirtualMachine':
+        if (type !== 'DELETED') this.enqueueVm(ns, name);
+        break;
+      case 'VirtualMachineInstance':
+        if (type === 'ADDED') this.scheduler.schedule(this.opts.vmStepMs, () => this.vmiStep(ns, name), `vmi:${ns}/${name}`);
+        if (type === 'DELETED') this.startedFrom.delete(obj.metadata.uid);
+        this.enqueueVm(ns, name);
+        break;
+    }
+  }
+
+  private enqueueVm(ns: string, name: string): void {
+    this.scheduler.schedule(this.opts.vmStepMs, () => this.reconcileVm(ns, name), `vm:${ns}/${name}`);
+  }
+
+  private volumeClaims(vm: Obj): { dv?: string; pvc?: string }[] {
+    const out: { dv?: string; pvc?: string }[] = [];
+    for (const v of vm.spec?.template?.spec?.volumes ?? []) {
+      if (v.dataVolume?.name) out.push({ dv: v.dataVolume.name });
+      if (v.persistentVolumeClaim?.claimName) out.push({ pvc: v.persistentVolumeClaim.claimName });
+    }
+    for (const t of vm.spec?.dataVolumeTemplates ?? []) if (t.metadata?.name && !out.some((c) => c.dv === t.metadata.name)) out.push({ dv: t.metadata.name });
+    return out;
+  }
+
+  private reconcileVmsUsing(ns: string, claim: string): void {
+    for (const vm of this.store.list('VirtualMachine', ns)) {
+      if (this.volumeClaims(vm).some((c) => c.dv === claim || c.pvc === claim)) this.enqueueVm(ns, vm.metadata.name);
+    }
+  }
+
+  /** Records a core/v1 Event, folding repeats into count and lastTimestamp like the event recorder. */
+  recordEvent(obj: Obj, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
+    const ns = obj.metadata.namespace ?? 'default';
+    const same = this.store
+      .list('Event', ns)
+      .find((e) => e.involvedObject.uid === obj.metadata.uid && e.reason === reason && e.message === message);
+    const now = nowIso();
+    if (same) {
+      this.store.update({ ...same, count: (same.count ?? 1) + 1, lastTimestamp: now });
+      return;
+    }
+    this.store.create({
+      kind: 'Event',
+      metadata: { name: `${obj.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
+      involvedObject: { kind: obj.kind, namespace: ns, name: obj.metadata.name, uid: obj.metadata.uid, apiVersion: obj.apiVersion, resourceVersion: obj.metadata.resourceVersion },
+      reason,
+      message,
+      source: { component },
+      firstTimestamp: now,
+      lastTimestamp: now,
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: component,
+      reportingInstance: '',
+    });
+  }
+
+  private setStatus(obj: Obj, status: Obj): Obj {
+    return this.store.update({ ...obj, status });
+  }
+
+  // ---- CDI: DataVolume import -------------------------------------------------------------
+
+  private importStep(ns: string, name: string): void {
+    const dv = this.store.get('DataVolume', ns, name);
+    if (!dv) return;
+    const st = deepClone(dv.status ?? {});
+    const again = (): void => this.scheduler.schedule(this.opts.importStepMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);
+    const failing = this.opts.failImports().includes(name);
+    switch (st.phase) {
+      case undefined:
+      case '':
+      case 'Pending': {
+        this.ensurePvc(dv, 'Pending');
+        this.setStatus(dv, { ...st, phase: 'ImportScheduled', progress: 'N/A', restartCount: 0, claimName: name, conditions: this.dvConditions(false, false, 'ImportScheduled') });
+        this.recordEvent(dv, 'Normal', 'ImportScheduled', `Import into ${name} scheduled`, 'datavolume-import-controller');
+        again();
+        return;
+      }
+      case 'ImportScheduled': {
+        this.setStatus(dv, { ...st, phase: 'ImportInProgress', progress: IMPORT_PROGRESS[0], conditions: this.dvConditions(true, true, 'Pod is running') });
+        this.recordEvent(dv, 'Normal', 'ImportInProgress', `Import into ${name} in progress`, 'datavolume-import-controller');
+        again();
+        return;
+      }
+      case 'ImportInProgress': {
+        if (failing) {
+          const restarts = (st.restartCount ?? 0) + 1;
+          const url = dv.spec?.source?.http?.url ?? dv.spec?.source?.registry?.url ?? name;
+          const message = `Unable to process data: Unable to connect to http data source: expected status code 200, got 404. Status: 404 Not Found (url ${url})`;
+          const failed = restarts > FAILED_IMPORT_RESTARTS;
+          this.setStatus(dv, { ...st, phase: failed ? 'Failed' : 'ImportInProgress', restartCount: restarts, conditions: this.dvConditions(true, false, 'Error', message) });
+          this.recordEvent(dv, 'Warning', 'Error', message, 'datavolume-import-controller');
+          if (!failed) again();
+          return;
+        }
+        const i = IMPORT_PROGRESS.indexOf(st.progress);
+        if (i >= 0 && i < IMPORT_PROGRESS.length - 1) {
+          this.setStatus(dv, { ...st, progress: IMPORT_PROGRESS[i + 1] });
+          again();
+          return;
+        }
+        const pvc = this.ensurePvc(dv, 'Bound');
+        this.setStatus(dv, { ...st, phase: 'Succeeded', progress: '100.0%', conditions: this.dvConditions(true, false, 'Completed') });
+        this.recordEvent(dv, 'Normal', 'ImportSucceeded', `Successfully imported into PVC ${name}`, 'datavolume-import-controller');
+        if (this.opts.gcDataVolumes) {
+          // CDI drops its ownership of the PVC before collecting the DataVolume, so the PVC survives.
+          this.store.update({ ...pvc, metadata: { ...pvc.metadata, ownerReferences: undefined } });
+          this.scheduler.schedule(this.opts.importStepMs, () => this.store.delete('DataVolume', ns, name));
+        }
+        return;
+      }
+      case 'Succeeded':
+        this.ensurePvc(dv, 'Bound');
+        return;
+    }
+  }
+
+  private dvConditions(bound: boolean, running: boolean, reason: string, message = ''): Obj[] {
+    return [
+      { type: 'Bound', status: bound ? 'True' : 'False', reason: bound ? 'Bound' : 'Pending', message: bound ? 'PVC bound' : '', lastHeartbeatTime: nowIso(), lastTransitionTime: nowIso() },
+      { type: 'Ready', status: reason === 'Completed' ? 'True' : 'False', reason, message, lastHeartbeatTime: nowIso(), lastTransitionTime: nowIso() },
+      { type: 'Running', status: running ? 'True' : 'False', reason, message, lastHeartbeatTime: nowIso(), lastTransitionTime: nowIso() },
+    ];
+  }
+
+  private ensurePvc(dv: Obj, phase: 'Pending' | 'Bound'): Obj {
+    const ns = dv.metadata.namespace;
+    const name = dv.metadata.name;
+    const claim = dv.spec?.storage ?? dv.spec?.pvc ?? {};
+    const size = claim.resources?.requests?.storage ?? '1Gi';
+    const accessModes = claim.accessModes ?? ['ReadWriteOnce'];
+    let pvc = this.store.get('PersistentVolumeClaim', ns, name);
+    if (!pvc) {
+      pvc = this.store.create({
+        kind: 'PersistentVolumeClaim',
+        metadata: {
+          name,
+          namespace: ns,
+          labels: { ...(dv.metadata.labels ?? {}), app: 'containerized-data-importer' },
+          annotations: { 'cdi.kubevirt.io/storage.contentType': dv.spec?.contentType ?? 'kubevirt', 'cdi.kubevirt.io/storage.pod.phase': 'Pending' },
+          ownerReferences: [ownerRef(dv)],
+        },
+        spec: { accessModes, resources: { requests: { storage: size } }, storageClassName: claim.storageClassName ?? 'standard', volumeMode: claim.volumeMode ?? 'Filesystem' },
+        status: { phase: 'Pending' },
+      });
+    }
+    if (phase === 'Bound' && pvc.status?.phase !== 'Bound') {
+      pvc = this.store.update({
+        ...pvc,
+        metadata: { ...pvc.metadata, annotations: { ...pvc.metadata.annotations, 'cdi.kubevirt.io/storage.pod.phase': 'Succeeded' } },
+        spec: { ...pvc.spec, volumeName: `pvc-${pvc.metadata.uid}` },
+        status: { phase: 'Bound', accessModes, capacity: { storage: size } },
+      });
+    }
+    return pvc;
+  }
+
+  // ---- KubeVirt: VirtualMachine → VirtualMachineInstance → virt-launcher pod ------------------
+
+  private volumesState(vm: Obj): 'Ready' | 'Provisioning' | 'DataVolumeError' | 'WaitingForVolumeBinding' {
+    const ns = vm.metadata.namespace;
+    for (const c of this.volumeClaims(vm)) {
+      const claimName = c.dv ?? c.pvc!;
+      const pvc = this.store.get('PersistentVolumeClaim', ns, claimName);
+      if (c.dv) {
+        const dv = this.store.get('DataVolume', ns, c.dv);
+        if (dv?.status?.phase === 'Failed' || (dv?.status?.restartCount ?? 0) > 0) return 'DataVolumeError';
+        if (dv && dv.status?.phase !== 'Succeeded') return 'Provisioning';
+        if (!dv && pvc?.status?.phase !== 'Bound') return 'Provisioning';
+      } else if (pvc?.status?.phase !== 'Bound') return 'WaitingForVolumeBinding';
+    }
+    return 'Ready';
+  }
+
+  private ensureDataVolumeTemplates(vm: Obj): void {
+    for (const t of vm.spec?.dataVolumeTemplates ?? []) {
+      const name = t.metadata?.name;
+      if (!name || this.store.get('DataVolume', vm.metadata.namespace, name)) continue;
+      // A collected DataVolume whose PVC is still there is not recreated (CDI garbage collection).
+      if (this.store.get('PersistentVolumeClaim', vm.metadata.namespace, name)) continue;
+      this.store.create({
+        kind: 'DataVolume',
+        metadata: { ...deepClone(t.metadata), namespace: vm.metadata.namespace, ownerReferences: [ownerRef(vm)] },
+        spec: deepClone(t.spec),
+      });
+    }
+  }
+
+  private reconcileVm(ns: string, name: string): void {
+    const vm = this.store.get('VirtualMachine', ns, name);
+    if (!vm) return;
+    this.ensureDataVolumeTemplates(vm);
+    const vmi = this.store.get('VirtualMachineInstance', ns, name);
+    const base = { ...(vm.status ?? {}), observedGeneration: vm.metadata.generation, desiredGeneration: vm.metadata.generation };
+    if (!isRunningWanted(vm)) {
+      if (vmi) {
+        this.store.deleteWithDependents('VirtualMachineInstance', ns, name);
+        this.recordEvent(vm, 'Normal', 'SuccessfulDelete', `Stopped the virtual machine by deleting the virtual machine instance ${vmi.metadata.uid}`, 'virtualmachine-controller');
+      }
+      this.setStatus(vm, { ...base, printableStatus: 'Stopped', ready: false, created: false, conditions: mergeConditions(vm.status?.conditions, [condition('Ready', false, 'VMINotExists', 'VMI does not exist')]) });
+      return;
+    }
+    if (!vmi) {
+      const volumes = this.volumesState(vm);
+      if (volumes !== 'Ready') {
+        this.setStatus(vm, { ...base, printableStatus: volumes, ready: false, created: false, conditions: mergeConditions(vm.status?.conditions, [condition('Ready', false, 'VMINotExists', 'VMI does not exist')]) });
+        return;
+      }
+      const tmpl = vm.spec.template ?? {};
+      const created = this.store.create({
+        kind: 'VirtualMachineInstance',
+        metadata: {
+          name,
+          namespace: ns,
+          labels: { ...(tmpl.metadata?.labels ?? {}), 'kubevirt.io/domain': name, 'vm.kubevirt.io/name': name },
+          annotations: { ...(tmpl.metadata?.annotations ?? {}) },
+          ownerReferences: [ownerRef(vm)],
+        },
+        spec: deepClone(tmpl.spec ?? {}),
+        status: { phase: 'Scheduling', conditions: [condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')] },
+      });
+      this.startedFrom.set(created.metadata.uid, hashOf(tmpl));
+      this.recordEvent(vm, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${name}`, 'virtualmachine-controller');
+      this.setStatus(vm, { ...base, printableStatus: 'Starting', ready: false, created: true, conditions: mergeConditions(vm.status?.conditions, [condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')]) });
+      return;
+    }
+    const running = vmi.status?.phase === 'Running';
+    const conditions = [running ? condition('Ready', true) : condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')];
+    const startedFrom = this.startedFrom.get(vmi.metadata.uid);
+    if (startedFrom && startedFrom !== hashOf(vm.spec.template ?? {})) {
+      conditions.push(condition('RestartRequired', true, undefined, 'a non-live-updatable field was changed in the template spec'));
+    }
+    this.setStatus(vm, { ...base, printableStatus: running ? 'Running' : 'Starting', ready: running, created: true, conditions: mergeConditions(vm.status?.conditions, conditions) });
+  }
+
+  private vmiStep(ns: string, name: string): void {
+    const vmi = this.store.get('VirtualMachineInstance', ns, name);
+    if (!vmi) return;
+    const st = deepClone(vmi.status ?? {});
+    if (st.phase === 'Scheduling') {
+      const node = `worker-${parseInt(hashOf(name).slice(0, 8), 16) % 2}`;
+      const pod = this.createLauncherPod(vmi, node);
+      this.setStatus(vmi, { ...st, phase: 'Scheduled', nodeName: node, activePods: { [pod.metadata.uid]: node } });
+      this.scheduler.schedule(this.opts.vmStepMs, () => this.vmiStep(ns, name), `vmi:${ns}/${name}`);
+      return;
+    }
+    if (st.phase === 'Scheduled') {
+      const fresh = this.store.get('VirtualMachineInstance', ns, name)!;
+      this.store.update({
+        ...fresh,
+        metadata: { ...fresh.metadata, labels: { ...fresh.metadata.labels, 'kubevirt.io/nodeName': st.nodeName } },
+        status: {
+          ...st,
+          phase: 'Running',
+          interfaces: this.interfaces(fresh),
+          conditions: [condition('Ready', true), condition('LiveMigratable', true)],
+          guestOSInfo: {},
+          launcherContainerImageVersion: 'quay.io/kubevirt/virt-launcher:v1.4.0',
+        },
+      });
+      this.recordEvent(fresh, 'Normal', 'Started', 'VirtualMachineInstance started.', 'virt-handler');
+    }
+  }
+
+  private createLauncherPod(vmi: Obj, node: string): Obj {
+    const n = this.podCounter++;
+    const ip = `10.128.${Math.floor(n / 250) % 256}.${(n % 250) + 2}`;
+    const suffix = randomBytes(3).toString('hex').slice(0, 5);
+    return this.store.create({
+      kind: 'Pod',
+      metadata: {
+        name: `virt-launcher-${vmi.metadata.name}-${suffix}`,
+        namespace: vmi.metadata.namespace,
+        labels: { ...(vmi.metadata.labels ?? {}), 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': vmi.metadata.uid, 'vm.kubevirt.io/name': vmi.metadata.name },
+        ownerReferences: [ownerRef(vmi)],
+      },
+      spec: { nodeName: node, containers: [{ name: 'compute', image: 'quay.io/kubevirt/virt-launcher:v1.4.0' }] },
+      status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: node === 'worker-0' ? '192.168.126.51' : '192.168.126.52', conditions: [{ type: 'Ready', status: 'True' }] },
+    });
+  }
+
+  private podIp(vmi: Obj): string | undefined {
+    const pod = this.store.list('Pod', vmi.metadata.namespace).find((p) => p.metadata.ownerReferences?.some((r: any) => r.uid === vmi.metadata.uid));
+    return pod?.status?.podIP;
+  }
+
+  /** Reported interfaces: the pod IP on the pod network, the NAD's static IPAM address on a Multus network. */
+  private interfaces(vmi: Obj): Obj[] {
+    const ns = vmi.metadata.namespace;
+    const ifaces: Obj[] = vmi.spec?.domain?.devices?.interfaces ?? [{ name: 'default' }];
+    const networks: Obj[] = vmi.spec?.networks ?? [{ name: 'default', pod: {} }];
+    return ifaces.map((iface, i) => {
+      const mac = iface.macAddress ?? `02:${hashOf(`${ns}/${vmi.metadata.name}/${iface.name}`).slice(0, 10).match(/../g)!.join(':')}`;
+      const net = networks.find((n) => n.name === iface.name);
+      let ip: string | undefined;
+      if (net?.pod) ip = this.podIp(vmi);
+      else if (net?.multus?.networkName) ip = this.staticAddress(ns, net.multus.networkName);
+      const out: Obj = { name: iface.name, mac, interfaceName: `eth${i}`, infoSource: 'domain, guest-agent', queueCount: 1 };
+      if (ip) {
+        out.ipAddress = ip;
+        out.ipAddresses = [ip];
+      }
+      if (net?.multus) out.infoSource = 'domain, guest-agent, multus-status';
+      return out;
+    });
+  }
+
+  private staticAddress(ns: string, networkName: string): string | undefined {
+    const [nadNs, nadName] = networkName.includes('/') ? networkName.split('/', 2) : [ns, networkName];
+    const nad = this.store.get('NetworkAttachmentDefinition', nadNs, nadName);
+    if (!nad?.spec?.config) return undefined;
+    try {
+      const cfg = JSON.parse(nad.spec.config);
+      // A conflist nests the IPAM block inside its plugins.
+      const ipam = cfg.ipam ?? (cfg.plugins ?? []).find((p: any) => p.ipam)?.ipam;
+      const addr = ipam?.type === 'static' ? ipam.addresses?.[0]?.address : undefined;
+      return typeof addr === 'string' ? addr.split('/')[0] : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+}

@@ -1,0 +1,23 @@
+// The switchable faults a test or demo can turn on while the simulator runs.
+
+export interface Faults {
+  /** Every request gets 401 Unauthorized. */
+  unauthorized: boolean;
+  /** Requests matching every given field get 403 Forbidden; resource is the plural (`virtualmachines`), verb the RBAC verb. */
+  forbidden: { resource?: string; namespace?: string; verb?: string }[];
+  /** The next N object requests get 500 InternalError. Discovery, /version and /openapi are not counted (see README text). */
+  serverErrorOnce: number;
+  /** Added before every response. */
+  latencyMs: number;
+  /** DataVolume names whose import fails: restarts with Warning events, then phase Failed. */
+  failImports: string[];
+  /** 422 Invalid for one object on create, update or patch. */
+  rejectCreate: { kind: string; name: string; message: string }[];
+}
+
+export function noFaults(): Faults {
+  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [] };
+}
+
+/** The user name that 403 messages carry, as the kubeconfig's token would authenticate. */
+export const SIM_USER = 'sim-user';

@@ -1,0 +1,138 @@
+// Public entry of the local Kubernetes API simulator that the real kubectl talks to in end-to-end tests, the demo and the benchmark.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Controllers, Scheduler } from './controllers.js';
+import { noFaults, SIM_USER, type Faults } from './faults.js';
+import { RESOURCES, byKind } from './resources.js';
+import { createHandler } from './server.js';
+import { ObjectStore, deepClone, type Obj } from './store.js';
+import { SchemaValidator } from './validation.js';
+
+export type { Faults } from './faults.js';
+
+export interface SimulatorOptions {
+  /** Default: env V_AUTO_SCHEMAS, else ../shared/schemas beside the repository; null disables validation. */
+  schemasDir?: string | null;
+  /** Controller step intervals; small by default so tests are fast. */
+  timings?: { importStepMs?: number; vmStepMs?: number };
+  /** When true, a Succeeded DataVolume is deleted after import, leaving its PVC (CDI garbage collection). */
+  gcDataVolumes?: boolean;
+  /** Namespaces that exist at start; default ['default']. */
+  namespaces?: string[];
+  /** Default 0: a free loopback port. */
+  port?: number;
+}
+
+export interface Simulator {
+  url: string;
+  kubeconfigPath: string;
+  faults: Faults;
+  requests: { method: string; path: string; query: string }[];
+  clearRequests(): void;
+  put(obj: any): any;
+  get(kind: string, namespace: string | undefined, name: string): any | undefined;
+  list(kind: string, namespace?: string): any[];
+  remove(kind: string, namespace: string | undefined, name: string): void;
+  settle(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+function defaultSchemasDir(): string {
+  return process.env.V_AUTO_SCHEMAS || path.resolve(repoRoot, '../shared/schemas');
+}
+
+function kubeconfig(url: string): string {
+  // JSON is valid YAML, and spares a YAML dependency here.
+  return JSON.stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'sim', cluster: { server: url } }],
+      users: [{ name: 'sim', user: { token: `${SIM_USER}-token` } }],
+      contexts: [{ name: 'sim', context: { cluster: 'sim', user: 'sim', namespace: 'default' } }],
+      'current-context': 'sim',
+      preferences: {},
+    },
+    null,
+    2,
+  );
+}
+
+/** Starts a simulator on a loopback port and writes a kubeconfig pointing at it. */
+export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
+  const store = new ObjectStore();
+  const faults = noFaults();
+  const requests: Simulator['requests'] = [];
+  const schemasDir = options.schemasDir === null ? null : options.schemasDir ?? defaultSchemasDir();
+  const validator = new SchemaValidator(schemasDir);
+  const scheduler = new Scheduler();
+  new Controllers(store, scheduler, {
+    importStepMs: options.timings?.importStepMs ?? 20,
+    vmStepMs: options.timings?.vmStepMs ?? 20,
+    gcDataVolumes: options.gcDataVolumes ?? false,
+    failImports: () => faults.failImports,
+  });
+
+  const ensureNamespace = (ns: string): void => {
+    if (!store.get('Namespace', undefined, ns)) {
+      store.create({ kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+    }
+  };
+  for (const ns of options.namespaces ?? ['default']) ensureNamespace(ns);
+
+  let host = '';
+  const server = createServer(createHandler({ store, faults, validator, requests, host: () => host }));
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  host = `127.0.0.1:${port}`;
+  const url = `http://${host}`;
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-sim-'));
+  const kubeconfigPath = path.join(dir, 'kubeconfig');
+  writeFileSync(kubeconfigPath, kubeconfig(url), { mode: 0o600 });
+  validator.warm(RESOURCES.flatMap((r) => (r.schemaFile ? [r.schemaFile] : [])));
+
+  return {
+    url,
+    kubeconfigPath,
+    faults,
+    requests,
+    clearRequests: () => void requests.splice(0, requests.length),
+    put(obj: any) {
+      const rt = byKind(obj.kind);
+      const ns = rt.namespaced ? obj.metadata?.namespace ?? 'default' : undefined;
+      if (ns) ensureNamespace(ns);
+      const o = deepClone(obj);
+      o.metadata = { ...(o.metadata ?? {}), namespace: ns };
+      if (rt.kind === 'Secret' && o.stringData) {
+        o.data = { ...(o.data ?? {}), ...Object.fromEntries(Object.entries(o.stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')])) };
+        delete o.stringData;
+      }
+      const cur = store.get(rt.kind, ns, o.metadata.name);
+      return deepClone(cur ? store.update(o) : store.create(o));
+    },
+    get: (kind, namespace, name) => deepClone(store.get(byKind(kind).kind, namespace, name)),
+    list: (kind, namespace) => deepClone(store.list(byKind(kind).kind, namespace)),
+    remove: (kind, namespace, name) => void store.deleteWithDependents(byKind(kind).kind, namespace, name),
+    settle: async () => scheduler.settle(),
+    stop: async () => {
+      scheduler.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export type { Obj };

@@ -1,0 +1,398 @@
+// The HTTP side: routes kubectl's requests to discovery, OpenAPI and object handlers, and applies the configured faults.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parse as parseYaml } from 'yaml';
+import {
+  ApiError, alreadyExists, badRequest, conflict, forbidden, internalError, invalid, methodNotAllowed, namespaceNotFound,
+  notFound, pathNotFound, strictDecoding, unauthorized, unsupportedMediaType, webhookDenied,
+} from './api-errors.js';
+import { AGGREGATED_CONTENT_TYPE, VERSION_INFO, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
+import { SIM_USER, type Faults } from './faults.js';
+import { groupVersionDocument, openapiIndex } from './openapi.js';
+import { PatchError, jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
+import { RESOURCES, apiVersionOf, byPath, type ResourceType } from './resources.js';
+import { SelectorError, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import { deepClone, deepEqual, type Obj, type ObjectStore } from './store.js';
+import { toTable } from './tables.js';
+import type { FieldValidation, SchemaValidator, StatusCause } from './validation.js';
+
+export interface ServerContext {
+  store: ObjectStore;
+  faults: Faults;
+  validator: SchemaValidator;
+  requests: { method: string; path: string; query: string }[];
+  host: () => string;
+}
+
+interface Target {
+  rt: ResourceType;
+  namespace?: string;
+  name?: string;
+  subresource?: string;
+}
+
+const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+  const text = JSON.stringify(body);
+  const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-cache, private' };
+  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
+  res.writeHead(code, headers);
+  res.end(text);
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+function parseJson(text: string, yamlToo = false): any {
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    if (yamlToo) return parseYaml(text);
+    throw badRequest(`error decoding request body: ${(err as Error).message}`);
+  }
+}
+
+/** Splits `/api/v1/...` or `/apis/<group>/<version>/...` into a resource target. */
+function parseTarget(pathname: string): Target | 'notfound' | undefined {
+  const segs = pathname.split('/').filter(Boolean);
+  let group: string;
+  let version: string;
+  let rest: string[];
+  if (segs[0] === 'api' && segs.length >= 3) {
+    [group, version, rest] = ['', segs[1], segs.slice(2)];
+  } else if (segs[0] === 'apis' && segs.length >= 4) {
+    [group, version, rest] = [segs[1], segs[2], segs.slice(3)];
+  } else return undefined;
+  let namespace: string | undefined;
+  // `namespaces/<ns>/<resource>/...` addresses a namespaced resource; `namespaces[/<name>[/status]]` the Namespace itself.
+  if (rest[0] === 'namespaces' && rest.length >= 3 && !['status', 'finalize'].includes(rest[2])) {
+    namespace = rest[1];
+    rest = rest.slice(2);
+  }
+  const rt = byPath(group, version, rest[0]);
+  if (!rt || rest.length > 3) return 'notfound';
+  if (!rt.namespaced && namespace) return 'notfound';
+  return { rt, namespace, name: rest[1], subresource: rest[2] };
+}
+
+function rbacVerb(method: string, t: Target, watch: boolean): string {
+  switch (method) {
+    case 'GET':
+      return t.name ? 'get' : watch ? 'watch' : 'list';
+    case 'POST':
+      return 'create';
+    case 'PUT':
+      return 'update';
+    case 'PATCH':
+      return 'patch';
+    case 'DELETE':
+      return t.name ? 'delete' : 'deletecollection';
+    default:
+      return method.toLowerCase();
+  }
+}
+
+function fieldValidationOf(q: URLSearchParams): FieldValidation {
+  const v = q.get('fieldValidation');
+  // A real server without the parameter warns; kubectl's default --validate=strict sends Strict.
+  return v === 'Strict' || v === 'Ignore' ? v : 'Warn';
+}
+
+export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
+  const { store, faults } = ctx;
+
+  function checkNamespace(rt: ResourceType, ns: string | undefined): void {
+    if (rt.namespaced && ns && !store.get('Namespace', undefined, ns)) throw namespaceNotFound(ns);
+  }
+
+  /**
+   * What admission and validation do between the request body and storage: status is owned by controllers,
+   * Secret stringData folds into data, CRD schemas prune or reject, CDI's webhook guards DataVolume spec.
+   */
+  function admit(rt: ResourceType, obj: Obj, old: Obj | undefined, fv: FieldValidation, warnings: string[]): Obj {
+    const name = obj.metadata?.name ?? '';
+    const reject = faults.rejectCreate.find((r) => r.kind === rt.kind && r.name === name);
+    if (reject) throw invalid(rt, name, [{ reason: 'FieldValueInvalid', message: reject.message, field: '' }]);
+    if (!name) throw invalid(rt, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
+    if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
+      throw invalid(rt, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`, field: 'metadata.name' }]);
+    }
+    const o = deepClone(obj);
+    if (rt.hasStatus) {
+      if (old?.status !== undefined) o.status = deepClone(old.status);
+      else delete o.status;
+    }
+    if (rt.kind === 'Secret' && o.stringData) {
+      o.data = { ...(o.data ?? {}) };
+      for (const [k, v] of Object.entries(o.stringData)) o.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+      delete o.stringData;
+    }
+    if (rt.kind === 'Namespace') {
+      o.metadata.labels = { ...(o.metadata.labels ?? {}), 'kubernetes.io/metadata.name': name };
+      o.spec = { finalizers: ['kubernetes'], ...(o.spec ?? {}) };
+      o.status = old?.status ?? { phase: 'Active' };
+    }
+    if (rt.schemaFile) {
+      const status = o.status;
+      delete o.status;
+      const outcome = ctx.validator.validate(rt, o);
+      if (status !== undefined) o.status = status;
+      if (outcome.unknownFields.length && fv === 'Strict') throw strictDecoding(rt, outcome.unknownFields);
+      if (outcome.unknownFields.length && fv === 'Warn') warnings.push(...outcome.unknownFields.map((f) => `unknown field "${f}"`));
+      if (outcome.causes.length) throw invalid(rt, name, outcome.causes);
+    }
+    if (rt.kind === 'DataVolume' && old && !deepEqual(old.spec, o.spec)) {
+      const causes: StatusCause[] = [{ reason: 'FieldValueDuplicate', message: 'Cannot update DataVolume Spec', field: 'DataVolume.Spec' }];
+      throw webhookDenied('datavolume-validate.cdi.kubevirt.io', ' Cannot update DataVolume Spec', 422, causes);
+    }
+    return o;
+  }
+
+  function create(t: Target, body: Obj, q: URLSearchParams, warnings: string[]): Obj {
+    const { rt } = t;
+    if (body.kind && body.kind !== rt.kind) throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(rt)})`);
+    body.kind = rt.kind;
+    body.metadata = body.metadata ?? {};
+    if (rt.namespaced) {
+      if (body.metadata.namespace && body.metadata.namespace !== t.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      body.metadata.namespace = t.namespace;
+    }
+    if (!body.metadata.name && body.metadata.generateName) body.metadata.name = body.metadata.generateName + Math.random().toString(36).slice(2, 7);
+    checkNamespace(rt, t.namespace);
+    const o = admit(rt, body, undefined, fieldValidationOf(q), warnings);
+    if (store.get(rt.kind, t.namespace, o.metadata.name)) throw alreadyExists(rt, o.metadata.name);
+    if (q.get('dryRun') === 'All') return o;
+    return store.create(o);
+  }
+
+  function replace(t: Target, cur: Obj, next: Obj, q: URLSearchParams, warnings: string[]): Obj {
+    const { rt } = t;
+    next.kind = rt.kind;
+    next.metadata = { ...(next.metadata ?? {}) };
+    if (next.metadata.resourceVersion && next.metadata.resourceVersion !== cur.metadata.resourceVersion) throw conflict(rt, t.name!);
+    if (next.metadata.name && next.metadata.name !== t.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${t.name})`);
+    next.metadata.name = t.name;
+    if (rt.namespaced) next.metadata.namespace = t.namespace;
+    let o: Obj;
+    if (t.subresource === 'status') {
+      o = { ...deepClone(cur), status: deepClone(next.status) };
+    } else {
+      o = admit(rt, next, cur, fieldValidationOf(q), warnings);
+    }
+    if (q.get('dryRun') === 'All') return o;
+    return store.update(o);
+  }
+
+  function applyPatch(t: Target, cur: Obj, contentType: string, text: string): Obj {
+    const ct = contentType.split(';')[0].trim();
+    try {
+      switch (ct) {
+        case 'application/merge-patch+json':
+          return mergePatch(cur, parseJson(text));
+        case 'application/strategic-merge-patch+json':
+          if (t.rt.group) throw unsupportedMediaType(ct);
+          return strategicMergePatch(cur, parseJson(text));
+        case 'application/json-patch+json':
+          return jsonPatch(cur, parseJson(text));
+        case 'application/apply-patch+yaml':
+          // Server-side apply, approximated: the applied configuration merges over the live object.
+          return mergePatch(cur, parseJson(text, true));
+        default:
+          throw unsupportedMediaType(ct);
+      }
+    } catch (err) {
+      if (err instanceof PatchError) throw new ApiError(422, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: 'Invalid', code: 422 });
+      throw err;
+    }
+  }
+
+  function selectItems(t: Target, q: URLSearchParams): Obj[] {
+    let labelReqs;
+    let fieldReqs;
+    try {
+      labelReqs = parseLabelSelector(q.get('labelSelector') ?? '');
+      fieldReqs = parseFieldSelector(q.get('fieldSelector') ?? '');
+    } catch (err) {
+      if (err instanceof SelectorError) throw badRequest(err.message);
+      throw err;
+    }
+    return store.list(t.rt.kind, t.namespace).filter((o) => matchesLabels(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, o));
+  }
+
+  function listBody(t: Target, items: Obj[], q: URLSearchParams): Obj {
+    const limit = Number(q.get('limit') ?? 0);
+    const start = q.get('continue') ? Number(Buffer.from(q.get('continue')!, 'base64').toString('utf8')) : 0;
+    const page = limit > 0 ? items.slice(start, start + limit) : items;
+    const metadata: Obj = { resourceVersion: store.resourceVersion };
+    if (limit > 0 && start + limit < items.length) {
+      metadata.continue = Buffer.from(String(start + limit)).toString('base64');
+      metadata.remainingItemCount = items.length - start - limit;
+    }
+    return { kind: `${t.rt.kind}List`, apiVersion: apiVersionOf(t.rt), metadata, items: page };
+  }
+
+  function watch(t: Target, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
+    const labelReqs = parseLabelSelector(q.get('labelSelector') ?? '');
+    const fieldReqs = parseFieldSelector(q.get('fieldSelector') ?? '');
+    const matches = (o: Obj): boolean => (!t.namespace || o.metadata.namespace === t.namespace) && matchesLabels(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, o);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    const emit = (type: string, o: Obj): void => {
+      res.write(JSON.stringify({ type, object: o }) + '\n');
+    };
+    const rv = q.get('resourceVersion');
+    if (!rv || rv === '0') for (const o of store.list(t.rt.kind, t.namespace)) if (matches(o)) emit('ADDED', o);
+    const off = store.onChange((kind, type, o) => {
+      if (kind === t.rt.kind && matches(o)) emit(type, o);
+    });
+    const timeout = Number(q.get('timeoutSeconds') ?? 1800);
+    const timer = setTimeout(() => res.end(), timeout * 1000);
+    timer.unref();
+    const done = (): void => {
+      off();
+      clearTimeout(timer);
+    };
+    req.on('close', done);
+    res.on('finish', done);
+  }
+
+  async function handleResource(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams): Promise<void> {
+    const method = req.method ?? 'GET';
+    const { rt } = t;
+    const warnings: string[] = [];
+    const wantsTable = /as=Table/.test(req.headers.accept ?? '');
+    if (method === 'GET' && !t.name) {
+      if (q.get('watch') === 'true' || q.get('watch') === '1') return watch(t, q, req, res);
+      const items = selectItems(t, q);
+      const body = listBody(t, items, q);
+      return send(res, 200, wantsTable ? { ...toTable(rt.kind, body.items, store.resourceVersion, q.get('includeObject') ?? 'Metadata'), metadata: body.metadata } : body);
+    }
+    if (method === 'POST' && !t.name) {
+      const created = create(t, parseJson(await readBody(req)), q, warnings);
+      return send(res, 201, created, 'application/json', warnings);
+    }
+    if (method === 'DELETE' && !t.name) {
+      const items = selectItems(t, q);
+      for (const o of items) store.deleteWithDependents(rt.kind, o.metadata.namespace, o.metadata.name);
+      return send(res, 200, listBody(t, items, new URLSearchParams()));
+    }
+    if (!t.name) throw methodNotAllowed();
+    const cur = store.get(rt.kind, t.namespace, t.name);
+    if (method === 'GET') {
+      if (!cur) throw notFound(rt, t.name);
+      return send(res, 200, wantsTable ? toTable(rt.kind, [cur], store.resourceVersion, q.get('includeObject') ?? 'Metadata') : cur);
+    }
+    if (method === 'PUT') {
+      const body = parseJson(await readBody(req));
+      if (!cur) {
+        // Core kinds create on PUT only for a few types; CRDs never do. None served here does.
+        checkNamespace(rt, t.namespace);
+        throw notFound(rt, t.name);
+      }
+      return send(res, 200, replace(t, cur, body, q, warnings), 'application/json', warnings);
+    }
+    if (method === 'PATCH') {
+      const text = await readBody(req);
+      const ct = req.headers['content-type'] ?? '';
+      if (!cur) {
+        if (ct.startsWith('application/apply-patch+yaml')) {
+          const body = parseJson(text, true);
+          body.metadata = { ...(body.metadata ?? {}), name: t.name };
+          return send(res, 201, create(t, body, q, warnings), 'application/json', warnings);
+        }
+        checkNamespace(rt, t.namespace);
+        throw notFound(rt, t.name);
+      }
+      const patched = applyPatch(t, cur, ct, text);
+      // A patch must not move the object; the resourceVersion it carries, if any, is a precondition.
+      if (patched.metadata?.resourceVersion && patched.metadata.resourceVersion !== cur.metadata.resourceVersion) throw conflict(rt, t.name);
+      patched.metadata = { ...patched.metadata, resourceVersion: undefined };
+      return send(res, 200, replace(t, cur, patched, q, warnings), 'application/json', warnings);
+    }
+    if (method === 'DELETE') {
+      if (!cur) throw notFound(rt, t.name);
+      const text = await readBody(req);
+      const opts = text.trim() ? parseJson(text) : {};
+      const policy = opts.propagationPolicy ?? q.get('propagationPolicy') ?? 'Background';
+      if (opts.preconditions?.uid && opts.preconditions.uid !== cur.metadata.uid) throw conflict(rt, t.name);
+      if (q.get('dryRun') !== 'All' && !(opts.dryRun ?? []).includes('All')) {
+        if (rt.kind === 'Namespace') {
+          for (const r of RESOURCES) if (r.namespaced) for (const o of store.list(r.kind, t.name)) store.delete(r.kind, t.name, o.metadata.name);
+        }
+        store.deleteWithDependents(rt.kind, t.namespace, t.name, policy === 'Orphan');
+      }
+      return send(res, 200, cur);
+    }
+    throw methodNotAllowed();
+  }
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const p = url.pathname.replace(/\/+$/, '') || '/';
+    const q = url.searchParams;
+    const method = req.method ?? 'GET';
+    if (faults.unauthorized) throw unauthorized();
+    if (method === 'GET') {
+      if (p === '/version') return send(res, 200, VERSION_INFO);
+      if (p === '/healthz' || p === '/readyz' || p === '/livez') {
+        res.writeHead(200, { 'Content-Type': 'text/plain' });
+        return void res.end('ok');
+      }
+      if (p === '/api' || p === '/apis') {
+        if (wantsAggregated(req.headers.accept)) return send(res, 200, aggregatedDiscovery(p === '/api'), AGGREGATED_CONTENT_TYPE);
+        return send(res, 200, p === '/api' ? apiVersions(ctx.host()) : apiGroupList());
+      }
+      const gv = p.match(/^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
+      if (gv) {
+        const list = apiResourceList(gv[2] ?? '', gv[1] ?? gv[3]);
+        if (list) return send(res, 200, list);
+        throw pathNotFound();
+      }
+      if (p === '/openapi/v3') return send(res, 200, openapiIndex());
+      const oa = p.match(/^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
+      if (oa) {
+        const doc = groupVersionDocument(oa[2] ?? '', oa[1] ?? oa[3]);
+        if (doc) return send(res, 200, doc);
+        throw pathNotFound();
+      }
+    }
+    const t = parseTarget(p);
+    if (!t || t === 'notfound') throw pathNotFound();
+    const verb = rbacVerb(method, t, q.get('watch') === 'true');
+    const ns = t.rt.namespaced ? t.namespace : undefined;
+    const denied = faults.forbidden.some(
+      (f) =>
+        (!f.resource || f.resource === t.rt.resource || f.resource === `${t.rt.resource}.${t.rt.group}` || f.resource === t.rt.kind) &&
+        (!f.namespace || f.namespace === ns) &&
+        (!f.verb || f.verb === verb),
+    );
+    if (denied) throw forbidden(t.rt, verb, t.name, ns, SIM_USER);
+    if (faults.serverErrorOnce > 0) {
+      faults.serverErrorOnce--;
+      throw internalError('simulated server error (v-auto simulator fault serverErrorOnce)');
+    }
+    return handleResource(req, res, t, q);
+  }
+
+  return (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://localhost');
+    ctx.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search.replace(/^\?/, '') });
+    const go = async (): Promise<void> => {
+      if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
+      try {
+        await route(req, res, url);
+      } catch (err) {
+        if (err instanceof ApiError) send(res, err.code, err.status);
+        else {
+          process.stderr.write(`v-auto simulator: ${(err as Error).stack}\n`);
+          send(res, 500, internalError((err as Error).message).status);
+        }
+      }
+    };
+    void go();
+  };
+}

@@ -1,0 +1,130 @@
+// In-memory object store: one map per kind, a global resourceVersion counter and the metadata a real API server fills in.
+import { randomUUID } from 'node:crypto';
+import { RESOURCES, apiVersionOf, byKind } from './resources.js';
+
+export type Obj = Record<string, any>;
+
+export function deepClone<T>(v: T): T {
+  return v === undefined ? v : structuredClone(v);
+}
+
+/** Key-order-insensitive equality, so a patch that changes nothing is recognised as a no-op. */
+export function deepEqual(a: any, b: any): boolean {
+  if (a === b) return true;
+  if (typeof a !== typeof b || a === null || b === null || typeof a !== 'object') return false;
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  if (Array.isArray(a)) return a.length === b.length && a.every((x, i) => deepEqual(x, b[i]));
+  const ka = Object.keys(a).filter((k) => a[k] !== undefined);
+  const kb = Object.keys(b).filter((k) => b[k] !== undefined);
+  return ka.length === kb.length && ka.every((k) => deepEqual(a[k], b[k]));
+}
+
+export function nowIso(): string {
+  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
+type Listener = (kind: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj) => void;
+
+export class ObjectStore {
+  private readonly maps = new Map<string, Map<string, Obj>>();
+  private rv = 1000;
+  private readonly listeners: Listener[] = [];
+
+  constructor() {
+    for (const r of RESOURCES) this.maps.set(r.kind, new Map());
+  }
+
+  get resourceVersion(): string {
+    return String(this.rv);
+  }
+
+  onChange(l: Listener): () => void {
+    this.listeners.push(l);
+    return () => {
+      const i = this.listeners.indexOf(l);
+      if (i >= 0) this.listeners.splice(i, 1);
+    };
+  }
+
+  private key(ns: string | undefined, name: string): string {
+    return `${ns ?? ''}/${name}`;
+  }
+
+  get(kind: string, ns: string | undefined, name: string): Obj | undefined {
+    return this.maps.get(kind)?.get(this.key(byKind(kind).namespaced ? ns : undefined, name));
+  }
+
+  list(kind: string, ns?: string): Obj[] {
+    const all = [...(this.maps.get(kind)?.values() ?? [])];
+    const items = ns ? all.filter((o) => o.metadata.namespace === ns) : all;
+    // Real servers list in key order (namespace, then name).
+    return items.sort((a, b) => this.key(a.metadata.namespace, a.metadata.name).localeCompare(this.key(b.metadata.namespace, b.metadata.name)));
+  }
+
+  /** Inserts a new object, filling uid, resourceVersion, creationTimestamp and generation. */
+  create(obj: Obj): Obj {
+    const rt = byKind(obj.kind);
+    const o = deepClone(obj);
+    o.apiVersion = apiVersionOf(rt);
+    o.metadata = o.metadata ?? {};
+    if (!rt.namespaced) delete o.metadata.namespace;
+    o.metadata.uid = randomUUID();
+    o.metadata.creationTimestamp = nowIso();
+    o.metadata.resourceVersion = String(++this.rv);
+    if (rt.group) o.metadata.generation = 1;
+    this.maps.get(rt.kind)!.set(this.key(o.metadata.namespace, o.metadata.name), o);
+    this.emit(rt.kind, 'ADDED', o);
+    return o;
+  }
+
+  /**
+   * Replaces an existing object. resourceVersion moves only when something really changed,
+   * and generation only when spec changed, as on a real server.
+   */
+  update(next: Obj): Obj {
+    const rt = byKind(next.kind);
+    const cur = this.get(rt.kind, next.metadata.namespace, next.metadata.name);
+    if (!cur) throw new Error(`simulator: update of missing ${rt.kind} ${next.metadata.name}`);
+    const o = deepClone(next);
+    o.apiVersion = apiVersionOf(rt);
+    for (const k of ['uid', 'creationTimestamp', 'resourceVersion', 'generation', 'namespace', 'name'])
+      if (cur.metadata[k] !== undefined) o.metadata[k] = cur.metadata[k];
+    if (deepEqual(o, cur)) return cur;
+    if (rt.group && !deepEqual(o.spec, cur.spec)) o.metadata.generation = (cur.metadata.generation ?? 1) + 1;
+    o.metadata.resourceVersion = String(++this.rv);
+    this.maps.get(rt.kind)!.set(this.key(o.metadata.namespace, o.metadata.name), o);
+    this.emit(rt.kind, 'MODIFIED', o);
+    return o;
+  }
+
+  delete(kind: string, ns: string | undefined, name: string): Obj | undefined {
+    const rt = byKind(kind);
+    const k = this.key(rt.namespaced ? ns : undefined, name);
+    const cur = this.maps.get(kind)!.get(k);
+    if (!cur) return undefined;
+    this.maps.get(kind)!.delete(k);
+    ++this.rv;
+    this.emit(kind, 'DELETED', cur);
+    return cur;
+  }
+
+  /**
+   * Deletes an object and, unless orphaning, everything that names it in ownerReferences, recursively:
+   * the garbage collector's background propagation, done at once.
+   */
+  deleteWithDependents(kind: string, ns: string | undefined, name: string, orphan = false): Obj | undefined {
+    const gone = this.delete(kind, ns, name);
+    if (!gone || orphan) return gone;
+    const uid = gone.metadata.uid;
+    for (const r of RESOURCES) {
+      for (const o of this.list(r.kind, gone.metadata.namespace)) {
+        if ((o.metadata.ownerReferences ?? []).some((ref: any) => ref.uid === uid)) this.deleteWithDependents(r.kind, o.metadata.namespace, o.metadata.name);
+      }
+    }
+    return gone;
+  }
+
+  private emit(kind: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj): void {
+    for (const l of this.listeners) l(kind, type, obj);
+  }
+}
