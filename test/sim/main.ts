@@ -1,0 +1,34 @@
+// Standalone simulator for the demo and manual runs: `npm run sim -- [--port N] [--import-ms N] [--vm-ms N] [--gc-datavolumes]`.
+import { parseArgs } from 'node:util';
+import { startSimulator } from './index.js';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      port: { type: 'string', default: '0' },
+      'import-ms': { type: 'string', default: '1000' },
+      'vm-ms': { type: 'string', default: '1000' },
+      'gc-datavolumes': { type: 'boolean', default: false },
+      namespace: { type: 'string', multiple: true },
+    },
+  });
+  const started = performance.now();
+  const sim = await startSimulator({
+    port: Number(values.port),
+    timings: { importStepMs: Number(values['import-ms']), vmStepMs: Number(values['vm-ms']) },
+    gcDataVolumes: values['gc-datavolumes'],
+    namespaces: values.namespace?.length ? values.namespace : undefined,
+  });
+  process.stdout.write(`export KUBECONFIG=${sim.kubeconfigPath}\n`);
+  process.stdout.write(`# simulator listening on ${sim.url} (started in ${(performance.now() - started).toFixed(0)} ms); Ctrl-C stops it\n`);
+  const shutdown = (): void => {
+    void sim.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`v-auto simulator: ${err.message}\n`);
+  process.exitCode = 1;
+});
