@@ -67,6 +67,22 @@ for tool in gzip sha256sum node npm; do
   command -v "$tool" >/dev/null || die "$tool not found on PATH"
 done
 
+# Check what --sea needs before building anything, so a missing piece fails fast.
+if $sea; then
+  # Node 20 runs a CommonJS main script only; sea-main.cjs loads the ES module with require(),
+  # which Node enables by default from 20.19. SEA assets (for templates/) need 20.12.
+  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
+    die "--sea needs Node >= 20.19 to build, this is $(node --version)" 'use a newer Node.js for the build'
+  postject="${POSTJECT:-$root/node_modules/.bin/postject}"
+  [ -x "$postject" ] || die "--sea needs postject, not found at $postject" \
+    'npm install --save-dev postject (or set POSTJECT to its bin/postject)'
+  node_bin="$(node -p process.execPath)"
+  # The sentinel that postject flips; a Node built without SEA support lacks it.
+  fuse=NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
+  grep -q "$fuse" "$node_bin" ||
+    die "$node_bin has no single-executable support (a distribution build?)" 'use the Node.js binary from nodejs.org'
+fi
+
 in_git=false
 git rev-parse --is-inside-work-tree >/dev/null 2>&1 && in_git=true
 
@@ -157,17 +173,6 @@ mv -f "$out.tmp" "$out"
 (cd "$dist" && sha256sum "$name.tar.gz" >"$name.tar.gz.sha256")
 
 if $sea; then
-  # Node 20 runs a CommonJS main script only; sea-main.cjs loads the ES module with require(),
-  # which Node enables by default from 20.19.
-  node -e 'const [a, b] = process.versions.node.split(".").map(Number); process.exit(a > 20 || (a === 20 && b >= 19) ? 0 : 1)' ||
-    die "--sea needs Node >= 20.19 to build, this is $(node --version)" 'use a newer Node.js for the build'
-  postject="${POSTJECT:-$root/node_modules/.bin/postject}"
-  [ -x "$postject" ] || die "--sea needs postject, not found at $postject" \
-    'npm install --save-dev postject (or set POSTJECT to its bin/postject)'
-  node_bin="$(node -p process.execPath)"
-  fuse=NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2
-  grep -q "$fuse" "$node_bin" ||
-    die "$node_bin has no single-executable support (a distribution build?)" 'use the Node.js binary from nodejs.org'
   platform="$(node -p 'process.platform + "-" + process.arch')"
   id="$(cut -c1-12 "$out.sha256")"
   node scripts/sea-config.mjs "$tree" "$version" "$id" "$work"
@@ -175,7 +180,9 @@ if $sea; then
   exe="$dist/$name-$platform"
   cp "$node_bin" "$exe.tmp"
   chmod 0755 "$exe.tmp"
-  "$postject" "$exe.tmp" NODE_SEA_BLOB "$work/sea-prep.blob" --sentinel-fuse "$fuse" >/dev/null
+  # postject (LIEF) warns about ELF note names on every run, harmlessly: show its output on failure only.
+  "$postject" "$exe.tmp" NODE_SEA_BLOB "$work/sea-prep.blob" --sentinel-fuse "$fuse" >"$work/postject.log" 2>&1 ||
+    { cat "$work/postject.log" >&2; die 'postject could not inject the program into the node binary'; }
   mv -f "$exe.tmp" "$exe"
   (cd "$dist" && sha256sum "$name-$platform" >"$name-$platform.sha256")
   echo "$exe"
