@@ -1,0 +1,76 @@
+// End-to-end: the real kubectl applies a multi-document stack and reports created, unchanged and configured for the right reasons.
+import { readFileSync } from 'node:fs';
+import { startSimulator, type Simulator } from './index.js';
+import { fixture, kubectl } from './kubectl.js';
+
+const LINES = [
+  'secret/web-1-cloudinit',
+  'networkattachmentdefinition.k8s.cni.cncf.io/web-1-net',
+  'datavolume.cdi.kubevirt.io/web-1-rootdisk',
+  'virtualmachine.kubevirt.io/web-1',
+];
+
+const expectLines = (stdout: string, verbs: string[]): void => {
+  expect(stdout.trim().split('\n')).toEqual(LINES.map((l, i) => `${l} ${verbs[i]}`));
+};
+
+describe('kubectl apply against the simulator', () => {
+  let sim: Simulator;
+  beforeEach(async () => {
+    sim = await startSimulator();
+  });
+  afterEach(async () => {
+    await sim.stop();
+  });
+
+  test('base64 data: created, then unchanged for every object, then configured for the changed one', async () => {
+    const first = await kubectl(sim, ['apply', '-f', fixture('stack-data.yaml')]);
+    expect(first.stderr).toBe('');
+    expectLines(first.stdout, ['created', 'created', 'created', 'created']);
+    await sim.settle();
+    const vmBefore = sim.get('VirtualMachine', 'default', 'web-1');
+
+    sim.clearRequests();
+    const second = await kubectl(sim, ['apply', '-f', fixture('stack-data.yaml')]);
+    expectLines(second.stdout, ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+    // kubectl computes an empty patch and sends nothing: no write reaches the server.
+    expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    expect(sim.get('VirtualMachine', 'default', 'web-1').metadata.resourceVersion).toBe(vmBefore.metadata.resourceVersion);
+
+    const changed = readFileSync(fixture('stack-data.yaml'), 'utf8').replace('cores: 2', 'cores: 4');
+    const third = await kubectl(sim, ['apply', '-f', '-'], changed);
+    expectLines(third.stdout, ['unchanged', 'unchanged', 'unchanged', 'configured']);
+    const vm = sim.get('VirtualMachine', 'default', 'web-1');
+    expect(vm.spec.template.spec.domain.cpu.cores).toBe(4);
+    expect(vm.metadata.generation).toBe(2);
+    expect(JSON.parse(vm.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).spec.template.spec.domain.cpu.cores).toBe(4);
+  });
+
+  test('stringData: folded into data on write, so a re-apply reports the Secret configured (kubernetes#87736)', async () => {
+    expectLines((await kubectl(sim, ['apply', '-f', fixture('stack.yaml')])).stdout, ['created', 'created', 'created', 'created']);
+    const secret = sim.get('Secret', 'default', 'web-1-cloudinit');
+    expect(secret.stringData).toBeUndefined();
+    expect(Buffer.from(secret.data.userdata, 'base64').toString()).toBe('#cloud-config\nhostname: web-1\n');
+    expectLines((await kubectl(sim, ['apply', '-f', fixture('stack.yaml')])).stdout, ['configured', 'unchanged', 'unchanged', 'unchanged']);
+  });
+
+  test('kubectl asks for openapi v3 and aggregated discovery, and sends fieldValidation=Strict', async () => {
+    await kubectl(sim, ['apply', '-f', fixture('stack-data.yaml')]);
+    const paths = sim.requests.map((r) => r.path);
+    expect(paths).toContain('/openapi/v3');
+    expect(paths).toContain('/apis');
+    expect(paths).not.toContain('/openapi/v2');
+    const posts = sim.requests.filter((r) => r.method === 'POST');
+    expect(posts).toHaveLength(4);
+    for (const p of posts) expect(p.query).toContain('fieldValidation=Strict');
+  });
+
+  test('a namespace created by apply gets its kubernetes.io/metadata.name label', async () => {
+    const r = await kubectl(sim, ['apply', '-f', '-'], 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: team-a\n');
+    expect(r.stdout.trim()).toBe('namespace/team-a created');
+    expect(sim.get('Namespace', undefined, 'team-a').metadata.labels).toEqual({ 'kubernetes.io/metadata.name': 'team-a' });
+    const into = await kubectl(sim, ['apply', '-n', 'team-a', '-f', fixture('stack-data.yaml')]);
+    expect(into.code).toBe(0);
+    expect(sim.list('VirtualMachine', 'team-a')).toHaveLength(1);
+  });
+});
