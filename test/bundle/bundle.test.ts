@@ -194,6 +194,8 @@ describe('on the bastion (only node on PATH, no network)', () => {
       // Objects (a plan, manifests, or a list of them), not an echo of words.
       const objects = docs.filter((d) => isMap(d.contents) || (isSeq(d.contents) && d.contents.items.every(isMap)));
       expect(objects.length).toBeGreaterThan(0);
+      // The templates were found: inspect renders a VirtualMachine from templates/.
+      expect(fromBundle.stdout).toMatch(/^kind: VirtualMachine$/m);
       expect(fromBundle.stdout).toContain('web');
     });
 
