@@ -10,10 +10,10 @@ Builds dist/v-auto-VERSION.tar.gz and dist/v-auto-VERSION.tar.gz.sha256. The arc
 into one folder, v-auto-VERSION/, that runs on a host with Node.js >= 20 and nothing else: no
 npm, no node_modules, no network. Fill its projects/ folder and run bin/v-auto from it.
 
-VERSION    default: vYYYYMMDD (today, UTC). If that name is taken, vYYYYMMDD.1, .2, ...:
-           taken means a git tag on another commit, or an archive of that name already in
-           the output folder. A tag on HEAD is reused, so rebuilding a tagged commit gives
-           the same name and the same bytes.
+VERSION    default: the VERSION file's value if HEAD is tagged with it (a release made by
+           git_sync.sh), so rebuilding a release gives the same name and the same bytes.
+           Otherwise vYYYYMMDD (today, UTC), or vYYYYMMDD.1, .2, ... if that name is taken:
+           by a git tag on another commit, or by an archive already in the output folder.
 
 Options
   --sea       also write dist/v-auto-VERSION-linux-x64 (+ .sha256): one executable that
@@ -83,16 +83,23 @@ if $sea; then
     die "$node_bin has no single-executable support (a distribution build?)" 'use the Node.js binary from nodejs.org'
 fi
 
+# Only a checkout of this very folder: a copy unpacked inside some other repo is not "in git".
 in_git=false
-git rev-parse --is-inside-work-tree >/dev/null 2>&1 && in_git=true
+[ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$root" ] && in_git=true
 
 dist="${V_AUTO_DIST:-$root/dist}"
 mkdir -p "$dist"
 dist="$(cd "$dist" && pwd)"
 
+# A name is taken by a tag on another commit or, untagged, by an archive already built.
 archive_taken() {
-  { $in_git && tag_elsewhere "$1"; } || [ -e "$dist/v-auto-$1.tar.gz" ]
+  if $in_git && git rev-parse -q --verify "refs/tags/$1" >/dev/null; then
+    tag_elsewhere "$1"
+  else
+    [ -e "$dist/v-auto-$1.tar.gz" ]
+  fi
 }
+if [ -z "$version" ] && $in_git; then version="$(head_release)"; fi
 [ -n "$version" ] || version="$(date_version archive_taken)"
 check_version "$version" || exit 2
 

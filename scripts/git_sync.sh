@@ -11,9 +11,10 @@ VERSION file, commits it, tags the commit VERSION (annotated tag), and pushes th
 branch and the tag together (git push --atomic: both arrive or neither does).
 
 VERSION        default: vYYYYMMDD (today, UTC); vYYYYMMDD.1, .2, ... when a tag of that name
-               already marks another commit. Run `git fetch --tags` first to see the
-               remote's tags. If HEAD already carries the tag, nothing is committed or
-               tagged again and only the push is repeated (safe to re-run after a failed push).
+               already marks another commit (run `git fetch --tags` first to see the
+               remote's). If HEAD is already tagged with the VERSION file's value, that
+               release is kept: nothing is committed or tagged again and only the push is
+               repeated (safe to re-run after a failed push, on any day).
 
 Options
   --remote NAME  the remote to push to (default: origin)
@@ -75,6 +76,7 @@ if [ -n "$dirty" ]; then
   exit 2
 fi
 
+[ -n "$version" ] || version="$(head_release)"
 [ -n "$version" ] || version="$(date_version tag_elsewhere)"
 check_version "$version" || exit 2
 git check-ref-format "refs/tags/$version" || die "'$version' is not a valid tag name" '' 2

@@ -36,3 +36,14 @@ tag_elsewhere() {
   tagged="$(git rev-parse -q --verify "refs/tags/$1^{commit}" 2>/dev/null)" || return 1
   [ "$tagged" != "$(git rev-parse HEAD)" ]
 }
+
+# head_release: prints the VERSION file's value when HEAD carries a tag of that name (a release
+# that git_sync.sh made), else nothing. Without a VERSION argument, both scripts reuse it, so
+# bundling or re-syncing a released commit on a later day keeps its name.
+head_release() {
+  local current
+  current="$(cat VERSION 2>/dev/null)" || return 0
+  [ -n "$current" ] && check_version "$current" 2>/dev/null || return 0
+  [ "$(git rev-parse -q --verify "refs/tags/$current^{commit}" 2>/dev/null)" = "$(git rev-parse HEAD)" ] || return 0
+  printf '%s\n' "$current"
+}

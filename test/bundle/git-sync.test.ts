@@ -189,3 +189,19 @@ test('date-based VERSION: vYYYYMMDD, a re-run only pushes again, a later commit 
   expect(readFileSync(join(work, 'VERSION'), 'utf8')).toBe(`${first}.1\n`);
   expect(commitOf(remote, `refs/tags/${first}.1`)).toBe(git(work, 'rev-parse', 'HEAD'));
 });
+
+test('without VERSION, a release already tagged on HEAD is kept and only pushed', () => {
+  const { work, remote, sync } = makeCheckout();
+  writeFileSync(join(work, 'VERSION'), 'v20000101\n');
+  git(work, 'commit', '-q', '-am', 'Release v20000101');
+  git(work, 'tag', '-a', 'v20000101', '-m', 'v-auto v20000101');
+  const head = git(work, 'rev-parse', 'HEAD');
+  const result = sync();
+  expect(result.status).toBe(0);
+  expect(result.stdout).toBe(
+    '+ git push --atomic origin refs/heads/main:refs/heads/main refs/tags/v20000101:refs/tags/v20000101\n' +
+      'pushed branch main and tag v20000101 to origin\n',
+  );
+  expect(git(work, 'rev-parse', 'HEAD')).toBe(head);
+  expect(commitOf(remote, 'refs/tags/v20000101')).toBe(head);
+});
