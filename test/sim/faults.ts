@@ -11,8 +11,11 @@ export interface Faults {
   latencyMs: number;
   /** DataVolume names whose import fails: restarts with Warning events, then phase Failed. */
   failImports: string[];
-  /** 422 Invalid for one object on create, update or patch. */
-  rejectCreate: { kind: string; name: string; message: string }[];
+  /**
+   * 422 Invalid for one object on create, update or patch. `field` (an addition to the brief, default `spec`)
+   * is the cause's field path: kubectl prints `The <Kind> "<name>" is invalid: <field>: <message>`.
+   */
+  rejectCreate: { kind: string; name: string; message: string; field?: string }[];
 }
 
 export function noFaults(): Faults {

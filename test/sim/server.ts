@@ -118,7 +118,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
   function admit(rt: ResourceType, obj: Obj, old: Obj | undefined, fv: FieldValidation, warnings: string[]): Obj {
     const name = obj.metadata?.name ?? '';
     const reject = faults.rejectCreate.find((r) => r.kind === rt.kind && r.name === name);
-    if (reject) throw invalid(rt, name, [{ reason: 'FieldValueInvalid', message: reject.message, field: '' }]);
+    if (reject) throw invalid(rt, name, [{ reason: 'FieldValueInvalid', message: reject.message, field: reject.field ?? 'spec' }]);
     if (!name) throw invalid(rt, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
     if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
       throw invalid(rt, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`, field: 'metadata.name' }]);
