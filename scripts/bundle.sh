@@ -40,6 +40,9 @@ die() {
 }
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+# A relative V_AUTO_DIST means relative to where the user stands, not to the repo.
+dist="${V_AUTO_DIST:-$root/dist}"
+case "$dist" in /*) ;; *) dist="$PWD/$dist" ;; esac
 cd "$root"
 # shellcheck source=scripts/release-version.sh
 . scripts/release-version.sh
@@ -66,6 +69,7 @@ tar --version 2>/dev/null | grep -q 'GNU tar' || die 'GNU tar is needed' 'instal
 for tool in gzip sha256sum node npm; do
   command -v "$tool" >/dev/null || die "$tool not found on PATH"
 done
+[ -d node_modules ] || die 'node_modules is missing: the build needs the dependencies' 'run "npm ci" first'
 
 # Check what --sea needs before building anything, so a missing piece fails fast.
 if $sea; then
@@ -87,7 +91,6 @@ fi
 in_git=false
 [ "$(git rev-parse --show-toplevel 2>/dev/null)" = "$root" ] && in_git=true
 
-dist="${V_AUTO_DIST:-$root/dist}"
 mkdir -p "$dist"
 dist="$(cd "$dist" && pwd)"
 
