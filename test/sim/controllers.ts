@@ -270,7 +270,8 @@ export class Controllers {
         metadata: {
           name,
           namespace: ns,
-          labels: { ...(dv.metadata.labels ?? {}), app: 'containerized-data-importer' },
+          // CDI's own label first: the DataVolume's labels are copied over it.
+          labels: { app: 'containerized-data-importer', ...(dv.metadata.labels ?? {}) },
           annotations: { 'cdi.kubevirt.io/storage.contentType': dv.spec?.contentType ?? 'kubevirt', 'cdi.kubevirt.io/storage.pod.phase': 'Pending' },
           ownerReferences: [ownerRef(dv)],
         },
