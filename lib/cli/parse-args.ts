@@ -47,7 +47,7 @@ function parser(version: string) {
     .option('home', { type: 'string', describe: 'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)' })
     .option('replicas', { type: 'string', describe: 'number of instances, overrides replicas' })
     .option('target', { type: 'string', describe: 'only this instance, e.g. web-02' })
-    .option('set', { type: 'string', array: true, default: [], describe: 'key.path=value, repeatable, highest precedence' })
+    .option('set', { type: 'string', describe: 'key.path=value, repeatable, highest precedence' })
     .option('output', { alias: 'o', type: 'string', choices: ['table', 'yaml', 'json'], default: 'table', describe: 'output format' })
     .option('show-secrets', { type: 'boolean', default: false, describe: 'print Secret values instead of <redacted>' })
     .option('dry-run', { type: 'boolean', default: false, describe: 'deploy/delete: show what would change and stop' })
@@ -96,7 +96,8 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
       home: args.home ?? env.V_AUTO_HOME,
       replicas: args.replicas === undefined ? undefined : parseReplicas(args.replicas),
       target: args.target,
-      sets: (args.set as string[]).map(String),
+      // Not `array: true`: that would swallow the words after `--set a=1` (`v-auto --set a=1 demo web inspect`).
+      sets: ([] as unknown[]).concat(args.set ?? []).map(String),
       output: args.output as OutputFormat,
       showSecrets: args['show-secrets'],
       dryRun: args['dry-run'],

@@ -1,4 +1,5 @@
 // Resolves `v-auto [PROJECT] [SPEC] [ACTION]`: the action word may stand anywhere among the words.
+import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
 
 export const ACTIONS = ['deploy', 'delete', 'status', 'inspect'] as const;
@@ -18,13 +19,21 @@ export function resolvePositionals(words: string[], flags: { project?: string; s
   const actionWords = words.filter((w) => (ACTIONS as readonly string[]).includes(w));
   if (actionWords.length > 1 && !flags.action) throw usageError(`more than one action given (${actionWords.join(', ')}); give one of ${ACTIONS.join(', ')}`, EXAMPLE);
   const rest = words.filter((w) => !(ACTIONS as readonly string[]).includes(w));
+  // `demo web deploi`: three words and no action word means the third one is a misspelt action.
+  if (!flags.action && !actionWords.length && rest.length === 3) {
+    const near = didYouMean(rest[2], ACTIONS);
+    throw usageError(`unknown action "${rest[2]}"${near ? ` (did you mean "${near}"?)` : ''}: give one of ${ACTIONS.join(', ')}`, EXAMPLE);
+  }
   const action = flags.action ?? actionWords[0];
   if (!action) throw usageError(`missing action: give one of ${ACTIONS.join(', ')}`, EXAMPLE);
   if (!(ACTIONS as readonly string[]).includes(action)) throw usageError(`unknown action "${action}": give one of ${ACTIONS.join(', ')}`, EXAMPLE);
-  const positional = rest;
-  const project = flags.project ?? positional.shift();
-  const spec = flags.spec ?? positional.shift();
-  if (positional.length) throw usageError(`unexpected argument "${positional[0]}"`, EXAMPLE);
+  if (rest.length > 2) throw usageError(`unexpected argument "${rest[2]}"`, EXAMPLE);
+  // Two words are project and spec, and a flag replaces its own word; a single word fills the slot no flag gives.
+  let project: string | undefined;
+  let spec: string | undefined;
+  if (rest.length === 2) [project, spec] = [flags.project ?? rest[0], flags.spec ?? rest[1]];
+  else [project, spec] = [flags.project ?? rest.shift(), flags.spec ?? rest.shift()];
+  if (rest.length) throw usageError(`unexpected argument "${rest[0]}"`, EXAMPLE);
   if (!project) throw usageError('missing project: give it as the first word or with --project', EXAMPLE);
   if (!spec) throw usageError(`missing spec: give it after the project or with --spec`, `example: v-auto ${project} web ${action}`);
   for (const [what, value] of [['project', project], ['spec', spec]] as const) {

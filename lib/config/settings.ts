@@ -135,9 +135,15 @@ export function resolveSettings(input: SettingsInput): Settings {
   if (new Set(attach).size !== attach.length) problems.push(`${attachSource?.label ?? 'networks'}: a network is attached twice`);
 
   const merged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
-  const image = merged.image ?? (merged.image_url ? { url: merged.image_url } : undefined);
+  // An image is one source, not a map to merge: the last layer that gives image or image_url replaces it whole
+  // (merging a spec's {registry} into config.yaml's {url} would keep the url and ignore the spec).
+  let image: unknown;
+  for (const { source, data } of resolved) {
+    if (data.image !== undefined && data.image_url !== undefined) problems.push(`${source.label}: give image or image_url, not both`);
+    if (data.image !== undefined) image = data.image;
+    else if (data.image_url !== undefined) image = { url: data.image_url };
+  }
   if (!image) problems.push(`${input.specSource.label}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}`);
-  else if (merged.image && merged.image_url) problems.push(`${input.specSource.label}: give image or image_url, not both`);
   if (problems.length) throw validationError(problems);
 
   return {
