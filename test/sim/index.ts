@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Controllers, Scheduler } from './controllers.js';
 import { noFaults, SIM_USER, type Faults } from './faults.js';
-import { RESOURCES, byKind } from './resources.js';
+import { byKind } from './resources.js';
 import { createHandler } from './server.js';
 import { ObjectStore, deepClone, type Obj } from './store.js';
 import { SchemaValidator } from './validation.js';
@@ -99,7 +99,6 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-sim-'));
   const kubeconfigPath = path.join(dir, 'kubeconfig');
   writeFileSync(kubeconfigPath, kubeconfig(url), { mode: 0o600 });
-  validator.warm(RESOURCES.flatMap((r) => (r.schemaFile ? [r.schemaFile] : [])));
 
   return {
     url,

@@ -23,7 +23,8 @@ export interface ValidationOutcome {
   causes: StatusCause[];
 }
 
-// Compiled validators are shared by all simulators in a process: compiling the 300 KB VirtualMachine schema is the slow part.
+// Compiled validators are shared by all simulators in a process and built on first use: compiling the 300 KB
+// VirtualMachine schema takes about half a second, which start-up should not pay.
 const compiled = new Map<string, ValidateFunction>();
 let ajv: Ajv | undefined;
 
@@ -116,12 +117,6 @@ function deleteAt(obj: any, instancePath: string, key: string): void {
 export class SchemaValidator {
   private warned = false;
   constructor(private readonly schemasDir: string | null) {}
-
-  /** Preloads validators in the background so the first apply is not slowed by compilation. */
-  warm(files: string[]): void {
-    if (!this.schemasDir) return;
-    for (const f of files) setImmediate(() => validatorFor(path.join(this.schemasDir!, f)));
-  }
 
   /**
    * Validates `body` (status already stripped) and prunes unknown fields in place,
