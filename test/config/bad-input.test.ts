@@ -1,0 +1,133 @@
+import { loadWorkspace } from '../../lib/config/load-workspace.js';
+import { parseYamlSource } from '../../lib/config/yaml-source.js';
+import { didYouMean } from '../../lib/config/did-you-mean.js';
+import { ExitCode } from '../../lib/errors.js';
+import { errorOf, IMAGE, settingsFor, tempDir, writeWorkspace } from '../helpers/workspace.js';
+
+const SPEC = 'projects/demo/specs/web.yaml';
+
+describe('YAML syntax', () => {
+  test.each([
+    ['an unclosed flow sequence', 'cpu: 2\nnetworks: [lan\n', /^web\.yaml:\d+:\d+: /],
+    ['a tab used for indentation', 'node_selector:\n\tzone: core\n', /^web\.yaml:2:1: .*\(indent with spaces, not tabs\)$/],
+    ['a duplicate key', 'cpu: 2\nmemory: 4Gi\ncpu: 4\n', /^web\.yaml:3:1: .*\(each key may appear once per mapping\)$/],
+    ['a list at the top', '- cpu: 2\n', /^web\.yaml:1:1: expected a mapping of keys \(key: value\), found a list$/],
+  ])('%s names file:line:col', (_name, text, message) => {
+    const err = errorOf(() => parseYamlSource('web.yaml', text));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toMatch(message);
+    expect(err.message).not.toContain('\n');
+  });
+
+  test('a syntax error points at its line and column', () => {
+    expect(errorOf(() => parseYamlSource('web.yaml', 'cpu: 2\nmemory: 4Gi: x\n')).message).toBe('web.yaml:2:9: Nested mappings are not allowed in compact mappings');
+  });
+
+  test('an empty file is an empty mapping; lineOf finds keys', () => {
+    expect(parseYamlSource('c.yaml', '').data).toEqual({});
+    const src = parseYamlSource('c.yaml', 'cpu: 2\nnetworks:\n  lan:\n    ipam:\n      range: x\n');
+    expect(src.lineOf(['networks', 'lan', 'ipam', 'range'])).toBe(5);
+    expect(src.lineOf(['cpu'])).toBe(1);
+  });
+});
+
+describe('wrong types and unknown keys name file:line and key path', () => {
+  test.each([
+    ['replicas: three', `${SPEC}:2: replicas: expected an integer, got "three"`],
+    ['cpu: -1', `${SPEC}:2: cpu: must be between 1 and 512, got -1`],
+    ['memory: 4GB', `${SPEC}:2: memory: "4GB" is not a Kubernetes quantity: write it like 4Gi or 512Mi`],
+    ['replcas: 3', `${SPEC}:2: replcas: unknown key (did you mean "replicas"?)`],
+    ['affinity: [a, b]', `${SPEC}:2: affinity: expected a mapping (a Kubernetes object), got a list`],
+    ['affinity: near-db', `${SPEC}:2: affinity: expected a mapping (a Kubernetes object), got "near-db"`],
+    ['run_strategy: always', `${SPEC}:2: run_strategy: expected one of Always, Halted, Manual, RerunOnFailure, Once, got "always" (did you mean "Always"?)`],
+    ['node_selector:\n  zone: [a]', `${SPEC}:3: node_selector.zone: expected a string value, got a list`],
+    ['name_prefix: Web', `${SPEC}:2: name_prefix: "Web" is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)`],
+  ])('%s', (line, message) => {
+    const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\n${line}\n` }));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(message);
+  });
+
+  test('a misspelt nested key suggests the right one', () => {
+    const err = errorOf(() => settingsFor({ config: 'networks:\n  lan:\n    nad_name: lan\n    bridge: br\n    ipam:\n      rnage: 10.0.0.0/24\n', spec: IMAGE }));
+    expect(err.message).toBe('projects/demo/config.yaml:6: networks.lan.ipam.rnage: unknown key (did you mean "range"?)\n  also: projects/demo/config.yaml:5: networks.lan.ipam.range: is required');
+  });
+
+  test('every problem is reported, not only the first', () => {
+    const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\ncpu: 0\nmemory: lots\n` }));
+    expect(err.message.split('\n')).toEqual([
+      `${SPEC}:2: cpu: must be between 1 and 512, got 0`,
+      `  also: ${SPEC}:3: memory: "lots" is not a Kubernetes quantity: write it like 4Gi or 512Mi`,
+    ]);
+  });
+
+  test('a variable nobody uses is an unknown key', () => {
+    expect(errorOf(() => settingsFor({ spec: { ...IMAGE, admin_usr: 'ops' } })).message).toBe(
+      `${SPEC}:2: admin_usr: unknown key: not a setting, and no cloud_init or network_data template uses it as a variable`,
+    );
+  });
+
+  test('a computed variable cannot be set', () => {
+    const spec = { ...IMAGE, vm_name: 'x', cloud_init: '#cloud-config\nhostname: {{ vm_name }}\n' };
+    expect(errorOf(() => settingsFor({ spec })).message).toBe(`${SPEC}:2: vm_name: is computed by v-auto for each instance and cannot be set`);
+  });
+
+  test('didYouMean finds near words only', () => {
+    expect(didYouMean('replcas', ['replicas', 'cpu'])).toBe('replicas');
+    expect(didYouMean('zzzzzz', ['replicas', 'cpu'])).toBeUndefined();
+  });
+});
+
+describe('networks and images', () => {
+  test('a network not in the catalog names the key and suggests the nearest entry', () => {
+    const err = errorOf(() => settingsFor({ config: { networks: { lan: { nad_name: 'lan' } } }, spec: `image_url: ${IMAGE.image_url}\nnetwork: lna\n` }));
+    expect(err.message).toBe(`${SPEC}:2: network: network "lna" is not in the catalog (did you mean "lan"?)`);
+  });
+
+  test('a network in a list not in the catalog lists the catalog', () => {
+    const err = errorOf(() => settingsFor({ config: { networks: { lan: { nad_name: 'lan' } } }, spec: `image_url: ${IMAGE.image_url}\nnetworks: [lan, storage]\n` }));
+    expect(err.message).toBe(`${SPEC}:2: networks[1]: network "storage" is not in the catalog; catalog: lan`);
+  });
+
+  test('no image at all', () => {
+    expect(errorOf(() => settingsFor({ spec: { cpu: 2 } })).message).toBe(
+      `${SPEC}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}`,
+    );
+  });
+
+  test.each([
+    ['image: {}', `${SPEC}:1: image: has no usable source: give one of url, registry, pvc, datasource`],
+    ['image: {url: https://a.example.com/x, registry: "docker://q/x"}', `${SPEC}:1: image: give exactly one image source, not url and registry`],
+    ['image: {registry: quay.io/x}', `${SPEC}:1: image.registry: "quay.io/x" must be a docker:// image reference`],
+    ['image: {pvc: {namespace: golden}}', `${SPEC}:1: image.pvc.name: is required`],
+  ])('%s', (text, message) => {
+    expect(errorOf(() => settingsFor({ spec: text })).message).toBe(message);
+  });
+});
+
+describe('workspace', () => {
+  const home = writeWorkspace(tempDir(), { specs: { web: IMAGE, db: IMAGE } });
+
+  test('spec not found lists the specs that exist', () => {
+    const err = errorOf(() => loadWorkspace(home, 'demo', 'wbe'));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe('spec "wbe" not found: no projects/demo/specs/wbe.yaml');
+    expect(err.hint).toBe('specs in project demo: db, web');
+  });
+
+  test('project not found lists the projects that exist', () => {
+    const err = errorOf(() => loadWorkspace(home, 'dmeo', 'web'));
+    expect(err.message).toMatch(/^project "dmeo" not found in .*projects$/);
+    expect(err.hint).toBe('projects here: demo');
+  });
+
+  test('an empty spec is refused', () => {
+    const h = writeWorkspace(tempDir(), { specs: { web: '# nothing yet\n' } });
+    expect(errorOf(() => loadWorkspace(h, 'demo', 'web')).message).toBe('projects/demo/specs/web.yaml: the spec is empty');
+  });
+
+  test('site templates are read from <home>/templates', () => {
+    const h = writeWorkspace(tempDir(), { specs: { web: IMAGE }, templates: { 'secret.yaml.hbs': 'x: 1\n' } });
+    expect(loadWorkspace(h, 'demo', 'web').siteTemplates).toEqual({ 'secret.yaml.hbs': 'x: 1\n' });
+  });
+});
