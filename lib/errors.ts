@@ -9,6 +9,8 @@ export const ExitCode = {
   USAGE: 2,
   /** The cluster could not be reached or refused us. */
   CLUSTER: 3,
+  /** Another run of the same project/spec holds the workspace lock. */
+  BUSY: 4,
   /** Interrupted by SIGINT. */
   INTERRUPTED: 130,
 } as const;

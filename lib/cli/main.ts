@@ -1,15 +1,30 @@
 // The CLI: argv → options → action; the one place that turns errors into messages and exit codes.
+import ora from 'ora';
+import { deleteSpec } from '../actions/delete.js';
+import { deploy, type ClusterDeps } from '../actions/deploy.js';
+import { inspect } from '../actions/inspect.js';
+import { status } from '../actions/status.js';
+import { OcRunner, resolveBinary } from '../cluster/oc-runner.js';
+import type { ClusterClient } from '../cluster/cluster-client.js';
 import { resolveHome } from '../config/load-workspace.js';
 import { ExitCode, VAutoError } from '../errors.js';
-import { inspect } from '../actions/inspect.js';
 import { processOutput, type Output } from '../report/output.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
 import { parseArgs, type CliOptions } from './parse-args.js';
-import { promptSecret } from './prompt.js';
+import { confirm, promptSecret } from './prompt.js';
+import { acquireLock } from './workspace-lock.js';
+
+type Env = Record<string, string | undefined>;
+
+/** How long a second run of the same spec waits for the first before giving up. */
+const LOCK_WAIT_MS = 10_000;
 
 /** Runs v-auto with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<number> {
+export async function main(argv: string[], env: Env = process.env): Promise<number> {
   const output = processOutput(env);
+  const abort = new AbortController();
+  const onSigint = () => abort.abort();
+  process.on('SIGINT', onSigint);
   try {
     const toolRoot = findToolRoot();
     const parsed = await parseArgs(argv, readVersion(toolRoot), env);
@@ -17,37 +32,72 @@ export async function main(argv: string[], env: Record<string, string | undefine
       output.out(`${parsed.text}\n`);
       return ExitCode.OK;
     }
-    return await run(parsed.options, toolRoot, env, output);
+    return await run(parsed.options, toolRoot, env, output, abort.signal);
   } catch (err) {
-    return reportError(err, env, output);
+    return reportError(abort.signal.aborted ? new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED }) : err, env, output);
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 
-async function run(options: CliOptions, toolRoot: string, env: Record<string, string | undefined>, output: Output): Promise<number> {
-  const spec = {
-    home: resolveHome(options.home, process.cwd(), toolRoot),
-    project: options.project,
-    spec: options.spec,
-    replicas: options.replicas,
-    target: options.target,
-    sets: options.sets,
-  };
-  const deps = {
+async function run(options: CliOptions, toolRoot: string, env: Env, output: Output, signal: AbortSignal): Promise<number> {
+  const home = resolveHome(options.home, process.cwd(), toolRoot);
+  const spec = { home, project: options.project, spec: options.spec, replicas: options.replicas, target: options.target, sets: options.sets };
+  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const debug = env.V_AUTO_DEBUG === '1' ? (line: string) => output.err(`debug: ${line}\n`) : undefined;
+  let cluster: ClusterClient | undefined;
+  const deps: ClusterDeps = {
     toolRoot,
     env,
     output,
-    promptSecret: process.stdin.isTTY && process.stderr.isTTY ? promptSecret : undefined,
+    signal,
+    promptSecret: interactive ? promptSecret : undefined,
+    confirm: interactive ? confirm : undefined,
+    spinner: process.stderr.isTTY ? startSpinner : undefined,
+    cluster: () => {
+      if (!cluster) {
+        const { binary, notice } = resolveBinary(options.oc, env.PATH);
+        if (notice) output.err(`${notice}\n`);
+        cluster = new OcRunner({ binary, kubeconfig: options.kubeconfig, context: options.context, requestTimeout: options.requestTimeout, signal, debug });
+      }
+      return cluster;
+    },
   };
   switch (options.action) {
     case 'inspect':
       return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, deps);
-    default:
-      output.err(`v-auto: ${options.action} is not implemented yet\n`);
-      return ExitCode.USAGE;
+    case 'status':
+      return status({ ...spec, output: options.output }, deps);
+    case 'deploy':
+      return withLock(options, home, options.dryRun, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait }, deps));
+    case 'delete':
+      return withLock(options, home, options.dryRun, () =>
+        deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled }, deps),
+      );
   }
 }
 
-function reportError(err: unknown, env: Record<string, string | undefined>, output: Output): number {
+/** Changes to one project/spec never run twice at once (overlapping cron jobs). */
+async function withLock(options: CliOptions, home: string, dryRun: boolean, action: () => Promise<number>): Promise<number> {
+  if (dryRun) return action();
+  const release = await acquireLock(home, options.project, options.spec, { waitMs: LOCK_WAIT_MS }).catch((err) => {
+    // A project that does not exist is reported by the action with the list of projects.
+    if (err instanceof VAutoError && err.exitCode === ExitCode.USAGE) return () => {};
+    throw err;
+  });
+  try {
+    return await action();
+  } finally {
+    release();
+  }
+}
+
+function startSpinner(text: string) {
+  const spinner = ora({ text, stream: process.stderr }).start();
+  return { update: (t: string) => void (spinner.text = t), stop: () => void spinner.stop() };
+}
+
+function reportError(err: unknown, env: Env, output: Output): number {
   if (err instanceof VAutoError) {
     output.err(`v-auto: ${err.message}\n`);
     if (err.hint) output.err(`hint: ${err.hint}\n`);

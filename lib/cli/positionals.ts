@@ -29,11 +29,9 @@ export function resolvePositionals(words: string[], flags: { project?: string; s
   if (!(ACTIONS as readonly string[]).includes(action)) throw usageError(`unknown action "${action}": give one of ${ACTIONS.join(', ')}`, EXAMPLE);
   if (rest.length > 2) throw usageError(`unexpected argument "${rest[2]}"`, EXAMPLE);
   // Two words are project and spec, and a flag replaces its own word; a single word fills the slot no flag gives.
-  let project: string | undefined;
-  let spec: string | undefined;
-  if (rest.length === 2) [project, spec] = [flags.project ?? rest[0], flags.spec ?? rest[1]];
-  else [project, spec] = [flags.project ?? rest.shift(), flags.spec ?? rest.shift()];
-  if (rest.length) throw usageError(`unexpected argument "${rest[0]}"`, EXAMPLE);
+  const words2 = [...rest];
+  const [project, spec] = rest.length === 2 ? [flags.project ?? rest[0], flags.spec ?? rest[1]] : [flags.project ?? words2.shift(), flags.spec ?? words2.shift()];
+  if (rest.length < 2 && words2.length) throw usageError(`unexpected argument "${words2[0]}"`, EXAMPLE);
   if (!project) throw usageError('missing project: give it as the first word or with --project', EXAMPLE);
   if (!spec) throw usageError(`missing spec: give it after the project or with --spec`, `example: v-auto ${project} web ${action}`);
   for (const [what, value] of [['project', project], ['spec', spec]] as const) {

@@ -36,3 +36,14 @@ export async function promptSecret(variable: string): Promise<string> {
   if (again !== first) throw usageError(`the two values for ${variable} differ`);
   return first;
 }
+
+/** Asks a yes/no question on the terminal; anything but y/yes is no. */
+export async function confirm(question: string): Promise<boolean> {
+  const { createInterface } = await import('node:readline/promises');
+  const rl = createInterface({ input: process.stdin, output: process.stderr });
+  try {
+    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+  } finally {
+    rl.close();
+  }
+}

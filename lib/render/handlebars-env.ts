@@ -2,6 +2,7 @@
 import Handlebars from 'handlebars';
 import { usageError } from '../errors.js';
 import { deriveSalt, sha512Crypt } from './sha512-crypt.js';
+import { templateVariables } from './template-variables.js';
 
 const hb = Handlebars.create();
 
@@ -39,7 +40,12 @@ export function compileTemplate(label: string, source: string): CompiledTemplate
     throw templateError(label, err);
   }
   const fn = hb.compile(source, options);
+  // Strict mode only checks `{{name}}`; helper arguments (`{{json nmae}}`) and block conditions would render a
+  // typo as empty, so every top-level variable the template reads must be in the context.
+  const variables = [...templateVariables(source)].filter((v) => !HELPER_NAMES.includes(v));
   return (context) => {
+    const unknown = variables.find((v) => !(v in context));
+    if (unknown !== undefined) throw usageError(`${label}: unknown variable "${unknown}"`);
     try {
       return fn(context);
     } catch (err) {

@@ -131,9 +131,11 @@ function parseManifest(text: string, label: string, instance: string): Manifest 
   try {
     doc = parse(text, { prettyErrors: false, uniqueKeys: true });
   } catch (err) {
-    const e = err as { message: string; linePos?: { line: number }[] };
-    const line = e.linePos?.[0]?.line;
-    throw usageError(`${label}${line ? `:${line}` : ''}: rendered invalid YAML for ${instance}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
+    // The position is in the rendered text, not in the template: quote the rendered line so it can be found.
+    const e = err as { message: string; pos?: [number, number] };
+    const lines = text.slice(0, e.pos?.[0] ?? 0).split('\n');
+    const where = e.pos ? ` (rendered line ${lines.length}: ${JSON.stringify(text.split('\n')[lines.length - 1].trim())})` : '';
+    throw usageError(`${label}: rendered invalid YAML for ${instance}${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const m = doc as Manifest | null;
   if (!m || typeof m !== 'object' || Array.isArray(m) || typeof m.kind !== 'string' || typeof m.metadata?.name !== 'string') {

@@ -1,0 +1,107 @@
+// `delete`: one get to list what goes, a confirmation, then one oc delete of exactly those objects.
+import type { K8sObject } from '../cluster/k8s-object.js';
+import { matchOutcomes } from '../cluster/parse-output.js';
+import { ExitCode, usageError } from '../errors.js';
+import { formatTable } from '../report/table.js';
+import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
+import type { ClusterDeps } from './deploy.js';
+import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
+import { MANAGED_KINDS, matches, specSelector } from './selectors.js';
+
+export interface DeleteOptions extends SpecOptions {
+  dryRun: boolean;
+  yes: boolean;
+  keepDisks: boolean;
+  includeUnlabeled: boolean;
+}
+
+interface Doomed {
+  object: K8sObject;
+  why: 'labeled' | 'unlabeled' | 'shared';
+}
+
+// VMs first so their disks are released, shared networks last.
+const ORDER = ['VirtualMachine', 'DataVolume', 'PersistentVolumeClaim', 'Secret', 'NetworkAttachmentDefinition'];
+
+export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Promise<number> {
+  const { output } = deps;
+  const { settings, plan } = prepareSettings({ ...options, target: undefined }, deps);
+  const cluster = deps.cluster();
+  const ns = settings.namespace;
+  // Everything in the namespace, once: the labeled objects, unlabeled leftovers with our names,
+  // and every VM that may still use a shared network.
+  const all = await cluster.list(ns, MANAGED_KINDS);
+  const selector = specSelector(settings, options.target);
+  const disk = (o: K8sObject) => o.kind === 'DataVolume' || o.kind === 'PersistentVolumeClaim';
+  const doomed: Doomed[] = all.filter((o) => matches(o.metadata.labels, selector)).map((object) => ({ object, why: 'labeled' }));
+
+  const ownName = instanceNamePattern(settings.name_prefix, options.target, plan.networks.map((n) => n.settings.nad_name).filter(Boolean) as string[]);
+  const unlabeled = all.filter((o) => !o.metadata.labels?.['v-auto/managed'] && ownName.test(o.metadata.name));
+  if (options.includeUnlabeled) doomed.push(...unlabeled.map((object) => ({ object, why: 'unlabeled' as const })));
+
+  const going = new Set(doomed.map((d) => `${d.object.kind}/${d.object.metadata.name}`));
+  const remainingVms = all.filter((o) => o.kind === 'VirtualMachine' && !going.has(`VirtualMachine/${o.metadata.name}`));
+  const sharedKept: string[] = [];
+  for (const shared of plan.sharedNads) {
+    const nad = all.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === shared.settings.nad_name && o.metadata.labels?.['v-auto/shared'] === 'true' && o.metadata.labels?.['v-auto/project'] === settings.project);
+    if (!nad) continue;
+    if (remainingVms.some((vm) => usesNetwork(vm, nad.metadata.name, ns))) sharedKept.push(nad.metadata.name);
+    else doomed.push({ object: nad, why: 'shared' });
+  }
+  const kept = options.keepDisks ? doomed.filter((d) => disk(d.object)) : [];
+  const targets = doomed.filter((d) => !kept.includes(d)).sort((a, b) => ORDER.indexOf(a.object.kind) - ORDER.indexOf(b.object.kind));
+
+  if (!targets.length && !unlabeled.length) {
+    output.out(`nothing to delete for ${settings.project}/${settings.spec}${options.target ? ` --target ${options.target}` : ''} in namespace ${ns}\n`);
+    return ExitCode.OK;
+  }
+  output.out(`${options.dryRun ? 'Would delete' : 'Will delete'} from namespace ${ns}:\n`);
+  output.out(`${formatTable(['KIND', 'NAME', 'STATUS', 'NOTE'], targets.map((d) => [d.object.kind, d.object.metadata.name, phaseOf(d.object), noteFor(d)]), '  ')}\n`);
+  if (kept.length) output.out(`Keeping ${kept.length} disk object(s) (--keep-disks): ${kept.map((d) => d.object.metadata.name).join(', ')}\n`);
+  if (sharedKept.length) output.out(`Keeping shared network attachment(s) still used by other VMs: ${sharedKept.join(', ')}\n`);
+  if (unlabeled.length && !options.includeUnlabeled) {
+    output.out(`Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`);
+  }
+  if (options.dryRun || !targets.length) return ExitCode.OK;
+  if (!options.yes) {
+    if (!deps.confirm) throw usageError('refusing to delete without confirmation: no terminal to ask on', 'add --yes to delete from scripts and cron');
+    const disks = targets.filter((d) => disk(d.object)).length;
+    if (!(await deps.confirm(`Delete these ${targets.length} objects${disks ? `, including ${disks} disk object(s) with their data` : ''}?`))) {
+      output.err('nothing deleted\n');
+      return ExitCode.OK;
+    }
+  }
+  const refs = targets.map((d) => ({ kind: d.object.kind, name: d.object.metadata.name }));
+  const result = await cluster.delete(ns, refs);
+  const lines = matchOutcomes(refs, result.stdout, result.stderr).map((o): ResultLine =>
+    o.error ? { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.error } : { flag: 'DELETED', kind: o.kind, name: o.name },
+  );
+  printResults(lines, output);
+  output.out(`${summarize(lines)}\n`);
+  return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
+}
+
+/** `web-01`, `web-01-rootdisk`, `web-01-cloud-init`, `web-01-<nad>` (or only the target's names). */
+function instanceNamePattern(prefix: string, target: string | undefined, nadNames: string[]): RegExp {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+  const instance = target ? escape(target) : `${escape(prefix)}-\\d{2,}`;
+  const suffixes = ['rootdisk', 'cloud-init', ...nadNames].map(escape).join('|');
+  return new RegExp(`^${instance}(-(${suffixes}))?$`);
+}
+
+function usesNetwork(vm: K8sObject, nad: string, ns: string): boolean {
+  const networks: { multus?: { networkName?: string } }[] = vm.spec?.template?.spec?.networks ?? [];
+  return networks.some((n) => n.multus?.networkName === nad || n.multus?.networkName === `${ns}/${nad}`);
+}
+
+function phaseOf(o: K8sObject): string {
+  return o.status?.printableStatus ?? o.status?.phase ?? '-';
+}
+
+function noteFor(d: Doomed): string {
+  const notes: string[] = [];
+  if (d.object.kind === 'PersistentVolumeClaim' || d.object.kind === 'DataVolume') notes.push('disk data');
+  if (d.why === 'unlabeled') notes.push('unlabeled match');
+  if (d.why === 'shared') notes.push('shared, no VM uses it any more');
+  return notes.join('; ');
+}

@@ -1,0 +1,111 @@
+// `deploy`: render, check what exists in one get, apply everything in one oc apply, report per object.
+import { isDeepStrictEqual } from 'node:util';
+import type { ClusterClient } from '../cluster/cluster-client.js';
+import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
+import { matchOutcomes } from '../cluster/parse-output.js';
+import { ExitCode } from '../errors.js';
+import type { Manifest } from '../render/render-manifests.js';
+import { manifestsAsYaml } from '../report/manifest-output.js';
+import type { Output } from '../report/output.js';
+import { redactSecrets } from '../report/redact.js';
+import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
+import { prepareManifests, type PrepareDeps, type SpecOptions } from './prepare-manifests.js';
+import { MANAGED_KINDS, selectorString } from './selectors.js';
+import { waitReady, type WaitDeps } from './wait-ready.js';
+
+export interface DeployOptions extends SpecOptions {
+  dryRun: boolean;
+  yes: boolean;
+  /** Seconds to wait for readiness; undefined = return after applying. */
+  wait?: number;
+}
+
+export interface ClusterDeps extends PrepareDeps, WaitDeps {
+  output: Output;
+  /** Created on first use, so that usage errors never depend on finding oc. */
+  cluster: () => ClusterClient;
+  /** Asks a yes/no question; undefined when there is no terminal (then nobody is asked). */
+  confirm?: (question: string) => Promise<boolean>;
+}
+
+export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise<number> {
+  const { output } = deps;
+  const { plan, manifests } = await prepareManifests(options, deps, { placeholders: options.dryRun });
+  const ns = plan.settings.namespace;
+  if (options.dryRun) {
+    output.out(manifestsAsYaml(redactSecrets(manifests)));
+    output.err(`dry run: ${manifests.length} resources for namespace ${ns} shown above; nothing was sent to the cluster\n`);
+    return ExitCode.OK;
+  }
+
+  const cluster = deps.cluster();
+  // One get for everything of this project: what exists decides namespace creation, DataVolumes
+  // already imported and garbage-collected, and whether a changed VM needs a restart.
+  const existing = await cluster.list(ns, MANAGED_KINDS, selectorString({ 'v-auto/managed': 'true', 'v-auto/project': plan.settings.project }));
+  const found = new Map(existing.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+  const namespaceMissing = existing.length === 0 && !(await cluster.namespaceExists(ns));
+
+  const lines: ResultLine[] = [];
+  const toApply: Manifest[] = [];
+  for (const m of manifests) {
+    const name = m.metadata.name;
+    if (m.kind === 'DataVolume' && !found.has(`DataVolume/${name}`) && found.has(`PersistentVolumeClaim/${name}`)) {
+      lines.push({ flag: 'SKIPPED', kind: 'DataVolume', name, detail: 'disk already imported' });
+    } else toApply.push(m);
+  }
+
+  if (deps.confirm && !options.yes) {
+    const fresh = toApply.filter((m) => !found.has(`${m.kind}/${m.metadata.name}`)).length;
+    const question = `Apply ${toApply.length} resources (${fresh} new) for ${plan.instances.length} instance(s) to namespace ${ns}${namespaceMissing ? ' (to be created)' : ''} with ${cluster.binary}?`;
+    if (!(await deps.confirm(question))) {
+      output.err('nothing applied\n');
+      return ExitCode.OK;
+    }
+  }
+
+  const stream: object[] = namespaceMissing ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...toApply] : toApply;
+  const applied = await cluster.apply(ns, stream);
+  const outcomes = matchOutcomes(stream.map((m) => ({ kind: (m as Manifest).kind, name: (m as Manifest).metadata.name })), applied.stdout, applied.stderr);
+  const byKey = new Map(toApply.map((m) => [`${m.kind}/${m.metadata.name}`, m]));
+  const results = outcomes.map((o): ResultLine => {
+    if (o.error) return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.error, hint: failureHint(o.kind, o.name, o.error, plan.instances.map((i) => i.name)) };
+    if (o.verb === 'unchanged') return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'unchanged' };
+    let detail = o.verb;
+    if (o.kind === 'VirtualMachine' && o.verb === 'configured' && needsRestart(found.get(`VirtualMachine/${o.name}`), byKey.get(`VirtualMachine/${o.name}`))) {
+      detail = `configured; restart the VM to apply the change: virtctl restart ${o.name} -n ${ns}`;
+    }
+    return { flag: 'SUCCESS', kind: o.kind, name: o.name, detail };
+  });
+  // Namespace first, then the apply order; skipped DataVolumes beside the rest.
+  const all = [...results, ...lines];
+  printResults(all, output);
+  output.out(`${summarize(all)}\n`);
+  if (all.some((l) => l.flag === 'FAILED')) return ExitCode.RESOURCE_FAILED;
+  if (options.wait !== undefined) return waitReady(cluster, plan, options.wait, deps);
+  return ExitCode.OK;
+}
+
+/** A running VM whose template changed only picks the change up after a restart. */
+function needsRestart(before: K8sObject | undefined, after: Manifest | undefined): boolean {
+  if (!before || !after) return false;
+  const running = before.status?.ready === true || before.status?.printableStatus === 'Running';
+  if (!running) return false;
+  if (before.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True')) return true;
+  const lastApplied = before.metadata.annotations?.[LAST_APPLIED];
+  if (!lastApplied) return true;
+  try {
+    return !isDeepStrictEqual(JSON.parse(lastApplied).spec?.template, (after.spec as { template?: unknown }).template);
+  } catch {
+    return true;
+  }
+}
+
+function failureHint(kind: string, name: string, error: string, instances: string[]): string | undefined {
+  if (kind === 'DataVolume' && /Cannot update DataVolume Spec|immutable/i.test(error)) {
+    const instance = instances.find((i) => name === `${i}-rootdisk`) ?? name.replace(/-rootdisk$/, '');
+    return `a DataVolume cannot change once created: run "v-auto <project> <spec> delete --target ${instance}" and deploy again (this recreates its disk)`;
+  }
+  if (/forbidden/i.test(error)) return 'your user lacks the rights for this resource; ask a cluster admin';
+  if (/not found/i.test(error) && /namespaces/.test(error)) return 'the namespace disappeared during deploy; run deploy again';
+  return undefined;
+}

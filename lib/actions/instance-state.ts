@@ -1,0 +1,56 @@
+// Reads each instance's state out of one list of objects: VM, VMI, DataVolume, PVC, launcher pod.
+import type { K8sObject } from '../cluster/k8s-object.js';
+
+export interface InstanceState {
+  name: string;
+  vm?: { status: string; ready: boolean };
+  vmi?: { phase: string; node?: string };
+  ips: string[];
+  node?: string;
+  dataVolume?: { phase: string; progress?: string };
+  pvc?: { phase: string; size?: string };
+  /** VM ready and its disk imported. */
+  ready: boolean;
+  /** A state that will not get better by waiting (import failed, VM failed to start). */
+  failed?: string;
+}
+
+const FAILED_VM = new Set(['CrashLoopBackOff', 'ErrorUnschedulable', 'ErrImagePull', 'ImagePullBackOff', 'ErrorPvcNotFound', 'DataVolumeError', 'Unknown']);
+
+export function instanceState(name: string, objects: K8sObject[]): InstanceState {
+  const find = (kind: string, n: string) => objects.find((o) => o.kind === kind && o.metadata.name === n);
+  const vm = find('VirtualMachine', name);
+  const vmi = find('VirtualMachineInstance', name);
+  const dv = find('DataVolume', `${name}-rootdisk`);
+  const pvc = find('PersistentVolumeClaim', `${name}-rootdisk`);
+  const pod = objects.find((o) => o.kind === 'Pod' && o.metadata.labels?.['vm.kubevirt.io/name'] === name && o.status?.phase !== 'Succeeded');
+  const ips = [
+    ...new Set<string>(
+      (vmi?.status?.interfaces ?? []).flatMap((i: { ipAddress?: string; ipAddresses?: string[] }) => i.ipAddresses ?? (i.ipAddress ? [i.ipAddress] : [])),
+    ),
+  ];
+  if (!ips.length && pod?.status?.podIP) ips.push(pod.status.podIP);
+  const state: InstanceState = {
+    name,
+    vm: vm && { status: vm.status?.printableStatus ?? 'Unknown', ready: vm.status?.ready === true },
+    vmi: vmi && { phase: vmi.status?.phase ?? 'Pending', node: vmi.status?.nodeName },
+    ips,
+    node: vmi?.status?.nodeName ?? pod?.spec?.nodeName,
+    dataVolume: dv && { phase: dv.status?.phase ?? 'Pending', progress: dv.status?.progress },
+    pvc: pvc && { phase: pvc.status?.phase ?? 'Pending', size: pvc.status?.capacity?.storage ?? pvc.spec?.resources?.requests?.storage },
+    ready: false,
+  };
+  const diskDone = dv ? dv.status?.phase === 'Succeeded' : pvc?.status?.phase === 'Bound';
+  state.ready = Boolean(state.vm?.ready) && Boolean(diskDone);
+  if (dv?.status?.phase === 'Failed') state.failed = `DataVolume ${dv.metadata.name} import failed`;
+  else if (state.vm && FAILED_VM.has(state.vm.status)) state.failed = `VirtualMachine ${name} is ${state.vm.status}`;
+  return state;
+}
+
+/** A short phrase for what an instance is waiting on. */
+export function pendingReason(s: InstanceState): string {
+  if (!s.vm) return 'VirtualMachine not found';
+  if (s.dataVolume && s.dataVolume.phase !== 'Succeeded') return `disk ${s.dataVolume.phase}${s.dataVolume.progress ? ` ${s.dataVolume.progress}` : ''}`;
+  if (!s.dataVolume && !s.pvc) return 'disk not found';
+  return `VM ${s.vm.status}`;
+}

@@ -1,0 +1,19 @@
+// The label selectors v-auto uses, and the same matching done on objects already fetched.
+import type { Settings } from '../config/settings.js';
+
+export const MANAGED_KINDS = ['VirtualMachine', 'DataVolume', 'PersistentVolumeClaim', 'Secret', 'NetworkAttachmentDefinition'];
+
+/** `v-auto/managed=true,v-auto/project=P,v-auto/spec=S[,v-auto/name=T]`. */
+export function specSelector(settings: Pick<Settings, 'project' | 'spec'>, target?: string): Record<string, string> {
+  const selector: Record<string, string> = { 'v-auto/managed': 'true', 'v-auto/project': settings.project, 'v-auto/spec': settings.spec };
+  if (target) selector['v-auto/name'] = target;
+  return selector;
+}
+
+export function selectorString(selector: Record<string, string>): string {
+  return Object.entries(selector).map(([k, v]) => `${k}=${v}`).join(',');
+}
+
+export function matches(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}

@@ -1,0 +1,66 @@
+// `status`: two oc calls (objects by label, then events) turned into per-instance state.
+import type { K8sObject } from '../cluster/k8s-object.js';
+import { ExitCode } from '../errors.js';
+import { statusJson, statusReport, type StatusView } from '../report/status-report.js';
+import type { ClusterDeps } from './deploy.js';
+import { instanceState } from './instance-state.js';
+import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
+import { selectorString, specSelector } from './selectors.js';
+
+export interface StatusOptions extends SpecOptions {
+  output: 'table' | 'yaml' | 'json';
+}
+
+const STATUS_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'PersistentVolumeClaim', 'Pod', 'Secret', 'NetworkAttachmentDefinition'];
+const MAX_EVENTS = 15;
+
+export async function status(options: StatusOptions, deps: ClusterDeps): Promise<number> {
+  // Status looks at what is deployed, whatever the replicas now say: no --target narrowing of the plan.
+  const { settings } = prepareSettings({ ...options, target: undefined }, deps);
+  const cluster = deps.cluster();
+  const ns = settings.namespace;
+  const objects = await cluster.list(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)));
+  const names = [...new Set(objects.map((o) => o.metadata.labels?.['v-auto/name']).filter((n): n is string => Boolean(n)))].sort(byInstanceNumber);
+  const events = objects.length ? relevantEvents(await cluster.list(ns, ['Event']), objects) : [];
+  const view: StatusView = {
+    project: settings.project,
+    spec: settings.spec,
+    namespace: ns,
+    instances: names.map((n) => instanceState(n, objects)),
+    networkAttachments: objects.filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name),
+    secrets: objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
+    events,
+  };
+  deps.output.out(options.output === 'json' ? statusJson(view) : statusReport(view));
+  return view.instances.every((i) => i.ready) ? ExitCode.OK : ExitCode.RESOURCE_FAILED;
+}
+
+function byInstanceNumber(a: string, b: string): number {
+  return a.localeCompare(b, 'en', { numeric: true });
+}
+
+type EventObject = K8sObject & {
+  involvedObject?: { kind: string; name: string };
+  lastTimestamp?: string;
+  eventTime?: string;
+  type?: string;
+  reason?: string;
+  message?: string;
+};
+
+/** Events about our objects (and their launcher pods), Warnings first, newest first, at most 15. */
+function relevantEvents(events: EventObject[], objects: K8sObject[]) {
+  const ours = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
+  const time = (e: EventObject) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
+  return events
+    .filter((e) => e.involvedObject && ours.has(`${e.involvedObject.kind}/${e.involvedObject.name}`))
+    .sort((a, b) => Number(b.type === 'Warning') - Number(a.type === 'Warning') || time(b).localeCompare(time(a)))
+    .slice(0, MAX_EVENTS)
+    .map((e) => ({
+      type: e.type ?? 'Normal',
+      time: time(e),
+      object: `${e.involvedObject!.kind}/${e.involvedObject!.name}`,
+      reason: e.reason ?? '',
+      message: e.message ?? '',
+    }));
+}

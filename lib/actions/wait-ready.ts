@@ -1,0 +1,68 @@
+// `deploy --wait`: one get per poll until every VM is ready and every disk imported, or time runs out.
+import type { ClusterClient } from '../cluster/cluster-client.js';
+import { ExitCode, VAutoError } from '../errors.js';
+import type { Plan } from '../plan/plan-instances.js';
+import type { Output } from '../report/output.js';
+import { instanceState, pendingReason } from './instance-state.js';
+import { selectorString, specSelector } from './selectors.js';
+
+export interface WaitDeps {
+  output: Output;
+  /** Milliseconds between polls. */
+  pollMs?: number;
+  now?: () => number;
+  signal?: AbortSignal;
+  /** A spinner for terminals; plain progress lines are printed without one. */
+  spinner?: (text: string) => { update(text: string): void; stop(): void };
+}
+
+const WAIT_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'PersistentVolumeClaim'];
+
+export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: number, deps: WaitDeps): Promise<number> {
+  const now = deps.now ?? Date.now;
+  const deadline = now() + seconds * 1000;
+  const selector = selectorString(specSelector(plan.settings));
+  const spinner = deps.spinner?.('waiting for the VMs to become ready');
+  let last = '';
+  try {
+    for (;;) {
+      const objects = await cluster.list(plan.settings.namespace, WAIT_KINDS, selector);
+      const states = plan.instances.map((i) => instanceState(i.name, objects));
+      const pending = states.filter((s) => !s.ready);
+      const failed = states.filter((s) => s.failed);
+      const text = `${states.length - pending.length}/${states.length} ready${pending.length ? `; ${pending.slice(0, 3).map((s) => `${s.name}: ${pendingReason(s)}`).join(', ')}${pending.length > 3 ? ', …' : ''}` : ''}`;
+      if (spinner) spinner.update(text);
+      else if (text !== last) deps.output.err(`${text}\n`);
+      last = text;
+      if (!pending.length) {
+        spinner?.stop();
+        deps.output.out(`all ${states.length} instance(s) ready\n`);
+        return ExitCode.OK;
+      }
+      if (failed.length) {
+        spinner?.stop();
+        deps.output.out(`not ready: ${failed.map((s) => s.failed).join('; ')}\n`);
+        return ExitCode.RESOURCE_FAILED;
+      }
+      if (now() >= deadline) {
+        spinner?.stop();
+        deps.output.out(`timed out after ${seconds} s; not ready: ${pending.map((s) => `${s.name} (${pendingReason(s)})`).join(', ')}\n`);
+        return ExitCode.RESOURCE_FAILED;
+      }
+      await sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);
+    }
+  } finally {
+    spinner?.stop();
+  }
+}
+
+function sleep(ms: number, signal?: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED }));
+    const timer = setTimeout(resolve, ms);
+    signal?.addEventListener('abort', () => {
+      clearTimeout(timer);
+      reject(new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED }));
+    }, { once: true });
+  });
+}

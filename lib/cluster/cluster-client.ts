@@ -1,0 +1,27 @@
+// The operations v-auto needs from a cluster; OcRunner implements them with oc, tests with fakes.
+import type { K8sObject } from './k8s-object.js';
+
+export interface ApplyOutput {
+  /** kubectl's stdout: one `type/name verb` line per object it applied. */
+  stdout: string;
+  /** kubectl's stderr: errors for the objects it could not apply, and warnings. */
+  stderr: string;
+  exitCode: number;
+}
+
+export interface ObjectRef {
+  kind: string;
+  name: string;
+}
+
+export interface ClusterClient {
+  /** The binary in use, for messages. */
+  readonly binary: string;
+  namespaceExists(namespace: string): Promise<boolean>;
+  /** One `get` of several kinds, optionally with a label selector. */
+  list(namespace: string, kinds: string[], selector?: string): Promise<K8sObject[]>;
+  /** One `apply -f -` of all manifests; per-object failures come back in the output, not as a throw. */
+  apply(namespace: string, manifests: object[]): Promise<ApplyOutput>;
+  /** One `delete -f -` of exactly these objects. */
+  delete(namespace: string, refs: ObjectRef[]): Promise<ApplyOutput>;
+}

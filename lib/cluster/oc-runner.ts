@@ -1,0 +1,195 @@
+// The oc runner: the only module that starts processes. Arguments as an array, manifests on stdin.
+import { execa, type ResultPromise } from 'execa';
+import { accessSync, constants } from 'node:fs';
+import path from 'node:path';
+import { ExitCode, VAutoError } from '../errors.js';
+import type { ApplyOutput, ClusterClient, ObjectRef } from './cluster-client.js';
+import { KIND_RESOURCE, type K8sObject } from './k8s-object.js';
+
+export interface OcRunnerOptions {
+  binary: string;
+  kubeconfig?: string;
+  context?: string;
+  /** Seconds for each API request (--request-timeout); the process gets a longer deadline. */
+  requestTimeout: number;
+  /** Ends running children on Ctrl-C. */
+  signal?: AbortSignal;
+  /** Called with each command line (never holds secrets: those go on stdin). */
+  debug?: (line: string) => void;
+  env?: Record<string, string | undefined>;
+}
+
+/** Picks the CLI: --oc / V_AUTO_OC, else oc on PATH, else kubectl on PATH (with a notice). */
+export function resolveBinary(explicit: string | undefined, pathEnv: string | undefined): { binary: string; notice?: string } {
+  if (explicit) return { binary: explicit };
+  const dirs = (pathEnv ?? '').split(path.delimiter).filter(Boolean);
+  const find = (name: string) => dirs.map((d) => path.join(d, name)).find(isExecutable);
+  if (find('oc')) return { binary: 'oc' };
+  const kubectl = find('kubectl');
+  if (kubectl) return { binary: kubectl, notice: `oc not found on PATH; using ${kubectl}` };
+  throw new VAutoError('neither oc nor kubectl was found on PATH', { exitCode: ExitCode.CLUSTER, hint: 'install the oc client, or give its path with --oc PATH or V_AUTO_OC' });
+}
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export class OcRunner implements ClusterClient {
+  readonly binary: string;
+  /** How many times oc was started (the benchmark and tests read it). */
+  calls = 0;
+
+  constructor(private readonly options: OcRunnerOptions) {
+    this.binary = options.binary;
+  }
+
+  async namespaceExists(namespace: string): Promise<boolean> {
+    const { stdout } = await this.run(['get', 'namespace', namespace, '-o', 'name', '--ignore-not-found']);
+    return stdout.trim() !== '';
+  }
+
+  async list(namespace: string, kinds: string[], selector?: string): Promise<K8sObject[]> {
+    const resources = kinds.map((k) => KIND_RESOURCE[k]?.resource ?? k).join(',');
+    const args = ['get', resources, '-n', namespace, '-o', 'json'];
+    if (selector) args.push('-l', selector);
+    const { stdout } = await this.run(args);
+    try {
+      return (JSON.parse(stdout) as { items?: K8sObject[] }).items ?? [];
+    } catch {
+      throw new VAutoError(`${this.binary} get returned output that is not JSON`, { exitCode: ExitCode.CLUSTER, hint: 'is --oc pointing at oc or kubectl?' });
+    }
+  }
+
+  apply(namespace: string, manifests: object[]): Promise<ApplyOutput> {
+    return this.runTolerant(['apply', '-f', '-', '-n', namespace], toStream(manifests), manifests.length);
+  }
+
+  delete(namespace: string, refs: ObjectRef[]): Promise<ApplyOutput> {
+    const stubs = refs.map((r) => ({ apiVersion: apiVersionOf(r.kind), kind: r.kind, metadata: { name: r.name, namespace } }));
+    return this.runTolerant(['delete', '-f', '-', '-n', namespace, '--ignore-not-found'], toStream(stubs), refs.length * 5);
+  }
+
+  /** Runs oc and throws on any failure. */
+  private async run(args: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
+    const result = await this.start(args, input, 0);
+    if (result.exitCode !== 0) throw this.accessError(result.stderr, args) ?? this.genericError(result.stderr, args);
+    return result;
+  }
+
+  /**
+   * Runs oc where a non-zero exit may concern single objects (apply, delete): the caller maps the
+   * output to objects. Only failures that stop every object (login, network) throw here.
+   */
+  private async runTolerant(args: string[], input: string, objects: number): Promise<ApplyOutput> {
+    const result = await this.start(args, input, objects);
+    if (result.exitCode !== 0 && result.stdout.trim() === '') {
+      const access = this.accessError(result.stderr, args, true);
+      if (access) throw access;
+    }
+    return result;
+  }
+
+  private async start(args: string[], input: string | undefined, objects: number): Promise<ApplyOutput> {
+    const o = this.options;
+    const full = [...args, `--request-timeout=${o.requestTimeout}s`];
+    if (o.kubeconfig) full.push('--kubeconfig', o.kubeconfig);
+    if (o.context) full.push('--context', o.context);
+    // A request may take requestTimeout; kubectl makes a few per object and some for discovery.
+    const timeout = (o.requestTimeout * 4 + objects * 2) * 1000;
+    o.debug?.(`${this.binary} ${full.join(' ')}`);
+    this.calls++;
+    const started = Date.now();
+    let child: ResultPromise | undefined;
+    try {
+      child = execa(this.binary, full, {
+        input: input ?? '',
+        reject: false,
+        timeout,
+        cancelSignal: o.signal,
+        forceKillAfterDelay: 2000,
+        env: o.env,
+        extendEnv: o.env === undefined,
+        stripFinalNewline: false,
+      });
+      const r = await child;
+      o.debug?.(`  exit ${r.exitCode ?? 'none'} after ${Date.now() - started} ms`);
+      if (r.isCanceled) throw new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED });
+      if (r.timedOut) {
+        throw new VAutoError(`${this.binary} ${args[0]} did not finish within ${timeout / 1000} s`, { exitCode: ExitCode.CLUSTER, hint: 'the cluster is slow or unreachable; raise --request-timeout or check the connection' });
+      }
+      if (r.failed && r.exitCode === undefined) {
+        const code = (r as { code?: string }).code;
+        if (code === 'ENOENT') {
+          throw new VAutoError(`${this.binary}: command not found`, { exitCode: ExitCode.CLUSTER, hint: 'install the oc client, or give its path with --oc PATH or V_AUTO_OC' });
+        }
+        throw new VAutoError(`cannot run ${this.binary}: ${r.shortMessage}`, { exitCode: ExitCode.CLUSTER });
+      }
+      return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? 1 };
+    } catch (err) {
+      if (err instanceof VAutoError) throw err;
+      throw new VAutoError(`cannot run ${this.binary}: ${(err as Error).message}`, { exitCode: ExitCode.CLUSTER, cause: err });
+    }
+  }
+
+  /** Turns oc's stderr into an exit-3 error when it says we cannot talk to the cluster at all. */
+  private accessError(stderr: string, args: string[], wholeRunOnly = false): VAutoError | undefined {
+    const line = firstErrorLine(stderr);
+    const cluster = (message: string, hint: string) => new VAutoError(message, { exitCode: ExitCode.CLUSTER, hint });
+    if (/must be logged in|Unauthorized|provide credentials/i.test(stderr)) {
+      return cluster('not logged in to the cluster (Unauthorized)', `run "oc login" (or check --kubeconfig/--context) and try again`);
+    }
+    if (/Unable to connect to the server|connection refused|no such host|i\/o timeout|Client\.Timeout|context deadline exceeded|TLS handshake timeout|no route to host/i.test(stderr)) {
+      return cluster(`cannot reach the cluster: ${line}`, 'did you specify the right host or port? Check the VPN/proxy and "oc whoami --show-server"');
+    }
+    const forbidden = /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)")?/.exec(stderr);
+    if (forbidden && (!wholeRunOnly || allForbidden(stderr))) {
+      const [, user, verb, resource, , ns] = forbidden;
+      return cluster(`forbidden: ${user} cannot ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}`, `ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}, or log in as a user who has it`);
+    }
+    if (/\(InternalError\)|Internal error occurred|the server is currently unable|ServiceUnavailable|\b50[0-4]\b/.test(stderr) && !wholeRunOnly) {
+      return cluster(`the cluster answered with a server error: ${line}`, 'try again; if it persists, check the API server');
+    }
+    void args;
+    return undefined;
+  }
+
+  private genericError(stderr: string, args: string[]): VAutoError {
+    return new VAutoError(`${this.binary} ${args[0]} failed: ${firstErrorLine(stderr) || 'no message'}`, { exitCode: ExitCode.CLUSTER });
+  }
+}
+
+function allForbidden(stderr: string): boolean {
+  const errors = stderr.split('\n').filter((l) => /^(Error from server|error:)/.test(l));
+  return errors.length > 0 && errors.every((l) => /forbidden/i.test(l));
+}
+
+function firstErrorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Warning:'));
+  return (lines[0] ?? '').replace(/^error: /, '');
+}
+
+function apiVersionOf(kind: string): string {
+  switch (KIND_RESOURCE[kind]?.group) {
+    case 'kubevirt.io':
+      return 'kubevirt.io/v1';
+    case 'cdi.kubevirt.io':
+      return 'cdi.kubevirt.io/v1beta1';
+    case 'k8s.cni.cncf.io':
+      return 'k8s.cni.cncf.io/v1';
+    default:
+      return 'v1';
+  }
+}
+
+/**
+ * Concatenated JSON objects: kubectl decodes a stream that starts with `{` as successive JSON
+ * values (no `---` separators there), and JSON is much cheaper to write than YAML.
+ */
+function toStream(objects: object[]): string {
+  return objects.map((o) => JSON.stringify(o)).join('\n');
+}

@@ -1,0 +1,31 @@
+// The per-resource result lines of deploy and delete: `[FLAG] Kind name (detail)` and a summary.
+import type { Output } from './output.js';
+
+export type Flag = 'SUCCESS' | 'SKIPPED' | 'FAILED' | 'DELETED';
+
+const COLOR: Record<Flag, string> = { SUCCESS: '32', SKIPPED: '36', FAILED: '31', DELETED: '33' };
+
+export interface ResultLine {
+  flag: Flag;
+  kind: string;
+  name: string;
+  detail?: string;
+  /** What to do about a failure, printed under it. */
+  hint?: string;
+}
+
+export function formatResult(line: ResultLine, color: boolean): string {
+  const flag = color ? `\u001b[${COLOR[line.flag]}m[${line.flag}]\u001b[0m` : `[${line.flag}]`;
+  const text = `${flag} ${line.kind} ${line.name}${line.detail ? ` (${line.detail})` : ''}`;
+  return line.hint ? `${text}\n          hint: ${line.hint}` : text;
+}
+
+export function printResults(lines: ResultLine[], output: Output): void {
+  for (const line of lines) output.out(`${formatResult(line, output.color)}\n`);
+}
+
+export function summarize(lines: ResultLine[]): string {
+  const count = (f: Flag) => lines.filter((l) => l.flag === f).length;
+  if (lines.some((l) => l.flag === 'DELETED')) return `${count('DELETED')} deleted, ${count('FAILED')} failed`;
+  return `${count('SUCCESS')} succeeded, ${count('SKIPPED')} skipped, ${count('FAILED')} failed`;
+}

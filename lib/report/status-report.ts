@@ -1,0 +1,56 @@
+// Renders status as an aligned table (plain text off a terminal) or as one JSON document.
+import type { InstanceState } from '../actions/instance-state.js';
+import { formatTable } from './table.js';
+
+export interface StatusEvent {
+  type: string;
+  time: string;
+  object: string;
+  reason: string;
+  message: string;
+}
+
+export interface StatusView {
+  project: string;
+  spec: string;
+  namespace: string;
+  instances: InstanceState[];
+  networkAttachments: string[];
+  secrets: string[];
+  events: StatusEvent[];
+}
+
+export function statusJson(view: StatusView): string {
+  return `${JSON.stringify({ ...view, ready: view.instances.every((i) => i.ready) }, null, 2)}\n`;
+}
+
+export function statusReport(view: StatusView): string {
+  const { instances } = view;
+  if (!instances.length && !view.networkAttachments.length && !view.secrets.length) {
+    return `nothing deployed for ${view.project}/${view.spec} in namespace ${view.namespace}\n`;
+  }
+  const rows = instances.map((i) => [
+    i.name,
+    i.vm?.status ?? '-',
+    i.vm ? String(i.vm.ready) : '-',
+    i.vmi?.phase ?? '-',
+    i.ips.join(',') || '-',
+    i.node ?? '-',
+    i.dataVolume?.phase ?? (i.pvc ? 'imported' : '-'),
+    i.dataVolume?.progress ?? '-',
+    i.pvc ? `${i.pvc.phase}${i.pvc.size ? ` ${i.pvc.size}` : ''}` : '-',
+  ]);
+  const lines = [
+    `${view.project}/${view.spec} in namespace ${view.namespace}: ${instances.filter((i) => i.ready).length}/${instances.length} ready`,
+    '',
+    formatTable(['NAME', 'STATUS', 'READY', 'VMI', 'IP', 'NODE', 'DISK', 'PROGRESS', 'PVC'], rows),
+    '',
+    `Network attachments: ${view.networkAttachments.join(', ') || 'none'}`,
+    `Secrets: ${view.secrets.join(', ') || 'none'}`,
+  ];
+  if (view.events.length) {
+    lines.push('', `Events (last ${view.events.length}, warnings first):`);
+    lines.push(formatTable(['TYPE', 'TIME', 'OBJECT', 'REASON', 'MESSAGE'], view.events.map((e) => [e.type, e.time, e.object, e.reason, e.message]), '  '));
+  }
+  return `${lines.join('\n')}\n`;
+}
