@@ -1,0 +1,121 @@
+import { execFileSync } from 'node:child_process';
+import { parse } from 'yaml';
+import { prepareManifests } from '../../lib/actions/prepare-manifests.js';
+import { ExitCode } from '../../lib/errors.js';
+import { deriveSalt, sha512Crypt } from '../../lib/render/sha512-crypt.js';
+import { asyncErrorOf, IMAGE, LAN, named, renderFor, repoRoot, secretText, tempDir, writeWorkspace } from '../helpers/workspace.js';
+
+const CONFIG = { networks: { lan: LAN, office: { nad_name: 'office', bridge: 'br-office' }, pod: { type: 'pod' } } };
+const userdata = (spec: Record<string, unknown>, options: Parameters<typeof renderFor>[1] = {}, name = 'web-01') =>
+  secretText(named(renderFor({ config: CONFIG, spec: { ...IMAGE, ...spec } }, options).manifests, 'Secret', `${name}-cloud-init`), 'userdata');
+
+const openssl = (password: string, salt: string) => execFileSync('openssl', ['passwd', '-6', '-salt', salt, password], { encoding: 'utf8' }).trim();
+
+describe('cloud-init variables', () => {
+  test('the default user-data sets the hostname', () => {
+    expect(userdata({})).toBe('#cloud-config\nhostname: web-01\n');
+  });
+
+  test('every documented variable, written with and without spaces', () => {
+    const template = [
+      '#cloud-config',
+      'a: {{ vm_name }} {{index}} {{ project }} {{ spec }} {{ namespace }}',
+      'b: {{ static_ip }} {{ ip }} {{ prefix_length }} {{ netmask }} {{ gateway_ip }}',
+      'c: {{#each dns_servers}}{{this}};{{/each}} {{ interface_name }}',
+      'd: {{#each interfaces}}{{name}}={{interface_name}}/{{nad}}/{{static_ip}};{{/each}}',
+      'e: {{ admin_user }} {{ cpu }} {{ memory }} {{ node_selector.zone }}',
+      '',
+    ].join('\n');
+    const spec = { networks: ['office', 'lan', 'pod'], replicas: 2, admin_user: 'ops', node_selector: { zone: 'core' }, cloud_init: template };
+    expect(userdata(spec, {}, 'web-02').split('\n')).toEqual([
+      '#cloud-config',
+      'a: web-02 2 demo web vm-demo',
+      'b: 10.215.100.102/24 10.215.100.102 24 255.255.255.0 10.215.100.1',
+      'c: 10.215.100.53; enp2s0',
+      'd: office=enp1s0/office/;lan=enp2s0/web-02-lan/10.215.100.102/24;pod=enp3s0//;',
+      'e: ops 2 4Gi core',
+      '',
+    ]);
+  });
+
+  test('a map cloud_init is written out under #cloud-config with its strings rendered', () => {
+    const text = userdata({ network: 'lan', cloud_init: { hostname: '{{ vm_name }}', packages: ['nginx'], runcmd: [['echo', '{{ static_ip }}']], ssh_pwauth: false } });
+    expect(text.startsWith('#cloud-config\n')).toBe(true);
+    expect(parse(text)).toEqual({ hostname: 'web-01', packages: ['nginx'], runcmd: [['echo', '10.215.100.101/24']], ssh_pwauth: false });
+  });
+
+  test('a template syntax error names the spec and line', () => {
+    expect(() => userdata({ cloud_init: '#cloud-config\nhostname: {{ vm_name }\n' })).toThrow(/^spec web: cloud_init:2: template syntax error/);
+  });
+});
+
+describe('hash_password', () => {
+  const salt = deriveSalt('vm-demo', 'web-01', 'password');
+
+  test.each([
+    ['secret', 'saltsaltsaltsalt'],
+    ['0123', 'abc'],
+    ['pässwörd with spaces and "quotes"', 'x./Y9'],
+    ['a'.repeat(80), salt],
+  ])('sha512Crypt(%j, %j) equals openssl passwd -6', (password, s) => {
+    expect(sha512Crypt(password, s)).toBe(openssl(password, s));
+  });
+
+  test('the Secret holds the same hash openssl computes with the derived salt', () => {
+    const text = userdata({ cloud_init: '#cloud-config\npasswd: "{{hash_password password}}"\n' }, { inputs: { password: 'S3cret!' } });
+    expect(salt).toMatch(/^[./0-9A-Za-z]{16}$/);
+    expect(text).toBe(`#cloud-config\npasswd: "${openssl('S3cret!', salt)}"\n`);
+  });
+
+  test('stable across runs; salt differs per instance and per variable, never depends on the password', () => {
+    const spec = { replicas: 2, cloud_init: '#cloud-config\na: {{hash_password password}}\nb: {{hash_password other}}\n' };
+    const hashes = (name: string, password = 'pw') =>
+      Object.fromEntries(userdata(spec, { inputs: { password, other: password } }, name).split('\n').slice(1, 3).map((l) => [l[0], l.slice(3)]));
+    const first = hashes('web-01');
+    expect(hashes('web-01')).toEqual(first);
+    const saltOf = (h: string) => h.split('$')[2];
+    expect(saltOf(first.a)).toBe(salt);
+    expect(saltOf(first.b)).toBe(deriveSalt('vm-demo', 'web-01', 'other'));
+    expect(saltOf(first.b)).not.toBe(saltOf(first.a));
+    expect(saltOf(hashes('web-02').a)).toBe(deriveSalt('vm-demo', 'web-02', 'password'));
+    expect(saltOf(hashes('web-02').a)).not.toBe(saltOf(first.a));
+    expect(saltOf(hashes('web-01', 'another').a)).toBe(salt);
+  });
+});
+
+describe('inputs: variables no configuration defines', () => {
+  const home = writeWorkspace(tempDir(), {
+    specs: { web: { ...IMAGE, cloud_init: '#cloud-config\npasswd: {{hash_password password}}\nkey: {{ api_key }}\n' } },
+  });
+  const options = { home, project: 'demo', spec: 'web', sets: [] as string[] };
+  const deps = (env: Record<string, string>, promptSecret?: (q: string) => Promise<string>) => ({ toolRoot: repoRoot, env, promptSecret });
+
+  test('without a TTY: exit 2 naming the variable and both ways to give it', async () => {
+    const err = await asyncErrorOf(() => prepareManifests(options, deps({ V_AUTO_API_KEY: 'k' })));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe('cloud-init variable "password" has no value and there is no terminal to ask for it');
+    expect(err.hint).toBe('set the environment variable V_AUTO_PASSWORD, or pass --set password=…');
+  });
+
+  test('from the environment (V_AUTO_<NAME>), from --set, and from a prompt', async () => {
+    const fromEnv = await prepareManifests(options, deps({ V_AUTO_PASSWORD: 'pw', V_AUTO_API_KEY: '0042' }));
+    const text = secretText(named(fromEnv.manifests, 'Secret', 'web-01-cloud-init'), 'userdata');
+    expect(text).toBe(`#cloud-config\npasswd: ${openssl('pw', deriveSalt('vm-demo', 'web-01', 'password'))}\nkey: 0042\n`);
+    expect(fromEnv.inputs).toEqual({ password: 'pw', api_key: '0042' });
+
+    const fromSet = await prepareManifests({ ...options, sets: ['password=pw', 'api_key=0042'] }, deps({}));
+    expect(fromSet.manifests).toEqual(fromEnv.manifests);
+    expect(fromSet.inputs).toEqual({});
+
+    const asked: string[] = [];
+    const fromPrompt = await prepareManifests(options, deps({}, async (v) => (asked.push(v), v === 'password' ? 'pw' : '0042')));
+    expect(asked).toEqual(['password', 'api_key']);
+    expect(fromPrompt.manifests).toEqual(fromEnv.manifests);
+  });
+
+  test('inspect placeholders: nothing asked, nothing missing', async () => {
+    const prepared = await prepareManifests(options, deps({ V_AUTO_API_KEY: 'k' }), { placeholders: true });
+    expect(prepared.placeholders).toEqual(['password']);
+    expect(prepared.inputs).toEqual({ api_key: 'k' });
+  });
+});
