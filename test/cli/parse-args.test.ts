@@ -1,0 +1,73 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseArgs, type CliOptions } from '../../lib/cli/parse-args.js';
+import { ExitCode } from '../../lib/errors.js';
+import { findToolRoot, readVersion } from '../../lib/tool-root.js';
+import { asyncErrorOf, repoRoot } from '../helpers/workspace.js';
+
+const run = async (argv: string[], env: Record<string, string> = {}): Promise<CliOptions> => {
+  const result = await parseArgs(argv, 'v9.9.9', env);
+  if (result.kind !== 'run') throw new Error(`expected options, got printed text: ${result.text}`);
+  return result.options;
+};
+
+describe('parseArgs', () => {
+  test('defaults', async () => {
+    expect(await run(['demo', 'web', 'inspect'])).toMatchObject({ project: 'demo', spec: 'web', action: 'inspect', sets: [], output: 'table', showSecrets: false, replicas: undefined, home: undefined });
+  });
+
+  test('options', async () => {
+    const o = await run(['--home', 'ws', 'demo', 'web', 'inspect', '--replicas', '3', '--target', 'web-02', '-o', 'yaml', '--show-secrets']);
+    expect(o).toMatchObject({ home: 'ws', replicas: 3, target: 'web-02', output: 'yaml', showSecrets: true });
+  });
+
+  test('V_AUTO_HOME gives the home; --home wins', async () => {
+    expect((await run(['demo', 'web', 'inspect'], { V_AUTO_HOME: '/ws' })).home).toBe('/ws');
+    expect((await run(['demo', 'web', 'inspect', '--home', 'here'], { V_AUTO_HOME: '/ws' })).home).toBe('here');
+  });
+
+  test.each([
+    [['--set', 'password=0123', 'demo', 'web', 'inspect'], ['password=0123']],
+    [['demo', '--set', 'cpu=4', 'web', '--set', 'node_selector.zone=a', 'inspect'], ['cpu=4', 'node_selector.zone=a']],
+  ])('--set is repeatable and leaves the words alone: %j', async (argv, sets) => {
+    expect(await run(argv)).toMatchObject({ project: 'demo', spec: 'web', action: 'inspect', sets });
+  });
+
+  test.each([
+    ['0', '--replicas: must be between 1 and 1000, got 0'],
+    ['abc', '--replicas: expected a whole number of instances, got "abc"'],
+    ['100000', '--replicas: must be between 1 and 1000, got 100000'],
+    ['2.5', '--replicas: expected a whole number of instances, got "2.5"'],
+    ['-1', '--replicas: expected a whole number of instances, got "-1"'],
+  ])('--replicas %s is an exit-2 error', async (value, message) => {
+    const err = await asyncErrorOf(() => run(['demo', 'web', 'inspect', `--replicas=${value}`]));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(message);
+  });
+
+  test.each([
+    [['demo', 'web', 'inspect', '--bogus'], /^Unknown argument: bogus$/],
+    [['demo', 'web', 'inspect', '-o', 'xml'], /^Invalid values:/],
+  ])('%j is an exit-2 error with a hint', async (argv, message) => {
+    const err = await asyncErrorOf(() => run(argv));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toMatch(message);
+    expect(err.hint).toBe('see v-auto --help');
+  });
+
+  test('--help shows usage, examples and the precedence', async () => {
+    const result = await parseArgs(['--help'], 'v9.9.9', {});
+    expect(result.kind).toBe('print');
+    const text = (result as { text: string }).text;
+    expect(text).toContain('Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]');
+    expect(text).toContain('Examples:');
+    expect(text).toContain('v-auto demo web inspect -o yaml');
+    expect(text).toContain('Precedence (later wins): built-in defaults, config.yaml, specs/<spec>.yaml, --replicas, --set.');
+  });
+
+  test('--version prints the VERSION file', async () => {
+    const version = readFileSync(path.join(repoRoot, 'VERSION'), 'utf8').trim();
+    expect(readVersion(findToolRoot())).toBe(version);
+    expect(await parseArgs(['--version'], readVersion(repoRoot), {})).toEqual({ kind: 'print', text: version });
+  });
+});
