@@ -73,9 +73,11 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   }
   const refs = targets.map((d) => ({ kind: d.object.kind, name: d.object.metadata.name }));
   const result = await cluster.delete(ns, refs);
-  const lines = matchOutcomes(refs, result.stdout, result.stderr).map((o): ResultLine =>
-    o.error ? { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.error } : { flag: 'DELETED', kind: o.kind, name: o.name },
-  );
+  const lines = matchOutcomes(refs, result.stdout, result.stderr).map((o): ResultLine => {
+    // A PVC owned by its DataVolume is removed with it before kubectl reaches it (--ignore-not-found).
+    if (o.silent && result.exitCode === 0) return { flag: 'DELETED', kind: o.kind, name: o.name, detail: 'removed with its owner' };
+    return o.error ? { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.error } : { flag: 'DELETED', kind: o.kind, name: o.name };
+  });
   printResults(lines, output);
   output.out(`${summarize(lines)}\n`);
   return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;

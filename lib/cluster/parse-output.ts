@@ -9,6 +9,8 @@ export interface ObjectOutcome extends ObjectRef {
   verb?: string;
   /** The part of kubectl's error output that names this object, when it failed. */
   error?: string;
+  /** kubectl said nothing at all about the object (with --ignore-not-found: it was already gone). */
+  silent?: boolean;
 }
 
 /** `virtualmachine.kubevirt.io/web-01 configured` and `secret "x" deleted`, keyed `Kind/name`. */
@@ -55,7 +57,8 @@ export function matchOutcomes(sent: ObjectRef[], stdout: string, stderr: string)
     if (verb) return { ...ref, verb };
     const quoted = `"${ref.name}"`;
     const block = blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ?? blocks.find((b) => b.includes(quoted));
-    return { ...ref, error: block ? reasonOf(block) : firstLine(stderr) || 'no result reported by the cluster' };
+    if (block) return { ...ref, error: reasonOf(block) };
+    return { ...ref, error: firstLine(stderr) || 'no result reported by the cluster', silent: true };
   });
 }
 
