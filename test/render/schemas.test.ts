@@ -9,9 +9,9 @@ import { inspect } from '../../lib/actions/inspect.js';
 import type { Output } from '../../lib/report/output.js';
 import { named, renderFor, repoRoot } from '../helpers/workspace.js';
 
-// ajv and ajv-formats are CommonJS: under ESM their export is the module object.
-const Ajv = ((AjvModule as unknown as { default?: typeof AjvModule }).default ?? AjvModule) as typeof AjvModule;
-const addFormats = ((addFormatsModule as unknown as { default?: typeof addFormatsModule }).default ?? addFormatsModule) as typeof addFormatsModule;
+// ajv and ajv-formats are CommonJS: the default import is module.exports, the class sits on `.default`.
+const Ajv = AjvModule.default;
+const addFormats = addFormatsModule.default;
 
 const schemasDir = process.env.V_AUTO_SCHEMAS ?? path.resolve(repoRoot, '../shared/schemas');
 const SCHEMA_FILES: Record<string, string> = {
@@ -99,7 +99,7 @@ describeWithSchemas(`upstream schemas (${schemasDir})`, () => {
   const errorsOf = (m: Record<string, any>) => {
     const validate = validators[keyOf(m)];
     if (!validate) throw new Error(`no schema for ${keyOf(m)}`);
-    return validate(m) ? [] : validate.errors!.map((e) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+    return validate(m) ? [] : validate.errors!.map((e: { instancePath: string; message?: string; params: object }) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
   };
 
   test.each([
