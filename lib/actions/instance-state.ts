@@ -15,7 +15,8 @@ export interface InstanceState {
   failed?: string;
 }
 
-const FAILED_VM = new Set(['CrashLoopBackOff', 'ErrorUnschedulable', 'ErrImagePull', 'ImagePullBackOff', 'ErrorPvcNotFound', 'DataVolumeError', 'Unknown']);
+// KubeVirt's printable statuses that waiting will not fix.
+const FAILED_VM = new Set(['CrashLoopBackOff', 'ErrorUnschedulable', 'ErrImagePull', 'ImagePullBackOff', 'ErrorPvcNotFound', 'DataVolumeError']);
 
 export function instanceState(name: string, objects: K8sObject[]): InstanceState {
   const find = (kind: string, n: string) => objects.find((o) => o.kind === kind && o.metadata.name === n);
@@ -32,7 +33,8 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
   if (!ips.length && pod?.status?.podIP) ips.push(pod.status.podIP);
   const state: InstanceState = {
     name,
-    vm: vm && { status: vm.status?.printableStatus ?? 'Unknown', ready: vm.status?.ready === true },
+    // A VM the controller has not looked at yet has no status at all.
+    vm: vm && { status: vm.status?.printableStatus ?? 'Pending', ready: vm.status?.ready === true },
     vmi: vmi && { phase: vmi.status?.phase ?? 'Pending', node: vmi.status?.nodeName },
     ips,
     node: vmi?.status?.nodeName ?? pod?.spec?.nodeName,
@@ -50,7 +52,7 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
 /** A short phrase for what an instance is waiting on. */
 export function pendingReason(s: InstanceState): string {
   if (!s.vm) return 'VirtualMachine not found';
-  if (s.dataVolume && s.dataVolume.phase !== 'Succeeded') return `disk ${s.dataVolume.phase}${s.dataVolume.progress ? ` ${s.dataVolume.progress}` : ''}`;
+  if (s.dataVolume && s.dataVolume.phase !== 'Succeeded') return `disk ${s.dataVolume.phase}${s.dataVolume.progress && s.dataVolume.progress !== 'N/A' ? ` ${s.dataVolume.progress}` : ''}`;
   if (!s.dataVolume && !s.pvc) return 'disk not found';
   return `VM ${s.vm.status}`;
 }
