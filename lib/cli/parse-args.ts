@@ -81,13 +81,14 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
     .fail((msg, err) => {
       failure = msg ?? err?.message;
     })
-    .parseAsync(argv, {}, (_err, _argv, output) => {
+    .parseAsync(bareWait(argv), {}, (_err, _argv, output) => {
       printed = output;
     });
   if (failure) throw usageError(failure.split('\n')[0], 'see v-auto --help');
   if (printed) return { kind: 'print', text: printed };
 
   const words = ((args.words as (string | number)[] | undefined) ?? []).map(String);
+
   const target = resolvePositionals(words, { project: args.project, spec: args.spec, action: args.action });
   return {
     kind: 'run',
@@ -118,6 +119,11 @@ function parseReplicas(raw: string): number {
   const n = Number(raw);
   if (n < 1 || n > MAX_REPLICAS) throw usageError(`--replicas: must be between 1 and ${MAX_REPLICAS}, got ${raw}`);
   return n;
+}
+
+/** `--wait` takes an optional value: `--wait demo web deploy` must not make "demo" the seconds. */
+function bareWait(argv: string[]): string[] {
+  return argv.map((arg, i) => (arg === '--wait' && !/^\d+(\.\d+)?$/.test(argv[i + 1] ?? '') ? '--wait=' : arg));
 }
 
 function parseWait(raw: string): number {

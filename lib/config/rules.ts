@@ -53,12 +53,17 @@ const list: Check = (v, path, out) => {
   if (!Array.isArray(v)) out.push({ path, message: `expected a list, got ${show(v)}` });
 };
 
-const stringMap: Check = (v, path, out) => {
+const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
+
+/** node_selector and labels: Kubernetes label keys and values; annotations: any string value. */
+const stringMap = (values: 'label' | 'any'): Check => (v, path, out) => {
   if (!isPlainObject(v)) return void out.push({ path, message: `expected a mapping of strings, got ${show(v)}` });
   for (const [k, val] of Object.entries(v)) {
     if (!LABEL_KEY.test(k)) out.push({ path: [...path, k], message: `"${k}" is not a valid label or annotation key` });
     if (typeof val !== 'string' && typeof val !== 'number' && typeof val !== 'boolean') {
       out.push({ path: [...path, k], message: `expected a string value, got ${show(val)}` });
+    } else if (values === 'label' && (String(val).length > 63 || !LABEL_VALUE.test(String(val)))) {
+      out.push({ path: [...path, k], message: `${show(String(val))} is not a valid label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit` });
     }
   }
 };
@@ -114,7 +119,7 @@ const ipam = fields({
   gateway: string(),
   dns: stringOrList,
   offset: integer(1, 65535),
-}, ['range']);
+});
 
 const networkEntry: Check = (v, path, out) => {
   if (isPlainObject(v) && v.type !== undefined) {
@@ -131,11 +136,23 @@ const networkEntry: Check = (v, path, out) => {
     mtu: integer(576, 65535),
     guest_interface: string(),
     ipam,
-  }, ['nad_name'])(v, path, out);
-  if (isPlainObject(v) && v.ipam !== undefined && v.bridge === undefined) {
+  })(v, path, out);
+};
+
+/**
+ * Checks a catalog entry after all layers merged into it: one file may refine another's entry
+ * (a spec adding `ipam` to config.yaml's `lan`), so required settings are only known here.
+ */
+export function checkMergedNetwork(v: Record<string, unknown>, path: (string | number)[]): Problem[] {
+  if (v.type !== undefined) return [];
+  const out: Problem[] = [];
+  if (v.nad_name === undefined) out.push({ path: [...path, 'nad_name'], message: 'is required: the NetworkAttachmentDefinition name (or type: pod)' });
+  if (isPlainObject(v.ipam) && v.ipam.range === undefined) out.push({ path: [...path, 'ipam', 'range'], message: 'is required for static addresses, like 10.215.100.0/24' });
+  if (v.ipam !== undefined && v.bridge === undefined) {
     out.push({ path: [...path, 'ipam'], message: 'static addresses need a bridge: add bridge (the node bridge the NAD attaches to)' });
   }
-};
+  return out;
+}
 
 const catalogOrList: Check = (v, path, out) => {
   if (Array.isArray(v)) {
@@ -164,11 +181,11 @@ export const TOP_LEVEL: Record<string, Check> = {
   volume_mode: oneOf('Filesystem', 'Block'),
   networks: catalogOrList,
   network: dnsLabel,
-  node_selector: stringMap,
+  node_selector: stringMap('label'),
   affinity: anyObject,
   tolerations: list,
-  labels: stringMap,
-  annotations: stringMap,
+  labels: stringMap('label'),
+  annotations: stringMap('any'),
   run_strategy: oneOf('Always', 'Halted', 'Manual', 'RerunOnFailure', 'Once'),
   cloud_init: textOrMap,
   network_data: textOrMap,

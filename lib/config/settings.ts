@@ -2,7 +2,7 @@
 import { usageError } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { isPlainObject, mergeLayers, setPath, type ConfigMap } from './merge.js';
-import { checkSource, TOP_LEVEL, type Problem } from './rules.js';
+import { checkMergedNetwork, checkSource, TOP_LEVEL, type Problem } from './rules.js';
 import type { YamlSource } from './yaml-source.js';
 
 export type ImageSource =
@@ -122,6 +122,11 @@ export function resolveSettings(input: SettingsInput): Settings {
     if (chosen) [attach, attachSource] = [chosen, source];
   }
   const catalogRaw = mergeLayers(...catalogLayers) as Record<string, ConfigMap>;
+  for (const [name, entry] of Object.entries(catalogRaw)) {
+    const definedIn = [...resolved].reverse().find((r) => isPlainObject(r.data.networks) && name in r.data.networks)!.source;
+    for (const p of checkMergedNetwork(entry, ['networks', name])) problems.push(formatProblem(definedIn, p));
+  }
+  if (problems.length) throw validationError(problems);
   const catalog = Object.fromEntries(Object.entries(catalogRaw).map(([name, e]) => [name, toNetwork(e)]));
   if (attach === undefined) attach = 'default' in catalog ? ['default'] : [];
   attach.forEach((name, i) => {

@@ -50,7 +50,23 @@ describe('wrong types and unknown keys name file:line and key path', () => {
 
   test('a misspelt nested key suggests the right one', () => {
     const err = errorOf(() => settingsFor({ config: 'networks:\n  lan:\n    nad_name: lan\n    bridge: br\n    ipam:\n      rnage: 10.0.0.0/24\n', spec: IMAGE }));
-    expect(err.message).toBe('projects/demo/config.yaml:6: networks.lan.ipam.rnage: unknown key (did you mean "range"?)\n  also: projects/demo/config.yaml:5: networks.lan.ipam.range: is required');
+    expect(err.message).toBe('projects/demo/config.yaml:6: networks.lan.ipam.rnage: unknown key (did you mean "range"?)');
+  });
+
+  test('a spec may refine a catalog entry of config.yaml; required settings are checked on the merge', () => {
+    const config = 'networks:\n  lan:\n    nad_name: lan\n';
+    expect(settingsFor({ config, spec: { ...IMAGE, network: 'lan', networks: undefined } }).catalog.lan.nad_name).toBe('lan');
+    const err = errorOf(() => settingsFor({ config, spec: `${`image_url: ${IMAGE.image_url}`}\nnetworks:\n  lan:\n    ipam:\n      range: 10.0.0.0/24\n` }));
+    expect(err.message).toBe(`${SPEC}:4: networks.lan.ipam: static addresses need a bridge: add bridge (the node bridge the NAD attaches to)`);
+  });
+
+  test.each([
+    ['labels', 'app: "web server"'],
+    ['node_selector', `zone: ${'z'.repeat(64)}`],
+  ])('%s values must be Kubernetes label values', (key, entry) => {
+    const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\n${key}:\n  ${entry}\n` }));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(new RegExp(`^${SPEC}:3: ${key}\\.\\w+: ".*" is not a valid label value`));
   });
 
   test('every problem is reported, not only the first', () => {
