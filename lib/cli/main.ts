@@ -16,7 +16,7 @@ import { acquireLock } from './workspace-lock.js';
 
 type Env = Record<string, string | undefined>;
 
-/** How long a second run of the same spec waits for the first before giving up. */
+/** How long a second run of the same spec waits for the first before giving up (V_AUTO_LOCK_WAIT_MS overrides). */
 const LOCK_WAIT_MS = 10_000;
 
 /** Runs v-auto with `argv` (without node and script); resolves to the exit code. */
@@ -69,18 +69,18 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     case 'status':
       return status({ ...spec, output: options.output }, deps);
     case 'deploy':
-      return withLock(options, home, options.dryRun, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait }, deps));
+      return withLock(options, home, env, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait }, deps));
     case 'delete':
-      return withLock(options, home, options.dryRun, () =>
+      return withLock(options, home, env, () =>
         deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled }, deps),
       );
   }
 }
 
 /** Changes to one project/spec never run twice at once (overlapping cron jobs). */
-async function withLock(options: CliOptions, home: string, dryRun: boolean, action: () => Promise<number>): Promise<number> {
-  if (dryRun) return action();
-  const release = await acquireLock(home, options.project, options.spec, { waitMs: LOCK_WAIT_MS }).catch((err) => {
+async function withLock(options: CliOptions, home: string, env: Env, action: () => Promise<number>): Promise<number> {
+  if (options.dryRun) return action();
+  const release = await acquireLock(home, options.project, options.spec, { waitMs: lockWaitMs(env) }).catch((err) => {
     // A project that does not exist is reported by the action with the list of projects.
     if (err instanceof VAutoError && err.exitCode === ExitCode.USAGE) return () => {};
     throw err;
@@ -90,6 +90,11 @@ async function withLock(options: CliOptions, home: string, dryRun: boolean, acti
   } finally {
     release();
   }
+}
+
+function lockWaitMs(env: Env): number {
+  const ms = env.V_AUTO_LOCK_WAIT_MS ? Number(env.V_AUTO_LOCK_WAIT_MS) : NaN;
+  return Number.isFinite(ms) && ms >= 0 ? ms : LOCK_WAIT_MS;
 }
 
 function startSpinner(text: string) {
