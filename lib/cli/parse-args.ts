@@ -34,7 +34,8 @@ const EPILOG = `Precedence (later wins): built-in defaults, config.yaml, specs/<
 Maps merge key by key; lists and values are replaced.
 
 Exit codes: 0 ok, 1 some resource failed, 2 usage or configuration error (nothing sent),
-3 cluster access error (oc missing, not logged in, forbidden, unreachable), 130 interrupted.`;
+3 cluster access error (oc missing, not logged in, forbidden, unreachable),
+4 another run of this project/spec holds the workspace lock, 130 interrupted.`;
 
 function parser(version: string) {
   return yargs()
