@@ -49,8 +49,13 @@ export class OcRunner implements ClusterClient {
   }
 
   async namespaceExists(namespace: string): Promise<boolean> {
-    const { stdout } = await this.run(['get', 'namespace', namespace, '-o', 'name', '--ignore-not-found']);
-    return stdout.trim() !== '';
+    const args = ['get', 'namespace', namespace, '-o', 'name', '--ignore-not-found'];
+    const result = await this.start(args, undefined, 0);
+    // OpenShift project members may not read Namespace objects at all; then assume it exists and
+    // let apply say so if it does not, rather than trying to create a namespace we may not own.
+    if (result.exitCode !== 0 && /forbidden/i.test(result.stderr)) return true;
+    if (result.exitCode !== 0) throw this.accessError(result.stderr, args) ?? this.genericError(result.stderr, args);
+    return result.stdout.trim() !== '';
   }
 
   async list(namespace: string, kinds: string[], selector?: string): Promise<K8sObject[]> {
