@@ -1,0 +1,108 @@
+// deploy over a fake cluster client: what it asks for, what it sends, how it reports.
+import path from 'node:path';
+import { deploy, type ClusterDeps } from '../../lib/actions/deploy.js';
+import type { ApplyOutput, ClusterClient, ObjectRef } from '../../lib/cluster/cluster-client.js';
+import { printedType, type K8sObject } from '../../lib/cluster/k8s-object.js';
+import type { Output } from '../../lib/report/output.js';
+import { repoRoot } from '../helpers/e2e.js';
+
+/** A cluster that remembers calls; `applyResult` decides each object's verb or error. */
+class FakeCluster implements ClusterClient {
+  readonly binary = 'oc';
+  calls: string[] = [];
+  sent: object[] = [];
+  constructor(
+    private existing: K8sObject[] = [],
+    private namespace = true,
+    private applyResult: (m: { kind: string; metadata: { name: string } }) => string = () => 'created',
+  ) {}
+  async namespaceExists(): Promise<boolean> {
+    this.calls.push('namespace');
+    return this.namespace;
+  }
+  async list(): Promise<K8sObject[]> {
+    this.calls.push('list');
+    return this.existing;
+  }
+  async apply(_ns: string, manifests: object[]): Promise<ApplyOutput> {
+    this.calls.push('apply');
+    this.sent = manifests;
+    const lines: string[] = [];
+    const errors: string[] = [];
+    for (const m of manifests as { kind: string; metadata: { name: string } }[]) {
+      const r = this.applyResult(m);
+      if (r.startsWith('error:')) errors.push(`Error from server (Invalid): error when creating "STDIN": ${m.kind} "${m.metadata.name}" is invalid: ${r.slice(6)}`);
+      else lines.push(`${printedType(m.kind)}/${m.metadata.name} ${r}`);
+    }
+    return { stdout: lines.join('\n'), stderr: errors.join('\n'), exitCode: errors.length ? 1 : 0 };
+  }
+  async delete(_ns: string, _refs: ObjectRef[]): Promise<ApplyOutput> {
+    throw new Error('deploy never deletes');
+  }
+}
+
+function capture(): Output & { stdout: string; stderr: string } {
+  const o = { stdout: '', stderr: '', isTTY: false, color: false, out: (t: string) => void (o.stdout += t), err: (t: string) => void (o.stderr += t) };
+  return o;
+}
+
+function run(cluster: FakeCluster, extra: Partial<Parameters<typeof deploy>[0]> = {}, deps: Partial<ClusterDeps> = {}) {
+  const output = capture();
+  const options = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, ...extra };
+  const all: ClusterDeps = { toolRoot: repoRoot, env: { V_AUTO_PASSWORD: 'pw' }, output, cluster: () => cluster, ...deps };
+  return deploy(options, all).then((code) => ({ code, ...output }));
+}
+
+test('first deploy into a missing namespace: get, namespace check, one apply with the Namespace first', async () => {
+  const cluster = new FakeCluster([], false);
+  const r = await run(cluster);
+  expect(r.code).toBe(0);
+  expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
+  expect((cluster.sent[0] as K8sObject).kind).toBe('Namespace');
+  expect(cluster.sent).toHaveLength(9);
+  expect(r.stdout.split('\n')[0]).toBe('[SUCCESS] Namespace vm-demo (created)');
+  expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
+});
+
+test('when objects exist, the namespace is not checked again', async () => {
+  const existing = [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-01-cloud-init' } }];
+  const cluster = new FakeCluster(existing, true, () => 'unchanged');
+  const r = await run(cluster);
+  expect(cluster.calls).toEqual(['list', 'apply']);
+  expect(r.stdout).toContain('0 succeeded, 8 skipped, 0 failed');
+});
+
+test('one rejected object fails alone: exit 1, the others reported', async () => {
+  const cluster = new FakeCluster([], true, (m) => (m.metadata.name === 'web-02' ? 'error:spec.running: Forbidden' : 'created'));
+  const r = await run(cluster);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('[FAILED] VirtualMachine web-02 (VirtualMachine "web-02" is invalid: spec.running: Forbidden)');
+  expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
+  expect(r.stdout).toContain('7 succeeded, 0 skipped, 1 failed');
+});
+
+test('a DataVolume gone after import while its PVC remains is skipped, not sent', async () => {
+  const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'web-01-rootdisk' } };
+  const cluster = new FakeCluster([pvc], true, () => 'unchanged');
+  const r = await run(cluster);
+  expect((cluster.sent as K8sObject[]).map((m) => m.metadata.name)).not.toContain('web-01-rootdisk');
+  expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (disk already imported)');
+});
+
+test('--dry-run calls nothing and masks secrets', async () => {
+  const cluster = new FakeCluster();
+  const r = await run(cluster, { dryRun: true }, { env: {} });
+  expect(cluster.calls).toEqual([]);
+  expect(r.stdout).toContain('<redacted: ');
+  expect(r.stdout).not.toContain('$6$');
+  expect(r.stderr).toContain('nothing was sent');
+});
+
+test('a declined confirmation applies nothing', async () => {
+  const cluster = new FakeCluster();
+  const questions: string[] = [];
+  const r = await run(cluster, { yes: false }, { confirm: async (q) => (questions.push(q), false) });
+  expect(questions[0]).toMatch(/^Apply 8 resources \(8 new\) for 2 instance\(s\) to namespace vm-demo with oc\?$/);
+  expect(cluster.calls).toEqual(['list', 'namespace']);
+  expect(r.code).toBe(0);
+});
