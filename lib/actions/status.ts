@@ -1,7 +1,7 @@
 // `status`: two oc calls (objects by label, then events) turned into per-instance state.
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode } from '../errors.js';
-import { statusJson, statusReport, type StatusView } from '../report/status-report.js';
+import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './deploy.js';
 import { instanceState } from './instance-state.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
@@ -31,7 +31,7 @@ export async function status(options: StatusOptions, deps: ClusterDeps): Promise
     secrets: objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
     events,
   };
-  deps.output.out(options.output === 'json' ? statusJson(view) : statusReport(view));
+  deps.output.out(options.output === 'table' ? statusReport(view) : statusDocument(view, options.output));
   return view.instances.every((i) => i.ready) ? ExitCode.OK : ExitCode.RESOURCE_FAILED;
 }
 

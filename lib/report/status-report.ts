@@ -1,4 +1,5 @@
 // Renders status as an aligned table (plain text off a terminal) or as one JSON document.
+import { stringify } from 'yaml';
 import type { InstanceState } from '../actions/instance-state.js';
 import { formatTable } from './table.js';
 
@@ -20,8 +21,10 @@ export interface StatusView {
   events: StatusEvent[];
 }
 
-export function statusJson(view: StatusView): string {
-  return `${JSON.stringify({ ...view, ready: view.instances.every((i) => i.ready) }, null, 2)}\n`;
+/** The same document for scripts: JSON, or YAML for people who prefer reading it. */
+export function statusDocument(view: StatusView, format: 'json' | 'yaml'): string {
+  const doc = { ...view, ready: view.instances.every((i) => i.ready) };
+  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
 }
 
 export function statusReport(view: StatusView): string {
