@@ -242,6 +242,8 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     const fieldReqs = parseFieldSelector(q.get('fieldSelector') ?? '');
     const matches = (o: Obj): boolean => (!t.namespace || o.metadata.namespace === t.namespace) && matchesLabels(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, o);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
+    // Node holds headers back until the first body write; a watch with nothing to report yet must still answer.
+    res.flushHeaders();
     const emit = (type: string, o: Obj): void => {
       res.write(JSON.stringify({ type, object: o }) + '\n');
     };
