@@ -105,6 +105,11 @@ function failureHint(kind: string, name: string, error: string, instances: strin
     const instance = instances.find((i) => name === `${i}-rootdisk`) ?? name.replace(/-rootdisk$/, '');
     return `a DataVolume cannot change once created: run "v-auto <project> <spec> delete --target ${instance}" and deploy again (this recreates its disk)`;
   }
+  const forbidden = /cannot (\w+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)")?/.exec(error);
+  if (forbidden) {
+    const [, verb, resource, ns] = forbidden;
+    return `your user may not ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}: ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}`;
+  }
   if (/forbidden/i.test(error)) return 'your user lacks the rights for this resource; ask a cluster admin';
   if (/not found/i.test(error) && /namespaces/.test(error)) return 'the namespace disappeared during deploy; run deploy again';
   return undefined;

@@ -1,0 +1,218 @@
+// Cluster faults end to end (real kubectl, simulator faults): keep going, lose nothing, say what happened.
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { startSimulator, type Simulator } from '../sim/index.js';
+import { exampleHome, kubectlAvailable, runV, stackLines, until, type RunOptions, type RunOutcome } from './harness.js';
+
+const describeE2E = kubectlAvailable ? describe : describe.skip;
+if (!kubectlAvailable) console.warn('kubectl not found at /usr/bin/kubectl: hardening fault tests SKIPPED');
+
+const ENV = { V_AUTO_PASSWORD: 'Faults-Pa55word' };
+
+/** No kubectl started with this kubeconfig is still running. */
+function kubectlsUsing(kubeconfig: string): string[] {
+  try {
+    return execFileSync('pgrep', ['-af', kubeconfig], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('kubectl'));
+  } catch {
+    return []; // pgrep exits 1 when nothing matches
+  }
+}
+
+function expectOneLineReason(r: RunOutcome, reason: RegExp, hint: RegExp): void {
+  const lines = r.stderr.split('\n').filter(Boolean);
+  expect(lines[0]).toMatch(reason);
+  expect(lines[1]).toMatch(/^hint: /);
+  expect(lines[1]).toMatch(hint);
+  expect(lines.length).toBeLessThanOrEqual(2);
+  expect(stackLines(r.stderr)).toEqual([]);
+}
+
+function locks(home: string, project = 'demo'): string[] {
+  return readdirSync(path.join(home, 'projects', project)).filter((f) => f.endsWith('.lock'));
+}
+
+describeE2E('cluster faults', () => {
+  let sim: Simulator;
+  let home: string;
+  let dir: string;
+  const v = (args: string[], options: RunOptions = {}) =>
+    runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { ...options, env: { ...ENV, ...options.env } });
+
+  beforeAll(async () => {
+    // Imports never finish on their own here, so `deploy --wait` keeps polling until it is interrupted.
+    sim = await startSimulator({ timings: { importStepMs: 600_000, vmStepMs: 5 } });
+    ({ dir, home } = exampleHome());
+  });
+  afterEach(() => {
+    Object.assign(sim.faults, { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, rejectCreate: [] });
+  });
+  afterAll(async () => {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('one object rejected: the others apply, it is FAILED with the server reason, exit 1; the next run converges', async () => {
+    sim.faults.rejectCreate = [{ kind: 'VirtualMachine', name: 'web-02', message: 'exceeded quota: vm-count' }];
+    const r = await v(['demo', 'web', 'deploy', '--yes']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[FAILED] VirtualMachine web-02 (The VirtualMachine "web-02" is invalid: spec: exceeded quota: vm-count)');
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
+    expect(r.stdout).toContain('[SUCCESS] DataVolume web-02-rootdisk (created)');
+    expect(r.stdout).toContain('8 succeeded, 0 skipped, 1 failed');
+    expect(sim.get('VirtualMachine', 'vm-demo', 'web-01')).toBeDefined();
+    expect(sim.get('VirtualMachine', 'vm-demo', 'web-02')).toBeUndefined();
+    expect(stackLines(r.stderr)).toEqual([]);
+
+    sim.faults.rejectCreate = [];
+    const again = await v(['demo', 'web', 'deploy', '--yes']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('[SUCCESS] VirtualMachine web-02 (created)');
+    expect(again.stdout).toContain('1 succeeded, 7 skipped, 0 failed');
+    expect(sim.get('VirtualMachine', 'vm-demo', 'web-02')).toBeDefined();
+    expect(locks(home)).toEqual([]);
+  });
+
+  test('not logged in: exit 3, one line and a hint to oc login', async () => {
+    sim.faults.unauthorized = true;
+    for (const action of [['deploy', '--yes'], ['status'], ['delete', '--yes']]) {
+      const r = await v(['demo', 'web', ...action]);
+      expect(r.code).toBe(3);
+      expectOneLineReason(r, /^v-auto: not logged in to the cluster \(Unauthorized\)$/, /oc login/);
+      expect(r.stdout).toBe('');
+    }
+  });
+
+  test('forbidden for the whole namespace: exit 3 naming the verb, resource and namespace', async () => {
+    sim.faults.forbidden = [{ namespace: 'vm-demo' }];
+    const r = await v(['demo', 'web', 'deploy', '--yes']);
+    expect(r.code).toBe(3);
+    expectOneLineReason(r, /^v-auto: forbidden: sim-user cannot list virtualmachines in namespace vm-demo$/, /"list" on virtualmachines in vm-demo/);
+  });
+
+  test('forbidden for one kind: those objects FAILED with a hint naming verb and namespace, exit 1', async () => {
+    sim.faults.forbidden = [{ resource: 'virtualmachines', verb: 'patch' }];
+    const r = await v(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=3']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/\[FAILED\] VirtualMachine web-01 \(.*forbidden.*\)\n\s+hint: your user may not patch virtualmachines in namespace vm-demo: ask a cluster admin for "patch" on virtualmachines in vm-demo\n/);
+    expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (unchanged)');
+    expect(r.stdout).toContain('0 succeeded, 6 skipped, 2 failed');
+  });
+
+  test('unreachable API server (closed port): exit 3 "cannot reach" with a hint', async () => {
+    const port = await closedPort();
+    const kubeconfig = path.join(dir, 'closed-port.kubeconfig');
+    writeFileSync(kubeconfig, readFileSync(sim.kubeconfigPath, 'utf8').replace(/http:\/\/127\.0\.0\.1:\d+/, `http://127.0.0.1:${port}`));
+    const r = await runV(['--home', home, '--kubeconfig', kubeconfig, 'demo', 'web', 'deploy', '--yes'], { env: ENV });
+    expect(r.code).toBe(3);
+    expectOneLineReason(r, /^v-auto: cannot reach the cluster: .*connection refused/, /right host or port/);
+    expect(r.calls).toHaveLength(1);
+  });
+
+  test('a cluster slower than --request-timeout: exit 3 within seconds, no kubectl left behind', async () => {
+    sim.faults.latencyMs = 3000;
+    const r = await v(['demo', 'web', 'status', '--request-timeout', '1']);
+    expect(r.code).toBe(3);
+    // kubectl's own deadline or v-auto's process deadline (4 × --request-timeout), whichever comes first.
+    expectOneLineReason(r, /^v-auto: (cannot reach the cluster: .*|.* did not finish within 4 s)$/, /request-timeout|right host or port/);
+    expect(r.ms).toBeLessThan(15_000);
+    await until(() => kubectlsUsing(sim.kubeconfigPath).length === 0, 5000, 'the timed-out kubectl to end');
+  });
+
+  test('a 500 from the API server: kubectl does not retry, v-auto stops with exit 3 and a one-line reason', async () => {
+    sim.faults.serverErrorOnce = 1;
+    const r = await v(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=5']);
+    // The first request is the one get that checks what exists: nothing was applied yet.
+    expect(r.code).toBe(3);
+    expectOneLineReason(r, /^v-auto: the cluster answered with a server error: .*Internal error occurred/, /try again/);
+    expect(r.calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+    expect(sim.get('VirtualMachine', 'vm-demo', 'web-01').spec.template.spec.domain.cpu.cores).not.toBe(5);
+    // The fault is spent: running again works.
+    expect((await v(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
+  });
+
+  test('Ctrl-C during deploy --wait: the child kubectl is ended, no lock is left, exit 130', async () => {
+    let pollSeen = false;
+    const r = await v(['demo', 'db', 'deploy', '--yes', '--wait', '120'], {
+      timeoutMs: 30_000,
+      started: (child, log) => {
+        const polls = () => readFileSync(log, 'utf8').split('\n').filter((c) => c.startsWith('get') && c.includes('virtualmachineinstances'));
+        void (async () => {
+          await until(() => polls().length >= 1, 20_000, 'the first readiness poll');
+          // From now on every answer takes 4 s: the poll's kubectl is still waiting when Ctrl-C comes.
+          sim.faults.latencyMs = 4000;
+          await until(() => kubectlsUsing(sim.kubeconfigPath).length > 0, 5000, 'the polling kubectl to run');
+          await new Promise((r) => setTimeout(r, 300));
+          pollSeen = true;
+          child.kill('SIGINT');
+        })();
+      },
+    });
+    expect(pollSeen).toBe(true);
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(130);
+    expect(r.stderr).toMatch(/^v-auto: interrupted$/m);
+    expect(stackLines(r.stderr)).toEqual([]);
+    await until(() => kubectlsUsing(sim.kubeconfigPath).length === 0, 5000, 'the interrupted kubectl to end');
+    expect(locks(home)).toEqual([]);
+  }, 45_000);
+
+  describe('two runs of one project/spec at once', () => {
+    const lockFile = () => path.join(home, 'projects/demo/.v-auto-web.lock');
+    afterEach(() => rmSync(lockFile(), { force: true }));
+
+    test('a live holder: the second run waits, then exits 4 naming the holder, without calling the cluster', async () => {
+      writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
+      const r = await v(['demo', 'web', 'deploy', '--yes'], { env: { V_AUTO_LOCK_WAIT_MS: '1500' } });
+      expect(r.code).toBe(4);
+      expect(r.ms).toBeGreaterThanOrEqual(1500);
+      expectOneLineReason(r, new RegExp(`^v-auto: demo/web is busy: process ${process.pid} on ${os.hostname()}, started .* holds .*\\.v-auto-web\\.lock$`), /wait for it to finish/);
+      expect(r.calls).toEqual([]);
+      expect(existsSync(lockFile())).toBe(true); // someone else's lock is not ours to remove
+    });
+
+    test('the default wait is about 10 s', async () => {
+      writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
+      const r = await v(['demo', 'web', 'deploy', '--yes']);
+      expect(r.code).toBe(4);
+      expect(r.ms).toBeGreaterThanOrEqual(10_000);
+      expect(r.ms).toBeLessThan(20_000);
+    }, 30_000);
+
+    test('a lock left by a dead process is taken over and the run succeeds', async () => {
+      const dead = await deadPid();
+      writeFileSync(lockFile(), JSON.stringify({ pid: dead, host: os.hostname(), started: '2020-01-01T00:00:00.000Z' }));
+      const r = await v(['demo', 'web', 'deploy', '--yes']);
+      expect(r.code).toBe(0);
+      expect(r.ms).toBeLessThan(10_000);
+      expect(existsSync(lockFile())).toBe(false);
+    });
+
+    test('a dry run needs no lock', async () => {
+      writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
+      const r = await v(['demo', 'web', 'deploy', '--dry-run'], { env: { V_AUTO_LOCK_WAIT_MS: '5000' } });
+      expect(r.code).toBe(0);
+      expect(r.ms).toBeLessThan(5000);
+    });
+  });
+});
+
+/** A loopback port nothing listens on. */
+function closedPort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The pid of a process that has already exited. */
+function deadPid(): Promise<number> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['-e', '']);
+    child.on('exit', () => resolve(child.pid as number));
+  });
+}
