@@ -1,7 +1,5 @@
 // Test helper: runs the real kubectl against a simulator, with its own discovery cache, and returns what it printed.
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Simulator } from './index.js';
 
@@ -13,16 +11,16 @@ export interface KubectlResult {
   stderr: string;
 }
 
-// One cache directory per test process: kubectl keys its discovery cache by host:port, and ports are reused.
-const cacheDir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-sim-kubectl-cache-'));
-
 /** Runs `kubectl --kubeconfig <sim> ...args`, feeding `stdin` if given; never throws on a non-zero exit. */
 export function kubectl(sim: Simulator, args: string[], stdin?: string): Promise<KubectlResult> {
+  // kubectl keys its discovery cache by host:port and ports are reused, so each simulator gets its own cache and
+  // HOME inside its temp dir, which stop() removes.
+  const home = path.dirname(sim.kubeconfigPath);
   return new Promise((resolve) => {
     const child = execFile(
       KUBECTL,
-      ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', path.join(cacheDir, sim.url.replace(/\W/g, '_')), ...args],
-      { env: { ...process.env, HOME: cacheDir }, maxBuffer: 64 * 1024 * 1024 },
+      ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', path.join(home, 'cache'), ...args],
+      { env: { ...process.env, HOME: home }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as any).code ?? 1) : 0, stdout, stderr }),
     );
     child.stdin?.end(stdin ?? '');
