@@ -1,0 +1,155 @@
+// A known password goes through every action; it must show up nowhere but hashed, in the cloud-init Secret.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import path from 'node:path';
+import { startSimulator, type Simulator } from '../sim/index.js';
+import { RESOURCES } from '../sim/resources.js';
+import { binary } from '../helpers/e2e.js';
+import { exampleHome, kubectlAvailable, PASSWORD, runV, stackLines, until, type RunOutcome } from './harness.js';
+
+const describeE2E = kubectlAvailable ? describe : describe.skip;
+if (!kubectlAvailable) console.warn('kubectl not found at /usr/bin/kubectl: hardening secret tests SKIPPED');
+
+/** Everything a run left where a person or a log could read it. */
+function transcript(r: RunOutcome): string {
+  return [r.stdout, r.stderr, ...r.calls].join('\n');
+}
+
+/** Every object of every kind the simulator serves, with Secret data decoded. */
+function allObjects(sim: Simulator): { id: string; text: string }[] {
+  return RESOURCES.flatMap((rt) =>
+    sim.list(rt.kind).map((o) => {
+      const decoded = o.kind === 'Secret' ? Object.values((o.data ?? {}) as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')) : [];
+      return { id: `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, text: [JSON.stringify(o), ...decoded].join('\n') };
+    }),
+  );
+}
+
+describeE2E('secrets', () => {
+  let sim: Simulator;
+  let home: string;
+  let dir: string;
+  const v = (args: string[], env: Record<string, string> = {}) =>
+    runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { env: { V_AUTO_PASSWORD: PASSWORD, V_AUTO_DEBUG: '1', ...env } });
+
+  beforeAll(async () => {
+    sim = await startSimulator({ timings: { importStepMs: 5, vmStepMs: 5 } });
+    ({ dir, home } = exampleHome());
+  });
+  afterAll(async () => {
+    await sim.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  test('no output, debug log, error message or child argv of any action holds the password', async () => {
+    const runs: [string, RunOutcome][] = [];
+    const run = async (args: string[]) => {
+      const r = await v(['demo', 'web', ...args]);
+      runs.push([args.join(' '), r]);
+      return r;
+    };
+    for (const o of ['table', 'yaml', 'json']) expect((await run(['inspect', '-o', o])).code).toBe(0);
+    expect((await run(['deploy', '--dry-run'])).code).toBe(0);
+    expect((await run(['deploy', '--yes'])).code).toBe(0);
+    expect((await run(['deploy', '--yes'])).code).toBe(0);
+    // An error that concerns the Secret itself.
+    sim.faults.rejectCreate = [{ kind: 'Secret', name: 'web-03-cloud-init', message: 'userdata rejected by policy' }];
+    const failed = await run(['deploy', '--yes', '--replicas', '3']);
+    sim.faults.rejectCreate = [];
+    expect(failed.code).toBe(1);
+    expect(failed.stdout).toContain('[FAILED] Secret web-03-cloud-init');
+    await sim.settle();
+    expect((await run(['status'])).code).toBe(0);
+    expect((await run(['status', '-o', 'json'])).code).toBe(0);
+    // Access errors, with debug on.
+    sim.faults.unauthorized = true;
+    expect((await run(['deploy', '--yes'])).code).toBe(3);
+    sim.faults.unauthorized = false;
+
+    const everything = runs.map(([, r]) => transcript(r)).join('\n');
+    expect(everything).toContain('debug: '); // the debug log was on and is part of the scan
+    expect(runs.flatMap(([, r]) => r.calls).length).toBeGreaterThan(8);
+    for (const [what, r] of runs) {
+      expect({ what, leaked: transcript(r).includes(PASSWORD) }).toEqual({ what, leaked: false });
+      expect(stackLines(r.stderr)).toEqual([]);
+    }
+    // Masked output does not even carry the hash.
+    for (const [what, r] of runs.filter(([w]) => w.startsWith('inspect') || w.includes('dry-run'))) {
+      expect({ what, hash: r.stdout.includes('$6$') }).toEqual({ what, hash: false });
+    }
+  });
+
+  test('the cloud-init Secrets are the only objects in the cluster with the hash, and none has the password', async () => {
+    const objects = allObjects(sim);
+    expect(objects.length).toBeGreaterThan(10);
+    expect(objects.filter((o) => o.text.includes(PASSWORD)).map((o) => o.id)).toEqual([]);
+    const withHash = objects.filter((o) => /\$6\$[^$]+\$[./A-Za-z0-9]{86}/.test(o.text)).map((o) => o.id).sort();
+    expect(withHash).toEqual(['Secret/vm-demo/web-01-cloud-init', 'Secret/vm-demo/web-02-cloud-init']);
+  });
+
+  test('delete with debug on does not print the password either', async () => {
+    const r = await v(['demo', 'web', 'delete', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[DELETED] Secret web-01-cloud-init');
+    expect(transcript(r)).not.toContain(PASSWORD);
+  });
+
+  test('--show-secrets shows the userdata, with the hash and not the password', async () => {
+    const r = await v(['demo', 'web', 'inspect', '-o', 'json', '--show-secrets']);
+    expect(r.code).toBe(0);
+    const secret = JSON.parse(r.stdout).items.find((m: { kind: string }) => m.kind === 'Secret');
+    const userdata = Buffer.from(secret.data.userdata, 'base64').toString('utf8');
+    expect(userdata).toMatch(/passwd: "\$6\$/);
+    expect(userdata).not.toContain(PASSWORD);
+  });
+
+  test('a site template that puts the userdata outside data: still masked in inspect and --dry-run', async () => {
+    mkdirSync(path.join(home, 'templates'), { recursive: true });
+    const site = path.join(home, 'templates/secret.yaml.hbs');
+    // {{userdata}} unquoted: its lines become fields of the Secret itself.
+    writeFileSync(site, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{json name}}\nstringData:\n  userdata: {{userdata}}\n');
+    const spec = path.join(home, 'projects/demo/specs/plain.yaml');
+    writeFileSync(spec, 'image_url: https://images.example.com/rhel9.qcow2\ncloud_init: |\n  #cloud-config\n  password: {{ password }}\n');
+    try {
+      for (const args of [['inspect', '-o', 'yaml'], ['inspect', '-o', 'json'], ['deploy', '--dry-run']]) {
+        const r = await v(['demo', 'plain', ...args]);
+        expect({ args, code: r.code }).toEqual({ args, code: 0 });
+        expect(transcript(r)).not.toContain(PASSWORD);
+      }
+    } finally {
+      rmSync(site);
+      rmSync(spec);
+    }
+  });
+
+  test('without a terminal, a missing password exits 2 at once instead of waiting for input', async () => {
+    const r = await runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'web', 'deploy', '--yes'], { stdin: 'open', timeoutMs: 10_000 });
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe('v-auto: cloud-init variable "password" has no value and there is no terminal to ask for it');
+    expect(r.stderr).toContain('hint: set the environment variable V_AUTO_PASSWORD');
+    expect(r.ms).toBeLessThan(5000);
+    expect(r.calls).toEqual([]);
+  });
+
+  (existsSync('/usr/bin/script') ? test : test.skip)('on a terminal the password is asked twice and never echoed', async () => {
+    const log = path.join(dir, 'pty.log');
+    writeFileSync(log, '');
+    // script(1) gives v-auto a pseudo-terminal; what the terminal shows lands on script's stdout.
+    const command = [process.execPath, binary, '--home', home, 'demo', 'web', 'inspect', '-o', 'json', '--show-secrets'].map((a) => `'${a}'`).join(' ');
+    const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: dir, TERM: 'dumb' } });
+    let screen = '';
+    child.stdout.on('data', (d) => {
+      screen += d;
+      appendFileSync(log, d);
+    });
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await until(() => screen.includes('Value for password: '), 10_000, 'the first prompt');
+    child.stdin.write(`${PASSWORD}\r`);
+    await until(() => screen.includes('Again, to confirm: '), 10_000, 'the second prompt');
+    child.stdin.write(`${PASSWORD}\r`);
+    expect(await exited).toBe(0);
+    expect(screen).toContain('"kind": "Secret"');
+    expect(screen).not.toContain(PASSWORD);
+  });
+});
