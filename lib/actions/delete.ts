@@ -57,7 +57,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   }
   output.out(`${options.dryRun ? 'Would delete' : 'Will delete'} from namespace ${ns}:\n`);
   output.out(`${formatTable(['KIND', 'NAME', 'STATUS', 'NOTE'], targets.map((d) => [d.object.kind, d.object.metadata.name, phaseOf(d.object), noteFor(d)]), '  ')}\n`);
-  if (kept.length) output.out(`Keeping ${kept.length} disk object(s) (--keep-disks): ${kept.map((d) => d.object.metadata.name).join(', ')}\n`);
+  if (kept.length) output.out(`Keeping ${kept.length} disk object(s) (--keep-disks): ${kept.map((d) => `${d.object.kind} ${d.object.metadata.name}`).join(', ')}\n`);
   if (sharedKept.length) output.out(`Keeping shared network attachment(s) still used by other VMs: ${sharedKept.join(', ')}\n`);
   if (unlabeled.length && !options.includeUnlabeled) {
     output.out(`Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`);
