@@ -33,12 +33,6 @@ Environment
 EOF
 }
 
-die() {
-  echo "error: $1" >&2
-  [ $# -lt 2 ] || echo "hint: $2" >&2
-  exit "${3:-1}"
-}
-
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 # A relative V_AUTO_DIST means relative to where the user stands, not to the repo.
 dist="${V_AUTO_DIST:-$root/dist}"

@@ -26,12 +26,6 @@ included), and lists them: the tag would otherwise name a state the remote never
 EOF
 }
 
-die() {
-  echo "error: $1" >&2
-  [ $# -lt 2 ] || echo "hint: $2" >&2
-  exit "${3:-1}"
-}
-
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$root"
 # shellcheck source=scripts/release-version.sh

@@ -1,6 +1,13 @@
 # Shared by bundle.sh and git_sync.sh (sourced, not run) so both choose and check a VERSION alike.
 # shellcheck shell=bash
 
+# die MESSAGE [HINT [CODE]]: prints the error (and hint) and exits, 1 unless told.
+die() {
+  echo "error: $1" >&2
+  [ $# -lt 2 ] || echo "hint: $2" >&2
+  exit "${3:-1}"
+}
+
 # check_version VERSION: fails unless VERSION is safe as a file name and as a git tag name.
 # The version ends up in an archive name, a folder name and a tag, so one rule covers all three.
 check_version() {
