@@ -57,11 +57,11 @@ export function compileTemplate(label: string, source: string): CompiledTemplate
 /** Rewrites a Handlebars error as `label:line: message`. */
 export function templateError(label: string, err: unknown) {
   const message = err instanceof Error ? err.message : String(err);
+  const helper = /unknown helper (\S+?)(?: - (\d+):\d+)?$/.exec(message);
+  if (helper) return usageError(`${label}${helper[2] ? `:${helper[2]}` : ''}: unknown helper "${helper[1]}"`, `helpers: ${HELPER_NAMES.join(', ')}`);
   const parse = /^Parse error on line (\d+):[\s\S]*?\n(Expecting [^\n]*|[^\n]*)$/.exec(message);
   if (parse) return usageError(`${label}:${parse[1]}: template syntax error: ${parse[2]}`);
   const located = /^(.*?) - (\d+):(\d+)$/.exec(message);
   if (located) return usageError(`${label}:${located[2]}: ${located[1].replace(/^"(\w+)" not defined in .*/, 'unknown variable "$1"')}`);
-  const helper = /unknown helper (\S+)/.exec(message);
-  if (helper) return usageError(`${label}: unknown helper "${helper[1]}"`, `helpers: ${HELPER_NAMES.join(', ')}`);
   return usageError(`${label}: ${message}`);
 }

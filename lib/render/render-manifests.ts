@@ -133,8 +133,11 @@ function parseManifest(text: string, label: string, instance: string): Manifest 
   } catch (err) {
     // The position is in the rendered text, not in the template: quote the rendered line so it can be found.
     const e = err as { message: string; pos?: [number, number] };
-    const lines = text.slice(0, e.pos?.[0] ?? 0).split('\n');
-    const where = e.pos ? ` (rendered line ${lines.length}: ${JSON.stringify(text.split('\n')[lines.length - 1].trim())})` : '';
+    const all = text.split('\n');
+    // The parser often stops on the blank line after the culprit: point at the last line with text.
+    let line = text.slice(0, e.pos?.[0] ?? 0).split('\n').length - 1;
+    while (line > 0 && !all[line]?.trim()) line--;
+    const where = e.pos ? ` (rendered line ${line + 1}: ${JSON.stringify(all[line].trim())})` : '';
     throw usageError(`${label}: rendered invalid YAML for ${instance}${where}: ${e.message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '')}`);
   }
   const m = doc as Manifest | null;

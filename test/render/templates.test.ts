@@ -207,7 +207,7 @@ describe('site templates', () => {
   });
 
   test.each([
-    ['an unknown helper', `${VM}  x: {{shout name}}\n`, /^templates\/virtualmachine\.yaml\.hbs:5: .*unknown helper shout$/],
+    ['an unknown helper', `${VM}  x: {{shout name}}\n`, /^templates\/virtualmachine\.yaml\.hbs:5: unknown helper "shout"$/],
     ['a syntax error', `${VM}  x: {{#if name}}\n`, /^templates\/virtualmachine\.yaml\.hbs:6: template syntax error: Expecting .*got 'EOF'$/],
     ['an unknown variable', `${VM}  x: {{json nmae}}\n`, /^templates\/virtualmachine\.yaml\.hbs: unknown variable "nmae"$/],
     ['invalid YAML', `${VM}  labels: {{json labels}}\n   bad: [\n`, /^templates\/virtualmachine\.yaml\.hbs: rendered invalid YAML for web-01 \(rendered line 6: "bad: \["\): All mapping items must start at the same column$/],
