@@ -20,6 +20,8 @@ export interface NetworkSettings {
   mtu?: number;
   guest_interface?: string;
   ipam?: { range: string; gateway?: string; dns: string[]; offset: number };
+  /** `file:line` of the entry's ipam (else the entry), for errors found later while planning addresses. */
+  origin?: string;
 }
 
 /** Everything a spec resolves to after merging and validation. */
@@ -127,7 +129,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     for (const p of checkMergedNetwork(entry, ['networks', name])) problems.push(formatProblem(definedIn, p));
   }
   if (problems.length) throw validationError(problems);
-  const catalog = Object.fromEntries(Object.entries(catalogRaw).map(([name, e]) => [name, toNetwork(e)]));
+  const catalog = Object.fromEntries(Object.entries(catalogRaw).map(([name, e]) => [name, { ...toNetwork(e), origin: networkOrigin(resolved, name) }]));
   if (attach === undefined) attach = 'default' in catalog ? ['default'] : [];
   attach.forEach((name, i) => {
     if (!(name in catalog)) {
@@ -205,6 +207,16 @@ function substituteEnv(source: YamlSource, env: Record<string, string | undefine
     return v;
   };
   return walk(source.data, []) as ConfigMap;
+}
+
+function networkOrigin(resolved: { source: YamlSource; data: ConfigMap }[], name: string): string | undefined {
+  for (const { source, data } of [...resolved].reverse()) {
+    const entry = isPlainObject(data.networks) ? data.networks[name] : undefined;
+    if (!isPlainObject(entry)) continue;
+    const line = source.lineOf(entry.ipam ? ['networks', name, 'ipam'] : ['networks', name]);
+    return `${source.label}${line ? `:${line}` : ''}`;
+  }
+  return undefined;
 }
 
 function toNetwork(e: ConfigMap): NetworkSettings {

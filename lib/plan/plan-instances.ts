@@ -82,7 +82,7 @@ export function planInstances(settings: Settings, options: PlanOptions = {}): Pl
 
 function planNetwork(name: string, s: NetworkSettings): PlannedNetwork {
   if (s.type === 'pod') return { name, kind: 'pod', settings: s, dns: [] };
-  const where = `networks.${name}`;
+  const where = `${s.origin ? `${s.origin}: ` : ''}networks.${name}`;
   if (!s.ipam) return { name, kind: s.bridge ? 'dhcp' : 'existing', settings: s, dns: [] };
   const subnet = parseSubnet(s.ipam.range, `${where}.ipam.range`);
   let gateway: string | undefined;
