@@ -80,6 +80,11 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   });
   printResults(lines, output);
   output.out(`${summarize(lines)}\n`);
+  // oc delete returns once the API server accepted the deletions; VMs shut down and disks are
+  // released by the cluster afterwards.
+  if (lines.some((l) => l.flag === 'DELETED' && l.kind === 'VirtualMachine')) {
+    output.err(`the cluster finishes stopping the VMs in the background; "status" shows what remains\n`);
+  }
   return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
 }
 

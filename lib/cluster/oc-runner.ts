@@ -76,7 +76,9 @@ export class OcRunner implements ClusterClient {
 
   delete(namespace: string, refs: ObjectRef[]): Promise<ApplyOutput> {
     const stubs = refs.map((r) => ({ apiVersion: apiVersionOf(r.kind), kind: r.kind, metadata: { name: r.name, namespace } }));
-    return this.runTolerant(['delete', '-f', '-', '-n', namespace, '--ignore-not-found'], toStream(stubs), refs.length * 5);
+    // --wait=false: kubectl would otherwise poll each deleted object until it is gone, throttled
+    // by its own client to 5 requests/s (about 0.2 s per object: 48 s for 50 instances).
+    return this.runTolerant(['delete', '-f', '-', '-n', namespace, '--ignore-not-found', '--wait=false'], toStream(stubs), refs.length);
   }
 
   /** Runs oc and throws on any failure. */
