@@ -42,18 +42,14 @@ interface Run {
   stderr: string;
 }
 
-/**
- * Runs a process whose stdout goes to a file, read back afterwards. bin/v-auto ends with
- * process.exit(), which drops whatever a pipe has not taken yet (a pipe keeps 64 KiB), so large
- * output must not go through a pipe; a file is written synchronously.
- */
+/** Runs a process whose stdout goes to a file, read back afterwards (what an admin's redirect does). */
 function runToFile(file: string, args: string[], outFile: string, env: Record<string, string> = {}): Promise<Run> {
   return new Promise((resolve, reject) => {
     const fd = openSync(outFile, 'w');
     const started = performance.now();
     const child = spawn(file, args, { cwd: repoRoot, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env }, stdio: ['ignore', fd, 'pipe'] });
     let stderr = '';
-    child.stderr.on('data', (d) => (stderr += d));
+    child.stderr!.on('data', (d) => (stderr += d));
     child.on('error', reject);
     child.on('close', (code) => {
       const ms = performance.now() - started;
