@@ -55,6 +55,10 @@ export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { sett
 }
 
 /** Everything up to the cluster boundary: the manifests `deploy` would apply. */
+/**
+ * `placeholders`: the output will have its Secrets masked (inspect, --dry-run), so inputs are
+ * never asked for and passwords are not hashed.
+ */
 export async function prepareManifests(options: SpecOptions, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<Prepared> {
   const { plan, siteTemplates } = prepareSettings(options, deps);
   const templates = compileTemplates(readBuiltinTemplates(deps.toolRoot), siteTemplates);
@@ -62,7 +66,7 @@ export async function prepareManifests(options: SpecOptions, deps: PrepareDeps, 
   const placeholders = mode.placeholders ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined) : [];
   const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), deps);
   for (const v of placeholders) inputs[v] = `<input: ${v}>`;
-  const manifests = renderManifests(plan, templates, inputs, `projects/${options.project}/specs/${options.spec}.yaml`);
+  const manifests = renderManifests(plan, templates, inputs, `projects/${options.project}/specs/${options.spec}.yaml`, { maskSecrets: mode.placeholders });
   for (const v of placeholders) delete inputs[v];
   return { plan, manifests, inputs, placeholders };
 }

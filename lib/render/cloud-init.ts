@@ -1,5 +1,5 @@
 // Renders each instance's cloud-init user-data and network-data from the spec's templates (pure).
-import { stringify } from 'yaml';
+import { dump } from 'js-yaml';
 import { isPlainObject, type ConfigMap } from '../config/merge.js';
 import type { Instance, Plan } from '../plan/plan-instances.js';
 import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
@@ -55,7 +55,7 @@ export function cloudInitVariables(merged: ConfigMap): Set<string> {
 }
 
 export interface CloudInitRenderer {
-  render(instance: Instance, inputs: ConfigMap): { userdata: string; networkdata?: string };
+  render(instance: Instance, inputs: ConfigMap, data?: { maskSecrets?: boolean }): { userdata: string; networkdata?: string };
 }
 
 /** Compiles the spec's cloud-init templates once, for all instances. */
@@ -63,9 +63,9 @@ export function compileCloudInit(plan: Plan, label: string): CloudInitRenderer {
   const user = compileValue(plan.settings.cloud_init ?? DEFAULT_USERDATA, `${label}: cloud_init`, '#cloud-config\n');
   const network = plan.settings.network_data === undefined ? undefined : compileValue(plan.settings.network_data, `${label}: network_data`, '');
   return {
-    render(instance, inputs) {
+    render(instance, inputs, data) {
       const context = { ...plan.settings.variables, ...inputs, ...instanceVariables(plan, instance) };
-      return { userdata: user(context), networkdata: network?.(context) };
+      return { userdata: user(context, data), networkdata: network?.(context, data) };
     },
   };
 }
@@ -75,11 +75,11 @@ function compileValue(value: string | ConfigMap, label: string, header: string):
   if (typeof value === 'string') return compileTemplate(label, value);
   const compiled = new Map<string, CompiledTemplate>();
   for (const s of templateStrings(value)) if (!compiled.has(s)) compiled.set(s, compileTemplate(label, s));
-  const fill = (v: unknown, context: object): unknown => {
-    if (typeof v === 'string') return compiled.get(v)!(context);
-    if (Array.isArray(v)) return v.map((x) => fill(x, context));
-    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, context)]));
+  const fill = (v: unknown, context: object, data?: { maskSecrets?: boolean }): unknown => {
+    if (typeof v === 'string') return compiled.get(v)!(context, data);
+    if (Array.isArray(v)) return v.map((x) => fill(x, context, data));
+    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, context, data)]));
     return v;
   };
-  return (context) => header + stringify(fill(value, context), { lineWidth: 0 });
+  return (context, data) => header + dump(fill(value, context, data), { lineWidth: -1, noRefs: true });
 }

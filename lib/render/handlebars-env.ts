@@ -19,6 +19,8 @@ hb.registerHelper({
    */
   hash_password(this: unknown, value: unknown, options: Handlebars.HelperOptions & { ids?: string[] }) {
     if (typeof value !== 'string' && typeof value !== 'number') throw new Error('hash_password needs a variable holding the password');
+    // Output whose Secrets are masked anyway (inspect, --dry-run) skips the deliberately slow hash.
+    if (options.data?.maskSecrets) return '$6$<masked>';
     const root = options.data?.root ?? {};
     const variable = options.ids?.[0] ?? 'password';
     return sha512Crypt(String(value), deriveSalt(String(root.namespace), String(root.vm_name), variable));
@@ -28,7 +30,8 @@ hb.registerHelper({
 const KNOWN_HELPERS = { json: true, toJson: true, base64: true, concat: true, hash_password: true };
 export const HELPER_NAMES = Object.keys(KNOWN_HELPERS);
 
-export type CompiledTemplate = (context: object) => string;
+/** Renders with a context; `data.maskSecrets` tells helpers that the result will be masked. */
+export type CompiledTemplate = (context: object, data?: { maskSecrets?: boolean }) => string;
 
 /** Compiles a template; syntax errors and unknown helpers become `label:line: message` usage errors. */
 export function compileTemplate(label: string, source: string): CompiledTemplate {
@@ -43,11 +46,11 @@ export function compileTemplate(label: string, source: string): CompiledTemplate
   // Strict mode only checks `{{name}}`; helper arguments (`{{json nmae}}`) and block conditions would render a
   // typo as empty, so every top-level variable the template reads must be in the context.
   const variables = [...templateVariables(source)].filter((v) => !HELPER_NAMES.includes(v));
-  return (context) => {
+  return (context, data) => {
     const unknown = variables.find((v) => !(v in context));
     if (unknown !== undefined) throw usageError(`${label}: unknown variable "${unknown}"`);
     try {
-      return fn(context);
+      return fn(context, { data });
     } catch (err) {
       throw templateError(label, err);
     }

@@ -210,7 +210,7 @@ describe('site templates', () => {
     ['an unknown helper', `${VM}  x: {{shout name}}\n`, /^templates\/virtualmachine\.yaml\.hbs:5: unknown helper "shout"$/],
     ['a syntax error', `${VM}  x: {{#if name}}\n`, /^templates\/virtualmachine\.yaml\.hbs:6: template syntax error: Expecting .*got 'EOF'$/],
     ['an unknown variable', `${VM}  x: {{json nmae}}\n`, /^templates\/virtualmachine\.yaml\.hbs: unknown variable "nmae"$/],
-    ['invalid YAML', `${VM}  labels: {{json labels}}\n   bad: [\n`, /^templates\/virtualmachine\.yaml\.hbs: rendered invalid YAML for web-01 \(rendered line 6: "bad: \["\): All mapping items must start at the same column$/],
+    ['invalid YAML', `${VM}  labels: {{json labels}}\n   bad: [\n`, /^templates\/virtualmachine\.yaml\.hbs: rendered invalid YAML for web-01 \(rendered line 6: "bad: \["\): bad indentation of a mapping entry$/],
     ['YAML that is not an object', '- just\n- a list\n', /^templates\/virtualmachine\.yaml\.hbs: rendered for web-01 is not a Kubernetes object/],
   ])('%s is an exit-2 error naming the file', (_what, text, message) => {
     const err = errorOf(() => renderFor({}, { site: site(text) }));
