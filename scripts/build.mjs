@@ -1,28 +1,50 @@
-// Bundles the CLI into one self-contained ESM file (build/v-auto.mjs): one file parses faster at
-// cold start than hundreds of modules, and the offline bundle needs no node_modules.
+// Bundles the CLI into build/v-auto.mjs plus lazily loaded chunks in build/chunks/: a few files
+// parse faster at cold start than hundreds of modules, the offline bundle needs no node_modules,
+// and `inspect` or `--version` never load what only the cluster actions use (execa, ora).
 import { build } from 'esbuild';
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
-const outfile = process.argv[2] ?? 'build/v-auto.mjs';
+const outdir = process.argv[2] ?? 'build';
+
+/** yargs and its cliui measure help text with string-width; lib/cli/text-width.ts does for ASCII. */
+const lightTextWidth = {
+  name: 'light-text-width',
+  setup(b) {
+    b.onResolve({ filter: /^string-width$/ }, (args) =>
+      /node_modules\/(yargs|cliui)\//.test(args.importer) ? { path: path.resolve('lib/cli/text-width.ts') } : undefined,
+    );
+  },
+};
 const result = await build({
-  entryPoints: ['lib/cli/main.ts'],
-  outfile,
+  entryPoints: { 'v-auto': 'lib/cli/main.ts' },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
+  splitting: true,
   platform: 'node',
   target: 'node20',
   format: 'esm',
-  minify: true,
+  minify: !process.env.NOMINIFY,
   legalComments: 'external',
   logLevel: 'warning',
   write: false,
+  plugins: [lightTextWidth],
   // CommonJS dependencies (handlebars, ip-num) call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
 });
 // Write beside and rename: a v-auto started while a build runs sees the old file or the new one, never half of one.
-mkdirSync(path.dirname(outfile), { recursive: true });
+const written = new Set();
 for (const file of result.outputFiles) {
+  mkdirSync(path.dirname(file.path), { recursive: true });
   const tmp = `${file.path}.${process.pid}.tmp`;
   writeFileSync(tmp, file.contents);
   renameSync(tmp, file.path);
+  written.add(path.resolve(file.path));
+}
+// Chunks are named by content hash: the ones this build did not write belong to older sources.
+const chunks = path.join(outdir, 'chunks');
+for (const name of readdirSync(chunks)) {
+  if (!written.has(path.resolve(chunks, name))) rmSync(path.join(chunks, name), { force: true });
 }

@@ -1,10 +1,5 @@
 // The CLI: argv → options → action; the one place that turns errors into messages and exit codes.
-import ora from 'ora';
-import { deleteSpec } from '../actions/delete.js';
-import { deploy, type ClusterDeps } from '../actions/deploy.js';
-import { inspect } from '../actions/inspect.js';
-import { status } from '../actions/status.js';
-import { OcRunner, resolveBinary } from '../cluster/oc-runner.js';
+import type { ClusterDeps } from '../actions/deploy.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { resolveHome } from '../config/load-workspace.js';
 import { ExitCode, VAutoError } from '../errors.js';
@@ -45,6 +40,13 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
   const spec = { home, project: options.project, spec: options.spec, replicas: options.replicas, target: options.target, sets: options.sets };
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const debug = env.V_AUTO_DEBUG === '1' ? (line: string) => output.err(`debug: ${line}\n`) : undefined;
+  if (options.action === 'inspect') {
+    // Loaded on demand, like the cluster side below: cold start only pays for what the action uses.
+    const { inspect } = await import('../actions/inspect.js');
+    return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, { toolRoot, env, output, promptSecret: interactive ? promptSecret : undefined });
+  }
+  const { OcRunner, resolveBinary } = await import('../cluster/oc-runner.js');
+  const spinner = process.stderr.isTTY ? await spinnerFactory() : undefined;
   let cluster: ClusterClient | undefined;
   const deps: ClusterDeps = {
     toolRoot,
@@ -53,7 +55,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     signal,
     promptSecret: interactive ? promptSecret : undefined,
     confirm: interactive ? confirm : undefined,
-    spinner: process.stderr.isTTY ? startSpinner : undefined,
+    spinner,
     cluster: () => {
       if (!cluster) {
         const { binary, notice } = resolveBinary(options.oc, env.PATH);
@@ -64,16 +66,20 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     },
   };
   switch (options.action) {
-    case 'inspect':
-      return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, deps);
-    case 'status':
+    case 'status': {
+      const { status } = await import('../actions/status.js');
       return status({ ...spec, output: options.output }, deps);
-    case 'deploy':
+    }
+    case 'deploy': {
+      const { deploy } = await import('../actions/deploy.js');
       return withLock(options, home, env, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait }, deps));
-    case 'delete':
+    }
+    case 'delete': {
+      const { deleteSpec } = await import('../actions/delete.js');
       return withLock(options, home, env, () =>
         deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled }, deps),
       );
+    }
   }
 }
 
@@ -97,9 +103,12 @@ function lockWaitMs(env: Env): number {
   return Number.isFinite(ms) && ms >= 0 ? ms : LOCK_WAIT_MS;
 }
 
-function startSpinner(text: string) {
-  const spinner = ora({ text, stream: process.stderr }).start();
-  return { update: (t: string) => void (spinner.text = t), stop: () => void spinner.stop() };
+async function spinnerFactory() {
+  const { default: ora } = await import('ora');
+  return (text: string) => {
+    const spinner = ora({ text, stream: process.stderr }).start();
+    return { update: (t: string) => void (spinner.text = t), stop: () => void spinner.stop() };
+  };
 }
 
 function reportError(err: unknown, env: Env, output: Output): number {

@@ -7,8 +7,18 @@ type Node = { type: string; [key: string]: any };
 /** Block helpers that change the context: names inside them belong to the items, not to the root. */
 const CONTEXT_CHANGING = new Set(['each', 'with']);
 
-/** Top-level variable names read by `source`; throws Handlebars' parse error on bad syntax. */
-export function templateVariables(source: string): Set<string> {
+// Settings validation, input discovery and compilation all ask about the same cloud-init texts.
+const bySource = new Map<string, Set<string>>();
+
+/** Top-level variable names read by a template (source or parsed); throws Handlebars' parse error on bad syntax. */
+export function templateVariables(source: string | hbs.AST.Program): Set<string> {
+  if (typeof source !== 'string') return collect(source);
+  let found = bySource.get(source);
+  if (!found) bySource.set(source, (found = collect(Handlebars.parse(source))));
+  return found;
+}
+
+function collect(ast: hbs.AST.Program): Set<string> {
   const found = new Set<string>();
   const path = (node: Node | undefined, scoped: boolean) => {
     if (!node || node.type !== 'PathExpression' || node.data || node.this === true) return;
@@ -37,7 +47,7 @@ export function templateVariables(source: string): Set<string> {
       walk(node.inverse, scoped);
     }
   };
-  walk(Handlebars.parse(source) as unknown as Node, false);
+  walk(ast as unknown as Node, false);
   return found;
 }
 

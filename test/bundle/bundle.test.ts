@@ -199,6 +199,14 @@ describe('on the bastion (only node on PATH, no network)', () => {
       expect(fromBundle.stdout).toContain('web');
     });
 
+    test('the cluster side loads from the bundle too, and says plainly when oc is missing', () => {
+      // status loads the chunks inspect never needs (the oc runner); with no oc or kubectl on this
+      // PATH it must end in v-auto's own exit-3 message, not in a module that cannot be found.
+      const result = bastion.run('bin/v-auto', ['demo', 'web', 'status'], site);
+      expect(result.stderr.split('\n')[0]).toBe('v-auto: neither oc nor kubectl was found on PATH');
+      expect(result.status).toBe(3);
+    });
+
     test('run from another folder, the default home is the bundle folder', () => {
       const elsewhere = mkdtempSync(join(tmp, 'elsewhere-'));
       const result = bastion.run(join(site, 'bin', 'v-auto'), ['demo', 'web', 'inspect', '-o', 'yaml'], elsewhere);
