@@ -19,7 +19,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
   const output = processOutput(env);
   const abort = new AbortController();
   const onSigint = () => abort.abort();
-  process.on('SIGINT', onSigint);
+  // Once: the first Ctrl-C ends the running oc and unwinds (lock released, exit 130); a second one
+  // finds no listener and stops the process the default way.
+  process.once('SIGINT', onSigint);
   try {
     const toolRoot = findToolRoot();
     const parsed = await parseArgs(argv, readVersion(toolRoot), env);
@@ -46,7 +48,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, { toolRoot, env, output, promptSecret: interactive ? promptSecret : undefined });
   }
   const { OcRunner, resolveBinary } = await import('../cluster/oc-runner.js');
-  const spinner = process.stderr.isTTY ? await spinnerFactory() : undefined;
+  const spinner = process.stderr.isTTY && options.wait !== undefined ? await spinnerFactory() : undefined;
   let cluster: ClusterClient | undefined;
   const deps: ClusterDeps = {
     toolRoot,

@@ -1,5 +1,7 @@
 // Reads a secret from the terminal without echoing it, asking twice to catch typos.
-import { usageError } from '../errors.js';
+import { ExitCode, usageError, VAutoError } from '../errors.js';
+
+const interrupted = () => new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED });
 
 function readHidden(question: string): Promise<string> {
   const { stdin, stderr } = process;
@@ -19,7 +21,7 @@ function readHidden(question: string): Promise<string> {
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done(() => resolve(value));
-        if (ch === '\u0003') return done(() => reject(Object.assign(new Error('interrupted'), { code: 'SIGINT' })));
+        if (ch === '\u0003') return done(() => reject(interrupted()));
         if (ch === '\u007f' || ch === '\b') value = value.slice(0, -1);
         else value += ch;
       }
@@ -42,7 +44,9 @@ export async function confirm(question: string): Promise<boolean> {
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
   try {
-    return /^y(es)?$/i.test((await rl.question(`${question} [y/N] `)).trim());
+    // readline takes Ctrl-C itself on a terminal; without this the question would wait forever.
+    const cancelled = new Promise<never>((_, reject) => rl.once('SIGINT', () => reject(interrupted())));
+    return /^y(es)?$/i.test((await Promise.race([rl.question(`${question} [y/N] `), cancelled])).trim());
   } finally {
     rl.close();
   }
