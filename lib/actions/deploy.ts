@@ -30,18 +30,26 @@ export interface ClusterDeps extends PrepareDeps, WaitDeps {
 
 export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise<number> {
   const { output } = deps;
-  const { plan, manifests } = await prepareManifests(options, deps, { placeholders: options.dryRun });
-  const ns = plan.settings.namespace;
   if (options.dryRun) {
+    const { plan, manifests } = await prepareManifests(options, deps, { placeholders: true });
     output.out(manifestsAsYaml(redactSecrets(manifests)));
-    output.err(`dry run: ${manifests.length} resources for namespace ${ns} shown above; nothing was sent to the cluster\n`);
+    output.err(`dry run: ${manifests.length} resources for namespace ${plan.settings.namespace} shown above; nothing was sent to the cluster\n`);
     return ExitCode.OK;
   }
 
-  const cluster = deps.cluster();
   // One get for everything of this project: what exists decides namespace creation, DataVolumes
-  // already imported and garbage-collected, and whether a changed VM needs a restart.
-  const existing = await cluster.list(ns, MANAGED_KINDS, selectorString({ 'v-auto/managed': 'true', 'v-auto/project': plan.settings.project }));
+  // already imported and garbage-collected, and whether a changed VM needs a restart. It starts as
+  // soon as the input is known to be good and runs while the manifests render.
+  let listing: Promise<K8sObject[]> | undefined;
+  const { plan, manifests } = await prepareManifests(options, deps, {
+    onValidated: (settings) => {
+      listing = deps.cluster().list(settings.namespace, MANAGED_KINDS, selectorString({ 'v-auto/managed': 'true', 'v-auto/project': settings.project }));
+      listing.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
+    },
+  });
+  const ns = plan.settings.namespace;
+  const cluster = deps.cluster();
+  const existing = await listing!;
   const found = new Map(existing.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
   const namespaceMissing = existing.length === 0 && !(await cluster.namespaceExists(ns));
 

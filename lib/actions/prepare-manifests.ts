@@ -57,16 +57,28 @@ export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { sett
 /** Everything up to the cluster boundary: the manifests `deploy` would apply. */
 /**
  * `placeholders`: the output will have its Secrets masked (inspect, --dry-run), so inputs are
- * never asked for and passwords are not hashed.
+ * never asked for and passwords are not hashed. `onValidated`: called once everything that can
+ * fail on bad input has passed, before most of the rendering.
  */
-export async function prepareManifests(options: SpecOptions, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<Prepared> {
+export async function prepareManifests(
+  options: SpecOptions,
+  deps: PrepareDeps,
+  mode: { placeholders?: boolean; onValidated?: (settings: Settings) => void } = {},
+): Promise<Prepared> {
   const { plan, siteTemplates } = prepareSettings(options, deps);
   const templates = compileTemplates(readBuiltinTemplates(deps.toolRoot), siteTemplates);
   const missing = missingInputs(plan.settings);
   const placeholders = mode.placeholders ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined) : [];
   const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), deps);
   for (const v of placeholders) inputs[v] = `<input: ${v}>`;
-  const manifests = renderManifests(plan, templates, inputs, `projects/${options.project}/specs/${options.spec}.yaml`, { maskSecrets: mode.placeholders });
+  const specLabel = `projects/${options.project}/specs/${options.spec}.yaml`;
+  if (mode.onValidated) {
+    // Rendering one instance proves the templates work; the caller may then start its first cluster
+    // read while the rest render (password hashing makes that the slow part of a large deploy).
+    renderManifests({ ...plan, instances: plan.instances.slice(0, 1) }, templates, inputs, specLabel, { maskSecrets: mode.placeholders });
+    mode.onValidated(plan.settings);
+  }
+  const manifests = renderManifests(plan, templates, inputs, specLabel, { maskSecrets: mode.placeholders });
   for (const v of placeholders) delete inputs[v];
   return { plan, manifests, inputs, placeholders };
 }

@@ -18,10 +18,10 @@ const LOCK_WAIT_MS = 10_000;
 export async function main(argv: string[], env: Env = process.env): Promise<number> {
   const output = processOutput(env);
   const abort = new AbortController();
+  // Ctrl-C ends the running oc and unwinds (lock released, exit 130). The listener stays for the
+  // whole run: execa's exit handler re-raises SIGINT when it finds itself the only listener.
   const onSigint = () => abort.abort();
-  // Once: the first Ctrl-C ends the running oc and unwinds (lock released, exit 130); a second one
-  // finds no listener and stops the process the default way.
-  process.once('SIGINT', onSigint);
+  process.on('SIGINT', onSigint);
   try {
     const toolRoot = findToolRoot();
     const parsed = await parseArgs(argv, readVersion(toolRoot), env);
@@ -74,11 +74,11 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     }
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
-      return withLock(options, home, env, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait }, deps));
+      return withLock(options, home, env, signal, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait }, deps));
     }
     case 'delete': {
       const { deleteSpec } = await import('../actions/delete.js');
-      return withLock(options, home, env, () =>
+      return withLock(options, home, env, signal, () =>
         deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled }, deps),
       );
     }
@@ -86,9 +86,9 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
 }
 
 /** Changes to one project/spec never run twice at once (overlapping cron jobs). */
-async function withLock(options: CliOptions, home: string, env: Env, action: () => Promise<number>): Promise<number> {
+async function withLock(options: CliOptions, home: string, env: Env, signal: AbortSignal, action: () => Promise<number>): Promise<number> {
   if (options.dryRun) return action();
-  const release = await acquireLock(home, options.project, options.spec, { waitMs: lockWaitMs(env) }).catch((err) => {
+  const release = await acquireLock(home, options.project, options.spec, { waitMs: lockWaitMs(env), signal }).catch((err) => {
     // A project that does not exist is reported by the action with the list of projects.
     if (err instanceof VAutoError && err.exitCode === ExitCode.USAGE) return () => {};
     throw err;

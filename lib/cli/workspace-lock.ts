@@ -8,6 +8,8 @@ export interface LockOptions {
   /** How long to wait for another run to finish before giving up. */
   waitMs: number;
   pollMs?: number;
+  /** Ctrl-C while waiting for another run gives up at once. */
+  signal?: AbortSignal;
 }
 
 /** Takes `<home>/projects/<project>/.v-auto-<spec>.lock`; resolves to a release function. */
@@ -37,6 +39,7 @@ export async function acquireLock(home: string, project: string, spec: string, o
       unlinkSafe(file);
       continue;
     }
+    if (options.signal?.aborted) throw new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED });
     if (Date.now() >= deadline) {
       const who = owner ? `process ${owner.pid} on ${owner.host}, started ${owner.started}` : 'another run';
       throw new VAutoError(`${project}/${spec} is busy: ${who} holds ${file}`, {
