@@ -37,21 +37,24 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     return ExitCode.OK;
   }
 
-  // One get for everything of this project: what exists decides namespace creation, DataVolumes
-  // already imported and garbage-collected, and whether a changed VM needs a restart. It starts as
-  // soon as the input is known to be good and runs while the manifests render.
-  let listing: Promise<K8sObject[]> | undefined;
+  // Two reads, side by side, started as soon as the input is known to be good so that they run
+  // while the manifests render: everything of this project that exists (it decides DataVolumes
+  // already imported and garbage-collected, and whether a changed VM needs a restart), and whether
+  // the namespace exists (a missing one is created by the same apply).
+  let reads: Promise<[K8sObject[], boolean]> | undefined;
   const { plan, manifests } = await prepareManifests(options, deps, {
     onValidated: (settings) => {
-      listing = deps.cluster().list(settings.namespace, MANAGED_KINDS, selectorString({ 'v-auto/managed': 'true', 'v-auto/project': settings.project }));
-      listing.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
+      const cluster = deps.cluster();
+      const selector = selectorString({ 'v-auto/managed': 'true', 'v-auto/project': settings.project });
+      reads = Promise.all([cluster.list(settings.namespace, MANAGED_KINDS, selector), cluster.namespaceExists(settings.namespace)]);
+      reads.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
     },
   });
   const ns = plan.settings.namespace;
   const cluster = deps.cluster();
-  const existing = await listing!;
+  const [existing, namespaceExists] = await reads!;
   const found = new Map(existing.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
-  const namespaceMissing = existing.length === 0 && !(await cluster.namespaceExists(ns));
+  const namespaceMissing = existing.length === 0 && !namespaceExists;
 
   const lines: ResultLine[] = [];
   const toApply: Manifest[] = [];

@@ -53,7 +53,7 @@ function run(cluster: FakeCluster, extra: Partial<Parameters<typeof deploy>[0]> 
   return deploy(options, all).then((code) => ({ code, ...output }));
 }
 
-test('first deploy into a missing namespace: get, namespace check, one apply with the Namespace first', async () => {
+test('first deploy into a missing namespace: both reads, one apply with the Namespace first', async () => {
   const cluster = new FakeCluster([], false);
   const r = await run(cluster);
   expect(r.code).toBe(0);
@@ -64,12 +64,20 @@ test('first deploy into a missing namespace: get, namespace check, one apply wit
   expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
 });
 
-test('when objects exist, the namespace is not checked again', async () => {
+test('existing objects: both reads, then one apply without a Namespace', async () => {
   const existing = [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-01-cloud-init' } }];
   const cluster = new FakeCluster(existing, true, () => 'unchanged');
   const r = await run(cluster);
-  expect(cluster.calls).toEqual(['list', 'apply']);
+  expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
+  expect((cluster.sent as K8sObject[]).map((m) => m.kind)).not.toContain('Namespace');
   expect(r.stdout).toContain('0 succeeded, 8 skipped, 0 failed');
+});
+
+test('an existing but empty namespace is not created again', async () => {
+  const cluster = new FakeCluster([], true);
+  await run(cluster);
+  expect((cluster.sent as K8sObject[]).map((m) => m.kind)).not.toContain('Namespace');
+  expect(cluster.sent).toHaveLength(8);
 });
 
 test('one rejected object fails alone: exit 1, the others reported', async () => {
