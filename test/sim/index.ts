@@ -43,7 +43,8 @@ export interface Simulator {
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-function defaultSchemasDir(): string {
+/** Where the upstream schemas are looked for: $V_AUTO_SCHEMAS, else ../shared/schemas beside the repository. */
+export function defaultSchemasDir(): string {
   return process.env.V_AUTO_SCHEMAS || path.resolve(repoRoot, '../shared/schemas');
 }
 
