@@ -43,6 +43,12 @@ function run() {
   if (!fs.existsSync(path.join(root, 'VERSION'))) unpack(index, root);
   const entry = path.join(root, 'build', 'v-auto.mjs');
   const cli = createRequire(entry)(entry);
+  // The default home would be the cache folder; a projects/ beside the binary is the better guess
+  // (the current folder, when it has projects/, still wins inside the program).
+  const besideBinary = path.dirname(process.execPath);
+  if (!process.env.V_AUTO_HOME && !fs.existsSync(path.join(process.cwd(), 'projects')) && fs.existsSync(path.join(besideBinary, 'projects'))) {
+    process.env.V_AUTO_HOME = besideBinary;
+  }
   // In a single executable application argv[1] repeats the executable; user arguments follow.
   return cli.main(process.argv.slice(2));
 }
@@ -50,10 +56,13 @@ function run() {
 Promise.resolve()
   .then(run)
   .then(
-    (code) => process.exit(code),
+    // exitCode, not exit(): exiting at once would cut off output still queued for a pipe.
+    (code) => {
+      process.exitCode = code;
+    },
     (err) => {
       console.error(`v-auto: cannot start the embedded program (${err.code || err.message})`);
       if (process.env.V_AUTO_DEBUG === '1') console.error(err.stack);
-      process.exit(70);
+      process.exitCode = 70;
     },
   );
