@@ -11,7 +11,9 @@ export const ExitCode = {
   CLUSTER: 3,
   /** Another run of the same project/spec holds the workspace lock. */
   BUSY: 4,
-  /** Interrupted by SIGINT. */
+  /** A bug in v-auto: an error that is not a VAutoError. */
+  INTERNAL: 70,
+  /** Interrupted by Ctrl-C (SIGINT) or SIGTERM. */
   INTERRUPTED: 130,
 } as const;
 export type ExitCode = (typeof ExitCode)[keyof typeof ExitCode];
@@ -32,4 +34,9 @@ export class VAutoError extends Error {
 /** Shorthand for a usage/configuration error (exit 2). */
 export function usageError(message: string, hint?: string): VAutoError {
   return new VAutoError(message, { exitCode: ExitCode.USAGE, hint });
+}
+
+/** The run was interrupted (Ctrl-C, SIGTERM): exit 130. */
+export function interruptedError(): VAutoError {
+  return new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED });
 }

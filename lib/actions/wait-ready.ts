@@ -1,6 +1,6 @@
 // `deploy --wait`: one get per poll until every VM is ready and every disk imported, or time runs out.
 import type { ClusterClient } from '../cluster/cluster-client.js';
-import { ExitCode, VAutoError } from '../errors.js';
+import { ExitCode, interruptedError } from '../errors.js';
 import type { Plan } from '../plan/plan-instances.js';
 import type { Output } from '../report/output.js';
 import { instanceState, pendingReason } from './instance-state.js';
@@ -58,11 +58,11 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
 
 function sleep(ms: number, signal?: AbortSignal): Promise<void> {
   return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED }));
+    if (signal?.aborted) return reject(interruptedError());
     const timer = setTimeout(resolve, ms);
     signal?.addEventListener('abort', () => {
       clearTimeout(timer);
-      reject(new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED }));
+      reject(interruptedError());
     }, { once: true });
   });
 }

@@ -2,7 +2,7 @@
 import type { ClusterDeps } from '../actions/deploy.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { resolveHome } from '../config/load-workspace.js';
-import { ExitCode, VAutoError } from '../errors.js';
+import { ExitCode, interruptedError, VAutoError } from '../errors.js';
 import { processOutput, type Output } from '../report/output.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
 import { parseArgs, type CliOptions } from './parse-args.js';
@@ -18,10 +18,12 @@ const LOCK_WAIT_MS = 10_000;
 export async function main(argv: string[], env: Env = process.env): Promise<number> {
   const output = processOutput(env);
   const abort = new AbortController();
-  // Ctrl-C ends the running oc and unwinds (lock released, exit 130). The listener stays for the
-  // whole run: execa's exit handler re-raises SIGINT when it finds itself the only listener.
-  const onSigint = () => abort.abort();
-  process.on('SIGINT', onSigint);
+  // Ctrl-C, or a cron/systemd timeout's SIGTERM, ends the running oc and unwinds (lock released,
+  // exit 130). The listeners stay for the whole run: execa's exit handler re-raises the signal when
+  // it finds itself the only listener.
+  const onSignal = () => abort.abort();
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
   try {
     const toolRoot = findToolRoot();
     const parsed = await parseArgs(argv, readVersion(toolRoot), env);
@@ -31,9 +33,10 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     }
     return await run(parsed.options, toolRoot, env, output, abort.signal);
   } catch (err) {
-    return reportError(abort.signal.aborted ? new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED }) : err, env, output);
+    return reportError(abort.signal.aborted ? interruptedError() : err, env, output);
   } finally {
-    process.off('SIGINT', onSigint);
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
   }
 }
 
@@ -123,5 +126,5 @@ function reportError(err: unknown, env: Env, output: Output): number {
   const e = err as Error;
   output.err(`v-auto: internal error: ${e?.message ?? String(err)}\nThis is a bug in v-auto; rerun with V_AUTO_DEBUG=1 to see where it happened.\n`);
   if (env.V_AUTO_DEBUG === '1') output.err(`${e?.stack}\n`);
-  return 70;
+  return ExitCode.INTERNAL;
 }

@@ -1,7 +1,5 @@
 // Reads a secret from the terminal without echoing it, asking twice to catch typos.
-import { ExitCode, usageError, VAutoError } from '../errors.js';
-
-const interrupted = () => new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED });
+import { interruptedError as interrupted, usageError } from '../errors.js';
 
 function readHidden(question: string): Promise<string> {
   const { stdin, stderr } = process;

@@ -2,7 +2,7 @@
 import { execa, type ResultPromise } from 'execa';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
-import { ExitCode, VAutoError } from '../errors.js';
+import { ExitCode, interruptedError, VAutoError } from '../errors.js';
 import type { ApplyOutput, ClusterClient, ObjectRef } from './cluster-client.js';
 import { KIND_RESOURCE, type K8sObject } from './k8s-object.js';
 
@@ -125,7 +125,7 @@ export class OcRunner implements ClusterClient {
       });
       const r = await child;
       o.debug?.(`  exit ${r.exitCode ?? 'none'} after ${Date.now() - started} ms`);
-      if (r.isCanceled) throw new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED });
+      if (r.isCanceled) throw interruptedError();
       if (r.timedOut) {
         throw new VAutoError(`${this.binary} ${args[0]} did not finish within ${timeout / 1000} s`, { exitCode: ExitCode.CLUSTER, hint: 'the cluster is slow or unreachable; raise --request-timeout or check the connection' });
       }
