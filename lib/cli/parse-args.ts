@@ -2,7 +2,7 @@
 import yargs from 'yargs';
 import { MAX_REPLICAS } from '../config/rules.js';
 import { usageError } from '../errors.js';
-import { ACTIONS, resolvePositionals, type Target } from './positionals.js';
+import { ACTIONS, resolvePositionals, type Action, type Target } from './positionals.js';
 
 export type OutputFormat = 'table' | 'yaml' | 'json';
 
@@ -89,8 +89,20 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
   if (printed) return { kind: 'print', text: printed };
 
   const words = ((args.words as (string | number)[] | undefined) ?? []).map(String);
+  // yargs turns a flag given twice into a list; only --set is meant to repeat.
+  const repeated = Object.keys(FLAG_ACTIONS).find((flag) => Array.isArray(args[flag]));
+  if (repeated) throw usageError(`--${repeated} is given more than once`, 'give it once; only --set may repeat');
 
   const target = resolvePositionals(words, { project: args.project, spec: args.spec, action: args.action });
+  // A flag the action does not use would be silently ignored (`delete --wait` that does not wait).
+  for (const [flag, actions] of Object.entries(FLAG_ACTIONS)) {
+    if (actions && given(argv, flag) && !actions.includes(target.action)) {
+      throw usageError(`--${flag} does not apply to ${target.action}`, `it is for: ${actions.join(', ')}`);
+    }
+  }
+  if (args.output !== 'table' && (target.action === 'deploy' || target.action === 'delete')) {
+    throw usageError(`-o ${args.output} does not apply to ${target.action}`, 'it is for: inspect, status');
+  }
   return {
     kind: 'run',
     options: {
@@ -113,6 +125,34 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
       includeUnlabeled: args['include-unlabeled'],
     },
   };
+}
+
+/** Single-valued flags, and the actions each is for (undefined: every action). */
+const FLAG_ACTIONS: Record<string, Action[] | undefined> = {
+  project: undefined,
+  spec: undefined,
+  action: undefined,
+  home: undefined,
+  replicas: undefined,
+  target: undefined,
+  output: ['inspect', 'status', 'deploy', 'delete'],
+  'show-secrets': ['inspect'],
+  'dry-run': ['deploy', 'delete'],
+  yes: ['deploy', 'delete'],
+  wait: ['deploy'],
+  // Connection flags are accepted everywhere, so that scripts can share one prefix of options.
+  oc: undefined,
+  kubeconfig: undefined,
+  context: undefined,
+  'request-timeout': undefined,
+  'keep-disks': ['delete'],
+  'include-unlabeled': ['delete'],
+};
+
+/** Whether the user wrote the flag (defaults do not count): `--flag`, `--flag=…`, `--no-flag`, or its alias. */
+function given(argv: string[], flag: string): boolean {
+  const aliases: Record<string, string> = { output: '-o', yes: '-y' };
+  return argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`) || a === `--no-${flag}` || a === aliases[flag]);
 }
 
 function parseReplicas(raw: string): number {

@@ -71,3 +71,26 @@ describe('parseArgs', () => {
     expect(await parseArgs(['--version'], readVersion(repoRoot), {})).toEqual({ kind: 'print', text: version });
   });
 });
+
+describe('flags the action cannot use, and flags given twice', () => {
+  test.each([
+    [['demo', 'web', 'delete', '--wait', '600'], '--wait does not apply to delete'],
+    [['demo', 'web', 'inspect', '--keep-disks'], '--keep-disks does not apply to inspect'],
+    [['demo', 'web', 'status', '--dry-run'], '--dry-run does not apply to status'],
+    [['demo', 'web', 'deploy', '--show-secrets'], '--show-secrets does not apply to deploy'],
+    [['demo', 'web', 'deploy', '-o', 'json'], '-o json does not apply to deploy'],
+    [['demo', 'web', 'inspect', '--replicas', '2', '--replicas', '3'], '--replicas is given more than once'],
+    [['demo', 'web', 'inspect', '-o', 'yaml', '-o', 'json'], '--output is given more than once'],
+    [['--oc', 'a', '--oc', 'b', 'demo', 'web', 'status'], '--oc is given more than once'],
+  ])('%j → exit 2: %s', async (argv, message) => {
+    const err = await asyncErrorOf(() => run(argv));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(message);
+  });
+
+  test('--set repeats, and connection flags are accepted by every action', async () => {
+    const o = await run(['demo', 'web', 'inspect', '--set', 'cpu=4', '--set', 'memory=8Gi', '--oc', 'kubectl', '--kubeconfig', 'k']);
+    expect(o.sets).toEqual(['cpu=4', 'memory=8Gi']);
+    expect(o.oc).toBe('kubectl');
+  });
+});
