@@ -69,7 +69,7 @@ export async function prepareManifests(
   const templates = compileTemplates(readBuiltinTemplates(deps.toolRoot), siteTemplates);
   const missing = missingInputs(plan.settings);
   const placeholders = mode.placeholders ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined) : [];
-  const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), deps);
+  const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), plan.settings, deps);
   for (const v of placeholders) inputs[v] = `<input: ${v}>`;
   const specLabel = `projects/${options.project}/specs/${options.spec}.yaml`;
   if (mode.onValidated) {
@@ -103,17 +103,22 @@ function missingInputs(settings: Settings): string[] {
 }
 
 /** Values for missing variables: environment first, then a hidden prompt, else a usage error. */
-async function resolveInputs(missing: string[], deps: PrepareDeps): Promise<ConfigMap> {
+async function resolveInputs(missing: string[], settings: Settings, deps: PrepareDeps): Promise<ConfigMap> {
   const inputs: ConfigMap = {};
   for (const variable of missing) {
+    // The spec named where the value comes from (`env:NAME`): say that, not the general ways.
+    if (settings.unsetEnv[variable]) throw usageError(settings.unsetEnv[variable]);
     const envName = inputEnvName(variable);
     const fromEnv = deps.env[envName];
+    // An empty value is a mistake (`V_AUTO_PASSWORD="$(cat missing-file)"`), never a password.
+    if (fromEnv === '') throw usageError(`${envName} is set but empty`, `put the value of ${variable} in ${envName}, or unset it to be asked on a terminal`);
     if (fromEnv !== undefined) inputs[variable] = fromEnv;
     else if (deps.promptSecret) inputs[variable] = await deps.promptSecret(variable);
     else {
+      // Not --set: a value on the command line is visible to every local user in the process list.
       throw usageError(
         `cloud-init variable "${variable}" has no value and there is no terminal to ask for it`,
-        `set the environment variable ${envName}, or pass --set ${variable}=…`,
+        `set the environment variable ${envName}, or run on a terminal to be asked for it`,
       );
     }
   }

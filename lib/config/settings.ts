@@ -52,6 +52,8 @@ export interface Settings {
   network_data?: string | ConfigMap;
   /** Every merged key, for cloud-init templates. */
   variables: ConfigMap;
+  /** Template variables whose `env:NAME` is unset, with the message to give if a render needs them. */
+  unsetEnv: Record<string, string>;
 }
 
 export interface SettingsInput {
@@ -101,7 +103,8 @@ export function resolveSettings(input: SettingsInput): Settings {
   sources.push(input.specSource);
   sources.push(overridesSource(input));
   const problems: string[] = [];
-  const resolved = sources.map((s) => ({ source: s, data: substituteEnv(s, input.env, problems) }));
+  const unsetEnv: Record<string, string> = {};
+  const resolved = sources.map((s) => ({ source: s, data: substituteEnv(s, input.env, problems, unsetEnv) }));
   if (problems.length) throw validationError(problems);
 
   const rawMerged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
@@ -177,6 +180,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     cloud_init: merged.cloud_init as string | ConfigMap | undefined,
     network_data: merged.network_data as string | ConfigMap | undefined,
     variables: merged,
+    unsetEnv,
   };
 }
 
@@ -193,17 +197,30 @@ function overridesSource(input: SettingsInput): YamlSource {
 const ENV_REF = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 
 /** Replaces `env:NAME` strings by the variable's value; a missing variable is a problem naming the key. */
-function substituteEnv(source: YamlSource, env: Record<string, string | undefined>, problems: string[]): ConfigMap {
+/**
+ * Replaces `env:NAME` strings by the variable's value. A missing variable is a problem naming the
+ * key, except for a template variable (a top-level key that is no setting): that one is only needed
+ * to render (deploy, inspect), so it is left out and its message kept in `unsetEnv`, and status or
+ * delete from a monitoring job need not carry the password.
+ */
+function substituteEnv(source: YamlSource, env: Record<string, string | undefined>, problems: string[], unsetEnv: Record<string, string>): ConfigMap {
   const walk = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === 'string') {
       const m = ENV_REF.exec(v);
       if (!m) return v;
       const value = env[m[1]];
-      if (value === undefined) problems.push(`${formatLocation(source, path)}: environment variable ${m[1]} is not set`);
-      return path.length === 1 ? typedValue(String(path[0]), value ?? '') : value;
+      if (value === undefined) {
+        const message = `${formatLocation(source, path)}: environment variable ${m[1]} is not set`;
+        if (path.length === 1 && !(String(path[0]) in TOP_LEVEL)) unsetEnv[String(path[0])] = message;
+        else problems.push(message);
+        return undefined;
+      }
+      return path.length === 1 ? typedValue(String(path[0]), value) : value;
     }
     if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
-    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]));
+    if (isPlainObject(v)) {
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]).filter(([, x]) => x !== undefined));
+    }
     return v;
   };
   return walk(source.data, []) as ConfigMap;

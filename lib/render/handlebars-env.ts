@@ -19,6 +19,7 @@ hb.registerHelper({
    */
   hash_password(this: unknown, value: unknown, options: Handlebars.HelperOptions & { ids?: string[] }) {
     if (typeof value !== 'string' && typeof value !== 'number') throw new Error('hash_password needs a variable holding the password');
+    if (value === '') throw new Error(`hash_password: ${options.ids?.[0] ?? 'the password'} is empty`);
     // Output whose Secrets are masked anyway (inspect, --dry-run) skips the deliberately slow hash.
     if (options.data?.maskSecrets) return '$6$<masked>';
     const root = options.data?.root ?? {};

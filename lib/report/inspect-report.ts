@@ -1,5 +1,6 @@
 // The readable `inspect` report: what a spec will create, without any secret values.
 import type { Prepared } from '../actions/prepare-manifests.js';
+import { TOP_LEVEL } from '../config/rules.js';
 import type { ImageSource } from '../config/settings.js';
 import type { PlannedNetwork } from '../plan/plan-instances.js';
 import { formatTable } from './table.js';
@@ -12,7 +13,9 @@ export function inspectReport({ plan, manifests, inputs, placeholders }: Prepare
   lines.push(`  image:       ${describeImage(s.image)}`);
   lines.push(`  size:        ${s.cpu} cores, ${s.memory} memory, ${s.disk_size} disk${s.storage_class ? ` on ${s.storage_class}` : ''}${s.access_mode ? `, ${s.access_mode}` : ''}${s.volume_mode ? `, ${s.volume_mode}` : ''}`);
   lines.push(`  run:         ${s.run_strategy}`);
-  if (overrides.length) lines.push(`  overrides:   ${overrides.join(', ')}`);
+  // Values of known settings are shown; a template variable's value may be a secret.
+  const shown = overrides.map((o) => (o.split('.')[0].split('=')[0] in TOP_LEVEL ? o : `${o.split('=')[0]}=<hidden>`));
+  if (shown.length) lines.push(`  overrides:   ${shown.join(', ')}`);
   lines.push('  networks:');
   for (const n of plan.networks) lines.push(`    ${n.name}: ${describeNetwork(n)}`);
   const sel = Object.entries(s.node_selector).map(([k, v]) => `${k}=${v}`).join(',');

@@ -118,7 +118,7 @@ describe('bin/v-auto (built)', () => {
   test('--show-secrets without a TTY and without the variable exits 2 naming both ways', () => {
     const r = cli(['--home', 'examples', 'demo', 'web', 'inspect', '--show-secrets']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('v-auto: cloud-init variable "password" has no value and there is no terminal to ask for it\nhint: set the environment variable V_AUTO_PASSWORD, or pass --set password=…\n');
+    expect(r.stderr).toBe('v-auto: cloud-init variable "password" has no value and there is no terminal to ask for it\nhint: set the environment variable V_AUTO_PASSWORD, or run on a terminal to be asked for it\n');
   });
 
   test('--version prints the VERSION file', () => {

@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { parse } from 'yaml';
-import { prepareManifests } from '../../lib/actions/prepare-manifests.js';
+import { prepareManifests, prepareSettings } from '../../lib/actions/prepare-manifests.js';
 import { ExitCode } from '../../lib/errors.js';
 import { deriveSalt, sha512Crypt } from '../../lib/render/sha512-crypt.js';
 import { asyncErrorOf, IMAGE, LAN, named, renderFor, repoRoot, secretText, tempDir, writeWorkspace } from '../helpers/workspace.js';
@@ -94,7 +94,7 @@ describe('inputs: variables no configuration defines', () => {
     const err = await asyncErrorOf(() => prepareManifests(options, deps({ V_AUTO_API_KEY: 'k' })));
     expect(err.exitCode).toBe(ExitCode.USAGE);
     expect(err.message).toBe('cloud-init variable "password" has no value and there is no terminal to ask for it');
-    expect(err.hint).toBe('set the environment variable V_AUTO_PASSWORD, or pass --set password=…');
+    expect(err.hint).toBe('set the environment variable V_AUTO_PASSWORD, or run on a terminal to be asked for it');
   });
 
   test('from the environment (V_AUTO_<NAME>), from --set, and from a prompt', async () => {
@@ -117,5 +117,30 @@ describe('inputs: variables no configuration defines', () => {
     const prepared = await prepareManifests(options, deps({ V_AUTO_API_KEY: 'k' }), { placeholders: true });
     expect(prepared.placeholders).toEqual(['password']);
     expect(prepared.inputs).toEqual({ api_key: 'k' });
+  });
+});
+
+describe('inputs that are present but wrong', () => {
+  const spec = { ...IMAGE, password: 'env:WEB_PW', cloud_init: 'passwd: {{hash_password password}}\nkey: {{ api_key }}\n' };
+  const home = writeWorkspace(tempDir(), { specs: { web: spec } });
+  const options = { home, project: 'demo', spec: 'web', sets: [] as string[] };
+
+  test('an empty V_AUTO_<NAME> is refused, never hashed', async () => {
+    const err = await asyncErrorOf(() => prepareManifests(options, { toolRoot: repoRoot, env: { WEB_PW: 'pw', V_AUTO_API_KEY: '' } }));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe('V_AUTO_API_KEY is set but empty');
+  });
+
+  test('an empty value from any source fails hash_password', async () => {
+    const err = await asyncErrorOf(() => prepareManifests(options, { toolRoot: repoRoot, env: { WEB_PW: '', V_AUTO_API_KEY: 'k' } }));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toMatch(/: hash_password: password is empty$/);
+  });
+
+  test('an unset env: reference of a template variable fails the render with its location, not the settings', async () => {
+    // status and delete only need settings: they work without the password.
+    expect(prepareSettings(options, { toolRoot: repoRoot, env: {} }).settings.unsetEnv.password).toBe('projects/demo/specs/web.yaml:2: password: environment variable WEB_PW is not set');
+    const err = await asyncErrorOf(() => prepareManifests(options, { toolRoot: repoRoot, env: { V_AUTO_API_KEY: 'k' } }));
+    expect(err.message).toBe('projects/demo/specs/web.yaml:2: password: environment variable WEB_PW is not set');
   });
 });
