@@ -9,8 +9,10 @@ export interface InstanceState {
   node?: string;
   dataVolume?: { phase: string; progress?: string };
   pvc?: { phase: string; size?: string };
-  /** VM ready and its disk imported. */
+  /** Disk imported, and the VM ready when its run strategy wants it running. */
   ready: boolean;
+  /** Nothing of this instance was found (a planned instance that is not deployed). */
+  missing?: boolean;
   /** A state that will not get better by waiting (import failed, VM failed to start). */
   failed?: string;
 }
@@ -43,7 +45,10 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
     ready: false,
   };
   const diskDone = dv ? dv.status?.phase === 'Succeeded' : pvc?.status?.phase === 'Bound';
-  state.ready = Boolean(state.vm?.ready) && Boolean(diskDone);
+  // Halted, Manual and Once VMs are not meant to be running: for them a created VM is the goal.
+  const wantsRunning = vm && (vm.spec?.running === true || ['Always', 'RerunOnFailure'].includes(vm.spec?.runStrategy));
+  state.ready = Boolean(diskDone) && Boolean(vm) && (!wantsRunning || Boolean(state.vm?.ready));
+  state.missing = !vm && !vmi && !dv && !pvc;
   if (dv?.status?.phase === 'Failed') state.failed = `DataVolume ${dv.metadata.name} import failed`;
   else if (state.vm && FAILED_VM.has(state.vm.status)) state.failed = `VirtualMachine ${name} is ${state.vm.status}`;
   return state;
@@ -51,6 +56,7 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
 
 /** A short phrase for what an instance is waiting on. */
 export function pendingReason(s: InstanceState): string {
+  if (s.missing) return 'not deployed';
   if (!s.vm) return 'VirtualMachine not found';
   if (s.dataVolume && s.dataVolume.phase !== 'Succeeded') return `disk ${s.dataVolume.phase}${s.dataVolume.progress && s.dataVolume.progress !== 'N/A' ? ` ${s.dataVolume.progress}` : ''}`;
   if (!s.dataVolume && !s.pvc) return 'disk not found';

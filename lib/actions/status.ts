@@ -1,4 +1,5 @@
-// `status`: two oc calls (objects by label, then events) turned into per-instance state.
+// `status`: two oc calls (objects by label, then events) turned into per-instance state; exit 1
+// unless every planned instance is deployed and ready (cron health checks rely on it).
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode } from '../errors.js';
 import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
@@ -15,12 +16,14 @@ const STATUS_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 
 const MAX_EVENTS = 15;
 
 export async function status(options: StatusOptions, deps: ClusterDeps): Promise<number> {
-  // Status looks at what is deployed, whatever the replicas now say: no --target narrowing of the plan.
-  const { settings } = prepareSettings({ ...options, target: undefined }, deps);
+  // The plan says which instances should exist (a --target must be one of them); what is found
+  // beyond it (deployed earlier with more replicas) is shown too.
+  const { settings, plan } = prepareSettings(options, deps);
   const cluster = deps.cluster();
   const ns = settings.namespace;
   const objects = await cluster.list(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)));
-  const names = [...new Set(objects.map((o) => o.metadata.labels?.['v-auto/name']).filter((n): n is string => Boolean(n)))].sort(byInstanceNumber);
+  const found = objects.map((o) => o.metadata.labels?.['v-auto/name']).filter((n): n is string => Boolean(n));
+  const names = [...new Set([...plan.instances.map((i) => i.name), ...found])].sort(byInstanceNumber);
   const events = objects.length ? relevantEvents(await cluster.list(ns, ['Event']), objects) : [];
   const view: StatusView = {
     project: settings.project,

@@ -29,12 +29,12 @@ export function statusDocument(view: StatusView, format: 'json' | 'yaml'): strin
 
 export function statusReport(view: StatusView): string {
   const { instances } = view;
-  if (!instances.length && !view.networkAttachments.length && !view.secrets.length) {
+  if (instances.every((i) => i.missing) && !view.networkAttachments.length && !view.secrets.length) {
     return `nothing deployed for ${view.project}/${view.spec} in namespace ${view.namespace}\n`;
   }
   const rows = instances.map((i) => [
     i.name,
-    i.vm?.status ?? '-',
+    i.vm?.status ?? (i.missing ? 'NotDeployed' : '-'),
     i.vm ? String(i.vm.ready) : '-',
     i.vmi?.phase ?? '-',
     i.ips.join(',') || '-',

@@ -1,50 +1,9 @@
 // deploy over a fake cluster client: what it asks for, what it sends, how it reports.
 import path from 'node:path';
 import { deploy, type ClusterDeps } from '../../lib/actions/deploy.js';
-import type { ApplyOutput, ClusterClient, ObjectRef } from '../../lib/cluster/cluster-client.js';
-import { printedType, type K8sObject } from '../../lib/cluster/k8s-object.js';
-import type { Output } from '../../lib/report/output.js';
+import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
-
-/** A cluster that remembers calls; `applyResult` decides each object's verb or error. */
-class FakeCluster implements ClusterClient {
-  readonly binary = 'oc';
-  calls: string[] = [];
-  sent: object[] = [];
-  constructor(
-    private existing: K8sObject[] = [],
-    private namespace = true,
-    private applyResult: (m: { kind: string; metadata: { name: string } }) => string = () => 'created',
-  ) {}
-  async namespaceExists(): Promise<boolean> {
-    this.calls.push('namespace');
-    return this.namespace;
-  }
-  async list(): Promise<K8sObject[]> {
-    this.calls.push('list');
-    return this.existing;
-  }
-  async apply(_ns: string, manifests: object[]): Promise<ApplyOutput> {
-    this.calls.push('apply');
-    this.sent = manifests;
-    const lines: string[] = [];
-    const errors: string[] = [];
-    for (const m of manifests as { kind: string; metadata: { name: string } }[]) {
-      const r = this.applyResult(m);
-      if (r.startsWith('error:')) errors.push(`Error from server (Invalid): error when creating "STDIN": ${m.kind} "${m.metadata.name}" is invalid: ${r.slice(6)}`);
-      else lines.push(`${printedType(m.kind)}/${m.metadata.name} ${r}`);
-    }
-    return { stdout: lines.join('\n'), stderr: errors.join('\n'), exitCode: errors.length ? 1 : 0 };
-  }
-  async delete(_ns: string, _refs: ObjectRef[]): Promise<ApplyOutput> {
-    throw new Error('deploy never deletes');
-  }
-}
-
-function capture(): Output & { stdout: string; stderr: string } {
-  const o = { stdout: '', stderr: '', isTTY: false, color: false, out: (t: string) => void (o.stdout += t), err: (t: string) => void (o.stderr += t) };
-  return o;
-}
+import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 
 function run(cluster: FakeCluster, extra: Partial<Parameters<typeof deploy>[0]> = {}, deps: Partial<ClusterDeps> = {}) {
   const output = capture();

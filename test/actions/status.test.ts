@@ -1,0 +1,55 @@
+// status over a fake cluster: planned instances that are missing, --target, exit codes for cron.
+import path from 'node:path';
+import { status } from '../../lib/actions/status.js';
+import type { K8sObject } from '../../lib/cluster/k8s-object.js';
+import { repoRoot } from '../helpers/e2e.js';
+import { capture, FakeCluster } from '../helpers/fake-cluster.js';
+import { asyncErrorOf } from '../helpers/workspace.js';
+
+const labels = (name: string) => ({ 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'web', 'v-auto/name': name });
+const running = (name: string): K8sObject[] => [
+  { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name, labels: labels(name) }, spec: { runStrategy: 'Always' }, status: { printableStatus: 'Running', ready: true } },
+  { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: `${name}-rootdisk`, labels: labels(name) }, status: { phase: 'Succeeded', progress: '100.0%' } },
+];
+
+function run(objects: K8sObject[], extra: { target?: string; replicas?: number; output?: 'table' | 'json' } = {}) {
+  const cluster = new FakeCluster(objects);
+  const output = capture();
+  const options = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], output: extra.output ?? 'table', target: extra.target, replicas: extra.replicas };
+  const deps = { toolRoot: repoRoot, env: {}, output, cluster: () => cluster };
+  return { cluster, output, done: status(options, deps) };
+}
+
+test('every planned instance running: exit 0, two calls', async () => {
+  const { cluster, output, done } = run([...running('web-01'), ...running('web-02')]);
+  expect(await done).toBe(0);
+  expect(cluster.calls).toEqual(['list', 'list']);
+  expect(output.stdout).toContain('demo/web in namespace vm-demo: 2/2 ready');
+});
+
+test('a planned instance that is not deployed makes status exit 1 and shows it', async () => {
+  const { output, done } = run(running('web-01'), { output: 'json' });
+  expect(await done).toBe(1);
+  const doc = JSON.parse(output.stdout);
+  expect(doc.ready).toBe(false);
+  expect(doc.instances.map((i: { name: string; missing: boolean }) => [i.name, i.missing])).toEqual([['web-01', false], ['web-02', true]]);
+});
+
+test('nothing deployed at all: said plainly, exit 1, no events read', async () => {
+  const { cluster, output, done } = run([]);
+  expect(await done).toBe(1);
+  expect(output.stdout).toBe('nothing deployed for demo/web in namespace vm-demo\n');
+  expect(cluster.calls).toEqual(['list']);
+});
+
+test('instances beyond the current replicas are still shown', async () => {
+  const { output, done } = run([...running('web-01'), ...running('web-02'), ...running('web-03')]);
+  expect(await done).toBe(0);
+  expect(output.stdout).toMatch(/^web-03\s+Running/m);
+});
+
+test('--target must name an instance of the spec', async () => {
+  const err = await asyncErrorOf(() => run([], { target: 'WEB_02' }).done);
+  expect(err.exitCode).toBe(2);
+  expect(err.message).toBe('--target WEB_02: no such instance in demo/web');
+});
