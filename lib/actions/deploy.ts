@@ -41,7 +41,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   // while the manifests render: everything of this project that exists (it decides DataVolumes
   // already imported and garbage-collected, and whether a changed VM needs a restart), and whether
   // the namespace exists (a missing one is created by the same apply).
-  let reads: Promise<[K8sObject[], boolean]> | undefined;
+  let reads: Promise<[K8sObject[], boolean | undefined]> | undefined;
   const { plan, manifests } = await prepareManifests(options, deps, {
     onValidated: (settings) => {
       const cluster = deps.cluster();
@@ -54,7 +54,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   const cluster = deps.cluster();
   const [existing, namespaceExists] = await reads!;
   const found = new Map(existing.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
-  const namespaceMissing = existing.length === 0 && !namespaceExists;
+  // Unknown (Namespace objects unreadable): assume it exists rather than create one we may not own.
+  const namespaceMissing = existing.length === 0 && namespaceExists === false;
+  const context = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, namespaceUnverified: namespaceExists === undefined };
 
   const lines: ResultLine[] = [];
   const toApply: Manifest[] = [];
@@ -79,7 +81,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   const outcomes = matchOutcomes(stream.map((m) => ({ kind: (m as Manifest).kind, name: (m as Manifest).metadata.name })), applied.stdout, applied.stderr);
   const byKey = new Map(toApply.map((m) => [`${m.kind}/${m.metadata.name}`, m]));
   const results = outcomes.map((o): ResultLine => {
-    if (o.error) return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.error, hint: failureHint(o.kind, o.name, o.error, plan.instances.map((i) => i.name)) };
+    if (o.error) return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.error, hint: failureHint(o.kind, o.name, o.error, context) };
     if (o.verb === 'unchanged') return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'unchanged' };
     let detail = o.verb;
     if (o.kind === 'VirtualMachine' && o.verb === 'configured' && needsRestart(found.get(`VirtualMachine/${o.name}`), byKey.get(`VirtualMachine/${o.name}`))) {
@@ -111,10 +113,10 @@ function needsRestart(before: K8sObject | undefined, after: Manifest | undefined
   }
 }
 
-function failureHint(kind: string, name: string, error: string, instances: string[]): string | undefined {
+function failureHint(kind: string, name: string, error: string, at: { project: string; spec: string; namespace: string; namespaceUnverified: boolean }): string | undefined {
   if (kind === 'DataVolume' && /Cannot update DataVolume Spec|immutable/i.test(error)) {
-    const instance = instances.find((i) => name === `${i}-rootdisk`) ?? name.replace(/-rootdisk$/, '');
-    return `a DataVolume cannot change once created: run "v-auto <project> <spec> delete --target ${instance}" and deploy again (this recreates its disk)`;
+    const instance = name.replace(/-rootdisk$/, '');
+    return `a DataVolume cannot change once created: run "v-auto ${at.project} ${at.spec} delete --target ${instance}" and deploy again (this recreates its disk)`;
   }
   const forbidden = /cannot (\w+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)")?/.exec(error);
   if (forbidden) {
@@ -122,6 +124,10 @@ function failureHint(kind: string, name: string, error: string, instances: strin
     return `your user may not ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}: ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}`;
   }
   if (/forbidden/i.test(error)) return 'your user lacks the rights for this resource; ask a cluster admin';
-  if (/not found/i.test(error) && /namespaces/.test(error)) return 'the namespace disappeared during deploy; run deploy again';
+  if (/namespaces "[^"]+" not found/.test(error)) {
+    return at.namespaceUnverified
+      ? `namespace ${at.namespace} does not exist, and your user may not read or create namespaces: run "oc new-project ${at.namespace}" or ask an admin`
+      : 'the namespace disappeared during deploy; run deploy again';
+  }
   return undefined;
 }

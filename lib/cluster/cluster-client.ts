@@ -17,7 +17,8 @@ export interface ObjectRef {
 export interface ClusterClient {
   /** The binary in use, for messages. */
   readonly binary: string;
-  namespaceExists(namespace: string): Promise<boolean>;
+  /** undefined when the user may not read Namespace objects (common for OpenShift project members). */
+  namespaceExists(namespace: string): Promise<boolean | undefined>;
   /** One `get` of several kinds, optionally with a label selector. */
   list(namespace: string, kinds: string[], selector?: string): Promise<K8sObject[]>;
   /** One `apply -f -` of all manifests; per-object failures come back in the output, not as a throw. */

@@ -48,12 +48,11 @@ export class OcRunner implements ClusterClient {
     this.binary = options.binary;
   }
 
-  async namespaceExists(namespace: string): Promise<boolean> {
+  async namespaceExists(namespace: string): Promise<boolean | undefined> {
     const args = ['get', 'namespace', namespace, '-o', 'name', '--ignore-not-found'];
     const result = await this.start(args, undefined, 0);
-    // OpenShift project members may not read Namespace objects at all; then assume it exists and
-    // let apply say so if it does not, rather than trying to create a namespace we may not own.
-    if (result.exitCode !== 0 && /forbidden/i.test(result.stderr)) return true;
+    // OpenShift project members may not read Namespace objects at all: the answer is unknown.
+    if (result.exitCode !== 0 && /forbidden/i.test(result.stderr)) return undefined;
     if (result.exitCode !== 0) throw this.accessError(result.stderr, args) ?? this.genericError(result.stderr, args);
     return result.stdout.trim() !== '';
   }

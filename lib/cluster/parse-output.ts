@@ -58,6 +58,9 @@ export function matchOutcomes(sent: ObjectRef[], stdout: string, stderr: string)
     const quoted = `"${ref.name}"`;
     const block = blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ?? blocks.find((b) => b.includes(quoted));
     if (block) return { ...ref, error: reasonOf(block) };
+    // An error that names no object (the namespace is missing, say) concerns them all.
+    const general = blocks.find((b) => !/"[^"]+"/.test(b.split('\n')[0]) || /namespaces "/.test(b));
+    if (general) return { ...ref, error: reasonOf(general) };
     return { ...ref, error: firstLine(stderr) || 'no result reported by the cluster', silent: true };
   });
 }

@@ -21,7 +21,13 @@ export function formatResult(line: ResultLine, color: boolean): string {
 }
 
 export function printResults(lines: ResultLine[], output: Output): void {
-  for (const line of lines) output.out(`${formatResult(line, output.color)}\n`);
+  // A hint shared by many lines (a missing namespace fails every object) is printed once.
+  const hinted = new Set<string>();
+  for (const line of lines) {
+    const repeat = line.hint !== undefined && hinted.has(line.hint);
+    if (line.hint) hinted.add(line.hint);
+    output.out(`${formatResult(repeat ? { ...line, hint: undefined } : line, output.color)}\n`);
+  }
 }
 
 export function summarize(lines: ResultLine[]): string {

@@ -73,3 +73,22 @@ test('a declined confirmation applies nothing', async () => {
   expect(cluster.calls).toEqual(['list', 'namespace']);
   expect(r.code).toBe(0);
 });
+
+test('a namespace the user may not read is not created, and a missing one is explained', async () => {
+  const cluster = new FakeCluster([], 'unknown', () => 'created');
+  await run(cluster);
+  expect((cluster.sent as K8sObject[]).map((m) => m.kind)).not.toContain('Namespace');
+
+  class NoNamespace extends FakeCluster {
+    async apply(): Promise<{ stdout: string; stderr: string; exitCode: number }> {
+      return { stdout: '', stderr: 'Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found\n', exitCode: 1 };
+    }
+  }
+  const r = await run(new NoNamespace([], 'unknown'));
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('[FAILED] VirtualMachine web-01 (namespaces "vm-demo" not found)');
+  const hint = 'hint: namespace vm-demo does not exist, and your user may not read or create namespaces: run "oc new-project vm-demo" or ask an admin';
+  expect(r.stdout).toContain(hint);
+  // Said once, not under each of the eight objects.
+  expect(r.stdout.split(hint)).toHaveLength(2);
+});

@@ -50,3 +50,10 @@ test('warnings are not errors, and an object nobody mentions is reported as sile
 test('reasonOf strips kubectl framing', () => {
   expect(reasonOf('Error from server (NotFound): error when creating "STDIN": namespaces "vm-x" not found')).toBe('namespaces "vm-x" not found');
 });
+
+test('an error naming no sent object (a missing namespace) is every object\'s reason, without kubectl framing', () => {
+  const stderr = ['Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found', 'Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found'].join('\n');
+  const outcomes = matchOutcomes(sent.slice(0, 2), '', stderr);
+  expect(outcomes.map((o) => o.error)).toEqual(['namespaces "vm-demo" not found', 'namespaces "vm-demo" not found']);
+  expect(outcomes.every((o) => !o.silent)).toBe(true);
+});

@@ -10,12 +10,13 @@ export class FakeCluster implements ClusterClient {
   sent: object[] = [];
   constructor(
     private existing: K8sObject[] = [],
-    private namespace = true,
+    /** 'unknown': the user may not read Namespace objects. */
+    private namespace: boolean | 'unknown' = true,
     private applyResult: (m: { kind: string; metadata: { name: string } }) => string = () => 'created',
   ) {}
-  async namespaceExists(): Promise<boolean> {
+  async namespaceExists(): Promise<boolean | undefined> {
     this.calls.push('namespace');
-    return this.namespace;
+    return this.namespace === 'unknown' ? undefined : this.namespace;
   }
   /** Like `oc get KINDS`: only the objects of those kinds (no selector filtering). */
   async list(_ns: string, kinds: string[]): Promise<K8sObject[]> {
