@@ -26,6 +26,15 @@ const ORDER = ['VirtualMachine', 'DataVolume', 'PersistentVolumeClaim', 'Secret'
 export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Promise<number> {
   const { output } = deps;
   const { settings, plan } = prepareSettings({ ...options, target: undefined }, deps);
+  // Checked before asking the cluster anything: a run that cannot go ahead sends nothing.
+  if (!options.yes && !options.dryRun && !deps.confirm) {
+    throw usageError('refusing to delete without confirmation: no terminal to ask on', 'add --yes to delete from scripts and cron, or --dry-run to list');
+  }
+  // The target may lie beyond the current replicas (deployed with more), but it must be a name
+  // this spec gives its instances: a typo must not quietly find nothing and succeed.
+  if (options.target !== undefined && !new RegExp(`^${escapeRegExp(settings.name_prefix)}-\\d{2,}$`).test(options.target)) {
+    throw usageError(`--target ${options.target}: not an instance name of ${settings.project}/${settings.spec}`, `instances are named ${settings.name_prefix}-01, ${settings.name_prefix}-02, …`);
+  }
   const cluster = deps.cluster();
   const ns = settings.namespace;
   // Everything in the namespace, once: the labeled objects, unlabeled leftovers with our names,
@@ -63,8 +72,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
     output.out(`Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`);
   }
   if (options.dryRun || !targets.length) return ExitCode.OK;
-  if (!options.yes) {
-    if (!deps.confirm) throw usageError('refusing to delete without confirmation: no terminal to ask on', 'add --yes to delete from scripts and cron');
+  if (!options.yes && deps.confirm) {
     const disks = targets.filter((d) => disk(d.object)).length;
     if (!(await deps.confirm(`Delete these ${targets.length} objects${disks ? `, including ${disks} disk object(s) with their data` : ''}?`))) {
       output.err('nothing deleted\n');
@@ -90,9 +98,8 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
 
 /** `web-01`, `web-01-rootdisk`, `web-01-cloud-init`, `web-01-<nad>` (or only the target's names). */
 function instanceNamePattern(prefix: string, target: string | undefined, nadNames: string[]): RegExp {
-  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
-  const instance = target ? escape(target) : `${escape(prefix)}-\\d{2,}`;
-  const suffixes = ['rootdisk', 'cloud-init', ...nadNames].map(escape).join('|');
+  const instance = target ? escapeRegExp(target) : `${escapeRegExp(prefix)}-\\d{2,}`;
+  const suffixes = ['rootdisk', 'cloud-init', ...nadNames].map(escapeRegExp).join('|');
   return new RegExp(`^${instance}(-(${suffixes}))?$`);
 }
 
@@ -111,4 +118,8 @@ function noteFor(d: Doomed): string {
   if (d.why === 'unlabeled') notes.push('unlabeled match');
   if (d.why === 'shared') notes.push('shared, no VM uses it any more');
   return notes.join('; ');
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 }

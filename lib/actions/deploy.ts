@@ -89,7 +89,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     }
     return { flag: 'SUCCESS', kind: o.kind, name: o.name, detail };
   });
-  // Namespace first, then the apply order; skipped DataVolumes beside the rest.
+  // In apply order (the Namespace first when created), then the DataVolumes skipped as imported.
   const all = [...results, ...lines];
   printResults(all, output);
   output.out(`${summarize(all)}\n`);

@@ -1,0 +1,66 @@
+// delete over a fake cluster: what is selected, what is refused before any call.
+import path from 'node:path';
+import { deleteSpec, type DeleteOptions } from '../../lib/actions/delete.js';
+import type { K8sObject } from '../../lib/cluster/k8s-object.js';
+import { repoRoot } from '../helpers/e2e.js';
+import { capture, FakeCluster } from '../helpers/fake-cluster.js';
+import { asyncErrorOf } from '../helpers/workspace.js';
+
+const labels = (name: string, spec = 'web', project = 'demo') => ({ 'v-auto/managed': 'true', 'v-auto/project': project, 'v-auto/spec': spec, 'v-auto/name': name });
+const o = (kind: string, name: string, l?: Record<string, string>): K8sObject => ({ apiVersion: 'v1', kind, metadata: { name, labels: l } });
+
+const objects = [
+  o('VirtualMachine', 'web-01', labels('web-01')),
+  o('PersistentVolumeClaim', 'web-01-rootdisk', labels('web-01')),
+  o('Secret', 'web-01-cloud-init', labels('web-01')),
+  o('VirtualMachine', 'web-02', labels('web-02')),
+  o('VirtualMachine', 'web-07'), // lost its labels
+  o('VirtualMachine', 'web-01-backup'), // only looks alike
+  o('VirtualMachine', 'web-03', labels('web-03', 'web', 'other')), // another project
+  o('VirtualMachine', 'db-01', labels('db-01', 'db')), // another spec
+];
+
+function run(options: Partial<DeleteOptions>, confirm?: (q: string) => Promise<boolean>) {
+  const cluster = new FakeCluster(objects);
+  const output = capture();
+  const all: DeleteOptions = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false, ...options };
+  return { cluster, output, done: deleteSpec(all, { toolRoot: repoRoot, env: {}, output, confirm, cluster: () => cluster }) };
+}
+
+test('only this spec\'s labelled objects go, VMs first; leftovers are listed and kept', async () => {
+  const { cluster, output, done } = run({});
+  expect(await done).toBe(0);
+  expect(cluster.calls).toEqual(['list', 'delete']);
+  expect(cluster.deleted.map((r) => `${r.kind}/${r.name}`)).toEqual(['VirtualMachine/web-01', 'VirtualMachine/web-02', 'PersistentVolumeClaim/web-01-rootdisk', 'Secret/web-01-cloud-init']);
+  expect(output.stdout).toContain('Unlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-07');
+});
+
+test('--include-unlabeled takes exact instance names only; --keep-disks keeps the PVC', async () => {
+  const { cluster, done } = run({ includeUnlabeled: true, keepDisks: true });
+  await done;
+  expect(cluster.deleted.map((r) => r.name)).toEqual(['web-01', 'web-02', 'web-07', 'web-01-cloud-init']);
+});
+
+test.each([
+  ['no --yes and no terminal', { yes: false }, 'refusing to delete without confirmation: no terminal to ask on'],
+  ['a --target that is no instance name', { target: 'WEB_02' }, '--target WEB_02: not an instance name of demo/web'],
+])('%s: exit 2 before any cluster call', async (_label, options, message) => {
+  const { cluster, done } = run(options);
+  const err = await asyncErrorOf(() => done);
+  expect(err.exitCode).toBe(2);
+  expect(err.message).toBe(message);
+  expect(cluster.calls).toEqual([]);
+});
+
+test('--dry-run lists without a terminal and deletes nothing', async () => {
+  const { cluster, output, done } = run({ yes: false, dryRun: true });
+  expect(await done).toBe(0);
+  expect(cluster.calls).toEqual(['list']);
+  expect(output.stdout).toContain('Would delete from namespace vm-demo:');
+});
+
+test('a declined confirmation deletes nothing', async () => {
+  const { cluster, done } = run({ yes: false }, async () => false);
+  expect(await done).toBe(0);
+  expect(cluster.calls).toEqual(['list']);
+});
