@@ -94,7 +94,7 @@ class Bench {
     writeFileSync(this.log, '');
     let file = process.execPath;
     let args = [binary, '--home', this.home, '--oc', ocWrapper, '--kubeconfig', sim.kubeconfigPath, PROJECT, SPEC, '--replicas', String(n), ...action];
-    const env: Record<string, string> = { V_AUTO_CALL_LOG: this.log, V_AUTO_PASSWORD: PASSWORD };
+    const env: Record<string, string> = { OC_WRAPPER_LOG: this.log, V_AUTO_PASSWORD: PASSWORD };
     if (measure) {
       args = ['--import', rssPreload, ...args];
       env.BENCH_RSS_FILE = measure.rssFile;

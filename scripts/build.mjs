@@ -34,16 +34,20 @@ const result = await build({
   // CommonJS dependencies (handlebars, ip-num) call require() for Node built-ins.
   banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
 });
-// Write beside and rename: a v-auto started while a build runs sees the old file or the new one, never half of one.
+// Write beside and rename, chunks before the entry that imports them: a v-auto started while a
+// build runs loads the old entry or the new one, never half a file or a chunk not yet there.
+const entry = path.resolve(outdir, 'v-auto.mjs');
+const ordered = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
 const written = new Set();
-for (const file of result.outputFiles) {
+for (const file of ordered) {
   mkdirSync(path.dirname(file.path), { recursive: true });
   const tmp = `${file.path}.${process.pid}.tmp`;
   writeFileSync(tmp, file.contents);
   renameSync(tmp, file.path);
   written.add(path.resolve(file.path));
 }
-// Chunks are named by content hash: the ones this build did not write belong to older sources.
+// Chunks are named by content hash: the ones this build did not write belong to older sources
+// (a rebuild of the same source writes the same names, so running tests never lose theirs).
 const chunks = path.join(outdir, 'chunks');
 for (const name of readdirSync(chunks)) {
   if (!written.has(path.resolve(chunks, name))) rmSync(path.join(chunks, name), { force: true });

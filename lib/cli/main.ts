@@ -65,7 +65,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
       if (!cluster) {
         const { binary, notice } = resolveBinary(options.oc, env.PATH);
         if (notice) output.err(`${notice}\n`);
-        cluster = new OcRunner({ binary, kubeconfig: options.kubeconfig, context: options.context, requestTimeout: options.requestTimeout, signal, debug });
+        cluster = new OcRunner({ binary, kubeconfig: options.kubeconfig, context: options.context, requestTimeout: options.requestTimeout, signal, debug, env });
       }
       return cluster;
     },

@@ -16,7 +16,8 @@ export interface OcRunnerOptions {
   signal?: AbortSignal;
   /** Called with each command line (never holds secrets: those go on stdin). */
   debug?: (line: string) => void;
-  env?: Record<string, string | undefined>;
+  /** The environment oc runs with; v-auto's own V_AUTO_* variables (inputs: passwords) are left out. */
+  env: Record<string, string | undefined>;
 }
 
 /** Picks the CLI: --oc / V_AUTO_OC, else oc on PATH, else kubectl on PATH (with a notice). */
@@ -24,7 +25,8 @@ export function resolveBinary(explicit: string | undefined, pathEnv: string | un
   if (explicit) return { binary: explicit };
   const dirs = (pathEnv ?? '').split(path.delimiter).filter(Boolean);
   const find = (name: string) => dirs.map((d) => path.join(d, name)).find(isExecutable);
-  if (find('oc')) return { binary: 'oc' };
+  const oc = find('oc');
+  if (oc) return { binary: oc };
   const kubectl = find('kubectl');
   if (kubectl) return { binary: kubectl, notice: `oc not found on PATH; using ${kubectl}` };
   throw new VAutoError('neither oc nor kubectl was found on PATH', { exitCode: ExitCode.CLUSTER, hint: 'install the oc client, or give its path with --oc PATH or V_AUTO_OC' });
@@ -41,9 +43,6 @@ function isExecutable(file: string): boolean {
 
 export class OcRunner implements ClusterClient {
   readonly binary: string;
-  /** How many times oc was started (the benchmark and tests read it). */
-  calls = 0;
-
   constructor(private readonly options: OcRunnerOptions) {
     this.binary = options.binary;
   }
@@ -53,7 +52,7 @@ export class OcRunner implements ClusterClient {
     const result = await this.start(args, undefined, 0);
     // OpenShift project members may not read Namespace objects at all: the answer is unknown.
     if (result.exitCode !== 0 && /forbidden/i.test(result.stderr)) return undefined;
-    if (result.exitCode !== 0) throw this.accessError(result.stderr, args) ?? this.genericError(result.stderr, args);
+    if (result.exitCode !== 0) throw this.accessError(result.stderr) ?? this.genericError(result.stderr, args);
     return result.stdout.trim() !== '';
   }
 
@@ -83,7 +82,7 @@ export class OcRunner implements ClusterClient {
   /** Runs oc and throws on any failure. */
   private async run(args: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
     const result = await this.start(args, input, 0);
-    if (result.exitCode !== 0) throw this.accessError(result.stderr, args) ?? this.genericError(result.stderr, args);
+    if (result.exitCode !== 0) throw this.accessError(result.stderr) ?? this.genericError(result.stderr, args);
     return result;
   }
 
@@ -94,7 +93,7 @@ export class OcRunner implements ClusterClient {
   private async runTolerant(args: string[], input: string, objects: number): Promise<ApplyOutput> {
     const result = await this.start(args, input, objects);
     if (result.exitCode !== 0 && result.stdout.trim() === '') {
-      const access = this.accessError(result.stderr, args, true);
+      const access = this.accessError(result.stderr, true);
       if (access) throw access;
     }
     return result;
@@ -108,7 +107,6 @@ export class OcRunner implements ClusterClient {
     // A request may take requestTimeout; kubectl makes a few per object and some for discovery.
     const timeout = (o.requestTimeout * 4 + objects * 2) * 1000;
     o.debug?.(`${this.binary} ${full.join(' ')}`);
-    this.calls++;
     const started = Date.now();
     let child: ResultPromise | undefined;
     try {
@@ -118,8 +116,9 @@ export class OcRunner implements ClusterClient {
         timeout,
         cancelSignal: o.signal,
         forceKillAfterDelay: 2000,
-        env: o.env,
-        extendEnv: o.env === undefined,
+        // Not inherited: oc and the credential plugins it may run never see a password input.
+        env: Object.fromEntries(Object.entries(o.env).filter(([k]) => !k.startsWith('V_AUTO_'))),
+        extendEnv: false,
         stripFinalNewline: false,
       });
       const r = await child;
@@ -143,7 +142,7 @@ export class OcRunner implements ClusterClient {
   }
 
   /** Turns oc's stderr into an exit-3 error when it says we cannot talk to the cluster at all. */
-  private accessError(stderr: string, args: string[], wholeRunOnly = false): VAutoError | undefined {
+  private accessError(stderr: string, wholeRunOnly = false): VAutoError | undefined {
     const line = firstErrorLine(stderr);
     const cluster = (message: string, hint: string) => new VAutoError(message, { exitCode: ExitCode.CLUSTER, hint });
     if (/must be logged in|Unauthorized|provide credentials/i.test(stderr)) {
@@ -160,7 +159,6 @@ export class OcRunner implements ClusterClient {
     if (/\(InternalError\)|Internal error occurred|the server is currently unable|ServiceUnavailable|\b50[0-4]\b/.test(stderr) && !wholeRunOnly) {
       return cluster(`the cluster answered with a server error: ${line}`, 'try again; if it persists, check the API server');
     }
-    void args;
     return undefined;
   }
 

@@ -35,6 +35,15 @@ describeE2E('deploy/status/delete against the simulator', () => {
     });
   });
 
+  test('oc never sees v-auto\'s own variables: the password input stays in v-auto', async () => {
+    const envLog = path.join(e2e.home, 'oc-env.log');
+    await e2e.run(['demo', 'web', 'status'], { OC_WRAPPER_ENV_LOG: envLog, V_AUTO_PASSWORD: 'Corr3ct-Horse-Battery' });
+    const seen = readFileSync(envLog, 'utf8');
+    expect(seen).toMatch(/^PATH=/m);
+    expect(seen).not.toMatch(/^V_AUTO_/m);
+    expect(seen).not.toContain('Corr3ct-Horse-Battery');
+  });
+
   test('deploying again changes nothing and reports every resource as skipped', async () => {
     const before = e2e.sim.get('Secret', 'vm-demo', 'web-01-cloud-init').metadata.resourceVersion;
     const r = await e2e.run(['demo', 'web', 'deploy']);

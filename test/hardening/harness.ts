@@ -52,7 +52,7 @@ export function runV(args: string[], options: RunOptions = {}): Promise<RunOutco
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [binary, '--oc', ocWrapper, ...args], {
       cwd: os.tmpdir(),
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), V_AUTO_CALL_LOG: log, ...options.env },
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), OC_WRAPPER_LOG: log, ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let stdout = '';

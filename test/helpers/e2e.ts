@@ -45,7 +45,7 @@ export async function startE2E(options: SimulatorOptions = {}): Promise<E2E> {
     resetCalls: () => writeFileSync(log, ''),
     run: (args, env = {}) =>
       runBinary(['--home', home, '--oc', ocWrapper, '--kubeconfig', sim.kubeconfigPath, ...args], {
-        V_AUTO_CALL_LOG: log,
+        OC_WRAPPER_LOG: log,
         V_AUTO_PASSWORD: 'Corr3ct-Horse-Battery',
         ...env,
       }),
