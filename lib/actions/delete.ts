@@ -4,7 +4,7 @@ import { matchOutcomes } from '../cluster/parse-output.js';
 import { ExitCode, usageError } from '../errors.js';
 import { formatTable } from '../report/table.js';
 import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
-import type { ClusterDeps } from './deploy.js';
+import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { MANAGED_KINDS, matches, specSelector } from './selectors.js';
 

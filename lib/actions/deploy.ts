@@ -1,31 +1,22 @@
 // `deploy`: render, check what exists in one get, apply everything in one oc apply, report per object.
 import { isDeepStrictEqual } from 'node:util';
-import type { ClusterClient } from '../cluster/cluster-client.js';
 import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
 import { matchOutcomes } from '../cluster/parse-output.js';
 import { ExitCode } from '../errors.js';
 import type { Manifest } from '../render/render-manifests.js';
 import { manifestsAsYaml } from '../report/manifest-output.js';
-import type { Output } from '../report/output.js';
 import { redactSecrets } from '../report/redact.js';
 import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
 import { prepareManifests, type PrepareDeps, type SpecOptions } from './prepare-manifests.js';
 import { MANAGED_KINDS, selectorString } from './selectors.js';
-import { waitReady, type WaitDeps } from './wait-ready.js';
+import type { ClusterDeps } from './cluster-deps.js';
+import { waitReady } from './wait-ready.js';
 
 export interface DeployOptions extends SpecOptions {
   dryRun: boolean;
   yes: boolean;
   /** Seconds to wait for readiness; undefined = return after applying. */
   wait?: number;
-}
-
-export interface ClusterDeps extends PrepareDeps, WaitDeps {
-  output: Output;
-  /** Created on first use, so that usage errors never depend on finding oc. */
-  cluster: () => ClusterClient;
-  /** Asks a yes/no question; undefined when there is no terminal (then nobody is asked). */
-  confirm?: (question: string) => Promise<boolean>;
 }
 
 export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise<number> {

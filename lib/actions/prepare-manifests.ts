@@ -1,7 +1,6 @@
 // Shared front half of every action: workspace → settings → plan → inputs → manifests.
-import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { loadWorkspace } from '../config/load-workspace.js';
+import { loadWorkspace, readTemplates } from '../config/load-workspace.js';
 import { resolveSettings, type Settings } from '../config/settings.js';
 import { COMPUTED_VARIABLES } from '../config/rules.js';
 import type { ConfigMap } from '../config/merge.js';
@@ -66,7 +65,7 @@ export async function prepareManifests(
   mode: { placeholders?: boolean; onValidated?: (settings: Settings) => void } = {},
 ): Promise<Prepared> {
   const { plan, siteTemplates } = prepareSettings(options, deps);
-  const templates = compileTemplates(readBuiltinTemplates(deps.toolRoot), siteTemplates);
+  const templates = compileTemplates(readTemplates(path.join(deps.toolRoot, 'templates')), siteTemplates);
   const missing = missingInputs(plan.settings);
   const placeholders = mode.placeholders ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined) : [];
   const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), plan.settings, deps);
@@ -81,13 +80,6 @@ export async function prepareManifests(
   const manifests = renderManifests(plan, templates, inputs, specLabel, { maskSecrets: mode.placeholders });
   for (const v of placeholders) delete inputs[v];
   return { plan, manifests, inputs, placeholders };
-}
-
-function readBuiltinTemplates(toolRoot: string): Record<string, string> {
-  const dir = path.join(toolRoot, 'templates');
-  const out: Record<string, string> = {};
-  for (const name of readdirSync(dir)) if (name.endsWith('.yaml.hbs')) out[name] = readFileSync(path.join(dir, name), 'utf8');
-  return out;
 }
 
 /** The environment variable that may hold a template input. */

@@ -3,7 +3,7 @@
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode } from '../errors.js';
 import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
-import type { ClusterDeps } from './deploy.js';
+import type { ClusterDeps } from './cluster-deps.js';
 import { instanceState } from './instance-state.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { selectorString, specSelector } from './selectors.js';

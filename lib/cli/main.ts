@@ -1,5 +1,5 @@
 // The CLI: argv → options → action; the one place that turns errors into messages and exit codes.
-import type { ClusterDeps } from '../actions/deploy.js';
+import type { ClusterDeps } from '../actions/cluster-deps.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { resolveHome } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';

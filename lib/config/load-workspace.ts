@@ -53,7 +53,7 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
     spec,
     config: exists(configFile) ? readYaml(home, configFile) : undefined,
     specSource,
-    siteTemplates: readSiteTemplates(path.join(home, 'templates')),
+    siteTemplates: readTemplates(path.join(home, 'templates')),
   };
 }
 
@@ -79,7 +79,8 @@ export function readText(home: string, file: string): string {
   }
 }
 
-function readSiteTemplates(dir: string): Record<string, string> {
+/** The `*.yaml.hbs` files of a folder by name: the built-in templates, or a site's overrides. */
+export function readTemplates(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of listNames(dir, (e) => e.isFile() && e.name.endsWith('.yaml.hbs'))) {
     out[name] = readText(path.dirname(dir), path.join(dir, name));

@@ -1,7 +1,7 @@
 // Instance and resource names: two-digit numbering and DNS-1123 label checks.
+import { DNS_LABEL } from '../config/rules.js';
 import { usageError } from '../errors.js';
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 
 /** `web`, 1 → `web-01`; numbers past 99 keep all their digits (`web-100`). */
 export function instanceName(prefix: string, index: number): string {

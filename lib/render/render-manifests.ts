@@ -29,6 +29,10 @@ export interface TemplateSet {
 
 /** Compiles the templates: a site file (`<home>/templates/x.yaml.hbs`) replaces the built-in one. */
 export function compileTemplates(builtin: Record<string, string>, site: Record<string, string>): TemplateSet {
+  const known = Object.values(TEMPLATE_FILES) as string[];
+  const stray = Object.keys(site).find((file) => !known.includes(file));
+  // A misnamed override would otherwise be ignored without a word, and the built-in one used.
+  if (stray) throw usageError(`templates/${stray}: no resource kind uses this template`, `site templates replace built-in ones of the same name: ${known.join(', ')}`);
   const compiled = {} as Record<TemplateKind, CompiledTemplate>;
   const labels = {} as Record<TemplateKind, string>;
   for (const [kind, file] of Object.entries(TEMPLATE_FILES) as [TemplateKind, string][]) {

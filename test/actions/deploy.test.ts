@@ -1,6 +1,7 @@
 // deploy over a fake cluster client: what it asks for, what it sends, how it reports.
 import path from 'node:path';
-import { deploy, type ClusterDeps } from '../../lib/actions/deploy.js';
+import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
+import { deploy } from '../../lib/actions/deploy.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';

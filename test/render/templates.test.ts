@@ -218,3 +218,9 @@ describe('site templates', () => {
     expect(err.message).toMatch(message);
   });
 });
+
+test('a site template with a name no kind uses is an error, not silently ignored', () => {
+  const err = errorOf(() => renderFor({}, { site: { 'vm.yaml.hbs': 'x: 1\n' } }));
+  expect(err.exitCode).toBe(ExitCode.USAGE);
+  expect(err.message).toBe('templates/vm.yaml.hbs: no resource kind uses this template');
+});
