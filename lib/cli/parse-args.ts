@@ -35,7 +35,8 @@ Maps merge key by key; lists and values are replaced.
 
 Exit codes: 0 ok, 1 some resource failed, 2 usage or configuration error (nothing sent),
 3 cluster access error (oc missing, not logged in, forbidden, unreachable),
-4 another run of this project/spec holds the workspace lock, 130 interrupted.`;
+4 another run of this project/spec holds the workspace lock, 70 internal error (a bug),
+130 interrupted (Ctrl-C or SIGTERM).`;
 
 function parser(version: string) {
   return yargs()
