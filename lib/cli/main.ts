@@ -91,11 +91,9 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
 /** Changes to one project/spec never run twice at once (overlapping cron jobs). */
 async function withLock(options: CliOptions, home: string, env: Env, signal: AbortSignal, action: () => Promise<number>): Promise<number> {
   if (options.dryRun) return action();
-  const release = await acquireLock(home, options.project, options.spec, { waitMs: lockWaitMs(env), signal }).catch((err) => {
-    // A project that does not exist is reported by the action with the list of projects.
-    if (err instanceof VAutoError && err.exitCode === ExitCode.USAGE) return () => {};
-    throw err;
-  });
+  // A project folder that does not exist takes no lock: the action reports it with the list of
+  // projects. Any other failure to lock (no write access…) stops the run before it changes anything.
+  const release = await acquireLock(home, options.project, options.spec, { waitMs: lockWaitMs(env), signal });
   try {
     return await action();
   } finally {

@@ -1,6 +1,6 @@
 // Cluster faults end to end (real kubectl, simulator faults): keep going, lose nothing, say what happened.
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,8 +30,9 @@ function expectOneLineReason(r: RunOutcome, reason: RegExp, hint: RegExp): void 
   expect(stackLines(r.stderr)).toEqual([]);
 }
 
+/** Lock directories, and the staging directories they are built in, left in a project folder. */
 function locks(home: string, project = 'demo'): string[] {
-  return readdirSync(path.join(home, 'projects', project)).filter((f) => f.endsWith('.lock'));
+  return readdirSync(path.join(home, 'projects', project)).filter((f) => /^\.v-auto-.*\.lock/.test(f));
 }
 
 describeE2E('cluster faults', () => {
@@ -161,38 +162,49 @@ describeE2E('cluster faults', () => {
   }, 45_000);
 
   describe('two runs of one project/spec at once', () => {
-    const lockFile = () => path.join(home, 'projects/demo/.v-auto-web.lock');
-    afterEach(() => rmSync(lockFile(), { force: true }));
+    const lockDir = () => path.join(home, 'projects/demo/.v-auto-web.lock');
+    /** A lock held by another run: its directory, a marker naming the holder, an mtime `ageMs` old. */
+    const holdLock = (ageMs = 0) => {
+      mkdirSync(lockDir());
+      writeFileSync(path.join(lockDir(), 'owner-0123456789abcdef.json'), JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
+      const mtime = new Date(Date.now() - ageMs);
+      utimesSync(lockDir(), mtime, mtime);
+    };
+    afterEach(() => rmSync(lockDir(), { recursive: true, force: true }));
 
     test('a live holder: the second run waits, then exits 4 naming the holder, without calling the cluster', async () => {
-      writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
+      holdLock();
       const r = await v(['demo', 'web', 'deploy', '--yes'], { env: { V_AUTO_LOCK_WAIT_MS: '1500' } });
       expect(r.code).toBe(4);
       expect(r.ms).toBeGreaterThanOrEqual(1500);
-      expectOneLineReason(r, new RegExp(`^v-auto: demo/web is busy: process ${process.pid} on ${os.hostname()}, started .* holds .*\\.v-auto-web\\.lock$`), /wait for it to finish/);
+      expectOneLineReason(r, new RegExp(`^v-auto: demo/web is busy: process ${process.pid} on ${os.hostname()}, started .*, holds .*\\.v-auto-web\\.lock$`), /wait for it to finish/);
       expect(r.calls).toEqual([]);
-      expect(existsSync(lockFile())).toBe(true); // someone else's lock is not ours to remove
+      expect(readdirSync(lockDir())).toEqual(['owner-0123456789abcdef.json']); // someone else's lock is not ours to remove
     });
 
     test('the default wait is about 10 s', async () => {
-      writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
+      holdLock();
       const r = await v(['demo', 'web', 'deploy', '--yes']);
       expect(r.code).toBe(4);
       expect(r.ms).toBeGreaterThanOrEqual(10_000);
       expect(r.ms).toBeLessThan(20_000);
     }, 30_000);
 
-    test('a lock left by a dead process is taken over and the run succeeds', async () => {
-      const dead = await deadPid();
-      writeFileSync(lockFile(), JSON.stringify({ pid: dead, host: os.hostname(), started: '2020-01-01T00:00:00.000Z' }));
+    // The holder's pid is this live test process: a refreshed mtime, not a pid, tells a live lock
+    // from an abandoned one, so pid reuse (after a reboot, in containers) cannot keep a lock alive.
+    test.each([
+      ['a lock not refreshed for a minute (its run was killed)', () => holdLock(60_000)],
+      ['an empty lock directory (its run crashed while taking it)', () => mkdirSync(lockDir())],
+    ])('%s is taken over and the run succeeds', async (_, leave) => {
+      leave();
       const r = await v(['demo', 'web', 'deploy', '--yes']);
       expect(r.code).toBe(0);
       expect(r.ms).toBeLessThan(10_000);
-      expect(existsSync(lockFile())).toBe(false);
+      expect(locks(home)).toEqual([]);
     });
 
     test('a dry run needs no lock', async () => {
-      writeFileSync(lockFile(), JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
+      holdLock();
       const r = await v(['demo', 'web', 'deploy', '--dry-run'], { env: { V_AUTO_LOCK_WAIT_MS: '5000' } });
       expect(r.code).toBe(0);
       expect(r.ms).toBeLessThan(5000);
@@ -207,13 +219,5 @@ function closedPort(): Promise<number> {
       const { port } = server.address() as { port: number };
       server.close(() => resolve(port));
     });
-  });
-}
-
-/** The pid of a process that has already exited. */
-function deadPid(): Promise<number> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['-e', '']);
-    child.on('exit', () => resolve(child.pid as number));
   });
 }

@@ -34,8 +34,9 @@ export async function startE2E(options: SimulatorOptions = {}): Promise<E2E> {
   const sim = await startSimulator({ timings: { importStepMs: 5, vmStepMs: 5 }, ...options });
   const dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-e2e-'));
   const home = path.join(dir, 'home');
-  // A lock file left in examples/ by a manual run must not make every test exit 4.
-  cpSync(path.join(repoRoot, 'examples'), home, { recursive: true, filter: (src) => !/\.v-auto-.*\.lock$/.test(src) });
+  // A lock left in examples/ by a manual run (a .v-auto-<spec>.lock directory, or the staging
+  // directory it was being built in) must not make every test exit 4.
+  cpSync(path.join(repoRoot, 'examples'), home, { recursive: true, filter: (src) => !/^\.v-auto-.*\.lock/.test(path.basename(src)) });
   const log = path.join(dir, 'calls.log');
   writeFileSync(log, '');
   return {

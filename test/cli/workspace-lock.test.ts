@@ -1,0 +1,243 @@
+// The workspace lock: one run per project/spec, abandoned locks taken over, never two holders.
+import { execFile } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { ExitCode, VAutoError } from '../../lib/errors.js';
+import { acquireLock } from '../../lib/cli/workspace-lock.js';
+import { repoRoot } from '../helpers/e2e.js';
+
+let home: string;
+const projectDir = () => path.join(home, 'projects', 'demo');
+const lockDir = () => path.join(projectDir(), '.v-auto-web.lock');
+const take = (options: Partial<Parameters<typeof acquireLock>[3]> = {}) => acquireLock(home, 'demo', 'web', { waitMs: 0, pollMs: 20, ...options });
+
+/** A lock as another run leaves it: a directory holding a marker that names its owner. */
+function otherRunsLock(owner = { pid: 4242, host: 'cron-host', started: '2030-01-01T00:00:00.000Z' }, ageMs = 0): void {
+  mkdirSync(lockDir());
+  writeFileSync(path.join(lockDir(), 'owner-0123456789abcdef.json'), JSON.stringify(owner));
+  const mtime = new Date(Date.now() - ageMs);
+  utimesSync(lockDir(), mtime, mtime);
+}
+
+async function failure(promise: Promise<unknown>): Promise<VAutoError> {
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(err).toBeInstanceOf(VAutoError);
+  return err as VAutoError;
+}
+
+beforeEach(() => {
+  home = mkdtempSync(path.join(os.tmpdir(), 'v-auto-lock-'));
+  mkdirSync(projectDir(), { recursive: true });
+});
+afterEach(() => {
+  chmodSync(projectDir(), 0o755);
+  rmSync(home, { recursive: true, force: true });
+});
+
+describe('acquireLock', () => {
+  test('takes the lock as a directory naming its owner, and release removes it all', async () => {
+    const release = await take();
+    const markers = readdirSync(lockDir());
+    expect(markers).toEqual([expect.stringMatching(/^owner-[0-9a-f]+\.json$/)]);
+    expect(JSON.parse(readFileSync(path.join(lockDir(), markers[0]), 'utf8'))).toEqual({ pid: process.pid, host: os.hostname(), started: expect.any(String) });
+    release();
+    expect(readdirSync(projectDir())).toEqual([]);
+    release(); // twice is harmless
+    const again = await take();
+    again();
+  });
+
+  test('a second run waits, then fails with exit 4 naming the holder', async () => {
+    const release = await take();
+    const started = Date.now();
+    const err = await failure(take({ waitMs: 400 }));
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(err.exitCode).toBe(ExitCode.BUSY);
+    expect(err.message).toBe(`demo/web is busy: process ${process.pid} on ${os.hostname()}, started ${JSON.parse(readFileSync(path.join(lockDir(), readdirSync(lockDir())[0]), 'utf8')).started}, holds ${lockDir()}`);
+    expect(err.hint).toMatch(/wait for it to finish/);
+    expect(existsSync(lockDir())).toBe(true); // the holder's lock is not the waiter's to remove
+    release();
+  });
+
+  test('a waiting run gets the lock as soon as the holder releases it', async () => {
+    const release = await take();
+    setTimeout(release, 150);
+    const second = await take({ waitMs: 5000 });
+    second();
+  });
+
+  test('a live lock of another run names that run; one without a marker says "another run"', async () => {
+    otherRunsLock();
+    expect((await failure(take())).message).toBe(`demo/web is busy: process 4242 on cron-host, started 2030-01-01T00:00:00.000Z, holds ${lockDir()}`);
+    rmSync(path.join(lockDir(), 'owner-0123456789abcdef.json'));
+    writeFileSync(path.join(lockDir(), 'owner-0123456789abcdef.json'), 'not json');
+    expect((await failure(take())).message).toBe(`demo/web is busy: another run holds ${lockDir()}`);
+  });
+
+  test.each([
+    ['a lock not refreshed for a minute (its run was killed)', () => otherRunsLock(undefined, 60_000)],
+    ['an empty lock directory (a crash before its marker was written)', () => mkdirSync(lockDir())],
+    ['a stale pid file of an older v-auto', () => {
+      writeFileSync(lockDir(), JSON.stringify({ pid: 1, host: 'old', started: '2020-01-01T00:00:00.000Z' }));
+      utimesSync(lockDir(), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+    }],
+  ])('%s is taken over', async (_, leave) => {
+    leave();
+    const release = await take();
+    expect(readdirSync(lockDir())).toEqual([expect.stringMatching(/^owner-[0-9a-f]+\.json$/)]);
+    release();
+    expect(readdirSync(projectDir())).toEqual([]);
+  });
+
+  test('a fresh pid file of an older v-auto that is still running is respected', async () => {
+    writeFileSync(lockDir(), JSON.stringify({ pid: 77, host: 'old-host', started: '2020-01-01T00:00:00.000Z' }));
+    const err = await failure(take());
+    expect(err.exitCode).toBe(ExitCode.BUSY);
+    expect(err.message).toContain('process 77 on old-host');
+  });
+
+  test.each([
+    ['a free lock', () => {}],
+    ['an abandoned lock', () => otherRunsLock(undefined, 60_000)],
+  ])('two runs at once in one process: exactly one gets %s', async (_, leave) => {
+    leave();
+    const outcomes = await Promise.allSettled([take({ waitMs: 200 }), take({ waitMs: 200 })]);
+    const held = outcomes.filter((o) => o.status === 'fulfilled');
+    expect(held).toHaveLength(1);
+    const refused = outcomes.find((o) => o.status === 'rejected') as PromiseRejectedResult;
+    expect((refused.reason as VAutoError).exitCode).toBe(ExitCode.BUSY);
+    (held[0] as PromiseFulfilledResult<() => void>).value();
+  });
+
+  test('a project folder that does not exist takes no lock (the action reports the project)', async () => {
+    const release = await acquireLock(home, 'no-such-project', 'web', { waitMs: 0 });
+    release();
+    expect(existsSync(path.join(home, 'projects', 'no-such-project'))).toBe(false);
+  });
+
+  test('a project folder v-auto cannot write to: exit 2, asking for write access', async () => {
+    if (process.getuid?.() === 0) {
+      console.warn('running as root, where chmod does not stop writes: read-only project folder case SKIPPED');
+      return;
+    }
+    chmodSync(projectDir(), 0o555);
+    const err = await failure(take());
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(`cannot create the lock ${lockDir()}: EACCES`);
+    expect(err.hint).toBe('v-auto needs write access to the project folder');
+  });
+
+  test('a project "folder" that is a file: exit 2, not a silent run without a lock', async () => {
+    rmSync(projectDir(), { recursive: true });
+    writeFileSync(projectDir(), '');
+    const err = await failure(take());
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(`cannot create the lock ${lockDir()}: ENOTDIR`);
+    expect(err.hint).toBe('v-auto needs write access to the project folder');
+    rmSync(projectDir());
+    mkdirSync(projectDir());
+  });
+
+  test('Ctrl-C while waiting gives up at once with exit 130', async () => {
+    otherRunsLock();
+    const abort = new AbortController();
+    setTimeout(() => abort.abort(), 100);
+    const started = Date.now();
+    const err = await failure(take({ waitMs: 10_000, pollMs: 5000, signal: abort.signal }));
+    expect(err.exitCode).toBe(ExitCode.INTERRUPTED);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  test('a lock lost while held is one warning line, not a crash; release then leaves the new holder alone', async () => {
+    const warnings: string[] = [];
+    const release = await take({ warn: (line) => warnings.push(line) });
+    rmSync(lockDir(), { recursive: true }); // someone deleted it by hand
+    for (let i = 0; i < 80 && warnings.length === 0; i++) await new Promise((r) => setTimeout(r, 100)); // next refresh: 5 s
+    expect(warnings).toEqual([expect.stringMatching(/^v-auto: warning: lost the lock on demo\/web \(.*\); another run may change it at the same time$/)]);
+    const next = await take();
+    release();
+    expect(readdirSync(lockDir())).toHaveLength(1);
+    next();
+  }, 15_000);
+});
+
+describe('acquireLock across processes', () => {
+  const tsx = path.join(repoRoot, 'node_modules', '.bin', 'tsx');
+  const lib = path.join(repoRoot, 'lib', 'cli', 'workspace-lock.ts');
+  const run = promisify(execFile);
+
+  function script(body: string): string {
+    const file = path.join(home, `script-${Math.random().toString(16).slice(2)}.mts`);
+    writeFileSync(file, `import fs from 'node:fs';\nimport path from 'node:path';\nconst { acquireLock } = await import(${JSON.stringify(lib)});\nconst home = ${JSON.stringify(home)};\nconst sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(ms, 0)));\n${body}`);
+    return file;
+  }
+
+  test('contenders started at the same instant, round after round: never two holders at once', async () => {
+    const contenders = 6;
+    const rounds = 8;
+    const gapMs = 400;
+    const marks = path.join(home, 'marks');
+    const ready = path.join(home, 'ready');
+    const go = path.join(home, 'go');
+    mkdirSync(marks);
+    mkdirSync(ready);
+    otherRunsLock(undefined, 60_000);
+    // Each holder records when it got the lock and when it let go; the winner of a round leaves an
+    // abandoned lock for the next one: a stale one with a marker, or an empty one, in turn.
+    const file = script(`
+      const lockDir = path.join(home, 'projects/demo/.v-auto-web.lock');
+      const now = () => performance.timeOrigin + performance.now();
+      fs.writeFileSync(path.join(${JSON.stringify(ready)}, String(process.pid)), '');
+      while (!fs.existsSync(${JSON.stringify(go)})) await sleep(5);
+      const t0 = Number(fs.readFileSync(${JSON.stringify(go)}, 'utf8'));
+      for (let round = 0; round < ${rounds}; round++) {
+        await sleep(t0 + round * ${gapMs} - Date.now());
+        let release;
+        try {
+          release = await acquireLock(home, 'demo', 'web', { waitMs: 0 });
+        } catch (err) {
+          if (err.exitCode !== 4) throw err;
+          continue;
+        }
+        const got = now();
+        await sleep(100);
+        fs.writeFileSync(path.join(${JSON.stringify(marks)}, round + '-' + process.pid), JSON.stringify([got, now()]));
+        release();
+        try {
+          fs.mkdirSync(lockDir);
+        } catch (err) {
+          if (err.code !== 'EEXIST') throw err;
+          continue; // a late contender of this round took it: also fine
+        }
+        if (round % 2 === 0) {
+          fs.writeFileSync(path.join(lockDir, 'owner-dead.json'), '{}');
+          const old = new Date(Date.now() - 60_000);
+          fs.utimesSync(lockDir, old, old);
+        }
+      }
+    `);
+    const children = Promise.all(Array.from({ length: contenders }, () => run(tsx, [file])));
+    for (let i = 0; i < 400 && readdirSync(ready).length < contenders; i++) await new Promise((r) => setTimeout(r, 25));
+    writeFileSync(go, String(Date.now() + 200));
+    await children;
+    const held = readdirSync(marks)
+      .map((mark) => JSON.parse(readFileSync(path.join(marks, mark), 'utf8')) as [number, number])
+      .sort(([a], [b]) => a - b);
+    expect(held.length).toBeGreaterThanOrEqual(rounds);
+    for (let i = 1; i < held.length; i++) expect(held[i][0]).toBeGreaterThan(held[i - 1][1]);
+  }, 30_000);
+
+  test('a run that ends without releasing neither hangs on the refresh timer nor leaves the lock', async () => {
+    const file = script(`await acquireLock(home, 'demo', 'web', { waitMs: 0 }); console.log('held');`);
+    const started = Date.now();
+    const { stdout } = await run(tsx, [file], { timeout: 10_000 });
+    expect(stdout).toBe('held\n');
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(existsSync(lockDir())).toBe(false);
+  }, 15_000);
+});
