@@ -13,6 +13,8 @@ export interface StatusOptions extends SpecOptions {
 }
 
 const STATUS_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'PersistentVolumeClaim', 'Pod', 'Secret', 'NetworkAttachmentDefinition'];
+/** Shown when readable; a monitoring account (`view` role) may not list Secrets, and status still works. */
+const OPTIONAL_KINDS = ['Secret', 'NetworkAttachmentDefinition'];
 const MAX_EVENTS = 15;
 
 export async function status(options: StatusOptions, deps: ClusterDeps): Promise<number> {
@@ -21,7 +23,7 @@ export async function status(options: StatusOptions, deps: ClusterDeps): Promise
   const { settings, plan } = prepareSettings(options, deps);
   const cluster = deps.cluster();
   const ns = settings.namespace;
-  const objects = await cluster.list(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)));
+  const { items: objects, unreadable } = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS);
   const found = objects.map((o) => o.metadata.labels?.['v-auto/name']).filter((n): n is string => Boolean(n));
   const names = [...new Set([...plan.instances.map((i) => i.name), ...found])].sort(byInstanceNumber);
   const events = objects.length ? relevantEvents(await cluster.list(ns, ['Event']), objects) : [];
@@ -30,8 +32,8 @@ export async function status(options: StatusOptions, deps: ClusterDeps): Promise
     spec: settings.spec,
     namespace: ns,
     instances: names.map((n) => instanceState(n, objects)),
-    networkAttachments: objects.filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name),
-    secrets: objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
+    networkAttachments: unreadable.includes('NetworkAttachmentDefinition') ? null : objects.filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name),
+    secrets: unreadable.includes('Secret') ? null : objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
     events,
   };
   deps.output.out(options.output === 'table' ? statusReport(view) : statusDocument(view, options.output));

@@ -21,6 +21,11 @@ export interface ClusterClient {
   namespaceExists(namespace: string): Promise<boolean | undefined>;
   /** One `get` of several kinds, optionally with a label selector. */
   list(namespace: string, kinds: string[], selector?: string): Promise<K8sObject[]>;
+  /**
+   * Like `list`, but the `optional` kinds the user may not read (a monitoring account with the
+   * `view` role cannot list Secrets) come back in `unreadable` instead of failing the call.
+   */
+  listReadable(namespace: string, kinds: string[], selector: string, optional: string[]): Promise<{ items: K8sObject[]; unreadable: string[] }>;
   /** One `apply -f -` of all manifests; per-object failures come back in the output, not as a throw. */
   apply(namespace: string, manifests: object[]): Promise<ApplyOutput>;
   /** One `delete -f -` of exactly these objects. */

@@ -57,12 +57,21 @@ export class OcRunner implements ClusterClient {
   }
 
   async list(namespace: string, kinds: string[], selector?: string): Promise<K8sObject[]> {
+    return (await this.listReadable(namespace, kinds, selector, [])).items;
+  }
+
+  async listReadable(namespace: string, kinds: string[], selector: string | undefined, optional: string[]): Promise<{ items: K8sObject[]; unreadable: string[] }> {
     const resources = kinds.map((k) => KIND_RESOURCE[k]?.resource ?? k).join(',');
     const args = ['get', resources, '-n', namespace, '-o', 'json'];
     if (selector) args.push('-l', selector);
-    const { stdout } = await this.run(args);
+    const result = await this.start(args, undefined, 0);
+    // kubectl prints what it could read and one Forbidden line per kind it could not.
+    const forbidden = [...result.stderr.matchAll(/^Error from server \(Forbidden\):.*cannot list resource "([^"]+)"/gm)].map((m) => m[1]);
+    const unreadable = optional.filter((k) => forbidden.includes(KIND_RESOURCE[k]?.resource.split('.')[0] ?? ''));
+    const otherErrors = result.stderr.split('\n').filter((l) => /^(Error from server|error:)/.test(l) && !unreadable.some((k) => l.includes(`resource "${KIND_RESOURCE[k].resource.split('.')[0]}"`)));
+    if (result.exitCode !== 0 && (otherErrors.length > 0 || !unreadable.length)) throw this.accessError(result.stderr) ?? this.genericError(result.stderr, args);
     try {
-      return (JSON.parse(stdout) as { items?: K8sObject[] }).items ?? [];
+      return { items: (JSON.parse(result.stdout || '{}') as { items?: K8sObject[] }).items ?? [], unreadable };
     } catch {
       throw new VAutoError(`${this.binary} get returned output that is not JSON`, { exitCode: ExitCode.CLUSTER, hint: 'is --oc pointing at oc or kubectl?' });
     }

@@ -16,8 +16,9 @@ export interface StatusView {
   spec: string;
   namespace: string;
   instances: InstanceState[];
-  networkAttachments: string[];
-  secrets: string[];
+  /** null: this user may not read them. */
+  networkAttachments: string[] | null;
+  secrets: string[] | null;
   events: StatusEvent[];
 }
 
@@ -29,7 +30,7 @@ export function statusDocument(view: StatusView, format: 'json' | 'yaml'): strin
 
 export function statusReport(view: StatusView): string {
   const { instances } = view;
-  if (instances.every((i) => i.missing) && !view.networkAttachments.length && !view.secrets.length) {
+  if (instances.every((i) => i.missing) && !view.networkAttachments?.length && !view.secrets?.length) {
     return `nothing deployed for ${view.project}/${view.spec} in namespace ${view.namespace}\n`;
   }
   const rows = instances.map((i) => [
@@ -48,12 +49,17 @@ export function statusReport(view: StatusView): string {
     '',
     formatTable(['NAME', 'STATUS', 'READY', 'VMI', 'IP', 'NODE', 'DISK', 'PROGRESS', 'PVC'], rows),
     '',
-    `Network attachments: ${view.networkAttachments.join(', ') || 'none'}`,
-    `Secrets: ${view.secrets.join(', ') || 'none'}`,
+    `Network attachments: ${listed(view.networkAttachments)}`,
+    `Secrets: ${listed(view.secrets)}`,
   ];
   if (view.events.length) {
     lines.push('', `Events (last ${view.events.length}, warnings first):`);
     lines.push(formatTable(['TYPE', 'TIME', 'OBJECT', 'REASON', 'MESSAGE'], view.events.map((e) => [e.type, e.time, e.object, e.reason, e.message]), '  '));
   }
   return `${lines.join('\n')}\n`;
+}
+
+function listed(names: string[] | null): string {
+  if (names === null) return 'not shown: this user may not list them';
+  return names.join(', ') || 'none';
 }

@@ -12,8 +12,9 @@ const running = (name: string): K8sObject[] => [
   { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: `${name}-rootdisk`, labels: labels(name) }, status: { phase: 'Succeeded', progress: '100.0%' } },
 ];
 
-function run(objects: K8sObject[], extra: { target?: string; replicas?: number; output?: 'table' | 'json' } = {}) {
+function run(objects: K8sObject[], extra: { target?: string; replicas?: number; output?: 'table' | 'json'; forbidden?: string[] } = {}) {
   const cluster = new FakeCluster(objects);
+  cluster.forbiddenKinds = extra.forbidden ?? [];
   const output = capture();
   const options = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], output: extra.output ?? 'table', target: extra.target, replicas: extra.replicas };
   const deps = { toolRoot: repoRoot, env: {}, output, cluster: () => cluster };
@@ -52,4 +53,10 @@ test('--target must name an instance of the spec', async () => {
   const err = await asyncErrorOf(() => run([], { target: 'WEB_02' }).done);
   expect(err.exitCode).toBe(2);
   expect(err.message).toBe('--target WEB_02: no such instance in demo/web');
+});
+
+test('a user who may not list Secrets (the view role) still gets a status', async () => {
+  const { output, done } = run([...running('web-01'), ...running('web-02')], { forbidden: ['Secret'] });
+  expect(await done).toBe(0);
+  expect(output.stdout).toContain('Secrets: not shown: this user may not list them');
 });

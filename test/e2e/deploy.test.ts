@@ -83,6 +83,18 @@ describeE2E('deploy/status/delete against the simulator', () => {
     expect(e2e.calls()).toHaveLength(2);
   });
 
+  test('status works for a user who may not list Secrets, and says so', async () => {
+    e2e.sim.faults.forbidden.push({ resource: 'secrets', verb: 'list' });
+    try {
+      const r = await e2e.run(['demo', 'web', 'status', '--replicas', '3']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Secrets: not shown: this user may not list them');
+      expect(r.stdout).toMatch(/web-01\s+Running/);
+    } finally {
+      e2e.sim.faults.forbidden = [];
+    }
+  });
+
   test('status -o json is one document for scripts', async () => {
     const r = await e2e.run(['demo', 'web', 'status', '-o', 'json', '--target', 'web-02']);
     const doc = JSON.parse(r.stdout);

@@ -18,6 +18,14 @@ export class FakeCluster implements ClusterClient {
     this.calls.push('namespace');
     return this.namespace === 'unknown' ? undefined : this.namespace;
   }
+  /** Kinds this fake user may not list. */
+  forbiddenKinds: string[] = [];
+  async listReadable(_ns: string, kinds: string[], _selector: string, optional: string[]): Promise<{ items: K8sObject[]; unreadable: string[] }> {
+    this.calls.push('list');
+    const unreadable = kinds.filter((k) => this.forbiddenKinds.includes(k));
+    if (unreadable.some((k) => !optional.includes(k))) throw new Error(`fake: forbidden ${unreadable.join(',')}`);
+    return { items: this.existing.filter((o) => kinds.includes(o.kind) && !unreadable.includes(o.kind)), unreadable };
+  }
   /** Like `oc get KINDS`: only the objects of those kinds (no selector filtering). */
   async list(_ns: string, kinds: string[]): Promise<K8sObject[]> {
     this.calls.push('list');
