@@ -5,6 +5,7 @@ import path from 'node:path';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
 import type { ApplyOutput, ClusterClient, ObjectRef } from './cluster-client.js';
 import { KIND_RESOURCE, type K8sObject } from './k8s-object.js';
+import { accessError, firstErrorLine } from './oc-errors.js';
 
 export interface OcRunnerOptions {
   binary: string;
@@ -52,7 +53,7 @@ export class OcRunner implements ClusterClient {
     const result = await this.start(args, undefined, 0);
     // OpenShift project members may not read Namespace objects at all: the answer is unknown.
     if (result.exitCode !== 0 && /forbidden/i.test(result.stderr)) return undefined;
-    if (result.exitCode !== 0) throw this.accessError(result.stderr) ?? this.genericError(result.stderr, args);
+    if (result.exitCode !== 0) throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
     return result.stdout.trim() !== '';
   }
 
@@ -69,7 +70,7 @@ export class OcRunner implements ClusterClient {
     const forbidden = [...result.stderr.matchAll(/^Error from server \(Forbidden\):.*cannot list resource "([^"]+)"/gm)].map((m) => m[1]);
     const unreadable = optional.filter((k) => forbidden.includes(KIND_RESOURCE[k]?.resource.split('.')[0] ?? ''));
     const otherErrors = result.stderr.split('\n').filter((l) => /^(Error from server|error:)/.test(l) && !unreadable.some((k) => l.includes(`resource "${KIND_RESOURCE[k].resource.split('.')[0]}"`)));
-    if (result.exitCode !== 0 && (otherErrors.length > 0 || !unreadable.length)) throw this.accessError(result.stderr) ?? this.genericError(result.stderr, args);
+    if (result.exitCode !== 0 && (otherErrors.length > 0 || !unreadable.length)) throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
     try {
       return { items: (JSON.parse(result.stdout || '{}') as { items?: K8sObject[] }).items ?? [], unreadable };
     } catch {
@@ -91,7 +92,7 @@ export class OcRunner implements ClusterClient {
   /** Runs oc and throws on any failure. */
   private async run(args: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
     const result = await this.start(args, input, 0);
-    if (result.exitCode !== 0) throw this.accessError(result.stderr) ?? this.genericError(result.stderr, args);
+    if (result.exitCode !== 0) throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
     return result;
   }
 
@@ -102,7 +103,7 @@ export class OcRunner implements ClusterClient {
   private async runTolerant(args: string[], input: string, objects: number): Promise<ApplyOutput> {
     const result = await this.start(args, input, objects);
     if (result.exitCode !== 0 && result.stdout.trim() === '') {
-      const access = this.accessError(result.stderr, true);
+      const access = accessError(result.stderr, true);
       if (access) throw access;
     }
     return result;
@@ -150,40 +151,9 @@ export class OcRunner implements ClusterClient {
     }
   }
 
-  /** Turns oc's stderr into an exit-3 error when it says we cannot talk to the cluster at all. */
-  private accessError(stderr: string, wholeRunOnly = false): VAutoError | undefined {
-    const line = firstErrorLine(stderr);
-    const cluster = (message: string, hint: string) => new VAutoError(message, { exitCode: ExitCode.CLUSTER, hint });
-    if (/must be logged in|Unauthorized|provide credentials/i.test(stderr)) {
-      return cluster('not logged in to the cluster (Unauthorized)', `run "oc login" (or check --kubeconfig/--context) and try again`);
-    }
-    if (/Unable to connect to the server|connection refused|no such host|i\/o timeout|Client\.Timeout|context deadline exceeded|TLS handshake timeout|no route to host/i.test(stderr)) {
-      return cluster(`cannot reach the cluster: ${line}`, 'did you specify the right host or port? Check the VPN/proxy and "oc whoami --show-server"');
-    }
-    const forbidden = /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)")?/.exec(stderr);
-    if (forbidden && (!wholeRunOnly || allForbidden(stderr))) {
-      const [, user, verb, resource, , ns] = forbidden;
-      return cluster(`forbidden: ${user} cannot ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}`, `ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}, or log in as a user who has it`);
-    }
-    if (/\(InternalError\)|Internal error occurred|the server is currently unable|ServiceUnavailable|\b50[0-4]\b/.test(stderr) && !wholeRunOnly) {
-      return cluster(`the cluster answered with a server error: ${line}`, 'try again; if it persists, check the API server');
-    }
-    return undefined;
-  }
-
   private genericError(stderr: string, args: string[]): VAutoError {
     return new VAutoError(`${this.binary} ${args[0]} failed: ${firstErrorLine(stderr) || 'no message'}`, { exitCode: ExitCode.CLUSTER });
   }
-}
-
-function allForbidden(stderr: string): boolean {
-  const errors = stderr.split('\n').filter((l) => /^(Error from server|error:)/.test(l));
-  return errors.length > 0 && errors.every((l) => /forbidden/i.test(l));
-}
-
-function firstErrorLine(stderr: string): string {
-  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Warning:'));
-  return (lines[0] ?? '').replace(/^error: /, '');
 }
 
 function apiVersionOf(kind: string): string {

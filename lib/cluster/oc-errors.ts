@@ -1,0 +1,38 @@
+// Reads oc's error output: which failures mean the cluster cannot be used at all (exit 3), and how to say so.
+import { ExitCode, VAutoError } from '../errors.js';
+
+/**
+ * An exit-3 error when oc's stderr says we cannot talk to the cluster (not logged in, unreachable,
+ * forbidden, server error), else undefined. With `wholeRunOnly` (apply, delete), a forbidden or
+ * server error that concerns single objects is left to the per-object report.
+ */
+export function accessError(stderr: string, wholeRunOnly = false): VAutoError | undefined {
+  const line = firstErrorLine(stderr);
+  const cluster = (message: string, hint: string) => new VAutoError(message, { exitCode: ExitCode.CLUSTER, hint });
+  if (/must be logged in|Unauthorized|provide credentials/i.test(stderr)) {
+    return cluster('not logged in to the cluster (Unauthorized)', `run "oc login" (or check --kubeconfig/--context) and try again`);
+  }
+  if (/Unable to connect to the server|connection refused|no such host|i\/o timeout|Client\.Timeout|context deadline exceeded|TLS handshake timeout|no route to host/i.test(stderr)) {
+    return cluster(`cannot reach the cluster: ${line}`, 'did you specify the right host or port? Check the VPN/proxy and "oc whoami --show-server"');
+  }
+  const forbidden = /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)")?/.exec(stderr);
+  if (forbidden && (!wholeRunOnly || allForbidden(stderr))) {
+    const [, user, verb, resource, , ns] = forbidden;
+    return cluster(`forbidden: ${user} cannot ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}`, `ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}, or log in as a user who has it`);
+  }
+  if (/\(InternalError\)|Internal error occurred|the server is currently unable|ServiceUnavailable|\b50[0-4]\b/.test(stderr) && !wholeRunOnly) {
+    return cluster(`the cluster answered with a server error: ${line}`, 'try again; if it persists, check the API server');
+  }
+  return undefined;
+}
+
+function allForbidden(stderr: string): boolean {
+  const errors = stderr.split('\n').filter((l) => /^(Error from server|error:)/.test(l));
+  return errors.length > 0 && errors.every((l) => /forbidden/i.test(l));
+}
+
+/** The line that says what went wrong: not a warning, not klog's retry chatter (`E1125 12:00:00 …`). */
+export function firstErrorLine(stderr: string): string {
+  const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Warning:') && !/^[EWI]\d{4} /.test(l));
+  return (lines[0] ?? '').replace(/^error: /, '');
+}
