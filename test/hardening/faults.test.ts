@@ -108,7 +108,7 @@ describeE2E('cluster faults', () => {
     writeFileSync(kubeconfig, readFileSync(sim.kubeconfigPath, 'utf8').replace(/http:\/\/127\.0\.0\.1:\d+/, `http://127.0.0.1:${port}`));
     const r = await runV(['--home', home, '--kubeconfig', kubeconfig, 'demo', 'web', 'deploy', '--yes'], { env: ENV });
     expect(r.code).toBe(3);
-    expectOneLineReason(r, /^v-auto: cannot reach the cluster: .*connection refused/, /right host or port/);
+    expectOneLineReason(r, /^v-auto: cannot reach the cluster: The connection to the server 127\.0\.0\.1:\d+ was refused/, /right host or port/);
     // The two reads deploy starts side by side, and nothing after them.
     expect(r.calls.map((c) => c.split(' ')[0])).toEqual(['get', 'get']);
   });
