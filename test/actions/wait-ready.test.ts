@@ -1,0 +1,50 @@
+// deploy --wait: one get per poll until everything is ready, a failure stops it early, time runs out.
+import path from 'node:path';
+import { prepareSettings } from '../../lib/actions/prepare-manifests.js';
+import { waitReady } from '../../lib/actions/wait-ready.js';
+import type { K8sObject } from '../../lib/cluster/k8s-object.js';
+import { repoRoot } from '../helpers/e2e.js';
+import { capture, FakeCluster } from '../helpers/fake-cluster.js';
+
+const { plan } = prepareSettings({ home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [] }, { toolRoot: repoRoot, env: {} });
+const vm = (name: string, status: object): K8sObject => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name }, spec: { runStrategy: 'Always' }, status });
+const dv = (name: string, phase: string, progress = 'N/A'): K8sObject => ({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: `${name}-rootdisk` }, status: { phase, progress } });
+
+/** A cluster whose answer changes with each poll. */
+class Polls extends FakeCluster {
+  constructor(private readonly answers: K8sObject[][]) {
+    super();
+  }
+  async list(): Promise<K8sObject[]> {
+    this.calls.push('list');
+    return this.answers[Math.min(this.calls.length - 1, this.answers.length - 1)];
+  }
+}
+
+test('polls until both VMs are ready, printing progress when it changes', async () => {
+  const importing = [vm('web-01', { printableStatus: 'Provisioning' }), dv('web-01', 'ImportInProgress', '45.00%'), vm('web-02', { printableStatus: 'Provisioning' }), dv('web-02', 'ImportScheduled')];
+  const ready = [vm('web-01', { printableStatus: 'Running', ready: true }), dv('web-01', 'Succeeded', '100.0%'), vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded', '100.0%')];
+  const cluster = new Polls([importing, importing, ready]);
+  const output = capture();
+  expect(await waitReady(cluster, plan, 60, { output, pollMs: 1 })).toBe(0);
+  expect(cluster.calls).toEqual(['list', 'list', 'list']);
+  expect(output.stderr).toBe('0/2 ready; web-01: disk ImportInProgress 45.00%, web-02: disk ImportScheduled\n2/2 ready\n');
+  expect(output.stdout).toBe('all 2 instance(s) ready\n');
+});
+
+test('a failed import stops the wait at once with exit 1', async () => {
+  const cluster = new Polls([[vm('web-01', { printableStatus: 'Provisioning' }), dv('web-01', 'Failed'), vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded')]]);
+  const output = capture();
+  expect(await waitReady(cluster, plan, 60, { output, pollMs: 1 })).toBe(1);
+  expect(cluster.calls).toHaveLength(1);
+  expect(output.stdout).toBe('not ready: DataVolume web-01-rootdisk import failed\n');
+});
+
+test('time running out names what is not ready', async () => {
+  let now = 0;
+  const cluster = new Polls([[vm('web-01', { printableStatus: 'Starting' }), dv('web-01', 'Succeeded')]]);
+  const output = capture();
+  const code = await waitReady(cluster, plan, 5, { output, pollMs: 1, now: () => (now += 2000) });
+  expect(code).toBe(1);
+  expect(output.stdout).toBe('timed out after 5 s; not ready: web-01 (VM Starting), web-02 (not deployed)\n');
+});
