@@ -6,7 +6,7 @@ import { formatTable } from '../report/table.js';
 import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
-import { MANAGED_KINDS, matches, specSelector } from './selectors.js';
+import { MANAGED_KINDS, matches, projectSelector, specSelector } from './selectors.js';
 
 export interface DeleteOptions extends SpecOptions {
   dryRun: boolean;
@@ -41,7 +41,6 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   // and every VM that may still use a shared network.
   const all = await cluster.list(ns, MANAGED_KINDS);
   const selector = specSelector(settings, options.target);
-  const disk = (o: K8sObject) => o.kind === 'DataVolume' || o.kind === 'PersistentVolumeClaim';
   const doomed: Doomed[] = all.filter((o) => matches(o.metadata.labels, selector)).map((object) => ({ object, why: 'labeled' }));
 
   const ownName = instanceNamePattern(settings.name_prefix, options.target, plan.networks.map((n) => n.settings.nad_name).filter(Boolean) as string[]);
@@ -52,12 +51,13 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   const remainingVms = all.filter((o) => o.kind === 'VirtualMachine' && !going.has(`VirtualMachine/${o.metadata.name}`));
   const sharedKept: string[] = [];
   for (const shared of plan.sharedNads) {
-    const nad = all.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === shared.settings.nad_name && o.metadata.labels?.['v-auto/shared'] === 'true' && o.metadata.labels?.['v-auto/project'] === settings.project);
+    const sharedLabels = { ...projectSelector(settings), 'v-auto/shared': 'true' };
+    const nad = all.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === shared.settings.nad_name && matches(o.metadata.labels, sharedLabels));
     if (!nad) continue;
     if (remainingVms.some((vm) => usesNetwork(vm, nad.metadata.name, ns))) sharedKept.push(nad.metadata.name);
     else doomed.push({ object: nad, why: 'shared' });
   }
-  const kept = options.keepDisks ? doomed.filter((d) => disk(d.object)) : [];
+  const kept = options.keepDisks ? doomed.filter((d) => isDisk(d.object)) : [];
   const targets = doomed.filter((d) => !kept.includes(d)).sort((a, b) => ORDER.indexOf(a.object.kind) - ORDER.indexOf(b.object.kind));
 
   if (!targets.length && !unlabeled.length) {
@@ -73,7 +73,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   }
   if (options.dryRun || !targets.length) return ExitCode.OK;
   if (!options.yes && deps.confirm) {
-    const disks = targets.filter((d) => disk(d.object)).length;
+    const disks = targets.filter((d) => isDisk(d.object)).length;
     if (!(await deps.confirm(`Delete these ${targets.length} objects${disks ? `, including ${disks} disk object(s) with their data` : ''}?`))) {
       output.err('nothing deleted\n');
       return ExitCode.OK;
@@ -108,13 +108,18 @@ function usesNetwork(vm: K8sObject, nad: string, ns: string): boolean {
   return networks.some((n) => n.multus?.networkName === nad || n.multus?.networkName === `${ns}/${nad}`);
 }
 
+/** DataVolumes and PVCs hold the disk data: listed as such, kept by --keep-disks. */
+function isDisk(o: K8sObject): boolean {
+  return o.kind === 'DataVolume' || o.kind === 'PersistentVolumeClaim';
+}
+
 function phaseOf(o: K8sObject): string {
   return o.status?.printableStatus ?? o.status?.phase ?? '-';
 }
 
 function noteFor(d: Doomed): string {
   const notes: string[] = [];
-  if (d.object.kind === 'PersistentVolumeClaim' || d.object.kind === 'DataVolume') notes.push('disk data');
+  if (isDisk(d.object)) notes.push('disk data');
   if (d.why === 'unlabeled') notes.push('unlabeled match');
   if (d.why === 'shared') notes.push('shared, no VM uses it any more');
   return notes.join('; ');

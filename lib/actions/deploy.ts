@@ -1,14 +1,15 @@
 // `deploy`: render, check what exists in one get, apply everything in one oc apply, report per object.
 import { isDeepStrictEqual } from 'node:util';
 import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
+import { parseForbidden } from '../cluster/oc-errors.js';
 import { matchOutcomes } from '../cluster/parse-output.js';
 import { ExitCode } from '../errors.js';
 import type { Manifest } from '../render/render-manifests.js';
 import { manifestsAsYaml } from '../report/manifest-output.js';
 import { redactSecrets } from '../report/redact.js';
 import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
-import { prepareManifests, type PrepareDeps, type SpecOptions } from './prepare-manifests.js';
-import { MANAGED_KINDS, selectorString } from './selectors.js';
+import { prepareManifests, type SpecOptions } from './prepare-manifests.js';
+import { MANAGED_KINDS, projectSelector, selectorString } from './selectors.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { waitReady } from './wait-ready.js';
 
@@ -36,7 +37,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   const { plan, manifests } = await prepareManifests(options, deps, {
     onValidated: (settings) => {
       const cluster = deps.cluster();
-      const selector = selectorString({ 'v-auto/managed': 'true', 'v-auto/project': settings.project });
+      const selector = selectorString(projectSelector(settings));
       reads = Promise.all([cluster.list(settings.namespace, MANAGED_KINDS, selector), cluster.namespaceExists(settings.namespace)]);
       reads.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
     },
@@ -109,9 +110,9 @@ function failureHint(kind: string, name: string, error: string, at: { project: s
     const instance = name.replace(/-rootdisk$/, '');
     return `a DataVolume cannot change once created: run "v-auto ${at.project} ${at.spec} delete --target ${instance}" and deploy again (this recreates its disk)`;
   }
-  const forbidden = /cannot (\w+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)")?/.exec(error);
+  const forbidden = parseForbidden(error);
   if (forbidden) {
-    const [, verb, resource, ns] = forbidden;
+    const { verb, resource, namespace: ns } = forbidden;
     return `your user may not ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}: ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}`;
   }
   if (/forbidden/i.test(error)) return 'your user lacks the rights for this resource; ask a cluster admin';

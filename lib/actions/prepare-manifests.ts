@@ -53,8 +53,8 @@ export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { sett
   return { settings, plan: planInstances(settings, { target: options.target }), siteTemplates: workspace.siteTemplates };
 }
 
-/** Everything up to the cluster boundary: the manifests `deploy` would apply. */
 /**
+ * Everything up to the cluster boundary: the manifests `deploy` would apply.
  * `placeholders`: the output will have its Secrets masked (inspect, --dry-run), so inputs are
  * never asked for and passwords are not hashed. `onValidated`: called once everything that can
  * fail on bad input has passed, before most of the rendering.

@@ -3,9 +3,14 @@ import type { Settings } from '../config/settings.js';
 
 export const MANAGED_KINDS = ['VirtualMachine', 'DataVolume', 'PersistentVolumeClaim', 'Secret', 'NetworkAttachmentDefinition'];
 
+/** `v-auto/managed=true,v-auto/project=P`: every spec's objects and the project's shared NADs. */
+export function projectSelector(settings: Pick<Settings, 'project'>): Record<string, string> {
+  return { 'v-auto/managed': 'true', 'v-auto/project': settings.project };
+}
+
 /** `v-auto/managed=true,v-auto/project=P,v-auto/spec=S[,v-auto/name=T]`. */
 export function specSelector(settings: Pick<Settings, 'project' | 'spec'>, target?: string): Record<string, string> {
-  const selector: Record<string, string> = { 'v-auto/managed': 'true', 'v-auto/project': settings.project, 'v-auto/spec': settings.spec };
+  const selector: Record<string, string> = { ...projectSelector(settings), 'v-auto/spec': settings.spec };
   if (target) selector['v-auto/name'] = target;
   return selector;
 }

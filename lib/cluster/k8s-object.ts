@@ -16,22 +16,34 @@ export interface K8sObject {
   [key: string]: unknown;
 }
 
-/** Resource names as both oc and kubectl accept them, with the group they print. */
-export const KIND_RESOURCE: Record<string, { resource: string; group: string }> = {
-  Namespace: { resource: 'namespaces', group: '' },
-  Secret: { resource: 'secrets', group: '' },
-  PersistentVolumeClaim: { resource: 'persistentvolumeclaims', group: '' },
-  Pod: { resource: 'pods', group: '' },
-  Event: { resource: 'events', group: '' },
-  VirtualMachine: { resource: 'virtualmachines.kubevirt.io', group: 'kubevirt.io' },
-  VirtualMachineInstance: { resource: 'virtualmachineinstances.kubevirt.io', group: 'kubevirt.io' },
-  DataVolume: { resource: 'datavolumes.cdi.kubevirt.io', group: 'cdi.kubevirt.io' },
-  NetworkAttachmentDefinition: { resource: 'network-attachment-definitions.k8s.cni.cncf.io', group: 'k8s.cni.cncf.io' },
+/** The kinds v-auto reads and writes: the resource's plural name and the apiVersion v-auto uses. */
+export const KIND_RESOURCE: Record<string, { plural: string; apiVersion: string }> = {
+  Namespace: { plural: 'namespaces', apiVersion: 'v1' },
+  Secret: { plural: 'secrets', apiVersion: 'v1' },
+  PersistentVolumeClaim: { plural: 'persistentvolumeclaims', apiVersion: 'v1' },
+  Pod: { plural: 'pods', apiVersion: 'v1' },
+  Event: { plural: 'events', apiVersion: 'v1' },
+  VirtualMachine: { plural: 'virtualmachines', apiVersion: 'kubevirt.io/v1' },
+  VirtualMachineInstance: { plural: 'virtualmachineinstances', apiVersion: 'kubevirt.io/v1' },
+  DataVolume: { plural: 'datavolumes', apiVersion: 'cdi.kubevirt.io/v1beta1' },
+  NetworkAttachmentDefinition: { plural: 'network-attachment-definitions', apiVersion: 'k8s.cni.cncf.io/v1' },
 };
+
+function groupOf(kind: string): string {
+  const apiVersion = KIND_RESOURCE[kind]?.apiVersion ?? '';
+  return apiVersion.includes('/') ? apiVersion.split('/')[0] : '';
+}
+
+/** The resource as both oc and kubectl accept it, group-qualified so no other CRD can shadow it. */
+export function qualifiedResource(kind: string): string {
+  const group = groupOf(kind);
+  const plural = KIND_RESOURCE[kind]?.plural ?? kind;
+  return group ? `${plural}.${group}` : plural;
+}
 
 /** How kubectl names an object in its output: `secret/x`, `virtualmachine.kubevirt.io/x`. */
 export function printedType(kind: string): string {
-  const group = KIND_RESOURCE[kind]?.group;
+  const group = groupOf(kind);
   return group ? `${kind.toLowerCase()}.${group}` : kind.toLowerCase();
 }
 

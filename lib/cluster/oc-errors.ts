@@ -15,9 +15,9 @@ export function accessError(stderr: string, wholeRunOnly = false): VAutoError | 
   if (/Unable to connect to the server|connection refused|no such host|i\/o timeout|Client\.Timeout|context deadline exceeded|TLS handshake timeout|no route to host/i.test(stderr)) {
     return cluster(`cannot reach the cluster: ${line}`, 'did you specify the right host or port? Check the VPN/proxy and "oc whoami --show-server"');
   }
-  const forbidden = /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "([^"]*)")?(?: in the namespace "([^"]+)")?/.exec(stderr);
+  const forbidden = parseForbidden(stderr);
   if (forbidden && (!wholeRunOnly || allForbidden(stderr))) {
-    const [, user, verb, resource, , ns] = forbidden;
+    const { user, verb, resource, namespace: ns } = forbidden;
     return cluster(`forbidden: ${user} cannot ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}`, `ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}, or log in as a user who has it`);
   }
   if (/\(InternalError\)|Internal error occurred|the server is currently unable|ServiceUnavailable|\b50[0-4]\b/.test(stderr) && !wholeRunOnly) {
@@ -35,4 +35,10 @@ function allForbidden(stderr: string): boolean {
 export function firstErrorLine(stderr: string): string {
   const lines = stderr.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Warning:') && !/^[EWI]\d{4} /.test(l));
   return (lines[0] ?? '').replace(/^error: /, '');
+}
+
+/** The parts of an RBAC denial: `User "dev" cannot list resource "secrets" in API group "" in the namespace "x"`. */
+export function parseForbidden(text: string): { user: string; verb: string; resource: string; namespace?: string } | undefined {
+  const m = /User "([^"]+)" cannot (\w+) resource "([^"]+)"(?: in API group "[^"]*")?(?: in the namespace "([^"]+)")?/.exec(text);
+  return m ? { user: m[1], verb: m[2], resource: m[3], namespace: m[4] } : undefined;
 }

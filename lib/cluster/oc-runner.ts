@@ -1,11 +1,11 @@
 // The oc runner: the only module that starts processes. Arguments as an array, manifests on stdin.
-import { execa, type ResultPromise } from 'execa';
+import { execa } from 'execa';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
 import type { ApplyOutput, ClusterClient, ObjectRef } from './cluster-client.js';
-import { KIND_RESOURCE, type K8sObject } from './k8s-object.js';
-import { accessError, firstErrorLine } from './oc-errors.js';
+import { KIND_RESOURCE, qualifiedResource, type K8sObject } from './k8s-object.js';
+import { accessError, firstErrorLine, parseForbidden } from './oc-errors.js';
 
 export interface OcRunnerOptions {
   binary: string;
@@ -62,14 +62,15 @@ export class OcRunner implements ClusterClient {
   }
 
   async listReadable(namespace: string, kinds: string[], selector: string | undefined, optional: string[]): Promise<{ items: K8sObject[]; unreadable: string[] }> {
-    const resources = kinds.map((k) => KIND_RESOURCE[k]?.resource ?? k).join(',');
+    const resources = kinds.map(qualifiedResource).join(',');
     const args = ['get', resources, '-n', namespace, '-o', 'json'];
     if (selector) args.push('-l', selector);
     const result = await this.start(args, undefined, 0);
     // kubectl prints what it could read and one Forbidden line per kind it could not.
-    const forbidden = [...result.stderr.matchAll(/^Error from server \(Forbidden\):.*cannot list resource "([^"]+)"/gm)].map((m) => m[1]);
-    const unreadable = optional.filter((k) => forbidden.includes(KIND_RESOURCE[k]?.resource.split('.')[0] ?? ''));
-    const otherErrors = result.stderr.split('\n').filter((l) => /^(Error from server|error:)/.test(l) && !unreadable.some((k) => l.includes(`resource "${KIND_RESOURCE[k].resource.split('.')[0]}"`)));
+    const errors = result.stderr.split('\n').filter((l) => /^(Error from server|error:)/.test(l));
+    const refused = (kind: string) => (line: string) => parseForbidden(line)?.resource === KIND_RESOURCE[kind].plural;
+    const unreadable = optional.filter((k) => errors.some(refused(k)));
+    const otherErrors = errors.filter((l) => !unreadable.some((k) => refused(k)(l)));
     if (result.exitCode !== 0 && (otherErrors.length > 0 || !unreadable.length)) throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
     try {
       return { items: (JSON.parse(result.stdout || '{}') as { items?: K8sObject[] }).items ?? [], unreadable };
@@ -83,17 +84,10 @@ export class OcRunner implements ClusterClient {
   }
 
   delete(namespace: string, refs: ObjectRef[]): Promise<ApplyOutput> {
-    const stubs = refs.map((r) => ({ apiVersion: apiVersionOf(r.kind), kind: r.kind, metadata: { name: r.name, namespace } }));
+    const stubs = refs.map((r) => ({ apiVersion: KIND_RESOURCE[r.kind].apiVersion, kind: r.kind, metadata: { name: r.name, namespace } }));
     // --wait=false: kubectl would otherwise poll each deleted object until it is gone, throttled
     // by its own client to 5 requests/s (about 0.2 s per object: 48 s for 50 instances).
     return this.runTolerant(['delete', '-f', '-', '-n', namespace, '--ignore-not-found', '--wait=false'], toStream(stubs), refs.length);
-  }
-
-  /** Runs oc and throws on any failure. */
-  private async run(args: string[], input?: string): Promise<{ stdout: string; stderr: string }> {
-    const result = await this.start(args, input, 0);
-    if (result.exitCode !== 0) throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
-    return result;
   }
 
   /**
@@ -118,9 +112,8 @@ export class OcRunner implements ClusterClient {
     const timeout = (o.requestTimeout * 4 + objects * 2) * 1000;
     o.debug?.(`${this.binary} ${full.join(' ')}`);
     const started = Date.now();
-    let child: ResultPromise | undefined;
     try {
-      child = execa(this.binary, full, {
+      const r = await execa(this.binary, full, {
         input: input ?? '',
         reject: false,
         timeout,
@@ -131,7 +124,6 @@ export class OcRunner implements ClusterClient {
         extendEnv: false,
         stripFinalNewline: false,
       });
-      const r = await child;
       o.debug?.(`  exit ${r.exitCode ?? 'none'} after ${Date.now() - started} ms`);
       if (r.isCanceled) throw interruptedError();
       if (r.timedOut) {
@@ -153,19 +145,6 @@ export class OcRunner implements ClusterClient {
 
   private genericError(stderr: string, args: string[]): VAutoError {
     return new VAutoError(`${this.binary} ${args[0]} failed: ${firstErrorLine(stderr) || 'no message'}`, { exitCode: ExitCode.CLUSTER });
-  }
-}
-
-function apiVersionOf(kind: string): string {
-  switch (KIND_RESOURCE[kind]?.group) {
-    case 'kubevirt.io':
-      return 'kubevirt.io/v1';
-    case 'cdi.kubevirt.io':
-      return 'cdi.kubevirt.io/v1beta1';
-    case 'k8s.cni.cncf.io':
-      return 'k8s.cni.cncf.io/v1';
-    default:
-      return 'v1';
   }
 }
 

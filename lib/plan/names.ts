@@ -2,7 +2,6 @@
 import { DNS_LABEL } from '../config/rules.js';
 import { usageError } from '../errors.js';
 
-
 /** `web`, 1 → `web-01`; numbers past 99 keep all their digits (`web-100`). */
 export function instanceName(prefix: string, index: number): string {
   return `${prefix}-${String(index).padStart(2, '0')}`;
