@@ -107,8 +107,8 @@ export function resolveSettings(input: SettingsInput): Settings {
   const resolved = sources.map((s) => ({ source: s, data: substituteEnv(s, input.env, problems, unsetEnv) }));
   if (problems.length) throw validationError(problems);
 
-  const rawMerged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
-  const variables = input.templateVariables(rawMerged);
+  const merged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
+  const variables = input.templateVariables(merged);
   for (const { source, data } of resolved) {
     for (const p of checkSource(data, variables)) problems.push(formatProblem(source, p));
   }
@@ -128,8 +128,7 @@ export function resolveSettings(input: SettingsInput): Settings {
   }
   const catalogRaw = mergeLayers(...catalogLayers) as Record<string, ConfigMap>;
   for (const [name, entry] of Object.entries(catalogRaw)) {
-    const definedIn = [...resolved].reverse().find((r) => isPlainObject(r.data.networks) && name in r.data.networks)!.source;
-    for (const p of checkMergedNetwork(entry, ['networks', name])) problems.push(formatProblem(definedIn, p));
+    for (const p of checkMergedNetwork(entry, ['networks', name])) problems.push(formatProblem(lastDefinition(resolved, name).source, p));
   }
   if (problems.length) throw validationError(problems);
   const catalog = Object.fromEntries(Object.entries(catalogRaw).map(([name, e]) => [name, { ...toNetwork(e), origin: networkOrigin(resolved, name) }]));
@@ -144,7 +143,6 @@ export function resolveSettings(input: SettingsInput): Settings {
   });
   if (new Set(attach).size !== attach.length) problems.push(`${attachSource?.label ?? 'networks'}: a network is attached twice`);
 
-  const merged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
   // An image is one source, not a map to merge: the last layer that gives image or image_url replaces it whole
   // (merging a spec's {registry} into config.yaml's {url} would keep the url and ignore the spec).
   let image: unknown;
@@ -226,14 +224,19 @@ function substituteEnv(source: YamlSource, env: Record<string, string | undefine
   return walk(source.data, []) as ConfigMap;
 }
 
-function networkOrigin(resolved: { source: YamlSource; data: ConfigMap }[], name: string): string | undefined {
+/** The last layer that writes catalog entry `name`: the one its merged settings are reported against. */
+function lastDefinition(resolved: { source: YamlSource; data: ConfigMap }[], name: string): { source: YamlSource; entry: ConfigMap } {
   for (const { source, data } of [...resolved].reverse()) {
     const entry = isPlainObject(data.networks) ? data.networks[name] : undefined;
-    if (!isPlainObject(entry)) continue;
-    const line = source.lineOf(entry.ipam ? ['networks', name, 'ipam'] : ['networks', name]);
-    return `${source.label}${line ? `:${line}` : ''}`;
+    if (isPlainObject(entry)) return { source, entry };
   }
-  return undefined;
+  throw new Error(`catalog entry ${name} comes from no layer`); // the catalog is merged from these layers
+}
+
+function networkOrigin(resolved: { source: YamlSource; data: ConfigMap }[], name: string): string {
+  const { source, entry } = lastDefinition(resolved, name);
+  const line = source.lineOf(entry.ipam ? ['networks', name, 'ipam'] : ['networks', name]);
+  return `${source.label}${line ? `:${line}` : ''}`;
 }
 
 function toNetwork(e: ConfigMap): NetworkSettings {
