@@ -1,10 +1,11 @@
 // `deploy --wait`: one get per poll until every VM is ready and every disk imported, or time runs out.
 import type { ClusterClient } from '../cluster/cluster-client.js';
-import { ExitCode, interruptedError } from '../errors.js';
+import { ExitCode } from '../errors.js';
 import type { Plan } from '../plan/plan-instances.js';
 import type { Output } from '../report/output.js';
 import { instanceState, pendingReason } from './instance-state.js';
 import { selectorString, specSelector } from './selectors.js';
+import { sleep } from '../sleep.js';
 
 export interface WaitDeps {
   output: Output;
@@ -54,15 +55,4 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
   } finally {
     spinner?.stop();
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(interruptedError());
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener('abort', () => {
-      clearTimeout(timer);
-      reject(interruptedError());
-    }, { once: true });
-  });
 }

@@ -4,6 +4,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync
 import os from 'node:os';
 import path from 'node:path';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
+import { sleep } from '../sleep.js';
 
 /**
  * The holder refreshes the lock's mtime every UPDATE_MS; a lock not refreshed for STALE_MS is
@@ -216,18 +217,4 @@ function readOwner(lockDir: string): Owner | undefined {
   } catch {
     return undefined;
   }
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(interruptedError());
-    };
-    const timer = setTimeout(() => {
-      signal?.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal?.addEventListener('abort', onAbort, { once: true });
-  });
 }
