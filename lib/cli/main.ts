@@ -42,6 +42,8 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
 
 async function run(options: CliOptions, toolRoot: string, env: Env, output: Output, signal: AbortSignal): Promise<number> {
   const home = resolveHome(options.home, process.cwd(), toolRoot);
+  // resolvePositionals gives every action that is not project-wide its spec.
+  if (options.spec === undefined) throw new Error(`${options.action} was resolved without a spec`);
   const spec = { home, project: options.project, spec: options.spec, replicas: options.replicas, target: options.target, sets: options.sets };
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const debug = env.V_AUTO_DEBUG === '1' ? (line: string) => output.err(`debug: ${line}\n`) : undefined;
@@ -77,11 +79,11 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     }
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
-      return withLock(options, home, env, signal, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait }, deps));
+      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait }, deps));
     }
     case 'delete': {
       const { deleteSpec } = await import('../actions/delete.js');
-      return withLock(options, home, env, signal, () =>
+      return withLock({ ...options, spec: spec.spec }, home, env, signal, () =>
         deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled }, deps),
       );
     }
@@ -89,7 +91,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
 }
 
 /** Changes to one project/spec never run twice at once (overlapping cron jobs). */
-async function withLock(options: CliOptions, home: string, env: Env, signal: AbortSignal, action: () => Promise<number>): Promise<number> {
+async function withLock(options: CliOptions & { spec: string }, home: string, env: Env, signal: AbortSignal, action: () => Promise<number>): Promise<number> {
   if (options.dryRun) return action();
   // A project folder that does not exist takes no lock: the action reports it with the list of
   // projects. Any other failure to lock (no write access…) stops the run before it changes anything.

@@ -36,6 +36,32 @@ describe('resolvePositionals', () => {
     expect(err.hint).toBe(hint);
   });
 
+  // An action that may act on a whole project: its spec word is optional, the rest of the grammar stays.
+  const projectWide = { specOptional: (action: string) => action === 'status' };
+  test.each([
+    [['demo', 'status'], {}, { project: 'demo', action: 'status' }],
+    [['status', 'demo'], {}, { project: 'demo', action: 'status' }],
+    [['demo', 'web', 'status'], {}, { project: 'demo', spec: 'web', action: 'status' }],
+    [['status'], { project: 'demo' }, { project: 'demo', action: 'status' }],
+    [['web', 'status'], { project: 'demo' }, { project: 'demo', spec: 'web', action: 'status' }],
+    [['demo'], { action: 'status' }, { project: 'demo', action: 'status' }],
+    [['demo', 'status'], { spec: 'db' }, { project: 'demo', spec: 'db', action: 'status' }],
+  ])('project-wide: %j with %j', (words, flags, target) => {
+    expect(resolvePositionals(words, flags, projectWide)).toEqual(target);
+  });
+
+  test.each([
+    [['demo', 'inspect'], {}, 'missing spec: give it after the project or with --spec'],
+    [['status'], {}, 'missing project: give it as the first word or with --project'],
+    [['demo', 'web', 'x', 'status'], {}, 'unexpected argument "x"'],
+    [['web', 'status'], { project: 'demo', spec: 'db' }, 'unexpected argument "web"'],
+    [['demo', 'we/b', 'status'], {}, 'spec "we/b" is not a valid name: letters, digits, "-", "_" or "." (at most 63)'],
+  ])('project-wide rules keep the errors: %j with %j', (words, flags, message) => {
+    const err = errorOf(() => resolvePositionals(words, flags, projectWide));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(message);
+  });
+
   test('a missing spec hint uses the project given', () => {
     expect(errorOf(() => resolvePositionals(['shop', 'status'], {})).hint).toBe('example: v-auto shop web status');
   });
