@@ -5,6 +5,7 @@ import { ExitCode, usageError } from '../errors.js';
 import { formatTable } from '../report/table.js';
 import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
+import { instanceOfResource, isInstanceName } from '../plan/names.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { MANAGED_KINDS, matches, projectSelector, specSelector } from './selectors.js';
 
@@ -32,7 +33,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   }
   // The target may lie beyond the current replicas (deployed with more), but it must be a name
   // this spec gives its instances: a typo must not quietly find nothing and succeed.
-  if (options.target !== undefined && !new RegExp(`^${escapeRegExp(settings.name_prefix)}-\\d{2,}$`).test(options.target)) {
+  if (options.target !== undefined && !isInstanceName(settings.name_prefix, options.target)) {
     throw usageError(`--target ${options.target}: not an instance name of ${settings.project}/${settings.spec}`, `instances are named ${settings.name_prefix}-01, ${settings.name_prefix}-02, …`);
   }
   const cluster = deps.cluster();
@@ -43,8 +44,13 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   const selector = specSelector(settings, options.target);
   const doomed: Doomed[] = all.filter((o) => matches(o.metadata.labels, selector)).map((object) => ({ object, why: 'labeled' }));
 
-  const ownName = instanceNamePattern(settings.name_prefix, options.target, plan.networks.map((n) => n.settings.nad_name).filter(Boolean) as string[]);
-  const unlabeled = all.filter((o) => !o.metadata.labels?.['v-auto/managed'] && ownName.test(o.metadata.name));
+  const nadNames = plan.networks.map((n) => n.settings.nad_name).filter(Boolean) as string[];
+  const ownInstance = (name: string) => instanceOfResource(settings.name_prefix, name, nadNames);
+  const unlabeled = all.filter((o) => {
+    if (o.metadata.labels?.['v-auto/managed']) return false;
+    const instance = ownInstance(o.metadata.name);
+    return instance !== undefined && (options.target === undefined || instance === options.target);
+  });
   if (options.includeUnlabeled) doomed.push(...unlabeled.map((object) => ({ object, why: 'unlabeled' as const })));
 
   const going = new Set(doomed.map((d) => `${d.object.kind}/${d.object.metadata.name}`));
@@ -96,13 +102,6 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
 }
 
-/** `web-01`, `web-01-rootdisk`, `web-01-cloud-init`, `web-01-<nad>` (or only the target's names). */
-function instanceNamePattern(prefix: string, target: string | undefined, nadNames: string[]): RegExp {
-  const instance = target ? escapeRegExp(target) : `${escapeRegExp(prefix)}-\\d{2,}`;
-  const suffixes = ['rootdisk', 'cloud-init', ...nadNames].map(escapeRegExp).join('|');
-  return new RegExp(`^${instance}(-(${suffixes}))?$`);
-}
-
 function usesNetwork(vm: K8sObject, nad: string, ns: string): boolean {
   const networks: { multus?: { networkName?: string } }[] = vm.spec?.template?.spec?.networks ?? [];
   return networks.some((n) => n.multus?.networkName === nad || n.multus?.networkName === `${ns}/${nad}`);
@@ -123,8 +122,4 @@ function noteFor(d: Doomed): string {
   if (d.why === 'unlabeled') notes.push('unlabeled match');
   if (d.why === 'shared') notes.push('shared, no VM uses it any more');
   return notes.join('; ');
-}
-
-function escapeRegExp(text: string): string {
-  return text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
 }

@@ -1,5 +1,6 @@
 // Reads each instance's state out of one list of objects: VM, VMI, DataVolume, PVC, launcher pod.
 import type { K8sObject } from '../cluster/k8s-object.js';
+import { rootDiskName } from '../plan/names.js';
 
 export interface InstanceState {
   name: string;
@@ -24,8 +25,8 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
   const find = (kind: string, n: string) => objects.find((o) => o.kind === kind && o.metadata.name === n);
   const vm = find('VirtualMachine', name);
   const vmi = find('VirtualMachineInstance', name);
-  const dv = find('DataVolume', `${name}-rootdisk`);
-  const pvc = find('PersistentVolumeClaim', `${name}-rootdisk`);
+  const dv = find('DataVolume', rootDiskName(name));
+  const pvc = find('PersistentVolumeClaim', rootDiskName(name));
   const pod = objects.find((o) => o.kind === 'Pod' && o.metadata.labels?.['vm.kubevirt.io/name'] === name && o.status?.phase !== 'Succeeded');
   const ips = [
     ...new Set<string>(

@@ -40,6 +40,9 @@ Exit codes: 0 ok, 1 some resource failed, 2 usage or configuration error (nothin
 
 function parser(version: string) {
   return yargs()
+    // Words and string flags are names and values, never numbers: `4.10` must stay project "4.10",
+    // not become project "4.1" (and delete another project's VMs).
+    .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .scriptName('v-auto')
     .usage('Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]\n\nActions: deploy, delete, status, inspect (the action word may stand anywhere).')
     .command('$0 [words..]', false as unknown as string)
@@ -89,7 +92,7 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
   if (failure) throw usageError(failure.split('\n')[0], 'see v-auto --help');
   if (printed) return { kind: 'print', text: printed };
 
-  const words = ((args.words as (string | number)[] | undefined) ?? []).map(String);
+  const words = (args.words as string[] | undefined) ?? [];
   // yargs turns a flag given twice into a list; only --set is meant to repeat.
   const repeated = Object.keys(FLAG_ACTIONS).find((flag) => Array.isArray(args[flag]));
   if (repeated) throw usageError(`--${repeated} is given more than once`, 'give it once; only --set may repeat');

@@ -1,10 +1,43 @@
-// Instance and resource names: two-digit numbering and DNS-1123 label checks.
-import { DNS_LABEL } from '../config/rules.js';
+// Instance and resource names: two-digit numbering, the per-instance suffixes, DNS-1123 checks.
+// The one rule for these names: the planner builds them here and delete recognises them here.
+import { DNS_LABEL, MAX_REPLICAS } from '../config/rules.js';
 import { usageError } from '../errors.js';
 
 /** `web`, 1 → `web-01`; numbers past 99 keep all their digits (`web-100`). */
 export function instanceName(prefix: string, index: number): string {
   return `${prefix}-${String(index).padStart(2, '0')}`;
+}
+
+/** The instance's root disk: a DataVolume and the PVC CDI creates for it. */
+export const rootDiskName = (instance: string) => `${instance}-rootdisk`;
+/** The instance's cloud-init Secret. */
+export const cloudInitSecretName = (instance: string) => `${instance}-cloud-init`;
+/** The NAD v-auto creates for one instance on a static network. */
+export const instanceNadName = (instance: string, nadName: string) => `${instance}-${nadName}`;
+
+/**
+ * Whether `name` is exactly a name the planner gives some instance of `prefix`: `web-01` … `web-99`,
+ * `web-100` … up to the largest replica count; never `web-00`, `web-1`, `web-010`, `web-0001`.
+ */
+export function isInstanceName(prefix: string, name: string): boolean {
+  if (!name.startsWith(`${prefix}-`)) return false;
+  const digits = name.slice(prefix.length + 1);
+  if (!/^\d{1,7}$/.test(digits)) return false;
+  const index = Number(digits);
+  return index >= 1 && index <= MAX_REPLICAS && instanceName(prefix, index) === name;
+}
+
+/**
+ * The instance a resource name belongs to: the instance itself or one of its derived names
+ * (root disk, cloud-init Secret, its NAD on one of `nadNames`); undefined for any other name.
+ */
+export function instanceOfResource(prefix: string, name: string, nadNames: string[]): string | undefined {
+  if (isInstanceName(prefix, name)) return name;
+  const candidates = [rootDiskName(''), cloudInitSecretName(''), ...nadNames.map((n) => instanceNadName('', n))];
+  for (const suffix of candidates) {
+    if (name.endsWith(suffix) && isInstanceName(prefix, name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
+  }
+  return undefined;
 }
 
 /** Throws unless `name` is a DNS-1123 label of at most 63 characters. */

@@ -2,7 +2,7 @@
 import { usageError } from '../errors.js';
 import type { NetworkSettings, Settings } from '../config/settings.js';
 import { formatAddress, instanceAddress, parseAddress, parseSubnet, type Subnet } from './addresses.js';
-import { assertDnsLabel, instanceName } from './names.js';
+import { assertDnsLabel, cloudInitSecretName, instanceName, instanceNadName } from './names.js';
 
 /** How an attached network reaches the VM. */
 export type NetworkKind =
@@ -101,13 +101,13 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
   const name = instanceName(settings.name_prefix, index);
   assertDnsLabel(name, 'instance name');
   // The longest name v-auto derives from an instance must fit too.
-  assertDnsLabel(`${name}-cloud-init`, `secret name of ${name}`);
+  assertDnsLabel(cloudInitSecretName(name), `secret name of ${name}`);
   const nics = networks.map((network, k): PlannedNic => {
     const guestInterface = network.settings.guest_interface ?? `enp${k + 1}s0`;
     if (network.kind === 'pod') return { network, guestInterface };
     const nadName = network.settings.nad_name as string;
     if (network.kind !== 'static') return { network, guestInterface, nadRef: nadName };
-    const ownNad = `${name}-${nadName}`;
+    const ownNad = instanceNadName(name, nadName);
     assertDnsLabel(ownNad, `network attachment name of ${name}`);
     const subnet = network.subnet as Subnet;
     const gateway = network.gateway === undefined ? undefined : parseAddress(network.gateway, '');

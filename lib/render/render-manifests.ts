@@ -2,6 +2,7 @@
 import { load } from 'js-yaml';
 import { usageError } from '../errors.js';
 import type { ConfigMap } from '../config/merge.js';
+import { cloudInitSecretName, rootDiskName } from '../plan/names.js';
 import type { Instance, Plan, PlannedNetwork } from '../plan/plan-instances.js';
 import { compileCloudInit } from './cloud-init.js';
 import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
@@ -75,8 +76,8 @@ export function renderManifests(
       if (nic.ownNad) nads.push(render('nad', nadContext(plan, nic.network, nic.ownNad, labels, nic.address!), instance.name));
     }
     const { userdata, networkdata } = cloudInit.render(instance, inputs, options);
-    secrets.push(render('secret', { name: `${instance.name}-cloud-init`, namespace: s.namespace, labels, userdata, networkdata: networkdata ?? null }, instance.name));
-    disks.push(render('datavolume', { ...baseContext(plan), name: `${instance.name}-rootdisk`, labels }, instance.name));
+    secrets.push(render('secret', { name: cloudInitSecretName(instance.name), namespace: s.namespace, labels, userdata, networkdata: networkdata ?? null }, instance.name));
+    disks.push(render('datavolume', { ...baseContext(plan), name: rootDiskName(instance.name), labels }, instance.name));
     vms.push(render('virtualmachine', vmContext(plan, instance, labels), instance.name));
   }
   return [...nads, ...secrets, ...disks, ...vms];
@@ -130,8 +131,8 @@ function vmContext(plan: Plan, instance: Instance, labels: Record<string, string
     affinity: s.affinity ?? null,
     tolerations: s.tolerations ?? null,
     nics: instance.nics.map((nic) => ({ name: nic.network.name, pod: nic.network.kind === 'pod', nad: nic.nadRef ?? null, address: nic.address?.cidr ?? null })),
-    root_disk: `${instance.name}-rootdisk`,
-    cloud_init_secret: `${instance.name}-cloud-init`,
+    root_disk: rootDiskName(instance.name),
+    cloud_init_secret: cloudInitSecretName(instance.name),
     has_network_data: s.network_data !== undefined,
   };
 }

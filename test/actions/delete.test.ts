@@ -64,3 +64,31 @@ test('a declined confirmation deletes nothing', async () => {
   expect(await done).toBe(0);
   expect(cluster.calls).toEqual(['list']);
 });
+
+describe('only names the planner produces are instance names', () => {
+  const lookAlikes = ['web-00', 'web-010', 'web-0001', 'web-99999', 'web-1', 'web-001', 'web-1001'];
+  test.each(lookAlikes)('--target %s is exit 2 before any cluster call', async (target) => {
+    const { cluster, done } = run({ target });
+    const err = await asyncErrorOf(() => done);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe(`--target ${target}: not an instance name of demo/web`);
+    expect(cluster.calls).toEqual([]);
+  });
+
+  test.each(['web-01', 'web-99', 'web-100', 'web-1000'])('--target %s is accepted', async (target) => {
+    const { cluster, done } = run({ target });
+    expect(await done).toBe(0);
+    expect(cluster.calls[0]).toBe('list');
+  });
+
+  test('--include-unlabeled never takes a look-alike number or its disk', async () => {
+    const extra = lookAlikes.flatMap((n) => [o('VirtualMachine', n), o('PersistentVolumeClaim', `${n}-rootdisk`), o('Secret', `${n}-cloud-init`)]);
+    const cluster = new FakeCluster([...objects, ...extra, o('PersistentVolumeClaim', 'web-100-rootdisk')]);
+    const output = capture();
+    const all: DeleteOptions = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, keepDisks: false, includeUnlabeled: true };
+    expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
+    const gone = cluster.deleted.map((r) => r.name);
+    for (const n of lookAlikes) expect(gone.filter((g) => g.startsWith(`${n}`) && (g === n || g.startsWith(`${n}-`)))).toEqual([]);
+    expect(gone).toEqual(expect.arrayContaining(['web-07', 'web-100-rootdisk']));
+  });
+});

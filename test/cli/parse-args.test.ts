@@ -94,3 +94,28 @@ describe('flags the action cannot use, and flags given twice', () => {
     expect(o.oc).toBe('kubectl');
   });
 });
+
+describe('words and string flags are taken verbatim (never read as numbers)', () => {
+  test.each(['4.10', '1e2', '0x10', '007', '1.0', '12345678901234567890', 'Infinity', 'NaN'])('project word %s', async (word) => {
+    expect(await run([word, 'web', 'inspect'])).toMatchObject({ project: word, spec: 'web' });
+    expect(await run(['demo', word, 'status'])).toMatchObject({ project: 'demo', spec: word });
+  });
+
+  test.each([
+    ['--project', 'project', '4.10'],
+    ['--spec', 'spec', '1e2'],
+    ['--target', 'target', 'web-010'],
+    ['--home', 'home', '0x10'],
+    ['--context', 'context', '1.10'],
+    ['--kubeconfig', 'kubeconfig', '007'],
+    ['--oc', 'oc', '0012'],
+  ])('%s %s keeps "%s"', async (flag, key, value) => {
+    const base = flag === '--project' ? ['web', 'inspect'] : flag === '--spec' ? ['demo', 'inspect'] : ['demo', 'web', 'inspect'];
+    expect((await run([...base, flag, value]))[key as keyof CliOptions]).toBe(value);
+  });
+
+  test.each(['labels.build=007', 'node_selector.rack=1.10', 'password=0x10'])('--set %s stays text', async (set) => {
+    expect((await run(['demo', 'web', 'inspect', '--set', set])).sets).toEqual([set]);
+    expect((await run(['demo', 'web', 'inspect', `--set=${set}`])).sets).toEqual([set]);
+  });
+});

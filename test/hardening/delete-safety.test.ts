@@ -66,6 +66,11 @@ describeE2E('delete safety', () => {
     vm('web-01-backup', undefined), // unlabeled, similar but not one of our names
     vm('webserver-01', undefined),
     pvc('web-1-rootdisk', undefined),
+    // Numbers the planner never gives (it writes web-01 … web-99, web-100 … web-1000).
+    vm('web-010', undefined),
+    vm('web-00', undefined),
+    pvc('web-0001-rootdisk', undefined),
+    secret('web-99999-cloud-init', undefined),
   ];
   const keys = bystanders.map((o) => `${o.kind}/${o.metadata.name}`);
 
@@ -110,7 +115,7 @@ describeE2E('delete safety', () => {
     expect(r.stdout).toMatch(/Unlabeled matches, kept \(add --include-unlabeled to delete them\): .*VirtualMachine web-05/);
     expect(r.stdout).toMatch(/Unlabeled matches, kept .*PersistentVolumeClaim web-05-rootdisk/);
     expect(r.stdout).toMatch(/Unlabeled matches, kept .*Secret web-03-cloud-init/);
-    expect(r.stdout).not.toMatch(/web-07|api-01|web-01-backup|webserver-01|web-1-rootdisk|db-01|office/);
+    expect(r.stdout).not.toMatch(/web-07|api-01|web-01-backup|webserver-01|web-1-rootdisk|db-01|office|web-010|web-00\b|web-0001|web-99999/);
 
     const after = inventory(sim);
     expect(after.filter((k) => /\/web-0[123](-rootdisk|-cloud-init|-lan)?$/.test(k))).toEqual(['Secret/web-03-cloud-init']);
@@ -130,6 +135,14 @@ describeE2E('delete safety', () => {
     expect(deleted(r)).toEqual(['PersistentVolumeClaim/web-05-rootdisk', 'Secret/web-03-cloud-init', 'VirtualMachine/web-05']);
     expect(inventory(sim)).toEqual(expect.arrayContaining(keys));
     expect(versions()).toEqual(before);
+  });
+
+  test.each(['web-010', 'web-00', 'web-0001', 'web-99999'])('--target %s (a name v-auto never gives) is exit 2 with no cluster call', async (target) => {
+    const r = await v(['demo', 'web', 'delete', '--target', target, '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr.split('\n')[0]).toBe(`v-auto: --target ${target}: not an instance name of demo/web`);
+    expect(r.calls).toEqual([]);
+    expect(inventory(sim)).toEqual(expect.arrayContaining(keys));
   });
 
   test('a shared NAD is kept while another VM attaches it, and deleted with the last user', async () => {
