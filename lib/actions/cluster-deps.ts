@@ -10,4 +10,9 @@ export interface ClusterDeps extends PrepareDeps, WaitDeps {
   cluster: () => ClusterClient;
   /** Asks a yes/no question; undefined when there is no terminal (then nobody is asked). */
   confirm?: (question: string) => Promise<boolean>;
+  /**
+   * Takes the project-wide lock around shared-network decisions (see acquireSharedNetworkLock);
+   * resolves to its release. Undefined: no other run can interfere (tests, dry runs).
+   */
+  lockSharedNetworks?: () => Promise<() => void>;
 }

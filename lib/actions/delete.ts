@@ -1,4 +1,5 @@
 // `delete`: one get to list what goes, a confirmation, then one oc delete of exactly those objects.
+import type { ApplyOutput, ObjectRef } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { matchOutcomes } from '../cluster/parse-output.js';
 import { ExitCode, usageError } from '../errors.js';
@@ -60,20 +61,21 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
     const sharedLabels = { ...projectSelector(settings), 'v-auto/shared': 'true' };
     const nad = all.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === shared.settings.nad_name && matches(o.metadata.labels, sharedLabels));
     if (!nad) continue;
-    if (remainingVms.some((vm) => usesNetwork(vm, nad.metadata.name, ns))) sharedKept.push(nad.metadata.name);
+    const user = remainingVms.find((vm) => attachesNad(vm, ns, nad.metadata.name));
+    if (user) sharedKept.push(`${nad.metadata.name} (VirtualMachine ${user.metadata.name})`);
     else doomed.push({ object: nad, why: 'shared' });
   }
   const kept = options.keepDisks ? doomed.filter((d) => isDisk(d.object)) : [];
   const targets = doomed.filter((d) => !kept.includes(d)).sort((a, b) => ORDER.indexOf(a.object.kind) - ORDER.indexOf(b.object.kind));
 
-  if (!targets.length && !unlabeled.length) {
+  if (!targets.length) {
     output.out(`nothing to delete for ${settings.project}/${settings.spec}${options.target ? ` --target ${options.target}` : ''} in namespace ${ns}\n`);
-    return ExitCode.OK;
+  } else {
+    output.out(`${options.dryRun ? 'Would delete' : 'Will delete'} from namespace ${ns}:\n`);
+    output.out(`${formatTable(['KIND', 'NAME', 'STATUS', 'NOTE'], targets.map((d) => [d.object.kind, d.object.metadata.name, phaseOf(d.object), noteFor(d)]), '  ')}\n`);
   }
-  output.out(`${options.dryRun ? 'Would delete' : 'Will delete'} from namespace ${ns}:\n`);
-  output.out(`${formatTable(['KIND', 'NAME', 'STATUS', 'NOTE'], targets.map((d) => [d.object.kind, d.object.metadata.name, phaseOf(d.object), noteFor(d)]), '  ')}\n`);
   if (kept.length) output.out(`Keeping ${kept.length} disk object(s) (--keep-disks): ${kept.map((d) => `${d.object.kind} ${d.object.metadata.name}`).join(', ')}\n`);
-  if (sharedKept.length) output.out(`Keeping shared network attachment(s) still used by other VMs: ${sharedKept.join(', ')}\n`);
+  if (sharedKept.length) output.out(`Keeping shared network attachment(s) still in use: ${sharedKept.join(', ')}\n`);
   if (unlabeled.length && !options.includeUnlabeled) {
     output.out(`Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`);
   }
@@ -85,8 +87,9 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
       return ExitCode.OK;
     }
   }
-  const refs = targets.map((d) => ({ kind: d.object.kind, name: d.object.metadata.name }));
-  const result = await cluster.delete(ns, refs);
+  const result = await deleteTargets(targets, ns, deps);
+  if (!result) return ExitCode.OK;
+  const { refs } = result;
   const lines = matchOutcomes(refs, result.stdout, result.stderr).map((o): ResultLine => {
     // A PVC owned by its DataVolume is removed with it before kubectl reaches it (--ignore-not-found).
     if (o.silent && result.exitCode === 0) return { flag: 'DELETED', kind: o.kind, name: o.name, detail: 'removed with its owner' };
@@ -102,9 +105,69 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
 }
 
-function usesNetwork(vm: K8sObject, nad: string, ns: string): boolean {
-  const networks: { multus?: { networkName?: string } }[] = vm.spec?.template?.spec?.networks ?? [];
-  return networks.some((n) => n.multus?.networkName === nad || n.multus?.networkName === `${ns}/${nad}`);
+/**
+ * Deletes the targets in one call. A shared NAD among them is judged again right before, under the
+ * project's shared-network lock (a deploy of another spec holds it while it applies VMs that attach
+ * one): a VM or Pod in any namespace that attaches it, other than the VMs going now and their
+ * launcher pods, keeps it. Resolves to undefined when nothing is left to delete.
+ */
+async function deleteTargets(targets: Doomed[], ns: string, deps: ClusterDeps): Promise<(ApplyOutput & { refs: ObjectRef[] }) | undefined> {
+  const cluster = deps.cluster();
+  const shared = targets.filter((d) => d.why === 'shared');
+  const release = shared.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
+  try {
+    let going = targets;
+    if (shared.length) {
+      const users = await cluster.listEverywhere(['VirtualMachine', 'Pod']);
+      const goingVms = new Set(targets.filter((d) => d.object.kind === 'VirtualMachine').map((d) => d.object.metadata.name));
+      const leaving = (o: K8sObject) =>
+        (o.metadata.namespace ?? ns) === ns && (o.kind === 'VirtualMachine' ? goingVms.has(o.metadata.name) : goingVms.has(o.metadata.labels?.['vm.kubevirt.io/name'] ?? ''));
+      const kept = new Map<Doomed, string>();
+      for (const d of shared) {
+        const user = users?.find((o) => !leaving(o) && attachesNad(o, ns, d.object.metadata.name));
+        if (users === undefined) kept.set(d, 'this user may not list VMs and Pods in every namespace to check');
+        else if (user) kept.set(d, `${user.kind} ${user.metadata.namespace ?? ns}/${user.metadata.name}`);
+      }
+      if (kept.size) {
+        deps.output.out(`Keeping shared network attachment(s) still in use: ${[...kept].map(([d, why]) => `${d.object.metadata.name} (${why})`).join(', ')}\n`);
+        going = targets.filter((d) => !kept.has(d));
+      }
+    }
+    if (!going.length) return undefined;
+    const refs = going.map((d) => ({ kind: d.object.kind, name: d.object.metadata.name }));
+    return { ...(await cluster.delete(ns, refs)), refs };
+  } finally {
+    release?.();
+  }
+}
+
+/**
+ * Whether a VM (`multus.networkName`) or a Pod (the `k8s.v1.cni.cncf.io/networks` annotation: a
+ * JSON list or `name`, `ns/name`, `name@iface` separated by commas) attaches NAD `nsOfNad/nad`.
+ * A reference without a namespace means the object's own namespace.
+ */
+export function attachesNad(o: K8sObject, nsOfNad: string, nad: string): boolean {
+  const own = o.metadata.namespace ?? nsOfNad;
+  const refersTo = (name: string | undefined, namespace?: string) => {
+    if (!name) return false;
+    const [n, explicitNs] = name.includes('/') ? [name.split('/')[1], name.split('/')[0]] : [name, namespace];
+    return n.split('@')[0] === nad && (explicitNs || own) === nsOfNad;
+  };
+  if (o.kind === 'VirtualMachine') {
+    const networks: { multus?: { networkName?: string } }[] = o.spec?.template?.spec?.networks ?? [];
+    return networks.some((n) => refersTo(n.multus?.networkName));
+  }
+  const annotation = o.metadata.annotations?.['k8s.v1.cni.cncf.io/networks']?.trim();
+  if (!annotation) return false;
+  if (annotation.startsWith('[')) {
+    try {
+      const list = JSON.parse(annotation) as { name?: string; namespace?: string }[];
+      return Array.isArray(list) && list.some((e) => refersTo(e?.name, e?.namespace));
+    } catch {
+      return true; // unreadable: assume it may attach the NAD, and keep it
+    }
+  }
+  return annotation.split(',').some((ref) => refersTo(ref.trim()));
 }
 
 /** DataVolumes and PVCs hold the disk data: listed as such, kept by --keep-disks. */

@@ -69,7 +69,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   }
 
   const stream: object[] = namespaceMissing ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...toApply] : toApply;
-  const applied = await cluster.apply(ns, stream);
+  // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
+  const release = plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
+  const applied = await cluster.apply(ns, stream).finally(() => release?.());
   const outcomes = matchOutcomes(stream.map((m) => ({ kind: (m as Manifest).kind, name: (m as Manifest).metadata.name })), applied.stdout, applied.stderr);
   const byKey = new Map(toApply.map((m) => [`${m.kind}/${m.metadata.name}`, m]));
   const results = outcomes.map((o): ResultLine => {

@@ -7,7 +7,7 @@ import { processOutput, type Output } from '../report/output.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
 import { parseArgs, type CliOptions } from './parse-args.js';
 import { confirm, promptSecret } from './prompt.js';
-import { acquireLock } from './workspace-lock.js';
+import { acquireLock, acquireSharedNetworkLock } from './workspace-lock.js';
 
 type Env = Record<string, string | undefined>;
 
@@ -63,6 +63,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     promptSecret: interactive ? promptSecret : undefined,
     confirm: interactive ? confirm : undefined,
     spinner,
+    lockSharedNetworks: options.dryRun ? undefined : () => acquireSharedNetworkLock(home, options.project, { waitMs: lockWaitMs(env), signal }),
     cluster: () => {
       if (!cluster) {
         const { binary, notice } = resolveBinary(options.oc, env.PATH);

@@ -37,9 +37,23 @@ interface Owner {
  * Takes `<home>/projects/<project>/.v-auto-<spec>.lock` (a directory); resolves to a release
  * function. A project folder that does not exist takes no lock (the action reports it).
  */
-export async function acquireLock(home: string, project: string, spec: string, options: LockOptions): Promise<() => void> {
+export function acquireLock(home: string, project: string, spec: string, options: LockOptions): Promise<() => void> {
+  return lockIn(home, project, `.v-auto-${spec}`, { what: `${project}/${spec}`, busy: `${project}/${spec} is busy` }, options);
+}
+
+/**
+ * The project-wide lock around shared-network decisions: a delete that judges a shared NAD unused
+ * and deletes it, and a deploy that applies a VM attaching one, never interleave, whatever spec
+ * each works on. `.v-auto-.shared-networks.lock`: no spec name can start with a dot.
+ */
+export function acquireSharedNetworkLock(home: string, project: string, options: LockOptions): Promise<() => void> {
+  const what = `the shared networks of project ${project}`;
+  return lockIn(home, project, '.v-auto-.shared-networks', { what, busy: `${what} are busy` }, options);
+}
+
+async function lockIn(home: string, project: string, base: string, { what, busy }: { what: string; busy: string }, options: LockOptions): Promise<() => void> {
   const projectDir = path.join(home, 'projects', project);
-  const target = path.join(projectDir, `.v-auto-${spec}`);
+  const target = path.join(projectDir, base);
   const lockDir = `${target}.lock`;
   const warn = options.warn ?? ((line: string) => void process.stderr.write(`${line}\n`));
   // Loaded on demand: only deploy and delete lock, and proper-lockfile installs exit handlers.
@@ -57,7 +71,7 @@ export async function acquireLock(home: string, project: string, spec: string, o
         retries: 0, // we poll ourselves, so that Ctrl-C and the deadline are honoured
         fs: lockFs,
         // The default throws from a timer, which would kill an apply half-way: say it instead.
-        onCompromised: (err) => warn(`v-auto: warning: lost the lock on ${project}/${spec} (${err.message}); another run may change it at the same time`),
+        onCompromised: (err) => warn(`v-auto: warning: lost the lock on ${what} (${err.message}); another run may change it at the same time`),
       });
       lockFs.held = true;
       return () => {
@@ -84,7 +98,7 @@ export async function acquireLock(home: string, project: string, spec: string, o
     if (Date.now() >= deadline) {
       const owner = readOwner(lockDir);
       const who = owner ? `process ${owner.pid} on ${owner.host}, started ${owner.started},` : 'another run';
-      throw new VAutoError(`${project}/${spec} is busy: ${who} holds ${lockDir}`, {
+      throw new VAutoError(`${busy}: ${who} holds ${lockDir}`, {
         exitCode: ExitCode.BUSY,
         hint: `wait for it to finish; a lock whose run died is taken over ${STALE_MS / 1000} s after its last refresh`,
       });

@@ -26,6 +26,8 @@ export interface ClusterClient {
    * `view` role cannot list Secrets) come back in `unreadable` instead of failing the call.
    */
   listReadable(namespace: string, kinds: string[], selector: string, optional: string[]): Promise<{ items: K8sObject[]; unreadable: string[] }>;
+  /** One `get KINDS --all-namespaces`; undefined when this user may not list them everywhere. */
+  listEverywhere(kinds: string[]): Promise<K8sObject[] | undefined>;
   /** One `apply -f -` of all manifests; per-object failures come back in the output, not as a throw. */
   apply(namespace: string, manifests: object[]): Promise<ApplyOutput>;
   /** One `delete -f -` of exactly these objects. */

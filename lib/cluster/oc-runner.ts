@@ -72,11 +72,23 @@ export class OcRunner implements ClusterClient {
     const unreadable = optional.filter((k) => errors.some(refused(k)));
     const otherErrors = errors.filter((l) => !unreadable.some((k) => refused(k)(l)));
     if (result.exitCode !== 0 && (otherErrors.length > 0 || !unreadable.length)) throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
+    return { items: this.parseItems(result.stdout), unreadable };
+  }
+
+  private parseItems(stdout: string): K8sObject[] {
     try {
-      return { items: (JSON.parse(result.stdout || '{}') as { items?: K8sObject[] }).items ?? [], unreadable };
+      return (JSON.parse(stdout || '{}') as { items?: K8sObject[] }).items ?? [];
     } catch {
       throw new VAutoError(`${this.binary} get returned output that is not JSON`, { exitCode: ExitCode.CLUSTER, hint: 'is --oc pointing at oc or kubectl?' });
     }
+  }
+
+  async listEverywhere(kinds: string[]): Promise<K8sObject[] | undefined> {
+    const args = ['get', kinds.map(qualifiedResource).join(','), '--all-namespaces', '-o', 'json'];
+    const result = await this.start(args, undefined, 0);
+    if (result.exitCode !== 0 && parseForbidden(result.stderr)) return undefined;
+    if (result.exitCode !== 0) throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
+    return this.parseItems(result.stdout);
   }
 
   apply(namespace: string, manifests: object[]): Promise<ApplyOutput> {

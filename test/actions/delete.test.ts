@@ -1,6 +1,6 @@
 // delete over a fake cluster: what is selected, what is refused before any call.
 import path from 'node:path';
-import { deleteSpec, type DeleteOptions } from '../../lib/actions/delete.js';
+import { attachesNad, deleteSpec, type DeleteOptions } from '../../lib/actions/delete.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
@@ -91,4 +91,34 @@ describe('only names the planner produces are instance names', () => {
     for (const n of lookAlikes) expect(gone.filter((g) => g.startsWith(`${n}`) && (g === n || g.startsWith(`${n}-`)))).toEqual([]);
     expect(gone).toEqual(expect.arrayContaining(['web-07', 'web-100-rootdisk']));
   });
+});
+
+test('only unlabeled matches: no empty table, the leftovers listed, nothing deleted', async () => {
+  const cluster = new FakeCluster([o('VirtualMachine', 'web-07'), o('PersistentVolumeClaim', 'web-07-rootdisk')]);
+  const output = capture();
+  const all: DeleteOptions = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false };
+  expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
+  expect(output.stdout).toBe(
+    'nothing to delete for demo/web in namespace vm-demo\nUnlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-07, PersistentVolumeClaim web-07-rootdisk\n',
+  );
+  expect(cluster.calls).toEqual(['list']);
+});
+
+test.each([
+  ['a VM on the NAD by name', { kind: 'VirtualMachine', ns: 'vm-demo', networks: ['office'] }, true],
+  ['a VM in another namespace by ns/name', { kind: 'VirtualMachine', ns: 'other', networks: ['vm-demo/office'] }, true],
+  ['a VM in another namespace on its own office', { kind: 'VirtualMachine', ns: 'other', networks: ['office'] }, false],
+  ['a Pod, comma list with interface', { kind: 'Pod', ns: 'vm-demo', annotation: 'lan, office@net1' }, true],
+  ['a Pod, JSON list with namespace', { kind: 'Pod', ns: 'other', annotation: '[{"name":"office","namespace":"vm-demo"}]' }, true],
+  ['a Pod, JSON list elsewhere', { kind: 'Pod', ns: 'other', annotation: '[{"name":"office"}]' }, false],
+  ['a Pod, unreadable JSON', { kind: 'Pod', ns: 'other', annotation: '[{oops' }, true],
+  ['a Pod with no networks', { kind: 'Pod', ns: 'vm-demo' }, false],
+])('attachesNad: %s → %s', (_label, c: { kind: string; ns: string; networks?: string[]; annotation?: string }, expected) => {
+  const obj: K8sObject = {
+    apiVersion: 'v1',
+    kind: c.kind,
+    metadata: { name: 'x', namespace: c.ns, annotations: c.annotation ? { 'k8s.v1.cni.cncf.io/networks': c.annotation } : undefined },
+    spec: { template: { spec: { networks: (c.networks ?? []).map((n) => ({ name: 'n', multus: { networkName: n } })) } } },
+  };
+  expect(attachesNad(obj, 'vm-demo', 'office')).toBe(expected);
 });

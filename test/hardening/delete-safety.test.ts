@@ -1,8 +1,9 @@
 // delete removes exactly this project/spec's labeled objects: other projects, other specs, unlabeled
 // look-alikes and disks (with --keep-disks) survive; a shared NAD goes only when no VM uses it.
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { acquireSharedNetworkLock } from '../../lib/cli/workspace-lock.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
-import { exampleHome, kubectlAvailable, runV, stackLines, type RunOutcome } from './harness.js';
+import { exampleHome, kubectlAvailable, runV, stackLines, until, type RunOutcome } from './harness.js';
 
 const describeE2E = kubectlAvailable ? describe : describe.skip;
 if (!kubectlAvailable) console.warn('kubectl not found at /usr/bin/kubectl: hardening delete tests SKIPPED');
@@ -150,7 +151,7 @@ describeE2E('delete safety', () => {
     const first = await v(['demo', 'db', 'delete', '--yes']);
     expect(first.code).toBe(0);
     expect(deleted(first)).toEqual(['DataVolume/db-01-rootdisk', 'PersistentVolumeClaim/db-01-rootdisk', 'Secret/db-01-cloud-init', 'VirtualMachine/db-01']);
-    expect(first.stdout).toContain('Keeping shared network attachment(s) still used by other VMs: office');
+    expect(first.stdout).toContain('Keeping shared network attachment(s) still in use: office (VirtualMachine reporting-01)');
     expect(sim.get('NetworkAttachmentDefinition', NS, 'office')).toBeDefined();
 
     sim.remove('VirtualMachine', NS, 'reporting-01');
@@ -159,6 +160,62 @@ describeE2E('delete safety', () => {
     expect(second.stdout).toMatch(/NetworkAttachmentDefinition\s+office\s+\S+\s+shared, no VM uses it any more/);
     expect(deleted(second)).toEqual(['NetworkAttachmentDefinition/office']);
     expect(inventory(sim)).toEqual(expect.arrayContaining(keys));
+  });
+
+  test('a shared NAD is kept while a VM in another namespace or a Pod attaches it', async () => {
+    expect((await v(['demo', 'db', 'deploy', '--yes'])).code).toBe(0);
+    const elsewhere = { ...vm('batch-01', managed('other', 'batch', 'batch-01'), ['vm-demo/office']), metadata: { name: 'batch-01', namespace: 'batch' } };
+    sim.put(elsewhere);
+    const first = await v(['demo', 'db', 'delete', '--yes']);
+    expect(first.code).toBe(0);
+    expect(first.stdout).toContain('Keeping shared network attachment(s) still in use: office (VirtualMachine batch/batch-01)');
+    expect(sim.get('NetworkAttachmentDefinition', NS, 'office')).toBeDefined();
+    sim.remove('VirtualMachine', 'batch', 'batch-01');
+
+    expect((await v(['demo', 'db', 'deploy', '--yes'])).code).toBe(0);
+    sim.put({ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'probe', namespace: NS, annotations: { 'k8s.v1.cni.cncf.io/networks': 'office@net1' } }, spec: { containers: [{ name: 'c', image: 'busybox' }] } });
+    const second = await v(['demo', 'db', 'delete', '--yes']);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toContain('Keeping shared network attachment(s) still in use: office (Pod vm-demo/probe)');
+    expect(sim.get('NetworkAttachmentDefinition', NS, 'office')).toBeDefined();
+    sim.remove('Pod', NS, 'probe');
+  });
+
+  test('a deploy that attaches the shared NAD while delete decides keeps it: the decision is re-checked under the project lock', async () => {
+    expect((await v(['demo', 'db', 'deploy', '--yes'])).code).toBe(0);
+    // Another run holds the project's shared-network lock (as a deploy of another spec does while it applies).
+    const release = await acquireSharedNetworkLock(home, 'demo', { waitMs: 0 });
+    let calls = '';
+    const running = runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'db', 'delete', '--yes'], {
+      env: { V_AUTO_LOCK_WAIT_MS: '20000' },
+      started: (_child, log) => (calls = log),
+    });
+    // The delete has listed the namespace and now waits for the lock: meanwhile the other run adds a VM on the NAD.
+    await until(() => readFileSync(calls, 'utf8').split('\n').filter(Boolean).length >= 1, 15_000, 'the first list');
+    await new Promise((r) => setTimeout(r, 500));
+    sim.put(vm('api-02', managed('demo', 'api', 'api-02'), ['office']));
+    release();
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Keeping shared network attachment(s) still in use: office (VirtualMachine vm-demo/api-02)');
+    expect(sim.get('NetworkAttachmentDefinition', NS, 'office')).toBeDefined();
+    expect(deleted(r)).toEqual(['DataVolume/db-01-rootdisk', 'PersistentVolumeClaim/db-01-rootdisk', 'Secret/db-01-cloud-init', 'VirtualMachine/db-01']);
+    sim.remove('VirtualMachine', NS, 'api-02');
+  });
+
+  test('a deploy that attaches a shared NAD waits for the project lock, and gives up with exit 4 before applying', async () => {
+    const release = await acquireSharedNetworkLock(home, 'demo', { waitMs: 0 });
+    try {
+      const r = await runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'db', 'deploy', '--yes'], { env: { V_AUTO_LOCK_WAIT_MS: '300' } });
+      expect(r.code).toBe(4);
+      expect(r.stderr).toMatch(/^v-auto: the shared networks of project demo are busy: process \d+ on /);
+      expect(r.calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+    } finally {
+      release();
+    }
+    const after = await v(['demo', 'db', 'delete', '--yes']);
+    expect(after.code).toBe(0);
+    expect(deleted(after)).toContain('NetworkAttachmentDefinition/office');
   });
 
   test('a delete that finds nothing says so and exits 0; the bystanders are all still there', async () => {

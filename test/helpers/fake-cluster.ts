@@ -31,6 +31,12 @@ export class FakeCluster implements ClusterClient {
     this.calls.push('list');
     return this.existing.filter((o) => kinds.includes(o.kind));
   }
+  /** Objects in other namespaces, seen only by listEverywhere; undefined: that listing is forbidden. */
+  elsewhere: K8sObject[] | undefined = [];
+  async listEverywhere(kinds: string[]): Promise<K8sObject[] | undefined> {
+    this.calls.push('list-all');
+    return this.elsewhere && [...this.existing, ...this.elsewhere].filter((o) => kinds.includes(o.kind));
+  }
   async apply(_ns: string, manifests: object[]): Promise<ApplyOutput> {
     this.calls.push('apply');
     this.sent = manifests;
