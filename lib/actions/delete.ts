@@ -1,7 +1,6 @@
 // `delete`: one get to list what goes, a confirmation, then one oc delete of exactly those objects.
-import type { ApplyOutput, ObjectRef } from '../cluster/cluster-client.js';
+import type { ObjectOutcome } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
-import { matchOutcomes } from '../cluster/parse-output.js';
 import { ExitCode, usageError } from '../errors.js';
 import { formatTable } from '../report/table.js';
 import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
@@ -87,13 +86,12 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
       return ExitCode.OK;
     }
   }
-  const result = await deleteTargets(targets, ns, deps);
-  if (!result) return ExitCode.OK;
-  const { refs } = result;
-  const lines = matchOutcomes(refs, result.stdout, result.stderr).map((o): ResultLine => {
-    // A PVC owned by its DataVolume is removed with it before kubectl reaches it (--ignore-not-found).
-    if (o.silent && result.exitCode === 0) return { flag: 'DELETED', kind: o.kind, name: o.name, detail: 'removed with its owner' };
-    return o.error ? { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.error } : { flag: 'DELETED', kind: o.kind, name: o.name };
+  const outcomes = await deleteTargets(targets, ns, deps);
+  if (!outcomes) return ExitCode.OK;
+  const lines = outcomes.map((o): ResultLine => {
+    // A PVC owned by its DataVolume is removed with it before kubectl reaches it.
+    if (o.result === 'gone') return { flag: 'DELETED', kind: o.kind, name: o.name, detail: 'removed with its owner' };
+    return o.result === 'failed' ? { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason } : { flag: 'DELETED', kind: o.kind, name: o.name };
   });
   printResults(lines, output);
   output.out(`${summarize(lines)}\n`);
@@ -111,7 +109,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
  * one): a VM or Pod in any namespace that attaches it, other than the VMs going now and their
  * launcher pods, keeps it. Resolves to undefined when nothing is left to delete.
  */
-async function deleteTargets(targets: Doomed[], ns: string, deps: ClusterDeps): Promise<(ApplyOutput & { refs: ObjectRef[] }) | undefined> {
+async function deleteTargets(targets: Doomed[], ns: string, deps: ClusterDeps): Promise<ObjectOutcome[] | undefined> {
   const cluster = deps.cluster();
   const shared = targets.filter((d) => d.why === 'shared');
   const release = shared.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
@@ -135,7 +133,7 @@ async function deleteTargets(targets: Doomed[], ns: string, deps: ClusterDeps): 
     }
     if (!going.length) return undefined;
     const refs = going.map((d) => ({ kind: d.object.kind, name: d.object.metadata.name }));
-    return { ...(await cluster.delete(ns, refs)), refs };
+    return cluster.delete(ns, refs);
   } finally {
     release?.();
   }

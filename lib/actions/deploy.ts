@@ -1,8 +1,7 @@
 // `deploy`: render, check what exists in one get, apply everything in one oc apply, report per object.
 import { isDeepStrictEqual } from 'node:util';
 import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
-import { parseForbidden } from '../cluster/oc-errors.js';
-import { matchOutcomes } from '../cluster/parse-output.js';
+import type { ObjectOutcome } from '../cluster/cluster-client.js';
 import { ExitCode } from '../errors.js';
 import type { Manifest } from '../render/render-manifests.js';
 import { manifestsAsYaml } from '../report/manifest-output.js';
@@ -68,17 +67,16 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     }
   }
 
-  const stream: object[] = namespaceMissing ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...toApply] : toApply;
+  const stream = namespaceMissing ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...toApply] : toApply;
   // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
   const release = plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
-  const applied = await cluster.apply(ns, stream).finally(() => release?.());
-  const outcomes = matchOutcomes(stream.map((m) => ({ kind: (m as Manifest).kind, name: (m as Manifest).metadata.name })), applied.stdout, applied.stderr);
+  const outcomes = await cluster.apply(ns, stream).finally(() => release?.());
   const byKey = new Map(toApply.map((m) => [`${m.kind}/${m.metadata.name}`, m]));
   const results = outcomes.map((o): ResultLine => {
-    if (o.error) return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.error, hint: failureHint(o.kind, o.name, o.error, context) };
-    if (o.verb === 'unchanged') return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'unchanged' };
-    let detail = o.verb;
-    if (o.kind === 'VirtualMachine' && o.verb === 'configured' && needsRestart(found.get(`VirtualMachine/${o.name}`), byKey.get(`VirtualMachine/${o.name}`))) {
+    if (o.result === 'failed') return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason, hint: failureHint(o, context) };
+    if (o.result === 'unchanged') return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'unchanged' };
+    let detail: string = o.result;
+    if (o.kind === 'VirtualMachine' && o.result === 'configured' && needsRestart(found.get(`VirtualMachine/${o.name}`), byKey.get(`VirtualMachine/${o.name}`))) {
       detail = `configured; restart the VM to apply the change: virtctl restart ${o.name} -n ${ns}`;
     }
     return { flag: 'SUCCESS', kind: o.kind, name: o.name, detail };
@@ -107,18 +105,17 @@ function needsRestart(before: K8sObject | undefined, after: Manifest | undefined
   }
 }
 
-function failureHint(kind: string, name: string, error: string, at: { project: string; spec: string; namespace: string; namespaceUnverified: boolean }): string | undefined {
-  if (kind === 'DataVolume' && /Cannot update DataVolume Spec|immutable/i.test(error)) {
-    const instance = name.replace(/-rootdisk$/, '');
+function failureHint(o: ObjectOutcome, at: { project: string; spec: string; namespace: string; namespaceUnverified: boolean }): string | undefined {
+  if (o.kind === 'DataVolume' && o.cause === 'immutable') {
+    const instance = o.name.replace(/-rootdisk$/, '');
     return `a DataVolume cannot change once created: run "v-auto ${at.project} ${at.spec} delete --target ${instance}" and deploy again (this recreates its disk)`;
   }
-  const forbidden = parseForbidden(error);
-  if (forbidden) {
-    const { verb, resource, namespace: ns } = forbidden;
+  if (o.denied) {
+    const { verb, resource, namespace: ns } = o.denied;
     return `your user may not ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}: ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}`;
   }
-  if (/forbidden/i.test(error)) return 'your user lacks the rights for this resource; ask a cluster admin';
-  if (/namespaces "[^"]+" not found/.test(error)) {
+  if (o.cause === 'forbidden') return 'your user lacks the rights for this resource; ask a cluster admin';
+  if (o.cause === 'namespace-missing') {
     return at.namespaceUnverified
       ? `namespace ${at.namespace} does not exist, and your user may not read or create namespaces: run "oc new-project ${at.namespace}" or ask an admin`
       : 'the namespace disappeared during deploy; run deploy again';

@@ -1,17 +1,43 @@
 // The operations v-auto needs from a cluster; OcRunner implements them with oc, tests with fakes.
 import type { K8sObject } from './k8s-object.js';
 
-export interface ApplyOutput {
-  /** kubectl's stdout: one `type/name verb` line per object it applied. */
-  stdout: string;
-  /** kubectl's stderr: errors for the objects it could not apply, and warnings. */
-  stderr: string;
-  exitCode: number;
-}
-
 export interface ObjectRef {
   kind: string;
   name: string;
+}
+
+/** What became of one object sent to the cluster. */
+export type ObjectResult =
+  | 'created'
+  | 'configured'
+  | 'unchanged'
+  | 'deleted'
+  /** delete: already gone when the cluster got to it (a PVC removed with its DataVolume). */
+  | 'gone'
+  | 'failed';
+
+/** Why an object failed, as far as v-auto acts on it. */
+export type FailureCause =
+  /** RBAC denied the request: `denied` says what was refused. */
+  | 'forbidden'
+  /** The namespace does not exist. */
+  | 'namespace-missing'
+  /** A field that cannot change once created (a DataVolume's spec). */
+  | 'immutable'
+  | 'other';
+
+/** One object's outcome; when it failed, `reason` is the server's words and `cause` their gist. */
+export interface ObjectOutcome extends ObjectRef {
+  result: ObjectResult;
+  reason?: string;
+  cause?: FailureCause;
+  denied?: { verb: string; resource: string; namespace?: string };
+}
+
+/** What `apply` takes: any manifest with a kind and a name. */
+export interface ApplyManifest {
+  kind: string;
+  metadata: { name: string };
 }
 
 export interface ClusterClient {
@@ -28,8 +54,12 @@ export interface ClusterClient {
   listReadable(namespace: string, kinds: string[], selector: string, optional: string[]): Promise<{ items: K8sObject[]; unreadable: string[] }>;
   /** One `get KINDS --all-namespaces`; undefined when this user may not list them everywhere. */
   listEverywhere(kinds: string[]): Promise<K8sObject[] | undefined>;
-  /** One `apply -f -` of all manifests; per-object failures come back in the output, not as a throw. */
-  apply(namespace: string, manifests: object[]): Promise<ApplyOutput>;
-  /** One `delete -f -` of exactly these objects. */
-  delete(namespace: string, refs: ObjectRef[]): Promise<ApplyOutput>;
+  /**
+   * One apply of all manifests: one outcome per manifest, in order. A failure that stops the whole
+   * call before anything is sent (login, network, discovery, OpenAPI, a flag this oc lacks) throws
+   * an exit-3 VAutoError instead.
+   */
+  apply(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]>;
+  /** One delete of exactly these objects: one outcome per ref, in order; whole-call failures throw as `apply`'s. */
+  delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]>;
 }

@@ -3,9 +3,10 @@ import { execa } from 'execa';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
-import type { ApplyOutput, ClusterClient, ObjectRef } from './cluster-client.js';
+import type { ApplyManifest, ClusterClient, ObjectOutcome, ObjectRef } from './cluster-client.js';
 import { KIND_RESOURCE, qualifiedResource, type K8sObject } from './k8s-object.js';
 import { accessError, firstErrorLine, parseForbidden } from './oc-errors.js';
+import { parseRun, type RunOutput } from './parse-output.js';
 
 export interface OcRunnerOptions {
   binary: string;
@@ -91,31 +92,42 @@ export class OcRunner implements ClusterClient {
     return this.parseItems(result.stdout);
   }
 
-  apply(namespace: string, manifests: object[]): Promise<ApplyOutput> {
-    return this.runTolerant(['apply', '-f', '-', '-n', namespace], toStream(manifests), manifests.length);
+  apply(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
+    const refs = manifests.map((m) => ({ kind: m.kind, name: m.metadata.name }));
+    return this.runObjects(['apply', '-f', '-', '-n', namespace], toStream(manifests), refs, false);
   }
 
-  delete(namespace: string, refs: ObjectRef[]): Promise<ApplyOutput> {
+  delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]> {
     const stubs = refs.map((r) => ({ apiVersion: KIND_RESOURCE[r.kind].apiVersion, kind: r.kind, metadata: { name: r.name, namespace } }));
     // --wait=false: kubectl would otherwise poll each deleted object until it is gone, throttled
     // by its own client to 5 requests/s (about 0.2 s per object: 48 s for 50 instances).
-    return this.runTolerant(['delete', '-f', '-', '-n', namespace, '--ignore-not-found', '--wait=false'], toStream(stubs), refs.length);
+    return this.runObjects(['delete', '-f', '-', '-n', namespace, '--ignore-not-found', '--wait=false'], toStream(stubs), refs, true);
   }
 
   /**
-   * Runs oc where a non-zero exit may concern single objects (apply, delete): the caller maps the
-   * output to objects. Only failures that stop every object (login, network) throw here.
+   * Runs oc on a list of objects (apply, delete) and maps its output to one outcome each. Failures
+   * that stop every object (login, network, discovery, OpenAPI, an unknown flag) throw, exit 3.
    */
-  private async runTolerant(args: string[], input: string, objects: number): Promise<ApplyOutput> {
-    const result = await this.start(args, input, objects);
+  private async runObjects(args: string[], input: string, refs: ObjectRef[], deleting: boolean): Promise<ObjectOutcome[]> {
+    if (!refs.length) return [];
+    const result = await this.start(args, input, refs.length);
     if (result.exitCode !== 0 && result.stdout.trim() === '') {
       const access = accessError(result.stderr, true);
       if (access) throw access;
     }
-    return result;
+    const parsed = parseRun(refs, result, deleting);
+    if ('failedBeforeSending' in parsed) {
+      throw new VAutoError(`${this.binary} ${args[0]} failed before sending anything: ${parsed.failedBeforeSending}`, {
+        exitCode: ExitCode.CLUSTER,
+        hint: /unknown flag|unknown shorthand flag/.test(parsed.failedBeforeSending)
+          ? `this ${path.basename(this.binary)} is too old for v-auto; use the oc of your cluster's release ("oc version")`
+          : `nothing was changed; check "${path.basename(this.binary)} version" against the cluster, and that the cluster's API discovery and OpenAPI answer`,
+      });
+    }
+    return parsed.outcomes;
   }
 
-  private async start(args: string[], input: string | undefined, objects: number): Promise<ApplyOutput> {
+  private async start(args: string[], input: string | undefined, objects: number): Promise<RunOutput> {
     const o = this.options;
     const full = [...args, `--request-timeout=${o.requestTimeout}s`];
     if (o.kubeconfig) full.push('--kubeconfig', o.kubeconfig);
@@ -164,6 +176,6 @@ export class OcRunner implements ClusterClient {
  * Concatenated JSON objects: kubectl decodes a stream that starts with `{` as successive JSON
  * values (no `---` separators there), and JSON is much cheaper to write than YAML.
  */
-function toStream(objects: object[]): string {
+function toStream(objects: ApplyManifest[]): string {
   return objects.map((o) => JSON.stringify(o)).join('\n');
 }

@@ -1,26 +1,35 @@
 // Maps kubectl's apply/delete output back to the objects v-auto sent (pure text parsing).
-import type { ObjectRef } from './cluster-client.js';
+import type { ObjectOutcome, ObjectRef, ObjectResult } from './cluster-client.js';
 import { kindOfPrintedType } from './k8s-object.js';
+import { firstErrorLine, parseForbidden } from './oc-errors.js';
 
-export type ApplyVerb = 'created' | 'configured' | 'unchanged';
-
-export interface ObjectOutcome extends ObjectRef {
-  /** created/configured/unchanged/deleted when kubectl printed a result for the object. */
-  verb?: string;
-  /** The part of kubectl's error output that names this object, when it failed. */
-  error?: string;
-  /** kubectl said nothing at all about the object (with --ignore-not-found: it was already gone). */
-  silent?: boolean;
+/** What one oc process left behind. */
+export interface RunOutput {
+  stdout: string;
+  stderr: string;
+  exitCode: number;
 }
 
+/** Either one outcome per sent object, or the reason the whole call failed before anything was sent. */
+export type ParsedRun = { outcomes: ObjectOutcome[] } | { failedBeforeSending: string };
+
+const VERBS: Record<string, ObjectResult> = {
+  created: 'created',
+  configured: 'configured',
+  unchanged: 'unchanged',
+  deleted: 'deleted',
+  // Server-side apply prints one word whatever happened.
+  'serverside-applied': 'configured',
+};
+
 /** `virtualmachine.kubevirt.io/web-01 configured` and `secret "x" deleted`, keyed `Kind/name`. */
-export function parseResultLines(stdout: string): Map<string, string> {
-  const results = new Map<string, string>();
+export function parseResultLines(stdout: string): Map<string, ObjectResult> {
+  const results = new Map<string, ObjectResult>();
   for (const line of stdout.split('\n')) {
     const m = /^([a-z0-9.-]+)\/(\S+) (created|configured|unchanged|serverside-applied)\b/.exec(line.trim()) ?? /^([a-z0-9.-]+) "([^"]+)" (deleted)\b/.exec(line.trim());
     if (!m) continue;
     const kind = kindOfPrintedType(m[1]);
-    if (kind) results.set(`${kind}/${m[2]}`, m[3]);
+    if (kind) results.set(`${kind}/${m[2]}`, VERBS[m[3]]);
   }
   return results;
 }
@@ -29,7 +38,8 @@ export function parseResultLines(stdout: string): Map<string, string> {
 export function errorBlocks(stderr: string): string[] {
   const blocks: string[] = [];
   for (const line of stderr.split('\n')) {
-    if (/^(Error from server|error:|The \w+ "[^"]+" is invalid)/.test(line)) blocks.push(line);
+    // `error:` from kubectl's own checks; `Error:` from cobra (an unknown flag, kubectl 1.30+).
+    if (/^(Error from server|[eE]rror:|The \w+ "[^"]+" is invalid)/.test(line)) blocks.push(line);
     else if (blocks.length && line.trim() && !line.startsWith('Warning:')) blocks[blocks.length - 1] += `\n${line}`;
   }
   return blocks;
@@ -44,27 +54,49 @@ export function reasonOf(block: string): string {
     .replace(/^Error from server(?: \(\w+\))?: /, '')
     .replace(/^(?:for: "STDIN": )?error when \w+(?: patch| current configuration of)?(?::|(?: "STDIN":)?)\s*/, '')
     .replace(/^error when \w+ "STDIN": /, '')
-    .replace(/^error: /, '')
+    .replace(/^[eE]rror: /, '')
     .trim();
 }
 
-/** One outcome per sent object, in order: its result line, or the error block that names it. */
-export function matchOutcomes(sent: ObjectRef[], stdout: string, stderr: string): ObjectOutcome[] {
-  const results = parseResultLines(stdout);
-  const blocks = errorBlocks(stderr);
-  return sent.map((ref) => {
-    const verb = results.get(`${ref.kind}/${ref.name}`);
-    if (verb) return { ...ref, verb };
-    const quoted = `"${ref.name}"`;
-    const block = blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ?? blocks.find((b) => b.includes(quoted));
-    if (block) return { ...ref, error: reasonOf(block) };
-    // An error that names no object (the namespace is missing, say) concerns them all.
-    const general = blocks.find((b) => !/"[^"]+"/.test(b.split('\n')[0]) || /namespaces "/.test(b));
-    if (general) return { ...ref, error: reasonOf(general) };
-    return { ...ref, error: firstLine(stderr) || 'no result reported by the cluster', silent: true };
-  });
+/** A block that came back from a request about one object (kubectl frames those `error when …`). */
+function isObjectError(block: string, sent: ObjectRef[]): boolean {
+  return /error when \w+/.test(block) || sent.some((ref) => block.includes(`"${ref.name}"`));
 }
 
-function firstLine(text: string): string {
-  return text.split('\n').map((l) => l.trim()).filter((l) => l && !l.startsWith('Warning:'))[0] ?? '';
+/**
+ * One outcome per sent object, in order: its result line, or the error block that names it.
+ * `deleting`: an object kubectl says nothing about was already gone (`--ignore-not-found`).
+ * When kubectl failed, printed no result and no error concerns any object, nothing was sent:
+ * discovery, OpenAPI download, or a flag it does not know stopped it first.
+ */
+export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): ParsedRun {
+  const results = parseResultLines(run.stdout);
+  const blocks = errorBlocks(run.stderr);
+  if (run.exitCode !== 0 && results.size === 0 && !blocks.some((b) => isObjectError(b, sent))) {
+    return { failedBeforeSending: blocks.length ? reasonOf(blocks[0]) : firstErrorLine(run.stderr) || `exit code ${run.exitCode} without a message` };
+  }
+  // An error that names no object (the namespace is missing, say) concerns every object without a result.
+  const general = blocks.find((b) => !/"[^"]+"/.test(b.split('\n')[0]) || /namespaces "/.test(b));
+  const outcomes = sent.map((ref): ObjectOutcome => {
+    const result = results.get(`${ref.kind}/${ref.name}`);
+    if (result) return { ...ref, result };
+    const quoted = `"${ref.name}"`;
+    const block = blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ?? blocks.find((b) => b.includes(quoted));
+    if (block) return failed(ref, reasonOf(block));
+    if (general) return failed(ref, reasonOf(general));
+    if (deleting) return { ...ref, result: 'gone' };
+    return failed(ref, firstErrorLine(run.stderr) || 'no result reported by the cluster');
+  });
+  return { outcomes };
+}
+
+/** A failed outcome with the gist of the server's reason. */
+export function failed(ref: ObjectRef, reason: string): ObjectOutcome {
+  const denied = parseForbidden(reason);
+  if (denied) return { ...ref, result: 'failed', reason, cause: 'forbidden', denied: { verb: denied.verb, resource: denied.resource, namespace: denied.namespace } };
+  if (/\bis forbidden\b/.test(reason)) return { ...ref, result: 'failed', reason, cause: 'forbidden' };
+  if (/namespaces "[^"]+" not found/.test(reason)) return { ...ref, result: 'failed', reason, cause: 'namespace-missing' };
+  // CDI's webhook: pkg/apiserver/webhooks/datavolume-validate.go ("Cannot update DataVolume Spec").
+  if (/Cannot update DataVolume Spec|field is immutable/i.test(reason)) return { ...ref, result: 'failed', reason, cause: 'immutable' };
+  return { ...ref, result: 'failed', reason, cause: 'other' };
 }

@@ -4,7 +4,9 @@ import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
 import { deploy } from '../../lib/actions/deploy.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
+import { VAutoError } from '../../lib/errors.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
+import { asyncErrorOf } from '../helpers/workspace.js';
 
 function run(cluster: FakeCluster, extra: Partial<Parameters<typeof deploy>[0]> = {}, deps: Partial<ClusterDeps> = {}) {
   const output = capture();
@@ -26,7 +28,8 @@ test('first deploy into a missing namespace: both reads, one apply with the Name
 
 test('existing objects: both reads, then one apply without a Namespace', async () => {
   const existing = [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-01-cloud-init' } }];
-  const cluster = new FakeCluster(existing, true, () => 'unchanged');
+  const cluster = new FakeCluster(existing, true);
+  cluster.results = { '*': 'unchanged' };
   const r = await run(cluster);
   expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
   expect((cluster.sent as K8sObject[]).map((m) => m.kind)).not.toContain('Namespace');
@@ -41,7 +44,8 @@ test('an existing but empty namespace is not created again', async () => {
 });
 
 test('one rejected object fails alone: exit 1, the others reported', async () => {
-  const cluster = new FakeCluster([], true, (m) => (m.metadata.name === 'web-02' ? 'error:spec.running: Forbidden' : 'created'));
+  const cluster = new FakeCluster([], true);
+  cluster.rejects = { 'VirtualMachine/web-02': { reason: 'VirtualMachine "web-02" is invalid: spec.running: Forbidden', cause: 'other' } };
   const r = await run(cluster);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain('[FAILED] VirtualMachine web-02 (VirtualMachine "web-02" is invalid: spec.running: Forbidden)');
@@ -51,7 +55,8 @@ test('one rejected object fails alone: exit 1, the others reported', async () =>
 
 test('a DataVolume gone after import while its PVC remains is skipped, not sent', async () => {
   const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'web-01-rootdisk' } };
-  const cluster = new FakeCluster([pvc], true, () => 'unchanged');
+  const cluster = new FakeCluster([pvc], true);
+  cluster.results = { '*': 'unchanged' };
   const r = await run(cluster);
   expect((cluster.sent as K8sObject[]).map((m) => m.metadata.name)).not.toContain('web-01-rootdisk');
   expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (disk already imported)');
@@ -76,20 +81,24 @@ test('a declined confirmation applies nothing', async () => {
 });
 
 test('a namespace the user may not read is not created, and a missing one is explained', async () => {
-  const cluster = new FakeCluster([], 'unknown', () => 'created');
+  const cluster = new FakeCluster([], 'unknown');
   await run(cluster);
   expect((cluster.sent as K8sObject[]).map((m) => m.kind)).not.toContain('Namespace');
 
-  class NoNamespace extends FakeCluster {
-    async apply(): Promise<{ stdout: string; stderr: string; exitCode: number }> {
-      return { stdout: '', stderr: 'Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found\n', exitCode: 1 };
-    }
-  }
-  const r = await run(new NoNamespace([], 'unknown'));
+  const noNamespace = new FakeCluster([], 'unknown');
+  noNamespace.rejects = { '*': { reason: 'namespaces "vm-demo" not found', cause: 'namespace-missing' } };
+  const r = await run(noNamespace);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain('[FAILED] VirtualMachine web-01 (namespaces "vm-demo" not found)');
   const hint = 'hint: namespace vm-demo does not exist, and your user may not read or create namespaces: run "oc new-project vm-demo" or ask an admin';
   expect(r.stdout).toContain(hint);
   // Said once, not under each of the eight objects.
   expect(r.stdout.split(hint)).toHaveLength(2);
+});
+
+test('an apply that fails as a whole (discovery, an unknown flag) is its error, not a line per object', async () => {
+  const cluster = new FakeCluster([], true);
+  cluster.applyError = new VAutoError('oc apply failed before sending anything: the server could not find the requested resource', { exitCode: 3 });
+  const err = await asyncErrorOf(() => run(cluster));
+  expect(err.exitCode).toBe(3);
 });

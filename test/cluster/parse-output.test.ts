@@ -1,5 +1,6 @@
-// kubectl's apply/delete output mapped back to objects, with texts as kubectl 1.32 prints them.
-import { errorBlocks, matchOutcomes, parseResultLines, reasonOf } from '../../lib/cluster/parse-output.js';
+// kubectl's apply/delete output mapped back to objects, with texts as kubectl 1.27 and 1.32 print them.
+import { errorBlocks, parseResultLines, parseRun, reasonOf } from '../../lib/cluster/parse-output.js';
+import type { ObjectOutcome, ObjectRef } from '../../lib/cluster/cluster-client.js';
 
 const sent = [
   { kind: 'NetworkAttachmentDefinition', name: 'web-01-lan' },
@@ -7,6 +8,12 @@ const sent = [
   { kind: 'DataVolume', name: 'web-01-rootdisk' },
   { kind: 'VirtualMachine', name: 'web-01' },
 ];
+
+function outcomes(refs: ObjectRef[], stdout: string, stderr: string, exitCode = 1, deleting = false): ObjectOutcome[] {
+  const parsed = parseRun(refs, { stdout, stderr, exitCode }, deleting);
+  if (!('outcomes' in parsed)) throw new Error(`whole run failed: ${parsed.failedBeforeSending}`);
+  return parsed.outcomes;
+}
 
 test.each([
   ['networkattachmentdefinition.k8s.cni.cncf.io/web-01-lan created', 'NetworkAttachmentDefinition/web-01-lan', 'created'],
@@ -19,7 +26,7 @@ test.each([
   expect(parseResultLines(`${line}\n`).get(key)).toBe(verb);
 });
 
-test('a rejected object gets the server reason, the others their verbs', () => {
+test('a rejected object gets the server reason and its gist, the others their results', () => {
   const stdout = 'networkattachmentdefinition.k8s.cni.cncf.io/web-01-lan unchanged\nsecret/web-01-cloud-init unchanged\nvirtualmachine.kubevirt.io/web-01 configured\n';
   const stderr = [
     'Error from server (BadRequest): error when applying patch:',
@@ -29,22 +36,34 @@ test('a rejected object gets the server reason, the others their verbs', () => {
     'Name: "web-01-rootdisk", Namespace: "vm-demo"',
     'for: "STDIN": error when patching "STDIN": admission webhook "datavolume-validate.cdi.kubevirt.io" denied the request:  Cannot update DataVolume Spec',
   ].join('\n');
-  const outcomes = matchOutcomes(sent, stdout, stderr);
-  expect(outcomes.map((o) => o.verb ?? 'FAILED')).toEqual(['unchanged', 'unchanged', 'FAILED', 'configured']);
-  expect(outcomes[2].error).toBe('admission webhook "datavolume-validate.cdi.kubevirt.io" denied the request:  Cannot update DataVolume Spec');
+  const all = outcomes(sent, stdout, stderr);
+  expect(all.map((o) => o.result)).toEqual(['unchanged', 'unchanged', 'failed', 'configured']);
+  expect(all[2]).toMatchObject({ cause: 'immutable', reason: 'admission webhook "datavolume-validate.cdi.kubevirt.io" denied the request:  Cannot update DataVolume Spec' });
 });
 
-test('a forbidden create names the object', () => {
+test('a forbidden create names the object and what was denied', () => {
   const stderr = 'Error from server (Forbidden): error when creating "STDIN": virtualmachines.kubevirt.io "web-01" is forbidden: User "dev" cannot create resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"\n';
-  const [vm] = matchOutcomes([{ kind: 'VirtualMachine', name: 'web-01' }], '', stderr);
-  expect(vm.error).toBe('virtualmachines.kubevirt.io "web-01" is forbidden: User "dev" cannot create resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"');
+  const [vm] = outcomes([{ kind: 'VirtualMachine', name: 'web-01' }], '', stderr);
+  expect(vm).toMatchObject({
+    result: 'failed',
+    cause: 'forbidden',
+    denied: { verb: 'create', resource: 'virtualmachines', namespace: 'vm-demo' },
+    reason: 'virtualmachines.kubevirt.io "web-01" is forbidden: User "dev" cannot create resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"',
+  });
 });
 
-test('warnings are not errors, and an object nobody mentions is reported as silent', () => {
+test('a field validation "Forbidden" is not an RBAC denial', () => {
+  const stderr = 'The VirtualMachine "web-01" is invalid: spec.running: Forbidden: running and runStrategy are mutually exclusive\n';
+  const [vm] = outcomes([{ kind: 'VirtualMachine', name: 'web-01' }], '', stderr);
+  expect(vm).toMatchObject({ result: 'failed', cause: 'other' });
+});
+
+test('warnings are not errors; an applied object nobody mentions failed, a deleted one was already gone', () => {
   const stderr = 'Warning: resource secrets/web-01-cloud-init is missing the kubectl.kubernetes.io/last-applied-configuration annotation\n';
   expect(errorBlocks(stderr)).toEqual([]);
-  const [secret] = matchOutcomes([{ kind: 'Secret', name: 'web-01-cloud-init' }], '', stderr);
-  expect(secret).toMatchObject({ silent: true, error: 'no result reported by the cluster' });
+  expect(outcomes([{ kind: 'Secret', name: 'web-01-cloud-init' }], 'secret/other created\n', stderr, 0)[0]).toMatchObject({ result: 'failed', reason: 'no result reported by the cluster' });
+  const deleted = outcomes([{ kind: 'DataVolume', name: 'web-01-rootdisk' }, { kind: 'PersistentVolumeClaim', name: 'web-01-rootdisk' }], 'datavolume.cdi.kubevirt.io "web-01-rootdisk" deleted\n', '', 0, true);
+  expect(deleted.map((o) => o.result)).toEqual(['deleted', 'gone']);
 });
 
 test('reasonOf strips kubectl framing', () => {
@@ -53,7 +72,17 @@ test('reasonOf strips kubectl framing', () => {
 
 test('an error naming no sent object (a missing namespace) is every object\'s reason, without kubectl framing', () => {
   const stderr = ['Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found', 'Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found'].join('\n');
-  const outcomes = matchOutcomes(sent.slice(0, 2), '', stderr);
-  expect(outcomes.map((o) => o.error)).toEqual(['namespaces "vm-demo" not found', 'namespaces "vm-demo" not found']);
-  expect(outcomes.every((o) => !o.silent)).toBe(true);
+  const all = outcomes(sent.slice(0, 2), '', stderr);
+  expect(all.map((o) => [o.reason, o.cause])).toEqual([['namespaces "vm-demo" not found', 'namespace-missing'], ['namespaces "vm-demo" not found', 'namespace-missing']]);
+});
+
+test.each([
+  // kubectl 1.27 against a server without /openapi/v2: it stops before the first object.
+  ['kubectl 1.27, OpenAPI missing', 'Error from server (NotFound): the server could not find the requested resource\n', 'the server could not find the requested resource'],
+  // kubectl 1.32 (cobra) and 1.27 for a flag the binary does not have.
+  ['kubectl 1.32, unknown flag', "Error: unknown flag: --server-side-x\nSee 'kubectl apply --help' for usage.\n", 'unknown flag: --server-side-x'],
+  ['kubectl 1.27, unknown flag', "error: unknown flag: --server-side-x\nSee 'kubectl apply --help' for usage.\n", 'unknown flag: --server-side-x'],
+  ['client-side validation without a schema', 'error: error validating "STDIN": error validating data: failed to download openapi: the server could not find the requested resource; if you choose to ignore these errors, turn validation off with --validate=false\n', 'error validating "STDIN": error validating data: failed to download openapi: the server could not find the requested resource; if you choose to ignore these errors, turn validation off with --validate=false'],
+])('a call that failed before sending anything (%s) is one failure, not one per object', (_label, stderr, reason) => {
+  expect(parseRun(sent, { stdout: '', stderr, exitCode: 1 })).toEqual({ failedBeforeSending: reason });
 });

@@ -1,25 +1,40 @@
-// Test doubles for the cluster side: a ClusterClient that remembers its calls, and a captured Output.
-import type { ApplyOutput, ClusterClient, ObjectRef } from '../../lib/cluster/cluster-client.js';
-import { printedType, type K8sObject } from '../../lib/cluster/k8s-object.js';
+// Test doubles for the cluster side: a ClusterClient that keeps objects and remembers its calls, and a captured Output.
+import type { ApplyManifest, ClusterClient, ObjectOutcome, ObjectRef, ObjectResult } from '../../lib/cluster/cluster-client.js';
+import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import type { Output } from '../../lib/report/output.js';
 
-/** A cluster that remembers calls; `applyResult` decides each object's verb or error. */
+type Failure = Pick<ObjectOutcome, 'reason' | 'cause' | 'denied'>;
+
+/**
+ * A cluster holding `existing`: apply creates what is absent and configures what is present, delete
+ * removes. One field per behaviour changes that: `results` and `rejects` per object (`Kind/name`,
+ * or `*` for every object), `applyError`/`deleteError` for a call that fails as a whole.
+ */
 export class FakeCluster implements ClusterClient {
   readonly binary = 'oc';
   calls: string[] = [];
-  sent: object[] = [];
+  /** The manifests of the last apply. */
+  sent: ApplyManifest[] = [];
+  /** The refs of the last delete. */
+  deleted: ObjectRef[] = [];
+  /** Kinds this fake user may not list. */
+  forbiddenKinds: string[] = [];
+  /** A result other than created/configured, for these objects. */
+  results: Record<string, ObjectResult> = {};
+  /** Objects the server refuses, with the server's reason. */
+  rejects: Record<string, Failure> = {};
+  /** Thrown by apply instead of sending anything (login, discovery, an unknown flag). */
+  applyError?: Error;
+  deleteError?: Error;
   constructor(
-    private existing: K8sObject[] = [],
+    public existing: K8sObject[] = [],
     /** 'unknown': the user may not read Namespace objects. */
     private namespace: boolean | 'unknown' = true,
-    private applyResult: (m: { kind: string; metadata: { name: string } }) => string = () => 'created',
   ) {}
   async namespaceExists(): Promise<boolean | undefined> {
     this.calls.push('namespace');
     return this.namespace === 'unknown' ? undefined : this.namespace;
   }
-  /** Kinds this fake user may not list. */
-  forbiddenKinds: string[] = [];
   async listReadable(_ns: string, kinds: string[], _selector: string, optional: string[]): Promise<{ items: K8sObject[]; unreadable: string[] }> {
     this.calls.push('list');
     const unreadable = kinds.filter((k) => this.forbiddenKinds.includes(k));
@@ -37,23 +52,34 @@ export class FakeCluster implements ClusterClient {
     this.calls.push('list-all');
     return this.elsewhere && [...this.existing, ...this.elsewhere].filter((o) => kinds.includes(o.kind));
   }
-  async apply(_ns: string, manifests: object[]): Promise<ApplyOutput> {
+  async apply(_ns: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
     this.calls.push('apply');
+    if (this.applyError) throw this.applyError;
     this.sent = manifests;
-    const lines: string[] = [];
-    const errors: string[] = [];
-    for (const m of manifests as { kind: string; metadata: { name: string } }[]) {
-      const r = this.applyResult(m);
-      if (r.startsWith('error:')) errors.push(`Error from server (Invalid): error when creating "STDIN": ${m.kind} "${m.metadata.name}" is invalid: ${r.slice(6)}`);
-      else lines.push(`${printedType(m.kind)}/${m.metadata.name} ${r}`);
-    }
-    return { stdout: lines.join('\n'), stderr: errors.join('\n'), exitCode: errors.length ? 1 : 0 };
+    return manifests.map((m) => {
+      const ref = { kind: m.kind, name: m.metadata.name };
+      const failure = this.lookup(this.rejects, ref);
+      if (failure) return { ...ref, result: 'failed', ...failure };
+      const index = this.existing.findIndex((o) => o.kind === ref.kind && o.metadata.name === ref.name);
+      if (index >= 0) this.existing[index] = m as K8sObject;
+      else this.existing.push(m as K8sObject);
+      return { ...ref, result: this.lookup(this.results, ref) ?? (index >= 0 ? 'configured' : 'created') };
+    });
   }
-  deleted: ObjectRef[] = [];
-  async delete(_ns: string, refs: ObjectRef[]): Promise<ApplyOutput> {
+  async delete(_ns: string, refs: ObjectRef[]): Promise<ObjectOutcome[]> {
     this.calls.push('delete');
+    if (this.deleteError) throw this.deleteError;
     this.deleted = refs;
-    return { stdout: refs.map((r) => `${printedType(r.kind)} "${r.name}" deleted`).join('\n'), stderr: '', exitCode: 0 };
+    return refs.map((ref) => {
+      const failure = this.lookup(this.rejects, ref);
+      if (failure) return { ...ref, result: 'failed', ...failure };
+      const before = this.existing.length;
+      this.existing = this.existing.filter((o) => !(o.kind === ref.kind && o.metadata.name === ref.name));
+      return { ...ref, result: this.lookup(this.results, ref) ?? (this.existing.length < before ? 'deleted' : 'gone') };
+    });
+  }
+  private lookup<T>(table: Record<string, T>, ref: ObjectRef): T | undefined {
+    return table[`${ref.kind}/${ref.name}`] ?? table['*'];
   }
 }
 
@@ -61,4 +87,3 @@ export function capture(): Output & { stdout: string; stderr: string } {
   const o = { stdout: '', stderr: '', isTTY: false, color: false, out: (t: string) => void (o.stdout += t), err: (t: string) => void (o.stderr += t) };
   return o;
 }
-

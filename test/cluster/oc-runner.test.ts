@@ -1,0 +1,57 @@
+// OcRunner with the real kubectl against the simulator: one outcome per object, and a call that
+// fails before sending anything is one exit-3 error with kubectl's reason.
+import { readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { OcRunner } from '../../lib/cluster/oc-runner.js';
+import { kubectlAvailable } from '../helpers/e2e.js';
+import { asyncErrorOf } from '../helpers/workspace.js';
+import { startSimulator, type Simulator } from '../sim/index.js';
+
+const describeE2E = kubectlAvailable ? describe : describe.skip;
+const KUBECTLS = ['/usr/bin/kubectl', '/usr/lib/google-cloud-sdk/bin/kubectl.1.27'];
+
+describeE2E('OcRunner against the simulator', () => {
+  let sim: Simulator;
+  let noApi: string;
+  beforeAll(async () => {
+    sim = await startSimulator({ namespaces: ['x'] });
+    // The same server under a path where nothing answers: discovery and OpenAPI get 404.
+    noApi = path.join(path.dirname(sim.kubeconfigPath), 'no-api');
+    writeFileSync(noApi, readFileSync(sim.kubeconfigPath, 'utf8').replace(sim.url, `${sim.url}/no-api-here`));
+  });
+  afterAll(() => sim.stop());
+  const runner = (binary: string, kubeconfig = sim.kubeconfigPath) => new OcRunner({ binary, kubeconfig, requestTimeout: 10, env: { PATH: process.env.PATH, HOME: os.tmpdir() } });
+  const secret = (name: string, value: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: { v: Buffer.from(value).toString('base64') } });
+
+  test('apply and delete: one outcome per object, the server\'s reason for a refused one', async () => {
+    sim.faults.rejectCreate.push({ kind: 'Secret', name: 'bad', message: 'Invalid value: "x"', field: 'data.v' });
+    try {
+      const oc = runner('/usr/bin/kubectl');
+      expect(await oc.apply('x', [secret('a', '1'), secret('bad', '1')])).toEqual([
+        { kind: 'Secret', name: 'a', result: 'created' },
+        { kind: 'Secret', name: 'bad', result: 'failed', cause: 'other', reason: 'The Secret "bad" is invalid: data.v: Invalid value: "x"' },
+      ]);
+      expect((await oc.apply('x', [secret('a', '1'), secret('b', '2')])).map((o) => o.result)).toEqual(['unchanged', 'created']);
+      expect((await oc.apply('x', [secret('a', '3')])).map((o) => o.result)).toEqual(['configured']);
+      expect(await oc.delete('x', [{ kind: 'Secret', name: 'a' }, { kind: 'Secret', name: 'never' }])).toEqual([
+        { kind: 'Secret', name: 'a', result: 'deleted' },
+        { kind: 'Secret', name: 'never', result: 'gone' },
+      ]);
+    } finally {
+      sim.faults.rejectCreate = [];
+    }
+  });
+
+  test.each(KUBECTLS)('%s: discovery and OpenAPI failing is exit 3 with kubectl\'s reason, before anything is sent', async (binary) => {
+    sim.clearRequests();
+    const oc = runner(binary, noApi);
+    const err = await asyncErrorOf(() => oc.apply('x', [secret('c', '1'), secret('d', '1')]));
+    expect(err.exitCode).toBe(3);
+    expect(err.message).toMatch(/apply failed before sending anything: .*the server could not find the requested resource/);
+    const del = await asyncErrorOf(() => oc.delete('x', [{ kind: 'Secret', name: 'c' }]));
+    expect(del.exitCode).toBe(3);
+    expect(del.message).toContain('delete failed before sending anything: unable to recognize "STDIN": the server could not find the requested resource');
+    expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+});
