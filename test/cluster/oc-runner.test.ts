@@ -4,14 +4,14 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OcRunner } from '../../lib/cluster/oc-runner.js';
-import { kubectlAvailable } from '../helpers/e2e.js';
+import { requireKubectl } from '../helpers/kubectl-binaries.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 
-const describeE2E = kubectlAvailable ? describe : describe.skip;
-const KUBECTLS = ['/usr/bin/kubectl', '/usr/lib/google-cloud-sdk/bin/kubectl.1.27'];
+const KUBECTL = requireKubectl();
+const KUBECTLS = [KUBECTL, '/usr/lib/google-cloud-sdk/bin/kubectl.1.27'];
 
-describeE2E('OcRunner against the simulator', () => {
+describe('OcRunner against the simulator', () => {
   let sim: Simulator;
   let noApi: string;
   beforeAll(async () => {
@@ -27,7 +27,7 @@ describeE2E('OcRunner against the simulator', () => {
   test('apply and delete: one outcome per object, the server\'s reason for a refused one', async () => {
     sim.faults.rejectCreate.push({ kind: 'Secret', name: 'bad', message: 'Invalid value: "x"', field: 'data.v' });
     try {
-      const oc = runner('/usr/bin/kubectl');
+      const oc = runner(KUBECTL);
       expect(await oc.apply('x', [secret('a', '1'), secret('bad', '1')])).toEqual([
         { kind: 'Secret', name: 'a', result: 'created' },
         { kind: 'Secret', name: 'bad', result: 'failed', cause: 'other', reason: 'The Secret "bad" is invalid: data.v: Invalid value: "x"' },

@@ -1,12 +1,10 @@
 // deploy, status and delete through the real kubectl against the simulator, as an admin runs them.
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { kubectlAvailable, startE2E, type E2E } from '../helpers/e2e.js';
+import { startE2E, type E2E } from '../helpers/e2e.js';
 
-const describeE2E = kubectlAvailable ? describe : describe.skip;
-if (!kubectlAvailable) console.warn('kubectl not found at /usr/bin/kubectl: end-to-end tests SKIPPED');
 
-describeE2E('deploy/status/delete against the simulator', () => {
+describe('deploy/status/delete against the simulator', () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await startE2E();
@@ -135,7 +133,7 @@ describeE2E('deploy/status/delete against the simulator', () => {
   });
 });
 
-describeE2E('deploy call counts', () => {
+describe('deploy call counts', () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await startE2E();
@@ -170,7 +168,7 @@ describeE2E('deploy call counts', () => {
   });
 });
 
-describeE2E('DataVolumes garbage-collected after import', () => {
+describe('DataVolumes garbage-collected after import', () => {
   let e2e: E2E;
   beforeAll(async () => {
     e2e = await startE2E({ gcDataVolumes: true });

@@ -5,7 +5,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator } from '../sim/index.js';
-import { copyWorkspace, runV, stackLines } from './harness.js';
+import { copyWorkspace, runVAuto, stackLines } from '../helpers/e2e.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const corpusDir = path.join(here, 'corpus');
@@ -99,7 +99,7 @@ test('the corpus has at least 30 broken workspaces, each with its expected first
 });
 
 test('the workspace the generated cases start from is valid', async () => {
-  const r = await runV(['--home', validWorkspace, 'p', 's', 'inspect']);
+  const r = await runVAuto(['--home', validWorkspace, 'p', 's', 'inspect']);
   expect(r.stderr).toBe('');
   expect(r.code).toBe(0);
 });
@@ -119,7 +119,7 @@ async function check(name: string, c: BrokenCase): Promise<void> {
   const { kubeconfigPath } = await sim();
   const home = path.join(scratch, name);
   c.prepare(home);
-  const r = await runV(['--home', home, '--kubeconfig', kubeconfigPath, ...(c.argv ?? DEFAULT_ARGV)], { env: { V_AUTO_DEBUG: '' } });
+  const r = await runVAuto(['--home', home, '--kubeconfig', kubeconfigPath, ...(c.argv ?? DEFAULT_ARGV)], { env: { V_AUTO_DEBUG: '' } });
   const first = r.stderr.split('\n')[0];
   expect({ name, code: r.code }).toEqual({ name, code: 2 });
   if (typeof c.stderr === 'string') expect(first).toBe(c.stderr);

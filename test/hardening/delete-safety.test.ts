@@ -3,10 +3,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { acquireSharedNetworkLock } from '../../lib/cli/workspace-lock.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
-import { exampleHome, kubectlAvailable, runV, stackLines, until, type RunOutcome } from './harness.js';
-
-const describeE2E = kubectlAvailable ? describe : describe.skip;
-if (!kubectlAvailable) console.warn('kubectl not found at /usr/bin/kubectl: hardening delete tests SKIPPED');
+import { exampleHome, runVAuto, stackLines, until, type RunOutcome } from '../helpers/e2e.js';
 
 const NS = 'vm-demo';
 const managed = (project: string, spec: string, name: string) => ({ 'v-auto/managed': 'true', 'v-auto/project': project, 'v-auto/spec': spec, 'v-auto/name': name });
@@ -52,11 +49,11 @@ function deleted(r: RunOutcome): string[] {
   return [...r.stdout.matchAll(/^\[DELETED\] (\S+) (\S+)/gm)].map((m) => `${m[1]}/${m[2]}`).sort();
 }
 
-describeE2E('delete safety', () => {
+describe('delete safety', () => {
   let sim: Simulator;
   let home: string;
   let dir: string;
-  const v = (args: string[]) => runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { env: { V_AUTO_PASSWORD: 'Delete-Pa55word' } });
+  const v = (args: string[]) => runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { env: { V_AUTO_PASSWORD: 'Delete-Pa55word' } });
 
   // Objects that must survive every delete of demo/web and demo/db in this file.
   const bystanders = [
@@ -186,7 +183,7 @@ describeE2E('delete safety', () => {
     // Another run holds the project's shared-network lock (as a deploy of another spec does while it applies).
     const release = await acquireSharedNetworkLock(home, 'demo', { waitMs: 0 });
     let calls = '';
-    const running = runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'db', 'delete', '--yes'], {
+    const running = runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'db', 'delete', '--yes'], {
       env: { V_AUTO_LOCK_WAIT_MS: '20000' },
       started: (_child, log) => (calls = log),
     });
@@ -206,7 +203,7 @@ describeE2E('delete safety', () => {
   test('a deploy that attaches a shared NAD waits for the project lock, and gives up with exit 4 before applying', async () => {
     const release = await acquireSharedNetworkLock(home, 'demo', { waitMs: 0 });
     try {
-      const r = await runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'db', 'deploy', '--yes'], { env: { V_AUTO_LOCK_WAIT_MS: '300' } });
+      const r = await runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'db', 'deploy', '--yes'], { env: { V_AUTO_LOCK_WAIT_MS: '300' } });
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/^v-auto: the shared networks of project demo are busy: process \d+ on /);
       expect(r.calls.filter((c) => c.startsWith('apply'))).toEqual([]);

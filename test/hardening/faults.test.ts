@@ -5,10 +5,8 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../sim/index.js';
-import { exampleHome, kubectlAvailable, runV, stackLines, until, type RunOptions, type RunOutcome } from './harness.js';
+import { exampleHome, runVAuto, stackLines, until, type LaunchOptions, type RunOutcome } from '../helpers/e2e.js';
 
-const describeE2E = kubectlAvailable ? describe : describe.skip;
-if (!kubectlAvailable) console.warn('kubectl not found at /usr/bin/kubectl: hardening fault tests SKIPPED');
 
 const ENV = { V_AUTO_PASSWORD: 'Faults-Pa55word' };
 
@@ -35,12 +33,12 @@ function locks(home: string, project = 'demo'): string[] {
   return readdirSync(path.join(home, 'projects', project)).filter((f) => /^\.v-auto-.*\.lock/.test(f));
 }
 
-describeE2E('cluster faults', () => {
+describe('cluster faults', () => {
   let sim: Simulator;
   let home: string;
   let dir: string;
-  const v = (args: string[], options: RunOptions = {}) =>
-    runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { ...options, env: { ...ENV, ...options.env } });
+  const v = (args: string[], options: LaunchOptions = {}) =>
+    runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { ...options, env: { ...ENV, ...options.env } });
 
   beforeAll(async () => {
     // Imports never finish on their own here, so `deploy --wait` keeps polling until it is interrupted.
@@ -106,7 +104,7 @@ describeE2E('cluster faults', () => {
     const port = await closedPort();
     const kubeconfig = path.join(dir, 'closed-port.kubeconfig');
     writeFileSync(kubeconfig, readFileSync(sim.kubeconfigPath, 'utf8').replace(/http:\/\/127\.0\.0\.1:\d+/, `http://127.0.0.1:${port}`));
-    const r = await runV(['--home', home, '--kubeconfig', kubeconfig, 'demo', 'web', 'deploy', '--yes'], { env: ENV });
+    const r = await runVAuto(['--home', home, '--kubeconfig', kubeconfig, 'demo', 'web', 'deploy', '--yes'], { env: ENV });
     expect(r.code).toBe(3);
     expectOneLineReason(r, /^v-auto: cannot reach the cluster: The connection to the server 127\.0\.0\.1:\d+ was refused/, /right host or port/);
     // The two reads deploy starts side by side, and nothing after them.

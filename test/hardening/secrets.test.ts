@@ -1,14 +1,13 @@
 // A known password goes through every action; it must show up nowhere but hashed, in the cloud-init Secret.
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, rmSync, writeFileSync, appendFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { RESOURCES } from '../sim/resources.js';
-import { binary } from '../helpers/e2e.js';
-import { exampleHome, kubectlAvailable, PASSWORD, runV, stackLines, until, type RunOutcome } from './harness.js';
+import { exampleHome, haveScript, onTerminal, runVAuto, stackLines, type RunOutcome } from '../helpers/e2e.js';
 
-const describeE2E = kubectlAvailable ? describe : describe.skip;
-if (!kubectlAvailable) console.warn('kubectl not found at /usr/bin/kubectl: hardening secret tests SKIPPED');
+/** A fixed password that every scan looks for. */
+const PASSWORD = 'Hardening-Pa55word-7f3c9';
+
 
 /** Everything a run left where a person or a log could read it. */
 function transcript(r: RunOutcome): string {
@@ -25,12 +24,12 @@ function allObjects(sim: Simulator): { id: string; text: string }[] {
   );
 }
 
-describeE2E('secrets', () => {
+describe('secrets', () => {
   let sim: Simulator;
   let home: string;
   let dir: string;
   const v = (args: string[], env: Record<string, string> = {}) =>
-    runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { env: { V_AUTO_PASSWORD: PASSWORD, V_AUTO_DEBUG: '1', ...env } });
+    runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { env: { V_AUTO_PASSWORD: PASSWORD, V_AUTO_DEBUG: '1', ...env } });
 
   beforeAll(async () => {
     sim = await startSimulator({ timings: { importStepMs: 5, vmStepMs: 5 } });
@@ -123,7 +122,7 @@ describeE2E('secrets', () => {
   });
 
   test('without a terminal, a missing password exits 2 at once instead of waiting for input', async () => {
-    const r = await runV(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'web', 'deploy', '--yes'], { stdin: 'open', timeoutMs: 10_000 });
+    const r = await runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'web', 'deploy', '--yes'], { stdin: 'open', timeoutMs: 10_000 });
     expect(r.signal).toBeNull();
     expect(r.code).toBe(2);
     expect(r.stderr.split('\n')[0]).toBe('v-auto: cloud-init variable "password" has no value and there is no terminal to ask for it');
@@ -132,24 +131,17 @@ describeE2E('secrets', () => {
     expect(r.calls).toEqual([]);
   });
 
-  (existsSync('/usr/bin/script') ? test : test.skip)('on a terminal the password is asked twice and never echoed', async () => {
+  (haveScript ? test : test.skip)('on a terminal the password is asked twice and never echoed', async () => {
     const log = path.join(dir, 'pty.log');
     writeFileSync(log, '');
-    // script(1) gives v-auto a pseudo-terminal; what the terminal shows lands on script's stdout.
-    const command = [process.execPath, binary, '--home', home, 'demo', 'web', 'inspect', '-o', 'json', '--show-secrets'].map((a) => `'${a}'`).join(' ');
-    const child = spawn('script', ['-qefc', command, '/dev/null'], { env: { PATH: process.env.PATH ?? '', HOME: dir, TERM: 'dumb' } });
-    let screen = '';
-    child.stdout.on('data', (d) => {
-      screen += d;
-      appendFileSync(log, d);
-    });
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await until(() => screen.includes('Value for password: '), 10_000, 'the first prompt');
-    child.stdin.write(`${PASSWORD}\r`);
-    await until(() => screen.includes('Again, to confirm: '), 10_000, 'the second prompt');
-    child.stdin.write(`${PASSWORD}\r`);
-    expect(await exited).toBe(0);
-    expect(screen).toContain('"kind": "Secret"');
-    expect(screen).not.toContain(PASSWORD);
+    // What the terminal shows lands in pty.log too, which the scans read.
+    const term = onTerminal(['--home', home, 'demo', 'web', 'inspect', '-o', 'json', '--show-secrets'], { HOME: dir }, log);
+    await term.waitFor('Value for password: ');
+    term.child.stdin.write(`${PASSWORD}\r`);
+    await term.waitFor('Again, to confirm: ');
+    term.child.stdin.write(`${PASSWORD}\r`);
+    expect(await term.exited).toBe(0);
+    expect(term.screen()).toContain('"kind": "Secret"');
+    expect(term.screen()).not.toContain(PASSWORD);
   });
 });

@@ -1,54 +1,158 @@
-// End-to-end harness: runs the built bin/v-auto with the real kubectl (through a recording oc
-// wrapper) against the local simulator, in a temporary copy of the example workspace.
-import { execFile } from 'node:child_process';
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+// The one end-to-end launcher: starts the built bin/v-auto (spawned, so tests control stdin and
+// signals) with the real kubectl behind a recording oc wrapper, against the local simulator, in a
+// scratch copy of a workspace.
+import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index.js';
+import { findKubectl, requireKubectl } from './kubectl-binaries.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const binary = path.join(repoRoot, 'bin', 'v-auto');
+/** Stand-in for oc: records each call's arguments, then runs $OC_WRAPPER_KUBECTL with them. */
 export const ocWrapper = path.join(repoRoot, 'test', 'fixtures', 'bin', 'oc');
-export const kubectlAvailable = existsSync('/usr/bin/kubectl');
 
-export interface RunResult {
-  code: number;
+export interface RunOutcome {
+  code: number | null;
+  signal: NodeJS.Signals | null;
   stdout: string;
   stderr: string;
+  /** The oc calls this run made, one argument string per call. */
+  calls: string[];
+  ms: number;
+}
+
+export interface LaunchOptions {
+  env?: Record<string, string>;
+  /** 'closed' (default) ends stdin at once; 'open' keeps a pipe that never gets data or EOF; a string is written, then EOF. */
+  stdin?: 'closed' | 'open' | { text: string };
+  /** Kills the run (SIGKILL) after this many milliseconds; the outcome then has signal set. Default 120 s. */
+  timeoutMs?: number;
+  /** Called once the child started, e.g. to send it signals. */
+  started?: (child: ChildProcess, callLog: string) => void;
+  cwd?: string;
+  /** The kubectl the oc wrapper runs; default: the one findKubectl() finds. */
+  kubectl?: string;
+  /** Also append this run's oc calls to this file (the E2E call log). */
+  callLog?: string;
+}
+
+/** Copies a directory, leaving out lock directories (and their staging folders) that another run may have left in it. */
+export function copyWorkspace(from: string, to: string): string {
+  cpSync(from, to, { recursive: true, filter: (src) => !/^\.v-auto-.*\.lock/.test(path.basename(src)) });
+  return to;
+}
+
+/** A scratch directory with a copy of examples/ as home. */
+export function exampleHome(): { dir: string; home: string } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-e2e-'));
+  return { dir, home: copyWorkspace(path.join(repoRoot, 'examples'), path.join(dir, 'home')) };
+}
+
+/** Runs bin/v-auto with the recording wrapper as --oc; `args` come after --oc. Never rejects. */
+export function runVAuto(args: string[], options: LaunchOptions = {}): Promise<RunOutcome> {
+  const logDir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-calls-'));
+  const log = path.join(logDir, 'calls.log');
+  writeFileSync(log, '');
+  const kubectl = options.kubectl ?? findKubectl() ?? '/nonexistent/kubectl';
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [binary, '--oc', ocWrapper, ...args], {
+      cwd: options.cwd ?? os.tmpdir(),
+      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), OC_WRAPPER_LOG: log, OC_WRAPPER_KUBECTL: kubectl, ...options.env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => (stdout += d));
+    child.stderr.on('data', (d) => (stderr += d));
+    child.stdin.on('error', () => undefined); // the child may exit before reading its input
+    if (typeof options.stdin === 'object') child.stdin.end(options.stdin.text);
+    else if (options.stdin !== 'open') child.stdin.end();
+    const timer = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 120_000);
+    options.started?.(child, log);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      child.stdin.destroy();
+      const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
+      if (options.callLog) appendFileSync(options.callLog, text);
+      rmSync(logDir, { recursive: true, force: true });
+      resolve({ code, signal, stdout, stderr, calls: text.split('\n').filter(Boolean), ms: Date.now() - started });
+    });
+  });
+}
+
+export interface Terminal {
+  child: ChildProcessWithoutNullStreams;
+  exited: Promise<number | null>;
+  /** Resolves once `text` is on the screen; rejects after 10 s. */
+  waitFor(text: string): Promise<void>;
+  screen(): string;
+}
+
+/** Runs bin/v-auto under script(1), which gives it a pseudo-terminal; `args` are given as they are. */
+export function onTerminal(args: string[], env: Record<string, string>, screenLog?: string): Terminal {
+  const command = [process.execPath, binary, ...args].map((a) => `'${a}'`).join(' ');
+  const child = spawn('script', ['-qefc', command, '/dev/null'], {
+    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), TERM: 'dumb', OC_WRAPPER_KUBECTL: findKubectl() ?? '/nonexistent/kubectl', ...env },
+  });
+  let screen = '';
+  child.stdout.on('data', (d) => {
+    screen += d;
+    if (screenLog) appendFileSync(screenLog, d);
+  });
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return { child, exited, screen: () => screen, waitFor: (text) => until(() => screen.includes(text), 10_000, JSON.stringify(text), () => screen) };
+}
+
+/** Whether script(1) is there to give a test a terminal. */
+export const haveScript = existsSync('/usr/bin/script');
+
+export interface E2EOptions extends SimulatorOptions {
+  /** The kubectl that oc stands for; default: the one findKubectl() finds (a suite fails when there is none). */
+  kubectl?: string;
 }
 
 export interface E2E {
   sim: Simulator;
   /** Workspace home: a copy of examples/ that tests may edit. */
   home: string;
+  /** The kubectl this run drives. */
+  kubectl: string;
+  /** The file the oc wrapper records calls in (OC_WRAPPER_LOG), for runs started outside `run`. */
+  callLog: string;
   /** The oc calls recorded since the last reset, one argument string per call. */
   calls(): string[];
   resetCalls(): void;
-  run(args: string[], env?: Record<string, string>): Promise<RunResult>;
+  /** Runs `v-auto --home <home> --oc <wrapper> --kubeconfig <sim> ...args` with a test password. */
+  run(args: string[], env?: Record<string, string>, options?: LaunchOptions): Promise<RunOutcome>;
   close(): Promise<void>;
 }
 
-/** Starts a simulator and a scratch workspace; `run` calls bin/v-auto with --oc pointing at the wrapper. */
-export async function startE2E(options: SimulatorOptions = {}): Promise<E2E> {
-  const sim = await startSimulator({ timings: { importStepMs: 5, vmStepMs: 5 }, ...options });
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-e2e-'));
-  const home = path.join(dir, 'home');
-  // A lock left in examples/ by a manual run (a .v-auto-<spec>.lock directory, or the staging
-  // directory it was being built in) must not make every test exit 4.
-  cpSync(path.join(repoRoot, 'examples'), home, { recursive: true, filter: (src) => !/^\.v-auto-.*\.lock/.test(path.basename(src)) });
+/** Starts a simulator and a scratch workspace; `run` calls bin/v-auto against them. */
+export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
+  const { kubectl: wanted, ...simOptions } = options;
+  const kubectl = wanted ?? requireKubectl();
+  const sim = await startSimulator({ timings: { importStepMs: 5, vmStepMs: 5 }, ...simOptions });
+  const { dir, home } = exampleHome();
   const log = path.join(dir, 'calls.log');
   writeFileSync(log, '');
   return {
     sim,
     home,
+    kubectl,
+    callLog: log,
     calls: () => readFileSync(log, 'utf8').split('\n').filter(Boolean),
     resetCalls: () => writeFileSync(log, ''),
-    run: (args, env = {}) =>
-      runBinary(['--home', home, '--oc', ocWrapper, '--kubeconfig', sim.kubeconfigPath, ...args], {
-        OC_WRAPPER_LOG: log,
-        V_AUTO_PASSWORD: 'Corr3ct-Horse-Battery',
-        ...env,
+    run: (args, env = {}, launch = {}) =>
+      runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], {
+        kubectl,
+        callLog: log,
+        ...launch,
+        // kubectl's discovery cache lives under HOME and is keyed by host:port; ports are reused, so each E2E has its own.
+        env: { HOME: dir, V_AUTO_PASSWORD: 'Corr3ct-Horse-Battery', ...env },
       }),
     close: async () => {
       await sim.stop();
@@ -57,12 +161,16 @@ export async function startE2E(options: SimulatorOptions = {}): Promise<E2E> {
   };
 }
 
-/** Runs bin/v-auto without a terminal; resolves with exit code and output. */
-export function runBinary(args: string[], env: Record<string, string> = {}, cwd = repoRoot): Promise<RunResult> {
-  return new Promise((resolve) => {
-    const child = execFile(process.execPath, [binary, ...args], { cwd, env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), ...env }, timeout: 120_000 }, (err, stdout, stderr) => {
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr });
-    });
-    child.stdin?.end();
-  });
+/** Lines that look like a JavaScript stack frame. */
+export function stackLines(text: string): string[] {
+  return text.split('\n').filter((l) => /^\s{4}at /.test(l));
+}
+
+/** Resolves when `check` returns true, polling every 50 ms; rejects after `ms`. */
+export async function until(check: () => boolean, ms: number, what: string, seen?: () => string): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${seen ? `; screen: ${seen()}` : ''}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }

@@ -1,9 +1,10 @@
 // Test helper: runs the real kubectl against a simulator, with its own discovery cache, and returns what it printed.
 import { execFile } from 'node:child_process';
 import path from 'node:path';
+import { requireKubectl } from '../helpers/kubectl-binaries.js';
 import type { Simulator } from './index.js';
 
-export const KUBECTL = process.env.KUBECTL ?? '/usr/bin/kubectl';
+export const KUBECTL = requireKubectl();
 
 export interface KubectlResult {
   code: number;
