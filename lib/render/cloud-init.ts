@@ -2,7 +2,7 @@
 import { dump } from 'js-yaml';
 import { isPlainObject, type ConfigMap } from '../config/merge.js';
 import type { Instance, Plan } from '../plan/plan-instances.js';
-import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
+import { compileTemplate, type CompiledTemplate, type RenderData } from './handlebars-env.js';
 import { templateStrings, templateVariables } from './template-variables.js';
 
 const DEFAULT_USERDATA = '#cloud-config\nhostname: {{ vm_name }}\n';
@@ -58,13 +58,17 @@ export interface CloudInitRenderer {
   render(instance: Instance, inputs: ConfigMap, data?: { maskSecrets?: boolean }): { userdata: string; networkdata?: string };
 }
 
-/** Compiles the spec's cloud-init templates once, for all instances. */
-export function compileCloudInit(plan: Plan, label: string): CloudInitRenderer {
+/**
+ * Compiles the spec's cloud-init templates once, for all instances. One spec's instances share each
+ * hash_password salt, so `hashes` (memory only) lets each value be hashed once for all of them.
+ */
+export function compileCloudInit(plan: Plan, label: string, hashes = new Map<string, string>()): CloudInitRenderer {
   const user = compileValue(plan.settings.cloud_init ?? DEFAULT_USERDATA, `${label}: cloud_init`, '#cloud-config\n');
   const network = plan.settings.network_data === undefined ? undefined : compileValue(plan.settings.network_data, `${label}: network_data`, '');
   return {
-    render(instance, inputs, data) {
+    render(instance, inputs, options) {
       const context = { ...plan.settings.variables, ...inputs, ...instanceVariables(plan, instance) };
+      const data: RenderData = { maskSecrets: options?.maskSecrets, hashes };
       return { userdata: user(context, data), networkdata: network?.(context, data) };
     },
   };
@@ -75,7 +79,7 @@ function compileValue(value: string | ConfigMap, label: string, header: string):
   if (typeof value === 'string') return compileTemplate(label, value);
   const compiled = new Map<string, CompiledTemplate>();
   for (const s of templateStrings(value)) if (!compiled.has(s)) compiled.set(s, compileTemplate(label, s));
-  const fill = (v: unknown, context: object, data?: { maskSecrets?: boolean }): unknown => {
+  const fill = (v: unknown, context: object, data?: RenderData): unknown => {
     if (typeof v === 'string') return compiled.get(v)!(context, data);
     if (Array.isArray(v)) return v.map((x) => fill(x, context, data));
     if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, context, data)]));

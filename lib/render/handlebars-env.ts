@@ -13,26 +13,44 @@ hb.registerHelper({
   base64: (value: unknown) => Buffer.from(String(value ?? ''), 'utf8').toString('base64'),
   concat: (...args: unknown[]) => args.slice(0, -1).join(''),
   /**
-   * SHA-512 crypt of a variable. The salt comes from namespace, instance and variable name, so the
-   * same inputs give the same Secret on every run (re-applies stay `unchanged`), and it never
-   * depends on the password itself.
+   * SHA-512 crypt of a variable. The salt comes from namespace, spec and variable name, so the same
+   * inputs give the same Secret on every run (re-applies stay `unchanged`); it never depends on the
+   * password itself. Instances of one spec share the salt: they share the password by construction,
+   * so an equal hash reveals nothing new, and a deploy computes it once instead of once per
+   * instance (`data.hashes`, kept in memory for one render, never on disk; see README, Performance).
    */
   hash_password(this: unknown, value: unknown, options: Handlebars.HelperOptions & { ids?: string[] }) {
     if (typeof value !== 'string' && typeof value !== 'number') throw new Error('hash_password needs a variable holding the password');
     if (value === '') throw new Error(`hash_password: ${options.ids?.[0] ?? 'the password'} is empty`);
+    const data = options.data as RenderData | undefined;
     // Output whose Secrets are masked anyway (inspect, --dry-run) skips the deliberately slow hash.
-    if (options.data?.maskSecrets) return '$6$<masked>';
+    if (data?.maskSecrets) return '$6$<masked>';
     const root = options.data?.root ?? {};
-    const variable = options.ids?.[0] ?? 'password';
-    return sha512Crypt(String(value), deriveSalt(String(root.namespace), String(root.vm_name), variable));
+    const salt = deriveSalt(String(root.namespace), String(root.spec), options.ids?.[0] ?? 'password');
+    // The key holds the password too: a per-instance value hashed under the shared salt is its own entry.
+    const key = `${salt}\0${value}`;
+    let hashed = data?.hashes?.get(key);
+    if (hashed === undefined) {
+      hashed = sha512Crypt(String(value), salt);
+      data?.hashes?.set(key, hashed);
+    }
+    return hashed;
   },
 });
 
 const KNOWN_HELPERS = { json: true, toJson: true, base64: true, concat: true, hash_password: true };
 export const HELPER_NAMES = Object.keys(KNOWN_HELPERS);
 
-/** Renders with a context; `data.maskSecrets` tells helpers that the result will be masked. */
-export type CompiledTemplate = (context: object, data?: { maskSecrets?: boolean }) => string;
+/** What a render passes to helpers besides the context. */
+export interface RenderData {
+  /** The result will be masked: hash_password skips the hash. */
+  maskSecrets?: boolean;
+  /** hash_password's results by salt and value, for the renders of one deploy (memory only). */
+  hashes?: Map<string, string>;
+}
+
+/** Renders with a context and the data helpers read. */
+export type CompiledTemplate = (context: object, data?: RenderData) => string;
 
 /** Compiles a template; syntax errors and unknown helpers become `label:line: message` usage errors. */
 export function compileTemplate(label: string, source: string): CompiledTemplate {

@@ -2,8 +2,10 @@ import { execFileSync } from 'node:child_process';
 import { parse } from 'yaml';
 import { prepareManifests, prepareSettings } from '../../lib/actions/prepare-manifests.js';
 import { ExitCode } from '../../lib/errors.js';
+import { planInstances } from '../../lib/plan/plan-instances.js';
+import { compileCloudInit } from '../../lib/render/cloud-init.js';
 import { deriveSalt, sha512Crypt } from '../../lib/render/sha512-crypt.js';
-import { asyncErrorOf, IMAGE, LAN, named, renderFor, repoRoot, secretText, tempDir, writeWorkspace } from '../helpers/workspace.js';
+import { asyncErrorOf, IMAGE, LAN, named, renderFor, repoRoot, secretText, settingsFor, tempDir, writeWorkspace, type SettingsFor } from '../helpers/workspace.js';
 
 const CONFIG = { networks: { lan: LAN, office: { nad_name: 'office', bridge: 'br-office' }, pod: { type: 'pod' } } };
 const userdata = (spec: Record<string, unknown>, options: Parameters<typeof renderFor>[1] = {}, name = 'web-01') =>
@@ -50,7 +52,7 @@ describe('cloud-init variables', () => {
 });
 
 describe('hash_password', () => {
-  const salt = deriveSalt('vm-demo', 'web-01', 'password');
+  const salt = deriveSalt('vm-demo', 'web', 'password');
 
   test.each([
     ['secret', 'saltsaltsaltsalt'],
@@ -67,19 +69,42 @@ describe('hash_password', () => {
     expect(text).toBe(`#cloud-config\npasswd: "${openssl('S3cret!', salt)}"\n`);
   });
 
-  test('stable across runs; salt differs per instance and per variable, never depends on the password', () => {
+  test('stable across runs; one salt per namespace, spec and variable, never from the password', () => {
     const spec = { replicas: 2, cloud_init: '#cloud-config\na: {{hash_password password}}\nb: {{hash_password other}}\n' };
-    const hashes = (name: string, password = 'pw') =>
-      Object.fromEntries(userdata(spec, { inputs: { password, other: password } }, name).split('\n').slice(1, 3).map((l) => [l[0], l.slice(3)]));
+    const hashes = (name: string, password = 'pw', more: Partial<SettingsFor> = {}) =>
+      Object.fromEntries(
+        secretText(named(renderFor({ config: CONFIG, spec: { ...IMAGE, ...spec }, ...more }, { inputs: { password, other: password } }).manifests, 'Secret', `${name}-cloud-init`), 'userdata')
+          .split('\n')
+          .slice(1, 3)
+          .map((l) => [l[0], l.slice(3)]),
+      );
     const first = hashes('web-01');
     expect(hashes('web-01')).toEqual(first);
     const saltOf = (h: string) => h.split('$')[2];
     expect(saltOf(first.a)).toBe(salt);
-    expect(saltOf(first.b)).toBe(deriveSalt('vm-demo', 'web-01', 'other'));
+    expect(saltOf(first.b)).toBe(deriveSalt('vm-demo', 'web', 'other'));
     expect(saltOf(first.b)).not.toBe(saltOf(first.a));
-    expect(saltOf(hashes('web-02').a)).toBe(deriveSalt('vm-demo', 'web-02', 'password'));
-    expect(saltOf(hashes('web-02').a)).not.toBe(saltOf(first.a));
+    // The instances of a spec share the password by construction, and so the hash.
+    expect(hashes('web-02')).toEqual(first);
     expect(saltOf(hashes('web-01', 'another').a)).toBe(salt);
+    expect(saltOf(hashes('db-01', 'pw', { specName: 'db' }).a)).toBe(deriveSalt('vm-demo', 'db', 'password'));
+    expect(saltOf(hashes('web-01', 'pw', { config: { ...CONFIG, namespace: 'vm-other' } }).a)).toBe(deriveSalt('vm-other', 'web', 'password'));
+  });
+
+  test.each([
+    ['one variable', '{{hash_password password}}', 1],
+    ['two variables', '{{hash_password password}} {{hash_password other}}', 2],
+    ['the same variable twice', '{{hash_password password}} {{hash_password password}}', 1],
+    ['a value that differs per instance', '{{hash_password vm_name}}', 5],
+  ])('a deploy computes each hash once for all instances: %s', (_, line, computed) => {
+    const plan = planInstances(settingsFor({ config: CONFIG, spec: { ...IMAGE, replicas: 5, cloud_init: `#cloud-config\nx: ${line}\n` } }), {});
+    const memo = new Map<string, string>();
+    const renderer = compileCloudInit(plan, 'spec web', memo);
+    const texts = plan.instances.map((i) => renderer.render(i, { password: 'pw', other: 'pw2' }).userdata);
+    expect(memo.size).toBe(computed);
+    expect(new Set(texts).size).toBe(computed === 5 ? 5 : 1);
+    const [hash] = /\$6\$[^ \n]+/.exec(texts[4])!;
+    expect(hash).toBe(openssl(computed === 5 ? 'web-05' : 'pw', deriveSalt('vm-demo', 'web', computed === 5 ? 'vm_name' : 'password')));
   });
 });
 
@@ -100,7 +125,7 @@ describe('inputs: variables no configuration defines', () => {
   test('from the environment (V_AUTO_<NAME>), from --set, and from a prompt', async () => {
     const fromEnv = await prepareManifests(options, deps({ V_AUTO_PASSWORD: 'pw', V_AUTO_API_KEY: '0042' }));
     const text = secretText(named(fromEnv.manifests, 'Secret', 'web-01-cloud-init'), 'userdata');
-    expect(text).toBe(`#cloud-config\npasswd: ${openssl('pw', deriveSalt('vm-demo', 'web-01', 'password'))}\nkey: 0042\n`);
+    expect(text).toBe(`#cloud-config\npasswd: ${openssl('pw', deriveSalt('vm-demo', 'web', 'password'))}\nkey: 0042\n`);
     expect(fromEnv.inputs).toEqual({ password: 'pw', api_key: '0042' });
 
     const fromSet = await prepareManifests({ ...options, sets: ['password=pw', 'api_key=0042'] }, deps({}));
