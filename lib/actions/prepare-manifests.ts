@@ -26,6 +26,8 @@ export interface PrepareDeps {
   env: Record<string, string | undefined>;
   /** Asks for a secret value without echo; undefined when there is no terminal to ask on. */
   promptSecret?: (question: string) => Promise<string>;
+  /** Told the environment variables that `env:NAME` values read, so that no child process gets them. */
+  hideEnv?: (names: string[]) => void;
 }
 
 export interface Prepared {
@@ -50,6 +52,7 @@ export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { sett
     env: deps.env,
     templateVariables: cloudInitVariables,
   });
+  deps.hideEnv?.(settings.envNames);
   return { settings, plan: planInstances(settings, { target: options.target }), siteTemplates: workspace.siteTemplates };
 }
 

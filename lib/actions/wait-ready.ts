@@ -5,6 +5,7 @@ import type { Plan } from '../plan/plan-instances.js';
 import type { Output } from '../report/output.js';
 import { instanceState, pendingReason } from './instance-state.js';
 import { selectorString, specSelector } from './selectors.js';
+import { printable } from '../printable.js';
 import { sleep } from '../sleep.js';
 
 export interface WaitDeps {
@@ -31,7 +32,8 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
       const states = plan.instances.map((i) => instanceState(i.name, objects));
       const pending = states.filter((s) => !s.ready);
       const failed = states.filter((s) => s.failed);
-      const text = `${states.length - pending.length}/${states.length} ready${pending.length ? `; ${pending.slice(0, 3).map((s) => `${s.name}: ${pendingReason(s)}`).join(', ')}${pending.length > 3 ? ', …' : ''}` : ''}`;
+      // Reasons come from the cluster (DataVolume conditions): one printable line.
+      const text = printable(`${states.length - pending.length}/${states.length} ready${pending.length ? `; ${pending.slice(0, 3).map((s) => `${s.name}: ${pendingReason(s)}`).join(', ')}${pending.length > 3 ? ', …' : ''}` : ''}`);
       if (spinner) spinner.update(text);
       else if (text !== last) deps.output.err(`${text}\n`);
       last = text;
@@ -42,12 +44,12 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
       }
       if (failed.length) {
         spinner?.stop();
-        deps.output.out(`not ready: ${failed.map((s) => s.failed).join('; ')}\n`);
+        deps.output.out(`${printable(`not ready: ${failed.map((s) => s.failed).join('; ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }
       if (now() >= deadline) {
         spinner?.stop();
-        deps.output.out(`timed out after ${seconds} s; not ready: ${pending.map((s) => `${s.name} (${pendingReason(s)})`).join(', ')}\n`);
+        deps.output.out(`${printable(`timed out after ${seconds} s; not ready: ${pending.map((s) => `${s.name} (${pendingReason(s)})`).join(', ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }
       await sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);

@@ -3,6 +3,7 @@ import type { ClusterDeps } from '../actions/cluster-deps.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { resolveHome } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
+import { printableLines } from '../printable.js';
 import { processOutput, type Output } from '../report/output.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
 import { parseArgs, type CliOptions } from './parse-args.js';
@@ -46,6 +47,10 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
   if (options.spec === undefined) throw new Error(`${options.action} was resolved without a spec`);
   const spec = { home, project: options.project, spec: options.spec, replicas: options.replicas, target: options.target, sets: options.sets };
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  // What oc and its credential plugins see: the variables that env: references read are taken out
+  // once the settings name them (the runner also leaves out V_AUTO_*).
+  const childEnv: Env = { ...env };
+  const hideEnv = (names: string[]) => names.forEach((n) => delete childEnv[n]);
   const debug = env.V_AUTO_DEBUG === '1' ? (line: string) => output.err(`debug: ${line}\n`) : undefined;
   if (options.action === 'inspect') {
     // Loaded on demand, like the cluster side below: cold start only pays for what the action uses.
@@ -62,13 +67,14 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     signal,
     promptSecret: interactive ? promptSecret : undefined,
     confirm: interactive ? confirm : undefined,
+    hideEnv,
     spinner,
     lockSharedNetworks: options.dryRun ? undefined : () => acquireSharedNetworkLock(home, options.project, { waitMs: lockWaitMs(env), signal }),
     cluster: () => {
       if (!cluster) {
         const { binary, notice } = resolveBinary(options.oc, env.PATH);
         if (notice) output.err(`${notice}\n`);
-        cluster = new OcRunner({ binary, kubeconfig: options.kubeconfig, context: options.context, requestTimeout: options.requestTimeout, signal, debug, env });
+        cluster = new OcRunner({ binary, kubeconfig: options.kubeconfig, context: options.context, requestTimeout: options.requestTimeout, signal, debug, env: childEnv });
       }
       return cluster;
     },
@@ -119,8 +125,9 @@ async function spinnerFactory() {
 
 function reportError(err: unknown, env: Env, output: Output): number {
   if (err instanceof VAutoError) {
-    output.err(`v-auto: ${err.message}\n`);
-    if (err.hint) output.err(`hint: ${err.hint}\n`);
+    // Messages may quote the cluster or a file: their lines are ours, the characters made printable.
+    output.err(`v-auto: ${printableLines(err.message)}\n`);
+    if (err.hint) output.err(`hint: ${printableLines(err.hint)}\n`);
     if (env.V_AUTO_DEBUG === '1' && err.cause) output.err(`${String((err.cause as Error).stack ?? err.cause)}\n`);
     return err.exitCode;
   }

@@ -3,6 +3,7 @@ import { execa } from 'execa';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
+import { printableLines } from '../printable.js';
 import type { ApplyManifest, ClusterClient, ObjectOutcome, ObjectRef } from './cluster-client.js';
 import { KIND_RESOURCE, qualifiedResource, type K8sObject } from './k8s-object.js';
 import { accessError, firstErrorLine, parseForbidden } from './oc-errors.js';
@@ -110,7 +111,9 @@ export class OcRunner implements ClusterClient {
    */
   private async runObjects(args: string[], input: string, refs: ObjectRef[], deleting: boolean): Promise<ObjectOutcome[]> {
     if (!refs.length) return [];
-    const result = await this.start(args, input, refs.length);
+    const started = await this.start(args, input, refs.length);
+    // Line-based here (`type/name verb`), unlike the JSON of a get: safe to neutralise as text.
+    const result = { ...started, stdout: printableLines(started.stdout) };
     if (result.exitCode !== 0 && result.stdout.trim() === '') {
       const access = accessError(result.stderr, true);
       if (access) throw access;
@@ -160,7 +163,8 @@ export class OcRunner implements ClusterClient {
         }
         throw new VAutoError(`cannot run ${this.binary}: ${r.shortMessage}`, { exitCode: ExitCode.CLUSTER });
       }
-      return { stdout: String(r.stdout), stderr: String(r.stderr), exitCode: r.exitCode ?? 1 };
+      // stderr carries the server's reasons, which any object's author can fill with escape sequences.
+      return { stdout: String(r.stdout), stderr: printableLines(String(r.stderr)), exitCode: r.exitCode ?? 1 };
     } catch (err) {
       if (err instanceof VAutoError) throw err;
       throw new VAutoError(`cannot run ${this.binary}: ${(err as Error).message}`, { exitCode: ExitCode.CLUSTER, cause: err });

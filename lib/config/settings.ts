@@ -54,6 +54,8 @@ export interface Settings {
   variables: ConfigMap;
   /** Template variables whose `env:NAME` is unset, with the message to give if a render needs them. */
   unsetEnv: Record<string, string>;
+  /** Every NAME an `env:NAME` value reads: kept out of the environment of oc and its plugins. */
+  envNames: string[];
 }
 
 export interface SettingsInput {
@@ -104,7 +106,8 @@ export function resolveSettings(input: SettingsInput): Settings {
   sources.push(overridesSource(input));
   const problems: string[] = [];
   const unsetEnv: Record<string, string> = {};
-  const resolved = sources.map((s) => ({ source: s, data: substituteEnv(s, input.env, problems, unsetEnv) }));
+  const envNames = new Set<string>();
+  const resolved = sources.map((s) => ({ source: s, data: substituteEnv(s, input.env, problems, unsetEnv, envNames) }));
   if (problems.length) throw validationError(problems);
 
   const merged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
@@ -179,6 +182,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     network_data: merged.network_data as string | ConfigMap | undefined,
     variables: merged,
     unsetEnv,
+    envNames: [...envNames],
   };
 }
 
@@ -187,6 +191,9 @@ function overridesSource(input: SettingsInput): YamlSource {
   if (input.replicas !== undefined) data.replicas = input.replicas;
   for (const expression of input.sets ?? []) {
     const { path, value } = parseSet(expression);
+    if (value === '' && !(path.split('.')[0] in TOP_LEVEL)) {
+      throw usageError(`--set ${path}=: empty value for the template variable ${path}`, 'give it a value, or leave the --set out to take it from its V_AUTO_ variable or a prompt');
+    }
     setPath(data, path, value);
   }
   return { label: '--set', data, lineOf: () => undefined };
@@ -201,14 +208,16 @@ const ENV_REF = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
  * to render (deploy, inspect), so it is left out and its message kept in `unsetEnv`, and status or
  * delete from a monitoring job need not carry the password.
  */
-function substituteEnv(source: YamlSource, env: Record<string, string | undefined>, problems: string[], unsetEnv: Record<string, string>): ConfigMap {
+function substituteEnv(source: YamlSource, env: Record<string, string | undefined>, problems: string[], unsetEnv: Record<string, string>, names: Set<string>): ConfigMap {
   const walk = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === 'string') {
       const m = ENV_REF.exec(v);
       if (!m) return v;
+      names.add(m[1]);
       const value = env[m[1]];
-      if (value === undefined) {
-        const message = `${formatLocation(source, path)}: environment variable ${m[1]} is not set`;
+      // An empty value is a mistake (`WEB_PW="$(cat missing-file)"`), never a blank password.
+      if (value === undefined || value === '') {
+        const message = `${formatLocation(source, path)}: environment variable ${m[1]} is ${value === undefined ? 'not set' : 'set but empty'}`;
         if (path.length === 1 && !(String(path[0]) in TOP_LEVEL)) unsetEnv[String(path[0])] = message;
         else problems.push(message);
         return undefined;

@@ -5,6 +5,11 @@ import { deriveSalt, sha512Crypt } from './sha512-crypt.js';
 import { templateVariables } from './template-variables.js';
 
 const hb = Handlebars.create();
+// Only the documented helpers exist. Of Handlebars' built-ins, the blocks if, unless, each and with
+// stay; `log` would print its arguments (inputs, passwords) to stdout even in masked output, and
+// `lookup` reads a variable by a computed name, past the check that finds a template's inputs.
+hb.unregisterHelper('log');
+hb.unregisterHelper('lookup');
 
 hb.registerHelper({
   /** Quotes any value as JSON, which is valid YAML: no config value can add keys or documents. */
@@ -40,6 +45,10 @@ hb.registerHelper({
 
 const KNOWN_HELPERS = { json: true, toJson: true, base64: true, concat: true, hash_password: true };
 export const HELPER_NAMES = Object.keys(KNOWN_HELPERS);
+/** Handlebars' built-in blocks that remain. */
+export const BLOCK_HELPERS = ['if', 'unless', 'each', 'with'];
+/** `false` overrides Handlebars' own list: with knownHelpersOnly, a call is then a compile error. */
+const COMPILE_HELPERS = { ...KNOWN_HELPERS, log: false, lookup: false };
 
 /** What a render passes to helpers besides the context. */
 export interface RenderData {
@@ -55,7 +64,7 @@ export type CompiledTemplate = (context: object, data?: RenderData) => string;
 /** Compiles a template; syntax errors and unknown helpers become `label:line: message` usage errors. */
 export function compileTemplate(label: string, source: string): CompiledTemplate {
   // trackIds tells hash_password which variable it hashes (part of the salt); it costs compile time.
-  const options = { noEscape: true, strict: true, trackIds: source.includes('hash_password'), knownHelpers: KNOWN_HELPERS, knownHelpersOnly: true };
+  const options = { noEscape: true, strict: true, trackIds: source.includes('hash_password'), knownHelpers: COMPILE_HELPERS, knownHelpersOnly: true };
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(source);
@@ -82,7 +91,7 @@ export function compileTemplate(label: string, source: string): CompiledTemplate
 export function templateError(label: string, err: unknown) {
   const message = err instanceof Error ? err.message : String(err);
   const helper = /unknown helper (\S+?)(?: - (\d+):\d+)?$/.exec(message);
-  if (helper) return usageError(`${label}${helper[2] ? `:${helper[2]}` : ''}: unknown helper "${helper[1]}"`, `helpers: ${HELPER_NAMES.join(', ')}`);
+  if (helper) return usageError(`${label}${helper[2] ? `:${helper[2]}` : ''}: unknown helper "${helper[1]}"`, `helpers: ${HELPER_NAMES.join(', ')}; blocks: ${BLOCK_HELPERS.join(', ')}`);
   const parse = /^Parse error on line (\d+):[\s\S]*?\n(Expecting [^\n]*|[^\n]*)$/.exec(message);
   if (parse) return usageError(`${label}:${parse[1]}: template syntax error: ${parse[2]}`);
   const located = /^(.*?) - (\d+):(\d+)$/.exec(message);

@@ -62,7 +62,10 @@ export function renderManifests(
 ): Manifest[] {
   const s = plan.settings;
   const cloudInit = compileCloudInit(plan, specLabel);
-  const render = (kind: TemplateKind, context: object, instance: string) => parseManifest(templates.compiled[kind](context), templates.labels[kind], instance);
+  // A rendered Secret line is user-data (a hash, or an input in clear): never quoted in an error.
+  const secretValues = Object.values(inputs).filter((v): v is string => typeof v === 'string' && v !== '');
+  const quotable = (kind: TemplateKind) => (line: string) => kind !== 'secret' && !secretValues.some((v) => line.includes(v));
+  const render = (kind: TemplateKind, context: object, instance: string) => parseManifest(templates.compiled[kind](context), templates.labels[kind], instance, quotable(kind));
 
   const nads: Manifest[] = plan.sharedNads.map((net) =>
     render('nad', nadContext(plan, net, net.settings.nad_name!, sharedLabels(plan), null), 'shared'),
@@ -137,7 +140,7 @@ function vmContext(plan: Plan, instance: Instance, labels: Record<string, string
   };
 }
 
-function parseManifest(text: string, label: string, instance: string): Manifest {
+function parseManifest(text: string, label: string, instance: string, quotable: (line: string) => boolean): Manifest {
   let doc: unknown;
   try {
     // js-yaml: ten times faster than the yaml package on these small documents (1,000 instances
@@ -150,7 +153,7 @@ function parseManifest(text: string, label: string, instance: string): Manifest 
     // The parser often stops on the blank line after the culprit: point at the last line with text.
     let line = Math.min(e.mark?.line ?? 0, all.length - 1);
     while (line > 0 && !all[line]?.trim()) line--;
-    const where = e.mark ? ` (rendered line ${line + 1}: ${JSON.stringify(all[line].trim())})` : '';
+    const where = !e.mark ? '' : quotable(all[line]) ? ` (rendered line ${line + 1}: ${JSON.stringify(all[line].trim())})` : ` (rendered line ${line + 1}, not shown: it may hold a secret)`;
     throw usageError(`${label}: rendered invalid YAML for ${instance}${where}: ${e.reason ?? e.message.split('\n')[0]}`);
   }
   const m = doc as Manifest | null;

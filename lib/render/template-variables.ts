@@ -21,7 +21,12 @@ export function templateVariables(source: string | hbs.AST.Program): Set<string>
 function collect(ast: hbs.AST.Program): Set<string> {
   const found = new Set<string>();
   const path = (node: Node | undefined, scoped: boolean) => {
-    if (!node || node.type !== 'PathExpression' || node.data || node.this === true) return;
+    if (!node || node.type !== 'PathExpression' || node.this === true) return;
+    // `@root.password` reads the root context from anywhere, even inside each/with: an input too.
+    if (node.data) {
+      if (node.parts[0] === 'root' && node.parts.length > 1) found.add(node.parts[1]);
+      return;
+    }
     if (node.depth > 0 || node.parts.length === 0) return;
     if (!scoped) found.add(node.parts[0]);
   };

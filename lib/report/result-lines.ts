@@ -1,4 +1,5 @@
 // The per-resource result lines of deploy and delete: `[FLAG] Kind name (detail)` and a summary.
+import { printable } from '../printable.js';
 import type { Output } from './output.js';
 
 export type Flag = 'SUCCESS' | 'SKIPPED' | 'FAILED' | 'DELETED';
@@ -16,8 +17,8 @@ export interface ResultLine {
 
 export function formatResult(line: ResultLine, color: boolean): string {
   const flag = color ? `\u001b[${COLOR[line.flag]}m[${line.flag}]\u001b[0m` : `[${line.flag}]`;
-  const text = `${flag} ${line.kind} ${line.name}${line.detail ? ` (${line.detail})` : ''}`;
-  return line.hint ? `${text}\n          hint: ${line.hint}` : text;
+  const text = `${flag} ${line.kind} ${printable(line.name)}${line.detail ? ` (${printable(line.detail)})` : ''}`;
+  return line.hint ? `${text}\n          hint: ${printable(line.hint)}` : text;
 }
 
 export function printResults(lines: ResultLine[], output: Output): void {

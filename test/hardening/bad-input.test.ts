@@ -15,6 +15,8 @@ const DEFAULT_ARGV = ['p', 's', 'deploy', '--yes'];
 interface CaseFile {
   about: string;
   argv?: string[];
+  /** Extra environment for the run. */
+  env?: Record<string, string>;
   /** The exact first line of stderr, or { regex }. */
   stderr: string | { regex: string };
 }
@@ -119,7 +121,7 @@ async function check(name: string, c: BrokenCase): Promise<void> {
   const { kubeconfigPath } = await sim();
   const home = path.join(scratch, name);
   c.prepare(home);
-  const r = await runVAuto(['--home', home, '--kubeconfig', kubeconfigPath, ...(c.argv ?? DEFAULT_ARGV)], { env: { V_AUTO_DEBUG: '' } });
+  const r = await runVAuto(['--home', home, '--kubeconfig', kubeconfigPath, ...(c.argv ?? DEFAULT_ARGV)], { env: { V_AUTO_DEBUG: '', ...c.env } });
   const first = r.stderr.split('\n')[0];
   expect({ name, code: r.code }).toEqual({ name, code: 2 });
   if (typeof c.stderr === 'string') expect(first).toBe(c.stderr);

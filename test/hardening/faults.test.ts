@@ -208,6 +208,36 @@ describe('cluster faults', () => {
       expect(r.ms).toBeLessThan(5000);
     });
   });
+
+  test('cluster text with escape sequences and newlines is printed neutralised: server reasons and events', async () => {
+    const forged = 'quota\u001b[2J\u001b]0;pwned\u0007\r\n[SUCCESS] VirtualMachine forged (created)';
+    expect((await v(['demo', 'web', 'delete', '--yes'])).code).toBe(0);
+    sim.remove('VirtualMachine', 'vm-demo', 'web-02'); // gone now, not in the background: the next apply creates it
+    sim.faults.rejectCreate = [{ kind: 'VirtualMachine', name: 'web-02', message: forged }];
+    const r = await v(['demo', 'web', 'deploy', '--yes']);
+    sim.faults.rejectCreate = [];
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[FAILED] VirtualMachine web-02');
+    sim.put({
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: 'web-01.forged', namespace: 'vm-demo' },
+      involvedObject: { kind: 'VirtualMachine', name: 'web-01', namespace: 'vm-demo' },
+      type: 'Warning',
+      reason: 'Bad\u001b[31mReason',
+      message: `disk full\u001b[2J\nweb-09  Running  true  Running  10.0.0.9`,
+      lastTimestamp: new Date().toISOString(),
+    });
+    const status = await v(['demo', 'web', 'status']);
+    for (const [what, out] of [['deploy', r.stdout + r.stderr], ['status', status.stdout + status.stderr]] as const) {
+      expect({ what, control: /[\u0000-\u0009\u000b-\u001f\u007f]/.test(out) }).toEqual({ what, control: false });
+    }
+    expect(r.stdout).not.toMatch(/^\[SUCCESS\] VirtualMachine forged/m);
+    expect(status.stdout).toContain('disk full\\x1b[2J\\x0aweb-09');
+    expect(status.stdout).not.toMatch(/^web-09/m);
+    sim.remove('Event', 'vm-demo', 'web-01.forged');
+    expect((await v(['demo', 'web', 'delete', '--yes'])).code).toBe(0);
+  });
 });
 
 /** A loopback port nothing listens on. */

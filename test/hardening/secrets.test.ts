@@ -1,5 +1,5 @@
 // A known password goes through every action; it must show up nowhere but hashed, in the cloud-init Secret.
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { RESOURCES } from '../sim/resources.js';
@@ -119,6 +119,46 @@ describe('secrets', () => {
       rmSync(site);
       rmSync(spec);
     }
+  });
+
+  test('variables read by env:NAME never reach the environment of oc', async () => {
+    const spec = path.join(home, 'projects/demo/specs/envpw.yaml');
+    writeFileSync(spec, 'image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\npassword: env:WEB_PW\ncloud_init: |\n  #cloud-config\n  password: "{{hash_password password}}"\n');
+    const envLog = path.join(dir, 'oc-env.log');
+    writeFileSync(envLog, '');
+    try {
+      for (const action of [['deploy', '--yes'], ['status'], ['delete', '--yes']]) {
+        const r = await v(['demo', 'envpw', ...action], { WEB_PW: PASSWORD, OC_WRAPPER_ENV_LOG: envLog });
+        expect({ action, code: r.code }).toEqual({ action, code: 0 });
+      }
+      const seen = readFileSync(envLog, 'utf8');
+      expect(seen).toContain('OC_WRAPPER_LOG='); // the log is the child's environment
+      expect(seen).not.toMatch(/^WEB_PW=/m);
+      expect(seen).not.toMatch(/^V_AUTO_/m);
+      expect(seen).not.toContain(PASSWORD);
+    } finally {
+      rmSync(spec);
+    }
+  });
+
+  test('a broken site Secret template: the error names the line but never quotes user-data, an input or the hash', async () => {
+    mkdirSync(path.join(home, 'templates'), { recursive: true });
+    const site = path.join(home, 'templates/secret.yaml.hbs');
+    writeFileSync(site, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{json name}}\nstringData:\n  userdata: {{userdata}}\n');
+    const spec = path.join(home, 'projects/demo/specs/plain.yaml');
+    for (const line of ['password: {{ password }}: [', 'hash: {{hash_password password}}: [']) {
+      writeFileSync(spec, `image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\ncloud_init: |\n  #cloud-config\n  ${line}\n`);
+      for (const args of [['deploy', '--yes'], ['inspect', '--show-secrets']]) {
+        const r = await v(['demo', 'plain', ...args]);
+        expect({ line, args, code: r.code }).toEqual({ line, args, code: 2 });
+        expect(r.stderr).toMatch(/^v-auto: templates\/secret\.yaml\.hbs: rendered invalid YAML for plain-01 \(rendered line \d+, not shown: it may hold a secret\)/);
+        expect(transcript(r)).not.toContain(PASSWORD);
+        expect(r.stderr).not.toContain('$6$');
+        expect(r.calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+      }
+    }
+    rmSync(site);
+    rmSync(spec);
   });
 
   test('without a terminal, a missing password exits 2 at once instead of waiting for input', async () => {

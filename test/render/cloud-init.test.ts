@@ -156,10 +156,10 @@ describe('inputs that are present but wrong', () => {
     expect(err.message).toBe('V_AUTO_API_KEY is set but empty');
   });
 
-  test('an empty value from any source fails hash_password', async () => {
+  test('an empty env: value is refused with its location before any template runs', async () => {
     const err = await asyncErrorOf(() => prepareManifests(options, { toolRoot: repoRoot, env: { WEB_PW: '', V_AUTO_API_KEY: 'k' } }));
     expect(err.exitCode).toBe(ExitCode.USAGE);
-    expect(err.message).toMatch(/: hash_password: password is empty$/);
+    expect(err.message).toBe('projects/demo/specs/web.yaml:2: password: environment variable WEB_PW is set but empty');
   });
 
   test('an unset env: reference of a template variable fails the render with its location, not the settings', async () => {
