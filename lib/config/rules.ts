@@ -13,6 +13,8 @@ type Check = (value: unknown, path: (string | number)[], out: Problem[]) => void
 const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 /** A DNS-1123 label (without its 63-character limit): what Kubernetes accepts as most object names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+/** A DNS-1123 subdomain: the names of cluster-scoped objects such as instance types (`u1.medium`). */
+const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 export const MAX_REPLICAS = 1000;
 
@@ -96,6 +98,22 @@ export function unknownKey(key: string, known: string[]): string {
   return `unknown key${near ? ` (did you mean "${near}"?)` : `; known keys: ${known.join(', ')}`}`;
 }
 
+const objectName: Check = (v, path, out) => {
+  string({ pattern: DNS_SUBDOMAIN, hint: 'is not a valid object name: lower case letters, digits, "-" and "." (DNS-1123 subdomain)' })(v, path, out);
+  if (typeof v === 'string' && v.length > 253) out.push({ path, message: 'is longer than 253 characters' });
+};
+
+/** The kinds an `instancetype` or `preference` may name; the first is KubeVirt's default. */
+export const INSTANCETYPE_KINDS = ['VirtualMachineClusterInstancetype', 'VirtualMachineInstancetype'] as const;
+export const PREFERENCE_KINDS = ['VirtualMachineClusterPreference', 'VirtualMachinePreference'] as const;
+
+/** `instancetype` / `preference`: a name, or `{name, kind}`. */
+const reference = (kinds: readonly string[]): Check => (v, path, out) => {
+  if (typeof v === 'string') return objectName(v, path, out);
+  if (!isPlainObject(v)) return void out.push({ path, message: `expected a name or a mapping {name, kind}, got ${show(v)}` });
+  fields({ name: objectName, kind: oneOf(...kinds) }, ['name'])(v, path, out);
+};
+
 const namespacedRef = fields({ namespace: dnsLabel, name: string() }, ['name']);
 
 const image: Check = (v, path, out) => {
@@ -174,6 +192,11 @@ export const TOP_LEVEL: Record<string, Check> = {
   replicas: integer(1, MAX_REPLICAS),
   cpu: integer(1, 512),
   memory: quantity,
+  cpu_topology: oneOf('cores', 'sockets'),
+  max_sockets: integer(1, 512),
+  instancetype: reference(INSTANCETYPE_KINDS),
+  preference: reference(PREFERENCE_KINDS),
+  eviction_strategy: oneOf('LiveMigrate', 'LiveMigrateIfPossible', 'External', 'None'),
   disk_size: quantity,
   image,
   image_url: string({ pattern: /^https?:\/\/\S+$/, hint: 'must be an http:// or https:// URL' }),

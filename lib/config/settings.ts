@@ -2,7 +2,7 @@
 import { usageError } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { isPlainObject, mergeLayers, setPath, type ConfigMap } from './merge.js';
-import { checkMergedNetwork, checkSource, TOP_LEVEL, type Problem } from './rules.js';
+import { checkMergedNetwork, checkSource, INSTANCETYPE_KINDS, PREFERENCE_KINDS, TOP_LEVEL, type Problem } from './rules.js';
 import type { YamlSource } from './yaml-source.js';
 
 export type ImageSource =
@@ -24,6 +24,12 @@ export interface NetworkSettings {
   origin?: string;
 }
 
+/** An instance type or preference a VM refers to, as `spec.instancetype` / `spec.preference` take it. */
+export interface SizeReference {
+  name: string;
+  kind: string;
+}
+
 /** Everything a spec resolves to after merging and validation. */
 export interface Settings {
   project: string;
@@ -31,8 +37,16 @@ export interface Settings {
   namespace: string;
   name_prefix: string;
   replicas: number;
-  cpu: number;
-  memory: string;
+  /** vCPUs; undefined with an instance type, which gives them. */
+  cpu?: number;
+  /** Guest memory; undefined with an instance type. */
+  memory?: string;
+  /** How `cpu` renders: `cores` (v-auto's first layout) or `sockets` (hot-pluggable under LiveUpdate). */
+  cpu_topology: 'cores' | 'sockets';
+  max_sockets?: number;
+  instancetype?: SizeReference;
+  preference?: SizeReference;
+  eviction_strategy?: string;
   disk_size: string;
   image: ImageSource;
   storage_class?: string;
@@ -72,7 +86,10 @@ export interface SettingsInput {
   templateVariables: (merged: ConfigMap) => Set<string>;
 }
 
-const DEFAULTS: ConfigMap = { replicas: 1, cpu: 2, memory: '4Gi', disk_size: '50Gi', run_strategy: 'Always' };
+const DEFAULTS: ConfigMap = { replicas: 1, cpu: 2, memory: '4Gi', cpu_topology: 'cores', disk_size: '50Gi', run_strategy: 'Always' };
+
+/** Keys an instance type decides: KubeVirt rejects a VM that sets them beside one. */
+const SIZE_KEYS = ['cpu', 'memory', 'cpu_topology', 'max_sockets'];
 
 /** Parses `key.path=value`; values of known settings are read as YAML scalars, variables stay strings. */
 export function parseSet(expression: string): { path: string; value: unknown } {
@@ -157,14 +174,17 @@ export function resolveSettings(input: SettingsInput): Settings {
   if (!image) problems.push(`${input.specSource.label}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}`);
   if (problems.length) throw validationError(problems);
 
+  const size = resolveSize(resolved, merged, problems);
+  if (problems.length) throw validationError(problems);
+
   return {
     project: input.project,
     spec: input.spec,
     namespace: (merged.namespace as string) ?? `vm-${input.project}`,
     name_prefix: (merged.name_prefix as string) ?? input.spec,
     replicas: merged.replicas as number,
-    cpu: merged.cpu as number,
-    memory: merged.memory as string,
+    ...size,
+    eviction_strategy: merged.eviction_strategy as string | undefined,
     disk_size: merged.disk_size as string,
     image: image as ImageSource,
     storage_class: merged.storage_class as string | undefined,
@@ -184,6 +204,56 @@ export function resolveSettings(input: SettingsInput): Settings {
     unsetEnv,
     envNames: [...envNames],
   };
+}
+
+type Layer = { source: YamlSource; data: ConfigMap };
+
+/** The last layer that gives `key`, with its value: a value that is one choice, replaced whole. */
+function lastGiven(resolved: Layer[], key: string): Layer | undefined {
+  return [...resolved].reverse().find((l) => l.data[key] !== undefined);
+}
+
+function reference(value: unknown, defaultKind: string): SizeReference | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return { name: value, kind: defaultKind };
+  const v = value as { name: string; kind?: string };
+  return { name: v.name, kind: v.kind ?? defaultKind };
+}
+
+/**
+ * The VM's size: an instance type (with an optional preference), or cpu and memory. A reference is
+ * replaced whole by a later layer, so a spec's `{name}` never inherits config.yaml's `kind`. With an
+ * instance type, KubeVirt rejects any `domain.cpu` sockets/cores/threads and any `domain.memory`
+ * ("VM field(s) … conflicts with selected instance type": kubevirt/kubevirt@a771b994 (v1.6.5)
+ * pkg/instancetype/apply/cpu.go validateCPU, memory.go applyMemory, conflict/conflicts.go), so
+ * cpu, memory, cpu_topology and max_sockets are refused wherever they are set.
+ */
+function resolveSize(resolved: Layer[], merged: ConfigMap, problems: string[]) {
+  const itLayer = lastGiven(resolved, 'instancetype');
+  const instancetype = reference(itLayer?.data.instancetype, INSTANCETYPE_KINDS[0]);
+  const preference = reference(lastGiven(resolved, 'preference')?.data.preference, PREFERENCE_KINDS[0]);
+  if (instancetype && itLayer) {
+    const where = formatLocation(itLayer.source, ['instancetype']);
+    for (const { source, data } of resolved) {
+      for (const key of SIZE_KEYS.filter((k) => data[k] !== undefined)) {
+        problems.push(formatProblem(source, { path: [key], message: `cannot be set with an instance type (${where}: ${instancetype.name}): the instance type gives the VM its CPU and memory, and KubeVirt rejects a VM that sets them too; remove ${key}, or remove instancetype` }));
+      }
+    }
+    return { instancetype, preference, cpu_topology: 'cores' as const };
+  }
+  const cpu = merged.cpu as number;
+  const cpu_topology = merged.cpu_topology as 'cores' | 'sockets';
+  const max = lastGiven(resolved, 'max_sockets');
+  const max_sockets = max?.data.max_sockets as number | undefined;
+  if (max && max_sockets !== undefined) {
+    if (cpu_topology !== 'sockets') {
+      problems.push(formatProblem(max.source, { path: ['max_sockets'], message: 'needs cpu_topology: sockets (only CPU sockets hot-plug; with cores a CPU change needs a restart)' }));
+    } else if (max_sockets < cpu) {
+      // kubevirt/kubevirt@a771b994 pkg/virt-api/webhooks/validating-webhook/admitters/vms-admitter.go validateLiveUpdateCPU
+      problems.push(formatProblem(max.source, { path: ['max_sockets'], message: `is less than cpu (${cpu}): KubeVirt rejects a VM whose "Number of sockets in CPU topology is greater than the maximum sockets allowed"` }));
+    }
+  }
+  return { cpu, memory: merged.memory as string, cpu_topology, max_sockets, preference };
 }
 
 function overridesSource(input: SettingsInput): YamlSource {

@@ -1,7 +1,9 @@
 // The readable `inspect` report: what a spec will create, without any secret values.
 import type { Prepared } from '../actions/prepare-manifests.js';
-import { TOP_LEVEL } from '../config/rules.js';
-import type { ImageSource } from '../config/settings.js';
+import { COMMON_INSTANCETYPES, COMMON_PREFERENCES } from '../config/common-instancetypes.js';
+import { INSTANCETYPE_KINDS, PREFERENCE_KINDS, TOP_LEVEL } from '../config/rules.js';
+import type { ImageSource, Settings } from '../config/settings.js';
+import { diskBlocker, drainWarning } from '../plan/live-migration.js';
 import type { PlannedNetwork } from '../plan/plan-instances.js';
 import { formatTable } from './table.js';
 
@@ -11,8 +13,13 @@ export function inspectReport({ plan, manifests, inputs, placeholders }: Prepare
   const count = plan.instances.length;
   lines.push(`${s.project}/${s.spec} → namespace ${s.namespace}: ${count} instance${count === 1 ? '' : 's'} of ${s.replicas}`);
   lines.push(`  image:       ${describeImage(s.image)}`);
-  lines.push(`  size:        ${s.cpu} cores, ${s.memory} memory, ${s.disk_size} disk${s.storage_class ? ` on ${s.storage_class}` : ''}${s.access_mode ? `, ${s.access_mode}` : ''}${s.volume_mode ? `, ${s.volume_mode}` : ''}`);
+  lines.push(`  size:        ${describeSize(s)}, ${s.disk_size} disk${s.storage_class ? ` on ${s.storage_class}` : ''}${s.access_mode ? `, ${s.access_mode}` : ''}${s.volume_mode ? `, ${s.volume_mode}` : ''}`);
+  if (s.preference) lines.push(`  preference:  ${describePreference(s.preference)}`);
   lines.push(`  run:         ${s.run_strategy}`);
+  lines.push(`  eviction:    ${s.eviction_strategy ?? "the cluster's default (LiveMigrate on multi-node OpenShift)"}`);
+  const blocker = diskBlocker(s.access_mode ? [s.access_mode] : undefined, 'access_mode');
+  const drain = blocker && drainWarning(s.eviction_strategy, blocker);
+  if (drain) lines.push(`  warning:     ${drain}`);
   // Values of known settings are shown; a template variable's value may be a secret.
   const shown = overrides.map((o) => (o.split('.')[0].split('=')[0] in TOP_LEVEL ? o : `${o.split('=')[0]}=<hidden>`));
   if (shown.length) lines.push(`  overrides:   ${shown.join(', ')}`);
@@ -36,6 +43,25 @@ export function inspectReport({ plan, manifests, inputs, placeholders }: Prepare
   for (const m of manifests) kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + 1);
   lines.push(`  ${manifests.length} resources: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')} (see -o yaml)`);
   return `${lines.join('\n')}\n`;
+}
+
+/** The size an instance type gives, when it is one of the common set; else the cluster decides. */
+function describeSize(s: Settings): string {
+  const it = s.instancetype;
+  if (it) {
+    const known = it.kind === INSTANCETYPE_KINDS[0] ? COMMON_INSTANCETYPES[it.name] : undefined;
+    if (known) return `instance type ${it.name}: ${known[0]} vCPU${known[0] === 1 ? '' : 's'}, ${known[1]} memory (common instance type)`;
+    return `instance type ${it.name} (${it.kind}): its CPU and memory come from the cluster`;
+  }
+  const cpu = s.cpu_topology === 'sockets'
+    ? `${s.cpu} socket${s.cpu === 1 ? '' : 's'}, hot-pluggable up to ${s.max_sockets ?? "the cluster's maxCpuSockets (else 4× at boot)"}`
+    : `${s.cpu} cores`;
+  return `${cpu}, ${s.memory} memory`;
+}
+
+function describePreference(p: { name: string; kind: string }): string {
+  if (p.kind === PREFERENCE_KINDS[0]) return `${p.name}${COMMON_PREFERENCES.includes(p.name) ? ' (common preference)' : ' (VirtualMachineClusterPreference, from the cluster)'}`;
+  return `${p.name} (${p.kind}, from the cluster)`;
 }
 
 function describeImage(image: ImageSource): string {

@@ -134,4 +134,21 @@ describeWithSchemas(`upstream schemas (${schemasDir})`, () => {
     const spec = { image, storage_class: 'ocs-rbd', access_mode: 'ReadWriteMany', volume_mode: 'Block' };
     expect(errorsOf(named(renderFor({ spec }).manifests, 'DataVolume', 'web-01-rootdisk'))).toEqual([]);
   });
+
+  test.each([
+    { instancetype: 'u1.medium', preference: 'rhel.9', eviction_strategy: 'LiveMigrate' },
+    { instancetype: { name: 'big', kind: 'VirtualMachineInstancetype' }, preference: { name: 'ours', kind: 'VirtualMachinePreference' } },
+    { preference: 'fedora', cpu: 4, cpu_topology: 'sockets', max_sockets: 16, eviction_strategy: 'LiveMigrateIfPossible' },
+    { cpu_topology: 'sockets', eviction_strategy: 'External' },
+    { cpu_topology: 'cores', eviction_strategy: 'None' },
+  ])('a VirtualMachine with %j validates', (sizing) => {
+    const vm = named(renderFor({ spec: { image_url: 'https://i.example.com/a.qcow2', ...sizing } }).manifests, 'VirtualMachine', 'web-01');
+    expect(errorsOf(vm)).toEqual([]);
+  });
+
+  test('a misspelt instancetype field fails validation', () => {
+    const vm = named(renderFor({ spec: { image_url: 'https://i.example.com/a.qcow2', instancetype: 'u1.medium' } }).manifests, 'VirtualMachine', 'web-01') as any;
+    vm.spec.instancetype.kinds = 'x';
+    expect(errorsOf(vm)).toEqual(['/spec/instancetype must NOT have additional properties {"additionalProperty":"kinds"}']);
+  });
 });
