@@ -1,5 +1,6 @@
 // Reads each instance's state out of one list of objects: VM, VMI, DataVolume, PVC, launcher pod.
 import type { K8sObject } from '../cluster/k8s-object.js';
+import { diskBlocker, drainWarning } from '../plan/live-migration.js';
 import { rootDiskName } from '../plan/names.js';
 
 export interface InstanceState {
@@ -16,6 +17,8 @@ export interface InstanceState {
   missing?: boolean;
   /** A state that will not get better by waiting (import failed, VM failed to start). */
   failed?: string;
+  /** Why this VM may block a node drain: it cannot live-migrate under a LiveMigrate eviction strategy. */
+  drain?: string;
 }
 
 // KubeVirt's printable statuses that waiting will not fix.
@@ -50,9 +53,26 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
   const wantsRunning = vm && (vm.spec?.running === true || ['Always', 'RerunOnFailure'].includes(vm.spec?.runStrategy));
   state.ready = Boolean(diskDone) && Boolean(vm) && (!wantsRunning || Boolean(state.vm?.ready));
   state.missing = !vm && !vmi && !dv && !pvc;
+  const drain = drainRisk(vm, vmi, pvc);
+  if (drain) state.drain = drain;
   if (dv?.status?.phase === 'Failed') state.failed = `DataVolume ${dv.metadata.name} import failed`;
   else if (state.vm && FAILED_VM.has(state.vm.status)) state.failed = `VirtualMachine ${name} is ${state.vm.status}`;
   return state;
+}
+
+/**
+ * The VMI's `LiveMigratable=False` condition (virt-handler sets it with reason and message, e.g.
+ * DisksNotLiveMigratable: kubevirt/kubevirt@a771b994 pkg/virt-handler/vm.go), else a root disk PVC
+ * that is not ReadWriteMany, under the VMI's (or VM template's) eviction strategy, unset meaning
+ * the cluster's default.
+ */
+function drainRisk(vm: K8sObject | undefined, vmi: K8sObject | undefined, pvc: K8sObject | undefined): string | undefined {
+  if (!vm) return undefined;
+  const strategy: string | undefined = vmi?.spec?.evictionStrategy ?? vm.spec?.template?.spec?.evictionStrategy;
+  const cond = (vmi?.status?.conditions ?? []).find((c: { type: string }) => c.type === 'LiveMigratable');
+  if (cond) return cond.status === 'False' ? drainWarning(strategy, `LiveMigratable is False (${[cond.reason, cond.message].filter(Boolean).join(': ')})`) : undefined;
+  const blocker = pvc && diskBlocker(pvc.spec?.accessModes, pvc.metadata.name);
+  return blocker && drainWarning(strategy, blocker);
 }
 
 /** A short phrase for what an instance is waiting on. */

@@ -52,6 +52,11 @@ export function statusReport(view: StatusView): string {
     `Network attachments: ${listed(view.networkAttachments)}`,
     `Secrets: ${listed(view.secrets)}`,
   ];
+  const drains = instances.filter((i) => i.drain);
+  if (drains.length) {
+    lines.push('', 'Node drains:');
+    for (const i of drains) lines.push(`  ${i.name}: ${i.drain}`);
+  }
   if (view.events.length) {
     lines.push('', `Events (last ${view.events.length}, warnings first):`);
     lines.push(formatTable(['TYPE', 'TIME', 'OBJECT', 'REASON', 'MESSAGE'], view.events.map((e) => [e.type, e.time, e.object, e.reason, e.message]), '  '));

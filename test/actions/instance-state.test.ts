@@ -37,3 +37,27 @@ test('addresses come from the VMI interfaces, else the launcher pod', () => {
   expect(instanceState('web-01', [vmi, pod]).ips).toEqual(['10.0.0.101', '10.128.0.7']);
   expect(instanceState('web-01', [pod])).toMatchObject({ ips: ['10.128.0.9'], node: 'worker-1' });
 });
+
+describe('node drains: a VM that cannot live-migrate under a LiveMigrate eviction strategy', () => {
+  const vmWith = (evictionStrategy?: string) => obj('VirtualMachine', 'web-01', { runStrategy: 'Always', template: { spec: evictionStrategy ? { evictionStrategy } : {} } }, { printableStatus: 'Running', ready: true });
+  const vmiWith = (cond: object | undefined, evictionStrategy?: string) => obj('VirtualMachineInstance', 'web-01', evictionStrategy ? { evictionStrategy } : {}, { phase: 'Running', conditions: cond ? [cond] : [] });
+  const claim = (accessModes: string[]) => obj('PersistentVolumeClaim', 'web-01-rootdisk', { accessModes }, { phase: 'Bound' });
+  // The message virt-handler writes (kubevirt/kubevirt@a771b994 pkg/virt-handler/vm.go).
+  const NOT_MIGRATABLE = { type: 'LiveMigratable', status: 'False', reason: 'DisksNotLiveMigratable', message: 'cannot migrate VMI: PVC web-01-rootdisk is not shared, live migration requires that all PVCs must be shared (using ReadWriteMany access mode)' };
+  const MIGRATABLE = { type: 'LiveMigratable', status: 'True' };
+
+  test.each([
+    ['LiveMigratable=False under LiveMigrate', [vmWith('LiveMigrate'), vmiWith(NOT_MIGRATABLE, 'LiveMigrate')], 'LiveMigratable is False (DisksNotLiveMigratable: cannot migrate VMI: PVC web-01-rootdisk is not shared'],
+    ['LiveMigratable=False under the cluster default', [vmWith(), vmiWith(NOT_MIGRATABLE)], "under the cluster's default eviction strategy (LiveMigrate on multi-node OpenShift)"],
+    ['a stopped VM with a ReadWriteOnce disk under LiveMigrate', [vmWith('LiveMigrate'), claim(['ReadWriteOnce'])], 'root disk web-01-rootdisk is ReadWriteOnce, so it cannot live-migrate: under eviction strategy LiveMigrate'],
+    ['LiveMigratable=False under LiveMigrateIfPossible', [vmWith('LiveMigrateIfPossible'), vmiWith(NOT_MIGRATABLE, 'LiveMigrateIfPossible')], undefined],
+    ['LiveMigratable=False under None', [vmWith('None'), vmiWith(NOT_MIGRATABLE, 'None')], undefined],
+    ['LiveMigratable=True, even on a ReadWriteOnce claim', [vmWith('LiveMigrate'), vmiWith(MIGRATABLE, 'LiveMigrate'), claim(['ReadWriteOnce'])], undefined],
+    ['a ReadWriteMany disk', [vmWith('LiveMigrate'), claim(['ReadWriteMany'])], undefined],
+  ])('%s', (_name, objects, drain) => {
+    const s = instanceState('web-01', objects);
+    if (drain === undefined) return expect(s.drain).toBeUndefined();
+    expect(s.drain).toContain(drain);
+    expect(s.drain).toContain('might prevent nodes from draining or block an infrastructure upgrade');
+  });
+});

@@ -60,3 +60,15 @@ test('a user who may not list Secrets (the view role) still gets a status', asyn
   expect(await done).toBe(0);
   expect(output.stdout).toContain('Secrets: not shown: this user may not list them');
 });
+
+test('a VM that would block a node drain is flagged under "Node drains", and stays ready (exit 0)', async () => {
+  const [vm, dv] = running('web-01');
+  const vmi: K8sObject = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'web-01', labels: labels('web-01') }, spec: { evictionStrategy: 'LiveMigrate' }, status: { phase: 'Running', conditions: [{ type: 'LiveMigratable', status: 'False', reason: 'DisksNotLiveMigratable', message: 'cannot migrate VMI: PVC web-01-rootdisk is not shared' }] } };
+  const { output, done } = run([vm, dv, vmi, ...running('web-02')]);
+  expect(await done).toBe(0);
+  const lines = output.stdout.split('\n');
+  const at = lines.indexOf('Node drains:');
+  expect(at).toBeGreaterThan(0);
+  expect(lines[at + 1]).toBe('  web-01: LiveMigratable is False (DisksNotLiveMigratable: cannot migrate VMI: PVC web-01-rootdisk is not shared), so it cannot live-migrate: under eviction strategy LiveMigrate it might prevent nodes from draining or block an infrastructure upgrade; set eviction_strategy: LiveMigrateIfPossible (or None), or use ReadWriteMany storage');
+  expect(lines[at + 2]).not.toMatch(/web-02/);
+});
