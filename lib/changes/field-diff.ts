@@ -1,0 +1,73 @@
+// Field-level differences between what v-auto renders and what the cluster holds (pure).
+import { sameQuantity } from './quantity.js';
+
+/** One changed field: its dotted path, and the live and desired values (undefined: absent). */
+export interface FieldChange {
+  path: string;
+  before?: unknown;
+  after?: unknown;
+  /** The values are sizes in bytes (Secret data, whose values are never shown). */
+  bytes?: boolean;
+}
+
+/**
+ * Fields whose values are Kubernetes quantities in what v-auto renders. The API server and
+ * KubeVirt's VM mutator write them back canonical (`4096Mi` → `4Gi`), so they compare by value.
+ */
+const QUANTITY_KEYS = new Set(['guest', 'maxGuest', 'storage', 'memory', 'cpu']);
+
+/**
+ * The differences between `desired` and `live`, looking only at the paths `desired` has: whatever
+ * the platform adds (kubemacpool's MACs and annotation, KubeVirt's machine type, firmware UUID and
+ * architecture, CDI's defaults, status, server metadata) is not a difference by construction.
+ * `previous` (the last configuration v-auto applied, when known) adds the paths v-auto set before
+ * and no longer renders: a removed node selector is a change, although live still has it.
+ */
+export function fieldDifferences(desired: unknown, live: unknown, previous?: unknown): FieldChange[] {
+  const changes: FieldChange[] = [];
+  walk(desired, live, [], changes);
+  if (previous !== undefined) removed(previous, desired, live, [], changes);
+  return changes;
+}
+
+function walk(desired: unknown, live: unknown, path: string[], out: FieldChange[]): void {
+  if (isMap(desired)) {
+    if (!isMap(live)) {
+      out.push({ path: dotted(path), before: live, after: desired });
+      return;
+    }
+    for (const [k, v] of Object.entries(desired)) walk(v, live[k], [...path, k], out);
+    return;
+  }
+  if (Array.isArray(desired)) {
+    if (!Array.isArray(live) || live.length !== desired.length) {
+      out.push({ path: dotted(path), before: live, after: desired });
+      return;
+    }
+    desired.forEach((v, i) => walk(v, live[i], [...path, `[${i}]`], out));
+    return;
+  }
+  if (desired === live) return;
+  if (QUANTITY_KEYS.has(path[path.length - 1]) && sameQuantity(desired, live)) return;
+  out.push({ path: dotted(path), before: live, after: desired });
+}
+
+/** Paths of `previous` that `desired` no longer has, while live still does. */
+function removed(previous: unknown, desired: unknown, live: unknown, path: string[], out: FieldChange[]): void {
+  if (!isMap(previous) || !isMap(desired)) return;
+  for (const [k, v] of Object.entries(previous)) {
+    const liveValue = isMap(live) ? live[k] : undefined;
+    if (!(k in desired)) {
+      if (liveValue !== undefined) out.push({ path: dotted([...path, k]), before: liveValue, after: undefined });
+    } else removed(v, desired[k], liveValue, [...path, k], out);
+  }
+}
+
+function isMap(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** `spec.template.spec.domain.devices.interfaces[0].name` */
+function dotted(path: string[]): string {
+  return path.reduce((s, p) => (p.startsWith('[') ? `${s}${p}` : s ? `${s}.${p}` : p), '');
+}

@@ -1,0 +1,214 @@
+// The change plan: rendered manifests against the live objects, one decision per object (pure).
+import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
+import type { Manifest } from '../render/render-manifests.js';
+import { fieldDifferences, type FieldChange } from './field-diff.js';
+import { withPlatformFields } from './platform-fields.js';
+import { quantityValue } from './quantity.js';
+
+export type ChangeAction = 'create' | 'update' | 'unchanged' | 'foreign' | 'surplus' | 'imported';
+
+/** What a running VM needs for an update to take effect. */
+export type VmEffect = 'none' | 'live' | 'restart';
+
+export interface Change {
+  action: ChangeAction;
+  kind: string;
+  name: string;
+  /** What to send (create, update): the rendered manifest with the platform's fields carried over. */
+  manifest?: Manifest;
+  live?: K8sObject;
+  /** update: the changed fields. Secret values are never here: only their sizes in bytes. */
+  fields?: FieldChange[];
+  /** update of an object without v-auto labels, taken over with --adopt. */
+  adopt?: boolean;
+  /** update of a VM: nothing, hot-plugged, or a restart. */
+  vm?: VmEffect;
+  /** foreign: who owns it (its v-auto labels), or "no v-auto labels". */
+  owner?: string;
+  /** foreign: an unlabeled object that --adopt may take over. */
+  adoptable?: boolean;
+  /** Changes that do not reach a booted guest (cloud-init runs once per instance). */
+  notices?: string[];
+}
+
+export interface ChangeInput {
+  manifests: Manifest[];
+  /** Every object of the managed kinds in the namespace, whoever owns it. */
+  live: K8sObject[];
+  /** The labels that make an object this spec's (`v-auto/managed`, `v-auto/project`, `v-auto/spec`). */
+  ownLabels: Record<string, string>;
+  /** The labels of the project's shared NADs. */
+  sharedLabels: Record<string, string>;
+  /** The instance a resource name belongs to (undefined: not a name of this spec). */
+  instanceOf: (name: string) => string | undefined;
+  /** Instances whose objects may be surplus: every instance when undefined, else only these (--target). */
+  scope?: string[];
+  /** --adopt: unlabeled objects with this spec's names become updates. */
+  adopt: boolean;
+  /** The name of an instance's root disk (its DataVolume, and the PVC CDI makes for it). */
+  rootDisk: (instance: string) => string;
+}
+
+export interface ChangePlan {
+  changes: Change[];
+  /** Counts for the summary line. */
+  counts: Record<ChangeAction, number> & { restart: number };
+  /** Instances that exist with this spec's labels but are not planned (past replicas). */
+  surplusInstances: string[];
+}
+
+/**
+ * KubeVirt's default MaxHotplugRatio: without an explicit maxGuest/maxSockets a VMI may grow to 4×
+ * its boot memory and sockets (kubevirt/kubevirt@75581da pkg/defaults/defaults.go setupCPUHotplug,
+ * setupMemoryHotplug; pkg/virt-config/virt-config.go DefaultMaxHotplugRatio = 4).
+ */
+const MAX_HOTPLUG_RATIO = 4;
+const GUEST = 'spec.template.spec.domain.memory.guest';
+const SOCKETS = 'spec.template.spec.domain.cpu.sockets';
+
+export function planChanges(input: ChangeInput): ChangePlan {
+  const byKey = new Map(input.live.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
+  const planned = new Set(input.manifests.map((m) => `${m.kind}/${m.metadata.name}`));
+  const changes: Change[] = input.manifests.map((m) => decide(m, byKey, input));
+  addFirstBootNotices(changes, byKey, input);
+
+  // Surplus: this spec's labels, not planned. PVCs are the disks of DataVolumes: one of a planned
+  // instance is its imported disk, not surplus.
+  const plannedInstances = new Set(input.manifests.map((m) => input.instanceOf(m.metadata.name)).filter(Boolean));
+  const surplusInstances = new Set<string>();
+  for (const o of input.live) {
+    if (planned.has(`${o.kind}/${o.metadata.name}`) || !matches(o.metadata.labels, input.ownLabels)) continue;
+    const instance = input.instanceOf(o.metadata.name);
+    if (input.scope && (!instance || !input.scope.includes(instance))) continue;
+    if (o.kind === 'PersistentVolumeClaim' && instance && plannedInstances.has(instance) && o.metadata.name === input.rootDisk(instance)) continue;
+    if (instance && !plannedInstances.has(instance)) surplusInstances.add(instance);
+    changes.push({ action: 'surplus', kind: o.kind, name: o.metadata.name, live: o });
+  }
+  const count = (a: ChangeAction) => changes.filter((c) => c.action === a).length;
+  return {
+    changes,
+    counts: {
+      create: count('create'),
+      update: count('update'),
+      unchanged: count('unchanged'),
+      foreign: count('foreign'),
+      surplus: count('surplus'),
+      imported: count('imported'),
+      restart: changes.filter((c) => c.vm === 'restart').length,
+    },
+    surplusInstances: [...surplusInstances].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+  };
+}
+
+function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput): Change {
+  const { kind } = m;
+  const name = m.metadata.name;
+  const live = byKey.get(`${kind}/${name}`);
+  if (!live) {
+    // CDI may garbage-collect a DataVolume after import, leaving its PVC: the disk exists.
+    const pvc = kind === 'DataVolume' ? byKey.get(`PersistentVolumeClaim/${name}`) : undefined;
+    if (!pvc) return { action: 'create', kind, name, manifest: m };
+    if (isOurs(pvc, m, input)) return { action: 'imported', kind, name, live: pvc };
+    return foreign(m, pvc, input);
+  }
+  if (!isOurs(live, m, input)) {
+    const f = foreign(m, live, input);
+    if (!(f.adoptable && input.adopt)) return f;
+  }
+  const desired = withPlatformFields(m, live);
+  const fields = fieldDifferences(desired, live, previousOf(live));
+  const adopt = !isOurs(live, m, input);
+  if (!fields.length && !adopt) return { action: 'unchanged', kind, name, live };
+  const change: Change = { action: 'update', kind, name, manifest: desired, live, fields: kind === 'Secret' ? secretSizes(fields) : fields };
+  if (adopt) change.adopt = true;
+  if (kind === 'VirtualMachine') change.vm = vmEffect(fields, live);
+  return change;
+}
+
+/** Ours: this spec's labels, or the project's shared-NAD labels for a shared NAD. */
+function isOurs(live: K8sObject, m: Manifest, input: ChangeInput): boolean {
+  const want = matches(m.metadata.labels, input.sharedLabels) ? input.sharedLabels : input.ownLabels;
+  return matches(live.metadata.labels, want);
+}
+
+function foreign(m: Manifest, live: K8sObject, input: ChangeInput): Change {
+  const keys = [...new Set([...Object.keys(input.ownLabels), ...Object.keys(input.sharedLabels)])];
+  const owned = keys.filter((k) => live.metadata.labels?.[k] !== undefined);
+  const owner = owned.length ? owned.map((k) => `${k}=${live.metadata.labels![k]}`).join(', ') : 'no v-auto labels';
+  // A PVC in a DataVolume's place is never adopted: v-auto does not render PVCs.
+  return { action: 'foreign', kind: m.kind, name: m.metadata.name, live, owner, adoptable: !owned.length && live.kind === m.kind };
+}
+
+/** The configuration kubectl last applied, when the object carries it. */
+function previousOf(live: K8sObject): unknown {
+  const text = live.metadata.annotations?.[LAST_APPLIED];
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}
+
+/** Secret values never leave the plan: `data.userdata` with its sizes in bytes. */
+function secretSizes(fields: FieldChange[]): FieldChange[] {
+  const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : undefined);
+  return fields.map((f) => {
+    if (f.path.startsWith('data.') || f.path === 'data' || f.path.startsWith('stringData')) return { path: f.path, before: bytes(f.before), after: bytes(f.after), bytes: true };
+    return f;
+  });
+}
+
+/**
+ * What a running VM needs: under LiveUpdate (the default rollout strategy since OpenShift 4.16),
+ * memory.guest within maxGuest and cpu.sockets within maxSockets are hot-plugged; any other
+ * template change sets RestartRequired (kubevirt/kubevirt@75581da pkg/virt-controller/watch/vm.go).
+ * A VM that is not running takes the change at its next start.
+ */
+function vmEffect(fields: FieldChange[], live: K8sObject): VmEffect {
+  const template = fields.filter((f) => f.path.startsWith('spec.template'));
+  if (!template.length || !isRunning(live)) return 'none';
+  const domain = live.spec?.template?.spec?.domain ?? {};
+  const liveUpdatable = (f: FieldChange) => {
+    if (f.path === GUEST) {
+      const max = quantityValue(domain.memory?.maxGuest) ?? (quantityValue(f.before) ?? 0) * MAX_HOTPLUG_RATIO;
+      const next = quantityValue(f.after);
+      return next !== undefined && next <= max;
+    }
+    if (f.path === SOCKETS) {
+      const max = Number(domain.cpu?.maxSockets ?? (Number(f.before ?? 1) * MAX_HOTPLUG_RATIO));
+      return Number(f.after) <= max;
+    }
+    return false;
+  };
+  return template.every(liveUpdatable) ? 'live' : 'restart';
+}
+
+export function isRunning(vm: K8sObject): boolean {
+  return vm.status?.ready === true || vm.status?.printableStatus === 'Running';
+}
+
+/** A VM whose guest has booted at least once: cloud-init has run in it. */
+function hasBooted(vm: K8sObject | undefined): boolean {
+  if (!vm) return false;
+  return isRunning(vm) || vm.status?.created === true || ['Stopping', 'Paused', 'Migrating'].includes(vm.status?.printableStatus);
+}
+
+/** cloud-init runs once per instance: a changed Secret or static NAD of a booted VM says what reaches the guest. */
+function addFirstBootNotices(changes: Change[], byKey: Map<string, K8sObject>, input: ChangeInput): void {
+  for (const c of changes) {
+    if (c.action !== 'update' || (c.kind !== 'Secret' && c.kind !== 'NetworkAttachmentDefinition')) continue;
+    const instance = input.instanceOf(c.name);
+    if (!instance || instance === c.name) continue;
+    if (!hasBooted(byKey.get(`VirtualMachine/${instance}`))) continue;
+    c.notices = [
+      c.kind === 'Secret'
+        ? `${instance} has booted: cloud-init ran at its first boot and does not run again, so the changed ${c.fields!.map((f) => f.path.replace(/^data\./, '')).join(', ')} (password, users, files, static address) will not reach the guest; the Secret is updated for a recreated instance (delete --target ${instance}, then deploy)`
+        : `${instance} has booted: the changed attachment ${c.name} applies to the VM at its next restart, but the guest keeps the address cloud-init configured at first boot`,
+    ];
+  }
+}
+
+function matches(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
+  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+}
