@@ -7,7 +7,7 @@ import { printResults, summarize, type ResultLine } from '../report/result-lines
 import type { ClusterDeps } from './cluster-deps.js';
 import { instanceOfResource, isInstanceName } from '../plan/names.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
-import { MANAGED_KINDS, matches, projectSelector, specSelector } from './selectors.js';
+import { MANAGED_KINDS, matches, sharedSelector, specSelector } from './selectors.js';
 
 export interface DeleteOptions extends SpecOptions {
   dryRun: boolean;
@@ -16,9 +16,9 @@ export interface DeleteOptions extends SpecOptions {
   includeUnlabeled: boolean;
 }
 
-interface Doomed {
+export interface Doomed {
   object: K8sObject;
-  why: 'labeled' | 'unlabeled' | 'shared';
+  why: 'labeled' | 'unlabeled' | 'shared' | 'surplus';
 }
 
 // VMs first so their disks are released, shared networks last.
@@ -57,27 +57,51 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   const remainingVms = all.filter((o) => o.kind === 'VirtualMachine' && !going.has(`VirtualMachine/${o.metadata.name}`));
   const sharedKept: string[] = [];
   for (const shared of plan.sharedNads) {
-    const sharedLabels = { ...projectSelector(settings), 'v-auto/shared': 'true' };
+    const sharedLabels = sharedSelector(settings);
     const nad = all.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === shared.settings.nad_name && matches(o.metadata.labels, sharedLabels));
     if (!nad) continue;
     const user = remainingVms.find((vm) => attachesNad(vm, ns, nad.metadata.name));
     if (user) sharedKept.push(`${nad.metadata.name} (VirtualMachine ${user.metadata.name})`);
     else doomed.push({ object: nad, why: 'shared' });
   }
+  const notes: string[] = [];
+  if (sharedKept.length) notes.push(`Keeping shared network attachment(s) still in use: ${sharedKept.join(', ')}`);
+  if (unlabeled.length && !options.includeUnlabeled) {
+    notes.push(`Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`);
+  }
+  const nothing = `nothing to delete for ${settings.project}/${settings.spec}${options.target ? ` --target ${options.target}` : ''} in namespace ${ns}`;
+  return deleteListed(doomed, { namespace: ns, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, notes, nothing }, deps);
+}
+
+export interface DeleteListedOptions {
+  namespace: string;
+  dryRun: boolean;
+  yes: boolean;
+  keepDisks: boolean;
+  /** Printed under the list (what is kept, and why). */
+  notes?: string[];
+  /** Printed when nothing is to be deleted. */
+  nothing: string;
+}
+
+/**
+ * Delete's rules for objects already chosen (delete, deploy --prune): the list with disks marked,
+ * --keep-disks, a confirmation on a terminal, one delete call in order, one line per object.
+ */
+export async function deleteListed(doomed: Doomed[], options: DeleteListedOptions, deps: ClusterDeps): Promise<number> {
+  const { output } = deps;
+  const ns = options.namespace;
   const kept = options.keepDisks ? doomed.filter((d) => isDisk(d.object)) : [];
   const targets = doomed.filter((d) => !kept.includes(d)).sort((a, b) => ORDER.indexOf(a.object.kind) - ORDER.indexOf(b.object.kind));
 
   if (!targets.length) {
-    output.out(`nothing to delete for ${settings.project}/${settings.spec}${options.target ? ` --target ${options.target}` : ''} in namespace ${ns}\n`);
+    output.out(`${options.nothing}\n`);
   } else {
     output.out(`${options.dryRun ? 'Would delete' : 'Will delete'} from namespace ${ns}:\n`);
     output.out(`${formatTable(['KIND', 'NAME', 'STATUS', 'NOTE'], targets.map((d) => [d.object.kind, d.object.metadata.name, phaseOf(d.object), noteFor(d)]), '  ')}\n`);
   }
   if (kept.length) output.out(`Keeping ${kept.length} disk object(s) (--keep-disks): ${kept.map((d) => `${d.object.kind} ${d.object.metadata.name}`).join(', ')}\n`);
-  if (sharedKept.length) output.out(`Keeping shared network attachment(s) still in use: ${sharedKept.join(', ')}\n`);
-  if (unlabeled.length && !options.includeUnlabeled) {
-    output.out(`Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`);
-  }
+  for (const note of options.notes ?? []) output.out(`${note}\n`);
   if (options.dryRun || !targets.length) return ExitCode.OK;
   if (!options.yes && deps.confirm) {
     const disks = targets.filter((d) => isDisk(d.object)).length;
@@ -182,5 +206,6 @@ function noteFor(d: Doomed): string {
   if (isDisk(d.object)) notes.push('disk data');
   if (d.why === 'unlabeled') notes.push('unlabeled match');
   if (d.why === 'shared') notes.push('shared, no VM uses it any more');
+  if (d.why === 'surplus') notes.push('not planned by the spec');
   return notes.join('; ');
 }

@@ -1,111 +1,130 @@
-// `deploy`: render, check what exists in one get, apply everything in one oc apply, report per object.
-import { isDeepStrictEqual } from 'node:util';
-import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
-import type { ObjectOutcome } from '../cluster/cluster-client.js';
-import { ExitCode } from '../errors.js';
-import type { Manifest } from '../render/render-manifests.js';
-import { manifestsAsYaml } from '../report/manifest-output.js';
-import { redactSecrets } from '../report/redact.js';
+// `deploy`: options → plan (render + what exists) → show → apply only what changes, in one call → report.
+import type { Change } from '../changes/plan-changes.js';
+import type { ApplyManifest, ObjectOutcome } from '../cluster/cluster-client.js';
+import { ExitCode, usageError } from '../errors.js';
+import { planLines, planSummary, surplusNotices } from '../report/plan-report.js';
 import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
-import { prepareManifests, type SpecOptions } from './prepare-manifests.js';
-import { MANAGED_KINDS, projectSelector, selectorString } from './selectors.js';
 import type { ClusterDeps } from './cluster-deps.js';
+import { deleteListed } from './delete.js';
+import { planDeploy } from './plan-deploy.js';
+import type { SpecOptions } from './prepare-manifests.js';
 import { waitReady } from './wait-ready.js';
 
 export interface DeployOptions extends SpecOptions {
+  /** Print the plan against the cluster (reads only) and stop. */
   dryRun: boolean;
   yes: boolean;
   /** Seconds to wait for readiness; undefined = return after applying. */
   wait?: number;
+  /** Take over unlabeled objects with this spec's exact names. */
+  adopt?: boolean;
+  /** Delete this spec's objects that the spec no longer plans, with delete's rules. */
+  prune?: boolean;
+  /** With --prune: keep the disks of pruned instances. */
+  keepDisks?: boolean;
 }
 
 export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise<number> {
   const { output } = deps;
-  if (options.dryRun) {
-    const { plan, manifests } = await prepareManifests(options, deps, { placeholders: true });
-    output.out(manifestsAsYaml(redactSecrets(manifests)));
-    output.err(`dry run: ${manifests.length} resources for namespace ${plan.settings.namespace} shown above; nothing was sent to the cluster\n`);
-    return ExitCode.OK;
+  // Checked before asking the cluster anything, as delete does.
+  if (options.prune && !options.yes && !options.dryRun && !deps.confirm) {
+    throw usageError('refusing to prune without confirmation: no terminal to ask on', 'add --yes to prune from scripts and cron, or --dry-run to list');
   }
-
-  // Two reads, side by side, started as soon as the input is known to be good so that they run
-  // while the manifests render: everything of this project that exists (it decides DataVolumes
-  // already imported and garbage-collected, and whether a changed VM needs a restart), and whether
-  // the namespace exists (a missing one is created by the same apply).
-  let reads: Promise<[K8sObject[], boolean | undefined]> | undefined;
-  const { plan, manifests } = await prepareManifests(options, deps, {
-    onValidated: (settings) => {
-      const cluster = deps.cluster();
-      const selector = selectorString(projectSelector(settings));
-      reads = Promise.all([cluster.list(settings.namespace, MANAGED_KINDS, selector), cluster.namespaceExists(settings.namespace)]);
-      reads.catch(() => {}); // awaited below; a failure must not count as unhandled meanwhile
-    },
-  });
+  const planned = await planDeploy(options, deps);
+  const { plan, changes } = planned;
   const ns = plan.settings.namespace;
   const cluster = deps.cluster();
-  const [existing, namespaceExists] = await reads!;
-  const found = new Map(existing.map((o) => [`${o.kind}/${o.metadata.name}`, o]));
-  // Unknown (Namespace objects unreadable): assume it exists rather than create one we may not own.
-  const namespaceMissing = existing.length === 0 && namespaceExists === false;
-  const context = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, namespaceUnverified: namespaceExists === undefined };
 
-  const lines: ResultLine[] = [];
-  const toApply: Manifest[] = [];
-  for (const m of manifests) {
-    const name = m.metadata.name;
-    if (m.kind === 'DataVolume' && !found.has(`DataVolume/${name}`) && found.has(`PersistentVolumeClaim/${name}`)) {
-      lines.push({ flag: 'SKIPPED', kind: 'DataVolume', name, detail: 'disk already imported' });
-    } else toApply.push(m);
+  // Never write what is not ours: stop before anything is sent.
+  const foreign = changes.changes.filter((c) => c.action === 'foreign');
+  if (foreign.length) {
+    const adoptable = foreign.filter((c) => c.adoptable);
+    throw usageError(
+      `${foreign.length === 1 ? 'an object' : `${foreign.length} objects`} in namespace ${ns} ${foreign.length === 1 ? 'has' : 'have'} this spec's names but ${foreign.length === 1 ? 'is' : 'are'} not its own; nothing was sent: ${foreign.map((c) => `${c.kind} ${c.name} (${c.owner})`).join(', ')}`,
+      adoptable.length && !options.adopt
+        ? `--adopt takes over ${adoptable.length === foreign.length ? 'them' : 'those with no v-auto labels'} after listing them and asking; objects of another project or spec are never taken: remove them or change name_prefix`
+        : 'objects of another v-auto project or spec are never taken: remove them, or change name_prefix so the names differ',
+    );
   }
+  const adopted = changes.changes.filter((c) => c.adopt);
+  const sending = changes.changes.filter((c) => c.action === 'create' || c.action === 'update');
+  const surplus = changes.changes.filter((c) => c.action === 'surplus');
+  // Unknown (Namespace objects unreadable): assume it exists rather than create one we may not own.
+  const namespaceMissing = planned.live.length === 0 && planned.namespaceExists === false;
 
-  if (deps.confirm && !options.yes) {
-    const fresh = toApply.filter((m) => !found.has(`${m.kind}/${m.metadata.name}`)).length;
-    const question = `Apply ${toApply.length} resources (${fresh} new) for ${plan.instances.length} instance(s) to namespace ${ns}${namespaceMissing ? ' (to be created)' : ''} with ${cluster.binary}?`;
+  const showPlan = options.dryRun || (deps.confirm && !options.yes);
+  if (showPlan) {
+    output.out(`Plan for ${plan.settings.project}/${plan.settings.spec} in namespace ${ns}${namespaceMissing ? ' (to be created)' : ''}: ${planSummary(changes)}\n`);
+    for (const line of planLines(changes)) output.out(`${line}\n`);
+    for (const c of sending) for (const notice of c.notices ?? []) output.out(`  notice: ${notice}\n`);
+  }
+  if (options.dryRun) {
+    for (const notice of surplusNotices(changes, plan.instances.length)) output.out(`${notice}\n`);
+    if (options.prune && surplus.length) await prune(surplus, ns, options, deps);
+    output.err(`dry run: nothing was sent to the cluster\n`);
+    return ExitCode.OK;
+  }
+  if (adopted.length) {
+    output.out(`Adopting ${adopted.length} object(s) without v-auto labels: ${adopted.map((c) => `${c.kind} ${c.name}`).join(', ')}\n`);
+    if (!options.yes && !deps.confirm) throw usageError('refusing to adopt without confirmation: no terminal to ask on', 'add --yes to adopt from scripts');
+  }
+  if (sending.length && deps.confirm && !options.yes) {
+    const fresh = sending.filter((c) => c.action === 'create').length;
+    const question = `Apply ${sending.length} change(s) (${fresh} new) for ${plan.instances.length} instance(s) to namespace ${ns}${namespaceMissing ? ' (to be created)' : ''} with ${cluster.binary}?`;
     if (!(await deps.confirm(question))) {
       output.err('nothing applied\n');
       return ExitCode.OK;
     }
   }
 
-  const stream = namespaceMissing ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } }, ...toApply] : toApply;
-  // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
-  const release = plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
-  const outcomes = await cluster.apply(ns, stream).finally(() => release?.());
-  const byKey = new Map(toApply.map((m) => [`${m.kind}/${m.metadata.name}`, m]));
-  const results = outcomes.map((o): ResultLine => {
-    if (o.result === 'failed') return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason, hint: failureHint(o, context) };
-    if (o.result === 'unchanged') return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'unchanged' };
-    let detail: string = o.result;
-    if (o.kind === 'VirtualMachine' && o.result === 'configured' && needsRestart(found.get(`VirtualMachine/${o.name}`), byKey.get(`VirtualMachine/${o.name}`))) {
-      detail = `configured; restart the VM to apply the change: virtctl restart ${o.name} -n ${ns}`;
-    }
-    return { flag: 'SUCCESS', kind: o.kind, name: o.name, detail };
-  });
-  // In apply order (the Namespace first when created), then the DataVolumes skipped as imported.
-  const all = [...results, ...lines];
-  printResults(all, output);
-  output.out(`${summarize(all)}\n`);
-  if (all.some((l) => l.flag === 'FAILED')) return ExitCode.RESOURCE_FAILED;
-  if (options.wait !== undefined) return waitReady(cluster, plan, options.wait, deps);
-  return ExitCode.OK;
-}
-
-/** A running VM whose template changed only picks the change up after a restart. */
-function needsRestart(before: K8sObject | undefined, after: Manifest | undefined): boolean {
-  if (!before || !after) return false;
-  const running = before.status?.ready === true || before.status?.printableStatus === 'Running';
-  if (!running) return false;
-  if (before.status?.conditions?.some((c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True')) return true;
-  const lastApplied = before.metadata.annotations?.[LAST_APPLIED];
-  if (!lastApplied) return true;
-  try {
-    return !isDeepStrictEqual(JSON.parse(lastApplied).spec?.template, (after.spec as { template?: unknown }).template);
-  } catch {
-    return true;
+  // Only creates and updates go to oc, in one call; a redeploy where nothing changed sends nothing.
+  const stream: ApplyManifest[] = sending.map((c) => c.manifest!);
+  if (namespaceMissing && stream.length) stream.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as ApplyManifest);
+  let outcomes: ObjectOutcome[] = [];
+  if (stream.length) {
+    // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
+    const release = plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
+    outcomes = await cluster.apply(ns, stream).finally(() => release?.());
   }
+  const byKey = new Map(outcomes.map((o) => [`${o.kind}/${o.name}`, o]));
+  const context = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, namespaceUnverified: planned.namespaceExists === undefined };
+  const lines: ResultLine[] = outcomes.filter((o) => o.kind === 'Namespace').map((o) => resultLine(o, undefined, context));
+  for (const c of changes.changes) {
+    if (c.action === 'unchanged') lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'unchanged' });
+    else if (c.action === 'imported') lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'disk already imported' });
+    else if (c.action === 'create' || c.action === 'update') lines.push(resultLine(byKey.get(`${c.kind}/${c.name}`)!, c, context));
+  }
+  printResults(lines, output);
+  output.out(`${summarize(lines)}\n`);
+  const applied = new Set(lines.filter((l) => l.flag === 'SUCCESS').map((l) => `${l.kind}/${l.name}`));
+  for (const c of sending) if (applied.has(`${c.kind}/${c.name}`)) for (const notice of c.notices ?? []) output.out(`notice: ${notice}\n`);
+  if (!options.prune) for (const notice of surplusNotices(changes, plan.instances.length)) output.out(`${notice}\n`);
+
+  let code: number = lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
+  if (options.prune && surplus.length) code = Math.max(code, await prune(surplus, ns, options, deps));
+  if (code === ExitCode.OK && options.wait !== undefined) return waitReady(cluster, plan, options.wait, deps);
+  return code;
 }
 
-function failureHint(o: ObjectOutcome, at: { project: string; spec: string; namespace: string; namespaceUnverified: boolean }): string | undefined {
+/** --prune: the surplus objects go by delete's rules (listed, disks marked, --keep-disks, asked). */
+function prune(surplus: Change[], namespace: string, options: DeployOptions, deps: ClusterDeps): Promise<number> {
+  const doomed = surplus.map((c) => ({ object: c.live!, why: 'surplus' as const }));
+  return deleteListed(doomed, { namespace, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks ?? false, nothing: 'nothing to prune' }, deps);
+}
+
+type Context = { project: string; spec: string; namespace: string; namespaceUnverified: boolean };
+
+function resultLine(o: ObjectOutcome, c: Change | undefined, at: Context): ResultLine {
+  if (o.result === 'failed') return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason, hint: failureHint(o, at) };
+  if (o.result === 'unchanged') return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'unchanged' };
+  let detail: string = o.result;
+  if (c?.adopt) detail += '; adopted';
+  if (c?.vm === 'restart') detail += `; restart the VM to apply the change: virtctl restart ${o.name} -n ${at.namespace}`;
+  if (c?.vm === 'live') detail += `; applied live: ${c.fields!.map((f) => f.path.replace('spec.template.spec.domain.', '')).join(', ')}`;
+  return { flag: 'SUCCESS', kind: o.kind, name: o.name, detail };
+}
+
+function failureHint(o: ObjectOutcome, at: Context): string | undefined {
   if (o.kind === 'DataVolume' && o.cause === 'immutable') {
     const instance = o.name.replace(/-rootdisk$/, '');
     return `a DataVolume cannot change once created: run "v-auto ${at.project} ${at.spec} delete --target ${instance}" and deploy again (this recreates its disk)`;

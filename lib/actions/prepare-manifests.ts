@@ -8,7 +8,7 @@ import { usageError } from '../errors.js';
 import { planInstances, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables } from '../render/cloud-init.js';
 import { HELPER_NAMES } from '../render/handlebars-env.js';
-import { compileTemplates, renderManifests, type Manifest } from '../render/render-manifests.js';
+import { compileTemplates, renderManifests, type Manifest, type TemplateSet } from '../render/render-manifests.js';
 
 /** What every action needs to know about the spec it works on. */
 export interface SpecOptions {
@@ -56,33 +56,38 @@ export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { sett
   return { settings, plan: planInstances(settings, { target: options.target }), siteTemplates: workspace.siteTemplates };
 }
 
-/**
- * Everything up to the cluster boundary: the manifests `deploy` would apply.
- * `placeholders`: the output will have its Secrets masked (inspect, --dry-run), so inputs are
- * never asked for and passwords are not hashed. `onValidated`: called once everything that can
- * fail on bad input has passed, before most of the rendering.
- */
-export async function prepareManifests(
-  options: SpecOptions,
-  deps: PrepareDeps,
-  mode: { placeholders?: boolean; onValidated?: (settings: Settings) => void } = {},
-): Promise<Prepared> {
+/** A spec checked and ready to render: every configuration and template error has been thrown. */
+export interface LoadedSpec {
+  plan: Plan;
+  templates: TemplateSet;
+  specLabel: string;
+}
+
+/** Loads, plans and compiles the templates: the exit-2 checks that need no input values. */
+export function loadSpec(options: SpecOptions, deps: PrepareDeps): LoadedSpec {
   const { plan, siteTemplates } = prepareSettings(options, deps);
   const templates = compileTemplates(readTemplates(path.join(deps.toolRoot, 'templates')), siteTemplates);
+  return { plan, templates, specLabel: `projects/${options.project}/specs/${options.spec}.yaml` };
+}
+
+/**
+ * The manifests of a loaded spec, each instance rendered once. `placeholders`: the output will have
+ * its Secrets masked (inspect), so inputs are never asked for and passwords are not hashed.
+ */
+export async function renderSpec(spec: LoadedSpec, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<Prepared> {
+  const { plan, templates, specLabel } = spec;
   const missing = missingInputs(plan.settings);
   const placeholders = mode.placeholders ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined) : [];
   const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), plan.settings, deps);
   for (const v of placeholders) inputs[v] = `<input: ${v}>`;
-  const specLabel = `projects/${options.project}/specs/${options.spec}.yaml`;
-  if (mode.onValidated) {
-    // Rendering one instance proves the templates work; the caller may then start its first cluster
-    // read while the rest render (password hashing makes that the slow part of a large deploy).
-    renderManifests({ ...plan, instances: plan.instances.slice(0, 1) }, templates, inputs, specLabel, { maskSecrets: mode.placeholders });
-    mode.onValidated(plan.settings);
-  }
   const manifests = renderManifests(plan, templates, inputs, specLabel, { maskSecrets: mode.placeholders });
   for (const v of placeholders) delete inputs[v];
   return { plan, manifests, inputs, placeholders };
+}
+
+/** Everything up to the cluster boundary: the manifests `deploy` would apply. */
+export async function prepareManifests(options: SpecOptions, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<Prepared> {
+  return renderSpec(loadSpec(options, deps), deps, mode);
 }
 
 /** The environment variable that may hold a template input. */

@@ -22,3 +22,8 @@ export function selectorString(selector: Record<string, string>): string {
 export function matches(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
   return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
 }
+
+/** `v-auto/managed=true,v-auto/project=P,v-auto/shared=true`: the project's shared NADs. */
+export function sharedSelector(settings: Pick<Settings, 'project'>): Record<string, string> {
+  return { ...projectSelector(settings), 'v-auto/shared': 'true' };
+}

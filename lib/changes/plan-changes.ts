@@ -17,6 +17,8 @@ export interface Change {
   /** What to send (create, update): the rendered manifest with the platform's fields carried over. */
   manifest?: Manifest;
   live?: K8sObject;
+  /** surplus: the instance the object belongs to, when its name is one of this spec's. */
+  instance?: string;
   /** update: the changed fields. Secret values are never here: only their sizes in bytes. */
   fields?: FieldChange[];
   /** update of an object without v-auto labels, taken over with --adopt. */
@@ -82,7 +84,7 @@ export function planChanges(input: ChangeInput): ChangePlan {
     if (input.scope && (!instance || !input.scope.includes(instance))) continue;
     if (o.kind === 'PersistentVolumeClaim' && instance && plannedInstances.has(instance) && o.metadata.name === input.rootDisk(instance)) continue;
     if (instance && !plannedInstances.has(instance)) surplusInstances.add(instance);
-    changes.push({ action: 'surplus', kind: o.kind, name: o.metadata.name, live: o });
+    changes.push({ action: 'surplus', kind: o.kind, name: o.metadata.name, live: o, ...(instance ? { instance } : {}) });
   }
   const count = (a: ChangeAction) => changes.filter((c) => c.action === a).length;
   return {

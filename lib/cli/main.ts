@@ -86,7 +86,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     }
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
-      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait }, deps));
+      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks }, deps));
     }
     case 'delete': {
       const { deleteSpec } = await import('../actions/delete.js');

@@ -24,6 +24,8 @@ export interface CliOptions extends Target {
   requestTimeout: number;
   keepDisks: boolean;
   includeUnlabeled: boolean;
+  adopt: boolean;
+  prune: boolean;
 }
 
 export type ParseResult = { kind: 'run'; options: CliOptions } | { kind: 'print'; text: string };
@@ -55,14 +57,16 @@ function parser(version: string) {
     .option('set', { type: 'string', describe: 'key.path=value, repeatable, highest precedence' })
     .option('output', { alias: 'o', type: 'string', choices: ['table', 'yaml', 'json'], default: 'table', describe: 'output format' })
     .option('show-secrets', { type: 'boolean', default: false, describe: 'print Secret values instead of <redacted>' })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'deploy/delete: show what would change and stop' })
+    .option('dry-run', { type: 'boolean', default: false, describe: 'deploy: print the plan against the cluster (reads only) and stop; delete: list what would go' })
     .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation' })
     .option('wait', { type: 'string', describe: `deploy: wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS})` })
     .option('oc', { type: 'string', describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)' })
     .option('kubeconfig', { type: 'string', describe: 'kubeconfig file passed to oc' })
     .option('context', { type: 'string', describe: 'kubeconfig context passed to oc' })
     .option('request-timeout', { type: 'number', default: 30, describe: 'seconds for each request to the cluster' })
-    .option('keep-disks', { type: 'boolean', default: false, describe: 'delete: keep DataVolumes and PVCs' })
+    .option('keep-disks', { type: 'boolean', default: false, describe: 'delete, deploy --prune: keep DataVolumes and PVCs' })
+    .option('adopt', { type: 'boolean', default: false, describe: "deploy: take over unlabeled objects with this spec's exact names (listed and asked first)" })
+    .option('prune', { type: 'boolean', default: false, describe: 'deploy: delete instances and objects of this spec that it no longer plans' })
     .option('include-unlabeled', { type: 'boolean', default: false, describe: "delete: also delete this spec's resources that lost their labels" })
     .example('v-auto demo web inspect', 'show what would be created')
     .example('v-auto demo web inspect -o yaml', 'print the manifests')
@@ -127,6 +131,8 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
       requestTimeout: positiveSeconds(args['request-timeout'], '--request-timeout'),
       keepDisks: args['keep-disks'],
       includeUnlabeled: args['include-unlabeled'],
+      adopt: args.adopt,
+      prune: args.prune,
     },
   };
 }
@@ -149,7 +155,9 @@ const FLAG_ACTIONS: Record<string, Action[] | undefined> = {
   kubeconfig: undefined,
   context: undefined,
   'request-timeout': undefined,
-  'keep-disks': ['delete'],
+  'keep-disks': ['delete', 'deploy'],
+  adopt: ['deploy'],
+  prune: ['deploy'],
   'include-unlabeled': ['delete'],
 };
 

@@ -1,46 +1,80 @@
-// deploy over a fake cluster client: what it asks for, what it sends, how it reports.
+// deploy over a fake cluster client: what it reads, what it sends (only changes), how it reports.
 import path from 'node:path';
 import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
-import { deploy } from '../../lib/actions/deploy.js';
+import { deploy, type DeployOptions } from '../../lib/actions/deploy.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
-import { repoRoot } from '../helpers/e2e.js';
 import { VAutoError } from '../../lib/errors.js';
+import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 
-function run(cluster: FakeCluster, extra: Partial<Parameters<typeof deploy>[0]> = {}, deps: Partial<ClusterDeps> = {}) {
+function run(cluster: FakeCluster, extra: Partial<DeployOptions> = {}, deps: Partial<ClusterDeps> = {}) {
   const output = capture();
   const options = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, ...extra };
   const all: ClusterDeps = { toolRoot: repoRoot, env: { V_AUTO_PASSWORD: 'pw' }, output, cluster: () => cluster, ...deps };
   return deploy(options, all).then((code) => ({ code, ...output }));
 }
 
+/** A cluster holding what a first deploy of demo/web created. */
+async function deployed(extra: Partial<DeployOptions> = {}): Promise<FakeCluster> {
+  const cluster = new FakeCluster([], true);
+  await run(cluster, extra);
+  cluster.calls = [];
+  cluster.sent = [];
+  return cluster;
+}
+const sentNames = (c: FakeCluster) => c.sent.map((m) => `${m.kind}/${m.metadata.name}`);
+const edit = (c: FakeCluster, kind: string, name: string, change: (o: K8sObject) => void) => change(c.existing.find((o) => o.kind === kind && o.metadata.name === name)!);
+
 test('first deploy into a missing namespace: both reads, one apply with the Namespace first', async () => {
   const cluster = new FakeCluster([], false);
   const r = await run(cluster);
   expect(r.code).toBe(0);
   expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
-  expect((cluster.sent[0] as K8sObject).kind).toBe('Namespace');
+  expect(cluster.sent[0].kind).toBe('Namespace');
   expect(cluster.sent).toHaveLength(9);
   expect(r.stdout.split('\n')[0]).toBe('[SUCCESS] Namespace vm-demo (created)');
   expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
 });
 
-test('existing objects: both reads, then one apply without a Namespace', async () => {
-  const existing = [{ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-01-cloud-init' } }];
-  const cluster = new FakeCluster(existing, true);
-  cluster.results = { '*': 'unchanged' };
+test('a redeploy where nothing changed makes the reads and no write, and says so per object', async () => {
+  const cluster = await deployed();
   const r = await run(cluster);
-  expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
-  expect((cluster.sent as K8sObject[]).map((m) => m.kind)).not.toContain('Namespace');
+  expect(r.code).toBe(0);
+  expect(cluster.calls).toEqual(['list', 'namespace']);
+  expect(r.stdout).toContain('[SKIPPED] VirtualMachine web-01 (unchanged)');
   expect(r.stdout).toContain('0 succeeded, 8 skipped, 0 failed');
 });
 
-test('an existing but empty namespace is not created again', async () => {
-  const cluster = new FakeCluster([], true);
-  await run(cluster);
-  expect((cluster.sent as K8sObject[]).map((m) => m.kind)).not.toContain('Namespace');
-  expect(cluster.sent).toHaveLength(8);
+test('a change sends only the objects that change, in one apply', async () => {
+  const cluster = await deployed();
+  const r = await run(cluster, { sets: ['cpu=4'] });
+  expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
+  expect(sentNames(cluster)).toEqual(['VirtualMachine/web-01', 'VirtualMachine/web-02']);
+  expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured)');
+  expect(r.stdout).toContain('[SKIPPED] Secret web-01-cloud-init (unchanged)');
+  expect(r.stdout).toContain('2 succeeded, 6 skipped, 0 failed');
+});
+
+test('a running VM whose template changes is told to restart; a hot-pluggable memory change is applied live', async () => {
+  const cluster = await deployed();
+  for (const vm of ['web-01', 'web-02']) edit(cluster, 'VirtualMachine', vm, (o) => (o.status = { printableStatus: 'Running', ready: true }));
+  const cores = await run(cluster, { sets: ['cpu=4'] });
+  expect(cores.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; restart the VM to apply the change: virtctl restart web-01 -n vm-demo)');
+  for (const vm of ['web-01', 'web-02']) edit(cluster, 'VirtualMachine', vm, (o) => (o.status = { printableStatus: 'Running', ready: true }));
+  const memory = await run(cluster, { sets: ['cpu=4', 'memory=8Gi'] });
+  expect(memory.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; applied live: memory.guest)');
+  expect(memory.stdout).not.toContain('restart');
+});
+
+test('a changed cloud-init Secret of a booted VM says that cloud-init will not run again', async () => {
+  const cluster = await deployed();
+  edit(cluster, 'VirtualMachine', 'web-01', (o) => (o.status = { printableStatus: 'Running', ready: true }));
+  const r = await run(cluster, { sets: ['admin_user=root'] });
+  expect(r.stdout).toContain('[SUCCESS] Secret web-01-cloud-init (configured)');
+  expect(r.stdout).toMatch(/notice: web-01 has booted: cloud-init ran at its first boot and does not run again, so the changed userdata .* will not reach the guest/);
+  // web-02 never booted: its first boot will read the new data.
+  expect(r.stdout).not.toMatch(/notice: web-02/);
 });
 
 test('one rejected object fails alone: exit 1, the others reported', async () => {
@@ -54,36 +88,50 @@ test('one rejected object fails alone: exit 1, the others reported', async () =>
 });
 
 test('a DataVolume gone after import while its PVC remains is skipped, not sent', async () => {
-  const pvc = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'web-01-rootdisk' } };
-  const cluster = new FakeCluster([pvc], true);
-  cluster.results = { '*': 'unchanged' };
+  const cluster = await deployed();
+  const dv = cluster.existing.find((o) => o.kind === 'DataVolume' && o.metadata.name === 'web-01-rootdisk')!;
+  cluster.existing = cluster.existing.filter((o) => o !== dv);
+  cluster.existing.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'web-01-rootdisk', labels: dv.metadata.labels } });
   const r = await run(cluster);
-  expect((cluster.sent as K8sObject[]).map((m) => m.metadata.name)).not.toContain('web-01-rootdisk');
+  expect(cluster.calls).not.toContain('apply');
   expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (disk already imported)');
 });
 
-test('--dry-run calls nothing and masks secrets', async () => {
-  const cluster = new FakeCluster();
-  const r = await run(cluster, { dryRun: true }, { env: {} });
-  expect(cluster.calls).toEqual([]);
-  expect(r.stdout).toContain('<redacted: ');
+test('--dry-run prints the plan against the cluster with reads only, exit 0', async () => {
+  const cluster = await deployed();
+  const r = await run(cluster, { dryRun: true, sets: ['cpu=4'], replicas: 3 });
+  expect(r.code).toBe(0);
+  expect(cluster.calls).toEqual(['list', 'namespace']);
+  expect(r.stdout).toContain('Plan for demo/web in namespace vm-demo: +4 create  ~2 update  =6 unchanged');
+  expect(r.stdout).toContain('  + VirtualMachine web-03');
+  expect(r.stdout).toContain('  ~ VirtualMachine web-01: spec.template.spec.domain.cpu.cores 2 → 4');
   expect(r.stdout).not.toContain('$6$');
   expect(r.stderr).toContain('nothing was sent');
 });
 
-test('a declined confirmation applies nothing', async () => {
+test('on a terminal the plan is shown and a declined confirmation applies nothing', async () => {
   const cluster = new FakeCluster();
   const questions: string[] = [];
   const r = await run(cluster, { yes: false }, { confirm: async (q) => (questions.push(q), false) });
-  expect(questions[0]).toMatch(/^Apply 8 resources \(8 new\) for 2 instance\(s\) to namespace vm-demo with oc\?$/);
+  expect(r.stdout).toContain('Plan for demo/web in namespace vm-demo: +8 create  ~0 update  =0 unchanged');
+  expect(questions).toEqual(['Apply 8 change(s) (8 new) for 2 instance(s) to namespace vm-demo with oc?']);
   expect(cluster.calls).toEqual(['list', 'namespace']);
   expect(r.code).toBe(0);
+});
+
+test('nothing to change: no question on a terminal, nothing sent', async () => {
+  const cluster = await deployed();
+  const questions: string[] = [];
+  const r = await run(cluster, { yes: false }, { confirm: async (q) => (questions.push(q), true) });
+  expect(questions).toEqual([]);
+  expect(cluster.calls).toEqual(['list', 'namespace']);
+  expect(r.stdout).toContain('=8 unchanged');
 });
 
 test('a namespace the user may not read is not created, and a missing one is explained', async () => {
   const cluster = new FakeCluster([], 'unknown');
   await run(cluster);
-  expect((cluster.sent as K8sObject[]).map((m) => m.kind)).not.toContain('Namespace');
+  expect(cluster.sent.map((m) => m.kind)).not.toContain('Namespace');
 
   const noNamespace = new FakeCluster([], 'unknown');
   noNamespace.rejects = { '*': { reason: 'namespaces "vm-demo" not found', cause: 'namespace-missing' } };
@@ -96,9 +144,70 @@ test('a namespace the user may not read is not created, and a missing one is exp
   expect(r.stdout.split(hint)).toHaveLength(2);
 });
 
-test('an apply that fails as a whole (discovery, an unknown flag) is its error, not a line per object', async () => {
+test('an apply that fails as a whole is its error, exit 3', async () => {
   const cluster = new FakeCluster([], true);
   cluster.applyError = new VAutoError('oc apply failed before sending anything: the server could not find the requested resource', { exitCode: 3 });
   const err = await asyncErrorOf(() => run(cluster));
   expect(err.exitCode).toBe(3);
+});
+
+describe('objects that are not ours', () => {
+  const handMade: K8sObject = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'web-01' }, spec: { runStrategy: 'Halted' } };
+  const otherSpec: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-02-cloud-init', labels: { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'api' } } };
+
+  test('are never written: exit 2 before anything is sent, naming each and its owner', async () => {
+    const cluster = new FakeCluster([handMade, otherSpec], true);
+    const err = await asyncErrorOf(() => run(cluster));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe(
+      "2 objects in namespace vm-demo have this spec's names but are not its own; nothing was sent: Secret web-02-cloud-init (v-auto/managed=true, v-auto/project=demo, v-auto/spec=api), VirtualMachine web-01 (no v-auto labels)",
+    );
+    expect(err.hint).toContain('--adopt takes over those with no v-auto labels');
+    expect(cluster.calls).toEqual(['list', 'namespace']);
+  });
+
+  test('--adopt takes over the unlabeled one after listing it; another spec\'s never', async () => {
+    const refused = new FakeCluster([handMade, otherSpec], true);
+    expect((await asyncErrorOf(() => run(refused, { adopt: true }))).message).toContain('Secret web-02-cloud-init (v-auto/managed=true, v-auto/project=demo, v-auto/spec=api)');
+    expect(refused.calls).not.toContain('apply');
+
+    const cluster = new FakeCluster([handMade], true);
+    const r = await run(cluster, { adopt: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('Adopting 1 object(s) without v-auto labels: VirtualMachine web-01');
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; adopted)');
+    const vm = cluster.sent.find((m) => m.kind === 'VirtualMachine' && m.metadata.name === 'web-01') as K8sObject;
+    expect(vm.metadata.labels).toMatchObject({ 'v-auto/spec': 'web', 'v-auto/project': 'demo' });
+  });
+
+  test('--adopt without --yes and without a terminal refuses before sending', async () => {
+    const cluster = new FakeCluster([handMade], true);
+    const err = await asyncErrorOf(() => run(cluster, { adopt: true, yes: false }));
+    expect(err.exitCode).toBe(2);
+    expect(cluster.calls).not.toContain('apply');
+  });
+});
+
+describe('surplus instances', () => {
+  test('are reported on every deploy, and pruned with delete\'s rules', async () => {
+    const cluster = await deployed({ replicas: 4 });
+    const r = await run(cluster, { replicas: 2 });
+    expect(cluster.calls).toEqual(['list', 'namespace']);
+    expect(r.stdout).toContain('web-03, web-04 exist but the spec plans 2 (run deploy --prune to delete them)');
+
+    const kept = await run(cluster, { replicas: 2, prune: true, keepDisks: true });
+    expect(kept.stdout).toMatch(/Will delete from namespace vm-demo:\n/);
+    expect(kept.stdout).toContain('Keeping 2 disk object(s) (--keep-disks): DataVolume web-03-rootdisk, DataVolume web-04-rootdisk');
+    expect(cluster.deleted.map((d) => `${d.kind}/${d.name}`)).toEqual([
+      'VirtualMachine/web-03', 'VirtualMachine/web-04', 'Secret/web-03-cloud-init', 'Secret/web-04-cloud-init', 'NetworkAttachmentDefinition/web-03-lan', 'NetworkAttachmentDefinition/web-04-lan',
+    ]);
+    expect(kept.stdout).toContain('[DELETED] VirtualMachine web-03');
+  });
+
+  test('--prune without --yes and without a terminal refuses before any call', async () => {
+    const cluster = await deployed({ replicas: 3 });
+    const err = await asyncErrorOf(() => run(cluster, { prune: true, yes: false }));
+    expect(err.exitCode).toBe(2);
+    expect(cluster.calls).toEqual([]);
+  });
 });

@@ -97,7 +97,7 @@ test('instancetype and preference revision names set by the controller are no di
 test.each<[string, string, (o: K8sObject) => void, string]>([
   ['NetworkAttachmentDefinition', 'web-01-lan', (o) => (o.spec.config = o.spec.config.replace('br-lan', 'br-old')), 'spec.config'],
   ['NetworkAttachmentDefinition', 'office', (o) => (o.metadata.annotations!['k8s.v1.cni.cncf.io/resourceName'] = 'bridge.network.kubevirt.io/br-old'), 'metadata.annotations.k8s.v1.cni.cncf.io/resourceName'],
-  ['Secret', 'web-01-cloud-init', (o) => (o.data.userdata = Buffer.from('#cloud-config\nhostname: old\n').toString('base64')), 'data.userdata'],
+  ['Secret', 'web-01-cloud-init', (o) => ((o as any).data.userdata = Buffer.from('#cloud-config\nhostname: old\n').toString('base64')), 'data.userdata'],
   ['DataVolume', 'web-01-rootdisk', (o) => (o.spec.storage.resources.requests.storage = '20Gi'), 'spec.storage.resources.requests.storage'],
   ['VirtualMachine', 'web-01', (o) => (o.spec.template.spec.domain.cpu.cores = 1), 'spec.template.spec.domain.cpu.cores'],
   ['VirtualMachine', 'web-01', (o) => (o.metadata.labels!['app'] = 'old'), 'metadata.labels.app'],
@@ -131,7 +131,7 @@ test('an update carries the live MACs over, so the apply keeps them', () => {
 
 test('Secret values never reach the plan: only their sizes in bytes', () => {
   const old = '#cloud-config\nhostname: x\n';
-  const live = replace(allStored(), 'Secret', 'web-01-cloud-init', (o) => (o.data.userdata = Buffer.from(old).toString('base64')));
+  const live = replace(allStored(), 'Secret', 'web-01-cloud-init', (o) => ((o as any).data.userdata = Buffer.from(old).toString('base64')));
   const change = find(planChanges(input(live)), 'Secret', 'web-01-cloud-init');
   const now = Buffer.from((named(manifests, 'Secret', 'web-01-cloud-init') as any).data.userdata, 'base64').length;
   expect(change.fields).toEqual([{ path: 'data.userdata', before: old.length, after: now, bytes: true }]);
@@ -237,7 +237,7 @@ describe('surplus: this spec\'s labels, not planned', () => {
 });
 
 describe('first-boot notices: cloud-init runs once per instance', () => {
-  const userdata = (o: K8sObject) => (o.data.userdata = Buffer.from('#cloud-config\nold\n').toString('base64'));
+  const userdata = (o: K8sObject) => ((o as any).data.userdata = Buffer.from('#cloud-config\nold\n').toString('base64'));
   const address = (o: K8sObject) => (o.spec.config = o.spec.config.replace('10.215.100.101', '10.215.100.99'));
   test.each<[string, string, (o: K8sObject) => void, object, RegExp | undefined]>([
     ['Secret', 'web-01-cloud-init', userdata, {}, /web-01 has booted: cloud-init ran at its first boot and does not run again, so the changed userdata .* will not reach the guest/],

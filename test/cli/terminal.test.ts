@@ -1,4 +1,4 @@
-// On a terminal: deploy asks before applying; "n" and Ctrl-C at the question leave the cluster alone.
+// On a terminal: deploy shows its plan and asks before applying; "n" and Ctrl-C at the question leave the cluster alone.
 import { haveScript, onTerminal, ocWrapper, startE2E, type E2E } from '../helpers/e2e.js';
 
 const describeTTY = haveScript ? describe : describe.skip;
@@ -24,7 +24,9 @@ describeTTY('deploy on a terminal', () => {
   test('answering no applies nothing', async () => {
     const run = terminal(e2e, ['demo', 'web', 'deploy']);
     await run.waitFor('[y/N]');
-    expect(run.screen()).toContain('Apply 8 resources (8 new) for 2 instance(s) to namespace vm-demo (to be created)');
+    expect(run.screen()).toContain('Plan for demo/web in namespace vm-demo (to be created): +8 create  ~0 update  =0 unchanged');
+    expect(run.screen()).toContain('  + VirtualMachine web-01');
+    expect(run.screen()).toContain('Apply 8 change(s) (8 new) for 2 instance(s) to namespace vm-demo (to be created)');
     run.child.stdin.write('n\r');
     expect(await run.exited).toBe(0);
     expect(run.screen()).toContain('nothing applied');

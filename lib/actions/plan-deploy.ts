@@ -1,0 +1,45 @@
+// The front half of deploy and diff: the spec rendered once, what exists read once, the change plan.
+import { planChanges, type ChangePlan } from '../changes/plan-changes.js';
+import type { K8sObject } from '../cluster/k8s-object.js';
+import { instanceOfResource, rootDiskName } from '../plan/names.js';
+import type { ClusterDeps } from './cluster-deps.js';
+import { loadSpec, renderSpec, type Prepared, type SpecOptions } from './prepare-manifests.js';
+import { MANAGED_KINDS, sharedSelector, specSelector } from './selectors.js';
+
+export interface PlannedDeploy extends Prepared {
+  /** Every object of the managed kinds in the namespace. */
+  live: K8sObject[];
+  /** undefined when the user may not read Namespace objects. */
+  namespaceExists: boolean | undefined;
+  changes: ChangePlan;
+}
+
+/**
+ * Two reads side by side, started once the input is known to be good so that they run while the
+ * manifests render (password hashing makes that the slow part of a large deploy): every object of
+ * the managed kinds in the namespace, whoever owns it (ownership is decided on it), and whether the
+ * namespace exists (a missing one is created by the same apply).
+ */
+export async function planDeploy(options: SpecOptions & { adopt?: boolean }, deps: ClusterDeps): Promise<PlannedDeploy> {
+  const spec = loadSpec(options, deps);
+  const { settings } = spec.plan;
+  const cluster = deps.cluster();
+  const reads = Promise.all([cluster.list(settings.namespace, MANAGED_KINDS), cluster.namespaceExists(settings.namespace)]);
+  reads.catch(() => {}); // awaited below; a render error meanwhile must not leave it unhandled
+  const prepared = await renderSpec(spec, deps);
+  const [live, namespaceExists] = await reads;
+  // Every catalog network's NAD suffix: the NAD of a network the spec no longer attaches is still
+  // recognised as an instance's.
+  const nadNames = Object.values(settings.catalog).map((n) => n.nad_name).filter((n): n is string => Boolean(n));
+  const changes = planChanges({
+    manifests: prepared.manifests,
+    live,
+    ownLabels: specSelector(settings),
+    sharedLabels: sharedSelector(settings),
+    instanceOf: (name) => instanceOfResource(settings.name_prefix, name, nadNames),
+    scope: options.target ? [options.target] : undefined,
+    adopt: options.adopt ?? false,
+    rootDisk: rootDiskName,
+  });
+  return { ...prepared, live, namespaceExists, changes };
+}

@@ -1,0 +1,92 @@
+// The change plan as people and scripts read it: the summary line, one line per change, a field diff, JSON.
+import type { Change, ChangePlan } from '../changes/plan-changes.js';
+import type { FieldChange } from '../changes/field-diff.js';
+
+/** `+4 create  ~3 update (2 need a restart)  =8 unchanged  -2 surplus` */
+export function planSummary(plan: ChangePlan): string {
+  const c = plan.counts;
+  const parts = [`+${c.create} create`, `~${c.update} update${c.restart ? ` (${c.restart} need${c.restart === 1 ? 's' : ''} a restart)` : ''}`, `=${c.unchanged + c.imported} unchanged`];
+  if (c.surplus) parts.push(`-${c.surplus} surplus`);
+  return parts.join('  ');
+}
+
+/** One line per object that changes (create, update, surplus), with the changed fields of each update. */
+export function planLines(plan: ChangePlan): string[] {
+  const lines: string[] = [];
+  for (const c of plan.changes) {
+    if (c.action === 'create') lines.push(`  + ${c.kind} ${c.name}`);
+    else if (c.action === 'update') {
+      const effect = c.vm === 'restart' ? ' (needs a restart)' : c.vm === 'live' ? ' (applied live)' : '';
+      lines.push(`  ~ ${c.kind} ${c.name}${c.adopt ? ' (adopted: gets this spec\'s labels)' : ''}${effect}: ${c.fields!.map(fieldSummary).join(', ')}`);
+    } else if (c.action === 'surplus') lines.push(`  - ${c.kind} ${c.name} (not planned; deploy --prune deletes it)`);
+  }
+  return lines;
+}
+
+/** `spec.template.spec.domain.cpu.cores 2 → 4`, and for Secret data `data.userdata changed (412 → 418 bytes)`. */
+export function fieldSummary(f: FieldChange): string {
+  if (f.bytes) {
+    if (f.before === undefined) return `${f.path} added (${f.after} bytes)`;
+    if (f.after === undefined) return `${f.path} removed`;
+    return `${f.path} changed (${f.before} → ${f.after} bytes)`;
+  }
+  if (f.after === undefined) return `${f.path} removed`;
+  if (f.before === undefined) return `${f.path} set to ${short(f.after)}`;
+  return `${f.path} ${short(f.before)} → ${short(f.after)}`;
+}
+
+function short(v: unknown): string {
+  const text = typeof v === 'string' ? v : JSON.stringify(v);
+  return text.length > 60 ? `${text.slice(0, 57)}...` : text;
+}
+
+/** `web-04, web-05 exist but the spec plans 3 (run deploy --prune to delete them)`, and other unplanned objects. */
+export function surplusNotices(plan: ChangePlan, planned: number): string[] {
+  const notices: string[] = [];
+  if (plan.surplusInstances.length) {
+    const n = plan.surplusInstances.length;
+    notices.push(`${plan.surplusInstances.join(', ')} exist${n === 1 ? 's' : ''} but the spec plans ${planned} (run deploy --prune to delete ${n === 1 ? 'it' : 'them'})`);
+  }
+  const stray = plan.changes.filter((c) => c.action === 'surplus' && !(c.instance && plan.surplusInstances.includes(c.instance)));
+  if (stray.length) notices.push(`${stray.map((c) => `${c.kind} ${c.name}`).join(', ')}: no longer planned by the spec (run deploy --prune to delete)`);
+  return notices;
+}
+
+/**
+ * Per object, the difference between the cluster and the spec, the way `kubectl diff` reads:
+ * `-` is the live value, `+` the spec's. Secret values never appear, only their sizes.
+ */
+export function diffText(plan: ChangePlan): string {
+  const blocks: string[] = [];
+  for (const c of plan.changes) {
+    if (c.action === 'create') blocks.push(`--- cluster/${c.kind}/${c.name} (absent)\n+++ spec/${c.kind}/${c.name}\n+ (created)`);
+    else if (c.action === 'update') blocks.push(`--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name}\n${c.fields!.map(fieldLines).join('\n')}`);
+    else if (c.action === 'surplus') blocks.push(`--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name} (not planned)\n- (surplus: deploy --prune deletes it)`);
+    else if (c.action === 'foreign') blocks.push(`--- cluster/${c.kind}/${c.name} (owned by: ${c.owner})\n+++ spec/${c.kind}/${c.name}\n! not this spec's object: deploy will refuse it`);
+  }
+  return blocks.length ? `${blocks.join('\n')}\n` : '';
+}
+
+function fieldLines(f: FieldChange): string {
+  if (f.bytes) return `~ ${fieldSummary(f)}`;
+  const lines: string[] = [];
+  if (f.before !== undefined) lines.push(`- ${f.path}: ${JSON.stringify(f.before)}`);
+  if (f.after !== undefined) lines.push(`+ ${f.path}: ${JSON.stringify(f.after)}`);
+  return lines.join('\n');
+}
+
+/** The plan as one JSON document (no live objects, no manifests: Secret values stay out). */
+export function planDocument(plan: ChangePlan, at: { project: string; spec: string; namespace: string }): string {
+  const entry = (c: Change) => ({
+    action: c.action,
+    kind: c.kind,
+    name: c.name,
+    ...(c.fields ? { fields: c.fields } : {}),
+    ...(c.vm ? { vm: c.vm } : {}),
+    ...(c.adopt ? { adopt: true } : {}),
+    ...(c.owner ? { owner: c.owner, adoptable: c.adoptable } : {}),
+    ...(c.notices ? { notices: c.notices } : {}),
+  });
+  const inSync = plan.changes.every((c) => c.action === 'unchanged' || c.action === 'imported');
+  return `${JSON.stringify({ ...at, inSync, summary: plan.counts, surplusInstances: plan.surplusInstances, changes: plan.changes.map(entry) }, null, 2)}\n`;
+}
