@@ -3,7 +3,7 @@ import { planChanges, type ChangePlan } from '../changes/plan-changes.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { instanceOfResource, rootDiskName } from '../plan/names.js';
 import type { ClusterDeps } from './cluster-deps.js';
-import { loadSpec, renderSpec, type Prepared, type SpecOptions } from './prepare-manifests.js';
+import { loadSpec, stageSpec, type Prepared, type SpecOptions } from './prepare-manifests.js';
 import { MANAGED_KINDS, sharedSelector, specSelector } from './selectors.js';
 
 export interface PlannedDeploy extends Prepared {
@@ -15,18 +15,19 @@ export interface PlannedDeploy extends Prepared {
 }
 
 /**
- * Two reads side by side, started once the input is known to be good so that they run while the
- * manifests render (password hashing makes that the slow part of a large deploy): every object of
+ * Two reads side by side, started once nothing can fail on bad input (inputs resolved, the first
+ * instance rendered) so that they run while the other instances render: every object of
  * the managed kinds in the namespace, whoever owns it (ownership is decided on it), and whether the
  * namespace exists (a missing one is created by the same apply).
  */
 export async function planDeploy(options: SpecOptions & { adopt?: boolean }, deps: ClusterDeps): Promise<PlannedDeploy> {
-  const spec = loadSpec(options, deps);
-  const { settings } = spec.plan;
+  const staged = await stageSpec(loadSpec(options, deps), deps);
+  const { settings } = staged.plan;
   const cluster = deps.cluster();
   const reads = Promise.all([cluster.list(settings.namespace, MANAGED_KINDS), cluster.namespaceExists(settings.namespace)]);
-  reads.catch(() => {}); // awaited below; a render error meanwhile must not leave it unhandled
-  const prepared = await renderSpec(spec, deps);
+  reads.catch(() => {}); // awaited below; an error meanwhile must not count as unhandled
+  const { render, ...rest } = staged;
+  const prepared = { ...rest, manifests: render() };
   const [live, namespaceExists] = await reads;
   // Every catalog network's NAD suffix: the NAD of a network the spec no longer attaches is still
   // recognised as an instance's.

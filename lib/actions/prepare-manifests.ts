@@ -70,19 +70,48 @@ export function loadSpec(options: SpecOptions, deps: PrepareDeps): LoadedSpec {
   return { plan, templates, specLabel: `projects/${options.project}/specs/${options.spec}.yaml` };
 }
 
+/** A spec whose inputs are resolved and whose first instance rendered: nothing can fail on bad input any more. */
+export interface StagedSpec extends Omit<Prepared, 'manifests'> {
+  /** Every manifest in apply order; the first instance's are not rendered again. */
+  render(): Manifest[];
+}
+
 /**
- * The manifests of a loaded spec, each instance rendered once. `placeholders`: the output will have
- * its Secrets masked (inspect), so inputs are never asked for and passwords are not hashed.
+ * Resolves the inputs and renders the first instance, which proves the templates work: after it
+ * only the cluster can fail, so a caller may start its reads before `render()` does the rest
+ * (password hashing makes that the slow part of a large deploy). `placeholders`: the output will
+ * have its Secrets masked (inspect), so inputs are never asked for and passwords are not hashed.
  */
-export async function renderSpec(spec: LoadedSpec, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<Prepared> {
+export async function stageSpec(spec: LoadedSpec, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<StagedSpec> {
   const { plan, templates, specLabel } = spec;
   const missing = missingInputs(plan.settings);
   const placeholders = mode.placeholders ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined) : [];
   const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), plan.settings, deps);
   for (const v of placeholders) inputs[v] = `<input: ${v}>`;
-  const manifests = renderManifests(plan, templates, inputs, specLabel, { maskSecrets: mode.placeholders });
-  for (const v of placeholders) delete inputs[v];
-  return { plan, manifests, inputs, placeholders };
+  const renderSome = (part: Plan) => renderManifests(part, templates, inputs, specLabel, { maskSecrets: mode.placeholders });
+  const first = renderSome({ ...plan, instances: plan.instances.slice(0, 1) });
+  const visible = { ...inputs };
+  for (const v of placeholders) delete visible[v];
+  return {
+    plan,
+    inputs: visible,
+    placeholders,
+    render: () => {
+      if (plan.instances.length <= 1) return first;
+      const rest = renderSome({ ...plan, instances: plan.instances.slice(1), sharedNads: [] });
+      // Both parts are in apply order by kind; a stable sort by kind merges them into one.
+      return [...first, ...rest].sort((a, b) => APPLY_ORDER.indexOf(a.kind) - APPLY_ORDER.indexOf(b.kind));
+    },
+  };
+}
+
+/** renderManifests' order: NADs, Secrets, DataVolumes, VirtualMachines. */
+const APPLY_ORDER = ['NetworkAttachmentDefinition', 'Secret', 'DataVolume', 'VirtualMachine'];
+
+/** The manifests of a loaded spec. */
+export async function renderSpec(spec: LoadedSpec, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<Prepared> {
+  const { render, ...staged } = await stageSpec(spec, deps, mode);
+  return { ...staged, manifests: render() };
 }
 
 /** Everything up to the cluster boundary: the manifests `deploy` would apply. */
