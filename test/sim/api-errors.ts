@@ -57,8 +57,8 @@ export function strictDecoding(rt: ResourceType, unknownFields: string[]): ApiEr
  * A validating webhook denial: the apiserver prefixes the webhook's message and keeps its code.
  * CDI answers 422 with no reason and a message that starts with a space, hence the double space.
  */
-export function webhookDenied(webhook: string, message: string, code = 422, causes: StatusCause[] = []): ApiError {
-  return status(code, '', `admission webhook "${webhook}" denied the request: ${message}`, causes.length ? { causes } : undefined);
+export function webhookDenied(webhook: string, message: string, code = 422, causes: StatusCause[] = [], reason = ''): ApiError {
+  return status(code, reason, `admission webhook "${webhook}" denied the request: ${message}`, causes.length ? { causes } : undefined);
 }
 
 export function unauthorized(): ApiError {

@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { Controllers, Scheduler } from './controllers.js';
 import { noFaults, SIM_USER, type Faults } from './faults.js';
 import { byKind } from './resources.js';
-import { createHandler } from './server.js';
+import { installInstancetypes } from './instancetypes.js';
+import { createHandler, type Admission } from './server.js';
 import { ObjectStore, deepClone, type Obj } from './store.js';
 import { SchemaValidator } from './validation.js';
 
@@ -25,6 +26,8 @@ export interface SimulatorOptions {
   namespaces?: string[];
   /** Default 0: a free loopback port. */
   port?: number;
+  /** Default true: serve KubeVirt's common cluster instance types and preferences, and check VMs' references to them. */
+  instancetypes?: boolean;
 }
 
 export interface Simulator {
@@ -80,6 +83,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     failImports: () => faults.failImports,
   });
 
+  const admissions: Admission[] = [];
+  if (options.instancetypes !== false) admissions.push(installInstancetypes(store, scheduler, options.timings?.vmStepMs ?? 20));
+
   const ensureNamespace = (ns: string): void => {
     if (!store.get('Namespace', undefined, ns)) {
       store.create({ kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
@@ -88,7 +94,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   for (const ns of options.namespaces ?? ['default']) ensureNamespace(ns);
 
   let host = '';
-  const server = createServer(createHandler({ store, faults, validator, requests, host: () => host }));
+  const server = createServer(createHandler({ store, faults, validator, requests, host: () => host, admissions }));
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -1,4 +1,5 @@
 // The fixed set of API resources the simulator serves, with the names, kinds, verbs and short names a real cluster advertises.
+import { INSTANCETYPE_RESOURCES } from './instancetypes.js';
 
 /** One served resource type, as discovery describes it. */
 export interface ResourceType {
@@ -29,6 +30,7 @@ export const RESOURCES: ResourceType[] = [
   { group: 'kubevirt.io', version: 'v1', resource: 'virtualmachineinstances', singular: 'virtualmachineinstance', kind: 'VirtualMachineInstance', namespaced: true, shortNames: ['vmi', 'vmis'], categories: ['all'], verbs: ALL_VERBS, hasStatus: true, schemaFile: 'kubevirt.io/virtualmachineinstance_v1.json' },
   { group: 'cdi.kubevirt.io', version: 'v1beta1', resource: 'datavolumes', singular: 'datavolume', kind: 'DataVolume', namespaced: true, shortNames: ['dv', 'dvs'], categories: ['all'], verbs: ALL_VERBS, hasStatus: true, schemaFile: 'cdi.kubevirt.io/datavolume_v1beta1.json' },
   { group: 'k8s.cni.cncf.io', version: 'v1', resource: 'network-attachment-definitions', singular: 'network-attachment-definition', kind: 'NetworkAttachmentDefinition', namespaced: true, shortNames: ['net-attach-def'], categories: [], verbs: ALL_VERBS, hasStatus: false, schemaFile: 'k8s.cni.cncf.io/networkattachmentdefinition_v1.json' },
+  ...INSTANCETYPE_RESOURCES,
 ];
 
 export function apiVersionOf(rt: ResourceType): string {

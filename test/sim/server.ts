@@ -21,7 +21,12 @@ export interface ServerContext {
   validator: SchemaValidator;
   requests: { method: string; path: string; query: string }[];
   host: () => string;
+  /** Admission webhooks of platform modules, run after schema validation: throw an ApiError to deny. */
+  admissions?: Admission[];
 }
+
+/** One admission step: the object as it will be stored, and the stored one on an update. */
+export type Admission = (rt: ResourceType, obj: Obj, old: Obj | undefined) => void;
 
 interface Target {
   rt: ResourceType;
@@ -151,6 +156,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       const causes: StatusCause[] = [{ reason: 'FieldValueDuplicate', message: 'Cannot update DataVolume Spec', field: 'DataVolume.Spec' }];
       throw webhookDenied('datavolume-validate.cdi.kubevirt.io', ' Cannot update DataVolume Spec', 422, causes);
     }
+    for (const step of ctx.admissions ?? []) step(rt, o, old);
     return o;
   }
 
