@@ -5,6 +5,7 @@ import { instanceOfResource, rootDiskName } from '../plan/names.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { loadSpec, stageSpec, type Prepared, type SpecOptions } from './prepare-manifests.js';
 import { MANAGED_KINDS, sharedSelector, specSelector } from './selectors.js';
+import { checkSizeReferences, referencedKinds } from './size-references.js';
 
 export interface PlannedDeploy extends Prepared {
   /** Every object of the managed kinds in the namespace. */
@@ -24,11 +25,14 @@ export async function planDeploy(options: SpecOptions & { adopt?: boolean }, dep
   const staged = await stageSpec(loadSpec(options, deps), deps);
   const { settings } = staged.plan;
   const cluster = deps.cluster();
-  const reads = Promise.all([cluster.list(settings.namespace, MANAGED_KINDS), cluster.namespaceExists(settings.namespace)]);
+  // A third read, only for a spec that names an instance type or preference: those of its kinds.
+  const sizing = referencedKinds(settings);
+  const reads = Promise.all([cluster.list(settings.namespace, MANAGED_KINDS), cluster.namespaceExists(settings.namespace), sizing.length ? cluster.list(settings.namespace, sizing) : []]);
   reads.catch(() => {}); // awaited below; an error meanwhile must not count as unhandled
   const { render, ...rest } = staged;
   const prepared = { ...rest, manifests: render() };
-  const [live, namespaceExists] = await reads;
+  const [live, namespaceExists, sizes] = await reads;
+  checkSizeReferences(settings, sizes);
   // Every catalog network's NAD suffix: the NAD of a network the spec no longer attaches is still
   // recognised as an instance's.
   const nadNames = Object.values(settings.catalog).map((n) => n.nad_name).filter((n): n is string => Boolean(n));

@@ -27,6 +27,11 @@ export const KIND_RESOURCE: Record<string, { plural: string; apiVersion: string 
   VirtualMachineInstance: { plural: 'virtualmachineinstances', apiVersion: 'kubevirt.io/v1' },
   DataVolume: { plural: 'datavolumes', apiVersion: 'cdi.kubevirt.io/v1beta1' },
   NetworkAttachmentDefinition: { plural: 'network-attachment-definitions', apiVersion: 'k8s.cni.cncf.io/v1' },
+  // Read only, by deploy's check that a spec's instance type and preference exist.
+  VirtualMachineClusterInstancetype: { plural: 'virtualmachineclusterinstancetypes', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
+  VirtualMachineInstancetype: { plural: 'virtualmachineinstancetypes', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
+  VirtualMachineClusterPreference: { plural: 'virtualmachineclusterpreferences', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
+  VirtualMachinePreference: { plural: 'virtualmachinepreferences', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
 };
 
 function groupOf(kind: string): string {

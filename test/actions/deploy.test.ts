@@ -6,7 +6,7 @@ import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { VAutoError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
-import { asyncErrorOf } from '../helpers/workspace.js';
+import { asyncErrorOf, tempDir, writeWorkspace } from '../helpers/workspace.js';
 
 function run(cluster: FakeCluster, extra: Partial<DeployOptions> = {}, deps: Partial<ClusterDeps> = {}) {
   const output = capture();
@@ -209,5 +209,41 @@ describe('surplus instances', () => {
     const err = await asyncErrorOf(() => run(cluster, { prune: true, yes: false }));
     expect(err.exitCode).toBe(2);
     expect(cluster.calls).toEqual([]);
+  });
+});
+
+describe('instance type and preference references are checked before anything is sent', () => {
+  const it = (name: string, kind = 'VirtualMachineClusterInstancetype'): K8sObject => ({ apiVersion: 'instancetype.kubevirt.io/v1beta1', kind, metadata: { name } });
+  const pref = (name: string, kind = 'VirtualMachineClusterPreference'): K8sObject => ({ apiVersion: 'instancetype.kubevirt.io/v1beta1', kind, metadata: { name } });
+  const onCluster = [it('u1.small'), it('u1.medium'), it('u1.large'), pref('rhel.9'), pref('fedora')];
+  const home = () => writeWorkspace(tempDir(), { config: { namespace: 'vm-demo' }, specs: { web: { image_url: 'https://i.example.com/a.qcow2', instancetype: 'u1.medium', preference: 'rhel.9' } } });
+  const deployIn = (cluster: FakeCluster, sets: string[] = []) => run(cluster, { home: home(), sets });
+
+  test('both exist: one more read, then the apply with spec.instancetype and spec.preference', async () => {
+    const cluster = new FakeCluster(onCluster, true);
+    const r = await deployIn(cluster);
+    expect(r.code).toBe(0);
+    expect(cluster.calls).toEqual(['list', 'namespace', 'list', 'apply']);
+    const vm = (cluster.sent as any[]).find((m) => m.kind === 'VirtualMachine');
+    expect([vm.spec.instancetype, vm.spec.preference]).toEqual([{ name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' }, { name: 'rhel.9', kind: 'VirtualMachineClusterPreference' }]);
+  });
+
+  test.each([
+    ['a missing instance type', ['instancetype=u1.mediun'], 'instancetype "u1.mediun": no VirtualMachineClusterInstancetype of that name on the cluster (did you mean "u1.medium"?)', 'VirtualMachineClusterInstancetypes that exist: u1.large, u1.medium, u1.small'],
+    ['a missing preference', ['preference=rhel.10'], 'preference "rhel.10": no VirtualMachineClusterPreference of that name on the cluster (did you mean "rhel.9"?)', 'VirtualMachineClusterPreferences that exist: fedora, rhel.9'],
+    ['a namespaced one where there is none', ['instancetype={"name":"u1.medium","kind":"VirtualMachineInstancetype"}'], 'instancetype "u1.medium": no VirtualMachineInstancetype of that name in namespace vm-demo', 'there are no VirtualMachineInstancetypes in namespace vm-demo'],
+  ])('%s: exit 2 naming it and listing those that exist, nothing applied', async (_name, sets, message, hint) => {
+    const cluster = new FakeCluster(onCluster, true);
+    const err = await asyncErrorOf(() => deployIn(cluster, sets));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe(message);
+    expect(err.hint).toBe(hint);
+    expect(cluster.calls).not.toContain('apply');
+  });
+
+  test('a spec without them makes no extra read', async () => {
+    const cluster = new FakeCluster([], true);
+    await run(cluster);
+    expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
   });
 });

@@ -1,0 +1,54 @@
+// Instance types and preferences through the real kubectl against the simulator: deploy, redeploy, a missing one refused.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { startE2E, type E2E } from '../helpers/e2e.js';
+
+describe('deploy with an instance type and a preference', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+    writeFileSync(path.join(e2e.home, 'projects', 'demo', 'specs', 'app.yaml'), 'instancetype: u1.medium\npreference: rhel.9\nnetwork: pod\neviction_strategy: LiveMigrateIfPossible\ncloud_init: "#cloud-config\\n"\n');
+  });
+  afterAll(() => e2e.close());
+
+  test('the VM is created with spec.instancetype and spec.preference, and no cpu or memory of its own', async () => {
+    const r = await e2e.run(['demo', 'app', 'deploy']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine app-01 (created)');
+    const vm = e2e.sim.get('VirtualMachine', 'vm-demo', 'app-01');
+    expect(vm.spec.instancetype).toMatchObject({ name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' });
+    expect(vm.spec.preference).toMatchObject({ name: 'rhel.9', kind: 'VirtualMachineClusterPreference' });
+    expect(vm.spec.template.spec.domain.cpu).toBeUndefined();
+    expect(vm.spec.template.spec.domain.memory).toBeUndefined();
+    expect(vm.spec.template.spec.evictionStrategy).toBe('LiveMigrateIfPossible');
+  });
+
+  test('the revisionName the controller sets is neither a change on redeploy nor overwritten', async () => {
+    await e2e.sim.settle();
+    const before = e2e.sim.get('VirtualMachine', 'vm-demo', 'app-01');
+    expect(before.spec.instancetype.revisionName).toMatch(/^app-01-u1\.medium-v1beta1-/);
+    expect(before.spec.preference.revisionName).toMatch(/^app-01-rhel\.9-v1beta1-/);
+    const r = await e2e.run(['demo', 'app', 'deploy']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[SKIPPED] VirtualMachine app-01 (unchanged)');
+    expect(r.stdout).not.toContain('[SUCCESS]');
+    await e2e.sim.settle();
+    const after = e2e.sim.get('VirtualMachine', 'vm-demo', 'app-01');
+    expect(after.spec.instancetype.revisionName).toBe(before.spec.instancetype.revisionName);
+    expect(after.spec.preference.revisionName).toBe(before.spec.preference.revisionName);
+  });
+
+  test.each([
+    ['instancetype=u1.mediun', 'instancetype "u1.mediun": no VirtualMachineClusterInstancetype of that name on the cluster (did you mean "u1.medium"?)', 'u1.2xlarge, u1.2xmedium'],
+    ['preference=rhel.99', 'preference "rhel.99": no VirtualMachineClusterPreference of that name on the cluster', 'rhel.9, rhel.9.arm64'],
+  ])('--set %s is refused with exit 2 before anything is applied, listing those that exist', async (set, message, listed) => {
+    e2e.resetCalls();
+    const r = await e2e.run(['demo', 'app', 'deploy', '--set', set]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(message);
+    expect(r.stderr).toContain(listed);
+    expect(e2e.calls().some((c) => c.startsWith('apply'))).toBe(false);
+    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'app-01').spec.instancetype.name).toBe('u1.medium');
+  });
+});
