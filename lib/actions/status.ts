@@ -1,7 +1,8 @@
 // `status`: two oc calls (objects by label, then events) turned into per-instance state; exit 1
 // unless every planned instance is deployed and ready (cron health checks rely on it).
 import type { K8sObject } from '../cluster/k8s-object.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, usageError } from '../errors.js';
+import { isInstanceName } from '../plan/names.js';
 import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { instanceState } from './instance-state.js';
@@ -18,14 +19,22 @@ const OPTIONAL_KINDS = ['Secret', 'NetworkAttachmentDefinition'];
 const MAX_EVENTS = 15;
 
 export async function status(options: StatusOptions, deps: ClusterDeps): Promise<number> {
-  // The plan says which instances should exist (a --target must be one of them); what is found
-  // beyond it (deployed earlier with more replicas) is shown too.
-  const { settings, plan } = prepareSettings(options, deps);
+  // The plan says which instances should exist; what is found beyond it (deployed earlier with more
+  // replicas) is shown too, as surplus. A --target may be such an instance, but it must be a name
+  // this spec gives its instances.
+  const { settings, plan } = prepareSettings({ ...options, target: undefined }, deps);
+  if (options.target !== undefined && !isInstanceName(settings.name_prefix, options.target)) {
+    throw usageError(`--target ${options.target}: not an instance name of ${settings.project}/${settings.spec}`, `instances are named ${settings.name_prefix}-01, ${settings.name_prefix}-02, …`);
+  }
   const cluster = deps.cluster();
   const ns = settings.namespace;
   const { items: objects, unreadable } = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS);
   const found = objects.map((o) => o.metadata.labels?.['v-auto/name']).filter((n): n is string => Boolean(n));
-  const names = [...new Set([...plan.instances.map((i) => i.name), ...found])].sort(byInstanceNumber);
+  const names = [...new Set([...plan.instances.map((i) => i.name), ...found])].filter((n) => options.target === undefined || n === options.target).sort(byInstanceNumber);
+  if (options.target !== undefined && !names.length) {
+    throw usageError(`--target ${options.target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found`, `the spec plans ${plan.instances.length}: ${plan.instances[0]?.name} … ${plan.instances[plan.instances.length - 1]?.name}`);
+  }
+  const surplus = names.filter((n) => !plan.instances.some((i) => i.name === n));
   const events = objects.length ? relevantEvents(await cluster.list(ns, ['Event']), objects) : [];
   const view: StatusView = {
     project: settings.project,
@@ -35,6 +44,7 @@ export async function status(options: StatusOptions, deps: ClusterDeps): Promise
     networkAttachments: unreadable.includes('NetworkAttachmentDefinition') ? null : objects.filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name),
     secrets: unreadable.includes('Secret') ? null : objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
     events,
+    surplus: { instances: surplus, planned: plan.instances.length },
   };
   deps.output.out(options.output === 'table' ? statusReport(view) : statusDocument(view, options.output));
   return view.instances.every((i) => i.ready) ? ExitCode.OK : ExitCode.RESOURCE_FAILED;

@@ -57,7 +57,10 @@ function removed(previous: unknown, desired: unknown, live: unknown, path: strin
   if (!isMap(previous) || !isMap(desired)) return;
   for (const [k, v] of Object.entries(previous)) {
     const liveValue = isMap(live) ? live[k] : undefined;
-    if (!(k in desired)) {
+    // A map v-auto no longer renders is gone leaf by leaf: kubectl records `annotations: {}` for a
+    // manifest without annotations, and the platform's own annotations are not v-auto's to remove.
+    if (!(k in desired) && isMap(v)) removed(v, {}, liveValue, [...path, k], out);
+    else if (!(k in desired)) {
       if (liveValue !== undefined) out.push({ path: dotted([...path, k]), before: liveValue, after: undefined });
     } else removed(v, desired[k], liveValue, [...path, k], out);
   }

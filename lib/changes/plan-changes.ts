@@ -203,9 +203,12 @@ function addFirstBootNotices(changes: Change[], byKey: Map<string, K8sObject>, i
     const instance = input.instanceOf(c.name);
     if (!instance || instance === c.name) continue;
     if (!hasBooted(byKey.get(`VirtualMachine/${instance}`))) continue;
+    // Only what the guest reads at first boot: the Secret's data, the NAD's network config.
+    const data = c.fields!.filter((f) => (c.kind === 'Secret' ? f.path.startsWith('data') : f.path.startsWith('spec.')));
+    if (!data.length) continue;
     c.notices = [
       c.kind === 'Secret'
-        ? `${instance} has booted: cloud-init ran at its first boot and does not run again, so the changed ${c.fields!.map((f) => f.path.replace(/^data\./, '')).join(', ')} (password, users, files, static address) will not reach the guest; the Secret is updated for a recreated instance (delete --target ${instance}, then deploy)`
+        ? `${instance} has booted: cloud-init ran at its first boot and does not run again, so the changed ${data.map((f) => f.path.replace(/^data\./, '')).join(', ')} (password, users, files, static address) will not reach the guest; the Secret is updated for a recreated instance (delete --target ${instance}, then deploy)`
         : `${instance} has booted: the changed attachment ${c.name} applies to the VM at its next restart, but the guest keeps the address cloud-init configured at first boot`,
     ];
   }

@@ -84,6 +84,10 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
       const { status } = await import('../actions/status.js');
       return status({ ...spec, output: options.output }, deps);
     }
+    case 'diff': {
+      const { diff } = await import('../actions/diff.js');
+      return diff({ ...spec, output: options.output }, deps);
+    }
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
       return withLock({ ...options, spec: spec.spec }, home, env, signal, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks }, deps));

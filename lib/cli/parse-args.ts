@@ -46,7 +46,7 @@ function parser(version: string) {
     // not become project "4.1" (and delete another project's VMs).
     .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .scriptName('v-auto')
-    .usage('Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]\n\nActions: deploy, delete, status, inspect (the action word may stand anywhere).')
+    .usage('Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]\n\nActions: deploy, delete, status, inspect, diff (the action word may stand anywhere).')
     .command('$0 [words..]', false as unknown as string)
     .option('project', { type: 'string', describe: 'project folder under <home>/projects (instead of the first word)' })
     .option('spec', { type: 'string', describe: 'spec file specs/<spec>.yaml (instead of the second word)' })
@@ -72,6 +72,7 @@ function parser(version: string) {
     .example('v-auto demo web inspect -o yaml', 'print the manifests')
     .example('v-auto demo web deploy --replicas 3 --wait', 'deploy three instances and wait until they run')
     .example('v-auto demo web status -o json', 'status for scripts')
+    .example('v-auto demo web diff', 'what differs between the cluster and the spec (exit 1 when something does)')
     .example('v-auto demo web delete --target web-02 --yes', 'delete one instance')
     .epilog(EPILOG)
     .version(version)
@@ -109,8 +110,9 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
     }
   }
   if (args.output !== 'table' && (target.action === 'deploy' || target.action === 'delete')) {
-    throw usageError(`-o ${args.output} does not apply to ${target.action}`, 'it is for: inspect, status');
+    throw usageError(`-o ${args.output} does not apply to ${target.action}`, 'it is for: inspect, status, diff');
   }
+  if (args.output === 'yaml' && target.action === 'diff') throw usageError('-o yaml does not apply to diff', 'diff prints a field diff, or the plan as one document with -o json');
   return {
     kind: 'run',
     options: {
@@ -145,7 +147,7 @@ const FLAG_ACTIONS: Record<string, Action[] | undefined> = {
   home: undefined,
   replicas: undefined,
   target: undefined,
-  output: ['inspect', 'status', 'deploy', 'delete'],
+  output: ['inspect', 'status', 'diff', 'deploy', 'delete'],
   'show-secrets': ['inspect'],
   'dry-run': ['deploy', 'delete'],
   yes: ['deploy', 'delete'],

@@ -2,7 +2,7 @@
 import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
 
-export const ACTIONS = ['deploy', 'delete', 'status', 'inspect'] as const;
+export const ACTIONS = ['deploy', 'delete', 'status', 'inspect', 'diff'] as const;
 export type Action = (typeof ACTIONS)[number];
 
 export interface Target {

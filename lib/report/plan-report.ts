@@ -43,13 +43,16 @@ function short(v: unknown): string {
 /** `web-04, web-05 exist but the spec plans 3 (run deploy --prune to delete them)`, and other unplanned objects. */
 export function surplusNotices(plan: ChangePlan, planned: number): string[] {
   const notices: string[] = [];
-  if (plan.surplusInstances.length) {
-    const n = plan.surplusInstances.length;
-    notices.push(`${plan.surplusInstances.join(', ')} exist${n === 1 ? 's' : ''} but the spec plans ${planned} (run deploy --prune to delete ${n === 1 ? 'it' : 'them'})`);
-  }
+  if (plan.surplusInstances.length) notices.push(surplusLine(plan.surplusInstances, planned));
   const stray = plan.changes.filter((c) => c.action === 'surplus' && !(c.instance && plan.surplusInstances.includes(c.instance)));
   if (stray.length) notices.push(`${stray.map((c) => `${c.kind} ${c.name}`).join(', ')}: no longer planned by the spec (run deploy --prune to delete)`);
   return notices;
+}
+
+/** `web-04, web-05 exist but the spec plans 3 (run deploy --prune to delete them)`: deploy's and status's words. */
+export function surplusLine(instances: string[], planned: number): string {
+  const one = instances.length === 1;
+  return `${instances.join(', ')} exist${one ? 's' : ''} but the spec plans ${planned} (run deploy --prune to delete ${one ? 'it' : 'them'})`;
 }
 
 /**

@@ -1,4 +1,5 @@
 // Renders status as an aligned table (plain text off a terminal) or as one JSON document.
+import { surplusLine } from './plan-report.js';
 import { stringify } from 'yaml';
 import type { InstanceState } from '../actions/instance-state.js';
 import { formatTable } from './table.js';
@@ -20,6 +21,8 @@ export interface StatusView {
   networkAttachments: string[] | null;
   secrets: string[] | null;
   events: StatusEvent[];
+  /** Instances found with this spec's labels that the spec does not plan (past replicas). */
+  surplus?: { instances: string[]; planned: number };
 }
 
 /** The same document for scripts: JSON, or YAML for people who prefer reading it. */
@@ -52,6 +55,7 @@ export function statusReport(view: StatusView): string {
     `Network attachments: ${listed(view.networkAttachments)}`,
     `Secrets: ${listed(view.secrets)}`,
   ];
+  if (view.surplus?.instances.length) lines.push(surplusLine(view.surplus.instances, view.surplus.planned));
   const drains = instances.filter((i) => i.drain);
   if (drains.length) {
     lines.push('', 'Node drains:');

@@ -43,16 +43,27 @@ test('nothing deployed at all: said plainly, exit 1, no events read', async () =
   expect(cluster.calls).toEqual(['list']);
 });
 
-test('instances beyond the current replicas are still shown', async () => {
-  const { output, done } = run([...running('web-01'), ...running('web-02'), ...running('web-03')]);
+test('instances beyond the current replicas are still shown, and reported as surplus', async () => {
+  const { output, done } = run([...running('web-01'), ...running('web-02'), ...running('web-03'), ...running('web-04')]);
   expect(await done).toBe(0);
   expect(output.stdout).toMatch(/^web-03\s+Running/m);
+  expect(output.stdout).toContain('web-03, web-04 exist but the spec plans 2 (run deploy --prune to delete them)');
 });
 
-test('--target must name an instance of the spec', async () => {
-  const err = await asyncErrorOf(() => run([], { target: 'WEB_02' }).done);
+test('--target works for a surplus instance', async () => {
+  const { output, done } = run([...running('web-01'), ...running('web-02'), ...running('web-05')], { target: 'web-05' });
+  expect(await done).toBe(0);
+  expect(output.stdout).toContain('demo/web in namespace vm-demo: 1/1 ready');
+  expect(output.stdout).toContain('web-05 exists but the spec plans 2 (run deploy --prune to delete it)');
+});
+
+test.each([
+  ['WEB_02', '--target WEB_02: not an instance name of demo/web'],
+  ['web-09', '--target web-09: no such instance in demo/web, and none of that name found'],
+])('--target %s must name an instance of the spec', async (target, message) => {
+  const err = await asyncErrorOf(() => run([], { target }).done);
   expect(err.exitCode).toBe(2);
-  expect(err.message).toBe('--target WEB_02: no such instance in demo/web');
+  expect(err.message).toBe(message);
 });
 
 test('a user who may not list Secrets (the view role) still gets a status', async () => {

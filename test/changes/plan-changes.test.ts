@@ -117,7 +117,14 @@ test('a field v-auto applied before and no longer renders is an update (read fro
     o.metadata.annotations![LAST_APPLIED] = JSON.stringify(previous);
   });
   const change = find(planChanges(input(live)), 'VirtualMachine', 'web-01');
-  expect(change.fields).toEqual([{ path: 'spec.template.spec.nodeSelector', before: { zone: 'core' }, after: undefined }]);
+  expect(change.fields).toEqual([{ path: 'spec.template.spec.nodeSelector.zone', before: 'core', after: undefined }]);
+});
+
+test('an empty map in the last-applied configuration (kubectl writes `annotations: {}`) removes nothing', () => {
+  const previous = { metadata: { name: 'x', annotations: {} }, spec: { a: 1 } };
+  expect(fieldDifferences({ metadata: { name: 'x' }, spec: { a: 1 } }, { metadata: { name: 'x', annotations: { 'kubemacpool.io/transaction-timestamp': 't' } }, spec: { a: 1 } }, previous)).toEqual([]);
+  const labelled = { metadata: { name: 'x', labels: { app: 'web' } } };
+  expect(fieldDifferences({ metadata: { name: 'x' } }, labelled, labelled)).toEqual([{ path: 'metadata.labels.app', before: 'web', after: undefined }]);
 });
 
 test('an update carries the live MACs over, so the apply keeps them', () => {
