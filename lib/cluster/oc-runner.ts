@@ -114,12 +114,12 @@ export class OcRunner implements ClusterClient {
     const started = await this.start(args, input, refs.length);
     // Line-based here (`type/name verb`), unlike the JSON of a get: safe to neutralise as text.
     const result = { ...started, stdout: printableLines(started.stdout) };
-    if (result.exitCode !== 0 && result.stdout.trim() === '') {
-      const access = accessError(result.stderr, true);
-      if (access) throw access;
-    }
+    // Errors that name objects are theirs (one forbidden kind among the objects sent is [FAILED]
+    // lines, exit 1), even when every object sent got one: a redeploy sends only what changed.
     const parsed = parseRun(refs, result, deleting);
     if ('failedBeforeSending' in parsed) {
+      const access = accessError(result.stderr);
+      if (access) throw access;
       throw new VAutoError(`${this.binary} ${args[0]} failed before sending anything: ${parsed.failedBeforeSending}`, {
         exitCode: ExitCode.CLUSTER,
         hint: /unknown flag|unknown shorthand flag/.test(parsed.failedBeforeSending)
