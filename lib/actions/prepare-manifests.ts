@@ -9,6 +9,7 @@ import { planInstances, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables } from '../render/cloud-init.js';
 import { HELPER_NAMES } from '../render/handlebars-env.js';
 import { compileTemplates, renderManifests, type Manifest, type TemplateSet } from '../render/render-manifests.js';
+import { assertNoAddressConflicts } from './workspace-plans.js';
 
 /** What every action needs to know about the spec it works on. */
 export interface SpecOptions {
@@ -65,7 +66,9 @@ export interface LoadedSpec {
 
 /** Loads, plans and compiles the templates: the exit-2 checks that need no input values. */
 export function loadSpec(options: SpecOptions, deps: PrepareDeps): LoadedSpec {
-  const { plan, siteTemplates } = prepareSettings(options, deps);
+  const { settings, plan, siteTemplates } = prepareSettings(options, deps);
+  // Every address this spec plans (all instances, not only --target) against the whole workspace.
+  assertNoAddressConflicts(options.home, deps.env, { project: options.project, spec: options.spec, plan: options.target ? planInstances(settings) : plan });
   const templates = compileTemplates(readTemplates(path.join(deps.toolRoot, 'templates')), siteTemplates);
   return { plan, templates, specLabel: `projects/${options.project}/specs/${options.spec}.yaml` };
 }

@@ -88,6 +88,14 @@ export function readTemplates(dir: string): Record<string, string> {
   return out;
 }
 
+/** Every project/spec pair of the workspace, sorted: what workspace-wide checks plan. */
+export function listSpecs(home: string): { project: string; spec: string }[] {
+  const projectsDir = path.join(home, 'projects');
+  return listNames(projectsDir, (e) => e.isDirectory()).flatMap((project) =>
+    listNames(path.join(projectsDir, project, 'specs'), (e) => e.isFile() && e.name.endsWith('.yaml')).map((file) => ({ project, spec: file.replace(/\.yaml$/, '') })),
+  );
+}
+
 function listNames(dir: string, keep: (e: import('node:fs').Dirent) => boolean): string[] {
   try {
     return readdirSync(dir, { withFileTypes: true }).filter(keep).map((e) => e.name).sort();

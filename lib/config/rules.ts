@@ -173,9 +173,12 @@ export function checkMergedNetwork(v: Record<string, unknown>, path: (string | n
   return out;
 }
 
+const attachEntry: Check = fields({ name: dnsLabel, offset: integer(1, 65535) }, ['name']);
+
 const catalogOrList: Check = (v, path, out) => {
   if (Array.isArray(v)) {
-    v.forEach((name, i) => dnsLabel(name, [...path, i], out));
+    // A plain catalog name, or {name, offset}: this spec's own first address on that network.
+    v.forEach((item, i) => (isPlainObject(item) ? attachEntry(item, [...path, i], out) : dnsLabel(item, [...path, i], out)));
     return;
   }
   if (!isPlainObject(v)) return void out.push({ path, message: `expected a catalog mapping (name: settings) or a list of catalog names, got ${show(v)}` });

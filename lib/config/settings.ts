@@ -56,6 +56,8 @@ export interface Settings {
   catalog: Record<string, NetworkSettings>;
   /** Catalog names this spec attaches, in order; `[]` means the pod network alone. */
   attach: string[];
+  /** This spec's own offsets by attached catalog name (`networks: [{name: lan, offset: 120}]`); they replace `ipam.offset`. */
+  offsets: Record<string, number>;
   node_selector: Record<string, string>;
   affinity?: ConfigMap;
   tolerations?: unknown[];
@@ -138,13 +140,14 @@ export function resolveSettings(input: SettingsInput): Settings {
   const catalogLayers: ConfigMap[] = [];
   let attach: string[] | undefined;
   let attachSource: YamlSource | undefined;
+  let attachList: unknown[] = [];
   for (const { source, data } of resolved) {
     if (isPlainObject(data.networks)) catalogLayers.push(data.networks);
-    const chosen = Array.isArray(data.networks) ? (data.networks as string[]) : typeof data.network === 'string' ? [data.network] : undefined;
+    const chosen = Array.isArray(data.networks) ? data.networks.map(attachName) : typeof data.network === 'string' ? [data.network] : undefined;
     if (Array.isArray(data.networks) && data.network !== undefined) {
       problems.push(formatProblem(source, { path: ['network'], message: 'give either network or a networks list, not both' }));
     }
-    if (chosen) [attach, attachSource] = [chosen, source];
+    if (chosen) [attach, attachSource, attachList] = [chosen, source, Array.isArray(data.networks) ? data.networks : []];
   }
   const catalogRaw = mergeLayers(...catalogLayers) as Record<string, ConfigMap>;
   for (const [name, entry] of Object.entries(catalogRaw)) {
@@ -162,6 +165,14 @@ export function resolveSettings(input: SettingsInput): Settings {
     }
   });
   if (new Set(attach).size !== attach.length) problems.push(`${attachSource?.label ?? 'networks'}: a network is attached twice`);
+  // The layer that chose the attachments also gives their offsets: a later list replaces them all.
+  const offsets: Record<string, number> = {};
+  attachList.forEach((item, i) => {
+    if (!isPlainObject(item) || item.offset === undefined) return;
+    const entry = catalog[item.name as string];
+    if (entry && !entry.ipam) problems.push(`${formatLocation(attachSource!, ['networks', i, 'offset'])}: network "${item.name}" has no static addresses (no ipam) to offset`);
+    offsets[item.name as string] = item.offset as number;
+  });
 
   // An image is one source, not a map to merge: the last layer that gives image or image_url replaces it whole
   // (merging a spec's {registry} into config.yaml's {url} would keep the url and ignore the spec).
@@ -192,6 +203,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     volume_mode: merged.volume_mode as string | undefined,
     catalog,
     attach,
+    offsets,
     node_selector: stringify(merged.node_selector),
     affinity: merged.affinity as ConfigMap | undefined,
     tolerations: merged.tolerations as unknown[] | undefined,
@@ -254,6 +266,10 @@ function resolveSize(resolved: Layer[], merged: ConfigMap, problems: string[]) {
     }
   }
   return { cpu, memory: merged.memory as string, cpu_topology, max_sockets, preference };
+}
+
+function attachName(item: unknown): string {
+  return isPlainObject(item) ? (item.name as string) : (item as string);
 }
 
 function overridesSource(input: SettingsInput): YamlSource {

@@ -17,12 +17,16 @@ export interface PlannedNetwork {
   kind: NetworkKind;
   settings: NetworkSettings;
   subnet?: Subnet;
+  /** Static networks: instance i gets network address + offset + (i - 1). */
+  offset?: number;
   gateway?: string;
   dns: string[];
 }
 
 export interface PlannedAddress {
   ip: string;
+  /** `ip` as a number, for comparisons. */
+  value: bigint;
   prefixLength: number;
   /** `10.215.100.101/24` */
   cidr: string;
@@ -64,7 +68,7 @@ export interface PlanOptions {
 export function planInstances(settings: Settings, options: PlanOptions = {}): Plan {
   assertDnsLabel(settings.namespace, 'namespace');
   const networks = settings.attach.length
-    ? settings.attach.map((name) => planNetwork(name, settings.catalog[name]))
+    ? settings.attach.map((name) => planNetwork(name, settings.catalog[name], settings.offsets[name]))
     : [{ name: 'default', kind: 'pod' as const, settings: { type: 'pod' as const, cni_type: '' }, dns: [] }];
   if (networks.filter((n) => n.kind === 'pod').length > 1) throw usageError('only one pod network can be attached');
 
@@ -80,7 +84,7 @@ export function planInstances(settings: Settings, options: PlanOptions = {}): Pl
   return { settings, networks, instances, sharedNads: networks.filter((n) => n.kind === 'dhcp') };
 }
 
-function planNetwork(name: string, s: NetworkSettings): PlannedNetwork {
+function planNetwork(name: string, s: NetworkSettings, offset?: number): PlannedNetwork {
   if (s.type === 'pod') return { name, kind: 'pod', settings: s, dns: [] };
   const where = `${s.origin ? `${s.origin}: ` : ''}networks.${name}`;
   if (!s.ipam) return { name, kind: s.bridge ? 'dhcp' : 'existing', settings: s, dns: [] };
@@ -94,7 +98,7 @@ function planNetwork(name: string, s: NetworkSettings): PlannedNetwork {
     gateway = formatAddress(gw);
   }
   s.ipam.dns.forEach((d, i) => parseAddress(d, `${where}.ipam.dns[${i}]`));
-  return { name, kind: 'static', settings: s, subnet, gateway, dns: s.ipam.dns };
+  return { name, kind: 'static', settings: s, subnet, offset: offset ?? s.ipam.offset, gateway, dns: s.ipam.dns };
 }
 
 function planInstance(settings: Settings, networks: PlannedNetwork[], index: number): Instance {
@@ -111,10 +115,10 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
     assertDnsLabel(ownNad, `network attachment name of ${name}`);
     const subnet = network.subnet as Subnet;
     const gateway = network.gateway === undefined ? undefined : parseAddress(network.gateway, '');
-    const result = instanceAddress(subnet, network.settings.ipam!.offset, index, gateway);
+    const result = instanceAddress(subnet, network.offset!, index, gateway);
     if ('error' in result) {
       throw usageError(
-        `${name}: address on network ${network.name} ${result.error} (${network.settings.ipam!.range}, offset ${network.settings.ipam!.offset})`,
+        `${name}: address on network ${network.name} ${result.error} (${network.settings.ipam!.range}, offset ${network.offset})`,
         'lower replicas or the ipam offset, or use a larger range',
       );
     }
@@ -124,7 +128,7 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
       guestInterface,
       nadRef: ownNad,
       ownNad,
-      address: { ip, prefixLength: subnet.prefixLength, cidr: `${ip}/${subnet.prefixLength}`, netmask: subnet.netmask, gateway: network.gateway },
+      address: { ip, value: result.address, prefixLength: subnet.prefixLength, cidr: `${ip}/${subnet.prefixLength}`, netmask: subnet.netmask, gateway: network.gateway },
     };
   });
   return { name, index, nics };

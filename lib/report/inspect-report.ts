@@ -77,7 +77,7 @@ function describeNetwork(n: PlannedNetwork): string {
     case 'pod':
       return 'pod network (masquerade)';
     case 'static':
-      return `static ${n.settings.ipam!.range} from offset ${n.settings.ipam!.offset}${n.gateway ? `, gateway ${n.gateway}` : ''}${n.dns.length ? `, dns ${n.dns.join(',')}` : ''}; one NAD per instance${via}`;
+      return `static ${n.settings.ipam!.range} from offset ${n.offset}${n.gateway ? `, gateway ${n.gateway}` : ''}${n.dns.length ? `, dns ${n.dns.join(',')}` : ''}; one NAD per instance${via}`;
     case 'dhcp':
       return `DHCP via shared NAD ${n.settings.nad_name}${via}`;
     case 'existing':

@@ -79,7 +79,7 @@ describe('addresses: network address + offset + (i - 1)', () => {
 
   test('the planned address carries prefix, netmask and gateway', () => {
     const nic = planInstances(withLan({ range: '10.215.100.0/24', gateway: '10.215.100.1' })).instances[0].nics[0];
-    expect(nic.address).toEqual({ ip: '10.215.100.101', prefixLength: 24, cidr: '10.215.100.101/24', netmask: '255.255.255.0', gateway: '10.215.100.1' });
+    expect(nic.address).toEqual({ ip: '10.215.100.101', value: 0x0ad76465n, prefixLength: 24, cidr: '10.215.100.101/24', netmask: '255.255.255.0', gateway: '10.215.100.1' });
     expect(nic).toMatchObject({ guestInterface: 'enp1s0', nadRef: 'web-01-lan', ownNad: 'web-01-lan' });
   });
 
