@@ -1,8 +1,10 @@
-// argv → CliOptions with yargs: flag definitions, help text and examples live here.
+// argv → CliOptions with yargs, and each action's help, from the tables in commands.ts.
 import yargs from 'yargs';
+import { didYouMean } from '../config/did-you-mean.js';
 import { MAX_REPLICAS } from '../config/rules.js';
-import { usageError } from '../errors.js';
-import { ACTIONS, resolvePositionals, type Action, type Target } from './positionals.js';
+import { usageError, VAutoError } from '../errors.js';
+import { ACTIONS, COMMANDS, DEFAULT_WAIT_SECONDS, FLAGS, flagApplies, type Action, type CommandSpec, type FlagSpec } from './commands.js';
+import { resolvePositionals, type Target } from './positionals.js';
 
 export type OutputFormat = 'table' | 'yaml' | 'json';
 
@@ -30,8 +32,6 @@ export interface CliOptions extends Target {
 
 export type ParseResult = { kind: 'run'; options: CliOptions } | { kind: 'print'; text: string };
 
-const DEFAULT_WAIT_SECONDS = 900;
-
 const EPILOG = `Precedence (later wins): built-in defaults, config.yaml, specs/<spec>.yaml, --replicas, --set.
 Maps merge key by key; lists and values are replaced.
 
@@ -40,54 +40,41 @@ Exit codes: 0 ok, 1 some resource failed, 2 usage or configuration error (nothin
 4 another run of this project/spec holds the workspace lock, 70 internal error (a bug),
 130 interrupted (Ctrl-C or SIGTERM).`;
 
-function parser(version: string) {
-  return yargs()
+const GLOBAL_USAGE = `Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]
+
+Actions (the action word may stand anywhere; "v-auto ACTION --help" shows its flags and examples):
+${ACTIONS.map((a) => `  ${a.padEnd(10)}${COMMANDS[a].summary}`).join('\n')}`;
+
+/** yargs for the whole command line, or, with `action`, only that action's flags and help. */
+function parser(version: string, action?: Action) {
+  const command: CommandSpec | undefined = action && COMMANDS[action];
+  let y = yargs()
     // Words and string flags are names and values, never numbers: `4.10` must stay project "4.10",
     // not become project "4.1" (and delete another project's VMs).
     .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .scriptName('v-auto')
-    .usage('Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]\n\nActions: deploy, delete, status, inspect, diff (the action word may stand anywhere).')
-    .command('$0 [words..]', false as unknown as string)
-    .option('project', { type: 'string', describe: 'project folder under <home>/projects (instead of the first word)' })
-    .option('spec', { type: 'string', describe: 'spec file specs/<spec>.yaml (instead of the second word)' })
-    .option('action', { type: 'string', choices: ACTIONS as unknown as string[], describe: 'action (instead of the action word)' })
-    .option('home', { type: 'string', describe: 'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)' })
-    .option('replicas', { type: 'string', describe: 'number of instances, overrides replicas' })
-    .option('target', { type: 'string', describe: 'only this instance, e.g. web-02' })
-    .option('set', { type: 'string', describe: 'key.path=value, repeatable, highest precedence' })
-    .option('output', { alias: 'o', type: 'string', choices: ['table', 'yaml', 'json'], default: 'table', describe: 'output format' })
-    .option('show-secrets', { type: 'boolean', default: false, describe: 'print Secret values instead of <redacted>' })
-    .option('dry-run', { type: 'boolean', default: false, describe: 'deploy: print the plan against the cluster (reads only) and stop; delete: list what would go' })
-    .option('yes', { alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation' })
-    .option('wait', { type: 'string', describe: `deploy: wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS})` })
-    .option('oc', { type: 'string', describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)' })
-    .option('kubeconfig', { type: 'string', describe: 'kubeconfig file passed to oc' })
-    .option('context', { type: 'string', describe: 'kubeconfig context passed to oc' })
-    .option('request-timeout', { type: 'number', default: 30, describe: 'seconds for each request to the cluster' })
-    .option('keep-disks', { type: 'boolean', default: false, describe: 'delete, deploy --prune: keep DataVolumes and PVCs' })
-    .option('adopt', { type: 'boolean', default: false, describe: "deploy: take over unlabeled objects with this spec's exact names (listed and asked first)" })
-    .option('prune', { type: 'boolean', default: false, describe: 'deploy: delete instances and objects of this spec that it no longer plans' })
-    .option('include-unlabeled', { type: 'boolean', default: false, describe: "delete: also delete this spec's resources that lost their labels" })
-    .example('v-auto demo web inspect', 'show what would be created')
-    .example('v-auto demo web inspect -o yaml', 'print the manifests')
-    .example('v-auto demo web deploy --replicas 3 --wait', 'deploy three instances and wait until they run')
-    .example('v-auto demo web status -o json', 'status for scripts')
-    .example('v-auto demo web diff', 'what differs between the cluster and the spec (exit 1 when something does)')
-    .example('v-auto demo web delete --target web-02 --yes', 'delete one instance')
-    .epilog(EPILOG)
-    .version(version)
-    .help()
-    .alias('h', 'help')
-    .strict()
-    .exitProcess(false)
-    .wrap(100);
+    .usage(command ? `Usage: ${command.usage}\n\n${command.summary[0].toUpperCase()}${command.summary.slice(1)}.${command.description ? `\n${command.description}` : ''}` : GLOBAL_USAGE)
+    .command('$0 [words..]', false as unknown as string);
+  for (const flag of FLAGS) {
+    if (action && !flagApplies(flag, action)) continue;
+    const choices = flag.name === 'output' && command ? command.outputs : flag.choices;
+    if (flag.name === 'output' && command && !command.outputs) continue;
+    y = y.option(flag.name, { alias: flag.alias, type: flag.type, choices, default: flag.default, describe: flag.describe });
+  }
+  const examples = command ? command.examples : ACTIONS.map((a) => COMMANDS[a].examples[0]);
+  for (const [cmd, what] of examples) y = y.example(cmd, what);
+  y = action ? y.version(false) : y.version(version);
+  return y.epilog(EPILOG).help().alias('h', 'help').strict().exitProcess(false).wrap(100);
 }
 
 /** Parses argv; `--help`/`--version` return the text to print. Throws exit-2 errors. */
 export async function parseArgs(argv: string[], version: string, env: Record<string, string | undefined>): Promise<ParseResult> {
+  const help = helpRequest(argv);
+  if (help) return { kind: 'print', text: await helpText(version, help.action) };
   let printed = '';
   let failure: string | undefined;
-  const args = await parser(version)
+  // The options are declared from a table, so yargs cannot type them: each is read as what FLAGS declares.
+  const args: Record<string, any> = await parser(version)
     .fail((msg, err) => {
       failure = msg ?? err?.message;
     })
@@ -99,20 +86,21 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
 
   const words = (args.words as string[] | undefined) ?? [];
   // yargs turns a flag given twice into a list; only --set is meant to repeat.
-  const repeated = Object.keys(FLAG_ACTIONS).find((flag) => Array.isArray(args[flag]));
-  if (repeated) throw usageError(`--${repeated} is given more than once`, 'give it once; only --set may repeat');
+  const repeated = FLAGS.find((flag) => !flag.repeat && Array.isArray(args[flag.name]));
+  if (repeated) throw usageError(`--${repeated.name} is given more than once`, 'give it once; only --set may repeat');
 
-  const target = resolvePositionals(words, { project: args.project, spec: args.spec, action: args.action });
+  const target = resolveWords(words, argv, { project: args.project, spec: args.spec, action: args.action });
+  const command: CommandSpec = COMMANDS[target.action];
   // A flag the action does not use would be silently ignored (`delete --wait` that does not wait).
-  for (const [flag, actions] of Object.entries(FLAG_ACTIONS)) {
-    if (actions && given(argv, flag) && !actions.includes(target.action)) {
-      throw usageError(`--${flag} does not apply to ${target.action}`, `it is for: ${actions.join(', ')}`);
+  for (const flag of FLAGS) {
+    if (!flagApplies(flag, target.action) && given(argv, flag)) {
+      throw usageError(`--${flag.name} does not apply to ${target.action}`, `it is for: ${flag.actions!.join(', ')}`);
     }
   }
-  if (args.output !== 'table' && (target.action === 'deploy' || target.action === 'delete')) {
-    throw usageError(`-o ${args.output} does not apply to ${target.action}`, 'it is for: inspect, status, diff');
+  const outputs = command.outputs ?? ['table'];
+  if (!outputs.includes(args.output)) {
+    throw usageError(`-o ${args.output} does not apply to ${target.action}`, `${target.action} takes -o ${outputs.join('|')}; see v-auto ${target.action} --help`);
   }
-  if (args.output === 'yaml' && target.action === 'diff') throw usageError('-o yaml does not apply to diff', 'diff prints a field diff, or the plan as one document with -o json');
   return {
     kind: 'run',
     options: {
@@ -139,34 +127,71 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
   };
 }
 
-/** Single-valued flags, and the actions each is for (undefined: every action). */
-const FLAG_ACTIONS: Record<string, Action[] | undefined> = {
-  project: undefined,
-  spec: undefined,
-  action: undefined,
-  home: undefined,
-  replicas: undefined,
-  target: undefined,
-  output: ['inspect', 'status', 'diff', 'deploy', 'delete'],
-  'show-secrets': ['inspect'],
-  'dry-run': ['deploy', 'delete'],
-  yes: ['deploy', 'delete'],
-  wait: ['deploy'],
-  // Connection flags are accepted everywhere, so that scripts can share one prefix of options.
-  oc: undefined,
-  kubeconfig: undefined,
-  context: undefined,
-  'request-timeout': undefined,
-  'keep-disks': ['delete', 'deploy'],
-  adopt: ['deploy'],
-  prune: ['deploy'],
-  'include-unlabeled': ['delete'],
-};
+/** The words as project, spec and action; a word that a bare `--wait` left behind is said to be its value. */
+function resolveWords(words: string[], argv: string[], flags: { project?: string; spec?: string; action?: string }): Target {
+  try {
+    return resolvePositionals(words, flags, { specOptional: (a) => Boolean((COMMANDS[a] as CommandSpec).projectWide) });
+  } catch (err) {
+    const i = argv.indexOf('--wait');
+    const next = i >= 0 ? argv[i + 1] : undefined;
+    if (next !== undefined && err instanceof VAutoError && err.message === `unexpected argument "${next}"`) {
+      throw usageError(`--wait takes a number of seconds, got "${next}"`, `write --wait ${DEFAULT_WAIT_SECONDS}, or --wait alone for ${DEFAULT_WAIT_SECONDS} s`);
+    }
+    throw err;
+  }
+}
+
+/**
+ * `v-auto --help`, `v-auto deploy --help`, `v-auto demo web deploy -h`, `v-auto help [ACTION]`:
+ * the action whose help is asked for (undefined: the global help), or undefined when none is.
+ */
+function helpRequest(argv: string[]): { action?: Action } | undefined {
+  const words = positionalWords(argv);
+  const asked = argv.some((a) => a === '--help' || a === '-h') || words[0] === 'help';
+  if (!asked) return undefined;
+  const action = words.find((w): w is Action => (ACTIONS as string[]).includes(w));
+  if (words[0] === 'help' && words[1] && !action) {
+    const near = didYouMean(words[1], ACTIONS);
+    throw usageError(`no help for "${words[1]}": not an action${near ? ` (did you mean "${near}"?)` : ''}`, `actions: ${ACTIONS.join(', ')}`);
+  }
+  return { action };
+}
+
+/** The words of argv that are not flags or flag values (`--target deploy` is not the action). */
+function positionalWords(argv: string[]): string[] {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') break;
+    if (arg.startsWith('-')) {
+      const flag = findFlag(arg);
+      if (flag && flag.type !== 'boolean' && !arg.includes('=') && !(flag.optionalValue && !/^\d/.test(argv[i + 1] ?? ''))) i++;
+      continue;
+    }
+    words.push(arg);
+  }
+  return words;
+}
+
+function findFlag(arg: string): FlagSpec | undefined {
+  const name = arg.replace(/^--?/, '').split('=')[0];
+  return FLAGS.find((f) => f.name === name || f.alias === name);
+}
+
+async function helpText(version: string, action?: Action): Promise<string> {
+  let printed = '';
+  await parser(version, action)
+    .fail(() => {})
+    .parseAsync(['--help'], {}, (_err, _argv, output) => {
+      printed = output;
+    });
+  return printed;
+}
 
 /** Whether the user wrote the flag (defaults do not count): `--flag`, `--flag=…`, `--no-flag`, or its alias. */
-function given(argv: string[], flag: string): boolean {
-  const aliases: Record<string, string> = { output: '-o', yes: '-y' };
-  return argv.some((a) => a === `--${flag}` || a.startsWith(`--${flag}=`) || a === `--no-${flag}` || a === aliases[flag]);
+function given(argv: string[], flag: FlagSpec): boolean {
+  const { name, alias } = flag;
+  return argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `--no-${name}` || (alias !== undefined && (a === `-${alias}` || a.startsWith(`-${alias}=`))));
 }
 
 function parseReplicas(raw: string): number {
@@ -176,13 +201,17 @@ function parseReplicas(raw: string): number {
   return n;
 }
 
-/** `--wait` takes an optional value: `--wait demo web deploy` must not make "demo" the seconds. */
+/**
+ * `--wait` takes an optional value: `--wait demo web deploy` must not make "demo" the seconds.
+ * A next word that starts like a number (`600`, `10m`, `1.5`) is its value, and checked as one.
+ */
 function bareWait(argv: string[]): string[] {
-  return argv.map((arg, i) => (arg === '--wait' && !/^\d+(\.\d+)?$/.test(argv[i + 1] ?? '') ? '--wait=' : arg));
+  return argv.map((arg, i) => (arg === '--wait' && !/^\d|^\.\d/.test(argv[i + 1] ?? '') ? '--wait=' : arg));
 }
 
 function parseWait(raw: string): number {
   if (raw === '') return DEFAULT_WAIT_SECONDS;
+  if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw usageError(`--wait takes a number of seconds, got "${raw}"`, `write --wait ${DEFAULT_WAIT_SECONDS}, or --wait alone for ${DEFAULT_WAIT_SECONDS} s`);
   return positiveSeconds(Number(raw), '--wait');
 }
 

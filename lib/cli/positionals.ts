@@ -1,9 +1,9 @@
 // Resolves `v-auto [PROJECT] [SPEC] [ACTION]`: the action word may stand anywhere among the words.
 import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
+import { ACTIONS, type Action } from './commands.js';
 
-export const ACTIONS = ['deploy', 'delete', 'status', 'inspect', 'diff'] as const;
-export type Action = (typeof ACTIONS)[number];
+export { ACTIONS, type Action };
 
 export interface Target {
   project: string;

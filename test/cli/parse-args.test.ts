@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { ACTIONS, COMMANDS, FLAGS, flagApplies, type Action } from '../../lib/cli/commands.js';
 import { parseArgs, type CliOptions } from '../../lib/cli/parse-args.js';
 import { ExitCode } from '../../lib/errors.js';
 import { findToolRoot, readVersion } from '../../lib/tool-root.js';
@@ -61,7 +62,7 @@ describe('parseArgs', () => {
     const text = (result as { text: string }).text;
     expect(text).toContain('Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]');
     expect(text).toContain('Examples:');
-    expect(text).toContain('v-auto demo web inspect -o yaml');
+    expect(text).toContain('v-auto demo web inspect ');
     expect(text).toContain('Precedence (later wins): built-in defaults, config.yaml, specs/<spec>.yaml, --replicas, --set.');
   });
 
@@ -117,5 +118,67 @@ describe('words and string flags are taken verbatim (never read as numbers)', ()
   test.each(['labels.build=007', 'node_selector.rack=1.10', 'password=0x10'])('--set %s stays text', async (set) => {
     expect((await run(['demo', 'web', 'inspect', '--set', set])).sets).toEqual([set]);
     expect((await run(['demo', 'web', 'inspect', `--set=${set}`])).sets).toEqual([set]);
+  });
+});
+
+describe('help per action', () => {
+  const help = async (argv: string[]): Promise<string> => {
+    const result = await parseArgs(argv, 'v9.9.9', {});
+    if (result.kind !== 'print') throw new Error(`expected help for ${argv.join(' ')}`);
+    return result.text;
+  };
+
+  test.each(ACTIONS.flatMap((action) => [[action, [action, '--help']], [action, ['demo', 'web', action, '-h']], [action, ['help', action]]] as [Action, string[]][]))(
+    '%s: %j prints its own usage, flags and examples',
+    async (action, argv) => {
+      const text = await help(argv);
+      const flat = text.replace(/\s+/g, ' ');
+      expect(flat).toContain(`Usage: ${COMMANDS[action].usage}`);
+      for (const [cmd] of COMMANDS[action].examples) expect(flat).toContain(cmd);
+      for (const flag of FLAGS) {
+        if (flag.name === 'output' && !('outputs' in COMMANDS[action])) continue;
+        expect([action, flag.name, text.includes(`--${flag.name} `)]).toEqual([action, flag.name, flagApplies(flag, action)]);
+      }
+      expect(text).not.toContain('Actions (');
+    },
+  );
+
+  test('the global help lists every action with its summary, and no action-only usage', async () => {
+    const text = await help(['--help']);
+    for (const action of ACTIONS) expect(text).toContain(`${action.padEnd(10)}${COMMANDS[action].summary}`);
+    expect(text).toContain('v-auto ACTION --help');
+    expect(await help(['help'])).toBe(text);
+  });
+
+  test('a flag value that is an action word does not choose the help', async () => {
+    expect(await help(['--target', 'deploy', '--help'])).toContain('Actions (');
+  });
+
+  test('help for a word that is no action is exit 2 with a suggestion', async () => {
+    const err = await asyncErrorOf(() => parseArgs(['help', 'deploi'], 'v9.9.9', {}));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe('no help for "deploi": not an action (did you mean "deploy"?)');
+  });
+});
+
+describe('--wait takes seconds', () => {
+  test.each([
+    [['demo', 'web', 'deploy', '--wait', 'abc'], '--wait takes a number of seconds, got "abc"'],
+    [['demo', 'web', 'deploy', '--wait', '10m'], '--wait takes a number of seconds, got "10m"'],
+    [['demo', 'web', 'deploy', '--wait=abc'], '--wait takes a number of seconds, got "abc"'],
+    [['demo', 'web', 'deploy', '--wait', '0'], '--wait: expected a number of seconds greater than 0'],
+  ])('%j → exit 2: %s', async (argv, message) => {
+    const err = await asyncErrorOf(() => run(argv));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(message);
+  });
+
+  test.each([
+    [['--wait', 'demo', 'web', 'deploy'], 900],
+    [['demo', 'web', 'deploy', '--wait'], 900],
+    [['demo', 'web', 'deploy', '--wait', '60'], 60],
+    [['demo', '--wait', '1.5', 'web', 'deploy'], 1.5],
+  ])('%j waits %d s', async (argv, seconds) => {
+    expect((await run(argv)).wait).toBe(seconds);
   });
 });

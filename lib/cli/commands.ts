@@ -1,0 +1,132 @@
+// The command line's vocabulary: every action and every flag, each declared once with its help.
+//
+// Adding an action is one entry in COMMANDS (its usage, summary and examples); adding a flag is
+// one entry in FLAGS (with the actions it applies to) plus the field it fills in CliOptions.
+// parse-args builds yargs, the per-action help, the "does not apply" check and the completion
+// script from these two tables.
+
+export interface CommandSpec {
+  /** One line for the global help's list of actions. */
+  summary: string;
+  /** The usage line of `v-auto ACTION --help`. */
+  usage: string;
+  /** A paragraph under the usage line. */
+  description?: string;
+  examples: [command: string, what: string][];
+  /** It may act on a whole project, so its SPEC word is optional (`v-auto demo addresses`). */
+  projectWide?: boolean;
+  /** The `-o` formats it takes (first: the default); absent: it takes no -o. */
+  outputs?: string[];
+}
+
+export const COMMANDS = {
+  deploy: {
+    summary: 'create or update the spec\'s VMs, disks, cloud-init Secrets and NADs',
+    usage: 'v-auto PROJECT SPEC deploy [OPTIONS]',
+    description:
+      'Renders the spec and applies every object with oc. Objects that already exist and are not v-auto\'s are [SKIPPED]; ' +
+      'each object is reported as [SUCCESS], [SKIPPED] or [FAILED], then a summary. Exit 1 when any object failed.',
+    examples: [
+      ['v-auto demo web deploy', 'create or update every instance of demo/web'],
+      ['v-auto demo web deploy --replicas 3 --wait', 'three instances, then wait until they run (up to 900 s)'],
+      ['v-auto demo web deploy --dry-run', 'show what would change and stop'],
+      ['v-auto demo web deploy --target web-02 --yes', 'only web-02, without asking'],
+    ],
+    outputs: ['table'],
+  },
+  delete: {
+    summary: 'delete the spec\'s objects (only those labelled as v-auto\'s)',
+    usage: 'v-auto PROJECT SPEC delete [OPTIONS]',
+    description: 'Deletes what v-auto created for the spec, never an object without its labels. Asks first on a terminal; elsewhere it needs --yes.',
+    examples: [
+      ['v-auto demo web delete --dry-run', 'list what would be deleted'],
+      ['v-auto demo web delete --target web-02 --yes', 'delete one instance'],
+      ['v-auto demo web delete --keep-disks --yes', 'delete the VMs but keep their disks'],
+    ],
+    outputs: ['table'],
+  },
+  status: {
+    summary: 'show each instance: VM state, readiness, IP, node, disk import progress',
+    usage: 'v-auto PROJECT SPEC status [OPTIONS]',
+    description: 'Reads the cluster only. Exit 0 when every planned instance is ready, 1 when one is missing or not ready.',
+    examples: [
+      ['v-auto demo web status', 'a table of the instances'],
+      ['v-auto demo web status -o json', 'the same as one JSON document, for scripts'],
+    ],
+    outputs: ['table', 'yaml', 'json'],
+  },
+  inspect: {
+    summary: 'show what the spec would create, without touching the cluster',
+    usage: 'v-auto PROJECT SPEC inspect [OPTIONS]',
+    description: 'Merges config.yaml and the spec, plans the instances and renders the manifests. Secret values are <redacted> unless --show-secrets.',
+    examples: [
+      ['v-auto demo web inspect', 'show what would be created'],
+      ['v-auto demo web inspect -o yaml', 'print the manifests'],
+      ['v-auto demo web inspect --replicas 3 --set cpu=4', 'preview a change before deploying it'],
+    ],
+    outputs: ['table', 'yaml', 'json'],
+  },
+  diff: {
+    summary: 'show, per object, what differs between the cluster and the spec (like kubectl diff)',
+    usage: 'v-auto PROJECT SPEC diff [OPTIONS]',
+    description:
+      'Reads the cluster only: "-" is live, "+" the spec; Secret values are never shown. Exit 0 in sync, 1 when changes are pending, so cron can alert on drift.',
+    examples: [
+      ['v-auto demo web diff', 'what differs between the cluster and the spec (exit 1 when something does)'],
+      ['v-auto demo web diff -o json', 'the plan as one document'],
+    ],
+    outputs: ['table', 'json'],
+  },
+} satisfies Record<string, CommandSpec>;
+
+export type Action = keyof typeof COMMANDS;
+export const ACTIONS = Object.keys(COMMANDS) as Action[];
+
+export interface FlagSpec {
+  name: string;
+  alias?: string;
+  type: 'string' | 'boolean' | 'number';
+  describe: string;
+  /** The actions it applies to; absent: every action. */
+  actions?: Action[];
+  /** Values the shell completes and yargs accepts. */
+  choices?: string[];
+  default?: unknown;
+  /** May be given more than once (only --set). */
+  repeat?: boolean;
+  /** Takes an optional value (`--wait` or `--wait 600`). */
+  optionalValue?: boolean;
+  /** What the shell completes for the value: words from the workspace. */
+  complete?: 'project' | 'spec' | 'instance' | 'file' | 'action';
+}
+
+export const DEFAULT_WAIT_SECONDS = 900;
+
+export const FLAGS: FlagSpec[] = [
+  { name: 'project', type: 'string', describe: 'project folder under <home>/projects (instead of the first word)', complete: 'project' },
+  { name: 'spec', type: 'string', describe: 'spec file specs/<spec>.yaml (instead of the second word)', complete: 'spec' },
+  { name: 'action', type: 'string', choices: ACTIONS, describe: 'action (instead of the action word)', complete: 'action' },
+  { name: 'home', type: 'string', describe: 'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)', complete: 'file' },
+  { name: 'replicas', type: 'string', describe: 'number of instances, overrides replicas' },
+  { name: 'target', type: 'string', describe: 'only this instance, e.g. web-02', complete: 'instance' },
+  { name: 'set', type: 'string', repeat: true, describe: 'key.path=value, repeatable, highest precedence' },
+  { name: 'output', alias: 'o', type: 'string', choices: ['table', 'yaml', 'json'], default: 'table', describe: 'output format (which formats: see the action\'s --help)' },
+  { name: 'show-secrets', type: 'boolean', default: false, describe: 'print Secret values instead of <redacted>', actions: ['inspect'] },
+  { name: 'dry-run', type: 'boolean', default: false, describe: 'deploy: print the plan against the cluster (reads only) and stop; delete: list what would go', actions: ['deploy', 'delete'] },
+  { name: 'yes', alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation', actions: ['deploy', 'delete'] },
+  { name: 'wait', type: 'string', optionalValue: true, describe: `wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS})`, actions: ['deploy'] },
+  // Connection flags are accepted everywhere, so that scripts can share one prefix of options.
+  { name: 'oc', type: 'string', describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)', complete: 'file' },
+  { name: 'kubeconfig', type: 'string', describe: 'kubeconfig file passed to oc', complete: 'file' },
+  { name: 'context', type: 'string', describe: 'kubeconfig context passed to oc' },
+  { name: 'request-timeout', type: 'number', default: 30, describe: 'seconds for each request to the cluster' },
+  { name: 'keep-disks', type: 'boolean', default: false, describe: 'delete, deploy --prune: keep DataVolumes and PVCs', actions: ['delete', 'deploy'] },
+  { name: 'adopt', type: 'boolean', default: false, describe: "take over unlabeled objects with this spec's exact names (listed and asked first)", actions: ['deploy'] },
+  { name: 'prune', type: 'boolean', default: false, describe: 'delete instances and objects of this spec that it no longer plans', actions: ['deploy'] },
+  { name: 'include-unlabeled', type: 'boolean', default: false, describe: "also delete this spec's resources that lost their labels", actions: ['delete'] },
+];
+
+/** Whether `flag` applies to `action`. */
+export function flagApplies(flag: FlagSpec, action: Action): boolean {
+  return !flag.actions || flag.actions.includes(action);
+}
