@@ -29,10 +29,14 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
   const projectDir = path.join(projectsDir, project);
   if (!isDirectory(projectDir)) {
     const known = listNames(projectsDir, (e) => e.isDirectory());
-    throw usageError(
-      `project "${project}" not found in ${projectsDir}`,
-      known.length ? `projects here: ${known.join(', ')}` : `create ${path.join(projectDir, 'specs', `${spec}.yaml`)}, or point --home at your workspace`,
-    );
+    // A fresh checkout or bundle has the example projects beside an empty (or no) projects/.
+    const examples = path.join(home, 'examples');
+    const hint = isDirectory(path.join(examples, 'projects', project))
+      ? `${project} is one of the examples: add --home ${examples} (from ${home}: --home examples), or copy examples/projects/${project} into projects/`
+      : known.length
+        ? `projects here: ${known.join(', ')}`
+        : `create ${path.join(projectDir, 'specs', `${spec}.yaml`)}, or point --home at your workspace`;
+    throw usageError(`project "${project}" not found in ${projectsDir}`, hint);
   }
   const specFile = path.join(projectDir, 'specs', `${spec}.yaml`);
   if (!exists(specFile)) {

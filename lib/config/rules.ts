@@ -118,7 +118,10 @@ const namespacedRef = fields({ namespace: dnsLabel, name: string() }, ['name']);
 
 const image: Check = (v, path, out) => {
   const sources = ['url', 'registry', 'pvc', 'datasource'];
-  if (!isPlainObject(v)) return void out.push({ path, message: `expected a mapping with one of ${sources.join(', ')}, got ${show(v)}` });
+  if (!isPlainObject(v)) {
+    const fix = typeof v === 'string' && /^https?:\/\//.test(v) ? ` (for a URL write image_url: ${v}, or image: {url: ${v}})` : '';
+    return void out.push({ path, message: `expected a mapping with one of ${sources.join(', ')}, got ${show(v)}${fix}` });
+  }
   fields({
     url: string({ pattern: /^https?:\/\/\S+$/, hint: 'must be an http:// or https:// URL' }),
     registry: string({ pattern: /^docker:\/\/\S+$/, hint: 'must be a docker:// image reference' }),
@@ -136,7 +139,13 @@ const image: Check = (v, path, out) => {
 const ipam = fields({
   range: string(),
   gateway: string(),
-  dns: stringOrList,
+  dns: (v, path, out) => {
+    stringOrList(v, path, out);
+    // `dns: "10.0.0.53,10.0.0.54"` is one (invalid) server, not two.
+    if (typeof v === 'string' && /[,\s]/.test(v.trim())) {
+      out.push({ path, message: `${show(v)} holds several servers in one string: write a list, dns: [${v.split(/[,\s]+/).filter(Boolean).join(', ')}]` });
+    }
+  },
   offset: integer(1, 65535),
 });
 

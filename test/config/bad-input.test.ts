@@ -2,7 +2,8 @@ import { loadWorkspace } from '../../lib/config/load-workspace.js';
 import { parseYamlSource } from '../../lib/config/yaml-source.js';
 import { didYouMean } from '../../lib/config/did-you-mean.js';
 import { ExitCode } from '../../lib/errors.js';
-import { errorOf, IMAGE, settingsFor, tempDir, writeWorkspace } from '../helpers/workspace.js';
+import path from 'node:path';
+import { errorOf, IMAGE, repoRoot, settingsFor, tempDir, writeWorkspace } from '../helpers/workspace.js';
 
 const SPEC = 'projects/demo/specs/web.yaml';
 
@@ -116,9 +117,20 @@ describe('networks and images', () => {
     ['image: {url: https://a.example.com/x, registry: "docker://q/x"}', `${SPEC}:1: image: give exactly one image source, not url and registry`],
     ['image: {registry: quay.io/x}', `${SPEC}:1: image.registry: "quay.io/x" must be a docker:// image reference`],
     ['image: {pvc: {namespace: golden}}', `${SPEC}:1: image.pvc.name: is required`],
+    [
+      'image: http://repo.local/rhel9.qcow2',
+      `${SPEC}:1: image: expected a mapping with one of url, registry, pvc, datasource, got "http://repo.local/rhel9.qcow2" (for a URL write image_url: http://repo.local/rhel9.qcow2, or image: {url: http://repo.local/rhel9.qcow2})`,
+    ],
   ])('%s', (text, message) => {
     expect(errorOf(() => settingsFor({ spec: text })).message).toBe(message);
   });
+});
+
+test('ipam.dns given as "a,b" suggests a list', () => {
+  const config = { networks: { lan: { nad_name: 'lan', ipam: { range: '10.0.0.0/24', dns: '10.0.0.53,10.0.0.54' } } } };
+  expect(errorOf(() => settingsFor({ config, spec: `image_url: ${IMAGE.image_url}\nnetwork: lan\n` })).message).toMatch(
+    /networks\.lan\.ipam\.dns: "10\.0\.0\.53,10\.0\.0\.54" holds several servers in one string: write a list, dns: \[10\.0\.0\.53, 10\.0\.0\.54\]$/,
+  );
 });
 
 describe('workspace', () => {
@@ -135,6 +147,12 @@ describe('workspace', () => {
     const err = errorOf(() => loadWorkspace(home, 'dmeo', 'web'));
     expect(err.message).toMatch(/^project "dmeo" not found in .*projects$/);
     expect(err.hint).toBe('projects here: demo');
+  });
+
+  test('a project that is one of the examples (a fresh checkout) points at --home examples', () => {
+    const err = errorOf(() => loadWorkspace(repoRoot, 'demo', 'web'));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.hint).toBe(`demo is one of the examples: add --home ${path.join(repoRoot, 'examples')} (from ${repoRoot}: --home examples), or copy examples/projects/demo into projects/`);
   });
 
   test('an empty spec is refused', () => {
