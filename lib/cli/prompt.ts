@@ -5,8 +5,9 @@ function readHidden(question: string): Promise<string> {
   const { stdin, stderr } = process;
   return new Promise((resolve, reject) => {
     let value = '';
-    stderr.write(question);
+    // Raw mode (no echo) before the question: what is typed as soon as it shows is never echoed.
     stdin.setRawMode(true);
+    stderr.write(question);
     stdin.resume();
     stdin.setEncoding('utf8');
     const done = (fn: () => void) => {
