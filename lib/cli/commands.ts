@@ -96,19 +96,17 @@ export interface FlagSpec {
   repeat?: boolean;
   /** Takes an optional value (`--wait` or `--wait 600`). */
   optionalValue?: boolean;
-  /** What the shell completes for the value: words from the workspace. */
-  complete?: 'project' | 'spec' | 'instance' | 'file' | 'action';
 }
 
 export const DEFAULT_WAIT_SECONDS = 900;
 
 export const FLAGS: FlagSpec[] = [
-  { name: 'project', type: 'string', describe: 'project folder under <home>/projects (instead of the first word)', complete: 'project' },
-  { name: 'spec', type: 'string', describe: 'spec file specs/<spec>.yaml (instead of the second word)', complete: 'spec' },
-  { name: 'action', type: 'string', choices: ACTIONS, describe: 'action (instead of the action word)', complete: 'action' },
-  { name: 'home', type: 'string', describe: 'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)', complete: 'file' },
+  { name: 'project', type: 'string', describe: 'project folder under <home>/projects (instead of the first word)' },
+  { name: 'spec', type: 'string', describe: 'spec file specs/<spec>.yaml (instead of the second word)' },
+  { name: 'action', type: 'string', choices: ACTIONS, describe: 'action (instead of the action word)' },
+  { name: 'home', type: 'string', describe: 'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)' },
   { name: 'replicas', type: 'string', describe: 'number of instances, overrides replicas' },
-  { name: 'target', type: 'string', describe: 'only this instance, e.g. web-02', complete: 'instance' },
+  { name: 'target', type: 'string', describe: 'only this instance, e.g. web-02' },
   { name: 'set', type: 'string', repeat: true, describe: 'key.path=value, repeatable, highest precedence' },
   { name: 'output', alias: 'o', type: 'string', choices: ['table', 'yaml', 'json'], default: 'table', describe: 'output format (which formats: see the action\'s --help)' },
   { name: 'show-secrets', type: 'boolean', default: false, describe: 'print Secret values instead of <redacted>', actions: ['inspect'] },
@@ -116,8 +114,8 @@ export const FLAGS: FlagSpec[] = [
   { name: 'yes', alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation', actions: ['deploy', 'delete'] },
   { name: 'wait', type: 'string', optionalValue: true, describe: `wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS})`, actions: ['deploy'] },
   // Connection flags are accepted everywhere, so that scripts can share one prefix of options.
-  { name: 'oc', type: 'string', describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)', complete: 'file' },
-  { name: 'kubeconfig', type: 'string', describe: 'kubeconfig file passed to oc', complete: 'file' },
+  { name: 'oc', type: 'string', describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)' },
+  { name: 'kubeconfig', type: 'string', describe: 'kubeconfig file passed to oc' },
   { name: 'context', type: 'string', describe: 'kubeconfig context passed to oc' },
   { name: 'request-timeout', type: 'number', default: 30, describe: 'seconds for each request to the cluster' },
   { name: 'keep-disks', type: 'boolean', default: false, describe: 'delete, deploy --prune: keep DataVolumes and PVCs', actions: ['delete', 'deploy'] },
