@@ -2,8 +2,7 @@
 //
 // Adding an action is one entry in COMMANDS (its usage, summary and examples); adding a flag is
 // one entry in FLAGS (with the actions it applies to) plus the field it fills in CliOptions.
-// parse-args builds yargs, the per-action help, the "does not apply" check and the completion
-// script from these two tables.
+// parse-args builds yargs, the per-action help and the "does not apply" and -o checks from them.
 
 export interface CommandSpec {
   /** One line for the global help's list of actions. */
@@ -89,7 +88,7 @@ export interface FlagSpec {
   describe: string;
   /** The actions it applies to; absent: every action. */
   actions?: Action[];
-  /** Values the shell completes and yargs accepts. */
+  /** The values yargs accepts. */
   choices?: string[];
   default?: unknown;
   /** May be given more than once (only --set). */
