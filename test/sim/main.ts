@@ -1,4 +1,4 @@
-// Standalone simulator for the demo and manual runs: `npm run sim -- [--port N] [--import-ms N] [--vm-ms N] [--gc-datavolumes]`.
+// Standalone simulator for the demo and manual runs: `npm run sim -- [--port N] [--import-ms N] [--vm-ms N] [--latency-ms N] [--gc-datavolumes]`.
 import { parseArgs } from 'node:util';
 import { startSimulator } from './index.js';
 
@@ -8,6 +8,8 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '0' },
       'import-ms': { type: 'string', default: '1000' },
       'vm-ms': { type: 'string', default: '1000' },
+      // Added before every response, as a remote API server's round trip would be.
+      'latency-ms': { type: 'string', default: '0' },
       'gc-datavolumes': { type: 'boolean', default: false },
       namespace: { type: 'string', multiple: true },
     },
@@ -19,6 +21,7 @@ async function main(): Promise<void> {
     gcDataVolumes: values['gc-datavolumes'],
     namespaces: values.namespace?.length ? values.namespace : undefined,
   });
+  sim.faults.latencyMs = Number(values['latency-ms']);
   process.stdout.write(`export KUBECONFIG=${sim.kubeconfigPath}\n`);
   process.stdout.write(`# simulator listening on ${sim.url} (started in ${(performance.now() - started).toFixed(0)} ms); Ctrl-C stops it\n`);
   const shutdown = (): void => {
