@@ -178,8 +178,10 @@ function vmEffect(fields: FieldChange[], live: K8sObject): VmEffect {
       return next !== undefined && next <= max;
     }
     if (f.path === SOCKETS) {
+      // Only more sockets hot-plug: "Reduction of CPU socket count requires a restart"
+      // (kubevirt/kubevirt@a771b994 pkg/virt-controller/watch/vm/vm.go handleCPUChangeRequest).
       const max = Number(domain.cpu?.maxSockets ?? (Number(f.before ?? 1) * MAX_HOTPLUG_RATIO));
-      return Number(f.after) <= max;
+      return Number(f.after) >= Number(f.before ?? 1) && Number(f.after) <= max;
     }
     return false;
   };

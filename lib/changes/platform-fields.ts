@@ -22,7 +22,7 @@
 // never set alone. Lists do not: a JSON merge patch (what kubectl sends for a CRD) replaces the
 // whole `interfaces` list, so the MACs are carried over here, by interface name.
 
-import type { K8sObject } from '../cluster/k8s-object.js';
+import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
 import type { Manifest } from '../render/render-manifests.js';
 
 interface Iface {
@@ -30,9 +30,55 @@ interface Iface {
   macAddress?: string;
 }
 
-/** `desired` with each interface's live MAC (same name) filled in where v-auto renders none. */
+/**
+ * `desired` with each interface's live MAC (same name) filled in where v-auto renders none, and the
+ * instance type / preference `revisionName` the controller recorded: kept while the matcher names
+ * the same object (left to the apply, or carried when an earlier rename sent it), cleared (null, so
+ * the patch removes it) when the matcher names another one. KubeVirt's
+ * VM mutator denies a renamed matcher that keeps its revisionName ("the Matcher Name has been
+ * updated without updating the RevisionName": kubevirt/kubevirt@a771b994 (v1.6.5)
+ * pkg/instancetype/webhooks/vm/mutator.go validateMatcherUpdate), and a client-side apply's merge
+ * patch would keep it.
+ */
 export function withPlatformFields(desired: Manifest, live: K8sObject | undefined): Manifest {
   if (desired.kind !== 'VirtualMachine' || !live) return desired;
+  return withRevisionNames(withMacs(desired, live), live);
+}
+
+function withRevisionNames(desired: Manifest, live: K8sObject): Manifest {
+  const keys = (['instancetype', 'preference'] as const).filter((k) => (desired.spec as any)?.[k] && live.spec?.[k]?.revisionName);
+  if (!keys.length) return desired;
+  const copy = structuredClone(desired);
+  const applied = lastApplied(live);
+  for (const k of keys) {
+    const want = (copy.spec as any)[k];
+    const have = live.spec[k];
+    if (want.name !== have.name || !sameKind(k, want.kind, have.kind)) want.revisionName = null;
+    // A client-side apply leaves a field it never set alone; once a rename sent `null`, the
+    // last-applied configuration holds the key, and the next apply would delete the new value.
+    else if (applied?.spec?.[k] && 'revisionName' in applied.spec[k]) want.revisionName = have.revisionName;
+  }
+  return copy;
+}
+
+function lastApplied(live: K8sObject): any {
+  try {
+    return JSON.parse(live.metadata.annotations?.[LAST_APPLIED] ?? 'null');
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * KubeVirt reads a matcher's kind case-insensitively, singular or plural, empty meaning the cluster
+ * kind, and its VM mutator writes the default lower case (pkg/instancetype/find/spec.go).
+ */
+function sameKind(key: 'instancetype' | 'preference', a: string | undefined, b: string | undefined): boolean {
+  const norm = (kind: string | undefined) => (kind || `VirtualMachineCluster${key === 'instancetype' ? 'Instancetype' : 'Preference'}`).toLowerCase().replace(/s$/, '');
+  return norm(a) === norm(b);
+}
+
+function withMacs(desired: Manifest, live: K8sObject): Manifest {
   const liveIfaces: Iface[] = live.spec?.template?.spec?.domain?.devices?.interfaces ?? [];
   const spec = desired.spec as { template?: { spec?: { domain?: { devices?: { interfaces?: Iface[] } } } } } | undefined;
   const ifaces = spec?.template?.spec?.domain?.devices?.interfaces;

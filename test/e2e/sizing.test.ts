@@ -51,4 +51,54 @@ describe('deploy with an instance type and a preference', () => {
     expect(e2e.calls().some((c) => c.startsWith('apply'))).toBe(false);
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'app-01').spec.instancetype.name).toBe('u1.medium');
   });
+
+  test('another instance type: the recorded revisionName is cleared with the rename, and the controller records the new one', async () => {
+    const r = await e2e.run(['demo', 'app', 'deploy', '--set', 'instancetype=u1.large']);
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine app-01 (configured');
+    expect(r.code).toBe(0);
+    await e2e.sim.settle();
+    const vm = e2e.sim.get('VirtualMachine', 'vm-demo', 'app-01');
+    expect(vm.spec.instancetype.name).toBe('u1.large');
+    expect(vm.spec.instancetype.revisionName).toMatch(/^app-01-u1\.large-v1beta1-/);
+    // The rename sent revisionName: null; the next apply carries the new value, so it is kept.
+    await e2e.run(['demo', 'app', 'deploy', '--set', 'instancetype=u1.large']);
+    await e2e.sim.settle();
+    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'app-01').spec.instancetype.revisionName).toBe(vm.spec.instancetype.revisionName);
+    const again = await e2e.run(['demo', 'app', 'deploy', '--set', 'instancetype=u1.large']);
+    expect(again.stdout).toContain('[SKIPPED] VirtualMachine app-01 (unchanged)');
+  });
+});
+
+describe('cpu_topology: sockets under LiveUpdate', () => {
+  let e2e: E2E;
+  const spec = (extra: string) => writeFileSync(path.join(e2e.home, 'projects', 'demo', 'specs', 'cpu.yaml'), `network: pod
+cpu: 2
+cloud_init: "#cloud-config\\n"\n${extra}`);
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(() => e2e.close());
+
+  test('a deployed cores VM switched to sockets needs a restart, and is told so', async () => {
+    spec('');
+    expect((await e2e.run(['demo', 'cpu', 'deploy'])).code).toBe(0);
+    await e2e.sim.settle();
+    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'cpu-01').status.ready).toBe(true);
+    spec('cpu_topology: sockets\nmax_sockets: 8\n');
+    const r = await e2e.run(['demo', 'cpu', 'deploy']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine cpu-01 (configured; restart the VM to apply the change: virtctl restart cpu-01 -n vm-demo)');
+    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'cpu-01').spec.template.spec.domain.cpu).toEqual({ sockets: 2, maxSockets: 8 });
+  });
+
+  test('more sockets on the running VM are applied live, without a restart notice', async () => {
+    // The switch above took effect at a restart.
+    e2e.sim.remove('VirtualMachineInstance', 'vm-demo', 'cpu-01');
+    await e2e.sim.settle();
+    const r = await e2e.run(['demo', 'cpu', 'deploy', '--set', 'cpu=4']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[SUCCESS\] VirtualMachine cpu-01 \(configured; applied live: cpu\.sockets[,)]/);
+    expect(r.stdout).not.toContain('restart');
+    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'cpu-01').spec.template.spec.domain.cpu).toEqual({ sockets: 4, maxSockets: 8 });
+  });
 });
