@@ -147,6 +147,11 @@ const ipam = fields({
     }
   },
   offset: integer(1, 65535),
+  reserved: (v, path, out) => {
+    if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
+      out.push({ path, message: `expected a list of addresses or ranges like 10.215.100.160-10.215.100.170, got ${show(v)}` });
+    }
+  },
 });
 
 const networkEntry: Check = (v, path, out) => {

@@ -19,7 +19,7 @@ export interface NetworkSettings {
   cni_type: string;
   mtu?: number;
   guest_interface?: string;
-  ipam?: { range: string; gateway?: string; dns: string[]; offset: number };
+  ipam?: { range: string; gateway?: string; dns: string[]; offset: number; reserved: string[] };
   /** `file:line` of the entry's ipam (else the entry), for errors found later while planning addresses. */
   origin?: string;
 }
@@ -349,6 +349,7 @@ function toNetwork(e: ConfigMap): NetworkSettings {
       gateway: ipam.gateway as string | undefined,
       dns: ipam.dns === undefined ? [] : ([] as string[]).concat(ipam.dns as string | string[]),
       offset: (ipam.offset as number) ?? 101,
+      reserved: (ipam.reserved as string[] | undefined) ?? [],
     },
   };
 }

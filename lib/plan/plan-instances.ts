@@ -19,6 +19,8 @@ export interface PlannedNetwork {
   subnet?: Subnet;
   /** Static networks: instance i gets network address + offset + (i - 1). */
   offset?: number;
+  /** `ipam.reserved`, as inclusive ranges: taken by hand, never planned. */
+  reserved?: { from: bigint; to: bigint; text: string }[];
   gateway?: string;
   dns: string[];
 }
@@ -98,7 +100,14 @@ function planNetwork(name: string, s: NetworkSettings, offset?: number): Planned
     gateway = formatAddress(gw);
   }
   s.ipam.dns.forEach((d, i) => parseAddress(d, `${where}.ipam.dns[${i}]`));
-  return { name, kind: 'static', settings: s, subnet, offset: offset ?? s.ipam.offset, gateway, dns: s.ipam.dns };
+  const reserved = s.ipam.reserved.map((text, i) => {
+    const at = `${where}.ipam.reserved[${i}]`;
+    const [from, to = from] = text.split('-').map((part) => parseAddress(part.trim(), at));
+    if (to < from) throw usageError(`${at}: "${text}" ends before it starts`, 'write a range low-high, like 10.215.100.160-10.215.100.170');
+    if (from <= subnet.network || to >= subnet.broadcast) throw usageError(`${at}: "${text}" is not within the host addresses of ${s.ipam!.range}`);
+    return { from, to, text };
+  });
+  return { name, kind: 'static', settings: s, subnet, offset: offset ?? s.ipam.offset, reserved, gateway, dns: s.ipam.dns };
 }
 
 function planInstance(settings: Settings, networks: PlannedNetwork[], index: number): Instance {
@@ -123,6 +132,15 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
       );
     }
     const ip = formatAddress(result.address);
+    // A reserved address collides rather than being skipped: a reservation added later must never
+    // move the address of an instance that is already running.
+    const taken = network.reserved!.find((r) => result.address >= r.from && result.address <= r.to);
+    if (taken) {
+      throw usageError(
+        `${name}: address on network ${network.name} ${ip} is reserved (ipam.reserved: ${taken.text})`,
+        `start past it with an offset (networks: [{name: ${network.name}, offset: ${Number(taken.to - subnet.network + 1n)}}] in the spec), or lower replicas`,
+      );
+    }
     return {
       network,
       guestInterface,
