@@ -1,6 +1,7 @@
 // The front half of deploy and diff: the spec rendered once, what exists read once, the change plan.
 import { planChanges, type ChangePlan } from '../changes/plan-changes.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
+import { findLiveAddressConflicts, liveConflictError } from '../plan/live-address-conflicts.js';
 import { instanceOfResource, rootDiskName } from '../plan/names.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { loadSpec, stageSpec, type Prepared, type SpecOptions } from './prepare-manifests.js';
@@ -27,12 +28,17 @@ export async function planDeploy(options: SpecOptions & { adopt?: boolean }, dep
   const cluster = deps.cluster();
   // A third read, only for a spec that names an instance type or preference: those of its kinds.
   const sizing = referencedKinds(settings);
-  const reads = Promise.all([cluster.list(settings.namespace, MANAGED_KINDS), cluster.namespaceExists(settings.namespace), sizing.length ? cluster.list(settings.namespace, sizing) : []]);
+  // VMIs ride along in the first read, for the live address check only.
+  const reads = Promise.all([cluster.list(settings.namespace, [...MANAGED_KINDS, 'VirtualMachineInstance']), cluster.namespaceExists(settings.namespace), sizing.length ? cluster.list(settings.namespace, sizing) : []]);
   reads.catch(() => {}); // awaited below; an error meanwhile must not count as unhandled
   const { render, ...rest } = staged;
   const prepared = { ...rest, manifests: render() };
-  const [live, namespaceExists, sizes] = await reads;
+  const [read, namespaceExists, sizes] = await reads;
   checkSizeReferences(settings, sizes);
+  // A planned address the namespace already holds (a NAD's static IPAM, a VMI's reported IP) for something else.
+  const taken = findLiveAddressConflicts(staged.plan, read);
+  if (taken.length) throw liveConflictError(staged.plan, taken);
+  const live = read.filter((o) => o.kind !== 'VirtualMachineInstance');
   // Every catalog network's NAD suffix: the NAD of a network the spec no longer attaches is still
   // recognised as an instance's.
   const nadNames = Object.values(settings.catalog).map((n) => n.nad_name).filter((n): n is string => Boolean(n));
