@@ -47,9 +47,9 @@ export function liveAddresses(o: LiveObject): string[] {
  */
 export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]): LiveAddressConflict[] {
   const { project, spec } = plan.settings;
-  const planned = new Map<string, { instance: string; network: string }>();
+  const planned = new Map<string, { instance: string; network: string; nad?: string }>();
   for (const instance of plan.instances) {
-    for (const nic of instance.nics) if (nic.address) planned.set(nic.address.ip, { instance: instance.name, network: nic.network.name });
+    for (const nic of instance.nics) if (nic.address) planned.set(nic.address.ip, { instance: instance.name, network: nic.network.name, nad: nic.ownNad });
   }
   const conflicts: LiveAddressConflict[] = [];
   for (const o of live) {
@@ -57,10 +57,14 @@ export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]
     const managed = labels['v-auto/managed'] === 'true' && labels['v-auto/project'] !== undefined;
     const holderInstance = o.kind === 'VirtualMachineInstance' ? o.metadata.name : labels['v-auto/name'];
     for (const address of new Set(liveAddresses(o))) {
-      const mine = planned.get(address);
-      if (!mine) continue;
+      const planned1 = planned.get(address);
+      if (!planned1) continue;
+      const { nad, ...mine } = planned1;
+      // The object this instance itself renders (its NAD, its VMI): whose it is, and whether it may
+      // be taken over, is the change plan's decision, not an address conflict.
+      const sameObject = o.kind === 'VirtualMachineInstance' ? o.metadata.name === mine.instance : o.metadata.name === nad;
       const self = managed && labels['v-auto/project'] === project && labels['v-auto/spec'] === spec && holderInstance === mine.instance;
-      if (self) continue;
+      if (sameObject || self) continue;
       const owner = managed && labels['v-auto/spec'] ? `${labels['v-auto/project']}/${labels['v-auto/spec']} ${labels['v-auto/name'] ?? o.metadata.name}` : undefined;
       conflicts.push({ address, ...mine, heldBy: `${o.kind} ${o.metadata.name}`, owner });
     }

@@ -22,6 +22,7 @@ describe('findLiveAddressConflicts', () => {
     ['a NAD of another spec with the static address', [nad('api-01-lan', '10.215.100.101/24', labels('demo', 'api', 'api-01'))], [
       '10.215.100.101 on lan: planned for demo/web web-01, held by NetworkAttachmentDefinition api-01-lan (demo/api api-01)',
     ]],
+    ["an object with this instance's own NAD name: the change plan decides its owner", [nad('web-01-lan', '10.215.100.101/24')], []],
     ['a NAD made by hand', [nad('legacy', '10.215.100.102/24')], ['10.215.100.102 on lan: planned for demo/web web-02, held by NetworkAttachmentDefinition legacy']],
     ["a VMI reporting another instance's address", [vmi('web-01', ['10.215.100.102'], labels('demo', 'web', 'web-01'))], [
       '10.215.100.102 on lan: planned for demo/web web-02, held by VirtualMachineInstance web-01 (demo/web web-01)',
