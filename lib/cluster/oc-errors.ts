@@ -3,10 +3,10 @@ import { ExitCode, VAutoError } from '../errors.js';
 
 /**
  * An exit-3 error when oc's stderr says we cannot talk to the cluster (not logged in, unreachable,
- * forbidden, server error), else undefined. With `wholeRunOnly` (apply, delete), a forbidden or
- * server error that concerns single objects is left to the per-object report.
+ * forbidden, server error), else undefined. apply and delete ask only when nothing was sent
+ * (parse-output's parseRun): errors that name objects are those objects' outcomes.
  */
-export function accessError(stderr: string, wholeRunOnly = false): VAutoError | undefined {
+export function accessError(stderr: string): VAutoError | undefined {
   const line = firstErrorLine(stderr);
   const cluster = (message: string, hint: string) => new VAutoError(message, { exitCode: ExitCode.CLUSTER, hint });
   if (/must be logged in|Unauthorized|provide credentials/i.test(stderr)) {
@@ -16,19 +16,14 @@ export function accessError(stderr: string, wholeRunOnly = false): VAutoError | 
     return cluster(`cannot reach the cluster: ${line}`, 'did you specify the right host or port? Check the VPN/proxy and "oc whoami --show-server"');
   }
   const forbidden = parseForbidden(stderr);
-  if (forbidden && (!wholeRunOnly || allForbidden(stderr))) {
+  if (forbidden) {
     const { user, verb, resource, namespace: ns } = forbidden;
     return cluster(`forbidden: ${user} cannot ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}`, `ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}, or log in as a user who has it`);
   }
-  if (/\(InternalError\)|Internal error occurred|the server is currently unable|ServiceUnavailable|\b50[0-4]\b/.test(stderr) && !wholeRunOnly) {
+  if (/\(InternalError\)|Internal error occurred|the server is currently unable|ServiceUnavailable|\b50[0-4]\b/.test(stderr)) {
     return cluster(`the cluster answered with a server error: ${line}`, 'try again; if it persists, check the API server');
   }
   return undefined;
-}
-
-function allForbidden(stderr: string): boolean {
-  const errors = stderr.split('\n').filter((l) => /^(Error from server|error:)/.test(l));
-  return errors.length > 0 && errors.every((l) => /forbidden/i.test(l));
 }
 
 /** The line that says what went wrong: not a warning, not klog's retry chatter (`E1125 12:00:00 …`). */

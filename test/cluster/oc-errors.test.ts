@@ -16,15 +16,6 @@ test.each([
   expect(err?.hint).toMatch(hint);
 });
 
-test('during apply, one object forbidden among others is left to the per-object report', () => {
-  const stderr = [
-    'Error from server (Forbidden): error when creating "STDIN": virtualmachines.kubevirt.io "web-01" is forbidden: User "dev" cannot create resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"',
-    'Error from server (Invalid): error when creating "STDIN": DataVolume "web-01-rootdisk" is invalid: spec.storage: Required value',
-  ].join('\n');
-  expect(accessError(stderr, true)).toBeUndefined();
-  expect(accessError(stderr.split('\n')[0], true)?.exitCode).toBe(3);
-});
-
 test('firstErrorLine skips warnings and klog chatter', () => {
   expect(firstErrorLine(`Warning: x\n${klog}\nerror: the real reason`)).toBe('the real reason');
 });

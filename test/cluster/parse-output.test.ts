@@ -86,3 +86,10 @@ test.each([
 ])('a call that failed before sending anything (%s) is one failure, not one per object', (_label, stderr, reason) => {
   expect(parseRun(sent, { stdout: '', stderr, exitCode: 1 })).toEqual({ failedBeforeSending: reason });
 });
+
+test('every object sent forbidden is still one outcome each (a redeploy sends only what changed), not a whole-run failure', () => {
+  const denied = (name: string) => `Error from server (Forbidden): error when applying patch:\n{"spec":{}}\nto:\nName: "${name}", Namespace: "vm-demo"\nfor: "STDIN": error when patching "STDIN": virtualmachines.kubevirt.io "${name}" is forbidden: User "dev" cannot patch resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"`;
+  const refs = [{ kind: 'VirtualMachine', name: 'web-01' }, { kind: 'VirtualMachine', name: 'web-02' }];
+  const all = outcomes(refs, '', `${denied('web-01')}\n${denied('web-02')}\n`);
+  expect(all.map((o) => [o.name, o.cause, o.denied?.verb])).toEqual([['web-01', 'forbidden', 'patch'], ['web-02', 'forbidden', 'patch']]);
+});
