@@ -1,9 +1,9 @@
 // Renders each instance's cloud-init user-data and network-data from the spec's templates (pure).
-import { dump } from 'js-yaml';
 import { isPlainObject, type ConfigMap } from '../config/merge.js';
 import type { Instance, Plan } from '../plan/plan-instances.js';
 import { compileTemplate, type CompiledTemplate, type RenderData } from './handlebars-env.js';
 import { templateStrings, templateVariables } from './template-variables.js';
+import { dumpYaml } from './yaml-dump.js';
 
 const DEFAULT_USERDATA = '#cloud-config\nhostname: {{ vm_name }}\n';
 
@@ -85,5 +85,5 @@ function compileValue(value: string | ConfigMap, label: string, header: string):
     if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, context, data)]));
     return v;
   };
-  return (context, data) => header + dump(fill(value, context, data), { lineWidth: -1, noRefs: true });
+  return (context, data) => header + dumpYaml(fill(value, context, data));
 }

@@ -28,7 +28,7 @@ export interface StatusView {
 /** The same document for scripts: JSON, or YAML for people who prefer reading it. */
 export function statusDocument(view: StatusView, format: 'json' | 'yaml'): string {
   const doc = { ...view, ready: view.instances.every((i) => i.ready) };
-  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc);
+  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { version: '1.1' });
 }
 
 export function statusReport(view: StatusView): string {
