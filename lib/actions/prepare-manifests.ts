@@ -130,7 +130,7 @@ export function inputEnvName(variable: string): string {
 /** Variables the templates read but no configuration layer defines. */
 function missingInputs(settings: Settings): string[] {
   return [...cloudInitVariables(settings.variables)].filter(
-    (v) => !(v in settings.variables) && !COMPUTED_VARIABLES.includes(v) && !HELPER_NAMES.includes(v),
+    (v) => !Object.hasOwn(settings.variables, v) && !COMPUTED_VARIABLES.includes(v) && !HELPER_NAMES.includes(v),
   );
 }
 

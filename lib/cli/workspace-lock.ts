@@ -86,7 +86,8 @@ async function lockIn(home: string, project: string, base: string, { what, busy 
       };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      if (code === 'ENOENT' && !existsSync(projectDir)) return () => {};
+      // No project folder (or a file in its place): no lock; the action reports it with the reason.
+      if ((code === 'ENOENT' && !existsSync(projectDir)) || (code === 'ENOTDIR' && !isDirectory(projectDir))) return () => {};
       if (code !== 'ELOCKED') {
         throw new VAutoError(`cannot create the lock ${lockDir}: ${code ?? (err as Error).message}`, {
           exitCode: ExitCode.USAGE,
@@ -230,5 +231,13 @@ function readOwner(lockDir: string): Owner | undefined {
     return typeof owner.pid === 'number' && typeof owner.host === 'string' && typeof owner.started === 'string' ? (owner as Owner) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+function isDirectory(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
   }
 }

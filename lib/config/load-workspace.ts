@@ -1,7 +1,7 @@
 // Reads a workspace from disk: the project's config.yaml, one spec, and site template overrides.
-import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { usageError } from '../errors.js';
+import { usageError, VAutoError } from '../errors.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /** Files larger than this are refused: no sane spec is this big, and YAML parsing is not free. */
@@ -27,6 +27,10 @@ export function resolveHome(explicit: string | undefined, cwd: string, toolRoot:
 export function loadWorkspace(home: string, project: string, spec: string): Workspace {
   const projectsDir = path.join(home, 'projects');
   const projectDir = path.join(projectsDir, project);
+  if (exists(home) && !isDirectory(home)) throw usageError(`the workspace ${home} is a file, not a folder`, 'point --home (or V_AUTO_HOME) at the folder that holds projects/');
+  if (exists(projectDir) && !isDirectory(projectDir)) {
+    throw usageError(`${relative(home, projectDir)} is a file, not a project folder`, `a project is a folder: ${path.join(relative(home, projectDir), 'specs', `${spec}.yaml`)}`);
+  }
   if (!isDirectory(projectDir)) {
     const known = listNames(projectsDir, (e) => e.isDirectory());
     // A fresh checkout or bundle has the example projects beside an empty (or no) projects/.
@@ -40,11 +44,13 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
   }
   const specFile = path.join(projectDir, 'specs', `${spec}.yaml`);
   if (!exists(specFile)) {
-    const known = listNames(path.join(projectDir, 'specs'), (e) => e.isFile() && e.name.endsWith('.yaml')).map((n) => n.replace(/\.yaml$/, ''));
-    throw usageError(
-      `spec "${spec}" not found: no ${relative(home, specFile)}`,
-      known.length ? `specs in project ${project}: ${known.join(', ')}` : `project ${project} has no specs yet`,
-    );
+    const specsDir = path.join(projectDir, 'specs');
+    const known = listNames(specsDir, (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml')).map((n) => n.replace(/\.yaml$/, ''));
+    const bare = spec.replace(/\.ya?ml$/, '');
+    let hint = known.length ? `specs in project ${project}: ${known.join(', ')}` : `project ${project} has no specs yet`;
+    if (bare !== spec && known.includes(bare)) hint = `give the spec by its name, without the extension: v-auto ${project} ${bare} …`;
+    else if (exists(path.join(specsDir, `${bare}.yml`))) hint = `v-auto reads specs/<spec>.yaml: rename ${relative(home, path.join(specsDir, `${bare}.yml`))} to ${bare}.yaml`;
+    throw usageError(`spec "${spec}" not found: no ${relative(home, specFile)}`, hint);
   }
   const configFile = path.join(projectDir, 'config.yaml');
   const specSource = readYaml(home, specFile);
@@ -65,28 +71,65 @@ function readYaml(home: string, file: string): YamlSource {
   return parseYamlSource(relative(home, file), readText(home, file));
 }
 
-/** Reads a small text file, turning every way it can fail into a usage error naming it. */
+/**
+ * Reads a small regular text file, turning every way it can fail into a usage error naming it.
+ * Symbolic links are followed; one that leads nowhere or in a loop is an error. A FIFO or a device
+ * (`/dev/urandom`) is refused: it could block forever or never end. At most MAX_FILE_BYTES are read,
+ * even if the file grows after it was checked.
+ */
 export function readText(home: string, file: string): string {
   const label = relative(home, file);
-  let stats;
+  const cannot = (err: unknown, hint?: string) => {
+    const code = (err as NodeJS.ErrnoException).code;
+    if ((code === 'ENOENT' || code === 'ELOOP') && isSymlink(file)) {
+      return usageError(`${label}: is a symbolic link that leads ${code === 'ELOOP' ? 'in a loop' : 'nowhere'} (${code})`, 'fix the link or replace it with the file');
+    }
+    return usageError(`${label}: cannot read (${code})`, hint);
+  };
+  let fd: number;
   try {
-    stats = statSync(file);
+    const stats = statSync(file);
+    if (stats.isDirectory()) throw usageError(`${label}: is a directory, expected a YAML file`);
+    if (!stats.isFile()) throw usageError(`${label}: is not a regular file (a FIFO, socket or device), expected a YAML file`);
+    if (stats.size > MAX_FILE_BYTES) throw tooLarge(label, stats.size);
+    // Non-blocking: should the path turn into a FIFO after the check, opening it does not hang.
+    fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
-    throw usageError(`${label}: cannot read (${(err as NodeJS.ErrnoException).code})`);
+    if (err instanceof VAutoError) throw err;
+    throw cannot(err, (err as NodeJS.ErrnoException).code === 'EACCES' ? 'check the file permissions' : undefined);
   }
-  if (stats.isDirectory()) throw usageError(`${label}: is a directory, expected a YAML file`);
-  if (stats.size > MAX_FILE_BYTES) throw usageError(`${label}: file is too large (${stats.size} bytes; the limit is ${MAX_FILE_BYTES})`);
   try {
-    return readFileSync(file, 'utf8');
+    if (!fstatSync(fd).isFile()) throw usageError(`${label}: is not a regular file (a FIFO, socket or device), expected a YAML file`);
+    const buffer = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
+    let length = 0;
+    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    if (length > MAX_FILE_BYTES) throw tooLarge(label);
+    return buffer.toString('utf8', 0, length);
   } catch (err) {
-    throw usageError(`${label}: cannot read (${(err as NodeJS.ErrnoException).code})`, 'check the file permissions');
+    if (err instanceof VAutoError) throw err;
+    throw cannot(err, 'check the file permissions');
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function tooLarge(label: string, bytes?: number) {
+  return usageError(`${label}: file is too large (${bytes === undefined ? 'it grew past the limit while read' : `${bytes} bytes`}; the limit is ${MAX_FILE_BYTES})`);
+}
+
+function isSymlink(p: string): boolean {
+  try {
+    return lstatSync(p).isSymbolicLink();
+  } catch {
+    return false;
   }
 }
 
 /** The `*.yaml.hbs` files of a folder by name: the built-in templates, or a site's overrides. */
 export function readTemplates(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const name of listNames(dir, (e) => e.isFile() && e.name.endsWith('.yaml.hbs'))) {
+  // A symbolic link counts: readText follows it, and one that leads nowhere is an error, not skipped.
+  for (const name of listNames(dir, (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml.hbs'))) {
     out[name] = readText(path.dirname(dir), path.join(dir, name));
   }
   return out;
@@ -116,9 +159,10 @@ function isDirectory(p: string): boolean {
   }
 }
 
+/** Whether anything is there, a dangling symbolic link included (reading it then says why it fails). */
 function exists(p: string): boolean {
   try {
-    statSync(p);
+    lstatSync(p);
     return true;
   } catch {
     return false;

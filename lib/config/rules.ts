@@ -1,6 +1,6 @@
 // The configuration schema: every known key, its type and what it means, checked with key paths.
 import { didYouMean } from './did-you-mean.js';
-import { isPlainObject } from './merge.js';
+import { isPlainObject, own } from './merge.js';
 
 /** One problem found in one source, with the key path it concerns. */
 export interface Problem {
@@ -86,11 +86,11 @@ const stringOrList: Check = (v, path, out) => {
 const fields = (known: Record<string, Check>, required: string[] = []): Check => (v, path, out) => {
   if (!isPlainObject(v)) return void out.push({ path, message: `expected a mapping, got ${show(v)}` });
   for (const [k, val] of Object.entries(v)) {
-    const check = known[k];
+    const check = own(known, k);
     if (check) check(val, [...path, k], out);
     else out.push({ path: [...path, k], message: unknownKey(k, Object.keys(known)) });
   }
-  for (const k of required) if (!(k in v)) out.push({ path: [...path, k], message: 'is required' });
+  for (const k of required) if (!Object.hasOwn(v, k)) out.push({ path: [...path, k], message: 'is required' });
 };
 
 export function unknownKey(key: string, known: string[]): string {
@@ -130,7 +130,7 @@ const image: Check = (v, path, out) => {
     secret_ref: string(),
     cert_configmap: string(),
   })(v, path, out);
-  const given = sources.filter((s) => s in v);
+  const given = sources.filter((s) => Object.hasOwn(v, s));
   if (given.length !== 1) {
     out.push({ path, message: given.length ? `give exactly one image source, not ${given.join(' and ')}` : `has no usable source: give one of ${sources.join(', ')}` });
   }
@@ -177,8 +177,13 @@ const networkEntry: Check = (v, path, out) => {
  * (a spec adding `ipam` to config.yaml's `lan`), so required settings are only known here.
  */
 export function checkMergedNetwork(v: Record<string, unknown>, path: (string | number)[]): Problem[] {
-  if (v.type !== undefined) return [];
   const out: Problem[] = [];
+  if (v.type !== undefined) {
+    // One layer says type: pod, another adds bridge or ipam: that would be ignored without a word.
+    const extra = Object.keys(v).filter((k) => k !== 'type' && k !== 'guest_interface');
+    if (extra.length) out.push({ path: [...path, extra[0]], message: 'this entry is type: pod (the pod network), which takes no other settings than guest_interface' });
+    return out;
+  }
   if (v.nad_name === undefined) out.push({ path: [...path, 'nad_name'], message: 'is required: the NetworkAttachmentDefinition name (or type: pod)' });
   if (isPlainObject(v.ipam) && v.ipam.range === undefined) out.push({ path: [...path, 'ipam', 'range'], message: 'is required for static addresses, like 10.215.100.0/24' });
   if (v.ipam !== undefined && v.bridge === undefined) {
@@ -248,7 +253,7 @@ function unknownTopLevelKey(key: string): string {
 export function checkSource(data: Record<string, unknown>, templateVariables: ReadonlySet<string>): Problem[] {
   const out: Problem[] = [];
   for (const [key, value] of Object.entries(data)) {
-    const check = TOP_LEVEL[key];
+    const check = own(TOP_LEVEL, key);
     if (check) check(value, [key], out);
     else if (!templateVariables.has(key)) out.push({ path: [key], message: unknownTopLevelKey(key) });
     else if (COMPUTED_VARIABLES.includes(key)) out.push({ path: [key], message: 'is computed by v-auto for each instance and cannot be set' });

@@ -1,9 +1,9 @@
 // Merges the configuration layers into typed, validated settings (pure: no files, no env of its own).
 import { usageError } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
-import { isPlainObject, mergeLayers, setPath, type ConfigMap } from './merge.js';
+import { emptyMap, isPlainObject, mergeLayers, own, setPath, type ConfigMap } from './merge.js';
 import { checkMergedNetwork, checkSource, INSTANCETYPE_KINDS, PREFERENCE_KINDS, TOP_LEVEL, type Problem } from './rules.js';
-import type { YamlSource } from './yaml-source.js';
+import { MAX_DEPTH, type YamlSource } from './yaml-source.js';
 
 export type ImageSource =
   | { url: string }
@@ -103,9 +103,13 @@ export function parseSet(expression: string): { path: string; value: unknown } {
   return { path: key, value: typedValue(key.split('.')[0], expression.slice(eq + 1)) };
 }
 
+/** Settings whose values are strings, whatever they look like (`--set labels.build=007`). */
+const STRING_VALUED = ['node_selector', 'labels', 'annotations', 'cloud_init', 'network_data'];
+
 function typedValue(topKey: string, raw: string): unknown {
-  if (!(topKey in TOP_LEVEL)) return raw;
-  if (/^-?\d+$/.test(raw)) return Number(raw);
+  // Template inputs and string maps stay text: `007` is not the number 7.
+  if (!Object.hasOwn(TOP_LEVEL, topKey) || STRING_VALUED.includes(topKey)) return raw;
+  if (/^-?\d+$/.test(raw) && String(Number(raw)) === raw) return Number(raw);
   if (raw === 'true' || raw === 'false') return raw === 'true';
   if (/^[[{]/.test(raw)) {
     try {
@@ -127,6 +131,13 @@ export function resolveSettings(input: SettingsInput): Settings {
   const unsetEnv: Record<string, string> = {};
   const envNames = new Set<string>();
   const resolved = sources.map((s) => ({ source: s, data: substituteEnv(s, input.env, problems, unsetEnv, envNames) }));
+  for (const source of sources) {
+    for (const n of source.lossyNumbers ?? []) {
+      if (isStringValued(n.path)) {
+        problems.push(`${formatLocation(source, n.path)}: ${n.text} is read by YAML as the number ${n.value}: quote it ("${n.text}") to keep it as written`);
+      }
+    }
+  }
   if (problems.length) throw validationError(problems);
 
   const merged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
@@ -155,9 +166,9 @@ export function resolveSettings(input: SettingsInput): Settings {
   }
   if (problems.length) throw validationError(problems);
   const catalog = Object.fromEntries(Object.entries(catalogRaw).map(([name, e]) => [name, { ...toNetwork(e), origin: networkOrigin(resolved, name) }]));
-  if (attach === undefined) attach = 'default' in catalog ? ['default'] : [];
+  if (attach === undefined) attach = Object.hasOwn(catalog, 'default') ? ['default'] : [];
   attach.forEach((name, i) => {
-    if (!(name in catalog)) {
+    if (!Object.hasOwn(catalog, name)) {
       const near = didYouMean(name, Object.keys(catalog));
       const where = attachSource ? formatLocation(attachSource, attachSource.data.network ? ['network'] : ['networks', i]) : 'network';
       const known = Object.keys(catalog);
@@ -169,7 +180,7 @@ export function resolveSettings(input: SettingsInput): Settings {
   const offsets: Record<string, number> = {};
   attachList.forEach((item, i) => {
     if (!isPlainObject(item) || item.offset === undefined) return;
-    const entry = catalog[item.name as string];
+    const entry = own(catalog, item.name as string);
     if (entry && !entry.ipam) problems.push(`${formatLocation(attachSource!, ['networks', i, 'offset'])}: network "${item.name}" has no static addresses (no ipam) to offset`);
     offsets[item.name as string] = item.offset as number;
   });
@@ -272,12 +283,19 @@ function attachName(item: unknown): string {
   return isPlainObject(item) ? (item.name as string) : (item as string);
 }
 
+/** A key path whose value is text: a template variable (at any depth) or a string-valued setting. */
+function isStringValued(path: (string | number)[]): boolean {
+  const top = String(path[0]);
+  return !Object.hasOwn(TOP_LEVEL, top) || STRING_VALUED.includes(top);
+}
+
 function overridesSource(input: SettingsInput): YamlSource {
-  const data: ConfigMap = {};
+  const data = emptyMap();
   if (input.replicas !== undefined) data.replicas = input.replicas;
   for (const expression of input.sets ?? []) {
     const { path, value } = parseSet(expression);
-    if (value === '' && !(path.split('.')[0] in TOP_LEVEL)) {
+    if (path.split('.').length > MAX_DEPTH) throw usageError(`--set ${path.slice(0, 40)}…: the key path is deeper than ${MAX_DEPTH} levels`);
+    if (value === '' && !Object.hasOwn(TOP_LEVEL, path.split('.')[0])) {
       throw usageError(`--set ${path}=: empty value for the template variable ${path}`, 'give it a value, or leave the --set out to take it from its V_AUTO_ variable or a prompt');
     }
     setPath(data, path, value);
@@ -304,7 +322,7 @@ function substituteEnv(source: YamlSource, env: Record<string, string | undefine
       // An empty value is a mistake (`WEB_PW="$(cat missing-file)"`), never a blank password.
       if (value === undefined || value === '') {
         const message = `${formatLocation(source, path)}: environment variable ${m[1]} is ${value === undefined ? 'not set' : 'set but empty'}`;
-        if (path.length === 1 && !(String(path[0]) in TOP_LEVEL)) unsetEnv[String(path[0])] = message;
+        if (path.length === 1 && !Object.hasOwn(TOP_LEVEL, String(path[0]))) unsetEnv[String(path[0])] = message;
         else problems.push(message);
         return undefined;
       }

@@ -1,5 +1,5 @@
 // Parses one YAML document with file:line:column errors and remembers where each key sits.
-import { LineCounter, parseDocument, isMap, isSeq, type Document, type Node } from 'yaml';
+import { LineCounter, parseDocument, isAlias, isMap, isScalar, isSeq, type Document, type Node } from 'yaml';
 import { usageError } from '../errors.js';
 
 /** A parsed YAML file (or a --set value) and enough to point back into it. */
@@ -9,12 +9,30 @@ export interface YamlSource {
   data: Record<string, unknown>;
   /** 1-based line of the node at a key path, when known. */
   lineOf(path: (string | number)[]): number | undefined;
+  /**
+   * Plain scalars YAML reads as numbers that do not print back as written (`01`, `0012345`, `1.10`,
+   * `1e2`): where a string is meant, the value would silently change.
+   */
+  lossyNumbers?: { path: (string | number)[]; text: string; value: number }[];
 }
+
+/** Deeper than this is no configuration: refused before any recursive step can overflow the stack. */
+export const MAX_DEPTH = 64;
+/** Alias expansions allowed (YAML's billion-laughs guard); real files use a handful. */
+const MAX_ALIASES = 1000;
+/** The only tags a value may carry explicitly: the JSON-like core ones. !!set, !!binary, !!omap… are refused. */
+const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
 
 /** Parses YAML text; throws exit-2 errors naming label:line:column. Empty text yields `{}`. */
 export function parseYamlSource(label: string, text: string): YamlSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  let doc: Document;
+  try {
+    doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
+  } catch (err) {
+    if (err instanceof RangeError) throw usageError(`${label}: nested too deeply to read (the limit is ${MAX_DEPTH} levels)`);
+    throw err;
+  }
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
     const pos = lineCounter.linePos(problem.pos[0]);
@@ -24,12 +42,56 @@ export function parseYamlSource(label: string, text: string): YamlSource {
   if (!isMap(doc.contents)) {
     throw usageError(`${label}:1:1: expected a mapping of keys (key: value), found ${kindOf(doc.contents)}`);
   }
-  const data = doc.toJS({ maxAliasCount: 50 }) as Record<string, unknown>;
-  return { label, data, lineOf: (path) => lineOfPath(doc, lineCounter, path) };
+  const lossyNumbers = checkNodes(doc, label, lineCounter);
+  let data: Record<string, unknown>;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>;
+  } catch (err) {
+    if (/alias/i.test((err as Error).message)) {
+      throw usageError(`${label}: too many alias expansions (more than ${MAX_ALIASES} *references to &anchors)`, 'write the repeated settings out, or put them in config.yaml once');
+    }
+    throw err;
+  }
+  return { label, data, lineOf: (path) => lineOfPath(doc, lineCounter, path), lossyNumbers };
+}
+
+/**
+ * One walk over the document, with a stack of its own (a deep file must not overflow ours):
+ * refuses nesting deeper than MAX_DEPTH and tags beyond the core ones, naming file, line and key;
+ * returns the numbers that do not print back as written.
+ */
+function checkNodes(doc: Document, label: string, lc: LineCounter): NonNullable<YamlSource['lossyNumbers']> {
+  const lossy: NonNullable<YamlSource['lossyNumbers']> = [];
+  const at = (node: Node | null | undefined, path: (string | number)[]) => {
+    const line = node?.range ? `:${lc.linePos(node.range[0]).line}` : '';
+    return `${label}${line}: ${path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('') || '(top level)'}`;
+  };
+  const stack: { node: Node | null | undefined; path: (string | number)[] }[] = [{ node: doc.contents as Node, path: [] }];
+  while (stack.length) {
+    const { node, path } = stack.pop()!;
+    if (!node || isAlias(node)) continue;
+    if (path.length > MAX_DEPTH) throw usageError(`${at(node, path.slice(0, 3))}…: nested deeper than ${MAX_DEPTH} levels`);
+    if (node.tag && !CORE_TAGS.has(node.tag)) {
+      throw usageError(`${at(node, path)}: the YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not supported`, 'write a plain mapping, list or string');
+    }
+    if (isMap(node)) {
+      for (const pair of node.items) {
+        const key = isScalar(pair.key) ? (pair.key.value as string | number) : String(pair.key);
+        if (isScalar(pair.key) && pair.key.tag && !CORE_TAGS.has(pair.key.tag)) stack.push({ node: pair.key, path: [...path, String(key)] });
+        stack.push({ node: pair.value as Node, path: [...path, String(key)] });
+      }
+    } else if (isSeq(node)) {
+      node.items.forEach((item, i) => stack.push({ node: item as Node, path: [...path, i] }));
+    } else if (isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && typeof node.source === 'string' && String(node.value) !== node.source) {
+      lossy.push({ path, text: node.source, value: node.value });
+    }
+  }
+  return lossy;
 }
 
 function describeYamlError(code: string, message: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
+  if (/Maximum call stack/i.test(first)) return `nested too deeply to read (the limit is ${MAX_DEPTH} levels)`;
   if (code === 'DUPLICATE_KEY') return `${first} (each key may appear once per mapping)`;
   if (code === 'TAB_AS_INDENT' || /tab/i.test(first)) return `${first} (indent with spaces, not tabs)`;
   return first;

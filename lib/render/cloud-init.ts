@@ -1,5 +1,6 @@
 // Renders each instance's cloud-init user-data and network-data from the spec's templates (pure).
 import { isPlainObject, type ConfigMap } from '../config/merge.js';
+import { usageError } from '../errors.js';
 import type { Instance, Plan } from '../plan/plan-instances.js';
 import { compileTemplate, type CompiledTemplate, type RenderData } from './handlebars-env.js';
 import { templateStrings, templateVariables } from './template-variables.js';
@@ -69,7 +70,12 @@ export function compileCloudInit(plan: Plan, label: string, hashes = new Map<str
     render(instance, inputs, options) {
       const context = { ...plan.settings.variables, ...inputs, ...instanceVariables(plan, instance) };
       const data: RenderData = { maskSecrets: options?.maskSecrets, hashes };
-      return { userdata: user(context, data), networkdata: network?.(context, data) };
+      const networkdata = network?.(context, data);
+      // The VM would name a networkdata key that the Secret then lacks (its template leaves empty values out).
+      if (networkdata !== undefined && networkdata.trim() === '') {
+        throw usageError(`${label}: network_data renders empty for ${instance.name}`, 'give network_data content for every instance, or remove it');
+      }
+      return { userdata: user(context, data), networkdata };
     },
   };
 }

@@ -77,7 +77,7 @@ export function compileTemplate(label: string, source: string): CompiledTemplate
   // typo as empty, so every top-level variable the template reads must be in the context.
   const variables = [...templateVariables(ast)].filter((v) => !HELPER_NAMES.includes(v));
   return (context, data) => {
-    const unknown = variables.find((v) => !(v in context));
+    const unknown = variables.find((v) => !Object.hasOwn(context, v));
     if (unknown !== undefined) throw usageError(`${label}: unknown variable "${unknown}"`);
     try {
       return fn(context, { data });

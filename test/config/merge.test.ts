@@ -77,8 +77,13 @@ describe('--set typing', () => {
     ['cpu=4', 'cpu', 4],
     ['replicas=3', 'replicas', 3],
     ['memory=8Gi', 'memory', '8Gi'],
-    ['node_selector.rack=12', 'node_selector.rack', 12],
-    ['labels.canary=true', 'labels.canary', true],
+    // String maps stay text: a number or a boolean there would be printed back, maybe changed.
+    ['node_selector.rack=12', 'node_selector.rack', '12'],
+    ['labels.canary=true', 'labels.canary', 'true'],
+    ['labels.build=007', 'labels.build', '007'],
+    ['node_selector.rack=1.10', 'node_selector.rack', '1.10'],
+    // A number only when it reads back as written.
+    ['cpu=04', 'cpu', '04'],
     ['tolerations=[{"key":"a","operator":"Exists"}]', 'tolerations', [{ key: 'a', operator: 'Exists' }]],
     // Variables are not settings: their values stay strings, leading zeros and all.
     ['password=0123', 'password', '0123'],

@@ -1,6 +1,7 @@
 // Every broken workspace in corpus/ (and a few made at test time) gives exit 2, a clear first line,
 // no stack trace, and not a single call to the cluster CLI.
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -15,6 +16,8 @@ const DEFAULT_ARGV = ['p', 's', 'deploy', '--yes'];
 interface CaseFile {
   about: string;
   argv?: string[];
+  /** The exact second line (the hint), when it matters. */
+  hint?: string;
   /** Extra environment for the run. */
   env?: Record<string, string>;
   /** The exact first line of stderr, or { regex }. */
@@ -44,6 +47,83 @@ const tenMegabytes = `# ${'x'.repeat(77)}\n`.repeat(128 * 1024);
 
 // Too big, too odd or too permission-dependent to commit.
 const generated: BrokenCase[] = [
+  {
+    name: 'config-dangling-symlink',
+    about: 'config.yaml is a symbolic link to nothing (it was read as "no config": deploy went to vm-p with defaults)',
+    stderr: 'v-auto: projects/p/config.yaml: is a symbolic link that leads nowhere (ENOENT)',
+    prepare: fromValid((home) => {
+      unlinkSync(config(home));
+      symlinkSync(path.join(home, 'gone.yaml'), config(home));
+    }),
+  },
+  {
+    name: 'config-symlink-loop',
+    about: 'config.yaml is a symbolic link to itself',
+    stderr: 'v-auto: projects/p/config.yaml: is a symbolic link that leads in a loop (ELOOP)',
+    prepare: fromValid((home) => {
+      unlinkSync(config(home));
+      symlinkSync('config.yaml', config(home));
+    }),
+  },
+  {
+    name: 'site-template-dangling-symlink',
+    about: 'a site template that is a dangling symbolic link (symlinked templates were ignored without a word)',
+    stderr: 'v-auto: templates/secret.yaml.hbs: is a symbolic link that leads nowhere (ENOENT)',
+    prepare: fromValid((home) => {
+      mkdirSync(path.join(home, 'templates'));
+      symlinkSync('/nonexistent/secret.yaml.hbs', path.join(home, 'templates/secret.yaml.hbs'));
+    }),
+  },
+  {
+    name: 'spec-is-a-fifo',
+    about: 'the spec is a FIFO (reading it hung, immune to SIGTERM)',
+    stderr: 'v-auto: projects/p/specs/s.yaml: is not a regular file (a FIFO, socket or device), expected a YAML file',
+    prepare: fromValid((home) => {
+      unlinkSync(spec(home));
+      execFileSync('mkfifo', [spec(home)]);
+    }),
+  },
+  {
+    name: 'config-is-dev-urandom',
+    about: 'config.yaml is a link to /dev/urandom (it bypassed the size limit and grew to gigabytes)',
+    stderr: 'v-auto: projects/p/config.yaml: is not a regular file (a FIFO, socket or device), expected a YAML file',
+    prepare: fromValid((home) => {
+      unlinkSync(config(home));
+      symlinkSync('/dev/urandom', config(home));
+    }),
+  },
+  {
+    name: 'home-is-a-file',
+    about: '--home pointing at a file',
+    argv: ['--home', 'REPLACED', 'p', 's', 'deploy', '--yes'],
+    stderr: { regex: '^v-auto: the workspace .*/home-is-a-file/file is a file, not a folder$' },
+    prepare: (home) => {
+      mkdirSync(home, { recursive: true });
+      writeFileSync(path.join(home, 'file'), 'x');
+    },
+  },
+  {
+    name: 'project-is-a-file',
+    about: 'projects/p is a file',
+    stderr: 'v-auto: projects/p is a file, not a project folder',
+    prepare: (home) => {
+      mkdirSync(path.join(home, 'projects'), { recursive: true });
+      writeFileSync(path.join(home, 'projects/p'), 'namespace: x\n');
+    },
+  },
+  {
+    name: 'cli-set-20000-levels',
+    about: 'a --set key path 20,000 levels deep (was exit 70)',
+    argv: ['p', 's', 'deploy', '--yes', '--set', `${'a.'.repeat(20_000)}b=1`],
+    stderr: { regex: '^v-auto: --set a\\.a\\..*…: the key path is deeper than 64 levels$' },
+    prepare: fromValid(() => {}),
+  },
+  {
+    name: 'spec-20000-levels',
+    about: 'a spec nested 20,000 levels deep in flow style (was exit 70)',
+    stderr: { regex: '^v-auto: projects/p/specs/s\\.yaml(:\\d+)*: nested (deeper than 64 levels|too deeply to read .*)$' },
+    prepare: fromValid((home) => writeFileSync(spec(home), `image_url: https://images.example.com/rhel9.qcow2\naffinity: ${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}\n`)),
+  },
   {
     name: 'config-is-a-directory',
     about: 'config.yaml is a directory',
@@ -121,16 +201,36 @@ async function check(name: string, c: BrokenCase): Promise<void> {
   const { kubeconfigPath } = await sim();
   const home = path.join(scratch, name);
   c.prepare(home);
-  const r = await runVAuto(['--home', home, '--kubeconfig', kubeconfigPath, ...(c.argv ?? DEFAULT_ARGV)], { env: { V_AUTO_DEBUG: '', ...c.env } });
+  const argv = (c.argv ?? DEFAULT_ARGV).map((a) => (a === 'REPLACED' ? path.join(home, 'file') : a));
+  const r = await runVAuto([...(argv.includes('--home') ? [] : ['--home', home]), '--kubeconfig', kubeconfigPath, ...argv], { env: { V_AUTO_DEBUG: '', ...c.env } });
   const first = r.stderr.split('\n')[0];
   expect({ name, code: r.code }).toEqual({ name, code: 2 });
   if (typeof c.stderr === 'string') expect(first).toBe(c.stderr);
   else expect(first).toMatch(new RegExp(c.stderr.regex));
+  if (c.hint) expect(r.stderr.split('\n')[1]).toBe(c.hint);
   expect(stackLines(r.stderr)).toEqual([]);
   expect(r.stderr).not.toMatch(/internal error/);
   expect(r.calls).toEqual([]);
   expect(r.stdout).toBe('');
   // Nothing half-done is left behind: the lock is released on the error path too.
   const projectDir = path.join(home, 'projects/p');
-  if (existsSync(projectDir)) expect(readdirSync(projectDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  if (existsSync(projectDir) && statSync(projectDir).isDirectory()) expect(readdirSync(projectDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
 }
+
+test('symbolic links that lead to a file are followed: a linked config.yaml and a linked site template are used', async () => {
+  const home = path.join(scratch, 'symlinks-followed');
+  copyWorkspace(validWorkspace, home);
+  const real = path.join(scratch, 'symlinks-real');
+  mkdirSync(real, { recursive: true });
+  writeFileSync(path.join(real, 'config.yaml'), readFileSync(config(home), 'utf8').replace('namespace: vm-p', 'namespace: vm-linked'));
+  unlinkSync(config(home));
+  symlinkSync(path.join(real, 'config.yaml'), config(home));
+  writeFileSync(path.join(real, 'secret.yaml.hbs'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{json name}}\n  annotations: {linked: "yes"}\ndata:\n  userdata: {{json (base64 userdata)}}\n');
+  mkdirSync(path.join(home, 'templates'));
+  symlinkSync(path.join(real, 'secret.yaml.hbs'), path.join(home, 'templates/secret.yaml.hbs'));
+  const r = await runVAuto(['--home', home, 'p', 's', 'inspect', '-o', 'json']);
+  expect(r.stderr).toBe('');
+  const items = JSON.parse(r.stdout).items as { kind: string; metadata: { namespace?: string; annotations?: Record<string, string> } }[];
+  expect(items.find((m) => m.kind === 'VirtualMachine')!.metadata.namespace).toBe('vm-linked');
+  expect(items.find((m) => m.kind === 'Secret')!.metadata.annotations).toEqual({ linked: 'yes' });
+});
