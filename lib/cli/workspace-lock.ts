@@ -86,8 +86,11 @@ async function lockIn(home: string, project: string, base: string, { what, busy 
       };
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
-      // No project folder (or a file in its place): no lock; the action reports it with the reason.
-      if ((code === 'ENOENT' && !existsSync(projectDir)) || (code === 'ENOTDIR' && !isDirectory(projectDir))) return () => {};
+      if (code === 'ENOENT' && !existsSync(projectDir)) return () => {};
+      if (code === 'ENOTDIR' && existsSync(projectDir) && !isDirectory(projectDir)) {
+        const rel = path.relative(home, projectDir);
+        throw new VAutoError(`${rel} is a file, not a project folder`, { exitCode: ExitCode.USAGE, hint: `a project is a folder: ${path.join(rel, 'specs', '<spec>.yaml')}` });
+      }
       if (code !== 'ELOCKED') {
         throw new VAutoError(`cannot create the lock ${lockDir}: ${code ?? (err as Error).message}`, {
           exitCode: ExitCode.USAGE,

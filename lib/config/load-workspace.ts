@@ -20,14 +20,17 @@ export interface Workspace {
 
 /** Chooses the workspace home: --home / V_AUTO_HOME, else cwd if it has projects/, else the tool root. */
 export function resolveHome(explicit: string | undefined, cwd: string, toolRoot: string): string {
-  if (explicit) return path.resolve(cwd, explicit);
+  if (explicit) {
+    const home = path.resolve(cwd, explicit);
+    if (exists(home) && !isDirectory(home)) throw usageError(`the workspace ${home} is a file, not a folder`, 'point --home (or V_AUTO_HOME) at the folder that holds projects/');
+    return home;
+  }
   return isDirectory(path.join(cwd, 'projects')) ? cwd : toolRoot;
 }
 
 export function loadWorkspace(home: string, project: string, spec: string): Workspace {
   const projectsDir = path.join(home, 'projects');
   const projectDir = path.join(projectsDir, project);
-  if (exists(home) && !isDirectory(home)) throw usageError(`the workspace ${home} is a file, not a folder`, 'point --home (or V_AUTO_HOME) at the folder that holds projects/');
   if (exists(projectDir) && !isDirectory(projectDir)) {
     throw usageError(`${relative(home, projectDir)} is a file, not a project folder`, `a project is a folder: ${path.join(relative(home, projectDir), 'specs', `${spec}.yaml`)}`);
   }

@@ -137,8 +137,8 @@ describe('acquireLock', () => {
     writeFileSync(projectDir(), '');
     const err = await failure(take());
     expect(err.exitCode).toBe(ExitCode.USAGE);
-    expect(err.message).toBe(`cannot create the lock ${lockDir()}: ENOTDIR`);
-    expect(err.hint).toBe('v-auto needs write access to the project folder');
+    expect(err.message).toBe('projects/demo is a file, not a project folder');
+    expect(err.hint).toBe('a project is a folder: projects/demo/specs/<spec>.yaml');
     rmSync(projectDir());
     mkdirSync(projectDir());
   });
