@@ -138,4 +138,64 @@ describe('controllers', () => {
     expect(sim.get('DataVolume', 'default', 'db-1-root')).toBeUndefined();
     expect(sim.get('PersistentVolumeClaim', 'default', 'db-1-root')).toBeUndefined();
   });
+
+  describe('runStrategy and restarts (kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go syncRunStrategy)', () => {
+    const vmi = () => sim.get('VirtualMachineInstance', 'default', 'web-1');
+    const vm = () => sim.get('VirtualMachine', 'default', 'web-1');
+    const conditionTypes = () => (vm().status.conditions as { type: string; status: string }[]).filter((c) => c.status === 'True').map((c) => c.type);
+
+    test('Always: a deleted VMI comes back as a new one, and RestartRequired clears with it', async () => {
+      sim = await startSimulator();
+      await kubectl(sim, ['apply', '-f', '-'], STACK);
+      await sim.settle();
+      await kubectl(sim, ['apply', '-f', '-'], STACK.replace('cores: 2', 'cores: 4'));
+      await sim.settle();
+      expect(conditionTypes()).toContain('RestartRequired');
+      const before = vmi().metadata.uid;
+      expect((await kubectl(sim, ['delete', 'vmi', 'web-1'])).code).toBe(0);
+      await sim.settle();
+      expect(vmi().metadata.uid).not.toBe(before);
+      expect(vmi().status.phase).toBe('Running');
+      expect(vmi().spec.domain.cpu.cores).toBe(4);
+      expect(vm().status).toMatchObject({ printableStatus: 'Running', ready: true, runStrategy: 'Always' });
+      expect(conditionTypes()).toEqual(['Ready']);
+    });
+
+    test.each([
+      ['RerunOnFailure', 'Stopped'],
+      ['Manual', 'Stopped'],
+    ])('%s: a deleted VMI is not started again', async (strategy, printable) => {
+      sim = await startSimulator();
+      await kubectl(sim, ['apply', '-f', '-'], STACK.replace('runStrategy: Always', `runStrategy: ${strategy}`));
+      await sim.settle();
+      // RerunOnFailure starts once (status.runStrategy differs at first); Manual never starts by itself.
+      expect(Boolean(vmi())).toBe(strategy === 'RerunOnFailure');
+      if (vmi()) await kubectl(sim, ['delete', 'vmi', 'web-1']);
+      await sim.settle();
+      expect(vmi()).toBeUndefined();
+      expect(vm().status.printableStatus).toBe(printable);
+    });
+
+    test('a merge patch to Halted stops the VM, back to Always starts a new VMI', async () => {
+      sim = await startSimulator();
+      await kubectl(sim, ['apply', '-f', '-'], STACK);
+      await sim.settle();
+      await kubectl(sim, ['patch', 'vm', 'web-1', '--type', 'merge', '-p', '{"spec":{"runStrategy":"Halted"}}']);
+      await sim.settle();
+      expect(vmi()).toBeUndefined();
+      expect(vm().status).toMatchObject({ printableStatus: 'Stopped', ready: false });
+      await kubectl(sim, ['patch', 'vm', 'web-1', '--type', 'merge', '-p', '{"spec":{"runStrategy":"Always"}}']);
+      await sim.settle();
+      expect(vm().status).toMatchObject({ printableStatus: 'Running', ready: true });
+    });
+
+    test('fault stuckVmis: the VMI stays in Scheduling and the VM never becomes ready', async () => {
+      sim = await startSimulator();
+      sim.faults.stuckVmis = ['web-1'];
+      await kubectl(sim, ['apply', '-f', '-'], STACK);
+      await sim.settle();
+      expect(vmi().status.phase).toBe('Scheduling');
+      expect(vm().status).toMatchObject({ printableStatus: 'Starting', ready: false });
+    });
+  });
 });

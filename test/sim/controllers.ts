@@ -75,6 +75,8 @@ export interface ControllerOptions {
   gcDataVolumes: boolean;
   /** DataVolume names whose import fails; read on every step so tests can flip it. */
   failImports: () => string[];
+  /** VMI names that stay in Scheduling; read when the VMI would be scheduled. */
+  stuckVmis: () => string[];
 }
 
 const IMPORT_PROGRESS = ['0.00%', '45.00%', '90.00%'];
@@ -84,10 +86,28 @@ function ownerRef(o: Obj): Obj {
   return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true };
 }
 
-function isRunningWanted(vm: Obj): boolean {
-  const rs = vm.spec?.runStrategy;
-  if (rs) return rs === 'Always' || rs === 'RerunOnFailure' || rs === 'Once';
-  return vm.spec?.running === true;
+/**
+ * What the VM controller does about a VM's VMI, after syncRunStrategy in
+ * kubevirt/kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go: Always starts a VMI whenever there
+ * is none (a deleted VMI comes back: the classic restart); RerunOnFailure starts one only when the VM
+ * asks to start or the strategy changed since the controller last acted (shouldStartRerunOnFailure
+ * compares spec with status.runStrategy), so a deleted VMI stays deleted; Manual starts and stops
+ * only on the start/stop subresources (not modelled: never); Halted deletes the VMI. Once is treated
+ * like Always here. `spec.running: true` is Always, `false` Halted.
+ */
+function runDecision(vm: Obj): 'start' | 'stop' | 'leave' {
+  const rs = vm.spec?.runStrategy ?? (vm.spec?.running === true ? 'Always' : 'Halted');
+  switch (rs) {
+    case 'Always':
+    case 'Once':
+      return 'start';
+    case 'RerunOnFailure':
+      return vm.status?.runStrategy !== rs ? 'start' : 'leave';
+    case 'Manual':
+      return 'leave';
+    default:
+      return 'stop';
+  }
 }
 
 function hashOf(v: unknown): string {
@@ -326,8 +346,10 @@ export class Controllers {
     if (!vm) return;
     this.ensureDataVolumeTemplates(vm);
     const vmi = this.store.get('VirtualMachineInstance', ns, name);
+    const decision = runDecision(vm);
+    const runStrategy = vm.spec?.runStrategy ?? (vm.spec?.running === true ? 'Always' : 'Halted');
     const base = { ...(vm.status ?? {}), observedGeneration: vm.metadata.generation, desiredGeneration: vm.metadata.generation };
-    if (!isRunningWanted(vm)) {
+    if (decision === 'stop' || (!vmi && decision === 'leave')) {
       if (vmi) {
         this.store.deleteWithDependents('VirtualMachineInstance', ns, name);
         this.recordEvent(vm, 'Normal', 'SuccessfulDelete', `Stopped the virtual machine by deleting the virtual machine instance ${vmi.metadata.uid}`, 'virtualmachine-controller');
@@ -356,7 +378,8 @@ export class Controllers {
       });
       this.startedFrom.set(created.metadata.uid, hashOf(tmpl));
       this.recordEvent(vm, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${name}`, 'virtualmachine-controller');
-      this.setStatus(vm, { ...base, printableStatus: 'Starting', ready: false, created: true, conditions: mergeConditions(vm.status?.conditions, [condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')]) });
+      // The strategy the controller last acted on (what RerunOnFailure compares with).
+      this.setStatus(vm, { ...base, runStrategy, printableStatus: 'Starting', ready: false, created: true, conditions: mergeConditions(vm.status?.conditions, [condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')]) });
       return;
     }
     const running = vmi.status?.phase === 'Running';
@@ -365,7 +388,7 @@ export class Controllers {
     if (startedFrom && startedFrom !== hashOf(vm.spec.template ?? {})) {
       conditions.push(condition('RestartRequired', true, undefined, 'a non-live-updatable field was changed in the template spec'));
     }
-    this.setStatus(vm, { ...base, printableStatus: running ? 'Running' : 'Starting', ready: running, created: true, conditions: mergeConditions(vm.status?.conditions, conditions) });
+    this.setStatus(vm, { ...base, runStrategy, printableStatus: running ? 'Running' : 'Starting', ready: running, created: true, conditions: mergeConditions(vm.status?.conditions, conditions) });
   }
 
   private vmiStep(ns: string, name: string): void {
@@ -373,6 +396,7 @@ export class Controllers {
     if (!vmi) return;
     const st = deepClone(vmi.status ?? {});
     if (st.phase === 'Scheduling') {
+      if (this.opts.stuckVmis().includes(name)) return;
       const node = `worker-${parseInt(hashOf(name).slice(0, 8), 16) % 2}`;
       const pod = this.createLauncherPod(vmi, node);
       this.setStatus(vmi, { ...st, phase: 'Scheduled', nodeName: node, activePods: { [pod.metadata.uid]: node } });

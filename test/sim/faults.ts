@@ -16,10 +16,12 @@ export interface Faults {
    * is the cause's field path: kubectl prints `The <Kind> "<name>" is invalid: <field>: <message>`.
    */
   rejectCreate: { kind: string; name: string; message: string; field?: string }[];
+  /** VMI names that never get past Scheduling (a node that cannot take them): a restart that never comes back. */
+  stuckVmis: string[];
 }
 
 export function noFaults(): Faults {
-  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [] };
+  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [], stuckVmis: [] };
 }
 
 /** The user name that 403 messages carry, as the kubeconfig's token would authenticate. */

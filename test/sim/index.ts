@@ -81,6 +81,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     vmStepMs: options.timings?.vmStepMs ?? 20,
     gcDataVolumes: options.gcDataVolumes ?? false,
     failImports: () => faults.failImports,
+    stuckVmis: () => faults.stuckVmis,
   });
 
   const admissions: Admission[] = [];
