@@ -8,6 +8,8 @@ import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed } from './delete.js';
 import { planDeploy } from './plan-deploy.js';
 import type { SpecOptions } from './prepare-manifests.js';
+import { rollRestart, type RestartOptions } from './lifecycle.js';
+import { selectorString, specSelector } from './selectors.js';
 import { waitReady } from './wait-ready.js';
 
 export interface DeployOptions extends SpecOptions {
@@ -22,6 +24,8 @@ export interface DeployOptions extends SpecOptions {
   prune?: boolean;
   /** With --prune: keep the disks of pruned instances. */
   keepDisks?: boolean;
+  /** --restart: after applying, roll the VMs whose update needs a restart. */
+  restart?: RestartOptions;
 }
 
 export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise<number> {
@@ -90,7 +94,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   const context = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, namespaceUnverified: planned.namespaceExists === undefined };
   const lines: ResultLine[] = outcomes.filter((o) => o.kind === 'Namespace').map((o) => resultLine(o, undefined, context));
   for (const c of changes.changes) {
-    if (c.action === 'unchanged') lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'unchanged' });
+    if (c.action === 'unchanged') lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: c.stoppedAt ? `stopped by v-auto stop at ${c.stoppedAt}` : 'unchanged' });
     else if (c.action === 'imported') lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'disk already imported' });
     else if (c.action === 'create' || c.action === 'update') lines.push(resultLine(byKey.get(`${c.kind}/${c.name}`)!, c, context));
   }
@@ -102,7 +106,23 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
 
   let code: number = lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
   if (options.prune && surplus.length) code = Math.max(code, await prune(surplus, ns, options, deps));
-  if (code === ExitCode.OK && options.wait !== undefined) return waitReady(cluster, plan, options.wait, deps);
+  if (code === ExitCode.OK && options.restart) {
+    // Only what was just applied and needs a restart (or, with --pending, every VM the cluster
+    // marks RestartRequired, read again now); VMs stopped by v-auto stop stay stopped.
+    const pendingLive = (c: Change) => options.restart!.pending && (c.live?.status?.conditions ?? []).some((x: { type: string; status: string }) => x.type === 'RestartRequired' && x.status === 'True');
+    const names = changes.changes
+      .filter((c) => c.kind === 'VirtualMachine' && !c.stoppedAt && ((c.vm === 'restart' && applied.has(`VirtualMachine/${c.name}`)) || pendingLive(c)))
+      .map((c) => c.name);
+    if (names.length) {
+      output.out(`restarting ${names.length} VM(s) to apply their changes, ${options.restart.batch} at a time\n`);
+      const rolled = await rollRestart(cluster, ns, selectorString(specSelector(plan.settings)), names, options.restart, deps);
+      printResults(rolled.lines, output);
+      output.out(`${summarize(rolled.lines)}\n`);
+      if (rolled.left.length) output.out(`roll stopped; not restarted: ${rolled.left.join(', ')}\n`);
+      code = rolled.code;
+    } else output.out('no VM needs a restart\n');
+  }
+  if (code === ExitCode.OK && options.wait !== undefined && !options.restart) return waitReady(cluster, plan, options.wait, deps);
   return code;
 }
 
@@ -119,6 +139,7 @@ function resultLine(o: ObjectOutcome, c: Change | undefined, at: Context): Resul
   if (o.result === 'unchanged') return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'unchanged' };
   let detail: string = o.result;
   if (c?.adopt) detail += '; adopted';
+  if (c?.stoppedAt) detail += `; kept stopped (v-auto stop at ${c.stoppedAt})`;
   if (c?.vm === 'restart') detail += `; restart the VM to apply the change: virtctl restart ${o.name} -n ${at.namespace}`;
   if (c?.vm === 'live') detail += `; applied live: ${c.fields!.map((f) => f.path.replace('spec.template.spec.domain.', '')).join(', ')}`;
   return { flag: 'SUCCESS', kind: o.kind, name: o.name, detail };

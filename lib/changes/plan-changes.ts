@@ -1,5 +1,6 @@
 // The change plan: rendered manifests against the live objects, one decision per object (pure).
 import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
+import { STOPPED_AT_ANNOTATION } from '../plan/names.js';
 import type { Manifest } from '../render/render-manifests.js';
 import { fieldDifferences, type FieldChange } from './field-diff.js';
 import { withPlatformFields } from './platform-fields.js';
@@ -29,6 +30,8 @@ export interface Change {
   owner?: string;
   /** foreign: an unlabeled object that --adopt may take over. */
   adoptable?: boolean;
+  /** A VM stopped with `v-auto … stop` (its `v-auto/stopped-at`): it keeps its live runStrategy. */
+  stoppedAt?: string;
   /** Changes that do not reach a booted guest (cloud-init runs once per instance). */
   notices?: string[];
 }
@@ -117,14 +120,28 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
     const f = foreign(m, live, input);
     if (!(f.adoptable && input.adopt)) return f;
   }
-  const desired = withPlatformFields(m, live);
+  const stoppedAt = kind === 'VirtualMachine' ? live.metadata.annotations?.[STOPPED_AT_ANNOTATION] : undefined;
+  const desired = keepStopped(withPlatformFields(m, live), live, stoppedAt);
   const fields = fieldDifferences(desired, live, previousOf(live));
   const adopt = !isOurs(live, m, input);
-  if (!fields.length && !adopt) return { action: 'unchanged', kind, name, live };
+  if (!fields.length && !adopt) return { action: 'unchanged', kind, name, live, ...(stoppedAt ? { stoppedAt } : {}) };
   const change: Change = { action: 'update', kind, name, manifest: desired, live, fields: kind === 'Secret' ? secretSizes(fields) : fields };
+  if (stoppedAt) change.stoppedAt = stoppedAt;
   if (adopt) change.adopt = true;
   if (kind === 'VirtualMachine') change.vm = vmEffect(fields, live);
   return change;
+}
+
+/**
+ * A VM stopped by `v-auto … stop` stays stopped until `start`: its desired runStrategy is the live
+ * one, so a cron redeploy neither sends nor flips it.
+ */
+function keepStopped(desired: Manifest, live: K8sObject, stoppedAt: string | undefined): Manifest {
+  if (!stoppedAt) return desired;
+  const copy = structuredClone(desired);
+  const spec = copy.spec as { runStrategy?: string; running?: boolean };
+  if (live.spec?.runStrategy !== undefined) spec.runStrategy = live.spec.runStrategy;
+  return copy;
 }
 
 /** Ours: this spec's labels, or the project's shared-NAD labels for a shared NAD. */

@@ -76,6 +76,21 @@ export const COMMANDS = {
     ],
     outputs: ['table', 'json'],
   },
+  start: {
+    summary: 'start the spec\'s VMs (or --target): the spec\'s runStrategy back, the v-auto/stopped-at mark removed',
+    usage: 'v-auto PROJECT SPEC start [OPTIONS]',
+    examples: [['v-auto demo web start', 'start every VM of demo/web that is not running']],
+  },
+  stop: {
+    summary: 'stop the spec\'s VMs (or --target); they stay stopped across deploys until start',
+    usage: 'v-auto PROJECT SPEC stop [OPTIONS]',
+    examples: [['v-auto demo web stop --target web-02', 'stop one instance; it stays stopped across deploys until start']],
+  },
+  restart: {
+    summary: 'rolling restart: --batch N VMs at a time, each batch Ready again before the next',
+    usage: 'v-auto PROJECT SPEC restart [OPTIONS]',
+    examples: [['v-auto demo web restart --pending --batch 2', 'restart the VMs with a pending change, two at a time']],
+  },
 } satisfies Record<string, CommandSpec>;
 
 export type Action = keyof typeof COMMANDS;
@@ -98,6 +113,8 @@ export interface FlagSpec {
 }
 
 export const DEFAULT_WAIT_SECONDS = 900;
+/** restart: how long each batch may take to be Ready again when --wait is not given. */
+export const DEFAULT_RESTART_WAIT_SECONDS = 600;
 
 export const FLAGS: FlagSpec[] = [
   { name: 'project', type: 'string', describe: 'project folder under <home>/projects (instead of the first word)' },
@@ -111,7 +128,10 @@ export const FLAGS: FlagSpec[] = [
   { name: 'show-secrets', type: 'boolean', default: false, describe: 'print Secret values instead of <redacted>', actions: ['inspect'] },
   { name: 'dry-run', type: 'boolean', default: false, describe: 'deploy: print the plan against the cluster (reads only) and stop; delete: list what would go', actions: ['deploy', 'delete'] },
   { name: 'yes', alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation', actions: ['deploy', 'delete'] },
-  { name: 'wait', type: 'string', optionalValue: true, describe: `wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS})`, actions: ['deploy'] },
+  { name: 'wait', type: 'string', optionalValue: true, describe: `deploy: wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS}); restart: seconds each batch may take to be Ready again (default ${DEFAULT_RESTART_WAIT_SECONDS})`, actions: ['deploy', 'restart'] },
+  { name: 'batch', type: 'string', describe: 'restart, deploy --restart: VMs restarted at once (default 1)', actions: ['restart', 'deploy'] },
+  { name: 'pending', type: 'boolean', default: false, describe: 'restart, deploy --restart: only VMs with RestartRequired', actions: ['restart', 'deploy'] },
+  { name: 'restart', type: 'boolean', default: false, describe: 'deploy: after applying, roll the VMs whose change needs a restart', actions: ['deploy'] },
   // Connection flags are accepted everywhere, so that scripts can share one prefix of options.
   { name: 'oc', type: 'string', describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)' },
   { name: 'kubeconfig', type: 'string', describe: 'kubeconfig file passed to oc' },

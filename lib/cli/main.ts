@@ -6,6 +6,7 @@ import { ExitCode, interruptedError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
 import { processOutput, type Output } from '../report/output.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
+import { DEFAULT_RESTART_WAIT_SECONDS } from './commands.js';
 import { parseArgs, type CliOptions } from './parse-args.js';
 import { confirm, promptSecret } from './prompt.js';
 import { acquireLock, acquireSharedNetworkLock } from './workspace-lock.js';
@@ -58,7 +59,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, { toolRoot, env, output, promptSecret: interactive ? promptSecret : undefined });
   }
   const { OcRunner, resolveBinary } = await import('../cluster/oc-runner.js');
-  const spinner = process.stderr.isTTY && options.wait !== undefined ? await spinnerFactory() : undefined;
+  const spinner = process.stderr.isTTY && (options.wait !== undefined || options.action === 'restart' || options.restart) ? await spinnerFactory() : undefined;
   let cluster: ClusterClient | undefined;
   const deps: ClusterDeps = {
     toolRoot,
@@ -90,7 +91,18 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     }
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
-      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks }, deps));
+      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks, restart: options.restart ? { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS } : undefined }, deps));
+    }
+    case 'start':
+    case 'stop': {
+      const { startStop } = await import('../actions/lifecycle.js');
+      const which = options.action;
+      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => startStop(which, spec, deps));
+    }
+    case 'restart': {
+      const { restart } = await import('../actions/lifecycle.js');
+      const roll = { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS };
+      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => restart({ ...spec, ...roll }, deps));
     }
     case 'delete': {
       const { deleteSpec } = await import('../actions/delete.js');

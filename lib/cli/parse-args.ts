@@ -28,6 +28,12 @@ export interface CliOptions extends Target {
   includeUnlabeled: boolean;
   adopt: boolean;
   prune: boolean;
+  /** restart, deploy --restart: VMs restarted at once. */
+  batch: number;
+  /** restart, deploy --restart: only VMs with RestartRequired. */
+  pending: boolean;
+  /** deploy: roll the VMs the plan says need a restart, after applying. */
+  restart: boolean;
 }
 
 export type ParseResult = { kind: 'run'; options: CliOptions } | { kind: 'print'; text: string };
@@ -97,6 +103,10 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
       throw usageError(`--${flag.name} does not apply to ${target.action}`, `it is for: ${flag.actions!.join(', ')}`);
     }
   }
+  if (target.action === 'deploy' && !args.restart) {
+    const roll = FLAGS.filter((f) => f.name === 'batch' || f.name === 'pending').find((f) => given(argv, f))?.name;
+    if (roll) throw usageError(`--${roll} on deploy goes with --restart`, `add --restart to roll the VMs that need a restart after applying`);
+  }
   const outputs = command.outputs ?? ['table'];
   if (!outputs.includes(args.output)) {
     throw usageError(`-o ${args.output} does not apply to ${target.action}`, `${target.action} takes -o ${outputs.join('|')}; see v-auto ${target.action} --help`);
@@ -123,6 +133,9 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
       includeUnlabeled: args['include-unlabeled'],
       adopt: args.adopt,
       prune: args.prune,
+      batch: args.batch === undefined ? 1 : parseBatch(args.batch),
+      pending: args.pending,
+      restart: args.restart,
     },
   };
 }
@@ -192,6 +205,11 @@ async function helpText(version: string, action?: Action): Promise<string> {
 function given(argv: string[], flag: FlagSpec): boolean {
   const { name, alias } = flag;
   return argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `--no-${name}` || (alias !== undefined && (a === `-${alias}` || a.startsWith(`-${alias}=`))));
+}
+
+function parseBatch(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw usageError(`--batch: expected a whole number of VMs, at least 1, got "${raw}"`);
+  return Number(raw);
 }
 
 function parseReplicas(raw: string): number {

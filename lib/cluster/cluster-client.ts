@@ -62,4 +62,6 @@ export interface ClusterClient {
   apply(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]>;
   /** One delete of exactly these objects: one outcome per ref, in order; whole-call failures throw as `apply`'s. */
   delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]>;
+  /** One JSON merge patch of one object (`oc patch --type merge`): configured, unchanged, or failed with the server's reason. */
+  patch(namespace: string, ref: ObjectRef, patch: object): Promise<ObjectOutcome>;
 }

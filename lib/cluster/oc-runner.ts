@@ -105,6 +105,17 @@ export class OcRunner implements ClusterClient {
     return this.runObjects(['delete', '-f', '-', '-n', namespace, '--ignore-not-found', '--wait=false'], toStream(stubs), refs, true);
   }
 
+  async patch(namespace: string, ref: ObjectRef, patch: object): Promise<ObjectOutcome> {
+    const args = ['patch', qualifiedResource(ref.kind), ref.name, '-n', namespace, '--type', 'merge', '-p', JSON.stringify(patch)];
+    const result = await this.start(args, undefined, 1);
+    if (result.exitCode === 0) return { ...ref, result: /\(no change\)/.test(result.stdout) ? 'unchanged' : 'configured' };
+    const access = accessError(result.stderr, true);
+    if (access) throw access;
+    const reason = firstErrorLine(result.stderr) || 'no message';
+    const denied = parseForbidden(result.stderr);
+    return { ...ref, result: 'failed', reason, cause: denied ? 'forbidden' : 'other', ...(denied ? { denied: { verb: denied.verb, resource: denied.resource, namespace: denied.namespace } } : {}) };
+  }
+
   /**
    * Runs oc on a list of objects (apply, delete) and maps its output to one outcome each. Failures
    * that stop every object (login, network, discovery, OpenAPI, an unknown flag) throw, exit 3.

@@ -8,6 +8,12 @@ export function instanceName(prefix: string, index: number): string {
   return `${prefix}-${String(index).padStart(2, '0')}`;
 }
 
+/**
+ * Set by `v-auto … stop` on a VM (with runStrategy Halted) to the time it was stopped; removed by
+ * `start`. While it is there, deploy keeps the VM's live runStrategy instead of the spec's.
+ */
+export const STOPPED_AT_ANNOTATION = 'v-auto/stopped-at';
+
 /** The instance's root disk: a DataVolume and the PVC CDI creates for it. */
 export const rootDiskName = (instance: string) => `${instance}-rootdisk`;
 /** The instance's cloud-init Secret. */

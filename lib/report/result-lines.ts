@@ -2,9 +2,9 @@
 import { printable } from '../printable.js';
 import type { Output } from './output.js';
 
-export type Flag = 'SUCCESS' | 'SKIPPED' | 'FAILED' | 'DELETED';
+export type Flag = 'SUCCESS' | 'SKIPPED' | 'FAILED' | 'DELETED' | 'STARTED' | 'STOPPED' | 'RESTARTED';
 
-const COLOR: Record<Flag, string> = { SUCCESS: '32', SKIPPED: '36', FAILED: '31', DELETED: '33' };
+const COLOR: Record<Flag, string> = { SUCCESS: '32', SKIPPED: '36', FAILED: '31', DELETED: '33', STARTED: '32', STOPPED: '33', RESTARTED: '32' };
 
 export interface ResultLine {
   flag: Flag;
@@ -34,5 +34,8 @@ export function printResults(lines: ResultLine[], output: Output): void {
 export function summarize(lines: ResultLine[]): string {
   const count = (f: Flag) => lines.filter((l) => l.flag === f).length;
   if (lines.some((l) => l.flag === 'DELETED')) return `${count('DELETED')} deleted, ${count('FAILED')} failed`;
+  for (const [flag, word] of [['STARTED', 'started'], ['STOPPED', 'stopped'], ['RESTARTED', 'restarted']] as const) {
+    if (lines.some((l) => l.flag === flag)) return `${count(flag)} ${word}, ${count('SKIPPED')} skipped, ${count('FAILED')} failed`;
+  }
   return `${count('SUCCESS')} succeeded, ${count('SKIPPED')} skipped, ${count('FAILED')} failed`;
 }

@@ -276,3 +276,31 @@ test('quantities compare by value only where v-auto renders quantities', () => {
   expect(fieldDifferences({ spec: { memory: { guest: '4096Mi' } } }, { spec: { memory: { guest: '4Gi' } } })).toEqual([]);
   expect(fieldDifferences({ metadata: { labels: { v: '1k' } } }, { metadata: { labels: { v: '1000' } } })).toHaveLength(1);
 });
+
+describe('a VM stopped by v-auto stop keeps its live runStrategy', () => {
+  const stopped = (o: K8sObject) => {
+    o.metadata.annotations = { ...o.metadata.annotations, 'v-auto/stopped-at': '2026-12-01T10:00:00Z' };
+    o.spec.runStrategy = 'Halted';
+  };
+  test.each<[string, (o: K8sObject) => void, string, string | undefined]>([
+    ['stopped, nothing else changed: unchanged, marked', stopped, 'unchanged', '2026-12-01T10:00:00Z'],
+    ['Halted without the annotation (stopped by hand): the spec wins', (o) => void (o.spec.runStrategy = 'Halted'), 'update', undefined],
+    ['an empty annotations map in the last-applied configuration is no change', (o) => void (o.metadata.annotations = { [LAST_APPLIED]: JSON.stringify({ metadata: { annotations: {} } }) }), 'unchanged', undefined],
+  ])('%s', (_what, edit, action, stoppedAt) => {
+    const plan = planChanges(input(replace(allStored(), 'VirtualMachine', 'web-01', edit)));
+    const c = find(plan, 'VirtualMachine', 'web-01');
+    expect(c.action).toBe(action);
+    expect(c.stoppedAt).toBe(stoppedAt);
+  });
+
+  test('a changed template still reaches a stopped VM, sent with runStrategy Halted', () => {
+    const live = replace(allStored(), 'VirtualMachine', 'web-01', (o) => {
+      stopped(o);
+      o.spec.template.spec.domain.cpu.cores = 8;
+    });
+    const c = find(planChanges(input(live)), 'VirtualMachine', 'web-01');
+    expect(c.action).toBe('update');
+    expect((c.manifest!.spec as { runStrategy: string }).runStrategy).toBe('Halted');
+    expect(c.fields!.map((f) => f.path)).toEqual(['spec.template.spec.domain.cpu.cores']);
+  });
+});

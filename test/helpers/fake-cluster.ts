@@ -78,6 +78,19 @@ export class FakeCluster implements ClusterClient {
       return { ...ref, result: this.lookup(this.results, ref) ?? (this.existing.length < before ? 'deleted' : 'gone') };
     });
   }
+  /** The patches sent, in order. */
+  patches: { ref: ObjectRef; patch: object }[] = [];
+  /** JSON merge patch (RFC 7386) of the stored object; rejects apply here too. */
+  async patch(_ns: string, ref: ObjectRef, patch: object): Promise<ObjectOutcome> {
+    this.calls.push('patch');
+    this.patches.push({ ref, patch });
+    const failure = this.lookup(this.rejects, ref);
+    if (failure) return { ...ref, result: 'failed', ...failure };
+    const index = this.existing.findIndex((o) => o.kind === ref.kind && o.metadata.name === ref.name);
+    if (index < 0) return { ...ref, result: 'failed', reason: `${ref.kind.toLowerCase()} "${ref.name}" not found`, cause: 'other' };
+    this.existing[index] = mergePatch(this.existing[index], patch) as K8sObject;
+    return { ...ref, result: 'configured' };
+  }
   private lookup<T>(table: Record<string, T>, ref: ObjectRef): T | undefined {
     return table[`${ref.kind}/${ref.name}`] ?? table['*'];
   }
@@ -86,4 +99,14 @@ export class FakeCluster implements ClusterClient {
 export function capture(): Output & { stdout: string; stderr: string } {
   const o = { stdout: '', stderr: '', isTTY: false, color: false, out: (t: string) => void (o.stdout += t), err: (t: string) => void (o.stderr += t) };
   return o;
+}
+
+function mergePatch(target: unknown, patch: unknown): unknown {
+  if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
+  const out: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  for (const [k, v] of Object.entries(patch)) {
+    if (v === null) delete out[k];
+    else out[k] = mergePatch(out[k], v);
+  }
+  return out;
 }

@@ -1,0 +1,178 @@
+// `start`, `stop` and rolling `restart` of a spec's VMs (or one with --target), with what plain oc can do.
+import type { ClusterClient, ObjectOutcome } from '../cluster/cluster-client.js';
+import type { K8sObject } from '../cluster/k8s-object.js';
+import { ExitCode } from '../errors.js';
+import { STOPPED_AT_ANNOTATION } from '../plan/names.js';
+import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
+import { sleep } from '../sleep.js';
+import type { ClusterDeps } from './cluster-deps.js';
+import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
+import { selectorString, specSelector } from './selectors.js';
+
+export interface RestartOptions {
+  /** VMs restarted at once (default 1). */
+  batch: number;
+  /** Only VMs with RestartRequired=True. */
+  pending: boolean;
+  /** Seconds each batch may take to be Ready again. */
+  wait: number;
+}
+
+const VM_KINDS = ['VirtualMachine', 'VirtualMachineInstance'];
+
+/** The spec's VMs and their VMIs, in instance order (web-01, web-02, … web-10). */
+async function readVms(cluster: ClusterClient, namespace: string, selector: string): Promise<{ vm: K8sObject; vmi?: K8sObject }[]> {
+  const objects = await cluster.list(namespace, VM_KINDS, selector);
+  const vmis = new Map(objects.filter((o) => o.kind === 'VirtualMachineInstance').map((o) => [o.metadata.name, o]));
+  return objects
+    .filter((o) => o.kind === 'VirtualMachine')
+    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, 'en', { numeric: true }))
+    .map((vm) => ({ vm, vmi: vmis.get(vm.metadata.name) }));
+}
+
+function runStrategyOf(vm: K8sObject): string {
+  return vm.spec?.runStrategy ?? (vm.spec?.running === true ? 'Always' : 'Halted');
+}
+
+function isReady(vm: K8sObject | undefined): boolean {
+  return vm?.status?.ready === true;
+}
+
+function restartRequired(vm: K8sObject): boolean {
+  return (vm.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True');
+}
+
+function failedLine(o: ObjectOutcome, hint?: string): ResultLine {
+  const denied = o.denied ? `your user may not ${o.denied.verb} ${o.denied.resource}: ask a cluster admin for "${o.denied.verb}" on ${o.denied.resource}` : undefined;
+  return { flag: 'FAILED', kind: 'VirtualMachine', name: o.name, detail: o.reason, hint: denied ?? hint };
+}
+
+function finish(lines: ResultLine[], deps: ClusterDeps, extra: number = ExitCode.OK): number {
+  printResults(lines, deps.output);
+  deps.output.out(`${summarize(lines)}\n`);
+  return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : extra;
+}
+
+/**
+ * `stop`: runStrategy Halted and the annotation `v-auto/stopped-at` (when), in one merge patch per VM.
+ * The annotation is what keeps it stopped: deploy keeps the live runStrategy of an annotated VM.
+ * `start`: the spec's run_strategy back, and the annotation removed.
+ */
+export async function startStop(which: 'start' | 'stop', options: SpecOptions, deps: ClusterDeps): Promise<number> {
+  const { settings } = prepareSettings(options, deps);
+  const cluster = deps.cluster();
+  const ns = settings.namespace;
+  const vms = await readVms(cluster, ns, selectorString(specSelector(settings, options.target)));
+  const now = new Date((deps.now ?? Date.now)()).toISOString().replace(/\.\d{3}Z$/, 'Z');
+  // A spec whose own run_strategy is Halted is started as Always: `start` means running.
+  const startStrategy = settings.run_strategy === 'Halted' ? 'Always' : settings.run_strategy;
+  const lines: ResultLine[] = [];
+  for (const { vm, vmi } of vms) {
+    const name = vm.metadata.name;
+    const stoppedAt = vm.metadata.annotations?.[STOPPED_AT_ANNOTATION];
+    if (which === 'stop' && stoppedAt && runStrategyOf(vm) === 'Halted' && !vmi) {
+      lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: `already stopped by v-auto stop at ${stoppedAt}` });
+      continue;
+    }
+    if (which === 'start' && !stoppedAt && runStrategyOf(vm) !== 'Halted' && vmi) {
+      lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: 'already running' });
+      continue;
+    }
+    // `running: null`: KubeVirt refuses a VM with both running and runStrategy set.
+    const patch =
+      which === 'stop'
+        ? { metadata: { annotations: { [STOPPED_AT_ANNOTATION]: now } }, spec: { running: null, runStrategy: 'Halted' } }
+        : { metadata: { annotations: { [STOPPED_AT_ANNOTATION]: null } }, spec: { running: null, runStrategy: startStrategy } };
+    const outcome = await cluster.patch(ns, { kind: 'VirtualMachine', name }, patch);
+    if (outcome.result === 'failed') lines.push(failedLine(outcome));
+    else lines.push({ flag: which === 'stop' ? 'STOPPED' : 'STARTED', kind: 'VirtualMachine', name, detail: which === 'stop' ? `runStrategy Halted, stays stopped across deploys until start` : `runStrategy ${startStrategy}` });
+  }
+  if (!vms.length) {
+    deps.output.out(`no VirtualMachine of ${settings.project}/${settings.spec}${options.target ? ` named ${options.target}` : ''} in namespace ${ns}\n`);
+    return ExitCode.RESOURCE_FAILED;
+  }
+  return finish(lines, deps);
+}
+
+/**
+ * Rolling `restart`: by deleting each VM's VMI, which KubeVirt's VM controller starts again for
+ * runStrategy Always (kubevirt/kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go, syncRunStrategy).
+ * Under RerunOnFailure and Manual a deleted VMI stays deleted, so those VMs are skipped, not stopped.
+ */
+export async function restart(options: SpecOptions & RestartOptions, deps: ClusterDeps): Promise<number> {
+  const { settings } = prepareSettings(options, deps);
+  const cluster = deps.cluster();
+  const selector = selectorString(specSelector(settings, options.target));
+  const vms = await readVms(cluster, settings.namespace, selector);
+  if (!vms.length) {
+    deps.output.out(`no VirtualMachine of ${settings.project}/${settings.spec}${options.target ? ` named ${options.target}` : ''} in namespace ${settings.namespace}\n`);
+    return ExitCode.RESOURCE_FAILED;
+  }
+  const lines: ResultLine[] = [];
+  const names: string[] = [];
+  for (const { vm, vmi } of vms) {
+    const name = vm.metadata.name;
+    if (options.pending && !restartRequired(vm)) lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: 'no restart pending' });
+    else if (!vmi) lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: 'not running' });
+    else if (runStrategyOf(vm) !== 'Always') {
+      lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: `runStrategy ${runStrategyOf(vm)}: its VMI would not be started again; use virtctl restart ${name}` });
+    } else names.push(name);
+  }
+  const rolled = await rollRestart(cluster, settings.namespace, selector, names, options, deps);
+  const code = finish([...lines, ...rolled.lines], deps, rolled.code);
+  if (rolled.left.length) deps.output.out(`roll stopped; not restarted: ${rolled.left.join(', ')}\n`);
+  return code;
+}
+
+/**
+ * Restarts `names` in batches of `options.batch`: one delete of the batch's VMIs, then one get per
+ * poll until each VM has a new VMI and is Ready. A VM that is not back within `options.wait`
+ * seconds stops the roll (exit 1, naming it); later batches are left alone.
+ */
+export async function rollRestart(
+  cluster: ClusterClient,
+  namespace: string,
+  selector: string,
+  names: string[],
+  options: RestartOptions,
+  deps: ClusterDeps,
+): Promise<{ lines: ResultLine[]; code: number; left: string[] }> {
+  const now = deps.now ?? Date.now;
+  const lines: ResultLine[] = [];
+  const spinner = deps.spinner?.(`restarting ${names.length} VM(s), ${options.batch} at a time`);
+  try {
+    for (let i = 0; i < names.length; i += options.batch) {
+      const batch = names.slice(i, i + options.batch);
+      const before = await readVms(cluster, namespace, selector);
+      const oldUid = new Map(before.map(({ vm, vmi }) => [vm.metadata.name, vmi?.metadata.uid as string | undefined]));
+      const outcomes = await cluster.delete(namespace, batch.map((name) => ({ kind: 'VirtualMachineInstance', name })));
+      const failed = outcomes.filter((o) => o.result === 'failed');
+      for (const o of failed) lines.push(failedLine(o));
+      const waiting = batch.filter((n) => !failed.some((o) => o.name === n));
+      const deadline = now() + options.wait * 1000;
+      let pending = waiting;
+      let states = before;
+      for (;;) {
+        states = await readVms(cluster, namespace, selector);
+        const back = (n: string) => {
+          const s = states.find((x) => x.vm.metadata.name === n);
+          return Boolean(s?.vmi && s.vmi.metadata.uid !== oldUid.get(n) && isReady(s.vm));
+        };
+        pending = waiting.filter((n) => !back(n));
+        const text = `restarted ${lines.filter((l) => l.flag === 'RESTARTED').length + waiting.length - pending.length}/${names.length}; waiting for ${pending.join(', ') || '-'}`;
+        if (spinner) spinner.update(text);
+        if (!pending.length || now() >= deadline) break;
+        await sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);
+      }
+      for (const n of waiting.filter((n) => !pending.includes(n))) lines.push({ flag: 'RESTARTED', kind: 'VirtualMachine', name: n });
+      for (const n of pending) {
+        const vm = states.find((x) => x.vm.metadata.name === n)?.vm;
+        lines.push({ flag: 'FAILED', kind: 'VirtualMachine', name: n, detail: `not Ready again within ${options.wait} s (${vm?.status?.printableStatus ?? 'not found'})`, hint: `see "v-auto … status --target ${n}"; the roll stopped here` });
+      }
+      if (failed.length || pending.length) return { lines, code: ExitCode.RESOURCE_FAILED, left: names.slice(i + options.batch) };
+    }
+    return { lines, code: ExitCode.OK, left: [] };
+  } finally {
+    spinner?.stop();
+  }
+}
