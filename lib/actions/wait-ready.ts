@@ -20,18 +20,34 @@ export interface WaitDeps {
 
 const WAIT_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'PersistentVolumeClaim'];
 
+/**
+ * How long a VM may stay in a state that can clear by itself before --wait counts it as failed.
+ * An importer that restarts (for scratch space, or a flaky source) turns the VM to DataVolumeError
+ * while CDI retries; CDI calls that intended behaviour (kubevirt/containerized-data-importer#3762).
+ * ErrorUnschedulable clears when the scheduler finds room (a node drained back, a PVC bound). A
+ * DataVolume in phase Failed has stopped retrying: no grace.
+ */
+export const GRACE_SECONDS: Record<string, number> = { DataVolumeError: 300, ErrorUnschedulable: 300 };
+
 export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: number, deps: WaitDeps): Promise<number> {
   const now = deps.now ?? Date.now;
   const deadline = now() + seconds * 1000;
   const selector = selectorString(specSelector(plan.settings));
   const spinner = deps.spinner?.('waiting for the VMs to become ready');
   let last = '';
+  // When each instance was first seen in its current failing state.
+  const since = new Map<string, { state: string; at: number }>();
   try {
     for (;;) {
       const objects = await cluster.list(plan.settings.namespace, WAIT_KINDS, selector);
       const states = plan.instances.map((i) => instanceState(i.name, objects));
       const pending = states.filter((s) => !s.ready);
-      const failed = states.filter((s) => s.failed);
+      for (const s of states) {
+        const state = s.failed ? (s.vm?.status ?? 'failed') : undefined;
+        if (!state) since.delete(s.name);
+        else if (since.get(s.name)?.state !== state) since.set(s.name, { state, at: now() });
+      }
+      const failed = states.filter((s) => s.failed && now() - since.get(s.name)!.at >= (GRACE_SECONDS[since.get(s.name)!.state] ?? 0) * 1000);
       // Reasons come from the cluster (DataVolume conditions): one printable line.
       const text = printable(`${states.length - pending.length}/${states.length} ready${pending.length ? `; ${pending.slice(0, 3).map((s) => `${s.name}: ${pendingReason(s)}`).join(', ')}${pending.length > 3 ? ', …' : ''}` : ''}`);
       if (spinner) spinner.update(text);

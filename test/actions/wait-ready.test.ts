@@ -48,3 +48,25 @@ test('time running out names what is not ready', async () => {
   expect(code).toBe(1);
   expect(output.stdout).toBe('timed out after 5 s; not ready: web-01 (VM Starting), web-02 (not deployed)\n');
 });
+
+describe('grace window: a state that can clear by itself does not fail the first poll', () => {
+  const running = [vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded')];
+  test.each(['DataVolumeError', 'ErrorUnschedulable'])('%s that clears within the window: exit 0', async (state) => {
+    const bad = [vm('web-01', { printableStatus: state }), dv('web-01', 'ImportInProgress'), ...running];
+    const good = [vm('web-01', { printableStatus: 'Running', ready: true }), dv('web-01', 'Succeeded'), ...running];
+    const cluster = new Polls([bad, bad, good]);
+    const output = capture();
+    // One minute passes per poll.
+    expect(await waitReady(cluster, plan, 900, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 })).toBe(0);
+    expect(cluster.calls).toHaveLength(3);
+  });
+
+  test.each(['DataVolumeError', 'ErrorUnschedulable'])('%s lasting past its window fails, naming it', async (state) => {
+    const cluster = new Polls([[vm('web-01', { printableStatus: state }), dv('web-01', 'ImportInProgress'), ...running]]);
+    const output = capture();
+    expect(await waitReady(cluster, plan, 3600, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 })).toBe(1);
+    // First seen at the first poll (minute 1); failed at the first poll 300 s later (minute 6).
+    expect(cluster.calls).toHaveLength(6);
+    expect(output.stdout).toBe(`not ready: VirtualMachine web-01 is ${state}\n`);
+  });
+});
