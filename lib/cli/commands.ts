@@ -77,17 +77,17 @@ export const COMMANDS = {
     outputs: ['table', 'json'],
   },
   start: {
-    summary: 'start the spec\'s VMs (or --target): the spec\'s runStrategy back, the v-auto/stopped-at mark removed',
+    summary: 'start the spec\'s VMs (or --target) that are not running',
     usage: 'v-auto PROJECT SPEC start [OPTIONS]',
     examples: [['v-auto demo web start', 'start every VM of demo/web that is not running']],
   },
   stop: {
-    summary: 'stop the spec\'s VMs (or --target); they stay stopped across deploys until start',
+    summary: 'stop the spec\'s VMs (or --target) until start',
     usage: 'v-auto PROJECT SPEC stop [OPTIONS]',
     examples: [['v-auto demo web stop --target web-02', 'stop one instance; it stays stopped across deploys until start']],
   },
   restart: {
-    summary: 'rolling restart: --batch N VMs at a time, each batch Ready again before the next',
+    summary: 'rolling restart, --batch N VMs at a time',
     usage: 'v-auto PROJECT SPEC restart [OPTIONS]',
     examples: [['v-auto demo web restart --pending --batch 2', 'restart the VMs with a pending change, two at a time']],
   },
