@@ -109,11 +109,10 @@ export class OcRunner implements ClusterClient {
     const args = ['patch', qualifiedResource(ref.kind), ref.name, '-n', namespace, '--type', 'merge', '-p', JSON.stringify(patch)];
     const result = await this.start(args, undefined, 1);
     if (result.exitCode === 0) return { ...ref, result: /\(no change\)/.test(result.stdout) ? 'unchanged' : 'configured' };
-    const access = accessError(result.stderr, true);
+    // One object: a denial or a server error stops the action (exit 3) like any whole-run failure.
+    const access = accessError(result.stderr);
     if (access) throw access;
-    const reason = firstErrorLine(result.stderr) || 'no message';
-    const denied = parseForbidden(result.stderr);
-    return { ...ref, result: 'failed', reason, cause: denied ? 'forbidden' : 'other', ...(denied ? { denied: { verb: denied.verb, resource: denied.resource, namespace: denied.namespace } } : {}) };
+    return { ...ref, result: 'failed', reason: firstErrorLine(result.stderr) || 'no message', cause: 'other' };
   }
 
   /**
