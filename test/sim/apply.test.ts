@@ -17,7 +17,8 @@ const expectLines = (stdout: string, verbs: string[]): void => {
 describe('kubectl apply against the simulator', () => {
   let sim: Simulator;
   beforeEach(async () => {
-    sim = await startSimulator();
+    // Vanilla: these check kubectl's own created/unchanged/configured logic, which kubemacpool's MACs would mask.
+    sim = await startSimulator({ profile: 'vanilla' });
   });
   afterEach(async () => {
     await sim.stop();

@@ -1,5 +1,6 @@
 // Simplified, deterministic stand-ins for the CDI import controller and the KubeVirt VM/VMI controllers, plus the events they record.
 import { createHash, randomBytes } from 'node:crypto';
+import { rollout, vmiSpecAtStart } from './live-update.js';
 import { deepClone, nowIso, type Obj, type ObjectStore } from './store.js';
 
 /** A queue of delayed steps that can also be drained at once, so tests need not sleep. */
@@ -77,6 +78,8 @@ export interface ControllerOptions {
   failImports: () => string[];
   /** VMI names that stay in Scheduling; read when the VMI would be scheduled. */
   stuckVmis: () => string[];
+  /** KubeVirt's LiveUpdate rollout strategy (OpenShift's default): sockets and guest memory hot-plug. */
+  liveUpdate: boolean;
 }
 
 const IMPORT_PROGRESS = ['0.00%', '45.00%', '90.00%'];
@@ -131,8 +134,8 @@ function mergeConditions(prev: Obj[] | undefined, next: Obj[]): Obj[] {
 
 export class Controllers {
   private podCounter = 0;
-  /** Template hash each VMI was started from, to raise RestartRequired when the VM's template changes. */
-  private readonly startedFrom = new Map<string, string>();
+  /** The template spec each VMI (by uid) was started from; a restart makes a new VMI, which clears RestartRequired. */
+  private readonly startedFrom = new Map<string, Obj>();
 
   constructor(private readonly store: ObjectStore, private readonly scheduler: Scheduler, private readonly opts: ControllerOptions) {
     store.onChange((kind, type, obj) => this.observe(kind, type, obj));
@@ -373,10 +376,10 @@ export class Controllers {
           annotations: { ...(tmpl.metadata?.annotations ?? {}) },
           ownerReferences: [ownerRef(vm)],
         },
-        spec: deepClone(tmpl.spec ?? {}),
+        spec: vmiSpecAtStart(tmpl.spec ?? {}, this.opts.liveUpdate),
         status: { phase: 'Scheduling', conditions: [condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')] },
       });
-      this.startedFrom.set(created.metadata.uid, hashOf(tmpl));
+      this.startedFrom.set(created.metadata.uid, deepClone(tmpl.spec ?? {}));
       this.recordEvent(vm, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${name}`, 'virtualmachine-controller');
       // The strategy the controller last acted on (what RerunOnFailure compares with).
       this.setStatus(vm, { ...base, runStrategy, printableStatus: 'Starting', ready: false, created: true, conditions: mergeConditions(vm.status?.conditions, [condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')]) });
@@ -385,10 +388,19 @@ export class Controllers {
     const running = vmi.status?.phase === 'Running';
     const conditions = [running ? condition('Ready', true) : condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')];
     const startedFrom = this.startedFrom.get(vmi.metadata.uid);
-    if (startedFrom && startedFrom !== hashOf(vm.spec.template ?? {})) {
-      conditions.push(condition('RestartRequired', true, undefined, 'a non-live-updatable field was changed in the template spec'));
-    }
+    const change = startedFrom ? rollout(startedFrom, vm.spec.template?.spec ?? {}, vmi.spec, this.opts.liveUpdate) : {};
+    if (change.restartRequired) conditions.push(condition('RestartRequired', true, undefined, change.restartRequired));
+    if (change.hotplug) this.hotplug(vmi, change.hotplug);
     this.setStatus(vm, { ...base, runStrategy, printableStatus: running ? 'Running' : 'Starting', ready: running, created: true, conditions: mergeConditions(vm.status?.conditions, conditions) });
+  }
+
+  /** LiveUpdate: writes hot-pluggable template changes into the running VMI (no condition on the VM). */
+  private hotplug(vmi: Obj, change: { sockets?: number; guest?: string }): void {
+    const next = deepClone(vmi);
+    const domain = (next.spec.domain = next.spec.domain ?? {});
+    if (change.sockets !== undefined) domain.cpu = { ...(domain.cpu ?? {}), sockets: change.sockets };
+    if (change.guest !== undefined) domain.memory = { ...(domain.memory ?? {}), guest: change.guest };
+    this.store.update(next);
   }
 
   private vmiStep(ns: string, name: string): void {

@@ -9,11 +9,13 @@ import { Controllers, Scheduler } from './controllers.js';
 import { noFaults, SIM_USER, type Faults } from './faults.js';
 import { byKind } from './resources.js';
 import { installInstancetypes } from './instancetypes.js';
+import { profileAdmissions, type SimulatorProfile } from './openshift.js';
 import { createHandler, type Admission } from './server.js';
 import { ObjectStore, deepClone, type Obj } from './store.js';
 import { SchemaValidator } from './validation.js';
 
 export type { Faults } from './faults.js';
+export type { SimulatorProfile } from './openshift.js';
 
 export interface SimulatorOptions {
   /** Default: env V_AUTO_SCHEMAS, else ../shared/schemas beside the repository; null disables validation. */
@@ -24,6 +26,12 @@ export interface SimulatorOptions {
   gcDataVolumes?: boolean;
   /** Namespaces that exist at start; default ['default']. */
   namespaces?: string[];
+  /**
+   * Default 'openshift': kubemacpool and KubeVirt's VM mutator rewrite every VM written, and running VMs
+   * take LiveUpdate's hot-plug (test/sim/openshift.ts). 'vanilla': objects are stored as sent, and any
+   * template change of a running VM needs a restart.
+   */
+  profile?: SimulatorProfile;
   /** Default 0: a free loopback port. */
   port?: number;
   /** Default true: serve KubeVirt's common cluster instance types and preferences, and check VMs' references to them. */
@@ -76,15 +84,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const schemasDir = options.schemasDir === null ? null : options.schemasDir ?? defaultSchemasDir();
   const validator = new SchemaValidator(schemasDir);
   const scheduler = new Scheduler();
+  const profile = options.profile ?? 'openshift';
   new Controllers(store, scheduler, {
     importStepMs: options.timings?.importStepMs ?? 20,
     vmStepMs: options.timings?.vmStepMs ?? 20,
     gcDataVolumes: options.gcDataVolumes ?? false,
     failImports: () => faults.failImports,
     stuckVmis: () => faults.stuckVmis,
+    liveUpdate: profile === 'openshift',
   });
 
-  const admissions: Admission[] = [];
+  const admissions: Admission[] = profileAdmissions(profile, store);
   if (options.instancetypes !== false) admissions.push(installInstancetypes(store, scheduler, options.timings?.vmStepMs ?? 20));
 
   const ensureNamespace = (ns: string): void => {

@@ -1,4 +1,4 @@
-// Standalone simulator for the demo and manual runs: `npm run sim -- [--port N] [--import-ms N] [--vm-ms N] [--latency-ms N] [--gc-datavolumes]`.
+// Standalone simulator for the demo and manual runs: `npm run sim -- [--port N] [--import-ms N] [--vm-ms N] [--latency-ms N] [--gc-datavolumes] [--profile openshift|vanilla]`.
 import { parseArgs } from 'node:util';
 import { startSimulator } from './index.js';
 
@@ -11,19 +11,22 @@ async function main(): Promise<void> {
       // Added before every response, as a remote API server's round trip would be.
       'latency-ms': { type: 'string', default: '0' },
       'gc-datavolumes': { type: 'boolean', default: false },
+      profile: { type: 'string', default: 'openshift' },
       namespace: { type: 'string', multiple: true },
     },
   });
+  if (values.profile !== 'openshift' && values.profile !== 'vanilla') throw new Error(`--profile must be openshift or vanilla, not ${values.profile}`);
   const started = performance.now();
   const sim = await startSimulator({
     port: Number(values.port),
     timings: { importStepMs: Number(values['import-ms']), vmStepMs: Number(values['vm-ms']) },
     gcDataVolumes: values['gc-datavolumes'],
+    profile: values.profile,
     namespaces: values.namespace?.length ? values.namespace : undefined,
   });
   sim.faults.latencyMs = Number(values['latency-ms']);
   process.stdout.write(`export KUBECONFIG=${sim.kubeconfigPath}\n`);
-  process.stdout.write(`# simulator listening on ${sim.url} (started in ${(performance.now() - started).toFixed(0)} ms); Ctrl-C stops it\n`);
+  process.stdout.write(`# simulator (${values.profile} profile) listening on ${sim.url} (started in ${(performance.now() - started).toFixed(0)} ms); Ctrl-C stops it\n`);
   const shutdown = (): void => {
     void sim.stop().then(() => process.exit(0));
   };

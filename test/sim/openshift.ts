@@ -1,0 +1,152 @@
+// The OpenShift Virtualization profile: the admission webhooks that rewrite every VirtualMachine written
+// (kubemacpool, KubeVirt's VM mutator) and the LiveUpdate rollout settings its controllers use.
+//
+// Sources read (cite these when changing what is modelled):
+// - kubemacpool, k8snetworkplumbingwg/kubemacpool@3f1a718518500585f5c6aa49c5b9adbe26012f94:
+//   pkg/webhook/virtualmachine/virtualmachine.go
+//     * mutateCreateVirtualMachinesFn: sets the annotation kubemacpool.io/transaction-timestamp
+//       (time.RFC3339Nano, pkg/pool-manager/transaction.go) and allocates MACs.
+//     * mutateUpdateVirtualMachinesFn: renews the timestamp when isVirtualMachineChanged, i.e. the
+//       request's spec differs from the stored one (reflect.DeepEqual of the whole spec) or its labels
+//       or annotations (other than the timestamp) do; only when the interfaces differ does it call
+//       UpdateMacAddressesForVirtualMachine. An update that changes nothing writes no timestamp.
+//   pkg/pool-manager/virtualmachine_pool.go
+//     * AllocateVirtualMachineMac (create): every interface that is masquerade, or whose network is
+//       Multus (bridge on a NAD), and has no macAddress gets one from the pool. Slirp and other
+//       pod-network bindings get none at this commit (the code tests Masquerade and Multus only).
+//     * UpdateMacAddressesForVirtualMachine (update): an interface without macAddress whose name is
+//       in the stored VM keeps the stored MAC; a new name gets one from the pool (any binding).
+//   config/default/mutatevirtualmachines_opt_out_patch.yaml: the webhook's namespaceSelector skips
+//     namespaces labelled mutatevirtualmachines.kubemacpool.io=ignore (OpenShift runs opt-out mode).
+//   The MAC pool range is set per cluster by the network addons operator; 02:00:00:00:00:00 onwards
+//   (a locally administered prefix) stands in for it here.
+// - KubeVirt VM mutator, kubevirt/kubevirt v1.6.6 (75581da2192a3c4f9e0c48e7e37255ed2257780d):
+//   pkg/virt-api/webhooks/mutating-webhook/mutators/vm-mutator.go Mutate replaces /spec and /metadata
+//   with the Go object re-marshalled (so quantities come back canonical), after:
+//     * on create, setFirmwareDefaultsIfEmpty: template.spec.domain.firmware.uuid and .serial (random
+//       UUIDs) when empty;
+//     * pkg/defaults/defaults.go SetVirtualMachineDefaults: spec.instancetype.kind defaults to
+//       virtualmachineclusterinstancetype, spec.preference.kind to virtualmachineclusterpreference,
+//       template.spec.architecture to the cluster default (amd64), template.spec.domain.machine.type
+//       to the cluster default for that architecture (pkg/virt-config/virt-config.go
+//       DefaultAMD64MachineType = "q35"; a preference's preferredMachineType is not modelled);
+//     * on create, when defaults.SupportsPCIeHotplug (amd64 with a q35 machine), the template
+//       annotation kubevirt.io/pci-topology-version: v3 (setDefaultPciTopologyVersion).
+//   Canonical quantities here: template.spec.domain.memory.guest and .maxGuest,
+//   template.spec.domain.resources.requests/limits, dataVolumeTemplates[].spec.{storage,pvc}
+//   .resources.requests/limits.
+import { canonicalQuantity } from './quantity.js';
+import type { Admission } from './server.js';
+import type { Obj, ObjectStore } from './store.js';
+
+export type SimulatorProfile = 'openshift' | 'vanilla';
+
+export const TRANSACTION_TIMESTAMP = 'kubemacpool.io/transaction-timestamp';
+export const KUBEMACPOOL_OPT_OUT = 'mutatevirtualmachines.kubemacpool.io';
+const PCI_TOPOLOGY = 'kubevirt.io/pci-topology-version';
+
+/** Admission steps per kind for a profile; other platform modules append theirs. */
+export function profileAdmissions(profile: SimulatorProfile, store: ObjectStore): Admission[] {
+  if (profile === 'vanilla') return [];
+  const macs = new MacPool(store);
+  return [
+    (rt, obj, old) => {
+      if (rt.kind === 'VirtualMachine') kubemacpool(store, macs, obj, old);
+    },
+    (rt, obj, old) => {
+      if (rt.kind === 'VirtualMachine') kubevirtVmMutator(obj, old);
+    },
+  ];
+}
+
+/** MACs in use across the cluster's VMs, and the next one to hand out. */
+class MacPool {
+  private next = 1;
+  constructor(private readonly store: ObjectStore) {}
+  allocate(): string {
+    const used = new Set(this.store.list('VirtualMachine').flatMap((vm) => interfacesOf(vm).map((i) => String(i.macAddress ?? '').toLowerCase())));
+    for (;;) {
+      const n = this.next++;
+      const mac = `02:00:${[24, 16, 8, 0].map((s) => ((n >>> s) & 0xff).toString(16).padStart(2, '0')).join(':')}`;
+      if (!used.has(mac)) return mac;
+    }
+  }
+}
+
+function interfacesOf(vm: Obj): Obj[] {
+  return vm.spec?.template?.spec?.domain?.devices?.interfaces ?? [];
+}
+
+const json = (v: unknown) => JSON.stringify(v ?? null);
+const withoutTimestamp = (a: Record<string, string> | undefined) => {
+  const { [TRANSACTION_TIMESTAMP]: _ts, ...rest } = a ?? {};
+  return rest;
+};
+
+function kubemacpool(store: ObjectStore, macs: MacPool, vm: Obj, old: Obj | undefined): void {
+  const ns = store.get('Namespace', undefined, vm.metadata.namespace);
+  if (ns?.metadata?.labels?.[KUBEMACPOOL_OPT_OUT] === 'ignore') return;
+  if (!vm.spec?.template) return;
+  const stamp = () => {
+    vm.metadata.annotations = { ...(vm.metadata.annotations ?? {}), [TRANSACTION_TIMESTAMP]: new Date().toISOString().replace('Z', '000000Z') };
+  };
+  if (!old) {
+    stamp();
+    const networks = new Map<string, Obj>((vm.spec.template.spec?.networks ?? []).map((n: Obj) => [n.name, n]));
+    for (const iface of interfacesOf(vm)) {
+      if (!iface.masquerade && !networks.get(iface.name)?.multus) continue;
+      if (!iface.macAddress) iface.macAddress = macs.allocate();
+    }
+    return;
+  }
+  const changed =
+    json(old.spec) !== json(vm.spec) ||
+    json(old.metadata.labels ?? {}) !== json(vm.metadata.labels ?? {}) ||
+    json(withoutTimestamp(old.metadata.annotations)) !== json(withoutTimestamp(vm.metadata.annotations));
+  if (!changed) return;
+  stamp();
+  if (json(interfacesOf(old)) === json(interfacesOf(vm))) return;
+  const stored = new Map<string, string>(interfacesOf(old).map((i) => [i.name, i.macAddress]));
+  for (const iface of interfacesOf(vm)) {
+    if (iface.macAddress) continue;
+    iface.macAddress = stored.get(iface.name) || macs.allocate();
+  }
+}
+
+function canonicalIn(map: Obj | undefined): void {
+  if (!map) return;
+  for (const [k, v] of Object.entries(map)) if (typeof v === 'string') map[k] = canonicalQuantity(v);
+}
+
+function kubevirtVmMutator(vm: Obj, old: Obj | undefined): void {
+  const spec = vm.spec ?? {};
+  if (spec.instancetype && !spec.instancetype.kind) spec.instancetype.kind = 'virtualmachineclusterinstancetype';
+  if (spec.preference && !spec.preference.kind) spec.preference.kind = 'virtualmachineclusterpreference';
+  const tmpl = spec.template;
+  if (!tmpl) return;
+  tmpl.spec = tmpl.spec ?? {};
+  const domain = (tmpl.spec.domain = tmpl.spec.domain ?? {});
+  if (!old) {
+    domain.firmware = domain.firmware ?? {};
+    domain.firmware.uuid = domain.firmware.uuid || crypto.randomUUID();
+    domain.firmware.serial = domain.firmware.serial || crypto.randomUUID();
+  }
+  tmpl.spec.architecture = tmpl.spec.architecture || 'amd64';
+  domain.machine = domain.machine ?? {};
+  domain.machine.type = domain.machine.type || 'q35';
+  if (!old && tmpl.spec.architecture === 'amd64' && String(domain.machine.type).includes('q35')) {
+    tmpl.metadata = tmpl.metadata ?? {};
+    tmpl.metadata.annotations = { [PCI_TOPOLOGY]: 'v3', ...(tmpl.metadata.annotations ?? {}) };
+  }
+  if (domain.memory) {
+    for (const k of ['guest', 'maxGuest']) if (typeof domain.memory[k] === 'string') domain.memory[k] = canonicalQuantity(domain.memory[k]);
+  }
+  canonicalIn(domain.resources?.requests);
+  canonicalIn(domain.resources?.limits);
+  for (const t of spec.dataVolumeTemplates ?? []) {
+    for (const s of [t.spec?.storage, t.spec?.pvc]) {
+      canonicalIn(s?.resources?.requests);
+      canonicalIn(s?.resources?.limits);
+    }
+  }
+}
