@@ -59,16 +59,23 @@ export function profileAdmissions(profile: SimulatorProfile, store: ObjectStore)
   ];
 }
 
-/** MACs in use across the cluster's VMs, and the next one to hand out. */
+/** MACs in use across the cluster's VMs (kept up to date from the store, not rescanned), and the next one to hand out. */
 class MacPool {
   private next = 1;
-  constructor(private readonly store: ObjectStore) {}
+  private readonly used = new Set<string>();
+  constructor(store: ObjectStore) {
+    store.onChange((kind, _type, obj) => {
+      if (kind === 'VirtualMachine') for (const i of interfacesOf(obj)) if (i.macAddress) this.used.add(String(i.macAddress).toLowerCase());
+    });
+  }
   allocate(): string {
-    const used = new Set(this.store.list('VirtualMachine').flatMap((vm) => interfacesOf(vm).map((i) => String(i.macAddress ?? '').toLowerCase())));
     for (;;) {
       const n = this.next++;
       const mac = `02:00:${[24, 16, 8, 0].map((s) => ((n >>> s) & 0xff).toString(16).padStart(2, '0')).join(':')}`;
-      if (!used.has(mac)) return mac;
+      if (!this.used.has(mac)) {
+        this.used.add(mac);
+        return mac;
+      }
     }
   }
 }
