@@ -3,13 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startE2E, type E2E } from '../helpers/e2e.js';
 
-
-// Vanilla profile until deploy sends only changes: against OpenShift's webhooks a re-run is not all
-// [SKIPPED] yet (test/e2e/openshift.test.ts; fixed by the change plan, issue 11).
 describe('deploy/status/delete against the simulator', () => {
   let e2e: E2E;
   beforeAll(async () => {
-    e2e = await startE2E({ profile: 'vanilla' });
+    e2e = await startE2E();
   });
   afterAll(() => e2e.close());
 
@@ -138,7 +135,7 @@ describe('deploy/status/delete against the simulator', () => {
 describe('deploy call counts', () => {
   let e2e: E2E;
   beforeAll(async () => {
-    e2e = await startE2E({ profile: 'vanilla' });
+    e2e = await startE2E();
   });
   afterAll(() => e2e.close());
 
@@ -173,7 +170,7 @@ describe('deploy call counts', () => {
 describe('DataVolumes garbage-collected after import', () => {
   let e2e: E2E;
   beforeAll(async () => {
-    e2e = await startE2E({ gcDataVolumes: true, profile: 'vanilla' });
+    e2e = await startE2E({ gcDataVolumes: true });
   });
   afterAll(() => e2e.close());
 

@@ -25,8 +25,7 @@ describe('deploy against OpenShift Virtualization', () => {
     await e2e.sim.settle();
   });
 
-  // fixed by the change plan (issue 11)
-  test.failing('a second deploy is all [SKIPPED] and writes nothing to any VM', async () => {
+  test('a second deploy is all [SKIPPED] and writes nothing to any VM', async () => {
     const before = [rv(e2e, 'web-01'), rv(e2e, 'web-02')];
     const r = await e2e.run(['demo', 'web', 'deploy']);
     expect(r.code).toBe(0);
@@ -87,8 +86,7 @@ describe('a spec that writes memory: 4096Mi', () => {
   });
   afterAll(() => e2e.close());
 
-  // fixed by the change plan (issue 11)
-  test.failing('is stored as 4Gi by KubeVirt, and a second deploy is still all [SKIPPED]', async () => {
+  test('is stored as 4Gi by KubeVirt, and a second deploy is still all [SKIPPED]', async () => {
     expect((await e2e.run(['demo', 'web', 'deploy'])).code).toBe(0);
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').spec.template.spec.domain.memory.guest).toBe('4Gi');
     await e2e.sim.settle();

@@ -3,12 +3,10 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startE2E, type E2E } from '../helpers/e2e.js';
 
-// Vanilla profile until deploy sends only changes: against OpenShift's webhooks a re-run is not all
-// [SKIPPED] yet (test/e2e/openshift.test.ts; fixed by the change plan, issue 11).
 describe('deploy with an instance type and a preference', () => {
   let e2e: E2E;
   beforeAll(async () => {
-    e2e = await startE2E({ profile: 'vanilla' });
+    e2e = await startE2E();
     writeFileSync(path.join(e2e.home, 'projects', 'demo', 'specs', 'app.yaml'), 'instancetype: u1.medium\npreference: rhel.9\nnetwork: pod\neviction_strategy: LiveMigrateIfPossible\ncloud_init: "#cloud-config\\n"\n');
   });
   afterAll(() => e2e.close());

@@ -33,8 +33,6 @@ function locks(home: string, project = 'demo'): string[] {
   return readdirSync(path.join(home, 'projects', project)).filter((f) => /^\.v-auto-.*\.lock/.test(f));
 }
 
-// Vanilla profile until deploy sends only changes: against OpenShift's webhooks a re-run is not all
-// [SKIPPED] yet (test/e2e/openshift.test.ts; fixed by the change plan, issue 11).
 describe('cluster faults', () => {
   let sim: Simulator;
   let home: string;
@@ -44,7 +42,7 @@ describe('cluster faults', () => {
 
   beforeAll(async () => {
     // Imports never finish on their own here, so `deploy --wait` keeps polling until it is interrupted.
-    sim = await startSimulator({ timings: { importStepMs: 600_000, vmStepMs: 5 }, profile: 'vanilla' });
+    sim = await startSimulator({ timings: { importStepMs: 600_000, vmStepMs: 5 } });
     ({ dir, home } = exampleHome());
   });
   afterEach(() => {
