@@ -8,7 +8,7 @@ import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed } from './delete.js';
 import { planDeploy } from './plan-deploy.js';
 import type { SpecOptions } from './prepare-manifests.js';
-import { rollRestart, type RestartOptions } from './lifecycle.js';
+import { restartRequired, rollRestart, type RestartOptions } from './lifecycle.js';
 import { selectorString, specSelector } from './selectors.js';
 import { waitReady } from './wait-ready.js';
 
@@ -108,8 +108,8 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   if (options.prune && surplus.length) code = Math.max(code, await prune(surplus, ns, options, deps));
   if (code === ExitCode.OK && options.restart) {
     // Only what was just applied and needs a restart (or, with --pending, every VM the cluster
-    // marks RestartRequired, read again now); VMs stopped by v-auto stop stay stopped.
-    const pendingLive = (c: Change) => options.restart!.pending && (c.live?.status?.conditions ?? []).some((x: { type: string; status: string }) => x.type === 'RestartRequired' && x.status === 'True');
+    // marked RestartRequired in deploy's read); VMs stopped by v-auto stop stay stopped.
+    const pendingLive = (c: Change) => options.restart!.pending && c.live !== undefined && restartRequired(c.live);
     const names = changes.changes
       .filter((c) => c.kind === 'VirtualMachine' && !c.stoppedAt && ((c.vm === 'restart' && applied.has(`VirtualMachine/${c.name}`)) || pendingLive(c)))
       .map((c) => c.name);

@@ -38,13 +38,20 @@ function isReady(vm: K8sObject | undefined): boolean {
   return vm?.status?.ready === true;
 }
 
-function restartRequired(vm: K8sObject): boolean {
+/** KubeVirt staged a template change on the running VM until it restarts. */
+export function restartRequired(vm: K8sObject): boolean {
   return (vm.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True');
 }
 
 function failedLine(o: ObjectOutcome, hint?: string): ResultLine {
   const denied = o.denied ? `your user may not ${o.denied.verb} ${o.denied.resource}: ask a cluster admin for "${o.denied.verb}" on ${o.denied.resource}` : undefined;
   return { flag: 'FAILED', kind: 'VirtualMachine', name: o.name, detail: o.reason, hint: denied ?? hint };
+}
+
+/** Said, with exit 1, when the selector finds no VM: a typo must not succeed quietly. */
+function noVms(settings: { project: string; spec: string; namespace: string }, target: string | undefined, deps: ClusterDeps): number {
+  deps.output.out(`no VirtualMachine of ${settings.project}/${settings.spec}${target ? ` named ${target}` : ''} in namespace ${settings.namespace}\n`);
+  return ExitCode.RESOURCE_FAILED;
 }
 
 function finish(lines: ResultLine[], deps: ClusterDeps, extra: number = ExitCode.OK): number {
@@ -87,10 +94,7 @@ export async function startStop(which: 'start' | 'stop', options: SpecOptions, d
     if (outcome.result === 'failed') lines.push(failedLine(outcome));
     else lines.push({ flag: which === 'stop' ? 'STOPPED' : 'STARTED', kind: 'VirtualMachine', name, detail: which === 'stop' ? `runStrategy Halted, stays stopped across deploys until start` : `runStrategy ${startStrategy}` });
   }
-  if (!vms.length) {
-    deps.output.out(`no VirtualMachine of ${settings.project}/${settings.spec}${options.target ? ` named ${options.target}` : ''} in namespace ${ns}\n`);
-    return ExitCode.RESOURCE_FAILED;
-  }
+  if (!vms.length) return noVms(settings, options.target, deps);
   return finish(lines, deps);
 }
 
@@ -104,10 +108,7 @@ export async function restart(options: SpecOptions & RestartOptions, deps: Clust
   const cluster = deps.cluster();
   const selector = selectorString(specSelector(settings, options.target));
   const vms = await readVms(cluster, settings.namespace, selector);
-  if (!vms.length) {
-    deps.output.out(`no VirtualMachine of ${settings.project}/${settings.spec}${options.target ? ` named ${options.target}` : ''} in namespace ${settings.namespace}\n`);
-    return ExitCode.RESOURCE_FAILED;
-  }
+  if (!vms.length) return noVms(settings, options.target, deps);
   const lines: ResultLine[] = [];
   const names: string[] = [];
   for (const { vm, vmi } of vms) {
@@ -141,17 +142,17 @@ export async function rollRestart(
   const lines: ResultLine[] = [];
   const spinner = deps.spinner?.(`restarting ${names.length} VM(s), ${options.batch} at a time`);
   try {
+    // The last poll of one batch is the starting point of the next: no extra read per batch.
+    let states = await readVms(cluster, namespace, selector);
     for (let i = 0; i < names.length; i += options.batch) {
       const batch = names.slice(i, i + options.batch);
-      const before = await readVms(cluster, namespace, selector);
-      const oldUid = new Map(before.map(({ vm, vmi }) => [vm.metadata.name, vmi?.metadata.uid as string | undefined]));
+      const oldUid = new Map(states.map(({ vm, vmi }) => [vm.metadata.name, vmi?.metadata.uid as string | undefined]));
       const outcomes = await cluster.delete(namespace, batch.map((name) => ({ kind: 'VirtualMachineInstance', name })));
       const failed = outcomes.filter((o) => o.result === 'failed');
       for (const o of failed) lines.push(failedLine(o));
       const waiting = batch.filter((n) => !failed.some((o) => o.name === n));
       const deadline = now() + options.wait * 1000;
       let pending = waiting;
-      let states = before;
       for (;;) {
         states = await readVms(cluster, namespace, selector);
         const back = (n: string) => {
