@@ -4,12 +4,13 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { OcRunner } from '../../lib/cluster/oc-runner.js';
-import { requireKubectl } from '../helpers/kubectl-binaries.js';
+import { allKubectls, requireKubectl } from '../helpers/kubectl-binaries.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 
 const KUBECTL = requireKubectl();
-const KUBECTLS = [KUBECTL, '/usr/lib/google-cloud-sdk/bin/kubectl.1.27'];
+// 1.27 (oc 4.14) still fetches /openapi/v2 before anything else; the simulator serves it.
+const KUBECTLS = [KUBECTL, ...allKubectls().filter((k) => k.endsWith('kubectl.1.27'))];
 
 describe('OcRunner against the simulator', () => {
   let sim: Simulator;
@@ -24,18 +25,19 @@ describe('OcRunner against the simulator', () => {
   const runner = (binary: string, kubeconfig = sim.kubeconfigPath) => new OcRunner({ binary, kubeconfig, requestTimeout: 10, env: { PATH: process.env.PATH, HOME: os.tmpdir() } });
   const secret = (name: string, value: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: { v: Buffer.from(value).toString('base64') } });
 
-  test('apply and delete: one outcome per object, the server\'s reason for a refused one', async () => {
+  test.each(KUBECTLS)('%s: apply and delete, one outcome per object, the server\'s reason for a refused one', async (binary) => {
     sim.faults.rejectCreate.push({ kind: 'Secret', name: 'bad', message: 'Invalid value: "x"', field: 'data.v' });
     try {
-      const oc = runner(KUBECTL);
+      const oc = runner(binary);
       expect(await oc.apply('x', [secret('a', '1'), secret('bad', '1')])).toEqual([
         { kind: 'Secret', name: 'a', result: 'created' },
         { kind: 'Secret', name: 'bad', result: 'failed', cause: 'other', reason: 'The Secret "bad" is invalid: data.v: Invalid value: "x"' },
       ]);
       expect((await oc.apply('x', [secret('a', '1'), secret('b', '2')])).map((o) => o.result)).toEqual(['unchanged', 'created']);
       expect((await oc.apply('x', [secret('a', '3')])).map((o) => o.result)).toEqual(['configured']);
-      expect(await oc.delete('x', [{ kind: 'Secret', name: 'a' }, { kind: 'Secret', name: 'never' }])).toEqual([
+      expect(await oc.delete('x', [{ kind: 'Secret', name: 'a' }, { kind: 'Secret', name: 'b' }, { kind: 'Secret', name: 'never' }])).toEqual([
         { kind: 'Secret', name: 'a', result: 'deleted' },
+        { kind: 'Secret', name: 'b', result: 'deleted' },
         { kind: 'Secret', name: 'never', result: 'gone' },
       ]);
     } finally {

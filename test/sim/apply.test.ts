@@ -1,7 +1,12 @@
 // End-to-end: the real kubectl applies a multi-document stack and reports created, unchanged and configured for the right reasons.
 import { readFileSync } from 'node:fs';
+import { allKubectls } from '../helpers/kubectl-binaries.js';
 import { startSimulator, type Simulator } from './index.js';
 import { fixture, kubectl } from './kubectl.js';
+import { readFields } from './protobuf.js';
+
+/** The kubectls here that still need /openapi/v2 to apply (those of oc 4.14 and 4.15). */
+const OPENAPI_V2_KUBECTLS = allKubectls().filter((k) => /kubectl\.1\.2[78]$/.test(k));
 
 const LINES = [
   'secret/web-1-cloudinit',
@@ -64,6 +69,32 @@ describe('kubectl apply against the simulator', () => {
     const posts = sim.requests.filter((r) => r.method === 'POST');
     expect(posts).toHaveLength(4);
     for (const p of posts) expect(p.query).toContain('fieldValidation=Strict');
+  });
+
+  (OPENAPI_V2_KUBECTLS.length ? test.each(OPENAPI_V2_KUBECTLS) : test.skip.each(['(no kubectl 1.27 or 1.28 here)']))(
+    '%s fetches /openapi/v2 as protobuf, then applies: created, unchanged, configured',
+    async (binary) => {
+      const first = await kubectl(sim, ['apply', '-f', fixture('stack-data.yaml')], undefined, binary);
+      expect(first.stderr).toBe('');
+      expectLines(first.stdout, ['created', 'created', 'created', 'created']);
+      expect(sim.requests.map((r) => r.path)).toContain('/openapi/v2');
+      expectLines((await kubectl(sim, ['apply', '-f', fixture('stack-data.yaml')], undefined, binary)).stdout, ['unchanged', 'unchanged', 'unchanged', 'unchanged']);
+      const changed = readFileSync(fixture('stack-data.yaml'), 'utf8').replace('cores: 2', 'cores: 4');
+      expectLines((await kubectl(sim, ['apply', '-f', '-'], changed, binary)).stdout, ['unchanged', 'unchanged', 'unchanged', 'configured']);
+      expect(sim.get('VirtualMachine', 'default', 'web-1').spec.template.spec.domain.cpu.cores).toBe(4);
+    },
+  );
+
+  test('/openapi/v2: gnostic protobuf for the protobuf Accept (dotted Content-Type), JSON for JSON, 406 otherwise', async () => {
+    const get = (accept: string) => fetch(`${sim.url}/openapi/v2`, { headers: { Accept: accept } });
+    const pb = await get('application/com.github.proto-openapi.spec.v2@v1.0+protobuf');
+    expect(pb.headers.get('content-type')).toBe('application/com.github.proto-openapi.spec.v2.v1.0+protobuf');
+    const fields = readFields(Buffer.from(await pb.arrayBuffer()));
+    const text = (no: number) => fields.filter((f) => f.no === no).map((f) => ('bytes' in f ? f.bytes : Buffer.alloc(0)));
+    expect(text(1).map(String)).toEqual(['2.0']);
+    expect(readFields(text(2)[0]).map((f) => ('bytes' in f ? `${f.no}=${f.bytes}` : ''))).toEqual(['1=Kubernetes', '2=v1.32.0']);
+    expect(await (await get('application/json')).json()).toEqual({ swagger: '2.0', info: { title: 'Kubernetes', version: 'v1.32.0' } });
+    expect((await get('text/html')).status).toBe(406);
   });
 
   test('a namespace created by apply gets its kubernetes.io/metadata.name label', async () => {

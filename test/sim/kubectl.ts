@@ -13,13 +13,13 @@ export interface KubectlResult {
 }
 
 /** Runs `kubectl --kubeconfig <sim> ...args`, feeding `stdin` if given; never throws on a non-zero exit. */
-export function kubectl(sim: Simulator, args: string[], stdin?: string): Promise<KubectlResult> {
+export function kubectl(sim: Simulator, args: string[], stdin?: string, binary = KUBECTL): Promise<KubectlResult> {
   // kubectl keys its discovery cache by host:port and ports are reused, so each simulator gets its own cache and
   // HOME inside its temp dir, which stop() removes.
   const home = path.dirname(sim.kubeconfigPath);
   return new Promise((resolve) => {
     const child = execFile(
-      KUBECTL,
+      binary,
       ['--kubeconfig', sim.kubeconfigPath, '--cache-dir', path.join(home, 'cache'), ...args],
       { env: { ...process.env, HOME: home }, maxBuffer: 64 * 1024 * 1024 },
       (err, stdout, stderr) => resolve({ code: err ? Number((err as any).code ?? 1) : 0, stdout, stderr }),

@@ -7,7 +7,7 @@ import {
 } from './api-errors.js';
 import { AGGREGATED_CONTENT_TYPE, VERSION_INFO, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { SIM_USER, type Faults } from './faults.js';
-import { groupVersionDocument, openapiIndex } from './openapi.js';
+import { groupVersionDocument, openapiIndex, openapiV2 } from './openapi.js';
 import { PatchError, jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { RESOURCES, apiVersionOf, byPath, type ResourceType } from './resources.js';
 import { SelectorError, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
@@ -361,6 +361,13 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
         throw pathNotFound();
       }
       if (p === '/openapi/v3') return send(res, 200, openapiIndex());
+      if (p === '/openapi/v2') {
+        const doc = openapiV2(req.headers.accept);
+        // kube-openapi answers an Accept it cannot serve with a bare 406.
+        if (!doc) return void res.writeHead(406, { 'Content-Length': '0' }).end();
+        res.writeHead(200, { 'Content-Type': doc.contentType, 'Content-Length': String(doc.body.length), 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
+        return void res.end(doc.body);
+      }
       const oa = p.match(/^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
       if (oa) {
         const doc = groupVersionDocument(oa[2] ?? '', oa[1] ?? oa[3]);
