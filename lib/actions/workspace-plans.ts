@@ -11,14 +11,14 @@ export type WorkspaceSpec = { project: string; spec: string } & ({ plan: Plan } 
 
 /**
  * Plans each spec as its files say (no --set or --replicas: those belong to the run's own spec,
- * given in `current`, which replaces the planned one). A spec that fails its own planning is kept
+ * given in `current`, which replaces the planned one: its plan, or the error its planning met). A spec that fails its own planning is kept
  * with its error and blocks nothing else.
  */
-export function planWorkspace(home: string, env: Record<string, string | undefined>, current?: SpecPlan): WorkspaceSpec[] {
+export function planWorkspace(home: string, env: Record<string, string | undefined>, current?: WorkspaceSpec): WorkspaceSpec[] {
   const specs = listSpecs(home);
   if (current && !specs.some((s) => s.project === current.project && s.spec === current.spec)) specs.push(current);
   return specs.map(({ project, spec }): WorkspaceSpec => {
-    if (current && project === current.project && spec === current.spec) return { project, spec, plan: current.plan };
+    if (current && project === current.project && spec === current.spec) return current;
     try {
       const workspace = loadWorkspace(home, project, spec);
       const settings = resolveSettings({ project, spec, config: workspace.config, specSource: workspace.specSource, env, templateVariables: cloudInitVariables });

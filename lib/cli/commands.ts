@@ -91,6 +91,21 @@ export const COMMANDS = {
     usage: 'v-auto PROJECT SPEC restart [OPTIONS]',
     examples: [['v-auto demo web restart --pending --batch 2', 'restart the VMs with a pending change, two at a time']],
   },
+  addresses: {
+    summary: 'list every planned static address and what the cluster reports for it',
+    usage: 'v-auto PROJECT [SPEC] addresses [OPTIONS]',
+    description:
+      'One row per planned address: network, address, project/spec, instance, and what the cluster reports (the VMI\'s IP, "not deployed", ' +
+      '"held by …"). Without SPEC: every spec of the project. Reads the cluster only. Exit 2 when a spec cannot be planned or an address ' +
+      'conflicts (listed after the rest); exit 3 when the cluster cannot be read (the plan is printed all the same); else 0.',
+    examples: [
+      ['v-auto demo addresses', 'every planned address of project demo, with what the cluster reports'],
+      ['v-auto demo web addresses -o json', 'one spec\'s addresses as one JSON document'],
+      ['v-auto demo web addresses --replicas 4', 'where a fourth instance would land, before deploying it'],
+    ],
+    projectWide: true,
+    outputs: ['table', 'yaml', 'json'],
+  },
 } satisfies Record<string, CommandSpec>;
 
 export type Action = keyof typeof COMMANDS;

@@ -44,9 +44,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
 
 async function run(options: CliOptions, toolRoot: string, env: Env, output: Output, signal: AbortSignal): Promise<number> {
   const home = resolveHome(options.home, process.cwd(), toolRoot);
-  // resolvePositionals gives every action that is not project-wide its spec.
-  if (options.spec === undefined) throw new Error(`${options.action} was resolved without a spec`);
-  const spec = { home, project: options.project, spec: options.spec, replicas: options.replicas, target: options.target, sets: options.sets };
+  // resolvePositionals gives every action that is not project-wide its spec (addresses reads options.spec itself).
+  if (options.spec === undefined && options.action !== 'addresses') throw new Error(`${options.action} was resolved without a spec`);
+  const spec = { home, project: options.project, spec: options.spec as string, replicas: options.replicas, target: options.target, sets: options.sets };
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   // What oc and its credential plugins see: the variables that env: references read are taken out
   // once the settings name them (the runner also leaves out V_AUTO_*).
@@ -81,6 +81,10 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     },
   };
   switch (options.action) {
+    case 'addresses': {
+      const { addresses } = await import('../actions/addresses.js');
+      return addresses({ ...spec, spec: options.spec, output: options.output }, deps);
+    }
     case 'status': {
       const { status } = await import('../actions/status.js');
       return status({ ...spec, output: options.output }, deps);

@@ -28,7 +28,11 @@ export function resolveHome(explicit: string | undefined, cwd: string, toolRoot:
   return isDirectory(path.join(cwd, 'projects')) ? cwd : toolRoot;
 }
 
-export function loadWorkspace(home: string, project: string, spec: string): Workspace {
+/**
+ * The project's folder, or the exit-2 error that says it is missing (with the projects there, or
+ * the example to copy); `spec` only shapes the hint.
+ */
+export function assertProject(home: string, project: string, spec = 'web'): string {
   const projectsDir = path.join(home, 'projects');
   const projectDir = path.join(projectsDir, project);
   if (exists(projectDir) && !isDirectory(projectDir)) {
@@ -45,6 +49,11 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
         : `create ${path.join(projectDir, 'specs', `${spec}.yaml`)}, or point --home at your workspace`;
     throw usageError(`project "${project}" not found in ${projectsDir}`, hint);
   }
+  return projectDir;
+}
+
+export function loadWorkspace(home: string, project: string, spec: string): Workspace {
+  const projectDir = assertProject(home, project, spec);
   const specFile = path.join(projectDir, 'specs', `${spec}.yaml`);
   if (!exists(specFile)) {
     const specsDir = path.join(projectDir, 'specs');

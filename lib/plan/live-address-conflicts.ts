@@ -7,7 +7,7 @@ export interface LiveObject {
   kind: string;
   metadata: { name: string; labels?: Record<string, string> };
   spec?: { config?: string };
-  status?: { interfaces?: { ipAddress?: string; ipAddresses?: string[] }[] };
+  status?: { interfaces?: { name?: string; ipAddress?: string; ipAddresses?: string[] }[] };
 }
 
 export interface LiveAddressConflict {

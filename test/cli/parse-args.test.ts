@@ -22,6 +22,14 @@ describe('parseArgs', () => {
     expect(o).toMatchObject({ home: 'ws', replicas: 3, target: 'web-02', output: 'yaml', showSecrets: true });
   });
 
+  test('addresses takes the spec word or not; the other actions still need it', async () => {
+    const whole = await run(['demo', 'addresses', '-o', 'json']);
+    expect(whole).toMatchObject({ project: 'demo', action: 'addresses', output: 'json' });
+    expect('spec' in whole).toBe(false);
+    expect(await run(['addresses', 'demo', 'web'])).toMatchObject({ project: 'demo', spec: 'web', action: 'addresses' });
+    expect((await asyncErrorOf(() => run(['demo', 'inspect']))).message).toBe('missing spec: give it after the project or with --spec');
+  });
+
   test('V_AUTO_HOME gives the home; --home wins', async () => {
     expect((await run(['demo', 'web', 'inspect'], { V_AUTO_HOME: '/ws' })).home).toBe('/ws');
     expect((await run(['demo', 'web', 'inspect', '--home', 'here'], { V_AUTO_HOME: '/ws' })).home).toBe('here');

@@ -20,12 +20,12 @@ describe('resolvePositionals', () => {
   });
 
   test.each([
-    [['demo', 'web'], {}, 'missing action: give one of deploy, delete, status, inspect, diff, start, stop, restart', 'example: v-auto demo web inspect'],
+    [['demo', 'web'], {}, 'missing action: give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses', 'example: v-auto demo web inspect'],
     [['inspect'], {}, 'missing project: give it as the first word or with --project', 'example: v-auto demo web inspect'],
     [['demo', 'inspect'], {}, 'missing spec: give it after the project or with --spec', 'example: v-auto demo web inspect'],
-    [['demo', 'web', 'deploi'], {}, 'unknown action "deploi" (did you mean "deploy"?): give one of deploy, delete, status, inspect, diff, start, stop, restart', 'example: v-auto demo web inspect'],
-    [['demo', 'web'], { action: 'launch' }, 'unknown action "launch": give one of deploy, delete, status, inspect, diff, start, stop, restart', 'example: v-auto demo web inspect'],
-    [['demo', 'web', 'inspect', 'status'], {}, 'more than one action given (inspect, status); give one of deploy, delete, status, inspect, diff, start, stop, restart', 'example: v-auto demo web inspect'],
+    [['demo', 'web', 'deploi'], {}, 'unknown action "deploi" (did you mean "deploy"?): give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses', 'example: v-auto demo web inspect'],
+    [['demo', 'web'], { action: 'launch' }, 'unknown action "launch": give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses', 'example: v-auto demo web inspect'],
+    [['demo', 'web', 'inspect', 'status'], {}, 'more than one action given (inspect, status); give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses', 'example: v-auto demo web inspect'],
     [['demo', 'web', 'extra', 'inspect'], {}, 'unexpected argument "extra"', 'example: v-auto demo web inspect'],
     [['web', 'inspect'], { project: 'demo', spec: 'db' }, 'unexpected argument "web"', 'example: v-auto demo web inspect'],
     [['demo', '../etc', 'inspect'], {}, 'spec "../etc" is not a valid name: letters, digits, "-", "_" or "." (at most 63)', 'example: v-auto demo web inspect'],

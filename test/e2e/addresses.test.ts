@@ -1,4 +1,7 @@
 // The live address check at deploy, through the real kubectl against the simulator.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { parse } from 'yaml';
 import { startE2E, type E2E } from '../helpers/e2e.js';
 
 describe('deploy refuses planned addresses the namespace already holds', () => {
@@ -25,5 +28,95 @@ describe('deploy refuses planned addresses the namespace already holds', () => {
     expect(r.stderr).toContain('  also: 10.215.100.102 on lan: planned for demo/web web-02, held by VirtualMachineInstance old-vm\n');
     expect(r.calls.some((c) => /\bapply\b/.test(c))).toBe(false);
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01')).toBeUndefined();
+  });
+});
+
+describe('the address ledger against the cluster', () => {
+  let e2e: E2E;
+  const writeSpec = (name: string, text: string) => writeFileSync(path.join(e2e.home, 'projects', 'demo', 'specs', `${name}.yaml`), text);
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(() => e2e.close());
+
+  test('before and after deploy, a NAD made by hand, a spec that cannot be planned, -o json', async () => {
+    const before = await e2e.run(['demo', 'addresses']);
+    expect(before.stderr).toBe('');
+    expect(before.code).toBe(0);
+    expect(before.stdout).toBe(
+      [
+        'project demo: 2 planned addresses in 1 spec',
+        '',
+        'NETWORK  ADDRESS         SPEC      INSTANCE  CLUSTER',
+        'lan      10.215.100.101  demo/web  web-01    not deployed',
+        'lan      10.215.100.102  demo/web  web-02    not deployed',
+        '',
+      ].join('\n'),
+    );
+    // One get of VMs, VMIs and NADs in the one namespace the project's addresses live in.
+    expect(before.calls).toEqual([expect.stringMatching(/^get virtualmachines\.kubevirt\.io,virtualmachineinstances\.kubevirt\.io,network-attachment-definitions\.k8s\.cni\.cncf\.io -n vm-demo -o json/)]);
+
+    expect((await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '60'])).code).toBe(0);
+    writeSpec('api', 'image_url: http://mirror.example.internal/api.qcow2\nnetworks: [{name: lan, offset: 103}]\n');
+    writeSpec('broken', 'image_url: http://mirror.example.internal/b.qcow2\nnetwork: lan\nreplicas: 200\n');
+    e2e.sim.put({
+      apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'legacy', namespace: 'vm-demo' },
+      spec: { config: JSON.stringify({ cniVersion: '0.3.1', type: 'cnv-bridge', bridge: 'br-lan', ipam: { type: 'static', addresses: [{ address: '10.215.100.103/24' }] } }) },
+    });
+    const after = await e2e.run(['demo', 'addresses']);
+    expect(after.code).toBe(2);
+    expect(after.stdout).toBe(
+      [
+        'project demo: 3 planned addresses in 2 specs',
+        '',
+        'NETWORK  ADDRESS         SPEC      INSTANCE  CLUSTER',
+        'lan      10.215.100.101  demo/web  web-01    VMI 10.215.100.101',
+        'lan      10.215.100.102  demo/web  web-02    VMI 10.215.100.102',
+        'lan      10.215.100.103  demo/api  api-01    held by NetworkAttachmentDefinition legacy',
+        '',
+        'Not planned:',
+        '  demo/broken: broken-155: address on network lan 10.215.100.255 is the broadcast address (10.215.100.0/24, offset 101)',
+        '    hint: lower replicas or the ipam offset, or use a larger range',
+        '',
+      ].join('\n'),
+    );
+    expect(after.stderr).toBe('v-auto: 1 spec cannot be planned, 1 planned address held by something else in the cluster (listed above)\n');
+
+    const json = await e2e.run(['demo', 'web', 'addresses', '-o', 'json']);
+    expect(json.code).toBe(0);
+    const doc = JSON.parse(json.stdout);
+    expect(doc).toMatchObject({ project: 'demo', spec: 'web', cluster: { read: true }, conflicts: [], unplanned: [] });
+    expect(doc.entries).toEqual([
+      { network: 'lan', address: '10.215.100.101', project: 'demo', spec: 'web', instance: 'web-01', namespace: 'vm-demo', cluster: { state: 'running', ip: '10.215.100.101', text: 'VMI 10.215.100.101' } },
+      { network: 'lan', address: '10.215.100.102', project: 'demo', spec: 'web', instance: 'web-02', namespace: 'vm-demo', cluster: { state: 'running', ip: '10.215.100.102', text: 'VMI 10.215.100.102' } },
+    ]);
+  });
+
+  test('a conflict with a spec of another project is listed, and is exit 2', async () => {
+    mkdirSync(path.join(e2e.home, 'projects', 'shop', 'specs'), { recursive: true });
+    writeFileSync(path.join(e2e.home, 'projects', 'shop', 'config.yaml'), readFileSync(path.join(e2e.home, 'projects', 'demo', 'config.yaml')));
+    writeFileSync(path.join(e2e.home, 'projects', 'shop', 'specs', 'front.yaml'), 'image_url: http://mirror.example.internal/f.qcow2\nnetworks: [{name: lan, offset: 102}]\n');
+    try {
+      const r = await e2e.run(['demo', 'web', 'addresses']);
+      expect(r.code).toBe(2);
+      expect(r.stdout).toContain('\nConflicts:\n  10.215.100.102 on lan: demo/web web-02 and shop/front front-01\n');
+      expect(r.stderr).toBe('v-auto: 1 address conflict in the workspace (listed above)\n');
+    } finally {
+      rmSync(path.join(e2e.home, 'projects', 'shop'), { recursive: true });
+    }
+  });
+
+  test('a cluster that cannot be read: said once on stderr, the plan printed in full, exit 3', async () => {
+    e2e.sim.faults.forbidden = [{ resource: 'virtualmachineinstances', verb: 'list' }];
+    try {
+      const r = await e2e.run(['demo', 'web', 'addresses', '-o', 'yaml']);
+      expect(r.code).toBe(3);
+      expect(r.stderr.match(/^v-auto: cluster not read, the ledger shows the plan only: .*forbidden/gm)).toHaveLength(1);
+      const doc = parse(r.stdout);
+      expect(doc.cluster.read).toBe(false);
+      expect(doc.entries.map((e: { address: string; cluster: unknown }) => [e.address, e.cluster])).toEqual([['10.215.100.101', null], ['10.215.100.102', null]]);
+    } finally {
+      e2e.sim.faults.forbidden = [];
+    }
   });
 });

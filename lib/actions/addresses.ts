@@ -1,0 +1,111 @@
+// `addresses`: the ledger of a project's (or one spec's) planned static addresses, with what the cluster reports.
+import { assertProject, listSpecs, loadWorkspace } from '../config/load-workspace.js';
+import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
+import { findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.js';
+import { addressLedger, type LiveByNamespace } from '../plan/address-ledger.js';
+import { planInstances } from '../plan/plan-instances.js';
+import type { LiveObject } from '../plan/live-address-conflicts.js';
+import { ledgerDocument, ledgerReport } from '../report/address-ledger-report.js';
+import type { ClusterDeps } from './cluster-deps.js';
+import { prepareSettings } from './prepare-manifests.js';
+import { planWorkspace, type WorkspaceSpec } from './workspace-plans.js';
+
+export interface AddressesOptions {
+  home: string;
+  project: string;
+  /** Absent: every spec of the project. */
+  spec?: string;
+  replicas?: number;
+  target?: string;
+  sets: string[];
+  output: 'table' | 'yaml' | 'json';
+}
+
+/** What one `get` per namespace reads: an instance's VM and VMI, and the NADs that hold static addresses. */
+const LEDGER_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'NetworkAttachmentDefinition'];
+
+/**
+ * Exit 2 when a listed spec cannot be planned or its addresses conflict (in the workspace, or with
+ * what the namespace holds): deploy would refuse it. Else exit 3 when the cluster could not be read
+ * (the plan is printed in full all the same), else 0.
+ */
+export async function addresses(options: AddressesOptions, deps: ClusterDeps): Promise<number> {
+  const { home, project, spec } = options;
+  if (spec === undefined) {
+    const given = options.sets.length ? '--set' : options.replicas !== undefined ? '--replicas' : options.target !== undefined ? '--target' : undefined;
+    if (given) throw usageError(`${given} applies to one spec: give the spec word`, `for example: v-auto ${project} web addresses ${given} …`);
+    assertProject(home, project);
+  }
+  // The run's own spec, with --set and --replicas; a spec that cannot be found is an error, one that
+  // cannot be planned is listed with its error.
+  let current: WorkspaceSpec | undefined;
+  if (spec !== undefined) {
+    // A spec that does not exist is the usual "not found" error (loadWorkspace says it).
+    if (!listSpecs(home).some((s) => s.project === project && s.spec === spec)) loadWorkspace(home, project, spec);
+    try {
+      current = { project, spec, plan: prepareSettings({ home, project, spec, sets: options.sets, replicas: options.replicas }, deps).plan };
+    } catch (err) {
+      if (!(err instanceof VAutoError)) throw err;
+      current = { project, spec, error: err };
+    }
+    // An unknown --target is exit 2, as for every action.
+    if (options.target !== undefined && 'plan' in current) planInstances(current.plan.settings, { target: options.target });
+  }
+  const workspace = planWorkspace(home, deps.env, current);
+  const planned = workspace.filter((s): s is SpecPlan => 'plan' in s);
+  // No spec's env: values reach oc, whichever spec names them.
+  deps.hideEnv?.(planned.flatMap((s) => s.plan.settings.envNames));
+  const conflicts = findAddressConflicts(planned);
+  const listed = workspace.filter((s) => s.project === project && (spec === undefined || s.spec === spec));
+  if (!listed.length) throw usageError(`project ${project} has no specs`, `add one: projects/${project}/specs/web.yaml`);
+
+  const namespaces = [...new Set(listed.flatMap((s) => ('plan' in s && s.plan.instances.some((i) => i.nics.some((n) => n.address)) ? [s.plan.settings.namespace] : [])))];
+  const { live, error } = await readNamespaces(namespaces, deps);
+  const ledger = addressLedger(listed, conflicts, live, options.target);
+  const view = { project, ...(spec !== undefined ? { spec } : {}), ...ledger, ...(error ? { clusterError: error.message } : {}) };
+  deps.output.out(options.output === 'table' ? ledgerReport(view) : ledgerDocument(view, options.output));
+
+  const held = ledger.entries.filter((e) => e.cluster?.state === 'held').length;
+  const problems = [
+    ledger.unplanned.length && `${ledger.unplanned.length} spec${ledger.unplanned.length === 1 ? '' : 's'} cannot be planned`,
+    ledger.conflicts.length && `${ledger.conflicts.length} address conflict${ledger.conflicts.length === 1 ? '' : 's'} in the workspace`,
+    held && `${held} planned address${held === 1 ? '' : 'es'} held by something else in the cluster`,
+  ].filter(Boolean);
+  if (error) deps.output.err(`v-auto: cluster not read, the ledger shows the plan only: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+  if (problems.length) {
+    deps.output.err(`v-auto: ${problems.join(', ')} (listed above)\n`);
+    return ExitCode.USAGE;
+  }
+  return error ? ExitCode.CLUSTER : ExitCode.OK;
+}
+
+/**
+ * One `get` per namespace, side by side. A cluster that cannot be read (no oc, not logged in,
+ * forbidden, unreachable: exit-3 errors) is reported once, with the namespaces that were read.
+ */
+async function readNamespaces(namespaces: string[], deps: ClusterDeps): Promise<{ live: LiveByNamespace; error?: VAutoError }> {
+  const live = new Map<string, LiveObject[]>();
+  if (!namespaces.length) return { live };
+  const cannotRead = (err: unknown): VAutoError => {
+    if (deps.signal?.aborted) throw interruptedError();
+    if (err instanceof VAutoError && err.exitCode === ExitCode.CLUSTER) return err;
+    throw err;
+  };
+  let cluster;
+  try {
+    cluster = deps.cluster();
+  } catch (err) {
+    return { live, error: cannotRead(err) };
+  }
+  const reads = await Promise.allSettled(namespaces.map((ns) => cluster.list(ns, LEDGER_KINDS)));
+  let error: VAutoError | undefined;
+  reads.forEach((r, i) => {
+    if (r.status === 'fulfilled') live.set(namespaces[i], r.value);
+    else error ??= cannotRead(r.reason);
+  });
+  if (error && live.size) {
+    const unread = namespaces.filter((ns) => !live.has(ns));
+    error = new VAutoError(`namespace${unread.length === 1 ? '' : 's'} ${unread.join(', ')}: ${error.message}`, { exitCode: ExitCode.CLUSTER, hint: error.hint });
+  }
+  return { live, error };
+}
