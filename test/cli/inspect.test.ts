@@ -105,7 +105,7 @@ describe('bin/v-auto (built)', () => {
   test.each([
     [['--home', 'examples', 'demo', 'wbe', 'inspect'], 'v-auto: spec "wbe" not found: no projects/demo/specs/wbe.yaml\nhint: specs in project demo: db, web\n'],
     [['--home', 'examples', 'demo', 'web', 'inspect', '--replicas', '0'], 'v-auto: --replicas: must be between 1 and 1000, got 0\n'],
-    [['--home', 'examples', 'demo', 'web'], 'v-auto: missing action: give one of deploy, delete, status, inspect, diff, start, stop, restart\nhint: example: v-auto demo web inspect\n'],
+    [['--home', 'examples', 'demo', 'web'], 'v-auto: missing action: give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses\nhint: example: v-auto demo web inspect\n'],
     [['--home', 'examples', 'demo', 'web', 'inspect', '--set', 'cpu=lots'], 'v-auto: --set: cpu: expected an integer, got "lots"\n'],
   ])('%j exits 2 with one clear line and no stack trace', (args, stderr) => {
     const r = cli(args);
