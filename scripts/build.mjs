@@ -1,6 +1,6 @@
 // Bundles the CLI into build/v-auto.mjs plus lazily loaded chunks in build/chunks/: a few files
 // parse faster at cold start than hundreds of modules, the offline bundle needs no node_modules,
-// and `inspect` or `--version` never load what only the cluster actions use (execa, ora).
+// and `inspect` or `--version` never load what only the cluster actions use (execa).
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';

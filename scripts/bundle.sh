@@ -152,7 +152,7 @@ copy_tree() {
 
 cp bin/v-auto "$tree/bin/v-auto"
 cp build/v-auto.mjs "$tree/build/"
-# The chunks the entry loads on demand (one per action, the cluster side, ora).
+# The chunks the entry loads on demand (one per action, the cluster side).
 cp -R build/chunks "$tree/build/"
 # esbuild writes LEGAL.txt only when the bundled code keeps license comments.
 [ ! -f build/v-auto.mjs.LEGAL.txt ] || cp build/v-auto.mjs.LEGAL.txt "$tree/build/"

@@ -140,7 +140,8 @@ export async function rollRestart(
 ): Promise<{ lines: ResultLine[]; code: number; left: string[] }> {
   const now = deps.now ?? Date.now;
   const lines: ResultLine[] = [];
-  const spinner = deps.spinner?.(`restarting ${names.length} VM(s), ${options.batch} at a time`);
+  const view = deps.live?.();
+  view?.update([`restarting ${names.length} VM(s), ${options.batch} at a time`]);
   try {
     // The last poll of one batch is the starting point of the next: no extra read per batch.
     let states = await readVms(cluster, namespace, selector);
@@ -161,7 +162,7 @@ export async function rollRestart(
         };
         pending = waiting.filter((n) => !back(n));
         const text = `restarted ${lines.filter((l) => l.flag === 'RESTARTED').length + waiting.length - pending.length}/${names.length}; waiting for ${pending.join(', ') || '-'}`;
-        if (spinner) spinner.update(text);
+        view?.update([text]);
         if (!pending.length || now() >= deadline) break;
         await sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);
       }
@@ -174,6 +175,6 @@ export async function rollRestart(
     }
     return { lines, code: ExitCode.OK, left: [] };
   } finally {
-    spinner?.stop();
+    view?.stop();
   }
 }

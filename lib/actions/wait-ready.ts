@@ -2,7 +2,9 @@
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { ExitCode } from '../errors.js';
 import type { Plan } from '../plan/plan-instances.js';
+import type { LiveView } from '../report/live-view.js';
 import type { Output } from '../report/output.js';
+import { waitTable } from '../report/wait-table.js';
 import { instanceState, pendingReason } from './instance-state.js';
 import { selectorString, specSelector } from './selectors.js';
 import { printable } from '../printable.js';
@@ -14,8 +16,8 @@ export interface WaitDeps {
   pollMs?: number;
   now?: () => number;
   signal?: AbortSignal;
-  /** A spinner for terminals; plain progress lines are printed without one. */
-  spinner?: (text: string) => { update(text: string): void; stop(): void };
+  /** A view redrawn in place on a terminal; plain progress lines are printed without one. */
+  live?: () => LiveView;
 }
 
 const WAIT_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'PersistentVolumeClaim'];
@@ -33,7 +35,7 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
   const now = deps.now ?? Date.now;
   const deadline = now() + seconds * 1000;
   const selector = selectorString(specSelector(plan.settings));
-  const spinner = deps.spinner?.('waiting for the VMs to become ready');
+  const view = deps.live?.();
   let last = '';
   // When each instance was first seen in its current failing state.
   const since = new Map<string, { state: string; at: number }>();
@@ -50,27 +52,27 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
       const failed = states.filter((s) => s.failed && now() - since.get(s.name)!.at >= (GRACE_SECONDS[since.get(s.name)!.state] ?? 0) * 1000);
       // Reasons come from the cluster (DataVolume conditions): one printable line.
       const text = printable(`${states.length - pending.length}/${states.length} ready${pending.length ? `; ${pending.slice(0, 3).map((s) => `${s.name}: ${pendingReason(s)}`).join(', ')}${pending.length > 3 ? ', …' : ''}` : ''}`);
-      if (spinner) spinner.update(text);
+      if (view) view.update([text, ...waitTable(states)]);
       else if (text !== last) deps.output.err(`${text}\n`);
       last = text;
       if (!pending.length) {
-        spinner?.stop();
+        view?.stop();
         deps.output.out(`all ${states.length} instance(s) ready\n`);
         return ExitCode.OK;
       }
       if (failed.length) {
-        spinner?.stop();
+        view?.stop();
         deps.output.out(`${printable(`not ready: ${failed.map((s) => s.failed).join('; ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }
       if (now() >= deadline) {
-        spinner?.stop();
+        view?.stop();
         deps.output.out(`${printable(`timed out after ${seconds} s; not ready: ${pending.map((s) => `${s.name} (${pendingReason(s)})`).join(', ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }
       await sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);
     }
   } finally {
-    spinner?.stop();
+    view?.stop();
   }
 }

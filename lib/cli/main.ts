@@ -59,7 +59,8 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, { toolRoot, env, output, promptSecret: interactive ? promptSecret : undefined });
   }
   const { OcRunner, resolveBinary } = await import('../cluster/oc-runner.js');
-  const spinner = process.stderr.isTTY && (options.wait !== undefined || options.action === 'restart' || options.restart) ? await spinnerFactory() : undefined;
+  // Redrawn in place on a terminal that can move its cursor; debug lines would be drawn over.
+  const live = process.stderr.isTTY && env.TERM !== 'dumb' && !debug && (options.wait !== undefined || options.action === 'restart' || options.restart) ? await liveFactory() : undefined;
   let cluster: ClusterClient | undefined;
   const deps: ClusterDeps = {
     toolRoot,
@@ -69,7 +70,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     promptSecret: interactive ? promptSecret : undefined,
     confirm: interactive ? confirm : undefined,
     hideEnv,
-    spinner,
+    live,
     lockSharedNetworks: options.dryRun ? undefined : () => acquireSharedNetworkLock(home, options.project, { waitMs: lockWaitMs(env), signal }),
     cluster: () => {
       if (!cluster) {
@@ -135,12 +136,9 @@ function lockWaitMs(env: Env): number {
   return Number.isFinite(ms) && ms >= 0 ? ms : LOCK_WAIT_MS;
 }
 
-async function spinnerFactory() {
-  const { default: ora } = await import('ora');
-  return (text: string) => {
-    const spinner = ora({ text, stream: process.stderr }).start();
-    return { update: (t: string) => void (spinner.text = t), stop: () => void spinner.stop() };
-  };
+async function liveFactory() {
+  const { liveView } = await import('../report/live-view.js');
+  return () => liveView(process.stderr);
 }
 
 function reportError(err: unknown, env: Env, output: Output): number {

@@ -3,7 +3,7 @@
 export interface Output {
   out(text: string): void;
   err(text: string): void;
-  /** stdout is a terminal (tables may use colour, spinners may animate). */
+  /** stdout is a terminal (tables may use colour). */
   isTTY: boolean;
   color: boolean;
 }

@@ -1,7 +1,7 @@
 // The one end-to-end launcher: starts the built bin/v-auto (spawned, so tests control stdin and
 // signals) with the real kubectl behind a recording oc wrapper, against the local simulator, in a
 // scratch copy of a workspace.
-import { spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -90,21 +90,54 @@ export interface Terminal {
   /** Resolves once `text` is on the screen; rejects after 10 s. */
   waitFor(text: string): Promise<void>;
   screen(): string;
+  /** Bytes written to the terminal so far (the screen may have been capped). */
+  bytes(): number;
+  /** Sends `signal` to v-auto itself (not to script). */
+  signal(signal: NodeJS.Signals): void;
+}
+
+export interface TerminalOptions {
+  /** The terminal's geometry, set with stty before v-auto starts; default: what script(1) gives (0×0 when the test has no terminal). */
+  size?: { columns: number; rows: number };
+  /** v-auto is killed (SIGKILL) once it has written this many bytes; default 20 MB. */
+  maxBytes?: number;
 }
 
 /** Runs bin/v-auto under script(1), which gives it a pseudo-terminal; `args` are given as they are. */
-export function onTerminal(args: string[], env: Record<string, string>, screenLog?: string): Terminal {
-  const command = [process.execPath, binary, ...args].map((a) => `'${a}'`).join(' ');
+export function onTerminal(args: string[], env: Record<string, string>, screenLog?: string, options: TerminalOptions = {}): Terminal {
+  // exec: v-auto takes the shell's place, so script's child is v-auto itself (see signal()).
+  const stty = options.size ? `stty cols ${options.size.columns} rows ${options.size.rows}; ` : '';
+  const command = `${stty}exec ${[process.execPath, binary, ...args].map((a) => `'${a}'`).join(' ')}`;
   const child = spawn('script', ['-qefc', command, '/dev/null'], {
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), TERM: 'dumb', OC_WRAPPER_KUBECTL: findKubectl() ?? '/nonexistent/kubectl', ...env },
   });
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      const pid = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n')[0];
+      if (pid) process.kill(Number(pid), sig);
+    } catch {
+      // gone already
+    }
+  };
+  const maxBytes = options.maxBytes ?? 20_000_000;
   let screen = '';
-  child.stdout.on('data', (d) => {
+  let bytes = 0;
+  child.stdout.on('data', (d: Buffer) => {
+    bytes += d.length;
+    // A run that floods the terminal is stopped before it fills the test's memory.
+    if (bytes > maxBytes) return signal('SIGKILL');
     screen += d;
     if (screenLog) appendFileSync(screenLog, d);
   });
   const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  return { child, exited, screen: () => screen, waitFor: (text) => until(() => screen.includes(text), 10_000, JSON.stringify(text), () => screen) };
+  return {
+    child,
+    exited,
+    screen: () => screen,
+    bytes: () => bytes,
+    signal,
+    waitFor: (text) => until(() => screen.includes(text), 10_000, JSON.stringify(text), () => screen.slice(-2000)),
+  };
 }
 
 /** Whether script(1) is there to give a test a terminal. */

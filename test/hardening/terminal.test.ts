@@ -1,0 +1,111 @@
+// Odd terminals and signals on a terminal: no geometry hangs v-auto or floods it, a signal always ends it.
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { haveScript, onTerminal, ocWrapper, startE2E, type E2E, type TerminalOptions } from '../helpers/e2e.js';
+
+const describeTTY = haveScript ? describe : describe.skip;
+if (!haveScript) console.warn('script(1) not found: terminal tests SKIPPED');
+
+/** Cursor movement: what a redraw in place writes, and plain lines never do. */
+const CURSOR_UP = /\u001b\[\d*A/;
+
+/** bin/v-auto on a pseudo-terminal against the E2E's simulator; TERM names a terminal that can move the cursor. */
+function terminal(e2e: E2E, args: string[], options: TerminalOptions = {}, env: Record<string, string> = {}) {
+  return onTerminal(
+    ['--home', e2e.home, '--oc', ocWrapper, '--kubeconfig', e2e.sim.kubeconfigPath, ...args],
+    { HOME: e2e.home, TERM: 'xterm-256color', V_AUTO_PASSWORD: 'pw', OC_WRAPPER_KUBECTL: e2e.kubectl, OC_WRAPPER_LOG: e2e.callLog, ...env },
+    undefined,
+    options,
+  );
+}
+
+/** Exit code, or 'hung' when the run is still going after `ms` (it is then killed). */
+async function exitWithin(run: ReturnType<typeof terminal>, ms: number): Promise<number | null | 'hung'> {
+  let timer: NodeJS.Timeout | undefined;
+  const hung = new Promise<'hung'>((resolve) => (timer = setTimeout(() => resolve('hung'), ms)));
+  const code = await Promise.race([run.exited, hung]);
+  clearTimeout(timer);
+  if (code === 'hung') {
+    run.signal('SIGKILL');
+    await run.exited;
+  }
+  return code;
+}
+
+const locks = (e2e: E2E) => readdirSync(path.join(e2e.home, 'projects', 'demo')).filter((f) => f.includes('.lock'));
+
+describeTTY('deploy --wait on odd terminals', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    // Imports take a few steps, so the view has something to redraw.
+    e2e = await startE2E({ timings: { importStepMs: 150, vmStepMs: 20 } });
+  });
+  afterEach(async () => {
+    await e2e.run(['demo', 'web', 'delete', '--yes']);
+  });
+  afterAll(() => e2e.close());
+
+  // 0×0 is what script(1) reports when started from a non-terminal, as a new user's first try was.
+  test.each<[string, TerminalOptions['size']]>([
+    ['0 columns and 0 rows (script started without a terminal)', undefined],
+    ['1 column', { columns: 1, rows: 24 }],
+    ['2 rows', { columns: 80, rows: 2 }],
+  ])('%s: it finishes with plain progress lines, no redraw, no flood', async (_, size) => {
+    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], { size, maxBytes: 2_000_000 });
+    expect(await exitWithin(run, 60_000)).toBe(0);
+    expect(run.bytes()).toBeLessThan(20_000);
+    expect(run.screen()).toContain('all 2 instance(s) ready');
+    expect(run.screen()).toMatch(/^0\/2 ready; web-01: /m);
+    expect(run.screen()).not.toMatch(CURSOR_UP);
+  });
+
+  test('a usable terminal: a table of instance, VM state, disk progress and IP, redrawn in place', async () => {
+    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], { size: { columns: 100, rows: 30 } });
+    expect(await exitWithin(run, 60_000)).toBe(0);
+    const screen = run.screen();
+    expect(screen).toMatch(/INSTANCE +VM +PROGRESS +IP/);
+    expect(screen).toMatch(CURSOR_UP);
+    expect(screen).toMatch(/web-01 +Running +100\.0% +10\.215\.100\.101/);
+    expect(screen).toMatch(/web-02 +Running +100\.0% +10\.215\.100\.102/);
+    expect(screen).toContain('all 2 instance(s) ready');
+    // Every drawn line fits the width: nothing wraps, so the redraw always lands on its own lines.
+    const longest = Math.max(...screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/).map((l) => l.length));
+    expect(longest).toBeLessThan(100);
+  });
+
+  test('a terminal narrower than the table: each line is clipped to the width', async () => {
+    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], { size: { columns: 24, rows: 30 } });
+    expect(await exitWithin(run, 60_000)).toBe(0);
+    const screen = run.screen();
+    expect(screen).toMatch(CURSOR_UP);
+    expect(screen).toContain('INSTANCE');
+    // The result lines (stdout) are not the live view's: only the view's lines are clipped.
+    const view = screen.split(/\r?\n/).filter((l) => l.includes('\u001b[J') || /^(INSTANCE|web-0\d )/.test(l));
+    for (const line of view) expect(line.replace(/\u001b\[[0-9;?]*[A-Za-z]|\r/g, '').length).toBeLessThan(24);
+  });
+});
+
+describeTTY('signals on a terminal', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    // Imports never finish: --wait keeps polling until it is ended.
+    e2e = await startE2E({ timings: { importStepMs: 600_000, vmStepMs: 20 } });
+  });
+  afterAll(() => e2e.close());
+
+  test.each<[string, TerminalOptions['size']]>([
+    ['0 columns', undefined],
+    ['100 columns', { columns: 100, rows: 30 }],
+  ])('SIGTERM during deploy --wait on %s: exit 130, no lock left', async (_, size) => {
+    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '300'], { size, maxBytes: 2_000_000 });
+    try {
+      await run.waitFor('0/2 ready');
+    } finally {
+      run.signal('SIGTERM');
+    }
+    expect(await exitWithin(run, 20_000)).toBe(130);
+    expect(run.screen()).toContain('v-auto: interrupted');
+    expect(locks(e2e)).toEqual([]);
+    await e2e.run(['demo', 'web', 'delete', '--yes']);
+  });
+});
