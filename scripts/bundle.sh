@@ -156,8 +156,8 @@ cp build/v-auto.mjs "$tree/build/"
 cp -R build/chunks "$tree/build/"
 # esbuild writes LEGAL.txt only when the bundled code keeps license comments.
 [ ! -f build/v-auto.mjs.LEGAL.txt ] || cp build/v-auto.mjs.LEGAL.txt "$tree/build/"
-mkdir -p "$tree/templates" "$tree/examples"
-copy_tree templates examples
+mkdir -p "$tree/templates" "$tree/examples" "$tree/schemas"
+copy_tree templates examples schemas
 printf '%s\n' "$version" >"$tree/VERSION"
 # bin/v-auto has no extension: this file makes Node load it as an ES module, and keeps any
 # package.json in the folders above the unpacked bundle from deciding that instead.

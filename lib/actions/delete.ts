@@ -3,7 +3,8 @@ import type { ObjectOutcome } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode, usageError } from '../errors.js';
 import { formatTable } from '../report/table.js';
-import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
+import type { ResultScope } from '../report/result-document.js';
+import { reportResults, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { instanceOfResource, isInstanceName } from '../plan/names.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
@@ -70,11 +71,12 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
     notes.push(`Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`);
   }
   const nothing = `nothing to delete for ${settings.project}/${settings.spec}${options.target ? ` --target ${options.target}` : ''} in namespace ${ns}`;
-  return deleteListed(doomed, { namespace: ns, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, notes, nothing }, deps);
+  return deleteListed(doomed, { scope: { project: settings.project, spec: settings.spec, namespace: ns }, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, notes, nothing }, deps);
 }
 
 export interface DeleteListedOptions {
-  namespace: string;
+  /** The spec whose objects these are (the namespace they are deleted from). */
+  scope: ResultScope;
   dryRun: boolean;
   yes: boolean;
   keepDisks: boolean;
@@ -90,7 +92,7 @@ export interface DeleteListedOptions {
  */
 export async function deleteListed(doomed: Doomed[], options: DeleteListedOptions, deps: ClusterDeps): Promise<number> {
   const { output } = deps;
-  const ns = options.namespace;
+  const ns = options.scope.namespace;
   const kept = options.keepDisks ? doomed.filter((d) => isDisk(d.object)) : [];
   const targets = doomed.filter((d) => !kept.includes(d)).sort((a, b) => ORDER.indexOf(a.object.kind) - ORDER.indexOf(b.object.kind));
 
@@ -117,8 +119,7 @@ export async function deleteListed(doomed: Doomed[], options: DeleteListedOption
     if (o.result === 'gone') return { flag: 'DELETED', kind: o.kind, name: o.name, detail: 'removed with its owner' };
     return o.result === 'failed' ? { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason } : { flag: 'DELETED', kind: o.kind, name: o.name };
   });
-  printResults(lines, output);
-  output.out(`${summarize(lines)}\n`);
+  reportResults(options.scope, lines, output);
   // oc delete returns once the API server accepted the deletions; VMs shut down and disks are
   // released by the cluster afterwards.
   if (lines.some((l) => l.flag === 'DELETED' && l.kind === 'VirtualMachine')) {

@@ -2,8 +2,9 @@
 import type { Change } from '../changes/plan-changes.js';
 import type { ApplyManifest, ObjectOutcome } from '../cluster/cluster-client.js';
 import { ExitCode, usageError } from '../errors.js';
+import type { ResultScope } from '../report/result-document.js';
 import { planLines, planSummary, surplusNotices } from '../report/plan-report.js';
-import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
+import { reportResults, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed } from './delete.js';
 import { planDeploy } from './plan-deploy.js';
@@ -37,6 +38,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   const planned = await planDeploy(options, deps);
   const { plan, changes } = planned;
   const ns = plan.settings.namespace;
+  const scope: ResultScope = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns };
   const cluster = deps.cluster();
 
   // Never write what is not ours: stop before anything is sent.
@@ -64,7 +66,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   }
   if (options.dryRun) {
     for (const notice of surplusNotices(changes, plan.instances.length)) output.out(`${notice}\n`);
-    if (options.prune && surplus.length) await prune(surplus, ns, options, deps);
+    if (options.prune && surplus.length) await prune(surplus, scope, options, deps);
     output.err(`dry run: nothing was sent to the cluster\n`);
     return ExitCode.OK;
   }
@@ -98,14 +100,13 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     else if (c.action === 'imported') lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'disk already imported' });
     else if (c.action === 'create' || c.action === 'update') lines.push(resultLine(byKey.get(`${c.kind}/${c.name}`)!, c, context));
   }
-  printResults(lines, output);
-  output.out(`${summarize(lines)}\n`);
+  reportResults(scope, lines, output);
   const applied = new Set(lines.filter((l) => l.flag === 'SUCCESS').map((l) => `${l.kind}/${l.name}`));
   for (const c of sending) if (applied.has(`${c.kind}/${c.name}`)) for (const notice of c.notices ?? []) output.out(`notice: ${notice}\n`);
   if (!options.prune) for (const notice of surplusNotices(changes, plan.instances.length)) output.out(`${notice}\n`);
 
   let code: number = lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
-  if (options.prune && surplus.length) code = Math.max(code, await prune(surplus, ns, options, deps));
+  if (options.prune && surplus.length) code = Math.max(code, await prune(surplus, scope, options, deps));
   if (code === ExitCode.OK && options.restart) {
     // Only what was just applied and needs a restart (or, with --pending, every VM the cluster
     // marked RestartRequired in deploy's read); VMs stopped by v-auto stop stay stopped.
@@ -116,8 +117,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     if (names.length) {
       output.out(`restarting ${names.length} VM(s) to apply their changes, ${options.restart.batch} at a time\n`);
       const rolled = await rollRestart(cluster, ns, selectorString(specSelector(plan.settings)), names, options.restart, deps);
-      printResults(rolled.lines, output);
-      output.out(`${summarize(rolled.lines)}\n`);
+      reportResults(scope, rolled.lines, output);
       if (rolled.left.length) output.out(`roll stopped; not restarted: ${rolled.left.join(', ')}\n`);
       code = rolled.code;
     } else output.out('no VM needs a restart\n');
@@ -127,9 +127,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
 }
 
 /** --prune: the surplus objects go by delete's rules (listed, disks marked, --keep-disks, asked). */
-function prune(surplus: Change[], namespace: string, options: DeployOptions, deps: ClusterDeps): Promise<number> {
+function prune(surplus: Change[], scope: ResultScope, options: DeployOptions, deps: ClusterDeps): Promise<number> {
   const doomed = surplus.map((c) => ({ object: c.live!, why: 'surplus' as const }));
-  return deleteListed(doomed, { namespace, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks ?? false, nothing: 'nothing to prune' }, deps);
+  return deleteListed(doomed, { scope, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks ?? false, nothing: 'nothing to prune' }, deps);
 }
 
 type Context = { project: string; spec: string; namespace: string; namespaceUnverified: boolean };

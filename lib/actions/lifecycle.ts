@@ -3,7 +3,8 @@ import type { ClusterClient, ObjectOutcome } from '../cluster/cluster-client.js'
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode } from '../errors.js';
 import { STOPPED_AT_ANNOTATION } from '../plan/names.js';
-import { printResults, summarize, type ResultLine } from '../report/result-lines.js';
+import { reportResults, type ResultLine } from '../report/result-lines.js';
+import type { ResultScope } from '../report/result-document.js';
 import { sleep } from '../sleep.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
@@ -54,9 +55,8 @@ function noVms(settings: { project: string; spec: string; namespace: string }, t
   return ExitCode.RESOURCE_FAILED;
 }
 
-function finish(lines: ResultLine[], deps: ClusterDeps, extra: number = ExitCode.OK): number {
-  printResults(lines, deps.output);
-  deps.output.out(`${summarize(lines)}\n`);
+function finish(scope: ResultScope, lines: ResultLine[], deps: ClusterDeps, extra: number = ExitCode.OK): number {
+  reportResults(scope, lines, deps.output);
   return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : extra;
 }
 
@@ -95,7 +95,7 @@ export async function startStop(which: 'start' | 'stop', options: SpecOptions, d
     else lines.push({ flag: which === 'stop' ? 'STOPPED' : 'STARTED', kind: 'VirtualMachine', name, detail: which === 'stop' ? `runStrategy Halted, stays stopped across deploys until start` : `runStrategy ${startStrategy}` });
   }
   if (!vms.length) return noVms(settings, options.target, deps);
-  return finish(lines, deps);
+  return finish(settings, lines, deps);
 }
 
 /**
@@ -120,7 +120,7 @@ export async function restart(options: SpecOptions & RestartOptions, deps: Clust
     } else names.push(name);
   }
   const rolled = await rollRestart(cluster, settings.namespace, selector, names, options, deps);
-  const code = finish([...lines, ...rolled.lines], deps, rolled.code);
+  const code = finish(settings, [...lines, ...rolled.lines], deps, rolled.code);
   if (rolled.left.length) deps.output.out(`roll stopped; not restarted: ${rolled.left.join(', ')}\n`);
   return code;
 }

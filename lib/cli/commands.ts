@@ -16,6 +16,8 @@ export interface CommandSpec {
   projectWide?: boolean;
   /** The `-o` formats it takes (first: the default); absent: it takes no -o. */
   outputs?: string[];
+  /** It reports result lines (`[FLAG] Kind name`): `-o json` gives them as one result document. */
+  results?: boolean;
 }
 
 export const COMMANDS = {
@@ -30,8 +32,10 @@ export const COMMANDS = {
       ['v-auto demo web deploy --replicas 3 --wait', 'three instances, then wait until they run (up to 900 s)'],
       ['v-auto demo web deploy --dry-run', 'show what would change and stop'],
       ['v-auto demo web deploy --target web-02 --yes', 'only web-02, without asking'],
+      ['v-auto demo web deploy --yes -o json', 'every result, the summary and the exit code as one JSON document'],
     ],
-    outputs: ['table'],
+    outputs: ['table', 'json'],
+    results: true,
   },
   delete: {
     summary: 'delete the spec\'s objects (only those labelled as v-auto\'s)',
@@ -41,8 +45,10 @@ export const COMMANDS = {
       ['v-auto demo web delete --dry-run', 'list what would be deleted'],
       ['v-auto demo web delete --target web-02 --yes', 'delete one instance'],
       ['v-auto demo web delete --keep-disks --yes', 'delete the VMs but keep their disks'],
+      ['v-auto demo web delete --yes -o json', 'the results as one JSON document'],
     ],
-    outputs: ['table'],
+    outputs: ['table', 'json'],
+    results: true,
   },
   status: {
     summary: 'show each instance: VM state, readiness, IP, node, disk import progress',
@@ -80,16 +86,22 @@ export const COMMANDS = {
     summary: 'start the spec\'s VMs (or --target) that are not running',
     usage: 'v-auto PROJECT SPEC start [OPTIONS]',
     examples: [['v-auto demo web start', 'start every VM of demo/web that is not running']],
+    outputs: ['table', 'json'],
+    results: true,
   },
   stop: {
     summary: 'stop the spec\'s VMs (or --target) until start',
     usage: 'v-auto PROJECT SPEC stop [OPTIONS]',
     examples: [['v-auto demo web stop --target web-02', 'stop one instance; it stays stopped across deploys until start']],
+    outputs: ['table', 'json'],
+    results: true,
   },
   restart: {
     summary: 'rolling restart, --batch N VMs at a time',
     usage: 'v-auto PROJECT SPEC restart [OPTIONS]',
     examples: [['v-auto demo web restart --pending --batch 2', 'restart the VMs with a pending change, two at a time']],
+    outputs: ['table', 'json'],
+    results: true,
   },
   addresses: {
     summary: 'list every planned static address and what the cluster reports for it',

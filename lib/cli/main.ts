@@ -4,9 +4,9 @@ import type { ClusterClient } from '../cluster/cluster-client.js';
 import { resolveHome } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
-import { processOutput, type Output } from '../report/output.js';
+import { jsonResultOutput, processOutput, type Output } from '../report/output.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
-import { DEFAULT_RESTART_WAIT_SECONDS } from './commands.js';
+import { COMMANDS, DEFAULT_RESTART_WAIT_SECONDS, type CommandSpec } from './commands.js';
 import { parseArgs, type CliOptions } from './parse-args.js';
 import { confirm, promptSecret } from './prompt.js';
 import { acquireLock, acquireSharedNetworkLock } from './workspace-lock.js';
@@ -33,7 +33,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
       output.out(`${parsed.text}\n`);
       return ExitCode.OK;
     }
-    return await run(parsed.options, toolRoot, env, output, abort.signal);
+    const { options } = parsed;
+    if (options.output === 'json' && (COMMANDS[options.action] as CommandSpec).results) return await runForDocument(options, toolRoot, env, output, abort.signal);
+    return await run(options, toolRoot, env, output, abort.signal);
   } catch (err) {
     return reportError(abort.signal.aborted ? interruptedError() : err, env, output);
   } finally {
@@ -116,6 +118,25 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
       );
     }
   }
+}
+
+/**
+ * `-o json` of an action that reports result lines: the run writes nothing else on stdout, and the
+ * one document (results, summary, exit code, and the error when there was one) comes last.
+ */
+async function runForDocument(options: CliOptions, toolRoot: string, env: Env, output: Output, signal: AbortSignal): Promise<number> {
+  const json = jsonResultOutput(output);
+  let code: number;
+  let error: { message: string; hint?: string } | undefined;
+  try {
+    code = await run(options, toolRoot, env, json, signal);
+  } catch (err) {
+    const reported = signal.aborted ? interruptedError() : err;
+    code = reportError(reported, env, output);
+    error = reported instanceof VAutoError ? { message: printableLines(reported.message), hint: reported.hint && printableLines(reported.hint) } : { message: 'internal error: a bug in v-auto' };
+  }
+  output.out(`${JSON.stringify(json.results.document(options.action, code, error), null, 2)}\n`);
+  return code;
 }
 
 /** Changes to one project/spec never run twice at once (overlapping cron jobs). */

@@ -1,6 +1,7 @@
 // The per-resource result lines of deploy and delete: `[FLAG] Kind name (detail)` and a summary.
 import { printable } from '../printable.js';
 import type { Output } from './output.js';
+import type { ResultScope } from './result-document.js';
 
 export type Flag = 'SUCCESS' | 'SKIPPED' | 'FAILED' | 'DELETED' | 'STARTED' | 'STOPPED' | 'RESTARTED';
 
@@ -21,7 +22,17 @@ export function formatResult(line: ResultLine, color: boolean): string {
   return line.hint ? `${text}\n          hint: ${printable(line.hint)}` : text;
 }
 
-export function printResults(lines: ResultLine[], output: Output): void {
+/**
+ * One spec's result lines and their summary: printed, or, under `-o json`, recorded for the
+ * run's one document (see result-document.ts).
+ */
+export function reportResults(scope: ResultScope, lines: ResultLine[], output: Output): void {
+  if (output.results) return output.results.record(scope, lines);
+  printResults(lines, output);
+  output.out(`${summarize(lines)}\n`);
+}
+
+function printResults(lines: ResultLine[], output: Output): void {
   // A hint shared by many lines (a missing namespace fails every object) is printed once.
   const hinted = new Set<string>();
   for (const line of lines) {
