@@ -137,19 +137,25 @@ export interface FlagSpec {
   repeat?: boolean;
   /** Takes an optional value (`--wait` or `--wait 600`). */
   optionalValue?: boolean;
+  /** What shell completion offers for its value (besides `choices`). */
+  complete?: 'projects' | 'specs' | 'instances' | 'files' | 'dirs';
 }
+
+/** The shells `v-auto completion SHELL` writes a script for. */
+export const SHELLS = ['bash', 'zsh'] as const;
+export const COMPLETION_USAGE = 'v-auto completion bash|zsh';
 
 export const DEFAULT_WAIT_SECONDS = 900;
 /** restart: how long each batch may take to be Ready again when --wait is not given. */
 export const DEFAULT_RESTART_WAIT_SECONDS = 600;
 
 export const FLAGS: FlagSpec[] = [
-  { name: 'project', type: 'string', describe: 'project folder under <home>/projects (instead of the first word)' },
-  { name: 'spec', type: 'string', describe: 'spec file specs/<spec>.yaml (instead of the second word)' },
+  { name: 'project', type: 'string', complete: 'projects', describe: 'project folder under <home>/projects (instead of the first word)' },
+  { name: 'spec', type: 'string', complete: 'specs', describe: 'spec file specs/<spec>.yaml (instead of the second word)' },
   { name: 'action', type: 'string', choices: ACTIONS, describe: 'action (instead of the action word)' },
-  { name: 'home', type: 'string', describe: 'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)' },
+  { name: 'home', type: 'string', complete: 'dirs', describe: 'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)' },
   { name: 'replicas', type: 'string', describe: 'number of instances, overrides replicas' },
-  { name: 'target', type: 'string', describe: 'only this instance, e.g. web-02' },
+  { name: 'target', type: 'string', complete: 'instances', describe: 'only this instance, e.g. web-02' },
   { name: 'set', type: 'string', repeat: true, describe: 'key.path=value, repeatable, highest precedence' },
   { name: 'output', alias: 'o', type: 'string', choices: ['table', 'yaml', 'json'], default: 'table', describe: 'output format (which formats: see the action\'s --help)' },
   { name: 'show-secrets', type: 'boolean', default: false, describe: 'print Secret values instead of <redacted>', actions: ['inspect'] },
@@ -160,8 +166,8 @@ export const FLAGS: FlagSpec[] = [
   { name: 'pending', type: 'boolean', default: false, describe: 'restart, deploy --restart: only VMs with RestartRequired', actions: ['restart', 'deploy'] },
   { name: 'restart', type: 'boolean', default: false, describe: 'deploy: after applying, roll the VMs whose change needs a restart', actions: ['deploy'] },
   // Connection flags are accepted everywhere, so that scripts can share one prefix of options.
-  { name: 'oc', type: 'string', describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)' },
-  { name: 'kubeconfig', type: 'string', describe: 'kubeconfig file passed to oc' },
+  { name: 'oc', type: 'string', complete: 'files', describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)' },
+  { name: 'kubeconfig', type: 'string', complete: 'files', describe: 'kubeconfig file passed to oc' },
   { name: 'context', type: 'string', describe: 'kubeconfig context passed to oc' },
   { name: 'request-timeout', type: 'number', default: 30, describe: 'seconds for each request to the cluster' },
   { name: 'keep-disks', type: 'boolean', default: false, describe: 'delete, deploy --prune: keep DataVolumes and PVCs', actions: ['delete', 'deploy'] },

@@ -1,12 +1,13 @@
 // The CLI: argv → options → action; the one place that turns errors into messages and exit codes.
+import path from 'node:path';
 import type { ClusterDeps } from '../actions/cluster-deps.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { resolveHome } from '../config/load-workspace.js';
-import { ExitCode, interruptedError, VAutoError } from '../errors.js';
+import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
 import { jsonResultOutput, processOutput, type Output } from '../report/output.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
-import { COMMANDS, DEFAULT_RESTART_WAIT_SECONDS, type CommandSpec } from './commands.js';
+import { COMMANDS, COMPLETION_USAGE, DEFAULT_RESTART_WAIT_SECONDS, SHELLS, type CommandSpec } from './commands.js';
 import { parseArgs, type CliOptions } from './parse-args.js';
 import { confirm, promptSecret } from './prompt.js';
 import { acquireLock, acquireSharedNetworkLock } from './workspace-lock.js';
@@ -28,6 +29,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
   process.on('SIGTERM', onSignal);
   try {
     const toolRoot = findToolRoot();
+    if (argv[0] === '__complete' || argv[0] === 'completion') return await completion(argv, toolRoot, env, output);
     const parsed = await parseArgs(argv, readVersion(toolRoot), env);
     if (parsed.kind === 'print') {
       output.out(`${parsed.text}\n`);
@@ -42,6 +44,27 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
+}
+
+/**
+ * `v-auto completion SHELL` prints the script; the script calls `v-auto __complete WORDS… CURRENT`
+ * on each Tab, which prints the candidates one per line (and never fails: a Tab must not print errors).
+ */
+async function completion(argv: string[], toolRoot: string, env: Env, output: Output): Promise<number> {
+  const { completeWords, completionScript, workspaceSource } = await import('./completion.js');
+  if (argv[0] === '__complete') {
+    const words = argv.slice(1, -1);
+    const candidates = completeWords(words, argv[argv.length - 1] ?? '', workspaceSource(words, env, process.cwd(), toolRoot));
+    output.out(candidates.map((c) => `${c}\n`).join(''));
+    return ExitCode.OK;
+  }
+  const shell = argv[1];
+  if (argv.length !== 2 || !(SHELLS as readonly string[]).includes(shell)) {
+    throw usageError(`completion takes one shell: ${SHELLS.join(' or ')}${shell && argv.length === 2 ? `, got "${shell}"` : ''}`, `usage: ${COMPLETION_USAGE}; see the README for how to install it`);
+  }
+  // The program that is running, so that the script works from a checkout or a bundle without PATH.
+  output.out(completionScript(shell as (typeof SHELLS)[number], path.resolve(process.argv[1] ?? 'v-auto')));
+  return ExitCode.OK;
 }
 
 async function run(options: CliOptions, toolRoot: string, env: Env, output: Output, signal: AbortSignal): Promise<number> {

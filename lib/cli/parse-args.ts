@@ -3,7 +3,7 @@ import yargs from 'yargs';
 import { didYouMean } from '../config/did-you-mean.js';
 import { MAX_REPLICAS } from '../config/rules.js';
 import { usageError, VAutoError } from '../errors.js';
-import { ACTIONS, COMMANDS, DEFAULT_WAIT_SECONDS, FLAGS, flagApplies, type Action, type CommandSpec, type FlagSpec } from './commands.js';
+import { ACTIONS, COMMANDS, COMPLETION_USAGE, DEFAULT_WAIT_SECONDS, FLAGS, flagApplies, type Action, type CommandSpec, type FlagSpec } from './commands.js';
 import { resolvePositionals, type Target } from './positionals.js';
 
 export type OutputFormat = 'table' | 'yaml' | 'json';
@@ -49,7 +49,9 @@ Exit codes: 0 ok, 1 some resource failed, 2 usage or configuration error (nothin
 const GLOBAL_USAGE = `Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]
 
 Actions (the action word may stand anywhere; "v-auto ACTION --help" shows its flags and examples):
-${ACTIONS.map((a) => `  ${a.padEnd(10)}${COMMANDS[a].summary}`).join('\n')}`;
+${ACTIONS.map((a) => `  ${a.padEnd(10)}${COMMANDS[a].summary}`).join('\n')}
+
+Shell completion: ${COMPLETION_USAGE} prints a script for bash or zsh (see the README).`;
 
 /** yargs for the whole command line, or, with `action`, only that action's flags and help. */
 function parser(version: string, action?: Action) {
@@ -171,7 +173,7 @@ function helpRequest(argv: string[]): { action?: Action } | undefined {
 }
 
 /** The words of argv that are not flags or flag values (`--target deploy` is not the action). */
-function positionalWords(argv: string[]): string[] {
+export function positionalWords(argv: string[]): string[] {
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];

@@ -207,6 +207,16 @@ describe('on the bastion (only node on PATH, no network)', () => {
       expect(result.status).toBe(3);
     });
 
+    test('shell completion from the bundle: the script calls the bundle\'s own bin/v-auto, which lists its projects', () => {
+      const script = bastion.run('bin/v-auto', ['completion', 'bash'], site);
+      expect(script.status).toBe(0);
+      expect(script.stdout).toContain(`local bin='${join(site, 'bin', 'v-auto')}'`);
+      const elsewhere = mkdtempSync(join(tmp, 'completion-'));
+      const words = bastion.run(join(site, 'bin', 'v-auto'), ['__complete', 'demo', 'web', 'delete', '--target', ''], elsewhere);
+      expect(words.stdout).toBe('web-01\nweb-02\n');
+      expect(words.stderr).toBe('');
+    });
+
     test('run from another folder, the default home is the bundle folder', () => {
       const elsewhere = mkdtempSync(join(tmp, 'elsewhere-'));
       const result = bastion.run(join(site, 'bin', 'v-auto'), ['demo', 'web', 'inspect', '-o', 'yaml'], elsewhere);

@@ -1,7 +1,7 @@
 // Every action and flag that --help shows is documented in the English README and the Korean guide.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ACTIONS } from '../../lib/cli/commands.js';
+import { ACTIONS, SHELLS } from '../../lib/cli/commands.js';
 import { parseArgs } from '../../lib/cli/parse-args.js';
 import { repoRoot } from '../helpers/workspace.js';
 
@@ -32,5 +32,9 @@ describe.each(guides)('%s', (guide) => {
     const help = await helpText(['--help']);
     for (const action of ACTIONS) expect(help).toContain(action);
     expect(ACTIONS.filter((action) => !text.includes(`\`${action}\``))).toEqual([]);
+  });
+
+  test('shows how to install shell completion for each shell', () => {
+    for (const shell of SHELLS) expect(text).toContain(`v-auto completion ${shell} >`);
   });
 });
