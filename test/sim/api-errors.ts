@@ -79,6 +79,9 @@ export function methodNotAllowed(): ApiError {
   return status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 }
 
-export function unsupportedMediaType(ct: string): ApiError {
-  return status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml; got ${ct}`);
+const PATCH_TYPES = ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'];
+
+/** 415, worded as the apiserver's negotiation error; `accepted` defaults to the patch types. */
+export function unsupportedMediaType(ct: string, accepted: string[] = PATCH_TYPES, note = ''): ApiError {
+  return status(415, 'UnsupportedMediaType', `the body of the request was in an unknown format - accepted media types include: ${accepted.join(', ')}; got ${ct}${note}`);
 }

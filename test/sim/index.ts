@@ -42,7 +42,8 @@ export interface Simulator {
   url: string;
   kubeconfigPath: string;
   faults: Faults;
-  requests: { method: string; path: string; query: string }[];
+  /** Every request in order; contentType only when the request had a body type. */
+  requests: { method: string; path: string; query: string; contentType?: string }[];
   clearRequests(): void;
   put(obj: any): any;
   get(kind: string, namespace: string | undefined, name: string): any | undefined;

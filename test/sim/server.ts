@@ -7,6 +7,7 @@ import {
 } from './api-errors.js';
 import { AGGREGATED_CONTENT_TYPE, VERSION_INFO, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { SIM_USER, type Faults } from './faults.js';
+import { PROTOBUF_CONTENT_TYPE, PROTOBUF_KINDS, ProtobufBodyError, decodeProtobuf } from './kube-protobuf.js';
 import { groupVersionDocument, openapiIndex, openapiV2 } from './openapi.js';
 import { PatchError, jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { RESOURCES, apiVersionOf, byPath, type ResourceType } from './resources.js';
@@ -19,7 +20,7 @@ export interface ServerContext {
   store: ObjectStore;
   faults: Faults;
   validator: SchemaValidator;
-  requests: { method: string; path: string; query: string }[];
+  requests: { method: string; path: string; query: string; contentType?: string }[];
   host: () => string;
   /** Admission webhooks of platform modules, run after schema validation: throw an ApiError to deny. */
   admissions?: Admission[];
@@ -45,13 +46,36 @@ function send(res: ServerResponse, code: number, body: unknown, contentType = 'a
   res.end(text);
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readRaw(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
   });
+}
+
+async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRaw(req)).toString('utf8');
+}
+
+/**
+ * A request body holding one `kind` (an object, or DeleteOptions): JSON, or Kubernetes protobuf for the kinds
+ * test/sim/kube-protobuf.ts decodes; protobuf of any other kind is 415, as from a server without that codec.
+ */
+async function readObject(req: IncomingMessage, kind: string): Promise<Obj | undefined> {
+  const raw = await readRaw(req);
+  const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
+  if (ct !== PROTOBUF_CONTENT_TYPE) return raw.toString('utf8').trim() ? parseJson(raw.toString('utf8')) : undefined;
+  const decodes = PROTOBUF_KINDS.includes(kind) || kind === 'DeleteOptions';
+  try {
+    const obj = decodes ? decodeProtobuf(raw, [kind]) : undefined;
+    if (obj) return obj;
+  } catch (err) {
+    if (err instanceof ProtobufBodyError) throw badRequest(`error decoding request body: ${err.message}`);
+    throw err;
+  }
+  throw unsupportedMediaType(ct, ['application/json'], ` (the simulator decodes protobuf bodies of ${PROTOBUF_KINDS.join(', ')} and DeleteOptions only)`);
 }
 
 function parseJson(text: string, yamlToo = false): any {
@@ -281,7 +305,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       return send(res, 200, wantsTable ? { ...toTable(rt.kind, body.items, store.resourceVersion, q.get('includeObject') ?? 'Metadata'), metadata: body.metadata } : body);
     }
     if (method === 'POST' && !t.name) {
-      const created = create(t, parseJson(await readBody(req)), q, warnings);
+      const created = create(t, (await readObject(req, rt.kind)) ?? parseJson(''), q, warnings);
       return send(res, 201, created, 'application/json', warnings);
     }
     if (method === 'DELETE' && !t.name) {
@@ -296,7 +320,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       return send(res, 200, wantsTable ? toTable(rt.kind, [cur], store.resourceVersion, q.get('includeObject') ?? 'Metadata') : cur);
     }
     if (method === 'PUT') {
-      const body = parseJson(await readBody(req));
+      const body = (await readObject(req, rt.kind)) ?? parseJson('');
       if (!cur) {
         // Core kinds create on PUT only for a few types; CRDs never do. None served here does.
         checkNamespace(rt, t.namespace);
@@ -324,8 +348,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     }
     if (method === 'DELETE') {
       if (!cur) throw notFound(rt, t.name);
-      const text = await readBody(req);
-      const opts = text.trim() ? parseJson(text) : {};
+      const opts = (await readObject(req, 'DeleteOptions')) ?? {};
       const policy = opts.propagationPolicy ?? q.get('propagationPolicy') ?? 'Background';
       if (opts.preconditions?.uid && opts.preconditions.uid !== cur.metadata.uid) throw conflict(rt, t.name);
       if (q.get('dryRun') !== 'All' && !(opts.dryRun ?? []).includes('All')) {
@@ -395,7 +418,9 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
 
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    ctx.requests.push({ method: req.method ?? 'GET', path: url.pathname, query: url.search.replace(/^\?/, '') });
+    const record: ServerContext['requests'][number] = { method: req.method ?? 'GET', path: url.pathname, query: url.search.replace(/^\?/, '') };
+    if (req.headers['content-type']) record.contentType = req.headers['content-type'];
+    ctx.requests.push(record);
     const go = async (): Promise<void> => {
       if (faults.latencyMs > 0) await new Promise((r) => setTimeout(r, faults.latencyMs));
       try {
