@@ -19,6 +19,18 @@ const OPTIONAL_KINDS = ['Secret', 'NetworkAttachmentDefinition'];
 const MAX_EVENTS = 15;
 
 export async function status(options: StatusOptions, deps: ClusterDeps): Promise<number> {
+  const view = await readStatus(options, deps, { events: true });
+  deps.output.out(options.output === 'table' ? statusReport(view) : statusDocument(view, options.output));
+  return statusCode(view);
+}
+
+/** Exit 0 when every instance shown is ready, else 1. */
+export function statusCode(view: StatusView): number {
+  return view.instances.every((i) => i.ready) ? ExitCode.OK : ExitCode.RESOURCE_FAILED;
+}
+
+/** One spec's status from the cluster: one list of its objects, and with `events` one of the namespace's events. */
+export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: { events: boolean }): Promise<StatusView> {
   // The plan says which instances should exist; what is found beyond it (deployed earlier with more
   // replicas) is shown too, as surplus. A --target may be such an instance, but it must be a name
   // this spec gives its instances.
@@ -35,7 +47,7 @@ export async function status(options: StatusOptions, deps: ClusterDeps): Promise
     throw usageError(`--target ${options.target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found`, `the spec plans ${plan.instances.length}: ${plan.instances[0]?.name} … ${plan.instances[plan.instances.length - 1]?.name}`);
   }
   const surplus = names.filter((n) => !plan.instances.some((i) => i.name === n));
-  const events = objects.length ? relevantEvents(await cluster.list(ns, ['Event']), objects) : [];
+  const events = objects.length && read.events ? relevantEvents(await cluster.list(ns, ['Event']), objects) : [];
   const view: StatusView = {
     project: settings.project,
     spec: settings.spec,
@@ -46,8 +58,7 @@ export async function status(options: StatusOptions, deps: ClusterDeps): Promise
     events,
     surplus: { instances: surplus, planned: plan.instances.length },
   };
-  deps.output.out(options.output === 'table' ? statusReport(view) : statusDocument(view, options.output));
-  return view.instances.every((i) => i.ready) ? ExitCode.OK : ExitCode.RESOURCE_FAILED;
+  return view;
 }
 
 function byInstanceNumber(a: string, b: string): number {

@@ -23,41 +23,52 @@ export interface CommandSpec {
 export const COMMANDS = {
   deploy: {
     summary: 'create or update the spec\'s VMs, disks, cloud-init Secrets and NADs',
-    usage: 'v-auto PROJECT SPEC deploy [OPTIONS]',
+    usage: 'v-auto PROJECT [SPEC] deploy [OPTIONS]',
     description:
       'Renders the spec and applies every object with oc. Objects that already exist and are not v-auto\'s are [SKIPPED]; ' +
-      'each object is reported as [SUCCESS], [SKIPPED] or [FAILED], then a summary. Exit 1 when any object failed.',
+      'each object is reported as [SUCCESS], [SKIPPED] or [FAILED], then a summary. Exit 1 when any object failed. ' +
+      'Without SPEC: every spec of the project in spec file name order, each under its own heading, then one summary and the worst exit code; a failed spec does not stop the others unless --fail-fast.',
     examples: [
       ['v-auto demo web deploy', 'create or update every instance of demo/web'],
       ['v-auto demo web deploy --replicas 3 --wait', 'three instances, then wait until they run (up to 900 s)'],
       ['v-auto demo web deploy --dry-run', 'show what would change and stop'],
       ['v-auto demo web deploy --target web-02 --yes', 'only web-02, without asking'],
       ['v-auto demo web deploy --yes -o json', 'every result, the summary and the exit code as one JSON document'],
+      ['v-auto demo deploy --yes', 'every spec of project demo (db, then web)'],
     ],
+    projectWide: true,
     outputs: ['table', 'json'],
     results: true,
   },
   delete: {
     summary: 'delete the spec\'s objects (only those labelled as v-auto\'s)',
-    usage: 'v-auto PROJECT SPEC delete [OPTIONS]',
-    description: 'Deletes what v-auto created for the spec, never an object without its labels. Asks first on a terminal; elsewhere it needs --yes.',
+    usage: 'v-auto PROJECT [SPEC] delete [OPTIONS]',
+    description:
+      'Deletes what v-auto created for the spec, never an object without its labels. Asks first on a terminal; elsewhere it needs --yes. ' +
+      'Without SPEC it deletes every spec of the project, and only with both --all-specs and --yes (or --dry-run to list).',
     examples: [
       ['v-auto demo web delete --dry-run', 'list what would be deleted'],
       ['v-auto demo web delete --target web-02 --yes', 'delete one instance'],
       ['v-auto demo web delete --keep-disks --yes', 'delete the VMs but keep their disks'],
       ['v-auto demo web delete --yes -o json', 'the results as one JSON document'],
+      ['v-auto demo delete --all-specs --yes', 'delete every spec of project demo'],
     ],
+    projectWide: true,
     outputs: ['table', 'json'],
     results: true,
   },
   status: {
     summary: 'show each instance: VM state, readiness, IP, node, disk import progress',
-    usage: 'v-auto PROJECT SPEC status [OPTIONS]',
-    description: 'Reads the cluster only. Exit 0 when every planned instance is ready, 1 when one is missing or not ready.',
+    usage: 'v-auto PROJECT [SPEC] status [OPTIONS]',
+    description:
+      'Reads the cluster only. Exit 0 when every planned instance is ready, 1 when one is missing or not ready. ' +
+      'Without SPEC: one table of every instance of the project, with a SPEC column, and the worst exit code.',
     examples: [
       ['v-auto demo web status', 'a table of the instances'],
       ['v-auto demo web status -o json', 'the same as one JSON document, for scripts'],
+      ['v-auto demo status', 'every instance of every spec of project demo, in one table'],
     ],
+    projectWide: true,
     outputs: ['table', 'yaml', 'json'],
   },
   inspect: {
@@ -139,6 +150,8 @@ export interface FlagSpec {
   optionalValue?: boolean;
   /** What shell completion offers for its value (besides `choices`). */
   complete?: 'projects' | 'specs' | 'instances' | 'files' | 'dirs';
+  /** 'spec': only when a spec is given; 'project': only when the action acts on every spec. Absent: both. */
+  scope?: 'spec' | 'project';
 }
 
 /** The shells `v-auto completion SHELL` writes a script for. */
@@ -154,9 +167,9 @@ export const FLAGS: FlagSpec[] = [
   { name: 'spec', type: 'string', complete: 'specs', describe: 'spec file specs/<spec>.yaml (instead of the second word)' },
   { name: 'action', type: 'string', choices: ACTIONS, describe: 'action (instead of the action word)' },
   { name: 'home', type: 'string', complete: 'dirs', describe: 'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)' },
-  { name: 'replicas', type: 'string', describe: 'number of instances, overrides replicas' },
-  { name: 'target', type: 'string', complete: 'instances', describe: 'only this instance, e.g. web-02' },
-  { name: 'set', type: 'string', repeat: true, describe: 'key.path=value, repeatable, highest precedence' },
+  { name: 'replicas', type: 'string', scope: 'spec', describe: 'number of instances, overrides replicas' },
+  { name: 'target', type: 'string', scope: 'spec', complete: 'instances', describe: 'only this instance, e.g. web-02' },
+  { name: 'set', type: 'string', repeat: true, scope: 'spec', describe: 'key.path=value, repeatable, highest precedence' },
   { name: 'output', alias: 'o', type: 'string', choices: ['table', 'yaml', 'json'], default: 'table', describe: 'output format (which formats: see the action\'s --help)' },
   { name: 'show-secrets', type: 'boolean', default: false, describe: 'print Secret values instead of <redacted>', actions: ['inspect'] },
   { name: 'dry-run', type: 'boolean', default: false, describe: 'deploy: print the plan against the cluster (reads only) and stop; delete: list what would go', actions: ['deploy', 'delete'] },
@@ -173,6 +186,8 @@ export const FLAGS: FlagSpec[] = [
   { name: 'keep-disks', type: 'boolean', default: false, describe: 'delete, deploy --prune: keep DataVolumes and PVCs', actions: ['delete', 'deploy'] },
   { name: 'adopt', type: 'boolean', default: false, describe: "take over unlabeled objects with this spec's exact names (listed and asked first)", actions: ['deploy'] },
   { name: 'prune', type: 'boolean', default: false, describe: 'delete instances and objects of this spec that it no longer plans', actions: ['deploy'] },
+  { name: 'fail-fast', type: 'boolean', default: false, scope: 'project', describe: 'deploy, delete of every spec: stop at the first spec that fails', actions: ['deploy', 'delete'] },
+  { name: 'all-specs', type: 'boolean', default: false, scope: 'project', describe: 'delete without SPEC: delete every spec of the project (with --yes)', actions: ['delete'] },
   { name: 'include-unlabeled', type: 'boolean', default: false, describe: "also delete this spec's resources that lost their labels", actions: ['delete'] },
 ];
 

@@ -1,6 +1,7 @@
 // The CLI: argv → options → action; the one place that turns errors into messages and exit codes.
 import path from 'node:path';
 import type { ClusterDeps } from '../actions/cluster-deps.js';
+import type { SpecOptions } from '../actions/prepare-manifests.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { resolveHome } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
@@ -69,9 +70,7 @@ async function completion(argv: string[], toolRoot: string, env: Env, output: Ou
 
 async function run(options: CliOptions, toolRoot: string, env: Env, output: Output, signal: AbortSignal): Promise<number> {
   const home = resolveHome(options.home, process.cwd(), toolRoot);
-  // resolvePositionals gives every action that is not project-wide its spec (addresses reads options.spec itself).
-  if (options.spec === undefined && options.action !== 'addresses') throw new Error(`${options.action} was resolved without a spec`);
-  const spec = { home, project: options.project, spec: options.spec as string, replicas: options.replicas, target: options.target, sets: options.sets };
+  const specOf = (name: string) => ({ home, project: options.project, spec: name, replicas: options.replicas, target: options.target, sets: options.sets });
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   // What oc and its credential plugins see: the variables that env: references read are taken out
   // once the settings name them (the runner also leaves out V_AUTO_*).
@@ -81,6 +80,8 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
   if (options.action === 'inspect') {
     // Loaded on demand, like the cluster side below: cold start only pays for what the action uses.
     const { inspect } = await import('../actions/inspect.js');
+    // resolvePositionals gives every action that is not project-wide its spec.
+    const spec = specOf(options.spec!);
     return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, { toolRoot, env, output, promptSecret: interactive ? promptSecret : undefined });
   }
   const { OcRunner, resolveBinary } = await import('../cluster/oc-runner.js');
@@ -106,11 +107,29 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
       return cluster;
     },
   };
+  if (options.action === 'addresses') {
+    // One spec or, without one, the whole project: addresses reads options.spec itself (no lock: it reads only).
+    const { addresses } = await import('../actions/addresses.js');
+    return addresses({ ...specOf(options.spec ?? ''), spec: options.spec, output: options.output }, deps);
+  }
+  // Without a spec (`v-auto demo deploy`): every spec of the project, in spec file name order.
+  if (options.spec === undefined) {
+    const { listProjectSpecs } = await import('../config/load-workspace.js');
+    const { forEachSpec, statusProject } = await import('../actions/project.js');
+    const project = { home, project: options.project, specs: listProjectSpecs(home, options.project) };
+    const report = (err: unknown, spec: string) => reportError(err, env, output, `${options.project}/${spec}: `);
+    if (options.action === 'status') return statusProject({ ...project, output: options.output }, { ...deps, report });
+    return withLock(options, home, project.specs, env, signal, () =>
+      forEachSpec({ ...project, failFast: options.failFast }, (spec) => runSpec(options, specOf(spec), deps), { output, signal, report }),
+    );
+  }
+  const spec = specOf(options.spec);
+  return options.action === 'status' || options.action === 'diff' ? runSpec(options, spec, deps) : withLock(options, home, [spec.spec], env, signal, () => runSpec(options, spec, deps));
+}
+
+/** One spec's cluster action (its lock, when it takes one, is already held). */
+async function runSpec(options: CliOptions, spec: SpecOptions, deps: ClusterDeps): Promise<number> {
   switch (options.action) {
-    case 'addresses': {
-      const { addresses } = await import('../actions/addresses.js');
-      return addresses({ ...spec, spec: options.spec, output: options.output }, deps);
-    }
     case 'status': {
       const { status } = await import('../actions/status.js');
       return status({ ...spec, output: options.output }, deps);
@@ -121,25 +140,27 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     }
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
-      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks, restart: options.restart ? { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS } : undefined }, deps));
+      const restart = options.restart ? { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS } : undefined;
+      return deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks, restart }, deps);
     }
     case 'start':
     case 'stop': {
       const { startStop } = await import('../actions/lifecycle.js');
       const which = options.action;
-      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => startStop(which, spec, deps));
+      return startStop(which, spec, deps);
     }
     case 'restart': {
       const { restart } = await import('../actions/lifecycle.js');
       const roll = { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS };
-      return withLock({ ...options, spec: spec.spec }, home, env, signal, () => restart({ ...spec, ...roll }, deps));
+      return restart({ ...spec, ...roll }, deps);
     }
     case 'delete': {
       const { deleteSpec } = await import('../actions/delete.js');
-      return withLock({ ...options, spec: spec.spec }, home, env, signal, () =>
-        deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled }, deps),
-      );
+      return deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled }, deps);
     }
+    case 'inspect':
+    case 'addresses':
+      throw new Error(`${options.action} is not run per spec here`);
   }
 }
 
@@ -162,16 +183,22 @@ async function runForDocument(options: CliOptions, toolRoot: string, env: Env, o
   return code;
 }
 
-/** Changes to one project/spec never run twice at once (overlapping cron jobs). */
-async function withLock(options: CliOptions & { spec: string }, home: string, env: Env, signal: AbortSignal, action: () => Promise<number>): Promise<number> {
+/**
+ * Changes to one project/spec never run twice at once (overlapping cron jobs). A run over every
+ * spec of the project takes each spec's lock, in the same (name) order, before it starts and holds
+ * them all to its end: a run of one spec never interleaves with it, two whole-project runs cannot
+ * deadlock, and a busy spec (exit 4) stops the whole run before anything is sent.
+ */
+async function withLock(options: CliOptions, home: string, specs: string[], env: Env, signal: AbortSignal, action: () => Promise<number>): Promise<number> {
   if (options.dryRun) return action();
   // A project folder that does not exist takes no lock: the action reports it with the list of
   // projects. Any other failure to lock (no write access…) stops the run before it changes anything.
-  const release = await acquireLock(home, options.project, options.spec, { waitMs: lockWaitMs(env), signal });
+  const releases: (() => void)[] = [];
   try {
+    for (const spec of specs) releases.push(await acquireLock(home, options.project, spec, { waitMs: lockWaitMs(env), signal }));
     return await action();
   } finally {
-    release();
+    for (const release of releases.reverse()) release();
   }
 }
 
@@ -185,10 +212,11 @@ async function liveFactory() {
   return () => liveView(process.stderr);
 }
 
-function reportError(err: unknown, env: Env, output: Output): number {
+/** Prints an error (`v-auto: [where]message`, `hint: …`) and says its exit code. */
+function reportError(err: unknown, env: Env, output: Output, where = ''): number {
   if (err instanceof VAutoError) {
     // Messages may quote the cluster or a file: their lines are ours, the characters made printable.
-    output.err(`v-auto: ${printableLines(err.message)}\n`);
+    output.err(`v-auto: ${where}${printableLines(err.message)}\n`);
     if (err.hint) output.err(`hint: ${printableLines(err.hint)}\n`);
     if (env.V_AUTO_DEBUG === '1' && err.cause) output.err(`${String((err.cause as Error).stack ?? err.cause)}\n`);
     return err.exitCode;

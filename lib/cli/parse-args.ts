@@ -34,6 +34,10 @@ export interface CliOptions extends Target {
   pending: boolean;
   /** deploy: roll the VMs the plan says need a restart, after applying. */
   restart: boolean;
+  /** deploy, delete of every spec: stop at the first spec that fails. */
+  failFast: boolean;
+  /** delete without a spec: the user means every spec of the project. */
+  allSpecs: boolean;
 }
 
 export type ParseResult = { kind: 'run'; options: CliOptions } | { kind: 'print'; text: string };
@@ -105,6 +109,16 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
       throw usageError(`--${flag.name} does not apply to ${target.action}`, `it is for: ${flag.actions!.join(', ')}`);
     }
   }
+  for (const flag of FLAGS) {
+    if (!flag.scope || !given(argv, flag) || (flag.scope === 'spec') === (target.spec !== undefined)) continue;
+    throw flag.scope === 'spec'
+      ? usageError(`--${flag.name} applies to one spec; ${target.action} without a spec acts on every spec of ${target.project}`, `give the spec: v-auto ${target.project} SPEC ${target.action} --${flag.name} …`)
+      : usageError(`--${flag.name} applies to ${target.action} of every spec, not to one spec`, `leave out the spec: v-auto ${target.project} ${target.action} --${flag.name}`);
+  }
+  if (target.action === 'delete' && target.spec === undefined) {
+    if (!args['all-specs']) throw usageError(`delete without a spec would delete every spec of project ${target.project}`, `add --all-specs (and --yes) to mean it, or give the spec: v-auto ${target.project} SPEC delete`);
+    if (!args.yes && !args['dry-run']) throw usageError(`delete --all-specs needs --yes: it is never asked for on a terminal`, `add --yes, or --dry-run to list what would go`);
+  }
   if (target.action === 'deploy' && !args.restart) {
     const roll = FLAGS.filter((f) => f.name === 'batch' || f.name === 'pending').find((f) => given(argv, f))?.name;
     if (roll) throw usageError(`--${roll} on deploy goes with --restart`, `add --restart to roll the VMs that need a restart after applying`);
@@ -138,6 +152,8 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
       batch: args.batch === undefined ? 1 : parseBatch(args.batch),
       pending: args.pending,
       restart: args.restart,
+      failFast: args['fail-fast'] ?? false,
+      allSpecs: args['all-specs'] ?? false,
     },
   };
 }

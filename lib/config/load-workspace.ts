@@ -57,7 +57,7 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
   const specFile = path.join(projectDir, 'specs', `${spec}.yaml`);
   if (!exists(specFile)) {
     const specsDir = path.join(projectDir, 'specs');
-    const known = listNames(specsDir, (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml')).map((n) => n.replace(/\.yaml$/, ''));
+    const known = specNames(specsDir);
     const bare = spec.replace(/\.ya?ml$/, '');
     let hint = known.length ? `specs in project ${project}: ${known.join(', ')}` : `project ${project} has no specs yet`;
     if (bare !== spec && known.includes(bare)) hint = `give the spec by its name, without the extension: v-auto ${project} ${bare} …`;
@@ -77,6 +77,23 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
     specSource,
     siteTemplates: readTemplates(path.join(home, 'templates')),
   };
+}
+
+/**
+ * The specs of one project, for the actions that act on all of them: the names of its
+ * `specs/*.yaml` files, sorted by name (code point order, as `LC_ALL=C ls` lists them). That order
+ * is the order a project-wide deploy goes in. Exit 2 when the project is missing or has no spec.
+ */
+export function listProjectSpecs(home: string, project: string): string[] {
+  const specsDir = path.join(assertProject(home, project), 'specs');
+  const specs = specNames(specsDir);
+  if (!specs.length) throw usageError(`project ${project} has no specs: no ${relative(home, path.join(specsDir, '<spec>.yaml'))}`, `create one, or give the spec: v-auto ${project} SPEC ACTION`);
+  return specs;
+}
+
+/** Spec names from `specs/*.yaml`; hidden files (`.web.yaml`, as `ls` hides them) are not specs. */
+function specNames(specsDir: string): string[] {
+  return listNames(specsDir, (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml') && !e.name.startsWith('.')).map((n) => n.replace(/\.yaml$/, ''));
 }
 
 function readYaml(home: string, file: string): YamlSource {

@@ -2,6 +2,7 @@
 import { surplusLine } from './plan-report.js';
 import { stringify } from 'yaml';
 import type { InstanceState } from '../actions/instance-state.js';
+import { printable } from '../printable.js';
 import { formatTable } from './table.js';
 
 export interface StatusEvent {
@@ -36,21 +37,11 @@ export function statusReport(view: StatusView): string {
   if (instances.every((i) => i.missing) && !view.networkAttachments?.length && !view.secrets?.length) {
     return `nothing deployed for ${view.project}/${view.spec} in namespace ${view.namespace}\n`;
   }
-  const rows = instances.map((i) => [
-    i.name,
-    i.vm?.status ?? (i.missing ? 'NotDeployed' : '-'),
-    i.vm ? String(i.vm.ready) : '-',
-    i.vmi?.phase ?? '-',
-    i.ips.join(',') || '-',
-    i.node ?? '-',
-    i.dataVolume?.phase ?? (i.pvc ? 'imported' : '-'),
-    i.dataVolume?.progress ?? '-',
-    i.pvc ? `${i.pvc.phase}${i.pvc.size ? ` ${i.pvc.size}` : ''}` : '-',
-  ]);
+  const rows = instanceRows(view);
   const lines = [
     `${view.project}/${view.spec} in namespace ${view.namespace}: ${instances.filter((i) => i.ready).length}/${instances.length} ready`,
     '',
-    formatTable(['NAME', 'STATUS', 'READY', 'VMI', 'IP', 'NODE', 'DISK', 'PROGRESS', 'PVC'], rows),
+    formatTable(INSTANCE_COLUMNS, rows),
     '',
     `Network attachments: ${listed(view.networkAttachments)}`,
     `Secrets: ${listed(view.secrets)}`,
@@ -68,7 +59,50 @@ export function statusReport(view: StatusView): string {
   return `${lines.join('\n')}\n`;
 }
 
+const INSTANCE_COLUMNS = ['NAME', 'STATUS', 'READY', 'VMI', 'IP', 'NODE', 'DISK', 'PROGRESS', 'PVC'];
+
+function instanceRows(view: StatusView): string[][] {
+  return view.instances.map((i) => [
+    i.name,
+    i.vm?.status ?? (i.missing ? 'NotDeployed' : '-'),
+    i.vm ? String(i.vm.ready) : '-',
+    i.vmi?.phase ?? '-',
+    i.ips.join(',') || '-',
+    i.node ?? '-',
+    i.dataVolume?.phase ?? (i.pvc ? 'imported' : '-'),
+    i.dataVolume?.progress ?? '-',
+    i.pvc ? `${i.pvc.phase}${i.pvc.size ? ` ${i.pvc.size}` : ''}` : '-',
+  ]);
+}
+
 function listed(names: string[] | null): string {
   if (names === null) return 'not shown: this user may not list them';
   return names.join(', ') || 'none';
+}
+
+/** One spec of a project-wide status: its view, or the error that stopped it being read. */
+export type ProjectStatusEntry = { spec: string; code: number } & ({ view: StatusView; error?: undefined } | { view?: undefined; error: string });
+
+/** `v-auto demo status`: one table of every instance, by spec; a NAMESPACE column when the specs use more than one. */
+export function projectStatusReport(project: string, entries: ProjectStatusEntry[]): string {
+  const views = entries.flatMap((e) => (e.view ? [e.view] : []));
+  const instances = views.flatMap((v) => v.instances);
+  const namespaces = [...new Set(views.map((v) => v.namespace))];
+  const oneNamespace = namespaces.length <= 1;
+  const rows = views.flatMap((v) => instanceRows(v).map((row) => (oneNamespace ? [v.spec, ...row] : [v.spec, v.namespace, ...row])));
+  const lines = [`project ${project}${oneNamespace && namespaces.length ? ` in namespace ${namespaces[0]}` : ''}: ${instances.filter((i) => i.ready).length}/${instances.length} ready in ${entries.length} spec(s)`, ''];
+  if (rows.length) lines.push(formatTable(['SPEC', ...(oneNamespace ? [] : ['NAMESPACE']), ...INSTANCE_COLUMNS], rows));
+  const surplus = views.filter((v) => v.surplus?.instances.length);
+  for (const v of surplus) lines.push(`${v.spec}: ${surplusLine(v.surplus!.instances, v.surplus!.planned)}`);
+  const unread = entries.filter((e) => e.error !== undefined);
+  if (unread.length) lines.push('', `Not read: ${unread.map((e) => `${e.spec} (exit ${e.code}: ${printable(e.error)})`).join('; ')}`);
+  lines.push('', `Events, networks and Secrets of one spec: v-auto ${project} SPEC status`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** The project-wide status as one document: each spec's status document, or its error. */
+export function projectStatusDocument(project: string, entries: ProjectStatusEntry[], format: 'json' | 'yaml'): string {
+  const specs = entries.map((e) => (e.view ? { ...e.view, ready: e.view.instances.every((i) => i.ready) } : { project, spec: e.spec, error: e.error, exitCode: e.code }));
+  const doc = { project, ready: entries.every((e) => e.code === 0), specs };
+  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { version: '1.1' });
 }

@@ -1,0 +1,82 @@
+// Actions on every spec of a project (`v-auto demo deploy`): each spec in turn, one summary, the worst exit code.
+import { ExitCode, VAutoError } from '../errors.js';
+import { projectStatusDocument, projectStatusReport, type ProjectStatusEntry } from '../report/status-report.js';
+import type { ClusterDeps } from './cluster-deps.js';
+import { readStatus, statusCode } from './status.js';
+
+export interface ProjectOptions {
+  home: string;
+  project: string;
+  /** The project's specs, in the order they are acted on (listProjectSpecs: spec file name order). */
+  specs: string[];
+}
+
+export interface ProjectDeps {
+  output: ClusterDeps['output'];
+  signal?: AbortSignal;
+  /** Prints an error of one spec the way the CLI does (message, hint) and says its exit code. */
+  report: (err: unknown, spec: string) => number;
+}
+
+/**
+ * The exit code of a whole-project run: the highest of its specs' codes, so that 130 (interrupted)
+ * outranks 70 (a bug), which outranks 4, 3, 2 and 1, and 0 only when every spec is 0.
+ */
+export function worstCode(codes: number[]): number {
+  return codes.reduce((a, b) => Math.max(a, b), ExitCode.OK);
+}
+
+/**
+ * Runs `run` for each spec in order, each under a `=== project/spec ===` heading, and ends with one
+ * summary line. A spec that fails (exit 1, or an error such as a configuration mistake, exit 2) does
+ * not stop the others, unless `failFast`; an interrupt (Ctrl-C, SIGTERM) always stops the run.
+ */
+export async function forEachSpec(options: ProjectOptions & { failFast: boolean }, run: (spec: string) => Promise<number>, deps: ProjectDeps): Promise<number> {
+  const { output } = deps;
+  const results: { spec: string; code?: number }[] = options.specs.map((spec) => ({ spec }));
+  for (const [i, entry] of results.entries()) {
+    output.out(`${i ? '\n' : ''}=== ${options.project}/${entry.spec} ===\n`);
+    try {
+      entry.code = await run(entry.spec);
+    } catch (err) {
+      if (deps.signal?.aborted || (err instanceof VAutoError && err.exitCode === ExitCode.INTERRUPTED)) throw err;
+      entry.code = deps.report(err, entry.spec);
+    }
+    if (entry.code !== ExitCode.OK && options.failFast) break;
+  }
+  output.out(`\n${projectSummary(options.project, results)}\n`);
+  return worstCode(results.flatMap((r) => (r.code === undefined ? [] : [r.code])));
+}
+
+/** `project demo: 3 spec(s); ok: db; failed: web (exit 1); not run (--fail-fast): cache` */
+export function projectSummary(project: string, results: { spec: string; code?: number }[]): string {
+  const ok = results.filter((r) => r.code === ExitCode.OK).map((r) => r.spec);
+  const failed = results.filter((r) => r.code !== undefined && r.code !== ExitCode.OK).map((r) => `${r.spec} (exit ${r.code})`);
+  const notRun = results.filter((r) => r.code === undefined).map((r) => r.spec);
+  const parts = [`project ${project}: ${results.length} spec(s)`];
+  if (ok.length) parts.push(`ok: ${ok.join(', ')}`);
+  if (failed.length) parts.push(`failed: ${failed.join(', ')}`);
+  if (notRun.length) parts.push(`not run (--fail-fast): ${notRun.join(', ')}`);
+  return parts.join('; ');
+}
+
+/**
+ * `v-auto demo status`: every instance of every spec in one table (one list call per spec, no events:
+ * `v-auto demo SPEC status` shows those). A spec that cannot be read is reported and counted, and
+ * the others are still shown. Exit: the worst of the specs' status codes.
+ */
+export async function statusProject(options: ProjectOptions & { output: 'table' | 'yaml' | 'json' }, deps: ClusterDeps & ProjectDeps): Promise<number> {
+  const entries: ProjectStatusEntry[] = [];
+  for (const spec of options.specs) {
+    try {
+      const view = await readStatus({ home: options.home, project: options.project, spec, sets: [] }, deps, { events: false });
+      entries.push({ spec, view, code: statusCode(view) });
+    } catch (err) {
+      if (deps.signal?.aborted || (err instanceof VAutoError && err.exitCode === ExitCode.INTERRUPTED)) throw err;
+      const code = deps.report(err, spec);
+      entries.push({ spec, code, error: err instanceof VAutoError ? err.message : String((err as Error)?.message ?? err) });
+    }
+  }
+  deps.output.out(options.output === 'table' ? projectStatusReport(options.project, entries) : projectStatusDocument(options.project, entries, options.output));
+  return worstCode(entries.map((e) => e.code));
+}
