@@ -24,6 +24,12 @@ export interface InstanceState {
 // KubeVirt's printable statuses that waiting will not fix.
 const FAILED_VM = new Set(['CrashLoopBackOff', 'ErrorUnschedulable', 'ErrImagePull', 'ImagePullBackOff', 'ErrorPvcNotFound', 'DataVolumeError']);
 
+/** The objects of one instance among `objects`: its VM, VMI, root disk DataVolume and PVC, launcher pods. */
+export function objectsOf(name: string, objects: K8sObject[]): K8sObject[] {
+  const own = new Set([name, rootDiskName(name)]);
+  return objects.filter((o) => (o.kind === 'Pod' ? o.metadata.labels?.['vm.kubevirt.io/name'] === name : own.has(o.metadata.name)));
+}
+
 export function instanceState(name: string, objects: K8sObject[]): InstanceState {
   const find = (kind: string, n: string) => objects.find((o) => o.kind === kind && o.metadata.name === n);
   const vm = find('VirtualMachine', name);

@@ -1,10 +1,10 @@
 // `status`: two oc calls (objects by label, then events) turned into per-instance state; exit 1
 // unless every planned instance is deployed and ready (cron health checks rely on it).
-import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode, usageError } from '../errors.js';
 import { isInstanceName } from '../plan/names.js';
 import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
+import { relevantEvents } from './events.js';
 import { instanceState } from './instance-state.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { selectorString, specSelector } from './selectors.js';
@@ -16,7 +16,6 @@ export interface StatusOptions extends SpecOptions {
 const STATUS_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'PersistentVolumeClaim', 'Pod', 'Secret', 'NetworkAttachmentDefinition'];
 /** Shown when readable; a monitoring account (`view` role) may not list Secrets, and status still works. */
 const OPTIONAL_KINDS = ['Secret', 'NetworkAttachmentDefinition'];
-const MAX_EVENTS = 15;
 
 export async function status(options: StatusOptions, deps: ClusterDeps): Promise<number> {
   const view = await readStatus(options, deps, { events: true });
@@ -63,30 +62,4 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
 
 function byInstanceNumber(a: string, b: string): number {
   return a.localeCompare(b, 'en', { numeric: true });
-}
-
-type EventObject = K8sObject & {
-  involvedObject?: { kind: string; name: string };
-  lastTimestamp?: string;
-  eventTime?: string;
-  type?: string;
-  reason?: string;
-  message?: string;
-};
-
-/** Events about our objects (and their launcher pods), Warnings first, newest first, at most 15. */
-function relevantEvents(events: EventObject[], objects: K8sObject[]) {
-  const ours = new Set(objects.map((o) => `${o.kind}/${o.metadata.name}`));
-  const time = (e: EventObject) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
-  return events
-    .filter((e) => e.involvedObject && ours.has(`${e.involvedObject.kind}/${e.involvedObject.name}`))
-    .sort((a, b) => Number(b.type === 'Warning') - Number(a.type === 'Warning') || time(b).localeCompare(time(a)))
-    .slice(0, MAX_EVENTS)
-    .map((e) => ({
-      type: e.type ?? 'Normal',
-      time: time(e),
-      object: `${e.involvedObject!.kind}/${e.involvedObject!.name}`,
-      reason: e.reason ?? '',
-      message: e.message ?? '',
-    }));
 }

@@ -5,7 +5,8 @@ import type { Plan } from '../plan/plan-instances.js';
 import type { LiveView } from '../report/live-view.js';
 import type { Output } from '../report/output.js';
 import { waitTable } from '../report/wait-table.js';
-import { instanceState, pendingReason } from './instance-state.js';
+import { relevantEvents } from './events.js';
+import { instanceState, objectsOf, pendingReason, type InstanceState } from './instance-state.js';
 import { selectorString, specSelector } from './selectors.js';
 import { printable } from '../printable.js';
 import { sleep } from '../sleep.js';
@@ -18,12 +19,15 @@ export interface WaitDeps {
   signal?: AbortSignal;
   /** A view redrawn in place on a terminal; plain progress lines are printed without one. */
   live?: () => LiveView;
+  /** The grace of every state in GRACE_SECONDS, instead of its own (V_AUTO_WAIT_GRACE). */
+  graceSeconds?: number;
 }
 
 const WAIT_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'PersistentVolumeClaim'];
 
 /**
- * How long a VM may stay in a state that can clear by itself before --wait counts it as failed.
+ * How long (seconds) a VM may stay in a state that can clear by itself before --wait counts it as failed.
+ * Any other state in FAILED_VM (CrashLoopBackOff, ErrImagePull…) and a failed import have none.
  * An importer that restarts (for scratch space, or a flaky source) turns the VM to DataVolumeError
  * while CDI retries; CDI calls that intended behaviour (kubevirt/containerized-data-importer#3762).
  * ErrorUnschedulable clears when the scheduler finds room (a node drained back, a PVC bound). A
@@ -33,6 +37,7 @@ export const GRACE_SECONDS: Record<string, number> = { DataVolumeError: 300, Err
 
 export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: number, deps: WaitDeps): Promise<number> {
   const now = deps.now ?? Date.now;
+  const grace = deps.graceSeconds === undefined ? GRACE_SECONDS : Object.fromEntries(Object.keys(GRACE_SECONDS).map((k) => [k, deps.graceSeconds!]));
   const deadline = now() + seconds * 1000;
   const selector = selectorString(specSelector(plan.settings));
   const view = deps.live?.();
@@ -44,14 +49,18 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
       const objects = await cluster.list(plan.settings.namespace, WAIT_KINDS, selector);
       const states = plan.instances.map((i) => instanceState(i.name, objects));
       const pending = states.filter((s) => !s.ready);
+      const polledAt = now();
       for (const s of states) {
         const state = s.failed ? (s.vm?.status ?? 'failed') : undefined;
         if (!state) since.delete(s.name);
-        else if (since.get(s.name)?.state !== state) since.set(s.name, { state, at: now() });
+        else if (since.get(s.name)?.state !== state) since.set(s.name, { state, at: polledAt });
       }
-      const failed = states.filter((s) => s.failed && now() - since.get(s.name)!.at >= (GRACE_SECONDS[since.get(s.name)!.state] ?? 0) * 1000);
+      const failingFor = (s: InstanceState) => Math.floor((polledAt - since.get(s.name)!.at) / 1000);
+      const failed = states.filter((s) => s.failed && failingFor(s) >= (grace[since.get(s.name)!.state] ?? 0));
+      // A state still within its grace says so: `web-01: DataVolumeError for 12 s (grace 300 s)`.
+      const reason = (s: InstanceState) => (s.failed ? `${since.get(s.name)!.state} for ${failingFor(s)} s (grace ${grace[since.get(s.name)!.state] ?? 0} s)` : pendingReason(s));
       // Reasons come from the cluster (DataVolume conditions): one printable line.
-      const text = printable(`${states.length - pending.length}/${states.length} ready${pending.length ? `; ${pending.slice(0, 3).map((s) => `${s.name}: ${pendingReason(s)}`).join(', ')}${pending.length > 3 ? ', …' : ''}` : ''}`);
+      const text = printable(`${states.length - pending.length}/${states.length} ready${pending.length ? `; ${pending.slice(0, 3).map((s) => `${s.name}: ${reason(s)}`).join(', ')}${pending.length > 3 ? ', …' : ''}` : ''}`);
       if (view) view.update([text, ...waitTable(states)]);
       else if (text !== last) deps.output.err(`${text}\n`);
       last = text;
@@ -62,7 +71,15 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
       }
       if (failed.length) {
         view?.stop();
-        deps.output.out(`${printable(`not ready: ${failed.map((s) => s.failed).join('; ')}`)}\n`);
+        // The cluster's own words for why: the newest event about the instance's objects, Warnings
+        // first. A user who may not read events still gets the failure itself.
+        const events = await cluster.list(plan.settings.namespace, ['Event']).catch(() => []);
+        const why = (s: InstanceState) => {
+          const past = grace[since.get(s.name)!.state] ? ` for ${failingFor(s)} s, past its ${grace[since.get(s.name)!.state]} s grace` : '';
+          const last = relevantEvents(events, objectsOf(s.name, objects))[0];
+          return `${s.failed}${past}${last ? `; last event: ${last.object} ${last.reason}: ${last.message}` : ''}`;
+        };
+        deps.output.out(`${printable(`not ready: ${failed.map(why).join('; ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }
       if (now() >= deadline) {

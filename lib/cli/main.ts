@@ -97,6 +97,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     confirm: interactive ? confirm : undefined,
     hideEnv,
     live,
+    graceSeconds: waitGrace(env),
     lockSharedNetworks: options.dryRun ? undefined : () => acquireSharedNetworkLock(home, options.project, { waitMs: lockWaitMs(env), signal }),
     cluster: () => {
       if (!cluster) {
@@ -200,6 +201,14 @@ async function withLock(options: CliOptions, home: string, specs: string[], env:
   } finally {
     for (const release of releases.reverse()) release();
   }
+}
+
+/** V_AUTO_WAIT_GRACE: seconds of grace for every state that has one (see GRACE_SECONDS), e.g. 900 for slow storage. */
+function waitGrace(env: Env): number | undefined {
+  const raw = env.V_AUTO_WAIT_GRACE;
+  if (raw === undefined || raw === '') return undefined;
+  if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw usageError(`V_AUTO_WAIT_GRACE: expected a number of seconds, got "${raw}"`, 'for example V_AUTO_WAIT_GRACE=600; unset it for the default 300 s');
+  return Number(raw);
 }
 
 function lockWaitMs(env: Env): number {

@@ -10,12 +10,24 @@ const { plan } = prepareSettings({ home: path.join(repoRoot, 'examples'), projec
 const vm = (name: string, status: object): K8sObject => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name }, spec: { runStrategy: 'Always' }, status });
 const dv = (name: string, phase: string, progress = 'N/A'): K8sObject => ({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: `${name}-rootdisk` }, status: { phase, progress } });
 
-/** A cluster whose answer changes with each poll. */
+const event = (object: string, type: string, reason: string, message: string, lastTimestamp: string): K8sObject => {
+  const [kind, name] = object.split('/');
+  return { apiVersion: 'v1', kind: 'Event', metadata: { name: `${name}.${lastTimestamp}` }, involvedObject: { kind, name }, type, reason, message, lastTimestamp } as K8sObject;
+};
+
+/** A cluster whose answer changes with each poll; `oc get events` (not a poll) answers `events`. */
 class Polls extends FakeCluster {
-  constructor(private readonly answers: K8sObject[][]) {
+  constructor(
+    private readonly answers: K8sObject[][],
+    private readonly events: K8sObject[] = [],
+  ) {
     super();
   }
-  async list(): Promise<K8sObject[]> {
+  async list(_ns: string, kinds: string[]): Promise<K8sObject[]> {
+    if (kinds.includes('Event')) {
+      this.calls.push('events');
+      return this.events;
+    }
     this.calls.push('list');
     return this.answers[Math.min(this.calls.length - 1, this.answers.length - 1)];
   }
@@ -32,12 +44,18 @@ test('polls until both VMs are ready, printing progress when it changes', async 
   expect(output.stdout).toBe('all 2 instance(s) ready\n');
 });
 
-test('a failed import stops the wait at once with exit 1', async () => {
-  const cluster = new Polls([[vm('web-01', { printableStatus: 'Provisioning' }), dv('web-01', 'Failed'), vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded')]]);
+test('a failed import stops the wait at once with exit 1, with the newest Warning about the instance', async () => {
+  const events = [
+    event('DataVolume/web-01-rootdisk', 'Warning', 'Error', 'Unable to connect to http data source: 404 Not Found', '2026-12-01T10:00:05Z'),
+    event('DataVolume/web-01-rootdisk', 'Normal', 'ImportInProgress', 'Import into web-01-rootdisk in progress', '2026-12-01T10:00:09Z'),
+    event('DataVolume/web-01-rootdisk', 'Warning', 'Error', 'Unable to connect to http data source: 503', '2026-12-01T10:00:01Z'),
+    event('DataVolume/web-02-rootdisk', 'Warning', 'Error', 'not about web-01', '2026-12-01T10:00:08Z'),
+  ];
+  const cluster = new Polls([[vm('web-01', { printableStatus: 'Provisioning' }), dv('web-01', 'Failed'), vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded')]], events);
   const output = capture();
   expect(await waitReady(cluster, plan, 60, { output, pollMs: 1 })).toBe(1);
-  expect(cluster.calls).toHaveLength(1);
-  expect(output.stdout).toBe('not ready: DataVolume web-01-rootdisk import failed\n');
+  expect(cluster.calls).toEqual(['list', 'events']);
+  expect(output.stdout).toBe('not ready: DataVolume web-01-rootdisk import failed; last event: DataVolume/web-01-rootdisk Error: Unable to connect to http data source: 404 Not Found\n');
 });
 
 test('time running out names what is not ready', async () => {
@@ -65,8 +83,18 @@ describe('grace window: a state that can clear by itself does not fail the first
     const cluster = new Polls([[vm('web-01', { printableStatus: state }), dv('web-01', 'ImportInProgress'), ...running]]);
     const output = capture();
     expect(await waitReady(cluster, plan, 3600, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 })).toBe(1);
-    // First seen at the first poll (minute 1); failed at the first poll 300 s later (minute 6).
-    expect(cluster.calls).toHaveLength(6);
-    expect(output.stdout).toBe(`not ready: VirtualMachine web-01 is ${state}\n`);
+    // First seen at the first poll (minute 1); failed at the first poll 300 s later (minute 6); then the events.
+    expect(cluster.calls).toEqual(['list', 'list', 'list', 'list', 'list', 'list', 'events']);
+    expect(output.stdout).toBe(`not ready: VirtualMachine web-01 is ${state} for 300 s, past its 300 s grace\n`);
+    // Each poll within the window says how long, and what the grace is.
+    expect(output.stderr.split('\n')[0]).toBe(`1/2 ready; web-01: ${state} for 0 s (grace 300 s)`);
+  });
+
+  test('graceSeconds (V_AUTO_WAIT_GRACE) replaces the grace of every state', async () => {
+    const cluster = new Polls([[vm('web-01', { printableStatus: 'ErrorUnschedulable' }), dv('web-01', 'Succeeded'), ...running]]);
+    const output = capture();
+    expect(await waitReady(cluster, plan, 3600, { output, pollMs: 1, graceSeconds: 120, now: () => cluster.calls.length * 60_000 })).toBe(1);
+    expect(cluster.calls.filter((c) => c === 'list')).toHaveLength(3);
+    expect(output.stdout).toBe('not ready: VirtualMachine web-01 is ErrorUnschedulable for 120 s, past its 120 s grace\n');
   });
 });

@@ -78,6 +78,8 @@ export interface ControllerOptions {
   failImports: () => string[];
   /** VMI names that stay in Scheduling; read when the VMI would be scheduled. */
   stuckVmis: () => string[];
+  /** DataVolumes whose importer fails once and is restarted after `forMs`; read when an import starts. */
+  transientImportErrors: () => { name: string; forMs: number }[];
   /** KubeVirt's LiveUpdate rollout strategy (OpenShift's default): sockets and guest memory hot-plug. */
   liveUpdate: boolean;
 }
@@ -223,6 +225,7 @@ export class Controllers {
     const st = deepClone(dv.status ?? {});
     const again = (): void => this.scheduler.schedule(this.opts.importStepMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);
     const failing = this.opts.failImports().includes(name);
+    const transient = this.opts.transientImportErrors().find((t) => t.name === name);
     switch (st.phase) {
       case undefined:
       case '':
@@ -240,6 +243,16 @@ export class Controllers {
         return;
       }
       case 'ImportInProgress': {
+        // CDI#3762: the importer pod exits with an error (Running False, reason Error, a Warning
+        // event: emitImportConditionEvent in CDI pkg/controller/datavolume/controller-base.go,
+        // kubevirt/containerized-data-importer@cd2345f) and is restarted; the new pod imports.
+        if (transient && !st.restartCount) {
+          const message = `Unable to process data: Unable to transfer source data to scratch space: unexpected EOF (url ${dv.spec?.source?.http?.url ?? name})`;
+          this.setStatus(dv, { ...st, restartCount: 1, conditions: this.dvConditions(true, false, 'Error', message) });
+          this.recordEvent(dv, 'Warning', 'Error', message, 'datavolume-import-controller');
+          this.scheduler.schedule(transient.forMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);
+          return;
+        }
         if (failing) {
           const restarts = (st.restartCount ?? 0) + 1;
           const url = dv.spec?.source?.http?.url ?? dv.spec?.source?.registry?.url ?? name;
@@ -252,7 +265,7 @@ export class Controllers {
         }
         const i = IMPORT_PROGRESS.indexOf(st.progress);
         if (i >= 0 && i < IMPORT_PROGRESS.length - 1) {
-          this.setStatus(dv, { ...st, progress: IMPORT_PROGRESS[i + 1] });
+          this.setStatus(dv, { ...st, progress: IMPORT_PROGRESS[i + 1], conditions: this.dvConditions(true, true, 'Pod is running') });
           again();
           return;
         }
@@ -322,12 +335,20 @@ export class Controllers {
       const pvc = this.store.get('PersistentVolumeClaim', ns, claimName);
       if (c.dv) {
         const dv = this.store.get('DataVolume', ns, c.dv);
-        if (dv?.status?.phase === 'Failed' || (dv?.status?.restartCount ?? 0) > 0) return 'DataVolumeError';
+        // HasDataVolumeErrors (kubevirt/kubevirt@0b8bbfe pkg/storage/types/dv.go): phase Failed, or
+        // the Running condition False for reason Error or ImagePullFailed; a restarted importer
+        // that runs again is no longer an error.
+        if (dv?.status?.phase === 'Failed' || this.importerStopped(dv)) return 'DataVolumeError';
         if (dv && dv.status?.phase !== 'Succeeded') return 'Provisioning';
         if (!dv && pvc?.status?.phase !== 'Bound') return 'Provisioning';
       } else if (pvc?.status?.phase !== 'Bound') return 'WaitingForVolumeBinding';
     }
     return 'Ready';
+  }
+
+  private importerStopped(dv: Obj | undefined): boolean {
+    const running = (dv?.status?.conditions ?? []).find((c: Obj) => c.type === 'Running');
+    return running?.status === 'False' && ['Error', 'ImagePullFailed'].includes(running.reason);
   }
 
   private ensureDataVolumeTemplates(vm: Obj): void {

@@ -18,10 +18,15 @@ export interface Faults {
   rejectCreate: { kind: string; name: string; message: string; field?: string }[];
   /** VMI names that never get past Scheduling (a node that cannot take them): a restart that never comes back. */
   stuckVmis: string[];
+  /**
+   * DataVolumes whose importer fails once and is restarted `forMs` later, then imports (CDI#3762:
+   * a transient DataVolumeError that CDI calls intended behaviour). `settle()` ends the wait early.
+   */
+  transientImportErrors: { name: string; forMs: number }[];
 }
 
 export function noFaults(): Faults {
-  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [], stuckVmis: [] };
+  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [], stuckVmis: [], transientImportErrors: [] };
 }
 
 /** The user name that 403 messages carry, as the kubeconfig's token would authenticate. */

@@ -92,6 +92,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     gcDataVolumes: options.gcDataVolumes ?? false,
     failImports: () => faults.failImports,
     stuckVmis: () => faults.stuckVmis,
+    transientImportErrors: () => faults.transientImportErrors,
     liveUpdate: profile === 'openshift',
   });
 
