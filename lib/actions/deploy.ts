@@ -116,11 +116,14 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       .map((c) => c.name);
     if (names.length) {
       output.out(`restarting ${names.length} VM(s) to apply their changes, ${options.restart.batch} at a time\n`);
-      const rolled = await rollRestart(cluster, ns, selectorString(specSelector(plan.settings)), names, options.restart, deps);
-      reportResults(scope, rolled.lines, output);
-      if (rolled.left.length) output.out(`roll stopped; not restarted: ${rolled.left.join(', ')}\n`);
-      code = rolled.code;
+      const target = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, selector: selectorString(specSelector(plan.settings)) };
+      code = await rollRestart(cluster, target, names, options.restart, deps);
     } else output.out('no VM needs a restart\n');
+  } else {
+    const restartable = changes.changes.filter((c) => c.vm === 'restart' && applied.has(`VirtualMachine/${c.name}`)).map((c) => c.name);
+    if (restartable.length) {
+      output.out(`notice: ${restartable.length} VM(s) need a restart to apply their change (${restartable.join(', ')}): run "v-auto ${plan.settings.project} ${plan.settings.spec} restart --pending", or deploy with --restart\n`);
+    }
   }
   if (code === ExitCode.OK && options.wait !== undefined && !options.restart) return waitReady(cluster, plan, options.wait, deps);
   return code;
@@ -140,7 +143,7 @@ function resultLine(o: ObjectOutcome, c: Change | undefined, at: Context): Resul
   let detail: string = o.result;
   if (c?.adopt) detail += '; adopted';
   if (c?.stoppedAt) detail += `; kept stopped (v-auto stop at ${c.stoppedAt})`;
-  if (c?.vm === 'restart') detail += `; restart the VM to apply the change: virtctl restart ${o.name} -n ${at.namespace}`;
+  if (c?.vm === 'restart') detail += '; needs a restart to apply the change (see the notice below)';
   if (c?.vm === 'live') detail += `; applied live: ${c.fields!.map((f) => f.path.replace('spec.template.spec.domain.', '')).join(', ')}`;
   return { flag: 'SUCCESS', kind: o.kind, name: o.name, detail };
 }

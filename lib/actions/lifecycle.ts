@@ -21,8 +21,15 @@ export interface RestartOptions {
 
 const VM_KINDS = ['VirtualMachine', 'VirtualMachineInstance'];
 
+type VmState = { vm: K8sObject; vmi?: K8sObject };
+
+/** Where a roll acts: the spec (for the commands its hints name), its namespace and VM selector. */
+export interface RollTarget extends ResultScope {
+  selector: string;
+}
+
 /** The spec's VMs and their VMIs, in instance order (web-01, web-02, … web-10). */
-async function readVms(cluster: ClusterClient, namespace: string, selector: string): Promise<{ vm: K8sObject; vmi?: K8sObject }[]> {
+async function readVms(cluster: ClusterClient, namespace: string, selector: string): Promise<VmState[]> {
   const objects = await cluster.list(namespace, VM_KINDS, selector);
   const vmis = new Map(objects.filter((o) => o.kind === 'VirtualMachineInstance').map((o) => [o.metadata.name, o]));
   return objects
@@ -119,24 +126,38 @@ export async function restart(options: SpecOptions & RestartOptions, deps: Clust
       lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: `runStrategy ${runStrategyOf(vm)}: its VMI would not be started again; use virtctl restart ${name}` });
     } else names.push(name);
   }
-  const rolled = await rollRestart(cluster, settings.namespace, selector, names, options, deps);
-  const code = finish(settings, [...lines, ...rolled.lines], deps, rolled.code);
-  if (rolled.left.length) deps.output.out(`roll stopped; not restarted: ${rolled.left.join(', ')}\n`);
-  return code;
+  const target = { project: settings.project, spec: settings.spec, namespace: settings.namespace, selector };
+  return rollRestart(cluster, target, names, options, deps, { lines, states: vms });
 }
 
 /**
  * Restarts `names` in batches of `options.batch`: one delete of the batch's VMIs, then one get per
  * poll until each VM has a new VMI and is Ready. A VM that is not back within `options.wait`
- * seconds stops the roll (exit 1, naming it); later batches are left alone.
+ * seconds stops the roll (exit 1, naming it); later batches are left alone. Prints the result
+ * lines (after `before.lines`, what was skipped), the summary and what was left; resolves to the
+ * exit code. `before.states`: a fresh read of the VMs, saving the first poll.
  */
 export async function rollRestart(
   cluster: ClusterClient,
-  namespace: string,
-  selector: string,
+  target: RollTarget,
   names: string[],
   options: RestartOptions,
   deps: ClusterDeps,
+  before: { lines?: ResultLine[]; states?: VmState[] } = {},
+): Promise<number> {
+  const rolled = await roll(cluster, target, names, options, deps, before.states);
+  const code = finish(target, [...(before.lines ?? []), ...rolled.lines], deps, rolled.code);
+  if (rolled.left.length) deps.output.out(`roll stopped; not restarted: ${rolled.left.join(', ')}\n`);
+  return code;
+}
+
+async function roll(
+  cluster: ClusterClient,
+  { project, spec, namespace, selector }: RollTarget,
+  names: string[],
+  options: RestartOptions,
+  deps: ClusterDeps,
+  initial: VmState[] | undefined,
 ): Promise<{ lines: ResultLine[]; code: number; left: string[] }> {
   const now = deps.now ?? Date.now;
   const lines: ResultLine[] = [];
@@ -144,7 +165,7 @@ export async function rollRestart(
   view?.update([`restarting ${names.length} VM(s), ${options.batch} at a time`]);
   try {
     // The last poll of one batch is the starting point of the next: no extra read per batch.
-    let states = await readVms(cluster, namespace, selector);
+    let states = initial ?? (await readVms(cluster, namespace, selector));
     for (let i = 0; i < names.length; i += options.batch) {
       const batch = names.slice(i, i + options.batch);
       const oldUid = new Map(states.map(({ vm, vmi }) => [vm.metadata.name, vmi?.metadata.uid as string | undefined]));
@@ -169,7 +190,7 @@ export async function rollRestart(
       for (const n of waiting.filter((n) => !pending.includes(n))) lines.push({ flag: 'RESTARTED', kind: 'VirtualMachine', name: n });
       for (const n of pending) {
         const vm = states.find((x) => x.vm.metadata.name === n)?.vm;
-        lines.push({ flag: 'FAILED', kind: 'VirtualMachine', name: n, detail: `not Ready again within ${options.wait} s (${vm?.status?.printableStatus ?? 'not found'})`, hint: `see "v-auto … status --target ${n}"; the roll stopped here` });
+        lines.push({ flag: 'FAILED', kind: 'VirtualMachine', name: n, detail: `not Ready again within ${options.wait} s (${vm?.status?.printableStatus ?? 'not found'})`, hint: `the roll stopped here; see "v-auto ${project} ${spec} status --target ${n}"` });
       }
       if (failed.length || pending.length) return { lines, code: ExitCode.RESOURCE_FAILED, left: names.slice(i + options.batch) };
     }

@@ -60,7 +60,8 @@ test('a running VM whose template changes is told to restart; a hot-pluggable me
   const cluster = await deployed();
   for (const vm of ['web-01', 'web-02']) edit(cluster, 'VirtualMachine', vm, (o) => (o.status = { printableStatus: 'Running', ready: true }));
   const cores = await run(cluster, { sets: ['cpu=4'] });
-  expect(cores.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; restart the VM to apply the change: virtctl restart web-01 -n vm-demo)');
+  expect(cores.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))');
+  expect(cores.stdout).toContain('notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart\n');
   for (const vm of ['web-01', 'web-02']) edit(cluster, 'VirtualMachine', vm, (o) => (o.status = { printableStatus: 'Running', ready: true }));
   const memory = await run(cluster, { sets: ['cpu=4', 'memory=8Gi'] });
   expect(memory.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; applied live: memory.guest)');

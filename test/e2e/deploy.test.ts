@@ -55,7 +55,7 @@ describe('deploy/status/delete against the simulator', () => {
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').status.ready).toBe(true);
     const r = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\[SUCCESS\] VirtualMachine web-01 \(configured; restart the VM to apply the change: virtctl restart web-01 -n vm-demo\)/);
+    expect(r.stdout).toMatch(/\[SUCCESS\] VirtualMachine web-01 \(configured; needs a restart to apply the change \(see the notice below\)\)/);
     expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (unchanged)');
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').spec.template.spec.domain.cpu.cores).toBe(4);
   });

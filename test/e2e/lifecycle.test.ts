@@ -101,3 +101,34 @@ describe('start, stop, restart against the simulator', () => {
     expect(b.stderr).toContain('--pending on deploy goes with --restart');
   });
 });
+
+describe('deploy --restart against the simulator', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+    expect((await e2e.run(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
+    await e2e.sim.settle();
+  });
+  afterAll(() => e2e.close());
+
+  test('without --restart, a change that needs a restart ends with one notice naming the command', async () => {
+    const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=3']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))');
+    expect(r.stdout).toContain('notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart\n');
+    await e2e.sim.settle();
+  });
+
+  test('with --restart, it applies and then rolls exactly the VMs the change needs restarted, reported once', async () => {
+    e2e.resetCalls();
+    const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=4', '--restart', '--batch', '2', '--wait', '60']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('restarting 2 VM(s) to apply their changes, 2 at a time');
+    expect(r.stdout.match(/\[RESTARTED\] VirtualMachine web-0[12]\n/g)).toEqual(['[RESTARTED] VirtualMachine web-01\n', '[RESTARTED] VirtualMachine web-02\n']);
+    expect(r.stdout.match(/^\d+ restarted, \d+ skipped, \d+ failed$/gm)).toEqual(['2 restarted, 0 skipped, 0 failed']);
+    expect(r.stdout).not.toContain('need a restart');
+    expect(e2e.calls().filter((c) => c.startsWith('delete '))).toHaveLength(1);
+    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').status.conditions.some((c: { type: string }) => c.type === 'RestartRequired')).toBe(false);
+  });
+});

@@ -48,7 +48,7 @@ describe('deploy against OpenShift Virtualization', () => {
     await e2e.sim.settle();
     const r = await e2e.run(['demo', 'web', 'deploy', '--set', 'memory=8Gi', '--set', 'cpu=4']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\[SUCCESS\] VirtualMachine web-01 \(configured; restart the VM to apply the change: virtctl restart web-01 -n vm-demo\)/);
+    expect(r.stdout).toMatch(/\[SUCCESS\] VirtualMachine web-01 \(configured; needs a restart to apply the change \(see the notice below\)\)/);
     await e2e.sim.settle();
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').status.conditions).toContainEqual(expect.objectContaining({ type: 'RestartRequired', status: 'True' }));
   });

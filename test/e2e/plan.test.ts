@@ -41,7 +41,7 @@ describe('deploy plans before it applies', () => {
 
   test('a running VM: cores need a restart, memory within maxGuest is applied live; a changed Secret of a booted VM gets a first-boot notice', async () => {
     const cores = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4']);
-    expect(cores.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; restart the VM to apply the change: virtctl restart web-01 -n vm-demo)');
+    expect(cores.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))');
     const memory = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4', '--set', 'memory=8Gi']);
     expect(memory.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; applied live: memory.guest)');
     const secret = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4', '--set', 'memory=8Gi', '--set', 'admin_user=root']);

@@ -87,7 +87,7 @@ cloud_init: "#cloud-config\\n"\n${extra}`);
     spec('cpu_topology: sockets\nmax_sockets: 8\n');
     const r = await e2e.run(['demo', 'cpu', 'deploy']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('[SUCCESS] VirtualMachine cpu-01 (configured; restart the VM to apply the change: virtctl restart cpu-01 -n vm-demo)');
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine cpu-01 (configured; needs a restart to apply the change (see the notice below))');
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'cpu-01').spec.template.spec.domain.cpu).toEqual({ sockets: 2, maxSockets: 8 });
   });
 
