@@ -42,6 +42,19 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     expect(s.code).toBe(0);
     expect(s.stdout).toContain('3/3 ready in 2 spec(s)');
     expect(s.stdout).toMatch(/^db\s+db-01\s+Running\s+true/m);
+
+    // -o json: one document with each spec's results, the headings and the summary among its notes.
+    const j = await e2e.run(['demo', 'deploy', '--yes', '-o', 'json']);
+    expect(j.code).toBe(0);
+    const doc = JSON.parse(j.stdout);
+    expect(doc.specs.map((x: { spec: string }) => x.spec)).toEqual(['db', 'web']);
+    expect(doc.exitCode).toBe(0);
+    expect(doc.notes).toEqual(expect.arrayContaining(['=== demo/db ===', 'project demo: 2 spec(s); ok: db, web']));
+
+    const sj = await e2e.run(['demo', 'status', '-o', 'json']);
+    const sdoc = JSON.parse(sj.stdout);
+    expect(sdoc).toMatchObject({ project: 'demo', ready: true });
+    expect(sdoc.specs.map((x: { spec: string; ready: boolean }) => [x.spec, x.ready])).toEqual([['db', true], ['web', true]]);
   });
 
   test("one spec's failure does not stop the others; the worst exit code wins; --fail-fast stops at it", async () => {
