@@ -62,7 +62,8 @@ describe('-o json results against the simulator', () => {
     expect(failed.reason).toContain('exceeded quota: vm-count');
     expect(doc.summary.failed).toBe(1);
     // web-01 and web-02 run: the cpu change needs a restart, said in the reason.
-    expect(results(doc)).toContain('SUCCESS VirtualMachine web-01 (configured; restart the VM to apply the change: virtctl restart web-01 -n vm-demo)');
+    expect(results(doc)).toContain('SUCCESS VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))');
+    expect(doc.notes).toContain('notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart');
     for (const note of doc.notes) expect(r.stderr).toContain(note);
   });
 
