@@ -1,0 +1,88 @@
+// The compat matrix (`npm run test:compat`): the end-to-end cycle (deploy, redeploy, a change, status, delete)
+// with every kubectl on this machine, against the OpenShift profile, checking result lines and exit codes per
+// version. Not part of `npm test` (a few minutes); .ci/run calls it after.
+import { execFileSync } from 'node:child_process';
+import { startE2E, type E2E } from '../helpers/e2e.js';
+import { allKubectls } from '../helpers/kubectl-binaries.js';
+
+const KUBECTLS = allKubectls();
+
+function clientVersion(binary: string): string {
+  const out = JSON.parse(execFileSync(binary, ['version', '--client', '-o', 'json'], { encoding: 'utf8' })) as { clientVersion: { gitVersion: string } };
+  return out.clientVersion.gitVersion;
+}
+
+/** Per binary, the steps that passed, printed as a table once every version ran. */
+const outcomes = new Map<string, { version: string; steps: Record<string, boolean> }>();
+
+afterAll(() => {
+  const steps = ['deploy', 'redeploy', 'change', 'status', 'delete'];
+  const rows = [...outcomes].map(([binary, o]) => `| ${o.version} | ${binary} | ${steps.map((s) => (o.steps[s] ? 'ok' : o.steps[s] === false ? 'FAILED' : '–')).join(' | ')} |`);
+  process.stdout.write(`\n| kubectl | binary | ${steps.join(' | ')} |\n|${'---|'.repeat(steps.length + 2)}\n${rows.join('\n')}\n`);
+});
+
+test('there is at least one kubectl to run the matrix with', () => {
+  expect(KUBECTLS.length).toBeGreaterThan(0);
+});
+
+describe.each(KUBECTLS)('%s', (binary) => {
+  let e2e: E2E;
+  const record = outcomes.set(binary, { version: clientVersion(binary), steps: {} }).get(binary)!;
+  /** A step of the cycle: its outcome is recorded for the table, and a failure fails the test. */
+  const step = (name: string, body: () => Promise<void>) =>
+    test(name, async () => {
+      record.steps[name] = false;
+      await body();
+      record.steps[name] = true;
+    });
+
+  beforeAll(async () => {
+    e2e = await startE2E({ kubectl: binary, profile: 'openshift' });
+  });
+  afterAll(() => e2e.close());
+
+  step('deploy', async () => {
+    const r = await e2e.run(['demo', 'web', 'deploy']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[SUCCESS] Namespace vm-demo (created)');
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
+    expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
+    await e2e.sim.settle();
+  });
+
+  step('redeploy', async () => {
+    const vm = e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01');
+    const r = await e2e.run(['demo', 'web', 'deploy']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('[SUCCESS]');
+    expect(r.stdout).toContain('0 succeeded, 8 skipped, 0 failed');
+    const after = e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01');
+    expect(after.metadata.resourceVersion).toBe(vm.metadata.resourceVersion);
+    expect(after.spec.template.spec.domain.devices.interfaces).toEqual(vm.spec.template.spec.domain.devices.interfaces);
+  });
+
+  step('change', async () => {
+    const r = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; restart the VM to apply the change: virtctl restart web-01 -n vm-demo)');
+    expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (unchanged)');
+    expect(r.stdout).toContain('2 succeeded, 6 skipped, 0 failed');
+    await e2e.sim.settle();
+  });
+
+  step('status', async () => {
+    const r = await e2e.run(['demo', 'web', 'status', '--set', 'cpu=4']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/web-01\s+Running\s+true\s+Running\s+10\.215\.100\.101/);
+    expect(r.stdout).toMatch(/web-02\s+Running\s+true\s+Running\s+10\.215\.100\.102/);
+  });
+
+  step('delete', async () => {
+    const r = await e2e.run(['demo', 'web', 'delete', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[DELETED] VirtualMachine web-01');
+    expect(r.stdout).toContain('[DELETED] PersistentVolumeClaim web-02-rootdisk');
+    expect(e2e.sim.list('VirtualMachine', 'vm-demo')).toHaveLength(0);
+  });
+});
