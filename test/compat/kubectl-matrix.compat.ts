@@ -65,7 +65,8 @@ describe.each(KUBECTLS)('%s', (binary) => {
   step('change', async () => {
     const r = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; restart the VM to apply the change: virtctl restart web-01 -n vm-demo)');
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change');
+    expect(r.stdout).toMatch(/^notice: 2 VM\(s\) need a restart to apply their change \(web-01, web-02\): run "v-auto demo web restart --pending"/m);
     expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (unchanged)');
     expect(r.stdout).toContain('2 succeeded, 6 skipped, 0 failed');
     await e2e.sim.settle();
