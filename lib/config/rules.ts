@@ -52,6 +52,10 @@ const anyObject: Check = (v, path, out) => {
   if (!isPlainObject(v)) out.push({ path, message: `expected a mapping (a Kubernetes object), got ${show(v)}` });
 };
 
+const boolean: Check = (v, path, out) => {
+  if (typeof v !== 'boolean') out.push({ path, message: `expected true or false, got ${show(v)}` });
+};
+
 const list: Check = (v, path, out) => {
   if (!Array.isArray(v)) out.push({ path, message: `expected a list, got ${show(v)}` });
 };
@@ -152,6 +156,7 @@ const ipam = fields({
       out.push({ path, message: `expected a list of addresses or ranges like 10.215.100.160-10.215.100.170, got ${show(v)}` });
     }
   },
+  mode: oneOf('nad', 'cloud-init'),
 });
 
 const networkEntry: Check = (v, path, out) => {
@@ -235,6 +240,7 @@ export const TOP_LEVEL: Record<string, Check> = {
   run_strategy: oneOf('Always', 'Halted', 'Manual', 'RerunOnFailure', 'Once'),
   cloud_init: textOrMap,
   network_data: textOrMap,
+  generate_network_data: boolean,
 };
 
 /** Keys a template variable may not be called: they would shadow computed values. */

@@ -19,10 +19,20 @@ export interface NetworkSettings {
   cni_type: string;
   mtu?: number;
   guest_interface?: string;
-  ipam?: { range: string; gateway?: string; dns: string[]; offset: number; reserved: string[] };
+  ipam?: {
+    range: string;
+    gateway?: string;
+    dns: string[];
+    offset: number;
+    reserved: string[];
+    /** How the address reaches the VM: `nad` (one NAD per instance with static IPAM, and the guest's config), `cloud-init` (one shared NAD without IPAM; the guest's config alone). */
+    mode: IpamMode;
+  };
   /** `file:line` of the entry's ipam (else the entry), for errors found later while planning addresses. */
   origin?: string;
 }
+
+export type IpamMode = 'nad' | 'cloud-init';
 
 /** An instance type or preference a VM refers to, as `spec.instancetype` / `spec.preference` take it. */
 export interface SizeReference {
@@ -66,6 +76,8 @@ export interface Settings {
   run_strategy: string;
   cloud_init?: string | ConfigMap;
   network_data?: string | ConfigMap;
+  /** Without network_data: whether v-auto writes a cloud-init network-config v2 for the attached networks when one is static. */
+  generate_network_data: boolean;
   /** Every merged key, for cloud-init templates. */
   variables: ConfigMap;
   /** Template variables whose `env:NAME` is unset, with the message to give if a render needs them. */
@@ -88,7 +100,7 @@ export interface SettingsInput {
   templateVariables: (merged: ConfigMap) => Set<string>;
 }
 
-const DEFAULTS: ConfigMap = { replicas: 1, cpu: 2, memory: '4Gi', cpu_topology: 'cores', disk_size: '50Gi', run_strategy: 'Always' };
+const DEFAULTS: ConfigMap = { replicas: 1, cpu: 2, memory: '4Gi', cpu_topology: 'cores', disk_size: '50Gi', run_strategy: 'Always', generate_network_data: true };
 
 /** Keys an instance type decides: KubeVirt rejects a VM that sets them beside one. */
 const SIZE_KEYS = ['cpu', 'memory', 'cpu_topology', 'max_sockets'];
@@ -223,6 +235,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     run_strategy: merged.run_strategy as string,
     cloud_init: merged.cloud_init as string | ConfigMap | undefined,
     network_data: merged.network_data as string | ConfigMap | undefined,
+    generate_network_data: merged.generate_network_data as boolean,
     variables: merged,
     unsetEnv,
     envNames: [...envNames],
@@ -355,11 +368,13 @@ function networkOrigin(resolved: { source: YamlSource; data: ConfigMap }[], name
 function toNetwork(e: ConfigMap): NetworkSettings {
   if (e.type === 'pod') return { type: 'pod', cni_type: '', guest_interface: e.guest_interface as string | undefined };
   const ipam = e.ipam as ConfigMap | undefined;
+  const mode = (ipam?.mode as IpamMode | undefined) ?? 'nad';
   return {
     nad_name: e.nad_name as string,
     bridge: e.bridge as string | undefined,
     vlan: e.vlan as number | undefined,
-    cni_type: (e.cni_type as string) ?? 'cnv-bridge',
+    // The shared NAD of ipam.mode cloud-init is the Linux bridge NAD OpenShift documents from 4.16 on (type bridge).
+    cni_type: (e.cni_type as string) ?? (mode === 'cloud-init' ? 'bridge' : 'cnv-bridge'),
     mtu: e.mtu as number | undefined,
     guest_interface: e.guest_interface as string | undefined,
     ipam: ipam && {
@@ -368,6 +383,7 @@ function toNetwork(e: ConfigMap): NetworkSettings {
       dns: ipam.dns === undefined ? [] : ([] as string[]).concat(ipam.dns as string | string[]),
       offset: (ipam.offset as number) ?? 101,
       reserved: (ipam.reserved as string[] | undefined) ?? [],
+      mode,
     },
   };
 }

@@ -7,7 +7,7 @@ import { assertDnsLabel, cloudInitSecretName, instanceName, instanceNadName } fr
 /** How an attached network reaches the VM. */
 export type NetworkKind =
   | 'pod' //     pod network, masquerade, no NAD
-  | 'static' //  v-auto creates one NAD per instance with a static address
+  | 'static' //  v-auto plans a static address: one NAD per instance (ipam.mode nad), or one shared NAD (cloud-init)
   | 'dhcp' //    v-auto creates one shared NAD with empty IPAM
   | 'existing'; // a NAD that exists already; v-auto never creates or deletes it
 
@@ -57,7 +57,7 @@ export interface Plan {
   settings: Settings;
   networks: PlannedNetwork[];
   instances: Instance[];
-  /** Shared NADs v-auto creates (DHCP networks). */
+  /** Shared NADs v-auto creates (DHCP networks, static networks of ipam.mode cloud-init). */
   sharedNads: PlannedNetwork[];
 }
 
@@ -83,7 +83,12 @@ export function planInstances(settings: Settings, options: PlanOptions = {}): Pl
       throw usageError(`--target ${options.target}: no such instance in ${settings.project}/${settings.spec}`, `instances: ${names}`);
     }
   }
-  return { settings, networks, instances, sharedNads: networks.filter((n) => n.kind === 'dhcp') };
+  return { settings, networks, instances, sharedNads: networks.filter(hasSharedNad) };
+}
+
+/** A network whose one NAD, without IPAM, every instance shares: DHCP, or a static network whose address only the guest's config holds. */
+export function hasSharedNad(n: PlannedNetwork): boolean {
+  return n.kind === 'dhcp' || (n.kind === 'static' && n.settings.ipam?.mode === 'cloud-init');
 }
 
 function planNetwork(name: string, s: NetworkSettings, offset?: number): PlannedNetwork {
@@ -120,8 +125,9 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
     if (network.kind === 'pod') return { network, guestInterface };
     const nadName = network.settings.nad_name as string;
     if (network.kind !== 'static') return { network, guestInterface, nadRef: nadName };
-    const ownNad = instanceNadName(name, nadName);
-    assertDnsLabel(ownNad, `network attachment name of ${name}`);
+    const shared = hasSharedNad(network);
+    const ownNad = shared ? undefined : instanceNadName(name, nadName);
+    if (ownNad) assertDnsLabel(ownNad, `network attachment name of ${name}`);
     const subnet = network.subnet as Subnet;
     const gateway = network.gateway === undefined ? undefined : parseAddress(network.gateway, '');
     const result = instanceAddress(subnet, network.offset!, index, gateway);
@@ -144,8 +150,8 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
     return {
       network,
       guestInterface,
-      nadRef: ownNad,
-      ownNad,
+      nadRef: ownNad ?? nadName,
+      ...(ownNad ? { ownNad } : {}),
       address: { ip, value: result.address, prefixLength: subnet.prefixLength, cidr: `${ip}/${subnet.prefixLength}`, netmask: subnet.netmask, gateway: network.gateway },
     };
   });

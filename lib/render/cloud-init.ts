@@ -3,6 +3,7 @@ import { isPlainObject, type ConfigMap } from '../config/merge.js';
 import { usageError } from '../errors.js';
 import type { Instance, Plan } from '../plan/plan-instances.js';
 import { compileTemplate, type CompiledTemplate, type RenderData } from './handlebars-env.js';
+import { generatesNetworkData, networkConfigText } from './network-config.js';
 import { templateStrings, templateVariables } from './template-variables.js';
 import { dumpYaml } from './yaml-dump.js';
 
@@ -66,11 +67,12 @@ export interface CloudInitRenderer {
 export function compileCloudInit(plan: Plan, label: string, hashes = new Map<string, string>()): CloudInitRenderer {
   const user = compileValue(plan.settings.cloud_init ?? DEFAULT_USERDATA, `${label}: cloud_init`, '#cloud-config\n');
   const network = plan.settings.network_data === undefined ? undefined : compileValue(plan.settings.network_data, `${label}: network_data`, '');
+  const generated = generatesNetworkData(plan);
   return {
     render(instance, inputs, options) {
       const context = { ...plan.settings.variables, ...inputs, ...instanceVariables(plan, instance) };
       const data: RenderData = { maskSecrets: options?.maskSecrets, hashes };
-      const networkdata = network?.(context, data);
+      const networkdata = generated ? networkConfigText(plan, instance) : network?.(context, data);
       // The VM would name a networkdata key that the Secret then lacks (its template leaves empty values out).
       if (networkdata !== undefined && networkdata.trim() === '') {
         throw usageError(`${label}: network_data renders empty for ${instance.name}`, 'give network_data content for every instance, or remove it');

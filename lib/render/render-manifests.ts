@@ -5,6 +5,7 @@ import type { ConfigMap } from '../config/merge.js';
 import { cloudInitSecretName, rootDiskName } from '../plan/names.js';
 import type { Instance, Plan, PlannedNetwork } from '../plan/plan-instances.js';
 import { compileCloudInit } from './cloud-init.js';
+import { generatesNetworkData } from './network-config.js';
 import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
 
 /** A Kubernetes object as v-auto renders it. */
@@ -115,7 +116,11 @@ function nadContext(plan: Plan, net: PlannedNetwork, name: string, labels: Recor
     ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
     ...(n.mtu !== undefined ? { mtu: n.mtu } : {}),
     macspoofchk: true,
-    ipam,
+    // ipam.mode cloud-init: OpenShift's Linux bridge NAD for VMs, which has no IPAM ("Configuring IPAM in a
+    // network attachment definition for virtual machines is not supported") and, from 4.16 on,
+    // "disableContainerInterface": true (openshift/openshift-docs@83a1099e, #84213,
+    // modules/virt-creating-linux-bridge-nad-cli.adoc; the warning kept in #101718, 2025-10).
+    ...(n.ipam?.mode === 'cloud-init' ? { disableContainerInterface: true } : { ipam }),
   };
   return { name, namespace: plan.settings.namespace, labels, bridge: n.bridge, vlan: n.vlan ?? null, network: net.name, address, cni };
 }
@@ -142,7 +147,7 @@ function vmContext(plan: Plan, instance: Instance, labels: Record<string, string
     nics: instance.nics.map((nic) => ({ name: nic.network.name, pod: nic.network.kind === 'pod', nad: nic.nadRef ?? null, address: nic.address?.cidr ?? null })),
     root_disk: rootDiskName(instance.name),
     cloud_init_secret: cloudInitSecretName(instance.name),
-    has_network_data: s.network_data !== undefined,
+    has_network_data: s.network_data !== undefined || generatesNetworkData(plan),
   };
 }
 

@@ -5,6 +5,7 @@ import { INSTANCETYPE_KINDS, PREFERENCE_KINDS, TOP_LEVEL } from '../config/rules
 import type { ImageSource, Settings } from '../config/settings.js';
 import { diskBlocker, drainWarning } from '../plan/live-migration.js';
 import type { PlannedNetwork } from '../plan/plan-instances.js';
+import { generatesNetworkData } from '../render/network-config.js';
 import { formatTable } from './table.js';
 
 export function inspectReport({ plan, manifests, inputs, placeholders }: Prepared, overrides: string[]): string {
@@ -29,7 +30,7 @@ export function inspectReport({ plan, manifests, inputs, placeholders }: Prepare
   lines.push(`  scheduling:  node_selector ${sel || 'none'}; affinity ${s.affinity ? Object.keys(s.affinity).join(', ') : 'none'}; tolerations ${s.tolerations?.length ?? 0}`);
   const userdataBytes = manifests.filter((m) => m.kind === 'Secret').map((m) => Buffer.from(String((m.data as Record<string, string>).userdata ?? ''), 'base64').length);
   const inputNames = [...Object.keys(inputs), ...placeholders.map((p) => `${p} (asked at deploy)`)];
-  lines.push(`  cloud-init:  ${typeof s.cloud_init === 'object' ? 'cloud-config map' : s.cloud_init ? 'template' : 'default (hostname only)'}, about ${userdataBytes[0] ?? 0} bytes per instance${s.network_data ? ', with network-data' : ''}`);
+  lines.push(`  cloud-init:  ${typeof s.cloud_init === 'object' ? 'cloud-config map' : s.cloud_init ? 'template' : 'default (hostname only)'}, about ${userdataBytes[0] ?? 0} bytes per instance${s.network_data ? ', with network-data' : generatesNetworkData(plan) ? ', network-config v2 generated for the attached networks' : ''}`);
   if (inputNames.length) lines.push(`  inputs:      ${inputNames.join(', ')}; values are never printed`);
   lines.push('');
   const rows = plan.instances.map((i) => [
@@ -77,7 +78,7 @@ function describeNetwork(n: PlannedNetwork): string {
     case 'pod':
       return 'pod network (masquerade)';
     case 'static':
-      return `static ${n.settings.ipam!.range} from offset ${n.offset}${n.gateway ? `, gateway ${n.gateway}` : ''}${n.dns.length ? `, dns ${n.dns.join(',')}` : ''}; one NAD per instance${via}`;
+      return `static ${n.settings.ipam!.range} from offset ${n.offset}${n.gateway ? `, gateway ${n.gateway}` : ''}${n.dns.length ? `, dns ${n.dns.join(',')}` : ''}; ${n.settings.ipam!.mode === 'cloud-init' ? `ipam.mode cloud-init: one shared NAD ${n.settings.nad_name}${via} without IPAM, the address only in the guest's network-config` : `one NAD per instance${via}`}`;
     case 'dhcp':
       return `DHCP via shared NAD ${n.settings.nad_name}${via}`;
     case 'existing':

@@ -120,3 +120,35 @@ describe('the address ledger against the cluster', () => {
     }
   });
 });
+
+describe('ipam.mode cloud-init against the cluster', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+    const config = path.join(e2e.home, 'projects', 'demo', 'config.yaml');
+    writeFileSync(config, readFileSync(config, 'utf8').replace('      dns: [10.215.100.53, 10.215.100.54]\n', '      dns: [10.215.100.53, 10.215.100.54]\n      mode: cloud-init\n'));
+    writeFileSync(path.join(e2e.home, 'projects', 'demo', 'specs', 'api.yaml'), 'image_url: http://mirror.example.internal/api.qcow2\nnetworks: [{name: lan, offset: 150}]\n');
+  });
+  afterAll(() => e2e.close());
+
+  const nads = () => e2e.sim.list('NetworkAttachmentDefinition', 'vm-demo').map((n: { metadata: { name: string } }) => n.metadata.name).sort();
+
+  test('two specs share one NAD without IPAM; delete keeps it while a VM attaches it, then removes it', async () => {
+    expect((await e2e.run(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
+    expect((await e2e.run(['demo', 'api', 'deploy', '--yes'])).code).toBe(0);
+    expect(nads()).toEqual(['lan']);
+    expect(JSON.parse(e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'lan').spec.config)).not.toHaveProperty('ipam');
+    // The address is in the guest's network-config alone.
+    const secret = e2e.sim.get('Secret', 'vm-demo', 'api-01-cloud-init');
+    expect(Buffer.from(secret.data.networkdata, 'base64').toString()).toContain('- 10.215.100.150/24');
+
+    const web = await e2e.run(['demo', 'web', 'delete', '--yes']);
+    expect(web.code).toBe(0);
+    expect(web.stdout).toContain('Keeping shared network attachment(s) still in use: lan (VirtualMachine api-01)');
+    expect(nads()).toEqual(['lan']);
+    const api = await e2e.run(['demo', 'api', 'delete', '--yes']);
+    expect(api.code).toBe(0);
+    expect(api.stdout).toContain('NetworkAttachmentDefinition lan');
+    expect(nads()).toEqual([]);
+  });
+});

@@ -146,6 +146,13 @@ describeWithSchemas(`upstream schemas (${schemasDir})`, () => {
     expect(errorsOf(vm)).toEqual([]);
   });
 
+  test('ipam.mode cloud-init: the shared NAD and the VMs that attach it validate', () => {
+    const lan = { nad_name: 'lan', bridge: 'br-lan', vlan: 100, ipam: { range: '10.215.100.0/24', gateway: '10.215.100.1', mode: 'cloud-init' } };
+    const manifests = renderFor({ config: { networks: { lan } }, spec: { image_url: 'https://i.example.com/a.qcow2', network: 'lan', replicas: 2 } }).manifests.filter((m) => m.kind !== 'Secret');
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['NetworkAttachmentDefinition/lan', 'DataVolume/web-01-rootdisk', 'DataVolume/web-02-rootdisk', 'VirtualMachine/web-01', 'VirtualMachine/web-02']);
+    for (const m of manifests) expect({ name: `${m.kind}/${m.metadata.name}`, errors: errorsOf(m) }).toEqual({ name: `${m.kind}/${m.metadata.name}`, errors: [] });
+  });
+
   test('a misspelt instancetype field fails validation', () => {
     const vm = named(renderFor({ spec: { image_url: 'https://i.example.com/a.qcow2', instancetype: 'u1.medium' } }).manifests, 'VirtualMachine', 'web-01') as any;
     vm.spec.instancetype.kinds = 'x';
