@@ -15,6 +15,9 @@ import { acquireLock, acquireSharedNetworkLock } from './workspace-lock.js';
 
 type Env = Record<string, string | undefined>;
 
+/** The signals that interrupt a run (exit 130). */
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
 /** How long a second run of the same spec waits for the first before giving up (V_AUTO_LOCK_WAIT_MS overrides). */
 const LOCK_WAIT_MS = 10_000;
 
@@ -22,12 +25,12 @@ const LOCK_WAIT_MS = 10_000;
 export async function main(argv: string[], env: Env = process.env): Promise<number> {
   const output = processOutput(env);
   const abort = new AbortController();
-  // Ctrl-C, or a cron/systemd timeout's SIGTERM, ends the running oc and unwinds (lock released,
-  // exit 130). The listeners stay for the whole run: execa's exit handler re-raises the signal when
-  // it finds itself the only listener.
+  // Ctrl-C, a cron/systemd timeout's SIGTERM, or SIGHUP (the ssh session dropped) ends the running
+  // oc or the open prompt and unwinds (terminal restored, lock released, exit 130). The listeners
+  // stay for the whole run: execa's exit handler re-raises the signal when it finds itself the
+  // only listener.
   const onSignal = () => abort.abort();
-  process.on('SIGINT', onSignal);
-  process.on('SIGTERM', onSignal);
+  for (const s of SIGNALS) process.on(s, onSignal);
   try {
     const toolRoot = findToolRoot();
     if (argv[0] === '__complete' || argv[0] === 'completion') return await completion(argv, toolRoot, env, output);
@@ -38,12 +41,14 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     }
     const { options } = parsed;
     if (options.output === 'json' && (COMMANDS[options.action] as CommandSpec).results) return await runForDocument(options, toolRoot, env, output, abort.signal);
-    return await run(options, toolRoot, env, output, abort.signal);
+    const code = await run(options, toolRoot, env, output, abort.signal);
+    // A signal that came while nothing was waiting on it (a render, say) still ends the run as one.
+    if (abort.signal.aborted) throw interruptedError();
+    return code;
   } catch (err) {
     return reportError(abort.signal.aborted ? interruptedError() : err, env, output);
   } finally {
-    process.off('SIGINT', onSignal);
-    process.off('SIGTERM', onSignal);
+    for (const s of SIGNALS) process.off(s, onSignal);
   }
 }
 
@@ -72,6 +77,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
   const home = resolveHome(options.home, process.cwd(), toolRoot);
   const specOf = (name: string) => ({ home, project: options.project, spec: name, replicas: options.replicas, target: options.target, sets: options.sets });
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const ask = interactive ? (variable: string) => promptSecret(variable, signal) : undefined;
   // What oc and its credential plugins see: the variables that env: references read are taken out
   // once the settings name them (the runner also leaves out V_AUTO_*).
   const childEnv: Env = { ...env };
@@ -82,7 +88,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     const { inspect } = await import('../actions/inspect.js');
     // resolvePositionals gives every action that is not project-wide its spec.
     const spec = specOf(options.spec!);
-    return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, { toolRoot, env, output, promptSecret: interactive ? promptSecret : undefined });
+    return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, { toolRoot, env, output, promptSecret: ask });
   }
   const { OcRunner, resolveBinary } = await import('../cluster/oc-runner.js');
   // Redrawn in place on a terminal that can move its cursor; debug lines would be drawn over.
@@ -93,8 +99,8 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     env,
     output,
     signal,
-    promptSecret: interactive ? promptSecret : undefined,
-    confirm: interactive ? confirm : undefined,
+    promptSecret: ask,
+    confirm: interactive ? (question: string) => confirm(question, signal) : undefined,
     hideEnv,
     live,
     graceSeconds: waitGrace(env),

@@ -1,9 +1,11 @@
-// Reads a secret from the terminal without echoing it, asking twice to catch typos.
+// Reads a secret from the terminal without echoing it, asking twice to catch typos; yes/no questions.
+// Both end on the run's abort signal (SIGTERM, SIGHUP, SIGINT from outside) with the terminal restored.
 import { interruptedError as interrupted, usageError } from '../errors.js';
 
-function readHidden(question: string): Promise<string> {
+function readHidden(question: string, signal?: AbortSignal): Promise<string> {
   const { stdin, stderr } = process;
   return new Promise((resolve, reject) => {
+    if (signal?.aborted) return reject(interrupted());
     let value = '';
     // Raw mode (no echo) before the question: what is typed as soon as it shows is never echoed.
     stdin.setRawMode(true);
@@ -11,12 +13,14 @@ function readHidden(question: string): Promise<string> {
     stdin.resume();
     stdin.setEncoding('utf8');
     const done = (fn: () => void) => {
+      signal?.removeEventListener('abort', onAbort);
       stdin.setRawMode(false);
       stdin.pause();
       stdin.off('data', onData);
       stderr.write('\n');
       fn();
     };
+    const onAbort = () => done(() => reject(interrupted()));
     const onData = (chunk: string) => {
       for (const ch of chunk) {
         if (ch === '\r' || ch === '\n') return done(() => resolve(value));
@@ -26,27 +30,35 @@ function readHidden(question: string): Promise<string> {
       }
     };
     stdin.on('data', onData);
+    signal?.addEventListener('abort', onAbort, { once: true });
   });
 }
 
 /** Asks for a template variable's value twice, hidden; refuses an empty value. */
-export async function promptSecret(variable: string): Promise<string> {
-  const first = await readHidden(`Value for ${variable}: `);
+export async function promptSecret(variable: string, signal?: AbortSignal): Promise<string> {
+  const first = await readHidden(`Value for ${variable}: `, signal);
   if (first === '') throw usageError(`no value given for ${variable}`);
-  const again = await readHidden(`Again, to confirm: `);
+  const again = await readHidden(`Again, to confirm: `, signal);
   if (again !== first) throw usageError(`the two values for ${variable} differ`);
   return first;
 }
 
 /** Asks a yes/no question on the terminal; anything but y/yes is no. */
-export async function confirm(question: string): Promise<boolean> {
+export async function confirm(question: string, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) throw interrupted();
   const { createInterface } = await import('node:readline/promises');
   const rl = createInterface({ input: process.stdin, output: process.stderr });
+  let onAbort: (() => void) | undefined;
   try {
     // readline takes Ctrl-C itself on a terminal; without this the question would wait forever.
-    const cancelled = new Promise<never>((_, reject) => rl.once('SIGINT', () => reject(interrupted())));
+    const cancelled = new Promise<never>((_, reject) => {
+      rl.once('SIGINT', () => reject(interrupted()));
+      onAbort = () => reject(interrupted());
+      signal?.addEventListener('abort', onAbort, { once: true });
+    });
     return /^y(es)?$/i.test((await Promise.race([rl.question(`${question} [y/N] `), cancelled])).trim());
   } finally {
+    if (onAbort) signal?.removeEventListener('abort', onAbort);
     rl.close();
   }
 }

@@ -10,13 +10,19 @@ if (!haveScript) console.warn('script(1) not found: terminal tests SKIPPED');
 const CURSOR_UP = /\u001b\[\d*A/;
 
 /** bin/v-auto on a pseudo-terminal against the E2E's simulator; TERM names a terminal that can move the cursor. */
-function terminal(e2e: E2E, args: string[], options: TerminalOptions = {}, env: Record<string, string> = {}) {
+function terminal(e2e: E2E, args: string[], options: TerminalOptions = {}, password: string | null = 'pw') {
   return onTerminal(
     ['--home', e2e.home, '--oc', ocWrapper, '--kubeconfig', e2e.sim.kubeconfigPath, ...args],
-    { HOME: e2e.home, TERM: 'xterm-256color', V_AUTO_PASSWORD: 'pw', OC_WRAPPER_KUBECTL: e2e.kubectl, OC_WRAPPER_LOG: e2e.callLog, ...env },
+    { HOME: e2e.home, TERM: 'xterm-256color', ...(password === null ? {} : { V_AUTO_PASSWORD: password }), OC_WRAPPER_KUBECTL: e2e.kubectl, OC_WRAPPER_LOG: e2e.callLog },
     undefined,
     options,
   );
+}
+
+/** The terminal's modes as `stty -a` printed them after v-auto ended: echo and canonical input are back on. */
+function restored(screen: string): boolean {
+  const modes = screen.slice(screen.lastIndexOf('speed'));
+  return /(^|\s)echo(\s|$)/.test(modes) && /(^|\s)icanon(\s|$)/.test(modes);
 }
 
 /** Exit code, or 'hung' when the run is still going after `ms` (it is then killed). */
@@ -107,5 +113,58 @@ describeTTY('signals on a terminal', () => {
     expect(run.screen()).toContain('v-auto: interrupted');
     expect(locks(e2e)).toEqual([]);
     await e2e.run(['demo', 'web', 'delete', '--yes']);
+  });
+
+  test('SIGHUP (an ssh session that drops) during deploy --wait unwinds like SIGTERM: exit 130, no lock left', async () => {
+    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '300'], { size: { columns: 100, rows: 30 } });
+    try {
+      await run.waitFor('0/2 ready');
+    } finally {
+      run.signal('SIGHUP');
+    }
+    expect(await exitWithin(run, 20_000)).toBe(130);
+    expect(locks(e2e)).toEqual([]);
+    await e2e.run(['demo', 'web', 'delete', '--yes']);
+  });
+
+  test.each<NodeJS.Signals>(['SIGTERM', 'SIGINT', 'SIGHUP'])('%s at the hidden password prompt: exit 130, terminal restored, nothing printed', async (sig) => {
+    const run = terminal(e2e, ['demo', 'web', 'inspect', '-o', 'json', '--show-secrets'], { after: 'stty -a' }, null);
+    try {
+      await run.waitFor('Value for password: ');
+    } finally {
+      run.signal(sig);
+    }
+    expect(await exitWithin(run, 20_000)).toBe(130);
+    expect(run.screen()).toContain('v-auto: interrupted');
+    expect(run.screen()).not.toContain('"kind"');
+    expect(restored(run.screen())).toBe(true);
+  });
+
+  test('SIGTERM at the second prompt, after a value was typed: exit 130, nothing printed', async () => {
+    const run = terminal(e2e, ['demo', 'web', 'inspect', '-o', 'json', '--show-secrets'], { after: 'stty -a' }, null);
+    try {
+      await run.waitFor('Value for password: ');
+      run.child.stdin.write('Typed-Pa55word\r');
+      await run.waitFor('Again, to confirm: ');
+    } finally {
+      run.signal('SIGTERM');
+    }
+    expect(await exitWithin(run, 20_000)).toBe(130);
+    expect(run.screen()).not.toContain('"kind"');
+    expect(run.screen()).not.toContain('Typed-Pa55word');
+    expect(restored(run.screen())).toBe(true);
+  });
+
+  test('SIGTERM at the deploy question: exit 130, nothing applied', async () => {
+    e2e.resetCalls();
+    const run = terminal(e2e, ['demo', 'web', 'deploy']);
+    try {
+      await run.waitFor('[y/N]');
+    } finally {
+      run.signal('SIGTERM');
+    }
+    expect(await exitWithin(run, 20_000)).toBe(130);
+    expect(run.screen()).toContain('v-auto: interrupted');
+    expect(e2e.calls().some((c) => c.startsWith('apply'))).toBe(false);
   });
 });

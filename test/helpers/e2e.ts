@@ -101,23 +101,21 @@ export interface TerminalOptions {
   size?: { columns: number; rows: number };
   /** v-auto is killed (SIGKILL) once it has written this many bytes; default 20 MB. */
   maxBytes?: number;
+  /** A shell command run on the same terminal once v-auto has ended (`stty -a`); the exit code stays v-auto's. */
+  after?: string;
 }
 
 /** Runs bin/v-auto under script(1), which gives it a pseudo-terminal; `args` are given as they are. */
 export function onTerminal(args: string[], env: Record<string, string>, screenLog?: string, options: TerminalOptions = {}): Terminal {
-  // exec: v-auto takes the shell's place, so script's child is v-auto itself (see signal()).
   const stty = options.size ? `stty cols ${options.size.columns} rows ${options.size.rows}; ` : '';
-  const command = `${stty}exec ${[process.execPath, binary, ...args].map((a) => `'${a}'`).join(' ')}`;
+  const vauto = [process.execPath, binary, ...args].map((a) => `'${a}'`).join(' ');
+  const command = options.after ? `${stty}${vauto}; code=$?; ${options.after}; exit $code` : `${stty}exec ${vauto}`;
   const child = spawn('script', ['-qefc', command, '/dev/null'], {
     env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), TERM: 'dumb', OC_WRAPPER_KUBECTL: findKubectl() ?? '/nonexistent/kubectl', ...env },
   });
   const signal = (sig: NodeJS.Signals) => {
-    try {
-      const pid = execFileSync('pgrep', ['-P', String(child.pid)], { encoding: 'utf8' }).trim().split('\n')[0];
-      if (pid) process.kill(Number(pid), sig);
-    } catch {
-      // gone already
-    }
+    const pid = child.pid === undefined ? undefined : descendantRunning(child.pid, `${process.execPath}\0${binary}\0`);
+    if (pid) process.kill(pid, sig);
   };
   const maxBytes = options.maxBytes ?? 20_000_000;
   let screen = '';
@@ -138,6 +136,28 @@ export function onTerminal(args: string[], env: Record<string, string>, screenLo
     signal,
     waitFor: (text) => until(() => screen.includes(text), 10_000, JSON.stringify(text), () => screen.slice(-2000)),
   };
+}
+
+/** The first process below `pid` whose command line starts with `needle` (v-auto under script and a shell). */
+function descendantRunning(pid: number, needle: string): number | undefined {
+  let children: number[];
+  try {
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+  } catch {
+    return undefined; // pgrep exits 1 when there are none
+  }
+  for (const c of children) {
+    let cmdline = '';
+    try {
+      cmdline = readFileSync(`/proc/${c}/cmdline`, 'utf8');
+    } catch {
+      continue; // ended meanwhile
+    }
+    if (cmdline.startsWith(needle)) return c;
+    const below = descendantRunning(c, needle);
+    if (below) return below;
+  }
+  return undefined;
 }
 
 /** Whether script(1) is there to give a test a terminal. */
