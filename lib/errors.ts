@@ -11,6 +11,8 @@ export const ExitCode = {
   CLUSTER: 3,
   /** Another run of the same project/spec holds the workspace lock. */
   BUSY: 4,
+  /** The output could not be written (stdout a closed pipe, a full disk): sysexits' EX_IOERR. */
+  OUTPUT: 74,
   /** A bug in v-auto: an error that is not a VAutoError. */
   INTERNAL: 70,
   /** Interrupted by Ctrl-C (SIGINT) or SIGTERM. */

@@ -37,13 +37,16 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     const parsed = await parseArgs(argv, readVersion(toolRoot), env);
     if (parsed.kind === 'print') {
       output.out(`${parsed.text}\n`);
+      await output.flush?.();
       return ExitCode.OK;
     }
     const { options } = parsed;
-    if (options.output === 'json' && (COMMANDS[options.action] as CommandSpec).results) return await runForDocument(options, toolRoot, env, output, abort.signal);
-    const code = await run(options, toolRoot, env, output, abort.signal);
+    // The lock is released inside run: a failed write found below is reported after it.
+    const document = options.output === 'json' && (COMMANDS[options.action] as CommandSpec).results;
+    const code = document ? await runForDocument(options, toolRoot, env, output, abort.signal) : await run(options, toolRoot, env, output, abort.signal);
     // A signal that came while nothing was waiting on it (a render, say) still ends the run as one.
     if (abort.signal.aborted) throw interruptedError();
+    await output.flush?.();
     return code;
   } catch (err) {
     return reportError(abort.signal.aborted ? interruptedError() : err, env, output);

@@ -1,9 +1,10 @@
 // The one end-to-end launcher: starts the built bin/v-auto (spawned, so tests control stdin and
 // signals) with the real kubectl behind a recording oc wrapper, against the local simulator, in a
 // scratch copy of a workspace.
-import { execFileSync, spawn, type ChildProcess, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { appendFileSync, cpSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { appendFileSync, closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
+import type { Readable, Writable } from 'node:stream';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startSimulator, type Simulator, type SimulatorOptions } from '../sim/index.js';
@@ -37,6 +38,8 @@ export interface LaunchOptions {
   kubectl?: string;
   /** Also append this run's oc calls to this file (the E2E call log). */
   callLog?: string;
+  /** Where stdout goes: a pipe the test reads (default), /dev/full (every write fails with ENOSPC), or a pipe whose reading end is closed at once (EPIPE, as `| head` does). */
+  stdout?: 'pipe' | 'full' | 'closed-pipe';
 }
 
 /** Copies a directory, leaving out lock directories (and their staging folders) that another run may have left in it. */
@@ -59,14 +62,17 @@ export function runVAuto(args: string[], options: LaunchOptions = {}): Promise<R
   const kubectl = options.kubectl ?? findKubectl() ?? '/nonexistent/kubectl';
   const started = Date.now();
   return new Promise((resolve) => {
+    const full = options.stdout === 'full' ? openSync('/dev/full', 'w') : undefined;
     const child = spawn(process.execPath, [binary, '--oc', ocWrapper, ...args], {
       cwd: options.cwd ?? os.tmpdir(),
       env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), OC_WRAPPER_LOG: log, OC_WRAPPER_KUBECTL: kubectl, ...options.env },
-      stdio: ['pipe', 'pipe', 'pipe'],
-    });
+      stdio: ['pipe', full ?? 'pipe', 'pipe'],
+    }) as ChildProcessByStdio<Writable, Readable | null, Readable>;
+    if (full !== undefined) closeSync(full);
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
+    if (options.stdout === 'closed-pipe') child.stdout?.destroy();
+    else child.stdout?.on('data', (d) => (stdout += d));
     child.stderr.on('data', (d) => (stderr += d));
     child.stdin.on('error', () => undefined); // the child may exit before reading its input
     if (typeof options.stdin === 'object') child.stdin.end(options.stdin.text);
