@@ -2,6 +2,7 @@
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { diskBlocker, drainWarning } from '../plan/live-migration.js';
 import { rootDiskName } from '../plan/names.js';
+import { restartRequired } from './lifecycle.js';
 
 export interface InstanceState {
   name: string;
@@ -19,6 +20,8 @@ export interface InstanceState {
   failed?: string;
   /** Why this VM may block a node drain: it cannot live-migrate under a LiveMigrate eviction strategy. */
   drain?: string;
+  /** KubeVirt's RestartRequired=True: a change to the VM waits for it to restart. */
+  restartRequired?: boolean;
 }
 
 // KubeVirt's printable statuses that waiting will not fix.
@@ -61,6 +64,7 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
   state.missing = !vm && !vmi && !dv && !pvc;
   const drain = drainRisk(vm, vmi, pvc);
   if (drain) state.drain = drain;
+  if (vm && restartRequired(vm)) state.restartRequired = true;
   if (dv?.status?.phase === 'Failed') state.failed = `DataVolume ${dv.metadata.name} import failed`;
   else if (state.vm && FAILED_VM.has(state.vm.status)) state.failed = `VirtualMachine ${name} is ${state.vm.status}`;
   return state;

@@ -47,6 +47,11 @@ export function statusReport(view: StatusView): string {
     `Secrets: ${listed(view.secrets)}`,
   ];
   if (view.surplus?.instances.length) lines.push(surplusLine(view.surplus.instances, view.surplus.planned));
+  const restarts = instances.filter((i) => i.restartRequired);
+  if (restarts.length) {
+    lines.push('', `Restart pending (v-auto ${view.project} ${view.spec} restart --pending restarts them):`);
+    for (const i of restarts) lines.push(`  ${i.name}: RestartRequired, a change waits for the VM to restart`);
+  }
   const drains = instances.filter((i) => i.drain);
   if (drains.length) {
     lines.push('', 'Node drains:');

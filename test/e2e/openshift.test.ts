@@ -60,11 +60,12 @@ describe('deploy against OpenShift Virtualization', () => {
     expect(rv(e2e, 'web-01')).toBe(before);
   });
 
-  // fixed by the change plan (issue 11)
-  test.failing('status shows RestartRequired for the VM that waits for a restart', async () => {
+  test('status shows RestartRequired for the VM that waits for a restart', async () => {
     const r = await e2e.run(['demo', 'web', 'status', '--set', 'memory=8Gi', '--set', 'cpu=4']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/web-01\b.*RestartRequired/);
+    const doc = JSON.parse((await e2e.run(['demo', 'web', 'status', '-o', 'json', '--set', 'memory=8Gi', '--set', 'cpu=4'])).stdout);
+    expect(doc.instances.find((i: { name: string }) => i.name === 'web-01').restartRequired).toBe(true);
   });
 
   test('MACs never change across redeploys, resizes and --replicas changes', async () => {
