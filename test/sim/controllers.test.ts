@@ -67,14 +67,18 @@ describe('controllers', () => {
   });
 
   test('progress rises in real time with the configured step', async () => {
-    sim = await startSimulator({ timings: { importStepMs: 5, vmStepMs: 5 } });
-    await kubectl(sim, ['apply', '-f', '-'], STACK);
+    // Sampled while the apply runs, not after it: on a loaded machine kubectl can return after the
+    // whole import has passed, and a poll that starts then sees only the final value.
+    sim = await startSimulator({ timings: { importStepMs: 40, vmStepMs: 5 } });
+    const applied = kubectl(sim, ['apply', '-f', '-'], STACK);
     const seen = new Set<string>();
-    for (let i = 0; i < 200 && sim.get('VirtualMachine', 'default', 'web-1')?.status?.printableStatus !== 'Running'; i++) {
+    const deadline = Date.now() + 30_000;
+    while (sim.get('VirtualMachine', 'default', 'web-1')?.status?.printableStatus !== 'Running' && Date.now() < deadline) {
       const p = sim.get('DataVolume', 'default', 'web-1-rootdisk')?.status?.progress;
       if (p) seen.add(p);
       await new Promise((r) => setTimeout(r, 2));
     }
+    await applied;
     expect(sim.get('VirtualMachine', 'default', 'web-1').status.printableStatus).toBe('Running');
     expect([...seen].filter((p) => p.endsWith('%')).length).toBeGreaterThanOrEqual(2);
   });
