@@ -4,6 +4,7 @@
 import { build } from 'esbuild';
 import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 
 const outdir = process.argv[2] ?? 'build';
 
@@ -51,4 +52,22 @@ for (const file of ordered) {
 const chunks = path.join(outdir, 'chunks');
 for (const name of readdirSync(chunks)) {
   if (!written.has(path.resolve(chunks, name))) rmSync(path.join(chunks, name), { force: true });
+}
+
+// The editor schemas for config.yaml and spec files, from the validator's rules (lib/config/rules.ts):
+// into build/schemas/, which the offline bundle ships as schemas/. `npm run schemas` copies them to
+// the committed schemas/, and a test fails when those differ from what the rules generate.
+const schemaModule = await build({ entryPoints: ['lib/config/json-schema.ts'], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' });
+const generatorFile = path.resolve(outdir, `.json-schema.${process.pid}.mjs`);
+writeFileSync(generatorFile, schemaModule.outputFiles[0].contents);
+try {
+  const { schemaFiles } = await import(pathToFileURL(generatorFile).href);
+  mkdirSync(path.join(outdir, 'schemas'), { recursive: true });
+  for (const [name, text] of Object.entries(schemaFiles())) {
+    const file = path.join(outdir, 'schemas', name);
+    writeFileSync(`${file}.${process.pid}.tmp`, text);
+    renameSync(`${file}.${process.pid}.tmp`, file);
+  }
+} finally {
+  rmSync(generatorFile, { force: true });
 }

@@ -158,6 +158,8 @@ cp -R build/chunks "$tree/build/"
 [ ! -f build/v-auto.mjs.LEGAL.txt ] || cp build/v-auto.mjs.LEGAL.txt "$tree/build/"
 mkdir -p "$tree/templates" "$tree/examples" "$tree/schemas"
 copy_tree templates examples schemas
+# The editor schemas as this build's rules generate them (scripts/build.mjs).
+cp build/schemas/*.schema.json "$tree/schemas/"
 printf '%s\n' "$version" >"$tree/VERSION"
 # bin/v-auto has no extension: this file makes Node load it as an ES module, and keeps any
 # package.json in the folders above the unpacked bundle from deciding that instead.

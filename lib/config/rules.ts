@@ -1,4 +1,6 @@
 // The configuration schema: every known key, its type and what it means, checked with key paths.
+// Each check carries the JSON Schema of what it accepts, so that the editor schema
+// (json-schema.ts, schemas/*.schema.json) is generated from these very rules.
 import { didYouMean } from './did-you-mean.js';
 import { isPlainObject, own } from './merge.js';
 
@@ -8,7 +10,15 @@ export interface Problem {
   message: string;
 }
 
-type Check = (value: unknown, path: (string | number)[], out: Problem[]) => void;
+/** A JSON Schema (draft-07) fragment. */
+export type JsonSchema = Record<string, unknown>;
+
+/** Checks a value, adding a problem per mistake; `schema` is what it accepts, for editors. */
+export type Check = ((value: unknown, path: (string | number)[], out: Problem[]) => void) & { schema: JsonSchema };
+
+function rule(schema: JsonSchema, check: (value: unknown, path: (string | number)[], out: Problem[]) => void): Check {
+  return Object.assign(check, { schema });
+}
 
 const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 /** A DNS-1123 label (without its 63-character limit): what Kubernetes accepts as most object names. */
@@ -18,6 +28,64 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 export const MAX_REPLICAS = 1000;
 
+/** What each nested setting means: shown by editors from the generated schema. */
+const FIELD_DESCRIPTIONS: Record<string, string> = {
+  nad_name: 'Required. The NetworkAttachmentDefinition name: per instance <vm>-<nad_name> with static ipam, shared <nad_name> for DHCP, or an existing NAD when only nad_name is given.',
+  bridge: 'The node bridge the NAD attaches to (cnv-bridge). Static addresses (ipam) need one.',
+  vlan: 'VLAN tag, 1–4094.',
+  cni_type: 'CNI plugin type of the NAD (default cnv-bridge).',
+  mtu: 'MTU of the NAD, 576–65535.',
+  guest_interface: 'The NIC name inside the guest (default enp<k>s0 for the k-th interface).',
+  ipam: 'Static addresses: instance i gets network address + offset + (i − 1).',
+  range: 'The subnet, like 10.215.100.0/24.',
+  gateway: 'The gateway address, inside the range and on no instance.',
+  dns: 'DNS servers: a list, like [10.0.0.53, 10.0.0.54] (one server may be a string).',
+  offset: 'The first instance\'s offset from the network address (default 101).',
+  mode: 'nad (default): static addresses in a NAD per instance; cloud-init: one shared NAD without IPAM, the address given to the guest by a generated cloud-init network-config.',
+  reserved: 'Addresses taken by hand: single addresses or inclusive ranges (10.215.100.160-10.215.100.170); a planned address on one is an error.',
+  url: 'An http(s):// disk image URL.',
+  registry: 'A docker:// container disk reference.',
+  pvc: 'An existing PVC to clone: {namespace, name}.',
+  datasource: 'A DataSource to clone: {namespace, name}.',
+  secret_ref: 'A Secret with the credentials for url or registry.',
+  cert_configmap: 'A ConfigMap with the CA bundle for url or registry.',
+  namespace: 'The namespace.',
+  name: 'The name.',
+  kind: 'The kind.',
+  type: 'pod: the pod network (masquerade).',
+};
+
+/** What each top-level setting means: shown by editors from the generated schema. */
+export const DESCRIPTIONS: Record<string, string> = {
+  namespace: 'Target namespace, created by deploy when missing. Default: vm-<project> (the project folder\'s name, so a project named Shop needs namespace: set).',
+  name_prefix: 'Instance base name: <prefix>-01, -02, … Default: the spec file\'s name.',
+  replicas: `Instance count, 1–${MAX_REPLICAS}. Default 1.`,
+  cpu: 'vCPUs (refused beside instancetype). Default 2.',
+  memory: 'Guest memory, a Kubernetes quantity like 4Gi (refused beside instancetype). Default 4Gi.',
+  cpu_topology: 'How cpu renders: cores (domain.cpu.cores) or sockets (hot-pluggable). Default cores.',
+  max_sockets: 'With cpu_topology: sockets, the most sockets a running VM can grow to.',
+  instancetype: 'A VirtualMachineClusterInstancetype name (u1.medium), or {name, kind}.',
+  preference: 'A VirtualMachineClusterPreference name (rhel.9), or {name, kind}.',
+  eviction_strategy: 'What a node drain does to the VM.',
+  disk_size: 'Root disk size, a Kubernetes quantity. Default 50Gi.',
+  image: 'The root disk source: exactly one of {url}, {registry}, {pvc: {namespace, name}}, {datasource: {namespace, name}}.',
+  image_url: 'Shorthand for image: {url: …}, an http(s):// URL.',
+  storage_class: 'DataVolume storage class (default: the cluster\'s).',
+  access_mode: 'DataVolume access mode (default: the StorageProfile\'s).',
+  volume_mode: 'DataVolume volume mode (default: the StorageProfile\'s).',
+  networks: 'In config.yaml a map, the network catalog (name → settings); in a spec a list of catalog names to attach, each a name or {name, offset}. A spec may also refine a catalog entry with a map.',
+  network: 'The one catalog entry this spec attaches (instead of a networks list).',
+  node_selector: 'Node labels that must all match (values are text: quote numbers like "01").',
+  affinity: 'A Kubernetes affinity object, passed through as is.',
+  tolerations: 'A list of Kubernetes tolerations.',
+  labels: 'Labels added to every resource (v-auto\'s own labels win).',
+  annotations: 'Annotations added to the VirtualMachine.',
+  run_strategy: 'The VM\'s runStrategy. Default Always.',
+  cloud_init: 'cloud-config: a Handlebars text template starting with #cloud-config, or a map whose values are templates, written out under #cloud-config.',
+  network_data: 'cloud-init networkData: a text template or a map.',
+  generate_network_data: 'false: no generated cloud-init network-config for static networks without network_data. Default true.',
+};
+
 function show(value: unknown): string {
   if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
   if (Array.isArray(value)) return 'a list';
@@ -25,45 +93,53 @@ function show(value: unknown): string {
   return String(value);
 }
 
-const integer = (min: number, max: number, what = ''): Check => (v, path, out) => {
+const integer = (min: number, max: number, what = ''): Check => rule({ type: 'integer', minimum: min, maximum: max }, (v, path, out) => {
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     out.push({ path, message: `expected an integer${what}, got ${show(v)}` });
   } else if (v < min || v > max) {
     out.push({ path, message: `must be between ${min} and ${max}${what}, got ${v}` });
   }
-};
+});
 
-const string = (test?: { pattern: RegExp; hint: string }): Check => (v, path, out) => {
-  if (typeof v !== 'string' || v === '') out.push({ path, message: `expected a non-empty string, got ${show(v)}` });
-  else if (test && !test.pattern.test(v)) out.push({ path, message: `${show(v)} ${test.hint}` });
-};
+const string = (test?: { pattern: RegExp; hint: string }): Check =>
+  rule({ type: 'string', minLength: 1, ...(test && { pattern: test.pattern.source }) }, (v, path, out) => {
+    if (typeof v !== 'string' || v === '') out.push({ path, message: `expected a non-empty string, got ${show(v)}` });
+    else if (test && !test.pattern.test(v)) out.push({ path, message: `${show(v)} ${test.hint}` });
+  });
 
-const oneOf = (...values: string[]): Check => (v, path, out) => {
+const oneOf = (...values: string[]): Check => rule({ enum: values }, (v, path, out) => {
   if (typeof v !== 'string' || !values.includes(v)) {
     const near = typeof v === 'string' ? didYouMean(v, values) : undefined;
     out.push({ path, message: `expected one of ${values.join(', ')}, got ${show(v)}${near ? ` (did you mean "${near}"?)` : ''}` });
   }
-};
+});
 
 const quantity: Check = string({ pattern: QUANTITY, hint: 'is not a Kubernetes quantity: write it like 4Gi or 512Mi' });
 const dnsLabel: Check = string({ pattern: DNS_LABEL, hint: 'is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)' });
 
-const anyObject: Check = (v, path, out) => {
+const anyObject: Check = rule({ type: 'object' }, (v, path, out) => {
   if (!isPlainObject(v)) out.push({ path, message: `expected a mapping (a Kubernetes object), got ${show(v)}` });
-};
+});
 
-const boolean: Check = (v, path, out) => {
+const boolean: Check = rule({ type: 'boolean' }, (v, path, out) => {
   if (typeof v !== 'boolean') out.push({ path, message: `expected true or false, got ${show(v)}` });
-};
+});
 
-const list: Check = (v, path, out) => {
+const list: Check = rule({ type: 'array' }, (v, path, out) => {
   if (!Array.isArray(v)) out.push({ path, message: `expected a list, got ${show(v)}` });
-};
+});
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
 /** node_selector and labels: Kubernetes label keys and values; annotations: any string value. */
-const stringMap = (values: 'label' | 'any'): Check => (v, path, out) => {
+const stringMap = (values: 'label' | 'any'): Check =>
+  rule(
+    {
+      type: 'object',
+      propertyNames: { pattern: LABEL_KEY.source },
+      additionalProperties: values === 'label' ? { type: ['string', 'number', 'boolean'], maxLength: 63, pattern: LABEL_VALUE.source } : { type: ['string', 'number', 'boolean'] },
+    },
+    (v, path, out) => {
   if (!isPlainObject(v)) return void out.push({ path, message: `expected a mapping of strings, got ${show(v)}` });
   for (const [k, val] of Object.entries(v)) {
     if (!LABEL_KEY.test(k)) out.push({ path: [...path, k], message: `"${k}" is not a valid label or annotation key` });
@@ -73,109 +149,129 @@ const stringMap = (values: 'label' | 'any'): Check => (v, path, out) => {
       out.push({ path: [...path, k], message: `${show(String(val))} is not a valid label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit` });
     }
   }
-};
+    },
+  );
 
-const textOrMap: Check = (v, path, out) => {
+const textOrMap: Check = rule({ type: ['string', 'object'] }, (v, path, out) => {
   if (typeof v !== 'string' && !isPlainObject(v)) {
     out.push({ path, message: `expected a cloud-config text or a mapping, got ${show(v)}` });
   }
-};
-
-const stringOrList: Check = (v, path, out) => {
-  if (typeof v === 'string') return;
-  if (!Array.isArray(v) || v.some((s) => typeof s !== 'string')) out.push({ path, message: `expected a string or a list of strings, got ${show(v)}` });
-};
+});
 
 /** A mapping with known fields; `required` lists fields that must be present. */
-const fields = (known: Record<string, Check>, required: string[] = []): Check => (v, path, out) => {
-  if (!isPlainObject(v)) return void out.push({ path, message: `expected a mapping, got ${show(v)}` });
-  for (const [k, val] of Object.entries(v)) {
-    const check = own(known, k);
-    if (check) check(val, [...path, k], out);
-    else out.push({ path: [...path, k], message: unknownKey(k, Object.keys(known)) });
-  }
-  for (const k of required) if (!Object.hasOwn(v, k)) out.push({ path: [...path, k], message: 'is required' });
-};
+const fields = (known: Record<string, Check>, required: string[] = []): Check =>
+  rule(
+    {
+      type: 'object',
+      properties: Object.fromEntries(Object.entries(known).map(([k, c]) => [k, described(c.schema, FIELD_DESCRIPTIONS[k])])),
+      ...(required.length && { required }),
+      additionalProperties: false,
+    },
+    (v, path, out) => {
+      if (!isPlainObject(v)) return void out.push({ path, message: `expected a mapping, got ${show(v)}` });
+      for (const [k, val] of Object.entries(v)) {
+        const check = own(known, k);
+        if (check) check(val, [...path, k], out);
+        else out.push({ path: [...path, k], message: unknownKey(k, Object.keys(known)) });
+      }
+      for (const k of required) if (!Object.hasOwn(v, k)) out.push({ path: [...path, k], message: 'is required' });
+    },
+  );
+
+function described(schema: JsonSchema, description: string | undefined): JsonSchema {
+  return description ? { description, ...schema } : schema;
+}
 
 export function unknownKey(key: string, known: string[]): string {
   const near = didYouMean(key, known);
   return `unknown key${near ? ` (did you mean "${near}"?)` : `; known keys: ${known.join(', ')}`}`;
 }
 
-const objectName: Check = (v, path, out) => {
-  string({ pattern: DNS_SUBDOMAIN, hint: 'is not a valid object name: lower case letters, digits, "-" and "." (DNS-1123 subdomain)' })(v, path, out);
+const subdomain = string({ pattern: DNS_SUBDOMAIN, hint: 'is not a valid object name: lower case letters, digits, "-" and "." (DNS-1123 subdomain)' });
+const objectName: Check = rule({ ...subdomain.schema, maxLength: 253 }, (v, path, out) => {
+  subdomain(v, path, out);
   if (typeof v === 'string' && v.length > 253) out.push({ path, message: 'is longer than 253 characters' });
-};
+});
 
 /** The kinds an `instancetype` or `preference` may name; the first is KubeVirt's default. */
 export const INSTANCETYPE_KINDS = ['VirtualMachineClusterInstancetype', 'VirtualMachineInstancetype'] as const;
 export const PREFERENCE_KINDS = ['VirtualMachineClusterPreference', 'VirtualMachinePreference'] as const;
 
 /** `instancetype` / `preference`: a name, or `{name, kind}`. */
-const reference = (kinds: readonly string[]): Check => (v, path, out) => {
-  if (typeof v === 'string') return objectName(v, path, out);
-  if (!isPlainObject(v)) return void out.push({ path, message: `expected a name or a mapping {name, kind}, got ${show(v)}` });
-  fields({ name: objectName, kind: oneOf(...kinds) }, ['name'])(v, path, out);
+const reference = (kinds: readonly string[]): Check => {
+  const named = fields({ name: objectName, kind: oneOf(...kinds) }, ['name']);
+  return rule({ anyOf: [objectName.schema, named.schema] }, (v, path, out) => {
+    if (typeof v === 'string') return objectName(v, path, out);
+    if (!isPlainObject(v)) return void out.push({ path, message: `expected a name or a mapping {name, kind}, got ${show(v)}` });
+    named(v, path, out);
+  });
 };
 
 const namespacedRef = fields({ namespace: dnsLabel, name: string() }, ['name']);
 
-const image: Check = (v, path, out) => {
-  const sources = ['url', 'registry', 'pvc', 'datasource'];
+const IMAGE_SOURCES = ['url', 'registry', 'pvc', 'datasource'];
+const imageFields = fields({
+  url: string({ pattern: /^https?:\/\/\S+$/, hint: 'must be an http:// or https:// URL' }),
+  registry: string({ pattern: /^docker:\/\/\S+$/, hint: 'must be a docker:// image reference' }),
+  pvc: namespacedRef,
+  datasource: namespacedRef,
+  secret_ref: string(),
+  cert_configmap: string(),
+});
+/** Exactly one source: the schema says it as "one of these required". */
+const image: Check = rule({ ...imageFields.schema, oneOf: IMAGE_SOURCES.map((s) => ({ required: [s] })) }, (v, path, out) => {
   if (!isPlainObject(v)) {
     const fix = typeof v === 'string' && /^https?:\/\//.test(v) ? ` (for a URL write image_url: ${v}, or image: {url: ${v}})` : '';
-    return void out.push({ path, message: `expected a mapping with one of ${sources.join(', ')}, got ${show(v)}${fix}` });
+    return void out.push({ path, message: `expected a mapping with one of ${IMAGE_SOURCES.join(', ')}, got ${show(v)}${fix}` });
   }
-  fields({
-    url: string({ pattern: /^https?:\/\/\S+$/, hint: 'must be an http:// or https:// URL' }),
-    registry: string({ pattern: /^docker:\/\/\S+$/, hint: 'must be a docker:// image reference' }),
-    pvc: namespacedRef,
-    datasource: namespacedRef,
-    secret_ref: string(),
-    cert_configmap: string(),
-  })(v, path, out);
-  const given = sources.filter((s) => Object.hasOwn(v, s));
+  imageFields(v, path, out);
+  const given = IMAGE_SOURCES.filter((s) => Object.hasOwn(v, s));
   if (given.length !== 1) {
-    out.push({ path, message: given.length ? `give exactly one image source, not ${given.join(' and ')}` : `has no usable source: give one of ${sources.join(', ')}` });
+    out.push({ path, message: given.length ? `give exactly one image source, not ${given.join(' and ')}` : `has no usable source: give one of ${IMAGE_SOURCES.join(', ')}` });
   }
-};
+});
 
+const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
+const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
 const ipam = fields({
-  range: string(),
-  gateway: string(),
-  dns: (v, path, out) => {
-    stringOrList(v, path, out);
-    // `dns: "10.0.0.53,10.0.0.54"` is one (invalid) server, not two.
-    if (typeof v === 'string' && /[,\s]/.test(v.trim())) {
+  range: string({ pattern: new RegExp(`^${IPV4}/([0-9]|[12][0-9]|3[0-2])$`), hint: 'is not an IPv4 CIDR range' }),
+  gateway: string({ pattern: new RegExp(`^${IPV4}$`), hint: 'is not an IPv4 address' }),
+  // One server as a string, or a list. `dns: "10.0.0.53,10.0.0.54"` is one (invalid) server, not two.
+  dns: rule({ anyOf: [{ type: 'string', pattern: '^\\s*[^,\\s]+\\s*$' }, { type: 'array', items: { type: 'string' } }] }, (v, path, out) => {
+    if (typeof v !== 'string' && (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))) {
+      out.push({ path, message: `expected a string or a list of strings, got ${show(v)}` });
+    } else if (typeof v === 'string' && /[,\s]/.test(v.trim())) {
       out.push({ path, message: `${show(v)} holds several servers in one string: write a list, dns: [${v.split(/[,\s]+/).filter(Boolean).join(', ')}]` });
     }
-  },
+  }),
   offset: integer(1, 65535),
-  reserved: (v, path, out) => {
+  reserved: rule({ type: 'array', items: { type: 'string', minLength: 1 } }, (v, path, out) => {
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
       out.push({ path, message: `expected a list of addresses or ranges like 10.215.100.160-10.215.100.170, got ${show(v)}` });
     }
-  },
+  }),
   mode: oneOf('nad', 'cloud-init'),
 });
 
-const networkEntry: Check = (v, path, out) => {
+const podEntry = fields({ type: oneOf('pod'), guest_interface: string() }, ['type']);
+const bridgeEntry = fields({
+  nad_name: dnsLabel,
+  bridge: string(),
+  vlan: integer(1, 4094),
+  cni_type: string(),
+  mtu: integer(576, 65535),
+  guest_interface: string(),
+  ipam,
+});
+const networkEntry: Check = rule({ anyOf: [podEntry.schema, bridgeEntry.schema] }, (v, path, out) => {
   if (isPlainObject(v) && v.type !== undefined) {
     oneOf('pod')(v.type, [...path, 'type'], out);
     const extra = Object.keys(v).filter((k) => k !== 'type' && k !== 'guest_interface');
     if (extra.length) out.push({ path: [...path, extra[0]], message: 'a pod network takes no other settings than guest_interface' });
     return;
   }
-  fields({
-    nad_name: dnsLabel,
-    bridge: string(),
-    vlan: integer(1, 4094),
-    cni_type: string(),
-    mtu: integer(576, 65535),
-    guest_interface: string(),
-    ipam,
-  })(v, path, out);
-};
+  bridgeEntry(v, path, out);
+});
 
 /**
  * Checks a catalog entry after all layers merged into it: one file may refine another's entry
@@ -199,7 +295,15 @@ export function checkMergedNetwork(v: Record<string, unknown>, path: (string | n
 
 const attachEntry: Check = fields({ name: dnsLabel, offset: integer(1, 65535) }, ['name']);
 
-const catalogOrList: Check = (v, path, out) => {
+const NETWORK_NAME = { ...dnsLabel.schema, maxLength: 63 };
+const catalogOrList: Check = rule(
+  {
+    anyOf: [
+      { type: 'array', description: 'the catalog entries this spec attaches, in order', items: { anyOf: [dnsLabel.schema, attachEntry.schema] } },
+      { type: 'object', description: 'the network catalog: name → settings', propertyNames: NETWORK_NAME, additionalProperties: networkEntry.schema },
+    ],
+  },
+  (v, path, out) => {
   if (Array.isArray(v)) {
     // A plain catalog name, or {name, offset}: this spec's own first address on that network.
     v.forEach((item, i) => (isPlainObject(item) ? attachEntry(item, [...path, i], out) : dnsLabel(item, [...path, i], out)));
@@ -210,7 +314,8 @@ const catalogOrList: Check = (v, path, out) => {
     if (!DNS_LABEL.test(name) || name.length > 63) out.push({ path: [...path, name], message: 'network names must be DNS-1123 labels (lower case letters, digits, "-")' });
     networkEntry(entry, [...path, name], out);
   }
-};
+  },
+);
 
 /** Known top-level keys and their checks. Other top-level keys are template variables. */
 export const TOP_LEVEL: Record<string, Check> = {

@@ -114,7 +114,7 @@ describe('the archive', () => {
     const paths = lines.map((line) => line.split(/\s+/).slice(5).join(' '));
     expect(paths.every((p) => p === `${name}/` || p.startsWith(`${name}/`))).toBe(true);
     expect(lines.every((line) => line.split(/\s+/)[1] === '0/0')).toBe(true);
-    for (const entry of ['bin/v-auto', 'build/v-auto.mjs', 'templates/', 'examples/', 'schemas/result.schema.json', 'projects/', 'VERSION', 'package.json', 'THIRD_PARTY_LICENSES']) {
+    for (const entry of ['bin/v-auto', 'build/v-auto.mjs', 'templates/', 'examples/', 'schemas/result.schema.json', 'schemas/config.schema.json', 'schemas/spec.schema.json', 'projects/', 'VERSION', 'package.json', 'THIRD_PARTY_LICENSES']) {
       expect(paths).toContain(`${name}/${entry}`);
     }
     expect(paths.some((p) => p.includes('node_modules'))).toBe(false);

@@ -99,11 +99,11 @@ describe('addresses: network address + offset + (i - 1)', () => {
   });
 
   test.each([
-    ['an invalid CIDR', { range: '10.215.100.0/33' }, 'projects/demo/config.yaml:6: networks.lan.ipam.range: "10.215.100.0/33" is not an IPv4 CIDR range'],
-    ['a range without prefix', { range: '10.215.100.0' }, 'projects/demo/config.yaml:6: networks.lan.ipam.range: "10.215.100.0" is not an IPv4 CIDR range'],
+    ['an invalid CIDR', { range: '10.215.100.0/33' }, 'projects/demo/config.yaml:7: networks.lan.ipam.range: "10.215.100.0/33" is not an IPv4 CIDR range'],
+    ['a range without prefix', { range: '10.215.100.0' }, 'projects/demo/config.yaml:7: networks.lan.ipam.range: "10.215.100.0" is not an IPv4 CIDR range'],
     ['a gateway outside the subnet', { range: '10.215.100.0/24', gateway: '10.215.101.1' }, 'projects/demo/config.yaml:6: networks.lan.ipam.gateway: 10.215.101.1 is not a host address of 10.215.100.0/24'],
     ['a gateway on the network address', { range: '10.215.100.0/24', gateway: '10.215.100.0' }, 'projects/demo/config.yaml:6: networks.lan.ipam.gateway: 10.215.100.0 is not a host address of 10.215.100.0/24'],
-    ['a gateway that is no address', { range: '10.215.100.0/24', gateway: 'router' }, 'projects/demo/config.yaml:6: networks.lan.ipam.gateway: "router" is not an IPv4 address'],
+    ['a gateway that is no address', { range: '10.215.100.0/24', gateway: 'router' }, 'projects/demo/config.yaml:8: networks.lan.ipam.gateway: "router" is not an IPv4 address'],
     ['a bad DNS server', { range: '10.215.100.0/24', dns: ['1.1.1'] }, 'projects/demo/config.yaml:6: networks.lan.ipam.dns[0]: "1.1.1" is not an IPv4 address'],
   ])('%s is an error naming the network key', (_what, ipam, message) => {
     const err = errorOf(() => planInstances(withLan(ipam)));
