@@ -15,7 +15,7 @@ function withEnvRefs(schema: JsonSchema): JsonSchema {
     else out[k] = v;
   }
   const type = out.type;
-  const scalar = out.enum !== undefined || type === 'string' || type === 'integer' || (Array.isArray(type) && !type.includes('object'));
+  const scalar = out.enum !== undefined || type === 'string' || type === 'integer' || type === 'boolean' || (Array.isArray(type) && !type.includes('object'));
   return scalar ? { anyOf: [out, ENV_REF] } : out;
 }
 

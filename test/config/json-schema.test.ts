@@ -130,6 +130,8 @@ describe('schema and validator agree, value by value', () => {
       { lan: { ipam: { dns: '10.0.0.53' } } },
       { lan: { ipam: { dns: '10.0.0.53,10.0.0.54' } } },
       { lan: { ipam: { rnage: '10.0.0.0/24' } } },
+      { lan: { ipam: { mode: 'cloud-init' } } },
+      { lan: { ipam: { mode: 'dhcp' } } },
       { lan: { vlan: 5000 } },
       { pod: { type: 'pod' } },
       { pod: { type: 'pod', bridge: 'br0' } },
@@ -144,6 +146,7 @@ describe('schema and validator agree, value by value', () => {
     affinity: [{ nodeAffinity: {} }, ['x']],
     tolerations: [[{ key: 'k' }], { key: 'k' }],
     run_strategy: ['Always', 'always'],
+    generate_network_data: [true, false, 'no'],
     cloud_init: ['#cloud-config\n', { users: [] }, 3, ['x']],
   };
   const cases = Object.entries(samples).flatMap(([key, values]) => values.map((value) => [key, JSON.stringify(value), value] as const));
