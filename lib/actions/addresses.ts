@@ -31,11 +31,8 @@ const LEDGER_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'NetworkAttach
  */
 export async function addresses(options: AddressesOptions, deps: ClusterDeps): Promise<number> {
   const { home, project, spec } = options;
-  if (spec === undefined) {
-    const given = options.sets.length ? '--set' : options.replicas !== undefined ? '--replicas' : options.target !== undefined ? '--target' : undefined;
-    if (given) throw usageError(`${given} applies to one spec: give the spec word`, `for example: v-auto ${project} web addresses ${given} …`);
-    assertProject(home, project);
-  }
+  // --set, --replicas and --target without a spec are refused with the command line (FlagSpec.scope).
+  if (spec === undefined) assertProject(home, project);
   // The run's own spec, with --set and --replicas; a spec that cannot be found is an error, one that
   // cannot be planned is listed with its error.
   let current: WorkspaceSpec | undefined;

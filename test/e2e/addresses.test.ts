@@ -133,6 +133,17 @@ describe('ipam.mode cloud-init against the cluster', () => {
 
   const nads = () => e2e.sim.list('NetworkAttachmentDefinition', 'vm-demo').map((n: { metadata: { name: string } }) => n.metadata.name).sort();
 
+  test('opted out of the generated network-config: inspect and deploy warn that the address reaches no guest config', async () => {
+    const warning = 'v-auto: warning: network lan: no cloud-init configuration gives the guest its static address (generate_network_data is false, and no cloud_init or network_data template uses static_ip, ip or interfaces): the VM boots without it\n';
+    const inspect = await e2e.run(['demo', 'api', 'inspect', '--set', 'generate_network_data=false']);
+    expect(inspect.code).toBe(0);
+    expect(inspect.stderr).toBe(warning);
+    const deploy = await e2e.run(['demo', 'api', 'deploy', '--dry-run', '--set', 'generate_network_data=false']);
+    expect(deploy.code).toBe(0);
+    expect(deploy.stderr).toContain(warning);
+    expect((await e2e.run(['demo', 'api', 'inspect'])).stderr).toBe('');
+  });
+
   test('two specs share one NAD without IPAM; delete keeps it while a VM attaches it, then removes it', async () => {
     expect((await e2e.run(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
     expect((await e2e.run(['demo', 'api', 'deploy', '--yes'])).code).toBe(0);
