@@ -1,7 +1,10 @@
 // Actions on every spec of a project (`v-auto demo deploy`): each spec in turn, one summary, the worst exit code.
 import { ExitCode, VAutoError } from '../errors.js';
+import { printable } from '../printable.js';
 import { projectStatusDocument, projectStatusReport, type ProjectStatusEntry } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
+import { prepareSettings } from './prepare-manifests.js';
+import { projectSelector, selectorString } from './selectors.js';
 import { readStatus, statusCode } from './status.js';
 
 export interface ProjectOptions {
@@ -31,7 +34,7 @@ export function worstCode(codes: number[]): number {
  * summary line. A spec that fails (exit 1, or an error such as a configuration mistake, exit 2) does
  * not stop the others, unless `failFast`; an interrupt (Ctrl-C, SIGTERM) always stops the run.
  */
-export async function forEachSpec(options: ProjectOptions & { failFast: boolean }, run: (spec: string) => Promise<number>, deps: ProjectDeps): Promise<number> {
+export async function forEachSpec(options: ProjectOptions & { failFast: boolean; orphans?: boolean }, run: (spec: string) => Promise<number>, deps: ClusterDeps & ProjectDeps): Promise<number> {
   const { output } = deps;
   const results: { spec: string; code?: number }[] = options.specs.map((spec) => ({ spec }));
   for (const [i, entry] of results.entries()) {
@@ -45,6 +48,16 @@ export async function forEachSpec(options: ProjectOptions & { failFast: boolean 
     if (entry.code !== ExitCode.OK && options.failFast) break;
   }
   output.out(`\n${projectSummary(options.project, results)}\n`);
+  // After a whole-project delete: the project's VMs that no spec file accounts for, named.
+  if (options.orphans) {
+    try {
+      const left = orphanLine(options.project, await findOrphans(options, undefined, deps));
+      if (left) output.out(`${left}\n`);
+    } catch (err) {
+      if (deps.signal?.aborted || !(err instanceof VAutoError)) throw err;
+      output.err(`v-auto: could not look for VMs of removed specs: ${printable(err.message)}\n`);
+    }
+  }
   return worstCode(results.flatMap((r) => (r.code === undefined ? [] : [r.code])));
 }
 
@@ -77,6 +90,50 @@ export async function statusProject(options: ProjectOptions & { output: 'table' 
       entries.push({ spec, code, error: err instanceof VAutoError ? err.message : String((err as Error)?.message ?? err) });
     }
   }
-  deps.output.out(options.output === 'table' ? projectStatusReport(options.project, entries) : projectStatusDocument(options.project, entries, options.output));
+  const namespaces = entries.flatMap((e) => (e.view ? [e.view.namespace] : []));
+  const orphans = await findOrphans(options, namespaces, deps);
+  deps.output.out(options.output === 'table' ? projectStatusReport(options.project, entries, orphans) : projectStatusDocument(options.project, entries, orphans, options.output));
   return worstCode(entries.map((e) => e.code));
+}
+
+/** VMs that carry the project's labels but whose spec has no file any more. */
+export interface Orphan {
+  namespace: string;
+  spec: string;
+  vms: string[];
+}
+
+/**
+ * The project's VMs whose `v-auto/spec` names no spec file of the project (a spec file removed or
+ * renamed while its VMs ran): one list of VirtualMachines by the project's labels per namespace the
+ * specs use (`namespaces`; when undefined, read from each spec's settings). A whole-project run
+ * cannot act on them, so it names them.
+ */
+export async function findOrphans(options: ProjectOptions, namespaces: string[] | undefined, deps: ClusterDeps): Promise<Orphan[]> {
+  const known = namespaces ?? options.specs.flatMap((spec) => {
+    try {
+      return [prepareSettings({ home: options.home, project: options.project, spec, sets: [] }, deps).settings.namespace];
+    } catch {
+      return []; // reported by the run itself
+    }
+  });
+  const orphans: Orphan[] = [];
+  for (const namespace of [...new Set(known)].sort()) {
+    const vms = await deps.cluster().list(namespace, ['VirtualMachine'], selectorString(projectSelector({ project: options.project })));
+    for (const vm of vms) {
+      const spec = vm.metadata.labels?.['v-auto/spec'];
+      if (spec === undefined || options.specs.includes(spec)) continue;
+      const entry = orphans.find((o) => o.namespace === namespace && o.spec === spec) ?? orphans[orphans.push({ namespace, spec, vms: [] }) - 1];
+      entry.vms.push(vm.metadata.name);
+    }
+  }
+  for (const o of orphans) o.vms.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+  return orphans.sort((a, b) => a.spec.localeCompare(b.spec) || a.namespace.localeCompare(b.namespace));
+}
+
+/** `not in any spec file: spec old (namespace vm-demo): VirtualMachine old-01, old-02; …` */
+export function orphanLine(project: string, orphans: Orphan[]): string | undefined {
+  if (!orphans.length) return undefined;
+  const what = orphans.map((o) => `spec ${o.spec} (namespace ${o.namespace}): VirtualMachine ${o.vms.join(', ')}`).join('; ');
+  return `Labelled as project ${project}'s but in no spec file, so left alone: ${what}. Put the spec file back (projects/${project}/specs/SPEC.yaml) to manage or delete them with v-auto`;
 }

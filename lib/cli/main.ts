@@ -130,7 +130,7 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     const report = (err: unknown, spec: string) => reportError(err, env, output, `${options.project}/${spec}: `);
     if (options.action === 'status') return statusProject({ ...project, output: options.output }, { ...deps, report });
     return withLock(options, home, project.specs, env, signal, () =>
-      forEachSpec({ ...project, failFast: options.failFast }, (spec) => runSpec(options, specOf(spec), deps), { output, signal, report }),
+      forEachSpec({ ...project, failFast: options.failFast, orphans: options.action === 'delete' }, (spec) => runSpec(options, specOf(spec), deps), { ...deps, report }),
     );
   }
   const spec = specOf(options.spec);

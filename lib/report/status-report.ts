@@ -89,7 +89,7 @@ function listed(names: string[] | null): string {
 export type ProjectStatusEntry = { spec: string; code: number } & ({ view: StatusView; error?: undefined } | { view?: undefined; error: string });
 
 /** `v-auto demo status`: one table of every instance, by spec; a NAMESPACE column when the specs use more than one. */
-export function projectStatusReport(project: string, entries: ProjectStatusEntry[]): string {
+export function projectStatusReport(project: string, entries: ProjectStatusEntry[], orphans: { namespace: string; spec: string; vms: string[] }[] = []): string {
   const views = entries.flatMap((e) => (e.view ? [e.view] : []));
   const instances = views.flatMap((v) => v.instances);
   const namespaces = [...new Set(views.map((v) => v.namespace))];
@@ -101,13 +101,17 @@ export function projectStatusReport(project: string, entries: ProjectStatusEntry
   for (const v of surplus) lines.push(`${v.spec}: ${surplusLine(v.surplus!.instances, v.surplus!.planned)}`);
   const unread = entries.filter((e) => e.error !== undefined);
   if (unread.length) lines.push('', `Not read: ${unread.map((e) => `${e.spec} (exit ${e.code}: ${printable(e.error)})`).join('; ')}`);
+  if (orphans.length) {
+    lines.push('', `Not in any spec file (their spec file was removed or renamed):`);
+    for (const o of orphans) lines.push(`  ${o.spec} in namespace ${o.namespace}: ${o.vms.join(', ')}`);
+  }
   lines.push('', `Events, networks and Secrets of one spec: v-auto ${project} SPEC status`);
   return `${lines.join('\n')}\n`;
 }
 
 /** The project-wide status as one document: each spec's status document, or its error. */
-export function projectStatusDocument(project: string, entries: ProjectStatusEntry[], format: 'json' | 'yaml'): string {
+export function projectStatusDocument(project: string, entries: ProjectStatusEntry[], orphans: { namespace: string; spec: string; vms: string[] }[], format: 'json' | 'yaml'): string {
   const specs = entries.map((e) => (e.view ? { ...e.view, ready: e.view.instances.every((i) => i.ready) } : { project, spec: e.spec, error: e.error, exitCode: e.code }));
-  const doc = { project, ready: entries.every((e) => e.code === 0), specs };
+  const doc = { project, ready: entries.every((e) => e.code === 0), specs, orphans };
   return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { version: '1.1' });
 }

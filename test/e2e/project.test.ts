@@ -81,6 +81,20 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     expect(s.stdout).toMatch(/Not read: db \(exit 2: .*cpu/);
   });
 
+  test('status names the VMs of a spec whose file is gone; they count for no spec', async () => {
+    const web = readFileSync(specFile('web'), 'utf8');
+    rmSync(specFile('web'));
+    try {
+      const r = await e2e.run(['demo', 'status']);
+      expect(r.stdout).toContain('1/1 ready in 1 spec(s)');
+      expect(r.stdout).toMatch(/Not in any spec file \(their spec file was removed or renamed\):\n  web in namespace vm-demo: web-01, web-02\n/);
+      const j = JSON.parse((await e2e.run(['demo', 'status', '-o', 'json'])).stdout);
+      expect(j.orphans).toEqual([{ namespace: 'vm-demo', spec: 'web', vms: ['web-01', 'web-02'] }]);
+    } finally {
+      writeFileSync(specFile('web'), web);
+    }
+  });
+
   test('flags of one spec are refused without one, and project-only flags with one (exit 2)', async () => {
     const cases: [string[], string][] = [
       [['demo', 'deploy', '--target', 'web-01'], '--target applies to one spec'],
@@ -123,6 +137,8 @@ describe('project-wide status, deploy and delete against the simulator', () => {
       metadata: { name: 'hand-made', namespace: 'vm-demo' },
       spec: { runStrategy: 'Halted', template: { spec: { domain: { devices: {} }, networks: [{ name: 'office', multus: { networkName: 'office' } }] } } },
     });
+    // A VM of the project whose spec file is gone: no spec of the run accounts for it.
+    e2e.sim.put({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'old-01', namespace: 'vm-demo', labels: { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'old', 'v-auto/name': 'old-01' } }, spec: { runStrategy: 'Halted', template: { spec: { domain: { devices: {} } } } } });
     const dry = await e2e.run(['demo', 'delete', '--all-specs', '--dry-run']);
     expect(dry.code).toBe(0);
     expect(dry.stdout).toContain('=== demo/db ===');
@@ -133,10 +149,13 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     expect(r.stdout).toContain('[DELETED] VirtualMachine db-01');
     expect(r.stdout).toContain('[DELETED] VirtualMachine web-02');
     expect(r.stdout).toContain('Keeping shared network attachment(s) still in use: office (VirtualMachine hand-made)');
-    expect(r.stdout.trimEnd().split('\n').pop()).toBe('project demo: 2 spec(s); ok: db, web');
+    expect(r.stdout).toContain('project demo: 2 spec(s); ok: db, web\n');
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe(
+      "Labelled as project demo's but in no spec file, so left alone: spec old (namespace vm-demo): VirtualMachine old-01. Put the spec file back (projects/demo/specs/SPEC.yaml) to manage or delete them with v-auto",
+    );
     await e2e.sim.settle();
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'hand-made')).toBeDefined();
     expect(e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'office')).toBeDefined();
-    expect(e2e.sim.list('VirtualMachine', 'vm-demo').map((v) => v.metadata.name)).toEqual(['hand-made']);
+    expect(e2e.sim.list('VirtualMachine', 'vm-demo').map((v) => v.metadata.name).sort()).toEqual(['hand-made', 'old-01']);
   });
 });
