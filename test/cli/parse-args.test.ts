@@ -191,3 +191,31 @@ describe('--wait takes seconds', () => {
     expect((await run(argv)).wait).toBe(seconds);
   });
 });
+
+describe('the whole project: deploy, status and delete without a spec', () => {
+  test.each([['deploy'], ['status'], ['delete', '--all-specs', '--yes']])('%s takes the project alone', async (action, ...rest) => {
+    const o = await run(['demo', action, ...rest]);
+    expect(o).toMatchObject({ project: 'demo', action });
+    expect('spec' in o).toBe(false);
+  });
+
+  test('--fail-fast and --all-specs are read', async () => {
+    expect(await run(['demo', 'deploy', '--fail-fast'])).toMatchObject({ failFast: true, allSpecs: false });
+    expect(await run(['demo', 'delete', '--all-specs', '--dry-run'])).toMatchObject({ allSpecs: true, dryRun: true, failFast: false });
+  });
+
+  test.each([
+    [['demo', 'deploy', '--set', 'cpu=4'], '--set applies to one spec; deploy without a spec acts on every spec of demo'],
+    [['demo', 'delete', '--all-specs', '--yes', '--target', 'web-01'], '--target applies to one spec; delete without a spec acts on every spec of demo'],
+    [['demo', 'status', '--replicas', '2'], '--replicas applies to one spec; status without a spec acts on every spec of demo'],
+    [['demo', 'web', 'deploy', '--fail-fast'], '--fail-fast applies to deploy of every spec, not to one spec'],
+    [['demo', 'web', 'delete', '--all-specs'], '--all-specs applies to delete of every spec, not to one spec'],
+    [['demo', 'delete', '--yes'], 'delete without a spec would delete every spec of project demo'],
+    [['demo', 'delete', '--all-specs'], 'delete --all-specs needs --yes: it is never asked for on a terminal'],
+    [['demo', 'status', '--fail-fast'], '--fail-fast does not apply to status'],
+  ])('%j is exit 2: %s', async (argv, message) => {
+    const err = await asyncErrorOf(() => run(argv));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(message);
+  });
+});
