@@ -45,13 +45,13 @@ export const COMMANDS = {
     usage: 'v-auto PROJECT [SPEC] delete [OPTIONS]',
     description:
       'Deletes what v-auto created for the spec, never an object without its labels. Asks first on a terminal; elsewhere it needs --yes. ' +
-      'Without SPEC it deletes every spec of the project, and only with both --all-specs and --yes (or --dry-run to list).',
+      'Without SPEC it deletes every spec of the project, in the reverse of deploy\'s order, and only with both --all-specs and --yes (or --dry-run to list).',
     examples: [
       ['v-auto demo web delete --dry-run', 'list what would be deleted'],
       ['v-auto demo web delete --target web-02 --yes', 'delete one instance'],
       ['v-auto demo web delete --keep-disks --yes', 'delete the VMs but keep their disks'],
       ['v-auto demo web delete --yes -o json', 'the results as one JSON document'],
-      ['v-auto demo delete --all-specs --yes', 'delete every spec of project demo'],
+      ['v-auto demo delete --all-specs --yes', 'delete every spec of project demo (web, then db)'],
     ],
     projectWide: true,
     outputs: ['table', 'json'],

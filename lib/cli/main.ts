@@ -129,8 +129,11 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     const project = { home, project: options.project, specs: listProjectSpecs(home, options.project) };
     const report = (err: unknown, spec: string) => reportError(err, env, output, `${options.project}/${spec}: `);
     if (options.action === 'status') return statusProject({ ...project, output: options.output }, { ...deps, report });
+    // Delete goes the other way (web, then db): what was deployed last, and may depend on the
+    // rest, goes first. The locks are taken in name order whatever the action.
+    const order = options.action === 'delete' ? [...project.specs].reverse() : project.specs;
     return withLock(options, home, project.specs, env, signal, () =>
-      forEachSpec({ ...project, failFast: options.failFast, orphans: options.action === 'delete' }, (spec) => runSpec(options, specOf(spec), deps), { ...deps, report }),
+      forEachSpec({ ...project, specs: order, failFast: options.failFast, orphans: options.action === 'delete' }, (spec) => runSpec(options, specOf(spec), deps), { ...deps, report }),
     );
   }
   const spec = specOf(options.spec);

@@ -141,7 +141,9 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     e2e.sim.put({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'old-01', namespace: 'vm-demo', labels: { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'old', 'v-auto/name': 'old-01' } }, spec: { runStrategy: 'Halted', template: { spec: { domain: { devices: {} } } } } });
     const dry = await e2e.run(['demo', 'delete', '--all-specs', '--dry-run']);
     expect(dry.code).toBe(0);
-    expect(dry.stdout).toContain('=== demo/db ===');
+    // The reverse of deploy's order: web, then db.
+    expect(dry.stdout.indexOf('=== demo/web ===')).toBe(0);
+    expect(dry.stdout.indexOf('=== demo/db ===')).toBeGreaterThan(0);
     expect(dry.stdout).toContain('Would delete from namespace vm-demo');
 
     const r = await e2e.run(['demo', 'delete', '--all-specs', '--yes']);
@@ -149,7 +151,7 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     expect(r.stdout).toContain('[DELETED] VirtualMachine db-01');
     expect(r.stdout).toContain('[DELETED] VirtualMachine web-02');
     expect(r.stdout).toContain('Keeping shared network attachment(s) still in use: office (VirtualMachine hand-made)');
-    expect(r.stdout).toContain('project demo: 2 spec(s); ok: db, web\n');
+    expect(r.stdout).toContain('project demo: 2 spec(s); ok: web, db\n');
     expect(r.stdout.trimEnd().split('\n').pop()).toBe(
       "Labelled as project demo's but in no spec file, so left alone: spec old (namespace vm-demo): VirtualMachine old-01. Put the spec file back (projects/demo/specs/SPEC.yaml) to manage or delete them with v-auto",
     );
