@@ -42,7 +42,7 @@ export async function forEachSpec(options: ProjectOptions & { failFast: boolean;
     try {
       entry.code = await run(entry.spec);
     } catch (err) {
-      if (deps.signal?.aborted || (err instanceof VAutoError && err.exitCode === ExitCode.INTERRUPTED)) throw err;
+      if (stopsTheRun(err, deps)) throw err;
       entry.code = deps.report(err, entry.spec);
     }
     if (entry.code !== ExitCode.OK && options.failFast) break;
@@ -54,11 +54,16 @@ export async function forEachSpec(options: ProjectOptions & { failFast: boolean;
       const left = orphanLine(options.project, await findOrphans(options, undefined, deps));
       if (left) output.out(`${left}\n`);
     } catch (err) {
-      if (deps.signal?.aborted || !(err instanceof VAutoError)) throw err;
+      if (stopsTheRun(err, deps) || !(err instanceof VAutoError)) throw err;
       output.err(`v-auto: could not look for VMs of removed specs: ${printable(err.message)}\n`);
     }
   }
   return worstCode(results.flatMap((r) => (r.code === undefined ? [] : [r.code])));
+}
+
+/** An interrupt (Ctrl-C, SIGTERM) or an output that cannot be written (exit 74) ends the whole run, not one spec. */
+function stopsTheRun(err: unknown, deps: { signal?: AbortSignal }): boolean {
+  return Boolean(deps.signal?.aborted) || (err instanceof VAutoError && (err.exitCode === ExitCode.INTERRUPTED || err.exitCode === ExitCode.OUTPUT));
 }
 
 /** `project demo: 3 spec(s); ok: db; failed: web (exit 1); not run (--fail-fast): cache` */
@@ -85,7 +90,7 @@ export async function statusProject(options: ProjectOptions & { output: 'table' 
       const view = await readStatus({ home: options.home, project: options.project, spec, sets: [] }, deps, { events: false });
       entries.push({ spec, view, code: statusCode(view) });
     } catch (err) {
-      if (deps.signal?.aborted || (err instanceof VAutoError && err.exitCode === ExitCode.INTERRUPTED)) throw err;
+      if (stopsTheRun(err, deps)) throw err;
       const code = deps.report(err, spec);
       entries.push({ spec, code, error: err instanceof VAutoError ? err.message : String((err as Error)?.message ?? err) });
     }

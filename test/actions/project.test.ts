@@ -1,0 +1,77 @@
+// forEachSpec: every spec in turn under its heading, one summary, the worst exit code; what stops the run.
+import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
+import { forEachSpec, worstCode } from '../../lib/actions/project.js';
+import { ExitCode, VAutoError, usageError } from '../../lib/errors.js';
+import { repoRoot } from '../helpers/e2e.js';
+import { capture, FakeCluster } from '../helpers/fake-cluster.js';
+
+function harness() {
+  const output = capture();
+  const reported: string[] = [];
+  const deps: ClusterDeps & { report: (err: unknown, spec: string) => number } = {
+    toolRoot: repoRoot,
+    env: {},
+    output,
+    cluster: () => new FakeCluster(),
+    report: (err, spec) => {
+      reported.push(`${spec}: ${(err as Error).message}`);
+      return err instanceof VAutoError ? err.exitCode : ExitCode.INTERNAL;
+    },
+  };
+  return { output, reported, deps };
+}
+const options = (failFast = false) => ({ home: repoRoot, project: 'demo', specs: ['cache', 'db', 'web'], failFast });
+
+test('runs every spec in the given order under its heading; an error is reported and the next spec goes on; exit: the worst', async () => {
+  const { output, reported, deps } = harness();
+  const ran: string[] = [];
+  const code = await forEachSpec(
+    options(),
+    async (spec) => {
+      ran.push(spec);
+      if (spec === 'cache') throw usageError('cache.yaml: unknown key');
+      return spec === 'db' ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
+    },
+    deps,
+  );
+  expect(ran).toEqual(['cache', 'db', 'web']);
+  expect(code).toBe(ExitCode.USAGE);
+  expect(reported).toEqual(['cache: cache.yaml: unknown key']);
+  expect(output.stdout).toBe('=== demo/cache ===\n\n=== demo/db ===\n\n=== demo/web ===\n\nproject demo: 3 spec(s); ok: web; failed: cache (exit 2), db (exit 1)\n');
+});
+
+test('--fail-fast stops at the first spec that is not 0 and lists the rest as not run', async () => {
+  const { output, deps } = harness();
+  const ran: string[] = [];
+  const code = await forEachSpec(options(true), async (spec) => (ran.push(spec), spec === 'db' ? ExitCode.RESOURCE_FAILED : ExitCode.OK), deps);
+  expect(ran).toEqual(['cache', 'db']);
+  expect(code).toBe(ExitCode.RESOURCE_FAILED);
+  expect(output.stdout.trimEnd().split('\n').pop()).toBe('project demo: 3 spec(s); ok: cache; failed: db (exit 1); not run (--fail-fast): web');
+});
+
+test.each([
+  ['an interrupt', new VAutoError('interrupted', { exitCode: ExitCode.INTERRUPTED })],
+  ['an output that cannot be written', new VAutoError('cannot write the output to stdout: EPIPE', { exitCode: ExitCode.OUTPUT })],
+])('%s ends the whole run at once, without a summary', async (_what, error) => {
+  const { output, reported, deps } = harness();
+  const ran: string[] = [];
+  const run = forEachSpec(
+    options(),
+    async (spec) => {
+      ran.push(spec);
+      if (spec === 'db') throw error;
+      return ExitCode.OK;
+    },
+    deps,
+  );
+  await expect(run).rejects.toBe(error);
+  expect(ran).toEqual(['cache', 'db']);
+  expect(reported).toEqual([]);
+  expect(output.stdout).not.toContain('project demo:');
+});
+
+test('worstCode: the highest code, 0 for none', () => {
+  expect(worstCode([])).toBe(0);
+  expect(worstCode([0, 1, 3, 2])).toBe(3);
+  expect(worstCode([130, 70, 4])).toBe(130);
+});
