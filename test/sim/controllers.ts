@@ -472,7 +472,7 @@ export class Controllers {
   }
 
   private podIp(vmi: Obj): string | undefined {
-    const pod = this.store.list('Pod', vmi.metadata.namespace).find((p) => p.metadata.ownerReferences?.some((r: any) => r.uid === vmi.metadata.uid));
+    const pod = this.store.dependentsOf(vmi.metadata.uid).find((o) => o.kind === 'Pod');
     return pod?.status?.podIP;
   }
 

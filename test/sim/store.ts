@@ -29,6 +29,12 @@ export class ObjectStore {
   private readonly maps = new Map<string, Map<string, Obj>>();
   private rv = 1000;
   private readonly listeners: Listener[] = [];
+  /**
+   * Owner uid → the objects naming it in ownerReferences, as [kind, namespace, name], kept up to date on every
+   * write: the garbage collector's dependency graph, so a delete looks at its own dependents only instead of
+   * rescanning every object of every kind.
+   */
+  private readonly dependents = new Map<string, Map<string, [string, string | undefined, string]>>();
 
   constructor() {
     for (const r of RESOURCES) this.maps.set(r.kind, new Map());
@@ -50,6 +56,22 @@ export class ObjectStore {
     return `${ns ?? ''}/${name}`;
   }
 
+  /** Moves `o` in the owner index from the owners `before` names to the ones `after` names (either may be undefined). */
+  private reindex(kind: string, before: Obj | undefined, after: Obj | undefined): void {
+    const o = (after ?? before)!;
+    const ref = `${kind}/${this.key(o.metadata.namespace, o.metadata.name)}`;
+    const owners = (x: Obj | undefined): string[] => (x?.metadata?.ownerReferences ?? []).map((r: { uid?: string }) => r.uid).filter(Boolean);
+    for (const uid of owners(before)) {
+      const set = this.dependents.get(uid);
+      set?.delete(ref);
+      if (set && !set.size) this.dependents.delete(uid);
+    }
+    for (const uid of owners(after)) {
+      if (!this.dependents.has(uid)) this.dependents.set(uid, new Map());
+      this.dependents.get(uid)!.set(ref, [kind, o.metadata.namespace, o.metadata.name]);
+    }
+  }
+
   get(kind: string, ns: string | undefined, name: string): Obj | undefined {
     return this.maps.get(kind)?.get(this.key(byKind(kind).namespaced ? ns : undefined, name));
   }
@@ -59,6 +81,11 @@ export class ObjectStore {
     const items = ns ? all.filter((o) => o.metadata.namespace === ns) : all;
     // Real servers list in key order (namespace, then name).
     return items.sort((a, b) => this.key(a.metadata.namespace, a.metadata.name).localeCompare(this.key(b.metadata.namespace, b.metadata.name)));
+  }
+
+  /** The objects whose ownerReferences name `uid`, from the owner index (no scan). */
+  dependentsOf(uid: string): Obj[] {
+    return [...(this.dependents.get(uid)?.values() ?? [])].map(([kind, ns, name]) => this.get(kind, ns, name)).filter((o): o is Obj => o !== undefined);
   }
 
   /** Inserts a new object, filling uid, resourceVersion, creationTimestamp and generation. */
@@ -73,6 +100,7 @@ export class ObjectStore {
     o.metadata.resourceVersion = String(++this.rv);
     if (rt.group) o.metadata.generation = 1;
     this.maps.get(rt.kind)!.set(this.key(o.metadata.namespace, o.metadata.name), o);
+    this.reindex(rt.kind, undefined, o);
     this.emit(rt.kind, 'ADDED', o);
     return o;
   }
@@ -93,6 +121,7 @@ export class ObjectStore {
     if (rt.group && !deepEqual(o.spec, cur.spec)) o.metadata.generation = (cur.metadata.generation ?? 1) + 1;
     o.metadata.resourceVersion = String(++this.rv);
     this.maps.get(rt.kind)!.set(this.key(o.metadata.namespace, o.metadata.name), o);
+    this.reindex(rt.kind, cur, o);
     this.emit(rt.kind, 'MODIFIED', o);
     return o;
   }
@@ -103,6 +132,7 @@ export class ObjectStore {
     const cur = this.maps.get(kind)!.get(k);
     if (!cur) return undefined;
     this.maps.get(kind)!.delete(k);
+    this.reindex(kind, cur, undefined);
     ++this.rv;
     this.emit(kind, 'DELETED', cur);
     return cur;
@@ -115,12 +145,7 @@ export class ObjectStore {
   deleteWithDependents(kind: string, ns: string | undefined, name: string, orphan = false): Obj | undefined {
     const gone = this.delete(kind, ns, name);
     if (!gone || orphan) return gone;
-    const uid = gone.metadata.uid;
-    for (const r of RESOURCES) {
-      for (const o of this.list(r.kind, gone.metadata.namespace)) {
-        if ((o.metadata.ownerReferences ?? []).some((ref: any) => ref.uid === uid)) this.deleteWithDependents(r.kind, o.metadata.namespace, o.metadata.name);
-      }
-    }
+    for (const dep of this.dependentsOf(gone.metadata.uid)) this.deleteWithDependents(dep.kind, dep.metadata.namespace, dep.metadata.name);
     return gone;
   }
 
