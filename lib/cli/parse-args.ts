@@ -144,7 +144,7 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
       oc: args.oc ?? env.V_AUTO_OC,
       kubeconfig: args.kubeconfig,
       context: args.context,
-      requestTimeout: positiveSeconds(args['request-timeout'], '--request-timeout'),
+      requestTimeout: positiveSeconds(args['request-timeout'], '--request-timeout', MAX_REQUEST_TIMEOUT),
       keepDisks: args['keep-disks'],
       includeUnlabeled: args['include-unlabeled'],
       adopt: args.adopt,
@@ -251,7 +251,14 @@ function parseWait(raw: string): number {
   return positiveSeconds(Number(raw), '--wait');
 }
 
-function positiveSeconds(n: number, flag: string): number {
+/**
+ * A day. Each oc call gets 4 × --request-timeout as its process deadline, a Node timer, which
+ * holds at most 2^31 - 1 ms: from 536,871 s on it overflowed to 1 ms and every call failed.
+ */
+const MAX_REQUEST_TIMEOUT = { seconds: 86_400, words: 'a day' };
+
+function positiveSeconds(n: number, flag: string, max?: { seconds: number; words: string }): number {
   if (!Number.isFinite(n) || n <= 0) throw usageError(`${flag}: expected a number of seconds greater than 0`);
+  if (max && n > max.seconds) throw usageError(`${flag}: at most ${max.seconds} seconds (${max.words}), got ${n}`);
   return n;
 }

@@ -9,6 +9,8 @@ import { KIND_RESOURCE, qualifiedResource, type K8sObject } from './k8s-object.j
 import { accessError, firstErrorLine, parseForbidden } from './oc-errors.js';
 import { parseRun, type RunOutput } from './parse-output.js';
 
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface OcRunnerOptions {
   binary: string;
   kubeconfig?: string;
@@ -146,7 +148,8 @@ export class OcRunner implements ClusterClient {
     if (o.kubeconfig) full.push('--kubeconfig', o.kubeconfig);
     if (o.context) full.push('--context', o.context);
     // A request may take requestTimeout; kubectl makes a few per object and some for discovery.
-    const timeout = (o.requestTimeout * 4 + objects * 2) * 1000;
+    // Capped at what a Node timer holds (2^31 - 1 ms): beyond, it would fire after 1 ms.
+    const timeout = Math.min((o.requestTimeout * 4 + objects * 2) * 1000, MAX_TIMER_MS);
     o.debug?.(`${this.binary} ${full.join(' ')}`);
     const started = Date.now();
     try {
