@@ -7,7 +7,7 @@ import { printableLines } from '../printable.js';
 import type { ApplyManifest, ClusterClient, ObjectOutcome, ObjectRef } from './cluster-client.js';
 import { KIND_RESOURCE, qualifiedResource, type K8sObject } from './k8s-object.js';
 import { accessError, firstErrorLine, parseForbidden } from './oc-errors.js';
-import { parseRun, type RunOutput } from './parse-output.js';
+import { parseResultLines, parseRun, type RunOutput } from './parse-output.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -123,7 +123,16 @@ export class OcRunner implements ClusterClient {
    */
   private async runObjects(args: string[], input: string, refs: ObjectRef[], deleting: boolean): Promise<ObjectOutcome[]> {
     if (!refs.length) return [];
-    const started = await this.start(args, input, refs.length);
+    const started = await this.start(args, input, refs.length, true);
+    if (started.killedBy) {
+      // What kubectl printed before it died was done; whether the rest was is unknown.
+      const done = parseResultLines(printableLines(started.stdout));
+      const reason = `not confirmed: ${this.binary} was killed by ${started.killedBy} before reporting it`;
+      return refs.map((ref) => {
+        const result = done.get(`${ref.kind}/${ref.name}`);
+        return result ? { ...ref, result } : { ...ref, result: 'failed', reason, cause: 'other' };
+      });
+    }
     // Line-based here (`type/name verb`), unlike the JSON of a get: safe to neutralise as text.
     const result = { ...started, stdout: printableLines(started.stdout) };
     // Errors that name objects are theirs (one forbidden kind among the objects sent is [FAILED]
@@ -142,7 +151,11 @@ export class OcRunner implements ClusterClient {
     return parsed.outcomes;
   }
 
-  private async start(args: string[], input: string | undefined, objects: number): Promise<RunOutput> {
+  /**
+   * Runs one oc process. A kill by a signal from outside v-auto (the OOM killer, someone's kill)
+   * throws, exit 3, unless `partial`: then the output it left is returned with `killedBy`.
+   */
+  private async start(args: string[], input: string | undefined, objects: number, partial = false): Promise<RunOutput & { killedBy?: string }> {
     const o = this.options;
     const full = [...args, `--request-timeout=${o.requestTimeout}s`];
     if (o.kubeconfig) full.push('--kubeconfig', o.kubeconfig);
@@ -168,6 +181,13 @@ export class OcRunner implements ClusterClient {
       if (r.isCanceled) throw interruptedError();
       if (r.timedOut) {
         throw new VAutoError(`${this.binary} ${args[0]} did not finish within ${timeout / 1000} s`, { exitCode: ExitCode.CLUSTER, hint: 'the cluster is slow or unreachable; raise --request-timeout or check the connection' });
+      }
+      if (r.signal) {
+        if (partial) return { stdout: String(r.stdout), stderr: printableLines(String(r.stderr)), exitCode: 1, killedBy: r.signal };
+        throw new VAutoError(`${this.binary} ${args[0]} was killed by ${r.signal}`, {
+          exitCode: ExitCode.CLUSTER,
+          hint: 'something outside v-auto ended it (out of memory, a kill, a session or container going away); run again once that is resolved',
+        });
       }
       if (r.failed && r.exitCode === undefined) {
         const code = (r as { code?: string }).code;
