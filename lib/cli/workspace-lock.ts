@@ -101,6 +101,14 @@ async function lockIn(home: string, project: string, base: string, { what, busy 
     }
     if (Date.now() >= deadline) {
       const owner = readOwner(lockDir);
+      if (owner && owner.host === os.hostname() && !isRunning(owner.pid)) {
+        // Its run died here (killed, a crash): waiting longer would not help, time or removal does.
+        const left = Math.max(1, Math.ceil((STALE_MS - (Date.now() - mtimeMs(lockDir))) / 1000));
+        throw new VAutoError(`${busy}: process ${owner.pid} on this host (${owner.host}), which is no longer running, left ${lockDir}`, {
+          exitCode: ExitCode.BUSY,
+          hint: `the lock is taken over in ${left} s (${STALE_MS / 1000} s after its last refresh): run again then; to clear it now, check that no v-auto runs on ${what}, then: rm -r ${lockDir}`,
+        });
+      }
       const who = owner ? `process ${owner.pid} on ${owner.host}, started ${owner.started},` : 'another run';
       throw new VAutoError(`${busy}: ${who} holds ${lockDir}`, {
         exitCode: ExitCode.BUSY,
@@ -234,6 +242,24 @@ function readOwner(lockDir: string): Owner | undefined {
     return typeof owner.pid === 'number' && typeof owner.host === 'string' && typeof owner.started === 'string' ? (owner as Owner) : undefined;
   } catch {
     return undefined;
+  }
+}
+
+/** Whether a process with this pid runs on this host (EPERM: it does, as another user). */
+function isRunning(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function mtimeMs(p: string): number {
+  try {
+    return statSync(p).mtimeMs;
+  } catch {
+    return Date.now();
   }
 }
 

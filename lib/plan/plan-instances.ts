@@ -96,6 +96,13 @@ function planNetwork(name: string, s: NetworkSettings, offset?: number): Planned
   const where = `${s.origin ? `${s.origin}: ` : ''}networks.${name}`;
   if (!s.ipam) return { name, kind: s.bridge ? 'dhcp' : 'existing', settings: s, dns: [] };
   const subnet = parseSubnet(s.ipam.range, `${where}.ipam.range`);
+  if (subnet.prefixLength >= 31) {
+    // Not "the broadcast address": a /31 (RFC 3021) has none; it simply has no room between the two.
+    throw usageError(
+      `${where}.ipam.range: ${s.ipam.range} has no host address for an instance`,
+      'a /31 or /32 holds only two addresses or one, and v-auto gives each instance an address between the network address and the last one: use a /30 or larger',
+    );
+  }
   let gateway: string | undefined;
   if (s.ipam.gateway !== undefined) {
     const gw = parseAddress(s.ipam.gateway, `${where}.ipam.gateway`);

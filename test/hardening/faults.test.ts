@@ -162,9 +162,9 @@ describe('cluster faults', () => {
   describe('two runs of one project/spec at once', () => {
     const lockDir = () => path.join(home, 'projects/demo/.v-auto-web.lock');
     /** A lock held by another run: its directory, a marker naming the holder, an mtime `ageMs` old. */
-    const holdLock = (ageMs = 0) => {
+    const holdLock = (ageMs = 0, pid = process.pid) => {
       mkdirSync(lockDir());
-      writeFileSync(path.join(lockDir(), 'owner-0123456789abcdef.json'), JSON.stringify({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() }));
+      writeFileSync(path.join(lockDir(), 'owner-0123456789abcdef.json'), JSON.stringify({ pid, host: os.hostname(), started: new Date().toISOString() }));
       const mtime = new Date(Date.now() - ageMs);
       utimesSync(lockDir(), mtime, mtime);
     };
@@ -178,6 +178,22 @@ describe('cluster faults', () => {
       expectOneLineReason(r, new RegExp(`^v-auto: demo/web is busy: process ${process.pid} on ${os.hostname()}, started .*, holds .*\\.v-auto-web\\.lock$`), /wait for it to finish/);
       expect(r.calls).toEqual([]);
       expect(readdirSync(lockDir())).toEqual(['owner-0123456789abcdef.json']); // someone else's lock is not ours to remove
+    });
+
+    test('a holder on this host that is no longer running: exit 4 saying so and how to clear it, not "wait"', async () => {
+      // A pid that was just used and has ended: `true` has exited once execFileSync returns.
+      const dead = Number(execFileSync('sh', ['-c', 'true & echo $!'], { encoding: 'utf8' }).trim());
+      await until(() => !existsSync(`/proc/${dead}`), 5000, 'the process to be gone');
+      holdLock(5_000, dead);
+      const r = await v(['demo', 'web', 'deploy', '--yes'], { env: { V_AUTO_LOCK_WAIT_MS: '500' } });
+      expect(r.code).toBe(4);
+      const [message, hint] = r.stderr.split('\n');
+      expect(message).toMatch(new RegExp(`^v-auto: demo/web is busy: process ${dead} on this host \\(${os.hostname()}\\), which is no longer running, left .*\\.v-auto-web\\.lock$`));
+      expect(hint).toMatch(/^hint: /);
+      expect(hint).not.toMatch(/\bwait\b/);
+      expect(hint).toMatch(/taken over in 2\d s|taken over in \d s/);
+      expect(hint).toContain(`rm -r ${lockDir()}`);
+      expect(r.calls).toEqual([]);
     });
 
     test('the default wait is about 10 s', async () => {
