@@ -3,6 +3,7 @@ import path from 'node:path';
 import type { ClusterDeps } from '../actions/cluster-deps.js';
 import type { SpecOptions } from '../actions/prepare-manifests.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
+import { isConnectionEnv } from '../cluster/connection-env.js';
 import { resolveHome } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
@@ -82,9 +83,9 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const ask = interactive ? (variable: string) => promptSecret(variable, signal) : undefined;
   // What oc and its credential plugins see: the variables that env: references read are taken out
-  // once the settings name them (the runner also leaves out V_AUTO_*).
+  // once the settings name them, except those oc needs to connect (the runner also leaves out V_AUTO_*).
   const childEnv: Env = { ...env };
-  const hideEnv = (names: string[]) => names.forEach((n) => delete childEnv[n]);
+  const hideEnv = (names: string[]) => names.filter((n) => !isConnectionEnv(n)).forEach((n) => delete childEnv[n]);
   const debug = env.V_AUTO_DEBUG === '1' ? (line: string) => output.err(`debug: ${line}\n`) : undefined;
   if (options.action === 'inspect') {
     // Loaded on demand, like the cluster side below: cold start only pays for what the action uses.

@@ -141,6 +141,29 @@ describe('secrets', () => {
     }
   });
 
+  test('what kubectl needs to connect stays in its environment: an unrelated HTTPS_PROXY, and one a spec also reads with env:', async () => {
+    const spec = path.join(home, 'projects/demo/specs/envproxy.yaml');
+    // The guest gets the same proxy as the admin's shell: the spec reads HTTPS_PROXY too.
+    writeFileSync(spec, 'image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\npassword: env:WEB_PW\nproxy: env:HTTPS_PROXY\ncloud_init: |\n  #cloud-config\n  password: "{{hash_password password}}"\n  write_files:\n    - path: /etc/profile.d/proxy.sh\n      content: "export https_proxy={{proxy}}"\n');
+    const envLog = path.join(dir, 'oc-env-proxy.log');
+    writeFileSync(envLog, '');
+    // The simulator is on 127.0.0.1, which Go's proxy support never proxies: these only need to reach kubectl.
+    const proxies = { HTTPS_PROXY: 'http://proxy.example.internal:3128', NO_PROXY: '.cluster.local', http_proxy: 'http://proxy.example.internal:3128' };
+    try {
+      for (const action of [['deploy', '--yes'], ['status'], ['delete', '--yes']]) {
+        const r = await v(['demo', 'envproxy', ...action], { WEB_PW: PASSWORD, OC_WRAPPER_ENV_LOG: envLog, ...proxies });
+        expect({ action, code: r.code }).toEqual({ action, code: 0 });
+      }
+      const seen = readFileSync(envLog, 'utf8');
+      const calls = seen.split(/^OC_WRAPPER_LOG=/m).length - 1;
+      expect(calls).toBeGreaterThan(2);
+      for (const [name, value] of Object.entries(proxies)) expect({ name, times: seen.split(`${name}=${value}\n`).length - 1 }).toEqual({ name, times: calls });
+      expect(seen).not.toMatch(/^WEB_PW=/m);
+    } finally {
+      rmSync(spec);
+    }
+  });
+
   test('a broken site Secret template: the error names the line but never quotes user-data, an input or the hash', async () => {
     mkdirSync(path.join(home, 'templates'), { recursive: true });
     const site = path.join(home, 'templates/secret.yaml.hbs');
