@@ -55,14 +55,14 @@ describe('the hardening corpus', () => {
     ],
     'a YAML tag or a number that does not print back as written': ['yaml-tag-binary', 'yaml-tag-omap', 'yaml-tag-set', 'yaml-number-label-version', 'yaml-number-node-selector', 'yaml-number-password'],
     'the command line, the environment or the folders': [
-      'cli-number-like-project', 'cli-replicas-fraction', 'cli-replicas-huge', 'cli-replicas-zero', 'cli-set-empty-input', 'cli-set-proto', 'cli-set-without-value', 'cli-unknown-flag',
+      'cli-number-like-project', 'cli-replicas-fraction', 'cli-replicas-huge', 'cli-replicas-zero', 'cli-request-timeout-huge', 'cli-set-empty-input', 'cli-set-proto', 'cli-set-without-value', 'cli-unknown-flag',
       'env-reference-empty', 'env-reference-unset', 'project-missing', 'spec-missing', 'spec-named-yml', 'spec-empty', 'spec-comments-only',
     ],
     'templates: what they use and what they render': [
       'cloud-init-root-input', 'cloud-init-unknown-variable', 'network-data-empty', 'template-builtin-log', 'template-builtin-lookup', 'template-invalid-yaml', 'template-syntax-error', 'template-unknown-helper',
     ],
     'several files or the merged settings (the catalog, a required image, addresses)': [
-      'gateway-collides', 'gateway-outside-subnet', 'image-missing', 'network-constructor', 'network-not-in-catalog', 'networks-list-not-in-catalog', 'offset-overflows-subnet', 'pod-network-with-bridge',
+      'cidr-slash-31', 'gateway-collides', 'gateway-outside-subnet', 'image-missing', 'network-constructor', 'network-not-in-catalog', 'networks-list-not-in-catalog', 'offset-overflows-subnet', 'pod-network-with-bridge',
       'name-too-long-suffixed', 'key-valueOf', 'unknown-key-did-you-mean', 'affinity-deep',
     ],
   };
