@@ -1,4 +1,4 @@
-// `delete`: one get to list what goes, a confirmation, then one oc delete of exactly those objects.
+// `delete`: one read of what goes, a confirmation, then oc delete of exactly those objects.
 import type { ObjectOutcome } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode, usageError } from '../errors.js';

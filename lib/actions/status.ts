@@ -1,4 +1,4 @@
-// `status`: two oc calls (objects by label, then events) turned into per-instance state; exit 1
+// `status`: the objects by label, then the events (reads only), turned into per-instance state; exit 1
 // unless every planned instance is deployed and ready (cron health checks rely on it).
 import { ExitCode, usageError } from '../errors.js';
 import { isInstanceName } from '../plan/names.js';

@@ -45,7 +45,7 @@ export interface ClusterClient {
   readonly binary: string;
   /** undefined when the user may not read Namespace objects (common for OpenShift project members). */
   namespaceExists(namespace: string): Promise<boolean | undefined>;
-  /** One `get` of several kinds, optionally with a label selector. */
+  /** Every object of these kinds in the namespace, optionally with a label selector, in kind order. */
   list(namespace: string, kinds: string[], selector?: string): Promise<K8sObject[]>;
   /**
    * Like `list`, but the `optional` kinds the user may not read (a monitoring account with the

@@ -16,9 +16,9 @@ export interface K8sObject {
   [key: string]: unknown;
 }
 
-/** The kinds v-auto reads and writes: the resource's plural name and the apiVersion v-auto uses. */
-export const KIND_RESOURCE: Record<string, { plural: string; apiVersion: string }> = {
-  Namespace: { plural: 'namespaces', apiVersion: 'v1' },
+/** The kinds v-auto reads and writes: the resource's plural name, the apiVersion v-auto uses, and whether it lives outside namespaces. */
+export const KIND_RESOURCE: Record<string, { plural: string; apiVersion: string; clusterScoped?: boolean }> = {
+  Namespace: { plural: 'namespaces', apiVersion: 'v1', clusterScoped: true },
   Secret: { plural: 'secrets', apiVersion: 'v1' },
   PersistentVolumeClaim: { plural: 'persistentvolumeclaims', apiVersion: 'v1' },
   Pod: { plural: 'pods', apiVersion: 'v1' },
@@ -28,9 +28,9 @@ export const KIND_RESOURCE: Record<string, { plural: string; apiVersion: string 
   DataVolume: { plural: 'datavolumes', apiVersion: 'cdi.kubevirt.io/v1beta1' },
   NetworkAttachmentDefinition: { plural: 'network-attachment-definitions', apiVersion: 'k8s.cni.cncf.io/v1' },
   // Read only, by deploy's check that a spec's instance type and preference exist.
-  VirtualMachineClusterInstancetype: { plural: 'virtualmachineclusterinstancetypes', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
+  VirtualMachineClusterInstancetype: { plural: 'virtualmachineclusterinstancetypes', apiVersion: 'instancetype.kubevirt.io/v1beta1', clusterScoped: true },
   VirtualMachineInstancetype: { plural: 'virtualmachineinstancetypes', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
-  VirtualMachineClusterPreference: { plural: 'virtualmachineclusterpreferences', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
+  VirtualMachineClusterPreference: { plural: 'virtualmachineclusterpreferences', apiVersion: 'instancetype.kubevirt.io/v1beta1', clusterScoped: true },
   VirtualMachinePreference: { plural: 'virtualmachinepreferences', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
 };
 
@@ -44,6 +44,17 @@ export function qualifiedResource(kind: string): string {
   const group = groupOf(kind);
   const plural = KIND_RESOURCE[kind]?.plural ?? kind;
   return group ? `${plural}.${group}` : plural;
+}
+
+/**
+ * The API path that lists `kind` in `namespace` (everywhere when undefined; cluster-scoped kinds
+ * ignore it), optionally with a label selector: what `oc get --raw` reads.
+ */
+export function listPath(kind: string, namespace?: string, selector?: string): string {
+  const { plural, apiVersion, clusterScoped } = KIND_RESOURCE[kind];
+  const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
+  const scope = namespace !== undefined && !clusterScoped ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  return `${base}${scope}/${plural}${selector ? `?labelSelector=${encodeURIComponent(selector)}` : ''}`;
 }
 
 /** How kubectl names an object in its output: `secret/x`, `virtualmachine.kubevirt.io/x`. */

@@ -1,6 +1,8 @@
 // OcRunner with the real kubectl against the simulator: one outcome per object, and a call that
 // fails before sending anything is one exit-3 error with kubectl's reason.
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { OcRunner } from '../../lib/cluster/oc-runner.js';
@@ -55,5 +57,49 @@ describe('OcRunner against the simulator', () => {
     expect(del.exitCode).toBe(3);
     expect(del.message).toContain('delete failed before sending anything: unable to recognize "STDIN": the server could not find the requested resource');
     expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+  });
+
+  test('list: one raw read per kind, each item with its kind, in kind order; selector, cluster scope, everywhere', async () => {
+    const oc = runner(KUBECTL);
+    sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'l1', namespace: 'x', labels: { app: 'a' } }, data: {} });
+    sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'l2', namespace: 'x', labels: { app: 'b' } }, data: {} });
+    sim.put({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'l3', namespace: 'x', labels: { app: 'a' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    sim.clearRequests();
+    const items = await oc.list('x', ['PersistentVolumeClaim', 'Secret'], 'app=a');
+    expect(items.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).toEqual(['v1 PersistentVolumeClaim/l3', 'v1 Secret/l1']);
+    // No discovery: one list per kind (kubectl may ask /version first), with --request-timeout.
+    const lists = sim.requests.filter((r) => r.path !== '/version').map((r) => `${r.path}?${r.query}`);
+    expect(lists.sort()).toEqual(['/api/v1/namespaces/x/persistentvolumeclaims?labelSelector=app%3Da&timeout=10s', '/api/v1/namespaces/x/secrets?labelSelector=app%3Da&timeout=10s']);
+    expect((await oc.list('x', ['Namespace'])).map((o) => o.metadata.name)).toContain('x');
+    expect((await oc.listEverywhere(['Secret']))!.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['l1', 'l2']));
+    expect(await oc.namespaceExists('x')).toBe(true);
+    expect(await oc.namespaceExists('nowhere')).toBe(false);
+  });
+
+  test('list: an optional kind the user may not read is unreadable, any other refusal exit 3; a kind not served is said so', async () => {
+    const oc = runner(KUBECTL);
+    sim.faults.forbidden = [{ resource: 'secrets', verb: 'list' }];
+    try {
+      const read = await oc.listReadable('x', ['PersistentVolumeClaim', 'Secret'], 'app=a', ['Secret']);
+      expect(read).toEqual({ items: [expect.objectContaining({ kind: 'PersistentVolumeClaim' })], unreadable: ['Secret'] });
+      const refused = await asyncErrorOf(() => oc.list('x', ['PersistentVolumeClaim', 'Secret']));
+      expect(refused.exitCode).toBe(3);
+      expect(refused.message).toBe('forbidden: sim-user cannot list secrets in namespace x');
+      expect(await oc.listEverywhere(['Secret'])).toBeUndefined();
+    } finally {
+      sim.faults.forbidden = [];
+    }
+    // A server that serves no such API (CDI not installed) answers 404 to the list.
+    const notFound = createServer((_req, res) => res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' })));
+    await new Promise<void>((resolve) => notFound.listen(0, '127.0.0.1', resolve));
+    try {
+      const kubeconfig = path.join(path.dirname(sim.kubeconfigPath), 'not-found');
+      writeFileSync(kubeconfig, readFileSync(sim.kubeconfigPath, 'utf8').replace(sim.url, `http://127.0.0.1:${(notFound.address() as AddressInfo).port}`));
+      const missing = await asyncErrorOf(() => runner(KUBECTL, kubeconfig).list('x', ['DataVolume']));
+      expect(missing.exitCode).toBe(3);
+      expect(missing.message).toBe('the cluster does not serve datavolumes.cdi.kubevirt.io (cdi.kubevirt.io/v1beta1)');
+    } finally {
+      notFound.close();
+    }
   });
 });

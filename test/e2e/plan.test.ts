@@ -12,13 +12,13 @@ describe('deploy plans before it applies', () => {
   });
   afterAll(() => e2e.close());
 
-  test('a redeploy where nothing changed makes the two reads and zero writes', async () => {
+  test('a redeploy where nothing changed makes only its reads (one per kind, and the namespace) and zero writes', async () => {
     expect((await e2e.run(['demo', 'web', 'deploy'])).code).toBe(0);
     await e2e.sim.settle();
     e2e.sim.clearRequests();
     const r = await e2e.run(['demo', 'web', 'deploy']);
     expect(r.code).toBe(0);
-    expect(r.calls.map((c) => c.split(' ')[0])).toEqual(['get', 'get']);
+    expect(r.calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual(Array(7).fill('get --raw'));
     expect(writes(e2e)).toEqual([]);
     expect(r.stdout.match(/\[SKIPPED\] \S+ \S+ \(unchanged\)/g)).toHaveLength(8);
     expect(r.stdout).toContain('0 succeeded, 8 skipped, 0 failed');

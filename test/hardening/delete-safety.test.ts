@@ -224,7 +224,7 @@ describe('delete safety', () => {
 
   test('the label selector v-auto sends always holds managed, project and spec', async () => {
     const r = await v(['demo', 'web', 'status', '--target', 'web-01']);
-    const selectors = r.calls.filter((c) => c.includes(' -l ')).map((c) => /-l (\S+)/.exec(c)![1]);
+    const selectors = r.calls.filter((c) => c.includes('labelSelector=')).map((c) => decodeURIComponent(/labelSelector=([^&\s]+)/.exec(c)![1]));
     expect(selectors.length).toBeGreaterThan(0);
     for (const s of selectors) expect(s.split(',')).toEqual(expect.arrayContaining(['v-auto/managed=true', 'v-auto/project=demo', 'v-auto/spec=web']));
   });
