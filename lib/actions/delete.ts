@@ -1,5 +1,4 @@
 // `delete`: one read of what goes, a confirmation, then oc delete of exactly those objects.
-import type { ObjectOutcome } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode, usageError } from '../errors.js';
 import { formatTable } from '../report/table.js';
@@ -8,13 +7,16 @@ import { reportResults, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { instanceOfResource, isInstanceName } from '../plan/names.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
-import { MANAGED_KINDS, matches, sharedSelector, specSelector } from './selectors.js';
+import { sendFanOut, type FanOutResult } from './fan-out.js';
+import { instanceLabel, MANAGED_KINDS, matches, sharedSelector, specSelector } from './selectors.js';
 
 export interface DeleteOptions extends SpecOptions {
   dryRun: boolean;
   yes: boolean;
   keepDisks: boolean;
   includeUnlabeled: boolean;
+  /** Concurrent oc calls for a large delete; default 1. */
+  parallel?: number;
 }
 
 export interface Doomed {
@@ -71,7 +73,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
     notes.push(`Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`);
   }
   const nothing = `nothing to delete for ${settings.project}/${settings.spec}${options.target ? ` --target ${options.target}` : ''} in namespace ${ns}`;
-  return deleteListed(doomed, { scope: { project: settings.project, spec: settings.spec, namespace: ns }, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, notes, nothing }, deps);
+  return deleteListed(doomed, { scope: { project: settings.project, spec: settings.spec, namespace: ns }, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, parallel: options.parallel, notes, nothing }, deps);
 }
 
 export interface DeleteListedOptions {
@@ -80,6 +82,8 @@ export interface DeleteListedOptions {
   dryRun: boolean;
   yes: boolean;
   keepDisks: boolean;
+  /** Concurrent oc calls for a large delete; default 1. */
+  parallel?: number;
   /** Printed under the list (what is kept, and why). */
   notes?: string[];
   /** Printed when nothing is to be deleted. */
@@ -112,8 +116,9 @@ export async function deleteListed(doomed: Doomed[], options: DeleteListedOption
       return ExitCode.OK;
     }
   }
-  const outcomes = await deleteTargets(targets, ns, deps);
-  if (!outcomes) return ExitCode.OK;
+  const sent = await deleteTargets(targets, ns, options.parallel ?? 1, deps);
+  if (!sent) return ExitCode.OK;
+  const { outcomes, callError } = sent;
   const lines = outcomes.map((o): ResultLine => {
     // A PVC owned by its DataVolume is removed with it before kubectl reaches it.
     if (o.result === 'gone') return { flag: 'DELETED', kind: o.kind, name: o.name, detail: 'removed with its owner' };
@@ -125,16 +130,19 @@ export async function deleteListed(doomed: Doomed[], options: DeleteListedOption
   if (lines.some((l) => l.flag === 'DELETED' && l.kind === 'VirtualMachine')) {
     output.err(`the cluster finishes stopping the VMs in the background; "status" shows what remains\n`);
   }
-  return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
+  const code = lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
+  // A call that sent nothing while the others went through: its objects are [FAILED], its exit code stands.
+  return callError ? Math.max(code, callError.exitCode) : code;
 }
 
 /**
- * Deletes the targets in one call. A shared NAD among them is judged again right before, under the
+ * Deletes the targets, by instance in up to `parallel` calls side by side, then what belongs to no
+ * instance (shared NADs, unlabeled leftovers) in a call of its own. A shared NAD among them is judged again right before, under the
  * project's shared-network lock (a deploy of another spec holds it while it applies VMs that attach
  * one): a VM or Pod in any namespace that attaches it, other than the VMs going now and their
  * launcher pods, keeps it. Resolves to undefined when nothing is left to delete.
  */
-async function deleteTargets(targets: Doomed[], ns: string, deps: ClusterDeps): Promise<ObjectOutcome[] | undefined> {
+async function deleteTargets(targets: Doomed[], ns: string, parallel: number, deps: ClusterDeps): Promise<FanOutResult | undefined> {
   const cluster = deps.cluster();
   const shared = targets.filter((d) => d.why === 'shared');
   const release = shared.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
@@ -157,8 +165,9 @@ async function deleteTargets(targets: Doomed[], ns: string, deps: ClusterDeps): 
       }
     }
     if (!going.length) return undefined;
-    const refs = going.map((d) => ({ kind: d.object.kind, name: d.object.metadata.name }));
-    return cluster.delete(ns, refs);
+    const refOf = (d: Doomed) => ({ kind: d.object.kind, name: d.object.metadata.name });
+    const fanOut = { instanceOf: (d: Doomed) => (d.why === 'shared' ? undefined : instanceLabel(d.object.metadata.labels)), refOf, parallel, alone: 'last' as const };
+    return await sendFanOut(going, fanOut, (part) => cluster.delete(ns, part.map(refOf)));
   } finally {
     release?.();
   }

@@ -1,17 +1,18 @@
 // `deploy`: options → plan (render + what exists) → show → apply only what changes, in one call → report.
 import type { Change } from '../changes/plan-changes.js';
 import type { ApplyManifest, ObjectOutcome } from '../cluster/cluster-client.js';
-import { ExitCode, usageError } from '../errors.js';
+import { ExitCode, usageError, type VAutoError } from '../errors.js';
 import type { ResultScope } from '../report/result-document.js';
 import { planLines, planSummary, surplusNotices } from '../report/plan-report.js';
 import { addressDeliveryWarnings } from '../render/network-config.js';
 import { reportResults, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed } from './delete.js';
+import { sendFanOut } from './fan-out.js';
 import { planDeploy } from './plan-deploy.js';
 import type { SpecOptions } from './prepare-manifests.js';
 import { restartRequired, rollRestart, type RestartOptions } from './lifecycle.js';
-import { selectorString, specSelector } from './selectors.js';
+import { instanceLabel, selectorString, specSelector } from './selectors.js';
 import { waitReady } from './wait-ready.js';
 
 export interface DeployOptions extends SpecOptions {
@@ -26,6 +27,8 @@ export interface DeployOptions extends SpecOptions {
   prune?: boolean;
   /** With --prune: keep the disks of pruned instances. */
   keepDisks?: boolean;
+  /** Concurrent oc calls for a large apply (and --prune's delete); default 1. */
+  parallel?: number;
   /** --restart: after applying, roll the VMs whose update needs a restart. */
   restart?: RestartOptions;
 }
@@ -89,10 +92,13 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   const stream: ApplyManifest[] = sending.map((c) => c.manifest!);
   if (namespaceMissing && stream.length) stream.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as ApplyManifest);
   let outcomes: ObjectOutcome[] = [];
+  let callError: VAutoError | undefined;
   if (stream.length) {
     // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
     const release = plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
-    outcomes = await cluster.apply(ns, stream).finally(() => release?.());
+    // By instance, up to --parallel calls side by side; the Namespace and shared NADs go first, alone.
+    const fanOut = { instanceOf: (m: ApplyManifest) => instanceLabel(m.metadata.labels), refOf: (m: ApplyManifest) => ({ kind: m.kind, name: m.metadata.name }), parallel: options.parallel ?? 1, alone: 'first' as const };
+    ({ outcomes, callError } = await sendFanOut(stream, fanOut, (part) => cluster.apply(ns, part)).finally(() => release?.()));
   }
   const byKey = new Map(outcomes.map((o) => [`${o.kind}/${o.name}`, o]));
   const context = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, namespaceUnverified: planned.namespaceExists === undefined };
@@ -108,6 +114,8 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   if (!options.prune) for (const notice of surplusNotices(changes, plan.instances.length)) output.out(`${notice}\n`);
 
   let code: number = lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
+  // A call that sent nothing while the others went through: its objects are [FAILED], its exit code stands.
+  if (callError) code = Math.max(code, callError.exitCode);
   if (options.prune && surplus.length) code = Math.max(code, await prune(surplus, scope, options, deps));
   if (code === ExitCode.OK && options.restart) {
     // Only what was just applied and needs a restart (or, with --pending, every VM the cluster
@@ -134,7 +142,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
 /** --prune: the surplus objects go by delete's rules (listed, disks marked, --keep-disks, asked). */
 function prune(surplus: Change[], scope: ResultScope, options: DeployOptions, deps: ClusterDeps): Promise<number> {
   const doomed = surplus.map((c) => ({ object: c.live!, why: 'surplus' as const }));
-  return deleteListed(doomed, { scope, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks ?? false, nothing: 'nothing to prune' }, deps);
+  return deleteListed(doomed, { scope, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks ?? false, parallel: options.parallel, nothing: 'nothing to prune' }, deps);
 }
 
 type Context = { project: string; spec: string; namespace: string; namespaceUnverified: boolean };

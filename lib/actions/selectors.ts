@@ -8,10 +8,17 @@ export function projectSelector(settings: Pick<Settings, 'project'>): Record<str
   return { 'v-auto/managed': 'true', 'v-auto/project': settings.project };
 }
 
+/** The label that names an object's instance (`web-01`); a project's shared NADs have none. */
+export const INSTANCE_LABEL = 'v-auto/name';
+
+export function instanceLabel(labels: Record<string, string> | undefined): string | undefined {
+  return labels?.[INSTANCE_LABEL];
+}
+
 /** `v-auto/managed=true,v-auto/project=P,v-auto/spec=S[,v-auto/name=T]`. */
 export function specSelector(settings: Pick<Settings, 'project' | 'spec'>, target?: string): Record<string, string> {
   const selector: Record<string, string> = { ...projectSelector(settings), 'v-auto/spec': settings.spec };
-  if (target) selector['v-auto/name'] = target;
+  if (target) selector[INSTANCE_LABEL] = target;
   return selector;
 }
 

@@ -161,6 +161,9 @@ export const COMPLETION_USAGE = 'v-auto completion bash|zsh';
 export const DEFAULT_WAIT_SECONDS = 900;
 /** restart: how long each batch may take to be Ready again when --wait is not given. */
 export const DEFAULT_RESTART_WAIT_SECONDS = 600;
+/** deploy, delete: concurrent oc calls for a large apply or delete (README "Performance": measured, and what APF allows one user). */
+export const DEFAULT_PARALLEL = 4;
+export const MAX_PARALLEL = 16;
 
 export const FLAGS: FlagSpec[] = [
   { name: 'project', type: 'string', complete: 'projects', describe: 'project folder under <home>/projects (instead of the first word)' },
@@ -175,6 +178,7 @@ export const FLAGS: FlagSpec[] = [
   { name: 'dry-run', type: 'boolean', default: false, describe: 'deploy: print the plan against the cluster (reads only) and stop; delete: list what would go', actions: ['deploy', 'delete'] },
   { name: 'yes', alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation', actions: ['deploy', 'delete'] },
   { name: 'wait', type: 'string', optionalValue: true, describe: `deploy: wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS}); restart: seconds each batch may take to be Ready again (default ${DEFAULT_RESTART_WAIT_SECONDS})`, actions: ['deploy', 'restart'] },
+  { name: 'parallel', type: 'string', describe: `deploy, delete: split a large apply or delete into up to N concurrent oc calls by instance (1 to ${MAX_PARALLEL}, default ${DEFAULT_PARALLEL})`, actions: ['deploy', 'delete'] },
   { name: 'batch', type: 'string', describe: 'restart, deploy --restart: VMs restarted at once (default 1)', actions: ['restart', 'deploy'] },
   { name: 'pending', type: 'boolean', default: false, describe: 'restart, deploy --restart: only VMs with RestartRequired', actions: ['restart', 'deploy'] },
   { name: 'restart', type: 'boolean', default: false, describe: 'deploy: after applying, roll the VMs whose change needs a restart', actions: ['deploy'] },

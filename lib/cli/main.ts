@@ -155,7 +155,7 @@ async function runSpec(options: CliOptions, spec: SpecOptions, deps: ClusterDeps
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
       const restart = options.restart ? { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS } : undefined;
-      return deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks, restart }, deps);
+      return deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks, parallel: options.parallel, restart }, deps);
     }
     case 'start':
     case 'stop': {
@@ -170,7 +170,7 @@ async function runSpec(options: CliOptions, spec: SpecOptions, deps: ClusterDeps
     }
     case 'delete': {
       const { deleteSpec } = await import('../actions/delete.js');
-      return deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled }, deps);
+      return deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled, parallel: options.parallel }, deps);
     }
     case 'inspect':
     case 'addresses':

@@ -3,7 +3,7 @@ import yargs from 'yargs';
 import { didYouMean } from '../config/did-you-mean.js';
 import { MAX_REPLICAS } from '../config/rules.js';
 import { usageError, VAutoError } from '../errors.js';
-import { ACTIONS, COMMANDS, COMPLETION_USAGE, DEFAULT_WAIT_SECONDS, FLAGS, flagApplies, type Action, type CommandSpec, type FlagSpec } from './commands.js';
+import { ACTIONS, COMMANDS, COMPLETION_USAGE, DEFAULT_PARALLEL, DEFAULT_WAIT_SECONDS, FLAGS, MAX_PARALLEL, flagApplies, type Action, type CommandSpec, type FlagSpec } from './commands.js';
 import { resolvePositionals, type Target } from './positionals.js';
 
 export type OutputFormat = 'table' | 'yaml' | 'json';
@@ -30,6 +30,8 @@ export interface CliOptions extends Target {
   prune: boolean;
   /** restart, deploy --restart: VMs restarted at once. */
   batch: number;
+  /** deploy, delete: concurrent oc calls for a large apply or delete. */
+  parallel: number;
   /** restart, deploy --restart: only VMs with RestartRequired. */
   pending: boolean;
   /** deploy: roll the VMs the plan says need a restart, after applying. */
@@ -150,6 +152,7 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
       adopt: args.adopt,
       prune: args.prune,
       batch: args.batch === undefined ? 1 : parseBatch(args.batch),
+      parallel: args.parallel === undefined ? DEFAULT_PARALLEL : parseParallel(args.parallel),
       pending: args.pending,
       restart: args.restart,
       failFast: args['fail-fast'] ?? false,
@@ -227,6 +230,11 @@ function given(argv: string[], flag: FlagSpec): boolean {
 
 function parseBatch(raw: string): number {
   if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw usageError(`--batch: expected a whole number of VMs, at least 1, got "${raw}"`);
+  return Number(raw);
+}
+
+function parseParallel(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_PARALLEL) throw usageError(`--parallel: expected a whole number of oc calls from 1 to ${MAX_PARALLEL}, got "${raw}"`);
   return Number(raw);
 }
 

@@ -37,7 +37,7 @@ export interface ObjectOutcome extends ObjectRef {
 /** What `apply` takes: any manifest with a kind and a name. */
 export interface ApplyManifest {
   kind: string;
-  metadata: { name: string };
+  metadata: { name: string; labels?: Record<string, string> };
 }
 
 export interface ClusterClient {

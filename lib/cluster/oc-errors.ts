@@ -12,7 +12,7 @@ export function accessError(stderr: string): VAutoError | undefined {
   if (/must be logged in|Unauthorized|provide credentials/i.test(stderr)) {
     return cluster('not logged in to the cluster (Unauthorized)', `run "oc login" (or check --kubeconfig/--context) and try again`);
   }
-  if (/Unable to connect to the server|connection refused|no such host|i\/o timeout|Client\.Timeout|context deadline exceeded|TLS handshake timeout|no route to host/i.test(stderr)) {
+  if (/Unable to connect to the server|connection refused|The connection to the server \S+ was refused|no such host|i\/o timeout|Client\.Timeout|context deadline exceeded|TLS handshake timeout|no route to host/i.test(stderr)) {
     return cluster(`cannot reach the cluster: ${line}`, 'did you specify the right host or port? Check the VPN/proxy and "oc whoami --show-server"');
   }
   const forbidden = parseForbidden(stderr);

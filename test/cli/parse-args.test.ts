@@ -92,6 +92,10 @@ describe('flags the action cannot use, and flags given twice', () => {
     [['demo', 'web', 'inspect', '--replicas', '2', '--replicas', '3'], '--replicas is given more than once'],
     [['demo', 'web', 'inspect', '-o', 'yaml', '-o', 'json'], '--output is given more than once'],
     [['--oc', 'a', '--oc', 'b', 'demo', 'web', 'status'], '--oc is given more than once'],
+    [['demo', 'web', 'status', '--parallel', '2'], '--parallel does not apply to status'],
+    [['demo', 'web', 'deploy', '--parallel', '0'], '--parallel: expected a whole number of oc calls from 1 to 16, got "0"'],
+    [['demo', 'web', 'delete', '--parallel', '17'], '--parallel: expected a whole number of oc calls from 1 to 16, got "17"'],
+    [['demo', 'web', 'deploy', '--parallel', '2.5'], '--parallel: expected a whole number of oc calls from 1 to 16, got "2.5"'],
   ])('%j → exit 2: %s', async (argv, message) => {
     const err = await asyncErrorOf(() => run(argv));
     expect(err.exitCode).toBe(ExitCode.USAGE);

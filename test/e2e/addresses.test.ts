@@ -53,8 +53,12 @@ describe('the address ledger against the cluster', () => {
         '',
       ].join('\n'),
     );
-    // One get of VMs, VMIs and NADs in the one namespace the project's addresses live in.
-    expect(before.calls).toEqual([expect.stringMatching(/^get virtualmachines\.kubevirt\.io,virtualmachineinstances\.kubevirt\.io,network-attachment-definitions\.k8s\.cni\.cncf\.io -n vm-demo -o json/)]);
+    // One read each of VMs, VMIs and NADs in the one namespace the project's addresses live in.
+    expect(before.calls.map((c) => c.split(' ').slice(0, 3).join(' ')).sort()).toEqual([
+      'get --raw /apis/k8s.cni.cncf.io/v1/namespaces/vm-demo/network-attachment-definitions',
+      'get --raw /apis/kubevirt.io/v1/namespaces/vm-demo/virtualmachineinstances',
+      'get --raw /apis/kubevirt.io/v1/namespaces/vm-demo/virtualmachines',
+    ]);
 
     expect((await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '60'])).code).toBe(0);
     writeSpec('api', 'image_url: http://mirror.example.internal/api.qcow2\nnetworks: [{name: lan, offset: 103}]\n');

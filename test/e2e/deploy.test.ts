@@ -140,14 +140,22 @@ describe('deploy call counts', () => {
   });
   afterAll(() => e2e.close());
 
-  test('20 instances: deploy is its reads and one apply, status its reads', async () => {
+  test('20 instances: deploy reads, then the shared NAD alone and 4 concurrent applies of 5 instances (--parallel default)', async () => {
+    const planned = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20', '--dry-run']);
+    const order = (text: string, flag: RegExp) => text.split('\n').map((l) => flag.exec(l)?.[1]).filter(Boolean);
+    e2e.resetCalls();
     const first = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20']);
     expect(first.code).toBe(0);
     const calls = e2e.calls();
-    expect(calls.filter((c) => c.startsWith('apply'))).toHaveLength(1);
-    // One read per kind (5 managed kinds and VMIs) and the namespace, side by side; then the apply.
-    expect(calls.length).toBeLessThanOrEqual(8);
+    expect(calls.filter((c) => c.startsWith('apply'))).toHaveLength(5);
+    // One read per kind (5 managed kinds and VMIs) and the namespace, side by side; then the applies.
+    expect(calls.filter((c) => c.startsWith('get'))).toHaveLength(7);
     expect(calls.every((c) => !c.includes('Corr3ct'))).toBe(true);
+    // Reported per object in the plan's order, whichever call finished first.
+    // The namespace is new here: it comes first, with the shared NAD, in the call before the others.
+    expect(order(first.stdout, /^\[SUCCESS\] (\S+ \S+)/)).toEqual(['Namespace vm-demo', ...order(planned.stdout, /^\s*\+ (\S+ \S+)/)]);
+    expect(first.stdout).toContain('62 succeeded, 0 skipped, 0 failed');
+    expect(e2e.sim.list('VirtualMachine', 'vm-demo').filter((o) => o.metadata.name.startsWith('db-'))).toHaveLength(20);
 
     e2e.resetCalls();
     const again = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20']);
@@ -166,6 +174,21 @@ describe('deploy call counts', () => {
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/\[FAILED\] DataVolume db-02-rootdisk \(.*Cannot update DataVolume Spec.*\)/);
     expect(r.stdout).toContain('delete --target db-02');
+  });
+
+  test('delete of the 20 (--parallel default): four calls of five instances, then the shared NAD alone; lines as one call\'s', async () => {
+    const order = (text: string, flag: RegExp) => text.split('\n').map((l) => flag.exec(l)?.[1]).filter(Boolean);
+    e2e.resetCalls();
+    const gone = await e2e.run(['demo', 'db', 'delete', '--replicas', '20', '--yes']);
+    expect(gone.code).toBe(0);
+    // Four calls of five instances, VMs first in each, then the shared NAD, alone; lines in the one call's order.
+    expect(e2e.calls().filter((c) => c.startsWith('delete'))).toHaveLength(5);
+    const deleted = order(gone.stdout, /^\[DELETED\] (\S+ \S+)/);
+    const kinds = ['VirtualMachine', 'DataVolume', 'PersistentVolumeClaim', 'Secret', 'NetworkAttachmentDefinition'];
+    expect(deleted).toEqual([...deleted].sort((a, b) => kinds.indexOf(a!.split(' ')[0]) - kinds.indexOf(b!.split(' ')[0])));
+    expect(deleted).toHaveLength(81);
+    expect(e2e.sim.list('VirtualMachine', 'vm-demo')).toHaveLength(0);
+    expect(e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'office')).toBeUndefined();
   });
 });
 

@@ -188,7 +188,7 @@ describe('delete safety', () => {
       started: (_child, log) => (calls = log),
     });
     // The delete has listed the namespace and now waits for the lock: meanwhile the other run adds a VM on the NAD.
-    await until(() => readFileSync(calls, 'utf8').split('\n').filter(Boolean).length >= 1, 15_000, 'the first list');
+    await until(() => readFileSync(calls, 'utf8').split('\n').filter(Boolean).length >= 5, 15_000, 'the reads of the namespace (one per kind)');
     await new Promise((r) => setTimeout(r, 500));
     sim.put(vm('api-02', managed('demo', 'api', 'api-02'), ['office']));
     release();

@@ -119,6 +119,9 @@ describe('cluster faults', () => {
     expectOneLineReason(r, /^v-auto: (cannot reach the cluster: .*|.* did not finish within 4 s)$/, /request-timeout|right host or port/);
     expect(r.ms).toBeLessThan(15_000);
     await until(() => kubectlsUsing(sim.kubeconfigPath).length === 0, 5000, 'the timed-out kubectl to end');
+    // The reads run side by side: requests of the ended kubectls still sit in the simulator's delay,
+    // and would otherwise be served under the next test's faults (a serverErrorOnce spent on them).
+    await new Promise((r) => setTimeout(r, 3000));
   });
 
   test('a 500 from the API server: kubectl does not retry, v-auto stops with exit 3 and a one-line reason', async () => {

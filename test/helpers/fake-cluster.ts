@@ -26,6 +26,11 @@ export class FakeCluster implements ClusterClient {
   /** Thrown by apply instead of sending anything (login, discovery, an unknown flag). */
   applyError?: Error;
   deleteError?: Error;
+  /** Every apply's manifests and every delete's refs, one entry per call, in the order the calls started. */
+  applyCalls: ApplyManifest[][] = [];
+  deleteCalls: ObjectRef[][] = [];
+  /** An error for one call as a whole (by the names it carries), as oc failing before sending anything. */
+  callError?: (names: string[]) => Error | undefined;
   constructor(
     public existing: K8sObject[] = [],
     /** 'unknown': the user may not read Namespace objects. */
@@ -54,7 +59,11 @@ export class FakeCluster implements ClusterClient {
   }
   async apply(_ns: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
     this.calls.push('apply');
+    this.applyCalls.push(manifests);
     if (this.applyError) throw this.applyError;
+    await Promise.resolve(); // the calls of a fan-out overlap
+    const callError = this.callError?.(manifests.map((m) => m.metadata.name));
+    if (callError) throw callError;
     this.sent = manifests;
     return manifests.map((m) => {
       const ref = { kind: m.kind, name: m.metadata.name };
@@ -68,7 +77,11 @@ export class FakeCluster implements ClusterClient {
   }
   async delete(_ns: string, refs: ObjectRef[]): Promise<ObjectOutcome[]> {
     this.calls.push('delete');
+    this.deleteCalls.push(refs);
     if (this.deleteError) throw this.deleteError;
+    await Promise.resolve();
+    const callError = this.callError?.(refs.map((r) => r.name));
+    if (callError) throw callError;
     this.deleted = refs;
     return refs.map((ref) => {
       const failure = this.lookup(this.rejects, ref);

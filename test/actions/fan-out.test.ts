@@ -1,0 +1,124 @@
+// --parallel over a fake cluster: instances split into concurrent calls, each in its order; results as one call; failures isolated.
+import path from 'node:path';
+import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
+import { deleteSpec } from '../../lib/actions/delete.js';
+import { deploy, type DeployOptions } from '../../lib/actions/deploy.js';
+import { planFanOut } from '../../lib/actions/fan-out.js';
+import { ExitCode, VAutoError } from '../../lib/errors.js';
+import { repoRoot } from '../helpers/e2e.js';
+import { capture, FakeCluster } from '../helpers/fake-cluster.js';
+import { asyncErrorOf } from '../helpers/workspace.js';
+
+const spec = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], replicas: 20 };
+function runDeploy(cluster: FakeCluster, extra: Partial<DeployOptions> = {}) {
+  const output = capture();
+  const deps: ClusterDeps = { toolRoot: repoRoot, env: { V_AUTO_PASSWORD: 'pw' }, output, cluster: () => cluster };
+  return deploy({ ...spec, dryRun: false, yes: true, ...extra }, deps).then((code) => ({ code, ...output }));
+}
+function runDelete(cluster: FakeCluster, parallel: number) {
+  const output = capture();
+  const deps: ClusterDeps = { toolRoot: repoRoot, env: {}, output, cluster: () => cluster };
+  return deleteSpec({ ...spec, dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false, parallel }, deps).then((code) => ({ code, ...output }));
+}
+const instanceOf = (name: string) => /^web-\d+/.exec(name)?.[0];
+const instancesIn = (names: string[]) => [...new Set(names.map(instanceOf))];
+const refused = new VAutoError('oc apply failed before sending anything: the server could not find the requested resource', { exitCode: ExitCode.CLUSTER });
+
+describe('planFanOut', () => {
+  // Kind after kind, as deploy's stream is: every instance's a, then every instance's b.
+  const items = (n: number) => ['a', 'b'].flatMap((k) => Array.from({ length: n }, (_, i) => `i${i}-${k}`));
+  const of = (s: string) => (s.startsWith('shared') ? undefined : s.split('-')[0]);
+  test.each([
+    [20, 4, [5, 5, 5, 5]],
+    [22, 4, [6, 5, 6, 5]],
+    [12, 4, [6, 6]],
+    [4, 4, [4]],
+    [200, 16, Array(8).fill([13, 12]).flat()],
+    [20, 1, [20]],
+  ])('%i instances, --parallel %i: calls of %j instances', (n, parallel, sizes) => {
+    const plan = planFanOut(['shared-nad', ...items(n)], of, parallel);
+    const instanceCount = (call: string[]) => new Set(call.map(of)).size;
+    if (sizes.length === 1) {
+      // One call: all of it, in the order given.
+      expect(plan).toEqual({ alone: [], calls: [['shared-nad', ...items(n)]] });
+      return;
+    }
+    expect(plan.alone).toEqual(['shared-nad']);
+    expect(plan.calls.map(instanceCount)).toEqual(sizes);
+    // Contiguous runs of whole instances, each call in the order given.
+    let from = 0;
+    for (const call of plan.calls) {
+      const mine = new Set(call.map(of));
+      expect([...mine]).toEqual(Array.from({ length: mine.size }, (_, i) => `i${from + i}`));
+      expect(call).toEqual(items(n).filter((x) => mine.has(of(x))));
+      from += mine.size;
+    }
+  });
+});
+
+describe('deploy --parallel', () => {
+  test('the apply is split by instance; each call keeps every instance whole and in order; the output is the one call\'s', async () => {
+    const one = new FakeCluster([], false);
+    const serial = await runDeploy(one, { parallel: 1 });
+    const four = new FakeCluster([], false);
+    const parallel = await runDeploy(four, { parallel: 4 });
+    expect(parallel.code).toBe(0);
+    expect(parallel.stdout).toBe(serial.stdout);
+    expect(one.applyCalls).toHaveLength(1);
+    // The Namespace alone first, then four calls of five instances.
+    expect(four.applyCalls.map((c) => c.map((m) => m.kind === 'Namespace' ? 'ns' : instanceOf(m.metadata.name)))[0]).toEqual(['ns']);
+    const calls = four.applyCalls.slice(1).map((c) => c.map((m) => `${m.kind}/${m.metadata.name}`));
+    expect(calls.map((c) => instancesIn(c.map((k) => k.split('/')[1])))).toEqual([0, 1, 2, 3].map((k) => Array.from({ length: 5 }, (_, i) => `web-${String(k * 5 + i + 1).padStart(2, '0')}`)));
+    // Each instance's objects in the one call's order.
+    const inOneCall = one.applyCalls[0].map((m) => `${m.kind}/${m.metadata.name}`);
+    for (const call of calls) expect(call).toEqual(inOneCall.filter((k) => call.includes(k)));
+    expect(calls.flat().sort()).toEqual(inOneCall.filter((k) => !k.startsWith('Namespace/')).sort());
+  });
+
+  test('a call that fails as a whole: its objects FAILED with its reason, the others\' results all reported, its exit code', async () => {
+    const cluster = new FakeCluster([], true);
+    cluster.callError = (names) => (names.includes('web-08') ? refused : undefined);
+    const r = await runDeploy(cluster, { parallel: 4 });
+    expect(r.code).toBe(ExitCode.CLUSTER);
+    expect(cluster.applyCalls).toHaveLength(4);
+    for (const n of ['06', '07', '08', '09', '10']) expect(r.stdout).toContain(`[FAILED] VirtualMachine web-${n} (not sent: oc apply failed before sending anything: the server could not find the requested resource)`);
+    for (const n of ['01', '05', '11', '20']) expect(r.stdout).toContain(`[SUCCESS] VirtualMachine web-${n} (created)`);
+    expect(r.stdout).toContain('60 succeeded, 0 skipped, 20 failed');
+  });
+
+  test('every call failing as a whole: nothing was sent, the one error as with one call', async () => {
+    const cluster = new FakeCluster([], true);
+    cluster.callError = () => refused;
+    const err = await asyncErrorOf(() => runDeploy(cluster, { parallel: 4 }));
+    expect(err).toBe(refused);
+  });
+});
+
+describe('delete --parallel', () => {
+  test('split by instance, VM first within each; the same lines as one call; one call failing hides no other result', async () => {
+    const first = new FakeCluster([], true);
+    await runDeploy(first, { parallel: 4 });
+    const deployed = [...first.existing];
+    const one = new FakeCluster([...deployed], true);
+    const serial = await runDelete(one, 1);
+    const four = new FakeCluster([...deployed], true);
+    const parallel = await runDelete(four, 4);
+    expect(parallel.code).toBe(0);
+    expect(parallel.stdout).toBe(serial.stdout);
+    expect(one.deleteCalls).toHaveLength(1);
+    expect(four.deleteCalls).toHaveLength(4);
+    for (const call of four.deleteCalls) {
+      expect(instancesIn(call.map((r) => r.name))).toHaveLength(5);
+      expect(call.map((r) => `${r.kind}/${r.name}`)).toEqual(one.deleteCalls[0].map((r) => `${r.kind}/${r.name}`).filter((k) => call.some((r) => `${r.kind}/${r.name}` === k)));
+      expect(call[0].kind).toBe('VirtualMachine');
+    }
+
+    const failing = new FakeCluster([...deployed], true);
+    failing.callError = (names) => (names.includes('web-20') ? new VAutoError('cannot reach the cluster: i/o timeout', { exitCode: ExitCode.CLUSTER }) : undefined);
+    const r = await runDelete(failing, 4);
+    expect(r.code).toBe(ExitCode.CLUSTER);
+    expect(r.stdout).toContain('[FAILED] VirtualMachine web-20 (not sent: cannot reach the cluster: i/o timeout)');
+    expect(r.stdout).toContain('[DELETED] VirtualMachine web-01');
+    expect(r.stdout.match(/\[DELETED\]/g)).toHaveLength(60);
+  });
+});
