@@ -54,6 +54,13 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
     const instance = ownInstance(o.metadata.name);
     return instance !== undefined && (options.target === undefined || instance === options.target);
   });
+  // As status and deploy: a target the spec does not plan, with nothing of that name, is a typo
+  // or the wrong spec, not a successful delete.
+  if (options.target !== undefined && !doomed.length && !unlabeled.length && !plan.instances.some((i) => i.name === options.target)) {
+    const first = plan.instances[0]?.name;
+    const last = plan.instances[plan.instances.length - 1]?.name;
+    throw usageError(`--target ${options.target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found in namespace ${ns}`, `the spec plans ${plan.instances.length}: ${first}${last !== first ? ` … ${last}` : ''}`);
+  }
   if (options.includeUnlabeled) doomed.push(...unlabeled.map((object) => ({ object, why: 'unlabeled' as const })));
 
   const going = new Set(doomed.map((d) => `${d.object.kind}/${d.object.metadata.name}`));

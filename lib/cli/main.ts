@@ -1,4 +1,5 @@
 // The CLI: argv → options → action; the one place that turns errors into messages and exit codes.
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import type { ClusterDeps } from '../actions/cluster-deps.js';
 import type { SpecOptions } from '../actions/prepare-manifests.js';
@@ -111,6 +112,10 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     lockSharedNetworks: options.dryRun ? undefined : () => acquireSharedNetworkLock(home, options.project, { waitMs: lockWaitMs(env), signal }),
     cluster: () => {
       if (!cluster) {
+        // kubectl would only say "stat …: no such file or directory", after v-auto had said nothing.
+        if (options.kubeconfig !== undefined && !existsSync(path.resolve(options.kubeconfig))) {
+          throw usageError(`--kubeconfig ${options.kubeconfig}: no such file`, 'give the path of your kubeconfig (oc login writes ~/.kube/config), or leave --kubeconfig out to use $KUBECONFIG or ~/.kube/config');
+        }
         const { binary, notice } = resolveBinary(options.oc, env.PATH);
         if (notice) output.err(`${notice}\n`);
         cluster = new OcRunner({ binary, kubeconfig: options.kubeconfig, context: options.context, requestTimeout: options.requestTimeout, signal, debug, env: childEnv });

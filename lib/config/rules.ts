@@ -312,6 +312,12 @@ const catalogOrList: Check = rule(
   if (!isPlainObject(v)) return void out.push({ path, message: `expected a catalog mapping (name: settings) or a list of catalog names, got ${show(v)}` });
   for (const [name, entry] of Object.entries(v)) {
     if (!DNS_LABEL.test(name) || name.length > 63) out.push({ path: [...path, name], message: 'network names must be DNS-1123 labels (lower case letters, digits, "-")' });
+    // `ipam:` dedented one level sits beside the networks and would be read as a network named ipam.
+    const entryKeys = Object.keys((bridgeEntry.schema as { properties: object }).properties);
+    if (entryKeys.includes(name) && !(isPlainObject(entry) && Object.keys(entry).every((k) => entryKeys.includes(k) || k === 'type'))) {
+      out.push({ path: [...path, name], message: `"${name}" is a setting of a network, not a network name: check the indentation (indent it under the network it belongs to, like its nad_name)` });
+      continue;
+    }
     networkEntry(entry, [...path, name], out);
   }
   },
@@ -354,19 +360,27 @@ export const COMPUTED_VARIABLES = [
   'gateway_ip', 'dns_servers', 'interface_name', 'interfaces',
 ];
 
-function unknownTopLevelKey(key: string): string {
+/** `previous`: the key just above it in the file, when its value is a mapping the key may belong to. */
+function unknownTopLevelKey(key: string, previous?: string): string {
   const near = didYouMean(key, Object.keys(TOP_LEVEL));
   if (near) return `unknown key (did you mean "${near}"?)`;
-  return 'unknown key: not a setting, and no cloud_init or network_data template uses it as a variable';
+  const indentation = previous ? `; if it belongs under ${previous} above, check the indentation (indent it like the keys of ${previous})` : '';
+  return `unknown key: not a setting, and no cloud_init or network_data template uses it as a variable${indentation}`;
 }
+
+/** Settings whose mapping takes keys of the user's choosing: a dedented key of theirs lands at the top. */
+const OPEN_MAPS = ['node_selector', 'labels', 'annotations', 'affinity', 'cloud_init', 'network_data'];
 
 /** Checks one source's top-level keys; unknown keys pass only when a template uses them. */
 export function checkSource(data: Record<string, unknown>, templateVariables: ReadonlySet<string>): Problem[] {
   const out: Problem[] = [];
+  let previous: string | undefined;
   for (const [key, value] of Object.entries(data)) {
     const check = own(TOP_LEVEL, key);
+    const above = previous !== undefined && OPEN_MAPS.includes(previous) && isPlainObject(data[previous]) ? previous : undefined;
+    previous = key;
     if (check) check(value, [key], out);
-    else if (!templateVariables.has(key)) out.push({ path: [key], message: unknownTopLevelKey(key) });
+    else if (!templateVariables.has(key)) out.push({ path: [key], message: unknownTopLevelKey(key, above) });
     else if (COMPUTED_VARIABLES.includes(key)) out.push({ path: [key], message: 'is computed by v-auto for each instance and cannot be set' });
   }
   return out;

@@ -1,8 +1,9 @@
 // Merges the configuration layers into typed, validated settings (pure: no files, no env of its own).
+import path from 'node:path';
 import { usageError } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { emptyMap, isPlainObject, mergeLayers, own, setPath, type ConfigMap } from './merge.js';
-import { checkMergedNetwork, checkSource, INSTANCETYPE_KINDS, PREFERENCE_KINDS, TOP_LEVEL, type Problem } from './rules.js';
+import { checkMergedNetwork, checkSource, DNS_LABEL, INSTANCETYPE_KINDS, PREFERENCE_KINDS, TOP_LEVEL, type Problem } from './rules.js';
 import { MAX_DEPTH, type YamlSource } from './yaml-source.js';
 
 export type ImageSource =
@@ -210,6 +211,7 @@ export function resolveSettings(input: SettingsInput): Settings {
 
   const size = resolveSize(resolved, merged, problems);
   if (problems.length) throw validationError(problems);
+  assertDefaultNames(input, merged);
 
   return {
     project: input.project,
@@ -403,6 +405,26 @@ function formatLocation(source: YamlSource, path: (string | number)[]): string {
 
 function formatProblem(source: YamlSource, p: Problem): string {
   return `${formatLocation(source, p.path)}: ${p.message}`;
+}
+
+/**
+ * The namespace and the instance names default to the project folder's and the spec file's names,
+ * which need not be Kubernetes names: say where the name came from and what to set instead.
+ */
+function assertDefaultNames(input: SettingsInput, merged: ConfigMap): void {
+  const kube = (name: string) => name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+  if (merged.namespace === undefined && !DNS_LABEL.test(`vm-${input.project}`)) {
+    throw usageError(
+      `namespace "vm-${input.project}" is not a valid name: it comes from the project name "${input.project}" (the default namespace is vm-<project>), and Kubernetes names are lower case letters, digits and "-"`,
+      `set namespace: in ${path.posix.join(path.posix.dirname(path.posix.dirname(input.specSource.label)), 'config.yaml')} (for example namespace: vm-${kube(input.project)}), or rename the project folder`,
+    );
+  }
+  if (merged.name_prefix === undefined && !DNS_LABEL.test(input.spec)) {
+    throw usageError(
+      `${input.specSource.label}: the instance names (${input.spec}-01, …) come from the spec file's name "${input.spec}", which is not a valid Kubernetes name (lower case letters, digits and "-")`,
+      `set name_prefix: ${kube(input.spec)} in ${input.specSource.label}, or rename the file to ${kube(input.spec)}.yaml`,
+    );
+  }
 }
 
 function validationError(problems: string[]) {

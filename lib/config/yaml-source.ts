@@ -36,6 +36,7 @@ export function parseYamlSource(label: string, text: string): YamlSource {
   const problem = doc.errors[0] ?? doc.warnings[0];
   if (problem) {
     const pos = lineCounter.linePos(problem.pos[0]);
+    if (problem.code === 'BLOCK_AS_IMPLICIT_KEY') throw compactMappingError(label, text, pos);
     throw usageError(`${label}:${pos.line}:${pos.col}: ${describeYamlError(problem.code, problem.message)}`);
   }
   if (doc.contents === null) return { label, data: {}, lineOf: () => undefined };
@@ -87,6 +88,35 @@ function checkNodes(doc: Document, label: string, lc: LineCounter): NonNullable<
     }
   }
   return lossy;
+}
+
+/**
+ * YAML's "Nested mappings are not allowed in compact mappings" is parser jargon for two mistakes:
+ * a key indented deeper than the key above it (read as part of that key's value), or a value
+ * holding ": " (read as a second key on the line). Says which one, and where.
+ */
+function compactMappingError(label: string, text: string, pos: { line: number; col: number }) {
+  const lines = text.split(/\r?\n/);
+  const line = lines[pos.line - 1] ?? '';
+  const keyOf = (l: string) => /^\s*(?:-\s+)?([^\s:#'"][^:]*?)\s*:(\s|$)/.exec(l)?.[1];
+  const indent = (l: string) => /^ */.exec(l)![0].length;
+  const value = line.slice(pos.col - 1).trim();
+  const key = keyOf(line);
+  if (/:(\s|$)/.test(value)) {
+    return usageError(
+      `${label}:${pos.line}:${pos.col}: the value${key ? ` of "${key}"` : ''} holds ": " (${JSON.stringify(value)}), which YAML reads as a second key on the line`,
+      `quote the value${key ? ` (${key}: ${JSON.stringify(value)})` : ''}, or put the second key on a line of its own`,
+    );
+  }
+  const next = lines.findIndex((l, i) => i >= pos.line && l.trim() !== '' && !l.trim().startsWith('#'));
+  const deeper = next >= 0 && indent(lines[next]) > indent(line) ? keyOf(lines[next]) : undefined;
+  if (key && deeper) {
+    return usageError(
+      `${label}:${next + 1}: "${deeper}" is indented deeper than "${key}" on line ${pos.line}, so YAML reads it as part of the value of ${key}`,
+      `check the indentation: the keys of one mapping start in the same column${indent(line) ? ` (here column ${indent(line) + 1})` : ' (here the first)'}`,
+    );
+  }
+  return usageError(`${label}:${pos.line}:${pos.col}: a key is indented deeper than the key above it, or a value holds ": "`, 'check the indentation of this line and the next, or quote the value');
 }
 
 function describeYamlError(code: string, message: string): string {

@@ -75,10 +75,28 @@ describe('only names the planner produces are instance names', () => {
     expect(cluster.calls).toEqual([]);
   });
 
-  test.each(['web-01', 'web-99', 'web-100', 'web-1000'])('--target %s is accepted', async (target) => {
+  test.each(['web-01', 'web-07'])('--target %s is accepted', async (target) => {
     const { cluster, done } = run({ target });
     expect(await done).toBe(0);
     expect(cluster.calls[0]).toBe('list');
+  });
+
+  // As status and deploy: not planned and not found is a typo or the wrong spec, not a success.
+  test.each(['web-99', 'web-100', 'web-1000'])('--target %s, a valid name neither planned nor found, is exit 2 after the one read', async (target) => {
+    const { cluster, done } = run({ target });
+    const err = await asyncErrorOf(() => done);
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe(`--target ${target}: no such instance in demo/web, and none of that name found in namespace vm-demo`);
+    expect(err.hint).toBe('the spec plans 2: web-01 … web-02');
+    expect(cluster.calls).toEqual(['list']);
+  });
+
+  test('--target of a planned instance that is not deployed: nothing to delete, exit 0', async () => {
+    const cluster = new FakeCluster([]);
+    const output = capture();
+    const all: DeleteOptions = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false, target: 'web-02' };
+    expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
+    expect(cluster.calls).toEqual(['list']);
   });
 
   test('--include-unlabeled never takes a look-alike number or its disk', async () => {

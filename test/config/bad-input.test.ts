@@ -20,8 +20,28 @@ describe('YAML syntax', () => {
     expect(err.message).not.toContain('\n');
   });
 
-  test('a syntax error points at its line and column', () => {
-    expect(errorOf(() => parseYamlSource('web.yaml', 'cpu: 2\nmemory: 4Gi: x\n')).message).toBe('web.yaml:2:9: Nested mappings are not allowed in compact mappings');
+  test.each([
+    [
+      'a value holding ": "',
+      'cpu: 2\nmemory: 4Gi: x\n',
+      'web.yaml:2:9: the value of "memory" holds ": " ("4Gi: x"), which YAML reads as a second key on the line',
+      'quote the value (memory: "4Gi: x"), or put the second key on a line of its own',
+    ],
+    [
+      'an over-indented key',
+      'cpu: 2\n  memory: 4Gi\n',
+      'web.yaml:2: "memory" is indented deeper than "cpu" on line 1, so YAML reads it as part of the value of cpu',
+      'check the indentation: the keys of one mapping start in the same column (here the first)',
+    ],
+    [
+      'an over-indented key in a nested mapping',
+      'node_selector:\n  zone: core\n    rack: r1\n',
+      'web.yaml:3: "rack" is indented deeper than "zone" on line 2, so YAML reads it as part of the value of zone',
+      'check the indentation: the keys of one mapping start in the same column (here column 3)',
+    ],
+  ])('%s: no parser jargon, the line to fix and how', (_name, text, message, hint) => {
+    const err = errorOf(() => parseYamlSource('web.yaml', text));
+    expect([err.message, err.hint]).toEqual([message, hint]);
   });
 
   test('an empty file is an empty mapping; lineOf finds keys', () => {
@@ -163,5 +183,41 @@ describe('workspace', () => {
   test('site templates are read from <home>/templates', () => {
     const h = writeWorkspace(tempDir(), { specs: { web: IMAGE }, templates: { 'secret.yaml.hbs': 'x: 1\n' } });
     expect(loadWorkspace(h, 'demo', 'web').siteTemplates).toEqual({ 'secret.yaml.hbs': 'x: 1\n' });
+  });
+});
+
+describe('indentation mistakes read as other settings', () => {
+  test('a key dedented out of node_selector: an unknown setting, and "check the indentation"', () => {
+    const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\nnode_selector:\n  zone: core\nrack: r1\n` }));
+    expect(err.message).toBe(
+      `${SPEC}:4: rack: unknown key: not a setting, and no cloud_init or network_data template uses it as a variable; if it belongs under node_selector above, check the indentation (indent it like the keys of node_selector)`,
+    );
+  });
+
+  test('an unknown key after a plain setting gets no indentation advice', () => {
+    const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\ncpu: 2\nrack: r1\n` }));
+    expect(err.message).toBe(`${SPEC}:3: rack: unknown key: not a setting, and no cloud_init or network_data template uses it as a variable`);
+  });
+
+  test('ipam dedented one level: not read as a network named ipam', () => {
+    const spec = `image_url: ${IMAGE.image_url}\nnetwork: lan2\nnetworks:\n  lan2:\n    nad_name: lan2\n    bridge: br-lan\n  ipam:\n    range: 10.215.200.0/24\n`;
+    const err = errorOf(() => settingsFor({ spec }));
+    expect(err.message).toBe(`${SPEC}:7: networks.ipam: "ipam" is a setting of a network, not a network name: check the indentation (indent it under the network it belongs to, like its nad_name)`);
+  });
+});
+
+describe('names that come from the folder and file names', () => {
+  test('spec file DB.yaml: the error names the file and suggests name_prefix', () => {
+    const err = errorOf(() => settingsFor({ specName: 'DB' }));
+    expect(err.message).toBe('projects/demo/specs/DB.yaml: the instance names (DB-01, …) come from the spec file\'s name "DB", which is not a valid Kubernetes name (lower case letters, digits and "-")');
+    expect(err.hint).toBe('set name_prefix: db in projects/demo/specs/DB.yaml, or rename the file to db.yaml');
+    expect(settingsFor({ specName: 'DB', spec: `image_url: ${IMAGE.image_url}\nname_prefix: db\n` }).name_prefix).toBe('db');
+  });
+
+  test('project Shop: the namespace comes from the project name; namespace: is the way out', () => {
+    const err = errorOf(() => settingsFor({ project: 'Shop' }));
+    expect(err.message).toBe('namespace "vm-Shop" is not a valid name: it comes from the project name "Shop" (the default namespace is vm-<project>), and Kubernetes names are lower case letters, digits and "-"');
+    expect(err.hint).toBe('set namespace: in projects/Shop/config.yaml (for example namespace: vm-shop), or rename the project folder');
+    expect(settingsFor({ project: 'Shop', config: 'namespace: vm-shop\n' }).namespace).toBe('vm-shop');
   });
 });

@@ -30,8 +30,8 @@ describe('instance names', () => {
   });
 
   test.each([
-    ['upper case', 'Web', 'instance name "Web-01" is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)'],
-    ['underscore', 'web_app', 'instance name "web_app-01" is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)'],
+    ['upper case', 'Web', 'projects/demo/specs/Web.yaml: the instance names (Web-01, …) come from the spec file\'s name "Web", which is not a valid Kubernetes name (lower case letters, digits and "-")'],
+    ['underscore', 'web_app', 'projects/demo/specs/web_app.yaml: the instance names (web_app-01, …) come from the spec file\'s name "web_app", which is not a valid Kubernetes name (lower case letters, digits and "-")'],
   ])('a spec name with %s is not a DNS-1123 label', (_what, specName, message) => {
     const err = errorOf(() => planInstances(settingsFor({ specName })));
     expect(err.exitCode).toBe(ExitCode.USAGE);

@@ -1,0 +1,14 @@
+// Messages that point at the fix, through the built binary: wrong paths and names on the command line.
+import path from 'node:path';
+import { repoRoot, runVAuto } from '../helpers/e2e.js';
+
+const home = path.join(repoRoot, 'examples');
+
+test.each(['status', 'deploy', 'delete'])('%s --kubeconfig /nonexistent: exit 2 naming the flag, with a hint, before any oc call', async (action) => {
+  const r = await runVAuto(['--home', home, 'demo', 'web', action, '--yes', '--kubeconfig', '/nonexistent/kubeconfig'].filter((a) => action !== 'status' || a !== '--yes'), { env: { V_AUTO_PASSWORD: 'x' } });
+  expect(r.stderr).toBe(
+    'v-auto: --kubeconfig /nonexistent/kubeconfig: no such file\nhint: give the path of your kubeconfig (oc login writes ~/.kube/config), or leave --kubeconfig out to use $KUBECONFIG or ~/.kube/config\n',
+  );
+  expect(r.code).toBe(2);
+  expect(r.calls).toEqual([]);
+});
