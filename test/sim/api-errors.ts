@@ -75,6 +75,10 @@ export function internalError(message: string): ApiError {
   return status(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 }
 
+export function serviceUnavailable(): ApiError {
+  return status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request', {});
+}
+
 export function methodNotAllowed(): ApiError {
   return status(405, 'MethodNotAllowed', 'the server does not allow this method on the requested resource', {});
 }

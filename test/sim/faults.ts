@@ -23,10 +23,15 @@ export interface Faults {
    * a transient DataVolumeError that CDI calls intended behaviour). `settle()` ends the wait early.
    */
   transientImportErrors: { name: string; forMs: number }[];
+  /**
+   * /openapi/v2 and /openapi/v3 answer 503 (an API server whose OpenAPI aggregation is down): gets and
+   * deletes work, while `kubectl apply` stops in its validation before sending any object.
+   */
+  openapiUnavailable: boolean;
 }
 
 export function noFaults(): Faults {
-  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [], stuckVmis: [], transientImportErrors: [] };
+  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [], stuckVmis: [], transientImportErrors: [], openapiUnavailable: false };
 }
 
 /** The user name that 403 messages carry, as the kubeconfig's token would authenticate. */

@@ -3,7 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import {
   ApiError, alreadyExists, badRequest, conflict, forbidden, internalError, invalid, methodNotAllowed, namespaceNotFound,
-  notFound, pathNotFound, strictDecoding, unauthorized, unsupportedMediaType, webhookDenied,
+  notFound, pathNotFound, serviceUnavailable, strictDecoding, unauthorized, unsupportedMediaType, webhookDenied,
 } from './api-errors.js';
 import { AGGREGATED_CONTENT_TYPE, VERSION_INFO, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
 import { SIM_USER, type Faults } from './faults.js';
@@ -383,6 +383,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
         if (list) return send(res, 200, list);
         throw pathNotFound();
       }
+      if (faults.openapiUnavailable && (p === '/openapi' || p.startsWith('/openapi/'))) throw serviceUnavailable();
       if (p === '/openapi/v3') return send(res, 200, openapiIndex());
       if (p === '/openapi/v2') {
         const doc = openapiV2(req.headers.accept);
