@@ -32,6 +32,8 @@ export interface SimulatorOptions {
    * template change of a running VM needs a restart.
    */
   profile?: SimulatorProfile;
+  /** OpenShift profile: how many MACs kubemacpool's range holds (default 2^32 - 1); small to show release and reuse. */
+  macPoolSize?: number;
   /** Default 0: a free loopback port. */
   port?: number;
   /** Default true: serve KubeVirt's common cluster instance types and preferences, and check VMs' references to them. */
@@ -96,7 +98,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     liveUpdate: profile === 'openshift',
   });
 
-  const admissions: Admission[] = profileAdmissions(profile, store);
+  const admissions: Admission[] = profileAdmissions(profile, store, options.macPoolSize);
   if (options.instancetypes !== false) admissions.push(installInstancetypes(store, scheduler, options.timings?.vmStepMs ?? 20));
 
   const ensureNamespace = (ns: string): void => {

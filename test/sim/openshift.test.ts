@@ -147,3 +147,29 @@ describe('vanilla profile', () => {
     expect(sim.get('VirtualMachine', 'default', 'web-1').status.conditions.find((c: any) => c.type === 'RestartRequired')?.status).toBe('True');
   });
 });
+
+describe('kubemacpool\'s range: a deleted VM\'s MACs go back to the pool', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    // Three MACs: two VMs with two interfaces each do not fit, until one of them is deleted.
+    sim = await startSimulator({ macPoolSize: 3, timings: { importStepMs: 5, vmStepMs: 5 } });
+  });
+  afterAll(() => sim.stop());
+  const named = (name: string) => vmManifest('default').replace('name: web-1', `name: ${name}`);
+
+  test('the range full is a 500 denial; after a delete the released MACs are handed out again', async () => {
+    expect((await kubectl(sim, ['apply', '-f', '-'], named('a'))).code).toBe(0);
+    expect(macs(sim.get('VirtualMachine', 'default', 'a'))).toEqual(['02:00:00:00:00:01', '02:00:00:00:00:02']);
+    const full = await kubectl(sim, ['apply', '-f', '-'], named('b'));
+    expect(full.code).not.toBe(0);
+    expect(full.stderr).toContain('admission webhook "mutatevirtualmachines.kubemacpool.io" denied the request: Failed to create virtual machine allocation error: Failed to allocate mac to the vm object: the range is full');
+    expect(sim.get('VirtualMachine', 'default', 'b')).toBeUndefined();
+
+    expect((await kubectl(sim, ['delete', 'vm', 'a'])).code).toBe(0);
+    expect((await kubectl(sim, ['apply', '-f', '-'], named('c'))).code).toBe(0);
+    // Only a's released MACs (and the one b gave back when it was refused) are free: c gets two of them.
+    const got = macs(sim.get('VirtualMachine', 'default', 'c'));
+    expect(new Set(got).size).toBe(2);
+    for (const mac of got) expect(mac).toMatch(/^02:00:00:00:00:0[123]$/);
+  });
+});

@@ -35,6 +35,7 @@
 //   Canonical quantities here: template.spec.domain.memory.guest and .maxGuest,
 //   template.spec.domain.resources.requests/limits, dataVolumeTemplates[].spec.{storage,pvc}
 //   .resources.requests/limits.
+import { webhookDenied } from './api-errors.js';
 import { canonicalQuantity } from './quantity.js';
 import type { Admission } from './server.js';
 import type { Obj, ObjectStore } from './store.js';
@@ -46,9 +47,9 @@ export const KUBEMACPOOL_OPT_OUT = 'mutatevirtualmachines.kubemacpool.io';
 const PCI_TOPOLOGY = 'kubevirt.io/pci-topology-version';
 
 /** Admission steps per kind for a profile; other platform modules append theirs. */
-export function profileAdmissions(profile: SimulatorProfile, store: ObjectStore): Admission[] {
+export function profileAdmissions(profile: SimulatorProfile, store: ObjectStore, macPoolSize = 2 ** 32 - 1): Admission[] {
   if (profile === 'vanilla') return [];
-  const macs = new MacPool(store);
+  const macs = new MacPool(store, macPoolSize);
   return [
     (rt, obj, old) => {
       if (rt.kind === 'VirtualMachine') kubemacpool(store, macs, obj, old);
@@ -59,24 +60,49 @@ export function profileAdmissions(profile: SimulatorProfile, store: ObjectStore)
   ];
 }
 
-/** MACs in use across the cluster's VMs (kept up to date from the store, not rescanned), and the next one to hand out. */
+/**
+ * MACs in use across the cluster's VMs, each with the VM holding it (kept up to date from the store, not
+ * rescanned), and the next one to hand out. As kubemacpool's pool manager
+ * (k8snetworkplumbingwg/kubemacpool@3f1a718518500585f5c6aa49c5b9adbe26012f94):
+ * - a deleted VM's MACs go back to the pool: its VM controller, finding the VM gone, calls
+ *   ReleaseAllVirtualMachineMacs (pkg/controller/virtualmachine/virtualmachine_controller.go Reconcile,
+ *   pkg/pool-manager/virtualmachine_pool.go);
+ * - getFreeMac (pkg/pool-manager/pool.go) walks on from the MAC after the last one handed out to the end of the
+ *   range, then once from its start, so a released MAC is handed out again only after the range wrapped;
+ *   a range with none free is ErrFull, "the range is full", which the webhook returns as a 500 denial
+ *   (pkg/webhook/virtualmachine/virtualmachine.go Handle).
+ * The range here is 02:00:00:00:00:01 onwards, `size` MACs long.
+ */
 class MacPool {
   private next = 1;
-  private readonly used = new Set<string>();
-  constructor(store: ObjectStore) {
-    store.onChange((kind, _type, obj) => {
-      if (kind === 'VirtualMachine') for (const i of interfacesOf(obj)) if (i.macAddress) this.used.add(String(i.macAddress).toLowerCase());
+  private readonly used = new Map<string, string>();
+  constructor(store: ObjectStore, private readonly size: number) {
+    store.onChange((kind, type, obj) => {
+      if (kind !== 'VirtualMachine') return;
+      const vm = `${obj.metadata.namespace}/${obj.metadata.name}`;
+      for (const i of interfacesOf(obj)) {
+        if (!i.macAddress) continue;
+        const mac = String(i.macAddress).toLowerCase();
+        if (type !== 'DELETED') this.used.set(mac, vm);
+        else if (this.used.get(mac) === vm) this.used.delete(mac);
+      }
     });
   }
-  allocate(): string {
-    for (;;) {
-      const n = this.next++;
+  /** Gives back what allocate handed out, when the VM that asked is not stored after all (revertAllocationOnVm). */
+  release(macs: string[]): void {
+    for (const mac of macs) this.used.delete(mac);
+  }
+  allocate(vm: string): string {
+    for (let tried = 0; tried < this.size; tried++) {
+      const n = this.next;
+      this.next = n >= this.size ? 1 : n + 1;
       const mac = `02:00:${[24, 16, 8, 0].map((s) => ((n >>> s) & 0xff).toString(16).padStart(2, '0')).join(':')}`;
       if (!this.used.has(mac)) {
-        this.used.add(mac);
+        this.used.set(mac, vm);
         return mac;
       }
     }
+    throw webhookDenied('mutatevirtualmachines.kubemacpool.io', 'Failed to create virtual machine allocation error: Failed to allocate mac to the vm object: the range is full', 500);
   }
 }
 
@@ -100,9 +126,16 @@ function kubemacpool(store: ObjectStore, macs: MacPool, vm: Obj, old: Obj | unde
   if (!old) {
     stamp();
     const networks = new Map<string, Obj>((vm.spec.template.spec?.networks ?? []).map((n: Obj) => [n.name, n]));
-    for (const iface of interfacesOf(vm)) {
-      if (!iface.masquerade && !networks.get(iface.name)?.multus) continue;
-      if (!iface.macAddress) iface.macAddress = macs.allocate();
+    const handedOut: string[] = [];
+    try {
+      for (const iface of interfacesOf(vm)) {
+        if (!iface.masquerade && !networks.get(iface.name)?.multus) continue;
+        if (!iface.macAddress) handedOut.push((iface.macAddress = macs.allocate(`${vm.metadata.namespace}/${vm.metadata.name}`)));
+      }
+    } catch (err) {
+      // AllocateVirtualMachineMac reverts the VM's allocations when one of them fails.
+      macs.release(handedOut);
+      throw err;
     }
     return;
   }
@@ -116,7 +149,7 @@ function kubemacpool(store: ObjectStore, macs: MacPool, vm: Obj, old: Obj | unde
   const stored = new Map<string, string>(interfacesOf(old).map((i) => [i.name, i.macAddress]));
   for (const iface of interfacesOf(vm)) {
     if (iface.macAddress) continue;
-    iface.macAddress = stored.get(iface.name) || macs.allocate();
+    iface.macAddress = stored.get(iface.name) || macs.allocate(`${vm.metadata.namespace}/${vm.metadata.name}`);
   }
 }
 
