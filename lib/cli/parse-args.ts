@@ -50,7 +50,8 @@ Maps merge key by key; lists and values are replaced.
 Exit codes: 0 ok, 1 some resource failed, 2 usage or configuration error (nothing sent),
 3 cluster access error (oc missing, not logged in, forbidden, unreachable),
 4 another run of this project/spec holds the workspace lock, 70 internal error (a bug),
-130 interrupted (Ctrl-C or SIGTERM).`;
+74 the output could not be written (a closed pipe, a full disk),
+130 interrupted (Ctrl-C, SIGTERM or SIGHUP).`;
 
 const GLOBAL_USAGE = `Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]
 
