@@ -99,6 +99,11 @@ export function projectStatusReport(project: string, entries: ProjectStatusEntry
   if (rows.length) lines.push(formatTable(['SPEC', ...(oneNamespace ? [] : ['NAMESPACE']), ...INSTANCE_COLUMNS], rows));
   const surplus = views.filter((v) => v.surplus?.instances.length);
   for (const v of surplus) lines.push(`${v.spec}: ${surplusLine(v.surplus!.instances, v.surplus!.planned)}`);
+  const restarts = views.filter((v) => v.instances.some((i) => i.restartRequired));
+  if (restarts.length) {
+    lines.push('', 'Restart pending (RestartRequired: a change waits for the VM to restart):');
+    for (const v of restarts) lines.push(`  ${v.spec}: ${v.instances.filter((i) => i.restartRequired).map((i) => i.name).join(', ')} (v-auto ${project} ${v.spec} restart --pending)`);
+  }
   const unread = entries.filter((e) => e.error !== undefined);
   if (unread.length) lines.push('', `Not read: ${unread.map((e) => `${e.spec} (exit ${e.code}: ${printable(e.error)})`).join('; ')}`);
   if (orphans.length) {

@@ -95,6 +95,14 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     }
   });
 
+  test('status lists, per spec, the VMs whose change waits for a restart, with the command', async () => {
+    expect((await e2e.run(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=3'])).code).toBe(0);
+    await e2e.sim.settle();
+    const r = await e2e.run(['demo', 'status']);
+    expect(r.stdout).toContain('Restart pending (RestartRequired: a change waits for the VM to restart):\n  web: web-01, web-02 (v-auto demo web restart --pending)\n');
+    expect(r.stdout).not.toMatch(/^ {2}db: /m);
+  });
+
   test('flags of one spec are refused without one, and project-only flags with one (exit 2)', async () => {
     const cases: [string[], string][] = [
       [['demo', 'deploy', '--target', 'web-01'], '--target applies to one spec'],
