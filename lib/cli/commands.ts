@@ -25,7 +25,7 @@ export const COMMANDS = {
     summary: 'create or update the spec\'s VMs, disks, cloud-init Secrets and NADs',
     usage: 'v-auto PROJECT [SPEC] deploy [OPTIONS]',
     description:
-      'Renders the spec and applies every object with oc. Objects that already exist and are not v-auto\'s are [SKIPPED]; ' +
+      'Renders the spec and applies what is created or changed with oc; unchanged objects are [SKIPPED] and not sent. An object with one of the spec\'s names that is not its own stops the run before anything is sent (exit 2; --adopt takes over unlabeled ones); ' +
       'each object is reported as [SUCCESS], [SKIPPED] or [FAILED], then a summary. Exit 1 when any object failed. ' +
       'Without SPEC: every spec of the project in spec file name order, each under its own heading, then one summary and the worst exit code; a failed spec does not stop the others unless --fail-fast.',
     examples: [

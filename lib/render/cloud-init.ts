@@ -82,6 +82,21 @@ export function compileCloudInit(plan: Plan, label: string, hashes = new Map<str
   };
 }
 
+/**
+ * The first lines cloud-init acts on (canonical/cloud-init doc/rtd/topics/format.rst at 20.2,
+ * "User-Data Formats"): user-data that starts with none of them is not read as configuration.
+ */
+const USERDATA_HEADERS = ['#cloud-config', '#!', '#include', '#cloud-boothook', '#part-handler', '#upstart-job', '## template: jinja', 'Content-Type:'];
+
+/** A warning when a text `cloud_init` starts with no header cloud-init reads (a map is written under #cloud-config). */
+export function cloudInitWarnings(plan: Plan): string[] {
+  const text = plan.settings.cloud_init;
+  if (typeof text !== 'string') return [];
+  if (USERDATA_HEADERS.some((h) => text.startsWith(h))) return [];
+  const line = JSON.stringify(text.split('\n')[0].slice(0, 40));
+  return [`cloud_init does not start with #cloud-config (its first line is ${line}): cloud-init ignores user-data without a header it knows, so the VM would boot without this configuration; make #cloud-config its first line, or write cloud_init as a map`];
+}
+
 /** A string is one template; a map has its string leaves rendered, then is written out as YAML. */
 function compileValue(value: string | ConfigMap, label: string, header: string): CompiledTemplate {
   if (typeof value === 'string') return compileTemplate(label, value);

@@ -3,7 +3,7 @@ import { parse } from 'yaml';
 import { prepareManifests, prepareSettings } from '../../lib/actions/prepare-manifests.js';
 import { ExitCode } from '../../lib/errors.js';
 import { planInstances } from '../../lib/plan/plan-instances.js';
-import { compileCloudInit } from '../../lib/render/cloud-init.js';
+import { cloudInitWarnings, compileCloudInit } from '../../lib/render/cloud-init.js';
 import { deriveSalt, sha512Crypt } from '../../lib/render/sha512-crypt.js';
 import { asyncErrorOf, IMAGE, LAN, named, renderFor, repoRoot, secretText, settingsFor, tempDir, writeWorkspace, type SettingsFor } from '../helpers/workspace.js';
 
@@ -167,5 +167,32 @@ describe('inputs that are present but wrong', () => {
     expect(prepareSettings(options, { toolRoot: repoRoot, env: {} }).settings.unsetEnv.password).toBe('projects/demo/specs/web.yaml:2: password: environment variable WEB_PW is not set');
     const err = await asyncErrorOf(() => prepareManifests(options, { toolRoot: repoRoot, env: { V_AUTO_API_KEY: 'k' } }));
     expect(err.message).toBe('projects/demo/specs/web.yaml:2: password: environment variable WEB_PW is not set');
+  });
+});
+
+describe('a text cloud_init must start with a header cloud-init reads', () => {
+  const warnings = (cloudInit: unknown) => cloudInitWarnings(planInstances(settingsFor({ spec: { ...IMAGE, cloud_init: cloudInit } as SettingsFor['spec'] })));
+  test.each([
+    ['#cloud-config\nhostname: x\n'],
+    ['#!/bin/sh\necho hi\n'],
+    ['Content-Type: multipart/mixed; boundary="b"\n'],
+    [{ hostname: '{{ vm_name }}' }],
+  ])('%j: no warning', (cloudInit) => {
+    expect(warnings(cloudInit)).toEqual([]);
+  });
+
+  test.each([['hostname: x\nusers: []\n', '"hostname: x"'], ['\n#cloud-config\n', '""'], ['# cloud-config\n', '"# cloud-config"']])('%j: a warning naming its first line', (cloudInit, first) => {
+    expect(warnings(cloudInit)).toEqual([
+      `cloud_init does not start with #cloud-config (its first line is ${first}): cloud-init ignores user-data without a header it knows, so the VM would boot without this configuration; make #cloud-config its first line, or write cloud_init as a map`,
+    ]);
+  });
+
+  test('inspect prints it as a warning on stderr', async () => {
+    const home = tempDir();
+    writeWorkspace(home, { specs: { web: { ...IMAGE, cloud_init: 'hostname: x\n' } } });
+    const { inspect } = await import('../../lib/actions/inspect.js');
+    const err: string[] = [];
+    await inspect({ home, project: 'demo', spec: 'web', sets: [], output: 'yaml', showSecrets: false }, { toolRoot: repoRoot, env: {}, output: { out: () => undefined, err: (t) => void err.push(t), isTTY: false, color: false } });
+    expect(err.join('')).toContain('v-auto: warning: cloud_init does not start with #cloud-config');
   });
 });
