@@ -138,6 +138,9 @@ export class Controllers {
   private podCounter = 0;
   /** The template spec each VMI (by uid) was started from; a restart makes a new VMI, which clears RestartRequired. */
   private readonly startedFrom = new Map<string, Obj>();
+  /** `ns/claim` → the VMs whose volumes name that DataVolume or PVC, and each VM's claims: kept from VM events, so a disk's event wakes its own VMs without listing every VM. */
+  private readonly claimUsers = new Map<string, Set<string>>();
+  private readonly claimsOf = new Map<string, string[]>();
 
   constructor(private readonly store: ObjectStore, private readonly scheduler: Scheduler, private readonly opts: ControllerOptions) {
     store.onChange((kind, type, obj) => this.observe(kind, type, obj));
@@ -155,6 +158,7 @@ export class Controllers {
         this.reconcileVmsUsing(ns, name);
         break;
       case 'VirtualMachine':
+        this.indexClaims(ns, name, type === 'DELETED' ? undefined : obj);
         if (type !== 'DELETED') this.enqueueVm(ns, name);
         break;
       case 'VirtualMachineInstance':
@@ -179,10 +183,20 @@ export class Controllers {
     return out;
   }
 
-  private reconcileVmsUsing(ns: string, claim: string): void {
-    for (const vm of this.store.list('VirtualMachine', ns)) {
-      if (this.volumeClaims(vm).some((c) => c.dv === claim || c.pvc === claim)) this.enqueueVm(ns, vm.metadata.name);
+  private indexClaims(ns: string, name: string, vm: Obj | undefined): void {
+    const key = `${ns}/${name}`;
+    for (const claim of this.claimsOf.get(key) ?? []) this.claimUsers.get(claim)?.delete(name);
+    const claims = vm ? [...new Set(this.volumeClaims(vm).flatMap((c) => [c.dv, c.pvc]).filter(Boolean).map((c) => `${ns}/${c}`))] : [];
+    for (const claim of claims) {
+      if (!this.claimUsers.has(claim)) this.claimUsers.set(claim, new Set());
+      this.claimUsers.get(claim)!.add(name);
     }
+    if (claims.length) this.claimsOf.set(key, claims);
+    else this.claimsOf.delete(key);
+  }
+
+  private reconcileVmsUsing(ns: string, claim: string): void {
+    for (const vm of this.claimUsers.get(`${ns}/${claim}`) ?? []) this.enqueueVm(ns, vm);
   }
 
   /** Records a core/v1 Event, folding repeats into count and lastTimestamp like the event recorder. */

@@ -1,5 +1,6 @@
 // The store's garbage collection: dependents found through the owner index, never by rescanning every object.
 import { jest } from '@jest/globals';
+import { Controllers, Scheduler } from './controllers.js';
 import { ObjectStore, type Obj } from './store.js';
 
 const owned = (kind: string, name: string, owner?: Obj): Obj => ({
@@ -48,5 +49,30 @@ describe('ObjectStore garbage collection', () => {
     expect(store.list('DataVolume')).toEqual([]);
     expect(store.list('PersistentVolumeClaim')).toEqual([]);
     expect(store.list('Secret')).toHaveLength(n);
+  });
+});
+
+describe('controllers waking the VMs of a disk', () => {
+  test('a DataVolume or PVC event reaches the VMs that use it through an index, never by listing every VM', async () => {
+    const store = new ObjectStore();
+    const scheduler = new Scheduler();
+    new Controllers(store, scheduler, { importStepMs: 1, vmStepMs: 1, gcDataVolumes: false, failImports: () => [], stuckVmis: () => [], transientImportErrors: () => [], liveUpdate: false });
+    const n = 300;
+    for (let i = 0; i < n; i++) {
+      store.create({ kind: 'VirtualMachine', metadata: { name: `vm${i}`, namespace: 'ns' }, spec: { runStrategy: 'Always', template: { spec: { domain: {}, volumes: [{ name: 'root', dataVolume: { name: `vm${i}-root` } }] } } } });
+    }
+    await scheduler.settle();
+    // No disk yet: KubeVirt's VM waits for its DataVolume.
+    expect(store.get('VirtualMachine', 'ns', 'vm7')?.status?.ready).not.toBe(true);
+    const list = jest.spyOn(store, 'list');
+    for (let i = 0; i < n; i++) {
+      store.create({ kind: 'DataVolume', metadata: { name: `vm${i}-root`, namespace: 'ns' }, spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '1Gi' } } } } });
+    }
+    await scheduler.settle();
+    expect(list.mock.calls.filter(([kind]) => kind === 'VirtualMachine')).toEqual([]);
+    list.mockRestore();
+    // The index still wakes the right VM: each started once its own disk was imported.
+    expect(store.get('VirtualMachine', 'ns', 'vm7')?.status?.ready).toBe(true);
+    scheduler.stop();
   });
 });
