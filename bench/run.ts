@@ -3,10 +3,12 @@
 // of the same manifests, against the local simulator with a per-response latency; plus cold start,
 // render and hash_password figures. Tools are interleaved in each round, rounds repeated, medians shown.
 //
-//   npm run bench                                  every default cell (see CELLS; long: run it in pieces)
+//   npm run bench                                  the short default: N=200 at 10 ms (the targets' cell), N=1,000 at 0 ms (peak RSS)
+//   npm run bench -- --full                        the matrix: N=10, 200, 1,000 × 0, 2, 10 ms (long: hours at N=1,000 and 10 ms)
 //   npm run bench -- --latency 10                  only the cells at 10 ms
 //   npm run bench -- --n 200 --latency 10          just that cell (both given: their cross product)
 //   npm run bench -- --rounds 5 --tools vauto,kubectl --no-static
+//   npm run bench -- --tools vauto --parallel 1,4,8,16   v-auto once per --parallel value (the default's measurement)
 //   BENCH_HELM=/path/to/helm npm run bench          helm from elsewhere than the pinned npm package
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import { closeSync, cpSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -36,26 +38,23 @@ const { values: flags } = parseArgs({
     rounds: { type: 'string', default: '3' },
     tools: { type: 'string', default: 'vauto,kubectl,ssa,helm' },
     'no-static': { type: 'boolean', default: false },
+    full: { type: 'boolean', default: false },
+    // v-auto's --parallel values, each measured as its own tool (vauto@K); default: v-auto's own default.
+    parallel: { type: 'string' },
   },
 });
 const list = (v: string | undefined) => v?.split(',').map(Number);
 const ROUNDS = Number(flags.rounds);
-const TOOLS = flags.tools!.split(',') as Tool[];
+const PARALLEL = list(flags.parallel);
+const TOOLS = flags.tools!.split(',').flatMap((t) => (t === 'vauto' && PARALLEL ? PARALLEL.map((k) => `vauto@${k}`) : [t])) as Tool[];
 
-/**
- * The default cells: every latency at N=10 and 200; N=1,000 at 0 and 2 ms only (at 10 ms kubectl's
- * serial apply alone takes minutes per round); redeploy at N=1 and 50 completes the redeploy series.
- */
-const CELLS: Cell[] = [
-  ...[0, 2, 10].flatMap((latency) => [
-    { n: 1, latency, redeployOnly: true },
-    { n: 10, latency },
-    { n: 50, latency, redeployOnly: true },
-    { n: 200, latency },
-  ]),
+/** The short default: the cell the targets are set in, and N=1,000 on loopback for peak memory. */
+const SHORT_CELLS: Cell[] = [
+  { n: 200, latency: 10 },
   { n: 1000, latency: 0 },
-  { n: 1000, latency: 2 },
 ];
+/** --full: N = 10, 200, 1,000 at 0, 2 and 10 ms (at 1,000 and 10 ms kubectl's serial apply alone takes minutes per round). */
+const CELLS: Cell[] = flags.full ? [0, 2, 10].flatMap((latency) => [10, 200, 1000].map((n) => ({ n, latency }))) : SHORT_CELLS;
 const RENDER_SIZES = [1, 100, 1000];
 const COLD_RUNS = 11;
 const PASSWORD = 'Corr3ct-Horse-Battery';
@@ -68,7 +67,8 @@ const RELEASE = 'fleet';
 
 const HELM_ENV = { HELM_CACHE_HOME: path.join(os.tmpdir(), 'v-auto-bench-helm'), HELM_CONFIG_HOME: path.join(os.tmpdir(), 'v-auto-bench-helm'), HELM_DATA_HOME: path.join(os.tmpdir(), 'v-auto-bench-helm') };
 
-type Tool = 'vauto' | 'kubectl' | 'ssa' | 'helm';
+/** `vauto@K`: v-auto with --parallel K. */
+type Tool = 'vauto' | `vauto@${number}` | 'kubectl' | 'ssa' | 'helm';
 type Step = 'deploy' | 'redeploy' | 'change' | 'status' | 'delete';
 interface Cell {
   n: number;
@@ -85,7 +85,7 @@ interface Sample {
 function chosenCells(): Cell[] {
   const ns = list(flags.n);
   const ls = list(flags.latency);
-  if (ns && ls) return ls.flatMap((latency) => ns.map((n) => CELLS.find((c) => c.n === n && c.latency === latency) ?? { n, latency }));
+  if (ns && ls) return ls.flatMap((latency) => ns.map((n) => ({ n, latency })));
   return CELLS.filter((c) => (!ns || ns.includes(c.n)) && (!ls || ls.includes(c.latency)));
 }
 
@@ -187,11 +187,12 @@ class Bench {
   }
 
   /** Runs bin/v-auto through the recording oc wrapper; the peak RSS of its own process is kept per N. */
-  async vauto(sim: Simulator, n: number, action: string[]): Promise<Sample & { stdout: string }> {
+  async vauto(sim: Simulator, n: number, action: string[], parallel?: number): Promise<Sample & { stdout: string }> {
     writeFileSync(this.log, '');
     const rssFile = path.join(this.dir, 'rss');
     rmSync(rssFile, { force: true });
     const args = ['--import', rssPreload, binary, '--home', this.home, '--oc', ocWrapper, '--kubeconfig', sim.kubeconfigPath, PROJECT, SPEC, '--replicas', String(n), ...action];
+    if (parallel !== undefined && (action[0] === 'deploy' || action[0] === 'delete')) args.push('--parallel', String(parallel));
     sim.clearRequests();
     const r = await run(process.execPath, args, { OC_WRAPPER_LOG: this.log, V_AUTO_PASSWORD: PASSWORD, BENCH_RSS_FILE: rssFile });
     if (r.code !== 0 && !(action[0] === 'status' && r.code === 1)) throw new Error(`bench: v-auto ${action.join(' ')} (N=${n}) exited ${r.code}\n${r.stdout.slice(-2000)}\n${r.stderr}`);
@@ -245,20 +246,21 @@ async function measureTool(bench: Bench, cell: Cell, tool: Tool, results: Result
   const kube = (args: string[]) => ['-n', NAMESPACE, ...args];
   await withSim(cell.latency, async (sim) => {
     const settle = () => sim.settle();
+    if (tool.startsWith('vauto')) {
+      const k = tool.includes('@') ? Number(tool.split('@')[1]) : undefined;
+      keep('deploy', await bench.vauto(sim, cell.n, ['deploy'], k));
+      await settle();
+      const again = await bench.vauto(sim, cell.n, ['deploy'], k);
+      keep('redeploy', again);
+      if (cell.redeployOnly) return;
+      await settle();
+      keep('change', await bench.vauto(sim, cell.n, ['deploy', '--set', 'memory=6Gi'], k));
+      await settle();
+      keep('status', await bench.vauto(sim, cell.n, ['status']));
+      keep('delete', await bench.vauto(sim, cell.n, ['delete', '--yes'], k));
+      return;
+    }
     switch (tool) {
-      case 'vauto': {
-        keep('deploy', await bench.vauto(sim, cell.n, ['deploy']));
-        await settle();
-        const again = await bench.vauto(sim, cell.n, ['deploy']);
-        keep('redeploy', again);
-        if (cell.redeployOnly) return;
-        await settle();
-        keep('change', await bench.vauto(sim, cell.n, ['deploy', '--set', 'memory=6Gi']));
-        await settle();
-        keep('status', await bench.vauto(sim, cell.n, ['status']));
-        keep('delete', await bench.vauto(sim, cell.n, ['delete', '--yes']));
-        return;
-      }
       case 'kubectl':
       case 'ssa': {
         const apply = kube(['apply', '-f', bench.manifestFile, ...(tool === 'ssa' ? ['--server-side', '--force-conflicts'] : [])]);
@@ -431,6 +433,7 @@ async function main(): Promise<void> {
       await measureCell(bench, cell, results);
       emit('');
       emit(cellTable(cell, results, bench));
+      emit(`load average ${os.loadavg().map((l) => l.toFixed(2)).join(' ')} after this cell`);
     }
     if (cells.some((c) => c.n === 200 && c.latency === 10)) {
       emit('');
@@ -444,7 +447,8 @@ async function main(): Promise<void> {
 }
 
 const STEPS: Step[] = ['deploy', 'redeploy', 'change', 'status', 'delete'];
-const TOOL_NAMES: Record<Tool, string> = { vauto: 'v-auto', kubectl: 'kubectl apply', ssa: 'kubectl apply --server-side', helm: 'helm upgrade --install' };
+const TOOL_NAMES: Record<string, string> = { vauto: 'v-auto', kubectl: 'kubectl apply', ssa: 'kubectl apply --server-side', helm: 'helm upgrade --install' };
+const toolName = (t: Tool) => TOOL_NAMES[t] ?? `v-auto --parallel ${t.split('@')[1]}`;
 const STEP_NAMES: Record<Step, string> = { deploy: 'first deploy', redeploy: 'no-change redeploy', change: 'one-field change', status: 'status', delete: 'delete' };
 
 function medianSample(xs: Sample[] | undefined): Sample | undefined {
@@ -464,7 +468,7 @@ function cellTable(cell: Cell, results: Results, bench: Bench): string {
       ...got.flatMap((g, i) => [g ? fmtMs(g.ms) : '-', g ? `${g.calls}/${g.requests}` : '-', ...(i > 0 ? [g && mine ? `${(mine.ms / g.ms).toFixed(2)}×` : '-'] : [])]),
     ]];
   });
-  const headers = ['step', ...tools.flatMap((t, i) => [TOOL_NAMES[t], 'calls/req', ...(i > 0 ? ['v-auto/it'] : [])])];
+  const headers = ['step', ...tools.flatMap((t, i) => [toolName(t), 'calls/req', ...(i > 0 ? ['v-auto/it'] : [])])];
   const rss = bench.peakRssKiB.get(cell.n);
   const peers = { kubectl: 'kubectl delete -f --wait=false' };
   return [

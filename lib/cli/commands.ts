@@ -162,7 +162,7 @@ export const DEFAULT_WAIT_SECONDS = 900;
 /** restart: how long each batch may take to be Ready again when --wait is not given. */
 export const DEFAULT_RESTART_WAIT_SECONDS = 600;
 /** deploy, delete: concurrent oc calls for a large apply or delete (README "Performance": measured, and what APF allows one user). */
-export const DEFAULT_PARALLEL = 4;
+export const DEFAULT_PARALLEL = 8;
 export const MAX_PARALLEL = 16;
 
 export const FLAGS: FlagSpec[] = [
