@@ -5,7 +5,7 @@ import { formatTable } from '../report/table.js';
 import type { ResultScope } from '../report/result-document.js';
 import { reportResults, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
-import { instanceOfResource, isInstanceName } from '../plan/names.js';
+import { instanceOfResource, isInstanceName, LABEL } from '../plan/names.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { sendFanOut, type FanOutResult } from './fan-out.js';
 import { instanceLabel, MANAGED_KINDS, matches, sharedSelector, specSelector } from './selectors.js';
@@ -50,7 +50,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   const nadNames = plan.networks.map((n) => n.settings.nad_name).filter(Boolean) as string[];
   const ownInstance = (name: string) => instanceOfResource(settings.name_prefix, name, nadNames);
   const unlabeled = all.filter((o) => {
-    if (o.metadata.labels?.['v-auto/managed']) return false;
+    if (o.metadata.labels?.[LABEL.managed]) return false;
     const instance = ownInstance(o.metadata.name);
     return instance !== undefined && (options.target === undefined || instance === options.target);
   });

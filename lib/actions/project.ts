@@ -6,6 +6,7 @@ import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings } from './prepare-manifests.js';
 import { projectSelector, selectorString } from './selectors.js';
 import { readStatus, statusCode } from './status.js';
+import { LABEL } from '../plan/names.js';
 
 export interface ProjectOptions {
   home: string;
@@ -126,7 +127,7 @@ export async function findOrphans(options: ProjectOptions, namespaces: string[] 
   for (const namespace of [...new Set(known)].sort()) {
     const vms = await deps.cluster().list(namespace, ['VirtualMachine'], selectorString(projectSelector({ project: options.project })));
     for (const vm of vms) {
-      const spec = vm.metadata.labels?.['v-auto/spec'];
+      const spec = vm.metadata.labels?.[LABEL.spec];
       if (spec === undefined || options.specs.includes(spec)) continue;
       const entry = orphans.find((o) => o.namespace === namespace && o.spec === spec) ?? orphans[orphans.push({ namespace, spec, vms: [] }) - 1];
       entry.vms.push(vm.metadata.name);

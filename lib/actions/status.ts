@@ -1,7 +1,7 @@
 // `status`: the objects by label, then the events (reads only), turned into per-instance state; exit 1
 // unless every planned instance is deployed and ready (cron health checks rely on it).
 import { ExitCode, usageError } from '../errors.js';
-import { isInstanceName } from '../plan/names.js';
+import { isInstanceName, LABEL } from '../plan/names.js';
 import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { relevantEvents } from './events.js';
@@ -40,7 +40,7 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
   const cluster = deps.cluster();
   const ns = settings.namespace;
   const { items: objects, unreadable } = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS);
-  const found = objects.map((o) => o.metadata.labels?.['v-auto/name']).filter((n): n is string => Boolean(n));
+  const found = objects.map((o) => o.metadata.labels?.[LABEL.name]).filter((n): n is string => Boolean(n));
   const names = [...new Set([...plan.instances.map((i) => i.name), ...found])].filter((n) => options.target === undefined || n === options.target).sort(byInstanceNumber);
   if (options.target !== undefined && !names.length) {
     throw usageError(`--target ${options.target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found`, `the spec plans ${plan.instances.length}: ${plan.instances[0]?.name} … ${plan.instances[plan.instances.length - 1]?.name}`);

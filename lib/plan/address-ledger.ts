@@ -4,6 +4,7 @@ import { parseAddress } from './addresses.js';
 import { conflictsOf, describeConflict, type AddressConflict } from './address-conflicts.js';
 import { findLiveAddressConflicts, type LiveObject } from './live-address-conflicts.js';
 import type { Plan } from './plan-instances.js';
+import { LABEL } from './names.js';
 
 /** A spec as the workspace planner gives it: its plan, or the error that stopped its planning. */
 export type LedgerSpec = { project: string; spec: string } & ({ plan: Plan } | { error: VAutoError });
@@ -86,7 +87,7 @@ function clusterViews(plan: Plan, live: readonly LiveObject[]) {
   const byName = (kind: string) => new Map(live.filter((o) => o.kind === kind).map((o) => [o.metadata.name, o]));
   const vmis = byName('VirtualMachineInstance');
   const vms = byName('VirtualMachine');
-  const ours = (o: LiveObject) => o.metadata.labels?.['v-auto/managed'] === 'true' && o.metadata.labels['v-auto/project'] === project && o.metadata.labels['v-auto/spec'] === spec;
+  const ours = (o: LiveObject) => o.metadata.labels?.[LABEL.managed] === 'true' && o.metadata.labels[LABEL.project] === project && o.metadata.labels[LABEL.spec] === spec;
   return (instance: string, network: string, address: string): ClusterView => {
     const taken = held.get(`${instance} ${address}`);
     if (taken) return { state: 'held', by: taken.heldBy, ...(taken.owner ? { owner: taken.owner } : {}) };

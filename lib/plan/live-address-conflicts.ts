@@ -1,6 +1,7 @@
 // Planned addresses against what the namespace already holds: NAD static IPAM and VMI interface IPs (pure).
 import { usageError, type VAutoError } from '../errors.js';
 import type { Plan } from './plan-instances.js';
+import { LABEL } from './names.js';
 
 /** The parts of a live object this check reads (a NetworkAttachmentDefinition or a VirtualMachineInstance). */
 export interface LiveObject {
@@ -54,8 +55,8 @@ export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]
   const conflicts: LiveAddressConflict[] = [];
   for (const o of live) {
     const labels = o.metadata.labels ?? {};
-    const managed = labels['v-auto/managed'] === 'true' && labels['v-auto/project'] !== undefined;
-    const holderInstance = o.kind === 'VirtualMachineInstance' ? o.metadata.name : labels['v-auto/name'];
+    const managed = labels[LABEL.managed] === 'true' && labels[LABEL.project] !== undefined;
+    const holderInstance = o.kind === 'VirtualMachineInstance' ? o.metadata.name : labels[LABEL.name];
     for (const address of new Set(liveAddresses(o))) {
       const planned1 = planned.get(address);
       if (!planned1) continue;
@@ -63,9 +64,9 @@ export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]
       // The object this instance itself renders (its NAD, its VMI): whose it is, and whether it may
       // be taken over, is the change plan's decision, not an address conflict.
       const sameObject = o.kind === 'VirtualMachineInstance' ? o.metadata.name === mine.instance : o.metadata.name === nad;
-      const self = managed && labels['v-auto/project'] === project && labels['v-auto/spec'] === spec && holderInstance === mine.instance;
+      const self = managed && labels[LABEL.project] === project && labels[LABEL.spec] === spec && holderInstance === mine.instance;
       if (sameObject || self) continue;
-      const owner = managed && labels['v-auto/spec'] ? `${labels['v-auto/project']}/${labels['v-auto/spec']} ${labels['v-auto/name'] ?? o.metadata.name}` : undefined;
+      const owner = managed && labels[LABEL.spec] ? `${labels[LABEL.project]}/${labels[LABEL.spec]} ${labels[LABEL.name] ?? o.metadata.name}` : undefined;
       conflicts.push({ address, ...mine, heldBy: `${o.kind} ${o.metadata.name}`, owner });
     }
   }

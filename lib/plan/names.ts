@@ -8,6 +8,16 @@ export function instanceName(prefix: string, index: number): string {
   return `${prefix}-${String(index).padStart(2, '0')}`;
 }
 
+/** The label keys on every object v-auto writes; its selectors and ownership checks read them here. */
+export const LABEL = {
+  managed: 'v-auto/managed',
+  project: 'v-auto/project',
+  spec: 'v-auto/spec',
+  name: 'v-auto/name',
+  /** On a project's shared NADs, which carry no spec or name. */
+  shared: 'v-auto/shared',
+} as const;
+
 /**
  * Set by `v-auto … stop` on a VM (with runStrategy Halted) to the time it was stopped; removed by
  * `start`. While it is there, deploy keeps the VM's live runStrategy instead of the spec's.

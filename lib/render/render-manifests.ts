@@ -2,7 +2,7 @@
 import { load } from 'js-yaml';
 import { usageError } from '../errors.js';
 import type { ConfigMap } from '../config/merge.js';
-import { cloudInitSecretName, rootDiskName } from '../plan/names.js';
+import { cloudInitSecretName, rootDiskName, LABEL } from '../plan/names.js';
 import type { Instance, Plan, PlannedNetwork } from '../plan/plan-instances.js';
 import { compileCloudInit } from './cloud-init.js';
 import { generatesNetworkData } from './network-config.js';
@@ -50,7 +50,7 @@ export function compileTemplates(builtin: Record<string, string>, site: Record<s
 /** The labels every resource of an instance carries; delete and status select by them. */
 export function instanceLabels(plan: Plan, instanceName: string): Record<string, string> {
   const s = plan.settings;
-  return { ...s.labels, 'v-auto/managed': 'true', 'v-auto/project': s.project, 'v-auto/spec': s.spec, 'v-auto/name': instanceName };
+  return { ...s.labels, [LABEL.managed]: 'true', [LABEL.project]: s.project, [LABEL.spec]: s.spec, [LABEL.name]: instanceName };
 }
 
 /** Renders all manifests in apply order: NADs, Secrets, DataVolumes, VirtualMachines. */
@@ -88,7 +88,7 @@ export function renderManifests(
 }
 
 function sharedLabels(plan: Plan): Record<string, string> {
-  return { ...plan.settings.labels, 'v-auto/managed': 'true', 'v-auto/project': plan.settings.project, 'v-auto/shared': 'true' };
+  return { ...plan.settings.labels, [LABEL.managed]: 'true', [LABEL.project]: plan.settings.project, [LABEL.shared]: 'true' };
 }
 
 function baseContext(plan: Plan) {
