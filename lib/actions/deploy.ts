@@ -12,7 +12,8 @@ import { deleteListed } from './delete.js';
 import { sendFanOut } from './fan-out.js';
 import { planDeploy } from './plan-deploy.js';
 import type { SpecOptions } from './prepare-manifests.js';
-import { restartRequired, rollRestart, type RestartOptions } from './lifecycle.js';
+import { restartRequired } from '../changes/instance-state.js';
+import { rollRestart, type RestartOptions } from './lifecycle.js';
 import { instanceLabel, selectorString, specSelector } from './selectors.js';
 import { waitReady } from './wait-ready.js';
 

@@ -1,6 +1,7 @@
 // `start`, `stop` and rolling `restart` of a spec's VMs (or one with --target), with what plain oc can do.
 import type { ClusterClient, ObjectOutcome } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
+import { restartRequired } from '../changes/instance-state.js';
 import { ExitCode } from '../errors.js';
 import { STOPPED_AT_ANNOTATION } from '../plan/names.js';
 import { reportResults, type ResultLine } from '../report/result-lines.js';
@@ -44,11 +45,6 @@ function runStrategyOf(vm: K8sObject): string {
 
 function isReady(vm: K8sObject | undefined): boolean {
   return vm?.status?.ready === true;
-}
-
-/** KubeVirt staged a template change on the running VM until it restarts. */
-export function restartRequired(vm: K8sObject): boolean {
-  return (vm.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True');
 }
 
 function failedLine(o: ObjectOutcome, hint?: string): ResultLine {

@@ -4,7 +4,8 @@ import type { K8sObject } from '../cluster/k8s-object.js';
 import { findLiveAddressConflicts, liveConflictError } from '../plan/live-address-conflicts.js';
 import { instanceOfResource, rootDiskName } from '../plan/names.js';
 import type { ClusterDeps } from './cluster-deps.js';
-import { loadSpec, stageSpec, type Prepared, type SpecOptions } from './prepare-manifests.js';
+import type { Prepared } from '../render/render-manifests.js';
+import { loadSpec, stageSpec, type SpecOptions } from './prepare-manifests.js';
 import { MANAGED_KINDS, sharedSelector, specSelector } from './selectors.js';
 import { checkSizeReferences, referencedKinds } from './size-references.js';
 

@@ -8,7 +8,7 @@ import { usageError } from '../errors.js';
 import { planInstances, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables } from '../render/cloud-init.js';
 import { HELPER_NAMES } from '../render/handlebars-env.js';
-import { compileTemplates, renderManifests, type Manifest, type TemplateSet } from '../render/render-manifests.js';
+import { compileTemplates, renderManifests, type Manifest, type Prepared, type TemplateSet } from '../render/render-manifests.js';
 import { assertNoAddressConflicts } from './workspace-plans.js';
 
 /** What every action needs to know about the spec it works on. */
@@ -29,15 +29,6 @@ export interface PrepareDeps {
   promptSecret?: (question: string) => Promise<string>;
   /** Told the environment variables that `env:NAME` values read, so that no child process gets them. */
   hideEnv?: (names: string[]) => void;
-}
-
-export interface Prepared {
-  plan: Plan;
-  manifests: Manifest[];
-  /** Variables that came from the environment or a prompt, never printed. */
-  inputs: ConfigMap;
-  /** Variables left as placeholders (inspect without --show-secrets never asks for them). */
-  placeholders: string[];
 }
 
 /** Loads, merges, validates and plans a spec; throws exit-2 errors before anything is rendered. */

@@ -5,7 +5,7 @@ import { isInstanceName, LABEL } from '../plan/names.js';
 import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { relevantEvents } from './events.js';
-import { instanceState } from './instance-state.js';
+import { instanceState } from '../changes/instance-state.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { selectorString, specSelector } from './selectors.js';
 

@@ -6,7 +6,7 @@ import type { LiveView } from '../report/live-view.js';
 import type { Output } from '../report/output.js';
 import { waitTable } from '../report/wait-table.js';
 import { relevantEvents } from './events.js';
-import { instanceState, objectsOf, pendingReason, type InstanceState } from './instance-state.js';
+import { instanceState, objectsOf, pendingReason, type InstanceState } from '../changes/instance-state.js';
 import { selectorString, specSelector } from './selectors.js';
 import { printable } from '../printable.js';
 import { sleep } from '../sleep.js';

@@ -9,6 +9,16 @@ import { generatesNetworkData } from './network-config.js';
 import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
 
 /** A Kubernetes object as v-auto renders it. */
+/** A spec planned and rendered: what inspect shows and deploy compares with the cluster. */
+export interface Prepared {
+  plan: Plan;
+  manifests: Manifest[];
+  /** Variables that came from the environment or a prompt, never printed. */
+  inputs: ConfigMap;
+  /** Variables left as placeholders (inspect without --show-secrets never asks for them). */
+  placeholders: string[];
+}
+
 export interface Manifest {
   apiVersion: string;
   kind: string;

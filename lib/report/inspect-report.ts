@@ -1,5 +1,5 @@
 // The readable `inspect` report: what a spec will create, without any secret values.
-import type { Prepared } from '../actions/prepare-manifests.js';
+import type { Prepared } from '../render/render-manifests.js';
 import { COMMON_INSTANCETYPES, COMMON_PREFERENCES } from '../config/common-instancetypes.js';
 import { INSTANCETYPE_KINDS, PREFERENCE_KINDS, TOP_LEVEL } from '../config/rules.js';
 import type { ImageSource, Settings } from '../config/settings.js';

@@ -1,7 +1,7 @@
 // Renders status as an aligned table (plain text off a terminal) or as one JSON document.
 import { surplusLine } from './plan-report.js';
 import { stringify } from 'yaml';
-import type { InstanceState } from '../actions/instance-state.js';
+import type { InstanceState } from '../changes/instance-state.js';
 import { printable } from '../printable.js';
 import { formatTable } from './table.js';
 

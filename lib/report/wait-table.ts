@@ -1,5 +1,5 @@
 // The table `deploy --wait` redraws on a terminal: one row per instance, what it is waiting on.
-import type { InstanceState } from '../actions/instance-state.js';
+import type { InstanceState } from '../changes/instance-state.js';
 import { formatTable } from './table.js';
 
 /** INSTANCE, VM (KubeVirt's printable status), PROGRESS (the root disk's import), IP; one string per line. */

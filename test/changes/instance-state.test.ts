@@ -1,5 +1,5 @@
 // One instance's state out of the objects one get returns: readiness by run strategy, failures, IPs.
-import { instanceState, pendingReason } from '../../lib/actions/instance-state.js';
+import { instanceState, pendingReason } from '../../lib/changes/instance-state.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 
 const obj = (kind: string, name: string, spec: object = {}, status: object = {}): K8sObject => ({ apiVersion: 'v1', kind, metadata: { name }, spec, status });

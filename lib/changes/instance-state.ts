@@ -2,7 +2,11 @@
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { diskBlocker, drainWarning } from '../plan/live-migration.js';
 import { rootDiskName } from '../plan/names.js';
-import { restartRequired } from './lifecycle.js';
+
+/** KubeVirt staged a template change on the running VM until it restarts. */
+export function restartRequired(vm: K8sObject): boolean {
+  return (vm.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True');
+}
 
 export interface InstanceState {
   name: string;
