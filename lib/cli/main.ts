@@ -116,6 +116,12 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
         if (options.kubeconfig !== undefined && !existsSync(path.resolve(options.kubeconfig))) {
           throw usageError(`--kubeconfig ${options.kubeconfig}: no such file`, 'give the path of your kubeconfig (oc login writes ~/.kube/config), or leave --kubeconfig out to use $KUBECONFIG or ~/.kube/config');
         }
+        // kubectl skips KUBECONFIG files that do not exist; with none left (and no in-cluster
+        // service account) it talks to localhost:8080 and says "connection refused".
+        const listed = options.kubeconfig === undefined && !env.KUBERNETES_SERVICE_HOST ? (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean) : [];
+        if (listed.length > 0 && !listed.some((f) => existsSync(path.resolve(f)))) {
+          throw usageError(`KUBECONFIG=${env.KUBECONFIG}: none of these files exists`, 'point KUBECONFIG at your kubeconfig (oc login writes ~/.kube/config), unset it, or give --kubeconfig');
+        }
         const { binary, notice } = resolveBinary(options.oc, env.PATH);
         if (notice) output.err(`${notice}\n`);
         cluster = new OcRunner({ binary, kubeconfig: options.kubeconfig, context: options.context, requestTimeout: options.requestTimeout, signal, debug, env: childEnv });

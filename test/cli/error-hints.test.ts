@@ -12,3 +12,20 @@ test.each(['status', 'deploy', 'delete'])('%s --kubeconfig /nonexistent: exit 2 
   expect(r.code).toBe(2);
   expect(r.calls).toEqual([]);
 });
+
+// kubectl skips KUBECONFIG files that do not exist; with none left it talks to localhost:8080 and
+// says "connection refused", which points at the network instead of the variable.
+test('KUBECONFIG naming no file that exists: exit 2 naming the variable, before any oc call', async () => {
+  const r = await runVAuto(['--home', home, 'demo', 'web', 'status'], { env: { KUBECONFIG: `/nonexistent/a${path.delimiter}/nonexistent/b` } });
+  expect(r.stderr).toBe(
+    `v-auto: KUBECONFIG=/nonexistent/a${path.delimiter}/nonexistent/b: none of these files exists\nhint: point KUBECONFIG at your kubeconfig (oc login writes ~/.kube/config), unset it, or give --kubeconfig\n`,
+  );
+  expect(r.code).toBe(2);
+  expect(r.calls).toEqual([]);
+});
+
+test('KUBECONFIG with one file that exists is left to kubectl', async () => {
+  const r = await runVAuto(['--home', home, 'demo', 'web', 'status'], { env: { KUBECONFIG: `/nonexistent/a${path.delimiter}${path.join(repoRoot, 'package.json')}` } });
+  expect(r.stderr).not.toContain('none of these files exists');
+  expect(r.calls.length).toBeGreaterThan(0);
+});
