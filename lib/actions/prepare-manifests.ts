@@ -6,7 +6,7 @@ import { COMPUTED_VARIABLES } from '../config/rules.js';
 import type { ConfigMap } from '../config/merge.js';
 import { usageError } from '../errors.js';
 import { planInstances, type Plan } from '../plan/plan-instances.js';
-import { cloudInitVariables } from '../render/cloud-init.js';
+import { cloudInitVariables, compileCloudInit } from '../render/cloud-init.js';
 import { HELPER_NAMES } from '../render/handlebars-env.js';
 import { compileTemplates, renderManifests, type Manifest, type Prepared, type TemplateSet } from '../render/render-manifests.js';
 import { assertNoAddressConflicts } from './workspace-plans.js';
@@ -82,7 +82,9 @@ export async function stageSpec(spec: LoadedSpec, deps: PrepareDeps, mode: { pla
   const placeholders = mode.placeholders ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined) : [];
   const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), plan.settings, deps);
   for (const v of placeholders) inputs[v] = `<input: ${v}>`;
-  const renderSome = (part: Plan) => renderManifests(part, templates, inputs, specLabel, { maskSecrets: mode.placeholders });
+  // Compiled once for both parts: the rest reuses the first instance's password hashes.
+  const cloudInit = compileCloudInit(plan, specLabel);
+  const renderSome = (part: Plan) => renderManifests(part, templates, inputs, specLabel, { maskSecrets: mode.placeholders, cloudInit });
   const first = renderSome({ ...plan, instances: plan.instances.slice(0, 1) });
   const visible = { ...inputs };
   for (const v of placeholders) delete visible[v];

@@ -31,12 +31,13 @@ hb.registerHelper({
     // Output whose Secrets are masked anyway (inspect, --dry-run) skips the deliberately slow hash.
     if (data?.maskSecrets) return '$6$<masked>';
     const root = options.data?.root ?? {};
-    const salt = deriveSalt(String(root.namespace), String(root.spec), options.ids?.[0] ?? 'password');
-    // The key holds the password too: a per-instance value hashed under the shared salt is its own entry.
-    const key = `${salt}\0${value}`;
+    const saltParts = [String(root.namespace), String(root.spec), options.ids?.[0] ?? 'password'];
+    // Keyed by what the salt is derived from, so an instance whose hash is known derives no salt;
+    // the key holds the password too: a per-instance value hashed under the shared salt is its own entry.
+    const key = `${JSON.stringify(saltParts)}\0${value}`;
     let hashed = data?.hashes?.get(key);
     if (hashed === undefined) {
-      hashed = sha512Crypt(String(value), salt);
+      hashed = sha512Crypt(String(value), deriveSalt(...saltParts));
       data?.hashes?.set(key, hashed);
     }
     return hashed;

@@ -4,7 +4,7 @@ import { usageError } from '../errors.js';
 import type { ConfigMap } from '../config/merge.js';
 import { cloudInitSecretName, rootDiskName, LABEL } from '../plan/names.js';
 import type { Instance, Plan, PlannedNetwork } from '../plan/plan-instances.js';
-import { compileCloudInit } from './cloud-init.js';
+import { compileCloudInit, type CloudInitRenderer } from './cloud-init.js';
 import { generatesNetworkData } from './network-config.js';
 import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
 
@@ -63,16 +63,20 @@ export function instanceLabels(plan: Plan, instanceName: string): Record<string,
   return { ...s.labels, [LABEL.managed]: 'true', [LABEL.project]: s.project, [LABEL.spec]: s.spec, [LABEL.name]: instanceName };
 }
 
-/** Renders all manifests in apply order: NADs, Secrets, DataVolumes, VirtualMachines. */
+/**
+ * Renders all manifests in apply order: NADs, Secrets, DataVolumes, VirtualMachines. `cloudInit`:
+ * the spec's cloud-init compiled once for renders of several parts of one plan, so that they share
+ * its compiled templates and its password hashes (else compiled here, for this render alone).
+ */
 export function renderManifests(
   plan: Plan,
   templates: TemplateSet,
   inputs: ConfigMap = {},
   specLabel = `spec ${plan.settings.spec}`,
-  options: { maskSecrets?: boolean } = {},
+  options: { maskSecrets?: boolean; cloudInit?: CloudInitRenderer } = {},
 ): Manifest[] {
   const s = plan.settings;
-  const cloudInit = compileCloudInit(plan, specLabel);
+  const cloudInit = options.cloudInit ?? compileCloudInit(plan, specLabel);
   // A rendered Secret line is user-data (a hash, or an input in clear): never quoted in an error.
   const secretValues = Object.values(inputs).filter((v): v is string => typeof v === 'string' && v !== '');
   const quotable = (kind: TemplateKind) => (line: string) => kind !== 'secret' && !secretValues.some((v) => line.includes(v));

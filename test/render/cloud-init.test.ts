@@ -4,8 +4,9 @@ import { prepareManifests, prepareSettings } from '../../lib/actions/prepare-man
 import { ExitCode } from '../../lib/errors.js';
 import { planInstances } from '../../lib/plan/plan-instances.js';
 import { cloudInitWarnings, compileCloudInit } from '../../lib/render/cloud-init.js';
+import { compileTemplates, renderManifests } from '../../lib/render/render-manifests.js';
 import { deriveSalt, sha512Crypt } from '../../lib/render/sha512-crypt.js';
-import { asyncErrorOf, IMAGE, LAN, named, renderFor, repoRoot, secretText, settingsFor, tempDir, writeWorkspace, type SettingsFor } from '../helpers/workspace.js';
+import { asyncErrorOf, builtinTemplates, IMAGE, LAN, named, renderFor, repoRoot, secretText, settingsFor, tempDir, writeWorkspace, type SettingsFor } from '../helpers/workspace.js';
 
 const CONFIG = { networks: { lan: LAN, office: { nad_name: 'office', bridge: 'br-office' }, pod: { type: 'pod' } } };
 const userdata = (spec: Record<string, unknown>, options: Parameters<typeof renderFor>[1] = {}, name = 'web-01') =>
@@ -105,6 +106,16 @@ describe('hash_password', () => {
     expect(new Set(texts).size).toBe(computed === 5 ? 5 : 1);
     const [hash] = /\$6\$[^ \n]+/.exec(texts[4])!;
     expect(hash).toBe(openssl(computed === 5 ? 'web-05' : 'pw', deriveSalt('vm-demo', 'web', computed === 5 ? 'vm_name' : 'password')));
+  });
+
+  test('renders of parts of one plan (the first instance, then the rest) share one compiled cloud-init and its hashes', () => {
+    const plan = planInstances(settingsFor({ config: CONFIG, spec: { ...IMAGE, replicas: 3, cloud_init: '#cloud-config\nx: {{hash_password password}}\n' } }), {});
+    const memo = new Map<string, string>();
+    const cloudInit = compileCloudInit(plan, 'spec web', memo);
+    const templates = compileTemplates(builtinTemplates(), {});
+    const parts = [plan.instances.slice(0, 1), plan.instances.slice(1)].map((instances) => renderManifests({ ...plan, instances }, templates, { password: 'pw' }, 'spec web', { cloudInit }));
+    expect(memo.size).toBe(1);
+    expect(parts.flat().filter((m) => m.kind === 'Secret').map((m) => m.metadata.name)).toEqual(['web-01-cloud-init', 'web-02-cloud-init', 'web-03-cloud-init']);
   });
 });
 
