@@ -4,6 +4,7 @@ import { ExitCode } from '../errors.js';
 import type { Plan } from '../plan/plan-instances.js';
 import type { LiveView } from '../report/live-view.js';
 import type { Output } from '../report/output.js';
+import type { WaitOutcome } from '../report/result-document.js';
 import { waitTable } from '../report/wait-table.js';
 import { relevantEvents } from './events.js';
 import { instanceState, objectsOf, pendingReason, type InstanceState } from '../changes/instance-state.js';
@@ -40,6 +41,9 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
   const grace = deps.graceSeconds === undefined ? GRACE_SECONDS : Object.fromEntries(Object.keys(GRACE_SECONDS).map((k) => [k, deps.graceSeconds!]));
   const deadline = now() + seconds * 1000;
   const selector = selectorString(specSelector(plan.settings));
+  const { project, spec, namespace } = plan.settings;
+  const outcome = (o: WaitOutcome['outcome'], ready: number, notReady: WaitOutcome['notReady']) =>
+    deps.output.results?.recordWait({ project, spec, namespace }, { outcome: o, seconds, ready, total: plan.instances.length, notReady });
   const view = deps.live?.();
   let last = '';
   // When each instance was first seen in its current failing state.
@@ -66,6 +70,7 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
       last = text;
       if (!pending.length) {
         view?.stop();
+        outcome('ready', states.length, []);
         deps.output.out(`all ${states.length} instance(s) ready\n`);
         return ExitCode.OK;
       }
@@ -79,11 +84,13 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
           const last = relevantEvents(events, objectsOf(s.name, objects))[0];
           return `${s.failed}${past}${last ? `; last event: ${last.object} ${last.reason}: ${last.message}` : ''}`;
         };
+        outcome('failed', states.length - pending.length, failed.map((s) => ({ name: s.name, reason: printable(why(s)) })));
         deps.output.out(`${printable(`not ready: ${failed.map(why).join('; ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }
       if (now() >= deadline) {
         view?.stop();
+        outcome('timed-out', states.length - pending.length, pending.map((s) => ({ name: s.name, reason: printable(pendingReason(s)) })));
         deps.output.out(`${printable(`timed out after ${seconds} s; not ready: ${pending.map((s) => `${s.name} (${pendingReason(s)})`).join(', ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }

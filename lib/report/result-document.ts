@@ -31,9 +31,20 @@ export interface ObjectResult {
   hint?: string;
 }
 
+/** How `--wait` ended for a spec: every instance ready, one failed past its grace, or time ran out. */
+export interface WaitOutcome {
+  outcome: 'ready' | 'failed' | 'timed-out';
+  seconds: number;
+  ready: number;
+  total: number;
+  /** The instances that were not ready, each with why (the cluster's words, made printable). */
+  notReady: { name: string; reason: string }[];
+}
+
 export interface SpecResult extends ResultScope {
   results: ObjectResult[];
   summary: ResultCounts;
+  wait?: WaitOutcome;
 }
 
 export interface ResultDocument {
@@ -61,13 +72,22 @@ function counts(lines: { flag: Flag }[]): ResultCounts {
  * Lines of one spec reported in several steps (deploy, then --prune or --restart) stay one entry.
  */
 export class ResultRecorder {
-  private readonly specs: { scope: ResultScope; lines: ResultLine[] }[] = [];
+  private readonly specs: { scope: ResultScope; lines: ResultLine[]; wait?: WaitOutcome }[] = [];
   private readonly notes: string[] = [];
 
-  record(scope: ResultScope, lines: ResultLine[]): void {
+  private entry(scope: ResultScope): { scope: ResultScope; lines: ResultLine[]; wait?: WaitOutcome } {
     let entry = this.specs.find((s) => s.scope.project === scope.project && s.scope.spec === scope.spec);
     if (!entry) this.specs.push((entry = { scope, lines: [] }));
-    entry.lines.push(...lines);
+    return entry;
+  }
+
+  record(scope: ResultScope, lines: ResultLine[]): void {
+    this.entry(scope).lines.push(...lines);
+  }
+
+  /** How `--wait` ended for the spec (also said in a note, as the text output prints it). */
+  recordWait(scope: ResultScope, outcome: WaitOutcome): void {
+    this.entry(scope).wait = outcome;
   }
 
   /** Text that would have gone to stdout, one entry per line. */
@@ -76,12 +96,13 @@ export class ResultRecorder {
   }
 
   document(action: string, exitCode: number, error?: { message: string; hint?: string }): ResultDocument {
-    const specs = this.specs.map(({ scope, lines }) => ({
+    const specs = this.specs.map(({ scope, lines, wait }) => ({
       project: scope.project,
       spec: scope.spec,
       namespace: scope.namespace,
       results: lines.map(({ flag, kind, name, detail, hint }) => ({ flag, kind, name, ...(detail !== undefined && { reason: detail }), ...(hint !== undefined && { hint }) })),
       summary: counts(lines),
+      ...(wait && { wait }),
     }));
     return {
       apiVersion: 'v-auto/v1',

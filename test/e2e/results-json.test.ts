@@ -52,6 +52,25 @@ describe('-o json results against the simulator', () => {
     expect(again.specs[0].results.every((r: any) => r.flag === 'SKIPPED' && r.reason === 'unchanged')).toBe(true);
   });
 
+  test('deploy --wait: the outcome per spec, ready, or timed out with each instance not ready and why', async () => {
+    await e2e.sim.settle();
+    const ready = documentOf(await e2e.run(['demo', 'web', 'deploy', '--wait', '60', '-o', 'json']));
+    expect(ready.specs[0].wait).toEqual({ outcome: 'ready', seconds: 60, ready: 2, total: 2, notReady: [] });
+
+    e2e.sim.faults.stuckVmis = ['web-03'];
+    try {
+      const r = await e2e.run(['demo', 'web', 'deploy', '--replicas', '3', '--wait', '2', '-o', 'json']);
+      expect(r.code).toBe(1);
+      const doc = documentOf(r);
+      expect(doc.specs[0].wait).toMatchObject({ outcome: 'timed-out', seconds: 2, ready: 2, total: 3 });
+      expect(doc.specs[0].wait.notReady).toEqual([{ name: 'web-03', reason: expect.any(String) }]);
+      expect(doc.specs[0].wait.notReady[0].reason).not.toBe('');
+    } finally {
+      e2e.sim.faults.stuckVmis = [];
+      await e2e.run(['demo', 'web', 'delete', '--target', 'web-03', '--replicas', '3', '--yes']);
+    }
+  }, 60_000);
+
   test('a refused object is FAILED with the server\'s reason, exit 1; notices are notes, also on stderr', async () => {
     e2e.sim.faults.rejectCreate = [{ kind: 'VirtualMachine', name: 'web-03', message: 'exceeded quota: vm-count' }];
     const r = await e2e.run(['demo', 'web', 'deploy', '--replicas', '3', '--set', 'cpu=3', '-o', 'json']);

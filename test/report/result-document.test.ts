@@ -39,3 +39,14 @@ test('the schema refuses a document with an unknown flag or a missing summary', 
   expect(validate({ ...doc, summary: undefined })).toBe(false);
   expect(validate({ ...doc, specs: [{ ...web, summary: doc.summary, results: [{ flag: 'OK', kind: 'VirtualMachine', name: 'x' }] }] })).toBe(false);
 });
+
+test('the --wait outcome joins its spec\'s entry, after the results it follows', () => {
+  const json = jsonResultOutput(capture());
+  reportResults(web, [{ flag: 'SUCCESS', kind: 'VirtualMachine', name: 'web-01', detail: 'created' }], json);
+  json.results.recordWait(web, { outcome: 'timed-out', seconds: 5, ready: 0, total: 1, notReady: [{ name: 'web-01', reason: 'disk importing 40.0%' }] });
+  const doc = json.results.document('deploy', 1);
+  expect(validate(doc)).toBe(true);
+  expect(doc.specs).toHaveLength(1);
+  expect(doc.specs[0].wait).toEqual({ outcome: 'timed-out', seconds: 5, ready: 0, total: 1, notReady: [{ name: 'web-01', reason: 'disk importing 40.0%' }] });
+  expect(validate({ ...doc, specs: [{ ...doc.specs[0], wait: { ...doc.specs[0].wait, outcome: 'late' } }] })).toBe(false);
+});
