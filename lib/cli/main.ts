@@ -165,19 +165,17 @@ async function runSpec(options: CliOptions, spec: SpecOptions, deps: ClusterDeps
     }
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
-      const restart = options.restart ? { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS } : undefined;
+      const restart = options.restart ? rollOptions(options) : undefined;
       return deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks, parallel: options.parallel, restart }, deps);
     }
     case 'start':
     case 'stop': {
       const { startStop } = await import('../actions/lifecycle.js');
-      const which = options.action;
-      return startStop(which, spec, deps);
+      return startStop(options.action, spec, deps);
     }
     case 'restart': {
       const { restart } = await import('../actions/lifecycle.js');
-      const roll = { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS };
-      return restart({ ...spec, ...roll }, deps);
+      return restart({ ...spec, ...rollOptions(options) }, deps);
     }
     case 'delete': {
       const { deleteSpec } = await import('../actions/delete.js');
@@ -187,6 +185,11 @@ async function runSpec(options: CliOptions, spec: SpecOptions, deps: ClusterDeps
     case 'addresses':
       throw new Error(`${options.action} is not run per spec here`);
   }
+}
+
+/** How `restart` and `deploy --restart` roll: the same flags, the same default wait. */
+function rollOptions(options: CliOptions): { batch: number; pending: boolean; wait: number } {
+  return { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS };
 }
 
 /**
