@@ -121,7 +121,7 @@ const STRING_VALUED = ['node_selector', 'labels', 'annotations', 'cloud_init', '
 
 function typedValue(topKey: string, raw: string): unknown {
   // Template inputs and string maps stay text: `007` is not the number 7.
-  if (!Object.hasOwn(TOP_LEVEL, topKey) || STRING_VALUED.includes(topKey)) return raw;
+  if (isStringValued([topKey])) return raw;
   if (/^-?\d+$/.test(raw) && String(Number(raw)) === raw) return Number(raw);
   if (raw === 'true' || raw === 'false') return raw === 'true';
   if (/^[[{]/.test(raw)) {
