@@ -4,7 +4,7 @@
 import { listSpecs, resolveHome } from '../config/load-workspace.js';
 import { prepareSettings } from '../actions/prepare-manifests.js';
 import { ACTIONS, COMMANDS, FLAGS, SHELLS, flagApplies, type Action, type CommandSpec, type FlagSpec } from './commands.js';
-import { positionalWords } from './parse-args.js';
+import { findFlag, positionalWords } from './parse-args.js';
 
 /** What completing a word may look up: the workspace's projects, specs and instance names. */
 export interface CompletionSource {
@@ -100,9 +100,7 @@ function actionOf(words: string[]): Action | undefined {
 }
 
 function flagOf(word: string): FlagSpec | undefined {
-  if (!word.startsWith('-')) return undefined;
-  const name = word.replace(/^--?/, '').split('=')[0];
-  return FLAGS.find((f) => f.name === name || f.alias === name);
+  return word.startsWith('-') ? findFlag(word) : undefined;
 }
 
 /** The last value given to a flag (`--home x`, `--home=x`). */

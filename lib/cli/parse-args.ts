@@ -208,7 +208,8 @@ export function positionalWords(argv: string[]): string[] {
   return words;
 }
 
-function findFlag(arg: string): FlagSpec | undefined {
+/** The flag a word names (`--home`, `-o`, `--home=x`), by name or alias. */
+export function findFlag(arg: string): FlagSpec | undefined {
   const name = arg.replace(/^--?/, '').split('=')[0];
   return FLAGS.find((f) => f.name === name || f.alias === name);
 }
