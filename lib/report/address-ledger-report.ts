@@ -1,5 +1,5 @@
 // Prints the address ledger: an aligned table, or one JSON/YAML document for scripts.
-import { stringify } from 'yaml';
+import { documentText } from './document-text.js';
 import { describeClusterView, type AddressLedger } from '../plan/address-ledger.js';
 import { formatTable } from './table.js';
 
@@ -44,5 +44,5 @@ export function ledgerDocument(view: LedgerView, format: 'json' | 'yaml'): strin
     conflicts: view.conflicts,
     unplanned: view.unplanned,
   };
-  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { version: '1.1' });
+  return documentText(doc, format);
 }

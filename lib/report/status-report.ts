@@ -1,6 +1,6 @@
 // Renders status as an aligned table (plain text off a terminal) or as one JSON document.
 import { surplusLine } from './plan-report.js';
-import { stringify } from 'yaml';
+import { documentText } from './document-text.js';
 import type { InstanceState } from '../changes/instance-state.js';
 import { printable } from '../printable.js';
 import { formatTable } from './table.js';
@@ -27,9 +27,12 @@ export interface StatusView {
 }
 
 /** The same document for scripts: JSON, or YAML for people who prefer reading it. */
+function statusDoc(view: StatusView) {
+  return { ...view, ready: view.instances.every((i) => i.ready) };
+}
+
 export function statusDocument(view: StatusView, format: 'json' | 'yaml'): string {
-  const doc = { ...view, ready: view.instances.every((i) => i.ready) };
-  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { version: '1.1' });
+  return documentText(statusDoc(view), format);
 }
 
 export function statusReport(view: StatusView): string {
@@ -116,7 +119,7 @@ export function projectStatusReport(project: string, entries: ProjectStatusEntry
 
 /** The project-wide status as one document: each spec's status document, or its error. */
 export function projectStatusDocument(project: string, entries: ProjectStatusEntry[], orphans: { namespace: string; spec: string; vms: string[] }[], format: 'json' | 'yaml'): string {
-  const specs = entries.map((e) => (e.view ? { ...e.view, ready: e.view.instances.every((i) => i.ready) } : { project, spec: e.spec, error: e.error, exitCode: e.code }));
+  const specs = entries.map((e) => (e.view ? statusDoc(e.view) : { project, spec: e.spec, error: e.error, exitCode: e.code }));
   const doc = { project, ready: entries.every((e) => e.code === 0), specs, orphans };
-  return format === 'json' ? `${JSON.stringify(doc, null, 2)}\n` : stringify(doc, { version: '1.1' });
+  return documentText(doc, format);
 }
