@@ -2,13 +2,13 @@
 import { assertProject, listSpecs, loadWorkspace } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
 import { findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.js';
-import { addressLedger, type LiveByNamespace } from '../plan/address-ledger.js';
+import { addressLedger, type LiveByNamespace, type WorkspaceSpec } from '../plan/address-ledger.js';
 import { planInstances } from '../plan/plan-instances.js';
 import type { LiveObject } from '../plan/live-address-conflicts.js';
 import { ledgerDocument, ledgerReport } from '../report/address-ledger-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings } from './prepare-manifests.js';
-import { planWorkspace, type WorkspaceSpec } from './workspace-plans.js';
+import { planWorkspace } from './workspace-plans.js';
 
 export interface AddressesOptions {
   home: string;

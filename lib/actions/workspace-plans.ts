@@ -3,11 +3,10 @@ import { listSpecs, loadWorkspace } from '../config/load-workspace.js';
 import { resolveSettings } from '../config/settings.js';
 import { VAutoError } from '../errors.js';
 import { addressConflictError, conflictsOf, findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.js';
-import { planInstances, type Plan } from '../plan/plan-instances.js';
+import type { WorkspaceSpec } from '../plan/address-ledger.js';
+import { planInstances } from '../plan/plan-instances.js';
 import { cloudInitVariables } from '../render/cloud-init.js';
 
-/** One spec of the workspace: its plan, or the error that stopped its planning. */
-export type WorkspaceSpec = { project: string; spec: string } & ({ plan: Plan } | { error: VAutoError });
 
 /**
  * Plans each spec as its files say (no --set or --replicas: those belong to the run's own spec,

@@ -2,12 +2,12 @@
 import type { VAutoError } from '../errors.js';
 import { parseAddress } from './addresses.js';
 import { conflictsOf, describeConflict, type AddressConflict } from './address-conflicts.js';
-import { findLiveAddressConflicts, type LiveObject } from './live-address-conflicts.js';
+import { findLiveAddressConflicts, vmiAddresses, type LiveObject } from './live-address-conflicts.js';
 import type { Plan } from './plan-instances.js';
 import { LABEL } from './names.js';
 
-/** A spec as the workspace planner gives it: its plan, or the error that stopped its planning. */
-export type LedgerSpec = { project: string; spec: string } & ({ plan: Plan } | { error: VAutoError });
+/** One spec of the workspace as the workspace planner gives it: its plan, or the error that stopped its planning. */
+export type WorkspaceSpec = { project: string; spec: string } & ({ plan: Plan } | { error: VAutoError });
 
 /** What the cluster reports for one planned address. */
 export type ClusterView =
@@ -51,7 +51,7 @@ export type LiveByNamespace = ReadonlyMap<string, readonly LiveObject[]>;
  * kept). With `live`, each entry says what the cluster reports; a namespace absent from `live`
  * was not read, and its entries have no `cluster`.
  */
-export function addressLedger(specs: readonly LedgerSpec[], conflicts: readonly AddressConflict[], live?: LiveByNamespace, target?: string): AddressLedger {
+export function addressLedger(specs: readonly WorkspaceSpec[], conflicts: readonly AddressConflict[], live?: LiveByNamespace, target?: string): AddressLedger {
   const entries: LedgerEntry[] = [];
   const unplanned: AddressLedger['unplanned'] = [];
   const mine = new Set<AddressConflict>();
@@ -98,7 +98,7 @@ function clusterViews(plan: Plan, live: readonly LiveObject[]) {
     if (foreign) return { state: 'held', by: `${foreign.kind} ${foreign.metadata.name}`, owner: 'not this spec\'s' };
     if (vmi) {
       // A VMI's interfaces are named after the VM's networks, which are the catalog names.
-      const ips = (vmi.status?.interfaces ?? []).filter((i) => i.name === network).flatMap((i) => [i.ipAddress, ...(i.ipAddresses ?? [])]).filter((a): a is string => Boolean(a)).map((a) => a.split('/')[0]);
+      const ips = vmiAddresses(vmi, network);
       if (ips.includes(address)) return { state: 'running', ip: address };
       return ips.length ? { state: 'other-ip', ips: [...new Set(ips)] } : { state: 'no-ip' };
     }

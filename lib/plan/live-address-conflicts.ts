@@ -35,10 +35,17 @@ export function liveAddresses(o: LiveObject): string[] {
       return []; // a config that is not JSON holds no address we can read
     }
   }
-  if (o.kind === 'VirtualMachineInstance') {
-    return (o.status?.interfaces ?? []).flatMap((i) => [i.ipAddress, ...(i.ipAddresses ?? [])]).filter((a): a is string => Boolean(a)).map((a) => a.split('/')[0]);
-  }
+  if (o.kind === 'VirtualMachineInstance') return vmiAddresses(o);
   return [];
+}
+
+/** The addresses a VMI reports, without prefix length; only those of the interface named `network` when given. */
+export function vmiAddresses(vmi: LiveObject, network?: string): string[] {
+  return (vmi.status?.interfaces ?? [])
+    .filter((i) => network === undefined || i.name === network)
+    .flatMap((i) => [i.ipAddress, ...(i.ipAddresses ?? [])])
+    .filter((a): a is string => Boolean(a))
+    .map((a) => a.split('/')[0]);
 }
 
 /**

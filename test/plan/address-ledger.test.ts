@@ -1,6 +1,6 @@
 import { usageError } from '../../lib/errors.js';
 import { findAddressConflicts, type SpecPlan } from '../../lib/plan/address-conflicts.js';
-import { addressLedger, describeClusterView, type LedgerSpec } from '../../lib/plan/address-ledger.js';
+import { addressLedger, describeClusterView, type WorkspaceSpec } from '../../lib/plan/address-ledger.js';
 import type { LiveObject } from '../../lib/plan/live-address-conflicts.js';
 import { planInstances } from '../../lib/plan/plan-instances.js';
 import { IMAGE, LAN, settingsFor } from '../helpers/workspace.js';
@@ -22,7 +22,7 @@ const nad = (name: string, address: string): LiveObject => ({
   metadata: { name },
   spec: { config: JSON.stringify({ type: 'cnv-bridge', ipam: { type: 'static', addresses: [{ address }] } }) },
 });
-const rows = (specs: LedgerSpec[], live?: LiveObject[], target?: string) =>
+const rows = (specs: WorkspaceSpec[], live?: LiveObject[], target?: string) =>
   addressLedger(specs, findAddressConflicts(specs.filter((s): s is SpecPlan => 'plan' in s)), live && new Map([['vm-demo', live]]), target);
 
 describe('addressLedger', () => {
@@ -48,7 +48,7 @@ describe('addressLedger', () => {
   });
 
   test('a spec that cannot be planned is kept with its error and hint; the others are still listed', () => {
-    const broken: LedgerSpec = { project: 'demo', spec: 'broken', error: usageError('broken-01: address on network lan is the broadcast address', 'lower replicas') };
+    const broken: WorkspaceSpec = { project: 'demo', spec: 'broken', error: usageError('broken-01: address on network lan is the broadcast address', 'lower replicas') };
     const ledger = rows([specPlan('demo', 'web'), broken]);
     expect(ledger.entries.map((e) => e.instance)).toEqual(['web-01']);
     expect(ledger.unplanned).toEqual([{ project: 'demo', spec: 'broken', message: 'broken-01: address on network lan is the broadcast address', hint: 'lower replicas' }]);
