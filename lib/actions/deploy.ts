@@ -119,20 +119,20 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   // A call that sent nothing while the others went through: its objects are [FAILED], its exit code stands.
   if (callError) code = Math.max(code, callError.exitCode);
   if (options.prune && surplus.length) code = Math.max(code, await prune(surplus, scope, options, deps));
+  // The VMs this apply changed in a way they take only at their next restart.
+  const needsRestart = (c: Change) => c.vm === 'restart' && applied.has(`VirtualMachine/${c.name}`);
   if (code === ExitCode.OK && options.restart) {
     // Only what was just applied and needs a restart (or, with --pending, every VM the cluster
     // marked RestartRequired in deploy's read); VMs stopped by v-auto stop stay stopped.
     const pendingLive = (c: Change) => options.restart!.pending && c.live !== undefined && restartRequired(c.live);
-    const names = changes.changes
-      .filter((c) => c.kind === 'VirtualMachine' && !c.stoppedAt && ((c.vm === 'restart' && applied.has(`VirtualMachine/${c.name}`)) || pendingLive(c)))
-      .map((c) => c.name);
+    const names = changes.changes.filter((c) => c.kind === 'VirtualMachine' && !c.stoppedAt && (needsRestart(c) || pendingLive(c))).map((c) => c.name);
     if (names.length) {
       output.out(`restarting ${names.length} VM(s) to apply their changes, ${options.restart.batch} at a time\n`);
       const target = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, selector: selectorString(specSelector(plan.settings)) };
       code = await rollRestart(cluster, target, names, options.restart, deps);
     } else output.out('no VM needs a restart\n');
   } else {
-    const restartable = changes.changes.filter((c) => c.vm === 'restart' && applied.has(`VirtualMachine/${c.name}`)).map((c) => c.name);
+    const restartable = changes.changes.filter(needsRestart).map((c) => c.name);
     if (restartable.length) {
       output.out(`notice: ${restartable.length} VM(s) need a restart to apply their change (${restartable.join(', ')}): run "v-auto ${plan.settings.project} ${plan.settings.spec} restart --pending", or deploy with --restart\n`);
     }
