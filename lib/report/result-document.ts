@@ -61,7 +61,8 @@ export interface ResultDocument {
   error?: { message: string; hint?: string };
 }
 
-function counts(lines: { flag: Flag }[]): ResultCounts {
+/** How many lines carry each flag. */
+export function counts(lines: { flag: Flag }[]): ResultCounts {
   const c: ResultCounts = { succeeded: 0, skipped: 0, failed: 0, deleted: 0, started: 0, stopped: 0, restarted: 0 };
   for (const l of lines) c[COUNT_OF[l.flag]]++;
   return c;

@@ -1,7 +1,7 @@
 // The per-resource result lines of deploy and delete: `[FLAG] Kind name (detail)` and a summary.
 import { printable } from '../printable.js';
 import type { Output } from './output.js';
-import type { ResultScope } from './result-document.js';
+import { counts, type ResultScope } from './result-document.js';
 
 export type Flag = 'SUCCESS' | 'SKIPPED' | 'FAILED' | 'DELETED' | 'STARTED' | 'STOPPED' | 'RESTARTED';
 
@@ -43,10 +43,10 @@ function printResults(lines: ResultLine[], output: Output): void {
 }
 
 export function summarize(lines: ResultLine[]): string {
-  const count = (f: Flag) => lines.filter((l) => l.flag === f).length;
-  if (lines.some((l) => l.flag === 'DELETED')) return `${count('DELETED')} deleted, ${count('FAILED')} failed`;
-  for (const [flag, word] of [['STARTED', 'started'], ['STOPPED', 'stopped'], ['RESTARTED', 'restarted']] as const) {
-    if (lines.some((l) => l.flag === flag)) return `${count(flag)} ${word}, ${count('SKIPPED')} skipped, ${count('FAILED')} failed`;
+  const c = counts(lines);
+  if (c.deleted) return `${c.deleted} deleted, ${c.failed} failed`;
+  for (const word of ['started', 'stopped', 'restarted'] as const) {
+    if (c[word]) return `${c[word]} ${word}, ${c.skipped} skipped, ${c.failed} failed`;
   }
-  return `${count('SUCCESS')} succeeded, ${count('SKIPPED')} skipped, ${count('FAILED')} failed`;
+  return `${c.succeeded} succeeded, ${c.skipped} skipped, ${c.failed} failed`;
 }
