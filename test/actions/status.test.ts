@@ -36,11 +36,11 @@ test('a planned instance that is not deployed makes status exit 1 and shows it',
   expect(doc.instances.map((i: { name: string; missing: boolean }) => [i.name, i.missing])).toEqual([['web-01', false], ['web-02', true]]);
 });
 
-test('nothing deployed at all: said plainly, exit 1, no events read', async () => {
+test('nothing deployed at all: said plainly, exit 1 (the events read beside the objects goes unused)', async () => {
   const { cluster, output, done } = run([]);
   expect(await done).toBe(1);
   expect(output.stdout).toBe('nothing deployed for demo/web in namespace vm-demo\n');
-  expect(cluster.calls).toEqual(['list']);
+  expect(cluster.calls).toEqual(['list', 'list']);
 });
 
 test('instances beyond the current replicas are still shown, and reported as surplus', async () => {
@@ -82,4 +82,25 @@ test('a VM that would block a node drain is flagged under "Node drains", and sta
   expect(at).toBeGreaterThan(0);
   expect(lines[at + 1]).toBe('  web-01: LiveMigratable is False (DisksNotLiveMigratable: cannot migrate VMI: PVC web-01-rootdisk is not shared), so it cannot live-migrate: under eviction strategy LiveMigrate it might prevent nodes from draining or block an infrastructure upgrade; set eviction_strategy: LiveMigrateIfPossible (or None), or use ReadWriteMany storage');
   expect(lines[at + 2]).not.toMatch(/web-02/);
+});
+
+test('the events are read beside the objects, not after them (one round trip less)', async () => {
+  const order: string[] = [];
+  class Timed extends FakeCluster {
+    override async listReadable(...args: Parameters<FakeCluster['listReadable']>) {
+      order.push('objects started');
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      order.push('objects read');
+      return super.listReadable(...args);
+    }
+    override async list(ns: string, kinds: string[]) {
+      order.push(`${kinds.join(',')} started`);
+      return super.list(ns, kinds);
+    }
+  }
+  const cluster = new Timed([...running('web-01'), ...running('web-02')]);
+  const options = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], output: 'table' as const };
+  expect(await status(options, { toolRoot: repoRoot, env: {}, output: capture(), cluster: () => cluster })).toBe(0);
+  expect(order).toContain('Event started');
+  expect(order.indexOf('Event started')).toBeLessThan(order.indexOf('objects read'));
 });
