@@ -5,7 +5,8 @@ import { projectStatusDocument, projectStatusReport, type ProjectStatusEntry } f
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings } from './prepare-manifests.js';
 import { projectSelector, selectorString } from './selectors.js';
-import { readStatus, statusCode } from './status.js';
+import { readProjectObjects, statusCode, statusView } from './status.js';
+import type { K8sObject } from '../cluster/k8s-object.js';
 import { LABEL } from '../plan/names.js';
 
 export interface ProjectOptions {
@@ -80,24 +81,40 @@ export function projectSummary(project: string, results: { spec: string; code?: 
 }
 
 /**
- * `v-auto demo status`: every instance of every spec in one table (one list call per spec, no events:
- * `v-auto demo SPEC status` shows those). A spec that cannot be read is reported and counted, and
+ * `v-auto demo status`: every instance of every spec in one table, from one read per namespace by
+ * the project's labels (no events: `v-auto demo SPEC status` shows those), which also names the VMs
+ * of spec files that are gone. A spec that cannot be prepared or read is reported and counted, and
  * the others are still shown. Exit: the worst of the specs' status codes.
  */
 export async function statusProject(options: ProjectOptions & { output: 'table' | 'yaml' | 'json' }, deps: ClusterDeps & ProjectDeps): Promise<number> {
-  const entries: ProjectStatusEntry[] = [];
-  for (const spec of options.specs) {
+  const failed = (spec: string, err: unknown): ProjectStatusEntry => {
+    if (stopsTheRun(err, deps)) throw err;
+    return { spec, code: deps.report(err, spec), error: err instanceof VAutoError ? err.message : String((err as Error)?.message ?? err) };
+  };
+  const prepared = options.specs.map((spec) => {
     try {
-      const view = await readStatus({ home: options.home, project: options.project, spec, sets: [] }, deps, { events: false });
-      entries.push({ spec, view, code: statusCode(view) });
+      return { spec, planned: prepareSettings({ home: options.home, project: options.project, spec, sets: [] }, deps) };
     } catch (err) {
-      if (stopsTheRun(err, deps)) throw err;
-      const code = deps.report(err, spec);
-      entries.push({ spec, code, error: err instanceof VAutoError ? err.message : String((err as Error)?.message ?? err) });
+      return { spec, entry: failed(spec, err) };
     }
-  }
-  const namespaces = entries.flatMap((e) => (e.view ? [e.view.namespace] : []));
-  const orphans = await findOrphans(options, namespaces, deps);
+  });
+  const namespaces = [...new Set(prepared.flatMap((p) => (p.planned ? [p.planned.settings.namespace] : [])))].sort();
+  type Read = { found: { items: K8sObject[]; unreadable: string[] } } | { error: unknown };
+  const readOne = (ns: string): Promise<Read> => readProjectObjects(deps, options.project, ns).then((found) => ({ found }), (error: unknown) => ({ error }));
+  // One namespace after another: each read is already one oc call per kind, side by side.
+  const reads = new Map<string, Read>();
+  for (const ns of namespaces) reads.set(ns, await readOne(ns));
+  const entries = prepared.map(({ spec, planned, entry }): ProjectStatusEntry => {
+    if (!planned) return entry!;
+    const read = reads.get(planned.settings.namespace)!;
+    if ('error' in read) return failed(spec, read.error);
+    const view = statusView(planned, read.found, []);
+    return { spec, view, code: statusCode(view) };
+  });
+  const orphans = sortOrphans(namespaces.flatMap((ns) => {
+    const read = reads.get(ns)!;
+    return 'found' in read ? orphansIn(ns, read.found.items.filter((o) => o.kind === 'VirtualMachine'), options.specs) : [];
+  }));
   deps.output.out(options.output === 'table' ? projectStatusReport(options.project, entries, orphans) : projectStatusDocument(options.project, entries, orphans, options.output));
   return worstCode(entries.map((e) => e.code));
 }
@@ -126,13 +143,24 @@ export async function findOrphans(options: ProjectOptions, namespaces: string[] 
   const orphans: Orphan[] = [];
   for (const namespace of [...new Set(known)].sort()) {
     const vms = await deps.cluster().list(namespace, ['VirtualMachine'], selectorString(projectSelector({ project: options.project })));
-    for (const vm of vms) {
-      const spec = vm.metadata.labels?.[LABEL.spec];
-      if (spec === undefined || options.specs.includes(spec)) continue;
-      const entry = orphans.find((o) => o.namespace === namespace && o.spec === spec) ?? orphans[orphans.push({ namespace, spec, vms: [] }) - 1];
-      entry.vms.push(vm.metadata.name);
-    }
+    orphans.push(...orphansIn(namespace, vms, options.specs));
   }
+  return sortOrphans(orphans);
+}
+
+/** The VMs of one namespace (read by the project's labels) whose `v-auto/spec` is none of `specs`, by spec. */
+function orphansIn(namespace: string, vms: K8sObject[], specs: string[]): Orphan[] {
+  const orphans: Orphan[] = [];
+  for (const vm of vms) {
+    const spec = vm.metadata.labels?.[LABEL.spec];
+    if (spec === undefined || specs.includes(spec)) continue;
+    const entry = orphans.find((o) => o.spec === spec) ?? orphans[orphans.push({ namespace, spec, vms: [] }) - 1];
+    entry.vms.push(vm.metadata.name);
+  }
+  return orphans;
+}
+
+function sortOrphans(orphans: Orphan[]): Orphan[] {
   for (const o of orphans) o.vms.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   return orphans.sort((a, b) => a.spec.localeCompare(b.spec) || a.namespace.localeCompare(b.namespace));
 }

@@ -7,7 +7,10 @@ import type { ClusterDeps } from './cluster-deps.js';
 import { relevantEvents } from './events.js';
 import { instanceState } from '../changes/instance-state.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
-import { selectorString, specSelector } from './selectors.js';
+import { projectSelector, selectorString, specSelector } from './selectors.js';
+import type { K8sObject } from '../cluster/k8s-object.js';
+import type { Plan } from '../plan/plan-instances.js';
+import type { Settings } from '../config/settings.js';
 
 export interface StatusOptions extends SpecOptions {
   output: 'table' | 'yaml' | 'json';
@@ -33,7 +36,8 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
   // The plan says which instances should exist; what is found beyond it (deployed earlier with more
   // replicas) is shown too, as surplus. A --target may be such an instance, but it must be a name
   // this spec gives its instances.
-  const { settings, plan } = prepareSettings({ ...options, target: undefined }, deps);
+  const planned = prepareSettings({ ...options, target: undefined }, deps);
+  const { settings } = planned;
   if (options.target !== undefined && !isInstanceName(settings.name_prefix, options.target)) {
     throw usageError(`--target ${options.target}: not an instance name of ${settings.project}/${settings.spec}`, `instances are named ${settings.name_prefix}-01, ${settings.name_prefix}-02, …`);
   }
@@ -42,25 +46,40 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
   // The events are read beside the objects (one round trip less); used only when there are objects.
   const eventsRead = read.events ? cluster.list(ns, ['Event']) : undefined;
   eventsRead?.catch(() => undefined);
-  const { items: objects, unreadable } = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS);
-  const found = objects.map((o) => o.metadata.labels?.[LABEL.name]).filter((n): n is string => Boolean(n));
-  const names = [...new Set([...plan.instances.map((i) => i.name), ...found])].filter((n) => options.target === undefined || n === options.target).sort(byInstanceNumber);
-  if (options.target !== undefined && !names.length) {
-    throw usageError(`--target ${options.target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found`, `the spec plans ${plan.instances.length}: ${plan.instances[0]?.name} … ${plan.instances[plan.instances.length - 1]?.name}`);
+  const found = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS);
+  const events = found.items.length && eventsRead ? relevantEvents(await eventsRead, found.items) : [];
+  return statusView(planned, found, events, options.target);
+}
+
+/**
+ * The status lists of a whole namespace for a project's specs at once (`v-auto demo status`): one
+ * read by the project's labels, which `statusView` then splits by spec.
+ */
+export function readProjectObjects(deps: ClusterDeps, project: string, namespace: string): Promise<{ items: K8sObject[]; unreadable: string[] }> {
+  return deps.cluster().listReadable(namespace, STATUS_KINDS, selectorString(projectSelector({ project })), OPTIONAL_KINDS);
+}
+
+/** A spec's status from what was read: its planned instances and whatever carries its labels. */
+export function statusView(planned: { settings: Settings; plan: Plan }, found: { items: K8sObject[]; unreadable: string[] }, events: StatusView['events'], target?: string): StatusView {
+  const { settings, plan } = planned;
+  const objects = found.items.filter((o) => o.metadata.labels?.[LABEL.spec] === settings.spec && (target === undefined || o.metadata.labels?.[LABEL.name] === target));
+  const { unreadable } = found;
+  const labelled = objects.map((o) => o.metadata.labels?.[LABEL.name]).filter((n): n is string => Boolean(n));
+  const plannedNames = new Set(plan.instances.map((i) => i.name));
+  const names = [...new Set([...plannedNames, ...labelled])].filter((n) => target === undefined || n === target).sort(byInstanceNumber);
+  if (target !== undefined && !names.length) {
+    throw usageError(`--target ${target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found`, `the spec plans ${plan.instances.length}: ${plan.instances[0]?.name} … ${plan.instances[plan.instances.length - 1]?.name}`);
   }
-  const surplus = names.filter((n) => !plan.instances.some((i) => i.name === n));
-  const events = objects.length && eventsRead ? relevantEvents(await eventsRead, objects) : [];
-  const view: StatusView = {
+  return {
     project: settings.project,
     spec: settings.spec,
-    namespace: ns,
+    namespace: settings.namespace,
     instances: names.map((n) => instanceState(n, objects)),
     networkAttachments: unreadable.includes('NetworkAttachmentDefinition') ? null : objects.filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name),
     secrets: unreadable.includes('Secret') ? null : objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
     events,
-    surplus: { instances: surplus, planned: plan.instances.length },
+    surplus: { instances: names.filter((n) => !plannedNames.has(n)), planned: plan.instances.length },
   };
-  return view;
 }
 
 function byInstanceNumber(a: string, b: string): number {

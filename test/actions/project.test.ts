@@ -1,6 +1,8 @@
 // forEachSpec: every spec in turn under its heading, one summary, the worst exit code; what stops the run.
 import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
-import { forEachSpec, worstCode } from '../../lib/actions/project.js';
+import path from 'node:path';
+import { forEachSpec, statusProject, worstCode } from '../../lib/actions/project.js';
+import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { ExitCode, VAutoError, usageError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
@@ -74,4 +76,17 @@ test('worstCode: the highest code, 0 for none', () => {
   expect(worstCode([])).toBe(0);
   expect(worstCode([0, 1, 3, 2])).toBe(3);
   expect(worstCode([130, 70, 4])).toBe(130);
+});
+
+test('whole-project status: one read per namespace by the project labels, split by spec; VMs of a spec file that is gone are named', async () => {
+  const { output, deps } = harness();
+  const labels = (spec: string, name: string) => ({ 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': spec, 'v-auto/name': name });
+  const vm = (spec: string, name: string): K8sObject => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name, labels: labels(spec, name) }, spec: { runStrategy: 'Always' }, status: { printableStatus: 'Running', ready: true } });
+  const cluster = new FakeCluster([vm('web', 'web-01'), vm('web', 'web-02'), vm('db', 'db-01'), vm('old', 'old-01')]);
+  const code = await statusProject({ home: path.join(repoRoot, 'examples'), project: 'demo', specs: ['db', 'web'], output: 'json' }, { ...deps, cluster: () => cluster });
+  expect(cluster.calls).toEqual(['list']);
+  const doc = JSON.parse(output.stdout);
+  expect(doc.specs.map((s: { spec: string; instances: { name: string }[] }) => [s.spec, s.instances.map((i) => i.name)])).toEqual([['db', ['db-01']], ['web', ['web-01', 'web-02']]]);
+  expect(doc.orphans).toEqual([{ namespace: 'vm-demo', spec: 'old', vms: ['old-01'] }]);
+  expect(code).toBe(ExitCode.RESOURCE_FAILED); // the VMs have no disks: not ready
 });
