@@ -1,4 +1,4 @@
-// `deploy`: options → plan (render + what exists) → show → apply only what changes, in one call → report.
+// `deploy`: options → plan (render + what exists) → show → create what is new, apply what changes → report.
 import type { Change } from '../changes/plan-changes.js';
 import type { ApplyManifest, ObjectOutcome } from '../cluster/cluster-client.js';
 import { ExitCode, usageError, type VAutoError } from '../errors.js';
@@ -90,17 +90,21 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     }
   }
 
-  // Only creates and updates go to oc, in one call; a redeploy where nothing changed sends nothing.
-  const stream: ApplyManifest[] = sending.map((c) => c.manifest!);
-  if (namespaceMissing && stream.length) stream.unshift({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as ApplyManifest);
+  // Only creates and updates go to oc; a redeploy where nothing changed sends nothing.
+  const namespace: ApplyManifest[] = namespaceMissing && sending.length ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as ApplyManifest] : [];
+  const creates = new Set<ApplyManifest>([...namespace, ...sending.filter((c) => c.action === 'create').map((c) => c.manifest!)]);
+  const instanceOf = (m: ApplyManifest) => instanceLabel(m.metadata.labels);
+  const stream = createsLast([...namespace, ...sending.map((c) => c.manifest!)], creates, instanceOf);
   let outcomes: ObjectOutcome[] = [];
   let callError: VAutoError | undefined;
   if (stream.length) {
     // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
     const release = plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
     // By instance, up to --parallel calls side by side; the Namespace and shared NADs go first, alone.
-    const fanOut = { instanceOf: (m: ApplyManifest) => instanceLabel(m.metadata.labels), refOf: (m: ApplyManifest) => ({ kind: m.kind, name: m.metadata.name }), parallel: options.parallel ?? 1, alone: 'first' as const };
-    ({ outcomes, callError } = await sendFanOut(stream, fanOut, (part) => cluster.apply(ns, part)).finally(() => release?.()));
+    // A call of only new objects is a create: one request per object where apply spends two.
+    const fanOut = { instanceOf, refOf: (m: ApplyManifest) => ({ kind: m.kind, name: m.metadata.name }), parallel: options.parallel ?? 1, alone: 'first' as const };
+    const send = (part: ApplyManifest[]) => (part.every((m) => creates.has(m)) ? cluster.create(ns, part) : cluster.apply(ns, part));
+    ({ outcomes, callError } = await sendFanOut(stream, fanOut, send).finally(() => release?.()));
   }
   const byKey = new Map(outcomes.map((o) => [`${o.kind}/${o.name}`, o]));
   const context = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, namespaceUnverified: planned.namespaceExists === undefined };
@@ -141,6 +145,17 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   return code;
 }
 
+/**
+ * The objects of no instance first (the Namespace, shared NADs: before what needs them), then the
+ * instances with an update, then those with only creates, each in the order given. The fan-out deals
+ * instances to calls in runs, so at most one call mixes both and has to be an apply.
+ */
+function createsLast(stream: ApplyManifest[], creates: Set<ApplyManifest>, instanceOf: (m: ApplyManifest) => string | undefined): ApplyManifest[] {
+  const updated = new Set(stream.filter((m) => !creates.has(m)).map(instanceOf));
+  const rank = (m: ApplyManifest) => (instanceOf(m) === undefined ? 0 : updated.has(instanceOf(m)) ? 1 : 2);
+  return stream.sort((a, b) => rank(a) - rank(b));
+}
+
 /** --prune: the surplus objects go by delete's rules (listed, disks marked, --keep-disks, asked). */
 function prune(surplus: Change[], scope: ResultScope, options: DeployOptions, deps: ClusterDeps): Promise<number> {
   const doomed = surplus.map((c) => ({ object: c.live!, why: 'surplus' as const }));
@@ -170,6 +185,7 @@ function failureHint(o: ObjectOutcome, at: Context): string | undefined {
     return `your user may not ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}: ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}`;
   }
   if (o.cause === 'forbidden') return 'your user lacks the rights for this resource; ask a cluster admin';
+  if (o.cause === 'exists') return `someone created it after deploy read namespace ${at.namespace}: run deploy again to plan against it`;
   if (o.cause === 'namespace-missing') {
     return at.namespaceUnverified
       ? `namespace ${at.namespace} does not exist, and your user may not read or create namespaces: run "oc new-project ${at.namespace}" or ask an admin`

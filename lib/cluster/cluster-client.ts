@@ -24,6 +24,8 @@ export type FailureCause =
   | 'namespace-missing'
   /** A field that cannot change once created (a DataVolume's spec). */
   | 'immutable'
+  /** create: the object appeared after deploy read the namespace (AlreadyExists). */
+  | 'exists'
   | 'other';
 
 /** One object's outcome; when it failed, `reason` is the server's words and `cause` their gist. */
@@ -60,6 +62,13 @@ export interface ClusterClient {
    * an exit-3 VAutoError instead.
    */
   apply(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]>;
+  /**
+   * One create of manifests the plan found absent, with the annotation `apply` writes on its own
+   * create path, so later applies and the plan see them as apply-made: one request per object
+   * where apply spends two. One that exists by then fails (cause `exists`); whole-call failures
+   * throw as `apply`'s.
+   */
+  create(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]>;
   /** One delete of exactly these objects: one outcome per ref, in order; whole-call failures throw as `apply`'s. */
   delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]>;
   /** One JSON merge patch of one object (`oc patch --type merge`): configured, unchanged, or failed with the server's reason. */

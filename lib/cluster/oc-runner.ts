@@ -132,8 +132,21 @@ export class OcRunner implements ClusterClient {
   }
 
   apply(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
-    const refs = manifests.map((m) => ({ kind: m.kind, name: m.metadata.name }));
-    return this.runObjects(['apply', '-f', '-', '-n', namespace], toStream(manifests), refs, false);
+    return this.runObjects(['apply', '-f', '-', '-n', namespace], toStream(manifests), refsOf(manifests), false);
+  }
+
+  /**
+   * `create --save-config`: one POST per object, where apply GETs each first. kubectl writes the
+   * last-applied annotation with the same CreateApplyAnnotation as apply's create path, and goes on
+   * past a failed object, printing each (kubernetes/kubectl@dee3483 pkg/cmd/create/create.go
+   * RunCreate, pkg/cmd/apply/apply.go applyOneObject, pkg/util/apply.go; cli-runtime@69e8693
+   * pkg/resource/visitor.go ContinueOnErrorVisitor). Under apply's field manager
+   * (FieldManagerClientSideApply), so managedFields match too and a later apply, or a move to
+   * server-side apply, finds one client-side owner (kubectl create's own is "kubectl-create").
+   */
+  create(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
+    const args = ['create', '--save-config', '--field-manager=kubectl-client-side-apply', '-f', '-', '-n', namespace];
+    return this.runObjects(args, toStream(manifests), refsOf(manifests), false);
   }
 
   delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]> {
@@ -154,7 +167,7 @@ export class OcRunner implements ClusterClient {
   }
 
   /**
-   * Runs oc on a list of objects (apply, delete) and maps its output to one outcome each. Failures
+   * Runs oc on a list of objects (apply, create, delete) and maps its output to one outcome each. Failures
    * that stop every object (login, network, discovery, OpenAPI, an unknown flag) throw, exit 3.
    */
   private async runObjects(args: string[], input: string, refs: ObjectRef[], deleting: boolean): Promise<ObjectOutcome[]> {
@@ -243,6 +256,10 @@ export class OcRunner implements ClusterClient {
   private genericError(stderr: string, args: string[]): VAutoError {
     return new VAutoError(`${this.binary} ${args[0]} failed: ${firstErrorLine(stderr) || 'no message'}`, { exitCode: ExitCode.CLUSTER });
   }
+}
+
+function refsOf(manifests: ApplyManifest[]): ObjectRef[] {
+  return manifests.map((m) => ({ kind: m.kind, name: m.metadata.name }));
 }
 
 /**

@@ -1,4 +1,4 @@
-// Maps kubectl's apply/delete output back to the objects v-auto sent (pure text parsing).
+// Maps kubectl's apply/create/delete output back to the objects v-auto sent (pure text parsing).
 import type { ObjectOutcome, ObjectRef, ObjectResult } from './cluster-client.js';
 import { kindOfPrintedType } from './k8s-object.js';
 import { firstErrorLine, parseForbidden } from './oc-errors.js';
@@ -98,5 +98,7 @@ export function failed(ref: ObjectRef, reason: string): ObjectOutcome {
   if (/namespaces "[^"]+" not found/.test(reason)) return { ...ref, result: 'failed', reason, cause: 'namespace-missing' };
   // CDI's webhook: pkg/apiserver/webhooks/datavolume-validate.go ("Cannot update DataVolume Spec").
   if (/Cannot update DataVolume Spec|field is immutable/i.test(reason)) return { ...ref, result: 'failed', reason, cause: 'immutable' };
+  // NewAlreadyExists: `<resource> "<name>" already exists` (kubernetes/apimachinery@eed236c pkg/api/errors/errors.go).
+  if (/^\S+ "[^"]+" already exists$/.test(reason)) return { ...ref, result: 'failed', reason, cause: 'exists' };
   return { ...ref, result: 'failed', reason, cause: 'other' };
 }

@@ -21,16 +21,20 @@ async function deployed(extra: Partial<DeployOptions> = {}): Promise<FakeCluster
   await run(cluster, extra);
   cluster.calls = [];
   cluster.sent = [];
+  cluster.applyCalls = [];
+  cluster.createCalls = [];
   return cluster;
 }
 const sentNames = (c: FakeCluster) => c.sent.map((m) => `${m.kind}/${m.metadata.name}`);
+/** The calls that write (apply, create): none, when nothing may be sent. */
+const writes = (c: FakeCluster) => c.calls.filter((call) => call === 'apply' || call === 'create');
 const edit = (c: FakeCluster, kind: string, name: string, change: (o: K8sObject) => void) => change(c.existing.find((o) => o.kind === kind && o.metadata.name === name)!);
 
-test('first deploy into a missing namespace: both reads, one apply with the Namespace first', async () => {
+test('first deploy into a missing namespace: both reads, one create with the Namespace first', async () => {
   const cluster = new FakeCluster([], false);
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
+  expect(cluster.calls).toEqual(['list', 'namespace', 'create']);
   expect(cluster.sent[0].kind).toBe('Namespace');
   expect(cluster.sent).toHaveLength(9);
   expect(r.stdout.split('\n')[0]).toBe('[SUCCESS] Namespace vm-demo (created)');
@@ -94,7 +98,7 @@ test('a DataVolume gone after import while its PVC remains is skipped, not sent'
   cluster.existing = cluster.existing.filter((o) => o !== dv);
   cluster.existing.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'web-01-rootdisk', labels: dv.metadata.labels } });
   const r = await run(cluster);
-  expect(cluster.calls).not.toContain('apply');
+  expect(writes(cluster)).toEqual([]);
   expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (disk already imported)');
 });
 
@@ -145,11 +149,55 @@ test('a namespace the user may not read is not created, and a missing one is exp
   expect(r.stdout.split(hint)).toHaveLength(2);
 });
 
-test('an apply that fails as a whole is its error, exit 3', async () => {
+test('a create or an apply that fails as a whole is its error, exit 3', async () => {
   const cluster = new FakeCluster([], true);
-  cluster.applyError = new VAutoError('oc apply failed before sending anything: the server could not find the requested resource', { exitCode: 3 });
-  const err = await asyncErrorOf(() => run(cluster));
-  expect(err.exitCode).toBe(3);
+  cluster.createError = new VAutoError('oc create failed before sending anything: the server could not find the requested resource', { exitCode: 3 });
+  expect((await asyncErrorOf(() => run(cluster))).message).toMatch(/^oc create failed before sending anything/);
+  const updating = await deployed();
+  updating.applyError = new VAutoError('oc apply failed before sending anything: the server could not find the requested resource', { exitCode: 3 });
+  expect((await asyncErrorOf(() => run(updating, { sets: ['cpu=4'] }))).exitCode).toBe(3);
+});
+
+test('new objects go through create, changed ones through apply; instances with an update come first, so at most one call mixes them', async () => {
+  const cluster = await deployed({ replicas: 30 });
+  // The odd instances are gone (new again), the even ones change: interleaved in the plan's order.
+  const odd = (name: string) => Number(/^web-(\d+)/.exec(name)![1]) % 2 === 1;
+  cluster.existing = cluster.existing.filter((o) => !odd(o.metadata.name));
+  const r = await run(cluster, { replicas: 30, sets: ['cpu=4'], parallel: 4 });
+  expect(r.code).toBe(0);
+  expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
+  expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-02 (configured)');
+  expect(r.stdout).toContain('75 succeeded, 45 skipped, 0 failed');
+  const instances = (calls: typeof cluster.applyCalls) => calls.map((call) => [...new Set(call.map((m) => /^web-\d+/.exec(m.metadata.name)![0]))]);
+  // 30 instances in 4 calls of 7–8: the 15 updated ones fill one call and part of the next.
+  expect(cluster.applyCalls).toHaveLength(2);
+  expect(cluster.createCalls).toHaveLength(2);
+  expect(instances(cluster.applyCalls).flat().filter((i) => !odd(i))).toHaveLength(15);
+  expect(instances(cluster.createCalls).flat().every(odd)).toBe(true);
+  // Each instance's objects still in the order one call sends them.
+  for (const call of [...cluster.applyCalls, ...cluster.createCalls]) {
+    const kinds = call.filter((m) => m.metadata.name.startsWith(call[0].metadata.name.replace(/-lan$/, ''))).map((m) => m.kind);
+    expect(kinds).toEqual(['NetworkAttachmentDefinition', 'Secret', 'DataVolume', 'VirtualMachine'].filter((k) => kinds.includes(k)));
+  }
+});
+
+test('an object someone created between the read and the create is [FAILED] with the server\'s reason and a hint to deploy again', async () => {
+  const cluster = new FakeCluster([], true);
+  const late: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-02-cloud-init' } };
+  // Not there when deploy reads; there when the create reaches it.
+  const list = cluster.list.bind(cluster);
+  cluster.list = async (ns, kinds) => {
+    const read = await list(ns, kinds);
+    cluster.existing.push(late);
+    return read;
+  };
+  const r = await run(cluster);
+  expect(r.code).toBe(1);
+  expect(r.stdout).toContain('[FAILED] Secret web-02-cloud-init (secrets "web-02-cloud-init" already exists)');
+  expect(r.stdout).toContain('hint: someone created it after deploy read namespace vm-demo: run deploy again to plan against it');
+  expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-02 (created)');
+  expect(r.stdout).toContain('7 succeeded, 0 skipped, 1 failed');
+  expect(cluster.existing).toContain(late);
 });
 
 describe('objects that are not ours', () => {
@@ -170,7 +218,7 @@ describe('objects that are not ours', () => {
   test('--adopt takes over the unlabeled one after listing it; another spec\'s never', async () => {
     const refused = new FakeCluster([handMade, otherSpec], true);
     expect((await asyncErrorOf(() => run(refused, { adopt: true }))).message).toContain('Secret web-02-cloud-init (v-auto/managed=true, v-auto/project=demo, v-auto/spec=api)');
-    expect(refused.calls).not.toContain('apply');
+    expect(writes(refused)).toEqual([]);
 
     const cluster = new FakeCluster([handMade], true);
     const r = await run(cluster, { adopt: true });
@@ -185,7 +233,7 @@ describe('objects that are not ours', () => {
     const cluster = new FakeCluster([handMade], true);
     const err = await asyncErrorOf(() => run(cluster, { adopt: true, yes: false }));
     expect(err.exitCode).toBe(2);
-    expect(cluster.calls).not.toContain('apply');
+    expect(writes(cluster)).toEqual([]);
   });
 });
 
@@ -224,7 +272,7 @@ describe('instance type and preference references are checked before anything is
     const cluster = new FakeCluster(onCluster, true);
     const r = await deployIn(cluster);
     expect(r.code).toBe(0);
-    expect(cluster.calls).toEqual(['list', 'namespace', 'list', 'apply']);
+    expect(cluster.calls).toEqual(['list', 'namespace', 'list', 'create']);
     const vm = (cluster.sent as any[]).find((m) => m.kind === 'VirtualMachine');
     expect([vm.spec.instancetype, vm.spec.preference]).toEqual([{ name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' }, { name: 'rhel.9', kind: 'VirtualMachineClusterPreference' }]);
   });
@@ -239,12 +287,12 @@ describe('instance type and preference references are checked before anything is
     expect(err.exitCode).toBe(2);
     expect(err.message).toBe(message);
     expect(err.hint).toBe(hint);
-    expect(cluster.calls).not.toContain('apply');
+    expect(writes(cluster)).toEqual([]);
   });
 
   test('a spec without them makes no extra read', async () => {
     const cluster = new FakeCluster([], true);
     await run(cluster);
-    expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
+    expect(cluster.calls).toEqual(['list', 'namespace', 'create']);
   });
 });

@@ -6,14 +6,14 @@ import type { Output } from '../../lib/report/output.js';
 type Failure = Pick<ObjectOutcome, 'reason' | 'cause' | 'denied'>;
 
 /**
- * A cluster holding `existing`: apply creates what is absent and configures what is present, delete
- * removes. One field per behaviour changes that: `results` and `rejects` per object (`Kind/name`,
- * or `*` for every object), `applyError`/`deleteError` for a call that fails as a whole.
+ * A cluster holding `existing`: apply creates what is absent and configures what is present, create
+ * creates what is absent, delete removes. One field per behaviour changes that: `results` and `rejects` per object (`Kind/name`,
+ * or `*` for every object), `applyError`/`createError`/`deleteError` for a call that fails as a whole.
  */
 export class FakeCluster implements ClusterClient {
   readonly binary = 'oc';
   calls: string[] = [];
-  /** The manifests of the last apply. */
+  /** The manifests of the last apply or create. */
   sent: ApplyManifest[] = [];
   /** The refs of the last delete. */
   deleted: ObjectRef[] = [];
@@ -23,11 +23,13 @@ export class FakeCluster implements ClusterClient {
   results: Record<string, ObjectResult> = {};
   /** Objects the server refuses, with the server's reason. */
   rejects: Record<string, Failure> = {};
-  /** Thrown by apply instead of sending anything (login, discovery, an unknown flag). */
+  /** Thrown by apply (create) instead of sending anything (login, discovery, an unknown flag). */
   applyError?: Error;
+  createError?: Error;
   deleteError?: Error;
-  /** Every apply's manifests and every delete's refs, one entry per call, in the order the calls started. */
+  /** Every apply's and create's manifests and every delete's refs, one entry per call, in the order the calls started. */
   applyCalls: ApplyManifest[][] = [];
+  createCalls: ApplyManifest[][] = [];
   deleteCalls: ObjectRef[][] = [];
   /** An error for one call as a whole (by the names it carries), as oc failing before sending anything. */
   callError?: (names: string[]) => Error | undefined;
@@ -57,10 +59,19 @@ export class FakeCluster implements ClusterClient {
     this.calls.push('list-all');
     return this.elsewhere && [...this.existing, ...this.elsewhere].filter((o) => kinds.includes(o.kind));
   }
-  async apply(_ns: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
+  apply(_ns: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
     this.calls.push('apply');
     this.applyCalls.push(manifests);
-    if (this.applyError) throw this.applyError;
+    return this.write(manifests, this.applyError, false);
+  }
+  /** Like apply, but an object that exists fails as AlreadyExists (kube-apiserver's message). */
+  create(_ns: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
+    this.calls.push('create');
+    this.createCalls.push(manifests);
+    return this.write(manifests, this.createError, true);
+  }
+  private async write(manifests: ApplyManifest[], error: Error | undefined, creating: boolean): Promise<ObjectOutcome[]> {
+    if (error) throw error;
     await Promise.resolve(); // the calls of a fan-out overlap
     const callError = this.callError?.(manifests.map((m) => m.metadata.name));
     if (callError) throw callError;
@@ -70,6 +81,7 @@ export class FakeCluster implements ClusterClient {
       const failure = this.lookup(this.rejects, ref);
       if (failure) return { ...ref, result: 'failed', ...failure };
       const index = this.existing.findIndex((o) => o.kind === ref.kind && o.metadata.name === ref.name);
+      if (index >= 0 && creating) return { ...ref, result: 'failed', reason: `${ref.kind.toLowerCase()}s "${ref.name}" already exists`, cause: 'exists' };
       if (index >= 0) this.existing[index] = m as K8sObject;
       else this.existing.push(m as K8sObject);
       return { ...ref, result: this.lookup(this.results, ref) ?? (index >= 0 ? 'configured' : 'created') };
