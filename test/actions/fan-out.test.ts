@@ -22,7 +22,7 @@ function runDelete(cluster: FakeCluster, parallel: number) {
 }
 const instanceOf = (name: string) => /^web-\d+/.exec(name)?.[0];
 const instancesIn = (names: string[]) => [...new Set(names.map(instanceOf))];
-const refused = new VAutoError('oc apply failed before sending anything: the server could not find the requested resource', { exitCode: ExitCode.CLUSTER });
+const refused = new VAutoError('oc create failed before sending anything: the server could not find the requested resource', { exitCode: ExitCode.CLUSTER });
 
 describe('planFanOut', () => {
   // Kind after kind, as deploy's stream is: every instance's a, then every instance's b.
@@ -57,20 +57,20 @@ describe('planFanOut', () => {
 });
 
 describe('deploy --parallel', () => {
-  test('the apply is split by instance; each call keeps every instance whole and in order; the output is the one call\'s', async () => {
+  test('a first deploy\'s create is split by instance; each call keeps every instance whole and in order; the output is the one call\'s', async () => {
     const one = new FakeCluster([], false);
     const serial = await runDeploy(one, { parallel: 1 });
     const four = new FakeCluster([], false);
     const parallel = await runDeploy(four, { parallel: 4 });
     expect(parallel.code).toBe(0);
     expect(parallel.stdout).toBe(serial.stdout);
-    expect(one.applyCalls).toHaveLength(1);
+    expect(one.createCalls).toHaveLength(1);
     // The Namespace alone first, then four calls of five instances.
-    expect(four.applyCalls.map((c) => c.map((m) => m.kind === 'Namespace' ? 'ns' : instanceOf(m.metadata.name)))[0]).toEqual(['ns']);
-    const calls = four.applyCalls.slice(1).map((c) => c.map((m) => `${m.kind}/${m.metadata.name}`));
+    expect(four.createCalls.map((c) => c.map((m) => m.kind === 'Namespace' ? 'ns' : instanceOf(m.metadata.name)))[0]).toEqual(['ns']);
+    const calls = four.createCalls.slice(1).map((c) => c.map((m) => `${m.kind}/${m.metadata.name}`));
     expect(calls.map((c) => instancesIn(c.map((k) => k.split('/')[1])))).toEqual([0, 1, 2, 3].map((k) => Array.from({ length: 5 }, (_, i) => `web-${String(k * 5 + i + 1).padStart(2, '0')}`)));
     // Each instance's objects in the one call's order.
-    const inOneCall = one.applyCalls[0].map((m) => `${m.kind}/${m.metadata.name}`);
+    const inOneCall = one.createCalls[0].map((m) => `${m.kind}/${m.metadata.name}`);
     for (const call of calls) expect(call).toEqual(inOneCall.filter((k) => call.includes(k)));
     expect(calls.flat().sort()).toEqual(inOneCall.filter((k) => !k.startsWith('Namespace/')).sort());
   });
@@ -80,8 +80,8 @@ describe('deploy --parallel', () => {
     cluster.callError = (names) => (names.includes('web-08') ? refused : undefined);
     const r = await runDeploy(cluster, { parallel: 4 });
     expect(r.code).toBe(ExitCode.CLUSTER);
-    expect(cluster.applyCalls).toHaveLength(4);
-    for (const n of ['06', '07', '08', '09', '10']) expect(r.stdout).toContain(`[FAILED] VirtualMachine web-${n} (not sent: oc apply failed before sending anything: the server could not find the requested resource)`);
+    expect(cluster.createCalls).toHaveLength(4);
+    for (const n of ['06', '07', '08', '09', '10']) expect(r.stdout).toContain(`[FAILED] VirtualMachine web-${n} (not sent: oc create failed before sending anything: the server could not find the requested resource)`);
     for (const n of ['01', '05', '11', '20']) expect(r.stdout).toContain(`[SUCCESS] VirtualMachine web-${n} (created)`);
     expect(r.stdout).toContain('60 succeeded, 0 skipped, 20 failed');
   });

@@ -47,12 +47,44 @@ describe('OcRunner against the simulator', () => {
     }
   });
 
+  test.each(KUBECTLS)('%s: create is one POST per object and writes the annotation apply writes, so a later apply finds it unchanged and removes what the manifest drops', async (binary) => {
+    const oc = runner(binary);
+    const labels = { app: 'a', tier: 'b' };
+    const nad = (name: string, l: Record<string, string>) => ({ apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name, labels: l }, spec: { config: '{"cniVersion":"0.3.1","type":"bridge"}' } });
+    const pair = (name: string, keys: string[]) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: Object.fromEntries(keys.map((k) => [k, Buffer.from(k).toString('base64')])) });
+    const tag = binary.replace(/\W+/g, '-').slice(-12).toLowerCase().replace(/^-+/, '');
+    sim.clearRequests();
+    expect((await oc.create('x', [nad(`${tag}-c1`, labels), pair(`${tag}-c2`, ['k', 'l'])])).map((o) => o.result)).toEqual(['created', 'created']);
+    // No GET of the objects themselves: one POST each, under apply's field manager.
+    const objectRequests = sim.requests.filter((r) => r.path.includes(`/namespaces/x/`));
+    expect(objectRequests.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual(['POST network-attachment-definitions', 'POST secrets']);
+    expect(objectRequests.every((r) => r.query.includes('fieldManager=kubectl-client-side-apply'))).toBe(true);
+
+    // The same annotation as apply's own create path writes for the same manifest.
+    await oc.apply('x', [nad(`${tag}-twin`, labels)]);
+    const annotation = (name: string) => sim.get('NetworkAttachmentDefinition', 'x', name).metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
+    expect(annotation(`${tag}-c1`)).toBe(annotation(`${tag}-twin`).replace(`"${tag}-twin"`, `"${tag}-c1"`));
+
+    expect((await oc.apply('x', [nad(`${tag}-c1`, labels), pair(`${tag}-c2`, ['k', 'l'])])).map((o) => o.result)).toEqual(['unchanged', 'unchanged']);
+    expect((await oc.apply('x', [nad(`${tag}-c1`, { app: 'a' }), pair(`${tag}-c2`, ['k'])])).map((o) => o.result)).toEqual(['configured', 'configured']);
+    expect(sim.get('NetworkAttachmentDefinition', 'x', `${tag}-c1`).metadata.labels).toEqual({ app: 'a' });
+    expect(Object.keys(sim.get('Secret', 'x', `${tag}-c2`).data)).toEqual(['k']);
+
+    // One that exists by then fails alone; kubectl goes on with the rest.
+    expect(await oc.create('x', [pair(`${tag}-c3`, ['k']), pair(`${tag}-c2`, ['k']), pair(`${tag}-c4`, ['k'])])).toEqual([
+      { kind: 'Secret', name: `${tag}-c3`, result: 'created' },
+      { kind: 'Secret', name: `${tag}-c2`, result: 'failed', cause: 'exists', reason: `secrets "${tag}-c2" already exists` },
+      { kind: 'Secret', name: `${tag}-c4`, result: 'created' },
+    ]);
+  });
+
   test.each(KUBECTLS)('%s: discovery and OpenAPI failing is exit 3 with kubectl\'s reason, before anything is sent', async (binary) => {
     sim.clearRequests();
     const oc = runner(binary, noApi);
     const err = await asyncErrorOf(() => oc.apply('x', [secret('c', '1'), secret('d', '1')]));
     expect(err.exitCode).toBe(3);
     expect(err.message).toMatch(/apply failed before sending anything: .*the server could not find the requested resource/);
+    expect((await asyncErrorOf(() => oc.create('x', [secret('c', '1')]))).message).toMatch(/create failed before sending anything: .*the server could not find the requested resource/);
     const del = await asyncErrorOf(() => oc.delete('x', [{ kind: 'Secret', name: 'c' }]));
     expect(del.exitCode).toBe(3);
     expect(del.message).toContain('delete failed before sending anything: unable to recognize "STDIN": the server could not find the requested resource');

@@ -1,4 +1,4 @@
-// kubectl's apply/delete output mapped back to objects, with texts as kubectl 1.27 and 1.32 print them.
+// kubectl's apply/create/delete output mapped back to objects, with texts as kubectl 1.27 and 1.32 print them.
 import { errorBlocks, parseResultLines, parseRun, reasonOf } from '../../lib/cluster/parse-output.js';
 import type { ObjectOutcome, ObjectRef } from '../../lib/cluster/cluster-client.js';
 
@@ -50,6 +50,18 @@ test('a forbidden create names the object and what was denied', () => {
     denied: { verb: 'create', resource: 'virtualmachines', namespace: 'vm-demo' },
     reason: 'virtualmachines.kubevirt.io "web-01" is forbidden: User "dev" cannot create resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"',
   });
+});
+
+test('create: an object that exists by then is its own failure (cause exists), the rest of the call created', () => {
+  // As kubectl 1.27 … 1.33 print it (create continues past a failed object).
+  const stdout = 'networkattachmentdefinition.k8s.cni.cncf.io/web-01-lan created\ndatavolume.cdi.kubevirt.io/web-01-rootdisk created\nvirtualmachine.kubevirt.io/web-01 created\n';
+  const stderr = 'Error from server (AlreadyExists): error when creating "STDIN": secrets "web-01-cloud-init" already exists\n';
+  expect(outcomes(sent, stdout, stderr)).toEqual([
+    { kind: 'NetworkAttachmentDefinition', name: 'web-01-lan', result: 'created' },
+    { kind: 'Secret', name: 'web-01-cloud-init', result: 'failed', cause: 'exists', reason: 'secrets "web-01-cloud-init" already exists' },
+    { kind: 'DataVolume', name: 'web-01-rootdisk', result: 'created' },
+    { kind: 'VirtualMachine', name: 'web-01', result: 'created' },
+  ]);
 });
 
 test('a field validation "Forbidden" is not an RBAC denial', () => {

@@ -3,7 +3,7 @@
 import { readFileSync, rmSync } from 'node:fs';
 import { acquireSharedNetworkLock } from '../../lib/cli/workspace-lock.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
-import { exampleHome, runVAuto, stackLines, until, type RunOutcome } from '../helpers/e2e.js';
+import { exampleHome, runVAuto, stackLines, until, writes, type RunOutcome } from '../helpers/e2e.js';
 
 const NS = 'vm-demo';
 const managed = (project: string, spec: string, name: string) => ({ 'v-auto/managed': 'true', 'v-auto/project': project, 'v-auto/spec': spec, 'v-auto/name': name });
@@ -206,7 +206,7 @@ describe('delete safety', () => {
       const r = await runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'db', 'deploy', '--yes'], { env: { V_AUTO_LOCK_WAIT_MS: '300' } });
       expect(r.code).toBe(4);
       expect(r.stderr).toMatch(/^v-auto: the shared networks of project demo are busy: process \d+ on /);
-      expect(r.calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+      expect(r.calls.filter(writes)).toEqual([]);
     } finally {
       release();
     }

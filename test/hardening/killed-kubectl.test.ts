@@ -23,12 +23,13 @@ describe('a kubectl killed by a signal', () => {
   });
   afterAll(() => e2e.close());
 
-  test('during apply: the objects applied before it died are [SUCCESS], the rest [FAILED] as unconfirmed; exit 1, no "cannot run"', async () => {
-    // Every answer slowed down: the apply is still sending objects when it is killed.
+  test('during a create: the objects created before it died are [SUCCESS], the rest [FAILED] as unconfirmed; exit 1, no "cannot run"', async () => {
+    // Every answer slowed down: the create is still sending objects when it is killed.
     e2e.sim.faults.latencyMs = 150;
     const run = e2e.run(['demo', 'web', 'deploy', '--yes']);
     await until(() => e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'web-01-lan') !== undefined, 20_000, 'the first objects to be applied');
-    const pids = kubectls(e2e, 'apply');
+    // A first deploy: every object is new, so the call is a create.
+    const pids = kubectls(e2e, 'create');
     expect(pids).toHaveLength(1);
     process.kill(pids[0], 'SIGKILL');
     const r = await run;

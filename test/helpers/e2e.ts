@@ -25,6 +25,11 @@ export interface RunOutcome {
   ms: number;
 }
 
+/** A recorded oc call that writes to the cluster: what a refused or declined run must not have made. */
+export function writes(call: string): boolean {
+  return /^(apply|create|delete|patch) /.test(call);
+}
+
 export interface LaunchOptions {
   env?: Record<string, string>;
   /** 'closed' (default) ends stdin at once; 'open' keeps a pipe that never gets data or EOF; a string is written, then EOF. */
