@@ -77,11 +77,12 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
       if (failed.length) {
         view?.stop();
         // The cluster's own words for why: the newest event about the instance's objects, Warnings
-        // first. A user who may not read events still gets the failure itself.
-        const events = await cluster.list(plan.settings.namespace, ['Event']).catch(() => []);
+        // first, its launcher pod's among them (the scheduler's FailedScheduling, an image pull), so
+        // the pods are read with the events. A user who may not read them still gets the failure itself.
+        const [events, pods] = await Promise.all([cluster.list(plan.settings.namespace, ['Event']), cluster.list(plan.settings.namespace, ['Pod'], selector)].map((read) => read.catch(() => [])));
         const why = (s: InstanceState) => {
           const past = grace[since.get(s.name)!.state] ? ` for ${failingFor(s)} s, past its ${grace[since.get(s.name)!.state]} s grace` : '';
-          const last = relevantEvents(events, objectsOf(s.name, objects))[0];
+          const last = relevantEvents(events, objectsOf(s.name, [...objects, ...pods]))[0];
           return `${s.failed}${past}${last ? `; last event: ${last.object} ${last.reason}: ${last.message}` : ''}`;
         };
         outcome('failed', states.length - pending.length, failed.map((s) => ({ name: s.name, reason: printable(why(s)) })));

@@ -15,11 +15,12 @@ const event = (object: string, type: string, reason: string, message: string, la
   return { apiVersion: 'v1', kind: 'Event', metadata: { name: `${name}.${lastTimestamp}` }, involvedObject: { kind, name }, type, reason, message, lastTimestamp } as K8sObject;
 };
 
-/** A cluster whose answer changes with each poll; `oc get events` (not a poll) answers `events`. */
+/** A cluster whose answer changes with each poll; `oc get events` and pods (not polls) answer `events` and `pods`. */
 class Polls extends FakeCluster {
   constructor(
     private readonly answers: K8sObject[][],
     private readonly events: K8sObject[] = [],
+    private readonly pods: K8sObject[] = [],
   ) {
     super();
   }
@@ -27,6 +28,10 @@ class Polls extends FakeCluster {
     if (kinds.includes('Event')) {
       this.calls.push('events');
       return this.events;
+    }
+    if (kinds.includes('Pod')) {
+      this.calls.push('pods');
+      return this.pods;
     }
     this.calls.push('list');
     return this.answers[Math.min(this.calls.length - 1, this.answers.length - 1)];
@@ -54,7 +59,7 @@ test('a failed import stops the wait at once with exit 1, with the newest Warnin
   const cluster = new Polls([[vm('web-01', { printableStatus: 'Provisioning' }), dv('web-01', 'Failed'), vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded')]], events);
   const output = capture();
   expect(await waitReady(cluster, plan, 60, { output, pollMs: 1 })).toBe(1);
-  expect(cluster.calls).toEqual(['list', 'events']);
+  expect(cluster.calls).toEqual(['list', 'events', 'pods']);
   expect(output.stdout).toBe('not ready: DataVolume web-01-rootdisk import failed; last event: DataVolume/web-01-rootdisk Error: Unable to connect to http data source: 404 Not Found\n');
 });
 
@@ -84,10 +89,22 @@ describe('grace window: a state that can clear by itself does not fail the first
     const output = capture();
     expect(await waitReady(cluster, plan, 3600, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 })).toBe(1);
     // First seen at the first poll (minute 1); failed at the first poll 300 s later (minute 6); then the events.
-    expect(cluster.calls).toEqual(['list', 'list', 'list', 'list', 'list', 'list', 'events']);
+    expect(cluster.calls).toEqual(['list', 'list', 'list', 'list', 'list', 'list', 'events', 'pods']);
     expect(output.stdout).toBe(`not ready: VirtualMachine web-01 is ${state} for 300 s, past its 300 s grace\n`);
     // Each poll within the window says how long, and what the grace is.
     expect(output.stderr.split('\n')[0]).toBe(`1/2 ready; web-01: ${state} for 0 s (grace 300 s)`);
+  });
+
+  test("a failure names its launcher pod's event (the scheduler's FailedScheduling), read with the events", async () => {
+    const pod: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'virt-launcher-web-01-x7k2p', labels: { 'vm.kubevirt.io/name': 'web-01' } }, status: { phase: 'Pending' } };
+    const events = [
+      event('Pod/virt-launcher-web-01-x7k2p', 'Warning', 'FailedScheduling', '0/2 nodes are available: 2 Insufficient memory.', '2026-12-01T10:00:05Z'),
+      event('DataVolume/web-01-rootdisk', 'Normal', 'ImportSucceeded', 'Successfully imported into PVC web-01-rootdisk', '2026-12-01T10:00:06Z'),
+    ];
+    const cluster = new Polls([[vm('web-01', { printableStatus: 'ErrorUnschedulable' }), dv('web-01', 'Succeeded'), ...running]], events, [pod]);
+    const output = capture();
+    expect(await waitReady(cluster, plan, 3600, { output, pollMs: 1, graceSeconds: 60, now: () => cluster.calls.length * 60_000 })).toBe(1);
+    expect(output.stdout).toBe('not ready: VirtualMachine web-01 is ErrorUnschedulable for 60 s, past its 60 s grace; last event: Pod/virt-launcher-web-01-x7k2p FailedScheduling: 0/2 nodes are available: 2 Insufficient memory.\n');
   });
 
   test('graceSeconds (V_AUTO_WAIT_GRACE) replaces the grace of every state', async () => {

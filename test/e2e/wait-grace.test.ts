@@ -1,7 +1,8 @@
-// deploy --wait and a transient DataVolumeError (CDI#3762), through the real kubectl against the simulator.
+// deploy --wait and states that can clear by themselves (a transient DataVolumeError, CDI#3762; a VM
+// the scheduler has no room for yet), through the real kubectl against the simulator.
 import { startE2E, type E2E } from '../helpers/e2e.js';
 
-describe('--wait grace window for DataVolumeError', () => {
+describe('--wait grace window for DataVolumeError and ErrorUnschedulable', () => {
   let e2e: E2E;
   beforeEach(async () => {
     e2e = await startE2E();
@@ -34,6 +35,23 @@ describe('--wait grace window for DataVolumeError', () => {
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
     expect(r.stdout).toMatch(/not ready: VirtualMachine web-01 is DataVolumeError; last event: DataVolume\/web-01-rootdisk Error: /);
+  });
+
+  test('a VM the scheduler has no room for until a node frees up does not fail the wait: exit 0 once it runs', async () => {
+    e2e.sim.faults.unschedulableVmis = [{ name: 'web-02', forMs: 5000 }];
+    const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '120']);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toMatch(/web-02: ErrorUnschedulable for \d+ s \(grace 300 s\)/);
+    expect(r.stdout).toContain('all 2 instance(s) ready');
+  });
+
+  test('ErrorUnschedulable past its grace fails the wait (exit 1), naming the scheduler\'s message', async () => {
+    e2e.sim.faults.unschedulableVmis = [{ name: 'web-02', forMs: 600_000 }];
+    const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '120'], { V_AUTO_WAIT_GRACE: '3' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(
+      /not ready: VirtualMachine web-02 is ErrorUnschedulable for [3-9] s, past its 3 s grace; last event: Pod\/virt-launcher-web-02-\w+ FailedScheduling: 0\/2 nodes are available: 2 Insufficient memory\./,
+    );
   });
 
   test('V_AUTO_WAIT_GRACE that is not a number is exit 2 before anything is sent', async () => {

@@ -201,5 +201,27 @@ describe('controllers', () => {
       expect(vmi().status.phase).toBe('Scheduling');
       expect(vm().status).toMatchObject({ printableStatus: 'Starting', ready: false });
     });
+
+    test('fault unschedulableVmis: a Pending launcher pod with FailedScheduling, the VM ErrorUnschedulable; then it schedules and runs', async () => {
+      sim = await startSimulator();
+      sim.faults.unschedulableVmis = [{ name: 'web-1', forMs: 60_000 }];
+      await kubectl(sim, ['apply', '-f', '-'], STACK);
+      for (let i = 0; i < 200 && vm()?.status?.printableStatus !== 'ErrorUnschedulable'; i++) await new Promise((r) => setTimeout(r, 20));
+      expect(vm().status).toMatchObject({ printableStatus: 'ErrorUnschedulable', ready: false });
+      expect(vmi().status.phase).toBe('Scheduling');
+      expect(vmi().status.conditions).toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: expect.stringMatching(/^0\/2 nodes are available: 2 Insufficient memory\./) }));
+      const listed = JSON.parse((await kubectl(sim, ['get', 'pods', '-l', 'vm.kubevirt.io/name=web-1', '-o', 'json'])).stdout).items;
+      expect(listed).toHaveLength(1);
+      expect(listed[0].status.phase).toBe('Pending');
+      expect(listed[0].spec.nodeName).toBeUndefined();
+      const events = JSON.parse((await kubectl(sim, ['get', 'events', '-o', 'json'])).stdout).items;
+      expect(events).toContainEqual(expect.objectContaining({ reason: 'FailedScheduling', type: 'Warning', involvedObject: expect.objectContaining({ kind: 'Pod', name: listed[0].metadata.name }) }));
+      // Room is found (settle runs the fault's end at once): the same pod is placed and the VM runs.
+      await sim.settle();
+      expect(vm().status).toMatchObject({ printableStatus: 'Running', ready: true });
+      expect(vmi().status.conditions.map((c: { type: string }) => c.type)).not.toContain('PodScheduled');
+      const after = JSON.parse((await kubectl(sim, ['get', 'pods', '-l', 'vm.kubevirt.io/name=web-1', '-o', 'json'])).stdout).items;
+      expect(after.map((p: { metadata: { name: string }; status: { phase: string } }) => [p.metadata.name, p.status.phase])).toEqual([[listed[0].metadata.name, 'Running']]);
+    });
   });
 });

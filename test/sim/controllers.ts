@@ -80,6 +80,8 @@ export interface ControllerOptions {
   stuckVmis: () => string[];
   /** DataVolumes whose importer fails once and is restarted after `forMs`; read when an import starts. */
   transientImportErrors: () => { name: string; forMs: number }[];
+  /** VMIs that cannot be scheduled for `forMs` from their first attempt; read when the VMI would be scheduled. */
+  unschedulableVmis: () => { name: string; forMs: number }[];
   /** KubeVirt's LiveUpdate rollout strategy (OpenShift's default): sockets and guest memory hot-plug. */
   liveUpdate: boolean;
 }
@@ -115,6 +117,15 @@ function runDecision(vm: Obj): 'start' | 'stop' | 'leave' {
   }
 }
 
+/** KubeVirt's VM printable status ErrorUnschedulable: the VMI has PodScheduled False with reason Unschedulable (kubevirt/kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go isVirtualMachineStatusUnschedulable; below Running, PvcNotFound and DataVolumeError, above Starting in its precedence list). */
+function isUnschedulable(vmi: Obj): boolean {
+  return (vmi.status?.conditions ?? []).some((c: Obj) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
+}
+
+function launcherSpec(): Obj {
+  return { containers: [{ name: 'compute', image: 'quay.io/kubevirt/virt-launcher:v1.4.0' }] };
+}
+
 function hashOf(v: unknown): string {
   return createHash('sha256').update(JSON.stringify(v ?? null)).digest('hex');
 }
@@ -138,6 +149,8 @@ export class Controllers {
   private podCounter = 0;
   /** The template spec each VMI (by uid) was started from; a restart makes a new VMI, which clears RestartRequired. */
   private readonly startedFrom = new Map<string, Obj>();
+  /** VMI uid → where the fault unschedulableVmis has it: waiting for room, or let through. */
+  private readonly unschedulableState = new Map<string, 'waiting' | 'released'>();
   /** `ns/claim` → the VMs whose volumes name that DataVolume or PVC, and each VM's claims: kept from VM events, so a disk's event wakes its own VMs without listing every VM. */
   private readonly claimUsers = new Map<string, Set<string>>();
   private readonly claimsOf = new Map<string, string[]>();
@@ -163,7 +176,10 @@ export class Controllers {
         break;
       case 'VirtualMachineInstance':
         if (type === 'ADDED') this.scheduler.schedule(this.opts.vmStepMs, () => this.vmiStep(ns, name), `vmi:${ns}/${name}`);
-        if (type === 'DELETED') this.startedFrom.delete(obj.metadata.uid);
+        if (type === 'DELETED') {
+          this.startedFrom.delete(obj.metadata.uid);
+          this.unschedulableState.delete(obj.metadata.uid);
+        }
         this.enqueueVm(ns, name);
         break;
     }
@@ -426,7 +442,7 @@ export class Controllers {
     const change = startedFrom ? rollout(startedFrom, vm.spec.template?.spec ?? {}, vmi.spec, this.opts.liveUpdate) : {};
     if (change.restartRequired) conditions.push(condition('RestartRequired', true, undefined, change.restartRequired));
     if (change.hotplug) this.hotplug(vmi, change.hotplug);
-    this.setStatus(vm, { ...base, runStrategy, printableStatus: running ? 'Running' : 'Starting', ready: running, created: true, conditions: mergeConditions(vm.status?.conditions, conditions) });
+    this.setStatus(vm, { ...base, runStrategy, printableStatus: running ? 'Running' : isUnschedulable(vmi) ? 'ErrorUnschedulable' : 'Starting', ready: running, created: true, conditions: mergeConditions(vm.status?.conditions, conditions) });
   }
 
   /** LiveUpdate: writes hot-pluggable template changes into the running VMI (no condition on the VM). */
@@ -444,9 +460,11 @@ export class Controllers {
     const st = deepClone(vmi.status ?? {});
     if (st.phase === 'Scheduling') {
       if (this.opts.stuckVmis().includes(name)) return;
+      if (this.unschedulable(vmi)) return;
       const node = `worker-${parseInt(hashOf(name).slice(0, 8), 16) % 2}`;
       const pod = this.createLauncherPod(vmi, node);
-      this.setStatus(vmi, { ...st, phase: 'Scheduled', nodeName: node, activePods: { [pod.metadata.uid]: node } });
+      const conditions = (st.conditions ?? []).filter((c: Obj) => c.type !== 'PodScheduled');
+      this.setStatus(vmi, { ...st, phase: 'Scheduled', nodeName: node, activePods: { [pod.metadata.uid]: node }, conditions });
       this.scheduler.schedule(this.opts.vmStepMs, () => this.vmiStep(ns, name), `vmi:${ns}/${name}`);
       return;
     }
@@ -468,27 +486,58 @@ export class Controllers {
     }
   }
 
+  /**
+   * The fault unschedulableVmis: while it lasts, the launcher pod waits Pending with the
+   * scheduler's PodScheduled False/Unschedulable condition and a FailedScheduling event, and the
+   * VMI (still Scheduling) carries a copy of that condition, as virt-controller's VMI lifecycle
+   * copies a pending pod's PodScheduled=False (kubevirt/kubevirt@d923fdb
+   * pkg/virt-controller/watch/vmi/lifecycle.go, the IsScheduling case: AddPodCondition). The message
+   * is the scheduler's FitError text as clusters print it. True while the VMI must wait.
+   */
+  private unschedulable(vmi: Obj): boolean {
+    const fault = this.opts.unschedulableVmis().find((u) => u.name === vmi.metadata.name);
+    const { uid, namespace: ns, name } = vmi.metadata;
+    const state = this.unschedulableState.get(uid);
+    if (!fault || state === 'released') return false;
+    if (state === 'waiting') return true;
+    this.unschedulableState.set(uid, 'waiting');
+    const message = '0/2 nodes are available: 2 Insufficient memory. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.';
+    const scheduled = condition('PodScheduled', false, 'Unschedulable', message);
+    const pod = this.store.create({ kind: 'Pod', metadata: this.launcherMetadata(vmi), spec: launcherSpec(), status: { phase: 'Pending', conditions: [scheduled] } });
+    this.recordEvent(pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
+    this.setStatus(vmi, { ...(vmi.status ?? {}), conditions: [...(vmi.status?.conditions ?? []), scheduled] });
+    // Room is found after forMs (settle() runs it at once, as it does the other timed faults).
+    const release = () => {
+      this.unschedulableState.set(uid, 'released');
+      this.vmiStep(ns, name);
+    };
+    this.scheduler.schedule(fault.forMs, release, `vmi-room:${ns}/${name}`);
+    return true;
+  }
+
+  private launcherPod(vmi: Obj): Obj | undefined {
+    return this.store.dependentsOf(vmi.metadata.uid).find((o) => o.kind === 'Pod');
+  }
+
+  private launcherMetadata(vmi: Obj): Obj {
+    return {
+      name: `virt-launcher-${vmi.metadata.name}-${randomBytes(3).toString('hex').slice(0, 5)}`,
+      namespace: vmi.metadata.namespace,
+      labels: { ...(vmi.metadata.labels ?? {}), 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': vmi.metadata.uid, 'vm.kubevirt.io/name': vmi.metadata.name },
+      ownerReferences: [ownerRef(vmi)],
+    };
+  }
+
+  /** The VMI's launcher pod, running on `node`: the one left Pending by unschedulableVmis, or a new one. */
   private createLauncherPod(vmi: Obj, node: string): Obj {
     const n = this.podCounter++;
     const ip = `10.128.${Math.floor(n / 250) % 256}.${(n % 250) + 2}`;
-    const suffix = randomBytes(3).toString('hex').slice(0, 5);
-    return this.store.create({
-      kind: 'Pod',
-      metadata: {
-        name: `virt-launcher-${vmi.metadata.name}-${suffix}`,
-        namespace: vmi.metadata.namespace,
-        labels: { ...(vmi.metadata.labels ?? {}), 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': vmi.metadata.uid, 'vm.kubevirt.io/name': vmi.metadata.name },
-        ownerReferences: [ownerRef(vmi)],
-      },
-      spec: { nodeName: node, containers: [{ name: 'compute', image: 'quay.io/kubevirt/virt-launcher:v1.4.0' }] },
-      status: { phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: node === 'worker-0' ? '192.168.126.51' : '192.168.126.52', conditions: [{ type: 'Ready', status: 'True' }] },
-    });
+    const status = { phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: node === 'worker-0' ? '192.168.126.51' : '192.168.126.52', conditions: [{ type: 'Ready', status: 'True' }] };
+    const pending = this.launcherPod(vmi);
+    if (pending) return this.store.update({ ...pending, spec: { ...pending.spec, nodeName: node }, status });
+    return this.store.create({ kind: 'Pod', metadata: this.launcherMetadata(vmi), spec: { ...launcherSpec(), nodeName: node }, status });
   }
 
-  private podIp(vmi: Obj): string | undefined {
-    const pod = this.store.dependentsOf(vmi.metadata.uid).find((o) => o.kind === 'Pod');
-    return pod?.status?.podIP;
-  }
 
   /** Reported interfaces: the pod IP on the pod network, the NAD's static IPAM address on a Multus network. */
   private interfaces(vmi: Obj): Obj[] {
@@ -499,7 +548,7 @@ export class Controllers {
       const mac = iface.macAddress ?? `02:${hashOf(`${ns}/${vmi.metadata.name}/${iface.name}`).slice(0, 10).match(/../g)!.join(':')}`;
       const net = networks.find((n) => n.name === iface.name);
       let ip: string | undefined;
-      if (net?.pod) ip = this.podIp(vmi);
+      if (net?.pod) ip = this.launcherPod(vmi)?.status?.podIP;
       else if (net?.multus?.networkName) ip = this.staticAddress(ns, net.multus.networkName);
       const out: Obj = { name: iface.name, mac, interfaceName: `eth${i}`, infoSource: 'domain, guest-agent', queueCount: 1 };
       if (ip) {

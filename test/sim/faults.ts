@@ -24,6 +24,12 @@ export interface Faults {
    */
   transientImportErrors: { name: string; forMs: number }[];
   /**
+   * VMIs whose launcher pod the scheduler cannot place for `forMs` (no node has room; then one is
+   * drained back): the pod is Pending with PodScheduled False Unschedulable and a FailedScheduling
+   * event, the VMI carries that condition, and the VM shows ErrorUnschedulable, until it schedules.
+   */
+  unschedulableVmis: { name: string; forMs: number }[];
+  /**
    * /openapi/v2 and /openapi/v3 answer 503 (an API server whose OpenAPI aggregation is down): gets and
    * deletes work, while `kubectl apply` stops in its validation before sending any object.
    */
@@ -31,7 +37,7 @@ export interface Faults {
 }
 
 export function noFaults(): Faults {
-  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [], stuckVmis: [], transientImportErrors: [], openapiUnavailable: false };
+  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [], stuckVmis: [], transientImportErrors: [], unschedulableVmis: [], openapiUnavailable: false };
 }
 
 /** The user name that 403 messages carry, as the kubeconfig's token would authenticate. */

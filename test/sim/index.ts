@@ -95,6 +95,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     failImports: () => faults.failImports,
     stuckVmis: () => faults.stuckVmis,
     transientImportErrors: () => faults.transientImportErrors,
+    unschedulableVmis: () => faults.unschedulableVmis,
     liveUpdate: profile === 'openshift',
   });
 

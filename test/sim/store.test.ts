@@ -56,7 +56,7 @@ describe('controllers waking the VMs of a disk', () => {
   test('a DataVolume or PVC event reaches the VMs that use it through an index, never by listing every VM', async () => {
     const store = new ObjectStore();
     const scheduler = new Scheduler();
-    new Controllers(store, scheduler, { importStepMs: 1, vmStepMs: 1, gcDataVolumes: false, failImports: () => [], stuckVmis: () => [], transientImportErrors: () => [], liveUpdate: false });
+    new Controllers(store, scheduler, { importStepMs: 1, vmStepMs: 1, gcDataVolumes: false, failImports: () => [], stuckVmis: () => [], transientImportErrors: () => [], unschedulableVmis: () => [], liveUpdate: false });
     const n = 300;
     for (let i = 0; i < n; i++) {
       store.create({ kind: 'VirtualMachine', metadata: { name: `vm${i}`, namespace: 'ns' }, spec: { runStrategy: 'Always', template: { spec: { domain: {}, volumes: [{ name: 'root', dataVolume: { name: `vm${i}-root` } }] } } } });
