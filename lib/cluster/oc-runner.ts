@@ -104,7 +104,10 @@ export class OcRunner implements ClusterClient {
     });
   }
 
-  /** The items of a raw list, each with its kind and apiVersion (a server leaves them out of built-in lists' items). */
+  /**
+   * The items of a raw list, each with its kind and apiVersion (a server leaves them out of built-in
+   * lists' items), without `metadata.managedFields`.
+   */
   private parseItems(kind: string, stdout: string): K8sObject[] {
     let items: K8sObject[] | undefined;
     try {
@@ -117,6 +120,10 @@ export class OcRunner implements ClusterClient {
     for (const item of items) {
       item.kind = kind;
       item.apiVersion ??= apiVersion;
+      // No consumer reads it (the plan compares only rendered paths; status, delete and the ledger
+      // read labels, spec and status), and on a real cluster it is often the largest part of an
+      // object (an entry per field manager: kubectl, kubemacpool, virt-controller, CDI).
+      delete item.metadata?.managedFields;
     }
     return items;
   }

@@ -304,3 +304,15 @@ describe('a VM stopped by v-auto stop keeps its live runStrategy', () => {
     expect(c.fields!.map((f) => f.path)).toEqual(['spec.template.spec.domain.cpu.cores']);
   });
 });
+
+test('the same plan over live objects with and without managedFields (OcRunner drops them on read)', () => {
+  // Unchanged objects, an update and a surplus object: each decision and its fields.
+  const withFields = [...replace(allStored(), 'VirtualMachine', 'web-01', (o) => (o.spec.template.spec.domain.cpu.cores = 1)), asStored({ ...manifests[1], metadata: { ...manifests[1].metadata, name: 'web-09' } })];
+  const without = structuredClone(withFields);
+  for (const o of without) delete o.metadata.managedFields;
+  expect(withFields.every((o) => o.metadata.managedFields)).toBe(true);
+  const plan = planChanges(input(withFields));
+  expect(plan.counts).toMatchObject({ update: 1, surplus: 1 });
+  const strip = (p: ReturnType<typeof planChanges>) => ({ ...p, changes: p.changes.map(({ live: _live, ...c }) => c) });
+  expect(strip(planChanges(input(without)))).toEqual(strip(plan));
+});

@@ -108,6 +108,16 @@ describe('OcRunner against the simulator', () => {
     expect(await oc.namespaceExists('nowhere')).toBe(false);
   });
 
+  test('list: an item comes without metadata.managedFields, which no consumer reads, and keeps everything else', async () => {
+    const managedFields = [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:v': {} } } }];
+    sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mf', namespace: 'x', labels: { app: 'mf' }, annotations: { a: 'b' }, managedFields }, data: { v: 'eA==' } });
+    // The simulator serves it as stored, as a real API server does.
+    expect(sim.get('Secret', 'x', 'mf').metadata.managedFields).toEqual(managedFields);
+    const [item] = await runner(KUBECTL).list('x', ['Secret'], 'app=mf');
+    expect(item.metadata).not.toHaveProperty('managedFields');
+    expect(item).toMatchObject({ kind: 'Secret', metadata: { name: 'mf', labels: { app: 'mf' }, annotations: { a: 'b' } }, data: { v: 'eA==' } });
+  });
+
   test('list: an optional kind the user may not read is unreadable, any other refusal exit 3; a kind not served is said so', async () => {
     const oc = runner(KUBECTL);
     sim.faults.forbidden = [{ resource: 'secrets', verb: 'list' }];
