@@ -48,7 +48,7 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
     // An unknown --target is exit 2, as for every action.
     if (options.target !== undefined && 'plan' in current) planInstances(current.plan.settings, { target: options.target });
   }
-  const workspace = planWorkspace(home, deps.env, current);
+  const workspace = planWorkspace(home, deps, current);
   const planned = workspace.filter((s): s is SpecPlan => 'plan' in s);
   // No spec's env: values reach oc, whichever spec names them.
   deps.hideEnv?.(planned.flatMap((s) => s.plan.settings.envNames));

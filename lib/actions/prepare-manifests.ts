@@ -1,7 +1,7 @@
 // Shared front half of every action: workspace → settings → plan → inputs → manifests.
 import path from 'node:path';
-import { loadWorkspace, readTemplates } from '../config/load-workspace.js';
-import { resolveSettings, type Settings } from '../config/settings.js';
+import { readTemplates } from '../config/load-workspace.js';
+import type { Settings } from '../config/settings.js';
 import { COMPUTED_VARIABLES } from '../config/rules.js';
 import type { ConfigMap } from '../config/merge.js';
 import { usageError } from '../errors.js';
@@ -9,7 +9,7 @@ import { planInstances, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables, compileCloudInit } from '../render/cloud-init.js';
 import { HELPER_NAMES } from '../render/handlebars-env.js';
 import { compileTemplates, renderManifests, type Manifest, type Prepared, type TemplateSet } from '../render/render-manifests.js';
-import { assertNoAddressConflicts } from './workspace-plans.js';
+import { assertNoAddressConflicts, planSpec, type PlanDeps } from './workspace-plans.js';
 
 /** What every action needs to know about the spec it works on. */
 export interface SpecOptions {
@@ -22,9 +22,8 @@ export interface SpecOptions {
 }
 
 /** The outside world this step may touch, injected so that tests can replace it. */
-export interface PrepareDeps {
+export interface PrepareDeps extends PlanDeps {
   toolRoot: string;
-  env: Record<string, string | undefined>;
   /** Asks for a secret value without echo; undefined when there is no terminal to ask on. */
   promptSecret?: (question: string) => Promise<string>;
   /** Told the environment variables that `env:NAME` values read, so that no child process gets them. */
@@ -33,19 +32,9 @@ export interface PrepareDeps {
 
 /** Loads, merges, validates and plans a spec; throws exit-2 errors before anything is rendered. */
 export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { settings: Settings; plan: Plan; siteTemplates: Record<string, string> } {
-  const workspace = loadWorkspace(options.home, options.project, options.spec);
-  const settings = resolveSettings({
-    project: options.project,
-    spec: options.spec,
-    config: workspace.config,
-    specSource: workspace.specSource,
-    sets: options.sets,
-    replicas: options.replicas,
-    env: deps.env,
-    templateVariables: cloudInitVariables,
-  });
+  const { settings, plan, siteTemplates } = planSpec(options, deps);
   deps.hideEnv?.(settings.envNames);
-  return { settings, plan: planInstances(settings, { target: options.target }), siteTemplates: workspace.siteTemplates };
+  return { settings, plan: options.target ? planInstances(settings, { target: options.target }) : plan, siteTemplates };
 }
 
 /** A spec checked and ready to render: every configuration and template error has been thrown. */
@@ -59,7 +48,7 @@ export interface LoadedSpec {
 export function loadSpec(options: SpecOptions, deps: PrepareDeps): LoadedSpec {
   const { settings, plan, siteTemplates } = prepareSettings(options, deps);
   // Every address this spec plans (all instances, not only --target) against the whole workspace.
-  assertNoAddressConflicts(options.home, deps.env, { project: options.project, spec: options.spec, plan: options.target ? planInstances(settings) : plan });
+  assertNoAddressConflicts(options.home, deps, { project: options.project, spec: options.spec, plan: options.target ? planInstances(settings) : plan });
   const templates = compileTemplates(readTemplates(path.join(deps.toolRoot, 'templates')), siteTemplates);
   return { plan, templates, specLabel: `projects/${options.project}/specs/${options.spec}.yaml` };
 }

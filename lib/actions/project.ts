@@ -6,6 +6,7 @@ import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings } from './prepare-manifests.js';
 import { projectSelector, selectorString } from './selectors.js';
 import { readProjectObjects, statusCode, statusView } from './status.js';
+import { planSpec } from './workspace-plans.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { LABEL } from '../plan/names.js';
 
@@ -129,13 +130,13 @@ export interface Orphan {
 /**
  * The project's VMs whose `v-auto/spec` names no spec file of the project (a spec file removed or
  * renamed while its VMs ran): one list of VirtualMachines by the project's labels per namespace the
- * specs use (`namespaces`; when undefined, read from each spec's settings). A whole-project run
+ * specs use (`namespaces`; when undefined, from each spec's plan, which the run has made). A whole-project run
  * cannot act on them, so it names them.
  */
 export async function findOrphans(options: ProjectOptions, namespaces: string[] | undefined, deps: ClusterDeps): Promise<Orphan[]> {
   const known = namespaces ?? options.specs.flatMap((spec) => {
     try {
-      return [prepareSettings({ home: options.home, project: options.project, spec, sets: [] }, deps).settings.namespace];
+      return [planSpec({ home: options.home, project: options.project, spec }, deps).settings.namespace];
     } catch {
       return []; // reported by the run itself
     }

@@ -1,27 +1,64 @@
-// Plans every spec of the workspace from its files, for the checks that span specs and projects.
+// Plans specs from their files: the spec an action works on, or every spec of the workspace for the checks that span specs and projects.
 import { listSpecs, loadWorkspace } from '../config/load-workspace.js';
-import { resolveSettings } from '../config/settings.js';
+import { resolveSettings, type Settings } from '../config/settings.js';
 import { VAutoError } from '../errors.js';
 import { addressConflictError, conflictsOf, findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.js';
 import type { WorkspaceSpec } from '../plan/address-ledger.js';
-import { planInstances } from '../plan/plan-instances.js';
+import { planInstances, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables } from '../render/cloud-init.js';
 
+/** One spec loaded, merged, validated and planned (every instance). */
+export interface PlannedSpec {
+  settings: Settings;
+  plan: Plan;
+  siteTemplates: Record<string, string>;
+}
+
+export interface PlanDeps {
+  env: Record<string, string | undefined>;
+  /**
+   * The run's plans of specs from their files alone (no --set or --replicas), by `project/spec`:
+   * a whole-project run then plans each spec once, though every spec's address check plans the
+   * whole workspace. Without it each call plans again.
+   */
+  specPlans?: Map<string, PlannedSpec>;
+}
+
+/** Loads, merges, validates and plans one spec, with the run's --set and --replicas when given. */
+export function planSpec(options: { home: string; project: string; spec: string; sets?: string[]; replicas?: number }, deps: PlanDeps): PlannedSpec {
+  const { home, project, spec } = options;
+  const fromFiles = !options.sets?.length && options.replicas === undefined;
+  const key = `${project}/${spec}`;
+  const kept = fromFiles ? deps.specPlans?.get(key) : undefined;
+  if (kept) return kept;
+  const workspace = loadWorkspace(home, project, spec);
+  const settings = resolveSettings({
+    project,
+    spec,
+    config: workspace.config,
+    specSource: workspace.specSource,
+    sets: options.sets,
+    replicas: options.replicas,
+    env: deps.env,
+    templateVariables: cloudInitVariables,
+  });
+  const planned = { settings, plan: planInstances(settings), siteTemplates: workspace.siteTemplates };
+  if (fromFiles) deps.specPlans?.set(key, planned);
+  return planned;
+}
 
 /**
  * Plans each spec as its files say (no --set or --replicas: those belong to the run's own spec,
  * given in `current`, which replaces the planned one: its plan, or the error its planning met). A spec that fails its own planning is kept
  * with its error and blocks nothing else.
  */
-export function planWorkspace(home: string, env: Record<string, string | undefined>, current?: WorkspaceSpec): WorkspaceSpec[] {
+export function planWorkspace(home: string, deps: PlanDeps, current?: WorkspaceSpec): WorkspaceSpec[] {
   const specs = listSpecs(home);
   if (current && !specs.some((s) => s.project === current.project && s.spec === current.spec)) specs.push(current);
   return specs.map(({ project, spec }): WorkspaceSpec => {
     if (current && project === current.project && spec === current.spec) return current;
     try {
-      const workspace = loadWorkspace(home, project, spec);
-      const settings = resolveSettings({ project, spec, config: workspace.config, specSource: workspace.specSource, env, templateVariables: cloudInitVariables });
-      return { project, spec, plan: planInstances(settings) };
+      return { project, spec, plan: planSpec({ home, project, spec }, deps).plan };
     } catch (err) {
       if (err instanceof VAutoError) return { project, spec, error: err };
       throw err;
@@ -30,8 +67,8 @@ export function planWorkspace(home: string, env: Record<string, string | undefin
 }
 
 /** Throws the exit-2 conflict error when `current` shares an address with any spec of the workspace. */
-export function assertNoAddressConflicts(home: string, env: Record<string, string | undefined>, current: SpecPlan): void {
-  const planned = planWorkspace(home, env, current).filter((s): s is SpecPlan => 'plan' in s);
+export function assertNoAddressConflicts(home: string, deps: PlanDeps, current: SpecPlan): void {
+  const planned = planWorkspace(home, deps, current).filter((s): s is SpecPlan => 'plan' in s);
   const conflicts = conflictsOf(findAddressConflicts(planned), current.project, current.spec);
   if (conflicts.length) throw addressConflictError(conflicts, current.project, current.spec);
 }

@@ -116,6 +116,8 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
   const deps: ClusterDeps = {
     toolRoot,
     env,
+    // A whole-project run plans each spec once, for its own action and for every other spec's address check.
+    specPlans: new Map(),
     output,
     signal,
     promptSecret: ask,

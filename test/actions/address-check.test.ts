@@ -43,3 +43,21 @@ describe('the workspace-wide address check at inspect', () => {
     expect(await run(fixed, 'demo', 'web')).toBe(ExitCode.OK);
   });
 });
+
+test("a whole-project run plans each spec of the workspace once, though every spec's check plans them all", async () => {
+  const home = tempDir();
+  const specs = ['a', 'b', 'c', 'd'];
+  writeWorkspace(home, {
+    config: { networks: { lan: LAN }, ...IMAGE },
+    // Each spec reads its own variable once per planning: the reads count the plannings.
+    specs: Object.fromEntries(specs.map((s, i) => [s, { networks: [{ name: 'lan', offset: 101 + i }], labels: { owner: `env:OWNER_${s}` } }])),
+  });
+  const reads = new Map<string, number>();
+  const env = new Proxy({} as Record<string, string | undefined>, {
+    get: (_target, name: string) => (name.startsWith('OWNER_') ? (reads.set(name, (reads.get(name) ?? 0) + 1), 'ops') : undefined),
+  });
+  // As main builds it: one cache for the run, handed to each spec's action in turn.
+  const deps = { toolRoot: repoRoot, env, output: quiet, specPlans: new Map() };
+  for (const spec of specs) expect(await inspect({ home, project: 'demo', spec, sets: [], output: 'yaml', showSecrets: false }, deps)).toBe(ExitCode.OK);
+  expect(Object.fromEntries(reads)).toEqual(Object.fromEntries(specs.map((s) => [`OWNER_${s}`, 1])));
+});

@@ -2,9 +2,11 @@
 import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
 import path from 'node:path';
 import { forEachSpec, statusProject, worstCode } from '../../lib/actions/project.js';
+import { prepareSettings } from '../../lib/actions/prepare-manifests.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { ExitCode, VAutoError, usageError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';
+import { IMAGE, tempDir, writeWorkspace } from '../helpers/workspace.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 
 function harness() {
@@ -89,4 +91,19 @@ test('whole-project status: one read per namespace by the project labels, split 
   expect(doc.specs.map((s: { spec: string; instances: { name: string }[] }) => [s.spec, s.instances.map((i) => i.name)])).toEqual([['db', ['db-01']], ['web', ['web-01', 'web-02']]]);
   expect(doc.orphans).toEqual([{ namespace: 'vm-demo', spec: 'old', vms: ['old-01'] }]);
   expect(code).toBe(ExitCode.RESOURCE_FAILED); // the VMs have no disks: not ready
+});
+
+test("a whole-project delete's search for VMs of removed specs reads the namespaces from the plans its specs' runs made", async () => {
+  const home = tempDir();
+  writeWorkspace(home, { config: { namespace: 'vm-demo', ...IMAGE }, specs: { db: { labels: { owner: 'env:OWNER' } }, web: { labels: { owner: 'env:OWNER' } } } });
+  let reads = 0;
+  const { deps } = harness();
+  const cluster = new FakeCluster();
+  const env = new Proxy({} as Record<string, string | undefined>, { get: (_t, name) => (name === 'OWNER' ? (reads++, 'ops') : undefined) });
+  const run = { ...deps, env, cluster: () => cluster, specPlans: new Map() };
+  // Each spec's run plans its spec, as deleteSpec does first.
+  const code = await forEachSpec({ home, project: 'demo', specs: ['web', 'db'], failFast: false, orphans: true }, async (spec) => (prepareSettings({ home, project: 'demo', spec, sets: [] }, run), ExitCode.OK), run);
+  expect(code).toBe(ExitCode.OK);
+  expect(cluster.calls.length).toBe(1); // one list, in the one namespace
+  expect(reads).toBe(2);
 });
