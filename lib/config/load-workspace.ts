@@ -91,7 +91,11 @@ export function listProjectSpecs(home: string, project: string): string[] {
   return specs;
 }
 
-/** Spec names from `specs/*.yaml`; hidden files (`.web.yaml`, as `ls` hides them) are not specs. */
+/**
+ * Spec names from `specs/*.yaml`, the one rule for what counts as a spec file: a symbolic link
+ * counts (loading a spec follows it), a hidden file (`.web.yaml`, as `ls` hides them; no spec name
+ * starts with a dot) does not.
+ */
 function specNames(specsDir: string): string[] {
   return listNames(specsDir, (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml') && !e.name.startsWith('.')).map((n) => n.replace(/\.yaml$/, ''));
 }
@@ -168,7 +172,7 @@ export function readTemplates(dir: string): Record<string, string> {
 export function listSpecs(home: string): { project: string; spec: string }[] {
   const projectsDir = path.join(home, 'projects');
   return listNames(projectsDir, (e) => e.isDirectory()).flatMap((project) =>
-    listNames(path.join(projectsDir, project, 'specs'), (e) => e.isFile() && e.name.endsWith('.yaml')).map((file) => ({ project, spec: file.replace(/\.yaml$/, '') })),
+    specNames(path.join(projectsDir, project, 'specs')).map((spec) => ({ project, spec })),
   );
 }
 
