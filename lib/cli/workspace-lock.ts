@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { assertProject } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
 import { sleep } from '../sleep.js';
 
@@ -87,10 +88,8 @@ async function lockIn(home: string, project: string, base: string, { what, busy 
     } catch (err) {
       const code = (err as NodeJS.ErrnoException).code;
       if (code === 'ENOENT' && !existsSync(projectDir)) return () => {};
-      if (code === 'ENOTDIR' && existsSync(projectDir) && !isDirectory(projectDir)) {
-        const rel = path.relative(home, projectDir);
-        throw new VAutoError(`${rel} is a file, not a project folder`, { exitCode: ExitCode.USAGE, hint: `a project is a folder: ${path.join(rel, 'specs', '<spec>.yaml')}` });
-      }
+      // A file where the project folder should be: the error loading the project gives.
+      if (code === 'ENOTDIR') assertProject(home, project);
       if (code !== 'ELOCKED') {
         throw new VAutoError(`cannot create the lock ${lockDir}: ${code ?? (err as Error).message}`, {
           exitCode: ExitCode.USAGE,
@@ -260,13 +259,5 @@ function mtimeMs(p: string): number {
     return statSync(p).mtimeMs;
   } catch {
     return Date.now();
-  }
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
   }
 }

@@ -30,13 +30,13 @@ export function resolveHome(explicit: string | undefined, cwd: string, toolRoot:
 
 /**
  * The project's folder, or the exit-2 error that says it is missing (with the projects there, or
- * the example to copy); `spec` only shapes the hint.
+ * the example to copy) or is a file; `spec` only shapes the hint.
  */
-export function assertProject(home: string, project: string, spec = 'web'): string {
+export function assertProject(home: string, project: string, spec?: string): string {
   const projectsDir = path.join(home, 'projects');
   const projectDir = path.join(projectsDir, project);
   if (exists(projectDir) && !isDirectory(projectDir)) {
-    throw usageError(`${relative(home, projectDir)} is a file, not a project folder`, `a project is a folder: ${path.join(relative(home, projectDir), 'specs', `${spec}.yaml`)}`);
+    throw usageError(`${relative(home, projectDir)} is a file, not a project folder`, `a project is a folder: ${path.join(relative(home, projectDir), 'specs', `${spec ?? '<spec>'}.yaml`)}`);
   }
   if (!isDirectory(projectDir)) {
     const known = listNames(projectsDir, (e) => e.isDirectory());
@@ -46,7 +46,7 @@ export function assertProject(home: string, project: string, spec = 'web'): stri
       ? `${project} is one of the examples: add --home ${examples} (from ${home}: --home examples), or copy examples/projects/${project} into projects/`
       : known.length
         ? `projects here: ${known.join(', ')}`
-        : `create ${path.join(projectDir, 'specs', `${spec}.yaml`)}, or point --home at your workspace`;
+        : `create ${path.join(projectDir, 'specs', `${spec ?? 'web'}.yaml`)}, or point --home at your workspace`;
     throw usageError(`project "${project}" not found in ${projectsDir}`, hint);
   }
   return projectDir;
