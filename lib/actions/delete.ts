@@ -5,10 +5,11 @@ import { formatTable } from '../report/table.js';
 import type { ResultScope } from '../report/result-document.js';
 import { reportResults, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
-import { instanceOfResource, isInstanceName, LABEL } from '../plan/names.js';
+import { instanceOfResource, LABEL } from '../plan/names.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { sendFanOut, type FanOutResult } from './fan-out.js';
 import { instanceLabel, MANAGED_KINDS, matches, sharedSelector, specSelector } from './selectors.js';
+import { assertTargetKnown, assertTargetName } from './target.js';
 
 export interface DeleteOptions extends SpecOptions {
   dryRun: boolean;
@@ -34,11 +35,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   if (!options.yes && !options.dryRun && !deps.confirm) {
     throw usageError('refusing to delete without confirmation: no terminal to ask on', 'add --yes to delete from scripts and cron, or --dry-run to list');
   }
-  // The target may lie beyond the current replicas (deployed with more), but it must be a name
-  // this spec gives its instances: a typo must not quietly find nothing and succeed.
-  if (options.target !== undefined && !isInstanceName(settings.name_prefix, options.target)) {
-    throw usageError(`--target ${options.target}: not an instance name of ${settings.project}/${settings.spec}`, `instances are named ${settings.name_prefix}-01, ${settings.name_prefix}-02, …`);
-  }
+  assertTargetName(settings, options.target);
   const cluster = deps.cluster();
   const ns = settings.namespace;
   // Everything in the namespace, once: the labeled objects, unlabeled leftovers with our names,
@@ -54,13 +51,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
     const instance = ownInstance(o.metadata.name);
     return instance !== undefined && (options.target === undefined || instance === options.target);
   });
-  // As status and deploy: a target the spec does not plan, with nothing of that name, is a typo
-  // or the wrong spec, not a successful delete.
-  if (options.target !== undefined && !doomed.length && !unlabeled.length && !plan.instances.some((i) => i.name === options.target)) {
-    const first = plan.instances[0]?.name;
-    const last = plan.instances[plan.instances.length - 1]?.name;
-    throw usageError(`--target ${options.target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found in namespace ${ns}`, `the spec plans ${plan.instances.length}: ${first}${last !== first ? ` … ${last}` : ''}`);
-  }
+  assertTargetKnown(plan, options.target, doomed.length + unlabeled.length > 0);
   if (options.includeUnlabeled) doomed.push(...unlabeled.map((object) => ({ object, why: 'unlabeled' as const })));
 
   const going = new Set(doomed.map((d) => `${d.object.kind}/${d.object.metadata.name}`));

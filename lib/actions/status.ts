@@ -1,13 +1,14 @@
 // `status`: the objects by label, then the events (reads only), turned into per-instance state; exit 1
 // unless every planned instance is deployed and ready (cron health checks rely on it).
-import { ExitCode, usageError } from '../errors.js';
-import { isInstanceName, LABEL } from '../plan/names.js';
+import { ExitCode } from '../errors.js';
+import { LABEL } from '../plan/names.js';
 import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { relevantEvents } from './events.js';
 import { instanceState } from '../changes/instance-state.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { projectSelector, selectorString, specSelector } from './selectors.js';
+import { assertTargetKnown, assertTargetName } from './target.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import type { Plan } from '../plan/plan-instances.js';
 import type { Settings } from '../config/settings.js';
@@ -38,9 +39,7 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
   // this spec gives its instances.
   const planned = prepareSettings({ ...options, target: undefined }, deps);
   const { settings } = planned;
-  if (options.target !== undefined && !isInstanceName(settings.name_prefix, options.target)) {
-    throw usageError(`--target ${options.target}: not an instance name of ${settings.project}/${settings.spec}`, `instances are named ${settings.name_prefix}-01, ${settings.name_prefix}-02, …`);
-  }
+  assertTargetName(settings, options.target);
   const cluster = deps.cluster();
   const ns = settings.namespace;
   // The events are read beside the objects (one round trip less); used only when there are objects.
@@ -67,9 +66,7 @@ export function statusView(planned: { settings: Settings; plan: Plan }, found: {
   const labelled = objects.map((o) => o.metadata.labels?.[LABEL.name]).filter((n): n is string => Boolean(n));
   const plannedNames = new Set(plan.instances.map((i) => i.name));
   const names = [...new Set([...plannedNames, ...labelled])].filter((n) => target === undefined || n === target).sort(byInstanceNumber);
-  if (target !== undefined && !names.length) {
-    throw usageError(`--target ${target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found`, `the spec plans ${plan.instances.length}: ${plan.instances[0]?.name} … ${plan.instances[plan.instances.length - 1]?.name}`);
-  }
+  assertTargetKnown(plan, target, labelled.length > 0);
   return {
     project: settings.project,
     spec: settings.spec,

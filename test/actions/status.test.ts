@@ -59,7 +59,7 @@ test('--target works for a surplus instance', async () => {
 
 test.each([
   ['WEB_02', '--target WEB_02: not an instance name of demo/web'],
-  ['web-09', '--target web-09: no such instance in demo/web, and none of that name found'],
+  ['web-09', '--target web-09: no such instance in demo/web, and none of that name found in namespace vm-demo'],
 ])('--target %s must name an instance of the spec', async (target, message) => {
   const err = await asyncErrorOf(() => run([], { target }).done);
   expect(err.exitCode).toBe(2);
