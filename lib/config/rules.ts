@@ -263,11 +263,16 @@ const bridgeEntry = fields({
   guest_interface: string(),
   ipam,
 });
+const POD_KEYS = Object.keys((podEntry.schema as { properties: object }).properties);
+const BRIDGE_KEYS = Object.keys((bridgeEntry.schema as { properties: object }).properties);
+/** The first setting of a `type: pod` entry that a pod network does not take. */
+const podExtraKey = (v: Record<string, unknown>) => Object.keys(v).find((k) => !POD_KEYS.includes(k));
+
 const networkEntry: Check = rule({ anyOf: [podEntry.schema, bridgeEntry.schema] }, (v, path, out) => {
   if (isPlainObject(v) && v.type !== undefined) {
     oneOf('pod')(v.type, [...path, 'type'], out);
-    const extra = Object.keys(v).filter((k) => k !== 'type' && k !== 'guest_interface');
-    if (extra.length) out.push({ path: [...path, extra[0]], message: 'a pod network takes no other settings than guest_interface' });
+    const extra = podExtraKey(v);
+    if (extra) out.push({ path: [...path, extra], message: 'a pod network takes no other settings than guest_interface' });
     return;
   }
   bridgeEntry(v, path, out);
@@ -281,8 +286,8 @@ export function checkMergedNetwork(v: Record<string, unknown>, path: (string | n
   const out: Problem[] = [];
   if (v.type !== undefined) {
     // One layer says type: pod, another adds bridge or ipam: that would be ignored without a word.
-    const extra = Object.keys(v).filter((k) => k !== 'type' && k !== 'guest_interface');
-    if (extra.length) out.push({ path: [...path, extra[0]], message: 'this entry is type: pod (the pod network), which takes no other settings than guest_interface' });
+    const extra = podExtraKey(v);
+    if (extra) out.push({ path: [...path, extra], message: 'this entry is type: pod (the pod network), which takes no other settings than guest_interface' });
     return out;
   }
   if (v.nad_name === undefined) out.push({ path: [...path, 'nad_name'], message: 'is required: the NetworkAttachmentDefinition name (or type: pod)' });
@@ -313,8 +318,7 @@ const catalogOrList: Check = rule(
   for (const [name, entry] of Object.entries(v)) {
     if (!DNS_LABEL.test(name) || name.length > 63) out.push({ path: [...path, name], message: 'network names must be DNS-1123 labels (lower case letters, digits, "-")' });
     // `ipam:` dedented one level sits beside the networks and would be read as a network named ipam.
-    const entryKeys = Object.keys((bridgeEntry.schema as { properties: object }).properties);
-    if (entryKeys.includes(name) && !(isPlainObject(entry) && Object.keys(entry).every((k) => entryKeys.includes(k) || k === 'type'))) {
+    if (BRIDGE_KEYS.includes(name) && !(isPlainObject(entry) && Object.keys(entry).every((k) => BRIDGE_KEYS.includes(k) || k === 'type'))) {
       out.push({ path: [...path, name], message: `"${name}" is a setting of a network, not a network name: check the indentation (indent it under the network it belongs to, like its nad_name)` });
       continue;
     }
