@@ -54,15 +54,26 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
       const states = plan.instances.map((i) => instanceState(i.name, objects));
       const pending = states.filter((s) => !s.ready);
       const polledAt = now();
+      // Each failing instance, once per poll: its state, seconds in it, and that state's grace.
+      const failing = new Map<string, { state: string; seconds: number; grace: number }>();
       for (const s of states) {
         const state = s.failed ? (s.vm?.status ?? 'failed') : undefined;
-        if (!state) since.delete(s.name);
-        else if (since.get(s.name)?.state !== state) since.set(s.name, { state, at: polledAt });
+        if (!state) {
+          since.delete(s.name);
+          continue;
+        }
+        if (since.get(s.name)?.state !== state) since.set(s.name, { state, at: polledAt });
+        failing.set(s.name, { state, seconds: Math.floor((polledAt - since.get(s.name)!.at) / 1000), grace: grace[state] ?? 0 });
       }
-      const failingFor = (s: InstanceState) => Math.floor((polledAt - since.get(s.name)!.at) / 1000);
-      const failed = states.filter((s) => s.failed && failingFor(s) >= (grace[since.get(s.name)!.state] ?? 0));
+      const failed = states.filter((s) => {
+        const f = failing.get(s.name);
+        return f !== undefined && f.seconds >= f.grace;
+      });
       // A state still within its grace says so: `web-01: DataVolumeError for 12 s (grace 300 s)`.
-      const reason = (s: InstanceState) => (s.failed ? `${since.get(s.name)!.state} for ${failingFor(s)} s (grace ${grace[since.get(s.name)!.state] ?? 0} s)` : pendingReason(s));
+      const reason = (s: InstanceState) => {
+        const f = failing.get(s.name);
+        return f ? `${f.state} for ${f.seconds} s (grace ${f.grace} s)` : pendingReason(s);
+      };
       // Reasons come from the cluster (DataVolume conditions): one printable line.
       const text = printable(`${states.length - pending.length}/${states.length} ready${pending.length ? `; ${pending.slice(0, 3).map((s) => `${s.name}: ${reason(s)}`).join(', ')}${pending.length > 3 ? ', …' : ''}` : ''}`);
       if (view) view.update([text, ...waitTable(states)]);
@@ -81,7 +92,8 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
         // the pods are read with the events. A user who may not read them still gets the failure itself.
         const [events, pods] = await Promise.all([cluster.list(plan.settings.namespace, ['Event']), cluster.list(plan.settings.namespace, ['Pod'], selector)].map((read) => read.catch(() => [])));
         const why = (s: InstanceState) => {
-          const past = grace[since.get(s.name)!.state] ? ` for ${failingFor(s)} s, past its ${grace[since.get(s.name)!.state]} s grace` : '';
+          const f = failing.get(s.name)!;
+          const past = f.grace ? ` for ${f.seconds} s, past its ${f.grace} s grace` : '';
           const last = relevantEvents(events, objectsOf(s.name, [...objects, ...pods]))[0];
           return `${s.failed}${past}${last ? `; last event: ${last.object} ${last.reason}: ${last.message}` : ''}`;
         };
