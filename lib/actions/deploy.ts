@@ -4,8 +4,7 @@ import type { ApplyManifest, ObjectOutcome } from '../cluster/cluster-client.js'
 import { ExitCode, usageError, type VAutoError } from '../errors.js';
 import type { ResultScope } from '../report/result-document.js';
 import { planLines, planSummary, surplusNotices } from '../report/plan-report.js';
-import { cloudInitWarnings } from '../render/cloud-init.js';
-import { addressDeliveryWarnings } from '../render/network-config.js';
+import { printPlanWarnings } from '../report/plan-warnings.js';
 import { reportResults, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed } from './delete.js';
@@ -43,7 +42,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   }
   const planned = await planDeploy(options, deps);
   const { plan, changes } = planned;
-  for (const warning of [...addressDeliveryWarnings(plan), ...cloudInitWarnings(plan)]) output.err(`v-auto: warning: ${warning}\n`);
+  printPlanWarnings(plan, output);
   const ns = plan.settings.namespace;
   const scope: ResultScope = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns };
   const cluster = deps.cluster();
