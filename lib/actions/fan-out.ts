@@ -50,7 +50,8 @@ export interface FanOutResult {
  * Sends `items` in the calls of planFanOut: `alone` first (apply: the Namespace and a shared NAD
  * exist before the VMs that need them) or last (delete: a shared NAD after the VMs that attach it),
  * the instance calls side by side. When every call fails as a whole, nothing was sent and the first
- * error is thrown, as one call would have; an interruption is always thrown.
+ * error is thrown, as one call would have; an interruption, and a rejection that is not a
+ * VAutoError (a bug), are always thrown.
  */
 export async function sendFanOut<T>(
   items: T[],
@@ -75,6 +76,9 @@ export async function sendFanOut<T>(
   const errors = settled.flatMap((s) => (s.result.status === 'rejected' ? [s.result.reason as unknown] : []));
   const interrupted = errors.find((e) => e instanceof VAutoError && e.exitCode === ExitCode.INTERRUPTED);
   if (interrupted) throw interrupted;
+  // Anything but a VAutoError is a bug, not the cluster's answer: thrown as it is, main reports it as one (exit 70).
+  const bug = errors.find((e) => !(e instanceof VAutoError));
+  if (bug) throw bug;
   if (errors.length && errors.length === settled.length) throw errors[0];
   const byKey = new Map<string, ObjectOutcome>();
   let callError: VAutoError | undefined;
@@ -83,7 +87,7 @@ export async function sendFanOut<T>(
       for (const o of result.value) byKey.set(`${o.kind}/${o.name}`, o);
       continue;
     }
-    const err = result.reason instanceof VAutoError ? result.reason : new VAutoError(String((result.reason as Error)?.message ?? result.reason), { exitCode: ExitCode.CLUSTER });
+    const err = result.reason as VAutoError;
     callError ??= err;
     for (const ref of sent.map(options.refOf)) byKey.set(`${ref.kind}/${ref.name}`, { ...ref, result: 'failed', reason: `not sent: ${err.message}`, cause: 'other' });
   }

@@ -3,7 +3,7 @@ import path from 'node:path';
 import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
 import { deleteSpec } from '../../lib/actions/delete.js';
 import { deploy, type DeployOptions } from '../../lib/actions/deploy.js';
-import { planFanOut } from '../../lib/actions/fan-out.js';
+import { planFanOut, sendFanOut } from '../../lib/actions/fan-out.js';
 import { ExitCode, VAutoError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
@@ -120,5 +120,23 @@ describe('delete --parallel', () => {
     expect(r.stdout).toContain('[FAILED] VirtualMachine web-20 (not sent: cannot reach the cluster: i/o timeout)');
     expect(r.stdout).toContain('[DELETED] VirtualMachine web-01');
     expect(r.stdout.match(/\[DELETED\]/g)).toHaveLength(60);
+  });
+});
+
+describe('sendFanOut', () => {
+  const items = Array.from({ length: 20 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
+  const options = { instanceOf: (s: string) => s, refOf: (s: string) => ({ kind: 'VirtualMachine', name: s }), parallel: 4, alone: 'first' as const };
+  const sent = (call: string[]) => Promise.resolve(call.map((name) => ({ kind: 'VirtualMachine', name, result: 'created' as const })));
+
+  test('a call that throws what is not a VAutoError (a bug) is thrown as it is, not reported as a cluster failure', async () => {
+    const bug = new TypeError("Cannot read properties of undefined (reading 'kind')");
+    const run = sendFanOut(items, options, async (call) => (call.includes('web-06') ? Promise.reject(bug) : sent(call)));
+    await expect(run).rejects.toBe(bug);
+  });
+
+  test('a call that fails with a VAutoError: its objects FAILED, the others reported', async () => {
+    const result = await sendFanOut(items, options, async (call) => (call.includes('web-06') ? Promise.reject(refused) : sent(call)));
+    expect(result.callError).toBe(refused);
+    expect(result.outcomes.filter((o) => o.result === 'failed').map((o) => o.name)).toEqual(['web-06', 'web-07', 'web-08', 'web-09', 'web-10']);
   });
 });
