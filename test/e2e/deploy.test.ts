@@ -1,7 +1,7 @@
 // deploy, status and delete through the real kubectl against the simulator, as an admin runs them.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startE2E, type E2E } from '../helpers/e2e.js';
+import { repoRoot, startE2E, type E2E } from '../helpers/e2e.js';
 
 describe('deploy/status/delete against the simulator', () => {
   let e2e: E2E;
@@ -216,5 +216,27 @@ describe('DataVolumes garbage-collected after import', () => {
     expect(r.stdout).not.toContain('[SUCCESS]');
     expect(e2e.sim.get('DataVolume', 'vm-demo', 'db-01-rootdisk')).toBeUndefined();
     expect(e2e.calls().length).toBeLessThanOrEqual(7);
+  });
+});
+
+describe('a site Secret template without a type, against the server default', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(() => e2e.close());
+
+  test('the stored Secret is Opaque (kube-apiserver defaults it), and a redeploy skips every resource', async () => {
+    const builtin = readFileSync(path.join(repoRoot, 'templates', 'secret.yaml.hbs'), 'utf8');
+    expect(builtin).toContain('type: Opaque\n');
+    mkdirSync(path.join(e2e.home, 'templates'), { recursive: true });
+    writeFileSync(path.join(e2e.home, 'templates', 'secret.yaml.hbs'), builtin.replace('type: Opaque\n', ''));
+    expect((await e2e.run(['demo', 'web', 'deploy'])).code).toBe(0);
+    expect(e2e.sim.get('Secret', 'vm-demo', 'web-01-cloud-init').type).toBe('Opaque');
+    const again = await e2e.run(['demo', 'web', 'deploy']);
+    expect(again.code).toBe(0);
+    expect(again.stdout).not.toContain('[SUCCESS]');
+    expect(again.stdout).toContain('[SKIPPED] Secret web-01-cloud-init (unchanged)');
+    expect(again.stdout).toContain('0 succeeded, 8 skipped, 0 failed');
   });
 });

@@ -60,6 +60,13 @@ describe('kubectl apply against the simulator', () => {
     expectLines((await kubectl(sim, ['apply', '-f', fixture('stack.yaml')])).stdout, ['configured', 'unchanged', 'unchanged', 'unchanged']);
   });
 
+  test('a Secret without a type is stored as Opaque, as kube-apiserver defaults it; a re-apply is unchanged', async () => {
+    const secret = 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: plain\ndata:\n  key: dmFsdWU=\n';
+    expect((await kubectl(sim, ['apply', '-f', '-'], secret)).stdout.trim()).toBe('secret/plain created');
+    expect(sim.get('Secret', 'default', 'plain').type).toBe('Opaque');
+    expect((await kubectl(sim, ['apply', '-f', '-'], secret)).stdout.trim()).toBe('secret/plain unchanged');
+  });
+
   test('kubectl asks for openapi v3 and aggregated discovery, and sends fieldValidation=Strict', async () => {
     await kubectl(sim, ['apply', '-f', fixture('stack-data.yaml')]);
     const paths = sim.requests.map((r) => r.path);

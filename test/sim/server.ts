@@ -142,7 +142,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
 
   /**
    * What admission and validation do between the request body and storage: status is owned by controllers,
-   * Secret stringData folds into data, CRD schemas prune or reject, CDI's webhook guards DataVolume spec.
+   * a Secret's type defaults to Opaque and its stringData folds into data, CRD schemas prune or reject, CDI's webhook guards DataVolume spec.
    */
   function admit(rt: ResourceType, obj: Obj, old: Obj | undefined, fv: FieldValidation, warnings: string[]): Obj {
     const name = obj.metadata?.name ?? '';
@@ -157,6 +157,10 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       if (old?.status !== undefined) o.status = deepClone(old.status);
       else delete o.status;
     }
+    // kube-apiserver defaults a Secret's type when it decodes the request: kubernetes/kubernetes
+    // pkg/apis/core/v1/defaults.go, SetDefaults_Secret (commit 023f88a32c95647b94e47df54948a0af9517dd0c):
+    // `if obj.Type == "" { obj.Type = v1.SecretTypeOpaque }`.
+    if (rt.kind === 'Secret' && !o.type) o.type = 'Opaque';
     if (rt.kind === 'Secret' && o.stringData) {
       o.data = { ...(o.data ?? {}) };
       for (const [k, v] of Object.entries(o.stringData)) o.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
