@@ -155,6 +155,9 @@ export class Controllers {
   private readonly claimUsers = new Map<string, Set<string>>();
   private readonly claimsOf = new Map<string, string[]>();
 
+  /** The name of the Event recorded for each (object uid, reason, message), so that a repeat is found without listing the namespace's events. */
+  private readonly eventNames = new Map<string, string>();
+
   constructor(private readonly store: ObjectStore, private readonly scheduler: Scheduler, private readonly opts: ControllerOptions) {
     store.onChange((kind, type, obj) => this.observe(kind, type, obj));
   }
@@ -218,17 +221,19 @@ export class Controllers {
   /** Records a core/v1 Event, folding repeats into count and lastTimestamp like the event recorder. */
   recordEvent(obj: Obj, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
     const ns = obj.metadata.namespace ?? 'default';
-    const same = this.store
-      .list('Event', ns)
-      .find((e) => e.involvedObject.uid === obj.metadata.uid && e.reason === reason && e.message === message);
+    const key = `${obj.metadata.uid}\0${reason}\0${message}`;
+    const known = this.eventNames.get(key);
+    const same = known === undefined ? undefined : this.store.get('Event', ns, known);
     const now = nowIso();
     if (same) {
       this.store.update({ ...same, count: (same.count ?? 1) + 1, lastTimestamp: now });
       return;
     }
+    const name = `${obj.metadata.name}.${randomBytes(8).toString('hex')}`;
+    this.eventNames.set(key, name);
     this.store.create({
       kind: 'Event',
-      metadata: { name: `${obj.metadata.name}.${randomBytes(8).toString('hex')}`, namespace: ns },
+      metadata: { name, namespace: ns },
       involvedObject: { kind: obj.kind, namespace: ns, name: obj.metadata.name, uid: obj.metadata.uid, apiVersion: obj.apiVersion, resourceVersion: obj.metadata.resourceVersion },
       reason,
       message,
