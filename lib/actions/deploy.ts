@@ -91,7 +91,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
 
   // Only creates and updates go to oc; a redeploy where nothing changed sends nothing.
   const namespace: ApplyManifest[] = namespaceMissing && sending.length ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as ApplyManifest] : [];
-  const creates = new Set<ApplyManifest>([...namespace, ...sending.filter((c) => c.action === 'create').map((c) => c.manifest!)]);
+  const creates = new Set<ApplyManifest>(sending.filter((c) => c.action === 'create').map((c) => c.manifest!));
   const instanceOf = (m: ApplyManifest) => instanceLabel(m.metadata.labels);
   const stream = createsLast([...namespace, ...sending.map((c) => c.manifest!)], creates, instanceOf);
   let outcomes: ObjectOutcome[] = [];
@@ -100,9 +100,17 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
     const release = plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
     // By instance, up to --parallel calls side by side; the Namespace and shared NADs go first, alone.
-    // A call of only new objects is a create: one request per object where apply spends two.
+    // A call of only new instance objects is a create: one request per object where apply spends
+    // two. The Namespace and shared NADs are always applied, first: another spec's deploy (under
+    // its own lock) may create them between this plan and this write, and an apply takes them as
+    // they are where a create would fail with AlreadyExists.
     const fanOut = { instanceOf, refOf: (m: ApplyManifest) => ({ kind: m.kind, name: m.metadata.name }), parallel: options.parallel ?? 1, alone: 'first' as const };
-    const send = (part: ApplyManifest[]) => (part.every((m) => creates.has(m)) ? cluster.create(ns, part) : cluster.apply(ns, part));
+    const write = (part: ApplyManifest[]) => (part.every((m) => creates.has(m)) ? cluster.create(ns, part) : cluster.apply(ns, part));
+    const send = async (part: ApplyManifest[]) => {
+      const shared = part.filter((m) => instanceOf(m) === undefined);
+      const own = part.filter((m) => instanceOf(m) !== undefined);
+      return [...(shared.length ? await cluster.apply(ns, shared) : []), ...(own.length ? await write(own) : [])];
+    };
     ({ outcomes, callError } = await sendFanOut(stream, fanOut, send).finally(() => release?.()));
   }
   const byKey = new Map(outcomes.map((o) => [`${o.kind}/${o.name}`, o]));

@@ -30,14 +30,27 @@ const sentNames = (c: FakeCluster) => c.sent.map((m) => `${m.kind}/${m.metadata.
 const writes = (c: FakeCluster) => c.calls.filter((call) => call === 'apply' || call === 'create');
 const edit = (c: FakeCluster, kind: string, name: string, change: (o: K8sObject) => void) => change(c.existing.find((o) => o.kind === kind && o.metadata.name === name)!);
 
-test('first deploy into a missing namespace: both reads, one create with the Namespace first', async () => {
+test('first deploy into a missing namespace: both reads, the Namespace applied first, then one create', async () => {
   const cluster = new FakeCluster([], false);
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'namespace', 'create']);
-  expect(cluster.sent[0].kind).toBe('Namespace');
-  expect(cluster.sent).toHaveLength(9);
+  expect(cluster.calls).toEqual(['list', 'namespace', 'apply', 'create']);
+  expect(cluster.applyCalls.flat().map((m) => m.kind)).toEqual(['Namespace']);
+  expect(cluster.createCalls.flat()).toHaveLength(8);
   expect(r.stdout.split('\n')[0]).toBe('[SUCCESS] Namespace vm-demo (created)');
+  expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
+});
+
+test('the Namespace goes through apply even when new, the instances through create: another spec may create it first', async () => {
+  // Two specs of a project deploying into a new namespace from cron: each plans the Namespace as
+  // new, under its own lock; a create would fail the second with AlreadyExists, an apply takes it.
+  const cluster = new FakeCluster([], false);
+  cluster.existing.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vm-demo' } });
+  const r = await run(cluster);
+  expect(r.code).toBe(0);
+  expect(cluster.calls).toEqual(['list', 'namespace', 'apply', 'create']);
+  expect(cluster.applyCalls[0].map((m) => m.kind)).toEqual(['Namespace']);
+  expect(cluster.createCalls[0]).toHaveLength(8);
   expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
 });
 

@@ -140,7 +140,7 @@ describe('deploy call counts', () => {
   });
   afterAll(() => e2e.close());
 
-  test('20 instances: deploy reads, then the shared NAD alone and 4 concurrent creates of 5 instances (--parallel default)', async () => {
+  test('20 instances: deploy reads, then the Namespace and shared NAD applied alone and 4 concurrent creates of 5 instances (--parallel default)', async () => {
     const planned = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20', '--dry-run']);
     const order = (text: string, flag: RegExp) => text.split('\n').map((l) => flag.exec(l)?.[1]).filter(Boolean);
     e2e.resetCalls();
@@ -148,11 +148,12 @@ describe('deploy call counts', () => {
     const first = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20']);
     expect(first.code).toBe(0);
     const calls = e2e.calls();
-    // All new: creates, none of them an apply; one POST per object, no GET of any of them first.
-    expect(calls.filter((c) => c.startsWith('create --save-config '))).toHaveLength(5);
-    expect(calls.filter((c) => c.startsWith('apply'))).toEqual([]);
+    // All new: the Namespace and the shared NAD in one apply (another spec may create them too),
+    // the instances in 4 creates: one POST per object, no GET of any instance's object first.
+    expect(calls.filter((c) => c.startsWith('create --save-config '))).toHaveLength(4);
+    expect(calls.filter((c) => c.startsWith('apply'))).toHaveLength(1);
     expect(e2e.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(62);
-    expect(e2e.sim.requests.filter((r) => r.method === 'GET' && /\/namespaces\/vm-demo\/[a-z-]+\/[^/]+$/.test(r.path))).toEqual([]);
+    expect(e2e.sim.requests.filter((r) => r.method === 'GET' && /\/namespaces\/vm-demo\/[a-z-]+\/db-\d+[^/]*$/.test(r.path))).toEqual([]);
     // One read per kind (5 managed kinds and VMIs) and the namespace, side by side; then the creates.
     expect(calls.filter((c) => c.startsWith('get'))).toHaveLength(7);
     expect(calls.every((c) => !c.includes('Corr3ct'))).toBe(true);
