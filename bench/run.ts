@@ -410,7 +410,7 @@ async function coldStart(): Promise<{ version: number; inspect: number; node: nu
 
 async function main(): Promise<void> {
   if (!existsSync(kubectl)) throw new Error(`bench: ${kubectl} not found; the benchmark needs the real kubectl`);
-  if (!existsSync(path.join(repoRoot, 'build', 'v-auto.mjs'))) throw new Error('bench: build/v-auto.mjs missing; run "npm run build" first');
+  if (!existsSync(path.join(repoRoot, 'build', 'v-auto.cjs'))) throw new Error('bench: build/v-auto.cjs missing; run "npm run build" first');
   const dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-bench-'));
   const bench = new Bench(dir, makeWorkspace(dir));
   const started = performance.now();

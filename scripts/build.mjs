@@ -1,8 +1,11 @@
-// Bundles the CLI into build/v-auto.mjs plus lazily loaded chunks in build/chunks/: a few files
-// parse faster at cold start than hundreds of modules, the offline bundle needs no node_modules,
-// and `inspect` or `--version` never load what only the cluster actions use (execa).
+// Bundles the CLI into one CommonJS file, build/v-auto.cjs, that bin/load-bundle.cjs runs with a
+// V8 code cache (Node 20 can use one only for a classic script, not for ES modules). One file
+// holds everything: the offline bundle needs no node_modules, and the modules only the cluster
+// actions use (execa) are still not run by `inspect` or `--version`, since esbuild wraps each
+// module reached through import() in a function called on that import.
 import { build } from 'esbuild';
-import { mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { isBuiltin } from 'node:module';
+import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -17,42 +20,45 @@ const lightTextWidth = {
     );
   },
 };
+/** import() of a Node built-in becomes require(): vm.Script code has no loader for import(). */
+const builtinImportAsRequire = {
+  name: 'builtin-import-as-require',
+  setup(b) {
+    b.onResolve({ filter: /./ }, (args) => (args.kind === 'dynamic-import' && isBuiltin(args.path) ? { path: args.path, namespace: 'builtin' } : undefined));
+    b.onLoad({ filter: /./, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+  },
+};
 const result = await build({
   entryPoints: { 'v-auto': 'lib/cli/main.ts' },
   outdir,
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
+  outExtension: { '.js': '.cjs' },
   bundle: true,
-  splitting: true,
   platform: 'node',
   target: 'node20',
-  format: 'esm',
+  format: 'cjs',
   minify: !process.env.NOMINIFY,
   legalComments: 'external',
   logLevel: 'warning',
   write: false,
-  plugins: [lightTextWidth],
-  // CommonJS dependencies (handlebars, ip-num) call require() for Node built-ins.
-  banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
+  metafile: true,
+  plugins: [lightTextWidth, builtinImportAsRequire],
+  // lib/tool-root.ts finds VERSION and templates/ from its own file.
+  define: { 'import.meta.url': '__vAutoFileUrl' },
+  banner: { js: "var __vAutoFileUrl=require('node:url').pathToFileURL(__filename).href;" },
 });
-// Write beside and rename, chunks before the entry that imports them: a v-auto started while a
-// build runs loads the old entry or the new one, never half a file or a chunk not yet there.
-const entry = path.resolve(outdir, 'v-auto.mjs');
-const ordered = [...result.outputFiles].sort((a, b) => Number(a.path === entry) - Number(b.path === entry));
-const written = new Set();
-for (const file of ordered) {
+for (const [file, output] of Object.entries(result.metafile.outputs)) {
+  const left = output.imports.filter((i) => i.kind === 'dynamic-import' && i.external);
+  if (left.length) throw new Error(`${file} would import() ${left.map((i) => i.path).join(', ')}, which code run by vm.Script cannot`);
+}
+// Write beside and rename: a v-auto started while a build runs loads the old file or the new one.
+for (const file of result.outputFiles) {
   mkdirSync(path.dirname(file.path), { recursive: true });
   const tmp = `${file.path}.${process.pid}.tmp`;
   writeFileSync(tmp, file.contents);
   renameSync(tmp, file.path);
-  written.add(path.resolve(file.path));
 }
-// Chunks are named by content hash: the ones this build did not write belong to older sources
-// (a rebuild of the same source writes the same names, so running tests never lose theirs).
-const chunks = path.join(outdir, 'chunks');
-for (const name of readdirSync(chunks)) {
-  if (!written.has(path.resolve(chunks, name))) rmSync(path.join(chunks, name), { force: true });
-}
+// What builds before this one wrote (an ES module entry and its chunks), which nothing loads now.
+for (const old of ['v-auto.mjs', 'v-auto.mjs.LEGAL.txt', 'chunks']) rmSync(path.join(outdir, old), { recursive: true, force: true });
 
 // The editor schemas for config.yaml and spec files, from the validator's rules (lib/config/rules.ts):
 // into build/schemas/, which the offline bundle ships as schemas/. `npm run schemas` copies them to

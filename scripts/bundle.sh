@@ -120,7 +120,7 @@ fi
 
 echo "building v-auto $version" >&2
 npm run --silent build >&2
-[ -s build/v-auto.mjs ] || die 'npm run build wrote no build/v-auto.mjs'
+[ -s build/v-auto.cjs ] || die 'npm run build wrote no build/v-auto.cjs'
 
 name="v-auto-$version"
 out="$dist/$name.tar.gz"
@@ -150,12 +150,10 @@ copy_tree() {
   done < <(list_files "$@")
 }
 
-cp bin/v-auto "$tree/bin/v-auto"
-cp build/v-auto.mjs "$tree/build/"
-# The chunks the entry loads on demand (one per action, the cluster side).
-cp -R build/chunks "$tree/build/"
+cp bin/v-auto bin/load-bundle.cjs "$tree/bin/"
+cp build/v-auto.cjs "$tree/build/"
 # esbuild writes LEGAL.txt only when the bundled code keeps license comments.
-[ ! -f build/v-auto.mjs.LEGAL.txt ] || cp build/v-auto.mjs.LEGAL.txt "$tree/build/"
+[ ! -f build/v-auto.cjs.LEGAL.txt ] || cp build/v-auto.cjs.LEGAL.txt "$tree/build/"
 mkdir -p "$tree/templates" "$tree/examples" "$tree/schemas"
 copy_tree templates examples schemas
 # The editor schemas as this build's rules generate them (scripts/build.mjs).

@@ -38,7 +38,9 @@ const config = {
   output: join(workdir, 'sea-prep.blob'),
   // The warning would print on every run of a tool whose output people read and pipe.
   disableExperimentalSEAWarning: true,
-  // A code cache ties the blob to the exact V8 flags of the build machine; startup gains little.
+  // useCodeCache would cover this main script only (sea-main.cjs, a few lines), not the bundle it
+  // loads, and ties the blob to the build machine's V8 flags: the bundle has the per-user code
+  // cache of bin/load-bundle.cjs instead, as with bin/v-auto.
   useCodeCache: false,
   useSnapshot: false,
   assets,

@@ -1,9 +1,9 @@
 // Entry of the standalone binary (bundle.sh --sea): unpacks the embedded bundle once, then runs it.
 //
-// Why unpack rather than run from memory: on Node 20 a single executable application runs one
-// CommonJS script, while v-auto is an ES module that finds templates/ and VERSION on disk beside
-// itself. Writing the embedded files to a cache folder and loading build/v-auto.mjs from there
-// (require() of an ES module works from Node 20.19) keeps the program unaware it was embedded.
+// Why unpack rather than run from memory: v-auto finds templates/ and VERSION on disk beside
+// itself. Writing the embedded files to a cache folder and loading build/v-auto.cjs from there,
+// through bin/load-bundle.cjs as bin/v-auto does (with the same per-user V8 code cache), keeps
+// the program unaware it was embedded.
 'use strict';
 const fs = require('node:fs');
 const os = require('node:os');
@@ -41,8 +41,8 @@ function run() {
   const index = JSON.parse(sea.getAsset('index.json', 'utf8'));
   const root = cacheFolder(index);
   if (!fs.existsSync(path.join(root, 'VERSION'))) unpack(index, root);
-  const entry = path.join(root, 'build', 'v-auto.mjs');
-  const cli = createRequire(entry)(entry);
+  const loader = path.join(root, 'bin', 'load-bundle.cjs');
+  const cli = createRequire(loader)(loader).loadBundle(path.join(root, 'build', 'v-auto.cjs'));
   // The default home would be the cache folder; a projects/ beside the binary is the better guess
   // (the current folder, when it has projects/, still wins inside the program).
   const besideBinary = path.dirname(process.execPath);
@@ -50,7 +50,10 @@ function run() {
     process.env.V_AUTO_HOME = besideBinary;
   }
   // In a single executable application argv[1] repeats the executable; user arguments follow.
-  return cli.main(process.argv.slice(2));
+  return cli.exports.main(process.argv.slice(2)).then((code) => {
+    cli.saveCodeCache();
+    return code;
+  });
 }
 
 Promise.resolve()

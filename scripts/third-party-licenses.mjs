@@ -1,5 +1,5 @@
 // Prints THIRD_PARTY_LICENSES for the offline bundle: the license texts of the runtime dependencies
-// that esbuild inlines into build/v-auto.mjs, found by walking node_modules from package.json.
+// that esbuild inlines into build/v-auto.cjs, found by walking node_modules from package.json.
 //
 // Usage: node scripts/third-party-licenses.mjs [ROOT]   (ROOT defaults to the current directory)
 //
@@ -90,11 +90,11 @@ const byName = [...entries.keys()].sort((a, b) => {
 });
 const rule = '='.repeat(78);
 const out = [
-  'Third-party software bundled into build/v-auto.mjs',
+  'Third-party software bundled into build/v-auto.cjs',
   '',
   'v-auto is shipped as one JavaScript file that includes the packages below (the runtime',
   'dependencies in its package.json and theirs). Their license texts follow. Notices kept',
-  'from the code itself are in build/v-auto.mjs.LEGAL.txt.',
+  'from the code itself are in build/v-auto.cjs.LEGAL.txt.',
   '',
   ...byName.map((key) => `  ${key} (${licenseName(entries.get(key).manifest)})`),
   '',

@@ -114,7 +114,7 @@ describe('the archive', () => {
     const paths = lines.map((line) => line.split(/\s+/).slice(5).join(' '));
     expect(paths.every((p) => p === `${name}/` || p.startsWith(`${name}/`))).toBe(true);
     expect(lines.every((line) => line.split(/\s+/)[1] === '0/0')).toBe(true);
-    for (const entry of ['bin/v-auto', 'build/v-auto.mjs', 'templates/', 'examples/', 'schemas/result.schema.json', 'schemas/config.schema.json', 'schemas/spec.schema.json', 'projects/', 'VERSION', 'package.json', 'THIRD_PARTY_LICENSES']) {
+    for (const entry of ['bin/v-auto', 'bin/load-bundle.cjs', 'build/v-auto.cjs', 'templates/', 'examples/', 'schemas/result.schema.json', 'schemas/config.schema.json', 'schemas/spec.schema.json', 'projects/', 'VERSION', 'package.json', 'THIRD_PARTY_LICENSES']) {
       expect(paths).toContain(`${name}/${entry}`);
     }
     expect(paths.some((p) => p.includes('node_modules'))).toBe(false);
@@ -137,8 +137,8 @@ describe('the archive', () => {
     const { dependencies } = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
     for (const dep of Object.keys(dependencies)) expect(licenses).toContain(`\n  ${dep}@`);
     expect(licenses).toContain('Permission is hereby granted'); // MIT text, not just names
-    if (existsSync(join(repo, 'build', 'v-auto.mjs.LEGAL.txt'))) {
-      expect(existsSync(join(site, 'build', 'v-auto.mjs.LEGAL.txt'))).toBe(true);
+    if (existsSync(join(repo, 'build', 'v-auto.cjs.LEGAL.txt'))) {
+      expect(existsSync(join(site, 'build', 'v-auto.cjs.LEGAL.txt'))).toBe(true);
     }
   });
 
@@ -200,7 +200,7 @@ describe('on the bastion (only node on PATH, no network)', () => {
     });
 
     test('the cluster side loads from the bundle too, and says plainly when oc is missing', () => {
-      // status loads the chunks inspect never needs (the oc runner); with no oc or kubectl on this
+      // status runs the modules inspect never needs (the oc runner); with no oc or kubectl on this
       // PATH it must end in v-auto's own exit-3 message, not in a module that cannot be found.
       const result = bastion.run('bin/v-auto', ['demo', 'web', 'status'], site);
       expect(result.stderr.split('\n')[0]).toBe('v-auto: neither oc nor kubectl was found on PATH');
@@ -215,6 +215,15 @@ describe('on the bastion (only node on PATH, no network)', () => {
       const words = bastion.run(join(site, 'bin', 'v-auto'), ['__complete', 'demo', 'web', 'delete', '--target', ''], elsewhere);
       expect(words.stdout).toBe('web-01\nweb-02\n');
       expect(words.stderr).toBe('');
+    });
+
+    test('the code cache goes to the user\'s cache folder, nothing into the bundle folder', () => {
+      const bundleFiles = readdirSync(join(site, 'build')).sort();
+      expect(bastion.run('bin/v-auto', ['demo', 'web', 'inspect'], site).status).toBe(0);
+      expect(readdirSync(join(site, 'build')).sort()).toEqual(bundleFiles);
+      const caches = readdirSync(join(tmp, 'home', '.cache', 'v-auto', 'code-cache'));
+      expect(caches).toHaveLength(1);
+      expect(caches[0]).toMatch(new RegExp(`^[0-9a-f]{32}-node${process.versions.node}-${process.arch}\\.bin$`));
     });
 
     test('run from another folder, the default home is the bundle folder', () => {
@@ -275,5 +284,9 @@ const postject = process.env.POSTJECT ?? join(repo, 'node_modules', '.bin', 'pos
     const viaNode = bastion.run(join(site, 'bin', 'v-auto'), ['demo', 'web', 'inspect', '-o', 'yaml'], workspace);
     expect(result.stdout).toBe(viaNode.stdout);
     expect(result.status).toBe(viaNode.status);
+    // The embedded program keeps its V8 code cache where bin/v-auto would, and a run that uses
+    // it prints the same.
+    expect(readdirSync(join(tmp, 'sea-home', '.cache', 'v-auto', 'code-cache')).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    expect(runAlone(['demo', 'web', 'inspect', '-o', 'yaml'], workspace).stdout).toBe(viaNode.stdout);
   });
 });

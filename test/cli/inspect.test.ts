@@ -95,7 +95,7 @@ describe('bin/v-auto (built)', () => {
   };
 
   test('inspect -o yaml exits 0 with the manifests on stdout', () => {
-    expect(existsSync(path.join(repoRoot, 'build', 'v-auto.mjs'))).toBe(true);
+    expect(existsSync(path.join(repoRoot, 'build', 'v-auto.cjs'))).toBe(true);
     const r = cli(['--home', 'examples', 'demo', 'db', 'inspect', '-o', 'yaml']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);

@@ -1,0 +1,155 @@
+// bin/v-auto's V8 code cache (bin/load-bundle.cjs): made, used, remade when bad, never in the way.
+import { spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const bin = path.join(repoRoot, 'bin', 'v-auto');
+const INSPECT = ['--home', path.join(repoRoot, 'examples'), 'demo', 'web', 'inspect', '-o', 'yaml'];
+const HEADER = 8 + 4 + 32; // bin/load-bundle.cjs: magic, CPU ms, SHA-256
+
+let tmp: string;
+
+beforeAll(() => {
+  execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
+  tmp = mkdtempSync(path.join(os.tmpdir(), 'v-auto-code-cache-'));
+}, 120_000);
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+
+function env(cacheHome: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const { V_AUTO_HOME: _home, NODE_OPTIONS: _options, ...base } = process.env;
+  return { ...base, XDG_CACHE_HOME: cacheHome, V_AUTO_DEBUG: '1', ...extra };
+}
+
+/** Runs bin/v-auto with V_AUTO_DEBUG=1: its code cache lines say what the loader did. */
+function run(cacheHome: string, args = INSPECT, nodeArgs: string[] = []) {
+  const r = spawnSync(process.execPath, [...nodeArgs, bin, ...args], { cwd: repoRoot, encoding: 'utf8', env: env(cacheHome) });
+  const cacheLines = r.stderr.split('\n').filter((l) => l.startsWith('debug: code cache'));
+  return { status: r.status, stdout: r.stdout, stderr: r.stderr, cache: cacheLines.map((l) => l.replace(/: \/.*$/, '')) };
+}
+
+const folderOf = (cacheHome: string) => path.join(cacheHome, 'v-auto', 'code-cache');
+const filesIn = (cacheHome: string) => readdirSync(folderOf(cacheHome));
+
+/** The one cache file; its name is the bundle's hash, the Node version and the architecture. */
+function cacheFile(cacheHome: string): string {
+  const files = filesIn(cacheHome);
+  expect(files).toHaveLength(1);
+  const bundleHash = createHash('sha256').update(readFileSync(path.join(repoRoot, 'build', 'v-auto.cjs'))).digest('hex');
+  expect(files[0]).toBe(`${bundleHash.slice(0, 32)}-node${process.versions.node}-${process.arch}.bin`);
+  return path.join(folderOf(cacheHome), files[0]);
+}
+
+/** Output of inspect with no cache at all: the folder cannot be created (beneath a plain file). */
+let uncached: ReturnType<typeof run>;
+beforeAll(() => {
+  const file = path.join(tmp, 'a-file');
+  writeFileSync(file, '');
+  uncached = run(path.join(file, 'cache'));
+});
+
+test('with no folder to write to, the run is as without a cache, and says so only in debug', () => {
+  expect(uncached.cache).toEqual(['debug: code cache none', 'debug: code cache not written (folder not writable)']);
+  expect(uncached.status).toBe(0);
+  expect(uncached.stdout).toMatch(/^kind: VirtualMachine$/m);
+  const quiet = spawnSync(process.execPath, [bin, ...INSPECT], { cwd: repoRoot, encoding: 'utf8', env: { ...env(path.join(tmp, 'a-file', 'x')), V_AUTO_DEBUG: '' } });
+  expect(quiet.stderr).toBe('');
+  expect(quiet.stdout).toBe(uncached.stdout);
+});
+
+test('a cache folder under /proc (where Node 20\'s recursive mkdir never returns) costs nothing but the cache', () => {
+  const r = spawnSync(process.execPath, [bin, ...INSPECT], { cwd: repoRoot, encoding: 'utf8', env: env('/proc/v-auto-none'), timeout: 20_000 });
+  expect(r.signal).toBeNull();
+  expect(r.status).toBe(0);
+  expect(r.stdout).toBe(uncached.stdout);
+});
+
+test('the first run writes the cache (owner-only), the second uses it, and both print what an uncached run prints', () => {
+  const home = mkdtempSync(path.join(tmp, 'home-'));
+  const first = run(home);
+  expect(first.cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+  const file = cacheFile(home);
+  expect(statSync(file).mode & 0o777).toBe(0o600);
+  expect(statSync(folderOf(home)).mode & 0o777).toBe(0o700);
+  const before = readFileSync(file);
+
+  const second = run(home);
+  // "used": V8 took the data (script.cachedDataRejected === false); nothing to write again.
+  expect(second.cache).toEqual(['debug: code cache used']);
+  expect(readFileSync(file).equals(before)).toBe(true);
+  for (const r of [first, second]) {
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(uncached.stdout);
+  }
+});
+
+test('a corrupted cache file is not given to V8: the run compiles from source and writes it anew', () => {
+  // V8 does not check the payload in a release build: these bytes, flipped, crash Node or run
+  // wrong code unless the loader's own checksum catches them.
+  const home = mkdtempSync(path.join(tmp, 'home-'));
+  run(home);
+  const file = cacheFile(home);
+  const data = readFileSync(file);
+  for (let i = 0; i < 64; i++) data[Math.floor(data.length / 2) + i] ^= 0x5a;
+  writeFileSync(file, data);
+
+  const after = run(home);
+  expect(after.cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+  expect(after.status).toBe(0);
+  expect(after.stdout).toBe(uncached.stdout);
+  expect(run(home).cache).toEqual(['debug: code cache used']);
+
+  writeFileSync(file, data.subarray(0, HEADER + 10)); // cut short, as by a full disk
+  expect(run(home).cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+});
+
+test('data V8 rejects (written under other V8 flags) is replaced', () => {
+  const home = mkdtempSync(path.join(tmp, 'home-'));
+  run(home, INSPECT, ['--no-flush-bytecode']);
+  const other = run(home);
+  expect(other.cache).toEqual(['debug: code cache rejected by V8', 'debug: code cache written']);
+  expect(other.stdout).toBe(uncached.stdout);
+  expect(run(home).cache).toEqual(['debug: code cache used']);
+});
+
+test('a cache written after a small run (--version) is replaced by the next run that compiles much more', () => {
+  const home = mkdtempSync(path.join(tmp, 'home-'));
+  expect(run(home, ['--version']).cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+  const thin = statSync(cacheFile(home)).size;
+  expect(run(home).cache).toEqual(['debug: code cache used', 'debug: code cache written']);
+  expect(statSync(cacheFile(home)).size).toBeGreaterThan(thin);
+  expect(run(home).cache).toEqual(['debug: code cache used']);
+  expect(run(home, ['--version']).cache).toEqual(['debug: code cache used']);
+});
+
+test('runs started together all succeed, and leave one whole cache file and no temporary file', async () => {
+  const home = mkdtempSync(path.join(tmp, 'home-'));
+  const results = await Promise.all(
+    Array.from({ length: 4 }, () =>
+      new Promise<{ code: number | null; stdout: string }>((resolve) => {
+        const child = spawn(process.execPath, [bin, ...INSPECT], { cwd: repoRoot, env: { ...env(home), V_AUTO_DEBUG: '' } });
+        let stdout = '';
+        child.stdout.on('data', (d) => (stdout += d));
+        child.on('close', (code) => resolve({ code, stdout }));
+      }),
+    ),
+  );
+  for (const r of results) {
+    expect(r.code).toBe(0);
+    expect(r.stdout).toBe(uncached.stdout);
+  }
+  cacheFile(home); // exactly one file, named for this bundle: no .tmp left
+  expect(run(home).cache).toEqual(['debug: code cache used']);
+});
+
+test('a missing bundle is still the exit-70 "cannot load" message', () => {
+  const copy = mkdtempSync(path.join(tmp, 'no-build-'));
+  execFileSync('cp', ['-R', path.join(repoRoot, 'bin'), path.join(repoRoot, 'package.json'), copy]);
+  const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'v-auto'), '--version'], { encoding: 'utf8', env: env(path.join(tmp, 'home-x')) });
+  expect(r.stderr).toBe('v-auto: cannot load build/v-auto.cjs (ENOENT); run "npm run build" first\n');
+  expect(r.status).toBe(70);
+});
