@@ -1,7 +1,6 @@
 // bin/v-auto's V8 code cache (bin/load-bundle.cjs): made, used, remade when bad, never in the way.
-import { spawn, spawnSync } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -144,6 +143,26 @@ test('runs started together all succeed, and leave one whole cache file and no t
   }
   cacheFile(home); // exactly one file, named for this bundle: no .tmp left
   expect(run(home).cache).toEqual(['debug: code cache used']);
+});
+
+test('writing a cache keeps the 8 newest cache files and removes temporary files over an hour old', () => {
+  const home = mkdtempSync(path.join(tmp, 'home-'));
+  const folder = folderOf(home);
+  mkdirSync(folder, { recursive: true });
+  const old = Date.now() / 1000 - 7200;
+  const others = Array.from({ length: 9 }, (_, i) => `${String(i).repeat(32)}-node0-x.bin`);
+  for (const [i, name] of others.entries()) {
+    writeFileSync(path.join(folder, name), 'x');
+    utimesSync(path.join(folder, name), old + i, old + i);
+  }
+  writeFileSync(path.join(folder, 'left-by-a-killed-run.bin.1.tmp'), 'x');
+  utimesSync(path.join(folder, 'left-by-a-killed-run.bin.1.tmp'), old, old);
+  writeFileSync(path.join(folder, 'being-written.bin.2.tmp'), 'x');
+  writeFileSync(path.join(folder, 'not-ours.txt'), 'x');
+
+  expect(run(home).cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+  const ours = path.basename(readdirSync(folder).find((f) => !others.includes(f) && f.endsWith('.bin'))!);
+  expect(readdirSync(folder).sort()).toEqual([ours, ...others.slice(2), 'being-written.bin.2.tmp', 'not-ours.txt'].sort());
 });
 
 test('a missing bundle is still the exit-70 "cannot load" message', () => {
