@@ -153,12 +153,14 @@ function loadBundle(bundleFile, env = process.env) {
   const module = { exports: {} };
   script.runInThisContext().call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
   const used = cached !== undefined && script.cachedDataRejected === false;
-  if (env.V_AUTO_DEBUG === '1') {
+  // With V_AUTO_DEBUG=1, one line at the end of the run (after the program's own output).
+  const debug = (outcome) => {
+    if (env.V_AUTO_DEBUG !== '1') return;
     const state = !cacheFile ? 'off (no cache folder)' : !cached ? 'none' : used ? 'used' : 'rejected by V8';
-    process.stderr.write(`debug: code cache ${state}${cacheFile ? `: ${cacheFile}` : ''}\n`);
-  }
+    process.stderr.write(`debug: code cache ${state}${outcome ? `, ${outcome}` : ''}${cacheFile ? `: ${cacheFile}` : ''}\n`);
+  };
   const saveCodeCache = () => {
-    if (!cacheFile) return;
+    if (!cacheFile) return debug();
     // Rewritten when there was no usable cache, or when the one read was written by a run that
     // compiled much less (a cache written after `--version` lacks what `inspect` runs): a short
     // run that used well over the writer's CPU time has compiled more. Each rewrite raises that
@@ -167,9 +169,8 @@ function loadBundle(bundleFile, env = process.env) {
     // functions unused for a while (the start-up ones), so the next short run replaces it.
     const spent = cpuMs();
     const short = spent < 1000;
-    if (used && !(short && spent > cached.cpuMs * 1.5)) return;
-    const written = writeCache(cacheFile, sourceHash, script, short ? spent : 0);
-    if (env.V_AUTO_DEBUG === '1') process.stderr.write(`debug: code cache ${written ? 'written' : 'not written (folder not writable)'}\n`);
+    if (used && !(short && spent > cached.cpuMs * 1.5)) return debug();
+    debug(writeCache(cacheFile, sourceHash, script, short ? spent : 0) ? 'written' : 'not written (folder not writable)');
   };
   return { exports: module.exports, saveCodeCache };
 }

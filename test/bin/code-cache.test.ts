@@ -24,7 +24,7 @@ function env(cacheHome: string, extra: Record<string, string> = {}): NodeJS.Proc
   return { ...base, XDG_CACHE_HOME: cacheHome, V_AUTO_DEBUG: '1', ...extra };
 }
 
-/** Runs bin/v-auto with V_AUTO_DEBUG=1: its code cache lines say what the loader did. */
+/** Runs bin/v-auto with V_AUTO_DEBUG=1: its code cache line says what the loader did. */
 function run(cacheHome: string, args = INSPECT, nodeArgs: string[] = []) {
   const r = spawnSync(process.execPath, [...nodeArgs, bin, ...args], { cwd: repoRoot, encoding: 'utf8', env: env(cacheHome) });
   const cacheLines = r.stderr.split('\n').filter((l) => l.startsWith('debug: code cache'));
@@ -52,7 +52,7 @@ beforeAll(() => {
 });
 
 test('with no folder to write to, the run is as without a cache, and says so only in debug', () => {
-  expect(uncached.cache).toEqual(['debug: code cache none', 'debug: code cache not written (folder not writable)']);
+  expect(uncached.cache).toEqual(['debug: code cache none, not written (folder not writable)']);
   expect(uncached.status).toBe(0);
   expect(uncached.stdout).toMatch(/^kind: VirtualMachine$/m);
   const quiet = spawnSync(process.execPath, [bin, ...INSPECT], { cwd: repoRoot, encoding: 'utf8', env: { ...env(path.join(tmp, 'a-file', 'x')), V_AUTO_DEBUG: '' } });
@@ -70,7 +70,10 @@ test('a cache folder under /proc (where Node 20\'s recursive mkdir never returns
 test('the first run writes the cache (owner-only), the second uses it, and both print what an uncached run prints', () => {
   const home = mkdtempSync(path.join(tmp, 'home-'));
   const first = run(home);
-  expect(first.cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+  expect(first.cache).toEqual(['debug: code cache none, written']);
+  // Last, after anything the program printed: a test or a user reading stderr's first line
+  // still reads the program's own first line.
+  expect(first.stderr.trimEnd().split('\n').pop()).toMatch(/^debug: code cache none, written: \//);
   const file = cacheFile(home);
   expect(statSync(file).mode & 0o777).toBe(0o600);
   expect(statSync(folderOf(home)).mode & 0o777).toBe(0o700);
@@ -97,29 +100,29 @@ test('a corrupted cache file is not given to V8: the run compiles from source an
   writeFileSync(file, data);
 
   const after = run(home);
-  expect(after.cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+  expect(after.cache).toEqual(['debug: code cache none, written']);
   expect(after.status).toBe(0);
   expect(after.stdout).toBe(uncached.stdout);
   expect(run(home).cache).toEqual(['debug: code cache used']);
 
   writeFileSync(file, data.subarray(0, HEADER + 10)); // cut short, as by a full disk
-  expect(run(home).cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+  expect(run(home).cache).toEqual(['debug: code cache none, written']);
 });
 
 test('data V8 rejects (written under other V8 flags) is replaced', () => {
   const home = mkdtempSync(path.join(tmp, 'home-'));
   run(home, INSPECT, ['--no-flush-bytecode']);
   const other = run(home);
-  expect(other.cache).toEqual(['debug: code cache rejected by V8', 'debug: code cache written']);
+  expect(other.cache).toEqual(['debug: code cache rejected by V8, written']);
   expect(other.stdout).toBe(uncached.stdout);
   expect(run(home).cache).toEqual(['debug: code cache used']);
 });
 
 test('a cache written after a small run (--version) is replaced by the next run that compiles much more', () => {
   const home = mkdtempSync(path.join(tmp, 'home-'));
-  expect(run(home, ['--version']).cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+  expect(run(home, ['--version']).cache).toEqual(['debug: code cache none, written']);
   const thin = statSync(cacheFile(home)).size;
-  expect(run(home).cache).toEqual(['debug: code cache used', 'debug: code cache written']);
+  expect(run(home).cache).toEqual(['debug: code cache used, written']);
   expect(statSync(cacheFile(home)).size).toBeGreaterThan(thin);
   expect(run(home).cache).toEqual(['debug: code cache used']);
   expect(run(home, ['--version']).cache).toEqual(['debug: code cache used']);
@@ -160,7 +163,7 @@ test('writing a cache keeps the 8 newest cache files and removes temporary files
   writeFileSync(path.join(folder, 'being-written.bin.2.tmp'), 'x');
   writeFileSync(path.join(folder, 'not-ours.txt'), 'x');
 
-  expect(run(home).cache).toEqual(['debug: code cache none', 'debug: code cache written']);
+  expect(run(home).cache).toEqual(['debug: code cache none, written']);
   const ours = path.basename(readdirSync(folder).find((f) => !others.includes(f) && f.endsWith('.bin'))!);
   expect(readdirSync(folder).sort()).toEqual([ours, ...others.slice(2), 'being-written.bin.2.tmp', 'not-ours.txt'].sort());
 });
