@@ -140,6 +140,10 @@ function cpuMs() {
  * functions this run compiled, not only the top level (a cache written at compile time would).
  */
 function loadBundle(bundleFile, env = process.env) {
+  // V8 rejects cached data made under other flags, and main() sets this one (lib/cli/main.ts,
+  // keepYoungGenerationSmall) after the compile and before the cache is written: set it first too,
+  // or every run would find the cache rejected and write it again.
+  require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
   const sourceBytes = fs.readFileSync(bundleFile);
   const folder = cacheFolder(env);
   const sourceHash = folder ? sha256(sourceBytes) : undefined;
