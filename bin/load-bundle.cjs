@@ -140,9 +140,14 @@ function cpuMs() {
  * functions this run compiled, not only the top level (a cache written at compile time would).
  */
 function loadBundle(bundleFile, env = process.env) {
-  // V8 rejects cached data made under other flags, and main() sets this one (lib/cli/main.ts,
-  // keepYoungGenerationSmall) after the compile and before the cache is written: set it first too,
-  // or every run would find the cache rejected and write it again.
+  // V8's young generation grows from 1 MiB to 16 MiB per semi-space (there are two) while a large
+  // deploy builds its objects, and the process keeps that memory: about 30 MiB of a ~155 MiB peak
+  // at N=1,000. Growth factor 1 keeps it at its starting size. `--max-semi-space-size` would say so
+  // directly, but V8 reads it only when it sets up the heap (set from the program it changed
+  // nothing, measured); the growth factor is read at each growth (deps/v8/src/heap/new-spaces.cc,
+  // SemiSpaceNewSpace::Grow, V8 11.3 in Node 20). Set here, before the compile, because V8 rejects
+  // cached data made under other flags; every entry (bin/v-auto, the --sea binary) comes through
+  // here. Measured: README "Performance", peak memory.
   require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
   const sourceBytes = fs.readFileSync(bundleFile);
   const folder = cacheFolder(env);

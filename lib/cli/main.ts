@@ -1,7 +1,6 @@
 // The CLI: argv → options → action; the one place that turns errors into messages and exit codes.
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import v8 from 'node:v8';
 import type { ClusterDeps } from '../actions/cluster-deps.js';
 import type { SpecOptions } from '../actions/prepare-manifests.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
@@ -24,21 +23,8 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** How long a second run of the same spec waits for the first before giving up (V_AUTO_LOCK_WAIT_MS overrides). */
 const LOCK_WAIT_MS = 10_000;
 
-/**
- * V8's young generation grows from 1 MiB to 16 MiB per semi-space (there are two) while a large
- * deploy builds its objects, and the process keeps that memory: about 30 MiB of a ~155 MiB peak at
- * N=1,000. Growth factor 1 keeps it at its starting size. `--max-semi-space-size` would say so
- * directly, but V8 reads it only when it sets up the heap (set here it changed nothing, measured);
- * the growth factor is read at each growth (deps/v8/src/heap/new-spaces.cc,
- * SemiSpaceNewSpace::Grow, V8 11.3 in Node 20). Measured: README "Performance", peak memory.
- */
-function keepYoungGenerationSmall(): void {
-  v8.setFlagsFromString('--semi-space-growth-factor=1');
-}
-
 /** Runs v-auto with `argv` (without node and script); resolves to the exit code. */
 export async function main(argv: string[], env: Env = process.env): Promise<number> {
-  keepYoungGenerationSmall();
   const output = processOutput(env);
   const abort = new AbortController();
   // Ctrl-C, a cron/systemd timeout's SIGTERM, or SIGHUP (the ssh session dropped) ends the running
