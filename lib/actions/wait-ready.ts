@@ -91,14 +91,15 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
         // first, its launcher pod's among them (the scheduler's FailedScheduling, an image pull), so
         // the pods are read with the events. A user who may not read them still gets the failure itself.
         const [events, pods] = await Promise.all([cluster.list(plan.settings.namespace, ['Event']), cluster.list(plan.settings.namespace, ['Pod'], selector)].map((read) => read.catch(() => [])));
-        const why = (s: InstanceState) => {
+        const seen = [...objects, ...pods];
+        const why = failed.map((s) => {
           const f = failing.get(s.name)!;
           const past = f.grace ? ` for ${f.seconds} s, past its ${f.grace} s grace` : '';
-          const last = relevantEvents(events, objectsOf(s.name, [...objects, ...pods]))[0];
+          const last = relevantEvents(events, objectsOf(s.name, seen))[0];
           return `${s.failed}${past}${last ? `; last event: ${last.object} ${last.reason}: ${last.message}` : ''}`;
-        };
-        outcome('failed', states.length - pending.length, failed.map((s) => ({ name: s.name, reason: printable(why(s)) })));
-        deps.output.out(`${printable(`not ready: ${failed.map(why).join('; ')}`)}\n`);
+        });
+        outcome('failed', states.length - pending.length, failed.map((s, i) => ({ name: s.name, reason: printable(why[i]) })));
+        deps.output.out(`${printable(`not ready: ${why.join('; ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }
       if (now() >= deadline) {
