@@ -150,10 +150,14 @@ export class OcRunner implements ClusterClient {
    * pkg/resource/visitor.go ContinueOnErrorVisitor). Under apply's field manager
    * (FieldManagerClientSideApply), so managedFields match too and a later apply, or a move to
    * server-side apply, finds one client-side owner (kubectl create's own is "kubectl-create").
+   * Explicit nulls (a site template's `key: {{json unset}}`) are left out, as apply's create path
+   * prunes them before its POST (kubernetes/kubectl@dee3483 pkg/cmd/apply/apply.go applyOneObject,
+   * pruneNullsFromMap, since 81ad0ffc, 1.31) and create sends the object as read. Only here: on an
+   * update a null is meant, it clears a field (changes/platform-fields.ts revisionName).
    */
   create(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
     const args = ['create', '--save-config', '--field-manager=kubectl-client-side-apply', '-f', '-', '-n', namespace];
-    return this.runObjects(args, toStream(manifests), refsOf(manifests), false);
+    return this.runObjects(args, toStream(manifests, withoutNulls), refsOf(manifests), false);
   }
 
   delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]> {
@@ -273,6 +277,11 @@ function refsOf(manifests: ApplyManifest[]): ObjectRef[] {
  * Concatenated JSON objects: kubectl decodes a stream that starts with `{` as successive JSON
  * values (no `---` separators there), and JSON is much cheaper to write than YAML.
  */
-function toStream(objects: ApplyManifest[]): string {
-  return objects.map((o) => JSON.stringify(o)).join('\n');
+function toStream(objects: object[], replacer?: (key: string, value: unknown) => unknown): string {
+  return objects.map((o) => JSON.stringify(o, replacer)).join('\n');
+}
+
+/** A JSON.stringify replacer that leaves out null members of objects; a null list item stays, as in kubectl's pruneNulls. */
+function withoutNulls(this: unknown, key: string, value: unknown): unknown {
+  return value === null && !Array.isArray(this) ? undefined : value;
 }

@@ -78,6 +78,22 @@ describe('OcRunner against the simulator', () => {
     ]);
   });
 
+  test('create sends no explicit null, as apply\'s create path does not: both leave the same object', async () => {
+    // A site template may render `key: {{json unset}}`. kubectl apply prunes explicit nulls before
+    // its create (kubernetes/kubectl@dee3483 pkg/cmd/apply/apply.go applyOneObject,
+    // pruneNullsFromMap, since 81ad0ffc, 1.31); kubectl create sends the object as read.
+    const oc = runner(KUBECTL);
+    const dv = (name: string) => ({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name, annotations: null }, spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '1Gi' } }, storageClassName: null, accessModes: null } } });
+    expect(await oc.create('x', [dv('null-c')])).toEqual([{ kind: 'DataVolume', name: 'null-c', result: 'created' }]);
+    expect(await oc.apply('x', [dv('null-a')])).toEqual([{ kind: 'DataVolume', name: 'null-a', result: 'created' }]);
+    const stored = (name: string) => {
+      const { metadata, spec } = sim.get('DataVolume', 'x', name);
+      return { annotations: Object.keys(metadata.annotations), spec };
+    };
+    expect(stored('null-c')).toEqual(stored('null-a'));
+    expect(stored('null-c').spec.storage).toEqual({ resources: { requests: { storage: '1Gi' } } });
+  });
+
   test.each(KUBECTLS)('%s: discovery and OpenAPI failing is exit 3 with kubectl\'s reason, before anything is sent', async (binary) => {
     sim.clearRequests();
     const oc = runner(binary, noApi);
