@@ -11,23 +11,75 @@ const path = require('node:path');
 const { createRequire } = require('node:module');
 const sea = require('node:sea');
 
-/** The cache folder: per user, and per bundle content so that two builds never share one. */
+/**
+ * The cache folder: per user, and per bundle content so that two builds never share one. Under
+ * the user's cache folder; without one (no home), or when it cannot be made, under a folder of
+ * our own in the temp folder. What is there gets run, so the folder that holds it must be ours:
+ * a shared /tmp/v-auto that another user made first could hold a planted program.
+ */
 function cacheFolder(index) {
-  const base = process.env.XDG_CACHE_HOME || (os.homedir() ? path.join(os.homedir(), '.cache') : os.tmpdir());
-  return path.join(base, 'v-auto', `${index.version}-${index.id}`);
+  const leaf = `${index.version}-${index.id}`;
+  const home = os.homedir();
+  const base = process.env.XDG_CACHE_HOME || (home ? path.join(home, '.cache') : '');
+  let first;
+  if (base) {
+    try {
+      makeDirs(base);
+      return path.join(ownFolder(path.join(base, 'v-auto')), leaf);
+    } catch (err) {
+      first = err;
+    }
+  }
+  const uid = process.getuid ? process.getuid() : 0;
+  try {
+    return path.join(ownFolder(path.join(os.tmpdir(), `v-auto-${uid}`)), leaf);
+  } catch (err) {
+    throw new Error(`no folder to unpack into: ${first ? `${first.message}; ` : ''}${err.message} (set XDG_CACHE_HOME to a folder you can write)`);
+  }
+}
+
+/**
+ * Makes `dir` and the folders above it one level at a time: Node 20's recursive mkdirSync never
+ * returns for a path under /proc (it retries the ENOENT procfs gives for ever).
+ */
+function makeDirs(dir) {
+  const missing = [];
+  for (let d = path.resolve(dir); !fs.existsSync(d); d = path.dirname(d)) missing.unshift(d);
+  for (const d of missing) {
+    try {
+      fs.mkdirSync(d);
+    } catch (err) {
+      if (err.code !== 'EEXIST') throw new Error(`cannot make ${d} (${err.code})`);
+    }
+  }
+}
+
+/** `dir`, made private (0700) if missing; an existing one must be a real folder of ours that no one else can write. */
+function ownFolder(dir) {
+  try {
+    fs.mkdirSync(dir, { mode: 0o700 });
+  } catch (err) {
+    if (err.code !== 'EEXIST') throw new Error(`cannot make ${dir} (${err.code})`);
+  }
+  const st = fs.lstatSync(dir);
+  const uid = process.getuid ? process.getuid() : st.uid;
+  if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o022) !== 0) {
+    const what = st.isSymbolicLink() ? 'a symbolic link' : !st.isDirectory() ? 'not a folder' : st.uid !== uid ? `owned by uid ${st.uid}` : `writable by others (mode ${(st.mode & 0o777).toString(8)})`;
+    throw new Error(`${dir} is ${what}, not used: remove it`);
+  }
+  return dir;
 }
 
 /** Writes every embedded file under a fresh temp folder, then renames it into place, so that a
  * run interrupted mid-way or a concurrent first run never leaves a half-written tree in use. */
 function unpack(index, target) {
-  fs.mkdirSync(path.dirname(target), { recursive: true });
   const temp = fs.mkdtempSync(`${target}.tmp-`);
   for (const file of index.files) {
     const dest = path.join(temp, file.path);
-    fs.mkdirSync(path.dirname(dest), { recursive: true });
+    makeDirs(path.dirname(dest));
     fs.writeFileSync(dest, Buffer.from(sea.getRawAsset(`tree/${file.path}`)), { mode: file.mode });
   }
-  fs.mkdirSync(path.join(temp, 'projects'), { recursive: true });
+  makeDirs(path.join(temp, 'projects'));
   try {
     fs.renameSync(temp, target);
   } catch (err) {
@@ -64,7 +116,7 @@ Promise.resolve()
       process.exitCode = code;
     },
     (err) => {
-      console.error(`v-auto: cannot start the embedded program (${err.code || err.message})`);
+      console.error(`v-auto: cannot start the embedded program: ${err.message}`);
       if (process.env.V_AUTO_DEBUG === '1') console.error(err.stack);
       process.exitCode = 70;
     },
