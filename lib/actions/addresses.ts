@@ -3,7 +3,7 @@ import { assertProject, listSpecs, loadWorkspace } from '../config/load-workspac
 import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
 import { findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.js';
 import { addressLedger, type LiveByNamespace, type WorkspaceSpec } from '../plan/address-ledger.js';
-import { planInstances } from '../plan/plan-instances.js';
+import { selectTarget } from '../plan/plan-instances.js';
 import type { LiveObject } from '../plan/live-address-conflicts.js';
 import { ledgerDocument, ledgerReport } from '../report/address-ledger-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
@@ -46,7 +46,7 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
       current = { project, spec, error: err };
     }
     // An unknown --target is exit 2, as for every action.
-    if (options.target !== undefined && 'plan' in current) planInstances(current.plan.settings, { target: options.target });
+    if (options.target !== undefined && 'plan' in current) selectTarget(current.plan, options.target);
   }
   const workspace = planWorkspace(home, deps, current);
   const planned = workspace.filter((s): s is SpecPlan => 'plan' in s);

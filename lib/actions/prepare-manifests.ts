@@ -5,7 +5,7 @@ import type { Settings } from '../config/settings.js';
 import { COMPUTED_VARIABLES } from '../config/rules.js';
 import type { ConfigMap } from '../config/merge.js';
 import { usageError } from '../errors.js';
-import { planInstances, type Plan } from '../plan/plan-instances.js';
+import { selectTarget, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables, compileCloudInit } from '../render/cloud-init.js';
 import { HELPER_NAMES } from '../render/handlebars-env.js';
 import { compileTemplates, renderManifests, type Manifest, type Prepared, type TemplateSet } from '../render/render-manifests.js';
@@ -30,11 +30,14 @@ export interface PrepareDeps extends PlanDeps {
   hideEnv?: (names: string[]) => void;
 }
 
-/** Loads, merges, validates and plans a spec; throws exit-2 errors before anything is rendered. */
-export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { settings: Settings; plan: Plan; siteTemplates: Record<string, string> } {
+/**
+ * Loads, merges, validates and plans a spec; throws exit-2 errors before anything is rendered.
+ * `plan` holds only --target's instance, `all` every instance (planned once, for both).
+ */
+export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { settings: Settings; plan: Plan; all: Plan; siteTemplates: Record<string, string> } {
   const { settings, plan, siteTemplates } = planSpec(options, deps);
   deps.hideEnv?.(settings.envNames);
-  return { settings, plan: options.target ? planInstances(settings, { target: options.target }) : plan, siteTemplates };
+  return { settings, plan: options.target ? selectTarget(plan, options.target) : plan, all: plan, siteTemplates };
 }
 
 /** A spec checked and ready to render: every configuration and template error has been thrown. */
@@ -46,9 +49,9 @@ export interface LoadedSpec {
 
 /** Loads, plans and compiles the templates: the exit-2 checks that need no input values. */
 export function loadSpec(options: SpecOptions, deps: PrepareDeps): LoadedSpec {
-  const { settings, plan, siteTemplates } = prepareSettings(options, deps);
+  const { plan, all, siteTemplates } = prepareSettings(options, deps);
   // Every address this spec plans (all instances, not only --target) against the whole workspace.
-  assertNoAddressConflicts(options.home, deps, { project: options.project, spec: options.spec, plan: options.target ? planInstances(settings) : plan });
+  assertNoAddressConflicts(options.home, deps, { project: options.project, spec: options.spec, plan: all });
   const templates = compileTemplates(readTemplates(path.join(deps.toolRoot, 'templates')), siteTemplates);
   return { plan, templates, specLabel: `projects/${options.project}/specs/${options.spec}.yaml` };
 }

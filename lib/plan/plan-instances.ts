@@ -75,15 +75,19 @@ export function planInstances(settings: Settings, options: PlanOptions = {}): Pl
   if (networks.filter((n) => n.kind === 'pod').length > 1) throw usageError('only one pod network can be attached');
 
   const all = Array.from({ length: settings.replicas }, (_, i) => planInstance(settings, networks, i + 1));
-  let instances = all;
-  if (options.target !== undefined) {
-    instances = all.filter((i) => i.name === options.target);
-    if (!instances.length) {
-      const names = all.length > 6 ? `${all.slice(0, 3).map((i) => i.name).join(', ')} … ${all[all.length - 1].name}` : all.map((i) => i.name).join(', ');
-      throw usageError(`--target ${options.target}: no such instance in ${settings.project}/${settings.spec}`, `instances: ${names}`);
-    }
+  const plan = { settings, networks, instances: all, sharedNads: networks.filter(hasSharedNad) };
+  return options.target === undefined ? plan : selectTarget(plan, options.target);
+}
+
+/** The plan of `target` alone, out of a plan of every instance (planned once: --target still needs every address). */
+export function selectTarget(plan: Plan, target: string): Plan {
+  const all = plan.instances;
+  const instances = all.filter((i) => i.name === target);
+  if (!instances.length) {
+    const names = all.length > 6 ? `${all.slice(0, 3).map((i) => i.name).join(', ')} … ${all[all.length - 1].name}` : all.map((i) => i.name).join(', ');
+    throw usageError(`--target ${target}: no such instance in ${plan.settings.project}/${plan.settings.spec}`, `instances: ${names}`);
   }
-  return { settings, networks, instances, sharedNads: networks.filter(hasSharedNad) };
+  return { ...plan, instances };
 }
 
 /** A network whose one NAD, without IPAM, every instance shares: DHCP, or a static network whose address only the guest's config holds. */
