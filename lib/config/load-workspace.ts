@@ -39,7 +39,7 @@ export function assertProject(home: string, project: string, spec?: string): str
     throw usageError(`${relative(home, projectDir)} is a file, not a project folder`, `a project is a folder: ${path.join(relative(home, projectDir), 'specs', `${spec ?? '<spec>'}.yaml`)}`);
   }
   if (!isDirectory(projectDir)) {
-    const known = listNames(projectsDir, (e) => e.isDirectory());
+    const known = projectNames(projectsDir);
     // A fresh checkout or bundle has the example projects beside an empty (or no) projects/.
     const examples = path.join(home, 'examples');
     const hint = isDirectory(path.join(examples, 'projects', project))
@@ -171,9 +171,17 @@ export function readTemplates(dir: string): Record<string, string> {
 /** Every project/spec pair of the workspace, sorted: what workspace-wide checks plan. */
 export function listSpecs(home: string): { project: string; spec: string }[] {
   const projectsDir = path.join(home, 'projects');
-  return listNames(projectsDir, (e) => e.isDirectory()).flatMap((project) =>
+  return projectNames(projectsDir).flatMap((project) =>
     specNames(path.join(projectsDir, project, 'specs')).map((spec) => ({ project, spec })),
   );
+}
+
+/**
+ * Project names under `projects/`, the one rule for what counts as a project: a folder, or a
+ * symbolic link to one (loading a project follows it, as it does a linked spec file).
+ */
+function projectNames(projectsDir: string): string[] {
+  return listNames(projectsDir, (e) => e.isDirectory() || (e.isSymbolicLink() && isDirectory(path.join(projectsDir, e.name))));
 }
 
 function listNames(dir: string, keep: (e: import('node:fs').Dirent) => boolean): string[] {

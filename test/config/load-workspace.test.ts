@@ -2,7 +2,7 @@
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { listProjectSpecs, listSpecs, loadWorkspace } from '../../lib/config/load-workspace.js';
-import { IMAGE, tempDir, writeWorkspace } from '../helpers/workspace.js';
+import { errorOf, IMAGE, tempDir, writeWorkspace } from '../helpers/workspace.js';
 
 test('a symbolic link to a spec file is a spec, a hidden file is not, in every list', () => {
   const home = tempDir();
@@ -16,4 +16,19 @@ test('a symbolic link to a spec file is a spec, a hidden file is not, in every l
   expect(loadWorkspace(home, 'demo', 'db').specSource.data).toEqual({ replicas: 1 });
   expect(listProjectSpecs(home, 'demo')).toEqual(['db', 'web']);
   expect(listSpecs(home)).toEqual([{ project: 'demo', spec: 'db' }, { project: 'demo', spec: 'web' }]);
+});
+
+test('a symbolic link to a project folder is a project in every list: the workspace\'s specs and the not-found hint', () => {
+  const home = tempDir();
+  writeWorkspace(home, { config: IMAGE, specs: { web: {} } });
+  writeWorkspace(path.join(home, 'elsewhere'), { project: 'lab', config: IMAGE, specs: { db: {} } });
+  symlinkSync(path.join(home, 'elsewhere', 'projects', 'lab'), path.join(home, 'projects', 'lab'));
+  // Neither a link to a file nor one that leads nowhere is a project.
+  writeFileSync(path.join(home, 'notes.txt'), 'x\n');
+  symlinkSync(path.join(home, 'notes.txt'), path.join(home, 'projects', 'notes'));
+  symlinkSync(path.join(home, 'gone'), path.join(home, 'projects', 'gone'));
+
+  expect(listProjectSpecs(home, 'lab')).toEqual(['db']);
+  expect(listSpecs(home)).toEqual([{ project: 'demo', spec: 'web' }, { project: 'lab', spec: 'db' }]);
+  expect(errorOf(() => loadWorkspace(home, 'labs', 'db')).hint).toBe('projects here: demo, lab');
 });
