@@ -139,7 +139,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     const names = changes.changes.filter((c) => c.kind === 'VirtualMachine' && !c.stoppedAt && (needsRestart(c) || pendingLive(c))).map((c) => c.name);
     if (names.length) {
       output.out(`restarting ${names.length} VM(s) to apply their changes, ${options.restart.batch} at a time\n`);
-      const target = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, selector: selectorString(specSelector(plan.settings)) };
+      const target = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, selector: selectorString(specSelector(plan.settings)), instances: plan.instances.length };
       code = await rollRestart(cluster, target, names, options.restart, deps);
     } else output.out('no VM needs a restart\n');
   } else {

@@ -27,11 +27,13 @@ type VmState = { vm: K8sObject; vmi?: K8sObject };
 /** Where a roll acts: the spec (for the commands its hints name), its namespace and VM selector. */
 export interface RollTarget extends ResultScope {
   selector: string;
+  /** How many VMs the selector is expected to find: how large each poll's read is. */
+  instances: number;
 }
 
 /** The spec's VMs and their VMIs, in instance order (web-01, web-02, … web-10). */
-async function readVms(cluster: ClusterClient, namespace: string, selector: string): Promise<VmState[]> {
-  const objects = await cluster.list(namespace, VM_KINDS, selector);
+async function readVms(cluster: ClusterClient, namespace: string, selector: string, instances: number): Promise<VmState[]> {
+  const objects = await cluster.list(namespace, VM_KINDS, selector, instances * VM_KINDS.length);
   const vmis = new Map(objects.filter((o) => o.kind === 'VirtualMachineInstance').map((o) => [o.metadata.name, o]));
   return objects
     .filter((o) => o.kind === 'VirtualMachine')
@@ -69,10 +71,10 @@ function finish(scope: ResultScope, lines: ResultLine[], deps: ClusterDeps, extr
  * `start`: the spec's run_strategy back, and the annotation removed.
  */
 export async function startStop(which: 'start' | 'stop', options: SpecOptions, deps: ClusterDeps): Promise<number> {
-  const { settings } = prepareSettings(options, deps);
+  const { settings, plan } = prepareSettings(options, deps);
   const cluster = deps.cluster();
   const ns = settings.namespace;
-  const vms = await readVms(cluster, ns, selectorString(specSelector(settings, options.target)));
+  const vms = await readVms(cluster, ns, selectorString(specSelector(settings, options.target)), plan.instances.length);
   const now = new Date((deps.now ?? Date.now)()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   // A spec whose own run_strategy is Halted is started as Always: `start` means running.
   const startStrategy = settings.run_strategy === 'Halted' ? 'Always' : settings.run_strategy;
@@ -107,10 +109,10 @@ export async function startStop(which: 'start' | 'stop', options: SpecOptions, d
  * Under RerunOnFailure and Manual a deleted VMI stays deleted, so those VMs are skipped, not stopped.
  */
 export async function restart(options: SpecOptions & RestartOptions, deps: ClusterDeps): Promise<number> {
-  const { settings } = prepareSettings(options, deps);
+  const { settings, plan } = prepareSettings(options, deps);
   const cluster = deps.cluster();
   const selector = selectorString(specSelector(settings, options.target));
-  const vms = await readVms(cluster, settings.namespace, selector);
+  const vms = await readVms(cluster, settings.namespace, selector, plan.instances.length);
   if (!vms.length) return noVms(settings, options.target, deps);
   const lines: ResultLine[] = [];
   const names: string[] = [];
@@ -122,7 +124,7 @@ export async function restart(options: SpecOptions & RestartOptions, deps: Clust
       lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: `runStrategy ${runStrategyOf(vm)}: its VMI would not be started again; use virtctl restart ${name}` });
     } else names.push(name);
   }
-  const target = { project: settings.project, spec: settings.spec, namespace: settings.namespace, selector };
+  const target = { project: settings.project, spec: settings.spec, namespace: settings.namespace, selector, instances: plan.instances.length };
   return rollRestart(cluster, target, names, options, deps, { lines, states: vms });
 }
 
@@ -149,7 +151,7 @@ export async function rollRestart(
 
 async function roll(
   cluster: ClusterClient,
-  { project, spec, namespace, selector }: RollTarget,
+  { project, spec, namespace, selector, instances }: RollTarget,
   names: string[],
   options: RestartOptions,
   deps: ClusterDeps,
@@ -161,7 +163,7 @@ async function roll(
   view?.update([`restarting ${names.length} VM(s), ${options.batch} at a time`]);
   try {
     // The last poll of one batch is the starting point of the next: no extra read per batch.
-    let states = initial ?? (await readVms(cluster, namespace, selector));
+    let states = initial ?? (await readVms(cluster, namespace, selector, instances));
     for (let i = 0; i < names.length; i += options.batch) {
       const batch = names.slice(i, i + options.batch);
       const oldUid = new Map(states.map(({ vm, vmi }) => [vm.metadata.name, vmi?.metadata.uid as string | undefined]));
@@ -172,7 +174,7 @@ async function roll(
       const deadline = now() + options.wait * 1000;
       let pending = waiting;
       for (;;) {
-        states = await readVms(cluster, namespace, selector);
+        states = await readVms(cluster, namespace, selector, instances);
         const back = (n: string) => {
           const s = states.find((x) => x.vm.metadata.name === n);
           return Boolean(s?.vmi && s.vmi.metadata.uid !== oldUid.get(n) && isReady(s.vm));

@@ -18,9 +18,9 @@ export interface PlannedDeploy extends Prepared {
 }
 
 /**
- * Two reads side by side, started once nothing can fail on bad input (inputs resolved, the first
- * instance rendered) so that they run while the other instances render: every object of
- * the managed kinds in the namespace, whoever owns it (ownership is decided on it), and whether the
+ * One read, started once nothing can fail on bad input (inputs resolved, the first instance
+ * rendered) so that it runs while the other instances render: every object of the managed kinds in
+ * the namespace, whoever owns it (ownership is decided on it). When it finds nothing, whether the
  * namespace exists (a missing one is created by the same apply).
  */
 export async function planDeploy(options: SpecOptions & { adopt?: boolean }, deps: ClusterDeps): Promise<PlannedDeploy> {
@@ -30,11 +30,15 @@ export async function planDeploy(options: SpecOptions & { adopt?: boolean }, dep
   // A third read, only for a spec that names an instance type or preference: those of its kinds.
   const sizing = referencedKinds(settings);
   // VMIs ride along in the first read, for the live address check only.
-  const reads = Promise.all([cluster.list(settings.namespace, [...MANAGED_KINDS, 'VirtualMachineInstance']), cluster.namespaceExists(settings.namespace), sizing.length ? cluster.list(settings.namespace, sizing) : []]);
+  const kinds = [...MANAGED_KINDS, 'VirtualMachineInstance'];
+  const reads = Promise.all([cluster.list(settings.namespace, kinds, undefined, staged.plan.instances.length * kinds.length), sizing.length ? cluster.list(settings.namespace, sizing) : []]);
   reads.catch(() => {}); // awaited below; an error meanwhile must not count as unhandled
   const { render, ...rest } = staged;
   const prepared = { ...rest, manifests: render() };
-  const [read, namespaceExists, sizes] = await reads;
+  const [read, sizes] = await reads;
+  // Objects in it prove that the namespace exists; only an empty one is asked about (a first
+  // deploy), which spares a redeploy one oc process.
+  const namespaceExists = read.length ? true : await cluster.namespaceExists(settings.namespace);
   checkSizeReferences(settings, sizes);
   // A planned address the namespace already holds (a NAD's static IPAM, a VMI's reported IP) for something else.
   const taken = findLiveAddressConflicts(staged.plan, read);

@@ -101,8 +101,10 @@ export async function statusProject(options: ProjectOptions & { output: 'table' 
   });
   const namespaces = [...new Set(prepared.flatMap((p) => (p.planned ? [p.planned.settings.namespace] : [])))].sort();
   type Read = { found: { items: K8sObject[]; unreadable: string[] } } | { error: unknown };
-  const readOne = (ns: string): Promise<Read> => readProjectObjects(deps, options.project, ns).then((found) => ({ found }), (error: unknown) => ({ error }));
-  // One namespace after another: each read is already one oc call per kind, side by side.
+  // The instances its specs plan there: how large the read is expected to be.
+  const instancesIn = (ns: string) => prepared.reduce((sum, p) => sum + (p.planned?.settings.namespace === ns ? p.planned.plan.instances.length : 0), 0);
+  const readOne = (ns: string): Promise<Read> => readProjectObjects(deps, options.project, ns, instancesIn(ns)).then((found) => ({ found }), (error: unknown) => ({ error }));
+  // One namespace after another: each read is already one oc call, or one per kind side by side.
   const reads = new Map<string, Read>();
   for (const ns of namespaces) reads.set(ns, await readOne(ns));
   const entries = prepared.map(({ spec, planned, entry }): ProjectStatusEntry => {

@@ -45,7 +45,8 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
   // The events are read beside the objects (one round trip less); used only when there are objects.
   const eventsRead = read.events ? cluster.list(ns, ['Event']) : undefined;
   eventsRead?.catch(() => undefined);
-  const found = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS);
+  const instances = options.target ? 1 : planned.plan.instances.length;
+  const found = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS, instances * STATUS_KINDS.length);
   const events = found.items.length && eventsRead ? relevantEvents(await eventsRead, found.items) : [];
   return statusView(planned, found, events, options.target);
 }
@@ -54,8 +55,8 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
  * The status lists of a whole namespace for a project's specs at once (`v-auto demo status`): one
  * read by the project's labels, which `statusView` then splits by spec.
  */
-export function readProjectObjects(deps: ClusterDeps, project: string, namespace: string): Promise<{ items: K8sObject[]; unreadable: string[] }> {
-  return deps.cluster().listReadable(namespace, STATUS_KINDS, selectorString(projectSelector({ project })), OPTIONAL_KINDS);
+export function readProjectObjects(deps: ClusterDeps, project: string, namespace: string, instances: number): Promise<{ items: K8sObject[]; unreadable: string[] }> {
+  return deps.cluster().listReadable(namespace, STATUS_KINDS, selectorString(projectSelector({ project })), OPTIONAL_KINDS, instances * STATUS_KINDS.length);
 }
 
 /** A spec's status from what was read: its planned instances and whatever carries its labels. */

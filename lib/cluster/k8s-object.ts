@@ -46,6 +46,13 @@ export function qualifiedResource(kind: string): string {
   return group ? `${plural}.${group}` : plural;
 }
 
+/** `plural.version.group` (`secrets` for the core group): the resource at exactly v-auto's version. */
+export function versionedResource(kind: string): string {
+  const { plural, apiVersion } = KIND_RESOURCE[kind];
+  const [group, version] = apiVersion.split('/');
+  return version ? `${plural}.${version}.${group}` : plural;
+}
+
 /**
  * The API path that lists `kind` in `namespace` (everywhere when undefined; cluster-scoped kinds
  * ignore it), optionally with a label selector: what `oc get --raw` reads.

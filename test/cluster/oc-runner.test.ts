@@ -124,6 +124,38 @@ describe('OcRunner against the simulator', () => {
     expect(await oc.namespaceExists('nowhere')).toBe(false);
   });
 
+  test('list: a read expected to be small is one get of all the kinds, with the same items as the raw reads; a get that fails falls back to them', async () => {
+    const commands: string[] = [];
+    const oc = new OcRunner({ binary: KUBECTL, kubeconfig: sim.kubeconfigPath, requestTimeout: 10, env: { PATH: process.env.PATH, HOME: os.tmpdir() }, debug: (line) => line.startsWith(KUBECTL) && commands.push(line) });
+    sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's1', namespace: 'x', labels: { app: 'small' } }, data: {} });
+    sim.put({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 's2', namespace: 'x', labels: { app: 'small' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    sim.put({ apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 's3', namespace: 'x', labels: { app: 'small' }, managedFields: [{ manager: 'm' }] }, spec: { config: '{}' } });
+    const kinds = ['NetworkAttachmentDefinition', 'PersistentVolumeClaim', 'Secret', 'VirtualMachine'];
+    const raw = await oc.list('x', kinds, 'app=small');
+    expect(commands).toHaveLength(kinds.length);
+    commands.length = 0;
+    const small = await oc.list('x', kinds, 'app=small', 8);
+    expect(commands).toHaveLength(1);
+    expect(commands[0]).toContain('get network-attachment-definitions.v1.k8s.cni.cncf.io,persistentvolumeclaims,secrets,virtualmachines.v1.kubevirt.io -n x -l app=small -o json');
+    expect(small.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).toEqual(['k8s.cni.cncf.io/v1 NetworkAttachmentDefinition/s3', 'v1 PersistentVolumeClaim/s2', 'v1 Secret/s1']);
+    expect(small).toEqual(raw);
+    // Larger than the bound: raw reads side by side again.
+    commands.length = 0;
+    expect(await oc.list('x', kinds, 'app=small', 10_000)).toEqual(raw);
+    expect(commands).toHaveLength(kinds.length);
+
+    // One kind refused: the get fails as a whole, and the raw reads say which kind and how.
+    sim.faults.forbidden = [{ resource: 'secrets', verb: 'list' }];
+    try {
+      commands.length = 0;
+      expect(await oc.listReadable('x', kinds, 'app=small', ['Secret'], 8)).toEqual({ items: raw.filter((o) => o.kind !== 'Secret'), unreadable: ['Secret'] });
+      expect(commands).toHaveLength(1 + kinds.length);
+      expect((await asyncErrorOf(() => oc.list('x', kinds, 'app=small', 8))).message).toBe('forbidden: sim-user cannot list secrets in namespace x');
+    } finally {
+      sim.faults.forbidden = [];
+    }
+  });
+
   test('list: an item comes without metadata.managedFields, which no consumer reads, and keeps everything else', async () => {
     const managedFields = [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:v': {} } } }];
     sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mf', namespace: 'x', labels: { app: 'mf' }, annotations: { a: 'b' }, managedFields }, data: { v: 'eA==' } });
