@@ -114,14 +114,19 @@ export class OcRunner implements ClusterClient {
 
   /**
    * One `get` of all the kinds, each named with its version so that kubectl reads what the raw
-   * reads would. undefined when it did not succeed outright (a kind refused or not served, output
-   * that is not a list): the per-kind raw reads then say which kind failed and why.
+   * reads would. undefined when a kind was refused or is not served, or the output is not a list:
+   * the per-kind raw reads then say which kind failed and why. A failure that is no one kind's
+   * (login, network, a server error) throws as theirs would, rather than being asked again.
    */
   private async readInOne(kinds: string[], namespace: string, selector: string | undefined): Promise<{ items?: K8sObject[]; stderr: string }[] | undefined> {
     if (kinds.length < 2) return undefined;
     const args = ['get', kinds.map(versionedResource).join(','), '-n', namespace, ...(selector ? ['-l', selector] : []), '-o', 'json'];
     const result = await this.start(args, undefined, 0);
-    if (result.exitCode !== 0) return undefined;
+    if (result.exitCode !== 0) {
+      const access = parseForbidden(result.stderr) ? undefined : accessError(result.stderr);
+      if (access) throw access;
+      return undefined;
+    }
     let items: K8sObject[];
     try {
       items = this.parseItems(undefined, result.stdout);

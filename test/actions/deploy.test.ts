@@ -58,7 +58,7 @@ test('a redeploy where nothing changed makes the reads and no write, and says so
   const cluster = await deployed();
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'namespace']);
+  expect(cluster.calls).toEqual(['list']);
   expect(r.stdout).toContain('[SKIPPED] VirtualMachine web-01 (unchanged)');
   expect(r.stdout).toContain('0 succeeded, 8 skipped, 0 failed');
 });
@@ -66,7 +66,7 @@ test('a redeploy where nothing changed makes the reads and no write, and says so
 test('a change sends only the objects that change, in one apply', async () => {
   const cluster = await deployed();
   const r = await run(cluster, { sets: ['cpu=4'] });
-  expect(cluster.calls).toEqual(['list', 'namespace', 'apply']);
+  expect(cluster.calls).toEqual(['list', 'apply']);
   expect(sentNames(cluster)).toEqual(['VirtualMachine/web-01', 'VirtualMachine/web-02']);
   expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured)');
   expect(r.stdout).toContain('[SKIPPED] Secret web-01-cloud-init (unchanged)');
@@ -119,7 +119,7 @@ test('--dry-run prints the plan against the cluster with reads only, exit 0', as
   const cluster = await deployed();
   const r = await run(cluster, { dryRun: true, sets: ['cpu=4'], replicas: 3 });
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'namespace']);
+  expect(cluster.calls).toEqual(['list']);
   expect(r.stdout).toContain('Plan for demo/web in namespace vm-demo: +4 create  ~2 update  =6 unchanged');
   expect(r.stdout).toContain('  + VirtualMachine web-03');
   expect(r.stdout).toContain('  ~ VirtualMachine web-01: spec.template.spec.domain.cpu.cores 2 → 4');
@@ -142,7 +142,7 @@ test('nothing to change: no question on a terminal, nothing sent', async () => {
   const questions: string[] = [];
   const r = await run(cluster, { yes: false }, { confirm: async (q) => (questions.push(q), true) });
   expect(questions).toEqual([]);
-  expect(cluster.calls).toEqual(['list', 'namespace']);
+  expect(cluster.calls).toEqual(['list']);
   expect(r.stdout).toContain('=8 unchanged');
 });
 
@@ -225,7 +225,8 @@ describe('objects that are not ours', () => {
       "2 objects in namespace vm-demo have this spec's names but are not its own; nothing was sent: Secret web-02-cloud-init (v-auto/managed=true, v-auto/project=demo, v-auto/spec=api), VirtualMachine web-01 (no v-auto labels)",
     );
     expect(err.hint).toContain('--adopt takes over those with no v-auto labels');
-    expect(cluster.calls).toEqual(['list', 'namespace']);
+    // Objects found prove the namespace exists: it is not asked about.
+    expect(cluster.calls).toEqual(['list']);
   });
 
   test('--adopt takes over the unlabeled one after listing it; another spec\'s never', async () => {
@@ -254,7 +255,7 @@ describe('surplus instances', () => {
   test('are reported on every deploy, and pruned with delete\'s rules', async () => {
     const cluster = await deployed({ replicas: 4 });
     const r = await run(cluster, { replicas: 2 });
-    expect(cluster.calls).toEqual(['list', 'namespace']);
+    expect(cluster.calls).toEqual(['list']);
     expect(r.stdout).toContain('web-03, web-04 exist but the spec plans 2 (run deploy --prune to delete them)');
 
     const kept = await run(cluster, { replicas: 2, prune: true, keepDisks: true });
@@ -285,7 +286,7 @@ describe('instance type and preference references are checked before anything is
     const cluster = new FakeCluster(onCluster, true);
     const r = await deployIn(cluster);
     expect(r.code).toBe(0);
-    expect(cluster.calls).toEqual(['list', 'namespace', 'list', 'create']);
+    expect(cluster.calls).toEqual(['list', 'list', 'namespace', 'create']);
     const vm = (cluster.sent as any[]).find((m) => m.kind === 'VirtualMachine');
     expect([vm.spec.instancetype, vm.spec.preference]).toEqual([{ name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' }, { name: 'rhel.9', kind: 'VirtualMachineClusterPreference' }]);
   });
