@@ -1,7 +1,7 @@
 // Odd terminals and signals on a terminal: no geometry hangs v-auto or floods it, a signal always ends it.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { haveScript, onTerminal, ocWrapper, startE2E, writes, type E2E, type TerminalOptions } from '../helpers/e2e.js';
+import { haveScript, onTerminal, ocWrapper, startE2E, until, writes, type E2E, type TerminalOptions } from '../helpers/e2e.js';
 
 const describeTTY = haveScript ? describe : describe.skip;
 if (!haveScript) console.warn('script(1) not found: terminal tests SKIPPED');
@@ -43,9 +43,18 @@ const locks = (e2e: E2E) => readdirSync(path.join(e2e.home, 'projects', 'demo'))
 describeTTY('deploy --wait on odd terminals', () => {
   let e2e: E2E;
   beforeAll(async () => {
-    // Imports take a few steps, so the view has something to redraw.
-    e2e = await startE2E({ timings: { importStepMs: 150, vmStepMs: 20 } });
+    // Imports wait for the test (finishDeploy): on the clock, a loaded machine's first poll could
+    // come after they were done, one frame and nothing to redraw.
+    e2e = await startE2E({ timings: { importStepMs: 600_000, vmStepMs: 20 } });
   });
+  /** Once the run has shown the instances not ready, lets every import and VM finish; its exit code. */
+  async function finishDeploy(run: ReturnType<typeof terminal>) {
+    await until(() => run.screen().includes('0/2 ready'), 50_000, '"0/2 ready"', () => run.screen().slice(-2000));
+    await e2e.sim.settle();
+    return exitWithin(run, 60_000);
+  }
+  /** Beyond the bounds above (Jest's default 30 s would cut a loaded run's 60 s short). */
+  const TEST_MS = 120_000;
   afterEach(async () => {
     await e2e.run(['demo', 'web', 'delete', '--yes']);
   });
@@ -58,16 +67,16 @@ describeTTY('deploy --wait on odd terminals', () => {
     ['2 rows', { columns: 80, rows: 2 }],
   ])('%s: it finishes with plain progress lines, no redraw, no flood', async (_, size) => {
     const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], { size, maxBytes: 2_000_000 });
-    expect(await exitWithin(run, 60_000)).toBe(0);
+    expect(await finishDeploy(run)).toBe(0);
     expect(run.bytes()).toBeLessThan(20_000);
     expect(run.screen()).toContain('all 2 instance(s) ready');
     expect(run.screen()).toMatch(/^0\/2 ready; web-01: /m);
     expect(run.screen()).not.toMatch(CURSOR_UP);
-  });
+  }, TEST_MS);
 
   test('a usable terminal: a table of instance, VM state, disk progress and IP, redrawn in place', async () => {
     const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], { size: { columns: 100, rows: 30 } });
-    expect(await exitWithin(run, 60_000)).toBe(0);
+    expect(await finishDeploy(run)).toBe(0);
     const screen = run.screen();
     expect(screen).toMatch(/INSTANCE +VM +PROGRESS +IP/);
     expect(screen).toMatch(CURSOR_UP);
@@ -77,18 +86,18 @@ describeTTY('deploy --wait on odd terminals', () => {
     // Every drawn line fits the width: nothing wraps, so the redraw always lands on its own lines.
     const longest = Math.max(...screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/).map((l) => l.length));
     expect(longest).toBeLessThan(100);
-  });
+  }, TEST_MS);
 
   test('a terminal narrower than the table: each line is clipped to the width', async () => {
     const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], { size: { columns: 24, rows: 30 } });
-    expect(await exitWithin(run, 60_000)).toBe(0);
+    expect(await finishDeploy(run)).toBe(0);
     const screen = run.screen();
     expect(screen).toMatch(CURSOR_UP);
     expect(screen).toContain('INSTANCE');
     // The result lines (stdout) are not the live view's: only the view's lines are clipped.
     const view = screen.split(/\r?\n/).filter((l) => l.includes('\u001b[J') || /^(INSTANCE|web-0\d )/.test(l));
     for (const line of view) expect(line.replace(/\u001b\[[0-9;?]*[A-Za-z]|\r/g, '').length).toBeLessThan(24);
-  });
+  }, TEST_MS);
 });
 
 describeTTY('signals on a terminal', () => {
