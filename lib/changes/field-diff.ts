@@ -48,6 +48,10 @@ function walk(desired: unknown, live: unknown, path: string[], out: FieldChange[
     return;
   }
   if (desired === live) return;
+  // A rendered null (a site template's `{{json unset}}`) removes the field (RFC 7386 §2: a null
+  // member of a merge patch deletes it, if present); nothing to remove is no change. kubectl apply
+  // would say "configured" on every run for it, with nothing changed on the server.
+  if (desired === null && live === undefined) return;
   if (QUANTITY_KEYS.has(path[path.length - 1]) && sameQuantity(desired, live)) return;
   out.push({ path: dotted(path), before: live, after: desired });
 }

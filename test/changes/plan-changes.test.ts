@@ -271,6 +271,11 @@ test.each([
   expect(sameQuantity(a, b)).toBe(same);
 });
 
+test('a rendered null is a change only where live has the field: it removes it, and there is nothing to remove otherwise', () => {
+  expect(fieldDifferences({ metadata: { labels: { a: '1', gone: null } }, spec: { x: null } }, { metadata: { labels: { a: '1' } }, spec: {} })).toEqual([]);
+  expect(fieldDifferences({ spec: { x: null } }, { spec: { x: 'set' } })).toEqual([{ path: 'spec.x', before: 'set', after: null }]);
+});
+
 test('quantities compare by value only where v-auto renders quantities', () => {
   expect(quantityValue('2Ki')).toBe(2048);
   expect(fieldDifferences({ spec: { memory: { guest: '4096Mi' } } }, { spec: { memory: { guest: '4Gi' } } })).toEqual([]);
