@@ -11,12 +11,12 @@ import { pathToFileURL } from 'node:url';
 
 const outdir = process.argv[2] ?? 'build';
 
-/** yargs and its cliui measure help text with string-width; lib/cli/text-width.ts does for ASCII. */
+/** yargs, its cliui and cliui's wrap-ansi (which has a string-width of its own) measure help text with string-width; lib/cli/text-width.ts does for ASCII. */
 const lightTextWidth = {
   name: 'light-text-width',
   setup(b) {
     b.onResolve({ filter: /^string-width$/ }, (args) =>
-      /node_modules\/(yargs|cliui)\//.test(args.importer) ? { path: path.resolve('lib/cli/text-width.ts') } : undefined,
+      /node_modules\/(yargs|cliui|wrap-ansi)\//.test(args.importer) ? { path: path.resolve('lib/cli/text-width.ts') } : undefined,
     );
   },
 };
