@@ -40,7 +40,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   const ns = settings.namespace;
   // Everything in the namespace, once: the labeled objects, unlabeled leftovers with our names,
   // and every VM that may still use a shared network.
-  const all = await cluster.list(ns, MANAGED_KINDS, undefined, plan.instances.length * MANAGED_KINDS.length);
+  const all = await cluster.list(ns, MANAGED_KINDS, undefined, plan.instances.length);
   const selector = specSelector(settings, options.target);
   const doomed: Doomed[] = all.filter((o) => matches(o.metadata.labels, selector)).map((object) => ({ object, why: 'labeled' }));
 

@@ -33,7 +33,7 @@ export interface RollTarget extends ResultScope {
 
 /** The spec's VMs and their VMIs, in instance order (web-01, web-02, … web-10). */
 async function readVms(cluster: ClusterClient, namespace: string, selector: string, instances: number): Promise<VmState[]> {
-  const objects = await cluster.list(namespace, VM_KINDS, selector, instances * VM_KINDS.length);
+  const objects = await cluster.list(namespace, VM_KINDS, selector, instances);
   const vmis = new Map(objects.filter((o) => o.kind === 'VirtualMachineInstance').map((o) => [o.metadata.name, o]));
   return objects
     .filter((o) => o.kind === 'VirtualMachine')

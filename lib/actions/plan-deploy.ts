@@ -31,7 +31,7 @@ export async function planDeploy(options: SpecOptions & { adopt?: boolean }, dep
   const sizing = referencedKinds(settings);
   // VMIs ride along in the first read, for the live address check only.
   const kinds = [...MANAGED_KINDS, 'VirtualMachineInstance'];
-  const reads = Promise.all([cluster.list(settings.namespace, kinds, undefined, staged.plan.instances.length * kinds.length), sizing.length ? cluster.list(settings.namespace, sizing) : []]);
+  const reads = Promise.all([cluster.list(settings.namespace, kinds, undefined, staged.plan.instances.length), sizing.length ? cluster.list(settings.namespace, sizing) : []]);
   reads.catch(() => {}); // awaited below; an error meanwhile must not count as unhandled
   const { render, ...rest } = staged;
   const prepared = { ...rest, manifests: render() };

@@ -46,7 +46,7 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
   const eventsRead = read.events ? cluster.list(ns, ['Event']) : undefined;
   eventsRead?.catch(() => undefined);
   const instances = options.target ? 1 : planned.plan.instances.length;
-  const found = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS, instances * STATUS_KINDS.length);
+  const found = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS, instances);
   const events = found.items.length && eventsRead ? relevantEvents(await eventsRead, found.items) : [];
   return statusView(planned, found, events, options.target);
 }
@@ -56,7 +56,7 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
  * read by the project's labels, which `statusView` then splits by spec.
  */
 export function readProjectObjects(deps: ClusterDeps, project: string, namespace: string, instances: number): Promise<{ items: K8sObject[]; unreadable: string[] }> {
-  return deps.cluster().listReadable(namespace, STATUS_KINDS, selectorString(projectSelector({ project })), OPTIONAL_KINDS, instances * STATUS_KINDS.length);
+  return deps.cluster().listReadable(namespace, STATUS_KINDS, selectorString(projectSelector({ project })), OPTIONAL_KINDS, instances);
 }
 
 /** A spec's status from what was read: its planned instances and whatever carries its labels. */

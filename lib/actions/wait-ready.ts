@@ -50,7 +50,7 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
   const since = new Map<string, { state: string; at: number }>();
   try {
     for (;;) {
-      const objects = await cluster.list(plan.settings.namespace, WAIT_KINDS, selector, plan.instances.length * WAIT_KINDS.length);
+      const objects = await cluster.list(plan.settings.namespace, WAIT_KINDS, selector, plan.instances.length);
       const states = plan.instances.map((i) => instanceState(i.name, objects));
       const pending = states.filter((s) => !s.ready);
       const polledAt = now();

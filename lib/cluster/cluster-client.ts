@@ -49,15 +49,15 @@ export interface ClusterClient {
   namespaceExists(namespace: string): Promise<boolean | undefined>;
   /**
    * Every object of these kinds in the namespace, optionally with a label selector, in kind order.
-   * `expected`, about how many objects the caller expects (a plan's instances × kinds), lets a
-   * small read go as one oc process; a wrong guess costs time, never a different answer.
+   * `instances`, about how many instances' objects the caller expects (its plan's), lets a small
+   * read go as one oc process; a wrong guess costs time, never a different answer.
    */
-  list(namespace: string, kinds: string[], selector?: string, expected?: number): Promise<K8sObject[]>;
+  list(namespace: string, kinds: string[], selector?: string, instances?: number): Promise<K8sObject[]>;
   /**
    * Like `list`, but the `optional` kinds the user may not read (a monitoring account with the
    * `view` role cannot list Secrets) come back in `unreadable` instead of failing the call.
    */
-  listReadable(namespace: string, kinds: string[], selector: string, optional: string[], expected?: number): Promise<{ items: K8sObject[]; unreadable: string[] }>;
+  listReadable(namespace: string, kinds: string[], selector: string, optional: string[], instances?: number): Promise<{ items: K8sObject[]; unreadable: string[] }>;
   /** One `get KINDS --all-namespaces`; undefined when this user may not list them everywhere. */
   listEverywhere(kinds: string[]): Promise<K8sObject[] | undefined>;
   /**

@@ -70,12 +70,14 @@ export class OcRunner implements ClusterClient {
     throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
   }
 
-  async list(namespace: string, kinds: string[], selector?: string, expected?: number): Promise<K8sObject[]> {
-    return (await this.listReadable(namespace, kinds, selector, [], expected)).items;
+  async list(namespace: string, kinds: string[], selector?: string, instances?: number): Promise<K8sObject[]> {
+    return (await this.listReadable(namespace, kinds, selector, [], instances)).items;
   }
 
-  async listReadable(namespace: string, kinds: string[], selector: string | undefined, optional: string[], expected?: number): Promise<{ items: K8sObject[]; unreadable: string[] }> {
-    const reads = (expected !== undefined && expected <= ONE_GET_MAX_OBJECTS && (await this.readInOne(kinds, namespace, selector))) || (await this.readLists(kinds, namespace, selector));
+  async listReadable(namespace: string, kinds: string[], selector: string | undefined, optional: string[], instances?: number): Promise<{ items: K8sObject[]; unreadable: string[] }> {
+    // About one object per instance and kind.
+    const small = instances !== undefined && instances * kinds.length <= ONE_GET_MAX_OBJECTS;
+    const reads = (small && (await this.readInOne(kinds, namespace, selector))) || (await this.readLists(kinds, namespace, selector));
     const items: K8sObject[] = [];
     const unreadable: string[] = [];
     for (const [i, read] of reads.entries()) {

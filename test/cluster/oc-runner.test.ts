@@ -134,7 +134,7 @@ describe('OcRunner against the simulator', () => {
     const raw = await oc.list('x', kinds, 'app=small');
     expect(commands).toHaveLength(kinds.length);
     commands.length = 0;
-    const small = await oc.list('x', kinds, 'app=small', 8);
+    const small = await oc.list('x', kinds, 'app=small', 2);
     expect(commands).toHaveLength(1);
     expect(commands[0]).toContain('get network-attachment-definitions.v1.k8s.cni.cncf.io,persistentvolumeclaims,secrets,virtualmachines.v1.kubevirt.io -n x -l app=small -o json');
     expect(small.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).toEqual(['k8s.cni.cncf.io/v1 NetworkAttachmentDefinition/s3', 'v1 PersistentVolumeClaim/s2', 'v1 Secret/s1']);
@@ -148,9 +148,9 @@ describe('OcRunner against the simulator', () => {
     sim.faults.forbidden = [{ resource: 'secrets', verb: 'list' }];
     try {
       commands.length = 0;
-      expect(await oc.listReadable('x', kinds, 'app=small', ['Secret'], 8)).toEqual({ items: raw.filter((o) => o.kind !== 'Secret'), unreadable: ['Secret'] });
+      expect(await oc.listReadable('x', kinds, 'app=small', ['Secret'], 2)).toEqual({ items: raw.filter((o) => o.kind !== 'Secret'), unreadable: ['Secret'] });
       expect(commands).toHaveLength(1 + kinds.length);
-      expect((await asyncErrorOf(() => oc.list('x', kinds, 'app=small', 8))).message).toBe('forbidden: sim-user cannot list secrets in namespace x');
+      expect((await asyncErrorOf(() => oc.list('x', kinds, 'app=small', 2))).message).toBe('forbidden: sim-user cannot list secrets in namespace x');
     } finally {
       sim.faults.forbidden = [];
     }
