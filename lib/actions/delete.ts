@@ -29,7 +29,6 @@ export interface Doomed {
 const ORDER = ['VirtualMachine', 'DataVolume', 'PersistentVolumeClaim', 'Secret', 'NetworkAttachmentDefinition'];
 
 export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Promise<number> {
-  const { output } = deps;
   const { settings, plan } = prepareSettings({ ...options, target: undefined }, deps);
   // Checked before asking the cluster anything: a run that cannot go ahead sends nothing.
   if (!options.yes && !options.dryRun && !deps.confirm) {

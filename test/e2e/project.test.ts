@@ -87,7 +87,7 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     try {
       const r = await e2e.run(['demo', 'status']);
       expect(r.stdout).toContain('1/1 ready in 1 spec(s)');
-      expect(r.stdout).toMatch(/Not in any spec file \(their spec file was removed or renamed\):\n  web in namespace vm-demo: web-01, web-02\n/);
+      expect(r.stdout).toMatch(/Not in any spec file \(their spec file was removed or renamed\):\n {2}web in namespace vm-demo: web-01, web-02\n/);
       const j = JSON.parse((await e2e.run(['demo', 'status', '-o', 'json'])).stdout);
       expect(j.orphans).toEqual([{ namespace: 'vm-demo', spec: 'web', vms: ['web-01', 'web-02'] }]);
     } finally {

@@ -99,7 +99,7 @@ describe('faults and rejections through kubectl', () => {
     const r = await kubectl(sim, ['apply', '-f', '-'], STACK.replace('storage: 20Gi', 'storage: 30Gi'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^Error from server: error when applying patch:/);
-    expect(r.stderr.trim()).toMatch(/error when patching "STDIN": admission webhook "datavolume-validate.cdi.kubevirt.io" denied the request:  Cannot update DataVolume Spec$/);
+    expect(r.stderr.trim()).toMatch(/error when patching "STDIN": admission webhook "datavolume-validate.cdi.kubevirt.io" denied the request: {2}Cannot update DataVolume Spec$/);
     expect(sim.get('DataVolume', 'default', 'web-1-rootdisk').spec.storage.resources.requests.storage).toBe('20Gi');
   });
 
