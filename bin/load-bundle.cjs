@@ -152,7 +152,12 @@ function loadBundle(bundleFile, env = process.env) {
   const sourceBytes = fs.readFileSync(bundleFile);
   const folder = cacheFolder(env);
   const sourceHash = folder ? sha256(sourceBytes) : undefined;
-  const cacheFile = folder && path.join(folder, `${sourceHash.toString('hex').slice(0, 32)}-node${process.versions.node}-${process.arch}.bin`);
+  const cacheFile =
+    folder &&
+    path.join(
+      folder,
+      `${sourceHash.toString('hex').slice(0, 32)}-node${process.versions.node}-${process.arch}.bin`,
+    );
   const cached = cacheFile ? readCache(cacheFile, sourceHash) : undefined;
   const script = new vm.Script(WRAPPER + sourceBytes.toString('utf8') + '\n})', {
     filename: bundleFile,
@@ -160,13 +165,24 @@ function loadBundle(bundleFile, env = process.env) {
     cachedData: cached?.payload,
   });
   const module = { exports: {} };
-  script.runInThisContext().call(module.exports, module.exports, createRequire(bundleFile), module, bundleFile, path.dirname(bundleFile));
+  script
+    .runInThisContext()
+    .call(
+      module.exports,
+      module.exports,
+      createRequire(bundleFile),
+      module,
+      bundleFile,
+      path.dirname(bundleFile),
+    );
   const used = cached !== undefined && script.cachedDataRejected === false;
   // With V_AUTO_DEBUG=1, one line at the end of the run (after the program's own output).
   const debug = (outcome) => {
     if (env.V_AUTO_DEBUG !== '1') return;
     const state = !cacheFile ? 'off (no cache folder)' : !cached ? 'none' : used ? 'used' : 'rejected by V8';
-    process.stderr.write(`debug: code cache ${state}${outcome ? `, ${outcome}` : ''}${cacheFile ? `: ${cacheFile}` : ''}\n`);
+    process.stderr.write(
+      `debug: code cache ${state}${outcome ? `, ${outcome}` : ''}${cacheFile ? `: ${cacheFile}` : ''}\n`,
+    );
   };
   const saveCodeCache = () => {
     if (!cacheFile) return debug();
@@ -179,7 +195,11 @@ function loadBundle(bundleFile, env = process.env) {
     const spent = cpuMs();
     const short = spent < 1000;
     if (used && !(short && spent > cached.cpuMs * 1.5)) return debug();
-    debug(writeCache(cacheFile, sourceHash, script, short ? spent : 0) ? 'written' : 'not written (folder not writable)');
+    debug(
+      writeCache(cacheFile, sourceHash, script, short ? spent : 0)
+        ? 'written'
+        : 'not written (folder not writable)',
+    );
   };
   return { exports: module.exports, saveCodeCache };
 }

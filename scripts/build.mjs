@@ -16,7 +16,9 @@ const lightTextWidth = {
   name: 'light-text-width',
   setup(b) {
     b.onResolve({ filter: /^string-width$/ }, (args) =>
-      /node_modules\/(yargs|cliui|wrap-ansi)\//.test(args.importer) ? { path: path.resolve('lib/cli/text-width.ts') } : undefined,
+      /node_modules\/(yargs|cliui|wrap-ansi)\//.test(args.importer)
+        ? { path: path.resolve('lib/cli/text-width.ts') }
+        : undefined,
     );
   },
 };
@@ -24,8 +26,15 @@ const lightTextWidth = {
 const builtinImportAsRequire = {
   name: 'builtin-import-as-require',
   setup(b) {
-    b.onResolve({ filter: /./ }, (args) => (args.kind === 'dynamic-import' && isBuiltin(args.path) ? { path: args.path, namespace: 'builtin' } : undefined));
-    b.onLoad({ filter: /./, namespace: 'builtin' }, (args) => ({ contents: `module.exports = require(${JSON.stringify(args.path)});`, loader: 'js' }));
+    b.onResolve({ filter: /./ }, (args) =>
+      args.kind === 'dynamic-import' && isBuiltin(args.path)
+        ? { path: args.path, namespace: 'builtin' }
+        : undefined,
+    );
+    b.onLoad({ filter: /./, namespace: 'builtin' }, (args) => ({
+      contents: `module.exports = require(${JSON.stringify(args.path)});`,
+      loader: 'js',
+    }));
   },
 };
 const result = await build({
@@ -48,7 +57,10 @@ const result = await build({
 });
 for (const [file, output] of Object.entries(result.metafile.outputs)) {
   const left = output.imports.filter((i) => i.kind === 'dynamic-import' && i.external);
-  if (left.length) throw new Error(`${file} would import() ${left.map((i) => i.path).join(', ')}, which code run by vm.Script cannot`);
+  if (left.length)
+    throw new Error(
+      `${file} would import() ${left.map((i) => i.path).join(', ')}, which code run by vm.Script cannot`,
+    );
 }
 // Write beside and rename: a v-auto started while a build runs loads the old file or the new one.
 for (const file of result.outputFiles) {
@@ -58,12 +70,20 @@ for (const file of result.outputFiles) {
   renameSync(tmp, file.path);
 }
 // What builds before this one wrote (an ES module entry and its chunks), which nothing loads now.
-for (const old of ['v-auto.mjs', 'v-auto.mjs.LEGAL.txt', 'chunks']) rmSync(path.join(outdir, old), { recursive: true, force: true });
+for (const old of ['v-auto.mjs', 'v-auto.mjs.LEGAL.txt', 'chunks'])
+  rmSync(path.join(outdir, old), { recursive: true, force: true });
 
 // The editor schemas for config.yaml and spec files, from the validator's rules (lib/config/rules.ts):
 // into build/schemas/, which the offline bundle ships as schemas/. `npm run schemas` copies them to
 // the committed schemas/, and a test fails when those differ from what the rules generate.
-const schemaModule = await build({ entryPoints: ['lib/config/json-schema.ts'], bundle: true, platform: 'node', format: 'esm', write: false, logLevel: 'warning' });
+const schemaModule = await build({
+  entryPoints: ['lib/config/json-schema.ts'],
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  write: false,
+  logLevel: 'warning',
+});
 const generatorFile = path.resolve(outdir, `.json-schema.${process.pid}.mjs`);
 writeFileSync(generatorFile, schemaModule.outputFiles[0].contents);
 try {

@@ -7,21 +7,30 @@ import { fileURLToPath } from 'node:url';
 import { startSimulator } from '../test/sim/index.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
-const kubectl = (process.env.PATH ?? '').split(path.delimiter).map((d) => path.join(d, 'kubectl')).find((f) => existsSync(f));
+const kubectl = (process.env.PATH ?? '')
+  .split(path.delimiter)
+  .map((d) => path.join(d, 'kubectl'))
+  .find((f) => existsSync(f));
 
 /** Runs v-auto asynchronously: the simulator lives in this process and must keep answering. */
 function vAuto(args: string[], env: Record<string, string> = {}): Promise<number> {
   process.stdout.write(`\n$ v-auto ${args.join(' ')}\n`);
-  const child = spawn(process.execPath, [path.join(root, 'bin/v-auto'), '--home', path.join(root, 'examples'), ...args], {
-    stdio: ['ignore', 'inherit', 'inherit'],
-    env: { ...process.env, ...env },
-  });
+  const child = spawn(
+    process.execPath,
+    [path.join(root, 'bin/v-auto'), '--home', path.join(root, 'examples'), ...args],
+    {
+      stdio: ['ignore', 'inherit', 'inherit'],
+      env: { ...process.env, ...env },
+    },
+  );
   return new Promise((resolve) => child.on('close', (code) => resolve(code ?? 1)));
 }
 
 async function main(): Promise<number> {
   if (!kubectl) {
-    process.stdout.write('kubectl is not on PATH, so there is nothing to deploy through; showing what v-auto would create instead.\n');
+    process.stdout.write(
+      'kubectl is not on PATH, so there is nothing to deploy through; showing what v-auto would create instead.\n',
+    );
     return vAuto(['demo', 'web', 'inspect']);
   }
   const sim = await startSimulator({ timings: { importStepMs: 150, vmStepMs: 150 } });

@@ -34,7 +34,9 @@ function cacheFolder(index) {
   try {
     return path.join(ownFolder(path.join(os.tmpdir(), `v-auto-${uid}`)), leaf);
   } catch (err) {
-    throw new Error(`no folder to unpack into: ${first ? `${first.message}; ` : ''}${err.message} (set XDG_CACHE_HOME to a folder you can write)`);
+    throw new Error(
+      `no folder to unpack into: ${first ? `${first.message}; ` : ''}${err.message} (set XDG_CACHE_HOME to a folder you can write)`,
+    );
   }
 }
 
@@ -64,7 +66,13 @@ function ownFolder(dir) {
   const st = fs.lstatSync(dir);
   const uid = process.getuid ? process.getuid() : st.uid;
   if (!st.isDirectory() || st.uid !== uid || (st.mode & 0o022) !== 0) {
-    const what = st.isSymbolicLink() ? 'a symbolic link' : !st.isDirectory() ? 'not a folder' : st.uid !== uid ? `owned by uid ${st.uid}` : `writable by others (mode ${(st.mode & 0o777).toString(8)})`;
+    const what = st.isSymbolicLink()
+      ? 'a symbolic link'
+      : !st.isDirectory()
+        ? 'not a folder'
+        : st.uid !== uid
+          ? `owned by uid ${st.uid}`
+          : `writable by others (mode ${(st.mode & 0o777).toString(8)})`;
     throw new Error(`${dir} is ${what}, not used: remove it`);
   }
   return dir;
@@ -98,7 +106,11 @@ function run() {
   // The default home would be the cache folder; a projects/ beside the binary is the better guess
   // (the current folder, when it has projects/, still wins inside the program).
   const besideBinary = path.dirname(process.execPath);
-  if (!process.env.V_AUTO_HOME && !fs.existsSync(path.join(process.cwd(), 'projects')) && fs.existsSync(path.join(besideBinary, 'projects'))) {
+  if (
+    !process.env.V_AUTO_HOME &&
+    !fs.existsSync(path.join(process.cwd(), 'projects')) &&
+    fs.existsSync(path.join(besideBinary, 'projects'))
+  ) {
     process.env.V_AUTO_HOME = besideBinary;
   }
   // In a single executable application argv[1] repeats the executable; user arguments follow.

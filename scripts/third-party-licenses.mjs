@@ -39,7 +39,10 @@ const queue = [root];
 while (queue.length > 0) {
   const dir = queue.shift();
   const { required, optional } = dependencyNames(readManifest(dir));
-  for (const [names, mustExist] of [[required, true], [optional, false]]) {
+  for (const [names, mustExist] of [
+    [required, true],
+    [optional, false],
+  ]) {
     for (const name of names) {
       const installed = findInstalled(name, dir);
       if (installed === undefined) {
@@ -106,7 +109,11 @@ for (const key of byName) {
   if (url) out.push(url);
   out.push(rule, '');
   // A package with no license file still names its license; say so rather than drop the entry.
-  out.push(texts.length > 0 ? texts.join('\n\n') : `(no license file in the package; package.json says "${licenseName(manifest)}")`);
+  out.push(
+    texts.length > 0
+      ? texts.join('\n\n')
+      : `(no license file in the package; package.json says "${licenseName(manifest)}")`,
+  );
   out.push('');
 }
 process.stdout.write(out.join('\n'));

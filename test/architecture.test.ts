@@ -9,32 +9,52 @@ const lib = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../lib')
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(lib, dir), { withFileTypes: true }).flatMap((e) =>
-    e.isDirectory() ? sources(path.join(dir, e.name)) : e.name.endsWith('.ts') ? [path.join(dir, e.name)] : [],
+    e.isDirectory()
+      ? sources(path.join(dir, e.name))
+      : e.name.endsWith('.ts')
+        ? [path.join(dir, e.name)]
+        : [],
   );
 }
 
 /** Every module specifier a file imports, static or dynamic, with `lib/`-relative targets resolved. */
 function imports(file: string): string[] {
   const text = readFileSync(path.join(lib, file), 'utf8');
-  const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g)].map((m) => m[1] ?? m[2]);
-  return specs.map((s) => (s.startsWith('.') ? path.relative(lib, path.resolve(path.dirname(path.join(lib, file)), s)) : s));
+  const specs = [
+    ...text.matchAll(/(?:^|\n)\s*(?:import|export)[^'"]*?from\s+'([^']+)'|import\(\s*'([^']+)'\s*\)/g),
+  ].map((m) => m[1] ?? m[2]);
+  return specs.map((s) =>
+    s.startsWith('.') ? path.relative(lib, path.resolve(path.dirname(path.join(lib, file)), s)) : s,
+  );
 }
 
 const layer = (target: string) => target.split(path.sep)[0];
 
 describe('lib/ layering', () => {
-  test.each(['config', 'plan', 'render', 'changes', 'cluster', 'report'])('%s imports neither actions nor cli', (dir) => {
-    const back = sources(dir).flatMap((f) => imports(f).filter((t) => ['actions', 'cli'].includes(layer(t))).map((t) => `${f} → ${t}`));
-    expect(back).toEqual([]);
-  });
+  test.each(['config', 'plan', 'render', 'changes', 'cluster', 'report'])(
+    '%s imports neither actions nor cli',
+    (dir) => {
+      const back = sources(dir).flatMap((f) =>
+        imports(f)
+          .filter((t) => ['actions', 'cli'].includes(layer(t)))
+          .map((t) => `${f} → ${t}`),
+      );
+      expect(back).toEqual([]);
+    },
+  );
 
-  test.each(['plan', 'render', 'changes'])('%s, the pure core, touches no process, file or terminal', (dir) => {
-    const impure = sources(dir).flatMap((f) => {
-      const text = readFileSync(path.join(lib, f), 'utf8');
-      const found = imports(f).filter((t) => /^(node:)?(fs|child_process|fs\/promises|tty)$|^execa$|^ora$/.test(t));
-      if (/\bprocess\.(env|exit|argv|stdout|stderr|cwd)\b/.test(text)) found.push('process.*');
-      return found.map((t) => `${f} → ${t}`);
-    });
-    expect(impure).toEqual([]);
-  });
+  test.each(['plan', 'render', 'changes'])(
+    '%s, the pure core, touches no process, file or terminal',
+    (dir) => {
+      const impure = sources(dir).flatMap((f) => {
+        const text = readFileSync(path.join(lib, f), 'utf8');
+        const found = imports(f).filter((t) =>
+          /^(node:)?(fs|child_process|fs\/promises|tty)$|^execa$|^ora$/.test(t),
+        );
+        if (/\bprocess\.(env|exit|argv|stdout|stderr|cwd)\b/.test(text)) found.push('process.*');
+        return found.map((t) => `${f} → ${t}`);
+      });
+      expect(impure).toEqual([]);
+    },
+  );
 });

@@ -38,9 +38,15 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
   let current: WorkspaceSpec | undefined;
   if (spec !== undefined) {
     // A spec that does not exist is the usual "not found" error (loadWorkspace says it).
-    if (!listSpecs(home).some((s) => s.project === project && s.spec === spec)) loadWorkspace(home, project, spec);
+    if (!listSpecs(home).some((s) => s.project === project && s.spec === spec))
+      loadWorkspace(home, project, spec);
     try {
-      current = { project, spec, plan: prepareSettings({ home, project, spec, sets: options.sets, replicas: options.replicas }, deps).plan };
+      current = {
+        project,
+        spec,
+        plan: prepareSettings({ home, project, spec, sets: options.sets, replicas: options.replicas }, deps)
+          .plan,
+      };
     } catch (err) {
       if (!(err instanceof VAutoError)) throw err;
       current = { project, spec, error: err };
@@ -54,21 +60,40 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
   deps.hideEnv?.(planned.flatMap((s) => s.plan.settings.envNames));
   const conflicts = findAddressConflicts(planned);
   const listed = workspace.filter((s) => s.project === project && (spec === undefined || s.spec === spec));
-  if (!listed.length) throw usageError(`project ${project} has no specs`, `add one: projects/${project}/specs/web.yaml`);
+  if (!listed.length)
+    throw usageError(`project ${project} has no specs`, `add one: projects/${project}/specs/web.yaml`);
 
-  const namespaces = [...new Set(listed.flatMap((s) => ('plan' in s && s.plan.instances.some((i) => i.nics.some((n) => n.address)) ? [s.plan.settings.namespace] : [])))];
+  const namespaces = [
+    ...new Set(
+      listed.flatMap((s) =>
+        'plan' in s && s.plan.instances.some((i) => i.nics.some((n) => n.address))
+          ? [s.plan.settings.namespace]
+          : [],
+      ),
+    ),
+  ];
   const { live, error } = await readNamespaces(namespaces, deps);
   const ledger = addressLedger(listed, conflicts, live, options.target);
-  const view = { project, ...(spec !== undefined ? { spec } : {}), ...ledger, ...(error ? { clusterError: error.message } : {}) };
+  const view = {
+    project,
+    ...(spec !== undefined ? { spec } : {}),
+    ...ledger,
+    ...(error ? { clusterError: error.message } : {}),
+  };
   deps.output.out(options.output === 'table' ? ledgerReport(view) : ledgerDocument(view, options.output));
 
   const held = ledger.entries.filter((e) => e.cluster?.state === 'held').length;
   const problems = [
-    ledger.unplanned.length && `${ledger.unplanned.length} spec${ledger.unplanned.length === 1 ? '' : 's'} cannot be planned`,
-    ledger.conflicts.length && `${ledger.conflicts.length} address conflict${ledger.conflicts.length === 1 ? '' : 's'} in the workspace`,
+    ledger.unplanned.length &&
+      `${ledger.unplanned.length} spec${ledger.unplanned.length === 1 ? '' : 's'} cannot be planned`,
+    ledger.conflicts.length &&
+      `${ledger.conflicts.length} address conflict${ledger.conflicts.length === 1 ? '' : 's'} in the workspace`,
     held && `${held} planned address${held === 1 ? '' : 'es'} held by something else in the cluster`,
   ].filter(Boolean);
-  if (error) deps.output.err(`v-auto: cluster not read, the ledger shows the plan only: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`);
+  if (error)
+    deps.output.err(
+      `v-auto: cluster not read, the ledger shows the plan only: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`,
+    );
   if (problems.length) {
     deps.output.err(`v-auto: ${problems.join(', ')} (listed above)\n`);
     return ExitCode.USAGE;
@@ -80,7 +105,10 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
  * One `get` per namespace, side by side. A cluster that cannot be read (no oc, not logged in,
  * forbidden, unreachable: exit-3 errors) is reported once, with the namespaces that were read.
  */
-async function readNamespaces(namespaces: string[], deps: ClusterDeps): Promise<{ live: LiveByNamespace; error?: VAutoError }> {
+async function readNamespaces(
+  namespaces: string[],
+  deps: ClusterDeps,
+): Promise<{ live: LiveByNamespace; error?: VAutoError }> {
   const live = new Map<string, LiveObject[]>();
   if (!namespaces.length) return { live };
   const cannotRead = (err: unknown): VAutoError => {
@@ -102,7 +130,10 @@ async function readNamespaces(namespaces: string[], deps: ClusterDeps): Promise<
   });
   if (error && live.size) {
     const unread = namespaces.filter((ns) => !live.has(ns));
-    error = new VAutoError(`namespace${unread.length === 1 ? '' : 's'} ${unread.join(', ')}: ${error.message}`, { exitCode: ExitCode.CLUSTER, hint: error.hint });
+    error = new VAutoError(
+      `namespace${unread.length === 1 ? '' : 's'} ${unread.join(', ')}: ${error.message}`,
+      { exitCode: ExitCode.CLUSTER, hint: error.hint },
+    );
   }
   return { live, error };
 }

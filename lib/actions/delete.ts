@@ -26,13 +26,22 @@ export interface Doomed {
 }
 
 // VMs first so their disks are released, shared networks last.
-const ORDER = ['VirtualMachine', 'DataVolume', 'PersistentVolumeClaim', 'Secret', 'NetworkAttachmentDefinition'];
+const ORDER = [
+  'VirtualMachine',
+  'DataVolume',
+  'PersistentVolumeClaim',
+  'Secret',
+  'NetworkAttachmentDefinition',
+];
 
 export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Promise<number> {
   const { settings, plan } = prepareSettings({ ...options, target: undefined }, deps);
   // Checked before asking the cluster anything: a run that cannot go ahead sends nothing.
   if (!options.yes && !options.dryRun && !deps.confirm) {
-    throw usageError('refusing to delete without confirmation: no terminal to ask on', 'add --yes to delete from scripts and cron, or --dry-run to list');
+    throw usageError(
+      'refusing to delete without confirmation: no terminal to ask on',
+      'add --yes to delete from scripts and cron, or --dry-run to list',
+    );
   }
   assertTargetName(settings, options.target);
   const cluster = deps.cluster();
@@ -41,7 +50,9 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   // and every VM that may still use a shared network.
   const all = await cluster.list(ns, MANAGED_KINDS, undefined, plan.instances.length);
   const selector = specSelector(settings, options.target);
-  const doomed: Doomed[] = all.filter((o) => matches(o.metadata.labels, selector)).map((object) => ({ object, why: 'labeled' }));
+  const doomed: Doomed[] = all
+    .filter((o) => matches(o.metadata.labels, selector))
+    .map((object) => ({ object, why: 'labeled' }));
 
   const nadNames = plan.networks.map((n) => n.settings.nad_name).filter(Boolean) as string[];
   const ownInstance = (name: string) => instanceOfResource(settings.name_prefix, name, nadNames);
@@ -51,26 +62,49 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
     return instance !== undefined && (options.target === undefined || instance === options.target);
   });
   assertTargetKnown(plan, options.target, doomed.length + unlabeled.length > 0);
-  if (options.includeUnlabeled) doomed.push(...unlabeled.map((object) => ({ object, why: 'unlabeled' as const })));
+  if (options.includeUnlabeled)
+    doomed.push(...unlabeled.map((object) => ({ object, why: 'unlabeled' as const })));
 
   const going = new Set(doomed.map((d) => `${d.object.kind}/${d.object.metadata.name}`));
-  const remainingVms = all.filter((o) => o.kind === 'VirtualMachine' && !going.has(`VirtualMachine/${o.metadata.name}`));
+  const remainingVms = all.filter(
+    (o) => o.kind === 'VirtualMachine' && !going.has(`VirtualMachine/${o.metadata.name}`),
+  );
   const sharedKept: string[] = [];
   for (const shared of plan.sharedNads) {
     const sharedLabels = sharedSelector(settings);
-    const nad = all.find((o) => o.kind === 'NetworkAttachmentDefinition' && o.metadata.name === shared.settings.nad_name && matches(o.metadata.labels, sharedLabels));
+    const nad = all.find(
+      (o) =>
+        o.kind === 'NetworkAttachmentDefinition' &&
+        o.metadata.name === shared.settings.nad_name &&
+        matches(o.metadata.labels, sharedLabels),
+    );
     if (!nad) continue;
     const user = remainingVms.find((vm) => attachesNad(vm, ns, nad.metadata.name));
     if (user) sharedKept.push(`${nad.metadata.name} (VirtualMachine ${user.metadata.name})`);
     else doomed.push({ object: nad, why: 'shared' });
   }
   const notes: string[] = [];
-  if (sharedKept.length) notes.push(`Keeping shared network attachment(s) still in use: ${sharedKept.join(', ')}`);
+  if (sharedKept.length)
+    notes.push(`Keeping shared network attachment(s) still in use: ${sharedKept.join(', ')}`);
   if (unlabeled.length && !options.includeUnlabeled) {
-    notes.push(`Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`);
+    notes.push(
+      `Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`,
+    );
   }
   const nothing = `nothing to delete for ${settings.project}/${settings.spec}${options.target ? ` --target ${options.target}` : ''} in namespace ${ns}`;
-  return deleteListed(doomed, { scope: { project: settings.project, spec: settings.spec, namespace: ns }, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, parallel: options.parallel, notes, nothing }, deps);
+  return deleteListed(
+    doomed,
+    {
+      scope: { project: settings.project, spec: settings.spec, namespace: ns },
+      dryRun: options.dryRun,
+      yes: options.yes,
+      keepDisks: options.keepDisks,
+      parallel: options.parallel,
+      notes,
+      nothing,
+    },
+    deps,
+  );
 }
 
 export interface DeleteListedOptions {
@@ -91,24 +125,43 @@ export interface DeleteListedOptions {
  * Delete's rules for objects already chosen (delete, deploy --prune): the list with disks marked,
  * --keep-disks, a confirmation on a terminal, one delete call in order, one line per object.
  */
-export async function deleteListed(doomed: Doomed[], options: DeleteListedOptions, deps: ClusterDeps): Promise<number> {
+export async function deleteListed(
+  doomed: Doomed[],
+  options: DeleteListedOptions,
+  deps: ClusterDeps,
+): Promise<number> {
   const { output } = deps;
   const ns = options.scope.namespace;
   const kept = options.keepDisks ? doomed.filter((d) => isDisk(d.object)) : [];
-  const targets = doomed.filter((d) => !kept.includes(d)).sort((a, b) => ORDER.indexOf(a.object.kind) - ORDER.indexOf(b.object.kind));
+  const targets = doomed
+    .filter((d) => !kept.includes(d))
+    .sort((a, b) => ORDER.indexOf(a.object.kind) - ORDER.indexOf(b.object.kind));
 
   if (!targets.length) {
     output.out(`${options.nothing}\n`);
   } else {
     output.out(`${options.dryRun ? 'Would delete' : 'Will delete'} from namespace ${ns}:\n`);
-    output.out(`${formatTable(['KIND', 'NAME', 'STATUS', 'NOTE'], targets.map((d) => [d.object.kind, d.object.metadata.name, phaseOf(d.object), noteFor(d)]), '  ')}\n`);
+    output.out(
+      `${formatTable(
+        ['KIND', 'NAME', 'STATUS', 'NOTE'],
+        targets.map((d) => [d.object.kind, d.object.metadata.name, phaseOf(d.object), noteFor(d)]),
+        '  ',
+      )}\n`,
+    );
   }
-  if (kept.length) output.out(`Keeping ${kept.length} disk object(s) (--keep-disks): ${kept.map((d) => `${d.object.kind} ${d.object.metadata.name}`).join(', ')}\n`);
+  if (kept.length)
+    output.out(
+      `Keeping ${kept.length} disk object(s) (--keep-disks): ${kept.map((d) => `${d.object.kind} ${d.object.metadata.name}`).join(', ')}\n`,
+    );
   for (const note of options.notes ?? []) output.out(`${note}\n`);
   if (options.dryRun || !targets.length) return ExitCode.OK;
   if (!options.yes && deps.confirm) {
     const disks = targets.filter((d) => isDisk(d.object)).length;
-    if (!(await deps.confirm(`Delete these ${targets.length} objects${disks ? `, including ${disks} disk object(s) with their data` : ''}?`))) {
+    if (
+      !(await deps.confirm(
+        `Delete these ${targets.length} objects${disks ? `, including ${disks} disk object(s) with their data` : ''}?`,
+      ))
+    ) {
       output.err('nothing deleted\n');
       return ExitCode.OK;
     }
@@ -118,8 +171,11 @@ export async function deleteListed(doomed: Doomed[], options: DeleteListedOption
   const { outcomes, callError } = sent;
   const lines = outcomes.map((o): ResultLine => {
     // A PVC owned by its DataVolume is removed with it before kubectl reaches it.
-    if (o.result === 'gone') return { flag: 'DELETED', kind: o.kind, name: o.name, detail: 'removed with its owner' };
-    return o.result === 'failed' ? { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason } : { flag: 'DELETED', kind: o.kind, name: o.name };
+    if (o.result === 'gone')
+      return { flag: 'DELETED', kind: o.kind, name: o.name, detail: 'removed with its owner' };
+    return o.result === 'failed'
+      ? { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason }
+      : { flag: 'DELETED', kind: o.kind, name: o.name };
   });
   reportResults(options.scope, lines, output);
   // oc delete returns once the API server accepted the deletions; VMs shut down and disks are
@@ -139,7 +195,12 @@ export async function deleteListed(doomed: Doomed[], options: DeleteListedOption
  * one): a VM or Pod in any namespace that attaches it, other than the VMs going now and their
  * launcher pods, keeps it. Resolves to undefined when nothing is left to delete.
  */
-async function deleteTargets(targets: Doomed[], ns: string, parallel: number, deps: ClusterDeps): Promise<FanOutResult | undefined> {
+async function deleteTargets(
+  targets: Doomed[],
+  ns: string,
+  parallel: number,
+  deps: ClusterDeps,
+): Promise<FanOutResult | undefined> {
   const cluster = deps.cluster();
   const shared = targets.filter((d) => d.why === 'shared');
   const release = shared.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
@@ -147,23 +208,36 @@ async function deleteTargets(targets: Doomed[], ns: string, parallel: number, de
     let going = targets;
     if (shared.length) {
       const users = await cluster.listEverywhere(['VirtualMachine', 'Pod']);
-      const goingVms = new Set(targets.filter((d) => d.object.kind === 'VirtualMachine').map((d) => d.object.metadata.name));
+      const goingVms = new Set(
+        targets.filter((d) => d.object.kind === 'VirtualMachine').map((d) => d.object.metadata.name),
+      );
       const leaving = (o: K8sObject) =>
-        (o.metadata.namespace ?? ns) === ns && (o.kind === 'VirtualMachine' ? goingVms.has(o.metadata.name) : goingVms.has(o.metadata.labels?.['vm.kubevirt.io/name'] ?? ''));
+        (o.metadata.namespace ?? ns) === ns &&
+        (o.kind === 'VirtualMachine'
+          ? goingVms.has(o.metadata.name)
+          : goingVms.has(o.metadata.labels?.['vm.kubevirt.io/name'] ?? ''));
       const kept = new Map<Doomed, string>();
       for (const d of shared) {
         const user = users?.find((o) => !leaving(o) && attachesNad(o, ns, d.object.metadata.name));
-        if (users === undefined) kept.set(d, 'this user may not list VMs and Pods in every namespace to check');
+        if (users === undefined)
+          kept.set(d, 'this user may not list VMs and Pods in every namespace to check');
         else if (user) kept.set(d, `${user.kind} ${user.metadata.namespace ?? ns}/${user.metadata.name}`);
       }
       if (kept.size) {
-        deps.output.out(`Keeping shared network attachment(s) still in use: ${[...kept].map(([d, why]) => `${d.object.metadata.name} (${why})`).join(', ')}\n`);
+        deps.output.out(
+          `Keeping shared network attachment(s) still in use: ${[...kept].map(([d, why]) => `${d.object.metadata.name} (${why})`).join(', ')}\n`,
+        );
         going = targets.filter((d) => !kept.has(d));
       }
     }
     if (!going.length) return undefined;
     const refOf = (d: Doomed) => ({ kind: d.object.kind, name: d.object.metadata.name });
-    const fanOut = { instanceOf: (d: Doomed) => (d.why === 'shared' ? undefined : instanceLabel(d.object.metadata.labels)), refOf, parallel, alone: 'last' as const };
+    const fanOut = {
+      instanceOf: (d: Doomed) => (d.why === 'shared' ? undefined : instanceLabel(d.object.metadata.labels)),
+      refOf,
+      parallel,
+      alone: 'last' as const,
+    };
     return await sendFanOut(going, fanOut, (part) => cluster.delete(ns, part.map(refOf)));
   } finally {
     release?.();

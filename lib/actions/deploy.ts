@@ -38,7 +38,10 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   const { output } = deps;
   // Checked before asking the cluster anything, as delete does.
   if (options.prune && !options.yes && !options.dryRun && !deps.confirm) {
-    throw usageError('refusing to prune without confirmation: no terminal to ask on', 'add --yes to prune from scripts and cron, or --dry-run to list');
+    throw usageError(
+      'refusing to prune without confirmation: no terminal to ask on',
+      'add --yes to prune from scripts and cron, or --dry-run to list',
+    );
   }
   const planned = await planDeploy(options, deps);
   const { plan, changes } = planned;
@@ -66,7 +69,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
 
   const showPlan = options.dryRun || (deps.confirm && !options.yes);
   if (showPlan) {
-    output.out(`Plan for ${plan.settings.project}/${plan.settings.spec} in namespace ${ns}${namespaceMissing ? ' (to be created)' : ''}: ${planSummary(changes)}\n`);
+    output.out(
+      `Plan for ${plan.settings.project}/${plan.settings.spec} in namespace ${ns}${namespaceMissing ? ' (to be created)' : ''}: ${planSummary(changes)}\n`,
+    );
     for (const line of planLines(changes)) output.out(`${line}\n`);
     for (const c of sending) for (const notice of c.notices ?? []) output.out(`  notice: ${notice}\n`);
   }
@@ -77,8 +82,14 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     return ExitCode.OK;
   }
   if (adopted.length) {
-    output.out(`Adopting ${adopted.length} object(s) without v-auto labels: ${adopted.map((c) => `${c.kind} ${c.name}`).join(', ')}\n`);
-    if (!options.yes && !deps.confirm) throw usageError('refusing to adopt without confirmation: no terminal to ask on', 'add --yes to adopt from scripts');
+    output.out(
+      `Adopting ${adopted.length} object(s) without v-auto labels: ${adopted.map((c) => `${c.kind} ${c.name}`).join(', ')}\n`,
+    );
+    if (!options.yes && !deps.confirm)
+      throw usageError(
+        'refusing to adopt without confirmation: no terminal to ask on',
+        'add --yes to adopt from scripts',
+      );
   }
   if (sending.length && deps.confirm && !options.yes) {
     const fresh = sending.filter((c) => c.action === 'create').length;
@@ -90,41 +101,74 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   }
 
   // Only creates and updates go to oc; a redeploy where nothing changed sends nothing.
-  const namespace: ApplyManifest[] = namespaceMissing && sending.length ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as ApplyManifest] : [];
-  const creates = new Set<ApplyManifest>(sending.filter((c) => c.action === 'create').map((c) => c.manifest!));
+  const namespace: ApplyManifest[] =
+    namespaceMissing && sending.length
+      ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as ApplyManifest]
+      : [];
+  const creates = new Set<ApplyManifest>(
+    sending.filter((c) => c.action === 'create').map((c) => c.manifest!),
+  );
   const instanceOf = (m: ApplyManifest) => instanceLabel(m.metadata.labels);
   const stream = createsLast([...namespace, ...sending.map((c) => c.manifest!)], creates, instanceOf);
   let outcomes: ObjectOutcome[] = [];
   let callError: VAutoError | undefined;
   if (stream.length) {
     // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
-    const release = plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
+    const release =
+      plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
     // By instance, up to --parallel calls side by side; the Namespace and shared NADs go first, alone.
     // A call of only new instance objects is a create: one request per object where apply spends
     // two. The Namespace and shared NADs are always applied, first: another spec's deploy (under
     // its own lock) may create them between this plan and this write, and an apply takes them as
     // they are where a create would fail with AlreadyExists.
-    const fanOut = { instanceOf, refOf: (m: ApplyManifest) => ({ kind: m.kind, name: m.metadata.name }), parallel: options.parallel ?? 1, alone: 'first' as const };
-    const write = (part: ApplyManifest[]) => (part.every((m) => creates.has(m)) ? cluster.create(ns, part) : cluster.apply(ns, part));
+    const fanOut = {
+      instanceOf,
+      refOf: (m: ApplyManifest) => ({ kind: m.kind, name: m.metadata.name }),
+      parallel: options.parallel ?? 1,
+      alone: 'first' as const,
+    };
+    const write = (part: ApplyManifest[]) =>
+      part.every((m) => creates.has(m)) ? cluster.create(ns, part) : cluster.apply(ns, part);
     const send = async (part: ApplyManifest[]) => {
       const shared = part.filter((m) => instanceOf(m) === undefined);
       const own = part.filter((m) => instanceOf(m) !== undefined);
-      return [...(shared.length ? await cluster.apply(ns, shared) : []), ...(own.length ? await write(own) : [])];
+      return [
+        ...(shared.length ? await cluster.apply(ns, shared) : []),
+        ...(own.length ? await write(own) : []),
+      ];
     };
     ({ outcomes, callError } = await sendFanOut(stream, fanOut, send).finally(() => release?.()));
   }
   const byKey = new Map(outcomes.map((o) => [`${o.kind}/${o.name}`, o]));
-  const context = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, namespaceUnverified: planned.namespaceExists === undefined };
-  const lines: ResultLine[] = outcomes.filter((o) => o.kind === 'Namespace').map((o) => resultLine(o, undefined, context));
+  const context = {
+    project: plan.settings.project,
+    spec: plan.settings.spec,
+    namespace: ns,
+    namespaceUnverified: planned.namespaceExists === undefined,
+  };
+  const lines: ResultLine[] = outcomes
+    .filter((o) => o.kind === 'Namespace')
+    .map((o) => resultLine(o, undefined, context));
   for (const c of changes.changes) {
-    if (c.action === 'unchanged') lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: c.stoppedAt ? `stopped by v-auto stop at ${c.stoppedAt}` : 'unchanged' });
-    else if (c.action === 'imported') lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'disk already imported' });
-    else if (c.action === 'create' || c.action === 'update') lines.push(resultLine(byKey.get(`${c.kind}/${c.name}`)!, c, context));
+    if (c.action === 'unchanged')
+      lines.push({
+        flag: 'SKIPPED',
+        kind: c.kind,
+        name: c.name,
+        detail: c.stoppedAt ? `stopped by v-auto stop at ${c.stoppedAt}` : 'unchanged',
+      });
+    else if (c.action === 'imported')
+      lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'disk already imported' });
+    else if (c.action === 'create' || c.action === 'update')
+      lines.push(resultLine(byKey.get(`${c.kind}/${c.name}`)!, c, context));
   }
   reportResults(scope, lines, output);
   const applied = new Set(lines.filter((l) => l.flag === 'SUCCESS').map((l) => `${l.kind}/${l.name}`));
-  for (const c of sending) if (applied.has(`${c.kind}/${c.name}`)) for (const notice of c.notices ?? []) output.out(`notice: ${notice}\n`);
-  if (!options.prune) for (const notice of surplusNotices(changes, plan.instances.length)) output.out(`${notice}\n`);
+  for (const c of sending)
+    if (applied.has(`${c.kind}/${c.name}`))
+      for (const notice of c.notices ?? []) output.out(`notice: ${notice}\n`);
+  if (!options.prune)
+    for (const notice of surplusNotices(changes, plan.instances.length)) output.out(`${notice}\n`);
 
   let code: number = lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
   // A call that sent nothing while the others went through: its objects are [FAILED], its exit code stands.
@@ -135,20 +179,34 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   if (code === ExitCode.OK && options.restart) {
     // Only what was just applied and needs a restart (or, with --pending, every VM the cluster
     // marked RestartRequired in deploy's read); VMs stopped by v-auto stop stay stopped.
-    const pendingLive = (c: Change) => options.restart!.pending && c.live !== undefined && restartRequired(c.live);
-    const names = changes.changes.filter((c) => c.kind === 'VirtualMachine' && !c.stoppedAt && (needsRestart(c) || pendingLive(c))).map((c) => c.name);
+    const pendingLive = (c: Change) =>
+      options.restart!.pending && c.live !== undefined && restartRequired(c.live);
+    const names = changes.changes
+      .filter((c) => c.kind === 'VirtualMachine' && !c.stoppedAt && (needsRestart(c) || pendingLive(c)))
+      .map((c) => c.name);
     if (names.length) {
-      output.out(`restarting ${names.length} VM(s) to apply their changes, ${options.restart.batch} at a time\n`);
-      const target = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns, selector: selectorString(specSelector(plan.settings)), instances: plan.instances.length };
+      output.out(
+        `restarting ${names.length} VM(s) to apply their changes, ${options.restart.batch} at a time\n`,
+      );
+      const target = {
+        project: plan.settings.project,
+        spec: plan.settings.spec,
+        namespace: ns,
+        selector: selectorString(specSelector(plan.settings)),
+        instances: plan.instances.length,
+      };
       code = await rollRestart(cluster, target, names, options.restart, deps);
     } else output.out('no VM needs a restart\n');
   } else {
     const restartable = changes.changes.filter(needsRestart).map((c) => c.name);
     if (restartable.length) {
-      output.out(`notice: ${restartable.length} VM(s) need a restart to apply their change (${restartable.join(', ')}): run "v-auto ${plan.settings.project} ${plan.settings.spec} restart --pending", or deploy with --restart\n`);
+      output.out(
+        `notice: ${restartable.length} VM(s) need a restart to apply their change (${restartable.join(', ')}): run "v-auto ${plan.settings.project} ${plan.settings.spec} restart --pending", or deploy with --restart\n`,
+      );
     }
   }
-  if (code === ExitCode.OK && options.wait !== undefined && !options.restart) return waitReady(cluster, plan, options.wait, deps);
+  if (code === ExitCode.OK && options.wait !== undefined && !options.restart)
+    return waitReady(cluster, plan, options.wait, deps);
   return code;
 }
 
@@ -157,28 +215,50 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
  * instances with an update, then those with only creates, each in the order given. The fan-out deals
  * instances to calls in runs, so at most one call mixes both and has to be an apply.
  */
-function createsLast(stream: ApplyManifest[], creates: Set<ApplyManifest>, instanceOf: (m: ApplyManifest) => string | undefined): ApplyManifest[] {
+function createsLast(
+  stream: ApplyManifest[],
+  creates: Set<ApplyManifest>,
+  instanceOf: (m: ApplyManifest) => string | undefined,
+): ApplyManifest[] {
   const updated = new Set(stream.filter((m) => !creates.has(m)).map(instanceOf));
   const rank = (m: ApplyManifest) => (instanceOf(m) === undefined ? 0 : updated.has(instanceOf(m)) ? 1 : 2);
   return stream.sort((a, b) => rank(a) - rank(b));
 }
 
 /** --prune: the surplus objects go by delete's rules (listed, disks marked, --keep-disks, asked). */
-function prune(surplus: Change[], scope: ResultScope, options: DeployOptions, deps: ClusterDeps): Promise<number> {
+function prune(
+  surplus: Change[],
+  scope: ResultScope,
+  options: DeployOptions,
+  deps: ClusterDeps,
+): Promise<number> {
   const doomed = surplus.map((c) => ({ object: c.live!, why: 'surplus' as const }));
-  return deleteListed(doomed, { scope, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks ?? false, parallel: options.parallel, nothing: 'nothing to prune' }, deps);
+  return deleteListed(
+    doomed,
+    {
+      scope,
+      dryRun: options.dryRun,
+      yes: options.yes,
+      keepDisks: options.keepDisks ?? false,
+      parallel: options.parallel,
+      nothing: 'nothing to prune',
+    },
+    deps,
+  );
 }
 
 type Context = { project: string; spec: string; namespace: string; namespaceUnverified: boolean };
 
 function resultLine(o: ObjectOutcome, c: Change | undefined, at: Context): ResultLine {
-  if (o.result === 'failed') return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason, hint: failureHint(o, at) };
+  if (o.result === 'failed')
+    return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason, hint: failureHint(o, at) };
   if (o.result === 'unchanged') return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'unchanged' };
   let detail: string = o.result;
   if (c?.adopt) detail += '; adopted';
   if (c?.stoppedAt) detail += `; kept stopped (v-auto stop at ${c.stoppedAt})`;
   if (c?.vm === 'restart') detail += '; needs a restart to apply the change (see the notice below)';
-  if (c?.vm === 'live') detail += `; applied live: ${c.fields!.map((f) => f.path.replace('spec.template.spec.domain.', '')).join(', ')}`;
+  if (c?.vm === 'live')
+    detail += `; applied live: ${c.fields!.map((f) => f.path.replace('spec.template.spec.domain.', '')).join(', ')}`;
   return { flag: 'SUCCESS', kind: o.kind, name: o.name, detail };
 }
 
@@ -192,7 +272,8 @@ function failureHint(o: ObjectOutcome, at: Context): string | undefined {
     return `your user may not ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}: ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}`;
   }
   if (o.cause === 'forbidden') return 'your user lacks the rights for this resource; ask a cluster admin';
-  if (o.cause === 'exists') return `someone created it after deploy read namespace ${at.namespace}: run deploy again to plan against it`;
+  if (o.cause === 'exists')
+    return `someone created it after deploy read namespace ${at.namespace}: run deploy again to plan against it`;
   if (o.cause === 'namespace-missing') {
     return at.namespaceUnverified
       ? `namespace ${at.namespace} does not exist, and your user may not read or create namespaces: run "oc new-project ${at.namespace}" or ask an admin`

@@ -15,11 +15,19 @@ export async function diff(options: DiffOptions, deps: ClusterDeps): Promise<num
   const { settings } = plan;
   const pending = changes.changes.some((c) => c.action !== 'unchanged' && c.action !== 'imported');
   if (options.output === 'json') {
-    deps.output.out(planDocument(changes, { project: settings.project, spec: settings.spec, namespace: settings.namespace }));
+    deps.output.out(
+      planDocument(changes, {
+        project: settings.project,
+        spec: settings.spec,
+        namespace: settings.namespace,
+      }),
+    );
   } else {
     deps.output.out(diffText(changes));
     for (const notice of surplusNotices(changes, plan.instances.length)) deps.output.out(`${notice}\n`);
-    deps.output.out(`${settings.project}/${settings.spec} in namespace ${settings.namespace}: ${pending ? planSummary(changes) : 'in sync'}\n`);
+    deps.output.out(
+      `${settings.project}/${settings.spec} in namespace ${settings.namespace}: ${pending ? planSummary(changes) : 'in sync'}\n`,
+    );
   }
   return pending ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
 }

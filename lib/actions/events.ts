@@ -19,7 +19,9 @@ export function relevantEvents(events: EventObject[], objects: K8sObject[]): Sta
   const time = (e: EventObject) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
   return events
     .filter((e) => e.involvedObject && ours.has(`${e.involvedObject.kind}/${e.involvedObject.name}`))
-    .sort((a, b) => Number(b.type === 'Warning') - Number(a.type === 'Warning') || time(b).localeCompare(time(a)))
+    .sort(
+      (a, b) => Number(b.type === 'Warning') - Number(a.type === 'Warning') || time(b).localeCompare(time(a)),
+    )
     .slice(0, MAX_EVENTS)
     .map((e) => ({
       type: e.type ?? 'Normal',

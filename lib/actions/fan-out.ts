@@ -22,13 +22,19 @@ export interface FanOutPlan<T> {
  * at least MIN_INSTANCES_PER_CALL of them. When
  * that makes one call, it holds every item in the given order.
  */
-export function planFanOut<T>(items: T[], instanceOf: (item: T) => string | undefined, parallel: number): FanOutPlan<T> {
+export function planFanOut<T>(
+  items: T[],
+  instanceOf: (item: T) => string | undefined,
+  parallel: number,
+): FanOutPlan<T> {
   const instances = [...new Set(items.map(instanceOf).filter((i): i is string => i !== undefined))];
   const count = Math.max(1, Math.min(parallel, Math.floor(instances.length / MIN_INSTANCES_PER_CALL)));
   // One call: everything in it, in the order given, as without --parallel.
   if (count === 1) return { alone: [], calls: items.length ? [items] : [] };
   // Balanced contiguous runs of instances: call k takes instances [k·n/count, (k+1)·n/count).
-  const callOf = new Map(instances.map((instance, i) => [instance, Math.floor((i * count) / instances.length)]));
+  const callOf = new Map(
+    instances.map((instance, i) => [instance, Math.floor((i * count) / instances.length)]),
+  );
   const alone: T[] = [];
   const calls: T[][] = Array.from({ length: count }, () => []);
   for (const item of items) {
@@ -55,7 +61,12 @@ export interface FanOutResult {
  */
 export async function sendFanOut<T>(
   items: T[],
-  options: { instanceOf: (item: T) => string | undefined; refOf: (item: T) => ObjectRef; parallel: number; alone: 'first' | 'last' },
+  options: {
+    instanceOf: (item: T) => string | undefined;
+    refOf: (item: T) => ObjectRef;
+    parallel: number;
+    alone: 'first' | 'last';
+  },
   send: (items: T[]) => Promise<ObjectOutcome[]>,
 ): Promise<FanOutResult> {
   const { alone, calls } = planFanOut(items, options.instanceOf, options.parallel);
@@ -89,7 +100,16 @@ export async function sendFanOut<T>(
     }
     const err = result.reason as VAutoError;
     callError ??= err;
-    for (const ref of sent.map(options.refOf)) byKey.set(`${ref.kind}/${ref.name}`, { ...ref, result: 'failed', reason: `not sent: ${err.message}`, cause: 'other' });
+    for (const ref of sent.map(options.refOf))
+      byKey.set(`${ref.kind}/${ref.name}`, {
+        ...ref,
+        result: 'failed',
+        reason: `not sent: ${err.message}`,
+        cause: 'other',
+      });
   }
-  return { outcomes: items.map(options.refOf).map((ref) => byKey.get(`${ref.kind}/${ref.name}`)!), callError };
+  return {
+    outcomes: items.map(options.refOf).map((ref) => byKey.get(`${ref.kind}/${ref.name}`)!),
+    callError,
+  };
 }

@@ -12,7 +12,10 @@ export interface InspectOptions extends SpecOptions {
   showSecrets: boolean;
 }
 
-export async function inspect(options: InspectOptions, deps: PrepareDeps & { output: Output }): Promise<number> {
+export async function inspect(
+  options: InspectOptions,
+  deps: PrepareDeps & { output: Output },
+): Promise<number> {
   // Masked output needs no secret values: never ask for them unless they will be shown.
   const prepared = await prepareManifests(options, deps, { placeholders: !options.showSecrets });
   printPlanWarnings(prepared.plan, deps.output);

@@ -32,9 +32,16 @@ export interface RollTarget extends ResultScope {
 }
 
 /** The spec's VMs and their VMIs, in instance order (web-01, web-02, … web-10). */
-async function readVms(cluster: ClusterClient, namespace: string, selector: string, instances: number): Promise<VmState[]> {
+async function readVms(
+  cluster: ClusterClient,
+  namespace: string,
+  selector: string,
+  instances: number,
+): Promise<VmState[]> {
   const objects = await cluster.list(namespace, VM_KINDS, selector, instances);
-  const vmis = new Map(objects.filter((o) => o.kind === 'VirtualMachineInstance').map((o) => [o.metadata.name, o]));
+  const vmis = new Map(
+    objects.filter((o) => o.kind === 'VirtualMachineInstance').map((o) => [o.metadata.name, o]),
+  );
   return objects
     .filter((o) => o.kind === 'VirtualMachine')
     .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, 'en', { numeric: true }))
@@ -50,17 +57,30 @@ function isReady(vm: K8sObject | undefined): boolean {
 }
 
 function failedLine(o: ObjectOutcome, hint?: string): ResultLine {
-  const denied = o.denied ? `your user may not ${o.denied.verb} ${o.denied.resource}: ask a cluster admin for "${o.denied.verb}" on ${o.denied.resource}` : undefined;
+  const denied = o.denied
+    ? `your user may not ${o.denied.verb} ${o.denied.resource}: ask a cluster admin for "${o.denied.verb}" on ${o.denied.resource}`
+    : undefined;
   return { flag: 'FAILED', kind: 'VirtualMachine', name: o.name, detail: o.reason, hint: denied ?? hint };
 }
 
 /** Said, with exit 1, when the selector finds no VM: a typo must not succeed quietly. */
-function noVms(settings: { project: string; spec: string; namespace: string }, target: string | undefined, deps: ClusterDeps): number {
-  deps.output.out(`no VirtualMachine of ${settings.project}/${settings.spec}${target ? ` named ${target}` : ''} in namespace ${settings.namespace}\n`);
+function noVms(
+  settings: { project: string; spec: string; namespace: string },
+  target: string | undefined,
+  deps: ClusterDeps,
+): number {
+  deps.output.out(
+    `no VirtualMachine of ${settings.project}/${settings.spec}${target ? ` named ${target}` : ''} in namespace ${settings.namespace}\n`,
+  );
   return ExitCode.RESOURCE_FAILED;
 }
 
-function finish(scope: ResultScope, lines: ResultLine[], deps: ClusterDeps, extra: number = ExitCode.OK): number {
+function finish(
+  scope: ResultScope,
+  lines: ResultLine[],
+  deps: ClusterDeps,
+  extra: number = ExitCode.OK,
+): number {
   reportResults(scope, lines, deps.output);
   return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : extra;
 }
@@ -70,11 +90,20 @@ function finish(scope: ResultScope, lines: ResultLine[], deps: ClusterDeps, extr
  * The annotation is what keeps it stopped: deploy keeps the live runStrategy of an annotated VM.
  * `start`: the spec's run_strategy back, and the annotation removed.
  */
-export async function startStop(which: 'start' | 'stop', options: SpecOptions, deps: ClusterDeps): Promise<number> {
+export async function startStop(
+  which: 'start' | 'stop',
+  options: SpecOptions,
+  deps: ClusterDeps,
+): Promise<number> {
   const { settings, plan } = prepareSettings(options, deps);
   const cluster = deps.cluster();
   const ns = settings.namespace;
-  const vms = await readVms(cluster, ns, selectorString(specSelector(settings, options.target)), plan.instances.length);
+  const vms = await readVms(
+    cluster,
+    ns,
+    selectorString(specSelector(settings, options.target)),
+    plan.instances.length,
+  );
   const now = new Date((deps.now ?? Date.now)()).toISOString().replace(/\.\d{3}Z$/, 'Z');
   // A spec whose own run_strategy is Halted is started as Always: `start` means running.
   const startStrategy = settings.run_strategy === 'Halted' ? 'Always' : settings.run_strategy;
@@ -83,7 +112,12 @@ export async function startStop(which: 'start' | 'stop', options: SpecOptions, d
     const name = vm.metadata.name;
     const stoppedAt = vm.metadata.annotations?.[STOPPED_AT_ANNOTATION];
     if (which === 'stop' && stoppedAt && runStrategyOf(vm) === 'Halted' && !vmi) {
-      lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: `already stopped by v-auto stop at ${stoppedAt}` });
+      lines.push({
+        flag: 'SKIPPED',
+        kind: 'VirtualMachine',
+        name,
+        detail: `already stopped by v-auto stop at ${stoppedAt}`,
+      });
       continue;
     }
     if (which === 'start' && !stoppedAt && runStrategyOf(vm) !== 'Halted' && vmi) {
@@ -93,11 +127,26 @@ export async function startStop(which: 'start' | 'stop', options: SpecOptions, d
     // `running: null`: KubeVirt refuses a VM with both running and runStrategy set.
     const patch =
       which === 'stop'
-        ? { metadata: { annotations: { [STOPPED_AT_ANNOTATION]: now } }, spec: { running: null, runStrategy: 'Halted' } }
-        : { metadata: { annotations: { [STOPPED_AT_ANNOTATION]: null } }, spec: { running: null, runStrategy: startStrategy } };
+        ? {
+            metadata: { annotations: { [STOPPED_AT_ANNOTATION]: now } },
+            spec: { running: null, runStrategy: 'Halted' },
+          }
+        : {
+            metadata: { annotations: { [STOPPED_AT_ANNOTATION]: null } },
+            spec: { running: null, runStrategy: startStrategy },
+          };
     const outcome = await cluster.patch(ns, { kind: 'VirtualMachine', name }, patch);
     if (outcome.result === 'failed') lines.push(failedLine(outcome));
-    else lines.push({ flag: which === 'stop' ? 'STOPPED' : 'STARTED', kind: 'VirtualMachine', name, detail: which === 'stop' ? `runStrategy Halted, stays stopped across deploys until start` : `runStrategy ${startStrategy}` });
+    else
+      lines.push({
+        flag: which === 'stop' ? 'STOPPED' : 'STARTED',
+        kind: 'VirtualMachine',
+        name,
+        detail:
+          which === 'stop'
+            ? `runStrategy Halted, stays stopped across deploys until start`
+            : `runStrategy ${startStrategy}`,
+      });
   }
   if (!vms.length) return noVms(settings, options.target, deps);
   return finish(settings, lines, deps);
@@ -118,13 +167,25 @@ export async function restart(options: SpecOptions & RestartOptions, deps: Clust
   const names: string[] = [];
   for (const { vm, vmi } of vms) {
     const name = vm.metadata.name;
-    if (options.pending && !restartRequired(vm)) lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: 'no restart pending' });
+    if (options.pending && !restartRequired(vm))
+      lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: 'no restart pending' });
     else if (!vmi) lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: 'not running' });
     else if (runStrategyOf(vm) !== 'Always') {
-      lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: `runStrategy ${runStrategyOf(vm)}: its VMI would not be started again; use virtctl restart ${name}` });
+      lines.push({
+        flag: 'SKIPPED',
+        kind: 'VirtualMachine',
+        name,
+        detail: `runStrategy ${runStrategyOf(vm)}: its VMI would not be started again; use virtctl restart ${name}`,
+      });
     } else names.push(name);
   }
-  const target = { project: settings.project, spec: settings.spec, namespace: settings.namespace, selector, instances: plan.instances.length };
+  const target = {
+    project: settings.project,
+    spec: settings.spec,
+    namespace: settings.namespace,
+    selector,
+    instances: plan.instances.length,
+  };
   return rollRestart(cluster, target, names, options, deps, { lines, states: vms });
 }
 
@@ -166,8 +227,13 @@ async function roll(
     let states = initial ?? (await readVms(cluster, namespace, selector, instances));
     for (let i = 0; i < names.length; i += options.batch) {
       const batch = names.slice(i, i + options.batch);
-      const oldUid = new Map(states.map(({ vm, vmi }) => [vm.metadata.name, vmi?.metadata.uid as string | undefined]));
-      const outcomes = await cluster.delete(namespace, batch.map((name) => ({ kind: 'VirtualMachineInstance', name })));
+      const oldUid = new Map(
+        states.map(({ vm, vmi }) => [vm.metadata.name, vmi?.metadata.uid as string | undefined]),
+      );
+      const outcomes = await cluster.delete(
+        namespace,
+        batch.map((name) => ({ kind: 'VirtualMachineInstance', name })),
+      );
       const failed = outcomes.filter((o) => o.result === 'failed');
       for (const o of failed) lines.push(failedLine(o));
       const waiting = batch.filter((n) => !failed.some((o) => o.name === n));
@@ -185,12 +251,20 @@ async function roll(
         if (!pending.length || now() >= deadline) break;
         await sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);
       }
-      for (const n of waiting.filter((n) => !pending.includes(n))) lines.push({ flag: 'RESTARTED', kind: 'VirtualMachine', name: n });
+      for (const n of waiting.filter((n) => !pending.includes(n)))
+        lines.push({ flag: 'RESTARTED', kind: 'VirtualMachine', name: n });
       for (const n of pending) {
         const vm = states.find((x) => x.vm.metadata.name === n)?.vm;
-        lines.push({ flag: 'FAILED', kind: 'VirtualMachine', name: n, detail: `not Ready again within ${options.wait} s (${vm?.status?.printableStatus ?? 'not found'})`, hint: `the roll stopped here; see "v-auto ${project} ${spec} status --target ${n}"` });
+        lines.push({
+          flag: 'FAILED',
+          kind: 'VirtualMachine',
+          name: n,
+          detail: `not Ready again within ${options.wait} s (${vm?.status?.printableStatus ?? 'not found'})`,
+          hint: `the roll stopped here; see "v-auto ${project} ${spec} status --target ${n}"`,
+        });
       }
-      if (failed.length || pending.length) return { lines, code: ExitCode.RESOURCE_FAILED, left: names.slice(i + options.batch) };
+      if (failed.length || pending.length)
+        return { lines, code: ExitCode.RESOURCE_FAILED, left: names.slice(i + options.batch) };
     }
     return { lines, code: ExitCode.OK, left: [] };
   } finally {

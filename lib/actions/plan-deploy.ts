@@ -23,7 +23,10 @@ export interface PlannedDeploy extends Prepared {
  * the namespace, whoever owns it (ownership is decided on it). When it finds nothing, whether the
  * namespace exists (a missing one is created by the same apply).
  */
-export async function planDeploy(options: SpecOptions & { adopt?: boolean }, deps: ClusterDeps): Promise<PlannedDeploy> {
+export async function planDeploy(
+  options: SpecOptions & { adopt?: boolean },
+  deps: ClusterDeps,
+): Promise<PlannedDeploy> {
   const staged = await stageSpec(loadSpec(options, deps), deps);
   const { settings } = staged.plan;
   const cluster = deps.cluster();
@@ -31,7 +34,10 @@ export async function planDeploy(options: SpecOptions & { adopt?: boolean }, dep
   const sizing = referencedKinds(settings);
   // VMIs ride along in the first read, for the live address check only.
   const kinds = [...MANAGED_KINDS, 'VirtualMachineInstance'];
-  const reads = Promise.all([cluster.list(settings.namespace, kinds, undefined, staged.plan.instances.length), sizing.length ? cluster.list(settings.namespace, sizing) : []]);
+  const reads = Promise.all([
+    cluster.list(settings.namespace, kinds, undefined, staged.plan.instances.length),
+    sizing.length ? cluster.list(settings.namespace, sizing) : [],
+  ]);
   reads.catch(() => {}); // awaited below; an error meanwhile must not count as unhandled
   const { render, ...rest } = staged;
   const prepared = { ...rest, manifests: render() };
@@ -46,7 +52,9 @@ export async function planDeploy(options: SpecOptions & { adopt?: boolean }, dep
   const live = read.filter((o) => o.kind !== 'VirtualMachineInstance');
   // Every catalog network's NAD suffix: the NAD of a network the spec no longer attaches is still
   // recognised as an instance's.
-  const nadNames = Object.values(settings.catalog).map((n) => n.nad_name).filter((n): n is string => Boolean(n));
+  const nadNames = Object.values(settings.catalog)
+    .map((n) => n.nad_name)
+    .filter((n): n is string => Boolean(n));
   const changes = planChanges({
     manifests: prepared.manifests,
     live,

@@ -8,7 +8,13 @@ import { usageError } from '../errors.js';
 import { selectTarget, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables, compileCloudInit } from '../render/cloud-init.js';
 import { HELPER_NAMES } from '../render/handlebars-env.js';
-import { compileTemplates, renderManifests, type Manifest, type Prepared, type TemplateSet } from '../render/render-manifests.js';
+import {
+  compileTemplates,
+  renderManifests,
+  type Manifest,
+  type Prepared,
+  type TemplateSet,
+} from '../render/render-manifests.js';
 import { assertNoAddressConflicts, planSpec, type PlanDeps } from './workspace-plans.js';
 
 /** What every action needs to know about the spec it works on. */
@@ -34,10 +40,18 @@ export interface PrepareDeps extends PlanDeps {
  * Loads, merges, validates and plans a spec; throws exit-2 errors before anything is rendered.
  * `plan` holds only --target's instance, `all` every instance (planned once, for both).
  */
-export function prepareSettings(options: SpecOptions, deps: PrepareDeps): { settings: Settings; plan: Plan; all: Plan; siteTemplates: Record<string, string> } {
+export function prepareSettings(
+  options: SpecOptions,
+  deps: PrepareDeps,
+): { settings: Settings; plan: Plan; all: Plan; siteTemplates: Record<string, string> } {
   const { settings, plan, siteTemplates } = planSpec(options, deps);
   deps.hideEnv?.(settings.envNames);
-  return { settings, plan: options.target ? selectTarget(plan, options.target) : plan, all: plan, siteTemplates };
+  return {
+    settings,
+    plan: options.target ? selectTarget(plan, options.target) : plan,
+    all: plan,
+    siteTemplates,
+  };
 }
 
 /** A spec checked and ready to render: every configuration and template error has been thrown. */
@@ -68,15 +82,26 @@ export interface StagedSpec extends Omit<Prepared, 'manifests'> {
  * (password hashing makes that the slow part of a large deploy). `placeholders`: the output will
  * have its Secrets masked (inspect), so inputs are never asked for and passwords are not hashed.
  */
-export async function stageSpec(spec: LoadedSpec, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<StagedSpec> {
+export async function stageSpec(
+  spec: LoadedSpec,
+  deps: PrepareDeps,
+  mode: { placeholders?: boolean } = {},
+): Promise<StagedSpec> {
   const { plan, templates, specLabel } = spec;
   const missing = missingInputs(plan.settings);
-  const placeholders = mode.placeholders ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined) : [];
-  const inputs = await resolveInputs(missing.filter((v) => !placeholders.includes(v)), plan.settings, deps);
+  const placeholders = mode.placeholders
+    ? missing.filter((v) => deps.env[inputEnvName(v)] === undefined)
+    : [];
+  const inputs = await resolveInputs(
+    missing.filter((v) => !placeholders.includes(v)),
+    plan.settings,
+    deps,
+  );
   for (const v of placeholders) inputs[v] = `<input: ${v}>`;
   // Compiled once for both parts: the rest reuses the first instance's password hashes.
   const cloudInit = compileCloudInit(plan, specLabel);
-  const renderSome = (part: Plan) => renderManifests(part, templates, inputs, specLabel, { maskSecrets: mode.placeholders, cloudInit });
+  const renderSome = (part: Plan) =>
+    renderManifests(part, templates, inputs, specLabel, { maskSecrets: mode.placeholders, cloudInit });
   const first = renderSome({ ...plan, instances: plan.instances.slice(0, 1) });
   const visible = { ...inputs };
   for (const v of placeholders) delete visible[v];
@@ -97,13 +122,21 @@ export async function stageSpec(spec: LoadedSpec, deps: PrepareDeps, mode: { pla
 const APPLY_ORDER = ['NetworkAttachmentDefinition', 'Secret', 'DataVolume', 'VirtualMachine'];
 
 /** The manifests of a loaded spec. */
-export async function renderSpec(spec: LoadedSpec, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<Prepared> {
+export async function renderSpec(
+  spec: LoadedSpec,
+  deps: PrepareDeps,
+  mode: { placeholders?: boolean } = {},
+): Promise<Prepared> {
   const { render, ...staged } = await stageSpec(spec, deps, mode);
   return { ...staged, manifests: render() };
 }
 
 /** Everything up to the cluster boundary: the manifests `deploy` would apply. */
-export async function prepareManifests(options: SpecOptions, deps: PrepareDeps, mode: { placeholders?: boolean } = {}): Promise<Prepared> {
+export async function prepareManifests(
+  options: SpecOptions,
+  deps: PrepareDeps,
+  mode: { placeholders?: boolean } = {},
+): Promise<Prepared> {
   return renderSpec(loadSpec(options, deps), deps, mode);
 }
 
@@ -115,7 +148,8 @@ export function inputEnvName(variable: string): string {
 /** Variables the templates read but no configuration layer defines. */
 function missingInputs(settings: Settings): string[] {
   return [...cloudInitVariables(settings.variables)].filter(
-    (v) => !Object.hasOwn(settings.variables, v) && !COMPUTED_VARIABLES.includes(v) && !HELPER_NAMES.includes(v),
+    (v) =>
+      !Object.hasOwn(settings.variables, v) && !COMPUTED_VARIABLES.includes(v) && !HELPER_NAMES.includes(v),
   );
 }
 
@@ -128,7 +162,11 @@ async function resolveInputs(missing: string[], settings: Settings, deps: Prepar
     const envName = inputEnvName(variable);
     const fromEnv = deps.env[envName];
     // An empty value is a mistake (`V_AUTO_PASSWORD="$(cat missing-file)"`), never a password.
-    if (fromEnv === '') throw usageError(`${envName} is set but empty`, `put the value of ${variable} in ${envName}, or unset it to be asked on a terminal`);
+    if (fromEnv === '')
+      throw usageError(
+        `${envName} is set but empty`,
+        `put the value of ${variable} in ${envName}, or unset it to be asked on a terminal`,
+      );
     if (fromEnv !== undefined) inputs[variable] = fromEnv;
     else if (deps.promptSecret) inputs[variable] = await deps.promptSecret(variable);
     else {

@@ -1,7 +1,11 @@
 // Actions on every spec of a project (`v-auto demo deploy`): each spec in turn, one summary, the worst exit code.
 import { ExitCode, VAutoError } from '../errors.js';
 import { printable } from '../printable.js';
-import { projectStatusDocument, projectStatusReport, type ProjectStatusEntry } from '../report/status-report.js';
+import {
+  projectStatusDocument,
+  projectStatusReport,
+  type ProjectStatusEntry,
+} from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings } from './prepare-manifests.js';
 import { projectSelector, selectorString } from './selectors.js';
@@ -37,7 +41,11 @@ export function worstCode(codes: number[]): number {
  * summary line. A spec that fails (exit 1, or an error such as a configuration mistake, exit 2) does
  * not stop the others, unless `failFast`; an interrupt (Ctrl-C, SIGTERM) always stops the run.
  */
-export async function forEachSpec(options: ProjectOptions & { failFast: boolean; orphans?: boolean }, run: (spec: string) => Promise<number>, deps: ClusterDeps & ProjectDeps): Promise<number> {
+export async function forEachSpec(
+  options: ProjectOptions & { failFast: boolean; orphans?: boolean },
+  run: (spec: string) => Promise<number>,
+  deps: ClusterDeps & ProjectDeps,
+): Promise<number> {
   const { output } = deps;
   const results: { spec: string; code?: number }[] = options.specs.map((spec) => ({ spec }));
   for (const [i, entry] of results.entries()) {
@@ -66,13 +74,18 @@ export async function forEachSpec(options: ProjectOptions & { failFast: boolean;
 
 /** An interrupt (Ctrl-C, SIGTERM) or an output that cannot be written (exit 74) ends the whole run, not one spec. */
 function stopsTheRun(err: unknown, deps: { signal?: AbortSignal }): boolean {
-  return Boolean(deps.signal?.aborted) || (err instanceof VAutoError && (err.exitCode === ExitCode.INTERRUPTED || err.exitCode === ExitCode.OUTPUT));
+  return (
+    Boolean(deps.signal?.aborted) ||
+    (err instanceof VAutoError && (err.exitCode === ExitCode.INTERRUPTED || err.exitCode === ExitCode.OUTPUT))
+  );
 }
 
 /** `project demo: 3 spec(s); ok: db; failed: web (exit 1); not run (--fail-fast): cache` */
 export function projectSummary(project: string, results: { spec: string; code?: number }[]): string {
   const ok = results.filter((r) => r.code === ExitCode.OK).map((r) => r.spec);
-  const failed = results.filter((r) => r.code !== undefined && r.code !== ExitCode.OK).map((r) => `${r.spec} (exit ${r.code})`);
+  const failed = results
+    .filter((r) => r.code !== undefined && r.code !== ExitCode.OK)
+    .map((r) => `${r.spec} (exit ${r.code})`);
   const notRun = results.filter((r) => r.code === undefined).map((r) => r.spec);
   const parts = [`project ${project}: ${results.length} spec(s)`];
   if (ok.length) parts.push(`ok: ${ok.join(', ')}`);
@@ -87,23 +100,43 @@ export function projectSummary(project: string, results: { spec: string; code?: 
  * of spec files that are gone. A spec that cannot be prepared or read is reported and counted, and
  * the others are still shown. Exit: the worst of the specs' status codes.
  */
-export async function statusProject(options: ProjectOptions & { output: 'table' | 'yaml' | 'json' }, deps: ClusterDeps & ProjectDeps): Promise<number> {
+export async function statusProject(
+  options: ProjectOptions & { output: 'table' | 'yaml' | 'json' },
+  deps: ClusterDeps & ProjectDeps,
+): Promise<number> {
   const failed = (spec: string, err: unknown): ProjectStatusEntry => {
     if (stopsTheRun(err, deps)) throw err;
-    return { spec, code: deps.report(err, spec), error: err instanceof VAutoError ? err.message : String((err as Error)?.message ?? err) };
+    return {
+      spec,
+      code: deps.report(err, spec),
+      error: err instanceof VAutoError ? err.message : String((err as Error)?.message ?? err),
+    };
   };
   const prepared = options.specs.map((spec) => {
     try {
-      return { spec, planned: prepareSettings({ home: options.home, project: options.project, spec, sets: [] }, deps) };
+      return {
+        spec,
+        planned: prepareSettings({ home: options.home, project: options.project, spec, sets: [] }, deps),
+      };
     } catch (err) {
       return { spec, entry: failed(spec, err) };
     }
   });
-  const namespaces = [...new Set(prepared.flatMap((p) => (p.planned ? [p.planned.settings.namespace] : [])))].sort();
+  const namespaces = [
+    ...new Set(prepared.flatMap((p) => (p.planned ? [p.planned.settings.namespace] : []))),
+  ].sort();
   type Read = { found: { items: K8sObject[]; unreadable: string[] } } | { error: unknown };
   // The instances its specs plan there: how large the read is expected to be.
-  const instancesIn = (ns: string) => prepared.reduce((sum, p) => sum + (p.planned?.settings.namespace === ns ? p.planned.plan.instances.length : 0), 0);
-  const readOne = (ns: string): Promise<Read> => readProjectObjects(deps, options.project, ns, instancesIn(ns)).then((found) => ({ found }), (error: unknown) => ({ error }));
+  const instancesIn = (ns: string) =>
+    prepared.reduce(
+      (sum, p) => sum + (p.planned?.settings.namespace === ns ? p.planned.plan.instances.length : 0),
+      0,
+    );
+  const readOne = (ns: string): Promise<Read> =>
+    readProjectObjects(deps, options.project, ns, instancesIn(ns)).then(
+      (found) => ({ found }),
+      (error: unknown) => ({ error }),
+    );
   // One namespace after another: each read is already one oc call, or one per kind side by side.
   const reads = new Map<string, Read>();
   for (const ns of namespaces) reads.set(ns, await readOne(ns));
@@ -114,11 +147,23 @@ export async function statusProject(options: ProjectOptions & { output: 'table' 
     const view = statusView(planned, read.found, []);
     return { spec, view, code: statusCode(view) };
   });
-  const orphans = sortOrphans(namespaces.flatMap((ns) => {
-    const read = reads.get(ns)!;
-    return 'found' in read ? orphansIn(ns, read.found.items.filter((o) => o.kind === 'VirtualMachine'), options.specs) : [];
-  }));
-  deps.output.out(options.output === 'table' ? projectStatusReport(options.project, entries, orphans) : projectStatusDocument(options.project, entries, orphans, options.output));
+  const orphans = sortOrphans(
+    namespaces.flatMap((ns) => {
+      const read = reads.get(ns)!;
+      return 'found' in read
+        ? orphansIn(
+            ns,
+            read.found.items.filter((o) => o.kind === 'VirtualMachine'),
+            options.specs,
+          )
+        : [];
+    }),
+  );
+  deps.output.out(
+    options.output === 'table'
+      ? projectStatusReport(options.project, entries, orphans)
+      : projectStatusDocument(options.project, entries, orphans, options.output),
+  );
   return worstCode(entries.map((e) => e.code));
 }
 
@@ -135,17 +180,25 @@ export interface Orphan {
  * specs use (`namespaces`; when undefined, from each spec's plan, which the run has made). A whole-project run
  * cannot act on them, so it names them.
  */
-export async function findOrphans(options: ProjectOptions, namespaces: string[] | undefined, deps: ClusterDeps): Promise<Orphan[]> {
-  const known = namespaces ?? options.specs.flatMap((spec) => {
-    try {
-      return [planSpec({ home: options.home, project: options.project, spec }, deps).settings.namespace];
-    } catch {
-      return []; // reported by the run itself
-    }
-  });
+export async function findOrphans(
+  options: ProjectOptions,
+  namespaces: string[] | undefined,
+  deps: ClusterDeps,
+): Promise<Orphan[]> {
+  const known =
+    namespaces ??
+    options.specs.flatMap((spec) => {
+      try {
+        return [planSpec({ home: options.home, project: options.project, spec }, deps).settings.namespace];
+      } catch {
+        return []; // reported by the run itself
+      }
+    });
   const orphans: Orphan[] = [];
   for (const namespace of [...new Set(known)].sort()) {
-    const vms = await deps.cluster().list(namespace, ['VirtualMachine'], selectorString(projectSelector({ project: options.project })));
+    const vms = await deps
+      .cluster()
+      .list(namespace, ['VirtualMachine'], selectorString(projectSelector({ project: options.project })));
     orphans.push(...orphansIn(namespace, vms, options.specs));
   }
   return sortOrphans(orphans);
@@ -157,7 +210,8 @@ function orphansIn(namespace: string, vms: K8sObject[], specs: string[]): Orphan
   for (const vm of vms) {
     const spec = vm.metadata.labels?.[LABEL.spec];
     if (spec === undefined || specs.includes(spec)) continue;
-    const entry = orphans.find((o) => o.spec === spec) ?? orphans[orphans.push({ namespace, spec, vms: [] }) - 1];
+    const entry =
+      orphans.find((o) => o.spec === spec) ?? orphans[orphans.push({ namespace, spec, vms: [] }) - 1];
     entry.vms.push(vm.metadata.name);
   }
   return orphans;
@@ -171,6 +225,8 @@ function sortOrphans(orphans: Orphan[]): Orphan[] {
 /** `not in any spec file: spec old (namespace vm-demo): VirtualMachine old-01, old-02; …` */
 export function orphanLine(project: string, orphans: Orphan[]): string | undefined {
   if (!orphans.length) return undefined;
-  const what = orphans.map((o) => `spec ${o.spec} (namespace ${o.namespace}): VirtualMachine ${o.vms.join(', ')}`).join('; ');
+  const what = orphans
+    .map((o) => `spec ${o.spec} (namespace ${o.namespace}): VirtualMachine ${o.vms.join(', ')}`)
+    .join('; ');
   return `Labelled as project ${project}'s but in no spec file, so left alone: ${what}. Put the spec file back (projects/${project}/specs/SPEC.yaml) to manage or delete them with v-auto`;
 }

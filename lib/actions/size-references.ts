@@ -24,12 +24,20 @@ export function checkSizeReferences(s: Settings, found: K8sObject[]): void {
   const problems: string[] = [];
   let hint: string | undefined;
   for (const { key, ref } of references(s)) {
-    const names = found.filter((o) => o.kind === ref.kind).map((o) => o.metadata.name).sort();
+    const names = found
+      .filter((o) => o.kind === ref.kind)
+      .map((o) => o.metadata.name)
+      .sort();
     if (names.includes(ref.name)) continue;
     const near = didYouMean(ref.name, names);
     const scope = ref.kind.includes('Cluster') ? 'on the cluster' : `in namespace ${s.namespace}`;
-    problems.push(`${key} "${ref.name}": no ${ref.kind} of that name ${scope}${near ? ` (did you mean "${near}"?)` : ''}`);
-    const shown = names.length > MAX_LISTED ? `${names.slice(0, MAX_LISTED).join(', ')}, … (${names.length} in all)` : names.join(', ');
+    problems.push(
+      `${key} "${ref.name}": no ${ref.kind} of that name ${scope}${near ? ` (did you mean "${near}"?)` : ''}`,
+    );
+    const shown =
+      names.length > MAX_LISTED
+        ? `${names.slice(0, MAX_LISTED).join(', ')}, … (${names.length} in all)`
+        : names.join(', ');
     const line = names.length ? `${ref.kind}s that exist: ${shown}` : `there are no ${ref.kind}s ${scope}`;
     hint = hint ? `${hint}\n${line}` : line;
   }

@@ -17,7 +17,15 @@ export interface StatusOptions extends SpecOptions {
   output: 'table' | 'yaml' | 'json';
 }
 
-const STATUS_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'PersistentVolumeClaim', 'Pod', 'Secret', 'NetworkAttachmentDefinition'];
+const STATUS_KINDS = [
+  'VirtualMachine',
+  'VirtualMachineInstance',
+  'DataVolume',
+  'PersistentVolumeClaim',
+  'Pod',
+  'Secret',
+  'NetworkAttachmentDefinition',
+];
 /** Shown when readable; a monitoring account (`view` role) may not list Secrets, and status still works. */
 const OPTIONAL_KINDS = ['Secret', 'NetworkAttachmentDefinition'];
 
@@ -33,7 +41,11 @@ export function statusCode(view: StatusView): number {
 }
 
 /** One spec's status from the cluster: one list of its objects and, with `events`, one of the namespace's events beside it. */
-export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: { events: boolean }): Promise<StatusView> {
+export async function readStatus(
+  options: SpecOptions,
+  deps: ClusterDeps,
+  read: { events: boolean },
+): Promise<StatusView> {
   // The plan says which instances should exist; what is found beyond it (deployed earlier with more
   // replicas) is shown too, as surplus. A --target may be such an instance, but it must be a name
   // this spec gives its instances.
@@ -46,7 +58,13 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
   const eventsRead = read.events ? cluster.list(ns, ['Event']) : undefined;
   eventsRead?.catch(() => undefined);
   const instances = options.target ? 1 : planned.plan.instances.length;
-  const found = await cluster.listReadable(ns, STATUS_KINDS, selectorString(specSelector(settings, options.target)), OPTIONAL_KINDS, instances);
+  const found = await cluster.listReadable(
+    ns,
+    STATUS_KINDS,
+    selectorString(specSelector(settings, options.target)),
+    OPTIONAL_KINDS,
+    instances,
+  );
   const events = found.items.length && eventsRead ? relevantEvents(await eventsRead, found.items) : [];
   return statusView(planned, found, events, options.target);
 }
@@ -55,26 +73,54 @@ export async function readStatus(options: SpecOptions, deps: ClusterDeps, read: 
  * The status lists of a whole namespace for a project's specs at once (`v-auto demo status`): one
  * read by the project's labels, which `statusView` then splits by spec.
  */
-export function readProjectObjects(deps: ClusterDeps, project: string, namespace: string, instances: number): Promise<{ items: K8sObject[]; unreadable: string[] }> {
-  return deps.cluster().listReadable(namespace, STATUS_KINDS, selectorString(projectSelector({ project })), OPTIONAL_KINDS, instances);
+export function readProjectObjects(
+  deps: ClusterDeps,
+  project: string,
+  namespace: string,
+  instances: number,
+): Promise<{ items: K8sObject[]; unreadable: string[] }> {
+  return deps
+    .cluster()
+    .listReadable(
+      namespace,
+      STATUS_KINDS,
+      selectorString(projectSelector({ project })),
+      OPTIONAL_KINDS,
+      instances,
+    );
 }
 
 /** A spec's status from what was read: its planned instances and whatever carries its labels. */
-export function statusView(planned: { settings: Settings; plan: Plan }, found: { items: K8sObject[]; unreadable: string[] }, events: StatusView['events'], target?: string): StatusView {
+export function statusView(
+  planned: { settings: Settings; plan: Plan },
+  found: { items: K8sObject[]; unreadable: string[] },
+  events: StatusView['events'],
+  target?: string,
+): StatusView {
   const { settings, plan } = planned;
-  const objects = found.items.filter((o) => o.metadata.labels?.[LABEL.spec] === settings.spec && (target === undefined || o.metadata.labels?.[LABEL.name] === target));
+  const objects = found.items.filter(
+    (o) =>
+      o.metadata.labels?.[LABEL.spec] === settings.spec &&
+      (target === undefined || o.metadata.labels?.[LABEL.name] === target),
+  );
   const { unreadable } = found;
   const labelled = objects.map((o) => o.metadata.labels?.[LABEL.name]).filter((n): n is string => Boolean(n));
   const plannedNames = new Set(plan.instances.map((i) => i.name));
-  const names = [...new Set([...plannedNames, ...labelled])].filter((n) => target === undefined || n === target).sort(byInstanceNumber);
+  const names = [...new Set([...plannedNames, ...labelled])]
+    .filter((n) => target === undefined || n === target)
+    .sort(byInstanceNumber);
   assertTargetKnown(plan, target, labelled.length > 0);
   return {
     project: settings.project,
     spec: settings.spec,
     namespace: settings.namespace,
     instances: names.map((n) => instanceState(n, objects)),
-    networkAttachments: unreadable.includes('NetworkAttachmentDefinition') ? null : objects.filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name),
-    secrets: unreadable.includes('Secret') ? null : objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
+    networkAttachments: unreadable.includes('NetworkAttachmentDefinition')
+      ? null
+      : objects.filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name),
+    secrets: unreadable.includes('Secret')
+      ? null
+      : objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
     events,
     surplus: { instances: names.filter((n) => !plannedNames.has(n)), planned: plan.instances.length },
   };

@@ -10,7 +10,10 @@ import type { Plan } from '../plan/plan-instances.js';
  */
 export function assertTargetName(settings: Settings, target: string | undefined): void {
   if (target !== undefined && !isInstanceName(settings.name_prefix, target)) {
-    throw usageError(`--target ${target}: not an instance name of ${settings.project}/${settings.spec}`, `instances are named ${settings.name_prefix}-01, ${settings.name_prefix}-02, …`);
+    throw usageError(
+      `--target ${target}: not an instance name of ${settings.project}/${settings.spec}`,
+      `instances are named ${settings.name_prefix}-01, ${settings.name_prefix}-02, …`,
+    );
   }
 }
 
@@ -20,5 +23,8 @@ export function assertTargetKnown(plan: Plan, target: string | undefined, found:
   const { settings, instances } = plan;
   const first = instances[0]?.name;
   const last = instances[instances.length - 1]?.name;
-  throw usageError(`--target ${target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found in namespace ${settings.namespace}`, `the spec plans ${instances.length}: ${first}${last !== first ? ` … ${last}` : ''}`);
+  throw usageError(
+    `--target ${target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found in namespace ${settings.namespace}`,
+    `the spec plans ${instances.length}: ${first}${last !== first ? ` … ${last}` : ''}`,
+  );
 }

@@ -36,21 +36,37 @@ const WAIT_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'P
  */
 export const GRACE_SECONDS: Record<string, number> = { DataVolumeError: 300, ErrorUnschedulable: 300 };
 
-export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: number, deps: WaitDeps): Promise<number> {
+export async function waitReady(
+  cluster: ClusterClient,
+  plan: Plan,
+  seconds: number,
+  deps: WaitDeps,
+): Promise<number> {
   const now = deps.now ?? Date.now;
-  const grace = deps.graceSeconds === undefined ? GRACE_SECONDS : Object.fromEntries(Object.keys(GRACE_SECONDS).map((k) => [k, deps.graceSeconds!]));
+  const grace =
+    deps.graceSeconds === undefined
+      ? GRACE_SECONDS
+      : Object.fromEntries(Object.keys(GRACE_SECONDS).map((k) => [k, deps.graceSeconds!]));
   const deadline = now() + seconds * 1000;
   const selector = selectorString(specSelector(plan.settings));
   const { project, spec, namespace } = plan.settings;
   const outcome = (o: WaitOutcome['outcome'], ready: number, notReady: WaitOutcome['notReady']) =>
-    deps.output.results?.recordWait({ project, spec, namespace }, { outcome: o, seconds, ready, total: plan.instances.length, notReady });
+    deps.output.results?.recordWait(
+      { project, spec, namespace },
+      { outcome: o, seconds, ready, total: plan.instances.length, notReady },
+    );
   const view = deps.live?.();
   let last = '';
   // When each instance was first seen in its current failing state.
   const since = new Map<string, { state: string; at: number }>();
   try {
     for (;;) {
-      const objects = await cluster.list(plan.settings.namespace, WAIT_KINDS, selector, plan.instances.length);
+      const objects = await cluster.list(
+        plan.settings.namespace,
+        WAIT_KINDS,
+        selector,
+        plan.instances.length,
+      );
       const states = plan.instances.map((i) => instanceState(i.name, objects));
       const pending = states.filter((s) => !s.ready);
       const polledAt = now();
@@ -63,7 +79,11 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
           continue;
         }
         if (since.get(s.name)?.state !== state) since.set(s.name, { state, at: polledAt });
-        failing.set(s.name, { state, seconds: Math.floor((polledAt - since.get(s.name)!.at) / 1000), grace: grace[state] ?? 0 });
+        failing.set(s.name, {
+          state,
+          seconds: Math.floor((polledAt - since.get(s.name)!.at) / 1000),
+          grace: grace[state] ?? 0,
+        });
       }
       const failed = states.filter((s) => {
         const f = failing.get(s.name);
@@ -75,7 +95,16 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
         return f ? `${f.state} for ${f.seconds} s (grace ${f.grace} s)` : pendingReason(s);
       };
       // Reasons come from the cluster (DataVolume conditions): one printable line.
-      const text = printable(`${states.length - pending.length}/${states.length} ready${pending.length ? `; ${pending.slice(0, 3).map((s) => `${s.name}: ${reason(s)}`).join(', ')}${pending.length > 3 ? ', …' : ''}` : ''}`);
+      const text = printable(
+        `${states.length - pending.length}/${states.length} ready${
+          pending.length
+            ? `; ${pending
+                .slice(0, 3)
+                .map((s) => `${s.name}: ${reason(s)}`)
+                .join(', ')}${pending.length > 3 ? ', …' : ''}`
+            : ''
+        }`,
+      );
       if (view) view.update([text, ...waitTable(states)]);
       else if (text !== last) deps.output.err(`${text}\n`);
       last = text;
@@ -90,7 +119,12 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
         // The cluster's own words for why: the newest event about the instance's objects, Warnings
         // first, its launcher pod's among them (the scheduler's FailedScheduling, an image pull), so
         // the pods are read with the events. A user who may not read them still gets the failure itself.
-        const [events, pods] = await Promise.all([cluster.list(plan.settings.namespace, ['Event']), cluster.list(plan.settings.namespace, ['Pod'], selector)].map((read) => read.catch(() => [])));
+        const [events, pods] = await Promise.all(
+          [
+            cluster.list(plan.settings.namespace, ['Event']),
+            cluster.list(plan.settings.namespace, ['Pod'], selector),
+          ].map((read) => read.catch(() => [])),
+        );
         const seen = [...objects, ...pods];
         const why = failed.map((s) => {
           const f = failing.get(s.name)!;
@@ -98,14 +132,24 @@ export async function waitReady(cluster: ClusterClient, plan: Plan, seconds: num
           const last = relevantEvents(events, objectsOf(s.name, seen))[0];
           return `${s.failed}${past}${last ? `; last event: ${last.object} ${last.reason}: ${last.message}` : ''}`;
         });
-        outcome('failed', states.length - pending.length, failed.map((s, i) => ({ name: s.name, reason: printable(why[i]) })));
+        outcome(
+          'failed',
+          states.length - pending.length,
+          failed.map((s, i) => ({ name: s.name, reason: printable(why[i]) })),
+        );
         deps.output.out(`${printable(`not ready: ${why.join('; ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }
       if (now() >= deadline) {
         view?.stop();
-        outcome('timed-out', states.length - pending.length, pending.map((s) => ({ name: s.name, reason: printable(pendingReason(s)) })));
-        deps.output.out(`${printable(`timed out after ${seconds} s; not ready: ${pending.map((s) => `${s.name} (${pendingReason(s)})`).join(', ')}`)}\n`);
+        outcome(
+          'timed-out',
+          states.length - pending.length,
+          pending.map((s) => ({ name: s.name, reason: printable(pendingReason(s)) })),
+        );
+        deps.output.out(
+          `${printable(`timed out after ${seconds} s; not ready: ${pending.map((s) => `${s.name} (${pendingReason(s)})`).join(', ')}`)}\n`,
+        );
         return ExitCode.RESOURCE_FAILED;
       }
       await sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);

@@ -2,7 +2,12 @@
 import { listSpecs, loadWorkspace } from '../config/load-workspace.js';
 import { resolveSettings, type Settings } from '../config/settings.js';
 import { VAutoError } from '../errors.js';
-import { addressConflictError, conflictsOf, findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.js';
+import {
+  addressConflictError,
+  conflictsOf,
+  findAddressConflicts,
+  type SpecPlan,
+} from '../plan/address-conflicts.js';
 import type { WorkspaceSpec } from '../plan/address-ledger.js';
 import { planInstances, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables } from '../render/cloud-init.js';
@@ -25,7 +30,10 @@ export interface PlanDeps {
 }
 
 /** Loads, merges, validates and plans one spec, with the run's --set and --replicas when given. */
-export function planSpec(options: { home: string; project: string; spec: string; sets?: string[]; replicas?: number }, deps: PlanDeps): PlannedSpec {
+export function planSpec(
+  options: { home: string; project: string; spec: string; sets?: string[]; replicas?: number },
+  deps: PlanDeps,
+): PlannedSpec {
   const { home, project, spec } = options;
   const fromFiles = !options.sets?.length && options.replicas === undefined;
   const key = `${project}/${spec}`;
@@ -54,7 +62,8 @@ export function planSpec(options: { home: string; project: string; spec: string;
  */
 export function planWorkspace(home: string, deps: PlanDeps, current?: WorkspaceSpec): WorkspaceSpec[] {
   const specs = listSpecs(home);
-  if (current && !specs.some((s) => s.project === current.project && s.spec === current.spec)) specs.push(current);
+  if (current && !specs.some((s) => s.project === current.project && s.spec === current.spec))
+    specs.push(current);
   return specs.map(({ project, spec }): WorkspaceSpec => {
     if (current && project === current.project && spec === current.spec) return current;
     try {

@@ -57,7 +57,13 @@ function walk(desired: unknown, live: unknown, path: string[], out: FieldChange[
 }
 
 /** Paths of `previous` that `desired` no longer has, while live still does. */
-function removed(previous: unknown, desired: unknown, live: unknown, path: string[], out: FieldChange[]): void {
+function removed(
+  previous: unknown,
+  desired: unknown,
+  live: unknown,
+  path: string[],
+  out: FieldChange[],
+): void {
   if (!isMap(previous) || !isMap(desired)) return;
   for (const [k, v] of Object.entries(previous)) {
     const liveValue = isMap(live) ? live[k] : undefined;
@@ -65,7 +71,8 @@ function removed(previous: unknown, desired: unknown, live: unknown, path: strin
     // manifest without annotations, and the platform's own annotations are not v-auto's to remove.
     if (!(k in desired) && isMap(v)) removed(v, {}, liveValue, [...path, k], out);
     else if (!(k in desired)) {
-      if (liveValue !== undefined) out.push({ path: dotted([...path, k]), before: liveValue, after: undefined });
+      if (liveValue !== undefined)
+        out.push({ path: dotted([...path, k]), before: liveValue, after: undefined });
     } else removed(v, desired[k], liveValue, [...path, k], out);
   }
 }

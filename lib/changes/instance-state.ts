@@ -5,7 +5,9 @@ import { rootDiskName } from '../plan/names.js';
 
 /** KubeVirt staged a template change on the running VM until it restarts. */
 export function restartRequired(vm: K8sObject): boolean {
-  return (vm.status?.conditions ?? []).some((c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True');
+  return (vm.status?.conditions ?? []).some(
+    (c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True',
+  );
 }
 
 export interface InstanceState {
@@ -29,12 +31,21 @@ export interface InstanceState {
 }
 
 // KubeVirt's printable statuses that waiting will not fix.
-const FAILED_VM = new Set(['CrashLoopBackOff', 'ErrorUnschedulable', 'ErrImagePull', 'ImagePullBackOff', 'ErrorPvcNotFound', 'DataVolumeError']);
+const FAILED_VM = new Set([
+  'CrashLoopBackOff',
+  'ErrorUnschedulable',
+  'ErrImagePull',
+  'ImagePullBackOff',
+  'ErrorPvcNotFound',
+  'DataVolumeError',
+]);
 
 /** The objects of one instance among `objects`: its VM, VMI, root disk DataVolume and PVC, launcher pods. */
 export function objectsOf(name: string, objects: K8sObject[]): K8sObject[] {
   const own = new Set([name, rootDiskName(name)]);
-  return objects.filter((o) => (o.kind === 'Pod' ? o.metadata.labels?.['vm.kubevirt.io/name'] === name : own.has(o.metadata.name)));
+  return objects.filter((o) =>
+    o.kind === 'Pod' ? o.metadata.labels?.['vm.kubevirt.io/name'] === name : own.has(o.metadata.name),
+  );
 }
 
 export function instanceState(name: string, objects: K8sObject[]): InstanceState {
@@ -43,10 +54,18 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
   const vmi = find('VirtualMachineInstance', name);
   const dv = find('DataVolume', rootDiskName(name));
   const pvc = find('PersistentVolumeClaim', rootDiskName(name));
-  const pod = objects.find((o) => o.kind === 'Pod' && o.metadata.labels?.['vm.kubevirt.io/name'] === name && o.status?.phase !== 'Succeeded');
+  const pod = objects.find(
+    (o) =>
+      o.kind === 'Pod' &&
+      o.metadata.labels?.['vm.kubevirt.io/name'] === name &&
+      o.status?.phase !== 'Succeeded',
+  );
   const ips = [
     ...new Set<string>(
-      (vmi?.status?.interfaces ?? []).flatMap((i: { ipAddress?: string; ipAddresses?: string[] }) => i.ipAddresses ?? (i.ipAddress ? [i.ipAddress] : [])),
+      (vmi?.status?.interfaces ?? []).flatMap(
+        (i: { ipAddress?: string; ipAddresses?: string[] }) =>
+          i.ipAddresses ?? (i.ipAddress ? [i.ipAddress] : []),
+      ),
     ),
   ];
   if (!ips.length && pod?.status?.podIP) ips.push(pod.status.podIP);
@@ -58,19 +77,24 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
     ips,
     node: vmi?.status?.nodeName ?? pod?.spec?.nodeName,
     dataVolume: dv && { phase: dv.status?.phase ?? 'Pending', progress: dv.status?.progress },
-    pvc: pvc && { phase: pvc.status?.phase ?? 'Pending', size: pvc.status?.capacity?.storage ?? pvc.spec?.resources?.requests?.storage },
+    pvc: pvc && {
+      phase: pvc.status?.phase ?? 'Pending',
+      size: pvc.status?.capacity?.storage ?? pvc.spec?.resources?.requests?.storage,
+    },
     ready: false,
   };
   const diskDone = dv ? dv.status?.phase === 'Succeeded' : pvc?.status?.phase === 'Bound';
   // Halted, Manual and Once VMs are not meant to be running: for them a created VM is the goal.
-  const wantsRunning = vm && (vm.spec?.running === true || ['Always', 'RerunOnFailure'].includes(vm.spec?.runStrategy));
+  const wantsRunning =
+    vm && (vm.spec?.running === true || ['Always', 'RerunOnFailure'].includes(vm.spec?.runStrategy));
   state.ready = Boolean(diskDone) && Boolean(vm) && (!wantsRunning || Boolean(state.vm?.ready));
   state.missing = !vm && !vmi && !dv && !pvc;
   const drain = drainRisk(vm, vmi, pvc);
   if (drain) state.drain = drain;
   if (vm && restartRequired(vm)) state.restartRequired = true;
   if (dv?.status?.phase === 'Failed') state.failed = `DataVolume ${dv.metadata.name} import failed`;
-  else if (state.vm && FAILED_VM.has(state.vm.status)) state.failed = `VirtualMachine ${name} is ${state.vm.status}`;
+  else if (state.vm && FAILED_VM.has(state.vm.status))
+    state.failed = `VirtualMachine ${name} is ${state.vm.status}`;
   return state;
 }
 
@@ -80,11 +104,22 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
  * that is not ReadWriteMany, under the VMI's (or VM template's) eviction strategy, unset meaning
  * the cluster's default.
  */
-function drainRisk(vm: K8sObject | undefined, vmi: K8sObject | undefined, pvc: K8sObject | undefined): string | undefined {
+function drainRisk(
+  vm: K8sObject | undefined,
+  vmi: K8sObject | undefined,
+  pvc: K8sObject | undefined,
+): string | undefined {
   if (!vm) return undefined;
-  const strategy: string | undefined = vmi?.spec?.evictionStrategy ?? vm.spec?.template?.spec?.evictionStrategy;
+  const strategy: string | undefined =
+    vmi?.spec?.evictionStrategy ?? vm.spec?.template?.spec?.evictionStrategy;
   const cond = (vmi?.status?.conditions ?? []).find((c: { type: string }) => c.type === 'LiveMigratable');
-  if (cond) return cond.status === 'False' ? drainWarning(strategy, `LiveMigratable is False (${[cond.reason, cond.message].filter(Boolean).join(': ')})`) : undefined;
+  if (cond)
+    return cond.status === 'False'
+      ? drainWarning(
+          strategy,
+          `LiveMigratable is False (${[cond.reason, cond.message].filter(Boolean).join(': ')})`,
+        )
+      : undefined;
   const blocker = pvc && diskBlocker(pvc.spec?.accessModes, pvc.metadata.name);
   return blocker && drainWarning(strategy, blocker);
 }
@@ -93,7 +128,8 @@ function drainRisk(vm: K8sObject | undefined, vmi: K8sObject | undefined, pvc: K
 export function pendingReason(s: InstanceState): string {
   if (s.missing) return 'not deployed';
   if (!s.vm) return 'VirtualMachine not found';
-  if (s.dataVolume && s.dataVolume.phase !== 'Succeeded') return `disk ${s.dataVolume.phase}${s.dataVolume.progress && s.dataVolume.progress !== 'N/A' ? ` ${s.dataVolume.progress}` : ''}`;
+  if (s.dataVolume && s.dataVolume.phase !== 'Succeeded')
+    return `disk ${s.dataVolume.phase}${s.dataVolume.progress && s.dataVolume.progress !== 'N/A' ? ` ${s.dataVolume.progress}` : ''}`;
   if (!s.dataVolume && !s.pvc) return 'disk not found';
   return `VM ${s.vm.status}`;
 }

@@ -79,15 +79,29 @@ export function planChanges(input: ChangeInput): ChangePlan {
 
   // Surplus: this spec's labels, not planned. PVCs are the disks of DataVolumes: one of a planned
   // instance is its imported disk, not surplus.
-  const plannedInstances = new Set(input.manifests.map((m) => input.instanceOf(m.metadata.name)).filter(Boolean));
+  const plannedInstances = new Set(
+    input.manifests.map((m) => input.instanceOf(m.metadata.name)).filter(Boolean),
+  );
   const surplusInstances = new Set<string>();
   for (const o of input.live) {
     if (planned.has(`${o.kind}/${o.metadata.name}`) || !matches(o.metadata.labels, input.ownLabels)) continue;
     const instance = input.instanceOf(o.metadata.name);
     if (input.scope && (!instance || !input.scope.includes(instance))) continue;
-    if (o.kind === 'PersistentVolumeClaim' && instance && plannedInstances.has(instance) && o.metadata.name === input.rootDisk(instance)) continue;
+    if (
+      o.kind === 'PersistentVolumeClaim' &&
+      instance &&
+      plannedInstances.has(instance) &&
+      o.metadata.name === input.rootDisk(instance)
+    )
+      continue;
     if (instance && !plannedInstances.has(instance)) surplusInstances.add(instance);
-    changes.push({ action: 'surplus', kind: o.kind, name: o.metadata.name, live: o, ...(instance ? { instance } : {}) });
+    changes.push({
+      action: 'surplus',
+      kind: o.kind,
+      name: o.metadata.name,
+      live: o,
+      ...(instance ? { instance } : {}),
+    });
   }
   const count = (a: ChangeAction) => changes.filter((c) => c.action === a).length;
   return {
@@ -120,12 +134,21 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
     const f = foreign(m, live, input);
     if (!(f.adoptable && input.adopt)) return f;
   }
-  const stoppedAt = kind === 'VirtualMachine' ? live.metadata.annotations?.[STOPPED_AT_ANNOTATION] : undefined;
+  const stoppedAt =
+    kind === 'VirtualMachine' ? live.metadata.annotations?.[STOPPED_AT_ANNOTATION] : undefined;
   const desired = keepStopped(withPlatformFields(m, live), live, stoppedAt);
   const fields = fieldDifferences(desired, live, previousOf(live));
   const adopt = !isOurs(live, m, input);
-  if (!fields.length && !adopt) return { action: 'unchanged', kind, name, live, ...(stoppedAt ? { stoppedAt } : {}) };
-  const change: Change = { action: 'update', kind, name, manifest: desired, live, fields: kind === 'Secret' ? secretSizes(fields) : fields };
+  if (!fields.length && !adopt)
+    return { action: 'unchanged', kind, name, live, ...(stoppedAt ? { stoppedAt } : {}) };
+  const change: Change = {
+    action: 'update',
+    kind,
+    name,
+    manifest: desired,
+    live,
+    fields: kind === 'Secret' ? secretSizes(fields) : fields,
+  };
   if (stoppedAt) change.stoppedAt = stoppedAt;
   if (adopt) change.adopt = true;
   if (kind === 'VirtualMachine') change.vm = vmEffect(fields, live);
@@ -153,9 +176,18 @@ function isOurs(live: K8sObject, m: Manifest, input: ChangeInput): boolean {
 function foreign(m: Manifest, live: K8sObject, input: ChangeInput): Change {
   const keys = [...new Set([...Object.keys(input.ownLabels), ...Object.keys(input.sharedLabels)])];
   const owned = keys.filter((k) => live.metadata.labels?.[k] !== undefined);
-  const owner = owned.length ? owned.map((k) => `${k}=${live.metadata.labels![k]}`).join(', ') : 'no v-auto labels';
+  const owner = owned.length
+    ? owned.map((k) => `${k}=${live.metadata.labels![k]}`).join(', ')
+    : 'no v-auto labels';
   // A PVC in a DataVolume's place is never adopted: v-auto does not render PVCs.
-  return { action: 'foreign', kind: m.kind, name: m.metadata.name, live, owner, adoptable: !owned.length && live.kind === m.kind };
+  return {
+    action: 'foreign',
+    kind: m.kind,
+    name: m.metadata.name,
+    live,
+    owner,
+    adoptable: !owned.length && live.kind === m.kind,
+  };
 }
 
 /** The configuration kubectl last applied, when the object carries it. */
@@ -173,7 +205,8 @@ function previousOf(live: K8sObject): unknown {
 function secretSizes(fields: FieldChange[]): FieldChange[] {
   const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : undefined);
   return fields.map((f) => {
-    if (f.path.startsWith('data.') || f.path === 'data' || f.path.startsWith('stringData')) return { path: f.path, before: bytes(f.before), after: bytes(f.after), bytes: true };
+    if (f.path.startsWith('data.') || f.path === 'data' || f.path.startsWith('stringData'))
+      return { path: f.path, before: bytes(f.before), after: bytes(f.after), bytes: true };
     return f;
   });
 }
@@ -190,14 +223,15 @@ function vmEffect(fields: FieldChange[], live: K8sObject): VmEffect {
   const domain = live.spec?.template?.spec?.domain ?? {};
   const liveUpdatable = (f: FieldChange) => {
     if (f.path === GUEST) {
-      const max = quantityValue(domain.memory?.maxGuest) ?? (quantityValue(f.before) ?? 0) * MAX_HOTPLUG_RATIO;
+      const max =
+        quantityValue(domain.memory?.maxGuest) ?? (quantityValue(f.before) ?? 0) * MAX_HOTPLUG_RATIO;
       const next = quantityValue(f.after);
       return next !== undefined && next <= max;
     }
     if (f.path === SOCKETS) {
       // Only more sockets hot-plug: "Reduction of CPU socket count requires a restart"
       // (kubevirt/kubevirt@a771b994 pkg/virt-controller/watch/vm/vm.go handleCPUChangeRequest).
-      const max = Number(domain.cpu?.maxSockets ?? (Number(f.before ?? 1) * MAX_HOTPLUG_RATIO));
+      const max = Number(domain.cpu?.maxSockets ?? Number(f.before ?? 1) * MAX_HOTPLUG_RATIO);
       return Number(f.after) >= Number(f.before ?? 1) && Number(f.after) <= max;
     }
     return false;
@@ -212,7 +246,11 @@ export function isRunning(vm: K8sObject): boolean {
 /** A VM whose guest has booted at least once: cloud-init has run in it. */
 function hasBooted(vm: K8sObject | undefined): boolean {
   if (!vm) return false;
-  return isRunning(vm) || vm.status?.created === true || ['Stopping', 'Paused', 'Migrating'].includes(vm.status?.printableStatus);
+  return (
+    isRunning(vm) ||
+    vm.status?.created === true ||
+    ['Stopping', 'Paused', 'Migrating'].includes(vm.status?.printableStatus)
+  );
 }
 
 /** cloud-init runs once per instance: a changed Secret or static NAD of a booted VM says what reaches the guest. */
@@ -223,7 +261,9 @@ function addFirstBootNotices(changes: Change[], byKey: Map<string, K8sObject>, i
     if (!instance || instance === c.name) continue;
     if (!hasBooted(byKey.get(`VirtualMachine/${instance}`))) continue;
     // Only what the guest reads at first boot: the Secret's data, the NAD's network config.
-    const data = c.fields!.filter((f) => (c.kind === 'Secret' ? f.path.startsWith('data') : f.path.startsWith('spec.')));
+    const data = c.fields!.filter((f) =>
+      c.kind === 'Secret' ? f.path.startsWith('data') : f.path.startsWith('spec.'),
+    );
     if (!data.length) continue;
     c.notices = [
       c.kind === 'Secret'

@@ -46,7 +46,9 @@ export function withPlatformFields(desired: Manifest, live: K8sObject | undefine
 }
 
 function withRevisionNames(desired: Manifest, live: K8sObject): Manifest {
-  const keys = (['instancetype', 'preference'] as const).filter((k) => (desired.spec as any)?.[k] && live.spec?.[k]?.revisionName);
+  const keys = (['instancetype', 'preference'] as const).filter(
+    (k) => (desired.spec as any)?.[k] && live.spec?.[k]?.revisionName,
+  );
   if (!keys.length) return desired;
   const copy = structuredClone(desired);
   const applied = lastApplied(live);
@@ -74,13 +76,17 @@ function lastApplied(live: K8sObject): any {
  * kind, and its VM mutator writes the default lower case (pkg/instancetype/find/spec.go).
  */
 function sameKind(key: 'instancetype' | 'preference', a: string | undefined, b: string | undefined): boolean {
-  const norm = (kind: string | undefined) => (kind || `VirtualMachineCluster${key === 'instancetype' ? 'Instancetype' : 'Preference'}`).toLowerCase().replace(/s$/, '');
+  const norm = (kind: string | undefined) =>
+    (kind || `VirtualMachineCluster${key === 'instancetype' ? 'Instancetype' : 'Preference'}`)
+      .toLowerCase()
+      .replace(/s$/, '');
   return norm(a) === norm(b);
 }
 
 function withMacs(desired: Manifest, live: K8sObject): Manifest {
   const liveIfaces: Iface[] = live.spec?.template?.spec?.domain?.devices?.interfaces ?? [];
-  const spec = desired.spec as { template?: { spec?: { domain?: { devices?: { interfaces?: Iface[] } } } } } | undefined;
+  const spec = desired.spec as
+    { template?: { spec?: { domain?: { devices?: { interfaces?: Iface[] } } } } } | undefined;
   const ifaces = spec?.template?.spec?.domain?.devices?.interfaces;
   if (!ifaces?.length || !liveIfaces.some((i) => i.macAddress)) return desired;
   const copy = structuredClone(desired);

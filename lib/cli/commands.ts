@@ -22,18 +22,24 @@ export interface CommandSpec {
 
 export const COMMANDS = {
   deploy: {
-    summary: 'create or update the spec\'s VMs, disks, cloud-init Secrets and NADs',
+    summary: "create or update the spec's VMs, disks, cloud-init Secrets and NADs",
     usage: 'v-auto PROJECT [SPEC] deploy [OPTIONS]',
     description:
-      'Renders the spec and applies what is created or changed with oc; unchanged objects are [SKIPPED] and not sent. An object with one of the spec\'s names that is not its own stops the run before anything is sent (exit 2; --adopt takes over unlabeled ones); ' +
+      "Renders the spec and applies what is created or changed with oc; unchanged objects are [SKIPPED] and not sent. An object with one of the spec's names that is not its own stops the run before anything is sent (exit 2; --adopt takes over unlabeled ones); " +
       'each object is reported as [SUCCESS], [SKIPPED] or [FAILED], then a summary. Exit 1 when any object failed. ' +
       'Without SPEC: every spec of the project in spec file name order, each under its own heading, then one summary and the worst exit code; a failed spec does not stop the others unless --fail-fast.',
     examples: [
       ['v-auto demo web deploy', 'create or update every instance of demo/web'],
-      ['v-auto demo web deploy --replicas 3 --wait', 'three instances, then wait until they run (up to 900 s)'],
+      [
+        'v-auto demo web deploy --replicas 3 --wait',
+        'three instances, then wait until they run (up to 900 s)',
+      ],
       ['v-auto demo web deploy --dry-run', 'show what would change and stop'],
       ['v-auto demo web deploy --target web-02 --yes', 'only web-02, without asking'],
-      ['v-auto demo web deploy --yes -o json', 'every result, the summary and the exit code as one JSON document'],
+      [
+        'v-auto demo web deploy --yes -o json',
+        'every result, the summary and the exit code as one JSON document',
+      ],
       ['v-auto demo deploy --yes', 'every spec of project demo (db, then web)'],
     ],
     projectWide: true,
@@ -41,11 +47,11 @@ export const COMMANDS = {
     results: true,
   },
   delete: {
-    summary: 'delete the spec\'s objects (only those labelled as v-auto\'s)',
+    summary: "delete the spec's objects (only those labelled as v-auto's)",
     usage: 'v-auto PROJECT [SPEC] delete [OPTIONS]',
     description:
       'Deletes what v-auto created for the spec, never an object without its labels. Asks first on a terminal; elsewhere it needs --yes. ' +
-      'Without SPEC it deletes every spec of the project, in the reverse of deploy\'s order, and only with both --all-specs and --yes (or --dry-run to list).',
+      "Without SPEC it deletes every spec of the project, in the reverse of deploy's order, and only with both --all-specs and --yes (or --dry-run to list).",
     examples: [
       ['v-auto demo web delete --dry-run', 'list what would be deleted'],
       ['v-auto demo web delete --target web-02 --yes', 'delete one instance'],
@@ -74,7 +80,8 @@ export const COMMANDS = {
   inspect: {
     summary: 'show what the spec would create, without touching the cluster',
     usage: 'v-auto PROJECT SPEC inspect [OPTIONS]',
-    description: 'Merges config.yaml and the spec, plans the instances and renders the manifests. Secret values are <redacted> unless --show-secrets.',
+    description:
+      'Merges config.yaml and the spec, plans the instances and renders the manifests. Secret values are <redacted> unless --show-secrets.',
     examples: [
       ['v-auto demo web inspect', 'show what would be created'],
       ['v-auto demo web inspect -o yaml', 'print the manifests'],
@@ -94,23 +101,30 @@ export const COMMANDS = {
     outputs: ['table', 'json'],
   },
   start: {
-    summary: 'start the spec\'s VMs (or --target) that are not running',
+    summary: "start the spec's VMs (or --target) that are not running",
     usage: 'v-auto PROJECT SPEC start [OPTIONS]',
     examples: [['v-auto demo web start', 'start every VM of demo/web that is not running']],
     outputs: ['table', 'json'],
     results: true,
   },
   stop: {
-    summary: 'stop the spec\'s VMs (or --target) until start',
+    summary: "stop the spec's VMs (or --target) until start",
     usage: 'v-auto PROJECT SPEC stop [OPTIONS]',
-    examples: [['v-auto demo web stop --target web-02', 'stop one instance; it stays stopped across deploys until start']],
+    examples: [
+      [
+        'v-auto demo web stop --target web-02',
+        'stop one instance; it stays stopped across deploys until start',
+      ],
+    ],
     outputs: ['table', 'json'],
     results: true,
   },
   restart: {
     summary: 'rolling restart, --batch N VMs at a time',
     usage: 'v-auto PROJECT SPEC restart [OPTIONS]',
-    examples: [['v-auto demo web restart --pending --batch 2', 'restart the VMs with a pending change, two at a time']],
+    examples: [
+      ['v-auto demo web restart --pending --batch 2', 'restart the VMs with a pending change, two at a time'],
+    ],
     outputs: ['table', 'json'],
     results: true,
   },
@@ -123,7 +137,7 @@ export const COMMANDS = {
       'conflicts (listed after the rest); exit 3 when the cluster cannot be read (the plan is printed all the same); else 0.',
     examples: [
       ['v-auto demo addresses', 'every planned address of project demo, with what the cluster reports'],
-      ['v-auto demo web addresses -o json', 'one spec\'s addresses as one JSON document'],
+      ['v-auto demo web addresses -o json', "one spec's addresses as one JSON document"],
       ['v-auto demo web addresses --replicas 4', 'where a fourth instance would land, before deploying it'],
     ],
     projectWide: true,
@@ -166,33 +180,163 @@ export const DEFAULT_PARALLEL = 8;
 export const MAX_PARALLEL = 16;
 
 export const FLAGS: FlagSpec[] = [
-  { name: 'project', type: 'string', complete: 'projects', describe: 'project folder under <home>/projects (instead of the first word)' },
-  { name: 'spec', type: 'string', complete: 'specs', describe: 'spec file specs/<spec>.yaml (instead of the second word)' },
+  {
+    name: 'project',
+    type: 'string',
+    complete: 'projects',
+    describe: 'project folder under <home>/projects (instead of the first word)',
+  },
+  {
+    name: 'spec',
+    type: 'string',
+    complete: 'specs',
+    describe: 'spec file specs/<spec>.yaml (instead of the second word)',
+  },
   { name: 'action', type: 'string', choices: ACTIONS, describe: 'action (instead of the action word)' },
-  { name: 'home', type: 'string', complete: 'dirs', describe: 'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)' },
+  {
+    name: 'home',
+    type: 'string',
+    complete: 'dirs',
+    describe:
+      'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)',
+  },
   { name: 'replicas', type: 'string', scope: 'spec', describe: 'number of instances, overrides replicas' },
-  { name: 'target', type: 'string', scope: 'spec', complete: 'instances', describe: 'only this instance, e.g. web-02' },
-  { name: 'set', type: 'string', repeat: true, scope: 'spec', describe: 'key.path=value, repeatable, highest precedence' },
-  { name: 'output', alias: 'o', type: 'string', choices: ['table', 'yaml', 'json'], default: 'table', describe: 'output format (which formats: see the action\'s --help)' },
-  { name: 'show-secrets', type: 'boolean', default: false, describe: 'print Secret values instead of <redacted>', actions: ['inspect'] },
-  { name: 'dry-run', type: 'boolean', default: false, describe: 'deploy: print the plan against the cluster (reads only) and stop; delete: list what would go', actions: ['deploy', 'delete'] },
-  { name: 'yes', alias: 'y', type: 'boolean', default: false, describe: 'do not ask for confirmation', actions: ['deploy', 'delete'] },
-  { name: 'wait', type: 'string', optionalValue: true, describe: `deploy: wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS}); restart: seconds each batch may take to be Ready again (default ${DEFAULT_RESTART_WAIT_SECONDS})`, actions: ['deploy', 'restart'] },
-  { name: 'parallel', type: 'string', describe: `deploy, delete: split a large apply or delete into up to N concurrent oc calls by instance (1 to ${MAX_PARALLEL}, default ${DEFAULT_PARALLEL})`, actions: ['deploy', 'delete'] },
-  { name: 'batch', type: 'string', describe: 'restart, deploy --restart: VMs restarted at once (default 1)', actions: ['restart', 'deploy'] },
-  { name: 'pending', type: 'boolean', default: false, describe: 'restart, deploy --restart: only VMs with RestartRequired', actions: ['restart', 'deploy'] },
-  { name: 'restart', type: 'boolean', default: false, describe: 'deploy: after applying, roll the VMs whose change needs a restart', actions: ['deploy'] },
+  {
+    name: 'target',
+    type: 'string',
+    scope: 'spec',
+    complete: 'instances',
+    describe: 'only this instance, e.g. web-02',
+  },
+  {
+    name: 'set',
+    type: 'string',
+    repeat: true,
+    scope: 'spec',
+    describe: 'key.path=value, repeatable, highest precedence',
+  },
+  {
+    name: 'output',
+    alias: 'o',
+    type: 'string',
+    choices: ['table', 'yaml', 'json'],
+    default: 'table',
+    describe: "output format (which formats: see the action's --help)",
+  },
+  {
+    name: 'show-secrets',
+    type: 'boolean',
+    default: false,
+    describe: 'print Secret values instead of <redacted>',
+    actions: ['inspect'],
+  },
+  {
+    name: 'dry-run',
+    type: 'boolean',
+    default: false,
+    describe: 'deploy: print the plan against the cluster (reads only) and stop; delete: list what would go',
+    actions: ['deploy', 'delete'],
+  },
+  {
+    name: 'yes',
+    alias: 'y',
+    type: 'boolean',
+    default: false,
+    describe: 'do not ask for confirmation',
+    actions: ['deploy', 'delete'],
+  },
+  {
+    name: 'wait',
+    type: 'string',
+    optionalValue: true,
+    describe: `deploy: wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS}); restart: seconds each batch may take to be Ready again (default ${DEFAULT_RESTART_WAIT_SECONDS})`,
+    actions: ['deploy', 'restart'],
+  },
+  {
+    name: 'parallel',
+    type: 'string',
+    describe: `deploy, delete: split a large apply or delete into up to N concurrent oc calls by instance (1 to ${MAX_PARALLEL}, default ${DEFAULT_PARALLEL})`,
+    actions: ['deploy', 'delete'],
+  },
+  {
+    name: 'batch',
+    type: 'string',
+    describe: 'restart, deploy --restart: VMs restarted at once (default 1)',
+    actions: ['restart', 'deploy'],
+  },
+  {
+    name: 'pending',
+    type: 'boolean',
+    default: false,
+    describe: 'restart, deploy --restart: only VMs with RestartRequired',
+    actions: ['restart', 'deploy'],
+  },
+  {
+    name: 'restart',
+    type: 'boolean',
+    default: false,
+    describe: 'deploy: after applying, roll the VMs whose change needs a restart',
+    actions: ['deploy'],
+  },
   // Connection flags are accepted everywhere, so that scripts can share one prefix of options.
-  { name: 'oc', type: 'string', complete: 'files', describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)' },
+  {
+    name: 'oc',
+    type: 'string',
+    complete: 'files',
+    describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)',
+  },
   { name: 'kubeconfig', type: 'string', complete: 'files', describe: 'kubeconfig file passed to oc' },
   { name: 'context', type: 'string', describe: 'kubeconfig context passed to oc' },
-  { name: 'request-timeout', type: 'number', default: 30, describe: 'seconds for each request to the cluster' },
-  { name: 'keep-disks', type: 'boolean', default: false, describe: 'delete, deploy --prune: keep DataVolumes and PVCs', actions: ['delete', 'deploy'] },
-  { name: 'adopt', type: 'boolean', default: false, describe: "take over unlabeled objects with this spec's exact names (listed and asked first)", actions: ['deploy'] },
-  { name: 'prune', type: 'boolean', default: false, describe: 'delete instances and objects of this spec that it no longer plans', actions: ['deploy'] },
-  { name: 'fail-fast', type: 'boolean', default: false, scope: 'project', describe: 'deploy, delete of every spec: stop at the first spec that fails', actions: ['deploy', 'delete'] },
-  { name: 'all-specs', type: 'boolean', default: false, scope: 'project', describe: 'delete without SPEC: delete every spec of the project (with --yes)', actions: ['delete'] },
-  { name: 'include-unlabeled', type: 'boolean', default: false, describe: "also delete this spec's resources that lost their labels", actions: ['delete'] },
+  {
+    name: 'request-timeout',
+    type: 'number',
+    default: 30,
+    describe: 'seconds for each request to the cluster',
+  },
+  {
+    name: 'keep-disks',
+    type: 'boolean',
+    default: false,
+    describe: 'delete, deploy --prune: keep DataVolumes and PVCs',
+    actions: ['delete', 'deploy'],
+  },
+  {
+    name: 'adopt',
+    type: 'boolean',
+    default: false,
+    describe: "take over unlabeled objects with this spec's exact names (listed and asked first)",
+    actions: ['deploy'],
+  },
+  {
+    name: 'prune',
+    type: 'boolean',
+    default: false,
+    describe: 'delete instances and objects of this spec that it no longer plans',
+    actions: ['deploy'],
+  },
+  {
+    name: 'fail-fast',
+    type: 'boolean',
+    default: false,
+    scope: 'project',
+    describe: 'deploy, delete of every spec: stop at the first spec that fails',
+    actions: ['deploy', 'delete'],
+  },
+  {
+    name: 'all-specs',
+    type: 'boolean',
+    default: false,
+    scope: 'project',
+    describe: 'delete without SPEC: delete every spec of the project (with --yes)',
+    actions: ['delete'],
+  },
+  {
+    name: 'include-unlabeled',
+    type: 'boolean',
+    default: false,
+    describe: "also delete this spec's resources that lost their labels",
+    actions: ['delete'],
+  },
 ];
 
 /** Whether `flag` applies to `action`. */

@@ -3,7 +3,16 @@
 // and from the workspace, the same way a run resolves them.
 import { listSpecs, resolveHome } from '../config/load-workspace.js';
 import { prepareSettings } from '../actions/prepare-manifests.js';
-import { ACTIONS, COMMANDS, FLAGS, SHELLS, flagApplies, type Action, type CommandSpec, type FlagSpec } from './commands.js';
+import {
+  ACTIONS,
+  COMMANDS,
+  FLAGS,
+  SHELLS,
+  flagApplies,
+  type Action,
+  type CommandSpec,
+  type FlagSpec,
+} from './commands.js';
 import { findFlag, positionalWords } from './parse-args.js';
 
 /** What completing a word may look up: the workspace's projects, specs and instance names. */
@@ -28,10 +37,14 @@ export function completeWords(typed: string[], current: string, source: Completi
   if (words[0] === 'help') return words.length === 1 ? startingWith(current, ACTIONS) : [];
   const last = words[words.length - 1];
   // bash splits `--output=js` into `--output`, `=`, `js`: the value alone is completed.
-  if (last?.endsWith('=') && flagOf(last)) return valuesOf(flagOf(last)!, words.slice(0, -1), current, source);
+  if (last?.endsWith('=') && flagOf(last))
+    return valuesOf(flagOf(last)!, words.slice(0, -1), current, source);
   // zsh hands over `--output=js` whole.
   const joined = /^(--[a-z-]+)=(.*)$/.exec(current);
-  if (joined && flagOf(joined[1])) return valuesOf(flagOf(joined[1])!, words, joined[2], source).map((v) => (v === FILES || v === DIRS ? v : `${joined[1]}=${v}`));
+  if (joined && flagOf(joined[1]))
+    return valuesOf(flagOf(joined[1])!, words, joined[2], source).map((v) =>
+      v === FILES || v === DIRS ? v : `${joined[1]}=${v}`,
+    );
   const valueFlag = last !== undefined && !last.includes('=') ? flagOf(last) : undefined;
   if (valueFlag && valueFlag.type !== 'boolean') {
     const values = valuesOf(valueFlag, words.slice(0, -1), current, source);
@@ -42,12 +55,22 @@ export function completeWords(typed: string[], current: string, source: Completi
   if (current.startsWith('-')) {
     const given = new Set(words.map((w) => flagOf(w)?.name));
     const output = !action || (COMMANDS[action] as CommandSpec).outputs;
-    const flags = FLAGS.filter((f) => (!action || flagApplies(f, action)) && (f.repeat || !given.has(f.name)) && (f.name !== 'output' || output));
+    const flags = FLAGS.filter(
+      (f) =>
+        (!action || flagApplies(f, action)) &&
+        (f.repeat || !given.has(f.name)) &&
+        (f.name !== 'output' || output),
+    );
     return startingWith(current, [...flags.map((f) => `--${f.name}`), '--help']);
   }
   const { project, spec } = namesOf(words);
   const actions = action ? [] : ACTIONS;
-  if (!project) return startingWith(current, [...safe(() => source.projects()), ...actions, ...(words.length ? [] : ['completion', 'help'])]);
+  if (!project)
+    return startingWith(current, [
+      ...safe(() => source.projects()),
+      ...actions,
+      ...(words.length ? [] : ['completion', 'help']),
+    ]);
   if (!spec) return startingWith(current, [...safe(() => source.specs(project)), ...actions]);
   return startingWith(current, actions);
 }
@@ -79,13 +102,31 @@ function valuesOf(flag: FlagSpec, words: string[], current: string, source: Comp
     case 'dirs':
       return [DIRS];
     case 'projects':
-      return startingWith(current, safe(() => source.projects()));
+      return startingWith(
+        current,
+        safe(() => source.projects()),
+      );
     case 'specs':
-      return project ? startingWith(current, safe(() => source.specs(project))) : [];
+      return project
+        ? startingWith(
+            current,
+            safe(() => source.specs(project)),
+          )
+        : [];
     case 'instances': {
       if (!project || !spec) return [];
       const replicas = Number(flagValue(words, 'replicas'));
-      return startingWith(current, safe(() => source.instances(project, spec, Number.isInteger(replicas) && replicas > 0 ? replicas : undefined, allFlagValues(words, 'set'))));
+      return startingWith(
+        current,
+        safe(() =>
+          source.instances(
+            project,
+            spec,
+            Number.isInteger(replicas) && replicas > 0 ? replicas : undefined,
+            allFlagValues(words, 'set'),
+          ),
+        ),
+      );
     }
   }
   const action = actionOf(words);
@@ -95,7 +136,8 @@ function valuesOf(flag: FlagSpec, words: string[], current: string, source: Comp
 
 /** The action the words name (the action word, or --action). */
 function actionOf(words: string[]): Action | undefined {
-  const named = flagValue(words, 'action') ?? positionalWords(words).find((w) => (ACTIONS as string[]).includes(w));
+  const named =
+    flagValue(words, 'action') ?? positionalWords(words).find((w) => (ACTIONS as string[]).includes(w));
   return (ACTIONS as string[]).includes(named ?? '') ? (named as Action) : undefined;
 }
 
@@ -133,12 +175,20 @@ function safe(list: () => string[]): string[] {
 }
 
 /** The workspace as a run with these words would find it: --home, else V_AUTO_HOME, else ./projects, else the tool's folder. */
-export function workspaceSource(typed: string[], env: Record<string, string | undefined>, cwd: string, toolRoot: string): CompletionSource {
+export function workspaceSource(
+  typed: string[],
+  env: Record<string, string | undefined>,
+  cwd: string,
+  toolRoot: string,
+): CompletionSource {
   const words = joinEquals(typed);
   const home = () => resolveHome(flagValue(words, 'home') ?? env.V_AUTO_HOME, cwd, toolRoot);
   return {
     projects: () => [...new Set(listSpecs(home()).map((s) => s.project))],
-    specs: (project) => listSpecs(home()).filter((s) => s.project === project).map((s) => s.spec),
+    specs: (project) =>
+      listSpecs(home())
+        .filter((s) => s.project === project)
+        .map((s) => s.spec),
     instances: (project, spec, replicas, sets) => {
       const { plan } = prepareSettings({ home: home(), project, spec, replicas, sets }, { toolRoot, env });
       return plan.instances.map((i) => i.name);

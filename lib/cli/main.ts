@@ -10,7 +10,13 @@ import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js
 import { printableLines } from '../printable.js';
 import { jsonResultOutput, processOutput, type Output } from '../report/output.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
-import { COMMANDS, COMPLETION_USAGE, DEFAULT_RESTART_WAIT_SECONDS, SHELLS, type CommandSpec } from './commands.js';
+import {
+  COMMANDS,
+  COMPLETION_USAGE,
+  DEFAULT_RESTART_WAIT_SECONDS,
+  SHELLS,
+  type CommandSpec,
+} from './commands.js';
 import { parseArgs, type CliOptions } from './parse-args.js';
 import { confirm, promptSecret } from './prompt.js';
 import { acquireLock, acquireSharedNetworkLock } from './workspace-lock.js';
@@ -35,7 +41,8 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
     const toolRoot = findToolRoot();
-    if (argv[0] === '__complete' || argv[0] === 'completion') return await completion(argv, toolRoot, env, output);
+    if (argv[0] === '__complete' || argv[0] === 'completion')
+      return await completion(argv, toolRoot, env, output);
     const parsed = await parseArgs(argv, readVersion(toolRoot), env);
     if (parsed.kind === 'print') {
       output.out(`${parsed.text}\n`);
@@ -45,7 +52,9 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     const { options } = parsed;
     // The lock is released inside run: a failed write found below is reported after it.
     const document = options.output === 'json' && (COMMANDS[options.action] as CommandSpec).results;
-    const code = document ? await runForDocument(options, toolRoot, env, output, abort.signal) : await run(options, toolRoot, env, output, abort.signal);
+    const code = document
+      ? await runForDocument(options, toolRoot, env, output, abort.signal)
+      : await run(options, toolRoot, env, output, abort.signal);
     // A signal that came while nothing was waiting on it (a render, say) still ends the run as one.
     if (abort.signal.aborted) throw interruptedError();
     await output.flush?.();
@@ -65,39 +74,69 @@ async function completion(argv: string[], toolRoot: string, env: Env, output: Ou
   const { completeWords, completionScript, workspaceSource } = await import('./completion.js');
   if (argv[0] === '__complete') {
     const words = argv.slice(1, -1);
-    const candidates = completeWords(words, argv[argv.length - 1] ?? '', workspaceSource(words, env, process.cwd(), toolRoot));
+    const candidates = completeWords(
+      words,
+      argv[argv.length - 1] ?? '',
+      workspaceSource(words, env, process.cwd(), toolRoot),
+    );
     output.out(candidates.map((c) => `${c}\n`).join(''));
     return ExitCode.OK;
   }
   const shell = argv[1];
   if (argv.length !== 2 || !(SHELLS as readonly string[]).includes(shell)) {
-    throw usageError(`completion takes one shell: ${SHELLS.join(' or ')}${shell && argv.length === 2 ? `, got "${shell}"` : ''}`, `usage: ${COMPLETION_USAGE}; see the README for how to install it`);
+    throw usageError(
+      `completion takes one shell: ${SHELLS.join(' or ')}${shell && argv.length === 2 ? `, got "${shell}"` : ''}`,
+      `usage: ${COMPLETION_USAGE}; see the README for how to install it`,
+    );
   }
   // The program that is running, so that the script works from a checkout or a bundle without PATH.
   output.out(completionScript(shell as (typeof SHELLS)[number], path.resolve(process.argv[1] ?? 'v-auto')));
   return ExitCode.OK;
 }
 
-async function run(options: CliOptions, toolRoot: string, env: Env, output: Output, signal: AbortSignal): Promise<number> {
+async function run(
+  options: CliOptions,
+  toolRoot: string,
+  env: Env,
+  output: Output,
+  signal: AbortSignal,
+): Promise<number> {
   const home = resolveHome(options.home, process.cwd(), toolRoot);
-  const specOf = (name: string) => ({ home, project: options.project, spec: name, replicas: options.replicas, target: options.target, sets: options.sets });
+  const specOf = (name: string) => ({
+    home,
+    project: options.project,
+    spec: name,
+    replicas: options.replicas,
+    target: options.target,
+    sets: options.sets,
+  });
   const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
   const ask = interactive ? (variable: string) => promptSecret(variable, signal) : undefined;
   // What oc and its credential plugins see: the variables that env: references read are taken out
   // once the settings name them, except those oc needs to connect (the runner also leaves out V_AUTO_*).
   const childEnv: Env = { ...env };
-  const hideEnv = (names: string[]) => names.filter((n) => !isConnectionEnv(n)).forEach((n) => delete childEnv[n]);
+  const hideEnv = (names: string[]) =>
+    names.filter((n) => !isConnectionEnv(n)).forEach((n) => delete childEnv[n]);
   const debug = env.V_AUTO_DEBUG === '1' ? (line: string) => output.err(`debug: ${line}\n`) : undefined;
   if (options.action === 'inspect') {
     // Loaded on demand, like the cluster side below: cold start only pays for what the action uses.
     const { inspect } = await import('../actions/inspect.js');
     // resolvePositionals gives every action that is not project-wide its spec.
     const spec = specOf(options.spec!);
-    return inspect({ ...spec, output: options.output, showSecrets: options.showSecrets }, { toolRoot, env, output, promptSecret: ask });
+    return inspect(
+      { ...spec, output: options.output, showSecrets: options.showSecrets },
+      { toolRoot, env, output, promptSecret: ask },
+    );
   }
   const { OcRunner, resolveBinary } = await import('../cluster/oc-runner.js');
   // Redrawn in place on a terminal that can move its cursor; debug lines would be drawn over.
-  const live = process.stderr.isTTY && env.TERM !== 'dumb' && !debug && (options.wait !== undefined || options.action === 'restart' || options.restart) ? await liveFactory() : undefined;
+  const live =
+    process.stderr.isTTY &&
+    env.TERM !== 'dumb' &&
+    !debug &&
+    (options.wait !== undefined || options.action === 'restart' || options.restart)
+      ? await liveFactory()
+      : undefined;
   let cluster: ClusterClient | undefined;
   const deps: ClusterDeps = {
     toolRoot,
@@ -111,22 +150,41 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     hideEnv,
     live,
     graceSeconds: waitGrace(env),
-    lockSharedNetworks: options.dryRun ? undefined : () => acquireSharedNetworkLock(home, options.project, { waitMs: lockWaitMs(env), signal }),
+    lockSharedNetworks: options.dryRun
+      ? undefined
+      : () => acquireSharedNetworkLock(home, options.project, { waitMs: lockWaitMs(env), signal }),
     cluster: () => {
       if (!cluster) {
         // kubectl would only say "stat …: no such file or directory", after v-auto had said nothing.
         if (options.kubeconfig !== undefined && !existsSync(path.resolve(options.kubeconfig))) {
-          throw usageError(`--kubeconfig ${options.kubeconfig}: no such file`, 'give the path of your kubeconfig (oc login writes ~/.kube/config), or leave --kubeconfig out to use $KUBECONFIG or ~/.kube/config');
+          throw usageError(
+            `--kubeconfig ${options.kubeconfig}: no such file`,
+            'give the path of your kubeconfig (oc login writes ~/.kube/config), or leave --kubeconfig out to use $KUBECONFIG or ~/.kube/config',
+          );
         }
         // kubectl skips KUBECONFIG files that do not exist; with none left (and no in-cluster
         // service account) it talks to localhost:8080 and says "connection refused".
-        const listed = options.kubeconfig === undefined && !env.KUBERNETES_SERVICE_HOST ? (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean) : [];
+        const listed =
+          options.kubeconfig === undefined && !env.KUBERNETES_SERVICE_HOST
+            ? (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean)
+            : [];
         if (listed.length > 0 && !listed.some((f) => existsSync(path.resolve(f)))) {
-          throw usageError(`KUBECONFIG=${env.KUBECONFIG}: none of these files exists`, 'point KUBECONFIG at your kubeconfig (oc login writes ~/.kube/config), unset it, or give --kubeconfig');
+          throw usageError(
+            `KUBECONFIG=${env.KUBECONFIG}: none of these files exists`,
+            'point KUBECONFIG at your kubeconfig (oc login writes ~/.kube/config), unset it, or give --kubeconfig',
+          );
         }
         const { binary, notice } = resolveBinary(options.oc, env.PATH);
         if (notice) output.err(`${notice}\n`);
-        cluster = new OcRunner({ binary, kubeconfig: options.kubeconfig, context: options.context, requestTimeout: options.requestTimeout, signal, debug, env: childEnv });
+        cluster = new OcRunner({
+          binary,
+          kubeconfig: options.kubeconfig,
+          context: options.context,
+          requestTimeout: options.requestTimeout,
+          signal,
+          debug,
+          env: childEnv,
+        });
       }
       return cluster;
     },
@@ -141,17 +199,25 @@ async function run(options: CliOptions, toolRoot: string, env: Env, output: Outp
     const { listProjectSpecs } = await import('../config/load-workspace.js');
     const { forEachSpec, statusProject } = await import('../actions/project.js');
     const project = { home, project: options.project, specs: listProjectSpecs(home, options.project) };
-    const report = (err: unknown, spec: string) => reportError(err, env, output, `${options.project}/${spec}: `);
-    if (options.action === 'status') return statusProject({ ...project, output: options.output }, { ...deps, report });
+    const report = (err: unknown, spec: string) =>
+      reportError(err, env, output, `${options.project}/${spec}: `);
+    if (options.action === 'status')
+      return statusProject({ ...project, output: options.output }, { ...deps, report });
     // Delete goes the other way (web, then db): what was deployed last, and may depend on the
     // rest, goes first. The locks are taken in name order whatever the action.
     const order = options.action === 'delete' ? [...project.specs].reverse() : project.specs;
     return withLock(options, home, project.specs, env, signal, () =>
-      forEachSpec({ ...project, specs: order, failFast: options.failFast, orphans: options.action === 'delete' }, (spec) => runSpec(options, specOf(spec), deps), { ...deps, report }),
+      forEachSpec(
+        { ...project, specs: order, failFast: options.failFast, orphans: options.action === 'delete' },
+        (spec) => runSpec(options, specOf(spec), deps),
+        { ...deps, report },
+      ),
     );
   }
   const spec = specOf(options.spec);
-  return options.action === 'status' || options.action === 'diff' ? runSpec(options, spec, deps) : withLock(options, home, [spec.spec], env, signal, () => runSpec(options, spec, deps));
+  return options.action === 'status' || options.action === 'diff'
+    ? runSpec(options, spec, deps)
+    : withLock(options, home, [spec.spec], env, signal, () => runSpec(options, spec, deps));
 }
 
 /** One spec's cluster action (its lock, when it takes one, is already held). */
@@ -168,7 +234,20 @@ async function runSpec(options: CliOptions, spec: SpecOptions, deps: ClusterDeps
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
       const restart = options.restart ? rollOptions(options) : undefined;
-      return deploy({ ...spec, dryRun: options.dryRun, yes: options.yes, wait: options.wait, adopt: options.adopt, prune: options.prune, keepDisks: options.keepDisks, parallel: options.parallel, restart }, deps);
+      return deploy(
+        {
+          ...spec,
+          dryRun: options.dryRun,
+          yes: options.yes,
+          wait: options.wait,
+          adopt: options.adopt,
+          prune: options.prune,
+          keepDisks: options.keepDisks,
+          parallel: options.parallel,
+          restart,
+        },
+        deps,
+      );
     }
     case 'start':
     case 'stop': {
@@ -181,7 +260,17 @@ async function runSpec(options: CliOptions, spec: SpecOptions, deps: ClusterDeps
     }
     case 'delete': {
       const { deleteSpec } = await import('../actions/delete.js');
-      return deleteSpec({ ...spec, dryRun: options.dryRun, yes: options.yes, keepDisks: options.keepDisks, includeUnlabeled: options.includeUnlabeled, parallel: options.parallel }, deps);
+      return deleteSpec(
+        {
+          ...spec,
+          dryRun: options.dryRun,
+          yes: options.yes,
+          keepDisks: options.keepDisks,
+          includeUnlabeled: options.includeUnlabeled,
+          parallel: options.parallel,
+        },
+        deps,
+      );
     }
     case 'inspect':
     case 'addresses':
@@ -191,14 +280,24 @@ async function runSpec(options: CliOptions, spec: SpecOptions, deps: ClusterDeps
 
 /** How `restart` and `deploy --restart` roll: the same flags, the same default wait. */
 function rollOptions(options: CliOptions): { batch: number; pending: boolean; wait: number } {
-  return { batch: options.batch, pending: options.pending, wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS };
+  return {
+    batch: options.batch,
+    pending: options.pending,
+    wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS,
+  };
 }
 
 /**
  * `-o json` of an action that reports result lines: the run writes nothing else on stdout, and the
  * one document (results, summary, exit code, and the error when there was one) comes last.
  */
-async function runForDocument(options: CliOptions, toolRoot: string, env: Env, output: Output, signal: AbortSignal): Promise<number> {
+async function runForDocument(
+  options: CliOptions,
+  toolRoot: string,
+  env: Env,
+  output: Output,
+  signal: AbortSignal,
+): Promise<number> {
   const json = jsonResultOutput(output);
   let code: number;
   let error: { message: string; hint?: string } | undefined;
@@ -207,7 +306,10 @@ async function runForDocument(options: CliOptions, toolRoot: string, env: Env, o
   } catch (err) {
     const reported = signal.aborted ? interruptedError() : err;
     code = reportError(reported, env, output);
-    error = reported instanceof VAutoError ? { message: printableLines(reported.message), hint: reported.hint && printableLines(reported.hint) } : { message: 'internal error: a bug in v-auto' };
+    error =
+      reported instanceof VAutoError
+        ? { message: printableLines(reported.message), hint: reported.hint && printableLines(reported.hint) }
+        : { message: 'internal error: a bug in v-auto' };
   }
   output.out(`${JSON.stringify(json.results.document(options.action, code, error), null, 2)}\n`);
   return code;
@@ -219,13 +321,21 @@ async function runForDocument(options: CliOptions, toolRoot: string, env: Env, o
  * them all to its end: a run of one spec never interleaves with it, two whole-project runs cannot
  * deadlock, and a busy spec (exit 4) stops the whole run before anything is sent.
  */
-async function withLock(options: CliOptions, home: string, specs: string[], env: Env, signal: AbortSignal, action: () => Promise<number>): Promise<number> {
+async function withLock(
+  options: CliOptions,
+  home: string,
+  specs: string[],
+  env: Env,
+  signal: AbortSignal,
+  action: () => Promise<number>,
+): Promise<number> {
   if (options.dryRun) return action();
   // A project folder that does not exist takes no lock: the action reports it with the list of
   // projects. Any other failure to lock (no write access…) stops the run before it changes anything.
   const releases: (() => void)[] = [];
   try {
-    for (const spec of specs) releases.push(await acquireLock(home, options.project, spec, { waitMs: lockWaitMs(env), signal }));
+    for (const spec of specs)
+      releases.push(await acquireLock(home, options.project, spec, { waitMs: lockWaitMs(env), signal }));
     return await action();
   } finally {
     for (const release of releases.reverse()) release();
@@ -236,7 +346,11 @@ async function withLock(options: CliOptions, home: string, specs: string[], env:
 function waitGrace(env: Env): number | undefined {
   const raw = env.V_AUTO_WAIT_GRACE;
   if (raw === undefined || raw === '') return undefined;
-  if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw usageError(`V_AUTO_WAIT_GRACE: expected a number of seconds, got "${raw}"`, 'for example V_AUTO_WAIT_GRACE=600; unset it for the default 300 s');
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()))
+    throw usageError(
+      `V_AUTO_WAIT_GRACE: expected a number of seconds, got "${raw}"`,
+      'for example V_AUTO_WAIT_GRACE=600; unset it for the default 300 s',
+    );
   return Number(raw);
 }
 
@@ -256,11 +370,14 @@ function reportError(err: unknown, env: Env, output: Output, where = ''): number
     // Messages may quote the cluster or a file: their lines are ours, the characters made printable.
     output.err(`v-auto: ${where}${printableLines(err.message)}\n`);
     if (err.hint) output.err(`hint: ${printableLines(err.hint)}\n`);
-    if (env.V_AUTO_DEBUG === '1' && err.cause) output.err(`${String((err.cause as Error).stack ?? err.cause)}\n`);
+    if (env.V_AUTO_DEBUG === '1' && err.cause)
+      output.err(`${String((err.cause as Error).stack ?? err.cause)}\n`);
     return err.exitCode;
   }
   const e = err as Error;
-  output.err(`v-auto: internal error: ${e?.message ?? String(err)}\nThis is a bug in v-auto; rerun with V_AUTO_DEBUG=1 to see where it happened.\n`);
+  output.err(
+    `v-auto: internal error: ${e?.message ?? String(err)}\nThis is a bug in v-auto; rerun with V_AUTO_DEBUG=1 to see where it happened.\n`,
+  );
   if (env.V_AUTO_DEBUG === '1') output.err(`${e?.stack}\n`);
   return ExitCode.INTERNAL;
 }

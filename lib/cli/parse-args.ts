@@ -3,7 +3,19 @@ import yargs from 'yargs';
 import { didYouMean } from '../config/did-you-mean.js';
 import { MAX_REPLICAS } from '../config/rules.js';
 import { usageError, VAutoError } from '../errors.js';
-import { ACTIONS, COMMANDS, COMPLETION_USAGE, DEFAULT_PARALLEL, DEFAULT_WAIT_SECONDS, FLAGS, MAX_PARALLEL, flagApplies, type Action, type CommandSpec, type FlagSpec } from './commands.js';
+import {
+  ACTIONS,
+  COMMANDS,
+  COMPLETION_USAGE,
+  DEFAULT_PARALLEL,
+  DEFAULT_WAIT_SECONDS,
+  FLAGS,
+  MAX_PARALLEL,
+  flagApplies,
+  type Action,
+  type CommandSpec,
+  type FlagSpec,
+} from './commands.js';
 import { resolvePositionals, type Target } from './positionals.js';
 
 export type OutputFormat = 'table' | 'yaml' | 'json';
@@ -68,13 +80,23 @@ function parser(version: string, action?: Action) {
     // not become project "4.1" (and delete another project's VMs).
     .parserConfiguration({ 'parse-numbers': false, 'parse-positional-numbers': false })
     .scriptName('v-auto')
-    .usage(command ? `Usage: ${command.usage}\n\n${command.summary[0].toUpperCase()}${command.summary.slice(1)}.${command.description ? `\n${command.description}` : ''}` : GLOBAL_USAGE)
+    .usage(
+      command
+        ? `Usage: ${command.usage}\n\n${command.summary[0].toUpperCase()}${command.summary.slice(1)}.${command.description ? `\n${command.description}` : ''}`
+        : GLOBAL_USAGE,
+    )
     .command('$0 [words..]', false as unknown as string);
   for (const flag of FLAGS) {
     if (action && !flagApplies(flag, action)) continue;
     const choices = flag.name === 'output' && command ? command.outputs : flag.choices;
     if (flag.name === 'output' && command && !command.outputs) continue;
-    y = y.option(flag.name, { alias: flag.alias, type: flag.type, choices, default: flag.default, describe: flag.describe });
+    y = y.option(flag.name, {
+      alias: flag.alias,
+      type: flag.type,
+      choices,
+      default: flag.default,
+      describe: flag.describe,
+    });
   }
   const examples = command ? command.examples : ACTIONS.map((a) => COMMANDS[a].examples[0]);
   for (const [cmd, what] of examples) y = y.example(cmd, what);
@@ -83,7 +105,11 @@ function parser(version: string, action?: Action) {
 }
 
 /** Parses argv; `--help`/`--version` return the text to print. Throws exit-2 errors. */
-export async function parseArgs(argv: string[], version: string, env: Record<string, string | undefined>): Promise<ParseResult> {
+export async function parseArgs(
+  argv: string[],
+  version: string,
+  env: Record<string, string | undefined>,
+): Promise<ParseResult> {
   const help = helpRequest(argv);
   if (help) return { kind: 'print', text: await helpText(version, help.action) };
   let printed = '';
@@ -102,33 +128,61 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
   const words = (args.words as string[] | undefined) ?? [];
   // yargs turns a flag given twice into a list; only --set is meant to repeat.
   const repeated = FLAGS.find((flag) => !flag.repeat && Array.isArray(args[flag.name]));
-  if (repeated) throw usageError(`--${repeated.name} is given more than once`, 'give it once; only --set may repeat');
+  if (repeated)
+    throw usageError(`--${repeated.name} is given more than once`, 'give it once; only --set may repeat');
 
   const target = resolveWords(words, argv, { project: args.project, spec: args.spec, action: args.action });
   const command: CommandSpec = COMMANDS[target.action];
   // A flag the action does not use would be silently ignored (`delete --wait` that does not wait).
   for (const flag of FLAGS) {
     if (!flagApplies(flag, target.action) && given(argv, flag)) {
-      throw usageError(`--${flag.name} does not apply to ${target.action}`, `it is for: ${flag.actions!.join(', ')}`);
+      throw usageError(
+        `--${flag.name} does not apply to ${target.action}`,
+        `it is for: ${flag.actions!.join(', ')}`,
+      );
     }
   }
   for (const flag of FLAGS) {
-    if (!flag.scope || !given(argv, flag) || (flag.scope === 'spec') === (target.spec !== undefined)) continue;
+    if (!flag.scope || !given(argv, flag) || (flag.scope === 'spec') === (target.spec !== undefined))
+      continue;
     throw flag.scope === 'spec'
-      ? usageError(`--${flag.name} applies to one spec; ${target.action} without a spec acts on every spec of ${target.project}`, `give the spec: v-auto ${target.project} SPEC ${target.action} --${flag.name} …`)
-      : usageError(`--${flag.name} applies to ${target.action} of every spec, not to one spec`, `leave out the spec: v-auto ${target.project} ${target.action} --${flag.name}`);
+      ? usageError(
+          `--${flag.name} applies to one spec; ${target.action} without a spec acts on every spec of ${target.project}`,
+          `give the spec: v-auto ${target.project} SPEC ${target.action} --${flag.name} …`,
+        )
+      : usageError(
+          `--${flag.name} applies to ${target.action} of every spec, not to one spec`,
+          `leave out the spec: v-auto ${target.project} ${target.action} --${flag.name}`,
+        );
   }
   if (target.action === 'delete' && target.spec === undefined) {
-    if (!args['all-specs']) throw usageError(`delete without a spec would delete every spec of project ${target.project}`, `add --all-specs (and --yes) to mean it, or give the spec: v-auto ${target.project} SPEC delete`);
-    if (!args.yes && !args['dry-run']) throw usageError(`delete --all-specs needs --yes: it is never asked for on a terminal`, `add --yes, or --dry-run to list what would go`);
+    if (!args['all-specs'])
+      throw usageError(
+        `delete without a spec would delete every spec of project ${target.project}`,
+        `add --all-specs (and --yes) to mean it, or give the spec: v-auto ${target.project} SPEC delete`,
+      );
+    if (!args.yes && !args['dry-run'])
+      throw usageError(
+        `delete --all-specs needs --yes: it is never asked for on a terminal`,
+        `add --yes, or --dry-run to list what would go`,
+      );
   }
   if (target.action === 'deploy' && !args.restart) {
-    const roll = FLAGS.filter((f) => f.name === 'batch' || f.name === 'pending').find((f) => given(argv, f))?.name;
-    if (roll) throw usageError(`--${roll} on deploy goes with --restart`, `add --restart to roll the VMs that need a restart after applying`);
+    const roll = FLAGS.filter((f) => f.name === 'batch' || f.name === 'pending').find((f) =>
+      given(argv, f),
+    )?.name;
+    if (roll)
+      throw usageError(
+        `--${roll} on deploy goes with --restart`,
+        `add --restart to roll the VMs that need a restart after applying`,
+      );
   }
   const outputs = command.outputs ?? ['table'];
   if (!outputs.includes(args.output)) {
-    throw usageError(`-o ${args.output} does not apply to ${target.action}`, `${target.action} takes -o ${outputs.join('|')}; see v-auto ${target.action} --help`);
+    throw usageError(
+      `-o ${args.output} does not apply to ${target.action}`,
+      `${target.action} takes -o ${outputs.join('|')}; see v-auto ${target.action} --help`,
+    );
   }
   return {
     kind: 'run',
@@ -163,14 +217,23 @@ export async function parseArgs(argv: string[], version: string, env: Record<str
 }
 
 /** The words as project, spec and action; a word that a bare `--wait` left behind is said to be its value. */
-function resolveWords(words: string[], argv: string[], flags: { project?: string; spec?: string; action?: string }): Target {
+function resolveWords(
+  words: string[],
+  argv: string[],
+  flags: { project?: string; spec?: string; action?: string },
+): Target {
   try {
-    return resolvePositionals(words, flags, { specOptional: (a) => Boolean((COMMANDS[a] as CommandSpec).projectWide) });
+    return resolvePositionals(words, flags, {
+      specOptional: (a) => Boolean((COMMANDS[a] as CommandSpec).projectWide),
+    });
   } catch (err) {
     const i = argv.indexOf('--wait');
     const next = i >= 0 ? argv[i + 1] : undefined;
     if (next !== undefined && err instanceof VAutoError && err.message === `unexpected argument "${next}"`) {
-      throw usageError(`--wait takes a number of seconds, got "${next}"`, `write --wait ${DEFAULT_WAIT_SECONDS}, or --wait alone for ${DEFAULT_WAIT_SECONDS} s`);
+      throw usageError(
+        `--wait takes a number of seconds, got "${next}"`,
+        `write --wait ${DEFAULT_WAIT_SECONDS}, or --wait alone for ${DEFAULT_WAIT_SECONDS} s`,
+      );
     }
     throw err;
   }
@@ -187,7 +250,10 @@ function helpRequest(argv: string[]): { action?: Action } | undefined {
   const action = words.find((w): w is Action => (ACTIONS as string[]).includes(w));
   if (words[0] === 'help' && words[1] && !action) {
     const near = didYouMean(words[1], ACTIONS);
-    throw usageError(`no help for "${words[1]}": not an action${near ? ` (did you mean "${near}"?)` : ''}`, `actions: ${ACTIONS.join(', ')}`);
+    throw usageError(
+      `no help for "${words[1]}": not an action${near ? ` (did you mean "${near}"?)` : ''}`,
+      `actions: ${ACTIONS.join(', ')}`,
+    );
   }
   return { action };
 }
@@ -200,7 +266,13 @@ export function positionalWords(argv: string[]): string[] {
     if (arg === '--') break;
     if (arg.startsWith('-')) {
       const flag = findFlag(arg);
-      if (flag && flag.type !== 'boolean' && !arg.includes('=') && !(flag.optionalValue && !/^\d/.test(argv[i + 1] ?? ''))) i++;
+      if (
+        flag &&
+        flag.type !== 'boolean' &&
+        !arg.includes('=') &&
+        !(flag.optionalValue && !/^\d/.test(argv[i + 1] ?? ''))
+      )
+        i++;
       continue;
     }
     words.push(arg);
@@ -227,23 +299,35 @@ async function helpText(version: string, action?: Action): Promise<string> {
 /** Whether the user wrote the flag (defaults do not count): `--flag`, `--flag=…`, `--no-flag`, or its alias. */
 function given(argv: string[], flag: FlagSpec): boolean {
   const { name, alias } = flag;
-  return argv.some((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `--no-${name}` || (alias !== undefined && (a === `-${alias}` || a.startsWith(`-${alias}=`))));
+  return argv.some(
+    (a) =>
+      a === `--${name}` ||
+      a.startsWith(`--${name}=`) ||
+      a === `--no-${name}` ||
+      (alias !== undefined && (a === `-${alias}` || a.startsWith(`-${alias}=`))),
+  );
 }
 
 function parseBatch(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1) throw usageError(`--batch: expected a whole number of VMs, at least 1, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1)
+    throw usageError(`--batch: expected a whole number of VMs, at least 1, got "${raw}"`);
   return Number(raw);
 }
 
 function parseParallel(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_PARALLEL) throw usageError(`--parallel: expected a whole number of oc calls from 1 to ${MAX_PARALLEL}, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_PARALLEL)
+    throw usageError(
+      `--parallel: expected a whole number of oc calls from 1 to ${MAX_PARALLEL}, got "${raw}"`,
+    );
   return Number(raw);
 }
 
 function parseReplicas(raw: string): number {
-  if (!/^\d+$/.test(raw.trim())) throw usageError(`--replicas: expected a whole number of instances, got "${raw}"`);
+  if (!/^\d+$/.test(raw.trim()))
+    throw usageError(`--replicas: expected a whole number of instances, got "${raw}"`);
   const n = Number(raw);
-  if (n < 1 || n > MAX_REPLICAS) throw usageError(`--replicas: must be between 1 and ${MAX_REPLICAS}, got ${raw}`);
+  if (n < 1 || n > MAX_REPLICAS)
+    throw usageError(`--replicas: must be between 1 and ${MAX_REPLICAS}, got ${raw}`);
   return n;
 }
 
@@ -257,7 +341,11 @@ function bareWait(argv: string[]): string[] {
 
 function parseWait(raw: string): number {
   if (raw === '') return DEFAULT_WAIT_SECONDS;
-  if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw usageError(`--wait takes a number of seconds, got "${raw}"`, `write --wait ${DEFAULT_WAIT_SECONDS}, or --wait alone for ${DEFAULT_WAIT_SECONDS} s`);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()))
+    throw usageError(
+      `--wait takes a number of seconds, got "${raw}"`,
+      `write --wait ${DEFAULT_WAIT_SECONDS}, or --wait alone for ${DEFAULT_WAIT_SECONDS} s`,
+    );
   return positiveSeconds(Number(raw), '--wait');
 }
 
@@ -269,6 +357,7 @@ const MAX_REQUEST_TIMEOUT = { seconds: 86_400, words: 'a day' };
 
 function positiveSeconds(n: number, flag: string, max?: { seconds: number; words: string }): number {
   if (!Number.isFinite(n) || n <= 0) throw usageError(`${flag}: expected a number of seconds greater than 0`);
-  if (max && n > max.seconds) throw usageError(`${flag}: at most ${max.seconds} seconds (${max.words}), got ${n}`);
+  if (max && n > max.seconds)
+    throw usageError(`${flag}: at most ${max.seconds} seconds (${max.words}), got ${n}`);
   return n;
 }

@@ -1,6 +1,18 @@
 // One run per project/spec at a time: a proper-lockfile lock directory in the project folder.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmdirSync, rmSync, statSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmdirSync,
+  rmSync,
+  statSync,
+  unlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { assertProject } from '../config/load-workspace.js';
@@ -38,8 +50,19 @@ interface Owner {
  * Takes `<home>/projects/<project>/.v-auto-<spec>.lock` (a directory); resolves to a release
  * function. A project folder that does not exist takes no lock (the action reports it).
  */
-export function acquireLock(home: string, project: string, spec: string, options: LockOptions): Promise<() => void> {
-  return lockIn(home, project, `.v-auto-${spec}`, { what: `${project}/${spec}`, busy: `${project}/${spec} is busy` }, options);
+export function acquireLock(
+  home: string,
+  project: string,
+  spec: string,
+  options: LockOptions,
+): Promise<() => void> {
+  return lockIn(
+    home,
+    project,
+    `.v-auto-${spec}`,
+    { what: `${project}/${spec}`, busy: `${project}/${spec} is busy` },
+    options,
+  );
 }
 
 /**
@@ -47,12 +70,22 @@ export function acquireLock(home: string, project: string, spec: string, options
  * and deletes it, and a deploy that applies a VM attaching one, never interleave, whatever spec
  * each works on. `.v-auto-.shared-networks.lock`: no spec name can start with a dot.
  */
-export function acquireSharedNetworkLock(home: string, project: string, options: LockOptions): Promise<() => void> {
+export function acquireSharedNetworkLock(
+  home: string,
+  project: string,
+  options: LockOptions,
+): Promise<() => void> {
   const what = `the shared networks of project ${project}`;
   return lockIn(home, project, '.v-auto-.shared-networks', { what, busy: `${what} are busy` }, options);
 }
 
-async function lockIn(home: string, project: string, base: string, { what, busy }: { what: string; busy: string }, options: LockOptions): Promise<() => void> {
+async function lockIn(
+  home: string,
+  project: string,
+  base: string,
+  { what, busy }: { what: string; busy: string },
+  options: LockOptions,
+): Promise<() => void> {
   const projectDir = path.join(home, 'projects', project);
   const target = path.join(projectDir, base);
   const lockDir = `${target}.lock`;
@@ -62,7 +95,11 @@ async function lockIn(home: string, project: string, base: string, { what, busy 
   const deadline = Date.now() + options.waitMs;
   for (;;) {
     if (options.signal?.aborted) throw interruptedError();
-    const lockFs = new LockDirFs({ pid: process.pid, host: os.hostname(), started: new Date().toISOString() });
+    const lockFs = new LockDirFs({
+      pid: process.pid,
+      host: os.hostname(),
+      started: new Date().toISOString(),
+    });
     try {
       const release = await lockfile.lock(target, {
         lockfilePath: lockDir,
@@ -72,7 +109,10 @@ async function lockIn(home: string, project: string, base: string, { what, busy 
         retries: 0, // we poll ourselves, so that Ctrl-C and the deadline are honoured
         fs: lockFs,
         // The default throws from a timer, which would kill an apply half-way: say it instead.
-        onCompromised: (err) => warn(`v-auto: warning: lost the lock on ${what} (${err.message}); another run may change it at the same time`),
+        onCompromised: (err) =>
+          warn(
+            `v-auto: warning: lost the lock on ${what} (${err.message}); another run may change it at the same time`,
+          ),
       });
       lockFs.held = true;
       return () => {
@@ -82,7 +122,9 @@ async function lockIn(home: string, project: string, base: string, { what, busy 
         try {
           lockFs.removeOwn(lockDir);
         } catch (err) {
-          warn(`v-auto: warning: could not remove the lock ${lockDir} (${(err as NodeJS.ErrnoException).code}); the next run takes it over after ${STALE_MS / 1000} s`);
+          warn(
+            `v-auto: warning: could not remove the lock ${lockDir} (${(err as NodeJS.ErrnoException).code}); the next run takes it over after ${STALE_MS / 1000} s`,
+          );
         }
       };
     } catch (err) {
@@ -103,10 +145,13 @@ async function lockIn(home: string, project: string, base: string, { what, busy 
       if (owner && owner.host === os.hostname() && !isRunning(owner.pid)) {
         // Its run died here (killed, a crash): waiting longer would not help, time or removal does.
         const left = Math.max(1, Math.ceil((STALE_MS - (Date.now() - mtimeMs(lockDir))) / 1000));
-        throw new VAutoError(`${busy}: process ${owner.pid} on this host (${owner.host}), which is no longer running, left ${lockDir}`, {
-          exitCode: ExitCode.BUSY,
-          hint: `the lock is taken over in ${left} s (${STALE_MS / 1000} s after its last refresh): run again then; to clear it now, check that no v-auto runs on ${what}, then: rm -r ${lockDir}`,
-        });
+        throw new VAutoError(
+          `${busy}: process ${owner.pid} on this host (${owner.host}), which is no longer running, left ${lockDir}`,
+          {
+            exitCode: ExitCode.BUSY,
+            hint: `the lock is taken over in ${left} s (${STALE_MS / 1000} s after its last refresh): run again then; to clear it now, check that no v-auto runs on ${what}, then: rm -r ${lockDir}`,
+          },
+        );
       }
       const who = owner ? `process ${owner.pid} on ${owner.host}, started ${owner.started},` : 'another run';
       throw new VAutoError(`${busy}: ${who} holds ${lockDir}`, {
@@ -185,7 +230,8 @@ class LockDirFs {
       rmSync(staging, { recursive: true, force: true });
       const code = (err as NodeJS.ErrnoException).code;
       // A held lock (not empty), or an old pid file: proper-lockfile expects EEXIST.
-      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR') throw errno('EEXIST', `${lockDir} is held`);
+      if (code === 'ENOTEMPTY' || code === 'EEXIST' || code === 'ENOTDIR')
+        throw errno('EEXIST', `${lockDir} is held`);
       throw err;
     }
   }
@@ -238,7 +284,11 @@ function readOwner(lockDir: string): Owner | undefined {
   }
   try {
     const owner = JSON.parse(readFileSync(file, 'utf8')) as Partial<Owner>;
-    return typeof owner.pid === 'number' && typeof owner.host === 'string' && typeof owner.started === 'string' ? (owner as Owner) : undefined;
+    return typeof owner.pid === 'number' &&
+      typeof owner.host === 'string' &&
+      typeof owner.started === 'string'
+      ? (owner as Owner)
+      : undefined;
   } catch {
     return undefined;
   }

@@ -57,7 +57,13 @@ export interface ClusterClient {
    * Like `list`, but the `optional` kinds the user may not read (a monitoring account with the
    * `view` role cannot list Secrets) come back in `unreadable` instead of failing the call.
    */
-  listReadable(namespace: string, kinds: string[], selector: string, optional: string[], instances?: number): Promise<{ items: K8sObject[]; unreadable: string[] }>;
+  listReadable(
+    namespace: string,
+    kinds: string[],
+    selector: string,
+    optional: string[],
+    instances?: number,
+  ): Promise<{ items: K8sObject[]; unreadable: string[] }>;
   /** One `get KINDS --all-namespaces`; undefined when this user may not list them everywhere. */
   listEverywhere(kinds: string[]): Promise<K8sObject[] | undefined>;
   /**

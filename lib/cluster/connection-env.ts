@@ -7,7 +7,17 @@
  * `env:` references read are otherwise taken out of oc's environment, but these are oc's own
  * configuration, given to it by the admin, and without them it cannot connect.
  */
-const CONNECTION_ENV = new Set(['HTTPS_PROXY', 'HTTP_PROXY', 'NO_PROXY', 'https_proxy', 'http_proxy', 'no_proxy', 'KUBECONFIG', 'HOME', 'PATH']);
+const CONNECTION_ENV = new Set([
+  'HTTPS_PROXY',
+  'HTTP_PROXY',
+  'NO_PROXY',
+  'https_proxy',
+  'http_proxy',
+  'no_proxy',
+  'KUBECONFIG',
+  'HOME',
+  'PATH',
+]);
 
 /** Whether oc needs `name` to connect, so it stays in oc's environment even when a spec reads it. */
 export function isConnectionEnv(name: string): boolean {

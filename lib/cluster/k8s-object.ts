@@ -17,22 +17,40 @@ export interface K8sObject {
 }
 
 /** The kinds v-auto reads and writes: the resource's plural name, the apiVersion v-auto uses, and whether it lives outside namespaces. */
-export const KIND_RESOURCE: Record<string, { plural: string; apiVersion: string; clusterScoped?: boolean }> = {
-  Namespace: { plural: 'namespaces', apiVersion: 'v1', clusterScoped: true },
-  Secret: { plural: 'secrets', apiVersion: 'v1' },
-  PersistentVolumeClaim: { plural: 'persistentvolumeclaims', apiVersion: 'v1' },
-  Pod: { plural: 'pods', apiVersion: 'v1' },
-  Event: { plural: 'events', apiVersion: 'v1' },
-  VirtualMachine: { plural: 'virtualmachines', apiVersion: 'kubevirt.io/v1' },
-  VirtualMachineInstance: { plural: 'virtualmachineinstances', apiVersion: 'kubevirt.io/v1' },
-  DataVolume: { plural: 'datavolumes', apiVersion: 'cdi.kubevirt.io/v1beta1' },
-  NetworkAttachmentDefinition: { plural: 'network-attachment-definitions', apiVersion: 'k8s.cni.cncf.io/v1' },
-  // Read only, by deploy's check that a spec's instance type and preference exist.
-  VirtualMachineClusterInstancetype: { plural: 'virtualmachineclusterinstancetypes', apiVersion: 'instancetype.kubevirt.io/v1beta1', clusterScoped: true },
-  VirtualMachineInstancetype: { plural: 'virtualmachineinstancetypes', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
-  VirtualMachineClusterPreference: { plural: 'virtualmachineclusterpreferences', apiVersion: 'instancetype.kubevirt.io/v1beta1', clusterScoped: true },
-  VirtualMachinePreference: { plural: 'virtualmachinepreferences', apiVersion: 'instancetype.kubevirt.io/v1beta1' },
-};
+export const KIND_RESOURCE: Record<string, { plural: string; apiVersion: string; clusterScoped?: boolean }> =
+  {
+    Namespace: { plural: 'namespaces', apiVersion: 'v1', clusterScoped: true },
+    Secret: { plural: 'secrets', apiVersion: 'v1' },
+    PersistentVolumeClaim: { plural: 'persistentvolumeclaims', apiVersion: 'v1' },
+    Pod: { plural: 'pods', apiVersion: 'v1' },
+    Event: { plural: 'events', apiVersion: 'v1' },
+    VirtualMachine: { plural: 'virtualmachines', apiVersion: 'kubevirt.io/v1' },
+    VirtualMachineInstance: { plural: 'virtualmachineinstances', apiVersion: 'kubevirt.io/v1' },
+    DataVolume: { plural: 'datavolumes', apiVersion: 'cdi.kubevirt.io/v1beta1' },
+    NetworkAttachmentDefinition: {
+      plural: 'network-attachment-definitions',
+      apiVersion: 'k8s.cni.cncf.io/v1',
+    },
+    // Read only, by deploy's check that a spec's instance type and preference exist.
+    VirtualMachineClusterInstancetype: {
+      plural: 'virtualmachineclusterinstancetypes',
+      apiVersion: 'instancetype.kubevirt.io/v1beta1',
+      clusterScoped: true,
+    },
+    VirtualMachineInstancetype: {
+      plural: 'virtualmachineinstancetypes',
+      apiVersion: 'instancetype.kubevirt.io/v1beta1',
+    },
+    VirtualMachineClusterPreference: {
+      plural: 'virtualmachineclusterpreferences',
+      apiVersion: 'instancetype.kubevirt.io/v1beta1',
+      clusterScoped: true,
+    },
+    VirtualMachinePreference: {
+      plural: 'virtualmachinepreferences',
+      apiVersion: 'instancetype.kubevirt.io/v1beta1',
+    },
+  };
 
 function groupOf(kind: string): string {
   const apiVersion = KIND_RESOURCE[kind]?.apiVersion ?? '';
@@ -60,7 +78,8 @@ export function versionedResource(kind: string): string {
 export function listPath(kind: string, namespace?: string, selector?: string): string {
   const { plural, apiVersion, clusterScoped } = KIND_RESOURCE[kind];
   const base = apiVersion.includes('/') ? `/apis/${apiVersion}` : `/api/${apiVersion}`;
-  const scope = namespace !== undefined && !clusterScoped ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  const scope =
+    namespace !== undefined && !clusterScoped ? `/namespaces/${encodeURIComponent(namespace)}` : '';
   return `${base}${scope}/${plural}${selector ? `?labelSelector=${encodeURIComponent(selector)}` : ''}`;
 }
 

@@ -5,7 +5,13 @@ import path from 'node:path';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
 import type { ApplyManifest, ClusterClient, ObjectOutcome, ObjectRef } from './cluster-client.js';
-import { KIND_RESOURCE, listPath, qualifiedResource, versionedResource, type K8sObject } from './k8s-object.js';
+import {
+  KIND_RESOURCE,
+  listPath,
+  qualifiedResource,
+  versionedResource,
+  type K8sObject,
+} from './k8s-object.js';
 import { accessError, firstErrorLine, parseForbidden } from './oc-errors.js';
 import { parseResultLines, parseRun, type RunOutput } from './parse-output.js';
 
@@ -34,7 +40,10 @@ export interface OcRunnerOptions {
 }
 
 /** Picks the CLI: --oc / V_AUTO_OC, else oc on PATH, else kubectl on PATH (with a notice). */
-export function resolveBinary(explicit: string | undefined, pathEnv: string | undefined): { binary: string; notice?: string } {
+export function resolveBinary(
+  explicit: string | undefined,
+  pathEnv: string | undefined,
+): { binary: string; notice?: string } {
   if (explicit) return { binary: explicit };
   const dirs = (pathEnv ?? '').split(path.delimiter).filter(Boolean);
   const find = (name: string) => dirs.map((d) => path.join(d, name)).find(isExecutable);
@@ -42,7 +51,10 @@ export function resolveBinary(explicit: string | undefined, pathEnv: string | un
   if (oc) return { binary: oc };
   const kubectl = find('kubectl');
   if (kubectl) return { binary: kubectl, notice: `oc not found on PATH; using ${kubectl}` };
-  throw new VAutoError('neither oc nor kubectl was found on PATH', { exitCode: ExitCode.CLUSTER, hint: 'install the oc client, or give its path with --oc PATH or V_AUTO_OC' });
+  throw new VAutoError('neither oc nor kubectl was found on PATH', {
+    exitCode: ExitCode.CLUSTER,
+    hint: 'install the oc client, or give its path with --oc PATH or V_AUTO_OC',
+  });
 }
 
 function isExecutable(file: string): boolean {
@@ -70,19 +82,36 @@ export class OcRunner implements ClusterClient {
     throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
   }
 
-  async list(namespace: string, kinds: string[], selector?: string, instances?: number): Promise<K8sObject[]> {
+  async list(
+    namespace: string,
+    kinds: string[],
+    selector?: string,
+    instances?: number,
+  ): Promise<K8sObject[]> {
     return (await this.listReadable(namespace, kinds, selector, [], instances)).items;
   }
 
-  async listReadable(namespace: string, kinds: string[], selector: string | undefined, optional: string[], instances?: number): Promise<{ items: K8sObject[]; unreadable: string[] }> {
+  async listReadable(
+    namespace: string,
+    kinds: string[],
+    selector: string | undefined,
+    optional: string[],
+    instances?: number,
+  ): Promise<{ items: K8sObject[]; unreadable: string[] }> {
     // About one object per instance and kind.
     const small = instances !== undefined && instances * kinds.length <= ONE_GET_MAX_OBJECTS;
-    const reads = (small && (await this.readInOne(kinds, namespace, selector))) || (await this.readLists(kinds, namespace, selector));
+    const reads =
+      (small && (await this.readInOne(kinds, namespace, selector))) ||
+      (await this.readLists(kinds, namespace, selector));
     const items: K8sObject[] = [];
     const unreadable: string[] = [];
     for (const [i, read] of reads.entries()) {
       if (read.items) for (const o of read.items) items.push(o);
-      else if (optional.includes(kinds[i]) && parseForbidden(read.stderr)?.resource === KIND_RESOURCE[kinds[i]].plural) unreadable.push(kinds[i]);
+      else if (
+        optional.includes(kinds[i]) &&
+        parseForbidden(read.stderr)?.resource === KIND_RESOURCE[kinds[i]].plural
+      )
+        unreadable.push(kinds[i]);
       else throw this.listError(kinds[i], read.stderr);
     }
     return { items, unreadable };
@@ -103,14 +132,22 @@ export class OcRunner implements ClusterClient {
    * exactly that, about 4× the wall time of these reads at N=200; README "Performance"). In kind
    * order; a kind that failed has its stderr instead of items.
    */
-  private async readLists(kinds: string[], namespace: string | undefined, selector: string | undefined): Promise<{ items?: K8sObject[]; stderr: string }[]> {
-    const settled = await Promise.allSettled(kinds.map((kind) => this.start(['get', '--raw', listPath(kind, namespace, selector)], undefined, 0)));
+  private async readLists(
+    kinds: string[],
+    namespace: string | undefined,
+    selector: string | undefined,
+  ): Promise<{ items?: K8sObject[]; stderr: string }[]> {
+    const settled = await Promise.allSettled(
+      kinds.map((kind) => this.start(['get', '--raw', listPath(kind, namespace, selector)], undefined, 0)),
+    );
     // A process that could not run at all (interrupted, timed out) throws, the first in kind order.
     const broken = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
     if (broken) throw broken.reason;
     return settled.map((s, i) => {
       const result = (s as PromiseFulfilledResult<RunOutput>).value;
-      return result.exitCode === 0 ? { items: this.parseItems(kinds[i], result.stdout), stderr: '' } : { stderr: result.stderr };
+      return result.exitCode === 0
+        ? { items: this.parseItems(kinds[i], result.stdout), stderr: '' }
+        : { stderr: result.stderr };
     });
   }
 
@@ -120,9 +157,21 @@ export class OcRunner implements ClusterClient {
    * the per-kind raw reads then say which kind failed and why. A failure that is no one kind's
    * (login, network, a server error) throws as theirs would, rather than being asked again.
    */
-  private async readInOne(kinds: string[], namespace: string, selector: string | undefined): Promise<{ items?: K8sObject[]; stderr: string }[] | undefined> {
+  private async readInOne(
+    kinds: string[],
+    namespace: string,
+    selector: string | undefined,
+  ): Promise<{ items?: K8sObject[]; stderr: string }[] | undefined> {
     if (kinds.length < 2) return undefined;
-    const args = ['get', kinds.map(versionedResource).join(','), '-n', namespace, ...(selector ? ['-l', selector] : []), '-o', 'json'];
+    const args = [
+      'get',
+      kinds.map(versionedResource).join(','),
+      '-n',
+      namespace,
+      ...(selector ? ['-l', selector] : []),
+      '-o',
+      'json',
+    ];
     const result = await this.start(args, undefined, 0);
     if (result.exitCode !== 0) {
       const access = parseForbidden(result.stderr) ? undefined : accessError(result.stderr);
@@ -149,7 +198,11 @@ export class OcRunner implements ClusterClient {
     } catch {
       items = undefined;
     }
-    if (!Array.isArray(items)) throw new VAutoError(`${this.binary} get returned output that is not a list of ${kind ? KIND_RESOURCE[kind].plural : 'objects'}`, { exitCode: ExitCode.CLUSTER, hint: 'is --oc pointing at oc or kubectl?' });
+    if (!Array.isArray(items))
+      throw new VAutoError(
+        `${this.binary} get returned output that is not a list of ${kind ? KIND_RESOURCE[kind].plural : 'objects'}`,
+        { exitCode: ExitCode.CLUSTER, hint: 'is --oc pointing at oc or kubectl?' },
+      );
     for (const item of items) {
       // A get of several kinds names each item's kind itself.
       if (kind) {
@@ -169,13 +222,24 @@ export class OcRunner implements ClusterClient {
     const access = accessError(stderr);
     if (access) return access;
     if (/\(NotFound\)/.test(stderr)) {
-      return new VAutoError(`the cluster does not serve ${qualifiedResource(kind)} (${KIND_RESOURCE[kind].apiVersion})`, { exitCode: ExitCode.CLUSTER, hint: 'is the operator that provides it installed (OpenShift Virtualization, CDI, Multus)?' });
+      return new VAutoError(
+        `the cluster does not serve ${qualifiedResource(kind)} (${KIND_RESOURCE[kind].apiVersion})`,
+        {
+          exitCode: ExitCode.CLUSTER,
+          hint: 'is the operator that provides it installed (OpenShift Virtualization, CDI, Multus)?',
+        },
+      );
     }
     return this.genericError(stderr, ['get']);
   }
 
   apply(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
-    return this.runObjects(['apply', '-f', '-', '-n', namespace], toStream(manifests), refsOf(manifests), false);
+    return this.runObjects(
+      ['apply', '-f', '-', '-n', namespace],
+      toStream(manifests),
+      refsOf(manifests),
+      false,
+    );
   }
 
   /**
@@ -192,32 +256,70 @@ export class OcRunner implements ClusterClient {
    * update a null is meant, it clears a field (changes/platform-fields.ts revisionName).
    */
   create(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
-    const args = ['create', '--save-config', '--field-manager=kubectl-client-side-apply', '-f', '-', '-n', namespace];
+    const args = [
+      'create',
+      '--save-config',
+      '--field-manager=kubectl-client-side-apply',
+      '-f',
+      '-',
+      '-n',
+      namespace,
+    ];
     return this.runObjects(args, toStream(manifests, withoutNulls), refsOf(manifests), false);
   }
 
   delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]> {
-    const stubs = refs.map((r) => ({ apiVersion: KIND_RESOURCE[r.kind].apiVersion, kind: r.kind, metadata: { name: r.name, namespace } }));
+    const stubs = refs.map((r) => ({
+      apiVersion: KIND_RESOURCE[r.kind].apiVersion,
+      kind: r.kind,
+      metadata: { name: r.name, namespace },
+    }));
     // --wait=false: kubectl would otherwise poll each deleted object until it is gone, throttled
     // by its own client to 5 requests/s (about 0.2 s per object: 48 s for 50 instances).
-    return this.runObjects(['delete', '-f', '-', '-n', namespace, '--ignore-not-found', '--wait=false'], toStream(stubs), refs, true);
+    return this.runObjects(
+      ['delete', '-f', '-', '-n', namespace, '--ignore-not-found', '--wait=false'],
+      toStream(stubs),
+      refs,
+      true,
+    );
   }
 
   async patch(namespace: string, ref: ObjectRef, patch: object): Promise<ObjectOutcome> {
-    const args = ['patch', qualifiedResource(ref.kind), ref.name, '-n', namespace, '--type', 'merge', '-p', JSON.stringify(patch)];
+    const args = [
+      'patch',
+      qualifiedResource(ref.kind),
+      ref.name,
+      '-n',
+      namespace,
+      '--type',
+      'merge',
+      '-p',
+      JSON.stringify(patch),
+    ];
     const result = await this.start(args, undefined, 1);
-    if (result.exitCode === 0) return { ...ref, result: /\(no change\)/.test(result.stdout) ? 'unchanged' : 'configured' };
+    if (result.exitCode === 0)
+      return { ...ref, result: /\(no change\)/.test(result.stdout) ? 'unchanged' : 'configured' };
     // One object: a denial or a server error stops the action (exit 3) like any whole-run failure.
     const access = accessError(result.stderr);
     if (access) throw access;
-    return { ...ref, result: 'failed', reason: firstErrorLine(result.stderr) || 'no message', cause: 'other' };
+    return {
+      ...ref,
+      result: 'failed',
+      reason: firstErrorLine(result.stderr) || 'no message',
+      cause: 'other',
+    };
   }
 
   /**
    * Runs oc on a list of objects (apply, create, delete) and maps its output to one outcome each. Failures
    * that stop every object (login, network, discovery, OpenAPI, an unknown flag) throw, exit 3.
    */
-  private async runObjects(args: string[], input: string, refs: ObjectRef[], deleting: boolean): Promise<ObjectOutcome[]> {
+  private async runObjects(
+    args: string[],
+    input: string,
+    refs: ObjectRef[],
+    deleting: boolean,
+  ): Promise<ObjectOutcome[]> {
     if (!refs.length) return [];
     const started = await this.start(args, input, refs.length, true);
     if (started.killedBy) {
@@ -237,12 +339,15 @@ export class OcRunner implements ClusterClient {
     if ('failedBeforeSending' in parsed) {
       const access = accessError(result.stderr);
       if (access) throw access;
-      throw new VAutoError(`${this.binary} ${args[0]} failed before sending anything: ${parsed.failedBeforeSending}`, {
-        exitCode: ExitCode.CLUSTER,
-        hint: /unknown flag|unknown shorthand flag/.test(parsed.failedBeforeSending)
-          ? `this ${path.basename(this.binary)} is too old for v-auto; use the oc of your cluster's release ("oc version")`
-          : `nothing was changed; check "${path.basename(this.binary)} version" against the cluster, and that the cluster's API discovery and OpenAPI answer`,
-      });
+      throw new VAutoError(
+        `${this.binary} ${args[0]} failed before sending anything: ${parsed.failedBeforeSending}`,
+        {
+          exitCode: ExitCode.CLUSTER,
+          hint: /unknown flag|unknown shorthand flag/.test(parsed.failedBeforeSending)
+            ? `this ${path.basename(this.binary)} is too old for v-auto; use the oc of your cluster's release ("oc version")`
+            : `nothing was changed; check "${path.basename(this.binary)} version" against the cluster, and that the cluster's API discovery and OpenAPI answer`,
+        },
+      );
     }
     return parsed.outcomes;
   }
@@ -251,7 +356,12 @@ export class OcRunner implements ClusterClient {
    * Runs one oc process. A kill by a signal from outside v-auto (the OOM killer, someone's kill)
    * throws, exit 3, unless `partial`: then the output it left is returned with `killedBy`.
    */
-  private async start(args: string[], input: string | undefined, objects: number, partial = false): Promise<RunOutput & { killedBy?: string }> {
+  private async start(
+    args: string[],
+    input: string | undefined,
+    objects: number,
+    partial = false,
+  ): Promise<RunOutput & { killedBy?: string }> {
     const o = this.options;
     const full = [...args, `--request-timeout=${o.requestTimeout}s`];
     if (o.kubeconfig) full.push('--kubeconfig', o.kubeconfig);
@@ -276,10 +386,19 @@ export class OcRunner implements ClusterClient {
       o.debug?.(`  exit ${r.exitCode ?? 'none'} after ${Date.now() - started} ms`);
       if (r.isCanceled) throw interruptedError();
       if (r.timedOut) {
-        throw new VAutoError(`${this.binary} ${args[0]} did not finish within ${timeout / 1000} s`, { exitCode: ExitCode.CLUSTER, hint: 'the cluster is slow or unreachable; raise --request-timeout or check the connection' });
+        throw new VAutoError(`${this.binary} ${args[0]} did not finish within ${timeout / 1000} s`, {
+          exitCode: ExitCode.CLUSTER,
+          hint: 'the cluster is slow or unreachable; raise --request-timeout or check the connection',
+        });
       }
       if (r.signal) {
-        if (partial) return { stdout: String(r.stdout), stderr: printableLines(String(r.stderr)), exitCode: 1, killedBy: r.signal };
+        if (partial)
+          return {
+            stdout: String(r.stdout),
+            stderr: printableLines(String(r.stderr)),
+            exitCode: 1,
+            killedBy: r.signal,
+          };
         throw new VAutoError(`${this.binary} ${args[0]} was killed by ${r.signal}`, {
           exitCode: ExitCode.CLUSTER,
           hint: 'something outside v-auto ended it (out of memory, a kill, a session or container going away); run again once that is resolved',
@@ -288,20 +407,32 @@ export class OcRunner implements ClusterClient {
       if (r.failed && r.exitCode === undefined) {
         const code = (r as { code?: string }).code;
         if (code === 'ENOENT') {
-          throw new VAutoError(`${this.binary}: command not found`, { exitCode: ExitCode.CLUSTER, hint: 'install the oc client, or give its path with --oc PATH or V_AUTO_OC' });
+          throw new VAutoError(`${this.binary}: command not found`, {
+            exitCode: ExitCode.CLUSTER,
+            hint: 'install the oc client, or give its path with --oc PATH or V_AUTO_OC',
+          });
         }
         throw new VAutoError(`cannot run ${this.binary}: ${r.shortMessage}`, { exitCode: ExitCode.CLUSTER });
       }
       // stderr carries the server's reasons, which any object's author can fill with escape sequences.
-      return { stdout: String(r.stdout), stderr: printableLines(String(r.stderr)), exitCode: r.exitCode ?? 1 };
+      return {
+        stdout: String(r.stdout),
+        stderr: printableLines(String(r.stderr)),
+        exitCode: r.exitCode ?? 1,
+      };
     } catch (err) {
       if (err instanceof VAutoError) throw err;
-      throw new VAutoError(`cannot run ${this.binary}: ${(err as Error).message}`, { exitCode: ExitCode.CLUSTER, cause: err });
+      throw new VAutoError(`cannot run ${this.binary}: ${(err as Error).message}`, {
+        exitCode: ExitCode.CLUSTER,
+        cause: err,
+      });
     }
   }
 
   private genericError(stderr: string, args: string[]): VAutoError {
-    return new VAutoError(`${this.binary} ${args[0]} failed: ${firstErrorLine(stderr) || 'no message'}`, { exitCode: ExitCode.CLUSTER });
+    return new VAutoError(`${this.binary} ${args[0]} failed: ${firstErrorLine(stderr) || 'no message'}`, {
+      exitCode: ExitCode.CLUSTER,
+    });
   }
 }
 

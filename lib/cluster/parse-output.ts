@@ -26,7 +26,9 @@ const VERBS: Record<string, ObjectResult> = {
 export function parseResultLines(stdout: string): Map<string, ObjectResult> {
   const results = new Map<string, ObjectResult>();
   for (const line of stdout.split('\n')) {
-    const m = /^([a-z0-9.-]+)\/(\S+) (created|configured|unchanged|serverside-applied)\b/.exec(line.trim()) ?? /^([a-z0-9.-]+) "([^"]+)" (deleted)\b/.exec(line.trim());
+    const m =
+      /^([a-z0-9.-]+)\/(\S+) (created|configured|unchanged|serverside-applied)\b/.exec(line.trim()) ??
+      /^([a-z0-9.-]+) "([^"]+)" (deleted)\b/.exec(line.trim());
     if (!m) continue;
     const kind = kindOfPrintedType(m[1]);
     if (kind) results.set(`${kind}/${m[2]}`, VERBS[m[3]]);
@@ -40,7 +42,8 @@ export function errorBlocks(stderr: string): string[] {
   for (const line of stderr.split('\n')) {
     // `error:` from kubectl's own checks; `Error:` from cobra (an unknown flag, kubectl 1.30+).
     if (/^(Error from server|[eE]rror:|The \w+ "[^"]+" is invalid)/.test(line)) blocks.push(line);
-    else if (blocks.length && line.trim() && !line.startsWith('Warning:')) blocks[blocks.length - 1] += `\n${line}`;
+    else if (blocks.length && line.trim() && !line.startsWith('Warning:'))
+      blocks[blocks.length - 1] += `\n${line}`;
   }
   return blocks;
 }
@@ -49,10 +52,16 @@ export function errorBlocks(stderr: string): string[] {
 export function reasonOf(block: string): string {
   const lines = block.split('\n');
   const last = lines[lines.length - 1];
-  const text = /error when (?:creating|patching|applying patch|retrieving current configuration of|deleting) /.test(last) ? last : lines[0];
+  const text =
+    /error when (?:creating|patching|applying patch|retrieving current configuration of|deleting) /.test(last)
+      ? last
+      : lines[0];
   return text
     .replace(/^Error from server(?: \(\w+\))?: /, '')
-    .replace(/^(?:for: "STDIN": )?error when \w+(?: patch| current configuration of)?(?::|(?: "STDIN":)?)\s*/, '')
+    .replace(
+      /^(?:for: "STDIN": )?error when \w+(?: patch| current configuration of)?(?::|(?: "STDIN":)?)\s*/,
+      '',
+    )
     .replace(/^error when \w+ "STDIN": /, '')
     .replace(/^[eE]rror: /, '')
     .trim();
@@ -73,7 +82,11 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
   const results = parseResultLines(run.stdout);
   const blocks = errorBlocks(run.stderr);
   if (run.exitCode !== 0 && results.size === 0 && !blocks.some((b) => isObjectError(b, sent))) {
-    return { failedBeforeSending: blocks.length ? reasonOf(blocks[0]) : firstErrorLine(run.stderr) || `exit code ${run.exitCode} without a message` };
+    return {
+      failedBeforeSending: blocks.length
+        ? reasonOf(blocks[0])
+        : firstErrorLine(run.stderr) || `exit code ${run.exitCode} without a message`,
+    };
   }
   // An error that names no object (the namespace is missing, say) concerns every object without a result.
   const general = blocks.find((b) => !/"[^"]+"/.test(b.split('\n')[0]) || /namespaces "/.test(b));
@@ -81,7 +94,9 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
     const result = results.get(`${ref.kind}/${ref.name}`);
     if (result) return { ...ref, result };
     const quoted = `"${ref.name}"`;
-    const block = blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ?? blocks.find((b) => b.includes(quoted));
+    const block =
+      blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ??
+      blocks.find((b) => b.includes(quoted));
     if (block) return failed(ref, reasonOf(block));
     if (general) return failed(ref, reasonOf(general));
     if (deleting) return { ...ref, result: 'gone' };
@@ -93,12 +108,22 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
 /** A failed outcome with the gist of the server's reason. */
 export function failed(ref: ObjectRef, reason: string): ObjectOutcome {
   const denied = parseForbidden(reason);
-  if (denied) return { ...ref, result: 'failed', reason, cause: 'forbidden', denied: { verb: denied.verb, resource: denied.resource, namespace: denied.namespace } };
+  if (denied)
+    return {
+      ...ref,
+      result: 'failed',
+      reason,
+      cause: 'forbidden',
+      denied: { verb: denied.verb, resource: denied.resource, namespace: denied.namespace },
+    };
   if (/\bis forbidden\b/.test(reason)) return { ...ref, result: 'failed', reason, cause: 'forbidden' };
-  if (/namespaces "[^"]+" not found/.test(reason)) return { ...ref, result: 'failed', reason, cause: 'namespace-missing' };
+  if (/namespaces "[^"]+" not found/.test(reason))
+    return { ...ref, result: 'failed', reason, cause: 'namespace-missing' };
   // CDI's webhook: pkg/apiserver/webhooks/datavolume-validate.go ("Cannot update DataVolume Spec").
-  if (/Cannot update DataVolume Spec|field is immutable/i.test(reason)) return { ...ref, result: 'failed', reason, cause: 'immutable' };
+  if (/Cannot update DataVolume Spec|field is immutable/i.test(reason))
+    return { ...ref, result: 'failed', reason, cause: 'immutable' };
   // NewAlreadyExists: `<resource> "<name>" already exists` (kubernetes/apimachinery@eed236c pkg/api/errors/errors.go).
-  if (/^\S+ "[^"]+" already exists$/.test(reason)) return { ...ref, result: 'failed', reason, cause: 'exists' };
+  if (/^\S+ "[^"]+" already exists$/.test(reason))
+    return { ...ref, result: 'failed', reason, cause: 'exists' };
   return { ...ref, result: 'failed', reason, cause: 'other' };
 }

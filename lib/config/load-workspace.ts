@@ -1,5 +1,14 @@
 // Reads a workspace from disk: the project's config.yaml, one spec, and site template overrides.
-import { closeSync, constants, fstatSync, lstatSync, openSync, readdirSync, readSync, statSync } from 'node:fs';
+import {
+  closeSync,
+  constants,
+  fstatSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readSync,
+  statSync,
+} from 'node:fs';
 import path from 'node:path';
 import { usageError, VAutoError } from '../errors.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
@@ -22,7 +31,11 @@ export interface Workspace {
 export function resolveHome(explicit: string | undefined, cwd: string, toolRoot: string): string {
   if (explicit) {
     const home = path.resolve(cwd, explicit);
-    if (exists(home) && !isDirectory(home)) throw usageError(`the workspace ${home} is a file, not a folder`, 'point --home (or V_AUTO_HOME) at the folder that holds projects/');
+    if (exists(home) && !isDirectory(home))
+      throw usageError(
+        `the workspace ${home} is a file, not a folder`,
+        'point --home (or V_AUTO_HOME) at the folder that holds projects/',
+      );
     return home;
   }
   return isDirectory(path.join(cwd, 'projects')) ? cwd : toolRoot;
@@ -36,7 +49,10 @@ export function assertProject(home: string, project: string, spec?: string): str
   const projectsDir = path.join(home, 'projects');
   const projectDir = path.join(projectsDir, project);
   if (exists(projectDir) && !isDirectory(projectDir)) {
-    throw usageError(`${relative(home, projectDir)} is a file, not a project folder`, `a project is a folder: ${path.join(relative(home, projectDir), 'specs', `${spec ?? '<spec>'}.yaml`)}`);
+    throw usageError(
+      `${relative(home, projectDir)} is a file, not a project folder`,
+      `a project is a folder: ${path.join(relative(home, projectDir), 'specs', `${spec ?? '<spec>'}.yaml`)}`,
+    );
   }
   if (!isDirectory(projectDir)) {
     const known = projectNames(projectsDir);
@@ -59,15 +75,22 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
     const specsDir = path.join(projectDir, 'specs');
     const known = specNames(specsDir);
     const bare = spec.replace(/\.ya?ml$/, '');
-    let hint = known.length ? `specs in project ${project}: ${known.join(', ')}` : `project ${project} has no specs yet`;
-    if (bare !== spec && known.includes(bare)) hint = `give the spec by its name, without the extension: v-auto ${project} ${bare} …`;
-    else if (exists(path.join(specsDir, `${bare}.yml`))) hint = `v-auto reads specs/<spec>.yaml: rename ${relative(home, path.join(specsDir, `${bare}.yml`))} to ${bare}.yaml`;
+    let hint = known.length
+      ? `specs in project ${project}: ${known.join(', ')}`
+      : `project ${project} has no specs yet`;
+    if (bare !== spec && known.includes(bare))
+      hint = `give the spec by its name, without the extension: v-auto ${project} ${bare} …`;
+    else if (exists(path.join(specsDir, `${bare}.yml`)))
+      hint = `v-auto reads specs/<spec>.yaml: rename ${relative(home, path.join(specsDir, `${bare}.yml`))} to ${bare}.yaml`;
     throw usageError(`spec "${spec}" not found: no ${relative(home, specFile)}`, hint);
   }
   const configFile = path.join(projectDir, 'config.yaml');
   const specSource = readYaml(home, specFile);
   if (Object.keys(specSource.data).length === 0) {
-    throw usageError(`${specSource.label}: the spec is empty`, 'a spec needs at least an image, for example: image_url: https://example.com/disk.qcow2');
+    throw usageError(
+      `${specSource.label}: the spec is empty`,
+      'a spec needs at least an image, for example: image_url: https://example.com/disk.qcow2',
+    );
   }
   return {
     home,
@@ -87,7 +110,11 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
 export function listProjectSpecs(home: string, project: string): string[] {
   const specsDir = path.join(assertProject(home, project), 'specs');
   const specs = specNames(specsDir);
-  if (!specs.length) throw usageError(`project ${project} has no specs: no ${relative(home, path.join(specsDir, '<spec>.yaml'))}`, `create one, or give the spec: v-auto ${project} SPEC ACTION`);
+  if (!specs.length)
+    throw usageError(
+      `project ${project} has no specs: no ${relative(home, path.join(specsDir, '<spec>.yaml'))}`,
+      `create one, or give the spec: v-auto ${project} SPEC ACTION`,
+    );
   return specs;
 }
 
@@ -97,7 +124,10 @@ export function listProjectSpecs(home: string, project: string): string[] {
  * starts with a dot) does not.
  */
 function specNames(specsDir: string): string[] {
-  return listNames(specsDir, (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml') && !e.name.startsWith('.')).map((n) => n.replace(/\.yaml$/, ''));
+  return listNames(
+    specsDir,
+    (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml') && !e.name.startsWith('.'),
+  ).map((n) => n.replace(/\.yaml$/, ''));
 }
 
 function readYaml(home: string, file: string): YamlSource {
@@ -115,7 +145,10 @@ export function readText(home: string, file: string): string {
   const cannot = (err: unknown, hint?: string) => {
     const code = (err as NodeJS.ErrnoException).code;
     if ((code === 'ENOENT' || code === 'ELOOP') && isSymlink(file)) {
-      return usageError(`${label}: is a symbolic link that leads ${code === 'ELOOP' ? 'in a loop' : 'nowhere'} (${code})`, 'fix the link or replace it with the file');
+      return usageError(
+        `${label}: is a symbolic link that leads ${code === 'ELOOP' ? 'in a loop' : 'nowhere'} (${code})`,
+        'fix the link or replace it with the file',
+      );
     }
     return usageError(`${label}: cannot read (${code})`, hint);
   };
@@ -123,19 +156,28 @@ export function readText(home: string, file: string): string {
   try {
     const stats = statSync(file);
     if (stats.isDirectory()) throw usageError(`${label}: is a directory, expected a YAML file`);
-    if (!stats.isFile()) throw usageError(`${label}: is not a regular file (a FIFO, socket or device), expected a YAML file`);
+    if (!stats.isFile())
+      throw usageError(`${label}: is not a regular file (a FIFO, socket or device), expected a YAML file`);
     if (stats.size > MAX_FILE_BYTES) throw tooLarge(label, stats.size);
     // Non-blocking: should the path turn into a FIFO after the check, opening it does not hang.
     fd = openSync(file, constants.O_RDONLY | constants.O_NONBLOCK);
   } catch (err) {
     if (err instanceof VAutoError) throw err;
-    throw cannot(err, (err as NodeJS.ErrnoException).code === 'EACCES' ? 'check the file permissions' : undefined);
+    throw cannot(
+      err,
+      (err as NodeJS.ErrnoException).code === 'EACCES' ? 'check the file permissions' : undefined,
+    );
   }
   try {
-    if (!fstatSync(fd).isFile()) throw usageError(`${label}: is not a regular file (a FIFO, socket or device), expected a YAML file`);
+    if (!fstatSync(fd).isFile())
+      throw usageError(`${label}: is not a regular file (a FIFO, socket or device), expected a YAML file`);
     const buffer = Buffer.allocUnsafe(MAX_FILE_BYTES + 1);
     let length = 0;
-    for (let n; length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0; ) length += n;
+    for (
+      let n;
+      length < buffer.length && (n = readSync(fd, buffer, length, buffer.length - length, null)) > 0;
+    )
+      length += n;
     if (length > MAX_FILE_BYTES) throw tooLarge(label);
     return buffer.toString('utf8', 0, length);
   } catch (err) {
@@ -147,7 +189,9 @@ export function readText(home: string, file: string): string {
 }
 
 function tooLarge(label: string, bytes?: number) {
-  return usageError(`${label}: file is too large (${bytes === undefined ? 'it grew past the limit while read' : `${bytes} bytes`}; the limit is ${MAX_FILE_BYTES})`);
+  return usageError(
+    `${label}: file is too large (${bytes === undefined ? 'it grew past the limit while read' : `${bytes} bytes`}; the limit is ${MAX_FILE_BYTES})`,
+  );
 }
 
 function isSymlink(p: string): boolean {
@@ -162,7 +206,10 @@ function isSymlink(p: string): boolean {
 export function readTemplates(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   // A symbolic link counts: readText follows it, and one that leads nowhere is an error, not skipped.
-  for (const name of listNames(dir, (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml.hbs'))) {
+  for (const name of listNames(
+    dir,
+    (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml.hbs'),
+  )) {
     out[name] = readText(path.dirname(dir), path.join(dir, name));
   }
   return out;
@@ -181,12 +228,18 @@ export function listSpecs(home: string): { project: string; spec: string }[] {
  * symbolic link to one (loading a project follows it, as it does a linked spec file).
  */
 function projectNames(projectsDir: string): string[] {
-  return listNames(projectsDir, (e) => e.isDirectory() || (e.isSymbolicLink() && isDirectory(path.join(projectsDir, e.name))));
+  return listNames(
+    projectsDir,
+    (e) => e.isDirectory() || (e.isSymbolicLink() && isDirectory(path.join(projectsDir, e.name))),
+  );
 }
 
 function listNames(dir: string, keep: (e: import('node:fs').Dirent) => boolean): string[] {
   try {
-    return readdirSync(dir, { withFileTypes: true }).filter(keep).map((e) => e.name).sort();
+    return readdirSync(dir, { withFileTypes: true })
+      .filter(keep)
+      .map((e) => e.name)
+      .sort();
   } catch {
     return [];
   }

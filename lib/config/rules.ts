@@ -14,9 +14,14 @@ export interface Problem {
 export type JsonSchema = Record<string, unknown>;
 
 /** Checks a value, adding a problem per mistake; `schema` is what it accepts, for editors. */
-export type Check = ((value: unknown, path: (string | number)[], out: Problem[]) => void) & { schema: JsonSchema };
+export type Check = ((value: unknown, path: (string | number)[], out: Problem[]) => void) & {
+  schema: JsonSchema;
+};
 
-function rule(schema: JsonSchema, check: (value: unknown, path: (string | number)[], out: Problem[]) => void): Check {
+function rule(
+  schema: JsonSchema,
+  check: (value: unknown, path: (string | number)[], out: Problem[]) => void,
+): Check {
   return Object.assign(check, { schema });
 }
 
@@ -25,12 +30,14 @@ const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A DNS-1123 subdomain: the names of cluster-scoped objects such as instance types (`u1.medium`). */
 const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-const LABEL_KEY = /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
+const LABEL_KEY =
+  /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 export const MAX_REPLICAS = 1000;
 
 /** What each nested setting means: shown by editors from the generated schema. */
 const FIELD_DESCRIPTIONS: Record<string, string> = {
-  nad_name: 'Required. The NetworkAttachmentDefinition name: per instance <vm>-<nad_name> with static ipam, shared <nad_name> for DHCP, or an existing NAD when only nad_name is given.',
+  nad_name:
+    'Required. The NetworkAttachmentDefinition name: per instance <vm>-<nad_name> with static ipam, shared <nad_name> for DHCP, or an existing NAD when only nad_name is given.',
   bridge: 'The node bridge the NAD attaches to (cnv-bridge). Static addresses (ipam) need one.',
   vlan: 'VLAN tag, 1–4094.',
   cni_type: 'CNI plugin type of the NAD (default cnv-bridge).',
@@ -40,9 +47,10 @@ const FIELD_DESCRIPTIONS: Record<string, string> = {
   range: 'The subnet, like 10.215.100.0/24.',
   gateway: 'The gateway address, inside the range and on no instance.',
   dns: 'DNS servers: a list, like [10.0.0.53, 10.0.0.54] (one server may be a string).',
-  offset: 'The first instance\'s offset from the network address (default 101).',
+  offset: "The first instance's offset from the network address (default 101).",
   mode: 'nad (default): static addresses in a NAD per instance; cloud-init: one shared NAD without IPAM, the address given to the guest by a generated cloud-init network-config.',
-  reserved: 'Addresses taken by hand: single addresses or inclusive ranges (10.215.100.160-10.215.100.170); a planned address on one is an error.',
+  reserved:
+    'Addresses taken by hand: single addresses or inclusive ranges (10.215.100.160-10.215.100.170); a planned address on one is an error.',
   url: 'An http(s):// disk image URL.',
   registry: 'A docker:// container disk reference.',
   pvc: 'An existing PVC to clone: {namespace, name}.',
@@ -57,8 +65,9 @@ const FIELD_DESCRIPTIONS: Record<string, string> = {
 
 /** What each top-level setting means: shown by editors from the generated schema. */
 export const DESCRIPTIONS: Record<string, string> = {
-  namespace: 'Target namespace, created by deploy when missing. Default: vm-<project> (the project folder\'s name, so a project named Shop needs namespace: set).',
-  name_prefix: 'Instance base name: <prefix>-01, -02, … Default: the spec file\'s name.',
+  namespace:
+    "Target namespace, created by deploy when missing. Default: vm-<project> (the project folder's name, so a project named Shop needs namespace: set).",
+  name_prefix: "Instance base name: <prefix>-01, -02, … Default: the spec file's name.",
   replicas: `Instance count, 1–${MAX_REPLICAS}. Default 1.`,
   cpu: 'vCPUs (refused beside instancetype). Default 2.',
   memory: 'Guest memory, a Kubernetes quantity like 4Gi (refused beside instancetype). Default 4Gi.',
@@ -68,22 +77,26 @@ export const DESCRIPTIONS: Record<string, string> = {
   preference: 'A VirtualMachineClusterPreference name (rhel.9), or {name, kind}.',
   eviction_strategy: 'What a node drain does to the VM.',
   disk_size: 'Root disk size, a Kubernetes quantity. Default 50Gi.',
-  image: 'The root disk source: exactly one of {url}, {registry}, {pvc: {namespace, name}}, {datasource: {namespace, name}}.',
+  image:
+    'The root disk source: exactly one of {url}, {registry}, {pvc: {namespace, name}}, {datasource: {namespace, name}}.',
   image_url: 'Shorthand for image: {url: …}, an http(s):// URL.',
-  storage_class: 'DataVolume storage class (default: the cluster\'s).',
-  access_mode: 'DataVolume access mode (default: the StorageProfile\'s).',
-  volume_mode: 'DataVolume volume mode (default: the StorageProfile\'s).',
-  networks: 'In config.yaml a map, the network catalog (name → settings); in a spec a list of catalog names to attach, each a name or {name, offset}. A spec may also refine a catalog entry with a map.',
+  storage_class: "DataVolume storage class (default: the cluster's).",
+  access_mode: "DataVolume access mode (default: the StorageProfile's).",
+  volume_mode: "DataVolume volume mode (default: the StorageProfile's).",
+  networks:
+    'In config.yaml a map, the network catalog (name → settings); in a spec a list of catalog names to attach, each a name or {name, offset}. A spec may also refine a catalog entry with a map.',
   network: 'The one catalog entry this spec attaches (instead of a networks list).',
   node_selector: 'Node labels that must all match (values are text: quote numbers like "01").',
   affinity: 'A Kubernetes affinity object, passed through as is.',
   tolerations: 'A list of Kubernetes tolerations.',
-  labels: 'Labels added to every resource (v-auto\'s own labels win).',
+  labels: "Labels added to every resource (v-auto's own labels win).",
   annotations: 'Annotations added to the VirtualMachine.',
-  run_strategy: 'The VM\'s runStrategy. Default Always.',
-  cloud_init: 'cloud-config: a Handlebars text template starting with #cloud-config, or a map whose values are templates, written out under #cloud-config.',
+  run_strategy: "The VM's runStrategy. Default Always.",
+  cloud_init:
+    'cloud-config: a Handlebars text template starting with #cloud-config, or a map whose values are templates, written out under #cloud-config.',
   network_data: 'cloud-init networkData: a text template or a map.',
-  generate_network_data: 'false: no generated cloud-init network-config for static networks without network_data. Default true.',
+  generate_network_data:
+    'false: no generated cloud-init network-config for static networks without network_data. Default true.',
 };
 
 function show(value: unknown): string {
@@ -93,32 +106,45 @@ function show(value: unknown): string {
   return String(value);
 }
 
-const integer = (min: number, max: number, what = ''): Check => rule({ type: 'integer', minimum: min, maximum: max }, (v, path, out) => {
-  if (typeof v !== 'number' || !Number.isInteger(v)) {
-    out.push({ path, message: `expected an integer${what}, got ${show(v)}` });
-  } else if (v < min || v > max) {
-    out.push({ path, message: `must be between ${min} and ${max}${what}, got ${v}` });
-  }
-});
+const integer = (min: number, max: number, what = ''): Check =>
+  rule({ type: 'integer', minimum: min, maximum: max }, (v, path, out) => {
+    if (typeof v !== 'number' || !Number.isInteger(v)) {
+      out.push({ path, message: `expected an integer${what}, got ${show(v)}` });
+    } else if (v < min || v > max) {
+      out.push({ path, message: `must be between ${min} and ${max}${what}, got ${v}` });
+    }
+  });
 
 const string = (test?: { pattern: RegExp; hint: string }): Check =>
   rule({ type: 'string', minLength: 1, ...(test && { pattern: test.pattern.source }) }, (v, path, out) => {
-    if (typeof v !== 'string' || v === '') out.push({ path, message: `expected a non-empty string, got ${show(v)}` });
+    if (typeof v !== 'string' || v === '')
+      out.push({ path, message: `expected a non-empty string, got ${show(v)}` });
     else if (test && !test.pattern.test(v)) out.push({ path, message: `${show(v)} ${test.hint}` });
   });
 
-const oneOf = (...values: string[]): Check => rule({ enum: values }, (v, path, out) => {
-  if (typeof v !== 'string' || !values.includes(v)) {
-    const near = typeof v === 'string' ? didYouMean(v, values) : undefined;
-    out.push({ path, message: `expected one of ${values.join(', ')}, got ${show(v)}${near ? ` (did you mean "${near}"?)` : ''}` });
-  }
+const oneOf = (...values: string[]): Check =>
+  rule({ enum: values }, (v, path, out) => {
+    if (typeof v !== 'string' || !values.includes(v)) {
+      const near = typeof v === 'string' ? didYouMean(v, values) : undefined;
+      out.push({
+        path,
+        message: `expected one of ${values.join(', ')}, got ${show(v)}${near ? ` (did you mean "${near}"?)` : ''}`,
+      });
+    }
+  });
+
+const quantity: Check = string({
+  pattern: QUANTITY,
+  hint: 'is not a Kubernetes quantity: write it like 4Gi or 512Mi',
+});
+const dnsLabel: Check = string({
+  pattern: DNS_LABEL,
+  hint: 'is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)',
 });
 
-const quantity: Check = string({ pattern: QUANTITY, hint: 'is not a Kubernetes quantity: write it like 4Gi or 512Mi' });
-const dnsLabel: Check = string({ pattern: DNS_LABEL, hint: 'is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)' });
-
 const anyObject: Check = rule({ type: 'object' }, (v, path, out) => {
-  if (!isPlainObject(v)) out.push({ path, message: `expected a mapping (a Kubernetes object), got ${show(v)}` });
+  if (!isPlainObject(v))
+    out.push({ path, message: `expected a mapping (a Kubernetes object), got ${show(v)}` });
 });
 
 const boolean: Check = rule({ type: 'boolean' }, (v, path, out) => {
@@ -137,18 +163,26 @@ const stringMap = (values: 'label' | 'any'): Check =>
     {
       type: 'object',
       propertyNames: { pattern: LABEL_KEY.source },
-      additionalProperties: values === 'label' ? { type: ['string', 'number', 'boolean'], maxLength: 63, pattern: LABEL_VALUE.source } : { type: ['string', 'number', 'boolean'] },
+      additionalProperties:
+        values === 'label'
+          ? { type: ['string', 'number', 'boolean'], maxLength: 63, pattern: LABEL_VALUE.source }
+          : { type: ['string', 'number', 'boolean'] },
     },
     (v, path, out) => {
-  if (!isPlainObject(v)) return void out.push({ path, message: `expected a mapping of strings, got ${show(v)}` });
-  for (const [k, val] of Object.entries(v)) {
-    if (!LABEL_KEY.test(k)) out.push({ path: [...path, k], message: `"${k}" is not a valid label or annotation key` });
-    if (typeof val !== 'string' && typeof val !== 'number' && typeof val !== 'boolean') {
-      out.push({ path: [...path, k], message: `expected a string value, got ${show(val)}` });
-    } else if (values === 'label' && (String(val).length > 63 || !LABEL_VALUE.test(String(val)))) {
-      out.push({ path: [...path, k], message: `${show(String(val))} is not a valid label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit` });
-    }
-  }
+      if (!isPlainObject(v))
+        return void out.push({ path, message: `expected a mapping of strings, got ${show(v)}` });
+      for (const [k, val] of Object.entries(v)) {
+        if (!LABEL_KEY.test(k))
+          out.push({ path: [...path, k], message: `"${k}" is not a valid label or annotation key` });
+        if (typeof val !== 'string' && typeof val !== 'number' && typeof val !== 'boolean') {
+          out.push({ path: [...path, k], message: `expected a string value, got ${show(val)}` });
+        } else if (values === 'label' && (String(val).length > 63 || !LABEL_VALUE.test(String(val)))) {
+          out.push({
+            path: [...path, k],
+            message: `${show(String(val))} is not a valid label value: at most 63 letters, digits, "-", "_" or ".", starting and ending with a letter or digit`,
+          });
+        }
+      }
     },
   );
 
@@ -163,7 +197,9 @@ const fields = (known: Record<string, Check>, required: string[] = []): Check =>
   rule(
     {
       type: 'object',
-      properties: Object.fromEntries(Object.entries(known).map(([k, c]) => [k, described(c.schema, FIELD_DESCRIPTIONS[k])])),
+      properties: Object.fromEntries(
+        Object.entries(known).map(([k, c]) => [k, described(c.schema, FIELD_DESCRIPTIONS[k])]),
+      ),
       ...(required.length && { required }),
       additionalProperties: false,
     },
@@ -174,7 +210,8 @@ const fields = (known: Record<string, Check>, required: string[] = []): Check =>
         if (check) check(val, [...path, k], out);
         else out.push({ path: [...path, k], message: unknownKey(k, Object.keys(known)) });
       }
-      for (const k of required) if (!Object.hasOwn(v, k)) out.push({ path: [...path, k], message: 'is required' });
+      for (const k of required)
+        if (!Object.hasOwn(v, k)) out.push({ path: [...path, k], message: 'is required' });
     },
   );
 
@@ -187,14 +224,20 @@ export function unknownKey(key: string, known: string[]): string {
   return `unknown key${near ? ` (did you mean "${near}"?)` : `; known keys: ${known.join(', ')}`}`;
 }
 
-const subdomain = string({ pattern: DNS_SUBDOMAIN, hint: 'is not a valid object name: lower case letters, digits, "-" and "." (DNS-1123 subdomain)' });
+const subdomain = string({
+  pattern: DNS_SUBDOMAIN,
+  hint: 'is not a valid object name: lower case letters, digits, "-" and "." (DNS-1123 subdomain)',
+});
 const objectName: Check = rule({ ...subdomain.schema, maxLength: 253 }, (v, path, out) => {
   subdomain(v, path, out);
   if (typeof v === 'string' && v.length > 253) out.push({ path, message: 'is longer than 253 characters' });
 });
 
 /** The kinds an `instancetype` or `preference` may name; the first is KubeVirt's default. */
-export const INSTANCETYPE_KINDS = ['VirtualMachineClusterInstancetype', 'VirtualMachineInstancetype'] as const;
+export const INSTANCETYPE_KINDS = [
+  'VirtualMachineClusterInstancetype',
+  'VirtualMachineInstancetype',
+] as const;
 export const PREFERENCE_KINDS = ['VirtualMachineClusterPreference', 'VirtualMachinePreference'] as const;
 
 /** `instancetype` / `preference`: a name, or `{name, kind}`. */
@@ -202,7 +245,8 @@ const reference = (kinds: readonly string[]): Check => {
   const named = fields({ name: objectName, kind: oneOf(...kinds) }, ['name']);
   return rule({ anyOf: [objectName.schema, named.schema] }, (v, path, out) => {
     if (typeof v === 'string') return objectName(v, path, out);
-    if (!isPlainObject(v)) return void out.push({ path, message: `expected a name or a mapping {name, kind}, got ${show(v)}` });
+    if (!isPlainObject(v))
+      return void out.push({ path, message: `expected a name or a mapping {name, kind}, got ${show(v)}` });
     named(v, path, out);
   });
 };
@@ -219,35 +263,69 @@ const imageFields = fields({
   cert_configmap: string(),
 });
 /** Exactly one source: the schema says it as "one of these required". */
-const image: Check = rule({ ...imageFields.schema, oneOf: IMAGE_SOURCES.map((s) => ({ required: [s] })) }, (v, path, out) => {
-  if (!isPlainObject(v)) {
-    const fix = typeof v === 'string' && /^https?:\/\//.test(v) ? ` (for a URL write image_url: ${v}, or image: {url: ${v}})` : '';
-    return void out.push({ path, message: `expected a mapping with one of ${IMAGE_SOURCES.join(', ')}, got ${show(v)}${fix}` });
-  }
-  imageFields(v, path, out);
-  const given = IMAGE_SOURCES.filter((s) => Object.hasOwn(v, s));
-  if (given.length !== 1) {
-    out.push({ path, message: given.length ? `give exactly one image source, not ${given.join(' and ')}` : `has no usable source: give one of ${IMAGE_SOURCES.join(', ')}` });
-  }
-});
+const image: Check = rule(
+  { ...imageFields.schema, oneOf: IMAGE_SOURCES.map((s) => ({ required: [s] })) },
+  (v, path, out) => {
+    if (!isPlainObject(v)) {
+      const fix =
+        typeof v === 'string' && /^https?:\/\//.test(v)
+          ? ` (for a URL write image_url: ${v}, or image: {url: ${v}})`
+          : '';
+      return void out.push({
+        path,
+        message: `expected a mapping with one of ${IMAGE_SOURCES.join(', ')}, got ${show(v)}${fix}`,
+      });
+    }
+    imageFields(v, path, out);
+    const given = IMAGE_SOURCES.filter((s) => Object.hasOwn(v, s));
+    if (given.length !== 1) {
+      out.push({
+        path,
+        message: given.length
+          ? `give exactly one image source, not ${given.join(' and ')}`
+          : `has no usable source: give one of ${IMAGE_SOURCES.join(', ')}`,
+      });
+    }
+  },
+);
 
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
 const ipam = fields({
-  range: string({ pattern: new RegExp(`^${IPV4}/([0-9]|[12][0-9]|3[0-2])$`), hint: 'is not an IPv4 CIDR range' }),
+  range: string({
+    pattern: new RegExp(`^${IPV4}/([0-9]|[12][0-9]|3[0-2])$`),
+    hint: 'is not an IPv4 CIDR range',
+  }),
   gateway: string({ pattern: new RegExp(`^${IPV4}$`), hint: 'is not an IPv4 address' }),
   // One server as a string, or a list. `dns: "10.0.0.53,10.0.0.54"` is one (invalid) server, not two.
-  dns: rule({ anyOf: [{ type: 'string', pattern: '^\\s*[^,\\s]+\\s*$' }, { type: 'array', items: { type: 'string' } }] }, (v, path, out) => {
-    if (typeof v !== 'string' && (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))) {
-      out.push({ path, message: `expected a string or a list of strings, got ${show(v)}` });
-    } else if (typeof v === 'string' && /[,\s]/.test(v.trim())) {
-      out.push({ path, message: `${show(v)} holds several servers in one string: write a list, dns: [${v.split(/[,\s]+/).filter(Boolean).join(', ')}]` });
-    }
-  }),
+  dns: rule(
+    {
+      anyOf: [
+        { type: 'string', pattern: '^\\s*[^,\\s]+\\s*$' },
+        { type: 'array', items: { type: 'string' } },
+      ],
+    },
+    (v, path, out) => {
+      if (typeof v !== 'string' && (!Array.isArray(v) || v.some((s) => typeof s !== 'string'))) {
+        out.push({ path, message: `expected a string or a list of strings, got ${show(v)}` });
+      } else if (typeof v === 'string' && /[,\s]/.test(v.trim())) {
+        out.push({
+          path,
+          message: `${show(v)} holds several servers in one string: write a list, dns: [${v
+            .split(/[,\s]+/)
+            .filter(Boolean)
+            .join(', ')}]`,
+        });
+      }
+    },
+  ),
   offset: integer(1, 65535),
   reserved: rule({ type: 'array', items: { type: 'string', minLength: 1 } }, (v, path, out) => {
     if (!Array.isArray(v) || v.some((x) => typeof x !== 'string' || x === '')) {
-      out.push({ path, message: `expected a list of addresses or ranges like 10.215.100.160-10.215.100.170, got ${show(v)}` });
+      out.push({
+        path,
+        message: `expected a list of addresses or ranges like 10.215.100.160-10.215.100.170, got ${show(v)}`,
+      });
     }
   }),
   mode: oneOf('nad', 'cloud-init'),
@@ -272,7 +350,11 @@ const networkEntry: Check = rule({ anyOf: [podEntry.schema, bridgeEntry.schema] 
   if (isPlainObject(v) && v.type !== undefined) {
     oneOf('pod')(v.type, [...path, 'type'], out);
     const extra = podExtraKey(v);
-    if (extra) out.push({ path: [...path, extra], message: 'a pod network takes no other settings than guest_interface' });
+    if (extra)
+      out.push({
+        path: [...path, extra],
+        message: 'a pod network takes no other settings than guest_interface',
+      });
     return;
   }
   bridgeEntry(v, path, out);
@@ -287,13 +369,29 @@ export function checkMergedNetwork(v: Record<string, unknown>, path: (string | n
   if (v.type !== undefined) {
     // One layer says type: pod, another adds bridge or ipam: that would be ignored without a word.
     const extra = podExtraKey(v);
-    if (extra) out.push({ path: [...path, extra], message: 'this entry is type: pod (the pod network), which takes no other settings than guest_interface' });
+    if (extra)
+      out.push({
+        path: [...path, extra],
+        message:
+          'this entry is type: pod (the pod network), which takes no other settings than guest_interface',
+      });
     return out;
   }
-  if (v.nad_name === undefined) out.push({ path: [...path, 'nad_name'], message: 'is required: the NetworkAttachmentDefinition name (or type: pod)' });
-  if (isPlainObject(v.ipam) && v.ipam.range === undefined) out.push({ path: [...path, 'ipam', 'range'], message: 'is required for static addresses, like 10.215.100.0/24' });
+  if (v.nad_name === undefined)
+    out.push({
+      path: [...path, 'nad_name'],
+      message: 'is required: the NetworkAttachmentDefinition name (or type: pod)',
+    });
+  if (isPlainObject(v.ipam) && v.ipam.range === undefined)
+    out.push({
+      path: [...path, 'ipam', 'range'],
+      message: 'is required for static addresses, like 10.215.100.0/24',
+    });
   if (v.ipam !== undefined && v.bridge === undefined) {
-    out.push({ path: [...path, 'ipam'], message: 'static addresses need a bridge: add bridge (the node bridge the NAD attaches to)' });
+    out.push({
+      path: [...path, 'ipam'],
+      message: 'static addresses need a bridge: add bridge (the node bridge the NAD attaches to)',
+    });
   }
   return out;
 }
@@ -304,26 +402,51 @@ const NETWORK_NAME = { ...dnsLabel.schema, maxLength: 63 };
 const catalogOrList: Check = rule(
   {
     anyOf: [
-      { type: 'array', description: 'the catalog entries this spec attaches, in order', items: { anyOf: [dnsLabel.schema, attachEntry.schema] } },
-      { type: 'object', description: 'the network catalog: name → settings', propertyNames: NETWORK_NAME, additionalProperties: networkEntry.schema },
+      {
+        type: 'array',
+        description: 'the catalog entries this spec attaches, in order',
+        items: { anyOf: [dnsLabel.schema, attachEntry.schema] },
+      },
+      {
+        type: 'object',
+        description: 'the network catalog: name → settings',
+        propertyNames: NETWORK_NAME,
+        additionalProperties: networkEntry.schema,
+      },
     ],
   },
   (v, path, out) => {
-  if (Array.isArray(v)) {
-    // A plain catalog name, or {name, offset}: this spec's own first address on that network.
-    v.forEach((item, i) => (isPlainObject(item) ? attachEntry(item, [...path, i], out) : dnsLabel(item, [...path, i], out)));
-    return;
-  }
-  if (!isPlainObject(v)) return void out.push({ path, message: `expected a catalog mapping (name: settings) or a list of catalog names, got ${show(v)}` });
-  for (const [name, entry] of Object.entries(v)) {
-    if (!DNS_LABEL.test(name) || name.length > 63) out.push({ path: [...path, name], message: 'network names must be DNS-1123 labels (lower case letters, digits, "-")' });
-    // `ipam:` dedented one level sits beside the networks and would be read as a network named ipam.
-    if (BRIDGE_KEYS.includes(name) && !(isPlainObject(entry) && Object.keys(entry).every((k) => BRIDGE_KEYS.includes(k) || k === 'type'))) {
-      out.push({ path: [...path, name], message: `"${name}" is a setting of a network, not a network name: check the indentation (indent it under the network it belongs to, like its nad_name)` });
-      continue;
+    if (Array.isArray(v)) {
+      // A plain catalog name, or {name, offset}: this spec's own first address on that network.
+      v.forEach((item, i) =>
+        isPlainObject(item) ? attachEntry(item, [...path, i], out) : dnsLabel(item, [...path, i], out),
+      );
+      return;
     }
-    networkEntry(entry, [...path, name], out);
-  }
+    if (!isPlainObject(v))
+      return void out.push({
+        path,
+        message: `expected a catalog mapping (name: settings) or a list of catalog names, got ${show(v)}`,
+      });
+    for (const [name, entry] of Object.entries(v)) {
+      if (!DNS_LABEL.test(name) || name.length > 63)
+        out.push({
+          path: [...path, name],
+          message: 'network names must be DNS-1123 labels (lower case letters, digits, "-")',
+        });
+      // `ipam:` dedented one level sits beside the networks and would be read as a network named ipam.
+      if (
+        BRIDGE_KEYS.includes(name) &&
+        !(isPlainObject(entry) && Object.keys(entry).every((k) => BRIDGE_KEYS.includes(k) || k === 'type'))
+      ) {
+        out.push({
+          path: [...path, name],
+          message: `"${name}" is a setting of a network, not a network name: check the indentation (indent it under the network it belongs to, like its nad_name)`,
+        });
+        continue;
+      }
+      networkEntry(entry, [...path, name], out);
+    }
   },
 );
 
@@ -360,15 +483,27 @@ export const TOP_LEVEL: Record<string, Check> = {
 
 /** Keys a template variable may not be called: they would shadow computed values. */
 export const COMPUTED_VARIABLES = [
-  'vm_name', 'index', 'project', 'spec', 'static_ip', 'ip', 'prefix_length', 'netmask',
-  'gateway_ip', 'dns_servers', 'interface_name', 'interfaces',
+  'vm_name',
+  'index',
+  'project',
+  'spec',
+  'static_ip',
+  'ip',
+  'prefix_length',
+  'netmask',
+  'gateway_ip',
+  'dns_servers',
+  'interface_name',
+  'interfaces',
 ];
 
 /** `previous`: the key just above it in the file, when its value is a mapping the key may belong to. */
 function unknownTopLevelKey(key: string, previous?: string): string {
   const near = didYouMean(key, Object.keys(TOP_LEVEL));
   if (near) return `unknown key (did you mean "${near}"?)`;
-  const indentation = previous ? `; if it belongs under ${previous} above, check the indentation (indent it like the keys of ${previous})` : '';
+  const indentation = previous
+    ? `; if it belongs under ${previous} above, check the indentation (indent it like the keys of ${previous})`
+    : '';
   return `unknown key: not a setting, and no cloud_init or network_data template uses it as a variable${indentation}`;
 }
 
@@ -376,16 +511,23 @@ function unknownTopLevelKey(key: string, previous?: string): string {
 const OPEN_MAPS = ['node_selector', 'labels', 'annotations', 'affinity', 'cloud_init', 'network_data'];
 
 /** Checks one source's top-level keys; unknown keys pass only when a template uses them. */
-export function checkSource(data: Record<string, unknown>, templateVariables: ReadonlySet<string>): Problem[] {
+export function checkSource(
+  data: Record<string, unknown>,
+  templateVariables: ReadonlySet<string>,
+): Problem[] {
   const out: Problem[] = [];
   let previous: string | undefined;
   for (const [key, value] of Object.entries(data)) {
     const check = own(TOP_LEVEL, key);
-    const above = previous !== undefined && OPEN_MAPS.includes(previous) && isPlainObject(data[previous]) ? previous : undefined;
+    const above =
+      previous !== undefined && OPEN_MAPS.includes(previous) && isPlainObject(data[previous])
+        ? previous
+        : undefined;
     previous = key;
     if (check) check(value, [key], out);
     else if (!templateVariables.has(key)) out.push({ path: [key], message: unknownTopLevelKey(key, above) });
-    else if (COMPUTED_VARIABLES.includes(key)) out.push({ path: [key], message: 'is computed by v-auto for each instance and cannot be set' });
+    else if (COMPUTED_VARIABLES.includes(key))
+      out.push({ path: [key], message: 'is computed by v-auto for each instance and cannot be set' });
   }
   return out;
 }

@@ -3,7 +3,15 @@ import path from 'node:path';
 import { usageError } from '../errors.js';
 import { didYouMean } from './did-you-mean.js';
 import { emptyMap, isPlainObject, mergeLayers, own, setPath, type ConfigMap } from './merge.js';
-import { checkMergedNetwork, checkSource, DNS_LABEL, INSTANCETYPE_KINDS, PREFERENCE_KINDS, TOP_LEVEL, type Problem } from './rules.js';
+import {
+  checkMergedNetwork,
+  checkSource,
+  DNS_LABEL,
+  INSTANCETYPE_KINDS,
+  PREFERENCE_KINDS,
+  TOP_LEVEL,
+  type Problem,
+} from './rules.js';
 import { MAX_DEPTH, type YamlSource } from './yaml-source.js';
 
 export type ImageSource =
@@ -101,7 +109,15 @@ export interface SettingsInput {
   templateVariables: (merged: ConfigMap) => Set<string>;
 }
 
-const DEFAULTS: ConfigMap = { replicas: 1, cpu: 2, memory: '4Gi', cpu_topology: 'cores', disk_size: '50Gi', run_strategy: 'Always', generate_network_data: true };
+const DEFAULTS: ConfigMap = {
+  replicas: 1,
+  cpu: 2,
+  memory: '4Gi',
+  cpu_topology: 'cores',
+  disk_size: '50Gi',
+  run_strategy: 'Always',
+  generate_network_data: true,
+};
 
 /** Keys an instance type decides: KubeVirt rejects a VM that sets them beside one. */
 const SIZE_KEYS = ['cpu', 'memory', 'cpu_topology', 'max_sockets'];
@@ -111,7 +127,10 @@ export function parseSet(expression: string): { path: string; value: unknown } {
   const eq = expression.indexOf('=');
   const key = eq > 0 ? expression.slice(0, eq) : '';
   if (!/^[A-Za-z_][\w-]*(\.[\w-]+)*$/.test(key)) {
-    throw usageError(`--set ${JSON.stringify(expression)}: expected key.path=value`, 'for example: --set cpu=4 --set node_selector.zone=core');
+    throw usageError(
+      `--set ${JSON.stringify(expression)}: expected key.path=value`,
+      'for example: --set cpu=4 --set node_selector.zone=core',
+    );
   }
   return { path: key, value: typedValue(key.split('.')[0], expression.slice(eq + 1)) };
 }
@@ -143,11 +162,16 @@ export function resolveSettings(input: SettingsInput): Settings {
   const problems: string[] = [];
   const unsetEnv: Record<string, string> = {};
   const envNames = new Set<string>();
-  const resolved = sources.map((s) => ({ source: s, data: substituteEnv(s, input.env, problems, unsetEnv, envNames) }));
+  const resolved = sources.map((s) => ({
+    source: s,
+    data: substituteEnv(s, input.env, problems, unsetEnv, envNames),
+  }));
   for (const source of sources) {
     for (const n of source.lossyNumbers ?? []) {
       if (isStringValued(n.path)) {
-        problems.push(`${formatLocation(source, n.path)}: ${n.text} is read by YAML as the number ${n.value}: quote it ("${n.text}") to keep it as written`);
+        problems.push(
+          `${formatLocation(source, n.path)}: ${n.text} is read by YAML as the number ${n.value}: quote it ("${n.text}") to keep it as written`,
+        );
       }
     }
   }
@@ -167,34 +191,62 @@ export function resolveSettings(input: SettingsInput): Settings {
   let attachList: unknown[] = [];
   for (const { source, data } of resolved) {
     if (isPlainObject(data.networks)) catalogLayers.push(data.networks);
-    const chosen = Array.isArray(data.networks) ? data.networks.map(attachName) : typeof data.network === 'string' ? [data.network] : undefined;
+    const chosen = Array.isArray(data.networks)
+      ? data.networks.map(attachName)
+      : typeof data.network === 'string'
+        ? [data.network]
+        : undefined;
     if (Array.isArray(data.networks) && data.network !== undefined) {
-      problems.push(formatProblem(source, { path: ['network'], message: 'give either network or a networks list, not both' }));
+      problems.push(
+        formatProblem(source, {
+          path: ['network'],
+          message: 'give either network or a networks list, not both',
+        }),
+      );
     }
-    if (chosen) [attach, attachSource, attachList] = [chosen, source, Array.isArray(data.networks) ? data.networks : []];
+    if (chosen)
+      [attach, attachSource, attachList] = [
+        chosen,
+        source,
+        Array.isArray(data.networks) ? data.networks : [],
+      ];
   }
   const catalogRaw = mergeLayers(...catalogLayers) as Record<string, ConfigMap>;
   for (const [name, entry] of Object.entries(catalogRaw)) {
-    for (const p of checkMergedNetwork(entry, ['networks', name])) problems.push(formatProblem(lastDefinition(resolved, name).source, p));
+    for (const p of checkMergedNetwork(entry, ['networks', name]))
+      problems.push(formatProblem(lastDefinition(resolved, name).source, p));
   }
   if (problems.length) throw validationError(problems);
-  const catalog = Object.fromEntries(Object.entries(catalogRaw).map(([name, e]) => [name, { ...toNetwork(e), origin: networkOrigin(resolved, name) }]));
+  const catalog = Object.fromEntries(
+    Object.entries(catalogRaw).map(([name, e]) => [
+      name,
+      { ...toNetwork(e), origin: networkOrigin(resolved, name) },
+    ]),
+  );
   if (attach === undefined) attach = Object.hasOwn(catalog, 'default') ? ['default'] : [];
   attach.forEach((name, i) => {
     if (!Object.hasOwn(catalog, name)) {
       const near = didYouMean(name, Object.keys(catalog));
-      const where = attachSource ? formatLocation(attachSource, attachSource.data.network ? ['network'] : ['networks', i]) : 'network';
+      const where = attachSource
+        ? formatLocation(attachSource, attachSource.data.network ? ['network'] : ['networks', i])
+        : 'network';
       const known = Object.keys(catalog);
-      problems.push(`${where}: network "${name}" is not in the catalog${near ? ` (did you mean "${near}"?)` : known.length ? `; catalog: ${known.join(', ')}` : '; define it under networks: in config.yaml'}`);
+      problems.push(
+        `${where}: network "${name}" is not in the catalog${near ? ` (did you mean "${near}"?)` : known.length ? `; catalog: ${known.join(', ')}` : '; define it under networks: in config.yaml'}`,
+      );
     }
   });
-  if (new Set(attach).size !== attach.length) problems.push(`${attachSource?.label ?? 'networks'}: a network is attached twice`);
+  if (new Set(attach).size !== attach.length)
+    problems.push(`${attachSource?.label ?? 'networks'}: a network is attached twice`);
   // The layer that chose the attachments also gives their offsets: a later list replaces them all.
   const offsets: Record<string, number> = {};
   attachList.forEach((item, i) => {
     if (!isPlainObject(item) || item.offset === undefined) return;
     const entry = own(catalog, item.name as string);
-    if (entry && !entry.ipam) problems.push(`${formatLocation(attachSource!, ['networks', i, 'offset'])}: network "${item.name}" has no static addresses (no ipam) to offset`);
+    if (entry && !entry.ipam)
+      problems.push(
+        `${formatLocation(attachSource!, ['networks', i, 'offset'])}: network "${item.name}" has no static addresses (no ipam) to offset`,
+      );
     offsets[item.name as string] = item.offset as number;
   });
 
@@ -202,11 +254,15 @@ export function resolveSettings(input: SettingsInput): Settings {
   // (merging a spec's {registry} into config.yaml's {url} would keep the url and ignore the spec).
   let image: unknown;
   for (const { source, data } of resolved) {
-    if (data.image !== undefined && data.image_url !== undefined) problems.push(`${source.label}: give image or image_url, not both`);
+    if (data.image !== undefined && data.image_url !== undefined)
+      problems.push(`${source.label}: give image or image_url, not both`);
     if (data.image !== undefined) image = data.image;
     else if (data.image_url !== undefined) image = { url: data.image_url };
   }
-  if (!image) problems.push(`${input.specSource.label}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}`);
+  if (!image)
+    problems.push(
+      `${input.specSource.label}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}`,
+    );
   if (problems.length) throw validationError(problems);
 
   const size = resolveSize(resolved, merged, problems);
@@ -274,7 +330,12 @@ function resolveSize(resolved: Layer[], merged: ConfigMap, problems: string[]) {
     const where = formatLocation(itLayer.source, ['instancetype']);
     for (const { source, data } of resolved) {
       for (const key of SIZE_KEYS.filter((k) => data[k] !== undefined)) {
-        problems.push(formatProblem(source, { path: [key], message: `cannot be set with an instance type (${where}: ${instancetype.name}): the instance type gives the VM its CPU and memory, and KubeVirt rejects a VM that sets them too; remove ${key}, or remove instancetype` }));
+        problems.push(
+          formatProblem(source, {
+            path: [key],
+            message: `cannot be set with an instance type (${where}: ${instancetype.name}): the instance type gives the VM its CPU and memory, and KubeVirt rejects a VM that sets them too; remove ${key}, or remove instancetype`,
+          }),
+        );
       }
     }
     return { instancetype, preference, cpu_topology: 'cores' as const };
@@ -285,10 +346,21 @@ function resolveSize(resolved: Layer[], merged: ConfigMap, problems: string[]) {
   const max_sockets = max?.data.max_sockets as number | undefined;
   if (max && max_sockets !== undefined) {
     if (cpu_topology !== 'sockets') {
-      problems.push(formatProblem(max.source, { path: ['max_sockets'], message: 'needs cpu_topology: sockets (only CPU sockets hot-plug; with cores a CPU change needs a restart)' }));
+      problems.push(
+        formatProblem(max.source, {
+          path: ['max_sockets'],
+          message:
+            'needs cpu_topology: sockets (only CPU sockets hot-plug; with cores a CPU change needs a restart)',
+        }),
+      );
     } else if (max_sockets < cpu) {
       // kubevirt/kubevirt@a771b994 pkg/virt-api/webhooks/validating-webhook/admitters/vms-admitter.go validateLiveUpdateCPU
-      problems.push(formatProblem(max.source, { path: ['max_sockets'], message: `is less than cpu (${cpu}): KubeVirt rejects a VM whose "Number of sockets in CPU topology is greater than the maximum sockets allowed"` }));
+      problems.push(
+        formatProblem(max.source, {
+          path: ['max_sockets'],
+          message: `is less than cpu (${cpu}): KubeVirt rejects a VM whose "Number of sockets in CPU topology is greater than the maximum sockets allowed"`,
+        }),
+      );
     }
   }
   return { cpu, memory: merged.memory as string, cpu_topology, max_sockets, preference };
@@ -309,9 +381,13 @@ function overridesSource(input: SettingsInput): YamlSource {
   if (input.replicas !== undefined) data.replicas = input.replicas;
   for (const expression of input.sets ?? []) {
     const { path, value } = parseSet(expression);
-    if (path.split('.').length > MAX_DEPTH) throw usageError(`--set ${path.slice(0, 40)}…: the key path is deeper than ${MAX_DEPTH} levels`);
+    if (path.split('.').length > MAX_DEPTH)
+      throw usageError(`--set ${path.slice(0, 40)}…: the key path is deeper than ${MAX_DEPTH} levels`);
     if (value === '' && !Object.hasOwn(TOP_LEVEL, path.split('.')[0])) {
-      throw usageError(`--set ${path}=: empty value for the template variable ${path}`, 'give it a value, or leave the --set out to take it from its V_AUTO_ variable or a prompt');
+      throw usageError(
+        `--set ${path}=: empty value for the template variable ${path}`,
+        'give it a value, or leave the --set out to take it from its V_AUTO_ variable or a prompt',
+      );
     }
     setPath(data, path, value);
   }
@@ -327,7 +403,13 @@ const ENV_REF = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
  * to render (deploy, inspect), so it is left out and its message kept in `unsetEnv`, and status or
  * delete from a monitoring job need not carry the password.
  */
-function substituteEnv(source: YamlSource, env: Record<string, string | undefined>, problems: string[], unsetEnv: Record<string, string>, names: Set<string>): ConfigMap {
+function substituteEnv(
+  source: YamlSource,
+  env: Record<string, string | undefined>,
+  problems: string[],
+  unsetEnv: Record<string, string>,
+  names: Set<string>,
+): ConfigMap {
   const walk = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === 'string') {
       const m = ENV_REF.exec(v);
@@ -337,7 +419,8 @@ function substituteEnv(source: YamlSource, env: Record<string, string | undefine
       // An empty value is a mistake (`WEB_PW="$(cat missing-file)"`), never a blank password.
       if (value === undefined || value === '') {
         const message = `${formatLocation(source, path)}: environment variable ${m[1]} is ${value === undefined ? 'not set' : 'set but empty'}`;
-        if (path.length === 1 && !Object.hasOwn(TOP_LEVEL, String(path[0]))) unsetEnv[String(path[0])] = message;
+        if (path.length === 1 && !Object.hasOwn(TOP_LEVEL, String(path[0])))
+          unsetEnv[String(path[0])] = message;
         else problems.push(message);
         return undefined;
       }
@@ -345,7 +428,11 @@ function substituteEnv(source: YamlSource, env: Record<string, string | undefine
     }
     if (Array.isArray(v)) return v.map((x, i) => walk(x, [...path, i]));
     if (isPlainObject(v)) {
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x, [...path, k])]).filter(([, x]) => x !== undefined));
+      return Object.fromEntries(
+        Object.entries(v)
+          .map(([k, x]) => [k, walk(x, [...path, k])])
+          .filter(([, x]) => x !== undefined),
+      );
     }
     return v;
   };
@@ -353,7 +440,10 @@ function substituteEnv(source: YamlSource, env: Record<string, string | undefine
 }
 
 /** The last layer that writes catalog entry `name`: the one its merged settings are reported against. */
-function lastDefinition(resolved: { source: YamlSource; data: ConfigMap }[], name: string): { source: YamlSource; entry: ConfigMap } {
+function lastDefinition(
+  resolved: { source: YamlSource; data: ConfigMap }[],
+  name: string,
+): { source: YamlSource; entry: ConfigMap } {
   for (const { source, data } of [...resolved].reverse()) {
     const entry = isPlainObject(data.networks) ? data.networks[name] : undefined;
     if (isPlainObject(entry)) return { source, entry };
@@ -368,7 +458,8 @@ function networkOrigin(resolved: { source: YamlSource; data: ConfigMap }[], name
 }
 
 function toNetwork(e: ConfigMap): NetworkSettings {
-  if (e.type === 'pod') return { type: 'pod', cni_type: '', guest_interface: e.guest_interface as string | undefined };
+  if (e.type === 'pod')
+    return { type: 'pod', cni_type: '', guest_interface: e.guest_interface as string | undefined };
   const ipam = e.ipam as ConfigMap | undefined;
   const mode = (ipam?.mode as IpamMode | undefined) ?? 'nad';
   return {
@@ -412,7 +503,11 @@ function formatProblem(source: YamlSource, p: Problem): string {
  * which need not be Kubernetes names: say where the name came from and what to set instead.
  */
 function assertDefaultNames(input: SettingsInput, merged: ConfigMap): void {
-  const kube = (name: string) => name.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '') || 'x';
+  const kube = (name: string) =>
+    name
+      .toLowerCase()
+      .replace(/[^a-z0-9-]+/g, '-')
+      .replace(/^-+|-+$/g, '') || 'x';
   if (merged.namespace === undefined && !DNS_LABEL.test(`vm-${input.project}`)) {
     throw usageError(
       `namespace "vm-${input.project}" is not a valid name: it comes from the project name "${input.project}" (the default namespace is vm-<project>), and Kubernetes names are lower case letters, digits and "-"`,
@@ -428,6 +523,12 @@ function assertDefaultNames(input: SettingsInput, merged: ConfigMap): void {
 }
 
 function validationError(problems: string[]) {
-  const more = problems.length > 1 ? `\n${problems.slice(1).map((p) => `  also: ${p}`).join('\n')}` : '';
+  const more =
+    problems.length > 1
+      ? `\n${problems
+          .slice(1)
+          .map((p) => `  also: ${p}`)
+          .join('\n')}`
+      : '';
   return usageError(`${problems[0]}${more}`);
 }

@@ -21,7 +21,9 @@ export const MAX_DEPTH = 64;
 /** Alias expansions allowed (YAML's billion-laughs guard); real files use a handful. */
 const MAX_ALIASES = 1000;
 /** The only tags a value may carry explicitly: the JSON-like core ones. !!set, !!binary, !!omap… are refused. */
-const CORE_TAGS = new Set(['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`));
+const CORE_TAGS = new Set(
+  ['str', 'int', 'float', 'bool', 'null', 'map', 'seq'].map((t) => `tag:yaml.org,2002:${t}`),
+);
 
 /** Parses YAML text; throws exit-2 errors naming label:line:column. Empty text yields `{}`. */
 export function parseYamlSource(label: string, text: string): YamlSource {
@@ -30,7 +32,8 @@ export function parseYamlSource(label: string, text: string): YamlSource {
   try {
     doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false, strict: true });
   } catch (err) {
-    if (err instanceof RangeError) throw usageError(`${label}: nested too deeply to read (the limit is ${MAX_DEPTH} levels)`);
+    if (err instanceof RangeError)
+      throw usageError(`${label}: nested too deeply to read (the limit is ${MAX_DEPTH} levels)`);
     throw err;
   }
   const problem = doc.errors[0] ?? doc.warnings[0];
@@ -49,7 +52,10 @@ export function parseYamlSource(label: string, text: string): YamlSource {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>;
   } catch (err) {
     if (/alias/i.test((err as Error).message)) {
-      throw usageError(`${label}: too many alias expansions (more than ${MAX_ALIASES} *references to &anchors)`, 'write the repeated settings out, or put them in config.yaml once');
+      throw usageError(
+        `${label}: too many alias expansions (more than ${MAX_ALIASES} *references to &anchors)`,
+        'write the repeated settings out, or put them in config.yaml once',
+      );
     }
     throw err;
   }
@@ -67,23 +73,36 @@ function checkNodes(doc: Document, label: string, lc: LineCounter): NonNullable<
     const line = node?.range ? `:${lc.linePos(node.range[0]).line}` : '';
     return `${label}${line}: ${path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('') || '(top level)'}`;
   };
-  const stack: { node: Node | null | undefined; path: (string | number)[] }[] = [{ node: doc.contents as Node, path: [] }];
+  const stack: { node: Node | null | undefined; path: (string | number)[] }[] = [
+    { node: doc.contents as Node, path: [] },
+  ];
   while (stack.length) {
     const { node, path } = stack.pop()!;
     if (!node || isAlias(node)) continue;
-    if (path.length > MAX_DEPTH) throw usageError(`${at(node, path.slice(0, 3))}…: nested deeper than ${MAX_DEPTH} levels`);
+    if (path.length > MAX_DEPTH)
+      throw usageError(`${at(node, path.slice(0, 3))}…: nested deeper than ${MAX_DEPTH} levels`);
     if (node.tag && !CORE_TAGS.has(node.tag)) {
-      throw usageError(`${at(node, path)}: the YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not supported`, 'write a plain mapping, list or string');
+      throw usageError(
+        `${at(node, path)}: the YAML tag ${node.tag.replace('tag:yaml.org,2002:', '!!')} is not supported`,
+        'write a plain mapping, list or string',
+      );
     }
     if (isMap(node)) {
       for (const pair of node.items) {
         const key = isScalar(pair.key) ? (pair.key.value as string | number) : String(pair.key);
-        if (isScalar(pair.key) && pair.key.tag && !CORE_TAGS.has(pair.key.tag)) stack.push({ node: pair.key, path: [...path, String(key)] });
+        if (isScalar(pair.key) && pair.key.tag && !CORE_TAGS.has(pair.key.tag))
+          stack.push({ node: pair.key, path: [...path, String(key)] });
         stack.push({ node: pair.value as Node, path: [...path, String(key)] });
       }
     } else if (isSeq(node)) {
       node.items.forEach((item, i) => stack.push({ node: item as Node, path: [...path, i] }));
-    } else if (isScalar(node) && typeof node.value === 'number' && node.type === 'PLAIN' && typeof node.source === 'string' && String(node.value) !== node.source) {
+    } else if (
+      isScalar(node) &&
+      typeof node.value === 'number' &&
+      node.type === 'PLAIN' &&
+      typeof node.source === 'string' &&
+      String(node.value) !== node.source
+    ) {
       lossy.push({ path, text: node.source, value: node.value });
     }
   }
@@ -116,12 +135,16 @@ function compactMappingError(label: string, text: string, pos: { line: number; c
       `check the indentation: the keys of one mapping start in the same column${indent(line) ? ` (here column ${indent(line) + 1})` : ' (here the first)'}`,
     );
   }
-  return usageError(`${label}:${pos.line}:${pos.col}: a key is indented deeper than the key above it, or a value holds ": "`, 'check the indentation of this line and the next, or quote the value');
+  return usageError(
+    `${label}:${pos.line}:${pos.col}: a key is indented deeper than the key above it, or a value holds ": "`,
+    'check the indentation of this line and the next, or quote the value',
+  );
 }
 
 function describeYamlError(code: string, message: string): string {
   const first = message.split('\n')[0].replace(/ at line \d+, column \d+:?$/, '');
-  if (/Maximum call stack/i.test(first)) return `nested too deeply to read (the limit is ${MAX_DEPTH} levels)`;
+  if (/Maximum call stack/i.test(first))
+    return `nested too deeply to read (the limit is ${MAX_DEPTH} levels)`;
   if (code === 'DUPLICATE_KEY') return `${first} (each key may appear once per mapping)`;
   if (code === 'TAB_AS_INDENT' || /tab/i.test(first)) return `${first} (indent with spaces, not tabs)`;
   return first;

@@ -48,7 +48,7 @@ function segmentKeys(namespace: string, network: PlannedNetwork): string[] {
 export function findAddressConflicts(specs: readonly SpecPlan[]): AddressConflict[] {
   const parent = new Map<string, string>();
   const find = (k: string): string => {
-    if (!parent.has(k)) return void parent.set(k, k), k;
+    if (!parent.has(k)) return (void parent.set(k, k), k);
     let root = k;
     while (parent.get(root) !== root) root = parent.get(root)!;
     for (let n = k, next; n !== root; n = next) [next] = [parent.get(n)!, parent.set(n, root)];
@@ -61,7 +61,8 @@ export function findAddressConflicts(specs: readonly SpecPlan[]): AddressConflic
       for (const other of others) if (other !== first) parent.set(other, first);
     }
   }
-  const segmentOf = (sp: SpecPlan, net: PlannedNetwork) => find(segmentKeys(sp.plan.settings.namespace, net)[0]);
+  const segmentOf = (sp: SpecPlan, net: PlannedNetwork) =>
+    find(segmentKeys(sp.plan.settings.namespace, net)[0]);
 
   const holders = new Map<string, AddressHolder[]>();
   const gateways = new Map<string, AddressHolder>();
@@ -84,12 +85,28 @@ export function findAddressConflicts(specs: readonly SpecPlan[]): AddressConflic
         const segment = segments.get(nic.network.name)!;
         const seen = own.get(nic.address.ip);
         if (seen && seen.segment !== segment) {
-          const holder = (network: string) => ({ project, spec, instance: instance.name, network, rangeStart: nic.network.subnet!.network });
-          sameVm.push({ address: nic.address.ip, holders: [holder(seen.network), holder(nic.network.name)], nextFree: nic.address.ip });
+          const holder = (network: string) => ({
+            project,
+            spec,
+            instance: instance.name,
+            network,
+            rangeStart: nic.network.subnet!.network,
+          });
+          sameVm.push({
+            address: nic.address.ip,
+            holders: [holder(seen.network), holder(nic.network.name)],
+            nextFree: nic.address.ip,
+          });
         }
         own.set(nic.address.ip, { segment, network: nic.network.name });
         const key = `${segment} ${nic.address.value}`;
-        const holder = { project, spec, instance: instance.name, network: nic.network.name, rangeStart: nic.network.subnet!.network };
+        const holder = {
+          project,
+          spec,
+          instance: instance.name,
+          network: nic.network.name,
+          rangeStart: nic.network.subnet!.network,
+        };
         const list = holders.get(key);
         if (list) list.push(holder);
         else holders.set(key, [holder]);
@@ -102,11 +119,21 @@ export function findAddressConflicts(specs: readonly SpecPlan[]): AddressConflic
   for (const [key, list] of holders) {
     const gateway = gateways.get(key);
     // A spec's own gateway is refused while planning it; another entry's gateway on the segment is caught here.
-    const all = gateway && !list.some((h) => h.project === gateway.project && h.spec === gateway.spec && h.network === gateway.network) ? [gateway, ...list] : list;
+    const all =
+      gateway &&
+      !list.some(
+        (h) => h.project === gateway.project && h.spec === gateway.spec && h.network === gateway.network,
+      )
+        ? [gateway, ...list]
+        : list;
     if (all.length < 2) continue;
     const space = key.lastIndexOf(' ');
     const segment = key.slice(0, space);
-    conflicts.push({ address: formatAddress(BigInt(key.slice(space + 1))), holders: all as AddressConflict['holders'], nextFree: formatAddress(highest.get(segment)! + 1n) });
+    conflicts.push({
+      address: formatAddress(BigInt(key.slice(space + 1))),
+      holders: all as AddressConflict['holders'],
+      nextFree: formatAddress(highest.get(segment)! + 1n),
+    });
   }
   return conflicts.sort((a, b) => compareAddress(a.address, b.address));
 }
@@ -118,18 +145,26 @@ function compareAddress(a: string, b: string): number {
 
 /** `demo/web web-01`, or `gateway of demo/web's lan`. */
 export function describeHolder(h: AddressHolder): string {
-  return h.instance ? `${h.project}/${h.spec} ${h.instance}` : `the gateway of ${h.project}/${h.spec}'s network ${h.network}`;
+  return h.instance
+    ? `${h.project}/${h.spec} ${h.instance}`
+    : `the gateway of ${h.project}/${h.spec}'s network ${h.network}`;
 }
 
 /** `10.215.100.101 on lan: demo/web web-01 and demo/api api-01` (other catalog names in brackets). */
 export function describeConflict(c: AddressConflict): string {
   const [first, ...rest] = c.holders;
-  const others = rest.map((h) => `${describeHolder(h)}${h.network !== first.network ? ` (network ${h.network})` : ''}`);
+  const others = rest.map(
+    (h) => `${describeHolder(h)}${h.network !== first.network ? ` (network ${h.network})` : ''}`,
+  );
   return `${c.address} on ${first.network}: ${[describeHolder(first), ...others].join(' and ')}`;
 }
 
 /** The conflicts that involve one spec. */
-export function conflictsOf(conflicts: readonly AddressConflict[], project: string, spec: string): AddressConflict[] {
+export function conflictsOf(
+  conflicts: readonly AddressConflict[],
+  project: string,
+  spec: string,
+): AddressConflict[] {
   return conflicts.filter((c) => c.holders.some((h) => h.project === project && h.spec === spec));
 }
 
@@ -137,14 +172,26 @@ export function conflictsOf(conflicts: readonly AddressConflict[], project: stri
  * The exit-2 error for a spec whose addresses conflict, naming both holders of each address; the
  * hint says how to move this spec past everything planned on the segment.
  */
-export function addressConflictError(conflicts: readonly AddressConflict[], project: string, spec: string): VAutoError {
+export function addressConflictError(
+  conflicts: readonly AddressConflict[],
+  project: string,
+  spec: string,
+): VAutoError {
   const lines = conflicts.map(describeConflict);
   const first = conflicts[0];
   const mine = first.holders.find((h) => h.project === project && h.spec === spec && h.instance)!;
-  const sameVm = first.holders.filter((h) => h.instance === mine.instance && h.project === project && h.spec === spec).length > 1;
+  const sameVm =
+    first.holders.filter((h) => h.instance === mine.instance && h.project === project && h.spec === spec)
+      .length > 1;
   const hint = sameVm
     ? `${mine.instance} attaches two catalog entries on one segment with the same addresses: give one of them another range or offset, or attach only one`
     : `give ${project}/${spec} addresses of its own on this segment: in projects/${project}/specs/${spec}.yaml attach it as {name: ${mine.network}, offset: ${Number(parseAddress(first.nextFree, '') - mine.rangeStart!)}} in the networks list (past every planned address), or use another range or VLAN`;
-  const more = lines.length > 1 ? `\n${lines.slice(1).map((l) => `  also: ${l}`).join('\n')}` : '';
+  const more =
+    lines.length > 1
+      ? `\n${lines
+          .slice(1)
+          .map((l) => `  also: ${l}`)
+          .join('\n')}`
+      : '';
   return usageError(`address conflict: ${lines[0]}${more}`, hint);
 }

@@ -51,13 +51,23 @@ export type LiveByNamespace = ReadonlyMap<string, readonly LiveObject[]>;
  * kept). With `live`, each entry says what the cluster reports; a namespace absent from `live`
  * was not read, and its entries have no `cluster`.
  */
-export function addressLedger(specs: readonly WorkspaceSpec[], conflicts: readonly AddressConflict[], live?: LiveByNamespace, target?: string): AddressLedger {
+export function addressLedger(
+  specs: readonly WorkspaceSpec[],
+  conflicts: readonly AddressConflict[],
+  live?: LiveByNamespace,
+  target?: string,
+): AddressLedger {
   const entries: LedgerEntry[] = [];
   const unplanned: AddressLedger['unplanned'] = [];
   const mine = new Set<AddressConflict>();
   for (const s of specs) {
     if ('error' in s) {
-      unplanned.push({ project: s.project, spec: s.spec, message: s.error.message, ...(s.error.hint ? { hint: s.error.hint } : {}) });
+      unplanned.push({
+        project: s.project,
+        spec: s.spec,
+        message: s.error.message,
+        ...(s.error.hint ? { hint: s.error.hint } : {}),
+      });
       continue;
     }
     for (const c of conflictsOf(conflicts, s.project, s.spec)) mine.add(c);
@@ -68,14 +78,27 @@ export function addressLedger(specs: readonly WorkspaceSpec[], conflicts: readon
       if (target !== undefined && instance.name !== target) continue;
       for (const nic of instance.nics) {
         if (!nic.address) continue;
-        const entry: LedgerEntry = { network: nic.network.name, address: nic.address.ip, project: s.project, spec: s.spec, instance: instance.name, namespace };
+        const entry: LedgerEntry = {
+          network: nic.network.name,
+          address: nic.address.ip,
+          project: s.project,
+          spec: s.spec,
+          instance: instance.name,
+          namespace,
+        };
         if (observe) entry.cluster = observe(instance.name, nic.network.name, nic.address.ip);
         entries.push(entry);
       }
     }
   }
   const value = (a: string) => parseAddress(a, a);
-  entries.sort((a, b) => a.network.localeCompare(b.network) || Number(value(a.address) - value(b.address)) || a.project.localeCompare(b.project) || a.spec.localeCompare(b.spec));
+  entries.sort(
+    (a, b) =>
+      a.network.localeCompare(b.network) ||
+      Number(value(a.address) - value(b.address)) ||
+      a.project.localeCompare(b.project) ||
+      a.spec.localeCompare(b.spec),
+  );
   return { entries, unplanned, conflicts: [...mine].map(describeConflict) };
 }
 
@@ -84,10 +107,14 @@ function clusterViews(plan: Plan, live: readonly LiveObject[]) {
   const { project, spec } = plan.settings;
   // Held by another object: the same rule deploy refuses with.
   const held = new Map(findLiveAddressConflicts(plan, live).map((c) => [`${c.instance} ${c.address}`, c]));
-  const byName = (kind: string) => new Map(live.filter((o) => o.kind === kind).map((o) => [o.metadata.name, o]));
+  const byName = (kind: string) =>
+    new Map(live.filter((o) => o.kind === kind).map((o) => [o.metadata.name, o]));
   const vmis = byName('VirtualMachineInstance');
   const vms = byName('VirtualMachine');
-  const ours = (o: LiveObject) => o.metadata.labels?.[LABEL.managed] === 'true' && o.metadata.labels[LABEL.project] === project && o.metadata.labels[LABEL.spec] === spec;
+  const ours = (o: LiveObject) =>
+    o.metadata.labels?.[LABEL.managed] === 'true' &&
+    o.metadata.labels[LABEL.project] === project &&
+    o.metadata.labels[LABEL.spec] === spec;
   return (instance: string, network: string, address: string): ClusterView => {
     const taken = held.get(`${instance} ${address}`);
     if (taken) return { state: 'held', by: taken.heldBy, ...(taken.owner ? { owner: taken.owner } : {}) };
@@ -95,7 +122,8 @@ function clusterViews(plan: Plan, live: readonly LiveObject[]) {
     const vm = vms.get(instance);
     // An object of the instance's name that is not this spec's: deploy would leave it alone (foreign).
     const foreign = [vmi, vm].find((o) => o && !ours(o));
-    if (foreign) return { state: 'held', by: `${foreign.kind} ${foreign.metadata.name}`, owner: 'not this spec\'s' };
+    if (foreign)
+      return { state: 'held', by: `${foreign.kind} ${foreign.metadata.name}`, owner: "not this spec's" };
     if (vmi) {
       // A VMI's interfaces are named after the VM's networks, which are the catalog names.
       const ips = vmiAddresses(vmi, network);

@@ -13,7 +13,8 @@ export interface Subnet {
 /** Parses an IPv4 CIDR range; `where` names it in errors. */
 export function parseSubnet(range: string, where: string): Subnet {
   const [ok] = Validator.isValidIPv4CidrNotation(range);
-  if (!ok) throw usageError(`${where}: "${range}" is not an IPv4 CIDR range`, 'write it like 10.215.100.0/24');
+  if (!ok)
+    throw usageError(`${where}: "${range}" is not an IPv4 CIDR range`, 'write it like 10.215.100.0/24');
   // ip-num keeps the host bits of 10.0.0.7/24; the first address of the range is the network.
   const cidr = IPv4CidrRange.fromCidr(range);
   return {
@@ -35,7 +36,12 @@ export function formatAddress(value: bigint): string {
 }
 
 /** The address of instance `index` (1-based), or the reason it cannot have one. */
-export function instanceAddress(subnet: Subnet, offset: number, index: number, gateway?: bigint): { address: bigint } | { error: string } {
+export function instanceAddress(
+  subnet: Subnet,
+  offset: number,
+  index: number,
+  gateway?: bigint,
+): { address: bigint } | { error: string } {
   const address = subnet.network + BigInt(offset + index - 1);
   if (address >= subnet.broadcast) {
     const reason = address === subnet.broadcast ? 'is the broadcast address' : 'falls outside the subnet';

@@ -30,7 +30,9 @@ export function liveAddresses(o: LiveObject): string[] {
       const config = JSON.parse(o.spec?.config ?? '{}') as { ipam?: Ipam; plugins?: { ipam?: Ipam }[] };
       return [config.ipam, ...(config.plugins ?? []).map((p) => p.ipam)]
         .filter((ipam): ipam is Ipam => ipam?.type === 'static')
-        .flatMap((ipam) => (ipam.addresses ?? []).map((a) => String(a.address ?? '').split('/')[0]).filter(Boolean));
+        .flatMap((ipam) =>
+          (ipam.addresses ?? []).map((a) => String(a.address ?? '').split('/')[0]).filter(Boolean),
+        );
     } catch {
       return []; // a config that is not JSON holds no address we can read
     }
@@ -57,7 +59,9 @@ export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]
   const { project, spec } = plan.settings;
   const planned = new Map<string, { instance: string; network: string; nad?: string }>();
   for (const instance of plan.instances) {
-    for (const nic of instance.nics) if (nic.address) planned.set(nic.address.ip, { instance: instance.name, network: nic.network.name, nad: nic.ownNad });
+    for (const nic of instance.nics)
+      if (nic.address)
+        planned.set(nic.address.ip, { instance: instance.name, network: nic.network.name, nad: nic.ownNad });
   }
   const conflicts: LiveAddressConflict[] = [];
   for (const o of live) {
@@ -70,10 +74,18 @@ export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]
       const { nad, ...mine } = planned1;
       // The object this instance itself renders (its NAD, its VMI): whose it is, and whether it may
       // be taken over, is the change plan's decision, not an address conflict.
-      const sameObject = o.kind === 'VirtualMachineInstance' ? o.metadata.name === mine.instance : o.metadata.name === nad;
-      const self = managed && labels[LABEL.project] === project && labels[LABEL.spec] === spec && holderInstance === mine.instance;
+      const sameObject =
+        o.kind === 'VirtualMachineInstance' ? o.metadata.name === mine.instance : o.metadata.name === nad;
+      const self =
+        managed &&
+        labels[LABEL.project] === project &&
+        labels[LABEL.spec] === spec &&
+        holderInstance === mine.instance;
       if (sameObject || self) continue;
-      const owner = managed && labels[LABEL.spec] ? `${labels[LABEL.project]}/${labels[LABEL.spec]} ${labels[LABEL.name] ?? o.metadata.name}` : undefined;
+      const owner =
+        managed && labels[LABEL.spec]
+          ? `${labels[LABEL.project]}/${labels[LABEL.spec]} ${labels[LABEL.name] ?? o.metadata.name}`
+          : undefined;
       conflicts.push({ address, ...mine, heldBy: `${o.kind} ${o.metadata.name}`, owner });
     }
   }
@@ -88,7 +100,13 @@ export function describeLiveConflict(plan: Plan, c: LiveAddressConflict): string
 /** The exit-2 error deploy gives before applying anything when the namespace already holds a planned address. */
 export function liveConflictError(plan: Plan, conflicts: readonly LiveAddressConflict[]): VAutoError {
   const lines = conflicts.map((c) => describeLiveConflict(plan, c));
-  const more = lines.length > 1 ? `\n${lines.slice(1).map((l) => `  also: ${l}`).join('\n')}` : '';
+  const more =
+    lines.length > 1
+      ? `\n${lines
+          .slice(1)
+          .map((l) => `  also: ${l}`)
+          .join('\n')}`
+      : '';
   return usageError(
     `address already in use: ${lines[0]}${more}`,
     'move this spec past it with an offset ({name: NETWORK, offset: N} in its networks list) or list it in ipam.reserved; or remove what holds it',

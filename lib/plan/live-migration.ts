@@ -13,7 +13,9 @@
  */
 export function drainWarning(strategy: string | undefined, blocker: string): string | undefined {
   if (strategy !== undefined && strategy !== 'LiveMigrate') return undefined;
-  const under = strategy ? 'eviction strategy LiveMigrate' : "the cluster's default eviction strategy (LiveMigrate on multi-node OpenShift)";
+  const under = strategy
+    ? 'eviction strategy LiveMigrate'
+    : "the cluster's default eviction strategy (LiveMigrate on multi-node OpenShift)";
   return `${blocker}, so it cannot live-migrate: under ${under} it might prevent nodes from draining or block an infrastructure upgrade; set eviction_strategy: LiveMigrateIfPossible (or None), or use ReadWriteMany storage`;
 }
 

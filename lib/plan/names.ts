@@ -49,9 +49,14 @@ export function isInstanceName(prefix: string, name: string): boolean {
  */
 export function instanceOfResource(prefix: string, name: string, nadNames: string[]): string | undefined {
   if (isInstanceName(prefix, name)) return name;
-  const candidates = [rootDiskName(''), cloudInitSecretName(''), ...nadNames.map((n) => instanceNadName('', n))];
+  const candidates = [
+    rootDiskName(''),
+    cloudInitSecretName(''),
+    ...nadNames.map((n) => instanceNadName('', n)),
+  ];
   for (const suffix of candidates) {
-    if (name.endsWith(suffix) && isInstanceName(prefix, name.slice(0, -suffix.length))) return name.slice(0, -suffix.length);
+    if (name.endsWith(suffix) && isInstanceName(prefix, name.slice(0, -suffix.length)))
+      return name.slice(0, -suffix.length);
   }
   return undefined;
 }
@@ -59,9 +64,14 @@ export function instanceOfResource(prefix: string, name: string, nadNames: strin
 /** Throws unless `name` is a DNS-1123 label of at most 63 characters. */
 export function assertDnsLabel(name: string, what: string): void {
   if (name.length > 63) {
-    throw usageError(`${what} "${name}" is ${name.length} characters; Kubernetes names are limited to 63`, 'shorten name_prefix or the network nad_name');
+    throw usageError(
+      `${what} "${name}" is ${name.length} characters; Kubernetes names are limited to 63`,
+      'shorten name_prefix or the network nad_name',
+    );
   }
   if (!DNS_LABEL.test(name)) {
-    throw usageError(`${what} "${name}" is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)`);
+    throw usageError(
+      `${what} "${name}" is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)`,
+    );
   }
 }

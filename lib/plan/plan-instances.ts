@@ -72,7 +72,8 @@ export function planInstances(settings: Settings, options: PlanOptions = {}): Pl
   const networks = settings.attach.length
     ? settings.attach.map((name) => planNetwork(name, settings.catalog[name], settings.offsets[name]))
     : [{ name: 'default', kind: 'pod' as const, settings: { type: 'pod' as const, cni_type: '' }, dns: [] }];
-  if (networks.filter((n) => n.kind === 'pod').length > 1) throw usageError('only one pod network can be attached');
+  if (networks.filter((n) => n.kind === 'pod').length > 1)
+    throw usageError('only one pod network can be attached');
 
   const all = Array.from({ length: settings.replicas }, (_, i) => planInstance(settings, networks, i + 1));
   const plan = { settings, networks, instances: all, sharedNads: networks.filter(hasSharedNad) };
@@ -84,8 +85,17 @@ export function selectTarget(plan: Plan, target: string): Plan {
   const all = plan.instances;
   const instances = all.filter((i) => i.name === target);
   if (!instances.length) {
-    const names = all.length > 6 ? `${all.slice(0, 3).map((i) => i.name).join(', ')} … ${all[all.length - 1].name}` : all.map((i) => i.name).join(', ');
-    throw usageError(`--target ${target}: no such instance in ${plan.settings.project}/${plan.settings.spec}`, `instances: ${names}`);
+    const names =
+      all.length > 6
+        ? `${all
+            .slice(0, 3)
+            .map((i) => i.name)
+            .join(', ')} … ${all[all.length - 1].name}`
+        : all.map((i) => i.name).join(', ');
+    throw usageError(
+      `--target ${target}: no such instance in ${plan.settings.project}/${plan.settings.spec}`,
+      `instances: ${names}`,
+    );
   }
   return { ...plan, instances };
 }
@@ -119,11 +129,25 @@ function planNetwork(name: string, s: NetworkSettings, offset?: number): Planned
   const reserved = s.ipam.reserved.map((text, i) => {
     const at = `${where}.ipam.reserved[${i}]`;
     const [from, to = from] = text.split('-').map((part) => parseAddress(part.trim(), at));
-    if (to < from) throw usageError(`${at}: "${text}" ends before it starts`, 'write a range low-high, like 10.215.100.160-10.215.100.170');
-    if (from <= subnet.network || to >= subnet.broadcast) throw usageError(`${at}: "${text}" is not within the host addresses of ${s.ipam!.range}`);
+    if (to < from)
+      throw usageError(
+        `${at}: "${text}" ends before it starts`,
+        'write a range low-high, like 10.215.100.160-10.215.100.170',
+      );
+    if (from <= subnet.network || to >= subnet.broadcast)
+      throw usageError(`${at}: "${text}" is not within the host addresses of ${s.ipam!.range}`);
     return { from, to, text };
   });
-  return { name, kind: 'static', settings: s, subnet, offset: offset ?? s.ipam.offset, reserved, gateway, dns: s.ipam.dns };
+  return {
+    name,
+    kind: 'static',
+    settings: s,
+    subnet,
+    offset: offset ?? s.ipam.offset,
+    reserved,
+    gateway,
+    dns: s.ipam.dns,
+  };
 }
 
 function planInstance(settings: Settings, networks: PlannedNetwork[], index: number): Instance {
@@ -163,7 +187,14 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
       guestInterface,
       nadRef: ownNad ?? nadName,
       ...(ownNad ? { ownNad } : {}),
-      address: { ip, value: result.address, prefixLength: subnet.prefixLength, cidr: `${ip}/${subnet.prefixLength}`, netmask: subnet.netmask, gateway: network.gateway },
+      address: {
+        ip,
+        value: result.address,
+        prefixLength: subnet.prefixLength,
+        cidr: `${ip}/${subnet.prefixLength}`,
+        netmask: subnet.netmask,
+        gateway: network.gateway,
+      },
     };
   });
   return { name, index, nics };

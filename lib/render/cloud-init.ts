@@ -57,16 +57,31 @@ export function cloudInitVariables(merged: ConfigMap): Set<string> {
 }
 
 export interface CloudInitRenderer {
-  render(instance: Instance, inputs: ConfigMap, data?: { maskSecrets?: boolean }): { userdata: string; networkdata?: string };
+  render(
+    instance: Instance,
+    inputs: ConfigMap,
+    data?: { maskSecrets?: boolean },
+  ): { userdata: string; networkdata?: string };
 }
 
 /**
  * Compiles the spec's cloud-init templates once, for all instances. One spec's instances share each
  * hash_password salt, so `hashes` (memory only) lets each value be hashed once for all of them.
  */
-export function compileCloudInit(plan: Plan, label: string, hashes = new Map<string, string>()): CloudInitRenderer {
-  const user = compileValue(plan.settings.cloud_init ?? DEFAULT_USERDATA, `${label}: cloud_init`, '#cloud-config\n');
-  const network = plan.settings.network_data === undefined ? undefined : compileValue(plan.settings.network_data, `${label}: network_data`, '');
+export function compileCloudInit(
+  plan: Plan,
+  label: string,
+  hashes = new Map<string, string>(),
+): CloudInitRenderer {
+  const user = compileValue(
+    plan.settings.cloud_init ?? DEFAULT_USERDATA,
+    `${label}: cloud_init`,
+    '#cloud-config\n',
+  );
+  const network =
+    plan.settings.network_data === undefined
+      ? undefined
+      : compileValue(plan.settings.network_data, `${label}: network_data`, '');
   const generated = generatesNetworkData(plan);
   return {
     render(instance, inputs, options) {
@@ -75,7 +90,10 @@ export function compileCloudInit(plan: Plan, label: string, hashes = new Map<str
       const networkdata = generated ? networkConfigText(plan, instance) : network?.(context, data);
       // The VM would name a networkdata key that the Secret then lacks (its template leaves empty values out).
       if (networkdata !== undefined && networkdata.trim() === '') {
-        throw usageError(`${label}: network_data renders empty for ${instance.name}`, 'give network_data content for every instance, or remove it');
+        throw usageError(
+          `${label}: network_data renders empty for ${instance.name}`,
+          'give network_data content for every instance, or remove it',
+        );
       }
       return { userdata: user(context, data), networkdata };
     },
@@ -86,7 +104,16 @@ export function compileCloudInit(plan: Plan, label: string, hashes = new Map<str
  * The first lines cloud-init acts on (canonical/cloud-init doc/rtd/topics/format.rst at 20.2,
  * "User-Data Formats"): user-data that starts with none of them is not read as configuration.
  */
-const USERDATA_HEADERS = ['#cloud-config', '#!', '#include', '#cloud-boothook', '#part-handler', '#upstart-job', '## template: jinja', 'Content-Type:'];
+const USERDATA_HEADERS = [
+  '#cloud-config',
+  '#!',
+  '#include',
+  '#cloud-boothook',
+  '#part-handler',
+  '#upstart-job',
+  '## template: jinja',
+  'Content-Type:',
+];
 
 /** A warning when a text `cloud_init` starts with no header cloud-init reads (a map is written under #cloud-config). */
 export function cloudInitWarnings(plan: Plan): string[] {
@@ -94,7 +121,9 @@ export function cloudInitWarnings(plan: Plan): string[] {
   if (typeof text !== 'string') return [];
   if (USERDATA_HEADERS.some((h) => text.startsWith(h))) return [];
   const line = JSON.stringify(text.split('\n')[0].slice(0, 40));
-  return [`cloud_init does not start with #cloud-config (its first line is ${line}): cloud-init ignores user-data without a header it knows, so the VM would boot without this configuration; make #cloud-config its first line, or write cloud_init as a map`];
+  return [
+    `cloud_init does not start with #cloud-config (its first line is ${line}): cloud-init ignores user-data without a header it knows, so the VM would boot without this configuration; make #cloud-config its first line, or write cloud_init as a map`,
+  ];
 }
 
 /** A string is one template; a map has its string leaves rendered, then is written out as YAML. */
@@ -105,7 +134,8 @@ function compileValue(value: string | ConfigMap, label: string, header: string):
   const fill = (v: unknown, context: object, data?: RenderData): unknown => {
     if (typeof v === 'string') return compiled.get(v)!(context, data);
     if (Array.isArray(v)) return v.map((x) => fill(x, context, data));
-    if (isPlainObject(v)) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, context, data)]));
+    if (isPlainObject(v))
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, context, data)]));
     return v;
   };
   return (context, data) => header + dumpYaml(fill(value, context, data));

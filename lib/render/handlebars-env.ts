@@ -25,7 +25,8 @@ hb.registerHelper({
    * instance (`data.hashes`, kept in memory for one render, never on disk; see README, Performance).
    */
   hash_password(this: unknown, value: unknown, options: Handlebars.HelperOptions & { ids?: string[] }) {
-    if (typeof value !== 'string' && typeof value !== 'number') throw new Error('hash_password needs a variable holding the password');
+    if (typeof value !== 'string' && typeof value !== 'number')
+      throw new Error('hash_password needs a variable holding the password');
     if (value === '') throw new Error(`hash_password: ${options.ids?.[0] ?? 'the password'} is empty`);
     const data = options.data as RenderData | undefined;
     // Output whose Secrets are masked anyway (inspect, --dry-run) skips the deliberately slow hash.
@@ -65,7 +66,13 @@ export type CompiledTemplate = (context: object, data?: RenderData) => string;
 /** Compiles a template; syntax errors and unknown helpers become `label:line: message` usage errors. */
 export function compileTemplate(label: string, source: string): CompiledTemplate {
   // trackIds tells hash_password which variable it hashes (part of the salt); it costs compile time.
-  const options = { noEscape: true, strict: true, trackIds: source.includes('hash_password'), knownHelpers: COMPILE_HELPERS, knownHelpersOnly: true };
+  const options = {
+    noEscape: true,
+    strict: true,
+    trackIds: source.includes('hash_password'),
+    knownHelpers: COMPILE_HELPERS,
+    knownHelpersOnly: true,
+  };
   let ast: hbs.AST.Program;
   try {
     ast = hb.parse(source);
@@ -92,10 +99,17 @@ export function compileTemplate(label: string, source: string): CompiledTemplate
 export function templateError(label: string, err: unknown) {
   const message = err instanceof Error ? err.message : String(err);
   const helper = /unknown helper (\S+?)(?: - (\d+):\d+)?$/.exec(message);
-  if (helper) return usageError(`${label}${helper[2] ? `:${helper[2]}` : ''}: unknown helper "${helper[1]}"`, `helpers: ${HELPER_NAMES.join(', ')}; blocks: ${BLOCK_HELPERS.join(', ')}`);
+  if (helper)
+    return usageError(
+      `${label}${helper[2] ? `:${helper[2]}` : ''}: unknown helper "${helper[1]}"`,
+      `helpers: ${HELPER_NAMES.join(', ')}; blocks: ${BLOCK_HELPERS.join(', ')}`,
+    );
   const parse = /^Parse error on line (\d+):[\s\S]*?\n(Expecting [^\n]*|[^\n]*)$/.exec(message);
   if (parse) return usageError(`${label}:${parse[1]}: template syntax error: ${parse[2]}`);
   const located = /^(.*?) - (\d+):(\d+)$/.exec(message);
-  if (located) return usageError(`${label}:${located[2]}: ${located[1].replace(/^"(\w+)" not defined in .*/, 'unknown variable "$1"')}`);
+  if (located)
+    return usageError(
+      `${label}:${located[2]}: ${located[1].replace(/^"(\w+)" not defined in .*/, 'unknown variable "$1"')}`,
+    );
   return usageError(`${label}: ${message}`);
 }

@@ -37,7 +37,9 @@ export interface NetworkConfigV2 {
 /** Whether v-auto writes the guest's network-config: a static network is attached, no network_data given, not opted out. */
 export function generatesNetworkData(plan: Plan): boolean {
   const s = plan.settings;
-  return s.network_data === undefined && s.generate_network_data && plan.networks.some((n) => n.kind === 'static');
+  return (
+    s.network_data === undefined && s.generate_network_data && plan.networks.some((n) => n.kind === 'static')
+  );
 }
 
 /**
@@ -51,7 +53,10 @@ export function networkConfig(plan: Plan, instance: Instance): NetworkConfigV2 {
   let defaultRoute = false;
   for (const nic of instance.nics) {
     if (Object.hasOwn(ethernets, nic.guestInterface)) {
-      throw usageError(`${instance.name}: two attached networks use the guest interface ${nic.guestInterface}`, 'give each catalog entry its own guest_interface, or set generate_network_data: false and write network_data');
+      throw usageError(
+        `${instance.name}: two attached networks use the guest interface ${nic.guestInterface}`,
+        'give each catalog entry its own guest_interface, or set generate_network_data: false and write network_data',
+      );
     }
     const entry: EthernetV2 = {};
     const a = nic.address;
@@ -85,11 +90,15 @@ export function networkConfigText(plan: Plan, instance: Instance): string {
 export function addressDeliveryWarnings(plan: Plan): string[] {
   if (generatesNetworkData(plan)) return [];
   const used = templatesRead(plan);
-  const why = plan.settings.network_data === undefined ? 'generate_network_data is false' : 'network_data is given';
+  const why =
+    plan.settings.network_data === undefined ? 'generate_network_data is false' : 'network_data is given';
   return plan.networks
     .filter((n) => n.kind === 'static')
     .filter((_n, i) => !used.has('interfaces') && !(i === 0 && (used.has('static_ip') || used.has('ip'))))
-    .map((n) => `network ${n.name}: no cloud-init configuration gives the guest its static address (${why}, and no cloud_init or network_data template uses ${n === plan.networks.find((m) => m.kind === 'static') ? 'static_ip, ip or ' : ''}interfaces): the VM boots without it`);
+    .map(
+      (n) =>
+        `network ${n.name}: no cloud-init configuration gives the guest its static address (${why}, and no cloud_init or network_data template uses ${n === plan.networks.find((m) => m.kind === 'static') ? 'static_ip, ip or ' : ''}interfaces): the VM boots without it`,
+    );
 }
 
 /** The variables the spec's cloud_init and network_data templates read (a template that does not parse reads nothing here: compiling it reports the error). */

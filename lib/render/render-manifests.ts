@@ -44,7 +44,11 @@ export function compileTemplates(builtin: Record<string, string>, site: Record<s
   const known = Object.values(TEMPLATE_FILES) as string[];
   const stray = Object.keys(site).find((file) => !known.includes(file));
   // A misnamed override would otherwise be ignored without a word, and the built-in one used.
-  if (stray) throw usageError(`templates/${stray}: no resource kind uses this template`, `site templates replace built-in ones of the same name: ${known.join(', ')}`);
+  if (stray)
+    throw usageError(
+      `templates/${stray}: no resource kind uses this template`,
+      `site templates replace built-in ones of the same name: ${known.join(', ')}`,
+    );
   const compiled = {} as Record<TemplateKind, CompiledTemplate>;
   const labels = {} as Record<TemplateKind, string>;
   for (const [kind, file] of Object.entries(TEMPLATE_FILES) as [TemplateKind, string][]) {
@@ -60,7 +64,13 @@ export function compileTemplates(builtin: Record<string, string>, site: Record<s
 /** The labels every resource of an instance carries; delete and status select by them. */
 export function instanceLabels(plan: Plan, instanceName: string): Record<string, string> {
   const s = plan.settings;
-  return { ...s.labels, [LABEL.managed]: 'true', [LABEL.project]: s.project, [LABEL.spec]: s.spec, [LABEL.name]: instanceName };
+  return {
+    ...s.labels,
+    [LABEL.managed]: 'true',
+    [LABEL.project]: s.project,
+    [LABEL.spec]: s.spec,
+    [LABEL.name]: instanceName,
+  };
 }
 
 /**
@@ -79,8 +89,10 @@ export function renderManifests(
   const cloudInit = options.cloudInit ?? compileCloudInit(plan, specLabel);
   // A rendered Secret line is user-data (a hash, or an input in clear): never quoted in an error.
   const secretValues = Object.values(inputs).filter((v): v is string => typeof v === 'string' && v !== '');
-  const quotable = (kind: TemplateKind) => (line: string) => kind !== 'secret' && !secretValues.some((v) => line.includes(v));
-  const render = (kind: TemplateKind, context: object, instance: string) => parseManifest(templates.compiled[kind](context), templates.labels[kind], instance, quotable(kind));
+  const quotable = (kind: TemplateKind) => (line: string) =>
+    kind !== 'secret' && !secretValues.some((v) => line.includes(v));
+  const render = (kind: TemplateKind, context: object, instance: string) =>
+    parseManifest(templates.compiled[kind](context), templates.labels[kind], instance, quotable(kind));
 
   const nads: Manifest[] = plan.sharedNads.map((net) =>
     render('nad', nadContext(plan, net, net.settings.nad_name!, sharedLabels(plan), null), 'shared'),
@@ -91,18 +103,44 @@ export function renderManifests(
   for (const instance of plan.instances) {
     const labels = instanceLabels(plan, instance.name);
     for (const nic of instance.nics) {
-      if (nic.ownNad) nads.push(render('nad', nadContext(plan, nic.network, nic.ownNad, labels, nic.address!), instance.name));
+      if (nic.ownNad)
+        nads.push(
+          render('nad', nadContext(plan, nic.network, nic.ownNad, labels, nic.address!), instance.name),
+        );
     }
     const { userdata, networkdata } = cloudInit.render(instance, inputs, options);
-    secrets.push(render('secret', { name: cloudInitSecretName(instance.name), namespace: s.namespace, labels, userdata, networkdata: networkdata ?? null }, instance.name));
-    disks.push(render('datavolume', { ...baseContext(plan), name: rootDiskName(instance.name), labels }, instance.name));
+    secrets.push(
+      render(
+        'secret',
+        {
+          name: cloudInitSecretName(instance.name),
+          namespace: s.namespace,
+          labels,
+          userdata,
+          networkdata: networkdata ?? null,
+        },
+        instance.name,
+      ),
+    );
+    disks.push(
+      render(
+        'datavolume',
+        { ...baseContext(plan), name: rootDiskName(instance.name), labels },
+        instance.name,
+      ),
+    );
     vms.push(render('virtualmachine', vmContext(plan, instance, labels), instance.name));
   }
   return [...nads, ...secrets, ...disks, ...vms];
 }
 
 function sharedLabels(plan: Plan): Record<string, string> {
-  return { ...plan.settings.labels, [LABEL.managed]: 'true', [LABEL.project]: plan.settings.project, [LABEL.shared]: 'true' };
+  return {
+    ...plan.settings.labels,
+    [LABEL.managed]: 'true',
+    [LABEL.project]: plan.settings.project,
+    [LABEL.shared]: 'true',
+  };
 }
 
 function baseContext(plan: Plan) {
@@ -117,10 +155,20 @@ function baseContext(plan: Plan) {
   };
 }
 
-function nadContext(plan: Plan, net: PlannedNetwork, name: string, labels: Record<string, string>, address: { cidr: string; gateway?: string } | null) {
+function nadContext(
+  plan: Plan,
+  net: PlannedNetwork,
+  name: string,
+  labels: Record<string, string>,
+  address: { cidr: string; gateway?: string } | null,
+) {
   const n = net.settings;
   const ipam = address
-    ? { type: 'static', addresses: [{ address: address.cidr, ...(address.gateway ? { gateway: address.gateway } : {}) }], ...(net.dns.length ? { dns: { nameservers: net.dns } } : {}) }
+    ? {
+        type: 'static',
+        addresses: [{ address: address.cidr, ...(address.gateway ? { gateway: address.gateway } : {}) }],
+        ...(net.dns.length ? { dns: { nameservers: net.dns } } : {}),
+      }
     : {};
   const cni = {
     cniVersion: '0.3.1',
@@ -136,7 +184,16 @@ function nadContext(plan: Plan, net: PlannedNetwork, name: string, labels: Recor
     // modules/virt-creating-linux-bridge-nad-cli.adoc; the warning kept in #101718, 2025-10).
     ...(n.ipam?.mode === 'cloud-init' ? { disableContainerInterface: true } : { ipam }),
   };
-  return { name, namespace: plan.settings.namespace, labels, bridge: n.bridge, vlan: n.vlan ?? null, network: net.name, address, cni };
+  return {
+    name,
+    namespace: plan.settings.namespace,
+    labels,
+    bridge: n.bridge,
+    vlan: n.vlan ?? null,
+    network: net.name,
+    address,
+    cni,
+  };
 }
 
 function vmContext(plan: Plan, instance: Instance, labels: Record<string, string>) {
@@ -158,14 +215,24 @@ function vmContext(plan: Plan, instance: Instance, labels: Record<string, string
     node_selector: Object.keys(s.node_selector).length ? s.node_selector : null,
     affinity: s.affinity ?? null,
     tolerations: s.tolerations ?? null,
-    nics: instance.nics.map((nic) => ({ name: nic.network.name, pod: nic.network.kind === 'pod', nad: nic.nadRef ?? null, address: nic.address?.cidr ?? null })),
+    nics: instance.nics.map((nic) => ({
+      name: nic.network.name,
+      pod: nic.network.kind === 'pod',
+      nad: nic.nadRef ?? null,
+      address: nic.address?.cidr ?? null,
+    })),
     root_disk: rootDiskName(instance.name),
     cloud_init_secret: cloudInitSecretName(instance.name),
     has_network_data: s.network_data !== undefined || generatesNetworkData(plan),
   };
 }
 
-function parseManifest(text: string, label: string, instance: string, quotable: (line: string) => boolean): Manifest {
+function parseManifest(
+  text: string,
+  label: string,
+  instance: string,
+  quotable: (line: string) => boolean,
+): Manifest {
   let doc: unknown;
   try {
     // js-yaml: ten times faster than the yaml package on these small documents (1,000 instances
@@ -178,12 +245,26 @@ function parseManifest(text: string, label: string, instance: string, quotable: 
     // The parser often stops on the blank line after the culprit: point at the last line with text.
     let line = Math.min(e.mark?.line ?? 0, all.length - 1);
     while (line > 0 && !all[line]?.trim()) line--;
-    const where = !e.mark ? '' : quotable(all[line]) ? ` (rendered line ${line + 1}: ${JSON.stringify(all[line].trim())})` : ` (rendered line ${line + 1}, not shown: it may hold a secret)`;
-    throw usageError(`${label}: rendered invalid YAML for ${instance}${where}: ${e.reason ?? e.message.split('\n')[0]}`);
+    const where = !e.mark
+      ? ''
+      : quotable(all[line])
+        ? ` (rendered line ${line + 1}: ${JSON.stringify(all[line].trim())})`
+        : ` (rendered line ${line + 1}, not shown: it may hold a secret)`;
+    throw usageError(
+      `${label}: rendered invalid YAML for ${instance}${where}: ${e.reason ?? e.message.split('\n')[0]}`,
+    );
   }
   const m = doc as Manifest | null;
-  if (!m || typeof m !== 'object' || Array.isArray(m) || typeof m.kind !== 'string' || typeof m.metadata?.name !== 'string') {
-    throw usageError(`${label}: rendered for ${instance} is not a Kubernetes object (needs apiVersion, kind and metadata.name)`);
+  if (
+    !m ||
+    typeof m !== 'object' ||
+    Array.isArray(m) ||
+    typeof m.kind !== 'string' ||
+    typeof m.metadata?.name !== 'string'
+  ) {
+    throw usageError(
+      `${label}: rendered for ${instance} is not a Kubernetes object (needs apiVersion, kind and metadata.name)`,
+    );
   }
   return m;
 }

@@ -4,9 +4,27 @@ import { createHash, hash } from 'node:crypto';
 const ITOA64 = './0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
 // The spec's byte order for the final base-64 encoding: 21 groups of three, then byte 63.
 const ORDER = [
-  [0, 21, 42], [22, 43, 1], [44, 2, 23], [3, 24, 45], [25, 46, 4], [47, 5, 26], [6, 27, 48],
-  [28, 49, 7], [50, 8, 29], [9, 30, 51], [31, 52, 10], [53, 11, 32], [12, 33, 54], [34, 55, 13],
-  [56, 14, 35], [15, 36, 57], [37, 58, 16], [59, 17, 38], [18, 39, 60], [40, 61, 19], [62, 20, 41],
+  [0, 21, 42],
+  [22, 43, 1],
+  [44, 2, 23],
+  [3, 24, 45],
+  [25, 46, 4],
+  [47, 5, 26],
+  [6, 27, 48],
+  [28, 49, 7],
+  [50, 8, 29],
+  [9, 30, 51],
+  [31, 52, 10],
+  [53, 11, 32],
+  [12, 33, 54],
+  [34, 55, 13],
+  [56, 14, 35],
+  [15, 36, 57],
+  [37, 58, 16],
+  [59, 17, 38],
+  [18, 39, 60],
+  [40, 61, 19],
+  [62, 20, 41],
 ];
 
 const sha512 = (...parts: Buffer[]) => {
@@ -53,6 +71,8 @@ export function sha512Crypt(password: string, salt: string): string {
 
 /** A 16-character crypt salt derived from stable, non-secret inputs (never from the password). */
 export function deriveSalt(...parts: string[]): string {
-  const digest = createHash('sha256').update(`v-auto:${parts.join('/')}`).digest();
+  const digest = createHash('sha256')
+    .update(`v-auto:${parts.join('/')}`)
+    .digest();
   return Array.from(digest.subarray(0, 16), (byte) => ITOA64[byte & 0x3f]).join('');
 }

@@ -18,9 +18,18 @@ export function ledgerReport(view: LedgerView): string {
   if (!view.entries.length) lines.push(`${scope}: no static addresses planned`);
   else {
     const specs = new Set(view.entries.map((e) => `${e.project}/${e.spec}`)).size;
-    lines.push(`${scope}: ${view.entries.length} planned address${view.entries.length === 1 ? '' : 'es'} in ${specs} spec${specs === 1 ? '' : 's'}${read ? '' : ' (cluster not read)'}`, '');
+    lines.push(
+      `${scope}: ${view.entries.length} planned address${view.entries.length === 1 ? '' : 'es'} in ${specs} spec${specs === 1 ? '' : 's'}${read ? '' : ' (cluster not read)'}`,
+      '',
+    );
     const header = ['NETWORK', 'ADDRESS', 'SPEC', 'INSTANCE', ...(read ? ['CLUSTER'] : [])];
-    const rows = view.entries.map((e) => [e.network, e.address, `${e.project}/${e.spec}`, e.instance, ...(read ? [e.cluster ? describeClusterView(e.cluster) : '-'] : [])]);
+    const rows = view.entries.map((e) => [
+      e.network,
+      e.address,
+      `${e.project}/${e.spec}`,
+      e.instance,
+      ...(read ? [e.cluster ? describeClusterView(e.cluster) : '-'] : []),
+    ]);
     lines.push(formatTable(header, rows));
   }
   if (view.conflicts.length) lines.push('', 'Conflicts:', ...view.conflicts.map((c) => `  ${c}`));
@@ -28,7 +37,11 @@ export function ledgerReport(view: LedgerView): string {
     lines.push('', 'Not planned:');
     for (const u of view.unplanned) {
       const [first, ...more] = u.message.split('\n');
-      lines.push(`  ${u.project}/${u.spec}: ${first}`, ...more.map((m) => `  ${m}`), ...(u.hint ? [`    hint: ${u.hint}`] : []));
+      lines.push(
+        `  ${u.project}/${u.spec}: ${first}`,
+        ...more.map((m) => `  ${m}`),
+        ...(u.hint ? [`    hint: ${u.hint}`] : []),
+      );
     }
   }
   return `${lines.join('\n')}\n`;
@@ -40,7 +53,10 @@ export function ledgerDocument(view: LedgerView, format: 'json' | 'yaml'): strin
     project: view.project,
     ...(view.spec !== undefined ? { spec: view.spec } : {}),
     cluster: view.clusterError === undefined ? { read: true } : { read: false, error: view.clusterError },
-    entries: view.entries.map((e) => ({ ...e, cluster: e.cluster ? { ...e.cluster, text: describeClusterView(e.cluster) } : null })),
+    entries: view.entries.map((e) => ({
+      ...e,
+      cluster: e.cluster ? { ...e.cluster, text: describeClusterView(e.cluster) } : null,
+    })),
     conflicts: view.conflicts,
     unplanned: view.unplanned,
   };

@@ -8,41 +8,64 @@ import type { PlannedNetwork } from '../plan/plan-instances.js';
 import { generatesNetworkData } from '../render/network-config.js';
 import { formatTable } from './table.js';
 
-export function inspectReport({ plan, manifests, inputs, placeholders }: Prepared, overrides: string[]): string {
+export function inspectReport(
+  { plan, manifests, inputs, placeholders }: Prepared,
+  overrides: string[],
+): string {
   const s = plan.settings;
   const lines: string[] = [];
   const count = plan.instances.length;
-  lines.push(`${s.project}/${s.spec} → namespace ${s.namespace}: ${count} instance${count === 1 ? '' : 's'} of ${s.replicas}`);
+  lines.push(
+    `${s.project}/${s.spec} → namespace ${s.namespace}: ${count} instance${count === 1 ? '' : 's'} of ${s.replicas}`,
+  );
   lines.push(`  image:       ${describeImage(s.image)}`);
-  lines.push(`  size:        ${describeSize(s)}, ${s.disk_size} disk${s.storage_class ? ` on ${s.storage_class}` : ''}${s.access_mode ? `, ${s.access_mode}` : ''}${s.volume_mode ? `, ${s.volume_mode}` : ''}`);
+  lines.push(
+    `  size:        ${describeSize(s)}, ${s.disk_size} disk${s.storage_class ? ` on ${s.storage_class}` : ''}${s.access_mode ? `, ${s.access_mode}` : ''}${s.volume_mode ? `, ${s.volume_mode}` : ''}`,
+  );
   if (s.preference) lines.push(`  preference:  ${describePreference(s.preference)}`);
   lines.push(`  run:         ${s.run_strategy}`);
-  lines.push(`  eviction:    ${s.eviction_strategy ?? "the cluster's default (LiveMigrate on multi-node OpenShift)"}`);
+  lines.push(
+    `  eviction:    ${s.eviction_strategy ?? "the cluster's default (LiveMigrate on multi-node OpenShift)"}`,
+  );
   const blocker = diskBlocker(s.access_mode ? [s.access_mode] : undefined, 'access_mode');
   const drain = blocker && drainWarning(s.eviction_strategy, blocker);
   if (drain) lines.push(`  warning:     ${drain}`);
   // Values of known settings are shown; a template variable's value may be a secret.
-  const shown = overrides.map((o) => (o.split('.')[0].split('=')[0] in TOP_LEVEL ? o : `${o.split('=')[0]}=<hidden>`));
+  const shown = overrides.map((o) =>
+    o.split('.')[0].split('=')[0] in TOP_LEVEL ? o : `${o.split('=')[0]}=<hidden>`,
+  );
   if (shown.length) lines.push(`  overrides:   ${shown.join(', ')}`);
   lines.push('  networks:');
   for (const n of plan.networks) lines.push(`    ${n.name}: ${describeNetwork(n)}`);
-  const sel = Object.entries(s.node_selector).map(([k, v]) => `${k}=${v}`).join(',');
-  lines.push(`  scheduling:  node_selector ${sel || 'none'}; affinity ${s.affinity ? Object.keys(s.affinity).join(', ') : 'none'}; tolerations ${s.tolerations?.length ?? 0}`);
-  const userdataBytes = manifests.filter((m) => m.kind === 'Secret').map((m) => Buffer.from(String((m.data as Record<string, string>).userdata ?? ''), 'base64').length);
+  const sel = Object.entries(s.node_selector)
+    .map(([k, v]) => `${k}=${v}`)
+    .join(',');
+  lines.push(
+    `  scheduling:  node_selector ${sel || 'none'}; affinity ${s.affinity ? Object.keys(s.affinity).join(', ') : 'none'}; tolerations ${s.tolerations?.length ?? 0}`,
+  );
+  const userdataBytes = manifests
+    .filter((m) => m.kind === 'Secret')
+    .map((m) => Buffer.from(String((m.data as Record<string, string>).userdata ?? ''), 'base64').length);
   const inputNames = [...Object.keys(inputs), ...placeholders.map((p) => `${p} (asked at deploy)`)];
-  lines.push(`  cloud-init:  ${typeof s.cloud_init === 'object' ? 'cloud-config map' : s.cloud_init ? 'template' : 'default (hostname only)'}, about ${userdataBytes[0] ?? 0} bytes per instance${s.network_data ? ', with network-data' : generatesNetworkData(plan) ? ', network-config v2 generated for the attached networks' : ''}`);
+  lines.push(
+    `  cloud-init:  ${typeof s.cloud_init === 'object' ? 'cloud-config map' : s.cloud_init ? 'template' : 'default (hostname only)'}, about ${userdataBytes[0] ?? 0} bytes per instance${s.network_data ? ', with network-data' : generatesNetworkData(plan) ? ', network-config v2 generated for the attached networks' : ''}`,
+  );
   if (inputNames.length) lines.push(`  inputs:      ${inputNames.join(', ')}; values are never printed`);
   lines.push('');
   const rows = plan.instances.map((i) => [
     i.name,
-    i.nics.map((n) => `${n.network.name}=${n.address?.cidr ?? (n.network.kind === 'pod' ? 'pod' : 'dhcp')}`).join(' '),
+    i.nics
+      .map((n) => `${n.network.name}=${n.address?.cidr ?? (n.network.kind === 'pod' ? 'pod' : 'dhcp')}`)
+      .join(' '),
     i.nics.map((n) => n.guestInterface).join(','),
   ]);
   lines.push(formatTable(['INSTANCE', 'ADDRESSES', 'GUEST NICS'], rows, '  '));
   lines.push('');
   const kinds = new Map<string, number>();
   for (const m of manifests) kinds.set(m.kind, (kinds.get(m.kind) ?? 0) + 1);
-  lines.push(`  ${manifests.length} resources: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')} (see -o yaml)`);
+  lines.push(
+    `  ${manifests.length} resources: ${[...kinds].map(([k, n]) => `${n} ${k}`).join(', ')} (see -o yaml)`,
+  );
   return `${lines.join('\n')}\n`;
 }
 
@@ -51,17 +74,20 @@ function describeSize(s: Settings): string {
   const it = s.instancetype;
   if (it) {
     const known = it.kind === INSTANCETYPE_KINDS[0] ? COMMON_INSTANCETYPES[it.name] : undefined;
-    if (known) return `instance type ${it.name}: ${known[0]} vCPU${known[0] === 1 ? '' : 's'}, ${known[1]} memory (common instance type)`;
+    if (known)
+      return `instance type ${it.name}: ${known[0]} vCPU${known[0] === 1 ? '' : 's'}, ${known[1]} memory (common instance type)`;
     return `instance type ${it.name} (${it.kind}): its CPU and memory come from the cluster`;
   }
-  const cpu = s.cpu_topology === 'sockets'
-    ? `${s.cpu} socket${s.cpu === 1 ? '' : 's'}, hot-pluggable up to ${s.max_sockets ?? "the cluster's maxCpuSockets (else 4× at boot)"}`
-    : `${s.cpu} cores`;
+  const cpu =
+    s.cpu_topology === 'sockets'
+      ? `${s.cpu} socket${s.cpu === 1 ? '' : 's'}, hot-pluggable up to ${s.max_sockets ?? "the cluster's maxCpuSockets (else 4× at boot)"}`
+      : `${s.cpu} cores`;
   return `${cpu}, ${s.memory} memory`;
 }
 
 function describePreference(p: { name: string; kind: string }): string {
-  if (p.kind === PREFERENCE_KINDS[0]) return `${p.name}${COMMON_PREFERENCES.includes(p.name) ? ' (common preference)' : ' (VirtualMachineClusterPreference, from the cluster)'}`;
+  if (p.kind === PREFERENCE_KINDS[0])
+    return `${p.name}${COMMON_PREFERENCES.includes(p.name) ? ' (common preference)' : ' (VirtualMachineClusterPreference, from the cluster)'}`;
   return `${p.name} (${p.kind}, from the cluster)`;
 }
 
@@ -73,7 +99,9 @@ function describeImage(image: ImageSource): string {
 }
 
 function describeNetwork(n: PlannedNetwork): string {
-  const via = n.settings.bridge ? ` on bridge ${n.settings.bridge}${n.settings.vlan ? ` vlan ${n.settings.vlan}` : ''}` : '';
+  const via = n.settings.bridge
+    ? ` on bridge ${n.settings.bridge}${n.settings.vlan ? ` vlan ${n.settings.vlan}` : ''}`
+    : '';
   switch (n.kind) {
     case 'pod':
       return 'pod network (masquerade)';

@@ -61,7 +61,8 @@ export function liveView(stream: LiveStream, options: LiveViewOptions = {}): Liv
     // One row is left for the cursor, so a frame never scrolls the screen (which would break the
     // count of lines to move up); one column is left so that no line wraps.
     const room = rows - 1;
-    const shown = lines.length > room ? [...lines.slice(0, room - 1), `… ${lines.length - room + 1} more`] : lines;
+    const shown =
+      lines.length > room ? [...lines.slice(0, room - 1), `… ${lines.length - room + 1} more`] : lines;
     stream.write(up(drawn) + shown.map((l) => `${clip(l, columns - 1)}\n`).join(''));
     drawn = shown.length;
   };

@@ -67,7 +67,11 @@ export function jsonResultOutput(output: Output): Output & { results: ResultReco
 }
 
 function writeError(err: NodeJS.ErrnoException): VAutoError {
-  const why: Record<string, string> = { EPIPE: 'the reading end of the pipe was closed', ENOSPC: 'no space left on the device', EIO: 'the terminal is gone' };
+  const why: Record<string, string> = {
+    EPIPE: 'the reading end of the pipe was closed',
+    ENOSPC: 'no space left on the device',
+    EIO: 'the terminal is gone',
+  };
   const code = err.code ?? err.message;
   return new VAutoError(`cannot write the output to stdout: ${code}${why[code] ? ` (${why[code]})` : ''}`, {
     exitCode: ExitCode.OUTPUT,

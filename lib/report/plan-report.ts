@@ -5,7 +5,11 @@ import type { FieldChange } from '../changes/field-diff.js';
 /** `+4 create  ~3 update (2 need a restart)  =8 unchanged  -2 surplus` */
 export function planSummary(plan: ChangePlan): string {
   const c = plan.counts;
-  const parts = [`+${c.create} create`, `~${c.update} update${c.restart ? ` (${c.restart} need${c.restart === 1 ? 's' : ''} a restart)` : ''}`, `=${c.unchanged + c.imported} unchanged`];
+  const parts = [
+    `+${c.create} create`,
+    `~${c.update} update${c.restart ? ` (${c.restart} need${c.restart === 1 ? 's' : ''} a restart)` : ''}`,
+    `=${c.unchanged + c.imported} unchanged`,
+  ];
   if (c.surplus) parts.push(`-${c.surplus} surplus`);
   return parts.join('  ');
 }
@@ -17,8 +21,11 @@ export function planLines(plan: ChangePlan): string[] {
     if (c.action === 'create') lines.push(`  + ${c.kind} ${c.name}`);
     else if (c.action === 'update') {
       const effect = c.vm === 'restart' ? ' (needs a restart)' : c.vm === 'live' ? ' (applied live)' : '';
-      lines.push(`  ~ ${c.kind} ${c.name}${c.adopt ? ' (adopted: gets this spec\'s labels)' : ''}${effect}: ${c.fields!.map(fieldSummary).join(', ')}`);
-    } else if (c.action === 'surplus') lines.push(`  - ${c.kind} ${c.name} (not planned; deploy --prune deletes it)`);
+      lines.push(
+        `  ~ ${c.kind} ${c.name}${c.adopt ? " (adopted: gets this spec's labels)" : ''}${effect}: ${c.fields!.map(fieldSummary).join(', ')}`,
+      );
+    } else if (c.action === 'surplus')
+      lines.push(`  - ${c.kind} ${c.name} (not planned; deploy --prune deletes it)`);
   }
   return lines;
 }
@@ -44,8 +51,13 @@ function short(v: unknown): string {
 export function surplusNotices(plan: ChangePlan, planned: number): string[] {
   const notices: string[] = [];
   if (plan.surplusInstances.length) notices.push(surplusLine(plan.surplusInstances, planned));
-  const stray = plan.changes.filter((c) => c.action === 'surplus' && !(c.instance && plan.surplusInstances.includes(c.instance)));
-  if (stray.length) notices.push(`${stray.map((c) => `${c.kind} ${c.name}`).join(', ')}: no longer planned by the spec (run deploy --prune to delete)`);
+  const stray = plan.changes.filter(
+    (c) => c.action === 'surplus' && !(c.instance && plan.surplusInstances.includes(c.instance)),
+  );
+  if (stray.length)
+    notices.push(
+      `${stray.map((c) => `${c.kind} ${c.name}`).join(', ')}: no longer planned by the spec (run deploy --prune to delete)`,
+    );
   return notices;
 }
 
@@ -62,10 +74,20 @@ export function surplusLine(instances: string[], planned: number): string {
 export function diffText(plan: ChangePlan): string {
   const blocks: string[] = [];
   for (const c of plan.changes) {
-    if (c.action === 'create') blocks.push(`--- cluster/${c.kind}/${c.name} (absent)\n+++ spec/${c.kind}/${c.name}\n+ (created)`);
-    else if (c.action === 'update') blocks.push(`--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name}\n${c.fields!.map(fieldLines).join('\n')}`);
-    else if (c.action === 'surplus') blocks.push(`--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name} (not planned)\n- (surplus: deploy --prune deletes it)`);
-    else if (c.action === 'foreign') blocks.push(`--- cluster/${c.kind}/${c.name} (owned by: ${c.owner})\n+++ spec/${c.kind}/${c.name}\n! not this spec's object: deploy will refuse it`);
+    if (c.action === 'create')
+      blocks.push(`--- cluster/${c.kind}/${c.name} (absent)\n+++ spec/${c.kind}/${c.name}\n+ (created)`);
+    else if (c.action === 'update')
+      blocks.push(
+        `--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name}\n${c.fields!.map(fieldLines).join('\n')}`,
+      );
+    else if (c.action === 'surplus')
+      blocks.push(
+        `--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name} (not planned)\n- (surplus: deploy --prune deletes it)`,
+      );
+    else if (c.action === 'foreign')
+      blocks.push(
+        `--- cluster/${c.kind}/${c.name} (owned by: ${c.owner})\n+++ spec/${c.kind}/${c.name}\n! not this spec's object: deploy will refuse it`,
+      );
   }
   return blocks.length ? `${blocks.join('\n')}\n` : '';
 }
@@ -79,7 +101,10 @@ function fieldLines(f: FieldChange): string {
 }
 
 /** The plan as one JSON document (no live objects, no manifests: Secret values stay out). */
-export function planDocument(plan: ChangePlan, at: { project: string; spec: string; namespace: string }): string {
+export function planDocument(
+  plan: ChangePlan,
+  at: { project: string; spec: string; namespace: string },
+): string {
   const entry = (c: Change) => ({
     action: c.action,
     kind: c.kind,

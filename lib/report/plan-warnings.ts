@@ -6,5 +6,6 @@ import type { Output } from './output.js';
 
 /** `v-auto: warning: …` on stderr for each thing the spec asks for that may not do what it says. */
 export function printPlanWarnings(plan: Plan, output: Output): void {
-  for (const warning of [...addressDeliveryWarnings(plan), ...cloudInitWarnings(plan)]) output.err(`v-auto: warning: ${warning}\n`);
+  for (const warning of [...addressDeliveryWarnings(plan), ...cloudInitWarnings(plan)])
+    output.err(`v-auto: warning: ${warning}\n`);
 }

@@ -15,8 +15,18 @@ export function redactSecrets(manifests: Manifest[]): Manifest[] {
     const out: Manifest = { ...m };
     for (const [field, value] of Object.entries(m)) {
       if (SHOWN_FIELDS.has(field)) continue;
-      if ((field === 'data' || field === 'stringData') && value && typeof value === 'object' && !Array.isArray(value)) {
-        out[field] = Object.fromEntries(Object.entries(value).map(([k, v]) => [k, masked(field === 'data' ? Buffer.from(String(v ?? ''), 'base64').length : byteLength(v))]));
+      if (
+        (field === 'data' || field === 'stringData') &&
+        value &&
+        typeof value === 'object' &&
+        !Array.isArray(value)
+      ) {
+        out[field] = Object.fromEntries(
+          Object.entries(value).map(([k, v]) => [
+            k,
+            masked(field === 'data' ? Buffer.from(String(v ?? ''), 'base64').length : byteLength(v)),
+          ]),
+        );
       } else {
         out[field] = masked(byteLength(value));
       }

@@ -10,7 +10,10 @@ export interface ResultScope {
 }
 
 /** The counts of the summary, one per flag. */
-export type ResultCounts = Record<'succeeded' | 'skipped' | 'failed' | 'deleted' | 'started' | 'stopped' | 'restarted', number>;
+export type ResultCounts = Record<
+  'succeeded' | 'skipped' | 'failed' | 'deleted' | 'started' | 'stopped' | 'restarted',
+  number
+>;
 
 const COUNT_OF: Record<Flag, keyof ResultCounts> = {
   SUCCESS: 'succeeded',
@@ -63,7 +66,15 @@ export interface ResultDocument {
 
 /** How many lines carry each flag. */
 export function counts(lines: { flag: Flag }[]): ResultCounts {
-  const c: ResultCounts = { succeeded: 0, skipped: 0, failed: 0, deleted: 0, started: 0, stopped: 0, restarted: 0 };
+  const c: ResultCounts = {
+    succeeded: 0,
+    skipped: 0,
+    failed: 0,
+    deleted: 0,
+    started: 0,
+    stopped: 0,
+    restarted: 0,
+  };
   for (const l of lines) c[COUNT_OF[l.flag]]++;
   return c;
 }
@@ -101,7 +112,13 @@ export class ResultRecorder {
       project: scope.project,
       spec: scope.spec,
       namespace: scope.namespace,
-      results: lines.map(({ flag, kind, name, detail, hint }) => ({ flag, kind, name, ...(detail !== undefined && { reason: detail }), ...(hint !== undefined && { hint }) })),
+      results: lines.map(({ flag, kind, name, detail, hint }) => ({
+        flag,
+        kind,
+        name,
+        ...(detail !== undefined && { reason: detail }),
+        ...(hint !== undefined && { hint }),
+      })),
       summary: counts(lines),
       ...(wait && { wait }),
     }));
@@ -113,7 +130,9 @@ export class ResultRecorder {
       specs,
       summary: counts(this.specs.flatMap((s) => s.lines)),
       notes: this.notes,
-      ...(error && { error: { message: error.message, ...(error.hint !== undefined && { hint: error.hint }) } }),
+      ...(error && {
+        error: { message: error.message, ...(error.hint !== undefined && { hint: error.hint }) },
+      }),
     };
   }
 }

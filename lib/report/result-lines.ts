@@ -5,7 +5,15 @@ import { counts, type ResultScope } from './result-document.js';
 
 export type Flag = 'SUCCESS' | 'SKIPPED' | 'FAILED' | 'DELETED' | 'STARTED' | 'STOPPED' | 'RESTARTED';
 
-const COLOR: Record<Flag, string> = { SUCCESS: '32', SKIPPED: '36', FAILED: '31', DELETED: '33', STARTED: '32', STOPPED: '33', RESTARTED: '32' };
+const COLOR: Record<Flag, string> = {
+  SUCCESS: '32',
+  SKIPPED: '36',
+  FAILED: '31',
+  DELETED: '33',
+  STARTED: '32',
+  STOPPED: '33',
+  RESTARTED: '32',
+};
 
 export interface ResultLine {
   flag: Flag;

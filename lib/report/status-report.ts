@@ -53,7 +53,8 @@ export function statusReport(view: StatusView): string {
   const restarts = instances.filter((i) => i.restartRequired);
   if (restarts.length) {
     lines.push('', `Restart pending (v-auto ${view.project} ${view.spec} restart --pending restarts them):`);
-    for (const i of restarts) lines.push(`  ${i.name}: RestartRequired, a change waits for the VM to restart`);
+    for (const i of restarts)
+      lines.push(`  ${i.name}: RestartRequired, a change waits for the VM to restart`);
   }
   const drains = instances.filter((i) => i.drain);
   if (drains.length) {
@@ -62,7 +63,13 @@ export function statusReport(view: StatusView): string {
   }
   if (view.events.length) {
     lines.push('', `Events (last ${view.events.length}, warnings first):`);
-    lines.push(formatTable(['TYPE', 'TIME', 'OBJECT', 'REASON', 'MESSAGE'], view.events.map((e) => [e.type, e.time, e.object, e.reason, e.message]), '  '));
+    lines.push(
+      formatTable(
+        ['TYPE', 'TIME', 'OBJECT', 'REASON', 'MESSAGE'],
+        view.events.map((e) => [e.type, e.time, e.object, e.reason, e.message]),
+        '  ',
+      ),
+    );
   }
   return `${lines.join('\n')}\n`;
 }
@@ -89,26 +96,48 @@ function listed(names: string[] | null): string {
 }
 
 /** One spec of a project-wide status: its view, or the error that stopped it being read. */
-export type ProjectStatusEntry = { spec: string; code: number } & ({ view: StatusView; error?: undefined } | { view?: undefined; error: string });
+export type ProjectStatusEntry = { spec: string; code: number } & (
+  { view: StatusView; error?: undefined } | { view?: undefined; error: string }
+);
 
 /** `v-auto demo status`: one table of every instance, by spec; a NAMESPACE column when the specs use more than one. */
-export function projectStatusReport(project: string, entries: ProjectStatusEntry[], orphans: { namespace: string; spec: string; vms: string[] }[] = []): string {
+export function projectStatusReport(
+  project: string,
+  entries: ProjectStatusEntry[],
+  orphans: { namespace: string; spec: string; vms: string[] }[] = [],
+): string {
   const views = entries.flatMap((e) => (e.view ? [e.view] : []));
   const instances = views.flatMap((v) => v.instances);
   const namespaces = [...new Set(views.map((v) => v.namespace))];
   const oneNamespace = namespaces.length <= 1;
-  const rows = views.flatMap((v) => instanceRows(v).map((row) => (oneNamespace ? [v.spec, ...row] : [v.spec, v.namespace, ...row])));
-  const lines = [`project ${project}${oneNamespace && namespaces.length ? ` in namespace ${namespaces[0]}` : ''}: ${instances.filter((i) => i.ready).length}/${instances.length} ready in ${entries.length} spec(s)`, ''];
-  if (rows.length) lines.push(formatTable(['SPEC', ...(oneNamespace ? [] : ['NAMESPACE']), ...INSTANCE_COLUMNS], rows));
+  const rows = views.flatMap((v) =>
+    instanceRows(v).map((row) => (oneNamespace ? [v.spec, ...row] : [v.spec, v.namespace, ...row])),
+  );
+  const lines = [
+    `project ${project}${oneNamespace && namespaces.length ? ` in namespace ${namespaces[0]}` : ''}: ${instances.filter((i) => i.ready).length}/${instances.length} ready in ${entries.length} spec(s)`,
+    '',
+  ];
+  if (rows.length)
+    lines.push(formatTable(['SPEC', ...(oneNamespace ? [] : ['NAMESPACE']), ...INSTANCE_COLUMNS], rows));
   const surplus = views.filter((v) => v.surplus?.instances.length);
   for (const v of surplus) lines.push(`${v.spec}: ${surplusLine(v.surplus!.instances, v.surplus!.planned)}`);
   const restarts = views.filter((v) => v.instances.some((i) => i.restartRequired));
   if (restarts.length) {
     lines.push('', 'Restart pending (RestartRequired: a change waits for the VM to restart):');
-    for (const v of restarts) lines.push(`  ${v.spec}: ${v.instances.filter((i) => i.restartRequired).map((i) => i.name).join(', ')} (v-auto ${project} ${v.spec} restart --pending)`);
+    for (const v of restarts)
+      lines.push(
+        `  ${v.spec}: ${v.instances
+          .filter((i) => i.restartRequired)
+          .map((i) => i.name)
+          .join(', ')} (v-auto ${project} ${v.spec} restart --pending)`,
+      );
   }
   const unread = entries.filter((e) => e.error !== undefined);
-  if (unread.length) lines.push('', `Not read: ${unread.map((e) => `${e.spec} (exit ${e.code}: ${printable(e.error)})`).join('; ')}`);
+  if (unread.length)
+    lines.push(
+      '',
+      `Not read: ${unread.map((e) => `${e.spec} (exit ${e.code}: ${printable(e.error)})`).join('; ')}`,
+    );
   if (orphans.length) {
     lines.push('', `Not in any spec file (their spec file was removed or renamed):`);
     for (const o of orphans) lines.push(`  ${o.spec} in namespace ${o.namespace}: ${o.vms.join(', ')}`);
@@ -118,8 +147,15 @@ export function projectStatusReport(project: string, entries: ProjectStatusEntry
 }
 
 /** The project-wide status as one document: each spec's status document, or its error. */
-export function projectStatusDocument(project: string, entries: ProjectStatusEntry[], orphans: { namespace: string; spec: string; vms: string[] }[], format: 'json' | 'yaml'): string {
-  const specs = entries.map((e) => (e.view ? statusDoc(e.view) : { project, spec: e.spec, error: e.error, exitCode: e.code }));
+export function projectStatusDocument(
+  project: string,
+  entries: ProjectStatusEntry[],
+  orphans: { namespace: string; spec: string; vms: string[] }[],
+  format: 'json' | 'yaml',
+): string {
+  const specs = entries.map((e) =>
+    e.view ? statusDoc(e.view) : { project, spec: e.spec, error: e.error, exitCode: e.code },
+  );
   const doc = { project, ready: entries.every((e) => e.code === 0), specs, orphans };
   return documentText(doc, format);
 }

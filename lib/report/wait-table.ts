@@ -4,7 +4,12 @@ import { formatTable } from './table.js';
 
 /** INSTANCE, VM (KubeVirt's printable status), PROGRESS (the root disk's import), IP; one string per line. */
 export function waitTable(states: InstanceState[]): string[] {
-  const rows = states.map((s) => [s.name, s.vm?.status ?? (s.missing ? 'NotDeployed' : '-'), diskProgress(s), s.ips.join(',') || '-']);
+  const rows = states.map((s) => [
+    s.name,
+    s.vm?.status ?? (s.missing ? 'NotDeployed' : '-'),
+    diskProgress(s),
+    s.ips.join(',') || '-',
+  ]);
   return formatTable(['INSTANCE', 'VM', 'PROGRESS', 'IP'], rows).split('\n');
 }
 

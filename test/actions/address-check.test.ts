@@ -5,13 +5,20 @@ import { asyncErrorOf, IMAGE, LAN, repoRoot, tempDir, writeWorkspace } from '../
 
 const quiet: Output = { out: () => {}, err: () => {}, isTTY: false, color: false };
 const run = (home: string, project: string, spec: string) =>
-  inspect({ home, project, spec, sets: [], output: 'yaml', showSecrets: false }, { toolRoot: repoRoot, env: {}, output: quiet });
+  inspect(
+    { home, project, spec, sets: [], output: 'yaml', showSecrets: false },
+    { toolRoot: repoRoot, env: {}, output: quiet },
+  );
 
 describe('the workspace-wide address check at inspect', () => {
   const home = tempDir();
   writeWorkspace(home, {
     config: { networks: { lan: LAN, other: { ...LAN, nad_name: 'other', vlan: 200 } }, ...IMAGE },
-    specs: { web: { network: 'lan', replicas: 2 }, db: { network: 'other' }, broken: { network: 'lan', replicas: 200 } },
+    specs: {
+      web: { network: 'lan', replicas: 2 },
+      db: { network: 'other' },
+      broken: { network: 'lan', replicas: 200 },
+    },
   });
   writeWorkspace(home, {
     project: 'shop',
@@ -22,23 +29,35 @@ describe('the workspace-wide address check at inspect', () => {
   test('a spec sharing an address with a spec of another project is exit 2, naming both', async () => {
     const err = await asyncErrorOf(() => run(home, 'demo', 'web'));
     expect(err.exitCode).toBe(ExitCode.USAGE);
-    expect(err.message).toBe('address conflict: 10.215.100.101 on lan: demo/web web-01 and shop/front front-01 (network shop-lan)');
+    expect(err.message).toBe(
+      'address conflict: 10.215.100.101 on lan: demo/web web-01 and shop/front front-01 (network shop-lan)',
+    );
     // The same conflict, told the same way from the other side; the hint is for the spec being run.
     const other = await asyncErrorOf(() => run(home, 'shop', 'front'));
     expect(other.message).toBe(err.message);
-    expect(other.hint).toMatch(/^give shop\/front addresses of its own on this segment: in projects\/shop\/specs\/front\.yaml attach it as \{name: shop-lan, offset: 103\} in the networks list/);
+    expect(other.hint).toMatch(
+      /^give shop\/front addresses of its own on this segment: in projects\/shop\/specs\/front\.yaml attach it as \{name: shop-lan, offset: 103\} in the networks list/,
+    );
   });
 
   test('a spec without conflicts still works, and one that fails its own planning blocks no other', async () => {
     expect(await run(home, 'demo', 'db')).toBe(ExitCode.OK);
-    expect((await asyncErrorOf(() => run(home, 'demo', 'broken'))).message).toMatch(/^broken-155: address on network lan 10\.215\.100\.255 is the broadcast address/);
+    expect((await asyncErrorOf(() => run(home, 'demo', 'broken'))).message).toMatch(
+      /^broken-155: address on network lan 10\.215\.100\.255 is the broadcast address/,
+    );
   });
 
   test('the offset the hint names separates them', async () => {
     const fixed = tempDir();
-    writeWorkspace(fixed, { config: { networks: { lan: LAN }, ...IMAGE }, specs: { web: { network: 'lan', replicas: 2 }, api: { network: 'lan' } } });
+    writeWorkspace(fixed, {
+      config: { networks: { lan: LAN }, ...IMAGE },
+      specs: { web: { network: 'lan', replicas: 2 }, api: { network: 'lan' } },
+    });
     expect((await asyncErrorOf(() => run(fixed, 'demo', 'api'))).hint).toContain('{name: lan, offset: 103}');
-    writeWorkspace(fixed, { config: { networks: { lan: LAN }, ...IMAGE }, specs: { api: { networks: [{ name: 'lan', offset: 103 }] } } });
+    writeWorkspace(fixed, {
+      config: { networks: { lan: LAN }, ...IMAGE },
+      specs: { api: { networks: [{ name: 'lan', offset: 103 }] } },
+    });
     expect(await run(fixed, 'demo', 'api')).toBe(ExitCode.OK);
     expect(await run(fixed, 'demo', 'web')).toBe(ExitCode.OK);
   });
@@ -50,14 +69,23 @@ test("a whole-project run plans each spec of the workspace once, though every sp
   writeWorkspace(home, {
     config: { networks: { lan: LAN }, ...IMAGE },
     // Each spec reads its own variable once per planning: the reads count the plannings.
-    specs: Object.fromEntries(specs.map((s, i) => [s, { networks: [{ name: 'lan', offset: 101 + i }], labels: { owner: `env:OWNER_${s}` } }])),
+    specs: Object.fromEntries(
+      specs.map((s, i) => [
+        s,
+        { networks: [{ name: 'lan', offset: 101 + i }], labels: { owner: `env:OWNER_${s}` } },
+      ]),
+    ),
   });
   const reads = new Map<string, number>();
   const env = new Proxy({} as Record<string, string | undefined>, {
-    get: (_target, name: string) => (name.startsWith('OWNER_') ? (reads.set(name, (reads.get(name) ?? 0) + 1), 'ops') : undefined),
+    get: (_target, name: string) =>
+      name.startsWith('OWNER_') ? (reads.set(name, (reads.get(name) ?? 0) + 1), 'ops') : undefined,
   });
   // As main builds it: one cache for the run, handed to each spec's action in turn.
   const deps = { toolRoot: repoRoot, env, output: quiet, specPlans: new Map() };
-  for (const spec of specs) expect(await inspect({ home, project: 'demo', spec, sets: [], output: 'yaml', showSecrets: false }, deps)).toBe(ExitCode.OK);
+  for (const spec of specs)
+    expect(
+      await inspect({ home, project: 'demo', spec, sets: [], output: 'yaml', showSecrets: false }, deps),
+    ).toBe(ExitCode.OK);
   expect(Object.fromEntries(reads)).toEqual(Object.fromEntries(specs.map((s) => [`OWNER_${s}`, 1])));
 });

@@ -6,8 +6,17 @@ import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 
-const labels = (name: string, spec = 'web', project = 'demo') => ({ 'v-auto/managed': 'true', 'v-auto/project': project, 'v-auto/spec': spec, 'v-auto/name': name });
-const o = (kind: string, name: string, l?: Record<string, string>): K8sObject => ({ apiVersion: 'v1', kind, metadata: { name, labels: l } });
+const labels = (name: string, spec = 'web', project = 'demo') => ({
+  'v-auto/managed': 'true',
+  'v-auto/project': project,
+  'v-auto/spec': spec,
+  'v-auto/name': name,
+});
+const o = (kind: string, name: string, l?: Record<string, string>): K8sObject => ({
+  apiVersion: 'v1',
+  kind,
+  metadata: { name, labels: l },
+});
 
 const objects = [
   o('VirtualMachine', 'web-01', labels('web-01')),
@@ -23,16 +32,37 @@ const objects = [
 function run(options: Partial<DeleteOptions>, confirm?: (q: string) => Promise<boolean>) {
   const cluster = new FakeCluster(objects);
   const output = capture();
-  const all: DeleteOptions = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false, ...options };
-  return { cluster, output, done: deleteSpec(all, { toolRoot: repoRoot, env: {}, output, confirm, cluster: () => cluster }) };
+  const all: DeleteOptions = {
+    home: path.join(repoRoot, 'examples'),
+    project: 'demo',
+    spec: 'web',
+    sets: [],
+    dryRun: false,
+    yes: true,
+    keepDisks: false,
+    includeUnlabeled: false,
+    ...options,
+  };
+  return {
+    cluster,
+    output,
+    done: deleteSpec(all, { toolRoot: repoRoot, env: {}, output, confirm, cluster: () => cluster }),
+  };
 }
 
-test('only this spec\'s labelled objects go, VMs first; leftovers are listed and kept', async () => {
+test("only this spec's labelled objects go, VMs first; leftovers are listed and kept", async () => {
   const { cluster, output, done } = run({});
   expect(await done).toBe(0);
   expect(cluster.calls).toEqual(['list', 'delete']);
-  expect(cluster.deleted.map((r) => `${r.kind}/${r.name}`)).toEqual(['VirtualMachine/web-01', 'VirtualMachine/web-02', 'PersistentVolumeClaim/web-01-rootdisk', 'Secret/web-01-cloud-init']);
-  expect(output.stdout).toContain('Unlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-07');
+  expect(cluster.deleted.map((r) => `${r.kind}/${r.name}`)).toEqual([
+    'VirtualMachine/web-01',
+    'VirtualMachine/web-02',
+    'PersistentVolumeClaim/web-01-rootdisk',
+    'Secret/web-01-cloud-init',
+  ]);
+  expect(output.stdout).toContain(
+    'Unlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-07',
+  );
 });
 
 test('--include-unlabeled takes exact instance names only; --keep-disks keeps the PVC', async () => {
@@ -42,8 +72,16 @@ test('--include-unlabeled takes exact instance names only; --keep-disks keeps th
 });
 
 test.each([
-  ['no --yes and no terminal', { yes: false }, 'refusing to delete without confirmation: no terminal to ask on'],
-  ['a --target that is no instance name', { target: 'WEB_02' }, '--target WEB_02: not an instance name of demo/web'],
+  [
+    'no --yes and no terminal',
+    { yes: false },
+    'refusing to delete without confirmation: no terminal to ask on',
+  ],
+  [
+    'a --target that is no instance name',
+    { target: 'WEB_02' },
+    '--target WEB_02: not an instance name of demo/web',
+  ],
 ])('%s: exit 2 before any cluster call', async (_label, options, message) => {
   const { cluster, done } = run(options);
   const err = await asyncErrorOf(() => done);
@@ -82,39 +120,80 @@ describe('only names the planner produces are instance names', () => {
   });
 
   // As status and deploy: not planned and not found is a typo or the wrong spec, not a success.
-  test.each(['web-99', 'web-100', 'web-1000'])('--target %s, a valid name neither planned nor found, is exit 2 after the one read', async (target) => {
-    const { cluster, done } = run({ target });
-    const err = await asyncErrorOf(() => done);
-    expect(err.exitCode).toBe(2);
-    expect(err.message).toBe(`--target ${target}: no such instance in demo/web, and none of that name found in namespace vm-demo`);
-    expect(err.hint).toBe('the spec plans 2: web-01 … web-02');
-    expect(cluster.calls).toEqual(['list']);
-  });
+  test.each(['web-99', 'web-100', 'web-1000'])(
+    '--target %s, a valid name neither planned nor found, is exit 2 after the one read',
+    async (target) => {
+      const { cluster, done } = run({ target });
+      const err = await asyncErrorOf(() => done);
+      expect(err.exitCode).toBe(2);
+      expect(err.message).toBe(
+        `--target ${target}: no such instance in demo/web, and none of that name found in namespace vm-demo`,
+      );
+      expect(err.hint).toBe('the spec plans 2: web-01 … web-02');
+      expect(cluster.calls).toEqual(['list']);
+    },
+  );
 
   test('--target of a planned instance that is not deployed: nothing to delete, exit 0', async () => {
     const cluster = new FakeCluster([]);
     const output = capture();
-    const all: DeleteOptions = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false, target: 'web-02' };
+    const all: DeleteOptions = {
+      home: path.join(repoRoot, 'examples'),
+      project: 'demo',
+      spec: 'web',
+      sets: [],
+      dryRun: false,
+      yes: true,
+      keepDisks: false,
+      includeUnlabeled: false,
+      target: 'web-02',
+    };
     expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
     expect(cluster.calls).toEqual(['list']);
   });
 
   test('--include-unlabeled never takes a look-alike number or its disk', async () => {
-    const extra = lookAlikes.flatMap((n) => [o('VirtualMachine', n), o('PersistentVolumeClaim', `${n}-rootdisk`), o('Secret', `${n}-cloud-init`)]);
+    const extra = lookAlikes.flatMap((n) => [
+      o('VirtualMachine', n),
+      o('PersistentVolumeClaim', `${n}-rootdisk`),
+      o('Secret', `${n}-cloud-init`),
+    ]);
     const cluster = new FakeCluster([...objects, ...extra, o('PersistentVolumeClaim', 'web-100-rootdisk')]);
     const output = capture();
-    const all: DeleteOptions = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, keepDisks: false, includeUnlabeled: true };
+    const all: DeleteOptions = {
+      home: path.join(repoRoot, 'examples'),
+      project: 'demo',
+      spec: 'web',
+      sets: [],
+      dryRun: false,
+      yes: true,
+      keepDisks: false,
+      includeUnlabeled: true,
+    };
     expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
     const gone = cluster.deleted.map((r) => r.name);
-    for (const n of lookAlikes) expect(gone.filter((g) => g.startsWith(`${n}`) && (g === n || g.startsWith(`${n}-`)))).toEqual([]);
+    for (const n of lookAlikes)
+      expect(gone.filter((g) => g.startsWith(`${n}`) && (g === n || g.startsWith(`${n}-`)))).toEqual([]);
     expect(gone).toEqual(expect.arrayContaining(['web-07', 'web-100-rootdisk']));
   });
 });
 
 test('only unlabeled matches: no empty table, the leftovers listed, nothing deleted', async () => {
-  const cluster = new FakeCluster([o('VirtualMachine', 'web-07'), o('PersistentVolumeClaim', 'web-07-rootdisk')]);
+  const cluster = new FakeCluster([
+    o('VirtualMachine', 'web-07'),
+    o('PersistentVolumeClaim', 'web-07-rootdisk'),
+  ]);
   const output = capture();
-  const all: DeleteOptions = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false };
+  const all: DeleteOptions = {
+    home: path.join(repoRoot, 'examples'),
+    project: 'demo',
+    spec: 'web',
+    sets: [],
+    dryRun: false,
+    yes: true,
+    keepDisks: false,
+    includeUnlabeled: false,
+  };
   expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
   expect(output.stdout).toBe(
     'nothing to delete for demo/web in namespace vm-demo\nUnlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-07, PersistentVolumeClaim web-07-rootdisk\n',
@@ -124,19 +203,42 @@ test('only unlabeled matches: no empty table, the leftovers listed, nothing dele
 
 test.each([
   ['a VM on the NAD by name', { kind: 'VirtualMachine', ns: 'vm-demo', networks: ['office'] }, true],
-  ['a VM in another namespace by ns/name', { kind: 'VirtualMachine', ns: 'other', networks: ['vm-demo/office'] }, true],
-  ['a VM in another namespace on its own office', { kind: 'VirtualMachine', ns: 'other', networks: ['office'] }, false],
+  [
+    'a VM in another namespace by ns/name',
+    { kind: 'VirtualMachine', ns: 'other', networks: ['vm-demo/office'] },
+    true,
+  ],
+  [
+    'a VM in another namespace on its own office',
+    { kind: 'VirtualMachine', ns: 'other', networks: ['office'] },
+    false,
+  ],
   ['a Pod, comma list with interface', { kind: 'Pod', ns: 'vm-demo', annotation: 'lan, office@net1' }, true],
-  ['a Pod, JSON list with namespace', { kind: 'Pod', ns: 'other', annotation: '[{"name":"office","namespace":"vm-demo"}]' }, true],
+  [
+    'a Pod, JSON list with namespace',
+    { kind: 'Pod', ns: 'other', annotation: '[{"name":"office","namespace":"vm-demo"}]' },
+    true,
+  ],
   ['a Pod, JSON list elsewhere', { kind: 'Pod', ns: 'other', annotation: '[{"name":"office"}]' }, false],
   ['a Pod, unreadable JSON', { kind: 'Pod', ns: 'other', annotation: '[{oops' }, true],
   ['a Pod with no networks', { kind: 'Pod', ns: 'vm-demo' }, false],
-])('attachesNad: %s → %s', (_label, c: { kind: string; ns: string; networks?: string[]; annotation?: string }, expected) => {
-  const obj: K8sObject = {
-    apiVersion: 'v1',
-    kind: c.kind,
-    metadata: { name: 'x', namespace: c.ns, annotations: c.annotation ? { 'k8s.v1.cni.cncf.io/networks': c.annotation } : undefined },
-    spec: { template: { spec: { networks: (c.networks ?? []).map((n) => ({ name: 'n', multus: { networkName: n } })) } } },
-  };
-  expect(attachesNad(obj, 'vm-demo', 'office')).toBe(expected);
-});
+])(
+  'attachesNad: %s → %s',
+  (_label, c: { kind: string; ns: string; networks?: string[]; annotation?: string }, expected) => {
+    const obj: K8sObject = {
+      apiVersion: 'v1',
+      kind: c.kind,
+      metadata: {
+        name: 'x',
+        namespace: c.ns,
+        annotations: c.annotation ? { 'k8s.v1.cni.cncf.io/networks': c.annotation } : undefined,
+      },
+      spec: {
+        template: {
+          spec: { networks: (c.networks ?? []).map((n) => ({ name: 'n', multus: { networkName: n } })) },
+        },
+      },
+    };
+    expect(attachesNad(obj, 'vm-demo', 'office')).toBe(expected);
+  },
+);

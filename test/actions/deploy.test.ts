@@ -10,8 +10,22 @@ import { asyncErrorOf, tempDir, writeWorkspace } from '../helpers/workspace.js';
 
 function run(cluster: FakeCluster, extra: Partial<DeployOptions> = {}, deps: Partial<ClusterDeps> = {}) {
   const output = capture();
-  const options = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], dryRun: false, yes: true, ...extra };
-  const all: ClusterDeps = { toolRoot: repoRoot, env: { V_AUTO_PASSWORD: 'pw' }, output, cluster: () => cluster, ...deps };
+  const options = {
+    home: path.join(repoRoot, 'examples'),
+    project: 'demo',
+    spec: 'web',
+    sets: [],
+    dryRun: false,
+    yes: true,
+    ...extra,
+  };
+  const all: ClusterDeps = {
+    toolRoot: repoRoot,
+    env: { V_AUTO_PASSWORD: 'pw' },
+    output,
+    cluster: () => cluster,
+    ...deps,
+  };
   return deploy(options, all).then((code) => ({ code, ...output }));
 }
 
@@ -28,7 +42,8 @@ async function deployed(extra: Partial<DeployOptions> = {}): Promise<FakeCluster
 const sentNames = (c: FakeCluster) => c.sent.map((m) => `${m.kind}/${m.metadata.name}`);
 /** The calls that write (apply, create): none, when nothing may be sent. */
 const writes = (c: FakeCluster) => c.calls.filter((call) => call === 'apply' || call === 'create');
-const edit = (c: FakeCluster, kind: string, name: string, change: (o: K8sObject) => void) => change(c.existing.find((o) => o.kind === kind && o.metadata.name === name)!);
+const edit = (c: FakeCluster, kind: string, name: string, change: (o: K8sObject) => void) =>
+  change(c.existing.find((o) => o.kind === kind && o.metadata.name === name)!);
 
 test('first deploy into a missing namespace: both reads, the Namespace applied first, then one create', async () => {
   const cluster = new FakeCluster([], false);
@@ -75,11 +90,17 @@ test('a change sends only the objects that change, in one apply', async () => {
 
 test('a running VM whose template changes is told to restart; a hot-pluggable memory change is applied live', async () => {
   const cluster = await deployed();
-  for (const vm of ['web-01', 'web-02']) edit(cluster, 'VirtualMachine', vm, (o) => (o.status = { printableStatus: 'Running', ready: true }));
+  for (const vm of ['web-01', 'web-02'])
+    edit(cluster, 'VirtualMachine', vm, (o) => (o.status = { printableStatus: 'Running', ready: true }));
   const cores = await run(cluster, { sets: ['cpu=4'] });
-  expect(cores.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))');
-  expect(cores.stdout).toContain('notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart\n');
-  for (const vm of ['web-01', 'web-02']) edit(cluster, 'VirtualMachine', vm, (o) => (o.status = { printableStatus: 'Running', ready: true }));
+  expect(cores.stdout).toContain(
+    '[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))',
+  );
+  expect(cores.stdout).toContain(
+    'notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart\n',
+  );
+  for (const vm of ['web-01', 'web-02'])
+    edit(cluster, 'VirtualMachine', vm, (o) => (o.status = { printableStatus: 'Running', ready: true }));
   const memory = await run(cluster, { sets: ['cpu=4', 'memory=8Gi'] });
   expect(memory.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; applied live: memory.guest)');
   expect(memory.stdout).not.toContain('restart');
@@ -90,17 +111,26 @@ test('a changed cloud-init Secret of a booted VM says that cloud-init will not r
   edit(cluster, 'VirtualMachine', 'web-01', (o) => (o.status = { printableStatus: 'Running', ready: true }));
   const r = await run(cluster, { sets: ['admin_user=root'] });
   expect(r.stdout).toContain('[SUCCESS] Secret web-01-cloud-init (configured)');
-  expect(r.stdout).toMatch(/notice: web-01 has booted: cloud-init ran at its first boot and does not run again, so the changed userdata .* will not reach the guest/);
+  expect(r.stdout).toMatch(
+    /notice: web-01 has booted: cloud-init ran at its first boot and does not run again, so the changed userdata .* will not reach the guest/,
+  );
   // web-02 never booted: its first boot will read the new data.
   expect(r.stdout).not.toMatch(/notice: web-02/);
 });
 
 test('one rejected object fails alone: exit 1, the others reported', async () => {
   const cluster = new FakeCluster([], true);
-  cluster.rejects = { 'VirtualMachine/web-02': { reason: 'VirtualMachine "web-02" is invalid: spec.running: Forbidden', cause: 'other' } };
+  cluster.rejects = {
+    'VirtualMachine/web-02': {
+      reason: 'VirtualMachine "web-02" is invalid: spec.running: Forbidden',
+      cause: 'other',
+    },
+  };
   const r = await run(cluster);
   expect(r.code).toBe(1);
-  expect(r.stdout).toContain('[FAILED] VirtualMachine web-02 (VirtualMachine "web-02" is invalid: spec.running: Forbidden)');
+  expect(r.stdout).toContain(
+    '[FAILED] VirtualMachine web-02 (VirtualMachine "web-02" is invalid: spec.running: Forbidden)',
+  );
   expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
   expect(r.stdout).toContain('7 succeeded, 0 skipped, 1 failed');
 });
@@ -109,7 +139,11 @@ test('a DataVolume gone after import while its PVC remains is skipped, not sent'
   const cluster = await deployed();
   const dv = cluster.existing.find((o) => o.kind === 'DataVolume' && o.metadata.name === 'web-01-rootdisk')!;
   cluster.existing = cluster.existing.filter((o) => o !== dv);
-  cluster.existing.push({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'web-01-rootdisk', labels: dv.metadata.labels } });
+  cluster.existing.push({
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'web-01-rootdisk', labels: dv.metadata.labels },
+  });
   const r = await run(cluster);
   expect(writes(cluster)).toEqual([]);
   expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (disk already imported)');
@@ -156,7 +190,8 @@ test('a namespace the user may not read is not created, and a missing one is exp
   const r = await run(noNamespace);
   expect(r.code).toBe(1);
   expect(r.stdout).toContain('[FAILED] VirtualMachine web-01 (namespaces "vm-demo" not found)');
-  const hint = 'hint: namespace vm-demo does not exist, and your user may not read or create namespaces: run "oc new-project vm-demo" or ask an admin';
+  const hint =
+    'hint: namespace vm-demo does not exist, and your user may not read or create namespaces: run "oc new-project vm-demo" or ask an admin';
   expect(r.stdout).toContain(hint);
   // Said once, not under each of the eight objects.
   expect(r.stdout.split(hint)).toHaveLength(2);
@@ -164,10 +199,18 @@ test('a namespace the user may not read is not created, and a missing one is exp
 
 test('a create or an apply that fails as a whole is its error, exit 3', async () => {
   const cluster = new FakeCluster([], true);
-  cluster.createError = new VAutoError('oc create failed before sending anything: the server could not find the requested resource', { exitCode: 3 });
-  expect((await asyncErrorOf(() => run(cluster))).message).toMatch(/^oc create failed before sending anything/);
+  cluster.createError = new VAutoError(
+    'oc create failed before sending anything: the server could not find the requested resource',
+    { exitCode: 3 },
+  );
+  expect((await asyncErrorOf(() => run(cluster))).message).toMatch(
+    /^oc create failed before sending anything/,
+  );
   const updating = await deployed();
-  updating.applyError = new VAutoError('oc apply failed before sending anything: the server could not find the requested resource', { exitCode: 3 });
+  updating.applyError = new VAutoError(
+    'oc apply failed before sending anything: the server could not find the requested resource',
+    { exitCode: 3 },
+  );
   expect((await asyncErrorOf(() => run(updating, { sets: ['cpu=4'] }))).exitCode).toBe(3);
 });
 
@@ -181,20 +224,31 @@ test('new objects go through create, changed ones through apply; instances with 
   expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
   expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-02 (configured)');
   expect(r.stdout).toContain('75 succeeded, 45 skipped, 0 failed');
-  const instances = (calls: typeof cluster.applyCalls) => calls.map((call) => [...new Set(call.map((m) => /^web-\d+/.exec(m.metadata.name)![0]))]);
+  const instances = (calls: typeof cluster.applyCalls) =>
+    calls.map((call) => [...new Set(call.map((m) => /^web-\d+/.exec(m.metadata.name)![0]))]);
   // 30 instances in 4 calls of 7–8: the 15 updated ones fill one call and part of the next.
   expect(cluster.applyCalls).toHaveLength(2);
   expect(cluster.createCalls).toHaveLength(2);
-  expect(instances(cluster.applyCalls).flat().filter((i) => !odd(i))).toHaveLength(15);
+  expect(
+    instances(cluster.applyCalls)
+      .flat()
+      .filter((i) => !odd(i)),
+  ).toHaveLength(15);
   expect(instances(cluster.createCalls).flat().every(odd)).toBe(true);
   // Each instance's objects still in the order one call sends them.
   for (const call of [...cluster.applyCalls, ...cluster.createCalls]) {
-    const kinds = call.filter((m) => m.metadata.name.startsWith(call[0].metadata.name.replace(/-lan$/, ''))).map((m) => m.kind);
-    expect(kinds).toEqual(['NetworkAttachmentDefinition', 'Secret', 'DataVolume', 'VirtualMachine'].filter((k) => kinds.includes(k)));
+    const kinds = call
+      .filter((m) => m.metadata.name.startsWith(call[0].metadata.name.replace(/-lan$/, '')))
+      .map((m) => m.kind);
+    expect(kinds).toEqual(
+      ['NetworkAttachmentDefinition', 'Secret', 'DataVolume', 'VirtualMachine'].filter((k) =>
+        kinds.includes(k),
+      ),
+    );
   }
 });
 
-test('an object someone created between the read and the create is [FAILED] with the server\'s reason and a hint to deploy again', async () => {
+test("an object someone created between the read and the create is [FAILED] with the server's reason and a hint to deploy again", async () => {
   const cluster = new FakeCluster([], true);
   const late: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-02-cloud-init' } };
   // Not there when deploy reads; there when the create reaches it.
@@ -206,16 +260,32 @@ test('an object someone created between the read and the create is [FAILED] with
   };
   const r = await run(cluster);
   expect(r.code).toBe(1);
-  expect(r.stdout).toContain('[FAILED] Secret web-02-cloud-init (secrets "web-02-cloud-init" already exists)');
-  expect(r.stdout).toContain('hint: someone created it after deploy read namespace vm-demo: run deploy again to plan against it');
+  expect(r.stdout).toContain(
+    '[FAILED] Secret web-02-cloud-init (secrets "web-02-cloud-init" already exists)',
+  );
+  expect(r.stdout).toContain(
+    'hint: someone created it after deploy read namespace vm-demo: run deploy again to plan against it',
+  );
   expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-02 (created)');
   expect(r.stdout).toContain('7 succeeded, 0 skipped, 1 failed');
   expect(cluster.existing).toContain(late);
 });
 
 describe('objects that are not ours', () => {
-  const handMade: K8sObject = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'web-01' }, spec: { runStrategy: 'Halted' } };
-  const otherSpec: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-02-cloud-init', labels: { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'api' } } };
+  const handMade: K8sObject = {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name: 'web-01' },
+    spec: { runStrategy: 'Halted' },
+  };
+  const otherSpec: K8sObject = {
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: {
+      name: 'web-02-cloud-init',
+      labels: { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'api' },
+    },
+  };
 
   test('are never written: exit 2 before anything is sent, naming each and its owner', async () => {
     const cluster = new FakeCluster([handMade, otherSpec], true);
@@ -229,9 +299,11 @@ describe('objects that are not ours', () => {
     expect(cluster.calls).toEqual(['list']);
   });
 
-  test('--adopt takes over the unlabeled one after listing it; another spec\'s never', async () => {
+  test("--adopt takes over the unlabeled one after listing it; another spec's never", async () => {
     const refused = new FakeCluster([handMade, otherSpec], true);
-    expect((await asyncErrorOf(() => run(refused, { adopt: true }))).message).toContain('Secret web-02-cloud-init (v-auto/managed=true, v-auto/project=demo, v-auto/spec=api)');
+    expect((await asyncErrorOf(() => run(refused, { adopt: true }))).message).toContain(
+      'Secret web-02-cloud-init (v-auto/managed=true, v-auto/project=demo, v-auto/spec=api)',
+    );
     expect(writes(refused)).toEqual([]);
 
     const cluster = new FakeCluster([handMade], true);
@@ -239,7 +311,9 @@ describe('objects that are not ours', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('Adopting 1 object(s) without v-auto labels: VirtualMachine web-01');
     expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; adopted)');
-    const vm = cluster.sent.find((m) => m.kind === 'VirtualMachine' && m.metadata.name === 'web-01') as K8sObject;
+    const vm = cluster.sent.find(
+      (m) => m.kind === 'VirtualMachine' && m.metadata.name === 'web-01',
+    ) as K8sObject;
     expect(vm.metadata.labels).toMatchObject({ 'v-auto/spec': 'web', 'v-auto/project': 'demo' });
   });
 
@@ -252,17 +326,26 @@ describe('objects that are not ours', () => {
 });
 
 describe('surplus instances', () => {
-  test('are reported on every deploy, and pruned with delete\'s rules', async () => {
+  test("are reported on every deploy, and pruned with delete's rules", async () => {
     const cluster = await deployed({ replicas: 4 });
     const r = await run(cluster, { replicas: 2 });
     expect(cluster.calls).toEqual(['list']);
-    expect(r.stdout).toContain('web-03, web-04 exist but the spec plans 2 (run deploy --prune to delete them)');
+    expect(r.stdout).toContain(
+      'web-03, web-04 exist but the spec plans 2 (run deploy --prune to delete them)',
+    );
 
     const kept = await run(cluster, { replicas: 2, prune: true, keepDisks: true });
     expect(kept.stdout).toMatch(/Will delete from namespace vm-demo:\n/);
-    expect(kept.stdout).toContain('Keeping 2 disk object(s) (--keep-disks): DataVolume web-03-rootdisk, DataVolume web-04-rootdisk');
+    expect(kept.stdout).toContain(
+      'Keeping 2 disk object(s) (--keep-disks): DataVolume web-03-rootdisk, DataVolume web-04-rootdisk',
+    );
     expect(cluster.deleted.map((d) => `${d.kind}/${d.name}`)).toEqual([
-      'VirtualMachine/web-03', 'VirtualMachine/web-04', 'Secret/web-03-cloud-init', 'Secret/web-04-cloud-init', 'NetworkAttachmentDefinition/web-03-lan', 'NetworkAttachmentDefinition/web-04-lan',
+      'VirtualMachine/web-03',
+      'VirtualMachine/web-04',
+      'Secret/web-03-cloud-init',
+      'Secret/web-04-cloud-init',
+      'NetworkAttachmentDefinition/web-03-lan',
+      'NetworkAttachmentDefinition/web-04-lan',
     ]);
     expect(kept.stdout).toContain('[DELETED] VirtualMachine web-03');
   });
@@ -276,10 +359,24 @@ describe('surplus instances', () => {
 });
 
 describe('instance type and preference references are checked before anything is sent', () => {
-  const it = (name: string, kind = 'VirtualMachineClusterInstancetype'): K8sObject => ({ apiVersion: 'instancetype.kubevirt.io/v1beta1', kind, metadata: { name } });
-  const pref = (name: string, kind = 'VirtualMachineClusterPreference'): K8sObject => ({ apiVersion: 'instancetype.kubevirt.io/v1beta1', kind, metadata: { name } });
+  const it = (name: string, kind = 'VirtualMachineClusterInstancetype'): K8sObject => ({
+    apiVersion: 'instancetype.kubevirt.io/v1beta1',
+    kind,
+    metadata: { name },
+  });
+  const pref = (name: string, kind = 'VirtualMachineClusterPreference'): K8sObject => ({
+    apiVersion: 'instancetype.kubevirt.io/v1beta1',
+    kind,
+    metadata: { name },
+  });
   const onCluster = [it('u1.small'), it('u1.medium'), it('u1.large'), pref('rhel.9'), pref('fedora')];
-  const home = () => writeWorkspace(tempDir(), { config: { namespace: 'vm-demo' }, specs: { web: { image_url: 'https://i.example.com/a.qcow2', instancetype: 'u1.medium', preference: 'rhel.9' } } });
+  const home = () =>
+    writeWorkspace(tempDir(), {
+      config: { namespace: 'vm-demo' },
+      specs: {
+        web: { image_url: 'https://i.example.com/a.qcow2', instancetype: 'u1.medium', preference: 'rhel.9' },
+      },
+    });
   const deployIn = (cluster: FakeCluster, sets: string[] = []) => run(cluster, { home: home(), sets });
 
   test('both exist: one more read, then the apply with spec.instancetype and spec.preference', async () => {
@@ -288,21 +385,42 @@ describe('instance type and preference references are checked before anything is
     expect(r.code).toBe(0);
     expect(cluster.calls).toEqual(['list', 'list', 'namespace', 'create']);
     const vm = (cluster.sent as any[]).find((m) => m.kind === 'VirtualMachine');
-    expect([vm.spec.instancetype, vm.spec.preference]).toEqual([{ name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' }, { name: 'rhel.9', kind: 'VirtualMachineClusterPreference' }]);
+    expect([vm.spec.instancetype, vm.spec.preference]).toEqual([
+      { name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' },
+      { name: 'rhel.9', kind: 'VirtualMachineClusterPreference' },
+    ]);
   });
 
   test.each([
-    ['a missing instance type', ['instancetype=u1.mediun'], 'instancetype "u1.mediun": no VirtualMachineClusterInstancetype of that name on the cluster (did you mean "u1.medium"?)', 'VirtualMachineClusterInstancetypes that exist: u1.large, u1.medium, u1.small'],
-    ['a missing preference', ['preference=rhel.10'], 'preference "rhel.10": no VirtualMachineClusterPreference of that name on the cluster (did you mean "rhel.9"?)', 'VirtualMachineClusterPreferences that exist: fedora, rhel.9'],
-    ['a namespaced one where there is none', ['instancetype={"name":"u1.medium","kind":"VirtualMachineInstancetype"}'], 'instancetype "u1.medium": no VirtualMachineInstancetype of that name in namespace vm-demo', 'there are no VirtualMachineInstancetypes in namespace vm-demo'],
-  ])('%s: exit 2 naming it and listing those that exist, nothing applied', async (_name, sets, message, hint) => {
-    const cluster = new FakeCluster(onCluster, true);
-    const err = await asyncErrorOf(() => deployIn(cluster, sets));
-    expect(err.exitCode).toBe(2);
-    expect(err.message).toBe(message);
-    expect(err.hint).toBe(hint);
-    expect(writes(cluster)).toEqual([]);
-  });
+    [
+      'a missing instance type',
+      ['instancetype=u1.mediun'],
+      'instancetype "u1.mediun": no VirtualMachineClusterInstancetype of that name on the cluster (did you mean "u1.medium"?)',
+      'VirtualMachineClusterInstancetypes that exist: u1.large, u1.medium, u1.small',
+    ],
+    [
+      'a missing preference',
+      ['preference=rhel.10'],
+      'preference "rhel.10": no VirtualMachineClusterPreference of that name on the cluster (did you mean "rhel.9"?)',
+      'VirtualMachineClusterPreferences that exist: fedora, rhel.9',
+    ],
+    [
+      'a namespaced one where there is none',
+      ['instancetype={"name":"u1.medium","kind":"VirtualMachineInstancetype"}'],
+      'instancetype "u1.medium": no VirtualMachineInstancetype of that name in namespace vm-demo',
+      'there are no VirtualMachineInstancetypes in namespace vm-demo',
+    ],
+  ])(
+    '%s: exit 2 naming it and listing those that exist, nothing applied',
+    async (_name, sets, message, hint) => {
+      const cluster = new FakeCluster(onCluster, true);
+      const err = await asyncErrorOf(() => deployIn(cluster, sets));
+      expect(err.exitCode).toBe(2);
+      expect(err.message).toBe(message);
+      expect(err.hint).toBe(hint);
+      expect(writes(cluster)).toEqual([]);
+    },
+  );
 
   test('a spec without them makes no extra read', async () => {
     const cluster = new FakeCluster([], true);

@@ -12,17 +12,28 @@ import { asyncErrorOf } from '../helpers/workspace.js';
 const spec = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], replicas: 20 };
 function runDeploy(cluster: FakeCluster, extra: Partial<DeployOptions> = {}) {
   const output = capture();
-  const deps: ClusterDeps = { toolRoot: repoRoot, env: { V_AUTO_PASSWORD: 'pw' }, output, cluster: () => cluster };
+  const deps: ClusterDeps = {
+    toolRoot: repoRoot,
+    env: { V_AUTO_PASSWORD: 'pw' },
+    output,
+    cluster: () => cluster,
+  };
   return deploy({ ...spec, dryRun: false, yes: true, ...extra }, deps).then((code) => ({ code, ...output }));
 }
 function runDelete(cluster: FakeCluster, parallel: number) {
   const output = capture();
   const deps: ClusterDeps = { toolRoot: repoRoot, env: {}, output, cluster: () => cluster };
-  return deleteSpec({ ...spec, dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false, parallel }, deps).then((code) => ({ code, ...output }));
+  return deleteSpec(
+    { ...spec, dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false, parallel },
+    deps,
+  ).then((code) => ({ code, ...output }));
 }
 const instanceOf = (name: string) => /^web-\d+/.exec(name)?.[0];
 const instancesIn = (names: string[]) => [...new Set(names.map(instanceOf))];
-const refused = new VAutoError('oc create failed before sending anything: the server could not find the requested resource', { exitCode: ExitCode.CLUSTER });
+const refused = new VAutoError(
+  'oc create failed before sending anything: the server could not find the requested resource',
+  { exitCode: ExitCode.CLUSTER },
+);
 
 describe('planFanOut', () => {
   // Kind after kind, as deploy's stream is: every instance's a, then every instance's b.
@@ -57,7 +68,7 @@ describe('planFanOut', () => {
 });
 
 describe('deploy --parallel', () => {
-  test('a first deploy\'s create is split by instance; each call keeps every instance whole and in order; the output is the one call\'s', async () => {
+  test("a first deploy's create is split by instance; each call keeps every instance whole and in order; the output is the one call's", async () => {
     const one = new FakeCluster([], false);
     const serial = await runDeploy(one, { parallel: 1 });
     const four = new FakeCluster([], false);
@@ -69,21 +80,29 @@ describe('deploy --parallel', () => {
     expect(four.applyCalls.map((c) => c.map((m) => m.kind))).toEqual([['Namespace']]);
     expect(four.createCalls).toHaveLength(4);
     const calls = four.createCalls.map((c) => c.map((m) => `${m.kind}/${m.metadata.name}`));
-    expect(calls.map((c) => instancesIn(c.map((k) => k.split('/')[1])))).toEqual([0, 1, 2, 3].map((k) => Array.from({ length: 5 }, (_, i) => `web-${String(k * 5 + i + 1).padStart(2, '0')}`)));
+    expect(calls.map((c) => instancesIn(c.map((k) => k.split('/')[1])))).toEqual(
+      [0, 1, 2, 3].map((k) =>
+        Array.from({ length: 5 }, (_, i) => `web-${String(k * 5 + i + 1).padStart(2, '0')}`),
+      ),
+    );
     // Each instance's objects in the one call's order.
     const inOneCall = one.createCalls[0].map((m) => `${m.kind}/${m.metadata.name}`);
     for (const call of calls) expect(call).toEqual(inOneCall.filter((k) => call.includes(k)));
     expect(calls.flat().sort()).toEqual(inOneCall.filter((k) => !k.startsWith('Namespace/')).sort());
   });
 
-  test('a call that fails as a whole: its objects FAILED with its reason, the others\' results all reported, its exit code', async () => {
+  test("a call that fails as a whole: its objects FAILED with its reason, the others' results all reported, its exit code", async () => {
     const cluster = new FakeCluster([], true);
     cluster.callError = (names) => (names.includes('web-08') ? refused : undefined);
     const r = await runDeploy(cluster, { parallel: 4 });
     expect(r.code).toBe(ExitCode.CLUSTER);
     expect(cluster.createCalls).toHaveLength(4);
-    for (const n of ['06', '07', '08', '09', '10']) expect(r.stdout).toContain(`[FAILED] VirtualMachine web-${n} (not sent: oc create failed before sending anything: the server could not find the requested resource)`);
-    for (const n of ['01', '05', '11', '20']) expect(r.stdout).toContain(`[SUCCESS] VirtualMachine web-${n} (created)`);
+    for (const n of ['06', '07', '08', '09', '10'])
+      expect(r.stdout).toContain(
+        `[FAILED] VirtualMachine web-${n} (not sent: oc create failed before sending anything: the server could not find the requested resource)`,
+      );
+    for (const n of ['01', '05', '11', '20'])
+      expect(r.stdout).toContain(`[SUCCESS] VirtualMachine web-${n} (created)`);
     expect(r.stdout).toContain('60 succeeded, 0 skipped, 20 failed');
   });
 
@@ -110,15 +129,24 @@ describe('delete --parallel', () => {
     expect(four.deleteCalls).toHaveLength(4);
     for (const call of four.deleteCalls) {
       expect(instancesIn(call.map((r) => r.name))).toHaveLength(5);
-      expect(call.map((r) => `${r.kind}/${r.name}`)).toEqual(one.deleteCalls[0].map((r) => `${r.kind}/${r.name}`).filter((k) => call.some((r) => `${r.kind}/${r.name}` === k)));
+      expect(call.map((r) => `${r.kind}/${r.name}`)).toEqual(
+        one.deleteCalls[0]
+          .map((r) => `${r.kind}/${r.name}`)
+          .filter((k) => call.some((r) => `${r.kind}/${r.name}` === k)),
+      );
       expect(call[0].kind).toBe('VirtualMachine');
     }
 
     const failing = new FakeCluster([...deployed], true);
-    failing.callError = (names) => (names.includes('web-20') ? new VAutoError('cannot reach the cluster: i/o timeout', { exitCode: ExitCode.CLUSTER }) : undefined);
+    failing.callError = (names) =>
+      names.includes('web-20')
+        ? new VAutoError('cannot reach the cluster: i/o timeout', { exitCode: ExitCode.CLUSTER })
+        : undefined;
     const r = await runDelete(failing, 4);
     expect(r.code).toBe(ExitCode.CLUSTER);
-    expect(r.stdout).toContain('[FAILED] VirtualMachine web-20 (not sent: cannot reach the cluster: i/o timeout)');
+    expect(r.stdout).toContain(
+      '[FAILED] VirtualMachine web-20 (not sent: cannot reach the cluster: i/o timeout)',
+    );
     expect(r.stdout).toContain('[DELETED] VirtualMachine web-01');
     expect(r.stdout.match(/\[DELETED\]/g)).toHaveLength(60);
   });
@@ -126,18 +154,34 @@ describe('delete --parallel', () => {
 
 describe('sendFanOut', () => {
   const items = Array.from({ length: 20 }, (_, i) => `web-${String(i + 1).padStart(2, '0')}`);
-  const options = { instanceOf: (s: string) => s, refOf: (s: string) => ({ kind: 'VirtualMachine', name: s }), parallel: 4, alone: 'first' as const };
-  const sent = (call: string[]) => Promise.resolve(call.map((name) => ({ kind: 'VirtualMachine', name, result: 'created' as const })));
+  const options = {
+    instanceOf: (s: string) => s,
+    refOf: (s: string) => ({ kind: 'VirtualMachine', name: s }),
+    parallel: 4,
+    alone: 'first' as const,
+  };
+  const sent = (call: string[]) =>
+    Promise.resolve(call.map((name) => ({ kind: 'VirtualMachine', name, result: 'created' as const })));
 
   test('a call that throws what is not a VAutoError (a bug) is thrown as it is, not reported as a cluster failure', async () => {
     const bug = new TypeError("Cannot read properties of undefined (reading 'kind')");
-    const run = sendFanOut(items, options, async (call) => (call.includes('web-06') ? Promise.reject(bug) : sent(call)));
+    const run = sendFanOut(items, options, async (call) =>
+      call.includes('web-06') ? Promise.reject(bug) : sent(call),
+    );
     await expect(run).rejects.toBe(bug);
   });
 
   test('a call that fails with a VAutoError: its objects FAILED, the others reported', async () => {
-    const result = await sendFanOut(items, options, async (call) => (call.includes('web-06') ? Promise.reject(refused) : sent(call)));
+    const result = await sendFanOut(items, options, async (call) =>
+      call.includes('web-06') ? Promise.reject(refused) : sent(call),
+    );
     expect(result.callError).toBe(refused);
-    expect(result.outcomes.filter((o) => o.result === 'failed').map((o) => o.name)).toEqual(['web-06', 'web-07', 'web-08', 'web-09', 'web-10']);
+    expect(result.outcomes.filter((o) => o.result === 'failed').map((o) => o.name)).toEqual([
+      'web-06',
+      'web-07',
+      'web-08',
+      'web-09',
+      'web-10',
+    ]);
   });
 });

@@ -10,8 +10,14 @@ import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 const spec = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [] };
 const LABELS = { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'web' };
 
-function vm(name: string, extra: { runStrategy?: string; pending?: boolean; annotations?: Record<string, string> } = {}): K8sObject {
-  const conditions = [{ type: 'Ready', status: 'True' }, ...(extra.pending ? [{ type: 'RestartRequired', status: 'True' }] : [])];
+function vm(
+  name: string,
+  extra: { runStrategy?: string; pending?: boolean; annotations?: Record<string, string> } = {},
+): K8sObject {
+  const conditions = [
+    { type: 'Ready', status: 'True' },
+    ...(extra.pending ? [{ type: 'RestartRequired', status: 'True' }] : []),
+  ];
   return {
     apiVersion: 'kubevirt.io/v1',
     kind: 'VirtualMachine',
@@ -20,7 +26,11 @@ function vm(name: string, extra: { runStrategy?: string; pending?: boolean; anno
     status: { printableStatus: 'Running', ready: true, conditions },
   };
 }
-const vmi = (name: string, uid = `${name}-uid-0`): K8sObject => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name, uid } });
+const vmi = (name: string, uid = `${name}-uid-0`): K8sObject => ({
+  apiVersion: 'kubevirt.io/v1',
+  kind: 'VirtualMachineInstance',
+  metadata: { name, uid },
+});
 
 /**
  * A cluster whose VM controller brings a deleted VMI back, as a new one, `pollsToReturn` lists
@@ -55,7 +65,11 @@ class RollingCluster extends FakeCluster {
         this.restarting.delete(name);
         this.existing.push(vmi(name, `${name}-uid-${++this.uids}`));
         const v = this.vmNamed(name);
-        v.status = { printableStatus: 'Running', ready: true, conditions: [{ type: 'Ready', status: 'True' }] };
+        v.status = {
+          printableStatus: 'Running',
+          ready: true,
+          conditions: [{ type: 'Ready', status: 'True' }],
+        };
       }
     }
     return super.list(ns, kinds);
@@ -69,10 +83,25 @@ class RollingCluster extends FakeCluster {
 function depsFor(cluster: FakeCluster): { deps: ClusterDeps; output: ReturnType<typeof capture> } {
   const output = capture();
   let now = 0;
-  return { output, deps: { toolRoot: repoRoot, env: {}, output, cluster: () => cluster, pollMs: 0, now: () => (now += 1000) } };
+  return {
+    output,
+    deps: {
+      toolRoot: repoRoot,
+      env: {},
+      output,
+      cluster: () => cluster,
+      pollMs: 0,
+      now: () => (now += 1000),
+    },
+  };
 }
 
-const roll = (options: Partial<RestartOptions> = {}): RestartOptions => ({ batch: 1, pending: false, wait: 600, ...options });
+const roll = (options: Partial<RestartOptions> = {}): RestartOptions => ({
+  batch: 1,
+  pending: false,
+  wait: 600,
+  ...options,
+});
 const running = (...names: string[]) => names.flatMap((n) => [vm(n), vmi(n)]);
 
 describe('restart', () => {
@@ -84,14 +113,33 @@ describe('restart', () => {
     expect(cluster.deletes).toEqual([['web-01', 'web-2'], ['web-03', 'web-04'], ['web-10']]);
     // Between two deletes, the polls until the batch is back (2 lists here): never two deletes in a row.
     const afterFirst = cluster.calls.slice(cluster.calls.indexOf('delete'));
-    expect(afterFirst).toEqual(['delete', 'list', 'list', 'delete', 'list', 'list', 'delete', 'list', 'list']);
+    expect(afterFirst).toEqual([
+      'delete',
+      'list',
+      'list',
+      'delete',
+      'list',
+      'list',
+      'delete',
+      'list',
+      'list',
+    ]);
     expect(output.stdout).toBe(
-      ['web-01', 'web-2', 'web-03', 'web-04', 'web-10'].map((n) => `[RESTARTED] VirtualMachine ${n}`).join('\n') + '\n5 restarted, 0 skipped, 0 failed\n',
+      ['web-01', 'web-2', 'web-03', 'web-04', 'web-10']
+        .map((n) => `[RESTARTED] VirtualMachine ${n}`)
+        .join('\n') + '\n5 restarted, 0 skipped, 0 failed\n',
     );
   });
 
   test('--pending restarts only the VMs whose RestartRequired is True; the others are SKIPPED', async () => {
-    const cluster = new RollingCluster([vm('web-01', { pending: true }), vmi('web-01'), vm('web-02'), vmi('web-02'), vm('web-03', { pending: true }), vmi('web-03')]);
+    const cluster = new RollingCluster([
+      vm('web-01', { pending: true }),
+      vmi('web-01'),
+      vm('web-02'),
+      vmi('web-02'),
+      vm('web-03', { pending: true }),
+      vmi('web-03'),
+    ]);
     const { deps, output } = depsFor(cluster);
     expect(await restart({ ...spec, ...roll({ pending: true, batch: 5 }) }, deps)).toBe(0);
     expect(cluster.deletes).toEqual([['web-01', 'web-03']]);
@@ -107,30 +155,46 @@ describe('restart', () => {
     expect(cluster.deletes).toEqual([['web-01'], ['web-02']]);
     expect(output.stdout).toContain('[RESTARTED] VirtualMachine web-01');
     expect(output.stdout).toContain('[FAILED] VirtualMachine web-02 (not Ready again within 5 s (Starting))');
-    expect(output.stdout).toContain('hint: the roll stopped here; see "v-auto demo web status --target web-02"');
+    expect(output.stdout).toContain(
+      'hint: the roll stopped here; see "v-auto demo web status --target web-02"',
+    );
     expect(output.stdout).not.toMatch(/VirtualMachine web-0[34]/);
     expect(output.stdout).toContain('1 restarted, 0 skipped, 1 failed');
     expect(output.stdout.trimEnd().split('\n').pop()).toBe('roll stopped; not restarted: web-03, web-04');
     // web-03 and web-04 still run their first VMI.
-    expect(cluster.existing.filter((o) => o.kind === 'VirtualMachineInstance').map((o) => o.metadata.uid)).toEqual(expect.arrayContaining(['web-03-uid-0', 'web-04-uid-0']));
+    expect(
+      cluster.existing.filter((o) => o.kind === 'VirtualMachineInstance').map((o) => o.metadata.uid),
+    ).toEqual(expect.arrayContaining(['web-03-uid-0', 'web-04-uid-0']));
   });
 
   test('a delete the cluster refuses fails that VM and stops the roll there', async () => {
     const cluster = new RollingCluster(running('web-01', 'web-02'));
-    cluster.rejects['VirtualMachineInstance/web-01'] = { reason: 'virtualmachineinstances.kubevirt.io "web-01" is forbidden', cause: 'forbidden' };
+    cluster.rejects['VirtualMachineInstance/web-01'] = {
+      reason: 'virtualmachineinstances.kubevirt.io "web-01" is forbidden',
+      cause: 'forbidden',
+    };
     const { deps, output } = depsFor(cluster);
     expect(await restart({ ...spec, ...roll() }, deps)).toBe(1);
     expect(cluster.deletes).toEqual([['web-01']]);
-    expect(output.stdout).toContain('[FAILED] VirtualMachine web-01 (virtualmachineinstances.kubevirt.io "web-01" is forbidden)');
+    expect(output.stdout).toContain(
+      '[FAILED] VirtualMachine web-01 (virtualmachineinstances.kubevirt.io "web-01" is forbidden)',
+    );
     expect(output.stdout).toContain('roll stopped; not restarted: web-02');
   });
 
   test('VMs that are not running, or whose runStrategy would not start a new VMI, are SKIPPED with the reason, never deleted', async () => {
-    const cluster = new RollingCluster([vm('web-01', { runStrategy: 'RerunOnFailure' }), vmi('web-01'), vm('web-02', { runStrategy: 'Halted' }), ...running('web-03')]);
+    const cluster = new RollingCluster([
+      vm('web-01', { runStrategy: 'RerunOnFailure' }),
+      vmi('web-01'),
+      vm('web-02', { runStrategy: 'Halted' }),
+      ...running('web-03'),
+    ]);
     const { deps, output } = depsFor(cluster);
     expect(await restart({ ...spec, ...roll() }, deps)).toBe(0);
     expect(cluster.deletes).toEqual([['web-03']]);
-    expect(output.stdout).toContain('[SKIPPED] VirtualMachine web-01 (runStrategy RerunOnFailure: its VMI would not be started again; use virtctl restart web-01)');
+    expect(output.stdout).toContain(
+      '[SKIPPED] VirtualMachine web-01 (runStrategy RerunOnFailure: its VMI would not be started again; use virtctl restart web-01)',
+    );
     expect(output.stdout).toContain('[SKIPPED] VirtualMachine web-02 (not running)');
   });
 
@@ -145,11 +209,20 @@ describe('restart', () => {
 
 describe('start and stop', () => {
   test('stop: one merge patch per VM (runStrategy Halted, running removed, the stopped-at annotation); an already stopped VM is SKIPPED', async () => {
-    const cluster = new FakeCluster([...running('web-01'), vm('web-02', { runStrategy: 'Halted', annotations: { 'v-auto/stopped-at': '2026-12-01T10:00:00Z' } })]);
+    const cluster = new FakeCluster([
+      ...running('web-01'),
+      vm('web-02', { runStrategy: 'Halted', annotations: { 'v-auto/stopped-at': '2026-12-01T10:00:00Z' } }),
+    ]);
     const { deps, output } = depsFor(cluster);
     expect(await startStop('stop', spec, deps)).toBe(0);
     expect(cluster.patches).toEqual([
-      { ref: { kind: 'VirtualMachine', name: 'web-01' }, patch: { metadata: { annotations: { 'v-auto/stopped-at': '1970-01-01T00:00:01Z' } }, spec: { running: null, runStrategy: 'Halted' } } },
+      {
+        ref: { kind: 'VirtualMachine', name: 'web-01' },
+        patch: {
+          metadata: { annotations: { 'v-auto/stopped-at': '1970-01-01T00:00:01Z' } },
+          spec: { running: null, runStrategy: 'Halted' },
+        },
+      },
     ]);
     expect(output.stdout).toBe(
       '[STOPPED] VirtualMachine web-01 (runStrategy Halted, stays stopped across deploys until start)\n' +
@@ -159,13 +232,26 @@ describe('start and stop', () => {
   });
 
   test("start: the spec's run_strategy back and the annotation removed; a running VM is SKIPPED; a refused patch is FAILED, exit 1", async () => {
-    const cluster = new FakeCluster([...running('web-01'), vm('web-02', { runStrategy: 'Halted', annotations: { 'v-auto/stopped-at': '2026-12-01T10:00:00Z' } }), vm('web-03', { runStrategy: 'Halted' })]);
-    cluster.rejects['VirtualMachine/web-03'] = { reason: 'admission webhook denied the request', cause: 'other' };
+    const cluster = new FakeCluster([
+      ...running('web-01'),
+      vm('web-02', { runStrategy: 'Halted', annotations: { 'v-auto/stopped-at': '2026-12-01T10:00:00Z' } }),
+      vm('web-03', { runStrategy: 'Halted' }),
+    ]);
+    cluster.rejects['VirtualMachine/web-03'] = {
+      reason: 'admission webhook denied the request',
+      cause: 'other',
+    };
     const { deps, output } = depsFor(cluster);
     expect(await startStop('start', spec, deps)).toBe(1);
     expect(cluster.patches.map((p) => p.patch)).toEqual([
-      { metadata: { annotations: { 'v-auto/stopped-at': null } }, spec: { running: null, runStrategy: 'Always' } },
-      { metadata: { annotations: { 'v-auto/stopped-at': null } }, spec: { running: null, runStrategy: 'Always' } },
+      {
+        metadata: { annotations: { 'v-auto/stopped-at': null } },
+        spec: { running: null, runStrategy: 'Always' },
+      },
+      {
+        metadata: { annotations: { 'v-auto/stopped-at': null } },
+        spec: { running: null, runStrategy: 'Always' },
+      },
     ]);
     expect(cluster.existing.find((o) => o.metadata.name === 'web-02')!.metadata.annotations).toEqual({});
     expect(output.stdout).toBe(

@@ -6,17 +6,44 @@ import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 
-const labels = (name: string) => ({ 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'web', 'v-auto/name': name });
+const labels = (name: string) => ({
+  'v-auto/managed': 'true',
+  'v-auto/project': 'demo',
+  'v-auto/spec': 'web',
+  'v-auto/name': name,
+});
 const running = (name: string): K8sObject[] => [
-  { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name, labels: labels(name) }, spec: { runStrategy: 'Always' }, status: { printableStatus: 'Running', ready: true } },
-  { apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: `${name}-rootdisk`, labels: labels(name) }, status: { phase: 'Succeeded', progress: '100.0%' } },
+  {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachine',
+    metadata: { name, labels: labels(name) },
+    spec: { runStrategy: 'Always' },
+    status: { printableStatus: 'Running', ready: true },
+  },
+  {
+    apiVersion: 'cdi.kubevirt.io/v1beta1',
+    kind: 'DataVolume',
+    metadata: { name: `${name}-rootdisk`, labels: labels(name) },
+    status: { phase: 'Succeeded', progress: '100.0%' },
+  },
 ];
 
-function run(objects: K8sObject[], extra: { target?: string; replicas?: number; output?: 'table' | 'json'; forbidden?: string[] } = {}) {
+function run(
+  objects: K8sObject[],
+  extra: { target?: string; replicas?: number; output?: 'table' | 'json'; forbidden?: string[] } = {},
+) {
   const cluster = new FakeCluster(objects);
   cluster.forbiddenKinds = extra.forbidden ?? [];
   const output = capture();
-  const options = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], output: extra.output ?? 'table', target: extra.target, replicas: extra.replicas };
+  const options = {
+    home: path.join(repoRoot, 'examples'),
+    project: 'demo',
+    spec: 'web',
+    sets: [],
+    output: extra.output ?? 'table',
+    target: extra.target,
+    replicas: extra.replicas,
+  };
   const deps = { toolRoot: repoRoot, env: {}, output, cluster: () => cluster };
   return { cluster, output, done: status(options, deps) };
 }
@@ -33,7 +60,10 @@ test('a planned instance that is not deployed makes status exit 1 and shows it',
   expect(await done).toBe(1);
   const doc = JSON.parse(output.stdout);
   expect(doc.ready).toBe(false);
-  expect(doc.instances.map((i: { name: string; missing: boolean }) => [i.name, i.missing])).toEqual([['web-01', false], ['web-02', true]]);
+  expect(doc.instances.map((i: { name: string; missing: boolean }) => [i.name, i.missing])).toEqual([
+    ['web-01', false],
+    ['web-02', true],
+  ]);
 });
 
 test('nothing deployed at all: said plainly, exit 1 (the events read beside the objects goes unused)', async () => {
@@ -44,14 +74,23 @@ test('nothing deployed at all: said plainly, exit 1 (the events read beside the 
 });
 
 test('instances beyond the current replicas are still shown, and reported as surplus', async () => {
-  const { output, done } = run([...running('web-01'), ...running('web-02'), ...running('web-03'), ...running('web-04')]);
+  const { output, done } = run([
+    ...running('web-01'),
+    ...running('web-02'),
+    ...running('web-03'),
+    ...running('web-04'),
+  ]);
   expect(await done).toBe(0);
   expect(output.stdout).toMatch(/^web-03\s+Running/m);
-  expect(output.stdout).toContain('web-03, web-04 exist but the spec plans 2 (run deploy --prune to delete them)');
+  expect(output.stdout).toContain(
+    'web-03, web-04 exist but the spec plans 2 (run deploy --prune to delete them)',
+  );
 });
 
 test('--target works for a surplus instance', async () => {
-  const { output, done } = run([...running('web-01'), ...running('web-02'), ...running('web-05')], { target: 'web-05' });
+  const { output, done } = run([...running('web-01'), ...running('web-02'), ...running('web-05')], {
+    target: 'web-05',
+  });
   expect(await done).toBe(0);
   expect(output.stdout).toContain('demo/web in namespace vm-demo: 1/1 ready');
   expect(output.stdout).toContain('web-05 exists but the spec plans 2 (run deploy --prune to delete it)');
@@ -59,7 +98,10 @@ test('--target works for a surplus instance', async () => {
 
 test.each([
   ['WEB_02', '--target WEB_02: not an instance name of demo/web'],
-  ['web-09', '--target web-09: no such instance in demo/web, and none of that name found in namespace vm-demo'],
+  [
+    'web-09',
+    '--target web-09: no such instance in demo/web, and none of that name found in namespace vm-demo',
+  ],
 ])('--target %s must name an instance of the spec', async (target, message) => {
   const err = await asyncErrorOf(() => run([], { target }).done);
   expect(err.exitCode).toBe(2);
@@ -74,13 +116,31 @@ test('a user who may not list Secrets (the view role) still gets a status', asyn
 
 test('a VM that would block a node drain is flagged under "Node drains", and stays ready (exit 0)', async () => {
   const [vm, dv] = running('web-01');
-  const vmi: K8sObject = { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'web-01', labels: labels('web-01') }, spec: { evictionStrategy: 'LiveMigrate' }, status: { phase: 'Running', conditions: [{ type: 'LiveMigratable', status: 'False', reason: 'DisksNotLiveMigratable', message: 'cannot migrate VMI: PVC web-01-rootdisk is not shared' }] } };
+  const vmi: K8sObject = {
+    apiVersion: 'kubevirt.io/v1',
+    kind: 'VirtualMachineInstance',
+    metadata: { name: 'web-01', labels: labels('web-01') },
+    spec: { evictionStrategy: 'LiveMigrate' },
+    status: {
+      phase: 'Running',
+      conditions: [
+        {
+          type: 'LiveMigratable',
+          status: 'False',
+          reason: 'DisksNotLiveMigratable',
+          message: 'cannot migrate VMI: PVC web-01-rootdisk is not shared',
+        },
+      ],
+    },
+  };
   const { output, done } = run([vm, dv, vmi, ...running('web-02')]);
   expect(await done).toBe(0);
   const lines = output.stdout.split('\n');
   const at = lines.indexOf('Node drains:');
   expect(at).toBeGreaterThan(0);
-  expect(lines[at + 1]).toBe('  web-01: LiveMigratable is False (DisksNotLiveMigratable: cannot migrate VMI: PVC web-01-rootdisk is not shared), so it cannot live-migrate: under eviction strategy LiveMigrate it might prevent nodes from draining or block an infrastructure upgrade; set eviction_strategy: LiveMigrateIfPossible (or None), or use ReadWriteMany storage');
+  expect(lines[at + 1]).toBe(
+    '  web-01: LiveMigratable is False (DisksNotLiveMigratable: cannot migrate VMI: PVC web-01-rootdisk is not shared), so it cannot live-migrate: under eviction strategy LiveMigrate it might prevent nodes from draining or block an infrastructure upgrade; set eviction_strategy: LiveMigrateIfPossible (or None), or use ReadWriteMany storage',
+  );
   expect(lines[at + 2]).not.toMatch(/web-02/);
 });
 
@@ -99,8 +159,16 @@ test('the events are read beside the objects, not after them (one round trip les
     }
   }
   const cluster = new Timed([...running('web-01'), ...running('web-02')]);
-  const options = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], output: 'table' as const };
-  expect(await status(options, { toolRoot: repoRoot, env: {}, output: capture(), cluster: () => cluster })).toBe(0);
+  const options = {
+    home: path.join(repoRoot, 'examples'),
+    project: 'demo',
+    spec: 'web',
+    sets: [],
+    output: 'table' as const,
+  };
+  expect(
+    await status(options, { toolRoot: repoRoot, env: {}, output: capture(), cluster: () => cluster }),
+  ).toBe(0);
   expect(order).toContain('Event started');
   expect(order.indexOf('Event started')).toBeLessThan(order.indexOf('objects read'));
 });

@@ -6,13 +6,42 @@ import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 
-const { plan } = prepareSettings({ home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [] }, { toolRoot: repoRoot, env: {} });
-const vm = (name: string, status: object): K8sObject => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name }, spec: { runStrategy: 'Always' }, status });
-const dv = (name: string, phase: string, progress = 'N/A'): K8sObject => ({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name: `${name}-rootdisk` }, status: { phase, progress } });
+const { plan } = prepareSettings(
+  { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [] },
+  { toolRoot: repoRoot, env: {} },
+);
+const vm = (name: string, status: object): K8sObject => ({
+  apiVersion: 'kubevirt.io/v1',
+  kind: 'VirtualMachine',
+  metadata: { name },
+  spec: { runStrategy: 'Always' },
+  status,
+});
+const dv = (name: string, phase: string, progress = 'N/A'): K8sObject => ({
+  apiVersion: 'cdi.kubevirt.io/v1beta1',
+  kind: 'DataVolume',
+  metadata: { name: `${name}-rootdisk` },
+  status: { phase, progress },
+});
 
-const event = (object: string, type: string, reason: string, message: string, lastTimestamp: string): K8sObject => {
+const event = (
+  object: string,
+  type: string,
+  reason: string,
+  message: string,
+  lastTimestamp: string,
+): K8sObject => {
   const [kind, name] = object.split('/');
-  return { apiVersion: 'v1', kind: 'Event', metadata: { name: `${name}.${lastTimestamp}` }, involvedObject: { kind, name }, type, reason, message, lastTimestamp } as K8sObject;
+  return {
+    apiVersion: 'v1',
+    kind: 'Event',
+    metadata: { name: `${name}.${lastTimestamp}` },
+    involvedObject: { kind, name },
+    type,
+    reason,
+    message,
+    lastTimestamp,
+  } as K8sObject;
 };
 
 /** A cluster whose answer changes with each poll; `oc get events` and pods (not polls) answer `events` and `pods`. */
@@ -39,28 +68,70 @@ class Polls extends FakeCluster {
 }
 
 test('polls until both VMs are ready, printing progress when it changes', async () => {
-  const importing = [vm('web-01', { printableStatus: 'Provisioning' }), dv('web-01', 'ImportInProgress', '45.00%'), vm('web-02', { printableStatus: 'Provisioning' }), dv('web-02', 'ImportScheduled')];
-  const ready = [vm('web-01', { printableStatus: 'Running', ready: true }), dv('web-01', 'Succeeded', '100.0%'), vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded', '100.0%')];
+  const importing = [
+    vm('web-01', { printableStatus: 'Provisioning' }),
+    dv('web-01', 'ImportInProgress', '45.00%'),
+    vm('web-02', { printableStatus: 'Provisioning' }),
+    dv('web-02', 'ImportScheduled'),
+  ];
+  const ready = [
+    vm('web-01', { printableStatus: 'Running', ready: true }),
+    dv('web-01', 'Succeeded', '100.0%'),
+    vm('web-02', { printableStatus: 'Running', ready: true }),
+    dv('web-02', 'Succeeded', '100.0%'),
+  ];
   const cluster = new Polls([importing, importing, ready]);
   const output = capture();
   expect(await waitReady(cluster, plan, 60, { output, pollMs: 1 })).toBe(0);
   expect(cluster.calls).toEqual(['list', 'list', 'list']);
-  expect(output.stderr).toBe('0/2 ready; web-01: disk ImportInProgress 45.00%, web-02: disk ImportScheduled\n2/2 ready\n');
+  expect(output.stderr).toBe(
+    '0/2 ready; web-01: disk ImportInProgress 45.00%, web-02: disk ImportScheduled\n2/2 ready\n',
+  );
   expect(output.stdout).toBe('all 2 instance(s) ready\n');
 });
 
 test('a failed import stops the wait at once with exit 1, with the newest Warning about the instance', async () => {
   const events = [
-    event('DataVolume/web-01-rootdisk', 'Warning', 'Error', 'Unable to connect to http data source: 404 Not Found', '2026-12-01T10:00:05Z'),
-    event('DataVolume/web-01-rootdisk', 'Normal', 'ImportInProgress', 'Import into web-01-rootdisk in progress', '2026-12-01T10:00:09Z'),
-    event('DataVolume/web-01-rootdisk', 'Warning', 'Error', 'Unable to connect to http data source: 503', '2026-12-01T10:00:01Z'),
+    event(
+      'DataVolume/web-01-rootdisk',
+      'Warning',
+      'Error',
+      'Unable to connect to http data source: 404 Not Found',
+      '2026-12-01T10:00:05Z',
+    ),
+    event(
+      'DataVolume/web-01-rootdisk',
+      'Normal',
+      'ImportInProgress',
+      'Import into web-01-rootdisk in progress',
+      '2026-12-01T10:00:09Z',
+    ),
+    event(
+      'DataVolume/web-01-rootdisk',
+      'Warning',
+      'Error',
+      'Unable to connect to http data source: 503',
+      '2026-12-01T10:00:01Z',
+    ),
     event('DataVolume/web-02-rootdisk', 'Warning', 'Error', 'not about web-01', '2026-12-01T10:00:08Z'),
   ];
-  const cluster = new Polls([[vm('web-01', { printableStatus: 'Provisioning' }), dv('web-01', 'Failed'), vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded')]], events);
+  const cluster = new Polls(
+    [
+      [
+        vm('web-01', { printableStatus: 'Provisioning' }),
+        dv('web-01', 'Failed'),
+        vm('web-02', { printableStatus: 'Running', ready: true }),
+        dv('web-02', 'Succeeded'),
+      ],
+    ],
+    events,
+  );
   const output = capture();
   expect(await waitReady(cluster, plan, 60, { output, pollMs: 1 })).toBe(1);
   expect(cluster.calls).toEqual(['list', 'events', 'pods']);
-  expect(output.stdout).toBe('not ready: DataVolume web-01-rootdisk import failed; last event: DataVolume/web-01-rootdisk Error: Unable to connect to http data source: 404 Not Found\n');
+  expect(output.stdout).toBe(
+    'not ready: DataVolume web-01-rootdisk import failed; last event: DataVolume/web-01-rootdisk Error: Unable to connect to http data source: 404 Not Found\n',
+  );
 });
 
 test('time running out names what is not ready', async () => {
@@ -74,44 +145,103 @@ test('time running out names what is not ready', async () => {
 
 describe('grace window: a state that can clear by itself does not fail the first poll', () => {
   const running = [vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded')];
-  test.each(['DataVolumeError', 'ErrorUnschedulable'])('%s that clears within the window: exit 0', async (state) => {
-    const bad = [vm('web-01', { printableStatus: state }), dv('web-01', 'ImportInProgress'), ...running];
-    const good = [vm('web-01', { printableStatus: 'Running', ready: true }), dv('web-01', 'Succeeded'), ...running];
-    const cluster = new Polls([bad, bad, good]);
-    const output = capture();
-    // One minute passes per poll.
-    expect(await waitReady(cluster, plan, 900, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 })).toBe(0);
-    expect(cluster.calls).toHaveLength(3);
-  });
+  test.each(['DataVolumeError', 'ErrorUnschedulable'])(
+    '%s that clears within the window: exit 0',
+    async (state) => {
+      const bad = [vm('web-01', { printableStatus: state }), dv('web-01', 'ImportInProgress'), ...running];
+      const good = [
+        vm('web-01', { printableStatus: 'Running', ready: true }),
+        dv('web-01', 'Succeeded'),
+        ...running,
+      ];
+      const cluster = new Polls([bad, bad, good]);
+      const output = capture();
+      // One minute passes per poll.
+      expect(
+        await waitReady(cluster, plan, 900, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 }),
+      ).toBe(0);
+      expect(cluster.calls).toHaveLength(3);
+    },
+  );
 
-  test.each(['DataVolumeError', 'ErrorUnschedulable'])('%s lasting past its window fails, naming it', async (state) => {
-    const cluster = new Polls([[vm('web-01', { printableStatus: state }), dv('web-01', 'ImportInProgress'), ...running]]);
-    const output = capture();
-    expect(await waitReady(cluster, plan, 3600, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 })).toBe(1);
-    // First seen at the first poll (minute 1); failed at the first poll 300 s later (minute 6); then the events.
-    expect(cluster.calls).toEqual(['list', 'list', 'list', 'list', 'list', 'list', 'events', 'pods']);
-    expect(output.stdout).toBe(`not ready: VirtualMachine web-01 is ${state} for 300 s, past its 300 s grace\n`);
-    // Each poll within the window says how long, and what the grace is.
-    expect(output.stderr.split('\n')[0]).toBe(`1/2 ready; web-01: ${state} for 0 s (grace 300 s)`);
-  });
+  test.each(['DataVolumeError', 'ErrorUnschedulable'])(
+    '%s lasting past its window fails, naming it',
+    async (state) => {
+      const cluster = new Polls([
+        [vm('web-01', { printableStatus: state }), dv('web-01', 'ImportInProgress'), ...running],
+      ]);
+      const output = capture();
+      expect(
+        await waitReady(cluster, plan, 3600, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 }),
+      ).toBe(1);
+      // First seen at the first poll (minute 1); failed at the first poll 300 s later (minute 6); then the events.
+      expect(cluster.calls).toEqual(['list', 'list', 'list', 'list', 'list', 'list', 'events', 'pods']);
+      expect(output.stdout).toBe(
+        `not ready: VirtualMachine web-01 is ${state} for 300 s, past its 300 s grace\n`,
+      );
+      // Each poll within the window says how long, and what the grace is.
+      expect(output.stderr.split('\n')[0]).toBe(`1/2 ready; web-01: ${state} for 0 s (grace 300 s)`);
+    },
+  );
 
   test("a failure names its launcher pod's event (the scheduler's FailedScheduling), read with the events", async () => {
-    const pod: K8sObject = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'virt-launcher-web-01-x7k2p', labels: { 'vm.kubevirt.io/name': 'web-01' } }, status: { phase: 'Pending' } };
+    const pod: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'Pod',
+      metadata: { name: 'virt-launcher-web-01-x7k2p', labels: { 'vm.kubevirt.io/name': 'web-01' } },
+      status: { phase: 'Pending' },
+    };
     const events = [
-      event('Pod/virt-launcher-web-01-x7k2p', 'Warning', 'FailedScheduling', '0/2 nodes are available: 2 Insufficient memory.', '2026-12-01T10:00:05Z'),
-      event('DataVolume/web-01-rootdisk', 'Normal', 'ImportSucceeded', 'Successfully imported into PVC web-01-rootdisk', '2026-12-01T10:00:06Z'),
+      event(
+        'Pod/virt-launcher-web-01-x7k2p',
+        'Warning',
+        'FailedScheduling',
+        '0/2 nodes are available: 2 Insufficient memory.',
+        '2026-12-01T10:00:05Z',
+      ),
+      event(
+        'DataVolume/web-01-rootdisk',
+        'Normal',
+        'ImportSucceeded',
+        'Successfully imported into PVC web-01-rootdisk',
+        '2026-12-01T10:00:06Z',
+      ),
     ];
-    const cluster = new Polls([[vm('web-01', { printableStatus: 'ErrorUnschedulable' }), dv('web-01', 'Succeeded'), ...running]], events, [pod]);
+    const cluster = new Polls(
+      [[vm('web-01', { printableStatus: 'ErrorUnschedulable' }), dv('web-01', 'Succeeded'), ...running]],
+      events,
+      [pod],
+    );
     const output = capture();
-    expect(await waitReady(cluster, plan, 3600, { output, pollMs: 1, graceSeconds: 60, now: () => cluster.calls.length * 60_000 })).toBe(1);
-    expect(output.stdout).toBe('not ready: VirtualMachine web-01 is ErrorUnschedulable for 60 s, past its 60 s grace; last event: Pod/virt-launcher-web-01-x7k2p FailedScheduling: 0/2 nodes are available: 2 Insufficient memory.\n');
+    expect(
+      await waitReady(cluster, plan, 3600, {
+        output,
+        pollMs: 1,
+        graceSeconds: 60,
+        now: () => cluster.calls.length * 60_000,
+      }),
+    ).toBe(1);
+    expect(output.stdout).toBe(
+      'not ready: VirtualMachine web-01 is ErrorUnschedulable for 60 s, past its 60 s grace; last event: Pod/virt-launcher-web-01-x7k2p FailedScheduling: 0/2 nodes are available: 2 Insufficient memory.\n',
+    );
   });
 
   test('graceSeconds (V_AUTO_WAIT_GRACE) replaces the grace of every state', async () => {
-    const cluster = new Polls([[vm('web-01', { printableStatus: 'ErrorUnschedulable' }), dv('web-01', 'Succeeded'), ...running]]);
+    const cluster = new Polls([
+      [vm('web-01', { printableStatus: 'ErrorUnschedulable' }), dv('web-01', 'Succeeded'), ...running],
+    ]);
     const output = capture();
-    expect(await waitReady(cluster, plan, 3600, { output, pollMs: 1, graceSeconds: 120, now: () => cluster.calls.length * 60_000 })).toBe(1);
+    expect(
+      await waitReady(cluster, plan, 3600, {
+        output,
+        pollMs: 1,
+        graceSeconds: 120,
+        now: () => cluster.calls.length * 60_000,
+      }),
+    ).toBe(1);
     expect(cluster.calls.filter((c) => c === 'list')).toHaveLength(3);
-    expect(output.stdout).toBe('not ready: VirtualMachine web-01 is ErrorUnschedulable for 120 s, past its 120 s grace\n');
+    expect(output.stdout).toBe(
+      'not ready: VirtualMachine web-01 is ErrorUnschedulable for 120 s, past its 120 s grace\n',
+    );
   });
 });

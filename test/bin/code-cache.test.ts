@@ -1,6 +1,15 @@
 // bin/v-auto's V8 code cache (bin/load-bundle.cjs): made, used, remade when bad, never in the way.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { createHash } from 'node:crypto';
 import os from 'node:os';
 import path from 'node:path';
@@ -27,9 +36,18 @@ function env(cacheHome: string, extra: Record<string, string> = {}): NodeJS.Proc
 
 /** Runs bin/v-auto with V_AUTO_DEBUG=1: its code cache line says what the loader did. */
 function run(cacheHome: string, args = INSPECT, nodeArgs: string[] = []) {
-  const r = spawnSync(process.execPath, [...nodeArgs, bin, ...args], { cwd: repoRoot, encoding: 'utf8', env: env(cacheHome) });
+  const r = spawnSync(process.execPath, [...nodeArgs, bin, ...args], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: env(cacheHome),
+  });
   const cacheLines = r.stderr.split('\n').filter((l) => l.startsWith('debug: code cache'));
-  return { status: r.status, stdout: r.stdout, stderr: r.stderr, cache: cacheLines.map((l) => l.replace(/: \/.*$/, '')) };
+  return {
+    status: r.status,
+    stdout: r.stdout,
+    stderr: r.stderr,
+    cache: cacheLines.map((l) => l.replace(/: \/.*$/, '')),
+  };
 }
 
 const folderOf = (cacheHome: string) => path.join(cacheHome, 'v-auto', 'code-cache');
@@ -39,7 +57,9 @@ const filesIn = (cacheHome: string) => readdirSync(folderOf(cacheHome));
 function cacheFile(cacheHome: string): string {
   const files = filesIn(cacheHome);
   expect(files).toHaveLength(1);
-  const bundleHash = createHash('sha256').update(readFileSync(path.join(repoRoot, 'build', 'v-auto.cjs'))).digest('hex');
+  const bundleHash = createHash('sha256')
+    .update(readFileSync(path.join(repoRoot, 'build', 'v-auto.cjs')))
+    .digest('hex');
   expect(files[0]).toBe(`${bundleHash.slice(0, 32)}-node${process.versions.node}-${process.arch}.bin`);
   return path.join(folderOf(cacheHome), files[0]);
 }
@@ -56,13 +76,22 @@ test('with no folder to write to, the run is as without a cache, and says so onl
   expect(uncached.cache).toEqual(['debug: code cache none, not written (folder not writable)']);
   expect(uncached.status).toBe(0);
   expect(uncached.stdout).toMatch(/^kind: VirtualMachine$/m);
-  const quiet = spawnSync(process.execPath, [bin, ...INSPECT], { cwd: repoRoot, encoding: 'utf8', env: { ...env(path.join(tmp, 'a-file', 'x')), V_AUTO_DEBUG: '' } });
+  const quiet = spawnSync(process.execPath, [bin, ...INSPECT], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: { ...env(path.join(tmp, 'a-file', 'x')), V_AUTO_DEBUG: '' },
+  });
   expect(quiet.stderr).toBe('');
   expect(quiet.stdout).toBe(uncached.stdout);
 });
 
-test('a cache folder under /proc (where Node 20\'s recursive mkdir never returns) costs nothing but the cache', () => {
-  const r = spawnSync(process.execPath, [bin, ...INSPECT], { cwd: repoRoot, encoding: 'utf8', env: env('/proc/v-auto-none'), timeout: 20_000 });
+test("a cache folder under /proc (where Node 20's recursive mkdir never returns) costs nothing but the cache", () => {
+  const r = spawnSync(process.execPath, [bin, ...INSPECT], {
+    cwd: repoRoot,
+    encoding: 'utf8',
+    env: env('/proc/v-auto-none'),
+    timeout: 20_000,
+  });
   expect(r.signal).toBeNull();
   expect(r.status).toBe(0);
   expect(r.stdout).toBe(uncached.stdout);
@@ -139,13 +168,18 @@ test('a cache written after a small run (--version) is replaced by the next run 
 test('runs started together all succeed, and leave one whole cache file and no temporary file', async () => {
   const home = mkdtempSync(path.join(tmp, 'home-'));
   const results = await Promise.all(
-    Array.from({ length: 4 }, () =>
-      new Promise<{ code: number | null; stdout: string }>((resolve) => {
-        const child = spawn(process.execPath, [bin, ...INSPECT], { cwd: repoRoot, env: { ...env(home), V_AUTO_DEBUG: '' } });
-        let stdout = '';
-        child.stdout.on('data', (d) => (stdout += d));
-        child.on('close', (code) => resolve({ code, stdout }));
-      }),
+    Array.from(
+      { length: 4 },
+      () =>
+        new Promise<{ code: number | null; stdout: string }>((resolve) => {
+          const child = spawn(process.execPath, [bin, ...INSPECT], {
+            cwd: repoRoot,
+            env: { ...env(home), V_AUTO_DEBUG: '' },
+          });
+          let stdout = '';
+          child.stdout.on('data', (d) => (stdout += d));
+          child.on('close', (code) => resolve({ code, stdout }));
+        }),
     ),
   );
   for (const r of results) {
@@ -173,13 +207,18 @@ test('writing a cache keeps the 8 newest cache files and removes temporary files
 
   expect(run(home).cache).toEqual(['debug: code cache none, written']);
   const ours = path.basename(readdirSync(folder).find((f) => !others.includes(f) && f.endsWith('.bin'))!);
-  expect(readdirSync(folder).sort()).toEqual([ours, ...others.slice(2), 'being-written.bin.2.tmp', 'not-ours.txt'].sort());
+  expect(readdirSync(folder).sort()).toEqual(
+    [ours, ...others.slice(2), 'being-written.bin.2.tmp', 'not-ours.txt'].sort(),
+  );
 });
 
 test('a missing bundle is still the exit-70 "cannot load" message', () => {
   const copy = mkdtempSync(path.join(tmp, 'no-build-'));
   execFileSync('cp', ['-R', path.join(repoRoot, 'bin'), path.join(repoRoot, 'package.json'), copy]);
-  const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'v-auto'), '--version'], { encoding: 'utf8', env: env(path.join(tmp, 'home-x')) });
+  const r = spawnSync(process.execPath, [path.join(copy, 'bin', 'v-auto'), '--version'], {
+    encoding: 'utf8',
+    env: env(path.join(tmp, 'home-x')),
+  });
   expect(r.stderr).toBe('v-auto: cannot load build/v-auto.cjs (ENOENT); run "npm run build" first\n');
   expect(r.status).toBe(70);
 });

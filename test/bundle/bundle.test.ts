@@ -1,6 +1,15 @@
 // End-to-end test of scripts/bundle.sh: builds the offline bundle and runs it as a bastion would.
 import { spawnSync, type SpawnSyncReturns } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  rmSync,
+  symlinkSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,7 +37,8 @@ function runHere(cmd: string, args: string[], options: { cwd?: string; env?: Rec
 
 function bundle(args: string[], dist: string): SpawnSyncReturns<string> {
   const result = runHere('bash', ['scripts/bundle.sh', ...args], { env: { V_AUTO_DIST: dist } });
-  if (result.status !== 0) throw new Error(`bundle.sh ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
+  if (result.status !== 0)
+    throw new Error(`bundle.sh ${args.join(' ')} failed (${result.status}):\n${result.stderr}`);
   return result;
 }
 
@@ -114,7 +124,20 @@ describe('the archive', () => {
     const paths = lines.map((line) => line.split(/\s+/).slice(5).join(' '));
     expect(paths.every((p) => p === `${name}/` || p.startsWith(`${name}/`))).toBe(true);
     expect(lines.every((line) => line.split(/\s+/)[1] === '0/0')).toBe(true);
-    for (const entry of ['bin/v-auto', 'bin/load-bundle.cjs', 'build/v-auto.cjs', 'templates/', 'examples/', 'schemas/result.schema.json', 'schemas/config.schema.json', 'schemas/spec.schema.json', 'projects/', 'VERSION', 'package.json', 'THIRD_PARTY_LICENSES']) {
+    for (const entry of [
+      'bin/v-auto',
+      'bin/load-bundle.cjs',
+      'build/v-auto.cjs',
+      'templates/',
+      'examples/',
+      'schemas/result.schema.json',
+      'schemas/config.schema.json',
+      'schemas/spec.schema.json',
+      'projects/',
+      'VERSION',
+      'package.json',
+      'THIRD_PARTY_LICENSES',
+    ]) {
       expect(paths).toContain(`${name}/${entry}`);
     }
     expect(paths.some((p) => p.includes('node_modules'))).toBe(false);
@@ -160,7 +183,11 @@ describe('on the bastion (only node on PATH, no network)', () => {
     }
     // /proc/self/net/dev lists the interfaces of the process's own network namespace.
     const dev = bastion.run('node', ['-p', "require('fs').readFileSync('/proc/self/net/dev','utf8')"], site);
-    const interfaces = dev.stdout.split('\n').slice(2).map((l) => l.split(':')[0].trim()).filter(Boolean);
+    const interfaces = dev.stdout
+      .split('\n')
+      .slice(2)
+      .map((l) => l.split(':')[0].trim())
+      .filter(Boolean);
     expect(interfaces).toEqual(['lo']);
   });
 
@@ -192,7 +219,9 @@ describe('on the bastion (only node on PATH, no network)', () => {
       const docs = Array.isArray(parsed) ? parsed : [parsed];
       expect(docs.flatMap((d) => d.errors)).toEqual([]);
       // Objects (a plan, manifests, or a list of them), not an echo of words.
-      const objects = docs.filter((d) => isMap(d.contents) || (isSeq(d.contents) && d.contents.items.every(isMap)));
+      const objects = docs.filter(
+        (d) => isMap(d.contents) || (isSeq(d.contents) && d.contents.items.every(isMap)),
+      );
       expect(objects.length).toBeGreaterThan(0);
       // The templates were found: inspect renders a VirtualMachine from templates/.
       expect(fromBundle.stdout).toMatch(/^kind: VirtualMachine$/m);
@@ -207,28 +236,38 @@ describe('on the bastion (only node on PATH, no network)', () => {
       expect(result.status).toBe(3);
     });
 
-    test('shell completion from the bundle: the script calls the bundle\'s own bin/v-auto, which lists its projects', () => {
+    test("shell completion from the bundle: the script calls the bundle's own bin/v-auto, which lists its projects", () => {
       const script = bastion.run('bin/v-auto', ['completion', 'bash'], site);
       expect(script.status).toBe(0);
       expect(script.stdout).toContain(`local bin='${join(site, 'bin', 'v-auto')}'`);
       const elsewhere = mkdtempSync(join(tmp, 'completion-'));
-      const words = bastion.run(join(site, 'bin', 'v-auto'), ['__complete', 'demo', 'web', 'delete', '--target', ''], elsewhere);
+      const words = bastion.run(
+        join(site, 'bin', 'v-auto'),
+        ['__complete', 'demo', 'web', 'delete', '--target', ''],
+        elsewhere,
+      );
       expect(words.stdout).toBe('web-01\nweb-02\n');
       expect(words.stderr).toBe('');
     });
 
-    test('the code cache goes to the user\'s cache folder, nothing into the bundle folder', () => {
+    test("the code cache goes to the user's cache folder, nothing into the bundle folder", () => {
       const bundleFiles = readdirSync(join(site, 'build')).sort();
       expect(bastion.run('bin/v-auto', ['demo', 'web', 'inspect'], site).status).toBe(0);
       expect(readdirSync(join(site, 'build')).sort()).toEqual(bundleFiles);
       const caches = readdirSync(join(tmp, 'home', '.cache', 'v-auto', 'code-cache'));
       expect(caches).toHaveLength(1);
-      expect(caches[0]).toMatch(new RegExp(`^[0-9a-f]{32}-node${process.versions.node}-${process.arch}\\.bin$`));
+      expect(caches[0]).toMatch(
+        new RegExp(`^[0-9a-f]{32}-node${process.versions.node}-${process.arch}\\.bin$`),
+      );
     });
 
     test('run from another folder, the default home is the bundle folder', () => {
       const elsewhere = mkdtempSync(join(tmp, 'elsewhere-'));
-      const result = bastion.run(join(site, 'bin', 'v-auto'), ['demo', 'web', 'inspect', '-o', 'yaml'], elsewhere);
+      const result = bastion.run(
+        join(site, 'bin', 'v-auto'),
+        ['demo', 'web', 'inspect', '-o', 'yaml'],
+        elsewhere,
+      );
       expect(result.status).toBe(fromBundle.status);
       expect(result.stdout).toBe(fromBundle.stdout);
     });
@@ -236,15 +275,19 @@ describe('on the bastion (only node on PATH, no network)', () => {
 });
 
 describe('VERSION chosen by date', () => {
-  test('vYYYYMMDD, then vYYYYMMDD.N for a same-day rebuild', () => {
-    const dist = join(tmp, 'dist-dated');
-    const first = basename(archiveOf(bundle(['--no-stamp'], dist)));
-    const second = basename(archiveOf(bundle(['--no-stamp'], dist)));
-    expect(first).toMatch(/^v-auto-v\d{8}(\.\d+)?\.tar\.gz$/);
-    expect(second).toMatch(/^v-auto-v\d{8}\.\d+\.tar\.gz$/);
-    expect(second).not.toBe(first);
-    expect(readFileSync(join(repo, 'VERSION'), 'utf8')).toBe(repoVersionBefore);
-  }, 2 * BUILD_TIMEOUT_MS);
+  test(
+    'vYYYYMMDD, then vYYYYMMDD.N for a same-day rebuild',
+    () => {
+      const dist = join(tmp, 'dist-dated');
+      const first = basename(archiveOf(bundle(['--no-stamp'], dist)));
+      const second = basename(archiveOf(bundle(['--no-stamp'], dist)));
+      expect(first).toMatch(/^v-auto-v\d{8}(\.\d+)?\.tar\.gz$/);
+      expect(second).toMatch(/^v-auto-v\d{8}\.\d+\.tar\.gz$/);
+      expect(second).not.toBe(first);
+      expect(readFileSync(join(repo, 'VERSION'), 'utf8')).toBe(repoVersionBefore);
+    },
+    2 * BUILD_TIMEOUT_MS,
+  );
 });
 
 test('bundle.sh --help explains VERSION and the output folder', () => {
@@ -262,13 +305,21 @@ const postject = process.env.POSTJECT ?? join(repo, 'node_modules', '.bin', 'pos
 
   beforeAll(() => {
     const result = bundle(['--no-stamp', '--sea', VERSION], join(tmp, 'dist-sea'));
-    exe = result.stdout.trim().split('\n').find((line) => line.endsWith('-linux-x64'))!;
+    exe = result.stdout
+      .trim()
+      .split('\n')
+      .find((line) => line.endsWith('-linux-x64'))!;
   }, 2 * BUILD_TIMEOUT_MS);
 
   function runAlone(args: string[], cwd: string) {
     const [file, ...rest] = [...bastion.netns, exe, ...args];
     const home = join(tmp, 'sea-home');
-    return spawnSync(file, rest, { cwd, env: { PATH: join(tmp, 'empty-path'), HOME: home, XDG_CACHE_HOME: join(home, '.cache') }, encoding: 'utf8', timeout: 30_000 });
+    return spawnSync(file, rest, {
+      cwd,
+      env: { PATH: join(tmp, 'empty-path'), HOME: home, XDG_CACHE_HOME: join(home, '.cache') },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
   }
 
   test('--version prints VERSION with an empty PATH', () => {
@@ -281,12 +332,18 @@ const postject = process.env.POSTJECT ?? join(repo, 'node_modules', '.bin', 'pos
     const workspace = mkdtempSync(join(tmp, 'sea-workspace-'));
     cpSync(join(site, 'examples', 'projects'), join(workspace, 'projects'), { recursive: true });
     const result = runAlone(['demo', 'web', 'inspect', '-o', 'yaml'], workspace);
-    const viaNode = bastion.run(join(site, 'bin', 'v-auto'), ['demo', 'web', 'inspect', '-o', 'yaml'], workspace);
+    const viaNode = bastion.run(
+      join(site, 'bin', 'v-auto'),
+      ['demo', 'web', 'inspect', '-o', 'yaml'],
+      workspace,
+    );
     expect(result.stdout).toBe(viaNode.stdout);
     expect(result.status).toBe(viaNode.status);
     // The embedded program keeps its V8 code cache where bin/v-auto would, and a run that uses
     // it prints the same.
-    expect(readdirSync(join(tmp, 'sea-home', '.cache', 'v-auto', 'code-cache')).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    expect(
+      readdirSync(join(tmp, 'sea-home', '.cache', 'v-auto', 'code-cache')).filter((f) => f.endsWith('.bin')),
+    ).toHaveLength(1);
     expect(runAlone(['demo', 'web', 'inspect', '-o', 'yaml'], workspace).stdout).toBe(viaNode.stdout);
   });
 });

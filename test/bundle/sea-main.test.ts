@@ -15,23 +15,37 @@ beforeEach(() => {
 afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
 function runSea(env: Record<string, string>) {
-  const result = spawnSync(process.execPath, ['-r', join(repo, 'test/fixtures/sea/fake-sea.cjs'), join(repo, 'scripts/sea-main.cjs')], {
-    env: { PATH: process.env.PATH!, HOME: join(tmp, 'home'), TMPDIR: join(tmp, 'tmp'), ...env },
-    encoding: 'utf8',
-    // A hang is the failure this guards against; the run itself takes well under a second.
-    timeout: 20_000,
-  });
+  const result = spawnSync(
+    process.execPath,
+    ['-r', join(repo, 'test/fixtures/sea/fake-sea.cjs'), join(repo, 'scripts/sea-main.cjs')],
+    {
+      env: { PATH: process.env.PATH!, HOME: join(tmp, 'home'), TMPDIR: join(tmp, 'tmp'), ...env },
+      encoding: 'utf8',
+      // A hang is the failure this guards against; the run itself takes well under a second.
+      timeout: 20_000,
+    },
+  );
   return { status: result.status, signal: result.signal, stdout: result.stdout, stderr: result.stderr };
 }
 
-test('unpacks under the user\'s cache folder, made one level at a time', () => {
+test("unpacks under the user's cache folder, made one level at a time", () => {
   const cache = join(tmp, 'deep', 'er', 'cache');
-  expect(runSea({ XDG_CACHE_HOME: cache })).toEqual({ status: 0, signal: null, stdout: `ran from ${join(cache, 'v-auto', 'v0.0.0-fake-abc123')}\n`, stderr: '' });
+  expect(runSea({ XDG_CACHE_HOME: cache })).toEqual({
+    status: 0,
+    signal: null,
+    stdout: `ran from ${join(cache, 'v-auto', 'v0.0.0-fake-abc123')}\n`,
+    stderr: '',
+  });
 });
 
 test('a cache folder under /proc (never creatable) does not hang: the private temp folder is used', () => {
   mkdirSync(join(tmp, 'tmp'));
-  expect(runSea({ XDG_CACHE_HOME: '/proc/self/no-such/cache' })).toEqual({ status: 0, signal: null, stdout: `ran from ${join(tmp, 'tmp', `v-auto-${uid}`, 'v0.0.0-fake-abc123')}\n`, stderr: '' });
+  expect(runSea({ XDG_CACHE_HOME: '/proc/self/no-such/cache' })).toEqual({
+    status: 0,
+    signal: null,
+    stdout: `ran from ${join(tmp, 'tmp', `v-auto-${uid}`, 'v0.0.0-fake-abc123')}\n`,
+    stderr: '',
+  });
 });
 
 describe('without a home folder, in the temp folder', () => {
@@ -42,7 +56,10 @@ describe('without a home folder, in the temp folder', () => {
     const leaf = join(root, 'v0.0.0-fake-abc123');
     mkdirSync(join(leaf, 'bin'), { recursive: true });
     writeFileSync(join(leaf, 'VERSION'), 'v0.0.0-fake\n');
-    writeFileSync(join(leaf, 'bin', 'load-bundle.cjs'), "console.log('planted'); exports.loadBundle = () => ({ exports: { main: async () => 0 }, saveCodeCache() {} });\n");
+    writeFileSync(
+      join(leaf, 'bin', 'load-bundle.cjs'),
+      "console.log('planted'); exports.loadBundle = () => ({ exports: { main: async () => 0 }, saveCodeCache() {} });\n",
+    );
   }
 
   test('a folder of its own, mode 0700', () => {
@@ -53,7 +70,15 @@ describe('without a home folder, in the temp folder', () => {
 
   // Only root can hand a folder to another user.
   test.each([
-    ...(uid === 0 ? [['owned by another user', (dir: string) => chownSync(dir, 65534, 65534), 'owned by uid 65534'] as const] : []),
+    ...(uid === 0
+      ? [
+          [
+            'owned by another user',
+            (dir: string) => chownSync(dir, 65534, 65534),
+            'owned by uid 65534',
+          ] as const,
+        ]
+      : []),
     ['writable by others', (dir: string) => chmodSync(dir, 0o777), 'writable by others (mode 777)'] as const,
   ])('a planted folder %s is not run from', (_what, spoil, reason) => {
     mkdirSync(join(tmp, 'tmp'));

@@ -7,8 +7,18 @@ import { instanceOfResource, rootDiskName } from '../../lib/plan/names.js';
 import type { Manifest } from '../../lib/render/render-manifests.js';
 import { IMAGE, LAN, named, renderFor } from '../helpers/workspace.js';
 
-const config = { namespace: 'vm-demo', networks: { lan: LAN, office: { nad_name: 'office', bridge: 'br-office' } } };
-const spec = { ...IMAGE, networks: ['lan', 'office'], memory: '4096Mi', cpu: 2, labels: { app: 'web' }, cloud_init: '#cloud-config\nhostname: {{ vm_name }}\n' };
+const config = {
+  namespace: 'vm-demo',
+  networks: { lan: LAN, office: { nad_name: 'office', bridge: 'br-office' } },
+};
+const spec = {
+  ...IMAGE,
+  networks: ['lan', 'office'],
+  memory: '4096Mi',
+  cpu: 2,
+  labels: { app: 'web' },
+  cloud_init: '#cloud-config\nhostname: {{ vm_name }}\n',
+};
 const { manifests } = renderFor({ config, spec, replicas: 2 });
 const OWN = { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'web' };
 const SHARED = { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/shared': 'true' };
@@ -30,7 +40,9 @@ function asStored(m: Manifest, status: object = {}): K8sObject {
     // canonical quantities, machine type, architecture, firmware UUID and serial.
     o.metadata.annotations!['kubemacpool.io/transaction-timestamp'] = '2026-01-01T00:00:00.123456789Z';
     const t = o.spec.template.spec;
-    t.domain.devices.interfaces.forEach((i: Record<string, unknown>, n: number) => (i.macAddress = `02:00:00:00:00:0${n}`));
+    t.domain.devices.interfaces.forEach(
+      (i: Record<string, unknown>, n: number) => (i.macAddress = `02:00:00:00:00:0${n}`),
+    );
     t.domain.memory.guest = '4Gi';
     t.domain.machine = { type: 'pc-q35-rhel9.4.0' };
     t.domain.firmware = { uuid: 'f1f2', serial: 's1s2' };
@@ -65,7 +77,8 @@ const KINDS: [string, string][] = [
   ['DataVolume', 'web-01-rootdisk'],
   ['VirtualMachine', 'web-01'],
 ];
-const find = (plan: ReturnType<typeof planChanges>, kind: string, name: string) => plan.changes.find((c) => c.kind === kind && c.name === name)!;
+const find = (plan: ReturnType<typeof planChanges>, kind: string, name: string) =>
+  plan.changes.find((c) => c.kind === kind && c.name === name)!;
 const replace = (live: K8sObject[], kind: string, name: string, edit: (o: K8sObject) => void) =>
   live.map((o) => {
     if (o.kind !== kind || o.metadata.name !== name) return o;
@@ -80,26 +93,69 @@ test('nothing exists: every object is a create, in render order', () => {
   expect(plan.counts).toMatchObject({ create: manifests.length, update: 0, unchanged: 0 });
 });
 
-test.each(KINDS)('%s %s as the platform stores it (MACs, mutator defaults, canonical quantities, status, server metadata) is unchanged', (kind, name) => {
-  const plan = planChanges(input(allStored()));
-  expect(find(plan, kind, name)).toMatchObject({ action: 'unchanged' });
-  expect(plan.counts.unchanged).toBe(manifests.length);
-});
+test.each(KINDS)(
+  '%s %s as the platform stores it (MACs, mutator defaults, canonical quantities, status, server metadata) is unchanged',
+  (kind, name) => {
+    const plan = planChanges(input(allStored()));
+    expect(find(plan, kind, name)).toMatchObject({ action: 'unchanged' });
+    expect(plan.counts.unchanged).toBe(manifests.length);
+  },
+);
 
 test('instancetype and preference revision names set by the controller are no difference (kubevirt#10145)', () => {
-  const vm = { ...named(manifests, 'VirtualMachine', 'web-01'), spec: { ...(named(manifests, 'VirtualMachine', 'web-01').spec as object), instancetype: { name: 'u1.medium' }, preference: { name: 'rhel.9' } } };
+  const vm = {
+    ...named(manifests, 'VirtualMachine', 'web-01'),
+    spec: {
+      ...(named(manifests, 'VirtualMachine', 'web-01').spec as object),
+      instancetype: { name: 'u1.medium' },
+      preference: { name: 'rhel.9' },
+    },
+  };
   const live = asStored(vm);
-  live.spec.instancetype = { name: 'u1.medium', kind: 'virtualmachineclusterinstancetype', revisionName: 'web-01-u1.medium-abc-1' };
-  live.spec.preference = { name: 'rhel.9', kind: 'virtualmachineclusterpreference', revisionName: 'web-01-rhel.9-def-1' };
+  live.spec.instancetype = {
+    name: 'u1.medium',
+    kind: 'virtualmachineclusterinstancetype',
+    revisionName: 'web-01-u1.medium-abc-1',
+  };
+  live.spec.preference = {
+    name: 'rhel.9',
+    kind: 'virtualmachineclusterpreference',
+    revisionName: 'web-01-rhel.9-def-1',
+  };
   expect(planChanges(input([live], { manifests: [vm] })).changes[0].action).toBe('unchanged');
 });
 
 test.each<[string, string, (o: K8sObject) => void, string]>([
-  ['NetworkAttachmentDefinition', 'web-01-lan', (o) => (o.spec.config = o.spec.config.replace('br-lan', 'br-old')), 'spec.config'],
-  ['NetworkAttachmentDefinition', 'office', (o) => (o.metadata.annotations!['k8s.v1.cni.cncf.io/resourceName'] = 'bridge.network.kubevirt.io/br-old'), 'metadata.annotations.k8s.v1.cni.cncf.io/resourceName'],
-  ['Secret', 'web-01-cloud-init', (o) => ((o as any).data.userdata = Buffer.from('#cloud-config\nhostname: old\n').toString('base64')), 'data.userdata'],
-  ['DataVolume', 'web-01-rootdisk', (o) => (o.spec.storage.resources.requests.storage = '20Gi'), 'spec.storage.resources.requests.storage'],
-  ['VirtualMachine', 'web-01', (o) => (o.spec.template.spec.domain.cpu.cores = 1), 'spec.template.spec.domain.cpu.cores'],
+  [
+    'NetworkAttachmentDefinition',
+    'web-01-lan',
+    (o) => (o.spec.config = o.spec.config.replace('br-lan', 'br-old')),
+    'spec.config',
+  ],
+  [
+    'NetworkAttachmentDefinition',
+    'office',
+    (o) => (o.metadata.annotations!['k8s.v1.cni.cncf.io/resourceName'] = 'bridge.network.kubevirt.io/br-old'),
+    'metadata.annotations.k8s.v1.cni.cncf.io/resourceName',
+  ],
+  [
+    'Secret',
+    'web-01-cloud-init',
+    (o) => ((o as any).data.userdata = Buffer.from('#cloud-config\nhostname: old\n').toString('base64')),
+    'data.userdata',
+  ],
+  [
+    'DataVolume',
+    'web-01-rootdisk',
+    (o) => (o.spec.storage.resources.requests.storage = '20Gi'),
+    'spec.storage.resources.requests.storage',
+  ],
+  [
+    'VirtualMachine',
+    'web-01',
+    (o) => (o.spec.template.spec.domain.cpu.cores = 1),
+    'spec.template.spec.domain.cpu.cores',
+  ],
   ['VirtualMachine', 'web-01', (o) => (o.metadata.labels!['app'] = 'old'), 'metadata.labels.app'],
 ])('%s %s drifted: an update naming the field', (kind, name, edit, path) => {
   const plan = planChanges(input(replace(allStored(), kind, name, edit)));
@@ -117,30 +173,62 @@ test('a field v-auto applied before and no longer renders is an update (read fro
     o.metadata.annotations![LAST_APPLIED] = JSON.stringify(previous);
   });
   const change = find(planChanges(input(live)), 'VirtualMachine', 'web-01');
-  expect(change.fields).toEqual([{ path: 'spec.template.spec.nodeSelector.zone', before: 'core', after: undefined }]);
+  expect(change.fields).toEqual([
+    { path: 'spec.template.spec.nodeSelector.zone', before: 'core', after: undefined },
+  ]);
 });
 
 test('an empty map in the last-applied configuration (kubectl writes `annotations: {}`) removes nothing', () => {
   const previous = { metadata: { name: 'x', annotations: {} }, spec: { a: 1 } };
-  expect(fieldDifferences({ metadata: { name: 'x' }, spec: { a: 1 } }, { metadata: { name: 'x', annotations: { 'kubemacpool.io/transaction-timestamp': 't' } }, spec: { a: 1 } }, previous)).toEqual([]);
+  expect(
+    fieldDifferences(
+      { metadata: { name: 'x' }, spec: { a: 1 } },
+      {
+        metadata: { name: 'x', annotations: { 'kubemacpool.io/transaction-timestamp': 't' } },
+        spec: { a: 1 },
+      },
+      previous,
+    ),
+  ).toEqual([]);
   const labelled = { metadata: { name: 'x', labels: { app: 'web' } } };
-  expect(fieldDifferences({ metadata: { name: 'x' } }, labelled, labelled)).toEqual([{ path: 'metadata.labels.app', before: 'web', after: undefined }]);
+  expect(fieldDifferences({ metadata: { name: 'x' } }, labelled, labelled)).toEqual([
+    { path: 'metadata.labels.app', before: 'web', after: undefined },
+  ]);
 });
 
 test('an update carries the live MACs over, so the apply keeps them', () => {
-  const live = replace(allStored(), 'VirtualMachine', 'web-01', (o) => (o.spec.template.spec.domain.cpu.cores = 1));
+  const live = replace(
+    allStored(),
+    'VirtualMachine',
+    'web-01',
+    (o) => (o.spec.template.spec.domain.cpu.cores = 1),
+  );
   const change = find(planChanges(input(live)), 'VirtualMachine', 'web-01');
   const ifaces = (change.manifest!.spec as any).template.spec.domain.devices.interfaces;
-  expect(ifaces.map((i: { macAddress?: string }) => i.macAddress)).toEqual(['02:00:00:00:00:00', '02:00:00:00:00:01']);
+  expect(ifaces.map((i: { macAddress?: string }) => i.macAddress)).toEqual([
+    '02:00:00:00:00:00',
+    '02:00:00:00:00:01',
+  ]);
   // The rendered manifest itself is not touched.
-  expect((named(manifests, 'VirtualMachine', 'web-01').spec as any).template.spec.domain.devices.interfaces[0].macAddress).toBeUndefined();
+  expect(
+    (named(manifests, 'VirtualMachine', 'web-01').spec as any).template.spec.domain.devices.interfaces[0]
+      .macAddress,
+  ).toBeUndefined();
 });
 
 test('Secret values never reach the plan: only their sizes in bytes', () => {
   const old = '#cloud-config\nhostname: x\n';
-  const live = replace(allStored(), 'Secret', 'web-01-cloud-init', (o) => ((o as any).data.userdata = Buffer.from(old).toString('base64')));
+  const live = replace(
+    allStored(),
+    'Secret',
+    'web-01-cloud-init',
+    (o) => ((o as any).data.userdata = Buffer.from(old).toString('base64')),
+  );
   const change = find(planChanges(input(live)), 'Secret', 'web-01-cloud-init');
-  const now = Buffer.from((named(manifests, 'Secret', 'web-01-cloud-init') as any).data.userdata, 'base64').length;
+  const now = Buffer.from(
+    (named(manifests, 'Secret', 'web-01-cloud-init') as any).data.userdata,
+    'base64',
+  ).length;
   expect(change.fields).toEqual([{ path: 'data.userdata', before: old.length, after: now, bytes: true }]);
   expect(JSON.stringify(change.fields)).not.toContain('hostname');
 });
@@ -148,15 +236,34 @@ test('Secret values never reach the plan: only their sizes in bytes', () => {
 describe('what a running VM needs (LiveUpdate)', () => {
   const vm = (edit: (o: K8sObject) => void, status: object = {}) => {
     const live = manifests.map((m) => asStored(m, status));
-    return find(planChanges(input(replace(live, 'VirtualMachine', 'web-01', edit))), 'VirtualMachine', 'web-01');
+    return find(
+      planChanges(input(replace(live, 'VirtualMachine', 'web-01', edit))),
+      'VirtualMachine',
+      'web-01',
+    );
   };
   test.each<[string, (o: K8sObject) => void, object, string]>([
-    ['memory grows within 4× (the default maxGuest)', (o) => (o.spec.template.spec.domain.memory.guest = '2Gi'), {}, 'live'],
-    ['memory grows past an explicit maxGuest', (o) => Object.assign(o.spec.template.spec.domain.memory, { guest: '2Gi', maxGuest: '3Gi' }), {}, 'restart'],
+    [
+      'memory grows within 4× (the default maxGuest)',
+      (o) => (o.spec.template.spec.domain.memory.guest = '2Gi'),
+      {},
+      'live',
+    ],
+    [
+      'memory grows past an explicit maxGuest',
+      (o) => Object.assign(o.spec.template.spec.domain.memory, { guest: '2Gi', maxGuest: '3Gi' }),
+      {},
+      'restart',
+    ],
     ['memory grows past 4×', (o) => (o.spec.template.spec.domain.memory.guest = '512Mi'), {}, 'restart'],
     ['cores change', (o) => (o.spec.template.spec.domain.cpu.cores = 1), {}, 'restart'],
     ['only a label outside the template', (o) => (o.metadata.labels!['app'] = 'old'), {}, 'none'],
-    ['cores change on a stopped VM', (o) => (o.spec.template.spec.domain.cpu.cores = 1), { printableStatus: 'Stopped', ready: false, created: false }, 'none'],
+    [
+      'cores change on a stopped VM',
+      (o) => (o.spec.template.spec.domain.cpu.cores = 1),
+      { printableStatus: 'Stopped', ready: false, created: false },
+      'none',
+    ],
   ])('%s: %s', (_label, edit, status, effect) => {
     expect(vm(edit, status).vm).toBe(effect);
   });
@@ -175,10 +282,20 @@ describe('what a running VM needs (LiveUpdate)', () => {
 describe('foreign objects: never ours to write', () => {
   const owners: [string, Record<string, string> | undefined, string][] = [
     ['no labels', undefined, 'no v-auto labels'],
-    ['another spec', { ...OWN, 'v-auto/spec': 'db' }, 'v-auto/managed=true, v-auto/project=demo, v-auto/spec=db'],
-    ['another project', { ...OWN, 'v-auto/project': 'other' }, 'v-auto/managed=true, v-auto/project=other, v-auto/spec=web'],
+    [
+      'another spec',
+      { ...OWN, 'v-auto/spec': 'db' },
+      'v-auto/managed=true, v-auto/project=demo, v-auto/spec=db',
+    ],
+    [
+      'another project',
+      { ...OWN, 'v-auto/project': 'other' },
+      'v-auto/managed=true, v-auto/project=other, v-auto/spec=web',
+    ],
   ];
-  const cases = KINDS.flatMap(([kind, name]) => owners.map(([who, labels, owner]) => [kind, name, who, labels, owner] as const));
+  const cases = KINDS.flatMap(([kind, name]) =>
+    owners.map(([who, labels, owner]) => [kind, name, who, labels, owner] as const),
+  );
   test.each(cases)('%s %s of %s', (kind, name, _who, labels, owner) => {
     const live = replace(allStored(), kind, name, (o) => (o.metadata.labels = labels));
     const change = find(planChanges(input(live)), kind, name);
@@ -195,23 +312,38 @@ describe('foreign objects: never ours to write', () => {
   });
 
   test('a PVC of another owner where a DataVolume goes is foreign, and never adoptable', () => {
-    const pvc: K8sObject = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'web-01-rootdisk' } };
+    const pvc: K8sObject = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'web-01-rootdisk' },
+    };
     const change = find(planChanges(input([pvc], { adopt: true })), 'DataVolume', 'web-01-rootdisk');
     expect(change).toMatchObject({ action: 'foreign', owner: 'no v-auto labels', adoptable: false });
   });
 });
 
 test('a DataVolume garbage-collected after import, its PVC ours, is imported, not created again', () => {
-  const pvc: K8sObject = { apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'web-01-rootdisk', labels: { ...OWN, 'v-auto/name': 'web-01' } } };
-  const live = [...allStored().filter((o) => !(o.kind === 'DataVolume' && o.metadata.name === 'web-01-rootdisk')), pvc];
+  const pvc: K8sObject = {
+    apiVersion: 'v1',
+    kind: 'PersistentVolumeClaim',
+    metadata: { name: 'web-01-rootdisk', labels: { ...OWN, 'v-auto/name': 'web-01' } },
+  };
+  const live = [
+    ...allStored().filter((o) => !(o.kind === 'DataVolume' && o.metadata.name === 'web-01-rootdisk')),
+    pvc,
+  ];
   const plan = planChanges(input(live));
   expect(find(plan, 'DataVolume', 'web-01-rootdisk').action).toBe('imported');
   expect(plan.changes.filter((c) => c.action === 'surplus')).toEqual([]);
 });
 
-describe('surplus: this spec\'s labels, not planned', () => {
+describe("surplus: this spec's labels, not planned", () => {
   const labels = (instance: string) => ({ ...OWN, 'v-auto/name': instance });
-  const extra = (kind: string, name: string, instance: string): K8sObject => ({ apiVersion: 'v1', kind, metadata: { name, labels: labels(instance) } });
+  const extra = (kind: string, name: string, instance: string): K8sObject => ({
+    apiVersion: 'v1',
+    kind,
+    metadata: { name, labels: labels(instance) },
+  });
   const past = [
     extra('VirtualMachine', 'web-03', 'web-03'),
     extra('DataVolume', 'web-03-rootdisk', 'web-03'),
@@ -220,11 +352,14 @@ describe('surplus: this spec\'s labels, not planned', () => {
     extra('NetworkAttachmentDefinition', 'web-03-lan', 'web-03'),
     extra('VirtualMachine', 'web-04', 'web-04'),
   ];
-  test.each(past.map((o) => [o.kind, o.metadata.name, o] as const))('%s %s past replicas', (kind, name, o) => {
-    const plan = planChanges(input([...allStored(), o]));
-    expect(find(plan, kind, name)).toMatchObject({ action: 'surplus' });
-    expect(plan.surplusInstances).toEqual([o.metadata.labels!['v-auto/name']]);
-  });
+  test.each(past.map((o) => [o.kind, o.metadata.name, o] as const))(
+    '%s %s past replicas',
+    (kind, name, o) => {
+      const plan = planChanges(input([...allStored(), o]));
+      expect(find(plan, kind, name)).toMatchObject({ action: 'surplus' });
+      expect(plan.surplusInstances).toEqual([o.metadata.labels!['v-auto/name']]);
+    },
+  );
 
   test('instances are listed in number order; a --target deploy looks at its own instance only', () => {
     expect(planChanges(input([...allStored(), ...past])).surplusInstances).toEqual(['web-03', 'web-04']);
@@ -232,24 +367,55 @@ describe('surplus: this spec\'s labels, not planned', () => {
   });
 
   test('the NAD of a network the spec no longer attaches', () => {
-    const plan = planChanges(input([...allStored(), extra('NetworkAttachmentDefinition', 'web-01-old', 'web-01')]));
+    const plan = planChanges(
+      input([...allStored(), extra('NetworkAttachmentDefinition', 'web-01-old', 'web-01')]),
+    );
     expect(find(plan, 'NetworkAttachmentDefinition', 'web-01-old').action).toBe('surplus');
     expect(plan.surplusInstances).toEqual([]);
   });
 
-  test('objects without this spec\'s labels are never surplus', () => {
-    const plan = planChanges(input([...allStored(), { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'web-05' } }, { ...extra('VirtualMachine', 'db-01', 'db-01'), metadata: { name: 'db-01', labels: { ...OWN, 'v-auto/spec': 'db' } } }]));
+  test("objects without this spec's labels are never surplus", () => {
+    const plan = planChanges(
+      input([
+        ...allStored(),
+        { apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'web-05' } },
+        {
+          ...extra('VirtualMachine', 'db-01', 'db-01'),
+          metadata: { name: 'db-01', labels: { ...OWN, 'v-auto/spec': 'db' } },
+        },
+      ]),
+    );
     expect(plan.counts.surplus).toBe(0);
   });
 });
 
 describe('first-boot notices: cloud-init runs once per instance', () => {
-  const userdata = (o: K8sObject) => ((o as any).data.userdata = Buffer.from('#cloud-config\nold\n').toString('base64'));
-  const address = (o: K8sObject) => (o.spec.config = o.spec.config.replace('10.215.100.101', '10.215.100.99'));
+  const userdata = (o: K8sObject) =>
+    ((o as any).data.userdata = Buffer.from('#cloud-config\nold\n').toString('base64'));
+  const address = (o: K8sObject) =>
+    (o.spec.config = o.spec.config.replace('10.215.100.101', '10.215.100.99'));
   test.each<[string, string, (o: K8sObject) => void, object, RegExp | undefined]>([
-    ['Secret', 'web-01-cloud-init', userdata, {}, /web-01 has booted: cloud-init ran at its first boot and does not run again, so the changed userdata .* will not reach the guest/],
-    ['NetworkAttachmentDefinition', 'web-01-lan', address, {}, /web-01 has booted: the changed attachment web-01-lan applies to the VM at its next restart, but the guest keeps the address cloud-init configured at first boot/],
-    ['Secret', 'web-01-cloud-init', userdata, { printableStatus: 'Stopped', ready: false, created: false }, undefined],
+    [
+      'Secret',
+      'web-01-cloud-init',
+      userdata,
+      {},
+      /web-01 has booted: cloud-init ran at its first boot and does not run again, so the changed userdata .* will not reach the guest/,
+    ],
+    [
+      'NetworkAttachmentDefinition',
+      'web-01-lan',
+      address,
+      {},
+      /web-01 has booted: the changed attachment web-01-lan applies to the VM at its next restart, but the guest keeps the address cloud-init configured at first boot/,
+    ],
+    [
+      'Secret',
+      'web-01-cloud-init',
+      userdata,
+      { printableStatus: 'Stopped', ready: false, created: false },
+      undefined,
+    ],
   ])('%s %s changed (VM status %j)', (kind, name, edit, status, notice) => {
     const live = manifests.map((m) => asStored(m, status));
     const change = find(planChanges(input(replace(live, kind, name, edit))), kind, name);
@@ -272,14 +438,25 @@ test.each([
 });
 
 test('a rendered null is a change only where live has the field: it removes it, and there is nothing to remove otherwise', () => {
-  expect(fieldDifferences({ metadata: { labels: { a: '1', gone: null } }, spec: { x: null } }, { metadata: { labels: { a: '1' } }, spec: {} })).toEqual([]);
-  expect(fieldDifferences({ spec: { x: null } }, { spec: { x: 'set' } })).toEqual([{ path: 'spec.x', before: 'set', after: null }]);
+  expect(
+    fieldDifferences(
+      { metadata: { labels: { a: '1', gone: null } }, spec: { x: null } },
+      { metadata: { labels: { a: '1' } }, spec: {} },
+    ),
+  ).toEqual([]);
+  expect(fieldDifferences({ spec: { x: null } }, { spec: { x: 'set' } })).toEqual([
+    { path: 'spec.x', before: 'set', after: null },
+  ]);
 });
 
 test('quantities compare by value only where v-auto renders quantities', () => {
   expect(quantityValue('2Ki')).toBe(2048);
-  expect(fieldDifferences({ spec: { memory: { guest: '4096Mi' } } }, { spec: { memory: { guest: '4Gi' } } })).toEqual([]);
-  expect(fieldDifferences({ metadata: { labels: { v: '1k' } } }, { metadata: { labels: { v: '1000' } } })).toHaveLength(1);
+  expect(
+    fieldDifferences({ spec: { memory: { guest: '4096Mi' } } }, { spec: { memory: { guest: '4Gi' } } }),
+  ).toEqual([]);
+  expect(
+    fieldDifferences({ metadata: { labels: { v: '1k' } } }, { metadata: { labels: { v: '1000' } } }),
+  ).toHaveLength(1);
 });
 
 describe('a VM stopped by v-auto stop keeps its live runStrategy', () => {
@@ -289,8 +466,19 @@ describe('a VM stopped by v-auto stop keeps its live runStrategy', () => {
   };
   test.each<[string, (o: K8sObject) => void, string, string | undefined]>([
     ['stopped, nothing else changed: unchanged, marked', stopped, 'unchanged', '2026-12-01T10:00:00Z'],
-    ['Halted without the annotation (stopped by hand): the spec wins', (o) => void (o.spec.runStrategy = 'Halted'), 'update', undefined],
-    ['an empty annotations map in the last-applied configuration is no change', (o) => void (o.metadata.annotations = { [LAST_APPLIED]: JSON.stringify({ metadata: { annotations: {} } }) }), 'unchanged', undefined],
+    [
+      'Halted without the annotation (stopped by hand): the spec wins',
+      (o) => void (o.spec.runStrategy = 'Halted'),
+      'update',
+      undefined,
+    ],
+    [
+      'an empty annotations map in the last-applied configuration is no change',
+      (o) =>
+        void (o.metadata.annotations = { [LAST_APPLIED]: JSON.stringify({ metadata: { annotations: {} } }) }),
+      'unchanged',
+      undefined,
+    ],
   ])('%s', (_what, edit, action, stoppedAt) => {
     const plan = planChanges(input(replace(allStored(), 'VirtualMachine', 'web-01', edit)));
     const c = find(plan, 'VirtualMachine', 'web-01');
@@ -312,12 +500,18 @@ describe('a VM stopped by v-auto stop keeps its live runStrategy', () => {
 
 test('the same plan over live objects with and without managedFields (OcRunner drops them on read)', () => {
   // Unchanged objects, an update and a surplus object: each decision and its fields.
-  const withFields = [...replace(allStored(), 'VirtualMachine', 'web-01', (o) => (o.spec.template.spec.domain.cpu.cores = 1)), asStored({ ...manifests[1], metadata: { ...manifests[1].metadata, name: 'web-09' } })];
+  const withFields = [
+    ...replace(allStored(), 'VirtualMachine', 'web-01', (o) => (o.spec.template.spec.domain.cpu.cores = 1)),
+    asStored({ ...manifests[1], metadata: { ...manifests[1].metadata, name: 'web-09' } }),
+  ];
   const without = structuredClone(withFields);
   for (const o of without) delete o.metadata.managedFields;
   expect(withFields.every((o) => o.metadata.managedFields)).toBe(true);
   const plan = planChanges(input(withFields));
   expect(plan.counts).toMatchObject({ update: 1, surplus: 1 });
-  const strip = (p: ReturnType<typeof planChanges>) => ({ ...p, changes: p.changes.map(({ live: _live, ...c }) => c) });
+  const strip = (p: ReturnType<typeof planChanges>) => ({
+    ...p,
+    changes: p.changes.map(({ live: _live, ...c }) => c),
+  });
   expect(strip(planChanges(input(without)))).toEqual(strip(plan));
 });

@@ -5,13 +5,23 @@ import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ACTIONS, FLAGS } from '../../lib/cli/commands.js';
-import { completeWords, DIRS, FILES, workspaceSource, type CompletionSource } from '../../lib/cli/completion.js';
+import {
+  completeWords,
+  DIRS,
+  FILES,
+  workspaceSource,
+  type CompletionSource,
+} from '../../lib/cli/completion.js';
 import { binary, repoRoot } from '../helpers/e2e.js';
 
 const source: CompletionSource = {
   projects: () => ['demo', 'shop'],
   specs: (project) => (project === 'demo' ? ['db', 'web'] : ['cart']),
-  instances: (project, spec, replicas = 2, sets) => Array.from({ length: replicas }, (_, i) => `${sets.includes('name_prefix=www') ? 'www' : spec}-0${i + 1}`),
+  instances: (project, spec, replicas = 2, sets) =>
+    Array.from(
+      { length: replicas },
+      (_, i) => `${sets.includes('name_prefix=www') ? 'www' : spec}-0${i + 1}`,
+    ),
 };
 const complete = (line: string, current = '') => completeWords(line ? line.split(' ') : [], current, source);
 
@@ -86,21 +96,30 @@ describe('the workspace, found as a run finds it', () => {
   beforeAll(() => {
     dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-completion-'));
     mkdirSync(path.join(dir, 'projects', 'lab', 'specs'), { recursive: true });
-    writeFileSync(path.join(dir, 'projects', 'lab', 'specs', 'api.yaml'), 'replicas: 3\nimage_url: http://x/disk.img\n');
+    writeFileSync(
+      path.join(dir, 'projects', 'lab', 'specs', 'api.yaml'),
+      'replicas: 3\nimage_url: http://x/disk.img\n',
+    );
     writeFileSync(path.join(dir, 'projects', 'lab', 'specs', 'broken.yaml'), 'replicas: [\n');
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   test('--home wins over V_AUTO_HOME, which wins over ./projects', () => {
     const env = { V_AUTO_HOME: examples };
-    expect(completeWords(['--home', dir], '', workspaceSource(['--home', dir], env, '/', repoRoot))).toContain('lab');
+    expect(
+      completeWords(['--home', dir], '', workspaceSource(['--home', dir], env, '/', repoRoot)),
+    ).toContain('lab');
     expect(completeWords([], '', workspaceSource([], env, dir, repoRoot))).toContain('demo');
     expect(completeWords([], '', workspaceSource([], {}, dir, repoRoot))).toContain('lab');
   });
 
   test('instance names follow the spec (replicas, name_prefix); a spec with an error completes nothing', () => {
     const words = ['--home', dir, 'lab', 'api', 'delete', '--target'];
-    expect(completeWords(words, '', workspaceSource(words, {}, '/', repoRoot))).toEqual(['api-01', 'api-02', 'api-03']);
+    expect(completeWords(words, '', workspaceSource(words, {}, '/', repoRoot))).toEqual([
+      'api-01',
+      'api-02',
+      'api-03',
+    ]);
     const ex = ['--home', examples, 'demo', 'db', 'status', '--target'];
     expect(completeWords(ex, '', workspaceSource(ex, {}, '/', repoRoot))).toEqual(['db-01']);
     const broken = ['--home', dir, 'lab', 'broken', 'delete', '--target'];
@@ -122,11 +141,18 @@ describe('in a real bash (the built bin/v-auto)', () => {
   function tab(line: string): string[] {
     const words = line.split(' ');
     const setup = `COMP_WORDS=(${words.map((w) => `'${w}'`).join(' ')}); COMP_CWORD=${words.length - 1}; COMP_LINE='${line}'; COMP_POINT=${line.length}`;
-    const r = spawnSync('bash', ['-c', `source /dev/stdin <<<"$SCRIPT"; complete -p v-auto; ${setup}; _v_auto; printf '%s\\n' "\${COMPREPLY[@]}"`], {
-      encoding: 'utf8',
-      env: { ...env, SCRIPT: script() },
-      cwd: os.tmpdir(),
-    });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `source /dev/stdin <<<"$SCRIPT"; complete -p v-auto; ${setup}; _v_auto; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...env, SCRIPT: script() },
+        cwd: os.tmpdir(),
+      },
+    );
     expect(r.stderr).toBe('');
     const [registered, ...reply] = r.stdout.split('\n').filter(Boolean);
     expect(registered).toBe('complete -F _v_auto v-auto');
@@ -144,10 +170,17 @@ describe('in a real bash (the built bin/v-auto)', () => {
   });
 
   test('V_AUTO_HOME is honoured, and --home takes folder names from the shell', () => {
-    const r = spawnSync('bash', ['-c', `source /dev/stdin <<<"$SCRIPT"; COMP_WORDS=(v-auto demo w); COMP_CWORD=2; _v_auto; printf '%s\\n' "\${COMPREPLY[@]}"`], {
-      encoding: 'utf8',
-      env: { ...env, SCRIPT: script(), V_AUTO_HOME: path.join(repoRoot, 'examples') },
-    });
+    const r = spawnSync(
+      'bash',
+      [
+        '-c',
+        `source /dev/stdin <<<"$SCRIPT"; COMP_WORDS=(v-auto demo w); COMP_CWORD=2; _v_auto; printf '%s\\n' "\${COMPREPLY[@]}"`,
+      ],
+      {
+        encoding: 'utf8',
+        env: { ...env, SCRIPT: script(), V_AUTO_HOME: path.join(repoRoot, 'examples') },
+      },
+    );
     expect(r.stdout.trim()).toBe('web');
     expect(tab(`v-auto --home ${repoRoot}/exa`)).toEqual([`${repoRoot}/examples`]);
   });

@@ -9,10 +9,22 @@ import { repoRoot } from '../helpers/workspace.js';
 const examples = path.join(repoRoot, 'examples');
 
 /** Runs the inspect action on the bundled examples, capturing what it prints. */
-async function inspectExamples(spec: string, options: Partial<InspectOptions> = {}, env: Record<string, string> = {}) {
+async function inspectExamples(
+  spec: string,
+  options: Partial<InspectOptions> = {},
+  env: Record<string, string> = {},
+) {
   let out = '';
-  const output: Output = { out: (t) => void (out += t), err: (t) => void (out += `[stderr] ${t}`), isTTY: false, color: false };
-  const code = await inspect({ home: examples, project: 'demo', spec, sets: [], output: 'table', showSecrets: false, ...options }, { toolRoot: repoRoot, env, output });
+  const output: Output = {
+    out: (t) => void (out += t),
+    err: (t) => void (out += `[stderr] ${t}`),
+    isTTY: false,
+    color: false,
+  };
+  const code = await inspect(
+    { home: examples, project: 'demo', spec, sets: [], output: 'table', showSecrets: false, ...options },
+    { toolRoot: repoRoot, env, output },
+  );
   return { code, out };
 }
 
@@ -43,13 +55,20 @@ describe('inspect (action)', () => {
     const list = JSON.parse(out);
     expect(list).toMatchObject({ apiVersion: 'v1', kind: 'List' });
     expect(list.items.map((m: any) => `${m.kind}/${m.metadata.name}`)).toEqual([
-      'NetworkAttachmentDefinition/office', 'Secret/db-01-cloud-init', 'DataVolume/db-01-rootdisk', 'VirtualMachine/db-01',
+      'NetworkAttachmentDefinition/office',
+      'Secret/db-01-cloud-init',
+      'DataVolume/db-01-rootdisk',
+      'VirtualMachine/db-01',
     ]);
     expect(list.items[1].data.userdata).toMatch(/^<redacted: \d+ bytes>$/);
   });
 
   test('--show-secrets prints the base64 values', async () => {
-    const { out } = await inspectExamples('web', { output: 'json', showSecrets: true }, { V_AUTO_PASSWORD: 'pw' });
+    const { out } = await inspectExamples(
+      'web',
+      { output: 'json', showSecrets: true },
+      { V_AUTO_PASSWORD: 'pw' },
+    );
     const secret = JSON.parse(out).items.find((m: any) => m.metadata.name === 'web-02-cloud-init');
     const userdata = Buffer.from(secret.data.userdata, 'base64').toString('utf8');
     expect(userdata).toMatch(/^#cloud-config\nhostname: web-02\n/);
@@ -58,29 +77,39 @@ describe('inspect (action)', () => {
   });
 
   test('the redacted byte count is the real size', async () => {
-    const shown = JSON.parse((await inspectExamples('db', { output: 'json', showSecrets: true })).out).items[1].data.userdata;
+    const shown = JSON.parse((await inspectExamples('db', { output: 'json', showSecrets: true })).out)
+      .items[1].data.userdata;
     const hidden = JSON.parse((await inspectExamples('db', { output: 'json' })).out).items[1].data.userdata;
     expect(hidden).toBe(`<redacted: ${Buffer.from(shown, 'base64').length} bytes>`);
   });
 
   test('--target and --replicas apply', async () => {
     const { out } = await inspectExamples('web', { output: 'json', replicas: 5, target: 'web-04' });
-    expect(JSON.parse(out).items.map((m: any) => m.metadata.name)).toEqual(['web-04-lan', 'web-04-cloud-init', 'web-04-rootdisk', 'web-04']);
-    expect(JSON.parse(JSON.parse(out).items[0].spec.config).ipam.addresses[0].address).toBe('10.215.100.104/24');
+    expect(JSON.parse(out).items.map((m: any) => m.metadata.name)).toEqual([
+      'web-04-lan',
+      'web-04-cloud-init',
+      'web-04-rootdisk',
+      'web-04',
+    ]);
+    expect(JSON.parse(JSON.parse(out).items[0].spec.config).ipam.addresses[0].address).toBe(
+      '10.215.100.104/24',
+    );
   });
 
   test('the readable report', async () => {
     const { code, out } = await inspectExamples('web', { sets: ['cpu=4'] });
     expect(code).toBe(0);
-    expect(out.split('\n')).toEqual(expect.arrayContaining([
-      'demo/web → namespace vm-demo: 2 instances of 2',
-      '  size:        4 cores, 4Gi memory, 30Gi disk',
-      '  overrides:   cpu=4',
-      '  inputs:      password (asked at deploy); values are never printed',
-      '  web-01    lan=10.215.100.101/24  enp1s0',
-      '  web-02    lan=10.215.100.102/24  enp1s0',
-      '  8 resources: 2 NetworkAttachmentDefinition, 2 Secret, 2 DataVolume, 2 VirtualMachine (see -o yaml)',
-    ]));
+    expect(out.split('\n')).toEqual(
+      expect.arrayContaining([
+        'demo/web → namespace vm-demo: 2 instances of 2',
+        '  size:        4 cores, 4Gi memory, 30Gi disk',
+        '  overrides:   cpu=4',
+        '  inputs:      password (asked at deploy); values are never printed',
+        '  web-01    lan=10.215.100.101/24  enp1s0',
+        '  web-02    lan=10.215.100.102/24  enp1s0',
+        '  8 resources: 2 NetworkAttachmentDefinition, 2 Secret, 2 DataVolume, 2 VirtualMachine (see -o yaml)',
+      ]),
+    );
   });
 });
 
@@ -91,7 +120,11 @@ describe('bin/v-auto (built)', () => {
 
   const cli = (args: string[], env: Record<string, string> = {}) => {
     const { V_AUTO_HOME: _home, V_AUTO_DEBUG: _debug, ...base } = process.env;
-    return spawnSync(path.join(repoRoot, 'bin', 'v-auto'), args, { cwd: repoRoot, encoding: 'utf8', env: { ...base, ...env } });
+    return spawnSync(path.join(repoRoot, 'bin', 'v-auto'), args, {
+      cwd: repoRoot,
+      encoding: 'utf8',
+      env: { ...base, ...env },
+    });
   };
 
   test('inspect -o yaml exits 0 with the manifests on stdout', () => {
@@ -99,14 +132,31 @@ describe('bin/v-auto (built)', () => {
     const r = cli(['--home', 'examples', 'demo', 'db', 'inspect', '-o', 'yaml']);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
-    expect(parseAllDocuments(r.stdout).map((d) => d.toJS().kind)).toEqual(['NetworkAttachmentDefinition', 'Secret', 'DataVolume', 'VirtualMachine']);
+    expect(parseAllDocuments(r.stdout).map((d) => d.toJS().kind)).toEqual([
+      'NetworkAttachmentDefinition',
+      'Secret',
+      'DataVolume',
+      'VirtualMachine',
+    ]);
   });
 
   test.each([
-    [['--home', 'examples', 'demo', 'wbe', 'inspect'], 'v-auto: spec "wbe" not found: no projects/demo/specs/wbe.yaml\nhint: specs in project demo: db, web\n'],
-    [['--home', 'examples', 'demo', 'web', 'inspect', '--replicas', '0'], 'v-auto: --replicas: must be between 1 and 1000, got 0\n'],
-    [['--home', 'examples', 'demo', 'web'], 'v-auto: missing action: give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses\nhint: example: v-auto demo web inspect\n'],
-    [['--home', 'examples', 'demo', 'web', 'inspect', '--set', 'cpu=lots'], 'v-auto: --set: cpu: expected an integer, got "lots"\n'],
+    [
+      ['--home', 'examples', 'demo', 'wbe', 'inspect'],
+      'v-auto: spec "wbe" not found: no projects/demo/specs/wbe.yaml\nhint: specs in project demo: db, web\n',
+    ],
+    [
+      ['--home', 'examples', 'demo', 'web', 'inspect', '--replicas', '0'],
+      'v-auto: --replicas: must be between 1 and 1000, got 0\n',
+    ],
+    [
+      ['--home', 'examples', 'demo', 'web'],
+      'v-auto: missing action: give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses\nhint: example: v-auto demo web inspect\n',
+    ],
+    [
+      ['--home', 'examples', 'demo', 'web', 'inspect', '--set', 'cpu=lots'],
+      'v-auto: --set: cpu: expected an integer, got "lots"\n',
+    ],
   ])('%j exits 2 with one clear line and no stack trace', (args, stderr) => {
     const r = cli(args);
     expect(r.status).toBe(2);
@@ -118,10 +168,14 @@ describe('bin/v-auto (built)', () => {
   test('--show-secrets without a TTY and without the variable exits 2 naming both ways', () => {
     const r = cli(['--home', 'examples', 'demo', 'web', 'inspect', '--show-secrets']);
     expect(r.status).toBe(2);
-    expect(r.stderr).toBe('v-auto: cloud-init variable "password" has no value and there is no terminal to ask for it\nhint: set the environment variable V_AUTO_PASSWORD, or run on a terminal to be asked for it\n');
+    expect(r.stderr).toBe(
+      'v-auto: cloud-init variable "password" has no value and there is no terminal to ask for it\nhint: set the environment variable V_AUTO_PASSWORD, or run on a terminal to be asked for it\n',
+    );
   });
 
   test('--version prints the VERSION file', () => {
-    expect(cli(['--version']).stdout.trim()).toBe(execFileSync('cat', [path.join(repoRoot, 'VERSION')], { encoding: 'utf8' }).trim());
+    expect(cli(['--version']).stdout.trim()).toBe(
+      execFileSync('cat', [path.join(repoRoot, 'VERSION')], { encoding: 'utf8' }).trim(),
+    );
   });
 });

@@ -14,11 +14,33 @@ const run = async (argv: string[], env: Record<string, string> = {}): Promise<Cl
 
 describe('parseArgs', () => {
   test('defaults', async () => {
-    expect(await run(['demo', 'web', 'inspect'])).toMatchObject({ project: 'demo', spec: 'web', action: 'inspect', sets: [], output: 'table', showSecrets: false, replicas: undefined, home: undefined });
+    expect(await run(['demo', 'web', 'inspect'])).toMatchObject({
+      project: 'demo',
+      spec: 'web',
+      action: 'inspect',
+      sets: [],
+      output: 'table',
+      showSecrets: false,
+      replicas: undefined,
+      home: undefined,
+    });
   });
 
   test('options', async () => {
-    const o = await run(['--home', 'ws', 'demo', 'web', 'inspect', '--replicas', '3', '--target', 'web-02', '-o', 'yaml', '--show-secrets']);
+    const o = await run([
+      '--home',
+      'ws',
+      'demo',
+      'web',
+      'inspect',
+      '--replicas',
+      '3',
+      '--target',
+      'web-02',
+      '-o',
+      'yaml',
+      '--show-secrets',
+    ]);
     expect(o).toMatchObject({ home: 'ws', replicas: 3, target: 'web-02', output: 'yaml', showSecrets: true });
   });
 
@@ -26,18 +48,29 @@ describe('parseArgs', () => {
     const whole = await run(['demo', 'addresses', '-o', 'json']);
     expect(whole).toMatchObject({ project: 'demo', action: 'addresses', output: 'json' });
     expect('spec' in whole).toBe(false);
-    expect(await run(['addresses', 'demo', 'web'])).toMatchObject({ project: 'demo', spec: 'web', action: 'addresses' });
-    expect((await asyncErrorOf(() => run(['demo', 'inspect']))).message).toBe('missing spec: give it after the project or with --spec');
+    expect(await run(['addresses', 'demo', 'web'])).toMatchObject({
+      project: 'demo',
+      spec: 'web',
+      action: 'addresses',
+    });
+    expect((await asyncErrorOf(() => run(['demo', 'inspect']))).message).toBe(
+      'missing spec: give it after the project or with --spec',
+    );
   });
 
   test('V_AUTO_HOME gives the home; --home wins', async () => {
     expect((await run(['demo', 'web', 'inspect'], { V_AUTO_HOME: '/ws' })).home).toBe('/ws');
-    expect((await run(['demo', 'web', 'inspect', '--home', 'here'], { V_AUTO_HOME: '/ws' })).home).toBe('here');
+    expect((await run(['demo', 'web', 'inspect', '--home', 'here'], { V_AUTO_HOME: '/ws' })).home).toBe(
+      'here',
+    );
   });
 
   test.each([
     [['--set', 'password=0123', 'demo', 'web', 'inspect'], ['password=0123']],
-    [['demo', '--set', 'cpu=4', 'web', '--set', 'node_selector.zone=a', 'inspect'], ['cpu=4', 'node_selector.zone=a']],
+    [
+      ['demo', '--set', 'cpu=4', 'web', '--set', 'node_selector.zone=a', 'inspect'],
+      ['cpu=4', 'node_selector.zone=a'],
+    ],
   ])('--set is repeatable and leaves the words alone: %j', async (argv, sets) => {
     expect(await run(argv)).toMatchObject({ project: 'demo', spec: 'web', action: 'inspect', sets });
   });
@@ -71,13 +104,18 @@ describe('parseArgs', () => {
     expect(text).toContain('Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]');
     expect(text).toContain('Examples:');
     expect(text).toContain('v-auto demo web inspect ');
-    expect(text).toContain('Precedence (later wins): built-in defaults, config.yaml, specs/<spec>.yaml, --replicas, --set.');
+    expect(text).toContain(
+      'Precedence (later wins): built-in defaults, config.yaml, specs/<spec>.yaml, --replicas, --set.',
+    );
   });
 
   test('--version prints the VERSION file', async () => {
     const version = readFileSync(path.join(repoRoot, 'VERSION'), 'utf8').trim();
     expect(readVersion(findToolRoot())).toBe(version);
-    expect(await parseArgs(['--version'], readVersion(repoRoot), {})).toEqual({ kind: 'print', text: version });
+    expect(await parseArgs(['--version'], readVersion(repoRoot), {})).toEqual({
+      kind: 'print',
+      text: version,
+    });
   });
 });
 
@@ -93,9 +131,18 @@ describe('flags the action cannot use, and flags given twice', () => {
     [['demo', 'web', 'inspect', '-o', 'yaml', '-o', 'json'], '--output is given more than once'],
     [['--oc', 'a', '--oc', 'b', 'demo', 'web', 'status'], '--oc is given more than once'],
     [['demo', 'web', 'status', '--parallel', '2'], '--parallel does not apply to status'],
-    [['demo', 'web', 'deploy', '--parallel', '0'], '--parallel: expected a whole number of oc calls from 1 to 16, got "0"'],
-    [['demo', 'web', 'delete', '--parallel', '17'], '--parallel: expected a whole number of oc calls from 1 to 16, got "17"'],
-    [['demo', 'web', 'deploy', '--parallel', '2.5'], '--parallel: expected a whole number of oc calls from 1 to 16, got "2.5"'],
+    [
+      ['demo', 'web', 'deploy', '--parallel', '0'],
+      '--parallel: expected a whole number of oc calls from 1 to 16, got "0"',
+    ],
+    [
+      ['demo', 'web', 'delete', '--parallel', '17'],
+      '--parallel: expected a whole number of oc calls from 1 to 16, got "17"',
+    ],
+    [
+      ['demo', 'web', 'deploy', '--parallel', '2.5'],
+      '--parallel: expected a whole number of oc calls from 1 to 16, got "2.5"',
+    ],
   ])('%j → exit 2: %s', async (argv, message) => {
     const err = await asyncErrorOf(() => run(argv));
     expect(err.exitCode).toBe(ExitCode.USAGE);
@@ -103,17 +150,32 @@ describe('flags the action cannot use, and flags given twice', () => {
   });
 
   test('--set repeats, and connection flags are accepted by every action', async () => {
-    const o = await run(['demo', 'web', 'inspect', '--set', 'cpu=4', '--set', 'memory=8Gi', '--oc', 'kubectl', '--kubeconfig', 'k']);
+    const o = await run([
+      'demo',
+      'web',
+      'inspect',
+      '--set',
+      'cpu=4',
+      '--set',
+      'memory=8Gi',
+      '--oc',
+      'kubectl',
+      '--kubeconfig',
+      'k',
+    ]);
     expect(o.sets).toEqual(['cpu=4', 'memory=8Gi']);
     expect(o.oc).toBe('kubectl');
   });
 });
 
 describe('words and string flags are taken verbatim (never read as numbers)', () => {
-  test.each(['4.10', '1e2', '0x10', '007', '1.0', '12345678901234567890', 'Infinity', 'NaN'])('project word %s', async (word) => {
-    expect(await run([word, 'web', 'inspect'])).toMatchObject({ project: word, spec: 'web' });
-    expect(await run(['demo', word, 'status'])).toMatchObject({ project: 'demo', spec: word });
-  });
+  test.each(['4.10', '1e2', '0x10', '007', '1.0', '12345678901234567890', 'Infinity', 'NaN'])(
+    'project word %s',
+    async (word) => {
+      expect(await run([word, 'web', 'inspect'])).toMatchObject({ project: word, spec: 'web' });
+      expect(await run(['demo', word, 'status'])).toMatchObject({ project: 'demo', spec: word });
+    },
+  );
 
   test.each([
     ['--project', 'project', '4.10'],
@@ -124,14 +186,22 @@ describe('words and string flags are taken verbatim (never read as numbers)', ()
     ['--kubeconfig', 'kubeconfig', '007'],
     ['--oc', 'oc', '0012'],
   ])('%s %s keeps "%s"', async (flag, key, value) => {
-    const base = flag === '--project' ? ['web', 'inspect'] : flag === '--spec' ? ['demo', 'inspect'] : ['demo', 'web', 'inspect'];
+    const base =
+      flag === '--project'
+        ? ['web', 'inspect']
+        : flag === '--spec'
+          ? ['demo', 'inspect']
+          : ['demo', 'web', 'inspect'];
     expect((await run([...base, flag, value]))[key as keyof CliOptions]).toBe(value);
   });
 
-  test.each(['labels.build=007', 'node_selector.rack=1.10', 'password=0x10'])('--set %s stays text', async (set) => {
-    expect((await run(['demo', 'web', 'inspect', '--set', set])).sets).toEqual([set]);
-    expect((await run(['demo', 'web', 'inspect', `--set=${set}`])).sets).toEqual([set]);
-  });
+  test.each(['labels.build=007', 'node_selector.rack=1.10', 'password=0x10'])(
+    '--set %s stays text',
+    async (set) => {
+      expect((await run(['demo', 'web', 'inspect', '--set', set])).sets).toEqual([set]);
+      expect((await run(['demo', 'web', 'inspect', `--set=${set}`])).sets).toEqual([set]);
+    },
+  );
 });
 
 describe('help per action', () => {
@@ -141,20 +211,30 @@ describe('help per action', () => {
     return result.text;
   };
 
-  test.each(ACTIONS.flatMap((action) => [[action, [action, '--help']], [action, ['demo', 'web', action, '-h']], [action, ['help', action]]] as [Action, string[]][]))(
-    '%s: %j prints its own usage, flags and examples',
-    async (action, argv) => {
-      const text = await help(argv);
-      const flat = text.replace(/\s+/g, ' ');
-      expect(flat).toContain(`Usage: ${COMMANDS[action].usage}`);
-      for (const [cmd] of COMMANDS[action].examples) expect(flat).toContain(cmd);
-      for (const flag of FLAGS) {
-        if (flag.name === 'output' && !('outputs' in COMMANDS[action])) continue;
-        expect([action, flag.name, text.includes(`--${flag.name} `)]).toEqual([action, flag.name, flagApplies(flag, action)]);
-      }
-      expect(text).not.toContain('Actions (');
-    },
-  );
+  test.each(
+    ACTIONS.flatMap(
+      (action) =>
+        [
+          [action, [action, '--help']],
+          [action, ['demo', 'web', action, '-h']],
+          [action, ['help', action]],
+        ] as [Action, string[]][],
+    ),
+  )('%s: %j prints its own usage, flags and examples', async (action, argv) => {
+    const text = await help(argv);
+    const flat = text.replace(/\s+/g, ' ');
+    expect(flat).toContain(`Usage: ${COMMANDS[action].usage}`);
+    for (const [cmd] of COMMANDS[action].examples) expect(flat).toContain(cmd);
+    for (const flag of FLAGS) {
+      if (flag.name === 'output' && !('outputs' in COMMANDS[action])) continue;
+      expect([action, flag.name, text.includes(`--${flag.name} `)]).toEqual([
+        action,
+        flag.name,
+        flagApplies(flag, action),
+      ]);
+    }
+    expect(text).not.toContain('Actions (');
+  });
 
   test('the global help lists every action with its summary, and no action-only usage', async () => {
     const text = await help(['--help']);
@@ -197,25 +277,50 @@ describe('--wait takes seconds', () => {
 });
 
 describe('the whole project: deploy, status and delete without a spec', () => {
-  test.each([['deploy'], ['status'], ['delete', '--all-specs', '--yes']])('%s takes the project alone', async (action, ...rest) => {
-    const o = await run(['demo', action, ...rest]);
-    expect(o).toMatchObject({ project: 'demo', action });
-    expect('spec' in o).toBe(false);
-  });
+  test.each([['deploy'], ['status'], ['delete', '--all-specs', '--yes']])(
+    '%s takes the project alone',
+    async (action, ...rest) => {
+      const o = await run(['demo', action, ...rest]);
+      expect(o).toMatchObject({ project: 'demo', action });
+      expect('spec' in o).toBe(false);
+    },
+  );
 
   test('--fail-fast and --all-specs are read', async () => {
     expect(await run(['demo', 'deploy', '--fail-fast'])).toMatchObject({ failFast: true, allSpecs: false });
-    expect(await run(['demo', 'delete', '--all-specs', '--dry-run'])).toMatchObject({ allSpecs: true, dryRun: true, failFast: false });
+    expect(await run(['demo', 'delete', '--all-specs', '--dry-run'])).toMatchObject({
+      allSpecs: true,
+      dryRun: true,
+      failFast: false,
+    });
   });
 
   test.each([
-    [['demo', 'deploy', '--set', 'cpu=4'], '--set applies to one spec; deploy without a spec acts on every spec of demo'],
-    [['demo', 'delete', '--all-specs', '--yes', '--target', 'web-01'], '--target applies to one spec; delete without a spec acts on every spec of demo'],
-    [['demo', 'status', '--replicas', '2'], '--replicas applies to one spec; status without a spec acts on every spec of demo'],
-    [['demo', 'web', 'deploy', '--fail-fast'], '--fail-fast applies to deploy of every spec, not to one spec'],
-    [['demo', 'web', 'delete', '--all-specs'], '--all-specs applies to delete of every spec, not to one spec'],
+    [
+      ['demo', 'deploy', '--set', 'cpu=4'],
+      '--set applies to one spec; deploy without a spec acts on every spec of demo',
+    ],
+    [
+      ['demo', 'delete', '--all-specs', '--yes', '--target', 'web-01'],
+      '--target applies to one spec; delete without a spec acts on every spec of demo',
+    ],
+    [
+      ['demo', 'status', '--replicas', '2'],
+      '--replicas applies to one spec; status without a spec acts on every spec of demo',
+    ],
+    [
+      ['demo', 'web', 'deploy', '--fail-fast'],
+      '--fail-fast applies to deploy of every spec, not to one spec',
+    ],
+    [
+      ['demo', 'web', 'delete', '--all-specs'],
+      '--all-specs applies to delete of every spec, not to one spec',
+    ],
     [['demo', 'delete', '--yes'], 'delete without a spec would delete every spec of project demo'],
-    [['demo', 'delete', '--all-specs'], 'delete --all-specs needs --yes: it is never asked for on a terminal'],
+    [
+      ['demo', 'delete', '--all-specs'],
+      'delete --all-specs needs --yes: it is never asked for on a terminal',
+    ],
     [['demo', 'status', '--fail-fast'], '--fail-fast does not apply to status'],
   ])('%j is exit 2: %s', async (argv, message) => {
     const err = await asyncErrorOf(() => run(argv));

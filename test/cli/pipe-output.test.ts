@@ -4,7 +4,11 @@ import { parseAllDocuments } from 'yaml';
 import { binary, repoRoot } from '../helpers/e2e.js';
 
 test('inspect -o yaml of 300 instances reaches a reader that drains slowly, to the last byte', async () => {
-  const child = spawn(process.execPath, [binary, '--home', 'examples', 'demo', 'db', 'inspect', '-o', 'yaml', '--replicas', '300'], { cwd: repoRoot });
+  const child = spawn(
+    process.execPath,
+    [binary, '--home', 'examples', 'demo', 'db', 'inspect', '-o', 'yaml', '--replicas', '300'],
+    { cwd: repoRoot },
+  );
   const chunks: Buffer[] = [];
   // Let the pipe fill (64 KiB) before reading, so the writer has to wait for us.
   child.stdout.pause();

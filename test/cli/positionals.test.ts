@@ -20,15 +20,60 @@ describe('resolvePositionals', () => {
   });
 
   test.each([
-    [['demo', 'web'], {}, 'missing action: give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses', 'example: v-auto demo web inspect'],
-    [['inspect'], {}, 'missing project: give it as the first word or with --project', 'example: v-auto demo web inspect'],
-    [['demo', 'inspect'], {}, 'missing spec: give it after the project or with --spec', 'example: v-auto demo web inspect'],
-    [['demo', 'web', 'deploi'], {}, 'unknown action "deploi" (did you mean "deploy"?): give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses', 'example: v-auto demo web inspect'],
-    [['demo', 'web'], { action: 'launch' }, 'unknown action "launch": give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses', 'example: v-auto demo web inspect'],
-    [['demo', 'web', 'inspect', 'status'], {}, 'more than one action given (inspect, status); give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses', 'example: v-auto demo web inspect'],
-    [['demo', 'web', 'extra', 'inspect'], {}, 'unexpected argument "extra"', 'example: v-auto demo web inspect'],
-    [['web', 'inspect'], { project: 'demo', spec: 'db' }, 'unexpected argument "web"', 'example: v-auto demo web inspect'],
-    [['demo', '../etc', 'inspect'], {}, 'spec "../etc" is not a valid name: letters, digits, "-", "_" or "." (at most 63)', 'example: v-auto demo web inspect'],
+    [
+      ['demo', 'web'],
+      {},
+      'missing action: give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses',
+      'example: v-auto demo web inspect',
+    ],
+    [
+      ['inspect'],
+      {},
+      'missing project: give it as the first word or with --project',
+      'example: v-auto demo web inspect',
+    ],
+    [
+      ['demo', 'inspect'],
+      {},
+      'missing spec: give it after the project or with --spec',
+      'example: v-auto demo web inspect',
+    ],
+    [
+      ['demo', 'web', 'deploi'],
+      {},
+      'unknown action "deploi" (did you mean "deploy"?): give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses',
+      'example: v-auto demo web inspect',
+    ],
+    [
+      ['demo', 'web'],
+      { action: 'launch' },
+      'unknown action "launch": give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses',
+      'example: v-auto demo web inspect',
+    ],
+    [
+      ['demo', 'web', 'inspect', 'status'],
+      {},
+      'more than one action given (inspect, status); give one of deploy, delete, status, inspect, diff, start, stop, restart, addresses',
+      'example: v-auto demo web inspect',
+    ],
+    [
+      ['demo', 'web', 'extra', 'inspect'],
+      {},
+      'unexpected argument "extra"',
+      'example: v-auto demo web inspect',
+    ],
+    [
+      ['web', 'inspect'],
+      { project: 'demo', spec: 'db' },
+      'unexpected argument "web"',
+      'example: v-auto demo web inspect',
+    ],
+    [
+      ['demo', '../etc', 'inspect'],
+      {},
+      'spec "../etc" is not a valid name: letters, digits, "-", "_" or "." (at most 63)',
+      'example: v-auto demo web inspect',
+    ],
   ])('%j with %j: %s', (words, flags, message, hint) => {
     const err = errorOf(() => resolvePositionals(words, flags));
     expect(err.exitCode).toBe(ExitCode.USAGE);
@@ -55,7 +100,11 @@ describe('resolvePositionals', () => {
     [['status'], {}, 'missing project: give it as the first word or with --project'],
     [['demo', 'web', 'x', 'status'], {}, 'unexpected argument "x"'],
     [['web', 'status'], { project: 'demo', spec: 'db' }, 'unexpected argument "web"'],
-    [['demo', 'we/b', 'status'], {}, 'spec "we/b" is not a valid name: letters, digits, "-", "_" or "." (at most 63)'],
+    [
+      ['demo', 'we/b', 'status'],
+      {},
+      'spec "we/b" is not a valid name: letters, digits, "-", "_" or "." (at most 63)',
+    ],
   ])('project-wide rules keep the errors: %j with %j', (words, flags, message) => {
     const err = errorOf(() => resolvePositionals(words, flags, projectWide));
     expect(err.exitCode).toBe(ExitCode.USAGE);
@@ -63,6 +112,8 @@ describe('resolvePositionals', () => {
   });
 
   test('a missing spec hint uses the project given', () => {
-    expect(errorOf(() => resolvePositionals(['shop', 'status'], {})).hint).toBe('example: v-auto shop web status');
+    expect(errorOf(() => resolvePositionals(['shop', 'status'], {})).hint).toBe(
+      'example: v-auto shop web status',
+    );
   });
 });

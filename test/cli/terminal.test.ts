@@ -6,12 +6,15 @@ if (!haveScript) console.warn('script(1) not found: terminal tests SKIPPED');
 
 /** Runs bin/v-auto on a pseudo-terminal against the E2E's simulator and workspace. */
 function terminal(e2e: E2E, args: string[]) {
-  return onTerminal(['--home', e2e.home, '--oc', ocWrapper, '--kubeconfig', e2e.sim.kubeconfigPath, ...args], {
-    HOME: e2e.home,
-    V_AUTO_PASSWORD: 'pw',
-    OC_WRAPPER_KUBECTL: e2e.kubectl,
-    OC_WRAPPER_LOG: e2e.callLog,
-  });
+  return onTerminal(
+    ['--home', e2e.home, '--oc', ocWrapper, '--kubeconfig', e2e.sim.kubeconfigPath, ...args],
+    {
+      HOME: e2e.home,
+      V_AUTO_PASSWORD: 'pw',
+      OC_WRAPPER_KUBECTL: e2e.kubectl,
+      OC_WRAPPER_LOG: e2e.callLog,
+    },
+  );
 }
 
 describeTTY('deploy on a terminal', () => {
@@ -24,9 +27,13 @@ describeTTY('deploy on a terminal', () => {
   test('answering no applies nothing', async () => {
     const run = terminal(e2e, ['demo', 'web', 'deploy']);
     await run.waitFor('[y/N]');
-    expect(run.screen()).toContain('Plan for demo/web in namespace vm-demo (to be created): +8 create  ~0 update  =0 unchanged');
+    expect(run.screen()).toContain(
+      'Plan for demo/web in namespace vm-demo (to be created): +8 create  ~0 update  =0 unchanged',
+    );
     expect(run.screen()).toContain('  + VirtualMachine web-01');
-    expect(run.screen()).toContain('Apply 8 change(s) (8 new) for 2 instance(s) to namespace vm-demo (to be created)');
+    expect(run.screen()).toContain(
+      'Apply 8 change(s) (8 new) for 2 instance(s) to namespace vm-demo (to be created)',
+    );
     run.child.stdin.write('n\r');
     expect(await run.exited).toBe(0);
     expect(run.screen()).toContain('nothing applied');

@@ -1,6 +1,16 @@
 // The workspace lock: one run per project/spec, abandoned locks taken over, never two holders.
 import { execFile } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
@@ -11,10 +21,14 @@ import { repoRoot } from '../helpers/e2e.js';
 let home: string;
 const projectDir = () => path.join(home, 'projects', 'demo');
 const lockDir = () => path.join(projectDir(), '.v-auto-web.lock');
-const take = (options: Partial<Parameters<typeof acquireLock>[3]> = {}) => acquireLock(home, 'demo', 'web', { waitMs: 0, pollMs: 20, ...options });
+const take = (options: Partial<Parameters<typeof acquireLock>[3]> = {}) =>
+  acquireLock(home, 'demo', 'web', { waitMs: 0, pollMs: 20, ...options });
 
 /** A lock as another run leaves it: a directory holding a marker that names its owner. */
-function otherRunsLock(owner = { pid: 4242, host: 'cron-host', started: '2030-01-01T00:00:00.000Z' }, ageMs = 0): void {
+function otherRunsLock(
+  owner = { pid: 4242, host: 'cron-host', started: '2030-01-01T00:00:00.000Z' },
+  ageMs = 0,
+): void {
   mkdirSync(lockDir());
   writeFileSync(path.join(lockDir(), 'owner-0123456789abcdef.json'), JSON.stringify(owner));
   const mtime = new Date(Date.now() - ageMs);
@@ -44,7 +58,11 @@ describe('acquireLock', () => {
     const release = await take();
     const markers = readdirSync(lockDir());
     expect(markers).toEqual([expect.stringMatching(/^owner-[0-9a-f]+\.json$/)]);
-    expect(JSON.parse(readFileSync(path.join(lockDir(), markers[0]), 'utf8'))).toEqual({ pid: process.pid, host: os.hostname(), started: expect.any(String) });
+    expect(JSON.parse(readFileSync(path.join(lockDir(), markers[0]), 'utf8'))).toEqual({
+      pid: process.pid,
+      host: os.hostname(),
+      started: expect.any(String),
+    });
     release();
     expect(readdirSync(projectDir())).toEqual([]);
     release(); // twice is harmless
@@ -58,7 +76,9 @@ describe('acquireLock', () => {
     const err = await failure(take({ waitMs: 400 }));
     expect(Date.now() - started).toBeGreaterThanOrEqual(400);
     expect(err.exitCode).toBe(ExitCode.BUSY);
-    expect(err.message).toBe(`demo/web is busy: process ${process.pid} on ${os.hostname()}, started ${JSON.parse(readFileSync(path.join(lockDir(), readdirSync(lockDir())[0]), 'utf8')).started}, holds ${lockDir()}`);
+    expect(err.message).toBe(
+      `demo/web is busy: process ${process.pid} on ${os.hostname()}, started ${JSON.parse(readFileSync(path.join(lockDir(), readdirSync(lockDir())[0]), 'utf8')).started}, holds ${lockDir()}`,
+    );
     expect(err.hint).toMatch(/wait for it to finish/);
     expect(existsSync(lockDir())).toBe(true); // the holder's lock is not the waiter's to remove
     release();
@@ -73,7 +93,9 @@ describe('acquireLock', () => {
 
   test('a live lock of another run names that run; one without a marker says "another run"', async () => {
     otherRunsLock();
-    expect((await failure(take())).message).toBe(`demo/web is busy: process 4242 on cron-host, started 2030-01-01T00:00:00.000Z, holds ${lockDir()}`);
+    expect((await failure(take())).message).toBe(
+      `demo/web is busy: process 4242 on cron-host, started 2030-01-01T00:00:00.000Z, holds ${lockDir()}`,
+    );
     rmSync(path.join(lockDir(), 'owner-0123456789abcdef.json'));
     writeFileSync(path.join(lockDir(), 'owner-0123456789abcdef.json'), 'not json');
     expect((await failure(take())).message).toBe(`demo/web is busy: another run holds ${lockDir()}`);
@@ -82,10 +104,16 @@ describe('acquireLock', () => {
   test.each([
     ['a lock not refreshed for a minute (its run was killed)', () => otherRunsLock(undefined, 60_000)],
     ['an empty lock directory (a crash before its marker was written)', () => mkdirSync(lockDir())],
-    ['a stale pid file of an older v-auto', () => {
-      writeFileSync(lockDir(), JSON.stringify({ pid: 1, host: 'old', started: '2020-01-01T00:00:00.000Z' }));
-      utimesSync(lockDir(), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
-    }],
+    [
+      'a stale pid file of an older v-auto',
+      () => {
+        writeFileSync(
+          lockDir(),
+          JSON.stringify({ pid: 1, host: 'old', started: '2020-01-01T00:00:00.000Z' }),
+        );
+        utimesSync(lockDir(), new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+      },
+    ],
   ])('%s is taken over', async (_, leave) => {
     leave();
     const release = await take();
@@ -95,7 +123,10 @@ describe('acquireLock', () => {
   });
 
   test('a fresh pid file of an older v-auto that is still running is respected', async () => {
-    writeFileSync(lockDir(), JSON.stringify({ pid: 77, host: 'old-host', started: '2020-01-01T00:00:00.000Z' }));
+    writeFileSync(
+      lockDir(),
+      JSON.stringify({ pid: 77, host: 'old-host', started: '2020-01-01T00:00:00.000Z' }),
+    );
     const err = await failure(take());
     expect(err.exitCode).toBe(ExitCode.BUSY);
     expect(err.message).toContain('process 77 on old-host');
@@ -122,7 +153,9 @@ describe('acquireLock', () => {
 
   test('a project folder v-auto cannot write to: exit 2, asking for write access', async () => {
     if (process.getuid?.() === 0) {
-      console.warn('running as root, where chmod does not stop writes: read-only project folder case SKIPPED');
+      console.warn(
+        'running as root, where chmod does not stop writes: read-only project folder case SKIPPED',
+      );
       return;
     }
     chmodSync(projectDir(), 0o555);
@@ -158,7 +191,11 @@ describe('acquireLock', () => {
     const release = await take({ warn: (line) => warnings.push(line) });
     rmSync(lockDir(), { recursive: true }); // someone deleted it by hand
     for (let i = 0; i < 80 && warnings.length === 0; i++) await new Promise((r) => setTimeout(r, 100)); // next refresh: 5 s
-    expect(warnings).toEqual([expect.stringMatching(/^v-auto: warning: lost the lock on demo\/web \(.*\); another run may change it at the same time$/)]);
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^v-auto: warning: lost the lock on demo\/web \(.*\); another run may change it at the same time$/,
+      ),
+    ]);
     const next = await take();
     release();
     expect(readdirSync(lockDir())).toHaveLength(1);
@@ -173,7 +210,10 @@ describe('acquireLock across processes', () => {
 
   function script(body: string): string {
     const file = path.join(home, `script-${Math.random().toString(16).slice(2)}.mts`);
-    writeFileSync(file, `import fs from 'node:fs';\nimport path from 'node:path';\nconst { acquireLock } = await import(${JSON.stringify(lib)});\nconst home = ${JSON.stringify(home)};\nconst sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(ms, 0)));\n${body}`);
+    writeFileSync(
+      file,
+      `import fs from 'node:fs';\nimport path from 'node:path';\nconst { acquireLock } = await import(${JSON.stringify(lib)});\nconst home = ${JSON.stringify(home)};\nconst sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(ms, 0)));\n${body}`,
+    );
     return file;
   }
 

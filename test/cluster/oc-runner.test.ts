@@ -24,68 +24,153 @@ describe('OcRunner against the simulator', () => {
     writeFileSync(noApi, readFileSync(sim.kubeconfigPath, 'utf8').replace(sim.url, `${sim.url}/no-api-here`));
   });
   afterAll(() => sim.stop());
-  const runner = (binary: string, kubeconfig = sim.kubeconfigPath) => new OcRunner({ binary, kubeconfig, requestTimeout: 10, env: { PATH: process.env.PATH, HOME: os.tmpdir() } });
-  const secret = (name: string, value: string) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: { v: Buffer.from(value).toString('base64') } });
+  const runner = (binary: string, kubeconfig = sim.kubeconfigPath) =>
+    new OcRunner({
+      binary,
+      kubeconfig,
+      requestTimeout: 10,
+      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+    });
+  const secret = (name: string, value: string) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name },
+    data: { v: Buffer.from(value).toString('base64') },
+  });
 
-  test.each(KUBECTLS)('%s: apply and delete, one outcome per object, the server\'s reason for a refused one', async (binary) => {
-    sim.faults.rejectCreate.push({ kind: 'Secret', name: 'bad', message: 'Invalid value: "x"', field: 'data.v' });
-    try {
+  test.each(KUBECTLS)(
+    "%s: apply and delete, one outcome per object, the server's reason for a refused one",
+    async (binary) => {
+      sim.faults.rejectCreate.push({
+        kind: 'Secret',
+        name: 'bad',
+        message: 'Invalid value: "x"',
+        field: 'data.v',
+      });
+      try {
+        const oc = runner(binary);
+        expect(await oc.apply('x', [secret('a', '1'), secret('bad', '1')])).toEqual([
+          { kind: 'Secret', name: 'a', result: 'created' },
+          {
+            kind: 'Secret',
+            name: 'bad',
+            result: 'failed',
+            cause: 'other',
+            reason: 'The Secret "bad" is invalid: data.v: Invalid value: "x"',
+          },
+        ]);
+        expect((await oc.apply('x', [secret('a', '1'), secret('b', '2')])).map((o) => o.result)).toEqual([
+          'unchanged',
+          'created',
+        ]);
+        expect((await oc.apply('x', [secret('a', '3')])).map((o) => o.result)).toEqual(['configured']);
+        expect(
+          await oc.delete('x', [
+            { kind: 'Secret', name: 'a' },
+            { kind: 'Secret', name: 'b' },
+            { kind: 'Secret', name: 'never' },
+          ]),
+        ).toEqual([
+          { kind: 'Secret', name: 'a', result: 'deleted' },
+          { kind: 'Secret', name: 'b', result: 'deleted' },
+          { kind: 'Secret', name: 'never', result: 'gone' },
+        ]);
+      } finally {
+        sim.faults.rejectCreate = [];
+      }
+    },
+  );
+
+  test.each(KUBECTLS)(
+    '%s: create is one POST per object and writes the annotation apply writes, so a later apply finds it unchanged and removes what the manifest drops',
+    async (binary) => {
       const oc = runner(binary);
-      expect(await oc.apply('x', [secret('a', '1'), secret('bad', '1')])).toEqual([
-        { kind: 'Secret', name: 'a', result: 'created' },
-        { kind: 'Secret', name: 'bad', result: 'failed', cause: 'other', reason: 'The Secret "bad" is invalid: data.v: Invalid value: "x"' },
+      const labels = { app: 'a', tier: 'b' };
+      const nad = (name: string, l: Record<string, string>) => ({
+        apiVersion: 'k8s.cni.cncf.io/v1',
+        kind: 'NetworkAttachmentDefinition',
+        metadata: { name, labels: l },
+        spec: { config: '{"cniVersion":"0.3.1","type":"bridge"}' },
+      });
+      const pair = (name: string, keys: string[]) => ({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name },
+        data: Object.fromEntries(keys.map((k) => [k, Buffer.from(k).toString('base64')])),
+      });
+      const tag = binary.replace(/\W+/g, '-').slice(-12).toLowerCase().replace(/^-+/, '');
+      sim.clearRequests();
+      expect(
+        (await oc.create('x', [nad(`${tag}-c1`, labels), pair(`${tag}-c2`, ['k', 'l'])])).map(
+          (o) => o.result,
+        ),
+      ).toEqual(['created', 'created']);
+      // No GET of the objects themselves: one POST each, under apply's field manager.
+      const objectRequests = sim.requests.filter((r) => r.path.includes(`/namespaces/x/`));
+      expect(objectRequests.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual([
+        'POST network-attachment-definitions',
+        'POST secrets',
       ]);
-      expect((await oc.apply('x', [secret('a', '1'), secret('b', '2')])).map((o) => o.result)).toEqual(['unchanged', 'created']);
-      expect((await oc.apply('x', [secret('a', '3')])).map((o) => o.result)).toEqual(['configured']);
-      expect(await oc.delete('x', [{ kind: 'Secret', name: 'a' }, { kind: 'Secret', name: 'b' }, { kind: 'Secret', name: 'never' }])).toEqual([
-        { kind: 'Secret', name: 'a', result: 'deleted' },
-        { kind: 'Secret', name: 'b', result: 'deleted' },
-        { kind: 'Secret', name: 'never', result: 'gone' },
+      expect(objectRequests.every((r) => r.query.includes('fieldManager=kubectl-client-side-apply'))).toBe(
+        true,
+      );
+
+      // The same annotation as apply's own create path writes for the same manifest.
+      await oc.apply('x', [nad(`${tag}-twin`, labels)]);
+      const annotation = (name: string) =>
+        sim.get('NetworkAttachmentDefinition', 'x', name).metadata.annotations[
+          'kubectl.kubernetes.io/last-applied-configuration'
+        ];
+      expect(annotation(`${tag}-c1`)).toBe(annotation(`${tag}-twin`).replace(`"${tag}-twin"`, `"${tag}-c1"`));
+
+      expect(
+        (await oc.apply('x', [nad(`${tag}-c1`, labels), pair(`${tag}-c2`, ['k', 'l'])])).map((o) => o.result),
+      ).toEqual(['unchanged', 'unchanged']);
+      expect(
+        (await oc.apply('x', [nad(`${tag}-c1`, { app: 'a' }), pair(`${tag}-c2`, ['k'])])).map(
+          (o) => o.result,
+        ),
+      ).toEqual(['configured', 'configured']);
+      expect(sim.get('NetworkAttachmentDefinition', 'x', `${tag}-c1`).metadata.labels).toEqual({ app: 'a' });
+      expect(Object.keys(sim.get('Secret', 'x', `${tag}-c2`).data)).toEqual(['k']);
+
+      // One that exists by then fails alone; kubectl goes on with the rest.
+      expect(
+        await oc.create('x', [pair(`${tag}-c3`, ['k']), pair(`${tag}-c2`, ['k']), pair(`${tag}-c4`, ['k'])]),
+      ).toEqual([
+        { kind: 'Secret', name: `${tag}-c3`, result: 'created' },
+        {
+          kind: 'Secret',
+          name: `${tag}-c2`,
+          result: 'failed',
+          cause: 'exists',
+          reason: `secrets "${tag}-c2" already exists`,
+        },
+        { kind: 'Secret', name: `${tag}-c4`, result: 'created' },
       ]);
-    } finally {
-      sim.faults.rejectCreate = [];
-    }
-  });
+    },
+  );
 
-  test.each(KUBECTLS)('%s: create is one POST per object and writes the annotation apply writes, so a later apply finds it unchanged and removes what the manifest drops', async (binary) => {
-    const oc = runner(binary);
-    const labels = { app: 'a', tier: 'b' };
-    const nad = (name: string, l: Record<string, string>) => ({ apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name, labels: l }, spec: { config: '{"cniVersion":"0.3.1","type":"bridge"}' } });
-    const pair = (name: string, keys: string[]) => ({ apiVersion: 'v1', kind: 'Secret', metadata: { name }, data: Object.fromEntries(keys.map((k) => [k, Buffer.from(k).toString('base64')])) });
-    const tag = binary.replace(/\W+/g, '-').slice(-12).toLowerCase().replace(/^-+/, '');
-    sim.clearRequests();
-    expect((await oc.create('x', [nad(`${tag}-c1`, labels), pair(`${tag}-c2`, ['k', 'l'])])).map((o) => o.result)).toEqual(['created', 'created']);
-    // No GET of the objects themselves: one POST each, under apply's field manager.
-    const objectRequests = sim.requests.filter((r) => r.path.includes(`/namespaces/x/`));
-    expect(objectRequests.map((r) => `${r.method} ${r.path.split('/').pop()}`)).toEqual(['POST network-attachment-definitions', 'POST secrets']);
-    expect(objectRequests.every((r) => r.query.includes('fieldManager=kubectl-client-side-apply'))).toBe(true);
-
-    // The same annotation as apply's own create path writes for the same manifest.
-    await oc.apply('x', [nad(`${tag}-twin`, labels)]);
-    const annotation = (name: string) => sim.get('NetworkAttachmentDefinition', 'x', name).metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'];
-    expect(annotation(`${tag}-c1`)).toBe(annotation(`${tag}-twin`).replace(`"${tag}-twin"`, `"${tag}-c1"`));
-
-    expect((await oc.apply('x', [nad(`${tag}-c1`, labels), pair(`${tag}-c2`, ['k', 'l'])])).map((o) => o.result)).toEqual(['unchanged', 'unchanged']);
-    expect((await oc.apply('x', [nad(`${tag}-c1`, { app: 'a' }), pair(`${tag}-c2`, ['k'])])).map((o) => o.result)).toEqual(['configured', 'configured']);
-    expect(sim.get('NetworkAttachmentDefinition', 'x', `${tag}-c1`).metadata.labels).toEqual({ app: 'a' });
-    expect(Object.keys(sim.get('Secret', 'x', `${tag}-c2`).data)).toEqual(['k']);
-
-    // One that exists by then fails alone; kubectl goes on with the rest.
-    expect(await oc.create('x', [pair(`${tag}-c3`, ['k']), pair(`${tag}-c2`, ['k']), pair(`${tag}-c4`, ['k'])])).toEqual([
-      { kind: 'Secret', name: `${tag}-c3`, result: 'created' },
-      { kind: 'Secret', name: `${tag}-c2`, result: 'failed', cause: 'exists', reason: `secrets "${tag}-c2" already exists` },
-      { kind: 'Secret', name: `${tag}-c4`, result: 'created' },
-    ]);
-  });
-
-  test('create sends no explicit null, as apply\'s create path does not: both leave the same object', async () => {
+  test("create sends no explicit null, as apply's create path does not: both leave the same object", async () => {
     // A site template may render `key: {{json unset}}`. kubectl apply prunes explicit nulls before
     // its create (kubernetes/kubectl@dee3483 pkg/cmd/apply/apply.go applyOneObject,
     // pruneNullsFromMap, since 81ad0ffc, 1.31); kubectl create sends the object as read.
     const oc = runner(KUBECTL);
-    const dv = (name: string) => ({ apiVersion: 'cdi.kubevirt.io/v1beta1', kind: 'DataVolume', metadata: { name, annotations: null }, spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '1Gi' } }, storageClassName: null, accessModes: null } } });
-    expect(await oc.create('x', [dv('null-c')])).toEqual([{ kind: 'DataVolume', name: 'null-c', result: 'created' }]);
-    expect(await oc.apply('x', [dv('null-a')])).toEqual([{ kind: 'DataVolume', name: 'null-a', result: 'created' }]);
+    const dv = (name: string) => ({
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      kind: 'DataVolume',
+      metadata: { name, annotations: null },
+      spec: {
+        source: { blank: {} },
+        storage: { resources: { requests: { storage: '1Gi' } }, storageClassName: null, accessModes: null },
+      },
+    });
+    expect(await oc.create('x', [dv('null-c')])).toEqual([
+      { kind: 'DataVolume', name: 'null-c', result: 'created' },
+    ]);
+    expect(await oc.apply('x', [dv('null-a')])).toEqual([
+      { kind: 'DataVolume', name: 'null-a', result: 'created' },
+    ]);
     const stored = (name: string) => {
       const { metadata, spec } = sim.get('DataVolume', 'x', name);
       return { annotations: Object.keys(metadata.annotations), spec };
@@ -94,50 +179,109 @@ describe('OcRunner against the simulator', () => {
     expect(stored('null-c').spec.storage).toEqual({ resources: { requests: { storage: '1Gi' } } });
   });
 
-  test.each(KUBECTLS)('%s: discovery and OpenAPI failing is exit 3 with kubectl\'s reason, before anything is sent', async (binary) => {
-    sim.clearRequests();
-    const oc = runner(binary, noApi);
-    const err = await asyncErrorOf(() => oc.apply('x', [secret('c', '1'), secret('d', '1')]));
-    expect(err.exitCode).toBe(3);
-    expect(err.message).toMatch(/apply failed before sending anything: .*the server could not find the requested resource/);
-    expect((await asyncErrorOf(() => oc.create('x', [secret('c', '1')]))).message).toMatch(/create failed before sending anything: .*the server could not find the requested resource/);
-    const del = await asyncErrorOf(() => oc.delete('x', [{ kind: 'Secret', name: 'c' }]));
-    expect(del.exitCode).toBe(3);
-    expect(del.message).toContain('delete failed before sending anything: unable to recognize "STDIN": the server could not find the requested resource');
-    expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
-  });
+  test.each(KUBECTLS)(
+    "%s: discovery and OpenAPI failing is exit 3 with kubectl's reason, before anything is sent",
+    async (binary) => {
+      sim.clearRequests();
+      const oc = runner(binary, noApi);
+      const err = await asyncErrorOf(() => oc.apply('x', [secret('c', '1'), secret('d', '1')]));
+      expect(err.exitCode).toBe(3);
+      expect(err.message).toMatch(
+        /apply failed before sending anything: .*the server could not find the requested resource/,
+      );
+      expect((await asyncErrorOf(() => oc.create('x', [secret('c', '1')]))).message).toMatch(
+        /create failed before sending anything: .*the server could not find the requested resource/,
+      );
+      const del = await asyncErrorOf(() => oc.delete('x', [{ kind: 'Secret', name: 'c' }]));
+      expect(del.exitCode).toBe(3);
+      expect(del.message).toContain(
+        'delete failed before sending anything: unable to recognize "STDIN": the server could not find the requested resource',
+      );
+      expect(sim.requests.filter((r) => r.method !== 'GET')).toEqual([]);
+    },
+  );
 
   test('list: one raw read per kind, each item with its kind, in kind order; selector, cluster scope, everywhere', async () => {
     const oc = runner(KUBECTL);
-    sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'l1', namespace: 'x', labels: { app: 'a' } }, data: {} });
-    sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'l2', namespace: 'x', labels: { app: 'b' } }, data: {} });
-    sim.put({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 'l3', namespace: 'x', labels: { app: 'a' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
+    sim.put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'l1', namespace: 'x', labels: { app: 'a' } },
+      data: {},
+    });
+    sim.put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'l2', namespace: 'x', labels: { app: 'b' } },
+      data: {},
+    });
+    sim.put({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'l3', namespace: 'x', labels: { app: 'a' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
     sim.clearRequests();
     const items = await oc.list('x', ['PersistentVolumeClaim', 'Secret'], 'app=a');
-    expect(items.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).toEqual(['v1 PersistentVolumeClaim/l3', 'v1 Secret/l1']);
+    expect(items.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).toEqual([
+      'v1 PersistentVolumeClaim/l3',
+      'v1 Secret/l1',
+    ]);
     // No discovery: one list per kind (kubectl may ask /version first), with --request-timeout.
     const lists = sim.requests.filter((r) => r.path !== '/version').map((r) => `${r.path}?${r.query}`);
-    expect(lists.sort()).toEqual(['/api/v1/namespaces/x/persistentvolumeclaims?labelSelector=app%3Da&timeout=10s', '/api/v1/namespaces/x/secrets?labelSelector=app%3Da&timeout=10s']);
+    expect(lists.sort()).toEqual([
+      '/api/v1/namespaces/x/persistentvolumeclaims?labelSelector=app%3Da&timeout=10s',
+      '/api/v1/namespaces/x/secrets?labelSelector=app%3Da&timeout=10s',
+    ]);
     expect((await oc.list('x', ['Namespace'])).map((o) => o.metadata.name)).toContain('x');
-    expect((await oc.listEverywhere(['Secret']))!.map((o) => o.metadata.name)).toEqual(expect.arrayContaining(['l1', 'l2']));
+    expect((await oc.listEverywhere(['Secret']))!.map((o) => o.metadata.name)).toEqual(
+      expect.arrayContaining(['l1', 'l2']),
+    );
     expect(await oc.namespaceExists('x')).toBe(true);
     expect(await oc.namespaceExists('nowhere')).toBe(false);
   });
 
   test('list: a read expected to be small is one get of all the kinds, with the same items as the raw reads; a get that fails falls back to them', async () => {
     const commands: string[] = [];
-    const oc = new OcRunner({ binary: KUBECTL, kubeconfig: sim.kubeconfigPath, requestTimeout: 10, env: { PATH: process.env.PATH, HOME: os.tmpdir() }, debug: (line) => line.startsWith(KUBECTL) && commands.push(line) });
-    sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 's1', namespace: 'x', labels: { app: 'small' } }, data: {} });
-    sim.put({ apiVersion: 'v1', kind: 'PersistentVolumeClaim', metadata: { name: 's2', namespace: 'x', labels: { app: 'small' } }, spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } } });
-    sim.put({ apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 's3', namespace: 'x', labels: { app: 'small' }, managedFields: [{ manager: 'm' }] }, spec: { config: '{}' } });
+    const oc = new OcRunner({
+      binary: KUBECTL,
+      kubeconfig: sim.kubeconfigPath,
+      requestTimeout: 10,
+      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+      debug: (line) => line.startsWith(KUBECTL) && commands.push(line),
+    });
+    sim.put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 's1', namespace: 'x', labels: { app: 'small' } },
+      data: {},
+    });
+    sim.put({
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 's2', namespace: 'x', labels: { app: 'small' } },
+      spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+    });
+    sim.put({
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 's3', namespace: 'x', labels: { app: 'small' }, managedFields: [{ manager: 'm' }] },
+      spec: { config: '{}' },
+    });
     const kinds = ['NetworkAttachmentDefinition', 'PersistentVolumeClaim', 'Secret', 'VirtualMachine'];
     const raw = await oc.list('x', kinds, 'app=small');
     expect(commands).toHaveLength(kinds.length);
     commands.length = 0;
     const small = await oc.list('x', kinds, 'app=small', 2);
     expect(commands).toHaveLength(1);
-    expect(commands[0]).toContain('get network-attachment-definitions.v1.k8s.cni.cncf.io,persistentvolumeclaims,secrets,virtualmachines.v1.kubevirt.io -n x -l app=small -o json');
-    expect(small.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).toEqual(['k8s.cni.cncf.io/v1 NetworkAttachmentDefinition/s3', 'v1 PersistentVolumeClaim/s2', 'v1 Secret/s1']);
+    expect(commands[0]).toContain(
+      'get network-attachment-definitions.v1.k8s.cni.cncf.io,persistentvolumeclaims,secrets,virtualmachines.v1.kubevirt.io -n x -l app=small -o json',
+    );
+    expect(small.map((o) => `${o.apiVersion} ${o.kind}/${o.metadata.name}`)).toEqual([
+      'k8s.cni.cncf.io/v1 NetworkAttachmentDefinition/s3',
+      'v1 PersistentVolumeClaim/s2',
+      'v1 Secret/s1',
+    ]);
     expect(small).toEqual(raw);
     // Larger than the bound: raw reads side by side again.
     commands.length = 0;
@@ -148,22 +292,44 @@ describe('OcRunner against the simulator', () => {
     sim.faults.forbidden = [{ resource: 'secrets', verb: 'list' }];
     try {
       commands.length = 0;
-      expect(await oc.listReadable('x', kinds, 'app=small', ['Secret'], 2)).toEqual({ items: raw.filter((o) => o.kind !== 'Secret'), unreadable: ['Secret'] });
+      expect(await oc.listReadable('x', kinds, 'app=small', ['Secret'], 2)).toEqual({
+        items: raw.filter((o) => o.kind !== 'Secret'),
+        unreadable: ['Secret'],
+      });
       expect(commands).toHaveLength(1 + kinds.length);
-      expect((await asyncErrorOf(() => oc.list('x', kinds, 'app=small', 2))).message).toBe('forbidden: sim-user cannot list secrets in namespace x');
+      expect((await asyncErrorOf(() => oc.list('x', kinds, 'app=small', 2))).message).toBe(
+        'forbidden: sim-user cannot list secrets in namespace x',
+      );
     } finally {
       sim.faults.forbidden = [];
     }
   });
 
   test('list: an item comes without metadata.managedFields, which no consumer reads, and keeps everything else', async () => {
-    const managedFields = [{ manager: 'kubectl-client-side-apply', operation: 'Update', apiVersion: 'v1', fieldsType: 'FieldsV1', fieldsV1: { 'f:data': { '.': {}, 'f:v': {} } } }];
-    sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'mf', namespace: 'x', labels: { app: 'mf' }, annotations: { a: 'b' }, managedFields }, data: { v: 'eA==' } });
+    const managedFields = [
+      {
+        manager: 'kubectl-client-side-apply',
+        operation: 'Update',
+        apiVersion: 'v1',
+        fieldsType: 'FieldsV1',
+        fieldsV1: { 'f:data': { '.': {}, 'f:v': {} } },
+      },
+    ];
+    sim.put({
+      apiVersion: 'v1',
+      kind: 'Secret',
+      metadata: { name: 'mf', namespace: 'x', labels: { app: 'mf' }, annotations: { a: 'b' }, managedFields },
+      data: { v: 'eA==' },
+    });
     // The simulator serves it as stored, as a real API server does.
     expect(sim.get('Secret', 'x', 'mf').metadata.managedFields).toEqual(managedFields);
     const [item] = await runner(KUBECTL).list('x', ['Secret'], 'app=mf');
     expect(item.metadata).not.toHaveProperty('managedFields');
-    expect(item).toMatchObject({ kind: 'Secret', metadata: { name: 'mf', labels: { app: 'mf' }, annotations: { a: 'b' } }, data: { v: 'eA==' } });
+    expect(item).toMatchObject({
+      kind: 'Secret',
+      metadata: { name: 'mf', labels: { app: 'mf' }, annotations: { a: 'b' } },
+      data: { v: 'eA==' },
+    });
   });
 
   test('list: an optional kind the user may not read is unreadable, any other refusal exit 3; a kind not served is said so', async () => {
@@ -171,7 +337,10 @@ describe('OcRunner against the simulator', () => {
     sim.faults.forbidden = [{ resource: 'secrets', verb: 'list' }];
     try {
       const read = await oc.listReadable('x', ['PersistentVolumeClaim', 'Secret'], 'app=a', ['Secret']);
-      expect(read).toEqual({ items: [expect.objectContaining({ kind: 'PersistentVolumeClaim' })], unreadable: ['Secret'] });
+      expect(read).toEqual({
+        items: [expect.objectContaining({ kind: 'PersistentVolumeClaim' })],
+        unreadable: ['Secret'],
+      });
       const refused = await asyncErrorOf(() => oc.list('x', ['PersistentVolumeClaim', 'Secret']));
       expect(refused.exitCode).toBe(3);
       expect(refused.message).toBe('forbidden: sim-user cannot list secrets in namespace x');
@@ -180,14 +349,35 @@ describe('OcRunner against the simulator', () => {
       sim.faults.forbidden = [];
     }
     // A server that serves no such API (CDI not installed) answers 404 to the list.
-    const notFound = createServer((_req, res) => res.writeHead(404, { 'Content-Type': 'application/json' }).end(JSON.stringify({ kind: 'Status', apiVersion: 'v1', status: 'Failure', reason: 'NotFound', code: 404, message: 'the server could not find the requested resource' })));
+    const notFound = createServer((_req, res) =>
+      res
+        .writeHead(404, { 'Content-Type': 'application/json' })
+        .end(
+          JSON.stringify({
+            kind: 'Status',
+            apiVersion: 'v1',
+            status: 'Failure',
+            reason: 'NotFound',
+            code: 404,
+            message: 'the server could not find the requested resource',
+          }),
+        ),
+    );
     await new Promise<void>((resolve) => notFound.listen(0, '127.0.0.1', resolve));
     try {
       const kubeconfig = path.join(path.dirname(sim.kubeconfigPath), 'not-found');
-      writeFileSync(kubeconfig, readFileSync(sim.kubeconfigPath, 'utf8').replace(sim.url, `http://127.0.0.1:${(notFound.address() as AddressInfo).port}`));
+      writeFileSync(
+        kubeconfig,
+        readFileSync(sim.kubeconfigPath, 'utf8').replace(
+          sim.url,
+          `http://127.0.0.1:${(notFound.address() as AddressInfo).port}`,
+        ),
+      );
       const missing = await asyncErrorOf(() => runner(KUBECTL, kubeconfig).list('x', ['DataVolume']));
       expect(missing.exitCode).toBe(3);
-      expect(missing.message).toBe('the cluster does not serve datavolumes.cdi.kubevirt.io (cdi.kubevirt.io/v1beta1)');
+      expect(missing.message).toBe(
+        'the cluster does not serve datavolumes.cdi.kubevirt.io (cdi.kubevirt.io/v1beta1)',
+      );
     } finally {
       notFound.close();
     }

@@ -9,14 +9,24 @@ const sent = [
   { kind: 'VirtualMachine', name: 'web-01' },
 ];
 
-function outcomes(refs: ObjectRef[], stdout: string, stderr: string, exitCode = 1, deleting = false): ObjectOutcome[] {
+function outcomes(
+  refs: ObjectRef[],
+  stdout: string,
+  stderr: string,
+  exitCode = 1,
+  deleting = false,
+): ObjectOutcome[] {
   const parsed = parseRun(refs, { stdout, stderr, exitCode }, deleting);
   if (!('outcomes' in parsed)) throw new Error(`whole run failed: ${parsed.failedBeforeSending}`);
   return parsed.outcomes;
 }
 
 test.each([
-  ['networkattachmentdefinition.k8s.cni.cncf.io/web-01-lan created', 'NetworkAttachmentDefinition/web-01-lan', 'created'],
+  [
+    'networkattachmentdefinition.k8s.cni.cncf.io/web-01-lan created',
+    'NetworkAttachmentDefinition/web-01-lan',
+    'created',
+  ],
   ['secret/web-01-cloud-init unchanged', 'Secret/web-01-cloud-init', 'unchanged'],
   ['datavolume.cdi.kubevirt.io/web-01-rootdisk configured', 'DataVolume/web-01-rootdisk', 'configured'],
   ['virtualmachine.kubevirt.io "web-01" deleted', 'VirtualMachine/web-01', 'deleted'],
@@ -27,7 +37,8 @@ test.each([
 });
 
 test('a rejected object gets the server reason and its gist, the others their results', () => {
-  const stdout = 'networkattachmentdefinition.k8s.cni.cncf.io/web-01-lan unchanged\nsecret/web-01-cloud-init unchanged\nvirtualmachine.kubevirt.io/web-01 configured\n';
+  const stdout =
+    'networkattachmentdefinition.k8s.cni.cncf.io/web-01-lan unchanged\nsecret/web-01-cloud-init unchanged\nvirtualmachine.kubevirt.io/web-01 configured\n';
   const stderr = [
     'Error from server (BadRequest): error when applying patch:',
     '{"spec":{"storage":{"resources":{"requests":{"storage":"200Gi"}}}}}',
@@ -38,70 +49,131 @@ test('a rejected object gets the server reason and its gist, the others their re
   ].join('\n');
   const all = outcomes(sent, stdout, stderr);
   expect(all.map((o) => o.result)).toEqual(['unchanged', 'unchanged', 'failed', 'configured']);
-  expect(all[2]).toMatchObject({ cause: 'immutable', reason: 'admission webhook "datavolume-validate.cdi.kubevirt.io" denied the request:  Cannot update DataVolume Spec' });
+  expect(all[2]).toMatchObject({
+    cause: 'immutable',
+    reason:
+      'admission webhook "datavolume-validate.cdi.kubevirt.io" denied the request:  Cannot update DataVolume Spec',
+  });
 });
 
 test('a forbidden create names the object and what was denied', () => {
-  const stderr = 'Error from server (Forbidden): error when creating "STDIN": virtualmachines.kubevirt.io "web-01" is forbidden: User "dev" cannot create resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"\n';
+  const stderr =
+    'Error from server (Forbidden): error when creating "STDIN": virtualmachines.kubevirt.io "web-01" is forbidden: User "dev" cannot create resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"\n';
   const [vm] = outcomes([{ kind: 'VirtualMachine', name: 'web-01' }], '', stderr);
   expect(vm).toMatchObject({
     result: 'failed',
     cause: 'forbidden',
     denied: { verb: 'create', resource: 'virtualmachines', namespace: 'vm-demo' },
-    reason: 'virtualmachines.kubevirt.io "web-01" is forbidden: User "dev" cannot create resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"',
+    reason:
+      'virtualmachines.kubevirt.io "web-01" is forbidden: User "dev" cannot create resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"',
   });
 });
 
 test('create: an object that exists by then is its own failure (cause exists), the rest of the call created', () => {
   // As kubectl 1.27 … 1.33 print it (create continues past a failed object).
-  const stdout = 'networkattachmentdefinition.k8s.cni.cncf.io/web-01-lan created\ndatavolume.cdi.kubevirt.io/web-01-rootdisk created\nvirtualmachine.kubevirt.io/web-01 created\n';
-  const stderr = 'Error from server (AlreadyExists): error when creating "STDIN": secrets "web-01-cloud-init" already exists\n';
+  const stdout =
+    'networkattachmentdefinition.k8s.cni.cncf.io/web-01-lan created\ndatavolume.cdi.kubevirt.io/web-01-rootdisk created\nvirtualmachine.kubevirt.io/web-01 created\n';
+  const stderr =
+    'Error from server (AlreadyExists): error when creating "STDIN": secrets "web-01-cloud-init" already exists\n';
   expect(outcomes(sent, stdout, stderr)).toEqual([
     { kind: 'NetworkAttachmentDefinition', name: 'web-01-lan', result: 'created' },
-    { kind: 'Secret', name: 'web-01-cloud-init', result: 'failed', cause: 'exists', reason: 'secrets "web-01-cloud-init" already exists' },
+    {
+      kind: 'Secret',
+      name: 'web-01-cloud-init',
+      result: 'failed',
+      cause: 'exists',
+      reason: 'secrets "web-01-cloud-init" already exists',
+    },
     { kind: 'DataVolume', name: 'web-01-rootdisk', result: 'created' },
     { kind: 'VirtualMachine', name: 'web-01', result: 'created' },
   ]);
 });
 
 test('a field validation "Forbidden" is not an RBAC denial', () => {
-  const stderr = 'The VirtualMachine "web-01" is invalid: spec.running: Forbidden: running and runStrategy are mutually exclusive\n';
+  const stderr =
+    'The VirtualMachine "web-01" is invalid: spec.running: Forbidden: running and runStrategy are mutually exclusive\n';
   const [vm] = outcomes([{ kind: 'VirtualMachine', name: 'web-01' }], '', stderr);
   expect(vm).toMatchObject({ result: 'failed', cause: 'other' });
 });
 
 test('warnings are not errors; an applied object nobody mentions failed, a deleted one was already gone', () => {
-  const stderr = 'Warning: resource secrets/web-01-cloud-init is missing the kubectl.kubernetes.io/last-applied-configuration annotation\n';
+  const stderr =
+    'Warning: resource secrets/web-01-cloud-init is missing the kubectl.kubernetes.io/last-applied-configuration annotation\n';
   expect(errorBlocks(stderr)).toEqual([]);
-  expect(outcomes([{ kind: 'Secret', name: 'web-01-cloud-init' }], 'secret/other created\n', stderr, 0)[0]).toMatchObject({ result: 'failed', reason: 'no result reported by the cluster' });
-  const deleted = outcomes([{ kind: 'DataVolume', name: 'web-01-rootdisk' }, { kind: 'PersistentVolumeClaim', name: 'web-01-rootdisk' }], 'datavolume.cdi.kubevirt.io "web-01-rootdisk" deleted\n', '', 0, true);
+  expect(
+    outcomes([{ kind: 'Secret', name: 'web-01-cloud-init' }], 'secret/other created\n', stderr, 0)[0],
+  ).toMatchObject({ result: 'failed', reason: 'no result reported by the cluster' });
+  const deleted = outcomes(
+    [
+      { kind: 'DataVolume', name: 'web-01-rootdisk' },
+      { kind: 'PersistentVolumeClaim', name: 'web-01-rootdisk' },
+    ],
+    'datavolume.cdi.kubevirt.io "web-01-rootdisk" deleted\n',
+    '',
+    0,
+    true,
+  );
   expect(deleted.map((o) => o.result)).toEqual(['deleted', 'gone']);
 });
 
 test('reasonOf strips kubectl framing', () => {
-  expect(reasonOf('Error from server (NotFound): error when creating "STDIN": namespaces "vm-x" not found')).toBe('namespaces "vm-x" not found');
+  expect(
+    reasonOf('Error from server (NotFound): error when creating "STDIN": namespaces "vm-x" not found'),
+  ).toBe('namespaces "vm-x" not found');
 });
 
-test('an error naming no sent object (a missing namespace) is every object\'s reason, without kubectl framing', () => {
-  const stderr = ['Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found', 'Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found'].join('\n');
+test("an error naming no sent object (a missing namespace) is every object's reason, without kubectl framing", () => {
+  const stderr = [
+    'Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found',
+    'Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found',
+  ].join('\n');
   const all = outcomes(sent.slice(0, 2), '', stderr);
-  expect(all.map((o) => [o.reason, o.cause])).toEqual([['namespaces "vm-demo" not found', 'namespace-missing'], ['namespaces "vm-demo" not found', 'namespace-missing']]);
+  expect(all.map((o) => [o.reason, o.cause])).toEqual([
+    ['namespaces "vm-demo" not found', 'namespace-missing'],
+    ['namespaces "vm-demo" not found', 'namespace-missing'],
+  ]);
 });
 
 test.each([
   // kubectl 1.27 against a server without /openapi/v2: it stops before the first object.
-  ['kubectl 1.27, OpenAPI missing', 'Error from server (NotFound): the server could not find the requested resource\n', 'the server could not find the requested resource'],
+  [
+    'kubectl 1.27, OpenAPI missing',
+    'Error from server (NotFound): the server could not find the requested resource\n',
+    'the server could not find the requested resource',
+  ],
   // kubectl 1.32 (cobra) and 1.27 for a flag the binary does not have.
-  ['kubectl 1.32, unknown flag', "Error: unknown flag: --server-side-x\nSee 'kubectl apply --help' for usage.\n", 'unknown flag: --server-side-x'],
-  ['kubectl 1.27, unknown flag', "error: unknown flag: --server-side-x\nSee 'kubectl apply --help' for usage.\n", 'unknown flag: --server-side-x'],
-  ['client-side validation without a schema', 'error: error validating "STDIN": error validating data: failed to download openapi: the server could not find the requested resource; if you choose to ignore these errors, turn validation off with --validate=false\n', 'error validating "STDIN": error validating data: failed to download openapi: the server could not find the requested resource; if you choose to ignore these errors, turn validation off with --validate=false'],
-])('a call that failed before sending anything (%s) is one failure, not one per object', (_label, stderr, reason) => {
-  expect(parseRun(sent, { stdout: '', stderr, exitCode: 1 })).toEqual({ failedBeforeSending: reason });
-});
+  [
+    'kubectl 1.32, unknown flag',
+    "Error: unknown flag: --server-side-x\nSee 'kubectl apply --help' for usage.\n",
+    'unknown flag: --server-side-x',
+  ],
+  [
+    'kubectl 1.27, unknown flag',
+    "error: unknown flag: --server-side-x\nSee 'kubectl apply --help' for usage.\n",
+    'unknown flag: --server-side-x',
+  ],
+  [
+    'client-side validation without a schema',
+    'error: error validating "STDIN": error validating data: failed to download openapi: the server could not find the requested resource; if you choose to ignore these errors, turn validation off with --validate=false\n',
+    'error validating "STDIN": error validating data: failed to download openapi: the server could not find the requested resource; if you choose to ignore these errors, turn validation off with --validate=false',
+  ],
+])(
+  'a call that failed before sending anything (%s) is one failure, not one per object',
+  (_label, stderr, reason) => {
+    expect(parseRun(sent, { stdout: '', stderr, exitCode: 1 })).toEqual({ failedBeforeSending: reason });
+  },
+);
 
 test('every object sent forbidden is still one outcome each (a redeploy sends only what changed), not a whole-run failure', () => {
-  const denied = (name: string) => `Error from server (Forbidden): error when applying patch:\n{"spec":{}}\nto:\nName: "${name}", Namespace: "vm-demo"\nfor: "STDIN": error when patching "STDIN": virtualmachines.kubevirt.io "${name}" is forbidden: User "dev" cannot patch resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"`;
-  const refs = [{ kind: 'VirtualMachine', name: 'web-01' }, { kind: 'VirtualMachine', name: 'web-02' }];
+  const denied = (name: string) =>
+    `Error from server (Forbidden): error when applying patch:\n{"spec":{}}\nto:\nName: "${name}", Namespace: "vm-demo"\nfor: "STDIN": error when patching "STDIN": virtualmachines.kubevirt.io "${name}" is forbidden: User "dev" cannot patch resource "virtualmachines" in API group "kubevirt.io" in the namespace "vm-demo"`;
+  const refs = [
+    { kind: 'VirtualMachine', name: 'web-01' },
+    { kind: 'VirtualMachine', name: 'web-02' },
+  ];
   const all = outcomes(refs, '', `${denied('web-01')}\n${denied('web-02')}\n`);
-  expect(all.map((o) => [o.name, o.cause, o.denied?.verb])).toEqual([['web-01', 'forbidden', 'patch'], ['web-02', 'forbidden', 'patch']]);
+  expect(all.map((o) => [o.name, o.cause, o.denied?.verb])).toEqual([
+    ['web-01', 'forbidden', 'patch'],
+    ['web-02', 'forbidden', 'patch'],
+  ]);
 });

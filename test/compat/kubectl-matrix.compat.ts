@@ -11,7 +11,9 @@ import { allKubectls } from '../helpers/kubectl-binaries.js';
 const KUBECTLS = allKubectls();
 
 function clientVersion(binary: string): string {
-  const out = JSON.parse(execFileSync(binary, ['version', '--client', '-o', 'json'], { encoding: 'utf8' })) as { clientVersion: { gitVersion: string } };
+  const out = JSON.parse(
+    execFileSync(binary, ['version', '--client', '-o', 'json'], { encoding: 'utf8' }),
+  ) as { clientVersion: { gitVersion: string } };
   return out.clientVersion.gitVersion;
 }
 
@@ -20,8 +22,13 @@ const outcomes = new Map<string, { version: string; steps: Record<string, boolea
 
 afterAll(() => {
   const steps = ['deploy', 'apply after create', 'redeploy', 'change', 'status', 'delete'];
-  const rows = [...outcomes].map(([binary, o]) => `| ${o.version} | ${binary} | ${steps.map((s) => (o.steps[s] ? 'ok' : o.steps[s] === false ? 'FAILED' : '–')).join(' | ')} |`);
-  process.stdout.write(`\n| kubectl | binary | ${steps.join(' | ')} |\n|${'---|'.repeat(steps.length + 2)}\n${rows.join('\n')}\n`);
+  const rows = [...outcomes].map(
+    ([binary, o]) =>
+      `| ${o.version} | ${binary} | ${steps.map((s) => (o.steps[s] ? 'ok' : o.steps[s] === false ? 'FAILED' : '–')).join(' | ')} |`,
+  );
+  process.stdout.write(
+    `\n| kubectl | binary | ${steps.join(' | ')} |\n|${'---|'.repeat(steps.length + 2)}\n${rows.join('\n')}\n`,
+  );
 });
 
 test('there is at least one kubectl to run the matrix with', () => {
@@ -50,7 +57,12 @@ describe.each(KUBECTLS)('%s', (binary) => {
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     // Everything is new: the Namespace applied alone (another spec may create it too), then one create.
-    expect(e2e.calls().filter((c) => /^(apply|create) /.test(c)).map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual(['apply -f', 'create --save-config']);
+    expect(
+      e2e
+        .calls()
+        .filter((c) => /^(apply|create) /.test(c))
+        .map((c) => c.split(' ').slice(0, 2).join(' ')),
+    ).toEqual(['apply -f', 'create --save-config']);
     expect(r.stdout).toContain('[SUCCESS] Namespace vm-demo (created)');
     expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
     expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
@@ -60,16 +72,25 @@ describe.each(KUBECTLS)('%s', (binary) => {
   // This kubectl's apply takes what its create wrote as its own: the manifests v-auto sent (the
   // annotation) apply unchanged, and a field dropped from one is removed (then put back).
   step('apply after create', async () => {
-    const oc = new OcRunner({ binary, kubeconfig: e2e.sim.kubeconfigPath, requestTimeout: 10, env: { PATH: process.env.PATH, HOME: os.tmpdir() } });
+    const oc = new OcRunner({
+      binary,
+      kubeconfig: e2e.sim.kubeconfigPath,
+      requestTimeout: 10,
+      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+    });
     // VMs left out: kubemacpool adds MACs to their interface list, which a plain apply of the first manifest replaces, however it was created.
-    const sent = ['NetworkAttachmentDefinition', 'Secret', 'DataVolume'].flatMap((kind) => e2e.sim.list(kind, 'vm-demo')).map((o) => JSON.parse(o.metadata.annotations[LAST_APPLIED]));
+    const sent = ['NetworkAttachmentDefinition', 'Secret', 'DataVolume']
+      .flatMap((kind) => e2e.sim.list(kind, 'vm-demo'))
+      .map((o) => JSON.parse(o.metadata.annotations[LAST_APPLIED]));
     expect(sent).toHaveLength(6);
     expect((await oc.apply('vm-demo', sent)).map((o) => o.result)).toEqual(sent.map(() => 'unchanged'));
     const secret = sent.find((m) => m.kind === 'Secret');
     const { networkdata, ...rest } = secret.data;
     expect(networkdata).toBeDefined();
     expect((await oc.apply('vm-demo', [{ ...secret, data: rest }]))[0].result).toBe('configured');
-    expect(Object.keys(e2e.sim.get('Secret', 'vm-demo', secret.metadata.name).data)).toEqual(Object.keys(rest));
+    expect(Object.keys(e2e.sim.get('Secret', 'vm-demo', secret.metadata.name).data)).toEqual(
+      Object.keys(rest),
+    );
     expect((await oc.apply('vm-demo', [secret]))[0].result).toBe('configured');
   });
 
@@ -81,14 +102,20 @@ describe.each(KUBECTLS)('%s', (binary) => {
     expect(r.stdout).toContain('0 succeeded, 8 skipped, 0 failed');
     const after = e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01');
     expect(after.metadata.resourceVersion).toBe(vm.metadata.resourceVersion);
-    expect(after.spec.template.spec.domain.devices.interfaces).toEqual(vm.spec.template.spec.domain.devices.interfaces);
+    expect(after.spec.template.spec.domain.devices.interfaces).toEqual(
+      vm.spec.template.spec.domain.devices.interfaces,
+    );
   });
 
   step('change', async () => {
     const r = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change');
-    expect(r.stdout).toMatch(/^notice: 2 VM\(s\) need a restart to apply their change \(web-01, web-02\): run "v-auto demo web restart --pending"/m);
+    expect(r.stdout).toContain(
+      '[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change',
+    );
+    expect(r.stdout).toMatch(
+      /^notice: 2 VM\(s\) need a restart to apply their change \(web-01, web-02\): run "v-auto demo web restart --pending"/m,
+    );
     expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (unchanged)');
     expect(r.stdout).toContain('2 succeeded, 6 skipped, 0 failed');
     await e2e.sim.settle();

@@ -10,9 +10,21 @@ const SPEC = 'projects/demo/specs/web.yaml';
 describe('YAML syntax', () => {
   test.each([
     ['an unclosed flow sequence', 'cpu: 2\nnetworks: [lan\n', /^web\.yaml:\d+:\d+: /],
-    ['a tab used for indentation', 'node_selector:\n\tzone: core\n', /^web\.yaml:2:1: .*\(indent with spaces, not tabs\)$/],
-    ['a duplicate key', 'cpu: 2\nmemory: 4Gi\ncpu: 4\n', /^web\.yaml:3:1: .*\(each key may appear once per mapping\)$/],
-    ['a list at the top', '- cpu: 2\n', /^web\.yaml:1:1: expected a mapping of keys \(key: value\), found a list$/],
+    [
+      'a tab used for indentation',
+      'node_selector:\n\tzone: core\n',
+      /^web\.yaml:2:1: .*\(indent with spaces, not tabs\)$/,
+    ],
+    [
+      'a duplicate key',
+      'cpu: 2\nmemory: 4Gi\ncpu: 4\n',
+      /^web\.yaml:3:1: .*\(each key may appear once per mapping\)$/,
+    ],
+    [
+      'a list at the top',
+      '- cpu: 2\n',
+      /^web\.yaml:1:1: expected a mapping of keys \(key: value\), found a list$/,
+    ],
   ])('%s names file:line:col', (_name, text, message) => {
     const err = errorOf(() => parseYamlSource('web.yaml', text));
     expect(err.exitCode).toBe(ExitCode.USAGE);
@@ -60,9 +72,15 @@ describe('wrong types and unknown keys name file:line and key path', () => {
     ['replcas: 3', `${SPEC}:2: replcas: unknown key (did you mean "replicas"?)`],
     ['affinity: [a, b]', `${SPEC}:2: affinity: expected a mapping (a Kubernetes object), got a list`],
     ['affinity: near-db', `${SPEC}:2: affinity: expected a mapping (a Kubernetes object), got "near-db"`],
-    ['run_strategy: always', `${SPEC}:2: run_strategy: expected one of Always, Halted, Manual, RerunOnFailure, Once, got "always" (did you mean "Always"?)`],
+    [
+      'run_strategy: always',
+      `${SPEC}:2: run_strategy: expected one of Always, Halted, Manual, RerunOnFailure, Once, got "always" (did you mean "Always"?)`,
+    ],
     ['node_selector:\n  zone: [a]', `${SPEC}:3: node_selector.zone: expected a string value, got a list`],
-    ['name_prefix: Web', `${SPEC}:2: name_prefix: "Web" is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)`],
+    [
+      'name_prefix: Web',
+      `${SPEC}:2: name_prefix: "Web" is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)`,
+    ],
   ])('%s', (line, message) => {
     const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\n${line}\n` }));
     expect(err.exitCode).toBe(ExitCode.USAGE);
@@ -70,15 +88,31 @@ describe('wrong types and unknown keys name file:line and key path', () => {
   });
 
   test('a misspelt nested key suggests the right one', () => {
-    const err = errorOf(() => settingsFor({ config: 'networks:\n  lan:\n    nad_name: lan\n    bridge: br\n    ipam:\n      rnage: 10.0.0.0/24\n', spec: IMAGE }));
-    expect(err.message).toBe('projects/demo/config.yaml:6: networks.lan.ipam.rnage: unknown key (did you mean "range"?)');
+    const err = errorOf(() =>
+      settingsFor({
+        config: 'networks:\n  lan:\n    nad_name: lan\n    bridge: br\n    ipam:\n      rnage: 10.0.0.0/24\n',
+        spec: IMAGE,
+      }),
+    );
+    expect(err.message).toBe(
+      'projects/demo/config.yaml:6: networks.lan.ipam.rnage: unknown key (did you mean "range"?)',
+    );
   });
 
   test('a spec may refine a catalog entry of config.yaml; required settings are checked on the merge', () => {
     const config = 'networks:\n  lan:\n    nad_name: lan\n';
-    expect(settingsFor({ config, spec: { ...IMAGE, network: 'lan', networks: undefined } }).catalog.lan.nad_name).toBe('lan');
-    const err = errorOf(() => settingsFor({ config, spec: `${`image_url: ${IMAGE.image_url}`}\nnetworks:\n  lan:\n    ipam:\n      range: 10.0.0.0/24\n` }));
-    expect(err.message).toBe(`${SPEC}:4: networks.lan.ipam: static addresses need a bridge: add bridge (the node bridge the NAD attaches to)`);
+    expect(
+      settingsFor({ config, spec: { ...IMAGE, network: 'lan', networks: undefined } }).catalog.lan.nad_name,
+    ).toBe('lan');
+    const err = errorOf(() =>
+      settingsFor({
+        config,
+        spec: `${`image_url: ${IMAGE.image_url}`}\nnetworks:\n  lan:\n    ipam:\n      range: 10.0.0.0/24\n`,
+      }),
+    );
+    expect(err.message).toBe(
+      `${SPEC}:4: networks.lan.ipam: static addresses need a bridge: add bridge (the node bridge the NAD attaches to)`,
+    );
   });
 
   test.each([
@@ -106,7 +140,9 @@ describe('wrong types and unknown keys name file:line and key path', () => {
 
   test('a computed variable cannot be set', () => {
     const spec = { ...IMAGE, vm_name: 'x', cloud_init: '#cloud-config\nhostname: {{ vm_name }}\n' };
-    expect(errorOf(() => settingsFor({ spec })).message).toBe(`${SPEC}:2: vm_name: is computed by v-auto for each instance and cannot be set`);
+    expect(errorOf(() => settingsFor({ spec })).message).toBe(
+      `${SPEC}:2: vm_name: is computed by v-auto for each instance and cannot be set`,
+    );
   });
 
   test('didYouMean finds near words only', () => {
@@ -117,12 +153,22 @@ describe('wrong types and unknown keys name file:line and key path', () => {
 
 describe('networks and images', () => {
   test('a network not in the catalog names the key and suggests the nearest entry', () => {
-    const err = errorOf(() => settingsFor({ config: { networks: { lan: { nad_name: 'lan' } } }, spec: `image_url: ${IMAGE.image_url}\nnetwork: lna\n` }));
+    const err = errorOf(() =>
+      settingsFor({
+        config: { networks: { lan: { nad_name: 'lan' } } },
+        spec: `image_url: ${IMAGE.image_url}\nnetwork: lna\n`,
+      }),
+    );
     expect(err.message).toBe(`${SPEC}:2: network: network "lna" is not in the catalog (did you mean "lan"?)`);
   });
 
   test('a network in a list not in the catalog lists the catalog', () => {
-    const err = errorOf(() => settingsFor({ config: { networks: { lan: { nad_name: 'lan' } } }, spec: `image_url: ${IMAGE.image_url}\nnetworks: [lan, storage]\n` }));
+    const err = errorOf(() =>
+      settingsFor({
+        config: { networks: { lan: { nad_name: 'lan' } } },
+        spec: `image_url: ${IMAGE.image_url}\nnetworks: [lan, storage]\n`,
+      }),
+    );
     expect(err.message).toBe(`${SPEC}:2: networks[1]: network "storage" is not in the catalog; catalog: lan`);
   });
 
@@ -134,8 +180,14 @@ describe('networks and images', () => {
 
   test.each([
     ['image: {}', `${SPEC}:1: image: has no usable source: give one of url, registry, pvc, datasource`],
-    ['image: {url: https://a.example.com/x, registry: "docker://q/x"}', `${SPEC}:1: image: give exactly one image source, not url and registry`],
-    ['image: {registry: quay.io/x}', `${SPEC}:1: image.registry: "quay.io/x" must be a docker:// image reference`],
+    [
+      'image: {url: https://a.example.com/x, registry: "docker://q/x"}',
+      `${SPEC}:1: image: give exactly one image source, not url and registry`,
+    ],
+    [
+      'image: {registry: quay.io/x}',
+      `${SPEC}:1: image.registry: "quay.io/x" must be a docker:// image reference`,
+    ],
     ['image: {pvc: {namespace: golden}}', `${SPEC}:1: image.pvc.name: is required`],
     [
       'image: http://repo.local/rhel9.qcow2',
@@ -147,8 +199,12 @@ describe('networks and images', () => {
 });
 
 test('ipam.dns given as "a,b" suggests a list', () => {
-  const config = { networks: { lan: { nad_name: 'lan', ipam: { range: '10.0.0.0/24', dns: '10.0.0.53,10.0.0.54' } } } };
-  expect(errorOf(() => settingsFor({ config, spec: `image_url: ${IMAGE.image_url}\nnetwork: lan\n` })).message).toMatch(
+  const config = {
+    networks: { lan: { nad_name: 'lan', ipam: { range: '10.0.0.0/24', dns: '10.0.0.53,10.0.0.54' } } },
+  };
+  expect(
+    errorOf(() => settingsFor({ config, spec: `image_url: ${IMAGE.image_url}\nnetwork: lan\n` })).message,
+  ).toMatch(
     /networks\.lan\.ipam\.dns: "10\.0\.0\.53,10\.0\.0\.54" holds several servers in one string: write a list, dns: \[10\.0\.0\.53, 10\.0\.0\.54\]$/,
   );
 });
@@ -172,23 +228,32 @@ describe('workspace', () => {
   test('a project that is one of the examples (a fresh checkout) points at --home examples', () => {
     const err = errorOf(() => loadWorkspace(repoRoot, 'demo', 'web'));
     expect(err.exitCode).toBe(ExitCode.USAGE);
-    expect(err.hint).toBe(`demo is one of the examples: add --home ${path.join(repoRoot, 'examples')} (from ${repoRoot}: --home examples), or copy examples/projects/demo into projects/`);
+    expect(err.hint).toBe(
+      `demo is one of the examples: add --home ${path.join(repoRoot, 'examples')} (from ${repoRoot}: --home examples), or copy examples/projects/demo into projects/`,
+    );
   });
 
   test('an empty spec is refused', () => {
     const h = writeWorkspace(tempDir(), { specs: { web: '# nothing yet\n' } });
-    expect(errorOf(() => loadWorkspace(h, 'demo', 'web')).message).toBe('projects/demo/specs/web.yaml: the spec is empty');
+    expect(errorOf(() => loadWorkspace(h, 'demo', 'web')).message).toBe(
+      'projects/demo/specs/web.yaml: the spec is empty',
+    );
   });
 
   test('site templates are read from <home>/templates', () => {
-    const h = writeWorkspace(tempDir(), { specs: { web: IMAGE }, templates: { 'secret.yaml.hbs': 'x: 1\n' } });
+    const h = writeWorkspace(tempDir(), {
+      specs: { web: IMAGE },
+      templates: { 'secret.yaml.hbs': 'x: 1\n' },
+    });
     expect(loadWorkspace(h, 'demo', 'web').siteTemplates).toEqual({ 'secret.yaml.hbs': 'x: 1\n' });
   });
 });
 
 describe('indentation mistakes read as other settings', () => {
   test('a key dedented out of node_selector: an unknown setting, and "check the indentation"', () => {
-    const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\nnode_selector:\n  zone: core\nrack: r1\n` }));
+    const err = errorOf(() =>
+      settingsFor({ spec: `image_url: ${IMAGE.image_url}\nnode_selector:\n  zone: core\nrack: r1\n` }),
+    );
     expect(err.message).toBe(
       `${SPEC}:4: rack: unknown key: not a setting, and no cloud_init or network_data template uses it as a variable; if it belongs under node_selector above, check the indentation (indent it like the keys of node_selector)`,
     );
@@ -196,28 +261,42 @@ describe('indentation mistakes read as other settings', () => {
 
   test('an unknown key after a plain setting gets no indentation advice', () => {
     const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\ncpu: 2\nrack: r1\n` }));
-    expect(err.message).toBe(`${SPEC}:3: rack: unknown key: not a setting, and no cloud_init or network_data template uses it as a variable`);
+    expect(err.message).toBe(
+      `${SPEC}:3: rack: unknown key: not a setting, and no cloud_init or network_data template uses it as a variable`,
+    );
   });
 
   test('ipam dedented one level: not read as a network named ipam', () => {
     const spec = `image_url: ${IMAGE.image_url}\nnetwork: lan2\nnetworks:\n  lan2:\n    nad_name: lan2\n    bridge: br-lan\n  ipam:\n    range: 10.215.200.0/24\n`;
     const err = errorOf(() => settingsFor({ spec }));
-    expect(err.message).toBe(`${SPEC}:7: networks.ipam: "ipam" is a setting of a network, not a network name: check the indentation (indent it under the network it belongs to, like its nad_name)`);
+    expect(err.message).toBe(
+      `${SPEC}:7: networks.ipam: "ipam" is a setting of a network, not a network name: check the indentation (indent it under the network it belongs to, like its nad_name)`,
+    );
   });
 });
 
 describe('names that come from the folder and file names', () => {
   test('spec file DB.yaml: the error names the file and suggests name_prefix', () => {
     const err = errorOf(() => settingsFor({ specName: 'DB' }));
-    expect(err.message).toBe('projects/demo/specs/DB.yaml: the instance names (DB-01, …) come from the spec file\'s name "DB", which is not a valid Kubernetes name (lower case letters, digits and "-")');
-    expect(err.hint).toBe('set name_prefix: db in projects/demo/specs/DB.yaml, or rename the file to db.yaml');
-    expect(settingsFor({ specName: 'DB', spec: `image_url: ${IMAGE.image_url}\nname_prefix: db\n` }).name_prefix).toBe('db');
+    expect(err.message).toBe(
+      'projects/demo/specs/DB.yaml: the instance names (DB-01, …) come from the spec file\'s name "DB", which is not a valid Kubernetes name (lower case letters, digits and "-")',
+    );
+    expect(err.hint).toBe(
+      'set name_prefix: db in projects/demo/specs/DB.yaml, or rename the file to db.yaml',
+    );
+    expect(
+      settingsFor({ specName: 'DB', spec: `image_url: ${IMAGE.image_url}\nname_prefix: db\n` }).name_prefix,
+    ).toBe('db');
   });
 
   test('project Shop: the namespace comes from the project name; namespace: is the way out', () => {
     const err = errorOf(() => settingsFor({ project: 'Shop' }));
-    expect(err.message).toBe('namespace "vm-Shop" is not a valid name: it comes from the project name "Shop" (the default namespace is vm-<project>), and Kubernetes names are lower case letters, digits and "-"');
-    expect(err.hint).toBe('set namespace: in projects/Shop/config.yaml (for example namespace: vm-shop), or rename the project folder');
+    expect(err.message).toBe(
+      'namespace "vm-Shop" is not a valid name: it comes from the project name "Shop" (the default namespace is vm-<project>), and Kubernetes names are lower case letters, digits and "-"',
+    );
+    expect(err.hint).toBe(
+      'set namespace: in projects/Shop/config.yaml (for example namespace: vm-shop), or rename the project folder',
+    );
     expect(settingsFor({ project: 'Shop', config: 'namespace: vm-shop\n' }).namespace).toBe('vm-shop');
   });
 });

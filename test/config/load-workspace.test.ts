@@ -15,10 +15,13 @@ test('a symbolic link to a spec file is a spec, a hidden file is not, in every l
 
   expect(loadWorkspace(home, 'demo', 'db').specSource.data).toEqual({ replicas: 1 });
   expect(listProjectSpecs(home, 'demo')).toEqual(['db', 'web']);
-  expect(listSpecs(home)).toEqual([{ project: 'demo', spec: 'db' }, { project: 'demo', spec: 'web' }]);
+  expect(listSpecs(home)).toEqual([
+    { project: 'demo', spec: 'db' },
+    { project: 'demo', spec: 'web' },
+  ]);
 });
 
-test('a symbolic link to a project folder is a project in every list: the workspace\'s specs and the not-found hint', () => {
+test("a symbolic link to a project folder is a project in every list: the workspace's specs and the not-found hint", () => {
   const home = tempDir();
   writeWorkspace(home, { config: IMAGE, specs: { web: {} } });
   writeWorkspace(path.join(home, 'elsewhere'), { project: 'lab', config: IMAGE, specs: { db: {} } });
@@ -29,6 +32,9 @@ test('a symbolic link to a project folder is a project in every list: the worksp
   symlinkSync(path.join(home, 'gone'), path.join(home, 'projects', 'gone'));
 
   expect(listProjectSpecs(home, 'lab')).toEqual(['db']);
-  expect(listSpecs(home)).toEqual([{ project: 'demo', spec: 'web' }, { project: 'lab', spec: 'db' }]);
+  expect(listSpecs(home)).toEqual([
+    { project: 'demo', spec: 'web' },
+    { project: 'lab', spec: 'db' },
+  ]);
   expect(errorOf(() => loadWorkspace(home, 'labs', 'db')).hint).toBe('projects here: demo, lab');
 });

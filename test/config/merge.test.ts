@@ -7,7 +7,11 @@ describe('mergeLayers', () => {
   test('maps merge deeply, lists and scalars are replaced, the right-most layer wins', () => {
     const base = { a: 1, m: { x: 1, deep: { k: 'base', keep: true } }, list: [1, 2, 3] };
     const over = { a: 2, m: { y: 2, deep: { k: 'over' } }, list: [9] };
-    expect(mergeLayers(base, over)).toEqual({ a: 2, m: { x: 1, y: 2, deep: { k: 'over', keep: true } }, list: [9] });
+    expect(mergeLayers(base, over)).toEqual({
+      a: 2,
+      m: { x: 1, y: 2, deep: { k: 'over', keep: true } },
+      list: [9],
+    });
     expect(base).toEqual({ a: 1, m: { x: 1, deep: { k: 'base', keep: true } }, list: [1, 2, 3] });
   });
 
@@ -26,11 +30,35 @@ describe('mergeLayers', () => {
 
 describe('precedence: defaults → config.yaml → spec → --replicas/--set', () => {
   test.each([
-    ['defaults alone', {}, { replicas: 1, cpu: 2, memory: '4Gi', disk_size: '50Gi', run_strategy: 'Always', namespace: 'vm-demo', name_prefix: 'web' }],
-    ['config.yaml over defaults', { config: { cpu: 3, namespace: 'team-a' } }, { cpu: 3, namespace: 'team-a', memory: '4Gi' }],
-    ['spec over config.yaml', { config: { cpu: 3, memory: '8Gi' }, spec: { ...IMAGE, cpu: 5 } }, { cpu: 5, memory: '8Gi' }],
+    [
+      'defaults alone',
+      {},
+      {
+        replicas: 1,
+        cpu: 2,
+        memory: '4Gi',
+        disk_size: '50Gi',
+        run_strategy: 'Always',
+        namespace: 'vm-demo',
+        name_prefix: 'web',
+      },
+    ],
+    [
+      'config.yaml over defaults',
+      { config: { cpu: 3, namespace: 'team-a' } },
+      { cpu: 3, namespace: 'team-a', memory: '4Gi' },
+    ],
+    [
+      'spec over config.yaml',
+      { config: { cpu: 3, memory: '8Gi' }, spec: { ...IMAGE, cpu: 5 } },
+      { cpu: 5, memory: '8Gi' },
+    ],
     ['--replicas over spec', { spec: { ...IMAGE, replicas: 4 }, replicas: 7 }, { replicas: 7 }],
-    ['--set over spec and --replicas', { spec: { ...IMAGE, cpu: 5 }, replicas: 7, sets: ['cpu=8', 'replicas=9'] }, { cpu: 8, replicas: 9 }],
+    [
+      '--set over spec and --replicas',
+      { spec: { ...IMAGE, cpu: 5 }, replicas: 7, sets: ['cpu=8', 'replicas=9'] },
+      { cpu: 8, replicas: 9 },
+    ],
     ['the last --set wins', { sets: ['memory=1Gi', 'memory=2Gi'] }, { memory: '2Gi' }],
   ])('%s', (_name, input, expected) => {
     const settings = settingsFor(input);
@@ -50,7 +78,13 @@ describe('precedence: defaults → config.yaml → spec → --replicas/--set', (
   test('lists are replaced, not concatenated (tolerations, dns)', () => {
     const s = settingsFor({
       config: { tolerations: [{ key: 'a', operator: 'Exists' }], networks: { lan: LAN } },
-      spec: { ...IMAGE, tolerations: [{ key: 'b', operator: 'Exists' }], networks: { lan: { nad_name: 'lan', bridge: 'br-lan', ipam: { range: '10.215.100.0/24', dns: ['1.1.1.1'] } } } },
+      spec: {
+        ...IMAGE,
+        tolerations: [{ key: 'b', operator: 'Exists' }],
+        networks: {
+          lan: { nad_name: 'lan', bridge: 'br-lan', ipam: { range: '10.215.100.0/24', dns: ['1.1.1.1'] } },
+        },
+      },
     });
     expect(s.tolerations).toEqual([{ key: 'b', operator: 'Exists' }]);
     expect(s.catalog.lan.ipam?.dns).toEqual(['1.1.1.1']);
@@ -61,13 +95,21 @@ describe('precedence: defaults → config.yaml → spec → --replicas/--set', (
 
   test('a spec image source replaces the config.yaml one instead of merging into it', () => {
     const config = { image: { url: 'https://images.example.com/base.qcow2' } };
-    expect(settingsFor({ config, spec: { image: { registry: 'docker://quay.io/c/fedora:40' } } }).image).toEqual({ registry: 'docker://quay.io/c/fedora:40' });
-    expect(settingsFor({ config, spec: { image_url: 'https://images.example.com/other.qcow2' } }).image).toEqual({ url: 'https://images.example.com/other.qcow2' });
-    expect(settingsFor({ config, spec: { cpu: 1 } }).image).toEqual({ url: 'https://images.example.com/base.qcow2' });
+    expect(
+      settingsFor({ config, spec: { image: { registry: 'docker://quay.io/c/fedora:40' } } }).image,
+    ).toEqual({ registry: 'docker://quay.io/c/fedora:40' });
+    expect(
+      settingsFor({ config, spec: { image_url: 'https://images.example.com/other.qcow2' } }).image,
+    ).toEqual({ url: 'https://images.example.com/other.qcow2' });
+    expect(settingsFor({ config, spec: { cpu: 1 } }).image).toEqual({
+      url: 'https://images.example.com/base.qcow2',
+    });
   });
 
   test('image and image_url in the same file is an error', () => {
-    const err = errorOf(() => settingsFor({ spec: { ...IMAGE, image: { url: 'https://a.example.com/x.img' } } }));
+    const err = errorOf(() =>
+      settingsFor({ spec: { ...IMAGE, image: { url: 'https://a.example.com/x.img' } } }),
+    );
     expect(err.message).toBe('projects/demo/specs/web.yaml: give image or image_url, not both');
   });
 });
@@ -100,23 +142,36 @@ describe('--set typing', () => {
   });
 
   test('a known key with broken JSON is an error', () => {
-    expect(errorOf(() => parseSet('tolerations=[{')).message).toBe('--set tolerations: "[{" is not valid JSON');
+    expect(errorOf(() => parseSet('tolerations=[{')).message).toBe(
+      '--set tolerations: "[{" is not valid JSON',
+    );
   });
 
   test('--set password=0123 reaches the variables as the string "0123"', () => {
-    const s = settingsFor({ spec: { ...IMAGE, cloud_init: '#cloud-config\npassword: {{ password }}\n' }, sets: ['password=0123'] });
+    const s = settingsFor({
+      spec: { ...IMAGE, cloud_init: '#cloud-config\npassword: {{ password }}\n' },
+      sets: ['password=0123'],
+    });
     expect(s.variables.password).toBe('0123');
   });
 
   test('a --set with a wrong type is reported against --set', () => {
-    expect(errorOf(() => settingsFor({ sets: ['cpu=many'] })).message).toBe('--set: cpu: expected an integer, got "many"');
+    expect(errorOf(() => settingsFor({ sets: ['cpu=many'] })).message).toBe(
+      '--set: cpu: expected an integer, got "many"',
+    );
   });
 });
 
 describe('env:NAME values', () => {
   test('read the environment; known top-level keys are typed, nested values stay strings', () => {
     const s = settingsFor({
-      spec: { ...IMAGE, cpu: 'env:VM_CPU', node_selector: { rack: 'env:RACK' }, cloud_init: '#cloud-config\nx: {{ token }}\n', token: 'env:TOKEN' },
+      spec: {
+        ...IMAGE,
+        cpu: 'env:VM_CPU',
+        node_selector: { rack: 'env:RACK' },
+        cloud_init: '#cloud-config\nx: {{ token }}\n',
+        token: 'env:TOKEN',
+      },
       env: { VM_CPU: '6', RACK: '7', TOKEN: '0042' },
     });
     expect(s.cpu).toBe(6);
@@ -125,8 +180,14 @@ describe('env:NAME values', () => {
   });
 
   test('a missing variable names the file, line, key and variable', () => {
-    const err = errorOf(() => settingsFor({ spec: `image_url: https://images.example.com/a.img\nnode_selector:\n  rack: env:RACK_NAME\n` }));
+    const err = errorOf(() =>
+      settingsFor({
+        spec: `image_url: https://images.example.com/a.img\nnode_selector:\n  rack: env:RACK_NAME\n`,
+      }),
+    );
     expect(err.exitCode).toBe(ExitCode.USAGE);
-    expect(err.message).toBe('projects/demo/specs/web.yaml:3: node_selector.rack: environment variable RACK_NAME is not set');
+    expect(err.message).toBe(
+      'projects/demo/specs/web.yaml:3: node_selector.rack: environment variable RACK_NAME is not set',
+    );
   });
 });

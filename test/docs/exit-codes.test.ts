@@ -14,7 +14,9 @@ const tableCodes = (file: string) =>
     .map(Number);
 
 test.each(['README.md', 'docs/ko/README.md'])('%s: its exit code table has a row for every code', (file) => {
-  expect([...new Set(tableCodes(file))].sort((a, b) => a - b)).toEqual(expect.arrayContaining([...codes].sort((a, b) => a - b)));
+  expect([...new Set(tableCodes(file))].sort((a, b) => a - b)).toEqual(
+    expect.arrayContaining([...codes].sort((a, b) => a - b)),
+  );
 });
 
 test('--help names every exit code', async () => {
@@ -22,6 +24,7 @@ test('--help names every exit code', async () => {
   expect(parsed.kind).toBe('print');
   const text = (parsed as { text: string }).text;
   const epilog = text.slice(text.indexOf('Exit codes:'));
-  for (const code of codes) expect({ code, named: new RegExp(`(^|[\\s,:])${code} `).test(epilog) }).toEqual({ code, named: true });
+  for (const code of codes)
+    expect({ code, named: new RegExp(`(^|[\\s,:])${code} `).test(epilog) }).toEqual({ code, named: true });
   expect(epilog).toContain('SIGHUP');
 });

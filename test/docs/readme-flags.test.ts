@@ -16,7 +16,9 @@ async function helpText(argv: string[]): Promise<string> {
 /** The flags --help lists, from the global help and each action's. */
 async function helpFlags(): Promise<string[]> {
   const texts = await Promise.all([helpText(['--help']), ...ACTIONS.map((a) => helpText([a, '--help']))]);
-  return [...new Set(texts.flatMap((t) => [...t.matchAll(/^\s+(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((m) => m[1])))].sort();
+  return [
+    ...new Set(texts.flatMap((t) => [...t.matchAll(/^\s+(?:-\w, )?(--[a-z][a-z-]*)/gm)].map((m) => m[1]))),
+  ].sort();
 }
 
 describe.each(guides)('%s', (guide) => {

@@ -15,17 +15,36 @@ describe('deploy refuses planned addresses the namespace already holds', () => {
     const first = await e2e.run(['demo', 'db', 'deploy']); // creates the namespace
     expect(first.code).toBe(0);
     e2e.sim.put({
-      apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'legacy-lan', namespace: 'vm-demo' },
-      spec: { config: JSON.stringify({ cniVersion: '0.3.1', type: 'cnv-bridge', bridge: 'br-lan', ipam: { type: 'static', addresses: [{ address: '10.215.100.101/24' }] } }) },
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'legacy-lan', namespace: 'vm-demo' },
+      spec: {
+        config: JSON.stringify({
+          cniVersion: '0.3.1',
+          type: 'cnv-bridge',
+          bridge: 'br-lan',
+          ipam: { type: 'static', addresses: [{ address: '10.215.100.101/24' }] },
+        }),
+      },
     });
     e2e.sim.put({
-      apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachineInstance', metadata: { name: 'old-vm', namespace: 'vm-demo' }, spec: { domain: { devices: {} } },
-      status: { phase: 'Running', interfaces: [{ name: 'lan', ipAddress: '10.215.100.102', ipAddresses: ['10.215.100.102'] }] },
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachineInstance',
+      metadata: { name: 'old-vm', namespace: 'vm-demo' },
+      spec: { domain: { devices: {} } },
+      status: {
+        phase: 'Running',
+        interfaces: [{ name: 'lan', ipAddress: '10.215.100.102', ipAddresses: ['10.215.100.102'] }],
+      },
     });
     const r = await e2e.run(['demo', 'web', 'deploy', '--yes']);
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('v-auto: address already in use: 10.215.100.101 on lan: planned for demo/web web-01, held by NetworkAttachmentDefinition legacy-lan\n');
-    expect(r.stderr).toContain('  also: 10.215.100.102 on lan: planned for demo/web web-02, held by VirtualMachineInstance old-vm\n');
+    expect(r.stderr).toContain(
+      'v-auto: address already in use: 10.215.100.101 on lan: planned for demo/web web-01, held by NetworkAttachmentDefinition legacy-lan\n',
+    );
+    expect(r.stderr).toContain(
+      '  also: 10.215.100.102 on lan: planned for demo/web web-02, held by VirtualMachineInstance old-vm\n',
+    );
     expect(r.calls.some(writes)).toBe(false);
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01')).toBeUndefined();
   });
@@ -33,7 +52,8 @@ describe('deploy refuses planned addresses the namespace already holds', () => {
 
 describe('the address ledger against the cluster', () => {
   let e2e: E2E;
-  const writeSpec = (name: string, text: string) => writeFileSync(path.join(e2e.home, 'projects', 'demo', 'specs', `${name}.yaml`), text);
+  const writeSpec = (name: string, text: string) =>
+    writeFileSync(path.join(e2e.home, 'projects', 'demo', 'specs', `${name}.yaml`), text);
   beforeAll(async () => {
     e2e = await startE2E();
   });
@@ -61,11 +81,23 @@ describe('the address ledger against the cluster', () => {
     ]);
 
     expect((await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '60'])).code).toBe(0);
-    writeSpec('api', 'image_url: http://mirror.example.internal/api.qcow2\nnetworks: [{name: lan, offset: 103}]\n');
+    writeSpec(
+      'api',
+      'image_url: http://mirror.example.internal/api.qcow2\nnetworks: [{name: lan, offset: 103}]\n',
+    );
     writeSpec('broken', 'image_url: http://mirror.example.internal/b.qcow2\nnetwork: lan\nreplicas: 200\n');
     e2e.sim.put({
-      apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'legacy', namespace: 'vm-demo' },
-      spec: { config: JSON.stringify({ cniVersion: '0.3.1', type: 'cnv-bridge', bridge: 'br-lan', ipam: { type: 'static', addresses: [{ address: '10.215.100.103/24' }] } }) },
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'legacy', namespace: 'vm-demo' },
+      spec: {
+        config: JSON.stringify({
+          cniVersion: '0.3.1',
+          type: 'cnv-bridge',
+          bridge: 'br-lan',
+          ipam: { type: 'static', addresses: [{ address: '10.215.100.103/24' }] },
+        }),
+      },
     });
     const after = await e2e.run(['demo', 'addresses']);
     expect(after.code).toBe(2);
@@ -84,26 +116,58 @@ describe('the address ledger against the cluster', () => {
         '',
       ].join('\n'),
     );
-    expect(after.stderr).toBe('v-auto: 1 spec cannot be planned, 1 planned address held by something else in the cluster (listed above)\n');
+    expect(after.stderr).toBe(
+      'v-auto: 1 spec cannot be planned, 1 planned address held by something else in the cluster (listed above)\n',
+    );
 
     const json = await e2e.run(['demo', 'web', 'addresses', '-o', 'json']);
     expect(json.code).toBe(0);
     const doc = JSON.parse(json.stdout);
-    expect(doc).toMatchObject({ project: 'demo', spec: 'web', cluster: { read: true }, conflicts: [], unplanned: [] });
+    expect(doc).toMatchObject({
+      project: 'demo',
+      spec: 'web',
+      cluster: { read: true },
+      conflicts: [],
+      unplanned: [],
+    });
     expect(doc.entries).toEqual([
-      { network: 'lan', address: '10.215.100.101', project: 'demo', spec: 'web', instance: 'web-01', namespace: 'vm-demo', cluster: { state: 'running', ip: '10.215.100.101', text: 'VMI 10.215.100.101' } },
-      { network: 'lan', address: '10.215.100.102', project: 'demo', spec: 'web', instance: 'web-02', namespace: 'vm-demo', cluster: { state: 'running', ip: '10.215.100.102', text: 'VMI 10.215.100.102' } },
+      {
+        network: 'lan',
+        address: '10.215.100.101',
+        project: 'demo',
+        spec: 'web',
+        instance: 'web-01',
+        namespace: 'vm-demo',
+        cluster: { state: 'running', ip: '10.215.100.101', text: 'VMI 10.215.100.101' },
+      },
+      {
+        network: 'lan',
+        address: '10.215.100.102',
+        project: 'demo',
+        spec: 'web',
+        instance: 'web-02',
+        namespace: 'vm-demo',
+        cluster: { state: 'running', ip: '10.215.100.102', text: 'VMI 10.215.100.102' },
+      },
     ]);
   });
 
   test('a conflict with a spec of another project is listed, and is exit 2', async () => {
     mkdirSync(path.join(e2e.home, 'projects', 'shop', 'specs'), { recursive: true });
-    writeFileSync(path.join(e2e.home, 'projects', 'shop', 'config.yaml'), readFileSync(path.join(e2e.home, 'projects', 'demo', 'config.yaml')));
-    writeFileSync(path.join(e2e.home, 'projects', 'shop', 'specs', 'front.yaml'), 'image_url: http://mirror.example.internal/f.qcow2\nnetworks: [{name: lan, offset: 102}]\n');
+    writeFileSync(
+      path.join(e2e.home, 'projects', 'shop', 'config.yaml'),
+      readFileSync(path.join(e2e.home, 'projects', 'demo', 'config.yaml')),
+    );
+    writeFileSync(
+      path.join(e2e.home, 'projects', 'shop', 'specs', 'front.yaml'),
+      'image_url: http://mirror.example.internal/f.qcow2\nnetworks: [{name: lan, offset: 102}]\n',
+    );
     try {
       const r = await e2e.run(['demo', 'web', 'addresses']);
       expect(r.code).toBe(2);
-      expect(r.stdout).toContain('\nConflicts:\n  10.215.100.102 on lan: demo/web web-02 and shop/front front-01\n');
+      expect(r.stdout).toContain(
+        '\nConflicts:\n  10.215.100.102 on lan: demo/web web-02 and shop/front front-01\n',
+      );
       expect(r.stderr).toBe('v-auto: 1 address conflict in the workspace (listed above)\n');
     } finally {
       rmSync(path.join(e2e.home, 'projects', 'shop'), { recursive: true });
@@ -115,10 +179,15 @@ describe('the address ledger against the cluster', () => {
     try {
       const r = await e2e.run(['demo', 'web', 'addresses', '-o', 'yaml']);
       expect(r.code).toBe(3);
-      expect(r.stderr.match(/^v-auto: cluster not read, the ledger shows the plan only: .*forbidden/gm)).toHaveLength(1);
+      expect(
+        r.stderr.match(/^v-auto: cluster not read, the ledger shows the plan only: .*forbidden/gm),
+      ).toHaveLength(1);
       const doc = parse(r.stdout);
       expect(doc.cluster.read).toBe(false);
-      expect(doc.entries.map((e: { address: string; cluster: unknown }) => [e.address, e.cluster])).toEqual([['10.215.100.101', null], ['10.215.100.102', null]]);
+      expect(doc.entries.map((e: { address: string; cluster: unknown }) => [e.address, e.cluster])).toEqual([
+        ['10.215.100.101', null],
+        ['10.215.100.102', null],
+      ]);
     } finally {
       e2e.sim.faults.forbidden = [];
     }
@@ -130,19 +199,40 @@ describe('ipam.mode cloud-init against the cluster', () => {
   beforeAll(async () => {
     e2e = await startE2E();
     const config = path.join(e2e.home, 'projects', 'demo', 'config.yaml');
-    writeFileSync(config, readFileSync(config, 'utf8').replace('      dns: [10.215.100.53, 10.215.100.54]\n', '      dns: [10.215.100.53, 10.215.100.54]\n      mode: cloud-init\n'));
-    writeFileSync(path.join(e2e.home, 'projects', 'demo', 'specs', 'api.yaml'), 'image_url: http://mirror.example.internal/api.qcow2\nnetworks: [{name: lan, offset: 150}]\n');
+    writeFileSync(
+      config,
+      readFileSync(config, 'utf8').replace(
+        '      dns: [10.215.100.53, 10.215.100.54]\n',
+        '      dns: [10.215.100.53, 10.215.100.54]\n      mode: cloud-init\n',
+      ),
+    );
+    writeFileSync(
+      path.join(e2e.home, 'projects', 'demo', 'specs', 'api.yaml'),
+      'image_url: http://mirror.example.internal/api.qcow2\nnetworks: [{name: lan, offset: 150}]\n',
+    );
   });
   afterAll(() => e2e.close());
 
-  const nads = () => e2e.sim.list('NetworkAttachmentDefinition', 'vm-demo').map((n: { metadata: { name: string } }) => n.metadata.name).sort();
+  const nads = () =>
+    e2e.sim
+      .list('NetworkAttachmentDefinition', 'vm-demo')
+      .map((n: { metadata: { name: string } }) => n.metadata.name)
+      .sort();
 
   test('opted out of the generated network-config: inspect and deploy warn that the address reaches no guest config', async () => {
-    const warning = 'v-auto: warning: network lan: no cloud-init configuration gives the guest its static address (generate_network_data is false, and no cloud_init or network_data template uses static_ip, ip or interfaces): the VM boots without it\n';
+    const warning =
+      'v-auto: warning: network lan: no cloud-init configuration gives the guest its static address (generate_network_data is false, and no cloud_init or network_data template uses static_ip, ip or interfaces): the VM boots without it\n';
     const inspect = await e2e.run(['demo', 'api', 'inspect', '--set', 'generate_network_data=false']);
     expect(inspect.code).toBe(0);
     expect(inspect.stderr).toBe(warning);
-    const deploy = await e2e.run(['demo', 'api', 'deploy', '--dry-run', '--set', 'generate_network_data=false']);
+    const deploy = await e2e.run([
+      'demo',
+      'api',
+      'deploy',
+      '--dry-run',
+      '--set',
+      'generate_network_data=false',
+    ]);
     expect(deploy.code).toBe(0);
     expect(deploy.stderr).toContain(warning);
     expect((await e2e.run(['demo', 'api', 'inspect'])).stderr).toBe('');
@@ -152,14 +242,18 @@ describe('ipam.mode cloud-init against the cluster', () => {
     expect((await e2e.run(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
     expect((await e2e.run(['demo', 'api', 'deploy', '--yes'])).code).toBe(0);
     expect(nads()).toEqual(['lan']);
-    expect(JSON.parse(e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'lan').spec.config)).not.toHaveProperty('ipam');
+    expect(
+      JSON.parse(e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'lan').spec.config),
+    ).not.toHaveProperty('ipam');
     // The address is in the guest's network-config alone.
     const secret = e2e.sim.get('Secret', 'vm-demo', 'api-01-cloud-init');
     expect(Buffer.from(secret.data.networkdata, 'base64').toString()).toContain('- 10.215.100.150/24');
 
     const web = await e2e.run(['demo', 'web', 'delete', '--yes']);
     expect(web.code).toBe(0);
-    expect(web.stdout).toContain('Keeping shared network attachment(s) still in use: lan (VirtualMachine api-01)');
+    expect(web.stdout).toContain(
+      'Keeping shared network attachment(s) still in use: lan (VirtualMachine api-01)',
+    );
     expect(nads()).toEqual(['lan']);
     const api = await e2e.run(['demo', 'api', 'delete', '--yes']);
     expect(api.code).toBe(0);

@@ -17,7 +17,7 @@ describe.each(KUBECTLS)('%s: deploy whose apply or create fails before sending a
     e2e.sim.faults.openapiUnavailable = false;
   });
 
-  test('OpenAPI unavailable (503): exit 3 with kubectl\'s reason, no [FAILED] line, no write', async () => {
+  test("OpenAPI unavailable (503): exit 3 with kubectl's reason, no [FAILED] line, no write", async () => {
     e2e.sim.faults.openapiUnavailable = true;
     e2e.sim.clearRequests();
     const r = await e2e.run(['demo', 'web', 'deploy']);
@@ -35,7 +35,9 @@ describe.each(KUBECTLS)('%s: deploy whose apply or create fails before sending a
     // A first deploy: the new Namespace is applied first, the rest would be a create; the first call stops it.
     const r = await e2e.run(['demo', 'web', 'deploy'], noSuchFlag);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('apply failed before sending anything: unknown flag: --v-auto-test-no-such-flag');
+    expect(r.stderr).toContain(
+      'apply failed before sending anything: unknown flag: --v-auto-test-no-such-flag',
+    );
     expect(r.stderr).toMatch(/too old for v-auto/);
     expect(r.stdout).not.toContain('[FAILED]');
     expect(writes(e2e)).toEqual([]);
@@ -51,7 +53,9 @@ describe.each(KUBECTLS)('%s: deploy whose apply or create fails before sending a
     e2e.sim.clearRequests();
     const r = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4'], noSuchFlag);
     expect(r.code).toBe(3);
-    expect(r.stderr).toContain('apply failed before sending anything: unknown flag: --v-auto-test-no-such-flag');
+    expect(r.stderr).toContain(
+      'apply failed before sending anything: unknown flag: --v-auto-test-no-such-flag',
+    );
     expect(writes(e2e)).toEqual([]);
   });
 });

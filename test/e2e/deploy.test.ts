@@ -22,7 +22,8 @@ describe('deploy/status/delete against the simulator', () => {
       'DataVolume web-02-rootdisk (created)',
       'VirtualMachine web-01 (created)',
       'VirtualMachine web-02 (created)',
-    ]) expect(r.stdout).toContain(`[SUCCESS] ${line}`);
+    ])
+      expect(r.stdout).toContain(`[SUCCESS] ${line}`);
     expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01')?.metadata.labels).toMatchObject({
       'v-auto/managed': 'true',
@@ -32,9 +33,12 @@ describe('deploy/status/delete against the simulator', () => {
     });
   });
 
-  test('oc never sees v-auto\'s own variables: the password input stays in v-auto', async () => {
+  test("oc never sees v-auto's own variables: the password input stays in v-auto", async () => {
     const envLog = path.join(e2e.home, 'oc-env.log');
-    await e2e.run(['demo', 'web', 'status'], { OC_WRAPPER_ENV_LOG: envLog, V_AUTO_PASSWORD: 'Corr3ct-Horse-Battery' });
+    await e2e.run(['demo', 'web', 'status'], {
+      OC_WRAPPER_ENV_LOG: envLog,
+      V_AUTO_PASSWORD: 'Corr3ct-Horse-Battery',
+    });
     const seen = readFileSync(envLog, 'utf8');
     expect(seen).toMatch(/^PATH=/m);
     expect(seen).not.toMatch(/^V_AUTO_/m);
@@ -55,7 +59,9 @@ describe('deploy/status/delete against the simulator', () => {
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').status.ready).toBe(true);
     const r = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\[SUCCESS\] VirtualMachine web-01 \(configured; needs a restart to apply the change \(see the notice below\)\)/);
+    expect(r.stdout).toMatch(
+      /\[SUCCESS\] VirtualMachine web-01 \(configured; needs a restart to apply the change \(see the notice below\)\)/,
+    );
     expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (unchanged)');
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').spec.template.spec.domain.cpu.cores).toBe(4);
   });
@@ -74,7 +80,9 @@ describe('deploy/status/delete against the simulator', () => {
     e2e.resetCalls();
     const r = await e2e.run(['demo', 'web', 'status', '--replicas', '3']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/web-03\s+Running\s+true\s+Running\s+10\.215\.100\.103\s+\S+\s+Succeeded\s+100\.0%\s+Bound 30Gi/);
+    expect(r.stdout).toMatch(
+      /web-03\s+Running\s+true\s+Running\s+10\.215\.100\.103\s+\S+\s+Succeeded\s+100\.0%\s+Bound 30Gi/,
+    );
     expect(r.stdout).toContain('Network attachments: web-01-lan, web-02-lan, web-03-lan');
     expect(r.stdout).toMatch(/Events \(last \d+, warnings first\)/);
     // One get of the kinds (3 instances × 7 kinds is a small read), and the events beside it.
@@ -100,19 +108,31 @@ describe('deploy/status/delete against the simulator', () => {
     const doc = JSON.parse(r.stdout);
     expect(doc.ready).toBe(true);
     expect(doc.instances.map((i: { name: string }) => i.name)).toEqual(['web-02']);
-    expect(doc.instances[0]).toMatchObject({ ips: ['10.215.100.102'], dataVolume: { phase: 'Succeeded', progress: '100.0%' }, pvc: { phase: 'Bound' } });
+    expect(doc.instances[0]).toMatchObject({
+      ips: ['10.215.100.102'],
+      dataVolume: { phase: 'Succeeded', progress: '100.0%' },
+      pvc: { phase: 'Bound' },
+    });
   });
 
   test('delete --target removes one instance, listing its disk first', async () => {
     const r = await e2e.run(['demo', 'web', 'delete', '--target', 'web-02', '--yes']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/PersistentVolumeClaim\s+web-02-rootdisk\s+Bound\s+disk data/);
-    for (const line of ['VirtualMachine web-02', 'DataVolume web-02-rootdisk', 'PersistentVolumeClaim web-02-rootdisk', 'Secret web-02-cloud-init', 'NetworkAttachmentDefinition web-02-lan']) {
+    for (const line of [
+      'VirtualMachine web-02',
+      'DataVolume web-02-rootdisk',
+      'PersistentVolumeClaim web-02-rootdisk',
+      'Secret web-02-cloud-init',
+      'NetworkAttachmentDefinition web-02-lan',
+    ]) {
       expect(r.stdout).toContain(`[DELETED] ${line}`);
     }
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-02')).toBeUndefined();
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01')).toBeDefined();
-    expect(e2e.sim.list('VirtualMachineInstance', 'vm-demo').map((o) => o.metadata.name)).not.toContain('web-02');
+    expect(e2e.sim.list('VirtualMachineInstance', 'vm-demo').map((o) => o.metadata.name)).not.toContain(
+      'web-02',
+    );
   });
 
   test('delete without --yes and without a terminal refuses', async () => {
@@ -144,7 +164,11 @@ describe('deploy call counts', () => {
 
   test('20 instances: deploy reads, then the Namespace and shared NAD applied alone and 4 concurrent creates of 5 instances (--parallel default)', async () => {
     const planned = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20', '--dry-run']);
-    const order = (text: string, flag: RegExp) => text.split('\n').map((l) => flag.exec(l)?.[1]).filter(Boolean);
+    const order = (text: string, flag: RegExp) =>
+      text
+        .split('\n')
+        .map((l) => flag.exec(l)?.[1])
+        .filter(Boolean);
     e2e.resetCalls();
     e2e.sim.clearRequests();
     const first = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20']);
@@ -155,16 +179,28 @@ describe('deploy call counts', () => {
     expect(calls.filter((c) => c.startsWith('create --save-config '))).toHaveLength(4);
     expect(calls.filter((c) => c.startsWith('apply'))).toHaveLength(1);
     expect(e2e.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(62);
-    expect(e2e.sim.requests.filter((r) => r.method === 'GET' && /\/namespaces\/vm-demo\/[a-z-]+\/db-\d+[^/]*$/.test(r.path))).toEqual([]);
+    expect(
+      e2e.sim.requests.filter(
+        (r) => r.method === 'GET' && /\/namespaces\/vm-demo\/[a-z-]+\/db-\d+[^/]*$/.test(r.path),
+      ),
+    ).toEqual([]);
     // One get of the 5 managed kinds and VMIs (20 × 6 expected objects is a small read), then,
     // the namespace being empty, whether it exists; then the creates.
-    expect(calls.filter((c) => c.startsWith('get'))).toEqual([expect.stringMatching(/^get virtualmachines\.v1\.kubevirt\.io,\S+ -n vm-demo -o json /), expect.stringMatching(/^get --raw \/api\/v1\/namespaces\/vm-demo /)]);
+    expect(calls.filter((c) => c.startsWith('get'))).toEqual([
+      expect.stringMatching(/^get virtualmachines\.v1\.kubevirt\.io,\S+ -n vm-demo -o json /),
+      expect.stringMatching(/^get --raw \/api\/v1\/namespaces\/vm-demo /),
+    ]);
     expect(calls.every((c) => !c.includes('Corr3ct'))).toBe(true);
     // Reported per object in the plan's order, whichever call finished first.
     // The namespace is new here: it comes first, with the shared NAD, in the call before the others.
-    expect(order(first.stdout, /^\[SUCCESS\] (\S+ \S+)/)).toEqual(['Namespace vm-demo', ...order(planned.stdout, /^\s*\+ (\S+ \S+)/)]);
+    expect(order(first.stdout, /^\[SUCCESS\] (\S+ \S+)/)).toEqual([
+      'Namespace vm-demo',
+      ...order(planned.stdout, /^\s*\+ (\S+ \S+)/),
+    ]);
     expect(first.stdout).toContain('62 succeeded, 0 skipped, 0 failed');
-    expect(e2e.sim.list('VirtualMachine', 'vm-demo').filter((o) => o.metadata.name.startsWith('db-'))).toHaveLength(20);
+    expect(
+      e2e.sim.list('VirtualMachine', 'vm-demo').filter((o) => o.metadata.name.startsWith('db-')),
+    ).toHaveLength(20);
 
     e2e.resetCalls();
     const again = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20']);
@@ -185,16 +221,28 @@ describe('deploy call counts', () => {
     expect(r.stdout).toContain('delete --target db-02');
   });
 
-  test('delete of the 20 (--parallel default): four calls of five instances, then the shared NAD alone; lines as one call\'s', async () => {
-    const order = (text: string, flag: RegExp) => text.split('\n').map((l) => flag.exec(l)?.[1]).filter(Boolean);
+  test("delete of the 20 (--parallel default): four calls of five instances, then the shared NAD alone; lines as one call's", async () => {
+    const order = (text: string, flag: RegExp) =>
+      text
+        .split('\n')
+        .map((l) => flag.exec(l)?.[1])
+        .filter(Boolean);
     e2e.resetCalls();
     const gone = await e2e.run(['demo', 'db', 'delete', '--replicas', '20', '--yes']);
     expect(gone.code).toBe(0);
     // Four calls of five instances, VMs first in each, then the shared NAD, alone; lines in the one call's order.
     expect(e2e.calls().filter((c) => c.startsWith('delete'))).toHaveLength(5);
     const deleted = order(gone.stdout, /^\[DELETED\] (\S+ \S+)/);
-    const kinds = ['VirtualMachine', 'DataVolume', 'PersistentVolumeClaim', 'Secret', 'NetworkAttachmentDefinition'];
-    expect(deleted).toEqual([...deleted].sort((a, b) => kinds.indexOf(a!.split(' ')[0]) - kinds.indexOf(b!.split(' ')[0])));
+    const kinds = [
+      'VirtualMachine',
+      'DataVolume',
+      'PersistentVolumeClaim',
+      'Secret',
+      'NetworkAttachmentDefinition',
+    ];
+    expect(deleted).toEqual(
+      [...deleted].sort((a, b) => kinds.indexOf(a!.split(' ')[0]) - kinds.indexOf(b!.split(' ')[0])),
+    );
     expect(deleted).toHaveLength(81);
     expect(e2e.sim.list('VirtualMachine', 'vm-demo')).toHaveLength(0);
     expect(e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'office')).toBeUndefined();

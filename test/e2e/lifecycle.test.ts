@@ -21,18 +21,24 @@ describe('start, stop, restart against the simulator', () => {
     expect(stop.stdout).toContain('1 stopped, 0 skipped, 0 failed');
     await e2e.sim.settle();
     expect(vm('web-02').spec.runStrategy).toBe('Halted');
-    expect(vm('web-02').metadata.annotations['v-auto/stopped-at']).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(vm('web-02').metadata.annotations['v-auto/stopped-at']).toMatch(
+      /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/,
+    );
     expect(vmi('web-02')).toBeUndefined();
     expect(vm('web-02').status.printableStatus).toBe('Stopped');
 
     const again = await e2e.run(['demo', 'web', 'stop', '--target', 'web-02', '--replicas', '3']);
-    expect(again.stdout).toMatch(/\[SKIPPED\] VirtualMachine web-02 \(already stopped by v-auto stop at .+\)/);
+    expect(again.stdout).toMatch(
+      /\[SKIPPED\] VirtualMachine web-02 \(already stopped by v-auto stop at .+\)/,
+    );
 
     // The cron redeploy: nothing is written, the VM stays Halted.
     const rv = vm('web-02').metadata.resourceVersion;
     const deploy = await e2e.run(['demo', 'web', 'deploy', '--replicas', '3']);
     expect(deploy.code).toBe(0);
-    expect(deploy.stdout).toMatch(/\[SKIPPED\] VirtualMachine web-02 \(stopped by v-auto stop at \d{4}-.+Z\)/);
+    expect(deploy.stdout).toMatch(
+      /\[SKIPPED\] VirtualMachine web-02 \(stopped by v-auto stop at \d{4}-.+Z\)/,
+    );
     expect(deploy.stdout).toContain('[SKIPPED] VirtualMachine web-01 (unchanged)');
     await e2e.sim.settle();
     expect(vm('web-02').metadata.resourceVersion).toBe(rv);
@@ -41,7 +47,9 @@ describe('start, stop, restart against the simulator', () => {
     // A change still reaches a stopped VM, without flipping its runStrategy.
     const changed = await e2e.run(['demo', 'web', 'deploy', '--replicas', '3', '--set', 'cpu=3']);
     expect(changed.code).toBe(0);
-    expect(changed.stdout).toMatch(/\[SUCCESS\] VirtualMachine web-02 \(configured; kept stopped \(v-auto stop at .+\)\)/);
+    expect(changed.stdout).toMatch(
+      /\[SUCCESS\] VirtualMachine web-02 \(configured; kept stopped \(v-auto stop at .+\)\)/,
+    );
     await e2e.sim.settle();
     expect(vm('web-02').spec.runStrategy).toBe('Halted');
 
@@ -57,11 +65,26 @@ describe('start, stop, restart against the simulator', () => {
 
   test('restart --pending --batch 2: only VMs with RestartRequired, in instance order, each batch Ready before the next', async () => {
     // web-01 and web-03 run with cpu=3 pending (deployed above while running); web-02 started after it.
-    const pendingBefore = ['web-01', 'web-02', 'web-03'].filter((n) => vm(n).status.conditions.some((c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True'));
+    const pendingBefore = ['web-01', 'web-02', 'web-03'].filter((n) =>
+      vm(n).status.conditions.some(
+        (c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True',
+      ),
+    );
     expect(pendingBefore).toEqual(['web-01', 'web-03']);
     const uids = Object.fromEntries(['web-01', 'web-02', 'web-03'].map((n) => [n, vmi(n).metadata.uid]));
     e2e.resetCalls();
-    const r = await e2e.run(['demo', 'web', 'restart', '--replicas', '3', '--pending', '--batch', '2', '--set', 'cpu=3']);
+    const r = await e2e.run([
+      'demo',
+      'web',
+      'restart',
+      '--replicas',
+      '3',
+      '--pending',
+      '--batch',
+      '2',
+      '--set',
+      'cpu=3',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('[SKIPPED] VirtualMachine web-02 (no restart pending)');
@@ -73,7 +96,9 @@ describe('start, stop, restart against the simulator', () => {
     // One batch: one delete naming both VMIs.
     const deletes = e2e.calls().filter((c) => c.startsWith('delete '));
     expect(deletes).toHaveLength(1);
-    expect(vm('web-01').status.conditions.some((c: { type: string }) => c.type === 'RestartRequired')).toBe(false);
+    expect(vm('web-01').status.conditions.some((c: { type: string }) => c.type === 'RestartRequired')).toBe(
+      false,
+    );
   });
 
   test('restart --batch 1 goes one VM at a time; one that does not come back stops the roll with exit 1', async () => {
@@ -114,21 +139,46 @@ describe('deploy --restart against the simulator', () => {
   test('without --restart, a change that needs a restart ends with one notice naming the command', async () => {
     const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=3']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))');
-    expect(r.stdout).toContain('notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart\n');
+    expect(r.stdout).toContain(
+      '[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))',
+    );
+    expect(r.stdout).toContain(
+      'notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart\n',
+    );
     await e2e.sim.settle();
   });
 
   test('with --restart, it applies and then rolls exactly the VMs the change needs restarted, reported once', async () => {
     e2e.resetCalls();
-    const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=4', '--restart', '--batch', '2', '--wait', '60']);
+    const r = await e2e.run([
+      'demo',
+      'web',
+      'deploy',
+      '--yes',
+      '--set',
+      'cpu=4',
+      '--restart',
+      '--batch',
+      '2',
+      '--wait',
+      '60',
+    ]);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('restarting 2 VM(s) to apply their changes, 2 at a time');
-    expect(r.stdout.match(/\[RESTARTED\] VirtualMachine web-0[12]\n/g)).toEqual(['[RESTARTED] VirtualMachine web-01\n', '[RESTARTED] VirtualMachine web-02\n']);
-    expect(r.stdout.match(/^\d+ restarted, \d+ skipped, \d+ failed$/gm)).toEqual(['2 restarted, 0 skipped, 0 failed']);
+    expect(r.stdout.match(/\[RESTARTED\] VirtualMachine web-0[12]\n/g)).toEqual([
+      '[RESTARTED] VirtualMachine web-01\n',
+      '[RESTARTED] VirtualMachine web-02\n',
+    ]);
+    expect(r.stdout.match(/^\d+ restarted, \d+ skipped, \d+ failed$/gm)).toEqual([
+      '2 restarted, 0 skipped, 0 failed',
+    ]);
     expect(r.stdout).not.toContain('need a restart');
     expect(e2e.calls().filter((c) => c.startsWith('delete '))).toHaveLength(1);
-    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').status.conditions.some((c: { type: string }) => c.type === 'RestartRequired')).toBe(false);
+    expect(
+      e2e.sim
+        .get('VirtualMachine', 'vm-demo', 'web-01')
+        .status.conditions.some((c: { type: string }) => c.type === 'RestartRequired'),
+    ).toBe(false);
   });
 });

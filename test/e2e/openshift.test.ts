@@ -5,8 +5,11 @@ import path from 'node:path';
 import { startE2E, type E2E } from '../helpers/e2e.js';
 
 const macsOf = (e2e: E2E, name: string): string[] =>
-  e2e.sim.get('VirtualMachine', 'vm-demo', name).spec.template.spec.domain.devices.interfaces.map((i: { macAddress?: string }) => i.macAddress);
-const rv = (e2e: E2E, name: string): string => e2e.sim.get('VirtualMachine', 'vm-demo', name).metadata.resourceVersion;
+  e2e.sim
+    .get('VirtualMachine', 'vm-demo', name)
+    .spec.template.spec.domain.devices.interfaces.map((i: { macAddress?: string }) => i.macAddress);
+const rv = (e2e: E2E, name: string): string =>
+  e2e.sim.get('VirtualMachine', 'vm-demo', name).metadata.resourceVersion;
 
 describe('deploy against OpenShift Virtualization', () => {
   let e2e: E2E;
@@ -48,9 +51,13 @@ describe('deploy against OpenShift Virtualization', () => {
     await e2e.sim.settle();
     const r = await e2e.run(['demo', 'web', 'deploy', '--set', 'memory=8Gi', '--set', 'cpu=4']);
     expect(r.code).toBe(0);
-    expect(r.stdout).toMatch(/\[SUCCESS\] VirtualMachine web-01 \(configured; needs a restart to apply the change \(see the notice below\)\)/);
+    expect(r.stdout).toMatch(
+      /\[SUCCESS\] VirtualMachine web-01 \(configured; needs a restart to apply the change \(see the notice below\)\)/,
+    );
     await e2e.sim.settle();
-    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').status.conditions).toContainEqual(expect.objectContaining({ type: 'RestartRequired', status: 'True' }));
+    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'RestartRequired', status: 'True' }),
+    );
   });
 
   test('once a change is applied, running the same command again is all [SKIPPED]', async () => {
@@ -64,7 +71,10 @@ describe('deploy against OpenShift Virtualization', () => {
     const r = await e2e.run(['demo', 'web', 'status', '--set', 'memory=8Gi', '--set', 'cpu=4']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/web-01\b.*RestartRequired/);
-    const doc = JSON.parse((await e2e.run(['demo', 'web', 'status', '-o', 'json', '--set', 'memory=8Gi', '--set', 'cpu=4'])).stdout);
+    const doc = JSON.parse(
+      (await e2e.run(['demo', 'web', 'status', '-o', 'json', '--set', 'memory=8Gi', '--set', 'cpu=4']))
+        .stdout,
+    );
     expect(doc.instances.find((i: { name: string }) => i.name === 'web-01').restartRequired).toBe(true);
   });
 
@@ -89,7 +99,9 @@ describe('a spec that writes memory: 4096Mi', () => {
 
   test('is stored as 4Gi by KubeVirt, and a second deploy is still all [SKIPPED]', async () => {
     expect((await e2e.run(['demo', 'web', 'deploy'])).code).toBe(0);
-    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').spec.template.spec.domain.memory.guest).toBe('4Gi');
+    expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-01').spec.template.spec.domain.memory.guest).toBe(
+      '4Gi',
+    );
     await e2e.sim.settle();
     const before = rv(e2e, 'web-01');
     const r = await e2e.run(['demo', 'web', 'deploy']);

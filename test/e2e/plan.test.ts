@@ -19,7 +19,9 @@ describe('deploy plans before it applies', () => {
     const r = await e2e.run(['demo', 'web', 'deploy']);
     expect(r.code).toBe(0);
     // Objects found: the namespace is not asked about.
-    expect(r.calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual(['get virtualmachines.v1.kubevirt.io,datavolumes.v1beta1.cdi.kubevirt.io,persistentvolumeclaims,secrets,network-attachment-definitions.v1.k8s.cni.cncf.io,virtualmachineinstances.v1.kubevirt.io']);
+    expect(r.calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
+      'get virtualmachines.v1.kubevirt.io,datavolumes.v1beta1.cdi.kubevirt.io,persistentvolumeclaims,secrets,network-attachment-definitions.v1.k8s.cni.cncf.io,virtualmachineinstances.v1.kubevirt.io',
+    ]);
     expect(writes(e2e)).toEqual([]);
     expect(r.stdout.match(/\[SKIPPED\] \S+ \S+ \(unchanged\)/g)).toHaveLength(8);
     expect(r.stdout).toContain('0 succeeded, 8 skipped, 0 failed');
@@ -32,7 +34,9 @@ describe('deploy plans before it applies', () => {
     expect(inSync.stdout).toBe('demo/web in namespace vm-demo: in sync\n');
     const pending = await e2e.run(['demo', 'web', 'diff', '--set', 'cpu=4', '--set', 'admin_user=root']);
     expect(pending.code).toBe(1);
-    expect(pending.stdout).toContain('--- cluster/VirtualMachine/web-01\n+++ spec/VirtualMachine/web-01\n- spec.template.spec.domain.cpu.cores: 2\n+ spec.template.spec.domain.cpu.cores: 4');
+    expect(pending.stdout).toContain(
+      '--- cluster/VirtualMachine/web-01\n+++ spec/VirtualMachine/web-01\n- spec.template.spec.domain.cpu.cores: 2\n+ spec.template.spec.domain.cpu.cores: 4',
+    );
     expect(pending.stdout).toMatch(/~ data\.userdata changed \(\d+ → \d+ bytes\)/);
     expect(pending.stdout).not.toContain('$6$');
     const doc = JSON.parse((await e2e.run(['demo', 'web', 'diff', '-o', 'json', '--set', 'cpu=4'])).stdout);
@@ -42,23 +46,55 @@ describe('deploy plans before it applies', () => {
 
   test('a running VM: cores need a restart, memory within maxGuest is applied live; a changed Secret of a booted VM gets a first-boot notice', async () => {
     const cores = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4']);
-    expect(cores.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))');
+    expect(cores.stdout).toContain(
+      '[SUCCESS] VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))',
+    );
     const memory = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4', '--set', 'memory=8Gi']);
-    expect(memory.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured; applied live: memory.guest)');
-    const secret = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4', '--set', 'memory=8Gi', '--set', 'admin_user=root']);
+    expect(memory.stdout).toContain(
+      '[SUCCESS] VirtualMachine web-01 (configured; applied live: memory.guest)',
+    );
+    const secret = await e2e.run([
+      'demo',
+      'web',
+      'deploy',
+      '--set',
+      'cpu=4',
+      '--set',
+      'memory=8Gi',
+      '--set',
+      'admin_user=root',
+    ]);
     expect(secret.stdout).toContain('[SUCCESS] Secret web-01-cloud-init (configured)');
-    expect(secret.stdout).toMatch(/notice: web-01 has booted: cloud-init ran at its first boot and does not run again/);
+    expect(secret.stdout).toMatch(
+      /notice: web-01 has booted: cloud-init ran at its first boot and does not run again/,
+    );
   });
 
-  test('objects with this spec\'s names that are not its own are refused before anything is sent, naming their owners', async () => {
-    const items = JSON.parse((await e2e.run(['demo', 'web', 'inspect', '-o', 'json', '--show-secrets', '--replicas', '3', '--target', 'web-03'])).stdout).items;
+  test("objects with this spec's names that are not its own are refused before anything is sent, naming their owners", async () => {
+    const items = JSON.parse(
+      (
+        await e2e.run([
+          'demo',
+          'web',
+          'inspect',
+          '-o',
+          'json',
+          '--show-secrets',
+          '--replicas',
+          '3',
+          '--target',
+          'web-03',
+        ])
+      ).stdout,
+    ).items;
     const owners: Record<string, Record<string, string> | undefined> = {
       NetworkAttachmentDefinition: undefined,
       Secret: { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'db' },
       DataVolume: { 'v-auto/managed': 'true', 'v-auto/project': 'other', 'v-auto/spec': 'web' },
       VirtualMachine: undefined,
     };
-    for (const item of items) e2e.sim.put({ ...item, metadata: { ...item.metadata, labels: owners[item.kind] } });
+    for (const item of items)
+      e2e.sim.put({ ...item, metadata: { ...item.metadata, labels: owners[item.kind] } });
     e2e.sim.clearRequests();
     const r = await e2e.run(['demo', 'web', 'deploy', '--replicas', '3']);
     expect(r.code).toBe(2);
@@ -72,7 +108,8 @@ describe('deploy plans before it applies', () => {
       'Secret web-03-cloud-init (v-auto/managed=true, v-auto/project=demo, v-auto/spec=db)',
       'DataVolume web-03-rootdisk (v-auto/managed=true, v-auto/project=other, v-auto/spec=web)',
       'VirtualMachine web-03 (no v-auto labels)',
-    ]) expect(r.stderr).toContain(part);
+    ])
+      expect(r.stderr).toContain(part);
     expect(writes(e2e)).toEqual([]);
     expect(e2e.sim.get('Secret', NS, 'web-03-cloud-init').metadata.labels['v-auto/spec']).toBe('db');
   });
@@ -83,19 +120,56 @@ describe('deploy plans before it applies', () => {
       delete o.metadata.labels;
       e2e.sim.put(o);
     }
-    const refused = await e2e.run(['demo', 'web', 'deploy', '--replicas', '3', '--set', 'cpu=4', '--set', 'memory=8Gi', '--set', 'admin_user=root']);
+    const refused = await e2e.run([
+      'demo',
+      'web',
+      'deploy',
+      '--replicas',
+      '3',
+      '--set',
+      'cpu=4',
+      '--set',
+      'memory=8Gi',
+      '--set',
+      'admin_user=root',
+    ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr).toContain('hint: --adopt takes over them');
-    const r = await e2e.run(['demo', 'web', 'deploy', '--replicas', '3', '--adopt', '--yes', '--set', 'cpu=4', '--set', 'memory=8Gi', '--set', 'admin_user=root']);
+    const r = await e2e.run([
+      'demo',
+      'web',
+      'deploy',
+      '--replicas',
+      '3',
+      '--adopt',
+      '--yes',
+      '--set',
+      'cpu=4',
+      '--set',
+      'memory=8Gi',
+      '--set',
+      'admin_user=root',
+    ]);
     expect(r.code).toBe(0);
-    expect(r.stdout).toContain('Adopting 4 object(s) without v-auto labels: NetworkAttachmentDefinition web-03-lan, Secret web-03-cloud-init, DataVolume web-03-rootdisk, VirtualMachine web-03');
-    for (const [kind, name] of [['NetworkAttachmentDefinition', 'web-03-lan'], ['Secret', 'web-03-cloud-init'], ['DataVolume', 'web-03-rootdisk'], ['VirtualMachine', 'web-03']]) {
+    expect(r.stdout).toContain(
+      'Adopting 4 object(s) without v-auto labels: NetworkAttachmentDefinition web-03-lan, Secret web-03-cloud-init, DataVolume web-03-rootdisk, VirtualMachine web-03',
+    );
+    for (const [kind, name] of [
+      ['NetworkAttachmentDefinition', 'web-03-lan'],
+      ['Secret', 'web-03-cloud-init'],
+      ['DataVolume', 'web-03-rootdisk'],
+      ['VirtualMachine', 'web-03'],
+    ]) {
       expect(r.stdout).toContain(`[SUCCESS] ${kind} ${name} (configured; adopted`);
-      expect(e2e.sim.get(kind, NS, name).metadata.labels).toMatchObject({ 'v-auto/project': 'demo', 'v-auto/spec': 'web', 'v-auto/name': 'web-03' });
+      expect(e2e.sim.get(kind, NS, name).metadata.labels).toMatchObject({
+        'v-auto/project': 'demo',
+        'v-auto/spec': 'web',
+        'v-auto/name': 'web-03',
+      });
     }
   });
 
-  test('surplus instances are reported by deploy and status, and pruned with delete\'s rules', async () => {
+  test("surplus instances are reported by deploy and status, and pruned with delete's rules", async () => {
     await e2e.sim.settle();
     const sets = ['--set', 'cpu=4', '--set', 'memory=8Gi', '--set', 'admin_user=root'];
     const r = await e2e.run(['demo', 'web', 'deploy', ...sets]);
@@ -112,7 +186,13 @@ describe('deploy plans before it applies', () => {
     const pruned = await e2e.run(['demo', 'web', 'deploy', '--prune', '--yes', ...sets]);
     expect(pruned.code).toBe(0);
     expect(pruned.stdout).toMatch(/DataVolume\s+web-03-rootdisk\s+\S+\s+disk data; not planned by the spec/);
-    for (const line of ['VirtualMachine web-03', 'DataVolume web-03-rootdisk', 'Secret web-03-cloud-init', 'NetworkAttachmentDefinition web-03-lan']) expect(pruned.stdout).toContain(`[DELETED] ${line}`);
+    for (const line of [
+      'VirtualMachine web-03',
+      'DataVolume web-03-rootdisk',
+      'Secret web-03-cloud-init',
+      'NetworkAttachmentDefinition web-03-lan',
+    ])
+      expect(pruned.stdout).toContain(`[DELETED] ${line}`);
     expect(e2e.sim.get('VirtualMachine', NS, 'web-03')).toBeUndefined();
     expect(e2e.sim.get('VirtualMachine', NS, 'web-01')).toBeDefined();
   });

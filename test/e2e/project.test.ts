@@ -49,12 +49,17 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     const doc = JSON.parse(j.stdout);
     expect(doc.specs.map((x: { spec: string }) => x.spec)).toEqual(['db', 'web']);
     expect(doc.exitCode).toBe(0);
-    expect(doc.notes).toEqual(expect.arrayContaining(['=== demo/db ===', 'project demo: 2 spec(s); ok: db, web']));
+    expect(doc.notes).toEqual(
+      expect.arrayContaining(['=== demo/db ===', 'project demo: 2 spec(s); ok: db, web']),
+    );
 
     const sj = await e2e.run(['demo', 'status', '-o', 'json']);
     const sdoc = JSON.parse(sj.stdout);
     expect(sdoc).toMatchObject({ project: 'demo', ready: true });
-    expect(sdoc.specs.map((x: { spec: string; ready: boolean }) => [x.spec, x.ready])).toEqual([['db', true], ['web', true]]);
+    expect(sdoc.specs.map((x: { spec: string; ready: boolean }) => [x.spec, x.ready])).toEqual([
+      ['db', true],
+      ['web', true],
+    ]);
   });
 
   test("one spec's failure does not stop the others; the worst exit code wins; --fail-fast stops at it", async () => {
@@ -64,13 +69,17 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     expect(r.stderr).toMatch(/^v-auto: demo\/db: .*cpu/m);
     expect(r.stdout).toContain('=== demo/web ===');
     expect(r.stdout).toMatch(/\[(SKIPPED|SUCCESS)\] VirtualMachine web-01 \((unchanged|created)\)/);
-    expect(r.stdout.trimEnd().split('\n').pop()).toBe('project demo: 2 spec(s); ok: web; failed: db (exit 2)');
+    expect(r.stdout.trimEnd().split('\n').pop()).toBe(
+      'project demo: 2 spec(s); ok: web; failed: db (exit 2)',
+    );
 
     e2e.resetCalls();
     const ff = await e2e.run(['demo', 'deploy', '--yes', '--fail-fast']);
     expect(ff.code).toBe(2);
     expect(ff.stdout).not.toContain('=== demo/web ===');
-    expect(ff.stdout.trimEnd().split('\n').pop()).toBe('project demo: 2 spec(s); failed: db (exit 2); not run (--fail-fast): web');
+    expect(ff.stdout.trimEnd().split('\n').pop()).toBe(
+      'project demo: 2 spec(s); failed: db (exit 2); not run (--fail-fast): web',
+    );
     expect(e2e.calls()).toEqual([]);
 
     // status shows what it can read, and says what it could not.
@@ -87,7 +96,9 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     try {
       const r = await e2e.run(['demo', 'status']);
       expect(r.stdout).toContain('1/1 ready in 1 spec(s)');
-      expect(r.stdout).toMatch(/Not in any spec file \(their spec file was removed or renamed\):\n {2}web in namespace vm-demo: web-01, web-02\n/);
+      expect(r.stdout).toMatch(
+        /Not in any spec file \(their spec file was removed or renamed\):\n {2}web in namespace vm-demo: web-01, web-02\n/,
+      );
       const j = JSON.parse((await e2e.run(['demo', 'status', '-o', 'json'])).stdout);
       expect(j.orphans).toEqual([{ namespace: 'vm-demo', spec: 'web', vms: ['web-01', 'web-02'] }]);
     } finally {
@@ -99,7 +110,9 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     expect((await e2e.run(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=3'])).code).toBe(0);
     await e2e.sim.settle();
     const r = await e2e.run(['demo', 'status']);
-    expect(r.stdout).toContain('Restart pending (RestartRequired: a change waits for the VM to restart):\n  web: web-01, web-02 (v-auto demo web restart --pending)\n');
+    expect(r.stdout).toContain(
+      'Restart pending (RestartRequired: a change waits for the VM to restart):\n  web: web-01, web-02 (v-auto demo web restart --pending)\n',
+    );
     expect(r.stdout).not.toMatch(/^ {2}db: /m);
   });
 
@@ -125,7 +138,10 @@ describe('project-wide status, deploy and delete against the simulator', () => {
   test("a busy spec stops the whole run before anything is sent (exit 4): it takes every spec's lock first", async () => {
     const lock = path.join(e2e.home, 'projects', 'demo', '.v-auto-web.lock');
     mkdirSync(lock);
-    writeFileSync(path.join(lock, 'owner-0123456789abcdef.json'), JSON.stringify({ pid: 1, host: 'cron-host', started: '2026-12-01T00:00:00Z' }));
+    writeFileSync(
+      path.join(lock, 'owner-0123456789abcdef.json'),
+      JSON.stringify({ pid: 1, host: 'cron-host', started: '2026-12-01T00:00:00Z' }),
+    );
     try {
       const r = await e2e.run(['demo', 'deploy', '--yes'], { V_AUTO_LOCK_WAIT_MS: '0' });
       expect(r.code).toBe(4);
@@ -143,10 +159,32 @@ describe('project-wide status, deploy and delete against the simulator', () => {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachine',
       metadata: { name: 'hand-made', namespace: 'vm-demo' },
-      spec: { runStrategy: 'Halted', template: { spec: { domain: { devices: {} }, networks: [{ name: 'office', multus: { networkName: 'office' } }] } } },
+      spec: {
+        runStrategy: 'Halted',
+        template: {
+          spec: {
+            domain: { devices: {} },
+            networks: [{ name: 'office', multus: { networkName: 'office' } }],
+          },
+        },
+      },
     });
     // A VM of the project whose spec file is gone: no spec of the run accounts for it.
-    e2e.sim.put({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name: 'old-01', namespace: 'vm-demo', labels: { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'old', 'v-auto/name': 'old-01' } }, spec: { runStrategy: 'Halted', template: { spec: { domain: { devices: {} } } } } });
+    e2e.sim.put({
+      apiVersion: 'kubevirt.io/v1',
+      kind: 'VirtualMachine',
+      metadata: {
+        name: 'old-01',
+        namespace: 'vm-demo',
+        labels: {
+          'v-auto/managed': 'true',
+          'v-auto/project': 'demo',
+          'v-auto/spec': 'old',
+          'v-auto/name': 'old-01',
+        },
+      },
+      spec: { runStrategy: 'Halted', template: { spec: { domain: { devices: {} } } } },
+    });
     const dry = await e2e.run(['demo', 'delete', '--all-specs', '--dry-run']);
     expect(dry.code).toBe(0);
     // The reverse of deploy's order: web, then db.
@@ -158,7 +196,9 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('[DELETED] VirtualMachine db-01');
     expect(r.stdout).toContain('[DELETED] VirtualMachine web-02');
-    expect(r.stdout).toContain('Keeping shared network attachment(s) still in use: office (VirtualMachine hand-made)');
+    expect(r.stdout).toContain(
+      'Keeping shared network attachment(s) still in use: office (VirtualMachine hand-made)',
+    );
     expect(r.stdout).toContain('project demo: 2 spec(s); ok: web, db\n');
     expect(r.stdout.trimEnd().split('\n').pop()).toBe(
       "Labelled as project demo's but in no spec file, so left alone: spec old (namespace vm-demo): VirtualMachine old-01. Put the spec file back (projects/demo/specs/SPEC.yaml) to manage or delete them with v-auto",
@@ -166,6 +206,11 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     await e2e.sim.settle();
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'hand-made')).toBeDefined();
     expect(e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'office')).toBeDefined();
-    expect(e2e.sim.list('VirtualMachine', 'vm-demo').map((v) => v.metadata.name).sort()).toEqual(['hand-made', 'old-01']);
+    expect(
+      e2e.sim
+        .list('VirtualMachine', 'vm-demo')
+        .map((v) => v.metadata.name)
+        .sort(),
+    ).toEqual(['hand-made', 'old-01']);
   });
 });

@@ -20,7 +20,10 @@ function documentOf(r: RunOutcome): any {
   return doc;
 }
 
-const results = (doc: any) => doc.specs.flatMap((s: any) => s.results.map((r: any) => `${r.flag} ${r.kind} ${r.name}${r.reason ? ` (${r.reason})` : ''}`));
+const results = (doc: any) =>
+  doc.specs.flatMap((s: any) =>
+    s.results.map((r: any) => `${r.flag} ${r.kind} ${r.name}${r.reason ? ` (${r.reason})` : ''}`),
+  );
 
 describe('-o json results against the simulator', () => {
   let e2e: E2E;
@@ -39,7 +42,13 @@ describe('-o json results against the simulator', () => {
     expect(doc.action).toBe('deploy');
     expect(doc.specs).toHaveLength(1);
     expect(doc.specs[0]).toMatchObject({ project: 'demo', spec: 'web', namespace: 'vm-demo' });
-    expect(results(doc)).toEqual(expect.arrayContaining(['SUCCESS Namespace vm-demo (created)', 'SUCCESS VirtualMachine web-01 (created)', 'SUCCESS DataVolume web-02-rootdisk (created)']));
+    expect(results(doc)).toEqual(
+      expect.arrayContaining([
+        'SUCCESS Namespace vm-demo (created)',
+        'SUCCESS VirtualMachine web-01 (created)',
+        'SUCCESS DataVolume web-02-rootdisk (created)',
+      ]),
+    );
     expect(doc.summary).toEqual({ ...doc.specs[0].summary });
     expect(doc.summary.succeeded).toBe(doc.specs[0].results.length);
     expect(doc.summary.failed).toBe(0);
@@ -49,7 +58,9 @@ describe('-o json results against the simulator', () => {
     expect(again.exitCode).toBe(0);
     expect(again.summary.succeeded).toBe(0);
     expect(again.summary.skipped).toBe(again.specs[0].results.length);
-    expect(again.specs[0].results.every((r: any) => r.flag === 'SKIPPED' && r.reason === 'unchanged')).toBe(true);
+    expect(again.specs[0].results.every((r: any) => r.flag === 'SKIPPED' && r.reason === 'unchanged')).toBe(
+      true,
+    );
   });
 
   test('deploy --wait: the outcome per spec, ready, or timed out with each instance not ready and why', async () => {
@@ -71,8 +82,10 @@ describe('-o json results against the simulator', () => {
     }
   }, 60_000);
 
-  test('a refused object is FAILED with the server\'s reason, exit 1; notices are notes, also on stderr', async () => {
-    e2e.sim.faults.rejectCreate = [{ kind: 'VirtualMachine', name: 'web-03', message: 'exceeded quota: vm-count' }];
+  test("a refused object is FAILED with the server's reason, exit 1; notices are notes, also on stderr", async () => {
+    e2e.sim.faults.rejectCreate = [
+      { kind: 'VirtualMachine', name: 'web-03', message: 'exceeded quota: vm-count' },
+    ];
     const r = await e2e.run(['demo', 'web', 'deploy', '--replicas', '3', '--set', 'cpu=3', '-o', 'json']);
     expect(r.code).toBe(1);
     const doc = documentOf(r);
@@ -81,22 +94,50 @@ describe('-o json results against the simulator', () => {
     expect(failed.reason).toContain('exceeded quota: vm-count');
     expect(doc.summary.failed).toBe(1);
     // web-01 and web-02 run: the cpu change needs a restart, said in the reason.
-    expect(results(doc)).toContain('SUCCESS VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))');
-    expect(doc.notes).toContain('notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart');
+    expect(results(doc)).toContain(
+      'SUCCESS VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))',
+    );
+    expect(doc.notes).toContain(
+      'notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart',
+    );
     for (const note of doc.notes) expect(r.stderr).toContain(note);
   });
 
   test('stop, start and restart: one document each', async () => {
     await e2e.run(['demo', 'web', 'deploy', '--replicas', '3', '--set', 'cpu=3']);
     await e2e.sim.settle();
-    const stop = await e2e.run(['demo', 'web', 'stop', '--target', 'web-02', '--replicas', '3', '-o', 'json']);
+    const stop = await e2e.run([
+      'demo',
+      'web',
+      'stop',
+      '--target',
+      'web-02',
+      '--replicas',
+      '3',
+      '-o',
+      'json',
+    ]);
     expect(stop.code).toBe(0);
-    expect(results(documentOf(stop))).toEqual(['STOPPED VirtualMachine web-02 (runStrategy Halted, stays stopped across deploys until start)']);
+    expect(results(documentOf(stop))).toEqual([
+      'STOPPED VirtualMachine web-02 (runStrategy Halted, stays stopped across deploys until start)',
+    ]);
     await e2e.sim.settle();
     const start = documentOf(await e2e.run(['demo', 'web', 'start', '--replicas', '3', '-o', 'json']));
     expect(start.summary).toMatchObject({ started: 1, skipped: 2, failed: 0 });
     await e2e.sim.settle();
-    const restart = await e2e.run(['demo', 'web', 'restart', '--target', 'web-01', '--replicas', '3', '--wait', '60', '-o', 'json']);
+    const restart = await e2e.run([
+      'demo',
+      'web',
+      'restart',
+      '--target',
+      'web-01',
+      '--replicas',
+      '3',
+      '--wait',
+      '60',
+      '-o',
+      'json',
+    ]);
     expect(restart.code).toBe(0);
     expect(results(documentOf(restart))).toEqual(['RESTARTED VirtualMachine web-01']);
   });
@@ -114,7 +155,13 @@ describe('-o json results against the simulator', () => {
     expect(r.code).toBe(0);
     const deleted = documentOf(r);
     expect(deleted.action).toBe('delete');
-    expect(results(deleted)).toEqual(expect.arrayContaining(['DELETED VirtualMachine web-01', 'DELETED VirtualMachine web-03', 'DELETED Secret web-02-cloud-init']));
+    expect(results(deleted)).toEqual(
+      expect.arrayContaining([
+        'DELETED VirtualMachine web-01',
+        'DELETED VirtualMachine web-03',
+        'DELETED Secret web-02-cloud-init',
+      ]),
+    );
     expect(deleted.summary.deleted).toBe(deleted.specs[0].results.length);
   });
 

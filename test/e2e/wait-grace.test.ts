@@ -14,7 +14,9 @@ describe('--wait grace window for DataVolumeError and ErrorUnschedulable', () =>
     const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '120']);
     expect(r.code).toBe(0);
     // The first poll saw the error, and the wait went on.
-    expect(r.stderr.split('\n')[0]).toMatch(/^[01]\/2 ready; web-01: DataVolumeError for 0 s \(grace 300 s\)/);
+    expect(r.stderr.split('\n')[0]).toMatch(
+      /^[01]\/2 ready; web-01: DataVolumeError for 0 s \(grace 300 s\)/,
+    );
     expect(r.stdout).toContain('all 2 instance(s) ready');
     expect(e2e.sim.get('DataVolume', 'vm-demo', 'web-01-rootdisk').status.restartCount).toBe(1);
   });
@@ -34,7 +36,9 @@ describe('--wait grace window for DataVolumeError and ErrorUnschedulable', () =>
     const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '120'], { V_AUTO_WAIT_GRACE: '0' });
     expect(r.code).toBe(1);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    expect(r.stdout).toMatch(/not ready: VirtualMachine web-01 is DataVolumeError; last event: DataVolume\/web-01-rootdisk Error: /);
+    expect(r.stdout).toMatch(
+      /not ready: VirtualMachine web-01 is DataVolumeError; last event: DataVolume\/web-01-rootdisk Error: /,
+    );
   });
 
   test('a VM the scheduler has no room for until a node frees up does not fail the wait: exit 0 once it runs', async () => {
@@ -45,7 +49,7 @@ describe('--wait grace window for DataVolumeError and ErrorUnschedulable', () =>
     expect(r.stdout).toContain('all 2 instance(s) ready');
   });
 
-  test('ErrorUnschedulable past its grace fails the wait (exit 1), naming the scheduler\'s message', async () => {
+  test("ErrorUnschedulable past its grace fails the wait (exit 1), naming the scheduler's message", async () => {
     e2e.sim.faults.unschedulableVmis = [{ name: 'web-02', forMs: 600_000 }];
     const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '120'], { V_AUTO_WAIT_GRACE: '3' });
     expect(r.code).toBe(1);

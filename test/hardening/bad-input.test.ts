@@ -1,7 +1,19 @@
 // Every broken workspace in corpus/ (and a few made at test time) gives exit 2, a clear first line,
 // no stack trace, and not a single call to the cluster CLI.
 import { execFileSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -49,7 +61,8 @@ const tenMegabytes = `# ${'x'.repeat(77)}\n`.repeat(128 * 1024);
 const generated: BrokenCase[] = [
   {
     name: 'config-dangling-symlink',
-    about: 'config.yaml is a symbolic link to nothing (it was read as "no config": deploy went to vm-p with defaults)',
+    about:
+      'config.yaml is a symbolic link to nothing (it was read as "no config": deploy went to vm-p with defaults)',
     stderr: 'v-auto: projects/p/config.yaml: is a symbolic link that leads nowhere (ENOENT)',
     prepare: fromValid((home) => {
       unlinkSync(config(home));
@@ -67,7 +80,8 @@ const generated: BrokenCase[] = [
   },
   {
     name: 'site-template-dangling-symlink',
-    about: 'a site template that is a dangling symbolic link (symlinked templates were ignored without a word)',
+    about:
+      'a site template that is a dangling symbolic link (symlinked templates were ignored without a word)',
     stderr: 'v-auto: templates/secret.yaml.hbs: is a symbolic link that leads nowhere (ENOENT)',
     prepare: fromValid((home) => {
       mkdirSync(path.join(home, 'templates'));
@@ -77,7 +91,8 @@ const generated: BrokenCase[] = [
   {
     name: 'spec-is-a-fifo',
     about: 'the spec is a FIFO (reading it hung, immune to SIGTERM)',
-    stderr: 'v-auto: projects/p/specs/s.yaml: is not a regular file (a FIFO, socket or device), expected a YAML file',
+    stderr:
+      'v-auto: projects/p/specs/s.yaml: is not a regular file (a FIFO, socket or device), expected a YAML file',
     prepare: fromValid((home) => {
       unlinkSync(spec(home));
       execFileSync('mkfifo', [spec(home)]);
@@ -86,7 +101,8 @@ const generated: BrokenCase[] = [
   {
     name: 'config-is-dev-urandom',
     about: 'config.yaml is a link to /dev/urandom (it bypassed the size limit and grew to gigabytes)',
-    stderr: 'v-auto: projects/p/config.yaml: is not a regular file (a FIFO, socket or device), expected a YAML file',
+    stderr:
+      'v-auto: projects/p/config.yaml: is not a regular file (a FIFO, socket or device), expected a YAML file',
     prepare: fromValid((home) => {
       unlinkSync(config(home));
       symlinkSync('/dev/urandom', config(home));
@@ -121,8 +137,16 @@ const generated: BrokenCase[] = [
   {
     name: 'spec-20000-levels',
     about: 'a spec nested 20,000 levels deep in flow style (was exit 70)',
-    stderr: { regex: '^v-auto: projects/p/specs/s\\.yaml(:\\d+)*: nested (deeper than 64 levels|too deeply to read .*)$' },
-    prepare: fromValid((home) => writeFileSync(spec(home), `image_url: https://images.example.com/rhel9.qcow2\naffinity: ${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}\n`)),
+    stderr: {
+      regex:
+        '^v-auto: projects/p/specs/s\\.yaml(:\\d+)*: nested (deeper than 64 levels|too deeply to read .*)$',
+    },
+    prepare: fromValid((home) =>
+      writeFileSync(
+        spec(home),
+        `image_url: https://images.example.com/rhel9.qcow2\naffinity: ${'{a: '.repeat(20_000)}1${'}'.repeat(20_000)}\n`,
+      ),
+    ),
   },
   {
     name: 'config-is-a-directory',
@@ -145,20 +169,27 @@ const generated: BrokenCase[] = [
   {
     name: 'config-10mb',
     about: 'a 10 MB config.yaml',
-    stderr: { regex: '^v-auto: projects/p/config\\.yaml: file is too large \\(10485760 bytes; the limit is \\d+\\)$' },
+    stderr: {
+      regex: '^v-auto: projects/p/config\\.yaml: file is too large \\(10485760 bytes; the limit is \\d+\\)$',
+    },
     prepare: fromValid((home) => writeFileSync(config(home), tenMegabytes)),
   },
   {
     name: 'spec-10mb',
     about: 'a 10 MB spec whose first line is valid',
     stderr: { regex: '^v-auto: projects/p/specs/s\\.yaml: file is too large ' },
-    prepare: fromValid((home) => writeFileSync(spec(home), `image_url: https://images.example.com/rhel9.qcow2\n${tenMegabytes}`)),
+    prepare: fromValid((home) =>
+      writeFileSync(spec(home), `image_url: https://images.example.com/rhel9.qcow2\n${tenMegabytes}`),
+    ),
   },
 ];
 
 // chmod 000 keeps nothing from root: then this case would pass for the wrong reason, so it is skipped.
 const asRoot = process.getuid?.() === 0;
-if (asRoot) console.warn('bad-input: running as root, where chmod 000 files stay readable: the unreadable-config case is SKIPPED (config-is-a-directory covers the read failure)');
+if (asRoot)
+  console.warn(
+    'bad-input: running as root, where chmod 000 files stay readable: the unreadable-config case is SKIPPED (config-is-a-directory covers the read failure)',
+  );
 const unreadable: BrokenCase = {
   name: 'config-unreadable',
   about: 'config.yaml with mode 000',
@@ -190,19 +221,27 @@ describe.each([
   ['corpus', corpus],
   ['generated at test time', generated],
 ])('%s', (_group, cases) => {
-  test.concurrent.each(cases.map((c) => [c.name, c] as const))('%s: exit 2, first line, no stack, zero cluster calls', async (name, c) => {
-    await check(name, c);
-  });
+  test.concurrent.each(cases.map((c) => [c.name, c] as const))(
+    '%s: exit 2, first line, no stack, zero cluster calls',
+    async (name, c) => {
+      await check(name, c);
+    },
+  );
 });
 
-(asRoot ? test.skip : test)('config-unreadable: exit 2, first line, no stack, zero cluster calls', () => check(unreadable.name, unreadable));
+(asRoot ? test.skip : test)('config-unreadable: exit 2, first line, no stack, zero cluster calls', () =>
+  check(unreadable.name, unreadable),
+);
 
 async function check(name: string, c: BrokenCase): Promise<void> {
   const { kubeconfigPath } = await sim();
   const home = path.join(scratch, name);
   c.prepare(home);
   const argv = (c.argv ?? DEFAULT_ARGV).map((a) => (a === 'REPLACED' ? path.join(home, 'file') : a));
-  const r = await runVAuto([...(argv.includes('--home') ? [] : ['--home', home]), '--kubeconfig', kubeconfigPath, ...argv], { env: { V_AUTO_DEBUG: '', ...c.env } });
+  const r = await runVAuto(
+    [...(argv.includes('--home') ? [] : ['--home', home]), '--kubeconfig', kubeconfigPath, ...argv],
+    { env: { V_AUTO_DEBUG: '', ...c.env } },
+  );
   const first = r.stderr.split('\n')[0];
   expect({ name, code: r.code }).toEqual({ name, code: 2 });
   if (typeof c.stderr === 'string') expect(first).toBe(c.stderr);
@@ -214,7 +253,8 @@ async function check(name: string, c: BrokenCase): Promise<void> {
   expect(r.stdout).toBe('');
   // Nothing half-done is left behind: the lock is released on the error path too.
   const projectDir = path.join(home, 'projects/p');
-  if (existsSync(projectDir) && statSync(projectDir).isDirectory()) expect(readdirSync(projectDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
+  if (existsSync(projectDir) && statSync(projectDir).isDirectory())
+    expect(readdirSync(projectDir).filter((f) => f.endsWith('.lock'))).toEqual([]);
 }
 
 test('symbolic links that lead to a file are followed: a linked config.yaml and a linked site template are used', async () => {
@@ -222,15 +262,24 @@ test('symbolic links that lead to a file are followed: a linked config.yaml and 
   copyWorkspace(validWorkspace, home);
   const real = path.join(scratch, 'symlinks-real');
   mkdirSync(real, { recursive: true });
-  writeFileSync(path.join(real, 'config.yaml'), readFileSync(config(home), 'utf8').replace('namespace: vm-p', 'namespace: vm-linked'));
+  writeFileSync(
+    path.join(real, 'config.yaml'),
+    readFileSync(config(home), 'utf8').replace('namespace: vm-p', 'namespace: vm-linked'),
+  );
   unlinkSync(config(home));
   symlinkSync(path.join(real, 'config.yaml'), config(home));
-  writeFileSync(path.join(real, 'secret.yaml.hbs'), 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{json name}}\n  annotations: {linked: "yes"}\ndata:\n  userdata: {{json (base64 userdata)}}\n');
+  writeFileSync(
+    path.join(real, 'secret.yaml.hbs'),
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{json name}}\n  annotations: {linked: "yes"}\ndata:\n  userdata: {{json (base64 userdata)}}\n',
+  );
   mkdirSync(path.join(home, 'templates'));
   symlinkSync(path.join(real, 'secret.yaml.hbs'), path.join(home, 'templates/secret.yaml.hbs'));
   const r = await runVAuto(['--home', home, 'p', 's', 'inspect', '-o', 'json']);
   expect(r.stderr).toBe('');
-  const items = JSON.parse(r.stdout).items as { kind: string; metadata: { namespace?: string; annotations?: Record<string, string> } }[];
+  const items = JSON.parse(r.stdout).items as {
+    kind: string;
+    metadata: { namespace?: string; annotations?: Record<string, string> };
+  }[];
   expect(items.find((m) => m.kind === 'VirtualMachine')!.metadata.namespace).toBe('vm-linked');
   expect(items.find((m) => m.kind === 'Secret')!.metadata.annotations).toEqual({ linked: 'yes' });
 });

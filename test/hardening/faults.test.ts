@@ -5,15 +5,24 @@ import { createServer } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../sim/index.js';
-import { exampleHome, runVAuto, stackLines, until, writes, type LaunchOptions, type RunOutcome } from '../helpers/e2e.js';
-
+import {
+  exampleHome,
+  runVAuto,
+  stackLines,
+  until,
+  writes,
+  type LaunchOptions,
+  type RunOutcome,
+} from '../helpers/e2e.js';
 
 const ENV = { V_AUTO_PASSWORD: 'Faults-Pa55word' };
 
 /** No kubectl started with this kubeconfig is still running. */
 function kubectlsUsing(kubeconfig: string): string[] {
   try {
-    return execFileSync('pgrep', ['-af', kubeconfig], { encoding: 'utf8' }).split('\n').filter((l) => l.includes('kubectl'));
+    return execFileSync('pgrep', ['-af', kubeconfig], { encoding: 'utf8' })
+      .split('\n')
+      .filter((l) => l.includes('kubectl'));
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
@@ -38,7 +47,10 @@ describe('cluster faults', () => {
   let home: string;
   let dir: string;
   const v = (args: string[], options: LaunchOptions = {}) =>
-    runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { ...options, env: { ...ENV, ...options.env } });
+    runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], {
+      ...options,
+      env: { ...ENV, ...options.env },
+    });
 
   beforeAll(async () => {
     // Imports never finish on their own here, so `deploy --wait` keeps polling until it is interrupted.
@@ -46,7 +58,13 @@ describe('cluster faults', () => {
     ({ dir, home } = exampleHome());
   });
   afterEach(() => {
-    Object.assign(sim.faults, { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, rejectCreate: [] });
+    Object.assign(sim.faults, {
+      unauthorized: false,
+      forbidden: [],
+      serverErrorOnce: 0,
+      latencyMs: 0,
+      rejectCreate: [],
+    });
   });
   afterAll(async () => {
     await sim.stop();
@@ -54,10 +72,14 @@ describe('cluster faults', () => {
   });
 
   test('one object rejected: the others apply, it is FAILED with the server reason, exit 1; the next run converges', async () => {
-    sim.faults.rejectCreate = [{ kind: 'VirtualMachine', name: 'web-02', message: 'exceeded quota: vm-count' }];
+    sim.faults.rejectCreate = [
+      { kind: 'VirtualMachine', name: 'web-02', message: 'exceeded quota: vm-count' },
+    ];
     const r = await v(['demo', 'web', 'deploy', '--yes']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toContain('[FAILED] VirtualMachine web-02 (The VirtualMachine "web-02" is invalid: spec: exceeded quota: vm-count)');
+    expect(r.stdout).toContain(
+      '[FAILED] VirtualMachine web-02 (The VirtualMachine "web-02" is invalid: spec: exceeded quota: vm-count)',
+    );
     expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
     expect(r.stdout).toContain('[SUCCESS] DataVolume web-02-rootdisk (created)');
     expect(r.stdout).toContain('8 succeeded, 0 skipped, 1 failed');
@@ -88,14 +110,20 @@ describe('cluster faults', () => {
     sim.faults.forbidden = [{ namespace: 'vm-demo' }];
     const r = await v(['demo', 'web', 'deploy', '--yes']);
     expect(r.code).toBe(3);
-    expectOneLineReason(r, /^v-auto: forbidden: sim-user cannot list virtualmachines in namespace vm-demo$/, /"list" on virtualmachines in vm-demo/);
+    expectOneLineReason(
+      r,
+      /^v-auto: forbidden: sim-user cannot list virtualmachines in namespace vm-demo$/,
+      /"list" on virtualmachines in vm-demo/,
+    );
   });
 
   test('forbidden for one kind: those objects FAILED with a hint naming verb and namespace, exit 1', async () => {
     sim.faults.forbidden = [{ resource: 'virtualmachines', verb: 'patch' }];
     const r = await v(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=3']);
     expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(/\[FAILED\] VirtualMachine web-01 \(.*forbidden.*\)\n\s+hint: your user may not patch virtualmachines in namespace vm-demo: ask a cluster admin for "patch" on virtualmachines in vm-demo\n/);
+    expect(r.stdout).toMatch(
+      /\[FAILED\] VirtualMachine web-01 \(.*forbidden.*\)\n\s+hint: your user may not patch virtualmachines in namespace vm-demo: ask a cluster admin for "patch" on virtualmachines in vm-demo\n/,
+    );
     expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (unchanged)');
     expect(r.stdout).toContain('0 succeeded, 6 skipped, 2 failed');
   });
@@ -103,10 +131,22 @@ describe('cluster faults', () => {
   test('unreachable API server (closed port): exit 3 "cannot reach" with a hint', async () => {
     const port = await closedPort();
     const kubeconfig = path.join(dir, 'closed-port.kubeconfig');
-    writeFileSync(kubeconfig, readFileSync(sim.kubeconfigPath, 'utf8').replace(/http:\/\/127\.0\.0\.1:\d+/, `http://127.0.0.1:${port}`));
-    const r = await runVAuto(['--home', home, '--kubeconfig', kubeconfig, 'demo', 'web', 'deploy', '--yes'], { env: ENV });
+    writeFileSync(
+      kubeconfig,
+      readFileSync(sim.kubeconfigPath, 'utf8').replace(
+        /http:\/\/127\.0\.0\.1:\d+/,
+        `http://127.0.0.1:${port}`,
+      ),
+    );
+    const r = await runVAuto(['--home', home, '--kubeconfig', kubeconfig, 'demo', 'web', 'deploy', '--yes'], {
+      env: ENV,
+    });
     expect(r.code).toBe(3);
-    expectOneLineReason(r, /^v-auto: cannot reach the cluster: The connection to the server 127\.0\.0\.1:\d+ was refused/, /right host or port/);
+    expectOneLineReason(
+      r,
+      /^v-auto: cannot reach the cluster: The connection to the server 127\.0\.0\.1:\d+ was refused/,
+      /right host or port/,
+    );
     // The one read deploy makes of a small spec, and nothing after it.
     expect(r.calls.map((c) => c.split(' ')[0])).toEqual(['get']);
   });
@@ -116,7 +156,11 @@ describe('cluster faults', () => {
     const r = await v(['demo', 'web', 'status', '--request-timeout', '1']);
     expect(r.code).toBe(3);
     // kubectl's own deadline or v-auto's process deadline (4 × --request-timeout), whichever comes first.
-    expectOneLineReason(r, /^v-auto: (cannot reach the cluster: .*|.* did not finish within 4 s)$/, /request-timeout|right host or port/);
+    expectOneLineReason(
+      r,
+      /^v-auto: (cannot reach the cluster: .*|.* did not finish within 4 s)$/,
+      /request-timeout|right host or port/,
+    );
     expect(r.ms).toBeLessThan(15_000);
     await until(() => kubectlsUsing(sim.kubeconfigPath).length === 0, 5000, 'the timed-out kubectl to end');
     // The reads run side by side: requests of the ended kubectls still sit in the simulator's delay,
@@ -129,7 +173,11 @@ describe('cluster faults', () => {
     const r = await v(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=5']);
     // The first request is the one get that checks what exists: nothing was applied yet.
     expect(r.code).toBe(3);
-    expectOneLineReason(r, /^v-auto: the cluster answered with a server error: .*Internal error occurred/, /try again/);
+    expectOneLineReason(
+      r,
+      /^v-auto: the cluster answered with a server error: .*Internal error occurred/,
+      /try again/,
+    );
     expect(r.calls.filter(writes)).toEqual([]);
     expect(sim.get('VirtualMachine', 'vm-demo', 'web-01').spec.template.spec.domain.cpu.cores).not.toBe(5);
     // The fault is spent: running again works.
@@ -141,7 +189,10 @@ describe('cluster faults', () => {
     const r = await v(['demo', 'db', 'deploy', '--yes', '--wait', '120'], {
       timeoutMs: 30_000,
       started: (child, log) => {
-        const polls = () => readFileSync(log, 'utf8').split('\n').filter((c) => c.startsWith('get') && c.includes('virtualmachineinstances'));
+        const polls = () =>
+          readFileSync(log, 'utf8')
+            .split('\n')
+            .filter((c) => c.startsWith('get') && c.includes('virtualmachineinstances'));
         void (async () => {
           await until(() => polls().length >= 1, 20_000, 'the first readiness poll');
           // From now on every answer takes 4 s: the poll's kubectl is still waiting when Ctrl-C comes.
@@ -167,7 +218,10 @@ describe('cluster faults', () => {
     /** A lock held by another run: its directory, a marker naming the holder, an mtime `ageMs` old. */
     const holdLock = (ageMs = 0, pid = process.pid) => {
       mkdirSync(lockDir());
-      writeFileSync(path.join(lockDir(), 'owner-0123456789abcdef.json'), JSON.stringify({ pid, host: os.hostname(), started: new Date().toISOString() }));
+      writeFileSync(
+        path.join(lockDir(), 'owner-0123456789abcdef.json'),
+        JSON.stringify({ pid, host: os.hostname(), started: new Date().toISOString() }),
+      );
       const mtime = new Date(Date.now() - ageMs);
       utimesSync(lockDir(), mtime, mtime);
     };
@@ -178,7 +232,13 @@ describe('cluster faults', () => {
       const r = await v(['demo', 'web', 'deploy', '--yes'], { env: { V_AUTO_LOCK_WAIT_MS: '1500' } });
       expect(r.code).toBe(4);
       expect(r.ms).toBeGreaterThanOrEqual(1500);
-      expectOneLineReason(r, new RegExp(`^v-auto: demo/web is busy: process ${process.pid} on ${os.hostname()}, started .*, holds .*\\.v-auto-web\\.lock$`), /wait for it to finish/);
+      expectOneLineReason(
+        r,
+        new RegExp(
+          `^v-auto: demo/web is busy: process ${process.pid} on ${os.hostname()}, started .*, holds .*\\.v-auto-web\\.lock$`,
+        ),
+        /wait for it to finish/,
+      );
       expect(r.calls).toEqual([]);
       expect(readdirSync(lockDir())).toEqual(['owner-0123456789abcdef.json']); // someone else's lock is not ours to remove
     });
@@ -191,7 +251,11 @@ describe('cluster faults', () => {
       const r = await v(['demo', 'web', 'deploy', '--yes'], { env: { V_AUTO_LOCK_WAIT_MS: '500' } });
       expect(r.code).toBe(4);
       const [message, hint] = r.stderr.split('\n');
-      expect(message).toMatch(new RegExp(`^v-auto: demo/web is busy: process ${dead} on this host \\(${os.hostname()}\\), which is no longer running, left .*\\.v-auto-web\\.lock$`));
+      expect(message).toMatch(
+        new RegExp(
+          `^v-auto: demo/web is busy: process ${dead} on this host \\(${os.hostname()}\\), which is no longer running, left .*\\.v-auto-web\\.lock$`,
+        ),
+      );
       expect(hint).toMatch(/^hint: /);
       expect(hint).not.toMatch(/\bwait\b/);
       expect(hint).toMatch(/taken over in 2\d s|taken over in \d s/);
@@ -248,8 +312,14 @@ describe('cluster faults', () => {
       lastTimestamp: new Date().toISOString(),
     });
     const status = await v(['demo', 'web', 'status']);
-    for (const [what, out] of [['deploy', r.stdout + r.stderr], ['status', status.stdout + status.stderr]] as const) {
-      expect({ what, control: /[\u0000-\u0009\u000b-\u001f\u007f]/.test(out) }).toEqual({ what, control: false });
+    for (const [what, out] of [
+      ['deploy', r.stdout + r.stderr],
+      ['status', status.stdout + status.stderr],
+    ] as const) {
+      expect({ what, control: /[\u0000-\u0009\u000b-\u001f\u007f]/.test(out) }).toEqual({
+        what,
+        control: false,
+      });
     }
     expect(r.stdout).not.toMatch(/^\[SUCCESS\] VirtualMachine forged/m);
     expect(status.stdout).toContain('disk full\\x1b[2J\\x0aweb-09');

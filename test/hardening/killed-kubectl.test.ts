@@ -7,7 +7,10 @@ import { stackLines, startE2E, until, type E2E } from '../helpers/e2e.js';
 /** Pids of the kubectl processes running `verb` against this simulator. */
 function kubectls(e2e: E2E, verb: string): number[] {
   try {
-    return execFileSync('pgrep', ['-f', `kubectl ${verb} .*${e2e.sim.kubeconfigPath}`], { encoding: 'utf8' }).split('\n').filter(Boolean).map(Number);
+    return execFileSync('pgrep', ['-f', `kubectl ${verb} .*${e2e.sim.kubeconfigPath}`], { encoding: 'utf8' })
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return []; // pgrep exits 1 when nothing matches
   }
@@ -27,7 +30,11 @@ describe('a kubectl killed by a signal', () => {
     // Every answer slowed down: the create is still sending objects when it is killed.
     e2e.sim.faults.latencyMs = 150;
     const run = e2e.run(['demo', 'web', 'deploy', '--yes']);
-    await until(() => e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'web-01-lan') !== undefined, 20_000, 'the first objects to be applied');
+    await until(
+      () => e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'web-01-lan') !== undefined,
+      20_000,
+      'the first objects to be applied',
+    );
     // A first deploy: every object is new, so the call is a create.
     const pids = kubectls(e2e, 'create');
     expect(pids).toHaveLength(1);
@@ -37,7 +44,9 @@ describe('a kubectl killed by a signal', () => {
 
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('[SUCCESS] NetworkAttachmentDefinition web-01-lan (created)');
-    expect(r.stdout).toMatch(/\[FAILED\] VirtualMachine web-02 \(not confirmed: .* was killed by SIGKILL before reporting it\)/);
+    expect(r.stdout).toMatch(
+      /\[FAILED\] VirtualMachine web-02 \(not confirmed: .* was killed by SIGKILL before reporting it\)/,
+    );
     expect(r.stdout).toMatch(/\d+ succeeded, 0 skipped, [1-9]\d* failed/);
     expect(`${r.stdout}${r.stderr}`).not.toContain('cannot run');
     expect(stackLines(r.stderr)).toEqual([]);

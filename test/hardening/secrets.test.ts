@@ -3,11 +3,18 @@ import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { startSimulator, type Simulator } from '../sim/index.js';
 import { RESOURCES } from '../sim/resources.js';
-import { exampleHome, haveScript, onTerminal, runVAuto, stackLines, writes, type RunOutcome } from '../helpers/e2e.js';
+import {
+  exampleHome,
+  haveScript,
+  onTerminal,
+  runVAuto,
+  stackLines,
+  writes,
+  type RunOutcome,
+} from '../helpers/e2e.js';
 
 /** A fixed password that every scan looks for. */
 const PASSWORD = 'Hardening-Pa55word-7f3c9';
-
 
 /** Everything a run left where a person or a log could read it. */
 function transcript(r: RunOutcome): string {
@@ -18,8 +25,16 @@ function transcript(r: RunOutcome): string {
 function allObjects(sim: Simulator): { id: string; text: string }[] {
   return RESOURCES.flatMap((rt) =>
     sim.list(rt.kind).map((o) => {
-      const decoded = o.kind === 'Secret' ? Object.values((o.data ?? {}) as Record<string, string>).map((v) => Buffer.from(v, 'base64').toString('utf8')) : [];
-      return { id: `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`, text: [JSON.stringify(o), ...decoded].join('\n') };
+      const decoded =
+        o.kind === 'Secret'
+          ? Object.values((o.data ?? {}) as Record<string, string>).map((v) =>
+              Buffer.from(v, 'base64').toString('utf8'),
+            )
+          : [];
+      return {
+        id: `${o.kind}/${o.metadata.namespace ?? ''}/${o.metadata.name}`,
+        text: [JSON.stringify(o), ...decoded].join('\n'),
+      };
     }),
   );
 }
@@ -29,7 +44,9 @@ describe('secrets', () => {
   let home: string;
   let dir: string;
   const v = (args: string[], env: Record<string, string> = {}) =>
-    runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], { env: { V_AUTO_PASSWORD: PASSWORD, V_AUTO_DEBUG: '1', ...env } });
+    runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, ...args], {
+      env: { V_AUTO_PASSWORD: PASSWORD, V_AUTO_DEBUG: '1', ...env },
+    });
 
   beforeAll(async () => {
     sim = await startSimulator({ timings: { importStepMs: 5, vmStepMs: 5 } });
@@ -52,7 +69,9 @@ describe('secrets', () => {
     expect((await run(['deploy', '--yes'])).code).toBe(0);
     expect((await run(['deploy', '--yes'])).code).toBe(0);
     // An error that concerns the Secret itself.
-    sim.faults.rejectCreate = [{ kind: 'Secret', name: 'web-03-cloud-init', message: 'userdata rejected by policy' }];
+    sim.faults.rejectCreate = [
+      { kind: 'Secret', name: 'web-03-cloud-init', message: 'userdata rejected by policy' },
+    ];
     const failed = await run(['deploy', '--yes', '--replicas', '3']);
     sim.faults.rejectCreate = [];
     expect(failed.code).toBe(1);
@@ -84,7 +103,10 @@ describe('secrets', () => {
     const objects = allObjects(sim);
     expect(objects.length).toBeGreaterThan(10);
     expect(objects.filter((o) => o.text.includes(PASSWORD)).map((o) => o.id)).toEqual([]);
-    const withHash = objects.filter((o) => /\$6\$[^$]+\$[./A-Za-z0-9]{86}/.test(o.text)).map((o) => o.id).sort();
+    const withHash = objects
+      .filter((o) => /\$6\$[^$]+\$[./A-Za-z0-9]{86}/.test(o.text))
+      .map((o) => o.id)
+      .sort();
     expect(withHash).toEqual(['Secret/vm-demo/web-01-cloud-init', 'Secret/vm-demo/web-02-cloud-init']);
   });
 
@@ -108,11 +130,21 @@ describe('secrets', () => {
     mkdirSync(path.join(home, 'templates'), { recursive: true });
     const site = path.join(home, 'templates/secret.yaml.hbs');
     // {{userdata}} unquoted: its lines become fields of the Secret itself.
-    writeFileSync(site, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{json name}}\nstringData:\n  userdata: {{userdata}}\n');
+    writeFileSync(
+      site,
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{json name}}\nstringData:\n  userdata: {{userdata}}\n',
+    );
     const spec = path.join(home, 'projects/demo/specs/plain.yaml');
-    writeFileSync(spec, 'image_url: https://images.example.com/rhel9.qcow2\ncloud_init: |\n  #cloud-config\n  password: {{ password }}\n');
+    writeFileSync(
+      spec,
+      'image_url: https://images.example.com/rhel9.qcow2\ncloud_init: |\n  #cloud-config\n  password: {{ password }}\n',
+    );
     try {
-      for (const args of [['inspect', '-o', 'yaml'], ['inspect', '-o', 'json'], ['deploy', '--dry-run']]) {
+      for (const args of [
+        ['inspect', '-o', 'yaml'],
+        ['inspect', '-o', 'json'],
+        ['deploy', '--dry-run'],
+      ]) {
         const r = await v(['demo', 'plain', ...args]);
         expect({ args, code: r.code }).toEqual({ args, code: 0 });
         expect(transcript(r)).not.toContain(PASSWORD);
@@ -125,7 +157,10 @@ describe('secrets', () => {
 
   test('variables read by env:NAME never reach the environment of oc', async () => {
     const spec = path.join(home, 'projects/demo/specs/envpw.yaml');
-    writeFileSync(spec, 'image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\npassword: env:WEB_PW\ncloud_init: |\n  #cloud-config\n  password: "{{hash_password password}}"\n');
+    writeFileSync(
+      spec,
+      'image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\npassword: env:WEB_PW\ncloud_init: |\n  #cloud-config\n  password: "{{hash_password password}}"\n',
+    );
     const envLog = path.join(dir, 'oc-env.log');
     writeFileSync(envLog, '');
     try {
@@ -146,20 +181,32 @@ describe('secrets', () => {
   test('what kubectl needs to connect stays in its environment: an unrelated HTTPS_PROXY, and one a spec also reads with env:', async () => {
     const spec = path.join(home, 'projects/demo/specs/envproxy.yaml');
     // The guest gets the same proxy as the admin's shell: the spec reads HTTPS_PROXY too.
-    writeFileSync(spec, 'image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\npassword: env:WEB_PW\nproxy: env:HTTPS_PROXY\ncloud_init: |\n  #cloud-config\n  password: "{{hash_password password}}"\n  write_files:\n    - path: /etc/profile.d/proxy.sh\n      content: "export https_proxy={{proxy}}"\n');
+    writeFileSync(
+      spec,
+      'image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\npassword: env:WEB_PW\nproxy: env:HTTPS_PROXY\ncloud_init: |\n  #cloud-config\n  password: "{{hash_password password}}"\n  write_files:\n    - path: /etc/profile.d/proxy.sh\n      content: "export https_proxy={{proxy}}"\n',
+    );
     const envLog = path.join(dir, 'oc-env-proxy.log');
     writeFileSync(envLog, '');
     // The simulator is on 127.0.0.1, which Go's proxy support never proxies: these only need to reach kubectl.
-    const proxies = { HTTPS_PROXY: 'http://proxy.example.internal:3128', NO_PROXY: '.cluster.local', http_proxy: 'http://proxy.example.internal:3128' };
+    const proxies = {
+      HTTPS_PROXY: 'http://proxy.example.internal:3128',
+      NO_PROXY: '.cluster.local',
+      http_proxy: 'http://proxy.example.internal:3128',
+    };
     try {
       for (const action of [['deploy', '--yes'], ['status'], ['delete', '--yes']]) {
-        const r = await v(['demo', 'envproxy', ...action], { WEB_PW: PASSWORD, OC_WRAPPER_ENV_LOG: envLog, ...proxies });
+        const r = await v(['demo', 'envproxy', ...action], {
+          WEB_PW: PASSWORD,
+          OC_WRAPPER_ENV_LOG: envLog,
+          ...proxies,
+        });
         expect({ action, code: r.code }).toEqual({ action, code: 0 });
       }
       const seen = readFileSync(envLog, 'utf8');
       const calls = seen.split(/^OC_WRAPPER_LOG=/m).length - 1;
       expect(calls).toBeGreaterThan(2);
-      for (const [name, value] of Object.entries(proxies)) expect({ name, times: seen.split(`${name}=${value}\n`).length - 1 }).toEqual({ name, times: calls });
+      for (const [name, value] of Object.entries(proxies))
+        expect({ name, times: seen.split(`${name}=${value}\n`).length - 1 }).toEqual({ name, times: calls });
       expect(seen).not.toMatch(/^WEB_PW=/m);
     } finally {
       rmSync(spec);
@@ -169,14 +216,25 @@ describe('secrets', () => {
   test('a broken site Secret template: the error names the line but never quotes user-data, an input or the hash', async () => {
     mkdirSync(path.join(home, 'templates'), { recursive: true });
     const site = path.join(home, 'templates/secret.yaml.hbs');
-    writeFileSync(site, 'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{json name}}\nstringData:\n  userdata: {{userdata}}\n');
+    writeFileSync(
+      site,
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: {{json name}}\nstringData:\n  userdata: {{userdata}}\n',
+    );
     const spec = path.join(home, 'projects/demo/specs/plain.yaml');
     for (const line of ['password: {{ password }}: [', 'hash: {{hash_password password}}: [']) {
-      writeFileSync(spec, `image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\ncloud_init: |\n  #cloud-config\n  ${line}\n`);
-      for (const args of [['deploy', '--yes'], ['inspect', '--show-secrets']]) {
+      writeFileSync(
+        spec,
+        `image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\ncloud_init: |\n  #cloud-config\n  ${line}\n`,
+      );
+      for (const args of [
+        ['deploy', '--yes'],
+        ['inspect', '--show-secrets'],
+      ]) {
         const r = await v(['demo', 'plain', ...args]);
         expect({ line, args, code: r.code }).toEqual({ line, args, code: 2 });
-        expect(r.stderr).toMatch(/^v-auto: templates\/secret\.yaml\.hbs: rendered invalid YAML for plain-01 \(rendered line \d+, not shown: it may hold a secret\)/);
+        expect(r.stderr).toMatch(
+          /^v-auto: templates\/secret\.yaml\.hbs: rendered invalid YAML for plain-01 \(rendered line \d+, not shown: it may hold a secret\)/,
+        );
         expect(transcript(r)).not.toContain(PASSWORD);
         expect(r.stderr).not.toContain('$6$');
         expect(r.calls.filter(writes)).toEqual([]);
@@ -189,10 +247,15 @@ describe('secrets', () => {
   test('without a terminal, a missing password exits 2 at once instead of waiting for input', async () => {
     // stdin stays open for as long as the run lasts: a run that waited for input would never end
     // on its own, and be killed (a signal) at the timeout, however loaded the machine.
-    const r = await runVAuto(['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'web', 'deploy', '--yes'], { stdin: 'open', timeoutMs: 25_000 });
+    const r = await runVAuto(
+      ['--home', home, '--kubeconfig', sim.kubeconfigPath, 'demo', 'web', 'deploy', '--yes'],
+      { stdin: 'open', timeoutMs: 25_000 },
+    );
     expect(r.signal).toBeNull();
     expect(r.code).toBe(2);
-    expect(r.stderr.split('\n')[0]).toBe('v-auto: cloud-init variable "password" has no value and there is no terminal to ask for it');
+    expect(r.stderr.split('\n')[0]).toBe(
+      'v-auto: cloud-init variable "password" has no value and there is no terminal to ask for it',
+    );
     expect(r.stderr).toContain('hint: set the environment variable V_AUTO_PASSWORD');
     expect(r.calls).toEqual([]);
   });
@@ -201,7 +264,11 @@ describe('secrets', () => {
     const log = path.join(dir, 'pty.log');
     writeFileSync(log, '');
     // What the terminal shows lands in pty.log too, which the scans read.
-    const term = onTerminal(['--home', home, 'demo', 'web', 'inspect', '-o', 'json', '--show-secrets'], { HOME: dir }, log);
+    const term = onTerminal(
+      ['--home', home, 'demo', 'web', 'inspect', '-o', 'json', '--show-secrets'],
+      { HOME: dir },
+      log,
+    );
     await term.waitFor('Value for password: ');
     term.child.stdin.write(`${PASSWORD}\r`);
     await term.waitFor('Again, to confirm: ');

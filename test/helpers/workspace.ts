@@ -17,7 +17,12 @@ export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export const IMAGE = { image_url: 'https://images.example.com/rhel9.qcow2' };
 
 /** A static network catalog entry like the example's `lan`. */
-export const LAN = { nad_name: 'lan', bridge: 'br-lan', vlan: 100, ipam: { range: '10.215.100.0/24', gateway: '10.215.100.1', dns: ['10.215.100.53'] } };
+export const LAN = {
+  nad_name: 'lan',
+  bridge: 'br-lan',
+  vlan: 100,
+  ipam: { range: '10.215.100.0/24', gateway: '10.215.100.1', dns: ['10.215.100.53'] },
+};
 
 export type YamlLike = Record<string, unknown> | string;
 
@@ -28,15 +33,22 @@ export function tempDir(prefix = 'v-auto-test-'): string {
 /** Writes `<home>/projects/<project>/{config.yaml,specs/*.yaml}` and `<home>/templates/*`; returns home. */
 export function writeWorkspace(
   home: string,
-  files: { project?: string; config?: YamlLike; specs: Record<string, YamlLike>; templates?: Record<string, string> },
+  files: {
+    project?: string;
+    config?: YamlLike;
+    specs: Record<string, YamlLike>;
+    templates?: Record<string, string>;
+  },
 ): string {
   const projectDir = path.join(home, 'projects', files.project ?? 'demo');
   mkdirSync(path.join(projectDir, 'specs'), { recursive: true });
   if (files.config !== undefined) writeFileSync(path.join(projectDir, 'config.yaml'), asYaml(files.config));
-  for (const [name, spec] of Object.entries(files.specs)) writeFileSync(path.join(projectDir, 'specs', `${name}.yaml`), asYaml(spec));
+  for (const [name, spec] of Object.entries(files.specs))
+    writeFileSync(path.join(projectDir, 'specs', `${name}.yaml`), asYaml(spec));
   if (files.templates) {
     mkdirSync(path.join(home, 'templates'), { recursive: true });
-    for (const [name, text] of Object.entries(files.templates)) writeFileSync(path.join(home, 'templates', name), text);
+    for (const [name, text] of Object.entries(files.templates))
+      writeFileSync(path.join(home, 'templates', name), text);
   }
   return home;
 }
@@ -66,7 +78,8 @@ export function settingsFor(input: SettingsFor = {}): Settings {
   return resolveSettings({
     project,
     spec,
-    config: input.config === undefined ? undefined : yamlSource(`projects/${project}/config.yaml`, input.config),
+    config:
+      input.config === undefined ? undefined : yamlSource(`projects/${project}/config.yaml`, input.config),
     specSource: yamlSource(`projects/${project}/specs/${spec}.yaml`, input.spec ?? IMAGE),
     sets: input.sets,
     replicas: input.replicas,
@@ -77,7 +90,11 @@ export function settingsFor(input: SettingsFor = {}): Settings {
 
 export function builtinTemplates(): Record<string, string> {
   const dir = path.join(repoRoot, 'templates');
-  return Object.fromEntries(readdirSync(dir).filter((n) => n.endsWith('.yaml.hbs')).map((n) => [n, readFileSync(path.join(dir, n), 'utf8')]));
+  return Object.fromEntries(
+    readdirSync(dir)
+      .filter((n) => n.endsWith('.yaml.hbs'))
+      .map((n) => [n, readFileSync(path.join(dir, n), 'utf8')]),
+  );
 }
 
 /** Settings → plan → manifests, all in memory. */
@@ -86,7 +103,14 @@ export function renderFor(
   options: { target?: string; inputs?: Record<string, unknown>; site?: Record<string, string> } = {},
 ): { plan: Plan; manifests: Manifest[] } {
   const plan = planInstances(settingsFor(input), { target: options.target });
-  return { plan, manifests: renderManifests(plan, compileTemplates(builtinTemplates(), options.site ?? {}), options.inputs ?? {}) };
+  return {
+    plan,
+    manifests: renderManifests(
+      plan,
+      compileTemplates(builtinTemplates(), options.site ?? {}),
+      options.inputs ?? {},
+    ),
+  };
 }
 
 export function ofKind(manifests: Manifest[], kind: string): Manifest[] {
@@ -95,7 +119,10 @@ export function ofKind(manifests: Manifest[], kind: string): Manifest[] {
 
 export function named(manifests: Manifest[], kind: string, name: string): Manifest {
   const m = manifests.find((x) => x.kind === kind && x.metadata.name === name);
-  if (!m) throw new Error(`no ${kind} ${name} among ${manifests.map((x) => `${x.kind}/${x.metadata.name}`).join(', ')}`);
+  if (!m)
+    throw new Error(
+      `no ${kind} ${name} among ${manifests.map((x) => `${x.kind}/${x.metadata.name}`).join(', ')}`,
+    );
   return m;
 }
 

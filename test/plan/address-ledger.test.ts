@@ -7,30 +7,61 @@ import { IMAGE, LAN, settingsFor } from '../helpers/workspace.js';
 
 const STORAGE = { nad_name: 'storage', bridge: 'br-st', vlan: 300, ipam: { range: '10.215.200.0/24' } };
 function specPlan(project: string, spec: string, extra: Record<string, unknown> = {}): SpecPlan {
-  const settings = settingsFor({ project, specName: spec, config: { networks: { lan: LAN, storage: STORAGE, office: { nad_name: 'office', bridge: 'br-office' } } }, spec: { ...IMAGE, ...(extra.networks ? {} : { network: 'lan' }), ...extra } });
+  const settings = settingsFor({
+    project,
+    specName: spec,
+    config: { networks: { lan: LAN, storage: STORAGE, office: { nad_name: 'office', bridge: 'br-office' } } },
+    spec: { ...IMAGE, ...(extra.networks ? {} : { network: 'lan' }), ...extra },
+  });
   return { project, spec, plan: planInstances(settings) };
 }
-const labels = (spec: string, name: string) => ({ 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': spec, 'v-auto/name': name });
-const vmi = (name: string, interfaces: { name: string; ipAddress?: string }[], l: Record<string, string> | undefined = labels('web', name)): LiveObject => ({
+const labels = (spec: string, name: string) => ({
+  'v-auto/managed': 'true',
+  'v-auto/project': 'demo',
+  'v-auto/spec': spec,
+  'v-auto/name': name,
+});
+const vmi = (
+  name: string,
+  interfaces: { name: string; ipAddress?: string }[],
+  l: Record<string, string> | undefined = labels('web', name),
+): LiveObject => ({
   kind: 'VirtualMachineInstance',
   metadata: { name, labels: l },
-  status: { interfaces: interfaces.map((i) => ({ ...i, ...(i.ipAddress ? { ipAddresses: [i.ipAddress] } : {}) })) },
+  status: {
+    interfaces: interfaces.map((i) => ({ ...i, ...(i.ipAddress ? { ipAddresses: [i.ipAddress] } : {}) })),
+  },
 });
-const vm = (name: string, l: Record<string, string> | undefined = labels('web', name)): LiveObject => ({ kind: 'VirtualMachine', metadata: { name, labels: l } });
+const vm = (name: string, l: Record<string, string> | undefined = labels('web', name)): LiveObject => ({
+  kind: 'VirtualMachine',
+  metadata: { name, labels: l },
+});
 const nad = (name: string, address: string): LiveObject => ({
   kind: 'NetworkAttachmentDefinition',
   metadata: { name },
-  spec: { config: JSON.stringify({ type: 'cnv-bridge', ipam: { type: 'static', addresses: [{ address }] } }) },
+  spec: {
+    config: JSON.stringify({ type: 'cnv-bridge', ipam: { type: 'static', addresses: [{ address }] } }),
+  },
 });
 const rows = (specs: WorkspaceSpec[], live?: LiveObject[], target?: string) =>
-  addressLedger(specs, findAddressConflicts(specs.filter((s): s is SpecPlan => 'plan' in s)), live && new Map([['vm-demo', live]]), target);
+  addressLedger(
+    specs,
+    findAddressConflicts(specs.filter((s): s is SpecPlan => 'plan' in s)),
+    live && new Map([['vm-demo', live]]),
+    target,
+  );
 
 describe('addressLedger', () => {
   test('one entry per planned static address, by network then address; DHCP and pod networks have none', () => {
-    const web = specPlan('demo', 'web', { replicas: 2, networks: ['office', 'lan', { name: 'storage', offset: 20 }] });
+    const web = specPlan('demo', 'web', {
+      replicas: 2,
+      networks: ['office', 'lan', { name: 'storage', offset: 20 }],
+    });
     const api = specPlan('demo', 'api', { networks: [{ name: 'lan', offset: 110 }] });
     const ledger = rows([web, api]);
-    expect(ledger.entries.map((e) => `${e.network} ${e.address} ${e.project}/${e.spec} ${e.instance}`)).toEqual([
+    expect(
+      ledger.entries.map((e) => `${e.network} ${e.address} ${e.project}/${e.spec} ${e.instance}`),
+    ).toEqual([
       'lan 10.215.100.101 demo/web web-01',
       'lan 10.215.100.102 demo/web web-02',
       'lan 10.215.100.110 demo/api api-01',
@@ -43,44 +74,95 @@ describe('addressLedger', () => {
   });
 
   test('addresses sort as numbers, not as text (.9 before .10 before .100)', () => {
-    const ledger = rows([specPlan('demo', 'web', { replicas: 2, networks: [{ name: 'lan', offset: 9 }] }), specPlan('demo', 'api', { networks: [{ name: 'lan', offset: 100 }] })]);
+    const ledger = rows([
+      specPlan('demo', 'web', { replicas: 2, networks: [{ name: 'lan', offset: 9 }] }),
+      specPlan('demo', 'api', { networks: [{ name: 'lan', offset: 100 }] }),
+    ]);
     expect(ledger.entries.map((e) => e.address)).toEqual(['10.215.100.9', '10.215.100.10', '10.215.100.100']);
   });
 
   test('a spec that cannot be planned is kept with its error and hint; the others are still listed', () => {
-    const broken: WorkspaceSpec = { project: 'demo', spec: 'broken', error: usageError('broken-01: address on network lan is the broadcast address', 'lower replicas') };
+    const broken: WorkspaceSpec = {
+      project: 'demo',
+      spec: 'broken',
+      error: usageError('broken-01: address on network lan is the broadcast address', 'lower replicas'),
+    };
     const ledger = rows([specPlan('demo', 'web'), broken]);
     expect(ledger.entries.map((e) => e.instance)).toEqual(['web-01']);
-    expect(ledger.unplanned).toEqual([{ project: 'demo', spec: 'broken', message: 'broken-01: address on network lan is the broadcast address', hint: 'lower replicas' }]);
+    expect(ledger.unplanned).toEqual([
+      {
+        project: 'demo',
+        spec: 'broken',
+        message: 'broken-01: address on network lan is the broadcast address',
+        hint: 'lower replicas',
+      },
+    ]);
   });
 
   test('workspace conflicts are kept when a listed spec is among the holders', () => {
     const web = specPlan('demo', 'web');
     const api = specPlan('demo', 'api');
     const conflicts = findAddressConflicts([web, api]);
-    expect(addressLedger([web], conflicts).conflicts).toEqual(['10.215.100.101 on lan: demo/web web-01 and demo/api api-01']);
-    expect(addressLedger([specPlan('demo', 'db', { networks: ['office'] })], conflicts).conflicts).toEqual([]);
+    expect(addressLedger([web], conflicts).conflicts).toEqual([
+      '10.215.100.101 on lan: demo/web web-01 and demo/api api-01',
+    ]);
+    expect(addressLedger([specPlan('demo', 'db', { networks: ['office'] })], conflicts).conflicts).toEqual(
+      [],
+    );
   });
 
   test('--target keeps one instance', () => {
-    expect(rows([specPlan('demo', 'web', { replicas: 3 })], undefined, 'web-02').entries.map((e) => e.address)).toEqual(['10.215.100.102']);
+    expect(
+      rows([specPlan('demo', 'web', { replicas: 3 })], undefined, 'web-02').entries.map((e) => e.address),
+    ).toEqual(['10.215.100.102']);
   });
 
   test.each<[string, LiveObject[], string[]]>([
     ['nothing in the namespace', [], ['not deployed', 'not deployed']],
-    ['a VMI reporting the planned address; a VM without VMI', [vmi('web-01', [{ name: 'default' }, { name: 'lan', ipAddress: '10.215.100.101' }]), vm('web-01'), vm('web-02')], ['VMI 10.215.100.101', 'VM stopped (no VMI)']],
-    ['a VMI with no address yet, a VMI with another address', [vmi('web-01', [{ name: 'lan' }]), vmi('web-02', [{ name: 'lan', ipAddress: '10.215.100.7' }])], ['VMI reports no address yet', 'VMI reports 10.215.100.7, not the planned address']],
-    ['the address on another network of the VMI does not count', [vmi('web-01', [{ name: 'default', ipAddress: '10.215.100.101' }, { name: 'lan' }])], ['VMI reports no address yet', 'not deployed']],
-    ['a NAD made by hand', [nad('legacy', '10.215.100.102/24')], ['not deployed', 'held by NetworkAttachmentDefinition legacy']],
-    ['a VMI of another spec with the address', [vmi('api-01', [{ name: 'lan', ipAddress: '10.215.100.101' }], labels('api', 'api-01'))], ['held by VirtualMachineInstance api-01 (demo/api api-01)', 'not deployed']],
-    ["a VM of the instance's name that is not this spec's", [vm('web-02', {})], ['not deployed', "held by VirtualMachine web-02 (not this spec's)"]],
+    [
+      'a VMI reporting the planned address; a VM without VMI',
+      [
+        vmi('web-01', [{ name: 'default' }, { name: 'lan', ipAddress: '10.215.100.101' }]),
+        vm('web-01'),
+        vm('web-02'),
+      ],
+      ['VMI 10.215.100.101', 'VM stopped (no VMI)'],
+    ],
+    [
+      'a VMI with no address yet, a VMI with another address',
+      [vmi('web-01', [{ name: 'lan' }]), vmi('web-02', [{ name: 'lan', ipAddress: '10.215.100.7' }])],
+      ['VMI reports no address yet', 'VMI reports 10.215.100.7, not the planned address'],
+    ],
+    [
+      'the address on another network of the VMI does not count',
+      [vmi('web-01', [{ name: 'default', ipAddress: '10.215.100.101' }, { name: 'lan' }])],
+      ['VMI reports no address yet', 'not deployed'],
+    ],
+    [
+      'a NAD made by hand',
+      [nad('legacy', '10.215.100.102/24')],
+      ['not deployed', 'held by NetworkAttachmentDefinition legacy'],
+    ],
+    [
+      'a VMI of another spec with the address',
+      [vmi('api-01', [{ name: 'lan', ipAddress: '10.215.100.101' }], labels('api', 'api-01'))],
+      ['held by VirtualMachineInstance api-01 (demo/api api-01)', 'not deployed'],
+    ],
+    [
+      "a VM of the instance's name that is not this spec's",
+      [vm('web-02', {})],
+      ['not deployed', "held by VirtualMachine web-02 (not this spec's)"],
+    ],
   ])('cluster column: %s', (_what, live, expected) => {
     const ledger = rows([specPlan('demo', 'web', { replicas: 2 })], live);
     expect(ledger.entries.map((e) => describeClusterView(e.cluster!))).toEqual(expected);
   });
 
   test('a namespace that was not read leaves its entries without a cluster view', () => {
-    const other = specPlan('shop', 'front', { namespace: 'vm-shop', networks: [{ name: 'lan', offset: 150 }] });
+    const other = specPlan('shop', 'front', {
+      namespace: 'vm-shop',
+      networks: [{ name: 'lan', offset: 150 }],
+    });
     const ledger = addressLedger([specPlan('demo', 'web'), other], [], new Map([['vm-demo', []]]));
     expect(ledger.entries.map((e) => e.cluster?.state)).toEqual(['not-deployed', undefined]);
   });

@@ -6,7 +6,10 @@ import { errorOf, IMAGE, LAN, settingsFor } from '../helpers/workspace.js';
 
 /** Settings with the `lan` network attached, its ipam replaced by `ipam`. */
 const withLan = (ipam: Record<string, unknown>, extra: Record<string, unknown> = {}) =>
-  settingsFor({ config: { networks: { lan: { ...LAN, ipam } } }, spec: { ...IMAGE, network: 'lan', ...extra } });
+  settingsFor({
+    config: { networks: { lan: { ...LAN, ipam } } },
+    spec: { ...IMAGE, network: 'lan', ...extra },
+  });
 
 describe('instance names', () => {
   test.each([
@@ -20,18 +23,32 @@ describe('instance names', () => {
   });
 
   test('a plan names every instance, two digits whatever the count', () => {
-    expect(planInstances(settingsFor({ replicas: 3 })).instances.map((i) => i.name)).toEqual(['web-01', 'web-02', 'web-03']);
+    expect(planInstances(settingsFor({ replicas: 3 })).instances.map((i) => i.name)).toEqual([
+      'web-01',
+      'web-02',
+      'web-03',
+    ]);
     const big = planInstances(settingsFor({ replicas: 100 })).instances;
     expect([big[0].name, big[98].name, big[99].name]).toEqual(['web-01', 'web-99', 'web-100']);
   });
 
   test('name_prefix replaces the spec name', () => {
-    expect(planInstances(settingsFor({ spec: { ...IMAGE, name_prefix: 'front' } })).instances[0].name).toBe('front-01');
+    expect(planInstances(settingsFor({ spec: { ...IMAGE, name_prefix: 'front' } })).instances[0].name).toBe(
+      'front-01',
+    );
   });
 
   test.each([
-    ['upper case', 'Web', 'projects/demo/specs/Web.yaml: the instance names (Web-01, …) come from the spec file\'s name "Web", which is not a valid Kubernetes name (lower case letters, digits and "-")'],
-    ['underscore', 'web_app', 'projects/demo/specs/web_app.yaml: the instance names (web_app-01, …) come from the spec file\'s name "web_app", which is not a valid Kubernetes name (lower case letters, digits and "-")'],
+    [
+      'upper case',
+      'Web',
+      'projects/demo/specs/Web.yaml: the instance names (Web-01, …) come from the spec file\'s name "Web", which is not a valid Kubernetes name (lower case letters, digits and "-")',
+    ],
+    [
+      'underscore',
+      'web_app',
+      'projects/demo/specs/web_app.yaml: the instance names (web_app-01, …) come from the spec file\'s name "web_app", which is not a valid Kubernetes name (lower case letters, digits and "-")',
+    ],
   ])('a spec name with %s is not a DNS-1123 label', (_what, specName, message) => {
     const err = errorOf(() => planInstances(settingsFor({ specName })));
     expect(err.exitCode).toBe(ExitCode.USAGE);
@@ -41,14 +58,21 @@ describe('instance names', () => {
   test('a name that fits alone but not with -cloud-init is refused', () => {
     const prefix = 'a'.repeat(50); // a-…-01 is 53, a-…-01-cloud-init is 64
     const err = errorOf(() => planInstances(settingsFor({ spec: { ...IMAGE, name_prefix: prefix } })));
-    expect(err.message).toBe(`secret name of ${prefix}-01 "${prefix}-01-cloud-init" is 64 characters; Kubernetes names are limited to 63`);
+    expect(err.message).toBe(
+      `secret name of ${prefix}-01 "${prefix}-01-cloud-init" is 64 characters; Kubernetes names are limited to 63`,
+    );
   });
 
   test('a name that fits with -cloud-init but not with -<nad_name> is refused', () => {
     const prefix = 'a'.repeat(40);
-    const s = settingsFor({ config: { networks: { lan: { ...LAN, nad_name: 'storage-backend-vlan' } } }, spec: { ...IMAGE, name_prefix: prefix, network: 'lan' } });
+    const s = settingsFor({
+      config: { networks: { lan: { ...LAN, nad_name: 'storage-backend-vlan' } } },
+      spec: { ...IMAGE, name_prefix: prefix, network: 'lan' },
+    });
     const err = errorOf(() => planInstances(s));
-    expect(err.message).toBe(`network attachment name of ${prefix}-01 "${prefix}-01-storage-backend-vlan" is 64 characters; Kubernetes names are limited to 63`);
+    expect(err.message).toBe(
+      `network attachment name of ${prefix}-01 "${prefix}-01-storage-backend-vlan" is 64 characters; Kubernetes names are limited to 63`,
+    );
   });
 
   test.each([
@@ -65,32 +89,86 @@ describe('instance names', () => {
 });
 
 describe('addresses: network address + offset + (i - 1)', () => {
-  const ips = (s: ReturnType<typeof withLan>) => planInstances(s).instances.map((i) => i.nics[0].address?.cidr);
+  const ips = (s: ReturnType<typeof withLan>) =>
+    planInstances(s).instances.map((i) => i.nics[0].address?.cidr);
 
   test.each([
-    ['10.215.100.0/24, default offset', { range: '10.215.100.0/24' }, 2, ['10.215.100.101/24', '10.215.100.102/24']],
-    ['a host-address range uses its network address', { range: '10.215.100.7/24' }, 2, ['10.215.100.101/24', '10.215.100.102/24']],
-    ['offset 10', { range: '10.215.100.0/24', offset: 10 }, 3, ['10.215.100.10/24', '10.215.100.11/24', '10.215.100.12/24']],
-    ['a /16 crosses octets', { range: '172.16.0.0/16', offset: 255 }, 2, ['172.16.0.255/16', '172.16.1.0/16']],
-    ['the last host address is allowed', { range: '10.0.0.0/29', offset: 5 }, 2, ['10.0.0.5/29', '10.0.0.6/29']],
+    [
+      '10.215.100.0/24, default offset',
+      { range: '10.215.100.0/24' },
+      2,
+      ['10.215.100.101/24', '10.215.100.102/24'],
+    ],
+    [
+      'a host-address range uses its network address',
+      { range: '10.215.100.7/24' },
+      2,
+      ['10.215.100.101/24', '10.215.100.102/24'],
+    ],
+    [
+      'offset 10',
+      { range: '10.215.100.0/24', offset: 10 },
+      3,
+      ['10.215.100.10/24', '10.215.100.11/24', '10.215.100.12/24'],
+    ],
+    [
+      'a /16 crosses octets',
+      { range: '172.16.0.0/16', offset: 255 },
+      2,
+      ['172.16.0.255/16', '172.16.1.0/16'],
+    ],
+    [
+      'the last host address is allowed',
+      { range: '10.0.0.0/29', offset: 5 },
+      2,
+      ['10.0.0.5/29', '10.0.0.6/29'],
+    ],
   ])('%s', (_name, ipam, replicas, expected) => {
     expect(ips(withLan(ipam, { replicas }))).toEqual(expected);
   });
 
   test('the planned address carries prefix, netmask and gateway', () => {
-    const nic = planInstances(withLan({ range: '10.215.100.0/24', gateway: '10.215.100.1' })).instances[0].nics[0];
-    expect(nic.address).toEqual({ ip: '10.215.100.101', value: 0x0ad76465n, prefixLength: 24, cidr: '10.215.100.101/24', netmask: '255.255.255.0', gateway: '10.215.100.1' });
+    const nic = planInstances(withLan({ range: '10.215.100.0/24', gateway: '10.215.100.1' })).instances[0]
+      .nics[0];
+    expect(nic.address).toEqual({
+      ip: '10.215.100.101',
+      value: 0x0ad76465n,
+      prefixLength: 24,
+      cidr: '10.215.100.101/24',
+      netmask: '255.255.255.0',
+      gateway: '10.215.100.1',
+    });
     expect(nic).toMatchObject({ guestInterface: 'enp1s0', nadRef: 'web-01-lan', ownNad: 'web-01-lan' });
   });
 
   test('parseSubnet', () => {
-    expect(parseSubnet('10.215.100.7/24', 'r')).toEqual({ network: 0x0ad76400n, broadcast: 0x0ad764ffn, prefixLength: 24, netmask: '255.255.255.0' });
+    expect(parseSubnet('10.215.100.7/24', 'r')).toEqual({
+      network: 0x0ad76400n,
+      broadcast: 0x0ad764ffn,
+      prefixLength: 24,
+      netmask: '255.255.255.0',
+    });
   });
 
   test.each([
-    ['outside the subnet', { range: '10.0.0.0/24', offset: 300 }, 1, 'web-01: address on network lan 10.0.1.44 falls outside the subnet (10.0.0.0/24, offset 300)'],
-    ['the broadcast address', { range: '10.0.0.0/29', offset: 6 }, 3, 'web-02: address on network lan 10.0.0.7 is the broadcast address (10.0.0.0/29, offset 6)'],
-    ['the gateway', { range: '10.215.100.0/24', gateway: '10.215.100.102' }, 3, 'web-02: address on network lan 10.215.100.102 is the gateway (10.215.100.0/24, offset 101)'],
+    [
+      'outside the subnet',
+      { range: '10.0.0.0/24', offset: 300 },
+      1,
+      'web-01: address on network lan 10.0.1.44 falls outside the subnet (10.0.0.0/24, offset 300)',
+    ],
+    [
+      'the broadcast address',
+      { range: '10.0.0.0/29', offset: 6 },
+      3,
+      'web-02: address on network lan 10.0.0.7 is the broadcast address (10.0.0.0/29, offset 6)',
+    ],
+    [
+      'the gateway',
+      { range: '10.215.100.0/24', gateway: '10.215.100.102' },
+      3,
+      'web-02: address on network lan 10.215.100.102 is the gateway (10.215.100.0/24, offset 101)',
+    ],
   ])('an address on %s is an error naming the instance', (_what, ipam, replicas, message) => {
     const err = errorOf(() => planInstances(withLan(ipam, { replicas })));
     expect(err.exitCode).toBe(ExitCode.USAGE);
@@ -99,12 +177,36 @@ describe('addresses: network address + offset + (i - 1)', () => {
   });
 
   test.each([
-    ['an invalid CIDR', { range: '10.215.100.0/33' }, 'projects/demo/config.yaml:7: networks.lan.ipam.range: "10.215.100.0/33" is not an IPv4 CIDR range'],
-    ['a range without prefix', { range: '10.215.100.0' }, 'projects/demo/config.yaml:7: networks.lan.ipam.range: "10.215.100.0" is not an IPv4 CIDR range'],
-    ['a gateway outside the subnet', { range: '10.215.100.0/24', gateway: '10.215.101.1' }, 'projects/demo/config.yaml:6: networks.lan.ipam.gateway: 10.215.101.1 is not a host address of 10.215.100.0/24'],
-    ['a gateway on the network address', { range: '10.215.100.0/24', gateway: '10.215.100.0' }, 'projects/demo/config.yaml:6: networks.lan.ipam.gateway: 10.215.100.0 is not a host address of 10.215.100.0/24'],
-    ['a gateway that is no address', { range: '10.215.100.0/24', gateway: 'router' }, 'projects/demo/config.yaml:8: networks.lan.ipam.gateway: "router" is not an IPv4 address'],
-    ['a bad DNS server', { range: '10.215.100.0/24', dns: ['1.1.1'] }, 'projects/demo/config.yaml:6: networks.lan.ipam.dns[0]: "1.1.1" is not an IPv4 address'],
+    [
+      'an invalid CIDR',
+      { range: '10.215.100.0/33' },
+      'projects/demo/config.yaml:7: networks.lan.ipam.range: "10.215.100.0/33" is not an IPv4 CIDR range',
+    ],
+    [
+      'a range without prefix',
+      { range: '10.215.100.0' },
+      'projects/demo/config.yaml:7: networks.lan.ipam.range: "10.215.100.0" is not an IPv4 CIDR range',
+    ],
+    [
+      'a gateway outside the subnet',
+      { range: '10.215.100.0/24', gateway: '10.215.101.1' },
+      'projects/demo/config.yaml:6: networks.lan.ipam.gateway: 10.215.101.1 is not a host address of 10.215.100.0/24',
+    ],
+    [
+      'a gateway on the network address',
+      { range: '10.215.100.0/24', gateway: '10.215.100.0' },
+      'projects/demo/config.yaml:6: networks.lan.ipam.gateway: 10.215.100.0 is not a host address of 10.215.100.0/24',
+    ],
+    [
+      'a gateway that is no address',
+      { range: '10.215.100.0/24', gateway: 'router' },
+      'projects/demo/config.yaml:8: networks.lan.ipam.gateway: "router" is not an IPv4 address',
+    ],
+    [
+      'a bad DNS server',
+      { range: '10.215.100.0/24', dns: ['1.1.1'] },
+      'projects/demo/config.yaml:6: networks.lan.ipam.dns[0]: "1.1.1" is not an IPv4 address',
+    ],
   ])('%s is an error naming the network key', (_what, ipam, message) => {
     const err = errorOf(() => planInstances(withLan(ipam)));
     expect(err.exitCode).toBe(ExitCode.USAGE);
@@ -113,14 +215,31 @@ describe('addresses: network address + offset + (i - 1)', () => {
 });
 
 describe('networks and targets', () => {
-  const config = { networks: { lan: LAN, office: { nad_name: 'office', bridge: 'br-office' }, corp: { nad_name: 'corp-net' }, pod: { type: 'pod' } } };
+  const config = {
+    networks: {
+      lan: LAN,
+      office: { nad_name: 'office', bridge: 'br-office' },
+      corp: { nad_name: 'corp-net' },
+      pod: { type: 'pod' },
+    },
+  };
 
   test('kinds: static, dhcp (shared NAD), existing, pod; NICs numbered enp<k>s0', () => {
-    const plan = planInstances(settingsFor({ config, spec: { ...IMAGE, networks: ['lan', 'office', 'corp', 'pod'] } }));
-    expect(plan.networks.map((n) => [n.name, n.kind])).toEqual([['lan', 'static'], ['office', 'dhcp'], ['corp', 'existing'], ['pod', 'pod']]);
+    const plan = planInstances(
+      settingsFor({ config, spec: { ...IMAGE, networks: ['lan', 'office', 'corp', 'pod'] } }),
+    );
+    expect(plan.networks.map((n) => [n.name, n.kind])).toEqual([
+      ['lan', 'static'],
+      ['office', 'dhcp'],
+      ['corp', 'existing'],
+      ['pod', 'pod'],
+    ]);
     expect(plan.sharedNads.map((n) => n.name)).toEqual(['office']);
     expect(plan.instances[0].nics.map((n) => [n.guestInterface, n.nadRef ?? null])).toEqual([
-      ['enp1s0', 'web-01-lan'], ['enp2s0', 'office'], ['enp3s0', 'corp-net'], ['enp4s0', null],
+      ['enp1s0', 'web-01-lan'],
+      ['enp2s0', 'office'],
+      ['enp3s0', 'corp-net'],
+      ['enp4s0', null],
     ]);
   });
 
@@ -132,7 +251,9 @@ describe('networks and targets', () => {
 
   test('--target keeps one instance with its own index and address', () => {
     const plan = planInstances(withLan({ range: '10.215.100.0/24' }, { replicas: 3 }), { target: 'web-02' });
-    expect(plan.instances.map((i) => [i.name, i.index, i.nics[0].address?.ip])).toEqual([['web-02', 2, '10.215.100.102']]);
+    expect(plan.instances.map((i) => [i.name, i.index, i.nics[0].address?.ip])).toEqual([
+      ['web-02', 2, '10.215.100.102'],
+    ]);
   });
 
   test('an unknown --target lists the instances', () => {

@@ -1,12 +1,27 @@
 import { load } from 'js-yaml';
 import { ExitCode } from '../../lib/errors.js';
 import { addressDeliveryWarnings } from '../../lib/render/network-config.js';
-import { errorOf, IMAGE, LAN, named, ofKind, renderFor, secretText, type SettingsFor } from '../helpers/workspace.js';
+import {
+  errorOf,
+  IMAGE,
+  LAN,
+  named,
+  ofKind,
+  renderFor,
+  secretText,
+  type SettingsFor,
+} from '../helpers/workspace.js';
 
 const CATALOG = {
   networks: {
     lan: LAN,
-    storage: { nad_name: 'storage', bridge: 'br-st', vlan: 300, mtu: 9000, ipam: { range: '10.215.200.0/24', gateway: '10.215.200.1' } },
+    storage: {
+      nad_name: 'storage',
+      bridge: 'br-st',
+      vlan: 300,
+      mtu: 9000,
+      ipam: { range: '10.215.200.0/24', gateway: '10.215.200.1' },
+    },
     office: { nad_name: 'office', bridge: 'br-office' },
     pod: { type: 'pod' },
   },
@@ -21,28 +36,47 @@ const CATALOG = {
  */
 function v2Problems(doc: unknown): string[] {
   const problems: string[] = [];
-  const isMap = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+  const isMap = (v: unknown): v is Record<string, unknown> =>
+    typeof v === 'object' && v !== null && !Array.isArray(v);
   const strings = (v: unknown) => Array.isArray(v) && v.every((x) => typeof x === 'string');
   if (!isMap(doc)) return ['not a mapping'];
-  for (const key of Object.keys(doc)) if (!['version', 'renderer', 'ethernets', 'bonds', 'bridges', 'vlans'].includes(key)) problems.push(`unknown top-level key ${key}`);
+  for (const key of Object.keys(doc))
+    if (!['version', 'renderer', 'ethernets', 'bonds', 'bridges', 'vlans'].includes(key))
+      problems.push(`unknown top-level key ${key}`);
   if (doc.version !== 2) problems.push('version is not the integer 2');
   if (!isMap(doc.ethernets)) return [...problems, 'ethernets is not a mapping'];
   const checks: Record<string, (v: unknown) => boolean> = {
     dhcp4: (v) => typeof v === 'boolean',
     addresses: (v) => strings(v) && (v as string[]).every((a) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(a)),
-    routes: (v) => Array.isArray(v) && v.every((r) => isMap(r) && typeof r.to === 'string' && Object.keys(r).every((k) => ['to', 'via', 'metric'].includes(k))),
-    nameservers: (v) => isMap(v) && Object.keys(v).every((k) => ['addresses', 'search'].includes(k)) && strings(v.addresses ?? []),
+    routes: (v) =>
+      Array.isArray(v) &&
+      v.every(
+        (r) =>
+          isMap(r) &&
+          typeof r.to === 'string' &&
+          Object.keys(r).every((k) => ['to', 'via', 'metric'].includes(k)),
+      ),
+    nameservers: (v) =>
+      isMap(v) &&
+      Object.keys(v).every((k) => ['addresses', 'search'].includes(k)) &&
+      strings(v.addresses ?? []),
     mtu: (v) => Number.isInteger(v),
   };
   for (const [id, entry] of Object.entries(doc.ethernets)) {
     if (!isMap(entry)) problems.push(`${id} is not a mapping`);
-    else for (const [k, v] of Object.entries(entry)) if (!checks[k]?.(v)) problems.push(`${id}.${k}: ${checks[k] ? 'wrong type' : 'not in the subset every renderer reads'}`);
+    else
+      for (const [k, v] of Object.entries(entry))
+        if (!checks[k]?.(v))
+          problems.push(`${id}.${k}: ${checks[k] ? 'wrong type' : 'not in the subset every renderer reads'}`);
   }
   return problems;
 }
 
 const generated = (input: SettingsFor, instance = 'web-01') => {
-  const text = secretText(named(renderFor({ config: CATALOG, ...input }).manifests, 'Secret', `${instance}-cloud-init`), 'networkdata');
+  const text = secretText(
+    named(renderFor({ config: CATALOG, ...input }).manifests, 'Secret', `${instance}-cloud-init`),
+    'networkdata',
+  );
   const doc = load(text);
   expect(v2Problems(doc)).toEqual([]);
   return doc;
@@ -50,7 +84,13 @@ const generated = (input: SettingsFor, instance = 'web-01') => {
 
 describe('the generated network-config v2', () => {
   test('the format checker finds what is not network-config v2', () => {
-    expect(v2Problems({ version: '2', ethernets: { eth0: { gateway: '1.2.3.4', addresses: ['1.2.3.4'] } }, network: {} })).toEqual([
+    expect(
+      v2Problems({
+        version: '2',
+        ethernets: { eth0: { gateway: '1.2.3.4', addresses: ['1.2.3.4'] } },
+        network: {},
+      }),
+    ).toEqual([
       'unknown top-level key network',
       'version is not the integer 2',
       'eth0.gateway: not in the subset every renderer reads',
@@ -61,7 +101,13 @@ describe('the generated network-config v2', () => {
   test('one static network: address with prefix, default route via the gateway, DNS, on the first guest NIC', () => {
     expect(generated({ spec: { ...IMAGE, network: 'lan', replicas: 2 } }, 'web-02')).toEqual({
       version: 2,
-      ethernets: { enp1s0: { addresses: ['10.215.100.102/24'], routes: [{ to: '0.0.0.0/0', via: '10.215.100.1' }], nameservers: { addresses: ['10.215.100.53'] } } },
+      ethernets: {
+        enp1s0: {
+          addresses: ['10.215.100.102/24'],
+          routes: [{ to: '0.0.0.0/0', via: '10.215.100.1' }],
+          nameservers: { addresses: ['10.215.100.53'] },
+        },
+      },
     });
   });
 
@@ -70,7 +116,11 @@ describe('the generated network-config v2', () => {
       version: 2,
       ethernets: {
         enp1s0: { dhcp4: true },
-        enp2s0: { addresses: ['10.215.100.101/24'], routes: [{ to: '0.0.0.0/0', via: '10.215.100.1' }], nameservers: { addresses: ['10.215.100.53'] } },
+        enp2s0: {
+          addresses: ['10.215.100.101/24'],
+          routes: [{ to: '0.0.0.0/0', via: '10.215.100.1' }],
+          nameservers: { addresses: ['10.215.100.53'] },
+        },
         enp3s0: { addresses: ['10.215.200.101/24'], mtu: 9000 },
         enp4s0: { dhcp4: true },
       },
@@ -79,50 +129,96 @@ describe('the generated network-config v2', () => {
 
   test('guest_interface names the NIC; two on one name is exit 2', () => {
     const config = { networks: { ...CATALOG.networks, lan: { ...LAN, guest_interface: 'eth0' } } };
-    expect(generated({ config, spec: { ...IMAGE, network: 'lan' } })).toMatchObject({ ethernets: { eth0: { addresses: ['10.215.100.101/24'] } } });
-    const clash = { networks: { ...config.networks, office: { nad_name: 'office', bridge: 'br-office', guest_interface: 'eth0' } } };
+    expect(generated({ config, spec: { ...IMAGE, network: 'lan' } })).toMatchObject({
+      ethernets: { eth0: { addresses: ['10.215.100.101/24'] } },
+    });
+    const clash = {
+      networks: {
+        ...config.networks,
+        office: { nad_name: 'office', bridge: 'br-office', guest_interface: 'eth0' },
+      },
+    };
     const err = errorOf(() => renderFor({ config: clash, spec: { ...IMAGE, networks: ['lan', 'office'] } }));
     expect(err.exitCode).toBe(ExitCode.USAGE);
     expect(err.message).toBe('web-01: two attached networks use the guest interface eth0');
   });
 
   test('the VM reads it: networkDataSecretRef beside the userdata', () => {
-    const vm = named(renderFor({ config: CATALOG, spec: { ...IMAGE, network: 'lan' } }).manifests, 'VirtualMachine', 'web-01') as any;
-    expect(vm.spec.template.spec.volumes[1].cloudInitNoCloud).toEqual({ secretRef: { name: 'web-01-cloud-init' }, networkDataSecretRef: { name: 'web-01-cloud-init' } });
+    const vm = named(
+      renderFor({ config: CATALOG, spec: { ...IMAGE, network: 'lan' } }).manifests,
+      'VirtualMachine',
+      'web-01',
+    ) as any;
+    expect(vm.spec.template.spec.volumes[1].cloudInitNoCloud).toEqual({
+      secretRef: { name: 'web-01-cloud-init' },
+      networkDataSecretRef: { name: 'web-01-cloud-init' },
+    });
   });
 
   test.each<[string, SettingsFor]>([
     ['no static network', { spec: { ...IMAGE, networks: ['office', 'pod'] } }],
     ['generate_network_data: false', { spec: { ...IMAGE, network: 'lan', generate_network_data: false } }],
-    ['--set generate_network_data=false', { spec: { ...IMAGE, network: 'lan' }, sets: ['generate_network_data=false'] }],
+    [
+      '--set generate_network_data=false',
+      { spec: { ...IMAGE, network: 'lan' }, sets: ['generate_network_data=false'] },
+    ],
   ])('none with %s: the Secret has userdata only, the VM no networkDataSecretRef', (_what, input) => {
     const { manifests } = renderFor({ config: CATALOG, ...input });
     expect(Object.keys(named(manifests, 'Secret', 'web-01-cloud-init').data as object)).toEqual(['userdata']);
-    expect((named(manifests, 'VirtualMachine', 'web-01') as any).spec.template.spec.volumes[1].cloudInitNoCloud).toEqual({ secretRef: { name: 'web-01-cloud-init' } });
+    expect(
+      (named(manifests, 'VirtualMachine', 'web-01') as any).spec.template.spec.volumes[1].cloudInitNoCloud,
+    ).toEqual({ secretRef: { name: 'web-01-cloud-init' } });
   });
 
   test('network_data given: it is used as written, nothing generated', () => {
-    const { manifests } = renderFor({ config: CATALOG, spec: { ...IMAGE, network: 'lan', network_data: 'version: 2\n# {{ ip }}\n' } });
-    expect(secretText(named(manifests, 'Secret', 'web-01-cloud-init'), 'networkdata')).toBe('version: 2\n# 10.215.100.101\n');
+    const { manifests } = renderFor({
+      config: CATALOG,
+      spec: { ...IMAGE, network: 'lan', network_data: 'version: 2\n# {{ ip }}\n' },
+    });
+    expect(secretText(named(manifests, 'Secret', 'web-01-cloud-init'), 'networkdata')).toBe(
+      'version: 2\n# 10.215.100.101\n',
+    );
   });
 
   test('generate_network_data takes true or false only', () => {
-    expect(errorOf(() => renderFor({ config: CATALOG, spec: { ...IMAGE, generate_network_data: 'no' } })).message).toBe('projects/demo/specs/web.yaml:2: generate_network_data: expected true or false, got "no"');
+    expect(
+      errorOf(() => renderFor({ config: CATALOG, spec: { ...IMAGE, generate_network_data: 'no' } })).message,
+    ).toBe('projects/demo/specs/web.yaml:2: generate_network_data: expected true or false, got "no"');
   });
 });
 
 describe('a static address that reaches no guest configuration', () => {
-  const warnings = (input: SettingsFor) => addressDeliveryWarnings(renderFor({ config: CATALOG, ...input }).plan);
+  const warnings = (input: SettingsFor) =>
+    addressDeliveryWarnings(renderFor({ config: CATALOG, ...input }).plan);
   test.each<[string, SettingsFor, string[]]>([
     ['generated', { spec: { ...IMAGE, networks: ['lan', 'storage'] } }, []],
-    ['opted out, no template reads it', { spec: { ...IMAGE, networks: ['lan', 'storage'], generate_network_data: false } }, [
-      'network lan: no cloud-init configuration gives the guest its static address (generate_network_data is false, and no cloud_init or network_data template uses static_ip, ip or interfaces): the VM boots without it',
-      'network storage: no cloud-init configuration gives the guest its static address (generate_network_data is false, and no cloud_init or network_data template uses interfaces): the VM boots without it',
-    ]],
-    ['network_data reads static_ip: only the first static network reaches the guest', { spec: { ...IMAGE, networks: ['lan', 'storage'], network_data: 'version: 2 # {{ static_ip }}' } }, [
-      'network storage: no cloud-init configuration gives the guest its static address (network_data is given, and no cloud_init or network_data template uses interfaces): the VM boots without it',
-    ]],
-    ['cloud_init reads interfaces', { spec: { ...IMAGE, networks: ['lan', 'storage'], generate_network_data: false, cloud_init: '#cloud-config\n# {{#each interfaces}}{{ip}}{{/each}}\n' } }, []],
+    [
+      'opted out, no template reads it',
+      { spec: { ...IMAGE, networks: ['lan', 'storage'], generate_network_data: false } },
+      [
+        'network lan: no cloud-init configuration gives the guest its static address (generate_network_data is false, and no cloud_init or network_data template uses static_ip, ip or interfaces): the VM boots without it',
+        'network storage: no cloud-init configuration gives the guest its static address (generate_network_data is false, and no cloud_init or network_data template uses interfaces): the VM boots without it',
+      ],
+    ],
+    [
+      'network_data reads static_ip: only the first static network reaches the guest',
+      { spec: { ...IMAGE, networks: ['lan', 'storage'], network_data: 'version: 2 # {{ static_ip }}' } },
+      [
+        'network storage: no cloud-init configuration gives the guest its static address (network_data is given, and no cloud_init or network_data template uses interfaces): the VM boots without it',
+      ],
+    ],
+    [
+      'cloud_init reads interfaces',
+      {
+        spec: {
+          ...IMAGE,
+          networks: ['lan', 'storage'],
+          generate_network_data: false,
+          cloud_init: '#cloud-config\n# {{#each interfaces}}{{ip}}{{/each}}\n',
+        },
+      },
+      [],
+    ],
     ['no static network', { spec: { ...IMAGE, networks: ['office'], generate_network_data: false } }, []],
   ])('%s', (_what, input, expected) => {
     expect(warnings(input)).toEqual(expected);
@@ -130,31 +226,59 @@ describe('a static address that reaches no guest configuration', () => {
 });
 
 describe('ipam.mode cloud-init', () => {
-  const config = { networks: { ...CATALOG.networks, lan: { ...LAN, ipam: { ...LAN.ipam, mode: 'cloud-init' } } } };
+  const config = {
+    networks: { ...CATALOG.networks, lan: { ...LAN, ipam: { ...LAN.ipam, mode: 'cloud-init' } } },
+  };
   test('one shared NAD without IPAM for all instances, the address only in the guest network-config', () => {
     const { manifests, plan } = renderFor({ config, spec: { ...IMAGE, network: 'lan', replicas: 3 } });
     const nads = ofKind(manifests, 'NetworkAttachmentDefinition');
     expect(nads.map((n) => n.metadata.name)).toEqual(['lan']);
-    expect(nads[0].metadata.labels).toEqual({ 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/shared': 'true' });
-    expect(JSON.parse((nads[0].spec as { config: string }).config)).toEqual({ cniVersion: '0.3.1', name: 'lan', type: 'bridge', bridge: 'br-lan', vlan: 100, macspoofchk: true, disableContainerInterface: true });
+    expect(nads[0].metadata.labels).toEqual({
+      'v-auto/managed': 'true',
+      'v-auto/project': 'demo',
+      'v-auto/shared': 'true',
+    });
+    expect(JSON.parse((nads[0].spec as { config: string }).config)).toEqual({
+      cniVersion: '0.3.1',
+      name: 'lan',
+      type: 'bridge',
+      bridge: 'br-lan',
+      vlan: 100,
+      macspoofchk: true,
+      disableContainerInterface: true,
+    });
     const vm = named(manifests, 'VirtualMachine', 'web-03') as any;
     expect(vm.spec.template.spec.networks).toEqual([{ name: 'lan', multus: { networkName: 'lan' } }]);
     expect(plan.sharedNads.map((n) => n.name)).toEqual(['lan']);
-    expect(plan.instances[2].nics[0]).toMatchObject({ nadRef: 'lan', address: { cidr: '10.215.100.103/24' } });
+    expect(plan.instances[2].nics[0]).toMatchObject({
+      nadRef: 'lan',
+      address: { cidr: '10.215.100.103/24' },
+    });
     expect(plan.instances[2].nics[0].ownNad).toBeUndefined();
-    expect(load(secretText(named(manifests, 'Secret', 'web-03-cloud-init'), 'networkdata'))).toMatchObject({ ethernets: { enp1s0: { addresses: ['10.215.100.103/24'] } } });
+    expect(load(secretText(named(manifests, 'Secret', 'web-03-cloud-init'), 'networkdata'))).toMatchObject({
+      ethernets: { enp1s0: { addresses: ['10.215.100.103/24'] } },
+    });
   });
 
   test('an explicit cni_type is kept; nad stays the default mode with one NAD per instance', () => {
     const typed = { networks: { lan: { ...config.networks.lan, cni_type: 'cnv-bridge' } } };
-    const nad = named(renderFor({ config: typed, spec: { ...IMAGE, network: 'lan' } }).manifests, 'NetworkAttachmentDefinition', 'lan');
+    const nad = named(
+      renderFor({ config: typed, spec: { ...IMAGE, network: 'lan' } }).manifests,
+      'NetworkAttachmentDefinition',
+      'lan',
+    );
     expect(JSON.parse((nad.spec as { config: string }).config).type).toBe('cnv-bridge');
     const { manifests } = renderFor({ config: CATALOG, spec: { ...IMAGE, network: 'lan', replicas: 2 } });
-    expect(ofKind(manifests, 'NetworkAttachmentDefinition').map((n) => n.metadata.name)).toEqual(['web-01-lan', 'web-02-lan']);
+    expect(ofKind(manifests, 'NetworkAttachmentDefinition').map((n) => n.metadata.name)).toEqual([
+      'web-01-lan',
+      'web-02-lan',
+    ]);
   });
 
   test('a mode that is neither is exit 2 with a suggestion', () => {
     const bad = { networks: { lan: { ...LAN, ipam: { ...LAN.ipam, mode: 'cloudinit' } } } };
-    expect(errorOf(() => renderFor({ config: bad, spec: { ...IMAGE, network: 'lan' } })).message).toMatch(/networks\.lan\.ipam\.mode: expected one of nad, cloud-init, got "cloudinit" \(did you mean "cloud-init"\?\)$/);
+    expect(errorOf(() => renderFor({ config: bad, spec: { ...IMAGE, network: 'lan' } })).message).toMatch(
+      /networks\.lan\.ipam\.mode: expected one of nad, cloud-init, got "cloudinit" \(did you mean "cloud-init"\?\)$/,
+    );
   });
 });

@@ -37,8 +37,18 @@ type Schema = { [key: string]: unknown };
 export function closeObjects(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(closeObjects);
   if (typeof schema !== 'object' || schema === null) return schema;
-  const out: Schema = Object.fromEntries(Object.entries(schema).map(([k, v]) => [k, k === 'enum' || k === 'default' || k === 'example' ? v : closeObjects(v)]));
-  if (out.properties && out.additionalProperties === undefined && out['x-kubernetes-preserve-unknown-fields'] !== true) out.additionalProperties = false;
+  const out: Schema = Object.fromEntries(
+    Object.entries(schema).map(([k, v]) => [
+      k,
+      k === 'enum' || k === 'default' || k === 'example' ? v : closeObjects(v),
+    ]),
+  );
+  if (
+    out.properties &&
+    out.additionalProperties === undefined &&
+    out['x-kubernetes-preserve-unknown-fields'] !== true
+  )
+    out.additionalProperties = false;
   return out;
 }
 
@@ -52,7 +62,15 @@ function validatorFor(key: string) {
 async function inspectYaml(spec: string, replicas: number): Promise<Record<string, any>[]> {
   let out = '';
   const output: Output = { out: (t) => void (out += t), err: () => undefined, isTTY: false, color: false };
-  const options = { home: path.join(repoRoot, 'examples'), project: 'demo', spec, sets: [], replicas, output: 'yaml' as const, showSecrets: true };
+  const options = {
+    home: path.join(repoRoot, 'examples'),
+    project: 'demo',
+    spec,
+    sets: [],
+    replicas,
+    output: 'yaml' as const,
+    showSecrets: true,
+  };
   expect(await inspect(options, { toolRoot: repoRoot, env: { V_AUTO_PASSWORD: 'pw' }, output })).toBe(0);
   return parseAllDocuments(out).map((d) => d.toJS());
 }
@@ -61,7 +79,15 @@ const keyOf = (m: Record<string, any>) => `${m.apiVersion.replace(/^(.*)\/(\w+)$
 
 describe('closeObjects', () => {
   test('closes objects with properties, leaves the others open', () => {
-    const schema = { type: 'object', properties: { a: { type: 'object', properties: { b: {} } }, m: { type: 'object' }, p: { type: 'object', properties: {}, 'x-kubernetes-preserve-unknown-fields': true }, q: { type: 'object', properties: {}, additionalProperties: { type: 'string' } } } };
+    const schema = {
+      type: 'object',
+      properties: {
+        a: { type: 'object', properties: { b: {} } },
+        m: { type: 'object' },
+        p: { type: 'object', properties: {}, 'x-kubernetes-preserve-unknown-fields': true },
+        q: { type: 'object', properties: {}, additionalProperties: { type: 'string' } },
+      },
+    };
     expect(closeObjects(schema)).toEqual({
       type: 'object',
       additionalProperties: false,
@@ -99,7 +125,12 @@ describeWithSchemas(`upstream schemas (${schemasDir})`, () => {
   const errorsOf = (m: Record<string, any>) => {
     const validate = validators[keyOf(m)];
     if (!validate) throw new Error(`no schema for ${keyOf(m)}`);
-    return validate(m) ? [] : validate.errors!.map((e: { instancePath: string; message?: string; params: object }) => `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`);
+    return validate(m)
+      ? []
+      : validate.errors!.map(
+          (e: { instancePath: string; message?: string; params: object }) =>
+            `${e.instancePath} ${e.message} ${JSON.stringify(e.params)}`,
+        );
   };
 
   test.each([
@@ -108,14 +139,20 @@ describeWithSchemas(`upstream schemas (${schemasDir})`, () => {
   ])('every manifest of %s with %i replicas validates', async (spec, replicas, count) => {
     const manifests = (await inspectYaml(spec, replicas)).filter((m) => m.kind !== 'Secret');
     expect(manifests).toHaveLength(count - replicas);
-    for (const m of manifests) expect({ name: `${m.kind}/${m.metadata.name}`, errors: errorsOf(m) }).toEqual({ name: `${m.kind}/${m.metadata.name}`, errors: [] });
+    for (const m of manifests)
+      expect({ name: `${m.kind}/${m.metadata.name}`, errors: errorsOf(m) }).toEqual({
+        name: `${m.kind}/${m.metadata.name}`,
+        errors: [],
+      });
   });
 
   test('an unknown field fails validation (spec.template.spec.domain.cpu.coress)', async () => {
     const vm = (await inspectYaml('web', 1)).find((m) => m.kind === 'VirtualMachine')!;
     expect(errorsOf(vm)).toEqual([]);
     vm.spec.template.spec.domain.cpu = { coress: 2 };
-    expect(errorsOf(vm)).toEqual(['/spec/template/spec/domain/cpu must NOT have additional properties {"additionalProperty":"coress"}']);
+    expect(errorsOf(vm)).toEqual([
+      '/spec/template/spec/domain/cpu must NOT have additional properties {"additionalProperty":"coress"}',
+    ]);
   });
 
   test('a wrong type fails validation (DataVolume storage as a number)', async () => {
@@ -137,25 +174,63 @@ describeWithSchemas(`upstream schemas (${schemasDir})`, () => {
 
   test.each([
     { instancetype: 'u1.medium', preference: 'rhel.9', eviction_strategy: 'LiveMigrate' },
-    { instancetype: { name: 'big', kind: 'VirtualMachineInstancetype' }, preference: { name: 'ours', kind: 'VirtualMachinePreference' } },
-    { preference: 'fedora', cpu: 4, cpu_topology: 'sockets', max_sockets: 16, eviction_strategy: 'LiveMigrateIfPossible' },
+    {
+      instancetype: { name: 'big', kind: 'VirtualMachineInstancetype' },
+      preference: { name: 'ours', kind: 'VirtualMachinePreference' },
+    },
+    {
+      preference: 'fedora',
+      cpu: 4,
+      cpu_topology: 'sockets',
+      max_sockets: 16,
+      eviction_strategy: 'LiveMigrateIfPossible',
+    },
     { cpu_topology: 'sockets', eviction_strategy: 'External' },
     { cpu_topology: 'cores', eviction_strategy: 'None' },
   ])('a VirtualMachine with %j validates', (sizing) => {
-    const vm = named(renderFor({ spec: { image_url: 'https://i.example.com/a.qcow2', ...sizing } }).manifests, 'VirtualMachine', 'web-01');
+    const vm = named(
+      renderFor({ spec: { image_url: 'https://i.example.com/a.qcow2', ...sizing } }).manifests,
+      'VirtualMachine',
+      'web-01',
+    );
     expect(errorsOf(vm)).toEqual([]);
   });
 
   test('ipam.mode cloud-init: the shared NAD and the VMs that attach it validate', () => {
-    const lan = { nad_name: 'lan', bridge: 'br-lan', vlan: 100, ipam: { range: '10.215.100.0/24', gateway: '10.215.100.1', mode: 'cloud-init' } };
-    const manifests = renderFor({ config: { networks: { lan } }, spec: { image_url: 'https://i.example.com/a.qcow2', network: 'lan', replicas: 2 } }).manifests.filter((m) => m.kind !== 'Secret');
-    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual(['NetworkAttachmentDefinition/lan', 'DataVolume/web-01-rootdisk', 'DataVolume/web-02-rootdisk', 'VirtualMachine/web-01', 'VirtualMachine/web-02']);
-    for (const m of manifests) expect({ name: `${m.kind}/${m.metadata.name}`, errors: errorsOf(m) }).toEqual({ name: `${m.kind}/${m.metadata.name}`, errors: [] });
+    const lan = {
+      nad_name: 'lan',
+      bridge: 'br-lan',
+      vlan: 100,
+      ipam: { range: '10.215.100.0/24', gateway: '10.215.100.1', mode: 'cloud-init' },
+    };
+    const manifests = renderFor({
+      config: { networks: { lan } },
+      spec: { image_url: 'https://i.example.com/a.qcow2', network: 'lan', replicas: 2 },
+    }).manifests.filter((m) => m.kind !== 'Secret');
+    expect(manifests.map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+      'NetworkAttachmentDefinition/lan',
+      'DataVolume/web-01-rootdisk',
+      'DataVolume/web-02-rootdisk',
+      'VirtualMachine/web-01',
+      'VirtualMachine/web-02',
+    ]);
+    for (const m of manifests)
+      expect({ name: `${m.kind}/${m.metadata.name}`, errors: errorsOf(m) }).toEqual({
+        name: `${m.kind}/${m.metadata.name}`,
+        errors: [],
+      });
   });
 
   test('a misspelt instancetype field fails validation', () => {
-    const vm = named(renderFor({ spec: { image_url: 'https://i.example.com/a.qcow2', instancetype: 'u1.medium' } }).manifests, 'VirtualMachine', 'web-01') as any;
+    const vm = named(
+      renderFor({ spec: { image_url: 'https://i.example.com/a.qcow2', instancetype: 'u1.medium' } })
+        .manifests,
+      'VirtualMachine',
+      'web-01',
+    ) as any;
     vm.spec.instancetype.kinds = 'x';
-    expect(errorsOf(vm)).toEqual(['/spec/instancetype must NOT have additional properties {"additionalProperty":"kinds"}']);
+    expect(errorsOf(vm)).toEqual([
+      '/spec/instancetype must NOT have additional properties {"additionalProperty":"kinds"}',
+    ]);
   });
 });

@@ -4,15 +4,37 @@ import { errorOf, IMAGE, named, renderFor, settingsFor } from '../helpers/worksp
 
 const SPEC = 'projects/demo/specs/web.yaml';
 const CONFIG = 'projects/demo/config.yaml';
-const vmOf = (spec: Record<string, unknown>, extra: { config?: Record<string, unknown>; sets?: string[] } = {}) =>
-  named(renderFor({ spec: { ...IMAGE, ...spec }, ...extra }).manifests, 'VirtualMachine', 'web-01') as any;
+const vmOf = (
+  spec: Record<string, unknown>,
+  extra: { config?: Record<string, unknown>; sets?: string[] } = {},
+) => named(renderFor({ spec: { ...IMAGE, ...spec }, ...extra }).manifests, 'VirtualMachine', 'web-01') as any;
 
 describe('instancetype and preference render spec.instancetype / spec.preference', () => {
   test.each([
-    ['a name: a cluster instance type', { instancetype: 'u1.medium' }, { name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' }, undefined],
-    ['{name, kind}: a namespaced one', { instancetype: { name: 'big', kind: 'VirtualMachineInstancetype' } }, { name: 'big', kind: 'VirtualMachineInstancetype' }, undefined],
-    ['with a preference name', { instancetype: 'u1.large', preference: 'rhel.9' }, { name: 'u1.large', kind: 'VirtualMachineClusterInstancetype' }, { name: 'rhel.9', kind: 'VirtualMachineClusterPreference' }],
-    ['with a namespaced preference', { instancetype: 'u1.large', preference: { name: 'ours', kind: 'VirtualMachinePreference' } }, { name: 'u1.large', kind: 'VirtualMachineClusterInstancetype' }, { name: 'ours', kind: 'VirtualMachinePreference' }],
+    [
+      'a name: a cluster instance type',
+      { instancetype: 'u1.medium' },
+      { name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' },
+      undefined,
+    ],
+    [
+      '{name, kind}: a namespaced one',
+      { instancetype: { name: 'big', kind: 'VirtualMachineInstancetype' } },
+      { name: 'big', kind: 'VirtualMachineInstancetype' },
+      undefined,
+    ],
+    [
+      'with a preference name',
+      { instancetype: 'u1.large', preference: 'rhel.9' },
+      { name: 'u1.large', kind: 'VirtualMachineClusterInstancetype' },
+      { name: 'rhel.9', kind: 'VirtualMachineClusterPreference' },
+    ],
+    [
+      'with a namespaced preference',
+      { instancetype: 'u1.large', preference: { name: 'ours', kind: 'VirtualMachinePreference' } },
+      { name: 'u1.large', kind: 'VirtualMachineClusterInstancetype' },
+      { name: 'ours', kind: 'VirtualMachinePreference' },
+    ],
   ])('%s', (_name, spec, instancetype, preference) => {
     const vm = vmOf(spec);
     expect(vm.spec.instancetype).toEqual(instancetype);
@@ -32,7 +54,10 @@ describe('instancetype and preference render spec.instancetype / spec.preference
   });
 
   test('a later layer replaces the reference whole: a spec name does not inherit config.yaml kind', () => {
-    const vm = vmOf({ instancetype: 'u1.small' }, { config: { instancetype: { name: 'big', kind: 'VirtualMachineInstancetype' } } });
+    const vm = vmOf(
+      { instancetype: 'u1.small' },
+      { config: { instancetype: { name: 'big', kind: 'VirtualMachineInstancetype' } } },
+    );
     expect(vm.spec.instancetype).toEqual({ name: 'u1.small', kind: 'VirtualMachineClusterInstancetype' });
     expect(vmOf({}, { sets: ['instancetype=u1.xlarge'] }).spec.instancetype.name).toBe('u1.xlarge');
   });
@@ -45,34 +70,78 @@ describe('instancetype and preference render spec.instancetype / spec.preference
 
 describe('an instance type with cpu or memory is exit 2, naming each key and the instance type', () => {
   test.each([
-    ['cpu in the spec', { config: undefined, spec: `image_url: x\ninstancetype: u1.medium\ncpu: 4\n` }, `${SPEC}:3: cpu: cannot be set with an instance type (${SPEC}:2: instancetype: u1.medium)`],
-    ['memory in the spec', { config: undefined, spec: `image_url: x\ninstancetype: u1.medium\nmemory: 8Gi\n` }, `${SPEC}:3: memory: cannot be set with an instance type`],
-    ['cpu in config.yaml', { config: 'cpu: 2\n', spec: `image_url: x\ninstancetype: u1.medium\n` }, `${CONFIG}:1: cpu: cannot be set with an instance type (${SPEC}:2: instancetype: u1.medium)`],
-    ['cpu_topology', { config: undefined, spec: `image_url: x\ninstancetype: u1.medium\ncpu_topology: sockets\n` }, `${SPEC}:3: cpu_topology: cannot be set with an instance type`],
-    ['--set cpu', { config: undefined, spec: `image_url: x\ninstancetype: u1.medium\n`, sets: ['cpu=4'] }, '--set: cpu: cannot be set with an instance type'],
+    [
+      'cpu in the spec',
+      { config: undefined, spec: `image_url: x\ninstancetype: u1.medium\ncpu: 4\n` },
+      `${SPEC}:3: cpu: cannot be set with an instance type (${SPEC}:2: instancetype: u1.medium)`,
+    ],
+    [
+      'memory in the spec',
+      { config: undefined, spec: `image_url: x\ninstancetype: u1.medium\nmemory: 8Gi\n` },
+      `${SPEC}:3: memory: cannot be set with an instance type`,
+    ],
+    [
+      'cpu in config.yaml',
+      { config: 'cpu: 2\n', spec: `image_url: x\ninstancetype: u1.medium\n` },
+      `${CONFIG}:1: cpu: cannot be set with an instance type (${SPEC}:2: instancetype: u1.medium)`,
+    ],
+    [
+      'cpu_topology',
+      { config: undefined, spec: `image_url: x\ninstancetype: u1.medium\ncpu_topology: sockets\n` },
+      `${SPEC}:3: cpu_topology: cannot be set with an instance type`,
+    ],
+    [
+      '--set cpu',
+      { config: undefined, spec: `image_url: x\ninstancetype: u1.medium\n`, sets: ['cpu=4'] },
+      '--set: cpu: cannot be set with an instance type',
+    ],
   ])('%s', (_name, input, message) => {
-    const err = errorOf(() => settingsFor({ ...input, spec: input.spec.replace('image_url: x', `image_url: ${IMAGE.image_url}`) }));
+    const err = errorOf(() =>
+      settingsFor({ ...input, spec: input.spec.replace('image_url: x', `image_url: ${IMAGE.image_url}`) }),
+    );
     expect(err.exitCode).toBe(ExitCode.USAGE);
     expect(err.message.startsWith(message)).toBe(true);
     expect(err.message).toContain('KubeVirt rejects a VM that sets them too');
   });
 
   test('both cpu and memory: both are named', () => {
-    const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\ninstancetype: u1.medium\ncpu: 4\nmemory: 8Gi\n` }));
-    expect(err.message).toMatch(/^projects\/demo\/specs\/web.yaml:3: cpu: .*\n {2}also: projects\/demo\/specs\/web.yaml:4: memory: /);
+    const err = errorOf(() =>
+      settingsFor({ spec: `image_url: ${IMAGE.image_url}\ninstancetype: u1.medium\ncpu: 4\nmemory: 8Gi\n` }),
+    );
+    expect(err.message).toMatch(
+      /^projects\/demo\/specs\/web.yaml:3: cpu: .*\n {2}also: projects\/demo\/specs\/web.yaml:4: memory: /,
+    );
   });
 });
 
 describe('instancetype, preference and eviction_strategy values', () => {
   test.each([
-    ['instancetype: U1.Medium', `${SPEC}:2: instancetype: "U1.Medium" is not a valid object name: lower case letters, digits, "-" and "." (DNS-1123 subdomain)`],
+    [
+      'instancetype: U1.Medium',
+      `${SPEC}:2: instancetype: "U1.Medium" is not a valid object name: lower case letters, digits, "-" and "." (DNS-1123 subdomain)`,
+    ],
     ['instancetype: 4', `${SPEC}:2: instancetype: expected a name or a mapping {name, kind}, got 4`],
-    ['instancetype: [u1.medium]', `${SPEC}:2: instancetype: expected a name or a mapping {name, kind}, got a list`],
+    [
+      'instancetype: [u1.medium]',
+      `${SPEC}:2: instancetype: expected a name or a mapping {name, kind}, got a list`,
+    ],
     ['instancetype:\n  kind: VirtualMachineInstancetype', `${SPEC}:2: instancetype.name: is required`],
-    ['instancetype:\n  name: u1.medium\n  kind: VirtualMachineClusterPreference', `${SPEC}:4: instancetype.kind: expected one of VirtualMachineClusterInstancetype, VirtualMachineInstancetype, got "VirtualMachineClusterPreference" (did you mean "VirtualMachineClusterInstancetype"?)`],
-    ['preference:\n  name: rhel.9\n  kind: VirtualMachinePreferences', `${SPEC}:4: preference.kind: expected one of VirtualMachineClusterPreference, VirtualMachinePreference, got "VirtualMachinePreferences" (did you mean "VirtualMachinePreference"?)`],
-    ['preference:\n  name: rhel.9\n  revision: x', `${SPEC}:4: preference.revision: unknown key; known keys: name, kind`],
-    ['eviction_strategy: livemigrate', `${SPEC}:2: eviction_strategy: expected one of LiveMigrate, LiveMigrateIfPossible, External, None, got "livemigrate" (did you mean "LiveMigrate"?)`],
+    [
+      'instancetype:\n  name: u1.medium\n  kind: VirtualMachineClusterPreference',
+      `${SPEC}:4: instancetype.kind: expected one of VirtualMachineClusterInstancetype, VirtualMachineInstancetype, got "VirtualMachineClusterPreference" (did you mean "VirtualMachineClusterInstancetype"?)`,
+    ],
+    [
+      'preference:\n  name: rhel.9\n  kind: VirtualMachinePreferences',
+      `${SPEC}:4: preference.kind: expected one of VirtualMachineClusterPreference, VirtualMachinePreference, got "VirtualMachinePreferences" (did you mean "VirtualMachinePreference"?)`,
+    ],
+    [
+      'preference:\n  name: rhel.9\n  revision: x',
+      `${SPEC}:4: preference.revision: unknown key; known keys: name, kind`,
+    ],
+    [
+      'eviction_strategy: livemigrate',
+      `${SPEC}:2: eviction_strategy: expected one of LiveMigrate, LiveMigrateIfPossible, External, None, got "livemigrate" (did you mean "LiveMigrate"?)`,
+    ],
     ['cpu_topology: threads', `${SPEC}:2: cpu_topology: expected one of cores, sockets, got "threads"`],
     ['max_sockets: 0', `${SPEC}:2: max_sockets: must be between 1 and 512, got 0`],
   ])('%s', (line, message) => {
@@ -87,15 +156,31 @@ describe('cpu_topology: cores (the default) or sockets, with max_sockets', () =>
     ['the default: cores, as v-auto always rendered', {}, { cores: 2 }],
     ['cores', { cpu: 4, cpu_topology: 'cores' }, { cores: 4 }],
     ['sockets', { cpu: 4, cpu_topology: 'sockets' }, { sockets: 4 }],
-    ['sockets with headroom', { cpu: 4, cpu_topology: 'sockets', max_sockets: 16 }, { sockets: 4, maxSockets: 16 }],
-    ['max_sockets equal to cpu', { cpu: 4, cpu_topology: 'sockets', max_sockets: 4 }, { sockets: 4, maxSockets: 4 }],
+    [
+      'sockets with headroom',
+      { cpu: 4, cpu_topology: 'sockets', max_sockets: 16 },
+      { sockets: 4, maxSockets: 16 },
+    ],
+    [
+      'max_sockets equal to cpu',
+      { cpu: 4, cpu_topology: 'sockets', max_sockets: 4 },
+      { sockets: 4, maxSockets: 4 },
+    ],
   ])('%s', (_name, spec, cpu) => {
     expect(vmOf(spec).spec.template.spec.domain.cpu).toEqual(cpu);
   });
 
   test.each([
-    ['max_sockets with cores', 'max_sockets: 8', `${SPEC}:2: max_sockets: needs cpu_topology: sockets (only CPU sockets hot-plug; with cores a CPU change needs a restart)`],
-    ['max_sockets below cpu', 'cpu_topology: sockets\ncpu: 8\nmax_sockets: 4', `${SPEC}:4: max_sockets: is less than cpu (8): KubeVirt rejects a VM whose "Number of sockets in CPU topology is greater than the maximum sockets allowed"`],
+    [
+      'max_sockets with cores',
+      'max_sockets: 8',
+      `${SPEC}:2: max_sockets: needs cpu_topology: sockets (only CPU sockets hot-plug; with cores a CPU change needs a restart)`,
+    ],
+    [
+      'max_sockets below cpu',
+      'cpu_topology: sockets\ncpu: 8\nmax_sockets: 4',
+      `${SPEC}:4: max_sockets: is less than cpu (8): KubeVirt rejects a VM whose "Number of sockets in CPU topology is greater than the maximum sockets allowed"`,
+    ],
   ])('%s is exit 2', (_name, lines, message) => {
     const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\n${lines}\n` }));
     expect(err.exitCode).toBe(ExitCode.USAGE);

@@ -13,7 +13,11 @@ function fakeTerminal(columns?: number, rows?: number) {
   return { stream, view, writes, advance: (ms: number) => (clock += ms), text: () => writes.join('') };
 }
 
-const frame = (i: number) => [`${i}/2 ready`, 'INSTANCE  VM       PROGRESS  IP', `web-01    Running  ${i}%    10.215.100.101`];
+const frame = (i: number) => [
+  `${i}/2 ready`,
+  'INSTANCE  VM       PROGRESS  IP',
+  `web-01    Running  ${i}%    10.215.100.101`,
+];
 
 describe('live view', () => {
   test.each<[string, number | undefined, number | undefined]>([
@@ -44,7 +48,10 @@ describe('live view', () => {
     expect(t.writes[0].startsWith(`\r${ESC}[J`)).toBe(true); // nothing above to move to
     expect(t.writes[1].startsWith(`${ESC}[3A\r${ESC}[J`)).toBe(true); // back over the 3 lines drawn
     for (const w of t.writes) {
-      const lines = w.replace(/\u001b\[[0-9]*[A-Za-z]|\r/g, '').split('\n').slice(0, -1);
+      const lines = w
+        .replace(/\u001b\[[0-9]*[A-Za-z]|\r/g, '')
+        .split('\n')
+        .slice(0, -1);
       expect(lines).toHaveLength(3);
       for (const l of lines) expect(l.length).toBeLessThanOrEqual(23);
     }

@@ -31,9 +31,16 @@ describe('controllers', () => {
     const vmi = JSON.parse((await kubectl(sim, ['get', 'vmi', 'web-1', '-o', 'json'])).stdout);
     expect(vmi.status.phase).toBe('Running');
     expect(vmi.status.nodeName).toMatch(/^worker-[01]$/);
-    expect(vmi.metadata.labels).toMatchObject({ app: 'web', vm: 'web-1', 'kubevirt.io/domain': 'web-1', 'vm.kubevirt.io/name': 'web-1' });
+    expect(vmi.metadata.labels).toMatchObject({
+      app: 'web',
+      vm: 'web-1',
+      'kubevirt.io/domain': 'web-1',
+      'vm.kubevirt.io/name': 'web-1',
+    });
 
-    const pods = JSON.parse((await kubectl(sim, ['get', 'pods', '-l', 'vm.kubevirt.io/name=web-1', '-o', 'json'])).stdout).items;
+    const pods = JSON.parse(
+      (await kubectl(sim, ['get', 'pods', '-l', 'vm.kubevirt.io/name=web-1', '-o', 'json'])).stdout,
+    ).items;
     expect(pods).toHaveLength(1);
     expect(pods[0].metadata.name).toMatch(/^virt-launcher-web-1-[a-z0-9]{5}$/);
     expect(pods[0].metadata.labels).toMatchObject({ app: 'web', vm: 'web-1', 'kubevirt.io/domain': 'web-1' });
@@ -41,17 +48,35 @@ describe('controllers', () => {
     expect(pods[0].status.podIP).toMatch(/^10\.128\.\d+\.\d+$/);
 
     expect(vmi.status.interfaces).toEqual([
-      expect.objectContaining({ name: 'default', ipAddress: pods[0].status.podIP, ipAddresses: [pods[0].status.podIP], mac: expect.stringMatching(/^02(:[0-9a-f]{2}){5}$/) }),
+      expect.objectContaining({
+        name: 'default',
+        ipAddress: pods[0].status.podIP,
+        ipAddresses: [pods[0].status.podIP],
+        mac: expect.stringMatching(/^02(:[0-9a-f]{2}){5}$/),
+      }),
       expect.objectContaining({ name: 'lan', ipAddress: '192.168.10.21', ipAddresses: ['192.168.10.21'] }),
     ]);
 
     const reasons = (kind: string, name: string): string[] =>
-      sim.list('Event', 'default').filter((e) => e.involvedObject.kind === kind && e.involvedObject.name === name).map((e) => e.reason).sort();
-    expect(reasons('DataVolume', 'web-1-rootdisk')).toEqual(['ImportInProgress', 'ImportScheduled', 'ImportSucceeded']);
+      sim
+        .list('Event', 'default')
+        .filter((e) => e.involvedObject.kind === kind && e.involvedObject.name === name)
+        .map((e) => e.reason)
+        .sort();
+    expect(reasons('DataVolume', 'web-1-rootdisk')).toEqual([
+      'ImportInProgress',
+      'ImportScheduled',
+      'ImportSucceeded',
+    ]);
     expect(reasons('VirtualMachine', 'web-1')).toEqual(['SuccessfulCreate']);
     expect(reasons('VirtualMachineInstance', 'web-1')).toEqual(['Started']);
     const ev = sim.list('Event', 'default').find((e) => e.reason === 'Started')!;
-    expect(ev).toMatchObject({ type: 'Normal', count: 1, involvedObject: { apiVersion: 'kubevirt.io/v1', uid: vmi.metadata.uid, namespace: 'default' }, source: { component: 'virt-handler' } });
+    expect(ev).toMatchObject({
+      type: 'Normal',
+      count: 1,
+      involvedObject: { apiVersion: 'kubevirt.io/v1', uid: vmi.metadata.uid, namespace: 'default' },
+      source: { component: 'virt-handler' },
+    });
     expect(ev.firstTimestamp).toBeTruthy();
   });
 
@@ -59,7 +84,10 @@ describe('controllers', () => {
     sim = await startSimulator();
     await kubectl(sim, ['apply', '-f', '-'], [SECRET, NAD, VM].join('---'));
     await sim.settle();
-    expect(sim.get('VirtualMachine', 'default', 'web-1').status).toMatchObject({ printableStatus: 'Provisioning', ready: false });
+    expect(sim.get('VirtualMachine', 'default', 'web-1').status).toMatchObject({
+      printableStatus: 'Provisioning',
+      ready: false,
+    });
     expect(sim.get('VirtualMachineInstance', 'default', 'web-1')).toBeUndefined();
     await kubectl(sim, ['apply', '-f', '-'], DV);
     await sim.settle();
@@ -73,7 +101,10 @@ describe('controllers', () => {
     const applied = kubectl(sim, ['apply', '-f', '-'], STACK);
     const seen = new Set<string>();
     const deadline = Date.now() + 30_000;
-    while (sim.get('VirtualMachine', 'default', 'web-1')?.status?.printableStatus !== 'Running' && Date.now() < deadline) {
+    while (
+      sim.get('VirtualMachine', 'default', 'web-1')?.status?.printableStatus !== 'Running' &&
+      Date.now() < deadline
+    ) {
       const p = sim.get('DataVolume', 'default', 'web-1-rootdisk')?.status?.progress;
       if (p) seen.add(p);
       await new Promise((r) => setTimeout(r, 2));
@@ -98,11 +129,16 @@ describe('controllers', () => {
     await sim.settle();
     await kubectl(sim, ['apply', '-f', '-'], STACK.replace('cores: 2', 'cores: 4'));
     await sim.settle();
-    expect(sim.get('VirtualMachine', 'default', 'web-1').status.conditions).toContainEqual(expect.objectContaining({ type: 'RestartRequired', status: 'True' }));
+    expect(sim.get('VirtualMachine', 'default', 'web-1').status.conditions).toContainEqual(
+      expect.objectContaining({ type: 'RestartRequired', status: 'True' }),
+    );
 
     await kubectl(sim, ['apply', '-f', '-'], STACK.replace('runStrategy: Always', 'runStrategy: Halted'));
     await sim.settle();
-    expect(sim.get('VirtualMachine', 'default', 'web-1').status).toMatchObject({ printableStatus: 'Stopped', ready: false });
+    expect(sim.get('VirtualMachine', 'default', 'web-1').status).toMatchObject({
+      printableStatus: 'Stopped',
+      ready: false,
+    });
     expect(sim.list('VirtualMachineInstance')).toEqual([]);
     expect(sim.list('Pod')).toEqual([]);
 
@@ -117,27 +153,53 @@ describe('controllers', () => {
 
   test('dataVolumeTemplates: the VM creates its DataVolume, a NAD named ns/name is found, deleting the VM collects the DV and PVC', async () => {
     sim = await startSimulator({ namespaces: ['default', 'net'] });
-    sim.put({ apiVersion: 'k8s.cni.cncf.io/v1', kind: 'NetworkAttachmentDefinition', metadata: { name: 'shared', namespace: 'net' }, spec: { config: JSON.stringify({ cniVersion: '0.3.1', plugins: [{ type: 'bridge', ipam: { type: 'static', addresses: [{ address: '10.10.0.7/16' }] } }] }) } });
+    sim.put({
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'shared', namespace: 'net' },
+      spec: {
+        config: JSON.stringify({
+          cniVersion: '0.3.1',
+          plugins: [{ type: 'bridge', ipam: { type: 'static', addresses: [{ address: '10.10.0.7/16' }] } }],
+        }),
+      },
+    });
     const vm = {
       apiVersion: 'kubevirt.io/v1',
       kind: 'VirtualMachine',
       metadata: { name: 'db-1', namespace: 'default' },
       spec: {
         running: true,
-        dataVolumeTemplates: [{ metadata: { name: 'db-1-root', labels: { app: 'db' } }, spec: { source: { registry: { url: 'docker://quay.io/containerdisks/fedora:40' } }, storage: { resources: { requests: { storage: '10Gi' } } } } }],
+        dataVolumeTemplates: [
+          {
+            metadata: { name: 'db-1-root', labels: { app: 'db' } },
+            spec: {
+              source: { registry: { url: 'docker://quay.io/containerdisks/fedora:40' } },
+              storage: { resources: { requests: { storage: '10Gi' } } },
+            },
+          },
+        ],
         template: {
           spec: {
-            domain: { devices: { interfaces: [{ name: 'data', bridge: {} }] }, resources: { requests: { memory: '2Gi' } } },
+            domain: {
+              devices: { interfaces: [{ name: 'data', bridge: {} }] },
+              resources: { requests: { memory: '2Gi' } },
+            },
             networks: [{ name: 'data', multus: { networkName: 'net/shared' } }],
             volumes: [{ name: 'root', dataVolume: { name: 'db-1-root' } }],
           },
         },
       },
     };
-    expect((await kubectl(sim, ['apply', '-f', '-'], JSON.stringify(vm))).stdout.trim()).toBe('virtualmachine.kubevirt.io/db-1 created');
+    expect((await kubectl(sim, ['apply', '-f', '-'], JSON.stringify(vm))).stdout.trim()).toBe(
+      'virtualmachine.kubevirt.io/db-1 created',
+    );
     await sim.settle();
     expect(sim.get('DataVolume', 'default', 'db-1-root').status.phase).toBe('Succeeded');
-    expect(sim.get('VirtualMachineInstance', 'default', 'db-1').status.interfaces[0]).toMatchObject({ name: 'data', ipAddress: '10.10.0.7' });
+    expect(sim.get('VirtualMachineInstance', 'default', 'db-1').status.interfaces[0]).toMatchObject({
+      name: 'data',
+      ipAddress: '10.10.0.7',
+    });
     await kubectl(sim, ['delete', 'vm', 'db-1']);
     expect(sim.get('DataVolume', 'default', 'db-1-root')).toBeUndefined();
     expect(sim.get('PersistentVolumeClaim', 'default', 'db-1-root')).toBeUndefined();
@@ -146,7 +208,10 @@ describe('controllers', () => {
   describe('runStrategy and restarts (kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go syncRunStrategy)', () => {
     const vmi = () => sim.get('VirtualMachineInstance', 'default', 'web-1');
     const vm = () => sim.get('VirtualMachine', 'default', 'web-1');
-    const conditionTypes = () => (vm().status.conditions as { type: string; status: string }[]).filter((c) => c.status === 'True').map((c) => c.type);
+    const conditionTypes = () =>
+      (vm().status.conditions as { type: string; status: string }[])
+        .filter((c) => c.status === 'True')
+        .map((c) => c.type);
 
     test('Always: a deleted VMI comes back as a new one, and RestartRequired clears with it', async () => {
       sim = await startSimulator();
@@ -170,7 +235,11 @@ describe('controllers', () => {
       ['Manual', 'Stopped'],
     ])('%s: a deleted VMI is not started again', async (strategy, printable) => {
       sim = await startSimulator();
-      await kubectl(sim, ['apply', '-f', '-'], STACK.replace('runStrategy: Always', `runStrategy: ${strategy}`));
+      await kubectl(
+        sim,
+        ['apply', '-f', '-'],
+        STACK.replace('runStrategy: Always', `runStrategy: ${strategy}`),
+      );
       await sim.settle();
       // RerunOnFailure starts once (status.runStrategy differs at first); Manual never starts by itself.
       expect(Boolean(vmi())).toBe(strategy === 'RerunOnFailure');
@@ -184,11 +253,27 @@ describe('controllers', () => {
       sim = await startSimulator();
       await kubectl(sim, ['apply', '-f', '-'], STACK);
       await sim.settle();
-      await kubectl(sim, ['patch', 'vm', 'web-1', '--type', 'merge', '-p', '{"spec":{"runStrategy":"Halted"}}']);
+      await kubectl(sim, [
+        'patch',
+        'vm',
+        'web-1',
+        '--type',
+        'merge',
+        '-p',
+        '{"spec":{"runStrategy":"Halted"}}',
+      ]);
       await sim.settle();
       expect(vmi()).toBeUndefined();
       expect(vm().status).toMatchObject({ printableStatus: 'Stopped', ready: false });
-      await kubectl(sim, ['patch', 'vm', 'web-1', '--type', 'merge', '-p', '{"spec":{"runStrategy":"Always"}}']);
+      await kubectl(sim, [
+        'patch',
+        'vm',
+        'web-1',
+        '--type',
+        'merge',
+        '-p',
+        '{"spec":{"runStrategy":"Always"}}',
+      ]);
       await sim.settle();
       expect(vm().status).toMatchObject({ printableStatus: 'Running', ready: true });
     });
@@ -206,22 +291,45 @@ describe('controllers', () => {
       sim = await startSimulator();
       sim.faults.unschedulableVmis = [{ name: 'web-1', forMs: 60_000 }];
       await kubectl(sim, ['apply', '-f', '-'], STACK);
-      for (let i = 0; i < 200 && vm()?.status?.printableStatus !== 'ErrorUnschedulable'; i++) await new Promise((r) => setTimeout(r, 20));
+      for (let i = 0; i < 200 && vm()?.status?.printableStatus !== 'ErrorUnschedulable'; i++)
+        await new Promise((r) => setTimeout(r, 20));
       expect(vm().status).toMatchObject({ printableStatus: 'ErrorUnschedulable', ready: false });
       expect(vmi().status.phase).toBe('Scheduling');
-      expect(vmi().status.conditions).toContainEqual(expect.objectContaining({ type: 'PodScheduled', status: 'False', reason: 'Unschedulable', message: expect.stringMatching(/^0\/2 nodes are available: 2 Insufficient memory\./) }));
-      const listed = JSON.parse((await kubectl(sim, ['get', 'pods', '-l', 'vm.kubevirt.io/name=web-1', '-o', 'json'])).stdout).items;
+      expect(vmi().status.conditions).toContainEqual(
+        expect.objectContaining({
+          type: 'PodScheduled',
+          status: 'False',
+          reason: 'Unschedulable',
+          message: expect.stringMatching(/^0\/2 nodes are available: 2 Insufficient memory\./),
+        }),
+      );
+      const listed = JSON.parse(
+        (await kubectl(sim, ['get', 'pods', '-l', 'vm.kubevirt.io/name=web-1', '-o', 'json'])).stdout,
+      ).items;
       expect(listed).toHaveLength(1);
       expect(listed[0].status.phase).toBe('Pending');
       expect(listed[0].spec.nodeName).toBeUndefined();
       const events = JSON.parse((await kubectl(sim, ['get', 'events', '-o', 'json'])).stdout).items;
-      expect(events).toContainEqual(expect.objectContaining({ reason: 'FailedScheduling', type: 'Warning', involvedObject: expect.objectContaining({ kind: 'Pod', name: listed[0].metadata.name }) }));
+      expect(events).toContainEqual(
+        expect.objectContaining({
+          reason: 'FailedScheduling',
+          type: 'Warning',
+          involvedObject: expect.objectContaining({ kind: 'Pod', name: listed[0].metadata.name }),
+        }),
+      );
       // Room is found (settle runs the fault's end at once): the same pod is placed and the VM runs.
       await sim.settle();
       expect(vm().status).toMatchObject({ printableStatus: 'Running', ready: true });
       expect(vmi().status.conditions.map((c: { type: string }) => c.type)).not.toContain('PodScheduled');
-      const after = JSON.parse((await kubectl(sim, ['get', 'pods', '-l', 'vm.kubevirt.io/name=web-1', '-o', 'json'])).stdout).items;
-      expect(after.map((p: { metadata: { name: string }; status: { phase: string } }) => [p.metadata.name, p.status.phase])).toEqual([[listed[0].metadata.name, 'Running']]);
+      const after = JSON.parse(
+        (await kubectl(sim, ['get', 'pods', '-l', 'vm.kubevirt.io/name=web-1', '-o', 'json'])).stdout,
+      ).items;
+      expect(
+        after.map((p: { metadata: { name: string }; status: { phase: string } }) => [
+          p.metadata.name,
+          p.status.phase,
+        ]),
+      ).toEqual([[listed[0].metadata.name, 'Running']]);
     });
   });
 });

@@ -22,7 +22,12 @@ export class Scheduler {
     let best = -1;
     for (let i = 0; i < this.tasks.length; i++) {
       const t = this.tasks[i];
-      if (best < 0 || t.due < this.tasks[best].due || (t.due === this.tasks[best].due && t.seq < this.tasks[best].seq)) best = i;
+      if (
+        best < 0 ||
+        t.due < this.tasks[best].due ||
+        (t.due === this.tasks[best].due && t.seq < this.tasks[best].seq)
+      )
+        best = i;
     }
     return best;
   }
@@ -41,15 +46,18 @@ export class Scheduler {
     this.timer = undefined;
     const i = this.next();
     if (i < 0 || this.stopped) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      while (true) {
-        const j = this.next();
-        if (j < 0 || this.tasks[j].due > Date.now()) break;
-        this.runOne(j);
-      }
-      this.arm();
-    }, Math.max(0, this.tasks[i].due - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        while (true) {
+          const j = this.next();
+          if (j < 0 || this.tasks[j].due > Date.now()) break;
+          this.runOne(j);
+        }
+        this.arm();
+      },
+      Math.max(0, this.tasks[i].due - Date.now()),
+    );
     this.timer.unref();
   }
 
@@ -90,7 +98,14 @@ const IMPORT_PROGRESS = ['0.00%', '45.00%', '90.00%'];
 const FAILED_IMPORT_RESTARTS = 3;
 
 function ownerRef(o: Obj): Obj {
-  return { apiVersion: o.apiVersion, kind: o.kind, name: o.metadata.name, uid: o.metadata.uid, controller: true, blockOwnerDeletion: true };
+  return {
+    apiVersion: o.apiVersion,
+    kind: o.kind,
+    name: o.metadata.name,
+    uid: o.metadata.uid,
+    controller: true,
+    blockOwnerDeletion: true,
+  };
 }
 
 /**
@@ -119,7 +134,9 @@ function runDecision(vm: Obj): 'start' | 'stop' | 'leave' {
 
 /** KubeVirt's VM printable status ErrorUnschedulable: the VMI has PodScheduled False with reason Unschedulable (kubevirt/kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go isVirtualMachineStatusUnschedulable; below Running, PvcNotFound and DataVolumeError, above Starting in its precedence list). */
 function isUnschedulable(vmi: Obj): boolean {
-  return (vmi.status?.conditions ?? []).some((c: Obj) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable');
+  return (vmi.status?.conditions ?? []).some(
+    (c: Obj) => c.type === 'PodScheduled' && c.status === 'False' && c.reason === 'Unschedulable',
+  );
 }
 
 function launcherSpec(): Obj {
@@ -127,11 +144,18 @@ function launcherSpec(): Obj {
 }
 
 function hashOf(v: unknown): string {
-  return createHash('sha256').update(JSON.stringify(v ?? null)).digest('hex');
+  return createHash('sha256')
+    .update(JSON.stringify(v ?? null))
+    .digest('hex');
 }
 
 function condition(type: string, status: boolean, reason?: string, message?: string): Obj {
-  const c: Obj = { type, status: status ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: nowIso() };
+  const c: Obj = {
+    type,
+    status: status ? 'True' : 'False',
+    lastProbeTime: null,
+    lastTransitionTime: nowIso(),
+  };
   if (reason) c.reason = reason;
   if (message) c.message = message;
   return c;
@@ -158,7 +182,11 @@ export class Controllers {
   /** The name of the Event recorded for each (object uid, reason, message), so that a repeat is found without listing the namespace's events. */
   private readonly eventNames = new Map<string, string>();
 
-  constructor(private readonly store: ObjectStore, private readonly scheduler: Scheduler, private readonly opts: ControllerOptions) {
+  constructor(
+    private readonly store: ObjectStore,
+    private readonly scheduler: Scheduler,
+    private readonly opts: ControllerOptions,
+  ) {
     store.onChange((kind, type, obj) => this.observe(kind, type, obj));
   }
 
@@ -167,7 +195,12 @@ export class Controllers {
     const name = obj.metadata.name;
     switch (kind) {
       case 'DataVolume':
-        if (type === 'ADDED') this.scheduler.schedule(this.opts.importStepMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);
+        if (type === 'ADDED')
+          this.scheduler.schedule(
+            this.opts.importStepMs,
+            () => this.importStep(ns, name),
+            `dv:${ns}/${name}`,
+          );
         this.reconcileVmsUsing(ns, name);
         break;
       case 'PersistentVolumeClaim':
@@ -178,7 +211,8 @@ export class Controllers {
         if (type !== 'DELETED') this.enqueueVm(ns, name);
         break;
       case 'VirtualMachineInstance':
-        if (type === 'ADDED') this.scheduler.schedule(this.opts.vmStepMs, () => this.vmiStep(ns, name), `vmi:${ns}/${name}`);
+        if (type === 'ADDED')
+          this.scheduler.schedule(this.opts.vmStepMs, () => this.vmiStep(ns, name), `vmi:${ns}/${name}`);
         if (type === 'DELETED') {
           this.startedFrom.delete(obj.metadata.uid);
           this.unschedulableState.delete(obj.metadata.uid);
@@ -198,14 +232,24 @@ export class Controllers {
       if (v.dataVolume?.name) out.push({ dv: v.dataVolume.name });
       if (v.persistentVolumeClaim?.claimName) out.push({ pvc: v.persistentVolumeClaim.claimName });
     }
-    for (const t of vm.spec?.dataVolumeTemplates ?? []) if (t.metadata?.name && !out.some((c) => c.dv === t.metadata.name)) out.push({ dv: t.metadata.name });
+    for (const t of vm.spec?.dataVolumeTemplates ?? [])
+      if (t.metadata?.name && !out.some((c) => c.dv === t.metadata.name)) out.push({ dv: t.metadata.name });
     return out;
   }
 
   private indexClaims(ns: string, name: string, vm: Obj | undefined): void {
     const key = `${ns}/${name}`;
     for (const claim of this.claimsOf.get(key) ?? []) this.claimUsers.get(claim)?.delete(name);
-    const claims = vm ? [...new Set(this.volumeClaims(vm).flatMap((c) => [c.dv, c.pvc]).filter(Boolean).map((c) => `${ns}/${c}`))] : [];
+    const claims = vm
+      ? [
+          ...new Set(
+            this.volumeClaims(vm)
+              .flatMap((c) => [c.dv, c.pvc])
+              .filter(Boolean)
+              .map((c) => `${ns}/${c}`),
+          ),
+        ]
+      : [];
     for (const claim of claims) {
       if (!this.claimUsers.has(claim)) this.claimUsers.set(claim, new Set());
       this.claimUsers.get(claim)!.add(name);
@@ -219,7 +263,13 @@ export class Controllers {
   }
 
   /** Records a core/v1 Event, folding repeats into count and lastTimestamp like the event recorder. */
-  recordEvent(obj: Obj, type: 'Normal' | 'Warning', reason: string, message: string, component: string): void {
+  recordEvent(
+    obj: Obj,
+    type: 'Normal' | 'Warning',
+    reason: string,
+    message: string,
+    component: string,
+  ): void {
     const ns = obj.metadata.namespace ?? 'default';
     const key = `${obj.metadata.uid}\0${reason}\0${message}`;
     const known = this.eventNames.get(key);
@@ -234,7 +284,14 @@ export class Controllers {
     this.store.create({
       kind: 'Event',
       metadata: { name, namespace: ns },
-      involvedObject: { kind: obj.kind, namespace: ns, name: obj.metadata.name, uid: obj.metadata.uid, apiVersion: obj.apiVersion, resourceVersion: obj.metadata.resourceVersion },
+      involvedObject: {
+        kind: obj.kind,
+        namespace: ns,
+        name: obj.metadata.name,
+        uid: obj.metadata.uid,
+        apiVersion: obj.apiVersion,
+        resourceVersion: obj.metadata.resourceVersion,
+      },
       reason,
       message,
       source: { component },
@@ -258,7 +315,8 @@ export class Controllers {
     const dv = this.store.get('DataVolume', ns, name);
     if (!dv) return;
     const st = deepClone(dv.status ?? {});
-    const again = (): void => this.scheduler.schedule(this.opts.importStepMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);
+    const again = (): void =>
+      this.scheduler.schedule(this.opts.importStepMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);
     const failing = this.opts.failImports().includes(name);
     const transient = this.opts.transientImportErrors().find((t) => t.name === name);
     switch (st.phase) {
@@ -266,14 +324,38 @@ export class Controllers {
       case '':
       case 'Pending': {
         this.ensurePvc(dv, 'Pending');
-        this.setStatus(dv, { ...st, phase: 'ImportScheduled', progress: 'N/A', restartCount: 0, claimName: name, conditions: this.dvConditions(false, false, 'ImportScheduled') });
-        this.recordEvent(dv, 'Normal', 'ImportScheduled', `Import into ${name} scheduled`, 'datavolume-import-controller');
+        this.setStatus(dv, {
+          ...st,
+          phase: 'ImportScheduled',
+          progress: 'N/A',
+          restartCount: 0,
+          claimName: name,
+          conditions: this.dvConditions(false, false, 'ImportScheduled'),
+        });
+        this.recordEvent(
+          dv,
+          'Normal',
+          'ImportScheduled',
+          `Import into ${name} scheduled`,
+          'datavolume-import-controller',
+        );
         again();
         return;
       }
       case 'ImportScheduled': {
-        this.setStatus(dv, { ...st, phase: 'ImportInProgress', progress: IMPORT_PROGRESS[0], conditions: this.dvConditions(true, true, 'Pod is running') });
-        this.recordEvent(dv, 'Normal', 'ImportInProgress', `Import into ${name} in progress`, 'datavolume-import-controller');
+        this.setStatus(dv, {
+          ...st,
+          phase: 'ImportInProgress',
+          progress: IMPORT_PROGRESS[0],
+          conditions: this.dvConditions(true, true, 'Pod is running'),
+        });
+        this.recordEvent(
+          dv,
+          'Normal',
+          'ImportInProgress',
+          `Import into ${name} in progress`,
+          'datavolume-import-controller',
+        );
         again();
         return;
       }
@@ -283,7 +365,11 @@ export class Controllers {
         // kubevirt/containerized-data-importer@cd2345f) and is restarted; the new pod imports.
         if (transient && !st.restartCount) {
           const message = `Unable to process data: Unable to transfer source data to scratch space: unexpected EOF (url ${dv.spec?.source?.http?.url ?? name})`;
-          this.setStatus(dv, { ...st, restartCount: 1, conditions: this.dvConditions(true, false, 'Error', message) });
+          this.setStatus(dv, {
+            ...st,
+            restartCount: 1,
+            conditions: this.dvConditions(true, false, 'Error', message),
+          });
           this.recordEvent(dv, 'Warning', 'Error', message, 'datavolume-import-controller');
           this.scheduler.schedule(transient.forMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);
           return;
@@ -293,20 +379,40 @@ export class Controllers {
           const url = dv.spec?.source?.http?.url ?? dv.spec?.source?.registry?.url ?? name;
           const message = `Unable to process data: Unable to connect to http data source: expected status code 200, got 404. Status: 404 Not Found (url ${url})`;
           const failed = restarts > FAILED_IMPORT_RESTARTS;
-          this.setStatus(dv, { ...st, phase: failed ? 'Failed' : 'ImportInProgress', restartCount: restarts, conditions: this.dvConditions(true, false, 'Error', message) });
+          this.setStatus(dv, {
+            ...st,
+            phase: failed ? 'Failed' : 'ImportInProgress',
+            restartCount: restarts,
+            conditions: this.dvConditions(true, false, 'Error', message),
+          });
           this.recordEvent(dv, 'Warning', 'Error', message, 'datavolume-import-controller');
           if (!failed) again();
           return;
         }
         const i = IMPORT_PROGRESS.indexOf(st.progress);
         if (i >= 0 && i < IMPORT_PROGRESS.length - 1) {
-          this.setStatus(dv, { ...st, progress: IMPORT_PROGRESS[i + 1], conditions: this.dvConditions(true, true, 'Pod is running') });
+          this.setStatus(dv, {
+            ...st,
+            progress: IMPORT_PROGRESS[i + 1],
+            conditions: this.dvConditions(true, true, 'Pod is running'),
+          });
           again();
           return;
         }
         const pvc = this.ensurePvc(dv, 'Bound');
-        this.setStatus(dv, { ...st, phase: 'Succeeded', progress: '100.0%', conditions: this.dvConditions(true, false, 'Completed') });
-        this.recordEvent(dv, 'Normal', 'ImportSucceeded', `Successfully imported into PVC ${name}`, 'datavolume-import-controller');
+        this.setStatus(dv, {
+          ...st,
+          phase: 'Succeeded',
+          progress: '100.0%',
+          conditions: this.dvConditions(true, false, 'Completed'),
+        });
+        this.recordEvent(
+          dv,
+          'Normal',
+          'ImportSucceeded',
+          `Successfully imported into PVC ${name}`,
+          'datavolume-import-controller',
+        );
         if (this.opts.gcDataVolumes) {
           // CDI drops its ownership of the PVC before collecting the DataVolume, so the PVC survives.
           this.store.update({ ...pvc, metadata: { ...pvc.metadata, ownerReferences: undefined } });
@@ -322,9 +428,30 @@ export class Controllers {
 
   private dvConditions(bound: boolean, running: boolean, reason: string, message = ''): Obj[] {
     return [
-      { type: 'Bound', status: bound ? 'True' : 'False', reason: bound ? 'Bound' : 'Pending', message: bound ? 'PVC bound' : '', lastHeartbeatTime: nowIso(), lastTransitionTime: nowIso() },
-      { type: 'Ready', status: reason === 'Completed' ? 'True' : 'False', reason, message, lastHeartbeatTime: nowIso(), lastTransitionTime: nowIso() },
-      { type: 'Running', status: running ? 'True' : 'False', reason, message, lastHeartbeatTime: nowIso(), lastTransitionTime: nowIso() },
+      {
+        type: 'Bound',
+        status: bound ? 'True' : 'False',
+        reason: bound ? 'Bound' : 'Pending',
+        message: bound ? 'PVC bound' : '',
+        lastHeartbeatTime: nowIso(),
+        lastTransitionTime: nowIso(),
+      },
+      {
+        type: 'Ready',
+        status: reason === 'Completed' ? 'True' : 'False',
+        reason,
+        message,
+        lastHeartbeatTime: nowIso(),
+        lastTransitionTime: nowIso(),
+      },
+      {
+        type: 'Running',
+        status: running ? 'True' : 'False',
+        reason,
+        message,
+        lastHeartbeatTime: nowIso(),
+        lastTransitionTime: nowIso(),
+      },
     ];
   }
 
@@ -343,17 +470,28 @@ export class Controllers {
           namespace: ns,
           // CDI's own label first: the DataVolume's labels are copied over it.
           labels: { app: 'containerized-data-importer', ...(dv.metadata.labels ?? {}) },
-          annotations: { 'cdi.kubevirt.io/storage.contentType': dv.spec?.contentType ?? 'kubevirt', 'cdi.kubevirt.io/storage.pod.phase': 'Pending' },
+          annotations: {
+            'cdi.kubevirt.io/storage.contentType': dv.spec?.contentType ?? 'kubevirt',
+            'cdi.kubevirt.io/storage.pod.phase': 'Pending',
+          },
           ownerReferences: [ownerRef(dv)],
         },
-        spec: { accessModes, resources: { requests: { storage: size } }, storageClassName: claim.storageClassName ?? 'standard', volumeMode: claim.volumeMode ?? 'Filesystem' },
+        spec: {
+          accessModes,
+          resources: { requests: { storage: size } },
+          storageClassName: claim.storageClassName ?? 'standard',
+          volumeMode: claim.volumeMode ?? 'Filesystem',
+        },
         status: { phase: 'Pending' },
       });
     }
     if (phase === 'Bound' && pvc.status?.phase !== 'Bound') {
       pvc = this.store.update({
         ...pvc,
-        metadata: { ...pvc.metadata, annotations: { ...pvc.metadata.annotations, 'cdi.kubevirt.io/storage.pod.phase': 'Succeeded' } },
+        metadata: {
+          ...pvc.metadata,
+          annotations: { ...pvc.metadata.annotations, 'cdi.kubevirt.io/storage.pod.phase': 'Succeeded' },
+        },
         spec: { ...pvc.spec, volumeName: `pvc-${pvc.metadata.uid}` },
         status: { phase: 'Bound', accessModes, capacity: { storage: size } },
       });
@@ -394,7 +532,11 @@ export class Controllers {
       if (this.store.get('PersistentVolumeClaim', vm.metadata.namespace, name)) continue;
       this.store.create({
         kind: 'DataVolume',
-        metadata: { ...deepClone(t.metadata), namespace: vm.metadata.namespace, ownerReferences: [ownerRef(vm)] },
+        metadata: {
+          ...deepClone(t.metadata),
+          namespace: vm.metadata.namespace,
+          ownerReferences: [ownerRef(vm)],
+        },
         spec: deepClone(t.spec),
       });
     }
@@ -407,19 +549,45 @@ export class Controllers {
     const vmi = this.store.get('VirtualMachineInstance', ns, name);
     const decision = runDecision(vm);
     const runStrategy = vm.spec?.runStrategy ?? (vm.spec?.running === true ? 'Always' : 'Halted');
-    const base = { ...(vm.status ?? {}), observedGeneration: vm.metadata.generation, desiredGeneration: vm.metadata.generation };
+    const base = {
+      ...(vm.status ?? {}),
+      observedGeneration: vm.metadata.generation,
+      desiredGeneration: vm.metadata.generation,
+    };
     if (decision === 'stop' || (!vmi && decision === 'leave')) {
       if (vmi) {
         this.store.deleteWithDependents('VirtualMachineInstance', ns, name);
-        this.recordEvent(vm, 'Normal', 'SuccessfulDelete', `Stopped the virtual machine by deleting the virtual machine instance ${vmi.metadata.uid}`, 'virtualmachine-controller');
+        this.recordEvent(
+          vm,
+          'Normal',
+          'SuccessfulDelete',
+          `Stopped the virtual machine by deleting the virtual machine instance ${vmi.metadata.uid}`,
+          'virtualmachine-controller',
+        );
       }
-      this.setStatus(vm, { ...base, printableStatus: 'Stopped', ready: false, created: false, conditions: mergeConditions(vm.status?.conditions, [condition('Ready', false, 'VMINotExists', 'VMI does not exist')]) });
+      this.setStatus(vm, {
+        ...base,
+        printableStatus: 'Stopped',
+        ready: false,
+        created: false,
+        conditions: mergeConditions(vm.status?.conditions, [
+          condition('Ready', false, 'VMINotExists', 'VMI does not exist'),
+        ]),
+      });
       return;
     }
     if (!vmi) {
       const volumes = this.volumesState(vm);
       if (volumes !== 'Ready') {
-        this.setStatus(vm, { ...base, printableStatus: volumes, ready: false, created: false, conditions: mergeConditions(vm.status?.conditions, [condition('Ready', false, 'VMINotExists', 'VMI does not exist')]) });
+        this.setStatus(vm, {
+          ...base,
+          printableStatus: volumes,
+          ready: false,
+          created: false,
+          conditions: mergeConditions(vm.status?.conditions, [
+            condition('Ready', false, 'VMINotExists', 'VMI does not exist'),
+          ]),
+        });
         return;
       }
       const tmpl = vm.spec.template ?? {};
@@ -428,26 +596,62 @@ export class Controllers {
         metadata: {
           name,
           namespace: ns,
-          labels: { ...(tmpl.metadata?.labels ?? {}), 'kubevirt.io/domain': name, 'vm.kubevirt.io/name': name },
+          labels: {
+            ...(tmpl.metadata?.labels ?? {}),
+            'kubevirt.io/domain': name,
+            'vm.kubevirt.io/name': name,
+          },
           annotations: { ...(tmpl.metadata?.annotations ?? {}) },
           ownerReferences: [ownerRef(vm)],
         },
         spec: vmiSpecAtStart(tmpl.spec ?? {}, this.opts.liveUpdate),
-        status: { phase: 'Scheduling', conditions: [condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')] },
+        status: {
+          phase: 'Scheduling',
+          conditions: [condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')],
+        },
       });
       this.startedFrom.set(created.metadata.uid, deepClone(tmpl.spec ?? {}));
-      this.recordEvent(vm, 'Normal', 'SuccessfulCreate', `Started the virtual machine by creating the new virtual machine instance ${name}`, 'virtualmachine-controller');
+      this.recordEvent(
+        vm,
+        'Normal',
+        'SuccessfulCreate',
+        `Started the virtual machine by creating the new virtual machine instance ${name}`,
+        'virtualmachine-controller',
+      );
       // The strategy the controller last acted on (what RerunOnFailure compares with).
-      this.setStatus(vm, { ...base, runStrategy, printableStatus: 'Starting', ready: false, created: true, conditions: mergeConditions(vm.status?.conditions, [condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')]) });
+      this.setStatus(vm, {
+        ...base,
+        runStrategy,
+        printableStatus: 'Starting',
+        ready: false,
+        created: true,
+        conditions: mergeConditions(vm.status?.conditions, [
+          condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running'),
+        ]),
+      });
       return;
     }
     const running = vmi.status?.phase === 'Running';
-    const conditions = [running ? condition('Ready', true) : condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running')];
+    const conditions = [
+      running
+        ? condition('Ready', true)
+        : condition('Ready', false, 'GuestNotRunning', 'Guest VM is not reported as running'),
+    ];
     const startedFrom = this.startedFrom.get(vmi.metadata.uid);
-    const change = startedFrom ? rollout(startedFrom, vm.spec.template?.spec ?? {}, vmi.spec, this.opts.liveUpdate) : {};
-    if (change.restartRequired) conditions.push(condition('RestartRequired', true, undefined, change.restartRequired));
+    const change = startedFrom
+      ? rollout(startedFrom, vm.spec.template?.spec ?? {}, vmi.spec, this.opts.liveUpdate)
+      : {};
+    if (change.restartRequired)
+      conditions.push(condition('RestartRequired', true, undefined, change.restartRequired));
     if (change.hotplug) this.hotplug(vmi, change.hotplug);
-    this.setStatus(vm, { ...base, runStrategy, printableStatus: running ? 'Running' : isUnschedulable(vmi) ? 'ErrorUnschedulable' : 'Starting', ready: running, created: true, conditions: mergeConditions(vm.status?.conditions, conditions) });
+    this.setStatus(vm, {
+      ...base,
+      runStrategy,
+      printableStatus: running ? 'Running' : isUnschedulable(vmi) ? 'ErrorUnschedulable' : 'Starting',
+      ready: running,
+      created: true,
+      conditions: mergeConditions(vm.status?.conditions, conditions),
+    });
   }
 
   /** LiveUpdate: writes hot-pluggable template changes into the running VMI (no condition on the VM). */
@@ -469,7 +673,13 @@ export class Controllers {
       const node = `worker-${parseInt(hashOf(name).slice(0, 8), 16) % 2}`;
       const pod = this.createLauncherPod(vmi, node);
       const conditions = (st.conditions ?? []).filter((c: Obj) => c.type !== 'PodScheduled');
-      this.setStatus(vmi, { ...st, phase: 'Scheduled', nodeName: node, activePods: { [pod.metadata.uid]: node }, conditions });
+      this.setStatus(vmi, {
+        ...st,
+        phase: 'Scheduled',
+        nodeName: node,
+        activePods: { [pod.metadata.uid]: node },
+        conditions,
+      });
       this.scheduler.schedule(this.opts.vmStepMs, () => this.vmiStep(ns, name), `vmi:${ns}/${name}`);
       return;
     }
@@ -477,7 +687,10 @@ export class Controllers {
       const fresh = this.store.get('VirtualMachineInstance', ns, name)!;
       this.store.update({
         ...fresh,
-        metadata: { ...fresh.metadata, labels: { ...fresh.metadata.labels, 'kubevirt.io/nodeName': st.nodeName } },
+        metadata: {
+          ...fresh.metadata,
+          labels: { ...fresh.metadata.labels, 'kubevirt.io/nodeName': st.nodeName },
+        },
         status: {
           ...st,
           phase: 'Running',
@@ -506,11 +719,20 @@ export class Controllers {
     if (!fault || state === 'released') return false;
     if (state === 'waiting') return true;
     this.unschedulableState.set(uid, 'waiting');
-    const message = '0/2 nodes are available: 2 Insufficient memory. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.';
+    const message =
+      '0/2 nodes are available: 2 Insufficient memory. preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.';
     const scheduled = condition('PodScheduled', false, 'Unschedulable', message);
-    const pod = this.store.create({ kind: 'Pod', metadata: this.launcherMetadata(vmi), spec: launcherSpec(), status: { phase: 'Pending', conditions: [scheduled] } });
+    const pod = this.store.create({
+      kind: 'Pod',
+      metadata: this.launcherMetadata(vmi),
+      spec: launcherSpec(),
+      status: { phase: 'Pending', conditions: [scheduled] },
+    });
     this.recordEvent(pod, 'Warning', 'FailedScheduling', message, 'default-scheduler');
-    this.setStatus(vmi, { ...(vmi.status ?? {}), conditions: [...(vmi.status?.conditions ?? []), scheduled] });
+    this.setStatus(vmi, {
+      ...(vmi.status ?? {}),
+      conditions: [...(vmi.status?.conditions ?? []), scheduled],
+    });
     // Room is found after forMs (settle() runs it at once, as it does the other timed faults).
     const release = () => {
       this.unschedulableState.set(uid, 'released');
@@ -528,7 +750,12 @@ export class Controllers {
     return {
       name: `virt-launcher-${vmi.metadata.name}-${randomBytes(3).toString('hex').slice(0, 5)}`,
       namespace: vmi.metadata.namespace,
-      labels: { ...(vmi.metadata.labels ?? {}), 'kubevirt.io': 'virt-launcher', 'kubevirt.io/created-by': vmi.metadata.uid, 'vm.kubevirt.io/name': vmi.metadata.name },
+      labels: {
+        ...(vmi.metadata.labels ?? {}),
+        'kubevirt.io': 'virt-launcher',
+        'kubevirt.io/created-by': vmi.metadata.uid,
+        'vm.kubevirt.io/name': vmi.metadata.name,
+      },
       ownerReferences: [ownerRef(vmi)],
     };
   }
@@ -537,12 +764,22 @@ export class Controllers {
   private createLauncherPod(vmi: Obj, node: string): Obj {
     const n = this.podCounter++;
     const ip = `10.128.${Math.floor(n / 250) % 256}.${(n % 250) + 2}`;
-    const status = { phase: 'Running', podIP: ip, podIPs: [{ ip }], hostIP: node === 'worker-0' ? '192.168.126.51' : '192.168.126.52', conditions: [{ type: 'Ready', status: 'True' }] };
+    const status = {
+      phase: 'Running',
+      podIP: ip,
+      podIPs: [{ ip }],
+      hostIP: node === 'worker-0' ? '192.168.126.51' : '192.168.126.52',
+      conditions: [{ type: 'Ready', status: 'True' }],
+    };
     const pending = this.launcherPod(vmi);
     if (pending) return this.store.update({ ...pending, spec: { ...pending.spec, nodeName: node }, status });
-    return this.store.create({ kind: 'Pod', metadata: this.launcherMetadata(vmi), spec: { ...launcherSpec(), nodeName: node }, status });
+    return this.store.create({
+      kind: 'Pod',
+      metadata: this.launcherMetadata(vmi),
+      spec: { ...launcherSpec(), nodeName: node },
+      status,
+    });
   }
-
 
   /** Reported interfaces: the pod IP on the pod network, the NAD's static IPAM address on a Multus network. */
   private interfaces(vmi: Obj): Obj[] {
@@ -550,12 +787,20 @@ export class Controllers {
     const ifaces: Obj[] = vmi.spec?.domain?.devices?.interfaces ?? [{ name: 'default' }];
     const networks: Obj[] = vmi.spec?.networks ?? [{ name: 'default', pod: {} }];
     return ifaces.map((iface, i) => {
-      const mac = iface.macAddress ?? `02:${hashOf(`${ns}/${vmi.metadata.name}/${iface.name}`).slice(0, 10).match(/../g)!.join(':')}`;
+      const mac =
+        iface.macAddress ??
+        `02:${hashOf(`${ns}/${vmi.metadata.name}/${iface.name}`).slice(0, 10).match(/../g)!.join(':')}`;
       const net = networks.find((n) => n.name === iface.name);
       let ip: string | undefined;
       if (net?.pod) ip = this.launcherPod(vmi)?.status?.podIP;
       else if (net?.multus?.networkName) ip = this.staticAddress(ns, net.multus.networkName);
-      const out: Obj = { name: iface.name, mac, interfaceName: `eth${i}`, infoSource: 'domain, guest-agent', queueCount: 1 };
+      const out: Obj = {
+        name: iface.name,
+        mac,
+        interfaceName: `eth${i}`,
+        infoSource: 'domain, guest-agent',
+        queueCount: 1,
+      };
       if (ip) {
         out.ipAddress = ip;
         out.ipAddresses = [ip];

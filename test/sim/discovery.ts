@@ -17,22 +17,42 @@ export const AGGREGATED_CONTENT_TYPE = 'application/json;g=apidiscovery.k8s.io;v
 
 /** True when the Accept header asks for the aggregated v2 form (kubectl lists it first, then plain JSON). */
 export function wantsAggregated(accept: string | undefined): boolean {
-  return !!accept && /as=APIGroupDiscoveryList/.test(accept) && /g=apidiscovery\.k8s\.io;\s*v=v2(?!beta)/.test(accept.replace(/\s/g, ''));
+  return (
+    !!accept &&
+    /as=APIGroupDiscoveryList/.test(accept) &&
+    /g=apidiscovery\.k8s\.io;\s*v=v2(?!beta)/.test(accept.replace(/\s/g, ''))
+  );
 }
 
 function legacyResource(r: ResourceType): Record<string, any> {
-  const out: Record<string, any> = { name: r.resource, singularName: r.singular, namespaced: r.namespaced, kind: r.kind, verbs: r.verbs };
+  const out: Record<string, any> = {
+    name: r.resource,
+    singularName: r.singular,
+    namespaced: r.namespaced,
+    kind: r.kind,
+    verbs: r.verbs,
+  };
   if (r.shortNames.length) out.shortNames = r.shortNames;
   if (r.categories.length) out.categories = r.categories;
   return out;
 }
 
 function statusSubresource(r: ResourceType): Record<string, any> {
-  return { name: `${r.resource}/status`, singularName: '', namespaced: r.namespaced, kind: r.kind, verbs: ['get', 'patch', 'update'] };
+  return {
+    name: `${r.resource}/status`,
+    singularName: '',
+    namespaced: r.namespaced,
+    kind: r.kind,
+    verbs: ['get', 'patch', 'update'],
+  };
 }
 
 export function apiVersions(host: string): Record<string, any> {
-  return { kind: 'APIVersions', versions: ['v1'], serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: host }] };
+  return {
+    kind: 'APIVersions',
+    versions: ['v1'],
+    serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress: host }],
+  };
 }
 
 export function apiGroupList(): Record<string, any> {
@@ -54,7 +74,12 @@ export function apiResourceList(group: string, version: string): Record<string, 
     resources.push(legacyResource(r));
     if (r.hasStatus) resources.push(statusSubresource(r));
   }
-  return { kind: 'APIResourceList', apiVersion: 'v1', groupVersion: group ? `${group}/${version}` : version, resources };
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: group ? `${group}/${version}` : version,
+    resources,
+  };
 }
 
 function aggregatedResource(r: ResourceType): Record<string, any> {
@@ -67,7 +92,14 @@ function aggregatedResource(r: ResourceType): Record<string, any> {
   };
   if (r.shortNames.length) out.shortNames = r.shortNames;
   if (r.categories.length) out.categories = r.categories;
-  if (r.hasStatus) out.subresources = [{ subresource: 'status', responseKind: { group: r.group, version: r.version, kind: r.kind }, verbs: ['get', 'patch', 'update'] }];
+  if (r.hasStatus)
+    out.subresources = [
+      {
+        subresource: 'status',
+        responseKind: { group: r.group, version: r.version, kind: r.kind },
+        verbs: ['get', 'patch', 'update'],
+      },
+    ];
   return out;
 }
 
@@ -80,7 +112,9 @@ export function aggregatedDiscovery(core: boolean): Record<string, any> {
       versions: [
         {
           version: gv.version,
-          resources: RESOURCES.filter((r) => r.group === gv.group && r.version === gv.version).map(aggregatedResource),
+          resources: RESOURCES.filter((r) => r.group === gv.group && r.version === gv.version).map(
+            aggregatedResource,
+          ),
           freshness: 'Current',
         },
       ],

@@ -7,7 +7,10 @@ const STACK = readFileSync(fixture('stack-data.yaml'), 'utf8');
 
 // Schema rejections need the upstream schemas, which live beside the repository, not in it.
 const haveSchemas = existsSync(defaultSchemasDir());
-if (!haveSchemas) console.warn(`*** simulator schema tests SKIPPED: no schemas at ${defaultSchemasDir()} (set V_AUTO_SCHEMAS) ***`);
+if (!haveSchemas)
+  console.warn(
+    `*** simulator schema tests SKIPPED: no schemas at ${defaultSchemasDir()} (set V_AUTO_SCHEMAS) ***`,
+  );
 const schemaTest = haveSchemas ? test : test.skip;
 
 describe('faults and rejections through kubectl', () => {
@@ -23,9 +26,13 @@ describe('faults and rejections through kubectl', () => {
     sim.faults.unauthorized = true;
     const get = await kubectl(sim, ['get', 'vm']);
     expect(get.code).toBe(1);
-    expect(get.stderr).toContain('error: You must be logged in to the server (the server has asked for the client to provide credentials)');
+    expect(get.stderr).toContain(
+      'error: You must be logged in to the server (the server has asked for the client to provide credentials)',
+    );
     const apply = await kubectl(sim, ['apply', '-f', '-'], STACK);
-    expect(apply.stderr).toContain('failed to download openapi: the server has asked for the client to provide credentials');
+    expect(apply.stderr).toContain(
+      'failed to download openapi: the server has asked for the client to provide credentials',
+    );
     expect(sim.list('VirtualMachine')).toEqual([]);
   });
 
@@ -42,12 +49,16 @@ describe('faults and rejections through kubectl', () => {
   test('serverErrorOnce: one 500 InternalError, then normal service', async () => {
     sim.faults.serverErrorOnce = 1;
     const r = await kubectl(sim, ['get', 'vm']);
-    expect(r.stderr.trim()).toBe('Error from server (InternalError): Internal error occurred: simulated server error (v-auto simulator fault serverErrorOnce)');
+    expect(r.stderr.trim()).toBe(
+      'Error from server (InternalError): Internal error occurred: simulated server error (v-auto simulator fault serverErrorOnce)',
+    );
     expect((await kubectl(sim, ['get', 'vm'])).code).toBe(0);
     sim.faults.serverErrorOnce = 1;
     const apply = await kubectl(sim, ['apply', '-f', '-'], STACK);
     // The first object's GET fails; kubectl carries on with the others.
-    expect(apply.stderr).toContain('Error from server (InternalError): error when retrieving current configuration of:');
+    expect(apply.stderr).toContain(
+      'Error from server (InternalError): error when retrieving current configuration of:',
+    );
     expect(apply.stdout).toContain('virtualmachine.kubevirt.io/web-1 created');
   });
 
@@ -60,19 +71,37 @@ describe('faults and rejections through kubectl', () => {
   });
 
   test('rejectCreate: 422 Invalid for that one object; the others are created', async () => {
-    sim.faults.rejectCreate = [{ kind: 'VirtualMachine', name: 'web-1', message: 'Invalid value: 4: exceeds the namespace quota', field: 'spec.template.spec.domain.cpu.cores' }];
+    sim.faults.rejectCreate = [
+      {
+        kind: 'VirtualMachine',
+        name: 'web-1',
+        message: 'Invalid value: 4: exceeds the namespace quota',
+        field: 'spec.template.spec.domain.cpu.cores',
+      },
+    ];
     const r = await kubectl(sim, ['apply', '-f', '-'], STACK);
     expect(r.stdout.trim().split('\n')).toHaveLength(3);
-    expect(r.stderr.trim()).toBe('The VirtualMachine "web-1" is invalid: spec.template.spec.domain.cpu.cores: Invalid value: 4: exceeds the namespace quota');
+    expect(r.stderr.trim()).toBe(
+      'The VirtualMachine "web-1" is invalid: spec.template.spec.domain.cpu.cores: Invalid value: 4: exceeds the namespace quota',
+    );
   });
 
   test('missing namespace: namespaces "x" not found, once per object', async () => {
     const r = await kubectl(sim, ['apply', '-n', 'nope', '-f', '-'], STACK);
-    expect(r.stderr.trim().split('\n')).toEqual(Array(4).fill('Error from server (NotFound): error when creating "STDIN": namespaces "nope" not found'));
+    expect(r.stderr.trim().split('\n')).toEqual(
+      Array(4).fill('Error from server (NotFound): error when creating "STDIN": namespaces "nope" not found'),
+    );
   });
 
   schemaTest('unknown field under fieldValidation=Strict: 400 with the field path', async () => {
-    const r = await kubectl(sim, ['apply', '-f', '-'], STACK.replace('runStrategy: Always', 'runStrategy: Always\n  fooBar: 1').replace('bus: virtio', 'bus: virtio\n                cache: none\n                speed: fast'));
+    const r = await kubectl(
+      sim,
+      ['apply', '-f', '-'],
+      STACK.replace('runStrategy: Always', 'runStrategy: Always\n  fooBar: 1').replace(
+        'bus: virtio',
+        'bus: virtio\n                cache: none\n                speed: fast',
+      ),
+    );
     expect(r.stderr.trim()).toBe(
       'Error from server (BadRequest): error when creating "STDIN": VirtualMachine in version "v1" cannot be handled as a VirtualMachine: strict decoding error: unknown field "spec.fooBar", unknown field "spec.template.spec.domain.devices.disks[0].disk.cache", unknown field "spec.template.spec.domain.devices.disks[0].disk.speed"',
     );
@@ -80,15 +109,29 @@ describe('faults and rejections through kubectl', () => {
   });
 
   schemaTest('unknown field under --validate=warn: pruned, with a warning', async () => {
-    const r = await kubectl(sim, ['apply', '--validate=warn', '-f', '-'], STACK.replace('runStrategy: Always', 'runStrategy: Always\n  fooBar: 1'));
+    const r = await kubectl(
+      sim,
+      ['apply', '--validate=warn', '-f', '-'],
+      STACK.replace('runStrategy: Always', 'runStrategy: Always\n  fooBar: 1'),
+    );
     expect(r.code).toBe(0);
     expect(r.stderr.trim()).toBe('Warning: unknown field "spec.fooBar"');
     expect(sim.get('VirtualMachine', 'default', 'web-1').spec.fooBar).toBeUndefined();
   });
 
   schemaTest.each([
-    ['wrong type', 'cores: 2', 'cores: "two"', 'The VirtualMachine "web-1" is invalid: spec.template.spec.domain.cpu.cores: Invalid value: "string": spec.template.spec.domain.cpu.cores in body must be of type integer: "string"'],
-    ['missing required', '- name: rootdisk\n              disk:', '- disk:', 'The VirtualMachine "web-1" is invalid: spec.template.spec.domain.devices.disks[0].name: Required value'],
+    [
+      'wrong type',
+      'cores: 2',
+      'cores: "two"',
+      'The VirtualMachine "web-1" is invalid: spec.template.spec.domain.cpu.cores: Invalid value: "string": spec.template.spec.domain.cpu.cores in body must be of type integer: "string"',
+    ],
+    [
+      'missing required',
+      '- name: rootdisk\n              disk:',
+      '- disk:',
+      'The VirtualMachine "web-1" is invalid: spec.template.spec.domain.devices.disks[0].name: Required value',
+    ],
   ])('schema violation (%s): 422 Invalid with the field path', async (_label, from, to, message) => {
     const r = await kubectl(sim, ['apply', '-f', '-'], STACK.replace(from, to));
     expect(r.stderr.trim()).toBe(message);
@@ -99,8 +142,12 @@ describe('faults and rejections through kubectl', () => {
     const r = await kubectl(sim, ['apply', '-f', '-'], STACK.replace('storage: 20Gi', 'storage: 30Gi'));
     expect(r.code).toBe(1);
     expect(r.stderr).toMatch(/^Error from server: error when applying patch:/);
-    expect(r.stderr.trim()).toMatch(/error when patching "STDIN": admission webhook "datavolume-validate.cdi.kubevirt.io" denied the request: {2}Cannot update DataVolume Spec$/);
-    expect(sim.get('DataVolume', 'default', 'web-1-rootdisk').spec.storage.resources.requests.storage).toBe('20Gi');
+    expect(r.stderr.trim()).toMatch(
+      /error when patching "STDIN": admission webhook "datavolume-validate.cdi.kubevirt.io" denied the request: {2}Cannot update DataVolume Spec$/,
+    );
+    expect(sim.get('DataVolume', 'default', 'web-1-rootdisk').spec.storage.resources.requests.storage).toBe(
+      '20Gi',
+    );
   });
 
   test('failImports: the DataVolume restarts with Warning events, then fails; the VM reports DataVolumeError', async () => {
@@ -110,12 +157,25 @@ describe('faults and rejections through kubectl', () => {
     const dv = sim.get('DataVolume', 'default', 'web-1-rootdisk');
     expect(dv.status.phase).toBe('Failed');
     expect(dv.status.restartCount).toBeGreaterThan(0);
-    const warnings = sim.list('Event', 'default').filter((e) => e.type === 'Warning' && e.involvedObject.name === 'web-1-rootdisk');
+    const warnings = sim
+      .list('Event', 'default')
+      .filter((e) => e.type === 'Warning' && e.involvedObject.name === 'web-1-rootdisk');
     expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatchObject({ reason: 'Error', count: dv.status.restartCount, source: { component: 'datavolume-import-controller' } });
+    expect(warnings[0]).toMatchObject({
+      reason: 'Error',
+      count: dv.status.restartCount,
+      source: { component: 'datavolume-import-controller' },
+    });
     expect(warnings[0].message).toContain('404 Not Found');
     expect(sim.get('VirtualMachine', 'default', 'web-1').status.printableStatus).toBe('DataVolumeError');
-    const ev = await kubectl(sim, ['get', 'events', '--field-selector', 'involvedObject.name=web-1-rootdisk,type=Warning', '-o', 'json']);
+    const ev = await kubectl(sim, [
+      'get',
+      'events',
+      '--field-selector',
+      'involvedObject.name=web-1-rootdisk,type=Warning',
+      '-o',
+      'json',
+    ]);
     expect(JSON.parse(ev.stdout).items).toHaveLength(1);
   });
 });

@@ -37,7 +37,18 @@ export interface Faults {
 }
 
 export function noFaults(): Faults {
-  return { unauthorized: false, forbidden: [], serverErrorOnce: 0, latencyMs: 0, failImports: [], rejectCreate: [], stuckVmis: [], transientImportErrors: [], unschedulableVmis: [], openapiUnavailable: false };
+  return {
+    unauthorized: false,
+    forbidden: [],
+    serverErrorOnce: 0,
+    latencyMs: 0,
+    failImports: [],
+    rejectCreate: [],
+    stuckVmis: [],
+    transientImportErrors: [],
+    unschedulableVmis: [],
+    openapiUnavailable: false,
+  };
 }
 
 /** The user name that 403 messages carry, as the kubeconfig's token would authenticate. */

@@ -84,7 +84,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const store = new ObjectStore();
   const faults = noFaults();
   const requests: Simulator['requests'] = [];
-  const schemasDir = options.schemasDir === null ? null : options.schemasDir ?? defaultSchemasDir();
+  const schemasDir = options.schemasDir === null ? null : (options.schemasDir ?? defaultSchemasDir());
   const validator = new SchemaValidator(schemasDir);
   const scheduler = new Scheduler();
   const profile = options.profile ?? 'openshift';
@@ -100,17 +100,25 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   });
 
   const admissions: Admission[] = profileAdmissions(profile, store, options.macPoolSize);
-  if (options.instancetypes !== false) admissions.push(installInstancetypes(store, scheduler, options.timings?.vmStepMs ?? 20));
+  if (options.instancetypes !== false)
+    admissions.push(installInstancetypes(store, scheduler, options.timings?.vmStepMs ?? 20));
 
   const ensureNamespace = (ns: string): void => {
     if (!store.get('Namespace', undefined, ns)) {
-      store.create({ kind: 'Namespace', metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } });
+      store.create({
+        kind: 'Namespace',
+        metadata: { name: ns, labels: { 'kubernetes.io/metadata.name': ns } },
+        spec: { finalizers: ['kubernetes'] },
+        status: { phase: 'Active' },
+      });
     }
   };
   for (const ns of options.namespaces ?? ['default']) ensureNamespace(ns);
 
   let host = '';
-  const server = createServer(createHandler({ store, faults, validator, requests, host: () => host, admissions }));
+  const server = createServer(
+    createHandler({ store, faults, validator, requests, host: () => host, admissions }),
+  );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -131,12 +139,17 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     clearRequests: () => void requests.splice(0, requests.length),
     put(obj: any) {
       const rt = byKind(obj.kind);
-      const ns = rt.namespaced ? obj.metadata?.namespace ?? 'default' : undefined;
+      const ns = rt.namespaced ? (obj.metadata?.namespace ?? 'default') : undefined;
       if (ns) ensureNamespace(ns);
       const o = deepClone(obj);
       o.metadata = { ...(o.metadata ?? {}), namespace: ns };
       if (rt.kind === 'Secret' && o.stringData) {
-        o.data = { ...(o.data ?? {}), ...Object.fromEntries(Object.entries(o.stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')])) };
+        o.data = {
+          ...(o.data ?? {}),
+          ...Object.fromEntries(
+            Object.entries(o.stringData).map(([k, v]) => [k, Buffer.from(String(v)).toString('base64')]),
+          ),
+        };
         delete o.stringData;
       }
       const cur = store.get(rt.kind, ns, o.metadata.name);

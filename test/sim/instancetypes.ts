@@ -46,27 +46,58 @@ const type = (kind: string, namespaced: boolean, shortNames: string[]): Resource
 
 export const INSTANCETYPE_RESOURCES: ResourceType[] = [
   type('VirtualMachineInstancetype', true, ['vminstancetype', 'vminstancetypes', 'vmf', 'vmfs']),
-  type('VirtualMachineClusterInstancetype', false, ['vmclusterinstancetype', 'vmclusterinstancetypes', 'vmcf', 'vmcfs']),
+  type('VirtualMachineClusterInstancetype', false, [
+    'vmclusterinstancetype',
+    'vmclusterinstancetypes',
+    'vmcf',
+    'vmcfs',
+  ]),
   type('VirtualMachinePreference', true, ['vmpref', 'vmprefs', 'vmp', 'vmps']),
   type('VirtualMachineClusterPreference', false, ['vmcp', 'vmcps']),
 ];
 
 /** The common cluster set (kubevirt/common-instancetypes v1.4.1): size only, the other fields left out. */
 export function commonInstancetypeObjects(): Obj[] {
-  const labels = { 'instancetype.kubevirt.io/vendor': 'kubevirt.io', 'instancetype.kubevirt.io/common-instancetypes-version': 'v1.4.1', 'app.kubernetes.io/managed-by': 'virt-operator' };
+  const labels = {
+    'instancetype.kubevirt.io/vendor': 'kubevirt.io',
+    'instancetype.kubevirt.io/common-instancetypes-version': 'v1.4.1',
+    'app.kubernetes.io/managed-by': 'virt-operator',
+  };
   return [
-    ...Object.entries(COMMON_INSTANCETYPES).map(([name, [cpu, memory]]) => ({ kind: 'VirtualMachineClusterInstancetype', metadata: { name, labels }, spec: { cpu: { guest: cpu }, memory: { guest: memory } } })),
-    ...COMMON_PREFERENCES.map((name) => ({ kind: 'VirtualMachineClusterPreference', metadata: { name, labels }, spec: {} })),
+    ...Object.entries(COMMON_INSTANCETYPES).map(([name, [cpu, memory]]) => ({
+      kind: 'VirtualMachineClusterInstancetype',
+      metadata: { name, labels },
+      spec: { cpu: { guest: cpu }, memory: { guest: memory } },
+    })),
+    ...COMMON_PREFERENCES.map((name) => ({
+      kind: 'VirtualMachineClusterPreference',
+      metadata: { name, labels },
+      spec: {},
+    })),
   ];
 }
 
 const WEBHOOK = 'virtualmachine-validator.kubevirt.io';
 const MATCHERS = [
-  { field: 'instancetype', what: 'instancetype', cluster: 'VirtualMachineClusterInstancetype', namespaced: 'VirtualMachineInstancetype' },
-  { field: 'preference', what: 'preference', cluster: 'VirtualMachineClusterPreference', namespaced: 'VirtualMachinePreference' },
+  {
+    field: 'instancetype',
+    what: 'instancetype',
+    cluster: 'VirtualMachineClusterInstancetype',
+    namespaced: 'VirtualMachineInstancetype',
+  },
+  {
+    field: 'preference',
+    what: 'preference',
+    cluster: 'VirtualMachineClusterPreference',
+    namespaced: 'VirtualMachinePreference',
+  },
 ] as const;
 
-function referenced(store: ObjectStore, vm: Obj, m: (typeof MATCHERS)[number]): { kind: string; name: string; found?: Obj } | undefined {
+function referenced(
+  store: ObjectStore,
+  vm: Obj,
+  m: (typeof MATCHERS)[number],
+): { kind: string; name: string; found?: Obj } | undefined {
   const matcher = vm.spec?.[m.field];
   if (!matcher?.name) return undefined;
   // An empty kind means the cluster-wide one (pkg/instancetype/find/spec.go).
@@ -81,18 +112,40 @@ export function admitInstancetypes(store: ObjectStore, vm: Obj, old: Obj | undef
   for (const m of MATCHERS) {
     const oldMatcher = old?.spec?.[m.field];
     const matcher = vm.spec?.[m.field];
-    if (oldMatcher?.revisionName && matcher && oldMatcher.name !== matcher.name && oldMatcher.revisionName === matcher.revisionName) {
-      causes.push({ reason: 'FieldValueInvalid', message: 'the Matcher Name has been updated without updating the RevisionName', field: `spec.${m.field}.revisionName` });
+    if (
+      oldMatcher?.revisionName &&
+      matcher &&
+      oldMatcher.name !== matcher.name &&
+      oldMatcher.revisionName === matcher.revisionName
+    ) {
+      causes.push({
+        reason: 'FieldValueInvalid',
+        message: 'the Matcher Name has been updated without updating the RevisionName',
+        field: `spec.${m.field}.revisionName`,
+      });
     }
   }
-  if (causes.length) throw webhookDenied('virtualmachines-mutator.kubevirt.io', causes.map((c) => c.message).join(', '), 422, causes, 'Invalid');
+  if (causes.length)
+    throw webhookDenied(
+      'virtualmachines-mutator.kubevirt.io',
+      causes.map((c) => c.message).join(', '),
+      422,
+      causes,
+      'Invalid',
+    );
   for (const m of MATCHERS) {
     const ref = referenced(store, vm, m);
     if (!ref || ref.found) continue;
     const resource = `${ref.kind.toLowerCase()}s.${GROUP}`;
     const message = `Failure to find ${m.what}: ${resource} "${ref.name}" not found`;
     // The admitter returns at the first missing one (instance type before preference).
-    throw webhookDenied(WEBHOOK, message, 422, [{ reason: 'FieldValueNotFound', message, field: `spec.${m.field}` }], 'Invalid');
+    throw webhookDenied(
+      WEBHOOK,
+      message,
+      422,
+      [{ reason: 'FieldValueNotFound', message, field: `spec.${m.field}` }],
+      'Invalid',
+    );
   }
 }
 
@@ -104,7 +157,8 @@ export function revisionNamePatch(store: ObjectStore, vm: Obj): Obj | undefined 
     if (!ref?.found || vm.spec[m.field].revisionName) continue;
     next = next ?? structuredClone(vm);
     const o = ref.found;
-    next.spec[m.field].revisionName = `${vm.metadata.name}-${o.metadata.name}-${VERSION}-${o.metadata.uid}-${o.metadata.generation ?? 1}`;
+    next.spec[m.field].revisionName =
+      `${vm.metadata.name}-${o.metadata.name}-${VERSION}-${o.metadata.uid}-${o.metadata.generation ?? 1}`;
   }
   return next;
 }
@@ -118,11 +172,15 @@ export function installInstancetypes(store: ObjectStore, scheduler: Scheduler, s
   store.onChange((kind, type, obj) => {
     if (kind !== 'VirtualMachine' || type === 'DELETED') return;
     const { namespace, name } = obj.metadata;
-    scheduler.schedule(stepMs, () => {
-      const vm = store.get('VirtualMachine', namespace, name);
-      const next = vm && revisionNamePatch(store, vm);
-      if (next) store.update(next);
-    }, `instancetype:${namespace}/${name}`);
+    scheduler.schedule(
+      stepMs,
+      () => {
+        const vm = store.get('VirtualMachine', namespace, name);
+        const next = vm && revisionNamePatch(store, vm);
+        if (next) store.update(next);
+      },
+      `instancetype:${namespace}/${name}`,
+    );
   });
   return (rt, obj, old) => {
     if (rt.kind === 'VirtualMachine') admitInstancetypes(store, obj, old);

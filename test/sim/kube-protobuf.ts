@@ -32,7 +32,8 @@ const MAGIC = Buffer.from([0x6b, 0x38, 0x73, 0x00]);
 
 export class ProtobufBodyError extends Error {}
 
-const bytesOf = (fs: WireField[], no: number): Buffer[] => fs.filter((f) => f.no === no && 'bytes' in f).map((f) => (f as { bytes: Buffer }).bytes);
+const bytesOf = (fs: WireField[], no: number): Buffer[] =>
+  fs.filter((f) => f.no === no && 'bytes' in f).map((f) => (f as { bytes: Buffer }).bytes);
 const text = (fs: WireField[], no: number): string | undefined => {
   const all = bytesOf(fs, no);
   return all.length ? all[all.length - 1].toString('utf8') : undefined;
@@ -50,7 +51,9 @@ const message = (fs: WireField[], no: number): WireField[] | undefined => {
 function map(fs: WireField[], no: number, value: (b: Buffer) => string): Record<string, string> | undefined {
   const entries = bytesOf(fs, no).map(readFields);
   if (!entries.length) return undefined;
-  return Object.fromEntries(entries.map((e) => [text(e, 1) ?? '', value(bytesOf(e, 2)[0] ?? Buffer.alloc(0))]));
+  return Object.fromEntries(
+    entries.map((e) => [text(e, 1) ?? '', value(bytesOf(e, 2)[0] ?? Buffer.alloc(0))]),
+  );
 }
 
 /** Drops absent and empty fields: Go's generated marshallers write every non-pointer string, even empty, where JSON omits it. */
@@ -63,7 +66,14 @@ function objectMeta(fs: WireField[] | undefined): Obj {
   if (!fs) return {};
   const owners = bytesOf(fs, 13).map((b) => {
     const r = readFields(b);
-    return withDefined({ apiVersion: text(r, 5), kind: text(r, 1), name: text(r, 3), uid: text(r, 4), controller: flag(r, 6), blockOwnerDeletion: flag(r, 7) });
+    return withDefined({
+      apiVersion: text(r, 5),
+      kind: text(r, 1),
+      name: text(r, 3),
+      uid: text(r, 4),
+      controller: flag(r, 6),
+      blockOwnerDeletion: flag(r, 7),
+    });
   });
   const utf8 = (b: Buffer): string => b.toString('utf8');
   return withDefined({
@@ -90,7 +100,12 @@ const DECODERS: Record<string, (fs: WireField[]) => Obj> = {
     }),
   Namespace: (fs) => {
     const spec = message(fs, 2);
-    return withDefined({ metadata: objectMeta(message(fs, 1)), spec: spec ? withDefined({ finalizers: texts(spec, 1).length ? texts(spec, 1) : undefined }) : undefined });
+    return withDefined({
+      metadata: objectMeta(message(fs, 1)),
+      spec: spec
+        ? withDefined({ finalizers: texts(spec, 1).length ? texts(spec, 1) : undefined })
+        : undefined,
+    });
   },
   DeleteOptions: (fs) => {
     const pre = message(fs, 2);
@@ -110,7 +125,9 @@ const DECODERS: Record<string, (fs: WireField[]) => Obj> = {
  */
 export function decodeProtobuf(body: Buffer, expected: string[]): Obj | undefined {
   if (body.length <= MAGIC.length || !body.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new ProtobufBodyError(`provided data does not appear to be a protobuf message, expected prefix [${[...MAGIC].join(' ')}]`);
+    throw new ProtobufBodyError(
+      `provided data does not appear to be a protobuf message, expected prefix [${[...MAGIC].join(' ')}]`,
+    );
   }
   try {
     const unknown = readFields(body.subarray(MAGIC.length));

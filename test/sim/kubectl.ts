@@ -13,7 +13,12 @@ export interface KubectlResult {
 }
 
 /** Runs `kubectl --kubeconfig <sim> ...args`, feeding `stdin` if given; never throws on a non-zero exit. */
-export function kubectl(sim: Simulator, args: string[], stdin?: string, binary = KUBECTL): Promise<KubectlResult> {
+export function kubectl(
+  sim: Simulator,
+  args: string[],
+  stdin?: string,
+  binary = KUBECTL,
+): Promise<KubectlResult> {
   // kubectl keys its discovery cache by host:port and ports are reused, so each simulator gets its own cache and
   // HOME inside its temp dir, which stop() removes.
   const home = path.dirname(sim.kubeconfigPath);
@@ -28,4 +33,5 @@ export function kubectl(sim: Simulator, args: string[], stdin?: string, binary =
   });
 }
 
-export const fixture = (name: string): string => path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', name);
+export const fixture = (name: string): string =>
+  path.join(path.dirname(new URL(import.meta.url).pathname), 'fixtures', name);

@@ -34,13 +34,17 @@ const guest = (spec: Obj) => spec?.domain?.memory?.guest as string | undefined;
 export function vmiSpecAtStart(templateSpec: Obj, liveUpdate: boolean): Obj {
   const spec = JSON.parse(JSON.stringify(templateSpec ?? {}));
   if (!liveUpdate) return spec;
-  const cpu = (spec.domain = spec.domain ?? {}).cpu = spec.domain.cpu ?? {};
+  const cpu = ((spec.domain = spec.domain ?? {}).cpu = spec.domain.cpu ?? {});
   if (!cpu.maxSockets) {
     const perSocket = Number(cpu.cores ?? 1) * Number(cpu.threads ?? 1);
-    cpu.maxSockets = Math.max(Math.min(sockets(spec) * MAX_HOTPLUG_RATIO, Math.floor(MAX_VCPUS / perSocket)), sockets(spec));
+    cpu.maxSockets = Math.max(
+      Math.min(sockets(spec) * MAX_HOTPLUG_RATIO, Math.floor(MAX_VCPUS / perSocket)),
+      sockets(spec),
+    );
   }
   const g = guest(spec);
-  if (g && !spec.domain.memory.maxGuest) spec.domain.memory.maxGuest = String(quantityValue(g) * MAX_HOTPLUG_RATIO);
+  if (g && !spec.domain.memory.maxGuest)
+    spec.domain.memory.maxGuest = String(quantityValue(g) * MAX_HOTPLUG_RATIO);
   return spec;
 }
 
@@ -70,15 +74,26 @@ export function rollout(startedFrom: Obj, current: Obj, vmiSpec: Obj, liveUpdate
   const hotplug: Rollout['hotplug'] = {};
   const want = sockets(now);
   const running = sockets(vmiSpec);
-  if (want > Number(vmiSpec?.domain?.cpu?.maxSockets ?? running)) return { restartRequired: "CPU sockets updated in template spec to a value higher than what's available" };
+  if (want > Number(vmiSpec?.domain?.cpu?.maxSockets ?? running))
+    return {
+      restartRequired: "CPU sockets updated in template spec to a value higher than what's available",
+    };
   if (want < running) return { restartRequired: 'Reduction of CPU socket count requires a restart' };
   if (want !== running) hotplug.sockets = want;
   const g = guest(now);
   const atBoot = guest(startedFrom);
-  if (g !== undefined && atBoot !== undefined && quantityValue(g) !== quantityValue(guest(vmiSpec) ?? atBoot)) {
-    if (quantityValue(g) < quantityValue(atBoot)) return { restartRequired: 'memory updated in template spec to a value lower than what the VM started with' };
+  if (
+    g !== undefined &&
+    atBoot !== undefined &&
+    quantityValue(g) !== quantityValue(guest(vmiSpec) ?? atBoot)
+  ) {
+    if (quantityValue(g) < quantityValue(atBoot))
+      return {
+        restartRequired: 'memory updated in template spec to a value lower than what the VM started with',
+      };
     const max = vmiSpec?.domain?.memory?.maxGuest;
-    if (max !== undefined && quantityValue(g) > quantityValue(max)) return { restartRequired: "memory updated in template spec to a value higher than what's available" };
+    if (max !== undefined && quantityValue(g) > quantityValue(max))
+      return { restartRequired: "memory updated in template spec to a value higher than what's available" };
     hotplug.guest = g;
   }
   return Object.keys(hotplug).length ? { hotplug } : {};
@@ -86,6 +101,11 @@ export function rollout(startedFrom: Obj, current: Obj, vmiSpec: Obj, liveUpdate
 
 function sorted(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(sorted);
-  if (v && typeof v === 'object') return Object.fromEntries(Object.keys(v).sort().map((k) => [k, sorted((v as Obj)[k])]));
+  if (v && typeof v === 'object')
+    return Object.fromEntries(
+      Object.keys(v)
+        .sort()
+        .map((k) => [k, sorted((v as Obj)[k])]),
+    );
   return v;
 }

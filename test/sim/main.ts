@@ -15,7 +15,8 @@ async function main(): Promise<void> {
       namespace: { type: 'string', multiple: true },
     },
   });
-  if (values.profile !== 'openshift' && values.profile !== 'vanilla') throw new Error(`--profile must be openshift or vanilla, not ${values.profile}`);
+  if (values.profile !== 'openshift' && values.profile !== 'vanilla')
+    throw new Error(`--profile must be openshift or vanilla, not ${values.profile}`);
   const started = performance.now();
   const sim = await startSimulator({
     port: Number(values.port),
@@ -26,7 +27,9 @@ async function main(): Promise<void> {
   });
   sim.faults.latencyMs = Number(values['latency-ms']);
   process.stdout.write(`export KUBECONFIG=${sim.kubeconfigPath}\n`);
-  process.stdout.write(`# simulator (${values.profile} profile) listening on ${sim.url} (started in ${(performance.now() - started).toFixed(0)} ms); Ctrl-C stops it\n`);
+  process.stdout.write(
+    `# simulator (${values.profile} profile) listening on ${sim.url} (started in ${(performance.now() - started).toFixed(0)} ms); Ctrl-C stops it\n`,
+  );
   const shutdown = (): void => {
     void sim.stop().then(() => process.exit(0));
   };

@@ -17,7 +17,10 @@ function schemaName(group: string, version: string, kind: string): string {
 const QUERY_PARAMS = ['dryRun', 'fieldManager', 'fieldValidation', 'force', 'pretty'].map((name) => ({
   name,
   in: 'query',
-  description: name === 'fieldValidation' ? 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.' : name,
+  description:
+    name === 'fieldValidation'
+      ? 'fieldValidation instructs the server on how to handle objects in the request containing unknown or duplicate fields. Valid values are: Ignore, Warn, Strict.'
+      : name,
   schema: { type: name === 'force' ? 'boolean' : 'string', uniqueItems: true },
 }));
 
@@ -30,29 +33,77 @@ export function groupVersionDocument(group: string, version: string): Record<str
   for (const r of rs) {
     const gvk = { group: r.group, version: r.version, kind: r.kind };
     const ref = { $ref: `#/components/schemas/${schemaName(group, version, r.kind)}` };
-    const item = r.namespaced ? `/${gvPath(group, version)}/namespaces/{namespace}/${r.resource}/{name}` : `/${gvPath(group, version)}/${r.resource}/{name}`;
+    const item = r.namespaced
+      ? `/${gvPath(group, version)}/namespaces/{namespace}/${r.resource}/{name}`
+      : `/${gvPath(group, version)}/${r.resource}/{name}`;
     // Core kinds are in kubectl's own scheme, so it computes strategic merge patches from its structs; declaring only
     // merge and JSON patch here keeps it from trying a schema-driven strategic merge with these stub schemas.
-    const content = Object.fromEntries(['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'].map((ct) => [ct, { schema: { type: 'object' } }]));
+    const content = Object.fromEntries(
+      ['application/json-patch+json', 'application/merge-patch+json', 'application/apply-patch+yaml'].map(
+        (ct) => [ct, { schema: { type: 'object' } }],
+      ),
+    );
     paths[item] = {
-      get: { operationId: `read${r.kind}`, responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } }, 'x-kubernetes-action': 'get', 'x-kubernetes-group-version-kind': gvk },
-      put: { operationId: `replace${r.kind}`, parameters: QUERY_PARAMS, requestBody: { content: { '*/*': { schema: ref } } }, responses: { '200': { description: 'OK' } }, 'x-kubernetes-action': 'put', 'x-kubernetes-group-version-kind': gvk },
-      patch: { operationId: `patch${r.kind}`, parameters: QUERY_PARAMS, requestBody: { content }, responses: { '200': { description: 'OK' } }, 'x-kubernetes-action': 'patch', 'x-kubernetes-group-version-kind': gvk },
-      delete: { operationId: `delete${r.kind}`, responses: { '200': { description: 'OK' } }, 'x-kubernetes-action': 'delete', 'x-kubernetes-group-version-kind': gvk },
+      get: {
+        operationId: `read${r.kind}`,
+        responses: { '200': { description: 'OK', content: { 'application/json': { schema: ref } } } },
+        'x-kubernetes-action': 'get',
+        'x-kubernetes-group-version-kind': gvk,
+      },
+      put: {
+        operationId: `replace${r.kind}`,
+        parameters: QUERY_PARAMS,
+        requestBody: { content: { '*/*': { schema: ref } } },
+        responses: { '200': { description: 'OK' } },
+        'x-kubernetes-action': 'put',
+        'x-kubernetes-group-version-kind': gvk,
+      },
+      patch: {
+        operationId: `patch${r.kind}`,
+        parameters: QUERY_PARAMS,
+        requestBody: { content },
+        responses: { '200': { description: 'OK' } },
+        'x-kubernetes-action': 'patch',
+        'x-kubernetes-group-version-kind': gvk,
+      },
+      delete: {
+        operationId: `delete${r.kind}`,
+        responses: { '200': { description: 'OK' } },
+        'x-kubernetes-action': 'delete',
+        'x-kubernetes-group-version-kind': gvk,
+      },
       parameters: [
         { name: 'name', in: 'path', required: true, schema: { type: 'string', uniqueItems: true } },
-        ...(r.namespaced ? [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string', uniqueItems: true } }] : []),
+        ...(r.namespaced
+          ? [{ name: 'namespace', in: 'path', required: true, schema: { type: 'string', uniqueItems: true } }]
+          : []),
       ],
     };
-    schemas[schemaName(group, version, r.kind)] = { type: 'object', 'x-kubernetes-group-version-kind': [gvk] };
+    schemas[schemaName(group, version, r.kind)] = {
+      type: 'object',
+      'x-kubernetes-group-version-kind': [gvk],
+    };
   }
-  return { openapi: '3.0.0', info: { title: 'Kubernetes', version: 'v1.32.0' }, paths, components: { schemas } };
+  return {
+    openapi: '3.0.0',
+    info: { title: 'Kubernetes', version: 'v1.32.0' },
+    paths,
+    components: { schemas },
+  };
 }
 
 const hashes = new Map<string, string>();
 function hashOf(group: string, version: string): string {
   const key = `${group}/${version}`;
-  if (!hashes.has(key)) hashes.set(key, createHash('sha512').update(JSON.stringify(groupVersionDocument(group, version))).digest('hex').slice(0, 128).toUpperCase());
+  if (!hashes.has(key))
+    hashes.set(
+      key,
+      createHash('sha512')
+        .update(JSON.stringify(groupVersionDocument(group, version)))
+        .digest('hex')
+        .slice(0, 128)
+        .toUpperCase(),
+    );
   return hashes.get(key)!;
 }
 
@@ -100,9 +151,18 @@ export function openapiV2(accept: string | undefined): { contentType: string; bo
     if (type === 'application/json' || type === 'application/*' || type === '*/*') {
       return { contentType: 'application/json', body: Buffer.from(JSON.stringify(V2_DOCUMENT)) };
     }
-    if (type === 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' || type === 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf') {
-      const info = Buffer.concat([lengthDelimited(1, V2_DOCUMENT.info.title), lengthDelimited(2, V2_DOCUMENT.info.version)]);
-      return { contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf', body: Buffer.concat([lengthDelimited(1, V2_DOCUMENT.swagger), lengthDelimited(2, info)]) };
+    if (
+      type === 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf' ||
+      type === 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'
+    ) {
+      const info = Buffer.concat([
+        lengthDelimited(1, V2_DOCUMENT.info.title),
+        lengthDelimited(2, V2_DOCUMENT.info.version),
+      ]);
+      return {
+        contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf',
+        body: Buffer.concat([lengthDelimited(1, V2_DOCUMENT.swagger), lengthDelimited(2, info)]),
+      };
     }
   }
   return undefined;

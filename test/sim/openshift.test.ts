@@ -33,7 +33,8 @@ spec:
             networkName: lan
 `;
 
-const macs = (vm: any): (string | undefined)[] => vm.spec.template.spec.domain.devices.interfaces.map((i: any) => i.macAddress);
+const macs = (vm: any): (string | undefined)[] =>
+  vm.spec.template.spec.domain.devices.interfaces.map((i: any) => i.macAddress);
 
 test.each([
   ['4096Mi', '4Gi'],
@@ -64,7 +65,10 @@ describe('OpenShift profile (default)', () => {
     const r = await kubectl(sim, ['apply', '-f', '-'], vmManifest('vms'));
     expect(r.stdout.trim()).toBe('virtualmachine.kubevirt.io/web-1 created');
     const vm = sim.get('VirtualMachine', 'vms', 'web-1');
-    expect(macs(vm)).toEqual([expect.stringMatching(/^02:00(:[0-9a-f]{2}){4}$/), expect.stringMatching(/^02:00(:[0-9a-f]{2}){4}$/)]);
+    expect(macs(vm)).toEqual([
+      expect.stringMatching(/^02:00(:[0-9a-f]{2}){4}$/),
+      expect.stringMatching(/^02:00(:[0-9a-f]{2}){4}$/),
+    ]);
     expect(new Set(macs(vm)).size).toBe(2);
     expect(vm.metadata.annotations[TRANSACTION_TIMESTAMP]).toMatch(/^\d{4}-\d\d-\d\dT/);
     const spec = vm.spec.template.spec;
@@ -83,12 +87,17 @@ describe('OpenShift profile (default)', () => {
     }
     const after = sim.get('VirtualMachine', 'vms', 'web-1');
     expect(macs(after)).toEqual(macs(before));
-    expect(after.metadata.annotations[TRANSACTION_TIMESTAMP]).not.toBe(before.metadata.annotations[TRANSACTION_TIMESTAMP]);
+    expect(after.metadata.annotations[TRANSACTION_TIMESTAMP]).not.toBe(
+      before.metadata.annotations[TRANSACTION_TIMESTAMP],
+    );
     expect(after.metadata.resourceVersion).not.toBe(before.metadata.resourceVersion);
   });
 
   test('a namespace labelled mutatevirtualmachines.kubemacpool.io=ignore gets no MACs and no timestamp', async () => {
-    sim.put({ kind: 'Namespace', metadata: { name: 'optout', labels: { 'mutatevirtualmachines.kubemacpool.io': 'ignore' } } });
+    sim.put({
+      kind: 'Namespace',
+      metadata: { name: 'optout', labels: { 'mutatevirtualmachines.kubemacpool.io': 'ignore' } },
+    });
     await kubectl(sim, ['apply', '-f', '-'], vmManifest('optout'));
     const vm = sim.get('VirtualMachine', 'optout', 'web-1');
     expect(macs(vm)).toEqual([undefined, undefined]);
@@ -98,7 +107,10 @@ describe('OpenShift profile (default)', () => {
 
   test('LiveUpdate: more sockets and more memory hot-plug; cores need a restart, which clears the condition', async () => {
     await sim.settle();
-    const restartRequired = () => sim.get('VirtualMachine', 'vms', 'web-1').status.conditions.find((c: any) => c.type === 'RestartRequired');
+    const restartRequired = () =>
+      sim
+        .get('VirtualMachine', 'vms', 'web-1')
+        .status.conditions.find((c: any) => c.type === 'RestartRequired');
     const edit = async (f: (domain: any) => void) => {
       const vm = sim.get('VirtualMachine', 'vms', 'web-1');
       f(vm.spec.template.spec.domain);
@@ -114,12 +126,18 @@ describe('OpenShift profile (default)', () => {
     expect(restartRequired()).toBeUndefined();
 
     await edit((d) => (d.memory.guest = '32Gi')); // above maxGuest (4 × 4Gi)
-    expect(restartRequired()).toMatchObject({ status: 'True', message: "memory updated in template spec to a value higher than what's available" });
+    expect(restartRequired()).toMatchObject({
+      status: 'True',
+      message: "memory updated in template spec to a value higher than what's available",
+    });
     await edit((d) => (d.memory.guest = '8Gi'));
     expect(restartRequired()).toBeUndefined();
 
     await edit((d) => (d.cpu.cores = 4));
-    expect(restartRequired()).toMatchObject({ status: 'True', message: 'a non-live-updatable field was changed in the template spec' });
+    expect(restartRequired()).toMatchObject({
+      status: 'True',
+      message: 'a non-live-updatable field was changed in the template spec',
+    });
     sim.remove('VirtualMachineInstance', 'vms', 'web-1'); // a restart: the VM controller starts a new VMI from the current template
     await sim.settle();
     expect(restartRequired()).toBeUndefined();
@@ -135,8 +153,12 @@ describe('vanilla profile', () => {
   afterAll(() => sim.stop());
 
   test('the VM is stored as sent: a second apply is unchanged; any template change of a running VM needs a restart', async () => {
-    expect((await kubectl(sim, ['apply', '-f', '-'], vmManifest('default'))).stdout.trim()).toBe('virtualmachine.kubevirt.io/web-1 created');
-    expect((await kubectl(sim, ['apply', '-f', '-'], vmManifest('default'))).stdout.trim()).toBe('virtualmachine.kubevirt.io/web-1 unchanged');
+    expect((await kubectl(sim, ['apply', '-f', '-'], vmManifest('default'))).stdout.trim()).toBe(
+      'virtualmachine.kubevirt.io/web-1 created',
+    );
+    expect((await kubectl(sim, ['apply', '-f', '-'], vmManifest('default'))).stdout.trim()).toBe(
+      'virtualmachine.kubevirt.io/web-1 unchanged',
+    );
     const vm = sim.get('VirtualMachine', 'default', 'web-1');
     expect(macs(vm)).toEqual([undefined, undefined]);
     expect(vm.spec.template.spec.domain.memory.guest).toBe('4096Mi');
@@ -144,11 +166,15 @@ describe('vanilla profile', () => {
     vm.spec.template.spec.domain.cpu.sockets = 2;
     sim.put(vm);
     await sim.settle();
-    expect(sim.get('VirtualMachine', 'default', 'web-1').status.conditions.find((c: any) => c.type === 'RestartRequired')?.status).toBe('True');
+    expect(
+      sim
+        .get('VirtualMachine', 'default', 'web-1')
+        .status.conditions.find((c: any) => c.type === 'RestartRequired')?.status,
+    ).toBe('True');
   });
 });
 
-describe('kubemacpool\'s range: a deleted VM\'s MACs go back to the pool', () => {
+describe("kubemacpool's range: a deleted VM's MACs go back to the pool", () => {
   let sim: Simulator;
   beforeAll(async () => {
     // Three MACs: two VMs with two interfaces each do not fit, until one of them is deleted.
@@ -159,10 +185,15 @@ describe('kubemacpool\'s range: a deleted VM\'s MACs go back to the pool', () =>
 
   test('the range full is a 500 denial; after a delete the released MACs are handed out again', async () => {
     expect((await kubectl(sim, ['apply', '-f', '-'], named('a'))).code).toBe(0);
-    expect(macs(sim.get('VirtualMachine', 'default', 'a'))).toEqual(['02:00:00:00:00:01', '02:00:00:00:00:02']);
+    expect(macs(sim.get('VirtualMachine', 'default', 'a'))).toEqual([
+      '02:00:00:00:00:01',
+      '02:00:00:00:00:02',
+    ]);
     const full = await kubectl(sim, ['apply', '-f', '-'], named('b'));
     expect(full.code).not.toBe(0);
-    expect(full.stderr).toContain('admission webhook "mutatevirtualmachines.kubemacpool.io" denied the request: Failed to create virtual machine allocation error: Failed to allocate mac to the vm object: the range is full');
+    expect(full.stderr).toContain(
+      'admission webhook "mutatevirtualmachines.kubemacpool.io" denied the request: Failed to create virtual machine allocation error: Failed to allocate mac to the vm object: the range is full',
+    );
     expect(sim.get('VirtualMachine', 'default', 'b')).toBeUndefined();
 
     expect((await kubectl(sim, ['delete', 'vm', 'a'])).code).toBe(0);

@@ -47,7 +47,11 @@ export const KUBEMACPOOL_OPT_OUT = 'mutatevirtualmachines.kubemacpool.io';
 const PCI_TOPOLOGY = 'kubevirt.io/pci-topology-version';
 
 /** Admission steps per kind for a profile; other platform modules append theirs. */
-export function profileAdmissions(profile: SimulatorProfile, store: ObjectStore, macPoolSize = 2 ** 32 - 1): Admission[] {
+export function profileAdmissions(
+  profile: SimulatorProfile,
+  store: ObjectStore,
+  macPoolSize = 2 ** 32 - 1,
+): Admission[] {
   if (profile === 'vanilla') return [];
   const macs = new MacPool(store, macPoolSize);
   return [
@@ -76,7 +80,10 @@ export function profileAdmissions(profile: SimulatorProfile, store: ObjectStore,
 class MacPool {
   private next = 1;
   private readonly used = new Map<string, string>();
-  constructor(store: ObjectStore, private readonly size: number) {
+  constructor(
+    store: ObjectStore,
+    private readonly size: number,
+  ) {
     store.onChange((kind, type, obj) => {
       if (kind !== 'VirtualMachine') return;
       const vm = `${obj.metadata.namespace}/${obj.metadata.name}`;
@@ -102,7 +109,11 @@ class MacPool {
         return mac;
       }
     }
-    throw webhookDenied('mutatevirtualmachines.kubemacpool.io', 'Failed to create virtual machine allocation error: Failed to allocate mac to the vm object: the range is full', 500);
+    throw webhookDenied(
+      'mutatevirtualmachines.kubemacpool.io',
+      'Failed to create virtual machine allocation error: Failed to allocate mac to the vm object: the range is full',
+      500,
+    );
   }
 }
 
@@ -121,16 +132,22 @@ function kubemacpool(store: ObjectStore, macs: MacPool, vm: Obj, old: Obj | unde
   if (ns?.metadata?.labels?.[KUBEMACPOOL_OPT_OUT] === 'ignore') return;
   if (!vm.spec?.template) return;
   const stamp = () => {
-    vm.metadata.annotations = { ...(vm.metadata.annotations ?? {}), [TRANSACTION_TIMESTAMP]: new Date().toISOString().replace('Z', '000000Z') };
+    vm.metadata.annotations = {
+      ...(vm.metadata.annotations ?? {}),
+      [TRANSACTION_TIMESTAMP]: new Date().toISOString().replace('Z', '000000Z'),
+    };
   };
   if (!old) {
     stamp();
-    const networks = new Map<string, Obj>((vm.spec.template.spec?.networks ?? []).map((n: Obj) => [n.name, n]));
+    const networks = new Map<string, Obj>(
+      (vm.spec.template.spec?.networks ?? []).map((n: Obj) => [n.name, n]),
+    );
     const handedOut: string[] = [];
     try {
       for (const iface of interfacesOf(vm)) {
         if (!iface.masquerade && !networks.get(iface.name)?.multus) continue;
-        if (!iface.macAddress) handedOut.push((iface.macAddress = macs.allocate(`${vm.metadata.namespace}/${vm.metadata.name}`)));
+        if (!iface.macAddress)
+          handedOut.push((iface.macAddress = macs.allocate(`${vm.metadata.namespace}/${vm.metadata.name}`)));
       }
     } catch (err) {
       // AllocateVirtualMachineMac reverts the VM's allocations when one of them fails.
@@ -149,7 +166,8 @@ function kubemacpool(store: ObjectStore, macs: MacPool, vm: Obj, old: Obj | unde
   const stored = new Map<string, string>(interfacesOf(old).map((i) => [i.name, i.macAddress]));
   for (const iface of interfacesOf(vm)) {
     if (iface.macAddress) continue;
-    iface.macAddress = stored.get(iface.name) || macs.allocate(`${vm.metadata.namespace}/${vm.metadata.name}`);
+    iface.macAddress =
+      stored.get(iface.name) || macs.allocate(`${vm.metadata.namespace}/${vm.metadata.name}`);
   }
 }
 
@@ -160,7 +178,8 @@ function canonicalIn(map: Obj | undefined): void {
 
 function kubevirtVmMutator(vm: Obj, old: Obj | undefined): void {
   const spec = vm.spec ?? {};
-  if (spec.instancetype && !spec.instancetype.kind) spec.instancetype.kind = 'virtualmachineclusterinstancetype';
+  if (spec.instancetype && !spec.instancetype.kind)
+    spec.instancetype.kind = 'virtualmachineclusterinstancetype';
   if (spec.preference && !spec.preference.kind) spec.preference.kind = 'virtualmachineclusterpreference';
   const tmpl = spec.template;
   if (!tmpl) return;
@@ -179,7 +198,8 @@ function kubevirtVmMutator(vm: Obj, old: Obj | undefined): void {
     tmpl.metadata.annotations = { [PCI_TOPOLOGY]: 'v3', ...(tmpl.metadata.annotations ?? {}) };
   }
   if (domain.memory) {
-    for (const k of ['guest', 'maxGuest']) if (typeof domain.memory[k] === 'string') domain.memory[k] = canonicalQuantity(domain.memory[k]);
+    for (const k of ['guest', 'maxGuest'])
+      if (typeof domain.memory[k] === 'string') domain.memory[k] = canonicalQuantity(domain.memory[k]);
   }
   canonicalIn(domain.resources?.requests);
   canonicalIn(domain.resources?.limits);

@@ -24,7 +24,12 @@ export function mergePatch(target: any, patch: any): any {
 export function strategicMergePatch(target: any, patch: any): any {
   if (patch === null || typeof patch !== 'object' || Array.isArray(patch)) return deepClone(patch);
   if (patch.$patch === 'delete') return undefined;
-  const base = patch.$patch === 'replace' ? {} : target && typeof target === 'object' && !Array.isArray(target) ? { ...target } : {};
+  const base =
+    patch.$patch === 'replace'
+      ? {}
+      : target && typeof target === 'object' && !Array.isArray(target)
+        ? { ...target }
+        : {};
   for (const [k, v] of Object.entries(patch)) {
     if (k.startsWith('$')) continue;
     if (v === null) delete base[k];
@@ -79,13 +84,30 @@ export function jsonPatch(target: any, ops: any[]): any {
   };
   for (const op of ops) {
     switch (op.op) {
-      case 'add': write(op.path, deepClone(op.value), true); break;
-      case 'replace': write(op.path, deepClone(op.value), false); break;
-      case 'remove': remove(op.path); break;
-      case 'test': if (JSON.stringify(read(op.path)) !== JSON.stringify(op.value)) throw new PatchError(`testing value ${op.path} failed: test failed`); break;
-      case 'copy': write(op.path, deepClone(read(op.from)), true); break;
-      case 'move': { const v = read(op.from); remove(op.from); write(op.path, v, true); break; }
-      default: throw new PatchError(`Unexpected kind: ${op.op}`);
+      case 'add':
+        write(op.path, deepClone(op.value), true);
+        break;
+      case 'replace':
+        write(op.path, deepClone(op.value), false);
+        break;
+      case 'remove':
+        remove(op.path);
+        break;
+      case 'test':
+        if (JSON.stringify(read(op.path)) !== JSON.stringify(op.value))
+          throw new PatchError(`testing value ${op.path} failed: test failed`);
+        break;
+      case 'copy':
+        write(op.path, deepClone(read(op.from)), true);
+        break;
+      case 'move': {
+        const v = read(op.from);
+        remove(op.from);
+        write(op.path, v, true);
+        break;
+      }
+      default:
+        throw new PatchError(`Unexpected kind: ${op.op}`);
     }
   }
   return doc;

@@ -8,7 +8,10 @@
 
 const BINARY: Record<string, number> = { Ki: 1, Mi: 2, Gi: 3, Ti: 4, Pi: 5, Ei: 6 };
 const DECIMAL: Record<string, number> = { n: -9, u: -6, m: -3, '': 0, k: 3, M: 6, G: 9, T: 12, P: 15, E: 18 };
-const DECIMAL_SUFFIX = Object.fromEntries(Object.entries(DECIMAL).map(([s, e]) => [e, s])) as Record<number, string>;
+const DECIMAL_SUFFIX = Object.fromEntries(Object.entries(DECIMAL).map(([s, e]) => [e, s])) as Record<
+  number,
+  string
+>;
 const NANO = 10n ** 9n;
 
 interface Parsed {
@@ -24,7 +27,8 @@ function parse(text: string): Parsed | undefined {
   const [, sign, whole = '', frac = '', suffix, exp] = m;
   const format = suffix && suffix in BINARY ? 'binary' : exp !== undefined ? 'exponent' : 'decimal';
   // The value in nano-units, rounded up (away from zero) past nine decimal places.
-  let scale = BigInt(exp !== undefined ? Number(exp) : suffix && suffix in DECIMAL ? DECIMAL[suffix] : 0) + 9n;
+  let scale =
+    BigInt(exp !== undefined ? Number(exp) : suffix && suffix in DECIMAL ? DECIMAL[suffix] : 0) + 9n;
   const digits = BigInt((whole || '0') + frac);
   scale -= BigInt(frac.length);
   let nanos: bigint;
@@ -40,7 +44,7 @@ function parse(text: string): Parsed | undefined {
 /** The value of a quantity in base units (bytes for memory), or NaN when it does not parse. */
 export function quantityValue(text: string): number {
   const p = parse(text);
-  return p ? (p.negative ? -1 : 1) * Number(p.nanos) / 1e9 : NaN;
+  return p ? ((p.negative ? -1 : 1) * Number(p.nanos)) / 1e9 : NaN;
 }
 
 /** The canonical string of a quantity, or the input unchanged when it does not parse. */

@@ -12,7 +12,14 @@ describe('parseLabelSelector', () => {
     ['c notin (d,e)', [{ key: 'c', op: 'notin', values: ['d', 'e'] }]],
     ['f', [{ key: 'f', op: 'exists' }]],
     ['!f', [{ key: 'f', op: '!exists' }]],
-    ['a=b,c in (d,e),!f', [{ key: 'a', op: 'in', values: ['b'] }, { key: 'c', op: 'in', values: ['d', 'e'] }, { key: 'f', op: '!exists' }]],
+    [
+      'a=b,c in (d,e),!f',
+      [
+        { key: 'a', op: 'in', values: ['b'] },
+        { key: 'c', op: 'in', values: ['d', 'e'] },
+        { key: 'f', op: '!exists' },
+      ],
+    ],
   ])('%s', (text, reqs) => {
     expect(parseLabelSelector(text)).toEqual(reqs);
   });
@@ -22,8 +29,13 @@ describe('parseLabelSelector', () => {
   });
 
   test('field selectors on events', () => {
-    const ev = { metadata: { name: 'x', namespace: 'n' }, involvedObject: { kind: 'VirtualMachine', name: 'web-1' } };
-    expect(matchesFields(parseFieldSelector('involvedObject.kind=VirtualMachine,involvedObject.name=web-1'), ev)).toBe(true);
+    const ev = {
+      metadata: { name: 'x', namespace: 'n' },
+      involvedObject: { kind: 'VirtualMachine', name: 'web-1' },
+    };
+    expect(
+      matchesFields(parseFieldSelector('involvedObject.kind=VirtualMachine,involvedObject.name=web-1'), ev),
+    ).toBe(true);
     expect(matchesFields(parseFieldSelector('involvedObject.name!=web-1'), ev)).toBe(false);
     expect(() => parseFieldSelector('spec.foo=bar')).toThrow('field label not supported');
   });
@@ -38,11 +50,20 @@ describe('kubectl get/delete with selectors', () => {
     'ab-cx': { a: 'b', c: 'x' },
     'ab-cd-f': { a: 'b', c: 'd', f: '1' },
     'ax-cd': { a: 'x', c: 'd' },
-    'none': {},
+    none: {},
   };
   const KINDS = [
-    { kind: 'VirtualMachine', apiVersion: 'kubevirt.io/v1', spec: { runStrategy: 'Halted', template: { spec: { domain: { devices: {} } } } } },
-    { kind: 'DataVolume', apiVersion: 'cdi.kubevirt.io/v1beta1', spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '1Gi' } } } }, status: { phase: 'Succeeded', progress: '100.0%' } },
+    {
+      kind: 'VirtualMachine',
+      apiVersion: 'kubevirt.io/v1',
+      spec: { runStrategy: 'Halted', template: { spec: { domain: { devices: {} } } } },
+    },
+    {
+      kind: 'DataVolume',
+      apiVersion: 'cdi.kubevirt.io/v1beta1',
+      spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '1Gi' } } } },
+      status: { phase: 'Succeeded', progress: '100.0%' },
+    },
     { kind: 'NetworkAttachmentDefinition', apiVersion: 'k8s.cni.cncf.io/v1', spec: { config: '{}' } },
   ];
 
@@ -50,7 +71,13 @@ describe('kubectl get/delete with selectors', () => {
     sim = await startSimulator();
     for (const k of KINDS) {
       for (const [name, labels] of Object.entries(LABELS)) {
-        sim.put({ apiVersion: k.apiVersion, kind: k.kind, metadata: { name: `${k.kind.toLowerCase().slice(0, 3)}-${name}`, namespace: 'default', labels }, spec: k.spec, status: k.status });
+        sim.put({
+          apiVersion: k.apiVersion,
+          kind: k.kind,
+          metadata: { name: `${k.kind.toLowerCase().slice(0, 3)}-${name}`, namespace: 'default', labels },
+          spec: k.spec,
+          status: k.status,
+        });
       }
     }
     await sim.settle();
@@ -71,23 +98,43 @@ describe('kubectl get/delete with selectors', () => {
   ])('get vm,dv,net-attach-def -l %s', async (selector, names) => {
     const r = await kubectl(sim, ['get', 'vm,dv,net-attach-def', '-l', selector, '-o', 'json']);
     expect(r.stderr).toBe('');
-    const got = JSON.parse(r.stdout).items.map((o: any) => `${o.kind}/${o.metadata.name}`).sort();
-    const want = KINDS.flatMap((k) => names.map((n) => `${k.kind}/${k.kind.toLowerCase().slice(0, 3)}-${n}`)).sort();
+    const got = JSON.parse(r.stdout)
+      .items.map((o: any) => `${o.kind}/${o.metadata.name}`)
+      .sort();
+    const want = KINDS.flatMap((k) =>
+      names.map((n) => `${k.kind}/${k.kind.toLowerCase().slice(0, 3)}-${n}`),
+    ).sort();
     expect(got).toEqual(want);
   });
 
   test('human output is served as a Table', async () => {
     const r = await kubectl(sim, ['get', 'dv', '-l', 'f']);
-    expect(r.stdout).toMatch(/^NAME\s+PHASE\s+PROGRESS\s+RESTARTS\s+AGE\ndat-ab-cd-f\s+Succeeded\s+100.0%\s+0\s+\S+\n$/);
+    expect(r.stdout).toMatch(
+      /^NAME\s+PHASE\s+PROGRESS\s+RESTARTS\s+AGE\ndat-ab-cd-f\s+Succeeded\s+100.0%\s+0\s+\S+\n$/,
+    );
   });
 
   test('short names and categories resolve as on a cluster', async () => {
-    for (const res of ['vms', 'vmi', 'dvs', 'net-attach-def', 'network-attachment-definitions', 'virtualmachines.kubevirt.io', 'pvc', 'po', 'ev', 'ns']) {
+    for (const res of [
+      'vms',
+      'vmi',
+      'dvs',
+      'net-attach-def',
+      'network-attachment-definitions',
+      'virtualmachines.kubevirt.io',
+      'pvc',
+      'po',
+      'ev',
+      'ns',
+    ]) {
       const r = await kubectl(sim, ['get', res, '-o', 'name']);
       expect([res, r.stderr]).toEqual([res, '']);
     }
     const all = await kubectl(sim, ['get', 'all', '-l', 'f', '-o', 'name']);
-    expect(all.stdout.trim().split('\n').sort()).toEqual(['datavolume.cdi.kubevirt.io/dat-ab-cd-f', 'virtualmachine.kubevirt.io/vir-ab-cd-f']);
+    expect(all.stdout.trim().split('\n').sort()).toEqual([
+      'datavolume.cdi.kubevirt.io/dat-ab-cd-f',
+      'virtualmachine.kubevirt.io/vir-ab-cd-f',
+    ]);
   });
 
   test('delete with a selector removes exactly the matching objects and prints kubectl lines', async () => {
@@ -101,7 +148,12 @@ describe('kubectl get/delete with selectors', () => {
       'virtualmachine.kubevirt.io "vir-ab-cd" deleted',
       'virtualmachine.kubevirt.io "vir-ab-ce" deleted',
     ]);
-    expect(sim.list('VirtualMachine').map((o) => o.metadata.name).sort()).toEqual(['vir-ab-cd-f', 'vir-ab-cx', 'vir-ax-cd', 'vir-none']);
+    expect(
+      sim
+        .list('VirtualMachine')
+        .map((o) => o.metadata.name)
+        .sort(),
+    ).toEqual(['vir-ab-cd-f', 'vir-ab-cx', 'vir-ax-cd', 'vir-none']);
     const none = await kubectl(sim, ['delete', 'vm', '-l', 'a=nothing']);
     expect((none.stdout + none.stderr).trim()).toBe('No resources found');
   });

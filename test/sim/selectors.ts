@@ -1,8 +1,7 @@
 // Label and field selector parsing and matching, following the grammar of k8s.io/apimachinery/pkg/labels.
 
 export type Requirement =
-  | { key: string; op: 'in' | 'notin'; values: string[] }
-  | { key: string; op: 'exists' | '!exists' };
+  { key: string; op: 'in' | 'notin'; values: string[] } | { key: string; op: 'exists' | '!exists' };
 
 /** Thrown for a malformed selector; the server turns it into a 400 BadRequest. */
 export class SelectorError extends Error {}
@@ -30,7 +29,10 @@ export function parseLabelSelector(text: string): Requirement[] {
     if (!p) continue;
     let m: RegExpMatchArray | null;
     if ((m = p.match(/^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/))) {
-      const values = m[3].split(',').map((v) => v.trim()).filter((v) => v !== '');
+      const values = m[3]
+        .split(',')
+        .map((v) => v.trim())
+        .filter((v) => v !== '');
       reqs.push({ key: m[1], op: m[2] as 'in' | 'notin', values });
     } else if ((m = p.match(/^([^=!\s]+)\s*(==|=|!=)\s*(\S*)$/))) {
       reqs.push({ key: m[1], op: m[2] === '!=' ? 'notin' : 'in', values: [m[3]] });
@@ -102,7 +104,10 @@ export function parseFieldSelector(text: string): FieldRequirement[] {
 
 export function matchesFields(reqs: FieldRequirement[], obj: any): boolean {
   return reqs.every((r) => {
-    let v: any = r.path === 'source' ? obj?.source?.component : r.path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
+    let v: any =
+      r.path === 'source'
+        ? obj?.source?.component
+        : r.path.split('.').reduce((o, k) => (o == null ? undefined : o[k]), obj);
     if (v === undefined || v === null) v = '';
     return (String(v) === r.value) === r.equal;
   });

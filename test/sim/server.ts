@@ -2,16 +2,44 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import {
-  ApiError, alreadyExists, badRequest, conflict, forbidden, internalError, invalid, methodNotAllowed, namespaceNotFound,
-  notFound, pathNotFound, serviceUnavailable, strictDecoding, unauthorized, unsupportedMediaType, webhookDenied,
+  ApiError,
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  internalError,
+  invalid,
+  methodNotAllowed,
+  namespaceNotFound,
+  notFound,
+  pathNotFound,
+  serviceUnavailable,
+  strictDecoding,
+  unauthorized,
+  unsupportedMediaType,
+  webhookDenied,
 } from './api-errors.js';
-import { AGGREGATED_CONTENT_TYPE, VERSION_INFO, aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions, wantsAggregated } from './discovery.js';
+import {
+  AGGREGATED_CONTENT_TYPE,
+  VERSION_INFO,
+  aggregatedDiscovery,
+  apiGroupList,
+  apiResourceList,
+  apiVersions,
+  wantsAggregated,
+} from './discovery.js';
 import { SIM_USER, type Faults } from './faults.js';
 import { PROTOBUF_CONTENT_TYPE, PROTOBUF_KINDS, ProtobufBodyError, decodeProtobuf } from './kube-protobuf.js';
 import { groupVersionDocument, openapiIndex, openapiV2 } from './openapi.js';
 import { PatchError, jsonPatch, mergePatch, strategicMergePatch } from './patch.js';
 import { RESOURCES, apiVersionOf, byPath, type ResourceType } from './resources.js';
-import { SelectorError, matchesFields, matchesLabels, parseFieldSelector, parseLabelSelector } from './selectors.js';
+import {
+  SelectorError,
+  matchesFields,
+  matchesLabels,
+  parseFieldSelector,
+  parseLabelSelector,
+} from './selectors.js';
 import { deepClone, deepEqual, type Obj, type ObjectStore } from './store.js';
 import { toTable } from './tables.js';
 import type { FieldValidation, SchemaValidator, StatusCause } from './validation.js';
@@ -38,9 +66,19 @@ interface Target {
 
 const DNS1123_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 
-function send(res: ServerResponse, code: number, body: unknown, contentType = 'application/json', warnings: string[] = []): void {
+function send(
+  res: ServerResponse,
+  code: number,
+  body: unknown,
+  contentType = 'application/json',
+  warnings: string[] = [],
+): void {
   const text = JSON.stringify(body);
-  const headers: Record<string, string | string[]> = { 'Content-Type': contentType, 'Content-Length': String(Buffer.byteLength(text)), 'Cache-Control': 'no-cache, private' };
+  const headers: Record<string, string | string[]> = {
+    'Content-Type': contentType,
+    'Content-Length': String(Buffer.byteLength(text)),
+    'Cache-Control': 'no-cache, private',
+  };
   if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
   res.writeHead(code, headers);
   res.end(text);
@@ -66,7 +104,8 @@ async function readBody(req: IncomingMessage): Promise<string> {
 async function readObject(req: IncomingMessage, kind: string): Promise<Obj | undefined> {
   const raw = await readRaw(req);
   const ct = (req.headers['content-type'] ?? '').split(';')[0].trim();
-  if (ct !== PROTOBUF_CONTENT_TYPE) return raw.toString('utf8').trim() ? parseJson(raw.toString('utf8')) : undefined;
+  if (ct !== PROTOBUF_CONTENT_TYPE)
+    return raw.toString('utf8').trim() ? parseJson(raw.toString('utf8')) : undefined;
   const decodes = PROTOBUF_KINDS.includes(kind) || kind === 'DeleteOptions';
   try {
     const obj = decodes ? decodeProtobuf(raw, [kind]) : undefined;
@@ -75,7 +114,11 @@ async function readObject(req: IncomingMessage, kind: string): Promise<Obj | und
     if (err instanceof ProtobufBodyError) throw badRequest(`error decoding request body: ${err.message}`);
     throw err;
   }
-  throw unsupportedMediaType(ct, ['application/json'], ` (the simulator decodes protobuf bodies of ${PROTOBUF_KINDS.join(', ')} and DeleteOptions only)`);
+  throw unsupportedMediaType(
+    ct,
+    ['application/json'],
+    ` (the simulator decodes protobuf bodies of ${PROTOBUF_KINDS.join(', ')} and DeleteOptions only)`,
+  );
 }
 
 function parseJson(text: string, yamlToo = false): any {
@@ -144,13 +187,35 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
    * What admission and validation do between the request body and storage: status is owned by controllers,
    * a Secret's type defaults to Opaque and its stringData folds into data, CRD schemas prune or reject, CDI's webhook guards DataVolume spec.
    */
-  function admit(rt: ResourceType, obj: Obj, old: Obj | undefined, fv: FieldValidation, warnings: string[]): Obj {
+  function admit(
+    rt: ResourceType,
+    obj: Obj,
+    old: Obj | undefined,
+    fv: FieldValidation,
+    warnings: string[],
+  ): Obj {
     const name = obj.metadata?.name ?? '';
     const reject = faults.rejectCreate.find((r) => r.kind === rt.kind && r.name === name);
-    if (reject) throw invalid(rt, name, [{ reason: 'FieldValueInvalid', message: reject.message, field: reject.field ?? 'spec' }]);
-    if (!name) throw invalid(rt, '', [{ reason: 'FieldValueRequired', message: 'Required value: name or generateName is required', field: 'metadata.name' }]);
+    if (reject)
+      throw invalid(rt, name, [
+        { reason: 'FieldValueInvalid', message: reject.message, field: reject.field ?? 'spec' },
+      ]);
+    if (!name)
+      throw invalid(rt, '', [
+        {
+          reason: 'FieldValueRequired',
+          message: 'Required value: name or generateName is required',
+          field: 'metadata.name',
+        },
+      ]);
     if (!DNS1123_SUBDOMAIN.test(name) || name.length > 253) {
-      throw invalid(rt, name, [{ reason: 'FieldValueInvalid', message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`, field: 'metadata.name' }]);
+      throw invalid(rt, name, [
+        {
+          reason: 'FieldValueInvalid',
+          message: `Invalid value: "${name}": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')`,
+          field: 'metadata.name',
+        },
+      ]);
     }
     const o = deepClone(obj);
     if (rt.hasStatus) {
@@ -163,7 +228,8 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     if (rt.kind === 'Secret' && !o.type) o.type = 'Opaque';
     if (rt.kind === 'Secret' && o.stringData) {
       o.data = { ...(o.data ?? {}) };
-      for (const [k, v] of Object.entries(o.stringData)) o.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
+      for (const [k, v] of Object.entries(o.stringData))
+        o.data[k] = Buffer.from(String(v), 'utf8').toString('base64');
       delete o.stringData;
     }
     if (rt.kind === 'Namespace') {
@@ -177,12 +243,20 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       const outcome = ctx.validator.validate(rt, o);
       if (status !== undefined) o.status = status;
       if (outcome.unknownFields.length && fv === 'Strict') throw strictDecoding(rt, outcome.unknownFields);
-      if (outcome.unknownFields.length && fv === 'Warn') warnings.push(...outcome.unknownFields.map((f) => `unknown field "${f}"`));
+      if (outcome.unknownFields.length && fv === 'Warn')
+        warnings.push(...outcome.unknownFields.map((f) => `unknown field "${f}"`));
       if (outcome.causes.length) throw invalid(rt, name, outcome.causes);
     }
     if (rt.kind === 'DataVolume' && old && !deepEqual(old.spec, o.spec)) {
-      const causes: StatusCause[] = [{ reason: 'FieldValueDuplicate', message: 'Cannot update DataVolume Spec', field: 'DataVolume.Spec' }];
-      throw webhookDenied('datavolume-validate.cdi.kubevirt.io', ' Cannot update DataVolume Spec', 422, causes);
+      const causes: StatusCause[] = [
+        { reason: 'FieldValueDuplicate', message: 'Cannot update DataVolume Spec', field: 'DataVolume.Spec' },
+      ];
+      throw webhookDenied(
+        'datavolume-validate.cdi.kubevirt.io',
+        ' Cannot update DataVolume Spec',
+        422,
+        causes,
+      );
     }
     for (const step of ctx.admissions ?? []) step(rt, o, old);
     return o;
@@ -190,14 +264,21 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
 
   function create(t: Target, body: Obj, q: URLSearchParams, warnings: string[]): Obj {
     const { rt } = t;
-    if (body.kind && body.kind !== rt.kind) throw badRequest(`the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(rt)})`);
+    if (body.kind && body.kind !== rt.kind)
+      throw badRequest(
+        `the API version in the data (${body.apiVersion}) does not match the expected API version (${apiVersionOf(rt)})`,
+      );
     body.kind = rt.kind;
     body.metadata = body.metadata ?? {};
     if (rt.namespaced) {
-      if (body.metadata.namespace && body.metadata.namespace !== t.namespace) throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      if (body.metadata.namespace && body.metadata.namespace !== t.namespace)
+        throw badRequest(
+          'the namespace of the provided object does not match the namespace sent on the request',
+        );
       body.metadata.namespace = t.namespace;
     }
-    if (!body.metadata.name && body.metadata.generateName) body.metadata.name = body.metadata.generateName + Math.random().toString(36).slice(2, 7);
+    if (!body.metadata.name && body.metadata.generateName)
+      body.metadata.name = body.metadata.generateName + Math.random().toString(36).slice(2, 7);
     checkNamespace(rt, t.namespace);
     const o = admit(rt, body, undefined, fieldValidationOf(q), warnings);
     if (store.get(rt.kind, t.namespace, o.metadata.name)) throw alreadyExists(rt, o.metadata.name);
@@ -209,8 +290,12 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     const { rt } = t;
     next.kind = rt.kind;
     next.metadata = { ...(next.metadata ?? {}) };
-    if (next.metadata.resourceVersion && next.metadata.resourceVersion !== cur.metadata.resourceVersion) throw conflict(rt, t.name!);
-    if (next.metadata.name && next.metadata.name !== t.name) throw badRequest(`the name of the object (${next.metadata.name}) does not match the name on the URL (${t.name})`);
+    if (next.metadata.resourceVersion && next.metadata.resourceVersion !== cur.metadata.resourceVersion)
+      throw conflict(rt, t.name!);
+    if (next.metadata.name && next.metadata.name !== t.name)
+      throw badRequest(
+        `the name of the object (${next.metadata.name}) does not match the name on the URL (${t.name})`,
+      );
     next.metadata.name = t.name;
     if (rt.namespaced) next.metadata.namespace = t.namespace;
     let o: Obj;
@@ -241,7 +326,16 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
           throw unsupportedMediaType(ct);
       }
     } catch (err) {
-      if (err instanceof PatchError) throw new ApiError(422, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: err.message, reason: 'Invalid', code: 422 });
+      if (err instanceof PatchError)
+        throw new ApiError(422, {
+          kind: 'Status',
+          apiVersion: 'v1',
+          metadata: {},
+          status: 'Failure',
+          message: err.message,
+          reason: 'Invalid',
+          code: 422,
+        });
       throw err;
     }
   }
@@ -256,7 +350,9 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       if (err instanceof SelectorError) throw badRequest(err.message);
       throw err;
     }
-    return store.list(t.rt.kind, t.namespace).filter((o) => matchesLabels(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, o));
+    return store
+      .list(t.rt.kind, t.namespace)
+      .filter((o) => matchesLabels(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, o));
   }
 
   function listBody(t: Target, items: Obj[], q: URLSearchParams): Obj {
@@ -274,7 +370,10 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
   function watch(t: Target, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
     const labelReqs = parseLabelSelector(q.get('labelSelector') ?? '');
     const fieldReqs = parseFieldSelector(q.get('fieldSelector') ?? '');
-    const matches = (o: Obj): boolean => (!t.namespace || o.metadata.namespace === t.namespace) && matchesLabels(labelReqs, o.metadata.labels) && matchesFields(fieldReqs, o);
+    const matches = (o: Obj): boolean =>
+      (!t.namespace || o.metadata.namespace === t.namespace) &&
+      matchesLabels(labelReqs, o.metadata.labels) &&
+      matchesFields(fieldReqs, o);
     res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked' });
     // Node holds headers back until the first body write; a watch with nothing to report yet must still answer.
     res.flushHeaders();
@@ -282,7 +381,8 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       res.write(JSON.stringify({ type, object: o }) + '\n');
     };
     const rv = q.get('resourceVersion');
-    if (!rv || rv === '0') for (const o of store.list(t.rt.kind, t.namespace)) if (matches(o)) emit('ADDED', o);
+    if (!rv || rv === '0')
+      for (const o of store.list(t.rt.kind, t.namespace)) if (matches(o)) emit('ADDED', o);
     const off = store.onChange((kind, type, o) => {
       if (kind === t.rt.kind && matches(o)) emit(type, o);
     });
@@ -297,7 +397,12 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     res.on('finish', done);
   }
 
-  async function handleResource(req: IncomingMessage, res: ServerResponse, t: Target, q: URLSearchParams): Promise<void> {
+  async function handleResource(
+    req: IncomingMessage,
+    res: ServerResponse,
+    t: Target,
+    q: URLSearchParams,
+  ): Promise<void> {
     const method = req.method ?? 'GET';
     const { rt } = t;
     const warnings: string[] = [];
@@ -306,7 +411,16 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       if (q.get('watch') === 'true' || q.get('watch') === '1') return watch(t, q, req, res);
       const items = selectItems(t, q);
       const body = listBody(t, items, q);
-      return send(res, 200, wantsTable ? { ...toTable(rt.kind, body.items, store.resourceVersion, q.get('includeObject') ?? 'Metadata'), metadata: body.metadata } : body);
+      return send(
+        res,
+        200,
+        wantsTable
+          ? {
+              ...toTable(rt.kind, body.items, store.resourceVersion, q.get('includeObject') ?? 'Metadata'),
+              metadata: body.metadata,
+            }
+          : body,
+      );
     }
     if (method === 'POST' && !t.name) {
       const created = create(t, (await readObject(req, rt.kind)) ?? parseJson(''), q, warnings);
@@ -321,7 +435,13 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     const cur = store.get(rt.kind, t.namespace, t.name);
     if (method === 'GET') {
       if (!cur) throw notFound(rt, t.name);
-      return send(res, 200, wantsTable ? toTable(rt.kind, [cur], store.resourceVersion, q.get('includeObject') ?? 'Metadata') : cur);
+      return send(
+        res,
+        200,
+        wantsTable
+          ? toTable(rt.kind, [cur], store.resourceVersion, q.get('includeObject') ?? 'Metadata')
+          : cur,
+      );
     }
     if (method === 'PUT') {
       const body = (await readObject(req, rt.kind)) ?? parseJson('');
@@ -346,7 +466,11 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       }
       const patched = applyPatch(t, cur, ct, text);
       // A patch must not move the object; the resourceVersion it carries, if any, is a precondition.
-      if (patched.metadata?.resourceVersion && patched.metadata.resourceVersion !== cur.metadata.resourceVersion) throw conflict(rt, t.name);
+      if (
+        patched.metadata?.resourceVersion &&
+        patched.metadata.resourceVersion !== cur.metadata.resourceVersion
+      )
+        throw conflict(rt, t.name);
       patched.metadata = { ...patched.metadata, resourceVersion: undefined };
       return send(res, 200, replace(t, cur, patched, q, warnings), 'application/json', warnings);
     }
@@ -357,7 +481,9 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       if (opts.preconditions?.uid && opts.preconditions.uid !== cur.metadata.uid) throw conflict(rt, t.name);
       if (q.get('dryRun') !== 'All' && !(opts.dryRun ?? []).includes('All')) {
         if (rt.kind === 'Namespace') {
-          for (const r of RESOURCES) if (r.namespaced) for (const o of store.list(r.kind, t.name)) store.delete(r.kind, t.name, o.metadata.name);
+          for (const r of RESOURCES)
+            if (r.namespaced)
+              for (const o of store.list(r.kind, t.name)) store.delete(r.kind, t.name, o.metadata.name);
         }
         store.deleteWithDependents(rt.kind, t.namespace, t.name, policy === 'Orphan');
       }
@@ -378,7 +504,8 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
         return void res.end('ok');
       }
       if (p === '/api' || p === '/apis') {
-        if (wantsAggregated(req.headers.accept)) return send(res, 200, aggregatedDiscovery(p === '/api'), AGGREGATED_CONTENT_TYPE);
+        if (wantsAggregated(req.headers.accept))
+          return send(res, 200, aggregatedDiscovery(p === '/api'), AGGREGATED_CONTENT_TYPE);
         return send(res, 200, p === '/api' ? apiVersions(ctx.host()) : apiGroupList());
       }
       const gv = p.match(/^\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
@@ -387,13 +514,19 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
         if (list) return send(res, 200, list);
         throw pathNotFound();
       }
-      if (faults.openapiUnavailable && (p === '/openapi' || p.startsWith('/openapi/'))) throw serviceUnavailable();
+      if (faults.openapiUnavailable && (p === '/openapi' || p.startsWith('/openapi/')))
+        throw serviceUnavailable();
       if (p === '/openapi/v3') return send(res, 200, openapiIndex());
       if (p === '/openapi/v2') {
         const doc = openapiV2(req.headers.accept);
         // kube-openapi answers an Accept it cannot serve with a bare 406.
         if (!doc) return void res.writeHead(406, { 'Content-Length': '0' }).end();
-        res.writeHead(200, { 'Content-Type': doc.contentType, 'Content-Length': String(doc.body.length), 'Cache-Control': 'no-cache, private', Vary: 'Accept' });
+        res.writeHead(200, {
+          'Content-Type': doc.contentType,
+          'Content-Length': String(doc.body.length),
+          'Cache-Control': 'no-cache, private',
+          Vary: 'Accept',
+        });
         return void res.end(doc.body);
       }
       const oa = p.match(/^\/openapi\/v3\/(?:api\/(v1)|apis\/([^/]+)\/([^/]+))$/);
@@ -409,7 +542,10 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     const ns = t.rt.namespaced ? t.namespace : undefined;
     const denied = faults.forbidden.some(
       (f) =>
-        (!f.resource || f.resource === t.rt.resource || f.resource === `${t.rt.resource}.${t.rt.group}` || f.resource === t.rt.kind) &&
+        (!f.resource ||
+          f.resource === t.rt.resource ||
+          f.resource === `${t.rt.resource}.${t.rt.group}` ||
+          f.resource === t.rt.kind) &&
         (!f.namespace || f.namespace === ns) &&
         (!f.verb || f.verb === verb),
     );
@@ -423,7 +559,11 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
 
   return (req, res) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
-    const record: ServerContext['requests'][number] = { method: req.method ?? 'GET', path: url.pathname, query: url.search.replace(/^\?/, '') };
+    const record: ServerContext['requests'][number] = {
+      method: req.method ?? 'GET',
+      path: url.pathname,
+      query: url.search.replace(/^\?/, ''),
+    };
     if (req.headers['content-type']) record.contentType = req.headers['content-type'];
     ctx.requests.push(record);
     const go = async (): Promise<void> => {

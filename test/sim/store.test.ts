@@ -5,7 +5,13 @@ import { ObjectStore, type Obj } from './store.js';
 
 const owned = (kind: string, name: string, owner?: Obj): Obj => ({
   kind,
-  metadata: { name, namespace: 'ns', ...(owner ? { ownerReferences: [{ kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid }] } : {}) },
+  metadata: {
+    name,
+    namespace: 'ns',
+    ...(owner
+      ? { ownerReferences: [{ kind: owner.kind, name: owner.metadata.name, uid: owner.metadata.uid }] }
+      : {}),
+  },
 });
 
 describe('ObjectStore garbage collection', () => {
@@ -21,7 +27,8 @@ describe('ObjectStore garbage collection', () => {
     expect(store.dependentsOf(vmi.metadata.uid).map((o) => o.kind)).toEqual(['Pod']);
 
     store.deleteWithDependents('VirtualMachine', 'ns', 'vm1');
-    for (const kind of ['VirtualMachine', 'VirtualMachineInstance', 'Pod', 'DataVolume']) expect(store.list(kind)).toEqual([]);
+    for (const kind of ['VirtualMachine', 'VirtualMachineInstance', 'Pod', 'DataVolume'])
+      expect(store.list(kind)).toEqual([]);
     expect(store.list('PersistentVolumeClaim').map((o) => o.metadata.name)).toEqual(['vm1-root']);
 
     const vm2 = store.create(owned('VirtualMachine', 'vm2'));
@@ -56,17 +63,39 @@ describe('controllers waking the VMs of a disk', () => {
   test('a DataVolume or PVC event reaches the VMs that use it through an index, never by listing every VM', async () => {
     const store = new ObjectStore();
     const scheduler = new Scheduler();
-    new Controllers(store, scheduler, { importStepMs: 1, vmStepMs: 1, gcDataVolumes: false, failImports: () => [], stuckVmis: () => [], transientImportErrors: () => [], unschedulableVmis: () => [], liveUpdate: false });
+    new Controllers(store, scheduler, {
+      importStepMs: 1,
+      vmStepMs: 1,
+      gcDataVolumes: false,
+      failImports: () => [],
+      stuckVmis: () => [],
+      transientImportErrors: () => [],
+      unschedulableVmis: () => [],
+      liveUpdate: false,
+    });
     const n = 300;
     for (let i = 0; i < n; i++) {
-      store.create({ kind: 'VirtualMachine', metadata: { name: `vm${i}`, namespace: 'ns' }, spec: { runStrategy: 'Always', template: { spec: { domain: {}, volumes: [{ name: 'root', dataVolume: { name: `vm${i}-root` } }] } } } });
+      store.create({
+        kind: 'VirtualMachine',
+        metadata: { name: `vm${i}`, namespace: 'ns' },
+        spec: {
+          runStrategy: 'Always',
+          template: {
+            spec: { domain: {}, volumes: [{ name: 'root', dataVolume: { name: `vm${i}-root` } }] },
+          },
+        },
+      });
     }
     await scheduler.settle();
     // No disk yet: KubeVirt's VM waits for its DataVolume.
     expect(store.get('VirtualMachine', 'ns', 'vm7')?.status?.ready).not.toBe(true);
     const list = jest.spyOn(store, 'list');
     for (let i = 0; i < n; i++) {
-      store.create({ kind: 'DataVolume', metadata: { name: `vm${i}-root`, namespace: 'ns' }, spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '1Gi' } } } } });
+      store.create({
+        kind: 'DataVolume',
+        metadata: { name: `vm${i}-root`, namespace: 'ns' },
+        spec: { source: { blank: {} }, storage: { resources: { requests: { storage: '1Gi' } } } },
+      });
     }
     await scheduler.settle();
     expect(list.mock.calls.filter(([kind]) => kind === 'VirtualMachine')).toEqual([]);

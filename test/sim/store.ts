@@ -60,7 +60,8 @@ export class ObjectStore {
   private reindex(kind: string, before: Obj | undefined, after: Obj | undefined): void {
     const o = (after ?? before)!;
     const ref = `${kind}/${this.key(o.metadata.namespace, o.metadata.name)}`;
-    const owners = (x: Obj | undefined): string[] => (x?.metadata?.ownerReferences ?? []).map((r: { uid?: string }) => r.uid).filter(Boolean);
+    const owners = (x: Obj | undefined): string[] =>
+      (x?.metadata?.ownerReferences ?? []).map((r: { uid?: string }) => r.uid).filter(Boolean);
     for (const uid of owners(before)) {
       const set = this.dependents.get(uid);
       set?.delete(ref);
@@ -80,12 +81,18 @@ export class ObjectStore {
     const all = [...(this.maps.get(kind)?.values() ?? [])];
     const items = ns ? all.filter((o) => o.metadata.namespace === ns) : all;
     // Real servers list in key order (namespace, then name).
-    return items.sort((a, b) => this.key(a.metadata.namespace, a.metadata.name).localeCompare(this.key(b.metadata.namespace, b.metadata.name)));
+    return items.sort((a, b) =>
+      this.key(a.metadata.namespace, a.metadata.name).localeCompare(
+        this.key(b.metadata.namespace, b.metadata.name),
+      ),
+    );
   }
 
   /** The objects whose ownerReferences name `uid`, from the owner index (no scan). */
   dependentsOf(uid: string): Obj[] {
-    return [...(this.dependents.get(uid)?.values() ?? [])].map(([kind, ns, name]) => this.get(kind, ns, name)).filter((o): o is Obj => o !== undefined);
+    return [...(this.dependents.get(uid)?.values() ?? [])]
+      .map(([kind, ns, name]) => this.get(kind, ns, name))
+      .filter((o): o is Obj => o !== undefined);
   }
 
   /** Inserts a new object, filling uid, resourceVersion, creationTimestamp and generation. */
@@ -145,7 +152,8 @@ export class ObjectStore {
   deleteWithDependents(kind: string, ns: string | undefined, name: string, orphan = false): Obj | undefined {
     const gone = this.delete(kind, ns, name);
     if (!gone || orphan) return gone;
-    for (const dep of this.dependentsOf(gone.metadata.uid)) this.deleteWithDependents(dep.kind, dep.metadata.namespace, dep.metadata.name);
+    for (const dep of this.dependentsOf(gone.metadata.uid))
+      this.deleteWithDependents(dep.kind, dep.metadata.namespace, dep.metadata.name);
     return gone;
   }
 

@@ -22,13 +22,24 @@ const ageCol: Column = { name: 'Age', cell: (o) => age(o.metadata.creationTimest
 
 const COLUMNS: Record<string, Column[]> = {
   Namespace: [nameCol, { name: 'Status', cell: (o) => o.status?.phase ?? 'Active' }, ageCol],
-  Secret: [nameCol, { name: 'Type', cell: (o) => o.type ?? 'Opaque' }, { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length }, ageCol],
+  Secret: [
+    nameCol,
+    { name: 'Type', cell: (o) => o.type ?? 'Opaque' },
+    { name: 'Data', type: 'integer', cell: (o) => Object.keys(o.data ?? {}).length },
+    ageCol,
+  ],
   PersistentVolumeClaim: [
     nameCol,
     { name: 'Status', cell: (o) => o.status?.phase ?? 'Pending' },
     { name: 'Volume', cell: (o) => o.spec?.volumeName ?? '' },
     { name: 'Capacity', cell: (o) => o.status?.capacity?.storage ?? '' },
-    { name: 'Access Modes', cell: (o) => (o.status?.accessModes ?? []).map((m: string) => ({ ReadWriteOnce: 'RWO', ReadWriteMany: 'RWX', ReadOnlyMany: 'ROX' })[m] ?? m).join(',') },
+    {
+      name: 'Access Modes',
+      cell: (o) =>
+        (o.status?.accessModes ?? [])
+          .map((m: string) => ({ ReadWriteOnce: 'RWO', ReadWriteMany: 'RWX', ReadOnlyMany: 'ROX' })[m] ?? m)
+          .join(','),
+    },
     { name: 'StorageClass', cell: (o) => o.spec?.storageClassName ?? '' },
     ageCol,
   ],
@@ -45,19 +56,37 @@ const COLUMNS: Record<string, Column[]> = {
     { name: 'Last Seen', cell: (o) => age(o.lastTimestamp) },
     { name: 'Type', cell: (o) => o.type },
     { name: 'Reason', cell: (o) => o.reason },
-    { name: 'Object', cell: (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name}` },
+    {
+      name: 'Object',
+      cell: (o) => `${String(o.involvedObject?.kind ?? '').toLowerCase()}/${o.involvedObject?.name}`,
+    },
     { name: 'Message', cell: (o) => o.message },
   ],
-  VirtualMachine: [nameCol, ageCol, { name: 'Status', cell: (o) => o.status?.printableStatus ?? '' }, { name: 'Ready', cell: (o) => String(o.status?.ready ?? false) }],
+  VirtualMachine: [
+    nameCol,
+    ageCol,
+    { name: 'Status', cell: (o) => o.status?.printableStatus ?? '' },
+    { name: 'Ready', cell: (o) => String(o.status?.ready ?? false) },
+  ],
   VirtualMachineInstance: [
     nameCol,
     ageCol,
     { name: 'Phase', cell: (o) => o.status?.phase ?? '' },
     { name: 'IP', cell: (o) => o.status?.interfaces?.[0]?.ipAddress ?? '' },
     { name: 'NodeName', cell: (o) => o.status?.nodeName ?? '' },
-    { name: 'Ready', cell: (o) => String(o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ?? false) },
+    {
+      name: 'Ready',
+      cell: (o) =>
+        String(o.status?.conditions?.some((c: any) => c.type === 'Ready' && c.status === 'True') ?? false),
+    },
   ],
-  DataVolume: [nameCol, { name: 'Phase', cell: (o) => o.status?.phase ?? '' }, { name: 'Progress', cell: (o) => o.status?.progress ?? 'N/A' }, { name: 'Restarts', type: 'integer', cell: (o) => o.status?.restartCount ?? 0 }, ageCol],
+  DataVolume: [
+    nameCol,
+    { name: 'Phase', cell: (o) => o.status?.phase ?? '' },
+    { name: 'Progress', cell: (o) => o.status?.progress ?? 'N/A' },
+    { name: 'Restarts', type: 'integer', cell: (o) => o.status?.restartCount ?? 0 },
+    ageCol,
+  ],
   NetworkAttachmentDefinition: [nameCol, ageCol],
 };
 
@@ -68,7 +97,13 @@ export function toTable(kind: string, items: Obj[], resourceVersion: string, inc
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
-    columnDefinitions: cols.map((c, i) => ({ name: c.name, type: c.type ?? 'string', format: c.name === 'Name' ? 'name' : '', description: c.name, priority: i === 0 ? 0 : 0 })),
+    columnDefinitions: cols.map((c, i) => ({
+      name: c.name,
+      type: c.type ?? 'string',
+      format: c.name === 'Name' ? 'name' : '',
+      description: c.name,
+      priority: i === 0 ? 0 : 0,
+    })),
     rows: items.map((o) => ({
       cells: cols.map((c) => c.cell(o)),
       object:

@@ -38,7 +38,12 @@ function closeObjects(node: any): any {
   if (!node || typeof node !== 'object') return node;
   const out: any = {};
   for (const [k, v] of Object.entries(node)) out[k] = k === 'enum' || k === 'required' ? v : closeObjects(v);
-  if (out.properties && out.additionalProperties === undefined && !out['x-kubernetes-preserve-unknown-fields']) out.additionalProperties = false;
+  if (
+    out.properties &&
+    out.additionalProperties === undefined &&
+    !out['x-kubernetes-preserve-unknown-fields']
+  )
+    out.additionalProperties = false;
   return out;
 }
 
@@ -49,7 +54,10 @@ function validatorFor(file: string): ValidateFunction | undefined {
   if (!ajv) {
     ajv = new Ajv({ strict: false, allErrors: true, validateFormats: true });
     addFormats(ajv);
-    ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+    ajv.addFormat('int32', {
+      type: 'number',
+      validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+    });
     ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
   }
   const schema = closeObjects(JSON.parse(readFileSync(file, 'utf8')));
@@ -60,7 +68,10 @@ function validatorFor(file: string): ValidateFunction | undefined {
 
 /** `/spec/volumes/0/name` → `spec.volumes[0].name`, the field path style of API server errors. */
 function fieldPath(instancePath: string, extra?: string): string {
-  const parts = instancePath.split('/').slice(1).map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
+  const parts = instancePath
+    .split('/')
+    .slice(1)
+    .map((p) => p.replace(/~1/g, '/').replace(/~0/g, '~'));
   if (extra !== undefined) parts.push(extra);
   let out = '';
   for (const p of parts) out += /^\d+$/.test(p) ? `[${p}]` : out ? `.${p}` : p;
@@ -75,11 +86,14 @@ function typeName(v: unknown): string {
 }
 
 function valueAt(obj: any, instancePath: string): unknown {
-  return instancePath.split('/').slice(1).reduce((o, k) => (o == null ? undefined : o[k.replace(/~1/g, '/').replace(/~0/g, '~')]), obj);
+  return instancePath
+    .split('/')
+    .slice(1)
+    .reduce((o, k) => (o == null ? undefined : o[k.replace(/~1/g, '/').replace(/~0/g, '~')]), obj);
 }
 
 function quote(v: unknown): string {
-  return typeof v === 'string' ? JSON.stringify(v) : JSON.stringify(v) ?? 'null';
+  return typeof v === 'string' ? JSON.stringify(v) : (JSON.stringify(v) ?? 'null');
 }
 
 function toCause(e: ErrorObject, body: any): StatusCause | undefined {
@@ -91,21 +105,49 @@ function toCause(e: ErrorObject, body: any): StatusCause | undefined {
       return { reason: 'FieldValueRequired', message: 'Required value', field: f };
     }
     case 'type':
-      return { reason: 'FieldValueTypeInvalid', message: `Invalid value: "${typeName(value)}": ${field} in body must be of type ${(e.params as any).type}: "${typeName(value)}"`, field };
+      return {
+        reason: 'FieldValueTypeInvalid',
+        message: `Invalid value: "${typeName(value)}": ${field} in body must be of type ${(e.params as any).type}: "${typeName(value)}"`,
+        field,
+      };
     case 'enum': {
       const allowed = ((e.params as any).allowedValues as unknown[]).map(quote).join(', ');
-      return { reason: 'FieldValueNotSupported', message: `Unsupported value: ${quote(value)}: supported values: ${allowed}`, field };
+      return {
+        reason: 'FieldValueNotSupported',
+        message: `Unsupported value: ${quote(value)}: supported values: ${allowed}`,
+        field,
+      };
     }
     case 'pattern':
-      return { reason: 'FieldValueInvalid', message: `Invalid value: ${quote(value)}: ${field} in body should match '${(e.params as any).pattern}'`, field };
+      return {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${quote(value)}: ${field} in body should match '${(e.params as any).pattern}'`,
+        field,
+      };
     case 'maxItems':
-      return { reason: 'FieldValueTooMany', message: `Too many: ${(value as unknown[]).length}: must have at most ${(e.params as any).limit} items`, field };
+      return {
+        reason: 'FieldValueTooMany',
+        message: `Too many: ${(value as unknown[]).length}: must have at most ${(e.params as any).limit} items`,
+        field,
+      };
     case 'anyOf':
-      return { reason: 'FieldValueInvalid', message: `Invalid value: ${quote(value)}: ${field} in body must be of type integer or string: "${typeName(value)}"`, field };
+      return {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${quote(value)}: ${field} in body must be of type integer or string: "${typeName(value)}"`,
+        field,
+      };
     case 'format':
-      return { reason: 'FieldValueInvalid', message: `Invalid value: ${quote(value)}: ${field} in body must be of type ${(e.params as any).format}: ${quote(value)}`, field };
+      return {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${quote(value)}: ${field} in body must be of type ${(e.params as any).format}: ${quote(value)}`,
+        field,
+      };
     default:
-      return { reason: 'FieldValueInvalid', message: `Invalid value: ${quote(value)}: ${e.message ?? 'invalid'}`, field };
+      return {
+        reason: 'FieldValueInvalid',
+        message: `Invalid value: ${quote(value)}: ${e.message ?? 'invalid'}`,
+        field,
+      };
   }
 }
 
@@ -126,7 +168,10 @@ export class SchemaValidator {
     const outcome: ValidationOutcome = { unknownFields: [], causes: [] };
     if (!rt.schemaFile) return outcome;
     if (!this.schemasDir || !existsSync(this.schemasDir)) {
-      if (!this.warned) process.stderr.write(`v-auto simulator: schemas directory ${this.schemasDir ?? '(disabled)'} not available; schema validation is skipped\n`);
+      if (!this.warned)
+        process.stderr.write(
+          `v-auto simulator: schemas directory ${this.schemasDir ?? '(disabled)'} not available; schema validation is skipped\n`,
+        );
       this.warned = true;
       return outcome;
     }
@@ -142,10 +187,13 @@ export class SchemaValidator {
       }
       if (anyOfPaths.some((p) => e.schemaPath.startsWith(p.replace(/\/anyOf$/, '/anyOf/')))) continue;
       const c = toCause(e, body);
-      if (c && !outcome.causes.some((x) => x.field === c.field && x.message === c.message)) outcome.causes.push(c);
+      if (c && !outcome.causes.some((x) => x.field === c.field && x.message === c.message))
+        outcome.causes.push(c);
     }
     if (outcome.unknownFields.length) {
-      for (const e of errors) if (e.keyword === 'additionalProperties') deleteAt(body, e.instancePath, (e.params as any).additionalProperty);
+      for (const e of errors)
+        if (e.keyword === 'additionalProperties')
+          deleteAt(body, e.instancePath, (e.params as any).additionalProperty);
     }
     return outcome;
   }
