@@ -5,11 +5,62 @@ import { deriveSalt, sha512Crypt } from './sha512-crypt.js';
 import { templateVariables } from './template-variables.js';
 
 const hb = Handlebars.create();
+/** A helper's own error: its text names no value, so it may be shown. */
+class HelperError extends Error {}
+
 // Only the documented helpers exist. Of Handlebars' built-ins, the blocks if, unless, each and with
 // stay; `log` would print its arguments (inputs, passwords) to stdout even in masked output, and
 // `lookup` reads a variable by a computed name, past the check that finds a template's inputs.
 hb.unregisterHelper('log');
 hb.unregisterHelper('lookup');
+
+/** A strict lookup that failed: where, what was read, and what kind of value it was read from (never the value). */
+class FieldError extends Error {
+  constructor(
+    readonly field: string,
+    readonly valueKind: string,
+    readonly line: number | undefined,
+    readonly column: number | undefined,
+  ) {
+    super(`no field ${field}`);
+  }
+}
+
+type Container = {
+  strict: (obj: unknown, name: string, loc?: hbs.AST.SourceLocation) => unknown;
+  lookupProperty: (parent: unknown, name: string) => unknown;
+};
+// Handlebars' strict lookup (runtime.js `container.strict`, handlebars-lang/handlebars v4.7.x) throws
+// `"x" not defined in ${obj}`, or, on text, the TypeError `Cannot use 'in' operator to search for 'x' in
+// ${obj}`: either quotes the value, which may be a password. Every compiled template gets its own
+// runtime container (runtime.js `template()`), handed to the template's main function, so this
+// replaces the two lookups there before the first use: a missing field throws FieldError, and a
+// lookup through null gives undefined, so that the strict check below it names the path.
+const template = hb.template.bind(hb);
+hb.template = ((spec: { main: (container: Container, ...rest: unknown[]) => string }) =>
+  template({
+    ...spec,
+    main(this: unknown, container: Container, ...rest: unknown[]) {
+      const lookupProperty = container.lookupProperty;
+      container.lookupProperty = (parent, name) =>
+        parent === null || parent === undefined ? undefined : lookupProperty(parent, name);
+      container.strict = (obj, name, loc) => {
+        if ((typeof obj === 'object' || typeof obj === 'function') && obj !== null && name in obj)
+          return container.lookupProperty(obj, name);
+        throw new FieldError(name, valueKind(obj), loc?.start.line, loc?.start.column);
+      };
+      return spec.main.call(this, container, ...rest);
+    },
+  } as unknown as TemplateSpecification)) as typeof hb.template;
+
+/** What kind of value a template read a field of, in the words of a YAML file. */
+function valueKind(value: unknown): string {
+  if (value === null || value === undefined) return 'empty';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'string') return 'text';
+  if (typeof value === 'object') return 'a map';
+  return `a ${typeof value}`;
+}
 
 hb.registerHelper({
   /** Quotes any value as JSON, which is valid YAML: no config value can add keys or documents. */
@@ -26,8 +77,8 @@ hb.registerHelper({
    */
   hash_password(this: unknown, value: unknown, options: Handlebars.HelperOptions & { ids?: string[] }) {
     if (typeof value !== 'string' && typeof value !== 'number')
-      throw new Error('hash_password needs a variable holding the password');
-    if (value === '') throw new Error(`hash_password: ${options.ids?.[0] ?? 'the password'} is empty`);
+      throw new HelperError('hash_password needs a variable holding the password');
+    if (value === '') throw new HelperError(`hash_password: ${options.ids?.[0] ?? 'the password'} is empty`);
     const data = options.data as RenderData | undefined;
     // Output whose Secrets are masked anyway (inspect, --dry-run) skips the deliberately slow hash.
     if (data?.maskSecrets) return '$6$<masked>';
@@ -90,9 +141,60 @@ export function compileTemplate(label: string, source: string): CompiledTemplate
     try {
       return fn(context, { data });
     } catch (err) {
+      if (err instanceof FieldError) throw fieldError(label, ast, err);
+      // Only Handlebars' own errors (fixed texts, a location) and the helpers' are quoted: any other
+      // message may hold a value of the context (a JavaScript TypeError quotes the value it met).
+      if (!(err instanceof hb.Exception) && !(err instanceof HelperError))
+        throw usageError(
+          `${label}: the template failed to render (${(err as Error)?.name ?? 'error'}); the message is not shown: it may quote a secret`,
+        );
       throw templateError(label, err);
     }
   };
+}
+
+/** Names the path the template read (from its syntax tree, by the statement's location) and the kind of value it met. */
+function fieldError(label: string, ast: hbs.AST.Program, err: FieldError) {
+  const path = err.line === undefined ? undefined : pathAt(ast, err.line, err.column!);
+  const parent = path?.parts.slice(0, -1).join('.');
+  const at = `${label}${err.line === undefined ? '' : `:${err.line}`}`;
+  if (!parent)
+    return usageError(
+      err.valueKind === 'a map'
+        ? `${at}: unknown variable "${err.field}"`
+        : `${at}: "${err.field}" is not defined here: the block's value is ${err.valueKind}`,
+    );
+  return usageError(
+    err.valueKind === 'a map'
+      ? `${at}: ${parent} has no field "${err.field}"`
+      : `${at}: ${parent} is ${err.valueKind}; it has no field "${err.field}"`,
+  );
+}
+
+/** The path of a `{{…}}` statement that starts at line:column (the location Handlebars' strict lookup gets). */
+function pathAt(ast: hbs.AST.Program, line: number, column: number): hbs.AST.PathExpression | undefined {
+  let found: hbs.AST.PathExpression | undefined;
+  const visit = (node: hbs.AST.Node | undefined | null): void => {
+    if (!node || found) return;
+    const n = node as hbs.AST.Node & {
+      body?: hbs.AST.Node[];
+      path?: hbs.AST.Node;
+      program?: hbs.AST.Node;
+      inverse?: hbs.AST.Node;
+    };
+    if (
+      (n.type === 'MustacheStatement' || n.type === 'BlockStatement') &&
+      n.path?.type === 'PathExpression' &&
+      n.path.loc.start.line === line &&
+      n.path.loc.start.column === column
+    )
+      found = n.path as hbs.AST.PathExpression;
+    n.body?.forEach(visit);
+    visit(n.program);
+    visit(n.inverse);
+  };
+  visit(ast);
+  return found;
 }
 
 /** Rewrites a Handlebars error as `label:line: message`. */

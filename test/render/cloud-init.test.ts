@@ -8,6 +8,7 @@ import { compileTemplates, renderManifests } from '../../lib/render/render-manif
 import { deriveSalt, sha512Crypt } from '../../lib/render/sha512-crypt.js';
 import {
   asyncErrorOf,
+  errorOf,
   builtinTemplates,
   IMAGE,
   LAN,
@@ -343,5 +344,38 @@ describe('a text cloud_init must start with a header cloud-init reads', () => {
       },
     );
     expect(err.join('')).toContain('v-auto: warning: cloud_init does not start with #cloud-config');
+  });
+});
+
+describe('a template that reads a field of a value never quotes the value', () => {
+  // Handlebars' strict lookup builds its message from the value it searched (`Cannot use 'in'
+  // operator to search for 'hash' in <the password>`, `"x" not defined in <a list's items>`).
+  const PASSWORD = 'Pw-3x4mpl3-never-shown';
+  test.each([
+    ['a field of text', 'passwd: "{{password.hash}}"', /:2: password is text; it has no field "hash"$/],
+    ['an index of text', 'passwd: "{{password.[0]}}"', /:2: password is text; it has no field "0"$/],
+    [
+      'a name inside a with block on text',
+      'a: 1\npasswd: "{{#with password}}{{x}}{{/with}}"',
+      /:3: "x" is not defined here: the block's value is text$/,
+    ],
+    [
+      'a field of a list',
+      'dns: "{{dns_servers.first}}"',
+      /:2: dns_servers is a list; it has no field "first"$/,
+    ],
+    ['a field of a map', 'x: "{{interfaces.[0].nmae}}"', /:2: interfaces\.0 has no field "nmae"$/],
+    ['a field of null', 'x: "{{gateway_ip.a.b}}"', /:2: gateway_ip\.a is empty; it has no field "b"$/],
+  ])('%s: the error names the path and the line, never the value', (_what, line, message) => {
+    const err = errorOf(() =>
+      userdata(
+        { network: 'lan', cloud_init: `#cloud-config\n${line}\n` },
+        { inputs: { password: PASSWORD } },
+      ),
+    );
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(`${err.message} ${err.hint ?? ''}`).not.toContain(PASSWORD);
+    expect(err.message).toMatch(/^spec web: cloud_init/);
+    expect(err.message).toMatch(message);
   });
 });
