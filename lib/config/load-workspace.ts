@@ -98,7 +98,7 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
     spec,
     config: exists(configFile) ? readYaml(home, configFile) : undefined,
     specSource,
-    siteTemplates: readTemplates(path.join(home, 'templates')),
+    siteTemplates: readSiteTemplates(path.join(home, 'templates')),
   };
 }
 
@@ -202,7 +202,7 @@ function isSymlink(p: string): boolean {
   }
 }
 
-/** The `*.yaml.hbs` files of a folder by name: the built-in templates, or a site's overrides. */
+/** The `*.yaml.hbs` files of a folder by name: the built-in templates. */
 export function readTemplates(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   // A symbolic link counts: readText follows it, and one that leads nowhere is an error, not skipped.
@@ -211,6 +211,21 @@ export function readTemplates(dir: string): Record<string, string> {
     (e) => (e.isFile() || e.isSymbolicLink()) && e.name.endsWith('.yaml.hbs'),
   )) {
     out[name] = readText(path.dirname(dir), path.join(dir, name));
+  }
+  return out;
+}
+
+/**
+ * A site's overrides: every entry of `<home>/templates/` but hidden ones (`.gitkeep`, an editor's
+ * swap file), so that a misnamed file (`virtualmachine.yml.hbs`) reaches the check of names
+ * (compileTemplates) instead of being skipped while the built-in template is used.
+ */
+function readSiteTemplates(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const name of listNames(dir, (e) => !e.name.startsWith('.'))) {
+    const file = path.join(dir, name);
+    if (isDirectory(file)) throw usageError(`templates/${name}: is a folder, not a template`);
+    out[name] = readText(path.dirname(dir), file);
   }
   return out;
 }

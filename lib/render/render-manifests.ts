@@ -1,5 +1,6 @@
 // Fills one template per resource kind for every planned instance and parses the result (pure).
 import { load } from 'js-yaml';
+import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
 import type { ConfigMap } from '../config/merge.js';
 import { cloudInitSecretName, rootDiskName, LABEL } from '../plan/names.js';
@@ -44,11 +45,14 @@ export function compileTemplates(builtin: Record<string, string>, site: Record<s
   const known = Object.values(TEMPLATE_FILES) as string[];
   const stray = Object.keys(site).find((file) => !known.includes(file));
   // A misnamed override would otherwise be ignored without a word, and the built-in one used.
-  if (stray)
+  if (stray) {
+    const meant = didYouMean(stray, known);
+    const list = `ite templates replace built-in ones of the same name: ${known.join(', ')}`;
     throw usageError(
       `templates/${stray}: no resource kind uses this template`,
-      `site templates replace built-in ones of the same name: ${known.join(', ')}`,
+      meant ? `did you mean ${meant}? S${list}` : `s${list}`,
     );
+  }
   const compiled = {} as Record<TemplateKind, CompiledTemplate>;
   const labels = {} as Record<TemplateKind, string>;
   for (const [kind, file] of Object.entries(TEMPLATE_FILES) as [TemplateKind, string][]) {

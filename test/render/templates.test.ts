@@ -1,6 +1,20 @@
 import { parseAllDocuments } from 'yaml';
 import { ExitCode } from '../../lib/errors.js';
-import { errorOf, IMAGE, LAN, named, ofKind, renderFor, secretText } from '../helpers/workspace.js';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { loadSpec } from '../../lib/actions/prepare-manifests.js';
+import {
+  errorOf,
+  IMAGE,
+  LAN,
+  named,
+  ofKind,
+  renderFor,
+  repoRoot,
+  secretText,
+  tempDir,
+  writeWorkspace,
+} from '../helpers/workspace.js';
 
 const CATALOG = {
   networks: {
@@ -404,4 +418,43 @@ test('a site template with a name no kind uses is an error, not silently ignored
   const err = errorOf(() => renderFor({}, { site: { 'vm.yaml.hbs': 'x: 1\n' } }));
   expect(err.exitCode).toBe(ExitCode.USAGE);
   expect(err.message).toBe('templates/vm.yaml.hbs: no resource kind uses this template');
+});
+
+describe('a site template v-auto would not use is an error, not ignored for the built-in one', () => {
+  const load = (templates: Record<string, string>, folder?: string) => {
+    const home = writeWorkspace(tempDir(), { specs: { web: IMAGE }, templates });
+    if (folder) mkdirSync(path.join(home, 'templates', folder));
+    return errorOf(() =>
+      loadSpec({ home, project: 'demo', spec: 'web', sets: [] }, { toolRoot: repoRoot, env: {} }),
+    );
+  };
+  test.each([
+    ['virtualmachine.yml.hbs', 'virtualmachine.yaml.hbs'],
+    ['virtualmachine.hbs', 'virtualmachine.yaml.hbs'],
+    ['datavolume.yaml', 'datavolume.yaml.hbs'],
+  ])('templates/%s: named, with the name it may have meant', (name, meant) => {
+    const err = load({ [name]: 'x: 1\n' });
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(`templates/${name}: no resource kind uses this template`);
+    expect(err.hint).toBe(
+      `did you mean ${meant}? Site templates replace built-in ones of the same name: nad.yaml.hbs, secret.yaml.hbs, datavolume.yaml.hbs, virtualmachine.yaml.hbs`,
+    );
+  });
+
+  test('a folder named like a template', () => {
+    const err = load({}, 'datavolume.yaml.hbs');
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe('templates/datavolume.yaml.hbs: is a folder, not a template');
+  });
+
+  test('hidden files (an editor swap file, .gitkeep) are not templates and are left alone', () => {
+    const home = writeWorkspace(tempDir(), {
+      specs: { web: IMAGE },
+      templates: { '.gitkeep': '', '.virtualmachine.yaml.hbs.swp': 'x' },
+    });
+    expect(
+      loadSpec({ home, project: 'demo', spec: 'web', sets: [] }, { toolRoot: repoRoot, env: {} }).templates
+        .labels.virtualmachine,
+    ).toBe('built-in templates/virtualmachine.yaml.hbs');
+  });
 });
