@@ -154,8 +154,9 @@ cp bin/v-auto bin/load-bundle.cjs "$tree/bin/"
 cp build/v-auto.cjs "$tree/build/"
 # esbuild writes LEGAL.txt only when the bundled code keeps license comments.
 [ ! -f build/v-auto.cjs.LEGAL.txt ] || cp build/v-auto.cjs.LEGAL.txt "$tree/build/"
-mkdir -p "$tree/templates" "$tree/examples" "$tree/schemas"
-copy_tree templates examples schemas
+# docs/ is the reference the README links to, with the Korean guide in docs/ko/.
+mkdir -p "$tree/templates" "$tree/examples" "$tree/schemas" "$tree/docs"
+copy_tree templates examples schemas docs
 # The editor schemas as this build's rules generate them (scripts/build.mjs).
 cp build/schemas/*.schema.json "$tree/schemas/"
 printf '%s\n' "$version" >"$tree/VERSION"

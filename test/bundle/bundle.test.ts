@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isMap, isSeq, parseAllDocuments } from 'yaml';
+import { brokenLinks, markdownFiles } from '../helpers/markdown-links.js';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 const VERSION = 'v0.0.0-bundletest.1';
@@ -147,6 +148,16 @@ describe('the archive', () => {
   test('ships README.md', () => {
     // Fails until the repo has a README.md (bundle.sh only warns, so a build still works).
     expect(existsSync(join(site, 'README.md'))).toBe(true);
+  });
+
+  test('ships the reference in docs/ with the Korean guide, every page the checkout has', () => {
+    const pages = markdownFiles(repo).filter((file) => file.startsWith('docs/'));
+    expect(pages).toContain('docs/ko/README.md');
+    expect(markdownFiles(site)).toEqual(markdownFiles(repo));
+  });
+
+  test('every relative link of the bundled README and docs resolves inside the bundle', () => {
+    expect(brokenLinks(site, markdownFiles(site))).toEqual([]);
   });
 
   test('carries VERSION, an empty projects/ and package.json type module', () => {

@@ -1,4 +1,4 @@
-// The young generation stays small (README "Performance", peak memory): set by bin/load-bundle.cjs, which every entry goes through.
+// The young generation stays small (docs/performance.md, peak memory): set by bin/load-bundle.cjs, which every entry goes through.
 import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';

@@ -1,11 +1,16 @@
-// Every action and flag that --help shows is documented in the English README and the Korean guide.
+// Every action and flag that --help shows is documented in the lifecycle reference, English and Korean, and shell
+// completion's install in the install pages.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { ACTIONS, SHELLS } from '../../lib/cli/commands.js';
 import { parseArgs } from '../../lib/cli/parse-args.js';
 import { repoRoot } from '../helpers/workspace.js';
 
-const guides = ['README.md', 'docs/ko/README.md'];
+/** Where the flags and actions are documented, and where completion's install is, per language. */
+const guides = [
+  { reference: 'docs/lifecycle.md', install: 'docs/install.md' },
+  { reference: 'docs/ko/lifecycle.md', install: 'docs/ko/install.md' },
+];
 
 async function helpText(argv: string[]): Promise<string> {
   const result = await parseArgs(argv, 'v0', {});
@@ -21,8 +26,8 @@ async function helpFlags(): Promise<string[]> {
   ].sort();
 }
 
-describe.each(guides)('%s', (guide) => {
-  const text = readFileSync(path.join(repoRoot, guide), 'utf8');
+describe.each(guides)('$reference', ({ reference, install }) => {
+  const text = readFileSync(path.join(repoRoot, reference), 'utf8');
 
   test('names every flag of --help', async () => {
     const flags = await helpFlags();
@@ -36,7 +41,8 @@ describe.each(guides)('%s', (guide) => {
     expect(ACTIONS.filter((action) => !text.includes(`\`${action}\``))).toEqual([]);
   });
 
-  test('shows how to install shell completion for each shell', () => {
-    for (const shell of SHELLS) expect(text).toContain(`v-auto completion ${shell} >`);
+  test(`${install} shows how to install shell completion for each shell`, () => {
+    const installText = readFileSync(path.join(repoRoot, install), 'utf8');
+    for (const shell of SHELLS) expect(installText).toContain(`v-auto completion ${shell} >`);
   });
 });

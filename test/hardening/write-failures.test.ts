@@ -1,4 +1,4 @@
-// A stdout that cannot be written (a closed pipe, a full disk): one v-auto line, exit 74, the lock released, and the README's cron recipe keeps the last good file.
+// A stdout that cannot be written (a closed pipe, a full disk): one v-auto line, exit 74, the lock released, and the documented cron recipe keeps the last good file.
 import { spawn } from 'node:child_process';
 import {
   lstatSync,
@@ -57,8 +57,8 @@ describe('a failed write to stdout', () => {
     expect((await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '60'])).code).toBe(0);
   });
 
-  describe("the README's cron recipe for a status file", () => {
-    const line = readFileSync(path.join(repoRoot, 'README.md'), 'utf8')
+  describe('the cron recipe for a status file (docs/lifecycle.md, From cron)', () => {
+    const line = readFileSync(path.join(repoRoot, 'docs/lifecycle.md'), 'utf8')
       .split('\n')
       .find((l) => l.startsWith('*/5 * * * *') && l.includes('status -o json'));
     let dir: string;

@@ -5,7 +5,7 @@ export interface Faults {
   unauthorized: boolean;
   /** Requests matching every given field get 403 Forbidden; resource is the plural (`virtualmachines`), verb the RBAC verb. */
   forbidden: { resource?: string; namespace?: string; verb?: string }[];
-  /** The next N object requests get 500 InternalError. Discovery, /version and /openapi are not counted (see README text). */
+  /** The next N object requests get 500 InternalError. Discovery, /version and /openapi are not counted (see docs/reliability.md, Faults). */
   serverErrorOnce: number;
   /** Added before every response. */
   latencyMs: number;
