@@ -31,7 +31,7 @@ import { Worker } from 'node:worker_threads';
 import { build as esbuild } from 'esbuild';
 import { prepareManifests } from '../lib/actions/prepare-manifests.js';
 import { redactSecrets } from '../lib/report/redact.js';
-import { selectorString, specSelector } from '../lib/actions/selectors.js';
+import { selectorString, specSelector } from '../lib/model/ownership.js';
 import { manifestsAsYaml } from '../lib/report/manifest-output.js';
 import { deriveSalt, sha512Crypt } from '../lib/render/sha512-crypt.js';
 import { startSimulator, type Simulator } from '../test/sim/index.js';

@@ -31,7 +31,7 @@ function imports(file: string): string[] {
 const layer = (target: string) => target.split(path.sep)[0];
 
 describe('lib/ layering', () => {
-  test.each(['config', 'plan', 'render', 'changes', 'cluster', 'report'])(
+  test.each(['model', 'config', 'plan', 'render', 'changes', 'cluster', 'report'])(
     '%s imports neither actions nor cli',
     (dir) => {
       const back = sources(dir).flatMap((f) =>
@@ -43,7 +43,7 @@ describe('lib/ layering', () => {
     },
   );
 
-  test.each(['plan', 'render', 'changes'])(
+  test.each(['model', 'plan', 'render', 'changes'])(
     '%s, the pure core, touches no process, file or terminal',
     (dir) => {
       const impure = sources(dir).flatMap((f) => {

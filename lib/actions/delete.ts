@@ -5,10 +5,11 @@ import { formatTable } from '../report/table.js';
 import type { ResultScope } from '../report/result-document.js';
 import { reportResults, type ResultLine } from '../report/result-lines.js';
 import type { ClusterDeps } from './cluster-deps.js';
-import { instanceOfResource, LABEL } from '../plan/names.js';
+import { byDeleteOrder, isDiskKind, MANAGED_KINDS } from '../model/kinds.js';
+import { instanceOfResource } from '../model/names.js';
+import { instanceLabel, isSpecs, matches, ownerLabels, sharedSelector } from '../model/ownership.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { sendFanOut, type FanOutResult } from './fan-out.js';
-import { instanceLabel, MANAGED_KINDS, matches, sharedSelector, specSelector } from './selectors.js';
 import { assertTargetKnown, assertTargetName } from './target.js';
 
 export interface DeleteOptions extends SpecOptions {
@@ -25,15 +26,6 @@ export interface Doomed {
   why: 'labeled' | 'unlabeled' | 'shared' | 'surplus';
 }
 
-// VMs first so their disks are released, shared networks last.
-const ORDER = [
-  'VirtualMachine',
-  'DataVolume',
-  'PersistentVolumeClaim',
-  'Secret',
-  'NetworkAttachmentDefinition',
-];
-
 export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Promise<number> {
   const { settings, plan } = prepareSettings({ ...options, target: undefined }, deps);
   // Checked before asking the cluster anything: a run that cannot go ahead sends nothing.
@@ -49,15 +41,14 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   // Everything in the namespace, once: the labeled objects, unlabeled leftovers with our names,
   // and every VM that may still use a shared network.
   const all = await cluster.list(ns, MANAGED_KINDS, undefined, plan.instances.length);
-  const selector = specSelector(settings, options.target);
   const doomed: Doomed[] = all
-    .filter((o) => matches(o.metadata.labels, selector))
+    .filter((o) => isSpecs(o.metadata.labels, settings, options.target))
     .map((object) => ({ object, why: 'labeled' }));
 
   const nadNames = plan.networks.map((n) => n.settings.nad_name).filter(Boolean) as string[];
   const ownInstance = (name: string) => instanceOfResource(settings.name_prefix, name, nadNames);
   const unlabeled = all.filter((o) => {
-    if (o.metadata.labels?.[LABEL.managed]) return false;
+    if (ownerLabels(o.metadata.labels) !== undefined) return false;
     const instance = ownInstance(o.metadata.name);
     return instance !== undefined && (options.target === undefined || instance === options.target);
   });
@@ -133,9 +124,7 @@ export async function deleteListed(
   const { output } = deps;
   const ns = options.scope.namespace;
   const kept = options.keepDisks ? doomed.filter((d) => isDisk(d.object)) : [];
-  const targets = doomed
-    .filter((d) => !kept.includes(d))
-    .sort((a, b) => ORDER.indexOf(a.object.kind) - ORDER.indexOf(b.object.kind));
+  const targets = doomed.filter((d) => !kept.includes(d)).sort((a, b) => byDeleteOrder(a.object, b.object));
 
   if (!targets.length) {
     output.out(`${options.nothing}\n`);
@@ -273,9 +262,8 @@ export function attachesNad(o: K8sObject, nsOfNad: string, nad: string): boolean
   return annotation.split(',').some((ref) => refersTo(ref.trim()));
 }
 
-/** DataVolumes and PVCs hold the disk data: listed as such, kept by --keep-disks. */
 function isDisk(o: K8sObject): boolean {
-  return o.kind === 'DataVolume' || o.kind === 'PersistentVolumeClaim';
+  return isDiskKind(o.kind);
 }
 
 function phaseOf(o: K8sObject): string {

@@ -13,7 +13,8 @@ import { planDeploy } from './plan-deploy.js';
 import type { SpecOptions } from './prepare-manifests.js';
 import { restartRequired } from '../changes/instance-state.js';
 import { rollRestart, type RestartOptions } from './lifecycle.js';
-import { instanceLabel, selectorString, specSelector } from './selectors.js';
+import { instanceOfRootDisk } from '../model/names.js';
+import { instanceLabel, selectorString, specSelector } from '../model/ownership.js';
 import { waitReady } from './wait-ready.js';
 
 export interface DeployOptions extends SpecOptions {
@@ -264,7 +265,7 @@ function resultLine(o: ObjectOutcome, c: Change | undefined, at: Context): Resul
 
 function failureHint(o: ObjectOutcome, at: Context): string | undefined {
   if (o.kind === 'DataVolume' && o.cause === 'immutable') {
-    const instance = o.name.replace(/-rootdisk$/, '');
+    const instance = instanceOfRootDisk(o.name) ?? o.name;
     return `a DataVolume cannot change once created: run "v-auto ${at.project} ${at.spec} delete --target ${instance}" and deploy again (this recreates its disk)`;
   }
   if (o.denied) {

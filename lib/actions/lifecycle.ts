@@ -3,13 +3,12 @@ import type { ClusterClient, ObjectOutcome } from '../cluster/cluster-client.js'
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { restartRequired } from '../changes/instance-state.js';
 import { ExitCode } from '../errors.js';
-import { STOPPED_AT_ANNOTATION } from '../plan/names.js';
+import { selectorString, specSelector, STOPPED_AT_ANNOTATION } from '../model/ownership.js';
 import { reportResults, type ResultLine } from '../report/result-lines.js';
 import type { ResultScope } from '../report/result-document.js';
 import { sleep } from '../sleep.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
-import { selectorString, specSelector } from './selectors.js';
 
 export interface RestartOptions {
   /** VMs restarted at once (default 1). */

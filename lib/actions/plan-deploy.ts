@@ -2,11 +2,11 @@
 import { planChanges, type ChangePlan } from '../changes/plan-changes.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { findLiveAddressConflicts, liveConflictError } from '../plan/live-address-conflicts.js';
-import { instanceOfResource, rootDiskName } from '../plan/names.js';
+import { MANAGED_KINDS } from '../model/kinds.js';
+import { instanceOfResource } from '../model/names.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import type { Prepared } from '../render/render-manifests.js';
 import { loadSpec, stageSpec, type SpecOptions } from './prepare-manifests.js';
-import { MANAGED_KINDS, sharedSelector, specSelector } from './selectors.js';
 import { checkSizeReferences, referencedKinds } from './size-references.js';
 
 export interface PlannedDeploy extends Prepared {
@@ -58,12 +58,10 @@ export async function planDeploy(
   const changes = planChanges({
     manifests: prepared.manifests,
     live,
-    ownLabels: specSelector(settings),
-    sharedLabels: sharedSelector(settings),
+    owner: settings,
     instanceOf: (name) => instanceOfResource(settings.name_prefix, name, nadNames),
     scope: options.target ? [options.target] : undefined,
     adopt: options.adopt ?? false,
-    rootDisk: rootDiskName,
   });
   return { ...prepared, live, namespaceExists, changes };
 }

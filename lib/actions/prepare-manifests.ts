@@ -5,6 +5,7 @@ import type { Settings } from '../config/settings.js';
 import { COMPUTED_VARIABLES } from '../config/rules.js';
 import type { ConfigMap } from '../config/merge.js';
 import { usageError } from '../errors.js';
+import { byCreateOrder } from '../model/kinds.js';
 import { selectTarget, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables, compileCloudInit } from '../render/cloud-init.js';
 import { HELPER_NAMES } from '../render/handlebars-env.js';
@@ -113,13 +114,10 @@ export async function stageSpec(
       if (plan.instances.length <= 1) return first;
       const rest = renderSome({ ...plan, instances: plan.instances.slice(1), sharedNads: [] });
       // Both parts are in apply order by kind; a stable sort by kind merges them into one.
-      return [...first, ...rest].sort((a, b) => APPLY_ORDER.indexOf(a.kind) - APPLY_ORDER.indexOf(b.kind));
+      return [...first, ...rest].sort(byCreateOrder);
     },
   };
 }
-
-/** renderManifests' order: NADs, Secrets, DataVolumes, VirtualMachines. */
-const APPLY_ORDER = ['NetworkAttachmentDefinition', 'Secret', 'DataVolume', 'VirtualMachine'];
 
 /** The manifests of a loaded spec. */
 export async function renderSpec(

@@ -8,11 +8,10 @@ import {
 } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings } from './prepare-manifests.js';
-import { projectSelector, selectorString } from './selectors.js';
+import { LABEL, projectSelector, selectorString } from '../model/ownership.js';
 import { readProjectObjects, statusCode, statusView } from './status.js';
 import { planSpec } from './workspace-plans.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
-import { LABEL } from '../plan/names.js';
 
 export interface ProjectOptions {
   home: string;

@@ -1,13 +1,12 @@
 // `status`: the objects by label, then the events (reads only), turned into per-instance state; exit 1
 // unless every planned instance is deployed and ready (cron health checks rely on it).
 import { ExitCode } from '../errors.js';
-import { LABEL } from '../plan/names.js';
 import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { relevantEvents } from './events.js';
 import { instanceState } from '../changes/instance-state.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
-import { projectSelector, selectorString, specSelector } from './selectors.js';
+import { instanceLabel, isSpecs, projectSelector, selectorString, specSelector } from '../model/ownership.js';
 import { assertTargetKnown, assertTargetName } from './target.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import type { Plan } from '../plan/plan-instances.js';
@@ -98,13 +97,11 @@ export function statusView(
   target?: string,
 ): StatusView {
   const { settings, plan } = planned;
-  const objects = found.items.filter(
-    (o) =>
-      o.metadata.labels?.[LABEL.spec] === settings.spec &&
-      (target === undefined || o.metadata.labels?.[LABEL.name] === target),
-  );
+  const objects = found.items.filter((o) => isSpecs(o.metadata.labels, settings, target));
   const { unreadable } = found;
-  const labelled = objects.map((o) => o.metadata.labels?.[LABEL.name]).filter((n): n is string => Boolean(n));
+  const labelled = objects
+    .map((o) => instanceLabel(o.metadata.labels))
+    .filter((n): n is string => Boolean(n));
   const plannedNames = new Set(plan.instances.map((i) => i.name));
   const names = [...new Set([...plannedNames, ...labelled])]
     .filter((n) => target === undefined || n === target)

@@ -1,7 +1,7 @@
 // The --target checks of the actions that read a spec's objects by label (status, delete): one message each, whichever action.
 import type { Settings } from '../config/settings.js';
 import { usageError } from '../errors.js';
-import { isInstanceName } from '../plan/names.js';
+import { isInstanceName } from '../model/names.js';
 import type { Plan } from '../plan/plan-instances.js';
 
 /**

@@ -8,7 +8,7 @@ import type { WaitOutcome } from '../report/result-document.js';
 import { waitTable } from '../report/wait-table.js';
 import { relevantEvents } from './events.js';
 import { instanceState, objectsOf, pendingReason, type InstanceState } from '../changes/instance-state.js';
-import { selectorString, specSelector } from './selectors.js';
+import { selectorString, specSelector } from '../model/ownership.js';
 import { printable } from '../printable.js';
 import { sleep } from '../sleep.js';
 

@@ -1,5 +1,5 @@
 // Field-level differences between what v-auto renders and what the cluster holds (pure).
-import { sameQuantity } from './quantity.js';
+import { sameQuantity } from '../model/quantity.js';
 
 /** One changed field: its dotted path, and the live and desired values (undefined: absent). */
 export interface FieldChange {

@@ -1,7 +1,7 @@
 // Reads each instance's state out of one list of objects: VM, VMI, DataVolume, PVC, launcher pod.
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { diskBlocker, drainWarning } from '../plan/live-migration.js';
-import { rootDiskName } from '../plan/names.js';
+import { rootDiskName } from '../model/names.js';
 
 /** KubeVirt staged a template change on the running VM until it restarts. */
 export function restartRequired(vm: K8sObject): boolean {

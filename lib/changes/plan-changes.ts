@@ -1,10 +1,11 @@
 // The change plan: rendered manifests against the live objects, one decision per object (pure).
-import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
-import { STOPPED_AT_ANNOTATION } from '../plan/names.js';
+import { lastApplied, type K8sObject } from '../cluster/k8s-object.js';
+import { rootDiskName } from '../model/names.js';
+import { isOurs, isSpecs, ownerLabels, STOPPED_AT_ANNOTATION, type SpecRef } from '../model/ownership.js';
+import { quantityValue } from '../model/quantity.js';
 import type { Manifest } from '../render/render-manifests.js';
 import { fieldDifferences, type FieldChange } from './field-diff.js';
 import { withPlatformFields } from './platform-fields.js';
-import { quantityValue } from './quantity.js';
 
 export type ChangeAction = 'create' | 'update' | 'unchanged' | 'foreign' | 'surplus' | 'imported';
 
@@ -40,18 +41,14 @@ export interface ChangeInput {
   manifests: Manifest[];
   /** Every object of the managed kinds in the namespace, whoever owns it. */
   live: K8sObject[];
-  /** The labels that make an object this spec's (`v-auto/managed`, `v-auto/project`, `v-auto/spec`). */
-  ownLabels: Record<string, string>;
-  /** The labels of the project's shared NADs. */
-  sharedLabels: Record<string, string>;
+  /** The spec whose objects these are: ownership is decided by its labels (model/ownership.ts). */
+  owner: SpecRef;
   /** The instance a resource name belongs to (undefined: not a name of this spec). */
   instanceOf: (name: string) => string | undefined;
   /** Instances whose objects may be surplus: every instance when undefined, else only these (--target). */
   scope?: string[];
   /** --adopt: unlabeled objects with this spec's names become updates. */
   adopt: boolean;
-  /** The name of an instance's root disk (its DataVolume, and the PVC CDI makes for it). */
-  rootDisk: (instance: string) => string;
 }
 
 export interface ChangePlan {
@@ -84,14 +81,14 @@ export function planChanges(input: ChangeInput): ChangePlan {
   );
   const surplusInstances = new Set<string>();
   for (const o of input.live) {
-    if (planned.has(`${o.kind}/${o.metadata.name}`) || !matches(o.metadata.labels, input.ownLabels)) continue;
+    if (planned.has(`${o.kind}/${o.metadata.name}`) || !isSpecs(o.metadata.labels, input.owner)) continue;
     const instance = input.instanceOf(o.metadata.name);
     if (input.scope && (!instance || !input.scope.includes(instance))) continue;
     if (
       o.kind === 'PersistentVolumeClaim' &&
       instance &&
       plannedInstances.has(instance) &&
-      o.metadata.name === input.rootDisk(instance)
+      o.metadata.name === rootDiskName(instance)
     )
       continue;
     if (instance && !plannedInstances.has(instance)) surplusInstances.add(instance);
@@ -127,18 +124,18 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
     // CDI may garbage-collect a DataVolume after import, leaving its PVC: the disk exists.
     const pvc = kind === 'DataVolume' ? byKey.get(`PersistentVolumeClaim/${name}`) : undefined;
     if (!pvc) return { action: 'create', kind, name, manifest: m };
-    if (isOurs(pvc, m, input)) return { action: 'imported', kind, name, live: pvc };
-    return foreign(m, pvc, input);
+    if (ours(pvc, m, input)) return { action: 'imported', kind, name, live: pvc };
+    return foreign(m, pvc);
   }
-  if (!isOurs(live, m, input)) {
-    const f = foreign(m, live, input);
+  if (!ours(live, m, input)) {
+    const f = foreign(m, live);
     if (!(f.adoptable && input.adopt)) return f;
   }
   const stoppedAt =
     kind === 'VirtualMachine' ? live.metadata.annotations?.[STOPPED_AT_ANNOTATION] : undefined;
   const desired = keepStopped(withPlatformFields(m, live), live, stoppedAt);
-  const fields = fieldDifferences(desired, live, previousOf(live));
-  const adopt = !isOurs(live, m, input);
+  const fields = fieldDifferences(desired, live, lastApplied(live));
+  const adopt = !ours(live, m, input);
   if (!fields.length && !adopt)
     return { action: 'unchanged', kind, name, live, ...(stoppedAt ? { stoppedAt } : {}) };
   const change: Change = {
@@ -167,38 +164,17 @@ function keepStopped(desired: Manifest, live: K8sObject, stoppedAt: string | und
   return copy;
 }
 
-/** Ours: this spec's labels, or the project's shared-NAD labels for a shared NAD. */
-function isOurs(live: K8sObject, m: Manifest, input: ChangeInput): boolean {
-  const want = matches(m.metadata.labels, input.sharedLabels) ? input.sharedLabels : input.ownLabels;
-  return matches(live.metadata.labels, want);
-}
-
-function foreign(m: Manifest, live: K8sObject, input: ChangeInput): Change {
-  const keys = [...new Set([...Object.keys(input.ownLabels), ...Object.keys(input.sharedLabels)])];
-  const owned = keys.filter((k) => live.metadata.labels?.[k] !== undefined);
-  const owner = owned.length
-    ? owned.map((k) => `${k}=${live.metadata.labels![k]}`).join(', ')
-    : 'no v-auto labels';
+function foreign(m: Manifest, live: K8sObject): Change {
+  const owner = ownerLabels(live.metadata.labels);
   // A PVC in a DataVolume's place is never adopted: v-auto does not render PVCs.
   return {
     action: 'foreign',
     kind: m.kind,
     name: m.metadata.name,
     live,
-    owner,
-    adoptable: !owned.length && live.kind === m.kind,
+    owner: owner ?? 'no v-auto labels',
+    adoptable: owner === undefined && live.kind === m.kind,
   };
-}
-
-/** The configuration kubectl last applied, when the object carries it. */
-function previousOf(live: K8sObject): unknown {
-  const text = live.metadata.annotations?.[LAST_APPLIED];
-  if (!text) return undefined;
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
 }
 
 /** Secret values never leave the plan: `data.userdata` with its sizes in bytes. */
@@ -273,6 +249,6 @@ function addFirstBootNotices(changes: Change[], byKey: Map<string, K8sObject>, i
   }
 }
 
-function matches(labels: Record<string, string> | undefined, selector: Record<string, string>): boolean {
-  return Object.entries(selector).every(([k, v]) => labels?.[k] === v);
+function ours(live: K8sObject, m: Manifest, input: ChangeInput): boolean {
+  return isOurs(live.metadata.labels, m.metadata.labels, input.owner);
 }

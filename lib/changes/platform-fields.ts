@@ -22,7 +22,7 @@
 // never set alone. Lists do not: a JSON merge patch (what kubectl sends for a CRD) replaces the
 // whole `interfaces` list, so the MACs are carried over here, by interface name.
 
-import { LAST_APPLIED, type K8sObject } from '../cluster/k8s-object.js';
+import { lastApplied, type K8sObject } from '../cluster/k8s-object.js';
 import type { Manifest } from '../render/render-manifests.js';
 
 interface Iface {
@@ -61,14 +61,6 @@ function withRevisionNames(desired: Manifest, live: K8sObject): Manifest {
     else if (applied?.spec?.[k] && 'revisionName' in applied.spec[k]) want.revisionName = have.revisionName;
   }
   return copy;
-}
-
-function lastApplied(live: K8sObject): any {
-  try {
-    return JSON.parse(live.metadata.annotations?.[LAST_APPLIED] ?? 'null');
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -95,3 +95,14 @@ export function kindOfPrintedType(type: string): string | undefined {
 }
 
 export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** The configuration kubectl last applied to `o`, parsed; undefined when it carries none or it is not JSON. */
+export function lastApplied(o: K8sObject): any {
+  const text = o.metadata.annotations?.[LAST_APPLIED];
+  if (!text) return undefined;
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+}

@@ -1,9 +1,8 @@
 // The editor schemas for config.yaml and spec files, generated from the validator's rules
 // (rules.ts), so that what an editor flags and what v-auto refuses cannot drift apart.
-import { COMPUTED_VARIABLES, DESCRIPTIONS, TOP_LEVEL, type JsonSchema } from './rules.js';
+import { COMPUTED_VARIABLES, DESCRIPTIONS, ENV_REFERENCE, TOP_LEVEL, type JsonSchema } from './rules.js';
 
-/** `env:NAME`: any setting may read its value from the environment at run time. */
-const ENV_REF: JsonSchema = { type: 'string', pattern: '^env:[A-Za-z_][A-Za-z0-9_]*$' };
+const ENV_REF: JsonSchema = { type: 'string', pattern: ENV_REFERENCE.source };
 
 /** Each scalar a schema accepts may also be an `env:NAME` reference, as settings.ts substitutes them. */
 function withEnvRefs(schema: JsonSchema): JsonSchema {

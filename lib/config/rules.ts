@@ -3,6 +3,7 @@
 // (json-schema.ts, schemas/*.schema.json) is generated from these very rules.
 import { didYouMean } from './did-you-mean.js';
 import { isPlainObject, own } from './merge.js';
+import { QUANTITY } from '../model/quantity.js';
 
 /** One problem found in one source, with the key path it concerns. */
 export interface Problem {
@@ -25,7 +26,6 @@ function rule(
   return Object.assign(check, { schema });
 }
 
-const QUANTITY = /^\d+(\.\d+)?(Ki|Mi|Gi|Ti|Pi|k|M|G|T|P)?$/;
 /** A DNS-1123 label (without its 63-character limit): what Kubernetes accepts as most object names. */
 export const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
 /** A DNS-1123 subdomain: the names of cluster-scoped objects such as instance types (`u1.medium`). */
@@ -33,6 +33,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0
 const LABEL_KEY =
   /^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*\/)?[A-Za-z0-9]([-A-Za-z0-9_.]*[A-Za-z0-9])?$/;
 export const MAX_REPLICAS = 1000;
+/** `env:NAME`: any setting may read its value from the environment at run time (settings.ts substitutes it). */
+export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 
 /** What each nested setting means: shown by editors from the generated schema. */
 const FIELD_DESCRIPTIONS: Record<string, string> = {
@@ -254,8 +256,10 @@ const reference = (kinds: readonly string[]): Check => {
 const namespacedRef = fields({ namespace: dnsLabel, name: string() }, ['name']);
 
 const IMAGE_SOURCES = ['url', 'registry', 'pvc', 'datasource'];
+/** image.url and its shorthand image_url: one rule. */
+const imageUrl = string({ pattern: /^https?:\/\/\S+$/, hint: 'must be an http:// or https:// URL' });
 const imageFields = fields({
-  url: string({ pattern: /^https?:\/\/\S+$/, hint: 'must be an http:// or https:// URL' }),
+  url: imageUrl,
   registry: string({ pattern: /^docker:\/\/\S+$/, hint: 'must be a docker:// image reference' }),
   pvc: namespacedRef,
   datasource: namespacedRef,
@@ -464,7 +468,7 @@ export const TOP_LEVEL: Record<string, Check> = {
   eviction_strategy: oneOf('LiveMigrate', 'LiveMigrateIfPossible', 'External', 'None'),
   disk_size: quantity,
   image,
-  image_url: string({ pattern: /^https?:\/\/\S+$/, hint: 'must be an http:// or https:// URL' }),
+  image_url: imageUrl,
   storage_class: string(),
   access_mode: oneOf('ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany', 'ReadWriteOncePod'),
   volume_mode: oneOf('Filesystem', 'Block'),

@@ -7,6 +7,7 @@ import {
   checkMergedNetwork,
   checkSource,
   DNS_LABEL,
+  ENV_REFERENCE,
   INSTANCETYPE_KINDS,
   PREFERENCE_KINDS,
   TOP_LEVEL,
@@ -394,8 +395,6 @@ function overridesSource(input: SettingsInput): YamlSource {
   return { label: '--set', data, lineOf: () => undefined };
 }
 
-const ENV_REF = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
-
 /** Replaces `env:NAME` strings by the variable's value; a missing variable is a problem naming the key. */
 /**
  * Replaces `env:NAME` strings by the variable's value. A missing variable is a problem naming the
@@ -412,7 +411,7 @@ function substituteEnv(
 ): ConfigMap {
   const walk = (v: unknown, path: (string | number)[]): unknown => {
     if (typeof v === 'string') {
-      const m = ENV_REF.exec(v);
+      const m = ENV_REFERENCE.exec(v);
       if (!m) return v;
       names.add(m[1]);
       const value = env[m[1]];

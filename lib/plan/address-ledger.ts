@@ -4,7 +4,7 @@ import { parseAddress } from './addresses.js';
 import { conflictsOf, describeConflict, type AddressConflict } from './address-conflicts.js';
 import { findLiveAddressConflicts, vmiAddresses, type LiveObject } from './live-address-conflicts.js';
 import type { Plan } from './plan-instances.js';
-import { LABEL } from './names.js';
+import { isSpecs } from '../model/ownership.js';
 
 /** One spec of the workspace as the workspace planner gives it: its plan, or the error that stopped its planning. */
 export type WorkspaceSpec = { project: string; spec: string } & ({ plan: Plan } | { error: VAutoError });
@@ -104,17 +104,13 @@ export function addressLedger(
 
 /** For one spec's plan, what its namespace's objects say of each planned address. */
 function clusterViews(plan: Plan, live: readonly LiveObject[]) {
-  const { project, spec } = plan.settings;
   // Held by another object: the same rule deploy refuses with.
   const held = new Map(findLiveAddressConflicts(plan, live).map((c) => [`${c.instance} ${c.address}`, c]));
   const byName = (kind: string) =>
     new Map(live.filter((o) => o.kind === kind).map((o) => [o.metadata.name, o]));
   const vmis = byName('VirtualMachineInstance');
   const vms = byName('VirtualMachine');
-  const ours = (o: LiveObject) =>
-    o.metadata.labels?.[LABEL.managed] === 'true' &&
-    o.metadata.labels[LABEL.project] === project &&
-    o.metadata.labels[LABEL.spec] === spec;
+  const ours = (o: LiveObject) => isSpecs(o.metadata.labels, plan.settings);
   return (instance: string, network: string, address: string): ClusterView => {
     const taken = held.get(`${instance} ${address}`);
     if (taken) return { state: 'held', by: taken.heldBy, ...(taken.owner ? { owner: taken.owner } : {}) };

@@ -1,7 +1,7 @@
 // Planned addresses against what the namespace already holds: NAD static IPAM and VMI interface IPs (pure).
 import { usageError, type VAutoError } from '../errors.js';
 import type { Plan } from './plan-instances.js';
-import { LABEL } from './names.js';
+import { instanceLabel, isSpecs, managingSpec } from '../model/ownership.js';
 
 /** The parts of a live object this check reads (a NetworkAttachmentDefinition or a VirtualMachineInstance). */
 export interface LiveObject {
@@ -56,7 +56,6 @@ export function vmiAddresses(vmi: LiveObject, network?: string): string[] {
  * the planned addresses, one pass over the live objects.
  */
 export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]): LiveAddressConflict[] {
-  const { project, spec } = plan.settings;
   const planned = new Map<string, { instance: string; network: string; nad?: string }>();
   for (const instance of plan.instances) {
     for (const nic of instance.nics)
@@ -65,9 +64,8 @@ export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]
   }
   const conflicts: LiveAddressConflict[] = [];
   for (const o of live) {
-    const labels = o.metadata.labels ?? {};
-    const managed = labels[LABEL.managed] === 'true' && labels[LABEL.project] !== undefined;
-    const holderInstance = o.kind === 'VirtualMachineInstance' ? o.metadata.name : labels[LABEL.name];
+    const { labels } = o.metadata;
+    const holderInstance = o.kind === 'VirtualMachineInstance' ? o.metadata.name : instanceLabel(labels);
     for (const address of new Set(liveAddresses(o))) {
       const planned1 = planned.get(address);
       if (!planned1) continue;
@@ -76,16 +74,9 @@ export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]
       // be taken over, is the change plan's decision, not an address conflict.
       const sameObject =
         o.kind === 'VirtualMachineInstance' ? o.metadata.name === mine.instance : o.metadata.name === nad;
-      const self =
-        managed &&
-        labels[LABEL.project] === project &&
-        labels[LABEL.spec] === spec &&
-        holderInstance === mine.instance;
+      const self = isSpecs(labels, plan.settings) && holderInstance === mine.instance;
       if (sameObject || self) continue;
-      const owner =
-        managed && labels[LABEL.spec]
-          ? `${labels[LABEL.project]}/${labels[LABEL.spec]} ${labels[LABEL.name] ?? o.metadata.name}`
-          : undefined;
+      const owner = managingSpec(labels, o.metadata.name);
       conflicts.push({ address, ...mine, heldBy: `${o.kind} ${o.metadata.name}`, owner });
     }
   }

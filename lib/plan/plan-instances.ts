@@ -2,7 +2,7 @@
 import { usageError } from '../errors.js';
 import type { NetworkSettings, Settings } from '../config/settings.js';
 import { formatAddress, instanceAddress, parseAddress, parseSubnet, type Subnet } from './addresses.js';
-import { assertDnsLabel, cloudInitSecretName, instanceName, instanceNadName } from './names.js';
+import { assertDnsLabel, cloudInitSecretName, instanceName, instanceNadName } from '../model/names.js';
 
 /** How an attached network reaches the VM. */
 export type NetworkKind =

@@ -3,7 +3,8 @@ import { load } from 'js-yaml';
 import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
 import type { ConfigMap } from '../config/merge.js';
-import { cloudInitSecretName, rootDiskName, LABEL } from '../plan/names.js';
+import { cloudInitSecretName, rootDiskName } from '../model/names.js';
+import { instanceLabels, sharedNadLabels } from '../model/ownership.js';
 import type { Instance, Plan, PlannedNetwork } from '../plan/plan-instances.js';
 import { compileCloudInit, type CloudInitRenderer } from './cloud-init.js';
 import { generatesNetworkData } from './network-config.js';
@@ -65,18 +66,6 @@ export function compileTemplates(builtin: Record<string, string>, site: Record<s
   return { compiled, labels };
 }
 
-/** The labels every resource of an instance carries; delete and status select by them. */
-export function instanceLabels(plan: Plan, instanceName: string): Record<string, string> {
-  const s = plan.settings;
-  return {
-    ...s.labels,
-    [LABEL.managed]: 'true',
-    [LABEL.project]: s.project,
-    [LABEL.spec]: s.spec,
-    [LABEL.name]: instanceName,
-  };
-}
-
 /**
  * Renders all manifests in apply order: NADs, Secrets, DataVolumes, VirtualMachines. `cloudInit`:
  * the spec's cloud-init compiled once for renders of several parts of one plan, so that they share
@@ -99,13 +88,23 @@ export function renderManifests(
     parseManifest(templates.compiled[kind](context), templates.labels[kind], instance, quotable(kind));
 
   const nads: Manifest[] = plan.sharedNads.map((net) =>
-    render('nad', nadContext(plan, net, net.settings.nad_name!, sharedLabels(plan), null), 'shared'),
+    render(
+      'nad',
+      nadContext(
+        plan,
+        net,
+        net.settings.nad_name!,
+        sharedNadLabels(plan.settings, plan.settings.labels),
+        null,
+      ),
+      'shared',
+    ),
   );
   const secrets: Manifest[] = [];
   const disks: Manifest[] = [];
   const vms: Manifest[] = [];
   for (const instance of plan.instances) {
-    const labels = instanceLabels(plan, instance.name);
+    const labels = instanceLabels(plan.settings, instance.name, plan.settings.labels);
     for (const nic of instance.nics) {
       if (nic.ownNad)
         nads.push(
@@ -136,15 +135,6 @@ export function renderManifests(
     vms.push(render('virtualmachine', vmContext(plan, instance, labels), instance.name));
   }
   return [...nads, ...secrets, ...disks, ...vms];
-}
-
-function sharedLabels(plan: Plan): Record<string, string> {
-  return {
-    ...plan.settings.labels,
-    [LABEL.managed]: 'true',
-    [LABEL.project]: plan.settings.project,
-    [LABEL.shared]: 'true',
-  };
 }
 
 function baseContext(plan: Plan) {

@@ -71,6 +71,27 @@ test('--include-unlabeled takes exact instance names only; --keep-disks keeps th
   expect(cluster.deleted.map((r) => r.name)).toEqual(['web-01', 'web-02', 'web-07', 'web-01-cloud-init']);
 });
 
+test('an instance name with some v-auto owner label is not unlabeled: --include-unlabeled leaves it, as --adopt does', async () => {
+  // Whatever carries an owner label (here a project's, without v-auto/managed) is someone's: deploy
+  // calls it foreign and never adopts it, and delete must not take it as a leftover either.
+  const half = o('VirtualMachine', 'web-05', { 'v-auto/project': 'other' });
+  const cluster = new FakeCluster([...objects, half]);
+  const output = capture();
+  const all: DeleteOptions = {
+    home: path.join(repoRoot, 'examples'),
+    project: 'demo',
+    spec: 'web',
+    sets: [],
+    dryRun: false,
+    yes: true,
+    keepDisks: false,
+    includeUnlabeled: true,
+  };
+  expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
+  expect(cluster.deleted.map((r) => r.name)).toContain('web-07');
+  expect(cluster.deleted.map((r) => r.name)).not.toContain('web-05');
+});
+
 test.each([
   [
     'no --yes and no terminal',

@@ -2,8 +2,8 @@
 import { LAST_APPLIED, type K8sObject } from '../../lib/cluster/k8s-object.js';
 import { fieldDifferences } from '../../lib/changes/field-diff.js';
 import { planChanges, type ChangeInput } from '../../lib/changes/plan-changes.js';
-import { quantityValue, sameQuantity } from '../../lib/changes/quantity.js';
-import { instanceOfResource, rootDiskName } from '../../lib/plan/names.js';
+import { quantityValue, sameQuantity } from '../../lib/model/quantity.js';
+import { instanceOfResource } from '../../lib/model/names.js';
 import type { Manifest } from '../../lib/render/render-manifests.js';
 import { IMAGE, LAN, named, renderFor } from '../helpers/workspace.js';
 
@@ -21,7 +21,6 @@ const spec = {
 };
 const { manifests } = renderFor({ config, spec, replicas: 2 });
 const OWN = { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'web' };
-const SHARED = { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/shared': 'true' };
 
 /** The object as OpenShift Virtualization stores it after v-auto applied `m` with client-side apply. */
 function asStored(m: Manifest, status: object = {}): K8sObject {
@@ -60,11 +59,9 @@ function input(live: K8sObject[], extra: Partial<ChangeInput> = {}): ChangeInput
   return {
     manifests,
     live,
-    ownLabels: OWN,
-    sharedLabels: SHARED,
+    owner: { project: 'demo', spec: 'web' },
     instanceOf: (name) => instanceOfResource('web', name, ['lan', 'office']),
     adopt: false,
-    rootDisk: rootDiskName,
     ...extra,
   };
 }

@@ -1,11 +1,10 @@
 // The change plan for sizing: the controller's revisionName, and which CPU changes a running VM takes live.
 import { LAST_APPLIED, type K8sObject } from '../../lib/cluster/k8s-object.js';
 import { planChanges, type Change } from '../../lib/changes/plan-changes.js';
-import { instanceOfResource, rootDiskName } from '../../lib/plan/names.js';
+import { instanceOfResource } from '../../lib/model/names.js';
 import type { Manifest } from '../../lib/render/render-manifests.js';
 import { IMAGE, named, renderFor } from '../helpers/workspace.js';
 
-const OWN = { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'web' };
 const vmFor = (spec: Record<string, unknown>): Manifest =>
   named(
     renderFor({ config: { namespace: 'vm-demo' }, spec: { ...IMAGE, network: undefined, ...spec } })
@@ -32,11 +31,9 @@ function change(desired: Manifest, live: K8sObject): Change {
   return planChanges({
     manifests: [desired],
     live: [live],
-    ownLabels: OWN,
-    sharedLabels: OWN,
+    owner: { project: 'demo', spec: 'web' },
     instanceOf: (n) => instanceOfResource('web', n, []),
     adopt: false,
-    rootDisk: rootDiskName,
   }).changes[0];
 }
 

@@ -1,5 +1,5 @@
 import { ExitCode } from '../../lib/errors.js';
-import { assertDnsLabel, instanceName } from '../../lib/plan/names.js';
+import { assertDnsLabel, instanceName } from '../../lib/model/names.js';
 import { parseSubnet } from '../../lib/plan/addresses.js';
 import { planInstances } from '../../lib/plan/plan-instances.js';
 import { errorOf, IMAGE, LAN, settingsFor } from '../helpers/workspace.js';

@@ -1,4 +1,12 @@
-// Kubernetes quantities by value: `4096Mi` and `4Gi` are the same memory.
+// Kubernetes quantities: the one grammar v-auto accepts in a spec and reads back from the cluster.
+
+/**
+ * `<signedNumber><suffix>`, suffix binary SI, decimal SI or a decimal exponent: the serialization
+ * format of kubernetes/apimachinery@357557a pkg/api/resource/quantity.go (the Quantity comment and
+ * parseQuantityString). The spec's memory and disk_size are checked against it (and the editor
+ * schemas carry it), so what the validator accepts is exactly what the API server parses.
+ */
+export const QUANTITY = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/;
 
 const SUFFIX: Record<string, number> = {
   '': 1,
@@ -19,14 +27,11 @@ const SUFFIX: Record<string, number> = {
   Ei: 2 ** 60,
 };
 
-/**
- * The value of a quantity (`4Gi`, `500m`, `1e3`, `2`), or undefined when it is not one. The syntax is
- * apimachinery's pkg/api/resource/quantity.go (`<signedNumber><suffix>`, binary, decimal SI or exponent).
- */
+/** The value of a quantity (`4Gi`, `500m`, `1e3`, `2`), or undefined when it is not one. */
 export function quantityValue(q: unknown): number | undefined {
   if (typeof q === 'number') return Number.isFinite(q) ? q : undefined;
   if (typeof q !== 'string') return undefined;
-  const m = /^([+-]?(?:\d+(?:\.\d*)?|\.\d+))(Ki|Mi|Gi|Ti|Pi|Ei|[numkMGTPE]|[eE][+-]?\d+)?$/.exec(q.trim());
+  const m = QUANTITY.exec(q);
   if (!m) return undefined;
   const n = Number(m[1]);
   const suffix = m[2] ?? '';

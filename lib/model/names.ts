@@ -1,5 +1,5 @@
 // Instance and resource names: two-digit numbering, the per-instance suffixes, DNS-1123 checks.
-// The one rule for these names: the planner builds them here and delete recognises them here.
+// The one rule for these names: the planner builds them here, and delete and deploy read them back here.
 import { DNS_LABEL, MAX_REPLICAS } from '../config/rules.js';
 import { usageError } from '../errors.js';
 
@@ -8,24 +8,13 @@ export function instanceName(prefix: string, index: number): string {
   return `${prefix}-${String(index).padStart(2, '0')}`;
 }
 
-/** The label keys on every object v-auto writes; its selectors and ownership checks read them here. */
-export const LABEL = {
-  managed: 'v-auto/managed',
-  project: 'v-auto/project',
-  spec: 'v-auto/spec',
-  name: 'v-auto/name',
-  /** On a project's shared NADs, which carry no spec or name. */
-  shared: 'v-auto/shared',
-} as const;
-
-/**
- * Set by `v-auto … stop` on a VM (with runStrategy Halted) to the time it was stopped; removed by
- * `start`. While it is there, deploy keeps the VM's live runStrategy instead of the spec's.
- */
-export const STOPPED_AT_ANNOTATION = 'v-auto/stopped-at';
-
 /** The instance's root disk: a DataVolume and the PVC CDI creates for it. */
 export const rootDiskName = (instance: string) => `${instance}-rootdisk`;
+/** The instance whose root disk (DataVolume or PVC) `name` is; undefined for any other name. */
+export function instanceOfRootDisk(name: string): string | undefined {
+  const suffix = rootDiskName('');
+  return name.endsWith(suffix) ? name.slice(0, -suffix.length) : undefined;
+}
 /** The instance's cloud-init Secret. */
 export const cloudInitSecretName = (instance: string) => `${instance}-cloud-init`;
 /** The NAD v-auto creates for one instance on a static network. */
