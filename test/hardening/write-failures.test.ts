@@ -74,7 +74,7 @@ describe('a failed write to stdout', () => {
         .slice(5)
         .join(' ')
         .replaceAll('/var/lib/v-auto', dir)
-        .replace('cd /opt/v-auto', `cd ${repoRoot}`);
+        .replace('/opt/v-auto/bin/v-auto', path.join(repoRoot, 'bin/v-auto'));
       // Asynchronous: the simulator answers from this process.
       const child = spawn('sh', ['-c', command], {
         env: {
