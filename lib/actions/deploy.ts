@@ -11,7 +11,7 @@ import { deleteListed } from './delete.js';
 import { sendFanOut } from './fan-out.js';
 import { planDeploy } from './plan-deploy.js';
 import type { SpecOptions } from './prepare-manifests.js';
-import { restartRequired } from '../changes/instance-state.js';
+import { restartRequired } from '../model/vm-facts.js';
 import { rollRestart, type RestartOptions } from './lifecycle.js';
 import { instanceOfRootDisk } from '../model/names.js';
 import { instanceLabel, selectorString, specSelector } from '../model/ownership.js';

@@ -1,7 +1,7 @@
 // `start`, `stop` and rolling `restart` of a spec's VMs (or one with --target), with what plain oc can do.
 import type { ClusterClient, ObjectOutcome } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
-import { restartRequired } from '../changes/instance-state.js';
+import { isReady, liveRunStrategy, restartRequired, stoppedAt as stoppedAtOf } from '../model/vm-facts.js';
 import { ExitCode } from '../errors.js';
 import { selectorString, specSelector, STOPPED_AT_ANNOTATION } from '../model/ownership.js';
 import { reportResults, type ResultLine } from '../report/result-lines.js';
@@ -45,14 +45,6 @@ async function readVms(
     .filter((o) => o.kind === 'VirtualMachine')
     .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, 'en', { numeric: true }))
     .map((vm) => ({ vm, vmi: vmis.get(vm.metadata.name) }));
-}
-
-function runStrategyOf(vm: K8sObject): string {
-  return vm.spec?.runStrategy ?? (vm.spec?.running === true ? 'Always' : 'Halted');
-}
-
-function isReady(vm: K8sObject | undefined): boolean {
-  return vm?.status?.ready === true;
 }
 
 function failedLine(o: ObjectOutcome, hint?: string): ResultLine {
@@ -109,8 +101,8 @@ export async function startStop(
   const lines: ResultLine[] = [];
   for (const { vm, vmi } of vms) {
     const name = vm.metadata.name;
-    const stoppedAt = vm.metadata.annotations?.[STOPPED_AT_ANNOTATION];
-    if (which === 'stop' && stoppedAt && runStrategyOf(vm) === 'Halted' && !vmi) {
+    const stoppedAt = stoppedAtOf(vm);
+    if (which === 'stop' && stoppedAt && liveRunStrategy(vm) === 'Halted' && !vmi) {
       lines.push({
         flag: 'SKIPPED',
         kind: 'VirtualMachine',
@@ -119,7 +111,7 @@ export async function startStop(
       });
       continue;
     }
-    if (which === 'start' && !stoppedAt && runStrategyOf(vm) !== 'Halted' && vmi) {
+    if (which === 'start' && !stoppedAt && liveRunStrategy(vm) !== 'Halted' && vmi) {
       lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: 'already running' });
       continue;
     }
@@ -169,12 +161,12 @@ export async function restart(options: SpecOptions & RestartOptions, deps: Clust
     if (options.pending && !restartRequired(vm))
       lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: 'no restart pending' });
     else if (!vmi) lines.push({ flag: 'SKIPPED', kind: 'VirtualMachine', name, detail: 'not running' });
-    else if (runStrategyOf(vm) !== 'Always') {
+    else if (liveRunStrategy(vm) !== 'Always') {
       lines.push({
         flag: 'SKIPPED',
         kind: 'VirtualMachine',
         name,
-        detail: `runStrategy ${runStrategyOf(vm)}: its VMI would not be started again; use virtctl restart ${name}`,
+        detail: `runStrategy ${liveRunStrategy(vm)}: its VMI would not be started again; use virtctl restart ${name}`,
       });
     } else names.push(name);
   }

@@ -111,7 +111,7 @@ export function statusView(
     project: settings.project,
     spec: settings.spec,
     namespace: settings.namespace,
-    instances: names.map((n) => instanceState(n, objects)),
+    instances: names.map((n) => instanceState(n, objects, settings.run_strategy)),
     networkAttachments: unreadable.includes('NetworkAttachmentDefinition')
       ? null
       : objects.filter((o) => o.kind === 'NetworkAttachmentDefinition').map((o) => o.metadata.name),

@@ -9,6 +9,7 @@ import { waitTable } from '../report/wait-table.js';
 import { relevantEvents } from './events.js';
 import { instanceState, objectsOf, pendingReason, type InstanceState } from '../changes/instance-state.js';
 import { selectorString, specSelector } from '../model/ownership.js';
+import { runStateNote } from '../model/vm-facts.js';
 import { printable } from '../printable.js';
 import { sleep } from '../sleep.js';
 
@@ -67,7 +68,7 @@ export async function waitReady(
         selector,
         plan.instances.length,
       );
-      const states = plan.instances.map((i) => instanceState(i.name, objects));
+      const states = plan.instances.map((i) => instanceState(i.name, objects, plan.settings.run_strategy));
       const pending = states.filter((s) => !s.ready);
       const polledAt = now();
       // Each failing instance, once per poll: its state, seconds in it, and that state's grace.
@@ -96,7 +97,7 @@ export async function waitReady(
       };
       // Reasons come from the cluster (DataVolume conditions): one printable line.
       const text = printable(
-        `${states.length - pending.length}/${states.length} ready${
+        `${states.length - pending.length}/${states.length} ready${runStateNote(states.map((s) => s.run))}${
           pending.length
             ? `; ${pending
                 .slice(0, 3)
@@ -111,7 +112,7 @@ export async function waitReady(
       if (!pending.length) {
         view?.stop();
         outcome('ready', states.length, []);
-        deps.output.out(`all ${states.length} instance(s) ready\n`);
+        deps.output.out(`all ${states.length} instance(s) ready${runStateNote(states.map((s) => s.run))}\n`);
         return ExitCode.OK;
       }
       if (failed.length) {

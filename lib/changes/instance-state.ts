@@ -2,23 +2,39 @@
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { diskBlocker, drainWarning } from '../plan/live-migration.js';
 import { rootDiskName } from '../model/names.js';
-
-/** KubeVirt staged a template change on the running VM until it restarts. */
-export function restartRequired(vm: K8sObject): boolean {
-  return (vm.status?.conditions ?? []).some(
-    (c: { type: string; status: string }) => c.type === 'RestartRequired' && c.status === 'True',
-  );
-}
+import {
+  deletingSince,
+  inWantedState,
+  restartRequired,
+  runStateReason,
+  vmFacts,
+  type RunState,
+  type VmFacts,
+} from '../model/vm-facts.js';
 
 export interface InstanceState {
   name: string;
   vm?: { status: string; ready: boolean };
   vmi?: { phase: string; node?: string };
+  /** Every address the VM reports, on any of its networks. */
   ips: string[];
+  /** The addresses per network (the VM's network names). */
+  addresses: VmFacts['addresses'];
+  /** How the VM stands against its spec: running, stopped on purpose (and by whom), or not yet. */
+  run: RunState;
+  /** When `v-auto … stop` stopped it. */
+  stoppedAt?: string;
+  /** When its deletion began (a finalizer still holds it). */
+  deleting?: string;
+  /** Why the VM is not where its spec wants it, beyond "starting": stopped outside v-auto, being deleted. */
+  runReason?: string;
   node?: string;
   dataVolume?: { phase: string; progress?: string };
   pvc?: { phase: string; size?: string };
-  /** Disk imported, and the VM ready when its run strategy wants it running. */
+  /**
+   * Disk imported, and the VM where its spec wants it: running, or stopped by v-auto stop or by the
+   * spec's own run_strategy. Never a VM stopped outside v-auto, nor one being deleted.
+   */
   ready: boolean;
   /** Nothing of this instance was found (a planned instance that is not deployed). */
   missing?: boolean;
@@ -48,7 +64,8 @@ export function objectsOf(name: string, objects: K8sObject[]): K8sObject[] {
   );
 }
 
-export function instanceState(name: string, objects: K8sObject[]): InstanceState {
+/** One instance's state; `runStrategy` is the spec's run_strategy, which says whether it should run. */
+export function instanceState(name: string, objects: K8sObject[], runStrategy: string): InstanceState {
   const find = (kind: string, n: string) => objects.find((o) => o.kind === kind && o.metadata.name === n);
   const vm = find('VirtualMachine', name);
   const vmi = find('VirtualMachineInstance', name);
@@ -60,21 +77,18 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
       o.metadata.labels?.['vm.kubevirt.io/name'] === name &&
       o.status?.phase !== 'Succeeded',
   );
-  const ips = [
-    ...new Set<string>(
-      (vmi?.status?.interfaces ?? []).flatMap(
-        (i: { ipAddress?: string; ipAddresses?: string[] }) =>
-          i.ipAddresses ?? (i.ipAddress ? [i.ipAddress] : []),
-      ),
-    ),
-  ];
-  if (!ips.length && pod?.status?.podIP) ips.push(pod.status.podIP);
+  const facts = vmFacts({ vm, vmi, pod }, runStrategy);
   const state: InstanceState = {
     name,
     // A VM the controller has not looked at yet has no status at all.
     vm: vm && { status: vm.status?.printableStatus ?? 'Pending', ready: vm.status?.ready === true },
     vmi: vmi && { phase: vmi.status?.phase ?? 'Pending', node: vmi.status?.nodeName },
-    ips,
+    ips: [...new Set(Object.values(facts.addresses).flat())],
+    addresses: facts.addresses,
+    run: facts.state,
+    ...(facts.stoppedAt ? { stoppedAt: facts.stoppedAt } : {}),
+    ...(facts.deleting ? { deleting: facts.deleting } : {}),
+    ...(runStateReason(facts) ? { runReason: runStateReason(facts) } : {}),
     node: vmi?.status?.nodeName ?? pod?.spec?.nodeName,
     dataVolume: dv && { phase: dv.status?.phase ?? 'Pending', progress: dv.status?.progress },
     pvc: pvc && {
@@ -83,11 +97,12 @@ export function instanceState(name: string, objects: K8sObject[]): InstanceState
     },
     ready: false,
   };
+  // A root disk whose deletion began is not a disk the VM keeps.
+  const diskGoing = deletingSince(dv) ?? deletingSince(pvc);
+  if (diskGoing && !state.runReason)
+    state.runReason = `disk ${rootDiskName(name)} being deleted since ${diskGoing}`;
   const diskDone = dv ? dv.status?.phase === 'Succeeded' : pvc?.status?.phase === 'Bound';
-  // Halted, Manual and Once VMs are not meant to be running: for them a created VM is the goal.
-  const wantsRunning =
-    vm && (vm.spec?.running === true || ['Always', 'RerunOnFailure'].includes(vm.spec?.runStrategy));
-  state.ready = Boolean(diskDone) && Boolean(vm) && (!wantsRunning || Boolean(state.vm?.ready));
+  state.ready = Boolean(diskDone) && !diskGoing && inWantedState(facts);
   state.missing = !vm && !vmi && !dv && !pvc;
   const drain = drainRisk(vm, vmi, pvc);
   if (drain) state.drain = drain;
@@ -128,6 +143,7 @@ function drainRisk(
 export function pendingReason(s: InstanceState): string {
   if (s.missing) return 'not deployed';
   if (!s.vm) return 'VirtualMachine not found';
+  if (s.runReason) return s.runReason;
   if (s.dataVolume && s.dataVolume.phase !== 'Succeeded')
     return `disk ${s.dataVolume.phase}${s.dataVolume.progress && s.dataVolume.progress !== 'N/A' ? ` ${s.dataVolume.progress}` : ''}`;
   if (!s.dataVolume && !s.pvc) return 'disk not found';

@@ -1,8 +1,9 @@
 // The change plan: rendered manifests against the live objects, one decision per object (pure).
 import { lastApplied, type K8sObject } from '../cluster/k8s-object.js';
 import { rootDiskName } from '../model/names.js';
-import { isOurs, isSpecs, ownerLabels, STOPPED_AT_ANNOTATION, type SpecRef } from '../model/ownership.js';
+import { isOurs, isSpecs, ownerLabels, type SpecRef } from '../model/ownership.js';
 import { quantityValue } from '../model/quantity.js';
+import { isRunning, stoppedAt as stoppedAtOf } from '../model/vm-facts.js';
 import type { Manifest } from '../render/render-manifests.js';
 import { fieldDifferences, type FieldChange } from './field-diff.js';
 import { withPlatformFields } from './platform-fields.js';
@@ -131,8 +132,7 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
     const f = foreign(m, live);
     if (!(f.adoptable && input.adopt)) return f;
   }
-  const stoppedAt =
-    kind === 'VirtualMachine' ? live.metadata.annotations?.[STOPPED_AT_ANNOTATION] : undefined;
+  const stoppedAt = kind === 'VirtualMachine' ? stoppedAtOf(live) : undefined;
   const desired = keepStopped(withPlatformFields(m, live), live, stoppedAt);
   const fields = fieldDifferences(desired, live, lastApplied(live));
   const adopt = !ours(live, m, input);
@@ -213,10 +213,6 @@ function vmEffect(fields: FieldChange[], live: K8sObject): VmEffect {
     return false;
   };
   return template.every(liveUpdatable) ? 'live' : 'restart';
-}
-
-export function isRunning(vm: K8sObject): boolean {
-  return vm.status?.ready === true || vm.status?.printableStatus === 'Running';
 }
 
 /** A VM whose guest has booted at least once: cloud-init has run in it. */

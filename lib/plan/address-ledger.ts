@@ -2,7 +2,8 @@
 import type { VAutoError } from '../errors.js';
 import { parseAddress } from './addresses.js';
 import { conflictsOf, describeConflict, type AddressConflict } from './address-conflicts.js';
-import { findLiveAddressConflicts, vmiAddresses, type LiveObject } from './live-address-conflicts.js';
+import { findLiveAddressConflicts, type LiveObject } from './live-address-conflicts.js';
+import { addressesByNetwork } from '../model/vm-facts.js';
 import type { Plan } from './plan-instances.js';
 import { isSpecs } from '../model/ownership.js';
 
@@ -122,7 +123,7 @@ function clusterViews(plan: Plan, live: readonly LiveObject[]) {
       return { state: 'held', by: `${foreign.kind} ${foreign.metadata.name}`, owner: "not this spec's" };
     if (vmi) {
       // A VMI's interfaces are named after the VM's networks, which are the catalog names.
-      const ips = vmiAddresses(vmi, network);
+      const ips = addressesByNetwork(vm, vmi)[network] ?? [];
       if (ips.includes(address)) return { state: 'running', ip: address };
       return ips.length ? { state: 'other-ip', ips: [...new Set(ips)] } : { state: 'no-ip' };
     }

@@ -2,6 +2,7 @@
 import { usageError, type VAutoError } from '../errors.js';
 import type { Plan } from './plan-instances.js';
 import { instanceLabel, isSpecs, managingSpec } from '../model/ownership.js';
+import { addressesByNetwork } from '../model/vm-facts.js';
 
 /** The parts of a live object this check reads (a NetworkAttachmentDefinition or a VirtualMachineInstance). */
 export interface LiveObject {
@@ -37,17 +38,8 @@ export function liveAddresses(o: LiveObject): string[] {
       return []; // a config that is not JSON holds no address we can read
     }
   }
-  if (o.kind === 'VirtualMachineInstance') return vmiAddresses(o);
+  if (o.kind === 'VirtualMachineInstance') return Object.values(addressesByNetwork(undefined, o)).flat();
   return [];
-}
-
-/** The addresses a VMI reports, without prefix length; only those of the interface named `network` when given. */
-export function vmiAddresses(vmi: LiveObject, network?: string): string[] {
-  return (vmi.status?.interfaces ?? [])
-    .filter((i) => network === undefined || i.name === network)
-    .flatMap((i) => [i.ipAddress, ...(i.ipAddresses ?? [])])
-    .filter((a): a is string => Boolean(a))
-    .map((a) => a.split('/')[0]);
 }
 
 /**

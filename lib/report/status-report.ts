@@ -2,6 +2,7 @@
 import { surplusLine } from './plan-report.js';
 import { documentText } from './document-text.js';
 import type { InstanceState } from '../changes/instance-state.js';
+import { runStateNote } from '../model/vm-facts.js';
 import { printable } from '../printable.js';
 import { formatTable } from './table.js';
 
@@ -42,7 +43,7 @@ export function statusReport(view: StatusView): string {
   }
   const rows = instanceRows(view);
   const lines = [
-    `${view.project}/${view.spec} in namespace ${view.namespace}: ${instances.filter((i) => i.ready).length}/${instances.length} ready`,
+    `${view.project}/${view.spec} in namespace ${view.namespace}: ${instances.filter((i) => i.ready).length}/${instances.length} ready${runStateNote(instances.map((i) => i.run))}`,
     '',
     formatTable(INSTANCE_COLUMNS, rows),
     '',
@@ -114,7 +115,7 @@ export function projectStatusReport(
     instanceRows(v).map((row) => (oneNamespace ? [v.spec, ...row] : [v.spec, v.namespace, ...row])),
   );
   const lines = [
-    `project ${project}${oneNamespace && namespaces.length ? ` in namespace ${namespaces[0]}` : ''}: ${instances.filter((i) => i.ready).length}/${instances.length} ready in ${entries.length} spec(s)`,
+    `project ${project}${oneNamespace && namespaces.length ? ` in namespace ${namespaces[0]}` : ''}: ${instances.filter((i) => i.ready).length}/${instances.length} ready in ${entries.length} spec(s)${runStateNote(instances.map((i) => i.run))}`,
     '',
   ];
   if (rows.length)

@@ -172,3 +172,46 @@ test('the events are read beside the objects, not after them (one round trip les
   expect(order).toContain('Event started');
   expect(order.indexOf('Event started')).toBeLessThan(order.indexOf('objects read'));
 });
+
+describe('a stopped VM is counted as what it is, from the spec run_strategy, not the live one', () => {
+  const [vm, disk] = running('web-02');
+  const halted = (annotations?: Record<string, string>): K8sObject[] => [
+    {
+      ...vm,
+      metadata: { ...vm.metadata, ...(annotations ? { annotations } : {}) },
+      spec: { runStrategy: 'Halted' },
+      status: { printableStatus: 'Stopped', ready: false },
+    },
+    disk,
+  ];
+
+  test('halted from the console or virtctl stop (no v-auto/stopped-at): not ready, exit 1', async () => {
+    const { output, done } = run([...running('web-01'), ...halted()]);
+    expect(await done).toBe(1);
+    expect(output.stdout).toContain(
+      'demo/web in namespace vm-demo: 1/2 ready (1 running, 1 stopped outside v-auto)',
+    );
+  });
+
+  test('stopped by v-auto stop: counted apart, exit 0', async () => {
+    const { output, done } = run([
+      ...running('web-01'),
+      ...halted({ 'v-auto/stopped-at': '2026-12-01T10:00:00Z' }),
+    ]);
+    expect(await done).toBe(0);
+    expect(output.stdout).toContain(
+      'demo/web in namespace vm-demo: 2/2 ready (1 running, 1 stopped by v-auto stop)',
+    );
+  });
+
+  test('-o json says how each instance stands', async () => {
+    const { output, done } = run([...running('web-01'), ...halted()], { output: 'json' });
+    expect(await done).toBe(1);
+    const doc = JSON.parse(output.stdout);
+    expect(doc.ready).toBe(false);
+    expect(doc.instances.map((i: { run: string; ready: boolean }) => [i.run, i.ready])).toEqual([
+      ['running', true],
+      ['stopped-outside', false],
+    ]);
+  });
+});

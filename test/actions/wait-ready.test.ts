@@ -143,6 +143,42 @@ test('time running out names what is not ready', async () => {
   expect(output.stdout).toBe('timed out after 5 s; not ready: web-01 (VM Starting), web-02 (not deployed)\n');
 });
 
+test('a VM halted outside v-auto is not ready, and one being deleted neither: the wait names both', async () => {
+  let now = 0;
+  const halted: K8sObject = {
+    ...vm('web-01', { printableStatus: 'Stopped' }),
+    spec: { runStrategy: 'Halted' },
+  };
+  const going: K8sObject = vm('web-02', { printableStatus: 'Running', ready: true });
+  going.metadata.deletionTimestamp = '2026-12-01T10:00:00Z';
+  const cluster = new Polls([[halted, dv('web-01', 'Succeeded'), going, dv('web-02', 'Succeeded')]]);
+  const output = capture();
+  const code = await waitReady(cluster, plan, 5, { output, pollMs: 1, now: () => (now += 2000) });
+  expect(code).toBe(1);
+  expect(output.stdout).toBe(
+    'timed out after 5 s; not ready: web-01 (stopped outside v-auto (runStrategy Halted); v-auto start or deploy starts it), web-02 (being deleted since 2026-12-01T10:00:00Z)\n',
+  );
+});
+
+test('a VM stopped by v-auto stop is counted apart when all are ready', async () => {
+  const stopped: K8sObject = {
+    ...vm('web-01', { printableStatus: 'Stopped' }),
+    spec: { runStrategy: 'Halted' },
+  };
+  stopped.metadata.annotations = { 'v-auto/stopped-at': '2026-12-01T10:00:00Z' };
+  const cluster = new Polls([
+    [
+      stopped,
+      dv('web-01', 'Succeeded'),
+      vm('web-02', { printableStatus: 'Running', ready: true }),
+      dv('web-02', 'Succeeded'),
+    ],
+  ]);
+  const output = capture();
+  expect(await waitReady(cluster, plan, 5, { output, pollMs: 1 })).toBe(0);
+  expect(output.stdout).toBe('all 2 instance(s) ready (1 running, 1 stopped by v-auto stop)\n');
+});
+
 describe('grace window: a state that can clear by itself does not fail the first poll', () => {
   const running = [vm('web-02', { printableStatus: 'Running', ready: true }), dv('web-02', 'Succeeded')];
   test.each(['DataVolumeError', 'ErrorUnschedulable'])(
