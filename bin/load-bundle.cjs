@@ -17,6 +17,8 @@
 //
 // Where: $XDG_CACHE_HOME/v-auto/code-cache/ (else ~/.cache/...), the user's own folder; never
 // beside the bundle (read-only on some sites, built by another Node version) nor a shared /tmp.
+// What it trusts: only folders and a file that the effective user owns and that no one else may
+// write (see untrusted()); a cache anyone else could have planted is ignored, and left alone.
 // Every failure to read or write it (absent home, read-only or full disk) only costs the speed.
 'use strict';
 const crypto = require('node:crypto');
@@ -52,13 +54,56 @@ function sha256(...parts) {
   return hash.digest();
 }
 
-/** The cached data in a file if it is whole and made for this source, else undefined. */
+/**
+ * Why a folder or file of the cache is not to be trusted, or undefined when it is the effective
+ * user's own and no one else can write it (`st` from lstat or fstat). What is in the cache gets run:
+ * the checksum only finds corruption (anyone can compute it), and V8 checks only the source's
+ * length and its flags, so a cache another user wrote from a modified bundle of the same length
+ * would run as whoever loads it. The same rule as the standalone binary's unpack folder
+ * (scripts/sea-main.cjs, ownFolder).
+ */
+function untrusted(st, folder) {
+  if (st.isSymbolicLink()) return 'a symbolic link';
+  if (folder ? !st.isDirectory() : !st.isFile()) return folder ? 'not a folder' : 'not a regular file';
+  const uid = process.geteuid ? process.geteuid() : st.uid;
+  if (st.uid !== uid) return `owned by uid ${st.uid}`;
+  if (st.mode & 0o022) return `writable by others (mode ${(st.mode & 0o777).toString(8)})`;
+  return undefined;
+}
+
+/** Why the cache's folders (v-auto/ and v-auto/code-cache/) are not to be used; undefined if they are ours or not made yet. */
+function untrustedFolders(folder) {
+  for (const dir of [path.dirname(folder), folder]) {
+    let st;
+    try {
+      st = fs.lstatSync(dir);
+    } catch {
+      return undefined; // not there yet: made private (0700) when the cache is written
+    }
+    const why = untrusted(st, true);
+    if (why) return `${dir} is ${why}`;
+  }
+  return undefined;
+}
+
+/**
+ * The cached data in a file if it is ours, whole and made for this source; `{ refused }` when the
+ * file is someone else's (or others may write it); undefined when there is none or it is bad.
+ */
 function readCache(file, sourceHash) {
   let data;
+  let fd;
   try {
-    data = fs.readFileSync(file);
-  } catch {
+    // Not through a symbolic link, and checked on what was opened, not on the name.
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    const why = untrusted(fs.fstatSync(fd), false);
+    if (why) return { refused: `${file} is ${why}` };
+    data = fs.readFileSync(fd);
+  } catch (err) {
+    if (err.code === 'ELOOP') return { refused: `${file} is a symbolic link` };
     return undefined;
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
   }
   if (data.length <= HEADER || !data.subarray(0, MAGIC.length).equals(MAGIC)) return undefined;
   const payload = data.subarray(HEADER);
@@ -85,6 +130,8 @@ function writeCache(file, sourceHash, script, cpuMs) {
   let tmp;
   try {
     makeFolders(path.dirname(file));
+    // Made by another user between the check at start and now: not ours to write into.
+    if (untrustedFolders(path.dirname(file))) return false;
     tmp = `${file}.${process.pid}.tmp`;
     // Opened before the serialization, which costs 10-30 ms: an unwritable folder fails first.
     const fd = fs.openSync(tmp, 'w', 0o600);
@@ -152,13 +199,17 @@ function loadBundle(bundleFile, env = process.env) {
   const sourceBytes = fs.readFileSync(bundleFile);
   const folder = cacheFolder(env);
   const sourceHash = folder ? sha256(sourceBytes) : undefined;
-  const cacheFile =
+  // A cache someone else could have written is neither read nor written: the run goes without one.
+  let refused = folder && untrustedFolders(folder);
+  let cacheFile =
     folder &&
+    !refused &&
     path.join(
       folder,
       `${sourceHash.toString('hex').slice(0, 32)}-node${process.versions.node}-${process.arch}.bin`,
     );
-  const cached = cacheFile ? readCache(cacheFile, sourceHash) : undefined;
+  let cached = cacheFile ? readCache(cacheFile, sourceHash) : undefined;
+  if (cached?.refused) [refused, cacheFile, cached] = [cached.refused, undefined, undefined];
   const script = new vm.Script(WRAPPER + sourceBytes.toString('utf8') + '\n})', {
     filename: bundleFile,
     lineOffset: -1,
@@ -179,7 +230,15 @@ function loadBundle(bundleFile, env = process.env) {
   // With V_AUTO_DEBUG=1, one line at the end of the run (after the program's own output).
   const debug = (outcome) => {
     if (env.V_AUTO_DEBUG !== '1') return;
-    const state = !cacheFile ? 'off (no cache folder)' : !cached ? 'none' : used ? 'used' : 'rejected by V8';
+    const state = refused
+      ? `off (${refused})`
+      : !cacheFile
+        ? 'off (no cache folder)'
+        : !cached
+          ? 'none'
+          : used
+            ? 'used'
+            : 'rejected by V8';
     process.stderr.write(
       `debug: code cache ${state}${outcome ? `, ${outcome}` : ''}${cacheFile ? `: ${cacheFile}` : ''}\n`,
     );

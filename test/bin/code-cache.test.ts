@@ -1,12 +1,16 @@
 // bin/v-auto's V8 code cache (bin/load-bundle.cjs): made, used, remade when bad, never in the way.
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import {
+  chmodSync,
+  chownSync,
   mkdirSync,
   mkdtempSync,
   readFileSync,
   readdirSync,
+  renameSync,
   rmSync,
   statSync,
+  symlinkSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
@@ -210,6 +214,70 @@ test('writing a cache keeps the 8 newest cache files and removes temporary files
   expect(readdirSync(folder).sort()).toEqual(
     [ours, ...others.slice(2), 'being-written.bin.2.tmp', 'not-ours.txt'].sort(),
   );
+});
+
+describe('a cache someone else could have written is not run', () => {
+  // The checksum only finds corruption (anyone can compute it), and V8 checks only the source's
+  // length and its flags: code compiled by another user from a modified bundle of the same length
+  // would run as whoever loads it. So only a folder and a file of the effective user, writable by
+  // no one else, are read (as scripts/sea-main.cjs's ownFolder requires of what it unpacks).
+  const rootOnly = process.getuid?.() === 0 ? test : test.skip;
+  const NOBODY = 65534;
+  /** A home with a good cache in it, written by a run of ours. */
+  function cached(): { home: string; folder: string; file: string } {
+    const home = mkdtempSync(path.join(tmp, 'home-'));
+    expect(run(home).cache).toEqual(['debug: code cache none, written']);
+    return { home, folder: folderOf(home), file: cacheFile(home) };
+  }
+  const expectUnused = (home: string, why: RegExp) => {
+    const r = run(home);
+    expect(r.status).toBe(0);
+    expect(r.stdout).toBe(uncached.stdout);
+    expect(r.cache).toHaveLength(1);
+    expect(r.cache[0]).toMatch(/^debug: code cache off \(/);
+    expect(r.cache[0]).toMatch(why);
+  };
+
+  test('a cache folder writable by group or others', () => {
+    const { home, folder } = cached();
+    chmodSync(folder, 0o777);
+    expectUnused(home, /writable by others \(mode 777\)/);
+  });
+
+  test('a cache file writable by others', () => {
+    const { home, file } = cached();
+    chmodSync(file, 0o666);
+    expectUnused(home, /writable by others \(mode 666\)/);
+    expect(readFileSync(file).length).toBeGreaterThan(HEADER); // not ours to rewrite either
+  });
+
+  test('a v-auto folder above it writable by others', () => {
+    const { home } = cached();
+    chmodSync(path.join(home, 'v-auto'), 0o777);
+    expectUnused(home, /writable by others/);
+  });
+
+  test('a cache folder that is a symbolic link', () => {
+    const { home, folder } = cached();
+    renameSync(folder, `${folder}-real`);
+    symlinkSync(`${folder}-real`, folder);
+    expectUnused(home, /a symbolic link/);
+  });
+
+  rootOnly('a cache folder and file of another user (planted in a shared XDG_CACHE_HOME)', () => {
+    const { home, folder, file } = cached();
+    chownSync(path.join(home, 'v-auto'), NOBODY, NOBODY);
+    chownSync(folder, NOBODY, NOBODY);
+    chownSync(file, NOBODY, NOBODY);
+    expectUnused(home, /owned by uid 65534/);
+    expect(statSync(file).uid).toBe(NOBODY);
+  });
+
+  rootOnly('a cache file of another user in a folder of ours', () => {
+    const { home, file } = cached();
+    chownSync(file, NOBODY, NOBODY);
+    expectUnused(home, /owned by uid 65534/);
+  });
 });
 
 test('a missing bundle is still the exit-70 "cannot load" message', () => {
