@@ -13,9 +13,18 @@ import {
   type K8sObject,
 } from './k8s-object.js';
 import { accessError, firstErrorLine, parseForbidden } from './oc-errors.js';
+import { malformation } from './object-shape.js';
 import { parseResultLines, parseRun, type RunOutput } from './parse-output.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * The most one oc process may print on stdout. The largest reads measured, all of a namespace's
+ * objects at N=1,000, are ~12 MB of JSON in all (README "Performance"); an answer past this is
+ * refused as it arrives (the process is stopped), before it is held and parsed: a 110 MB answer
+ * took 2 GB of memory when read whole first.
+ */
+const MAX_READ_BYTES = 64 * 1024 * 1024;
 
 /**
  * A read expected to hold at most this many objects goes as one `get` of all its kinds rather
@@ -37,6 +46,8 @@ export interface OcRunnerOptions {
   debug?: (line: string) => void;
   /** The environment oc runs with; v-auto's own V_AUTO_* variables (inputs: passwords) are left out. */
   env: Record<string, string | undefined>;
+  /** The most one process may print on stdout (MAX_READ_BYTES unless a test sets it lower). */
+  maxReadBytes?: number;
 }
 
 /** Picks the CLI: --oc / V_AUTO_OC, else oc on PATH, else kubectl on PATH (with a notice). */
@@ -203,6 +214,16 @@ export class OcRunner implements ClusterClient {
         `${this.binary} get returned output that is not a list of ${kind ? KIND_RESOURCE[kind].plural : 'objects'}`,
         { exitCode: ExitCode.CLUSTER, hint: 'is --oc pointing at oc or kubectl?' },
       );
+    // Checked once here, so that no reader meets a field of another type (a null metadata, a
+    // number for an address) and fails as a bug (exit 70).
+    for (const [i, item] of items.entries()) {
+      const problem = malformation(item, i, kind);
+      if (problem)
+        throw new VAutoError(`${this.binary} get returned a malformed answer: ${problem}`, {
+          exitCode: ExitCode.CLUSTER,
+          hint: 'Kubernetes does not send this; is --oc pointing at oc or kubectl, and is anything between it and the API server (a proxy) changing the answers?',
+        });
+    }
     for (const item of items) {
       // A get of several kinds names each item's kind itself.
       if (kind) {
@@ -371,10 +392,14 @@ export class OcRunner implements ClusterClient {
     const timeout = Math.min((o.requestTimeout * 4 + objects * 2) * 1000, MAX_TIMER_MS);
     o.debug?.(`${this.binary} ${full.join(' ')}`);
     const started = Date.now();
+    const maxBytes = o.maxReadBytes ?? MAX_READ_BYTES;
     try {
       const r = await execa(this.binary, full, {
         input: input ?? '',
         reject: false,
+        // Counted (in characters: JSON is ASCII but for text values) as the output arrives; past
+        // it execa ends the process and says isMaxBuffer.
+        maxBuffer: { stdout: maxBytes },
         timeout,
         cancelSignal: o.signal,
         forceKillAfterDelay: 2000,
@@ -385,6 +410,14 @@ export class OcRunner implements ClusterClient {
       });
       o.debug?.(`  exit ${r.exitCode ?? 'none'} after ${Date.now() - started} ms`);
       if (r.isCanceled) throw interruptedError();
+      if (r.isMaxBuffer)
+        throw new VAutoError(
+          `${this.binary} ${args.join(' ')}: the answer is larger than ${maxBytes / 1024 / 1024} MiB, refused`,
+          {
+            exitCode: ExitCode.CLUSTER,
+            hint: 'no list v-auto reads should be this large; check that --oc is oc or kubectl and that the namespace holds what you expect',
+          },
+        );
       if (r.timedOut) {
         throw new VAutoError(`${this.binary} ${args[0]} did not finish within ${timeout / 1000} s`, {
           exitCode: ExitCode.CLUSTER,

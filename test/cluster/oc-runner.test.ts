@@ -350,18 +350,16 @@ describe('OcRunner against the simulator', () => {
     }
     // A server that serves no such API (CDI not installed) answers 404 to the list.
     const notFound = createServer((_req, res) =>
-      res
-        .writeHead(404, { 'Content-Type': 'application/json' })
-        .end(
-          JSON.stringify({
-            kind: 'Status',
-            apiVersion: 'v1',
-            status: 'Failure',
-            reason: 'NotFound',
-            code: 404,
-            message: 'the server could not find the requested resource',
-          }),
-        ),
+      res.writeHead(404, { 'Content-Type': 'application/json' }).end(
+        JSON.stringify({
+          kind: 'Status',
+          apiVersion: 'v1',
+          status: 'Failure',
+          reason: 'NotFound',
+          code: 404,
+          message: 'the server could not find the requested resource',
+        }),
+      ),
     );
     await new Promise<void>((resolve) => notFound.listen(0, '127.0.0.1', resolve));
     try {
@@ -381,5 +379,91 @@ describe('OcRunner against the simulator', () => {
     } finally {
       notFound.close();
     }
+  });
+
+  describe('an answer v-auto cannot use is exit 3 naming what was wrong, never a crash', () => {
+    /** A server that answers every request with `body`, and a kubeconfig pointing at it. */
+    async function answering(body: (url: string) => string | Buffer) {
+      const server = createServer((req, res) =>
+        res.writeHead(200, { 'Content-Type': 'application/json' }).end(body(req.url ?? '')),
+      );
+      await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+      const kubeconfig = path.join(path.dirname(sim.kubeconfigPath), `answering-${Math.random()}`);
+      writeFileSync(
+        kubeconfig,
+        readFileSync(sim.kubeconfigPath, 'utf8').replace(
+          sim.url,
+          `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+        ),
+      );
+      return { kubeconfig, close: () => server.close() };
+    }
+    const list = (items: unknown[]) => JSON.stringify({ kind: 'List', apiVersion: 'v1', items });
+
+    test.each([
+      [
+        'an item whose metadata is null',
+        'Secret',
+        [{ metadata: { name: 'a' } }, { metadata: null }],
+        'item 2 of the secrets list: metadata is null, expected a map',
+      ],
+      [
+        'an item with no name',
+        'Secret',
+        [{ metadata: { labels: {} } }],
+        'item 1 of the secrets list: metadata.name is missing, expected text',
+      ],
+      [
+        'a VMI whose ipAddress is a number',
+        'VirtualMachineInstance',
+        [{ metadata: { name: 'web-01' }, status: { interfaces: [{ name: 'lan', ipAddress: 10 }] } }],
+        'VirtualMachineInstance web-01: status.interfaces[0].ipAddress is a number, expected text',
+      ],
+      [
+        'a label that is not text',
+        'VirtualMachine',
+        [{ metadata: { name: 'web-01', labels: { 'v-auto/managed': true } } }],
+        'VirtualMachine web-01: metadata.labels.v-auto/managed is true or false, expected text',
+      ],
+      [
+        'an item that is not an object',
+        'DataVolume',
+        ['web-01-rootdisk'],
+        'item 1 of the datavolumes list: is text, expected an object',
+      ],
+    ])('%s', async (_what, kind, items, message) => {
+      const server = await answering(() => list(items));
+      try {
+        const err = await asyncErrorOf(() => runner(KUBECTL, server.kubeconfig).list('x', [kind]));
+        expect(err.exitCode).toBe(3);
+        expect(err.message).toBe(`${KUBECTL} get returned a malformed answer: ${message}`);
+      } finally {
+        server.close();
+      }
+    });
+
+    test('an answer larger than the limit is refused as it arrives, not read whole first', async () => {
+      // 4 MiB of items against a limit of 1 MiB (the runner's own limit is 64 MiB).
+      const item = { metadata: { name: 'a', labels: { pad: 'x'.repeat(1000) } } };
+      const body = Buffer.from(list(Array.from({ length: 4096 }, () => item)));
+      const server = await answering(() => body);
+      try {
+        const oc = new OcRunner({
+          binary: KUBECTL,
+          kubeconfig: server.kubeconfig,
+          requestTimeout: 10,
+          maxReadBytes: 1024 * 1024,
+          env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+        });
+        const err = await asyncErrorOf(() => oc.list('x', ['Secret']));
+        expect(err.exitCode).toBe(3);
+        expect(err.message).toBe(
+          `${KUBECTL} get --raw /api/v1/namespaces/x/secrets: the answer is larger than 1 MiB, refused`,
+        );
+        expect(err.hint).toMatch(/^no list v-auto reads should be this large/);
+      } finally {
+        server.close();
+      }
+    });
   });
 });
