@@ -1,5 +1,6 @@
 // The CLI: argv → options → action; the one place that turns errors into messages and exit codes.
 import { existsSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { ClusterDeps } from '../actions/cluster-deps.js';
 import type { SpecOptions } from '../actions/prepare-manifests.js';
@@ -175,7 +176,22 @@ async function run(
           );
         }
         const { binary, notice } = resolveBinary(options.oc, env.PATH);
-        if (notice) output.err(`${notice}\n`);
+        // Not on every run: from cron it would be mailed each time (V_AUTO_OC or --oc choose one).
+        if (notice) debug?.(notice);
+        // With nothing at all, kubectl talks to localhost:8080 and asks "did you specify the right
+        // host or port?": the first contact of a user who has not logged in yet.
+        const kubeHome = env.HOME || os.homedir();
+        if (
+          options.kubeconfig === undefined &&
+          !env.KUBECONFIG &&
+          !env.KUBERNETES_SERVICE_HOST &&
+          !existsSync(path.join(kubeHome, '.kube', 'config'))
+        ) {
+          throw usageError(
+            'no cluster to talk to: no kubeconfig was found (~/.kube/config, KUBECONFIG, --kubeconfig)',
+            'log in first: "oc login https://api.<cluster>:6443" writes ~/.kube/config; or give the file with --kubeconfig PATH',
+          );
+        }
         cluster = new OcRunner({
           binary,
           kubeconfig: options.kubeconfig,

@@ -1,5 +1,5 @@
-// Reads oc's error output: which failures mean the cluster cannot be used at all (exit 3), and how to say so.
-import { ExitCode, VAutoError } from '../errors.js';
+// Reads oc's error output: which failures mean the cluster cannot be used at all (exit 3, or 2 for a wrong --context), and how to say so.
+import { ExitCode, usageError, VAutoError } from '../errors.js';
 
 /**
  * An exit-3 error when oc's stderr says we cannot talk to the cluster (not logged in, unreachable,
@@ -8,6 +8,13 @@ import { ExitCode, VAutoError } from '../errors.js';
  */
 export function accessError(stderr: string): VAutoError | undefined {
   const line = firstErrorLine(stderr);
+  // kubectl checks --context before it sends anything (`error: context "x" does not exist`).
+  const context = /^error: context "([^"]*)" does not exist/m.exec(stderr);
+  if (context)
+    return usageError(
+      `--context ${context[1]}: the kubeconfig has no such context`,
+      '"oc config get-contexts" lists them; leave --context out to use the current one',
+    );
   const cluster = (message: string, hint: string) =>
     new VAutoError(message, { exitCode: ExitCode.CLUSTER, hint });
   if (/must be logged in|Unauthorized|provide credentials/i.test(stderr)) {
