@@ -112,7 +112,12 @@ export async function stageSpec(
     placeholders,
     render: () => {
       if (plan.instances.length <= 1) return first;
-      const rest = renderSome({ ...plan, instances: plan.instances.slice(1), sharedNads: [] });
+      const rest = renderSome({
+        ...plan,
+        instances: plan.instances.slice(1),
+        sharedNads: [],
+        golden: undefined,
+      });
       // Both parts are in apply order by kind; a stable sort by kind merges them into one.
       return [...first, ...rest].sort(byCreateOrder);
     },

@@ -27,6 +27,9 @@ export const KIND_RESOURCE: Record<string, { plural: string; apiVersion: string;
     VirtualMachine: { plural: 'virtualmachines', apiVersion: 'kubevirt.io/v1' },
     VirtualMachineInstance: { plural: 'virtualmachineinstances', apiVersion: 'kubevirt.io/v1' },
     DataVolume: { plural: 'datavolumes', apiVersion: 'cdi.kubevirt.io/v1beta1' },
+    DataSource: { plural: 'datasources', apiVersion: 'cdi.kubevirt.io/v1beta1' },
+    // Created (never stored by the cluster) for a file: image's upload token.
+    UploadTokenRequest: { plural: 'uploadtokenrequests', apiVersion: 'upload.cdi.kubevirt.io/v1beta1' },
     NetworkAttachmentDefinition: {
       plural: 'network-attachment-definitions',
       apiVersion: 'k8s.cni.cncf.io/v1',

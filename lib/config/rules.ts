@@ -57,6 +57,9 @@ const FIELD_DESCRIPTIONS: Record<string, string> = {
   registry: 'A docker:// container disk reference.',
   pvc: 'An existing PVC to clone: {namespace, name}.',
   datasource: 'A DataSource to clone: {namespace, name}.',
+  file: 'A disk image file on the bastion (relative to the project folder), uploaded once through the CDI upload proxy.',
+  size: "The golden disk's size, a Kubernetes quantity (default: disk_size).",
+  sha256: "The image's SHA-256: checked before a file: upload, recorded for url and registry.",
   secret_ref: 'A Secret with the credentials for url or registry.',
   cert_configmap: 'A ConfigMap with the CA bundle for url or registry.',
   namespace: 'The namespace.',
@@ -80,7 +83,9 @@ export const DESCRIPTIONS: Record<string, string> = {
   eviction_strategy: 'What a node drain does to the VM.',
   disk_size: 'Root disk size, a Kubernetes quantity. Default 50Gi.',
   image:
-    'The root disk source: exactly one of {url}, {registry}, {pvc: {namespace, name}}, {datasource: {namespace, name}}.',
+    'The root disk source: the name of an images: catalog entry (a golden image), or exactly one of {url}, {registry}, {pvc: {namespace, name}}, {datasource: {namespace, name}}.',
+  images:
+    'The image catalog (name → {url | registry | file, size, sha256}): each entry is imported (or uploaded) once per namespace as a golden image that instances clone.',
   image_url: 'Shorthand for image: {url: …}, an http(s):// URL.',
   storage_class: "DataVolume storage class (default: the cluster's).",
   access_mode: "DataVolume access mode (default: the StorageProfile's).",
@@ -258,16 +263,17 @@ const namespacedRef = fields({ namespace: dnsLabel, name: string() }, ['name']);
 const IMAGE_SOURCES = ['url', 'registry', 'pvc', 'datasource'];
 /** image.url and its shorthand image_url: one rule. */
 const imageUrl = string({ pattern: /^https?:\/\/\S+$/, hint: 'must be an http:// or https:// URL' });
+const registryRef = string({ pattern: /^docker:\/\/\S+$/, hint: 'must be a docker:// image reference' });
 const imageFields = fields({
   url: imageUrl,
-  registry: string({ pattern: /^docker:\/\/\S+$/, hint: 'must be a docker:// image reference' }),
+  registry: registryRef,
   pvc: namespacedRef,
   datasource: namespacedRef,
   secret_ref: string(),
   cert_configmap: string(),
 });
 /** Exactly one source: the schema says it as "one of these required". */
-const image: Check = rule(
+const imageSource: Check = rule(
   { ...imageFields.schema, oneOf: IMAGE_SOURCES.map((s) => ({ required: [s] })) },
   (v, path, out) => {
     if (!isPlainObject(v)) {
@@ -277,18 +283,68 @@ const image: Check = rule(
           : '';
       return void out.push({
         path,
-        message: `expected a mapping with one of ${IMAGE_SOURCES.join(', ')}, got ${show(v)}${fix}`,
+        message: `expected an images: catalog name or a mapping with one of ${IMAGE_SOURCES.join(', ')}, got ${show(v)}${fix}`,
       });
     }
     imageFields(v, path, out);
-    const given = IMAGE_SOURCES.filter((s) => Object.hasOwn(v, s));
-    if (given.length !== 1) {
-      out.push({
+    exactlyOne(v, IMAGE_SOURCES, path, out);
+  },
+);
+/** `image`: a catalog name (a golden image), or one source given in place. */
+const image: Check = rule({ anyOf: [dnsLabel.schema, imageSource.schema] }, (v, path, out) =>
+  typeof v === 'string' && !/^https?:\/\//.test(v) ? dnsLabel(v, path, out) : imageSource(v, path, out),
+);
+
+function exactlyOne(
+  v: Record<string, unknown>,
+  sources: string[],
+  path: (string | number)[],
+  out: Problem[],
+) {
+  const given = sources.filter((s) => Object.hasOwn(v, s));
+  if (given.length !== 1) {
+    out.push({
+      path,
+      message: given.length
+        ? `give exactly one image source, not ${given.join(' and ')}`
+        : `has no usable source: give one of ${sources.join(', ')}`,
+    });
+  }
+}
+
+const GOLDEN_SOURCES = ['url', 'registry', 'file'];
+const goldenFields = fields({
+  url: imageUrl,
+  registry: registryRef,
+  file: string(),
+  size: quantity,
+  sha256: string({ pattern: /^[0-9a-f]{64}$/, hint: 'is not a SHA-256: 64 lower case hex digits' }),
+  secret_ref: string(),
+  cert_configmap: string(),
+});
+/** `images:` the catalog of golden images, by name: each entry one source. */
+const imageCatalog: Check = rule(
+  {
+    type: 'object',
+    propertyNames: { pattern: DNS_LABEL.source, maxLength: 50 },
+    additionalProperties: { ...goldenFields.schema, oneOf: GOLDEN_SOURCES.map((s) => ({ required: [s] })) },
+  },
+  (v, path, out) => {
+    if (!isPlainObject(v))
+      return void out.push({
         path,
-        message: given.length
-          ? `give exactly one image source, not ${given.join(' and ')}`
-          : `has no usable source: give one of ${IMAGE_SOURCES.join(', ')}`,
+        message: `expected a mapping of image names to {url | registry | file}, got ${show(v)}`,
       });
+    for (const [name, entry] of Object.entries(v)) {
+      // The golden DataVolume is <name>-<8 hex>: the name keeps room for that suffix under 63.
+      if (!DNS_LABEL.test(name) || name.length > 50)
+        out.push({
+          path: [...path, name],
+          message:
+            'image names must be DNS-1123 labels of at most 50 characters (lower case letters, digits, "-")',
+        });
+      goldenFields(entry, [...path, name], out);
+      if (isPlainObject(entry)) exactlyOne(entry, GOLDEN_SOURCES, [...path, name], out);
     }
   },
 );
@@ -468,6 +524,7 @@ export const TOP_LEVEL: Record<string, Check> = {
   eviction_strategy: oneOf('LiveMigrate', 'LiveMigrateIfPossible', 'External', 'None'),
   disk_size: quantity,
   image,
+  images: imageCatalog,
   image_url: imageUrl,
   storage_class: string(),
   access_mode: oneOf('ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany', 'ReadWriteOncePod'),

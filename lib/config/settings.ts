@@ -19,7 +19,19 @@ export type ImageSource =
   | { url: string }
   | { registry: string }
   | { pvc: { namespace?: string; name: string } }
-  | { datasource: { namespace?: string; name: string } };
+  | { datasource: { namespace?: string; name: string } }
+  | { golden: GoldenImage };
+
+/** An `images:` catalog entry a spec names: imported (or uploaded) once per namespace, cloned by every instance. */
+export interface GoldenImage {
+  name: string;
+  source: { url: string } | { registry: string } | { file: string };
+  /** The golden disk's size: the entry's `size`, else config.yaml's disk_size (the same for every spec). */
+  size: string;
+  sha256?: string;
+  secret_ref?: string;
+  cert_configmap?: string;
+}
 
 export interface NetworkSettings {
   type?: 'pod';
@@ -74,6 +86,8 @@ export interface Settings {
   volume_mode?: string;
   /** The network catalog, by name. */
   catalog: Record<string, NetworkSettings>;
+  /** The image catalog (`images:`), by name: every golden image the project's layers define. */
+  images: Record<string, GoldenImage>;
   /** Catalog names this spec attaches, in order; `[]` means the pod network alone. */
   attach: string[];
   /** This spec's own offsets by attached catalog name (`networks: [{name: lan, offset: 120}]`); they replace `ipam.offset`. */
@@ -254,16 +268,34 @@ export function resolveSettings(input: SettingsInput): Settings {
   // An image is one source, not a map to merge: the last layer that gives image or image_url replaces it whole
   // (merging a spec's {registry} into config.yaml's {url} would keep the url and ignore the spec).
   let image: unknown;
+  let imageSource: YamlSource | undefined;
   for (const { source, data } of resolved) {
     if (data.image !== undefined && data.image_url !== undefined)
       problems.push(`${source.label}: give image or image_url, not both`);
-    if (data.image !== undefined) image = data.image;
-    else if (data.image_url !== undefined) image = { url: data.image_url };
+    if (data.image !== undefined) [image, imageSource] = [data.image, source];
+    else if (data.image_url !== undefined) [image, imageSource] = [{ url: data.image_url }, source];
   }
   if (!image)
     problems.push(
-      `${input.specSource.label}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}`,
+      `${input.specSource.label}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}, or the name of an images: catalog entry`,
     );
+  // The image catalog merges like the network catalog: a later layer refines an entry, and a new
+  // source replaces the old one (an entry has exactly one).
+  // A golden image is one per namespace whichever spec plans it, so its default size is the
+  // project's disk_size (config.yaml's, else the default), never one spec's.
+  const projectDiskSize = (input.config && resolved[0].data.disk_size) ?? DEFAULTS.disk_size;
+  const images = resolveImages(resolved, projectDiskSize as string, problems);
+  if (typeof image === 'string') {
+    const entry = own(images, image);
+    if (entry) image = { golden: entry };
+    else {
+      const near = didYouMean(image, Object.keys(images));
+      const known = Object.keys(images);
+      problems.push(
+        `${formatLocation(imageSource!, ['image'])}: image "${image}" is not in the images: catalog${near ? ` (did you mean "${near}"?)` : known.length ? `; catalog: ${known.join(', ')}` : '; define it under images: in config.yaml'}`,
+      );
+    }
+  }
   if (problems.length) throw validationError(problems);
 
   const size = resolveSize(resolved, merged, problems);
@@ -284,6 +316,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     access_mode: merged.access_mode as string | undefined,
     volume_mode: merged.volume_mode as string | undefined,
     catalog,
+    images,
     attach,
     offsets,
     node_selector: stringify(merged.node_selector),
@@ -302,6 +335,40 @@ export function resolveSettings(input: SettingsInput): Settings {
 }
 
 type Layer = { source: YamlSource; data: ConfigMap };
+
+const GOLDEN_SOURCES = ['url', 'registry', 'file'] as const;
+
+/** The `images:` catalog merged over the layers; a layer that gives an entry a source replaces its old one. */
+function resolveImages(resolved: Layer[], diskSize: string, problems: string[]): Record<string, GoldenImage> {
+  const merged: Record<string, ConfigMap> = {};
+  for (const { data } of resolved) {
+    if (!isPlainObject(data.images)) continue;
+    for (const [name, entry] of Object.entries(data.images)) {
+      if (!isPlainObject(entry)) continue;
+      const base = { ...(merged[name] ?? {}) };
+      if (GOLDEN_SOURCES.some((k) => entry[k] !== undefined)) for (const k of GOLDEN_SOURCES) delete base[k];
+      merged[name] = { ...base, ...entry };
+    }
+  }
+  const out: Record<string, GoldenImage> = {};
+  for (const [name, e] of Object.entries(merged)) {
+    const given = GOLDEN_SOURCES.filter((k) => e[k] !== undefined);
+    if (given.length !== 1) {
+      problems.push(`images.${name}: give exactly one of url, registry, file`);
+      continue;
+    }
+    const key = given[0];
+    out[name] = {
+      name,
+      source: { [key]: e[key] as string } as GoldenImage['source'],
+      size: (e.size as string | undefined) ?? diskSize,
+      ...(e.sha256 !== undefined && { sha256: e.sha256 as string }),
+      ...(e.secret_ref !== undefined && { secret_ref: e.secret_ref as string }),
+      ...(e.cert_configmap !== undefined && { cert_configmap: e.cert_configmap as string }),
+    };
+  }
+  return out;
+}
 
 /** The last layer that gives `key`, with its value: a value that is one choice, replaced whole. */
 function lastGiven(resolved: Layer[], key: string): Layer | undefined {

@@ -6,6 +6,8 @@
  */
 export const MANAGED_KINDS: string[] = [
   'VirtualMachine',
+  // A golden image's DataSource goes before the DataVolume it names, and comes after it.
+  'DataSource',
   'DataVolume',
   'PersistentVolumeClaim',
   'Secret',

@@ -1,6 +1,8 @@
 // Instance and resource names: two-digit numbering, the per-instance suffixes, DNS-1123 checks.
 // The one rule for these names: the planner builds them here, and delete and deploy read them back here.
+import { createHash } from 'node:crypto';
 import { DNS_LABEL, MAX_REPLICAS } from '../config/rules.js';
+import type { GoldenImage } from '../config/settings.js';
 import { usageError } from '../errors.js';
 
 /** `web`, 1 → `web-01`; numbers past 99 keep all their digits (`web-100`). */
@@ -15,6 +17,19 @@ export function instanceOfRootDisk(name: string): string | undefined {
   const suffix = rootDiskName('');
   return name.endsWith(suffix) ? name.slice(0, -suffix.length) : undefined;
 }
+/**
+ * A golden image's DataVolume (and the PVC CDI makes for it): the catalog name and 8 hex digits of
+ * what it is made from, so a new URL, file (or its checksum) or size makes a new disk beside the old
+ * one (a DataVolume's spec cannot change) while the DataSource, named after the image, moves to it.
+ */
+export function goldenDiskName(image: Pick<GoldenImage, 'name' | 'source' | 'size' | 'sha256'>): string {
+  // A file's checksum is what it holds; for a URL or registry it is only recorded (an annotation).
+  const sha256 = 'file' in image.source ? (image.sha256 ?? null) : null;
+  const what = JSON.stringify({ source: image.source, size: image.size, sha256 });
+  return `${image.name}-${createHash('sha256').update(what).digest('hex').slice(0, 8)}`;
+}
+/** A golden image's DataSource, which every instance's disk names in its sourceRef. */
+export const goldenSourceName = (image: Pick<GoldenImage, 'name'>) => image.name;
 /** The instance's cloud-init Secret. */
 export const cloudInitSecretName = (instance: string) => `${instance}-cloud-init`;
 /** The NAD v-auto creates for one instance on a static network. */

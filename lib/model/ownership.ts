@@ -9,6 +9,8 @@ export const LABEL = {
   name: 'v-auto/name',
   /** On a project's shared NADs, which carry no spec or name. */
   shared: 'v-auto/shared',
+  /** On a golden image's DataVolume and DataSource, which carry no spec or name: the catalog entry's name. */
+  image: 'v-auto/image',
 } as const;
 
 /**
@@ -43,6 +45,11 @@ export function sharedSelector(owner: Pick<SpecRef, 'project'>): Selector {
   return { ...projectSelector(owner), [LABEL.shared]: 'true' };
 }
 
+/** `v-auto/managed=true,v-auto/project=P,v-auto/image=I`: golden image I's DataVolumes and DataSource. */
+export function imageSelector(owner: Pick<SpecRef, 'project'>, image: string): Selector {
+  return { ...projectSelector(owner), [LABEL.image]: image };
+}
+
 /** A selector as `oc get -l` and the API's `labelSelector` take it. */
 export function selectorString(selector: Selector): string {
   return Object.entries(selector)
@@ -65,6 +72,16 @@ export function sharedNadLabels(owner: Pick<SpecRef, 'project'>, extra: Labels =
   return { ...extra, ...sharedSelector(owner) };
 }
 
+/** The labels v-auto writes on a golden image's DataVolume and DataSource, over the spec's own `labels`. */
+export function goldenLabels(owner: Pick<SpecRef, 'project'>, image: string, extra: Labels = {}): Selector {
+  return { ...extra, ...imageSelector(owner, image) };
+}
+
+/** The golden image an object belongs to (its DataVolume, DataSource, or the PVC CDI made); none for others. */
+export function imageLabel(labels: Labels): string | undefined {
+  return labels?.[LABEL.image];
+}
+
 /** The instance an object belongs to (`web-01`); a project's shared NADs have none. */
 export function instanceLabel(labels: Labels): string | undefined {
   return labels?.[LABEL.name];
@@ -82,14 +99,21 @@ export function isSharedNad(labels: Labels): boolean {
 
 /**
  * Whether the live object in a rendered object's place is ours to write: it carries the spec's
- * labels, or, for a shared NAD, the project's shared-NAD labels (any spec of the project may write it).
+ * labels, or, for a shared NAD or a golden image, the project's labels for it (any spec of the
+ * project may write it).
  */
 export function isOurs(live: Labels, rendered: Labels, owner: SpecRef): boolean {
-  return matches(live, isSharedNad(rendered) ? sharedSelector(owner) : specSelector(owner));
+  const image = imageLabel(rendered);
+  const want = isSharedNad(rendered)
+    ? sharedSelector(owner)
+    : image !== undefined
+      ? imageSelector(owner, image)
+      : specSelector(owner);
+  return matches(live, want);
 }
 
 /** The keys that say who owns an object; `v-auto/name` only says which instance. */
-const OWNER_KEYS = [LABEL.managed, LABEL.project, LABEL.spec, LABEL.shared];
+const OWNER_KEYS = [LABEL.managed, LABEL.project, LABEL.spec, LABEL.shared, LABEL.image];
 
 /**
  * The owner labels an object carries, as `v-auto/managed=true, v-auto/project=demo, v-auto/spec=db`;

@@ -1,6 +1,6 @@
 // Turns settings into the concrete instances to create: names, NICs, addresses (pure).
 import { usageError } from '../errors.js';
-import type { NetworkSettings, Settings } from '../config/settings.js';
+import type { GoldenImage, NetworkSettings, Settings } from '../config/settings.js';
 import { formatAddress, instanceAddress, parseAddress, parseSubnet, type Subnet } from './addresses.js';
 import { assertDnsLabel, cloudInitSecretName, instanceName, instanceNadName } from '../model/names.js';
 
@@ -59,6 +59,8 @@ export interface Plan {
   instances: Instance[];
   /** Shared NADs v-auto creates (DHCP networks, static networks of ipam.mode cloud-init). */
   sharedNads: PlannedNetwork[];
+  /** The golden image v-auto makes in the namespace for this spec (`image: NAME`), if any. */
+  golden?: GoldenImage;
 }
 
 export interface PlanOptions {
@@ -76,7 +78,14 @@ export function planInstances(settings: Settings, options: PlanOptions = {}): Pl
     throw usageError('only one pod network can be attached');
 
   const all = Array.from({ length: settings.replicas }, (_, i) => planInstance(settings, networks, i + 1));
-  const plan = { settings, networks, instances: all, sharedNads: networks.filter(hasSharedNad) };
+  const golden = 'golden' in settings.image ? settings.image.golden : undefined;
+  const plan: Plan = {
+    settings,
+    networks,
+    instances: all,
+    sharedNads: networks.filter(hasSharedNad),
+    ...(golden && { golden }),
+  };
   return options.target === undefined ? plan : selectTarget(plan, options.target);
 }
 

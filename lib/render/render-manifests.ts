@@ -3,8 +3,9 @@ import { load } from 'js-yaml';
 import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
 import type { ConfigMap } from '../config/merge.js';
-import { cloudInitSecretName, rootDiskName } from '../model/names.js';
-import { instanceLabels, sharedNadLabels } from '../model/ownership.js';
+import type { GoldenImage } from '../config/settings.js';
+import { cloudInitSecretName, goldenDiskName, goldenSourceName, rootDiskName } from '../model/names.js';
+import { goldenLabels, instanceLabels, sharedNadLabels } from '../model/ownership.js';
 import type { Instance, Plan, PlannedNetwork } from '../plan/plan-instances.js';
 import { compileCloudInit, type CloudInitRenderer } from './cloud-init.js';
 import { generatesNetworkData } from './network-config.js';
@@ -32,6 +33,7 @@ export const TEMPLATE_FILES = {
   nad: 'nad.yaml.hbs',
   secret: 'secret.yaml.hbs',
   datavolume: 'datavolume.yaml.hbs',
+  datasource: 'datasource.yaml.hbs',
   virtualmachine: 'virtualmachine.yaml.hbs',
 } as const;
 export type TemplateKind = keyof typeof TEMPLATE_FILES;
@@ -67,7 +69,8 @@ export function compileTemplates(builtin: Record<string, string>, site: Record<s
 }
 
 /**
- * Renders all manifests in apply order: NADs, Secrets, DataVolumes, VirtualMachines. `cloudInit`:
+ * Renders all manifests in creation order (model/kinds.ts): NADs, Secrets, DataVolumes (the golden
+ * one first), a golden image's DataSource, VirtualMachines. `cloudInit`:
  * the spec's cloud-init compiled once for renders of several parts of one plan, so that they share
  * its compiled templates and its password hashes (else compiled here, for this render alone).
  */
@@ -100,6 +103,9 @@ export function renderManifests(
       'shared',
     ),
   );
+  // The golden image is the spec's own choice even in a part rendered without it (plan.golden unset).
+  const golden = 'golden' in s.image ? s.image.golden : undefined;
+  const [goldenDisk, goldenSource] = plan.golden ? renderGolden(plan, plan.golden, render) : [];
   const secrets: Manifest[] = [];
   const disks: Manifest[] = [];
   const vms: Manifest[] = [];
@@ -128,18 +134,76 @@ export function renderManifests(
     disks.push(
       render(
         'datavolume',
-        { ...baseContext(plan), name: rootDiskName(instance.name), labels },
+        {
+          ...baseContext(plan),
+          name: rootDiskName(instance.name),
+          labels,
+          ...(golden && { image: { datasource: { name: goldenSourceName(golden) } } }),
+        },
         instance.name,
       ),
     );
     vms.push(render('virtualmachine', vmContext(plan, instance, labels), instance.name));
   }
-  return [...nads, ...secrets, ...disks, ...vms];
+  return [
+    ...nads,
+    ...secrets,
+    ...(goldenDisk ? [goldenDisk] : []),
+    ...disks,
+    ...(goldenSource ? [goldenSource] : []),
+    ...vms,
+  ];
+}
+
+/**
+ * A golden image: its DataVolume, imported from the URL or registry or given `source.upload` for a
+ * file, and the DataSource naming its PVC. Both bind at once (CDI's
+ * `cdi.kubevirt.io/storage.bind.immediate.requested`, AnnImmediateBinding in
+ * kubevirt/containerized-data-importer@c07cdb6 pkg/controller/common/util.go): no VM ever consumes
+ * the golden PVC, so on a WaitForFirstConsumer storage class it would otherwise never import.
+ */
+function renderGolden(
+  plan: Plan,
+  image: GoldenImage,
+  render: (kind: TemplateKind, context: object, instance: string) => Manifest,
+): Manifest[] {
+  const s = plan.settings;
+  const labels = goldenLabels(plan.settings, image.name, plan.settings.labels);
+  const disk = goldenDiskName(image);
+  const source = 'file' in image.source ? { upload: true } : image.source;
+  const annotations = {
+    'cdi.kubevirt.io/storage.bind.immediate.requested': 'true',
+    ...(image.sha256 && { 'v-auto/sha256': image.sha256 }),
+  };
+  return [
+    render(
+      'datavolume',
+      {
+        ...baseContext(plan),
+        name: disk,
+        labels,
+        annotations,
+        image: {
+          ...source,
+          secret_ref: image.secret_ref ?? null,
+          cert_configmap: image.cert_configmap ?? null,
+        },
+        disk_size: image.size,
+      },
+      `image ${image.name}`,
+    ),
+    render(
+      'datasource',
+      { name: goldenSourceName(image), namespace: s.namespace, disk, labels },
+      `image ${image.name}`,
+    ),
+  ];
 }
 
 function baseContext(plan: Plan) {
   const s = plan.settings;
   return {
+    annotations: null,
     namespace: s.namespace,
     image: s.image,
     disk_size: s.disk_size,

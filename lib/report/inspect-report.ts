@@ -1,4 +1,5 @@
 // The readable `inspect` report: what a spec will create, without any secret values.
+import { goldenDiskName } from '../model/names.js';
 import type { Prepared } from '../render/render-manifests.js';
 import { COMMON_INSTANCETYPES, COMMON_PREFERENCES } from '../config/common-instancetypes.js';
 import { INSTANCETYPE_KINDS, PREFERENCE_KINDS, TOP_LEVEL } from '../config/rules.js';
@@ -95,6 +96,16 @@ function describeImage(image: ImageSource): string {
   if ('url' in image) return `http ${image.url}`;
   if ('registry' in image) return `registry ${image.registry}`;
   if ('pvc' in image) return `clone of PVC ${image.pvc.namespace ?? '(same namespace)'}/${image.pvc.name}`;
+  if ('golden' in image) {
+    const g = image.golden;
+    const from =
+      'url' in g.source
+        ? g.source.url
+        : 'registry' in g.source
+          ? g.source.registry
+          : `upload of ${g.source.file}`;
+    return `golden image ${g.name} (DataSource ${g.name}, DataVolume ${goldenDiskName(g)} from ${from}, ${g.size}): one import per namespace, a clone per instance`;
+  }
   return `DataSource ${image.datasource.namespace ?? '(same namespace)'}/${image.datasource.name}`;
 }
 

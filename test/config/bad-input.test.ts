@@ -174,8 +174,35 @@ describe('networks and images', () => {
 
   test('no image at all', () => {
     expect(errorOf(() => settingsFor({ spec: { cpu: 2 } })).message).toBe(
-      `${SPEC}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}`,
+      `${SPEC}: image: is required: give image_url: https://… or image: {url | registry | pvc | datasource}, or the name of an images: catalog entry`,
     );
+  });
+
+  test('image: NAME not in the images: catalog names the nearest entry', () => {
+    const config = { images: { rhel95: { url: 'http://mirror.local/rhel-9.5.qcow2' } } };
+    expect(errorOf(() => settingsFor({ config, spec: 'image: rhel59\n' })).message).toBe(
+      `${SPEC}:1: image: image "rhel59" is not in the images: catalog (did you mean "rhel95"?)`,
+    );
+  });
+
+  test.each([
+    [{ rhel: {} }, 'images.rhel: has no usable source: give one of url, registry, file'],
+    [
+      { rhel: { url: 'http://m/r.qcow2', file: 'r.qcow2' } },
+      'images.rhel: give exactly one image source, not url and file',
+    ],
+    [
+      { rhel: { file: 'r.qcow2', sha256: 'abc' } },
+      'images.rhel.sha256: "abc" is not a SHA-256: 64 lower case hex digits',
+    ],
+    [
+      { Rhel: { file: 'r.qcow2' } },
+      'images.Rhel: image names must be DNS-1123 labels of at most 50 characters (lower case letters, digits, "-")',
+    ],
+  ])('images: %j', (images, message) => {
+    expect(
+      errorOf(() => settingsFor({ config: { images }, spec: { image_url: IMAGE.image_url } })).message,
+    ).toContain(message);
   });
 
   test.each([
@@ -191,7 +218,7 @@ describe('networks and images', () => {
     ['image: {pvc: {namespace: golden}}', `${SPEC}:1: image.pvc.name: is required`],
     [
       'image: http://repo.local/rhel9.qcow2',
-      `${SPEC}:1: image: expected a mapping with one of url, registry, pvc, datasource, got "http://repo.local/rhel9.qcow2" (for a URL write image_url: http://repo.local/rhel9.qcow2, or image: {url: http://repo.local/rhel9.qcow2})`,
+      `${SPEC}:1: image: expected an images: catalog name or a mapping with one of url, registry, pvc, datasource, got "http://repo.local/rhel9.qcow2" (for a URL write image_url: http://repo.local/rhel9.qcow2, or image: {url: http://repo.local/rhel9.qcow2})`,
     ],
   ])('%s', (text, message) => {
     expect(errorOf(() => settingsFor({ spec: text })).message).toBe(message);

@@ -437,7 +437,7 @@ describe('a site template v-auto would not use is an error, not ignored for the 
     expect(err.exitCode).toBe(ExitCode.USAGE);
     expect(err.message).toBe(`templates/${name}: no resource kind uses this template`);
     expect(err.hint).toBe(
-      `did you mean ${meant}? Site templates replace built-in ones of the same name: nad.yaml.hbs, secret.yaml.hbs, datavolume.yaml.hbs, virtualmachine.yaml.hbs`,
+      `did you mean ${meant}? Site templates replace built-in ones of the same name: nad.yaml.hbs, secret.yaml.hbs, datavolume.yaml.hbs, datasource.yaml.hbs, virtualmachine.yaml.hbs`,
     );
   });
 

@@ -92,6 +92,8 @@ export interface ControllerOptions {
   unschedulableVmis: () => { name: string; forMs: number }[];
   /** KubeVirt's LiveUpdate rollout strategy (OpenShift's default): sockets and guest memory hot-plug. */
   liveUpdate: boolean;
+  /** How long a clone from a ready source takes (a CSI smart clone: short and fixed). */
+  cloneMs: number;
 }
 
 const IMPORT_PROGRESS = ['0.00%', '45.00%', '90.00%'];
@@ -178,6 +180,8 @@ export class Controllers {
   /** `ns/claim` → the VMs whose volumes name that DataVolume or PVC, and each VM's claims: kept from VM events, so a disk's event wakes its own VMs without listing every VM. */
   private readonly claimUsers = new Map<string, Set<string>>();
   private readonly claimsOf = new Map<string, string[]>();
+  /** `ns/name` of clones waiting for their source: woken when a DataVolume, PVC or DataSource of the namespace changes. */
+  private readonly waitingClones = new Set<string>();
 
   /** The name of the Event recorded for each (object uid, reason, message), so that a repeat is found without listing the namespace's events. */
   private readonly eventNames = new Map<string, string>();
@@ -202,9 +206,14 @@ export class Controllers {
             `dv:${ns}/${name}`,
           );
         this.reconcileVmsUsing(ns, name);
+        this.reconcileDataSources(ns);
         break;
       case 'PersistentVolumeClaim':
         this.reconcileVmsUsing(ns, name);
+        this.reconcileDataSources(ns);
+        break;
+      case 'DataSource':
+        if (type !== 'DELETED') this.reconcileDataSources(ns);
         break;
       case 'VirtualMachine':
         this.indexClaims(ns, name, type === 'DELETED' ? undefined : obj);
@@ -311,9 +320,126 @@ export class Controllers {
 
   // ---- CDI: DataVolume import -------------------------------------------------------------
 
+  // ---- CDI: DataSource and clones from it ---------------------------------------------------
+
+  /**
+   * A DataSource's Ready condition, as CDI's handlePvcSource sets it
+   * (kubevirt/containerized-data-importer@c07cdb6 pkg/controller/datasource-controller.go): its
+   * DataVolume Succeeded, or no DataVolume and the PVC there (collected after import); else not
+   * ready, with the DataVolume's phase as the reason, or "PVC not found".
+   */
+  private reconcileDataSources(ns: string): void {
+    // CDI watches the source PVC and the DataSource (addCloneWithoutSourceWatch, addDataSourceWatch
+    // in clone-controller-base.go): a waiting clone is looked at again when either changes.
+    for (const key of this.waitingClones) {
+      const [cns, name] = key.split('/');
+      if (cns === ns)
+        this.scheduler.schedule(this.opts.importStepMs, () => this.cloneStep(ns, name), `dv:${key}`);
+    }
+    for (const ds of this.store.list('DataSource', ns)) {
+      const pvcRef = ds.spec?.source?.pvc;
+      const source = pvcRef ? this.claimSource(pvcRef.namespace ?? ns, pvcRef.name) : undefined;
+      const ready = source === 'ready';
+      const [reason, message] = ready
+        ? ['Ready', 'DataSource is ready to be consumed']
+        : source === 'missing' || !pvcRef
+          ? ['NotFound', 'PVC not found']
+          : [source, `Import DataVolume phase ${source}`];
+      const conditions = [condition('Ready', ready, reason, message)];
+      const status = { conditions, source: ready ? deepClone(ds.spec.source) : {} };
+      const prev = ds.status?.conditions?.[0];
+      if (prev?.status === conditions[0].status && prev?.reason === reason) continue;
+      this.setStatus(ds, status);
+    }
+  }
+
+  /** Whether a PVC is populated: its DataVolume Succeeded, or no DataVolume and a bound PVC; else the DataVolume's phase. */
+  private claimSource(ns: string, name: string): 'ready' | 'missing' | string {
+    const dv = this.store.get('DataVolume', ns, name);
+    const pvc = this.store.get('PersistentVolumeClaim', ns, name);
+    if (dv) return dv.status?.phase === 'Succeeded' ? 'ready' : (dv.status?.phase ?? 'Pending');
+    return pvc?.status?.phase === 'Bound' ? 'ready' : 'missing';
+  }
+
+  /**
+   * A DataVolume cloned from a PVC or a DataSource. CDI resolves a sourceRef to the DataSource's
+   * spec.source.pvc (populateSourceIfSourceRef in pkg/controller/datavolume/clone-controller-base.go)
+   * and, while the source PVC is missing or not yet populated, keeps the clone waiting
+   * (CloneScheduled; a CloneWithoutSource event when it is missing) and tries again when the source
+   * changes (isSourceReadyToClone, validateCloneAndSourcePVC in pvc-clone-controller.go; the clone
+   * populator's IsSourceClaimReady in pkg/controller/clone/common.go; all
+   * kubevirt/containerized-data-importer@c07cdb6). So instance disks may be created before their
+   * golden image is imported: they start cloning the moment it is. A ready source clones in a short
+   * fixed time here (a CSI smart clone).
+   */
+  private cloneStep(ns: string, name: string): void {
+    const dv = this.store.get('DataVolume', ns, name);
+    if (!dv || dv.status?.phase === 'Succeeded') return;
+    const st = deepClone(dv.status ?? {});
+    let source = dv.spec?.source?.pvc as { namespace?: string; name: string } | undefined;
+    const ref = dv.spec?.sourceRef;
+    if (ref) {
+      const ds = this.store.get('DataSource', ref.namespace || ns, ref.name);
+      source = ds?.spec?.source?.pvc ? { namespace: ref.namespace || ns, ...ds.spec.source.pvc } : undefined;
+    }
+    const again = (ms = this.opts.importStepMs): void =>
+      this.scheduler.schedule(ms, () => this.cloneStep(ns, name), `dv:${ns}/${name}`);
+    const state = source ? this.claimSource(source.namespace ?? ns, source.name) : 'missing';
+    const key = `${ns}/${name}`;
+    if (state !== 'ready') {
+      this.waitingClones.add(key);
+      if (st.phase !== 'CloneScheduled') {
+        this.ensurePvc(dv, 'Pending');
+        this.setStatus(dv, {
+          ...st,
+          phase: 'CloneScheduled',
+          progress: 'N/A',
+          claimName: name,
+          conditions: this.dvConditions(false, false, 'CloneScheduled'),
+        });
+      }
+      if (state === 'missing')
+        this.recordEvent(
+          dv,
+          'Warning',
+          'CloneWithoutSource',
+          `The source pvc ${source?.name ?? ref?.name} doesn't exist`,
+          'datavolume-pvc-clone-controller',
+        );
+      return;
+    }
+    this.waitingClones.delete(key);
+    if (st.phase !== 'CloneInProgress') {
+      this.setStatus(dv, {
+        ...st,
+        phase: 'CloneInProgress',
+        progress: '0.00%',
+        claimName: name,
+        conditions: this.dvConditions(false, true, 'CloneInProgress'),
+      });
+      again(this.opts.cloneMs);
+      return;
+    }
+    this.ensurePvc(dv, 'Bound');
+    this.setStatus(dv, {
+      ...st,
+      phase: 'Succeeded',
+      progress: '100.0%',
+      conditions: this.dvConditions(true, false, 'Completed'),
+    });
+    this.recordEvent(
+      dv,
+      'Normal',
+      'CloneSucceeded',
+      `Successfully cloned from ${source!.namespace ?? ns}/${source!.name} into ${ns}/${name}`,
+      'datavolume-pvc-clone-controller',
+    );
+  }
+
   private importStep(ns: string, name: string): void {
     const dv = this.store.get('DataVolume', ns, name);
     if (!dv) return;
+    if (dv.spec?.sourceRef || dv.spec?.source?.pvc) return this.cloneStep(ns, name);
     const st = deepClone(dv.status ?? {});
     const again = (): void =>
       this.scheduler.schedule(this.opts.importStepMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);

@@ -1,4 +1,5 @@
 // Public entry of the local Kubernetes API simulator that the real kubectl talks to in end-to-end tests, the demo and the benchmark.
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -21,7 +22,7 @@ export interface SimulatorOptions {
   /** Default: env V_AUTO_SCHEMAS, else ../shared/schemas beside the repository; null disables validation. */
   schemasDir?: string | null;
   /** Controller step intervals; small by default so tests are fast. */
-  timings?: { importStepMs?: number; vmStepMs?: number };
+  timings?: { importStepMs?: number; vmStepMs?: number; cloneMs?: number };
   /** When true, a Succeeded DataVolume is deleted after import, leaving its PVC (CDI garbage collection). */
   gcDataVolumes?: boolean;
   /** Namespaces that exist at start; default ['default']. */
@@ -97,6 +98,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     transientImportErrors: () => faults.transientImportErrors,
     unschedulableVmis: () => faults.unschedulableVmis,
     liveUpdate: profile === 'openshift',
+    cloneMs: options.timings?.cloneMs ?? 20,
   });
 
   const admissions: Admission[] = profileAdmissions(profile, store, options.macPoolSize);
@@ -115,9 +117,23 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   };
   for (const ns of options.namespaces ?? ['default']) ensureNamespace(ns);
 
+  /** Upload tokens issued by UploadTokenRequest, with the PVC each is good for. */
+  const uploadTokens = new Map<string, { namespace: string; pvc: string }>();
   let host = '';
   const server = createServer(
-    createHandler({ store, faults, validator, requests, host: () => host, admissions }),
+    createHandler({
+      store,
+      faults,
+      validator,
+      requests,
+      host: () => host,
+      admissions,
+      uploadToken: (request) => {
+        const token = randomBytes(24).toString('base64url');
+        uploadTokens.set(token, { namespace: request.metadata.namespace, pvc: request.spec?.pvcName ?? '' });
+        return token;
+      },
+    }),
   );
   server.keepAliveTimeout = 5000;
   await new Promise<void>((resolve, reject) => {

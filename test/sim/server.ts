@@ -50,6 +50,8 @@ export interface ServerContext {
   validator: SchemaValidator;
   requests: { method: string; path: string; query: string; contentType?: string }[];
   host: () => string;
+  /** Issues the token an UploadTokenRequest returns (the upload proxy accepts it for that PVC). */
+  uploadToken: (request: Obj) => string;
   /** Admission webhooks of platform modules, run after schema validation: throw an ApiError to deny. */
   admissions?: Admission[];
 }
@@ -281,6 +283,8 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       body.metadata.name = body.metadata.generateName + Math.random().toString(36).slice(2, 7);
     checkNamespace(rt, t.namespace);
     const o = admit(rt, body, undefined, fieldValidationOf(q), warnings);
+    // CDI's upload API answers with a token for the PVC and keeps nothing.
+    if (rt.kind === 'UploadTokenRequest') return { ...o, status: { token: ctx.uploadToken(o) } };
     if (store.get(rt.kind, t.namespace, o.metadata.name)) throw alreadyExists(rt, o.metadata.name);
     if (q.get('dryRun') === 'All') return o;
     return store.create(o);

@@ -66,6 +66,7 @@ describe('controllers waking the VMs of a disk', () => {
     new Controllers(store, scheduler, {
       importStepMs: 1,
       vmStepMs: 1,
+      cloneMs: 1,
       gcDataVolumes: false,
       failImports: () => [],
       stuckVmis: () => [],
