@@ -1,6 +1,7 @@
 // Merges the configuration layers into typed, validated settings (pure: no files, no env of its own).
 import path from 'node:path';
 import { usageError } from '../errors.js';
+import { quantityValue } from '../model/quantity.js';
 import { didYouMean } from './did-you-mean.js';
 import { emptyMap, isPlainObject, mergeLayers, own, setPath, type ConfigMap } from './merge.js';
 import {
@@ -287,6 +288,12 @@ export function resolveSettings(input: SettingsInput): Settings {
   const images = resolveImages(resolved, projectDiskSize as string, problems);
   if (typeof image === 'string') {
     const entry = own(images, image);
+    const diskSize = merged.disk_size as string;
+    // A clone is never smaller than its source.
+    if (entry && (quantityValue(diskSize) ?? 0) < (quantityValue(entry.size) ?? 0))
+      problems.push(
+        `${formatLocation(imageSource!, ['image'])}: disk_size ${diskSize} is smaller than image ${image}'s size ${entry.size}: each instance's disk is a clone of the golden image; raise disk_size or lower images.${image}.size`,
+      );
     if (entry) image = { golden: entry };
     else {
       const near = didYouMean(image, Object.keys(images));

@@ -185,6 +185,13 @@ describe('networks and images', () => {
     );
   });
 
+  test('a disk_size smaller than the golden image it clones', () => {
+    const config = { images: { rhel95: { url: 'http://mirror.local/rhel-9.5.qcow2', size: '30Gi' } } };
+    expect(errorOf(() => settingsFor({ config, spec: 'image: rhel95\ndisk_size: 20Gi\n' })).message).toBe(
+      `${SPEC}:1: image: disk_size 20Gi is smaller than image rhel95's size 30Gi: each instance's disk is a clone of the golden image; raise disk_size or lower images.rhel95.size`,
+    );
+  });
+
   test.each([
     [{ rhel: {} }, 'images.rhel: has no usable source: give one of url, registry, file'],
     [

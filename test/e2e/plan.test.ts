@@ -20,7 +20,7 @@ describe('deploy plans before it applies', () => {
     expect(r.code).toBe(0);
     // Objects found: the namespace is not asked about.
     expect(r.calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
-      'get virtualmachines.v1.kubevirt.io,datavolumes.v1beta1.cdi.kubevirt.io,persistentvolumeclaims,secrets,network-attachment-definitions.v1.k8s.cni.cncf.io,virtualmachineinstances.v1.kubevirt.io',
+      'get virtualmachines.v1.kubevirt.io,datasources.v1beta1.cdi.kubevirt.io,datavolumes.v1beta1.cdi.kubevirt.io,persistentvolumeclaims,secrets,network-attachment-definitions.v1.k8s.cni.cncf.io,virtualmachineinstances.v1.kubevirt.io',
     ]);
     expect(writes(e2e)).toEqual([]);
     expect(r.stdout.match(/\[SKIPPED\] \S+ \S+ \(unchanged\)/g)).toHaveLength(8);
