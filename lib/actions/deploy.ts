@@ -164,6 +164,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       lines.push(resultLine(byKey.get(`${c.kind}/${c.name}`)!, c, context));
   }
   reportResults(scope, lines, output);
+  // What others added to or repointed in a VM: left as it is, said once per run.
+  for (const c of changes.changes)
+    for (const k of c.kept ?? []) output.out(`${c.kind} ${c.name} kept: ${k}\n`);
   const applied = new Set(lines.filter((l) => l.flag === 'SUCCESS').map((l) => `${l.kind}/${l.name}`));
   for (const c of sending)
     if (applied.has(`${c.kind}/${c.name}`))

@@ -32,7 +32,7 @@ export async function planDeploy(
   const cluster = deps.cluster();
   // A third read, only for a spec that names an instance type or preference: those of its kinds.
   const sizing = referencedKinds(settings);
-  // VMIs ride along in the first read, for the live address check only.
+  // VMIs ride along in the first read, for the live address check and memory hot-plug's rules.
   const kinds = [...MANAGED_KINDS, 'VirtualMachineInstance'];
   const reads = Promise.all([
     cluster.list(settings.namespace, kinds, undefined, staged.plan.instances.length),
@@ -62,6 +62,7 @@ export async function planDeploy(
     instanceOf: (name) => instanceOfResource(settings.name_prefix, name, nadNames),
     scope: options.target ? [options.target] : undefined,
     adopt: options.adopt ?? false,
+    vmis: read.filter((o) => o.kind === 'VirtualMachineInstance'),
   });
   return { ...prepared, live, namespaceExists, changes };
 }

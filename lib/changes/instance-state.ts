@@ -11,6 +11,8 @@ import {
   type RunState,
   type VmFacts,
 } from '../model/vm-facts.js';
+import { isDeleteProtected } from '../model/ownership.js';
+import { keptItems } from './kept-items.js';
 
 export interface InstanceState {
   name: string;
@@ -44,6 +46,10 @@ export interface InstanceState {
   drain?: string;
   /** KubeVirt's RestartRequired=True: a change to the VM waits for it to restart. */
   restartRequired?: boolean;
+  /** What operators or the platform added to or repointed in the VM, which deploy keeps. */
+  kept?: string[];
+  /** Labelled kubevirt.io/vm-delete-protection: delete and --prune leave it (and its disks). */
+  deleteProtected?: boolean;
 }
 
 // KubeVirt's printable statuses that waiting will not fix.
@@ -107,6 +113,9 @@ export function instanceState(name: string, objects: K8sObject[], runStrategy: s
   const drain = drainRisk(vm, vmi, pvc);
   if (drain) state.drain = drain;
   if (vm && restartRequired(vm)) state.restartRequired = true;
+  const kept = vm ? keptItems(vm).kept : [];
+  if (kept.length) state.kept = kept;
+  if (vm && isDeleteProtected(vm)) state.deleteProtected = true;
   if (dv?.status?.phase === 'Failed') state.failed = `DataVolume ${dv.metadata.name} import failed`;
   else if (state.vm && FAILED_VM.has(state.vm.status))
     state.failed = `VirtualMachine ${name} is ${state.vm.status}`;

@@ -1,11 +1,13 @@
 // The change plan: rendered manifests against the live objects, one decision per object (pure).
 import { lastApplied, type K8sObject } from '../cluster/k8s-object.js';
 import { rootDiskName } from '../model/names.js';
-import { isOurs, isSpecs, ownerLabels, type SpecRef } from '../model/ownership.js';
+import { isOurs, isSpecs, KEPT_ANNOTATION, ownerLabels, type SpecRef } from '../model/ownership.js';
 import { quantityValue } from '../model/quantity.js';
 import { isRunning, stoppedAt as stoppedAtOf } from '../model/vm-facts.js';
 import type { Manifest } from '../render/render-manifests.js';
 import { fieldDifferences, type FieldChange } from './field-diff.js';
+import { keptItems } from './kept-items.js';
+import { memoryRestartReason } from './memory-hotplug.js';
 import { withPlatformFields } from './platform-fields.js';
 
 export type ChangeAction = 'create' | 'update' | 'unchanged' | 'foreign' | 'surplus' | 'imported';
@@ -36,6 +38,10 @@ export interface Change {
   stoppedAt?: string;
   /** Changes that do not reach a booted guest (cloud-init runs once per instance). */
   notices?: string[];
+  /** A VM's list items that others added or repointed, kept as they are: `hot-plugged volume data1`. */
+  kept?: string[];
+  /** update of a running VM that needs a restart: why (KubeVirt's rule that applies). */
+  restartReason?: string;
 }
 
 export interface ChangeInput {
@@ -50,6 +56,8 @@ export interface ChangeInput {
   scope?: string[];
   /** --adopt: unlabeled objects with this spec's names become updates. */
   adopt: boolean;
+  /** The namespace's VirtualMachineInstances, when read: what memory hot-plug depends on. */
+  vmis?: K8sObject[];
 }
 
 export interface ChangePlan {
@@ -133,23 +141,41 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
     if (!(f.adoptable && input.adopt)) return f;
   }
   const stoppedAt = kind === 'VirtualMachine' ? stoppedAtOf(live) : undefined;
-  const desired = keepStopped(withPlatformFields(m, live), live, stoppedAt);
-  const fields = fieldDifferences(desired, live, lastApplied(live));
+  const platform = keepStopped(withPlatformFields(m, live), live, stoppedAt);
+  const keep = kind === 'VirtualMachine' ? keptItems(live, platform) : undefined;
+  const desired = keep?.manifest ?? platform;
+  // The record of what was kept is not a change of its own: it goes with the next real update.
+  const fields = fieldDifferences(desired, live, lastApplied(live)).filter(
+    (f) => f.path !== `metadata.annotations.${KEPT_ANNOTATION}`,
+  );
   const adopt = !ours(live, m, input);
+  const kept = keep?.kept.length ? { kept: keep.kept } : {};
   if (!fields.length && !adopt)
-    return { action: 'unchanged', kind, name, live, ...(stoppedAt ? { stoppedAt } : {}) };
+    return { action: 'unchanged', kind, name, live, ...(stoppedAt ? { stoppedAt } : {}), ...kept };
   const change: Change = {
     action: 'update',
     kind,
     name,
-    manifest: desired,
+    manifest: keep?.record ? withKeptRecord(desired, keep.record) : desired,
     live,
     fields: kind === 'Secret' ? secretSizes(fields) : fields,
+    ...kept,
   };
   if (stoppedAt) change.stoppedAt = stoppedAt;
   if (adopt) change.adopt = true;
-  if (kind === 'VirtualMachine') change.vm = vmEffect(fields, live);
+  if (kind === 'VirtualMachine') {
+    const effect = vmEffect(fields, live, byKey, input.vmis ?? []);
+    change.vm = effect.vm;
+    if (effect.reason) change.restartReason = effect.reason;
+  }
   return change;
+}
+
+/** The update carries the kept items; the annotation says which, so that they stay not v-auto's. */
+function withKeptRecord(desired: Manifest, record: string): Manifest {
+  const copy = structuredClone(desired);
+  copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [KEPT_ANNOTATION]: record };
+  return copy;
 }
 
 /**
@@ -189,30 +215,40 @@ function secretSizes(fields: FieldChange[]): FieldChange[] {
 
 /**
  * What a running VM needs: under LiveUpdate (the default rollout strategy since OpenShift 4.16),
- * memory.guest within maxGuest and cpu.sockets within maxSockets are hot-plugged; any other
- * template change sets RestartRequired (kubevirt/kubevirt@75581da pkg/virt-controller/watch/vm.go).
- * A VM that is not running takes the change at its next start.
+ * memory.guest within KubeVirt's hot-plug rules (memory-hotplug.ts) and more cpu.sockets within
+ * maxSockets are hot-plugged; any other template change sets RestartRequired
+ * (kubevirt/kubevirt@75581da pkg/virt-controller/watch/vm.go). A VM that is not running takes the
+ * change at its next start.
  */
-function vmEffect(fields: FieldChange[], live: K8sObject): VmEffect {
+function vmEffect(
+  fields: FieldChange[],
+  live: K8sObject,
+  byKey: Map<string, K8sObject>,
+  vmis: K8sObject[],
+): { vm: VmEffect; reason?: string } {
   const template = fields.filter((f) => f.path.startsWith('spec.template'));
-  if (!template.length || !isRunning(live)) return 'none';
+  if (!template.length || !isRunning(live)) return { vm: 'none' };
   const domain = live.spec?.template?.spec?.domain ?? {};
-  const liveUpdatable = (f: FieldChange) => {
+  const why = (f: FieldChange): string | undefined => {
     if (f.path === GUEST) {
+      const vmi = vmis.find((o) => o.metadata.name === live.metadata.name);
       const max =
-        quantityValue(domain.memory?.maxGuest) ?? (quantityValue(f.before) ?? 0) * MAX_HOTPLUG_RATIO;
-      const next = quantityValue(f.after);
-      return next !== undefined && next <= max;
+        quantityValue(vmi?.spec?.domain?.memory?.maxGuest) ??
+        quantityValue(domain.memory?.maxGuest) ??
+        (quantityValue(f.before) ?? 0) * MAX_HOTPLUG_RATIO;
+      return memoryRestartReason(live, f.before, f.after, max, vmi, [...byKey.values()]);
     }
     if (f.path === SOCKETS) {
       // Only more sockets hot-plug: "Reduction of CPU socket count requires a restart"
       // (kubevirt/kubevirt@a771b994 pkg/virt-controller/watch/vm/vm.go handleCPUChangeRequest).
       const max = Number(domain.cpu?.maxSockets ?? Number(f.before ?? 1) * MAX_HOTPLUG_RATIO);
-      return Number(f.after) >= Number(f.before ?? 1) && Number(f.after) <= max;
+      if (Number(f.after) < Number(f.before ?? 1)) return 'fewer CPU sockets';
+      return Number(f.after) <= max ? undefined : 'CPU sockets above maxSockets';
     }
-    return false;
+    return `${f.path.replace('spec.template.spec.', '')} changed`;
   };
-  return template.every(liveUpdatable) ? 'live' : 'restart';
+  const reasons = [...new Set(template.map(why).filter((r): r is string => r !== undefined))];
+  return reasons.length ? { vm: 'restart', reason: reasons.join('; ') } : { vm: 'live' };
 }
 
 /** A VM whose guest has booted at least once: cloud-init has run in it. */

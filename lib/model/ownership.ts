@@ -19,6 +19,32 @@ export const LABEL = {
  */
 export const STOPPED_AT_ANNOTATION = 'v-auto/stopped-at';
 
+/**
+ * On a VM whose update carried list items v-auto did not render (a hot-plugged volume, a restored
+ * volume's claim): `volumes/data1,disks/data1`. It travels in the applied configuration, so the
+ * last-applied annotation still tells what v-auto itself applied (changes/kept-items.ts).
+ */
+export const KEPT_ANNOTATION = 'v-auto/kept';
+
+/**
+ * OpenShift Virtualization's delete protection (4.19): a VM labelled `kubevirt.io/vm-delete-protection`
+ * `true` or `True` cannot be deleted. The SSP operator's ValidatingAdmissionPolicy denies the DELETE
+ * with "VirtualMachine NAME cannot be deleted, remove delete protection" (CEL
+ * `…labels[variables.label].matches('^(true|True)$')`, kubevirt/ssp-operator@aa0a5ccddfd89eb93ba556f49150025fbfc3ac9a
+ * internal/operands/vm-delete-protection/resources.go). v-auto reads it; it never sets or removes it.
+ */
+export const DELETE_PROTECTION_LABEL = 'kubevirt.io/vm-delete-protection';
+
+/** Whether the admission policy above refuses to delete this object. */
+export function isDeleteProtected(o: {
+  kind: string;
+  metadata: { labels?: Record<string, string> };
+}): boolean {
+  return (
+    o.kind === 'VirtualMachine' && /^(true|True)$/.test(o.metadata.labels?.[DELETE_PROTECTION_LABEL] ?? '')
+  );
+}
+
 export type Labels = Readonly<Record<string, string>> | undefined;
 export type Selector = Record<string, string>;
 

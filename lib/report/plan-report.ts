@@ -20,12 +20,18 @@ export function planLines(plan: ChangePlan): string[] {
   for (const c of plan.changes) {
     if (c.action === 'create') lines.push(`  + ${c.kind} ${c.name}`);
     else if (c.action === 'update') {
-      const effect = c.vm === 'restart' ? ' (needs a restart)' : c.vm === 'live' ? ' (applied live)' : '';
+      const effect =
+        c.vm === 'restart'
+          ? ` (needs a restart${c.restartReason ? `: ${c.restartReason}` : ''})`
+          : c.vm === 'live'
+            ? ' (applied live)'
+            : '';
       lines.push(
         `  ~ ${c.kind} ${c.name}${c.adopt ? " (adopted: gets this spec's labels)" : ''}${effect}: ${c.fields!.map(fieldSummary).join(', ')}`,
       );
     } else if (c.action === 'surplus')
       lines.push(`  - ${c.kind} ${c.name} (not planned; deploy --prune deletes it)`);
+    for (const k of c.kept ?? []) lines.push(`  = ${c.kind} ${c.name} kept: ${k}`);
   }
   return lines;
 }
@@ -76,9 +82,9 @@ export function diffText(plan: ChangePlan): string {
   for (const c of plan.changes) {
     if (c.action === 'create')
       blocks.push(`--- cluster/${c.kind}/${c.name} (absent)\n+++ spec/${c.kind}/${c.name}\n+ (created)`);
-    else if (c.action === 'update')
+    else if (c.action === 'update' || c.kept?.length)
       blocks.push(
-        `--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name}\n${c.fields!.map(fieldLines).join('\n')}`,
+        `--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name}\n${[...(c.fields ?? []).map(fieldLines), ...(c.kept ?? []).map((k) => `= kept: ${k}`)].join('\n')}`,
       );
     else if (c.action === 'surplus')
       blocks.push(
@@ -114,6 +120,8 @@ export function planDocument(
     ...(c.adopt ? { adopt: true } : {}),
     ...(c.owner ? { owner: c.owner, adoptable: c.adoptable } : {}),
     ...(c.notices ? { notices: c.notices } : {}),
+    ...(c.kept ? { kept: c.kept } : {}),
+    ...(c.restartReason ? { restartReason: c.restartReason } : {}),
   });
   const inSync = plan.changes.every((c) => c.action === 'unchanged' || c.action === 'imported');
   return `${JSON.stringify({ ...at, inSync, summary: plan.counts, surplusInstances: plan.surplusInstances, changes: plan.changes.map(entry) }, null, 2)}\n`;

@@ -57,6 +57,17 @@ export function statusReport(view: StatusView): string {
     for (const i of restarts)
       lines.push(`  ${i.name}: RestartRequired, a change waits for the VM to restart`);
   }
+  const kept = instances.filter((i) => i.kept?.length);
+  if (kept.length) {
+    lines.push('', 'Left alone (added or repointed outside v-auto; deploy keeps them):');
+    for (const i of kept) for (const k of i.kept!) lines.push(`  ${i.name} kept: ${k}`);
+  }
+  const protectedVms = instances.filter((i) => i.deleteProtected);
+  if (protectedVms.length)
+    lines.push(
+      '',
+      `Delete protection (kubevirt.io/vm-delete-protection): ${protectedVms.map((i) => i.name).join(', ')}; delete and --prune refuse them`,
+    );
   const drains = instances.filter((i) => i.drain);
   if (drains.length) {
     lines.push('', 'Node drains:');

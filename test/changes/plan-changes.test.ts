@@ -265,6 +265,76 @@ describe('what a running VM needs (LiveUpdate)', () => {
     expect(vm(edit, status).vm).toBe(effect);
   });
 
+  // kubevirt/kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go handleMemoryHotplugRequest,
+  // pkg/liveupdate/memory/memory.go ValidateLiveUpdateMemory.
+  const memory = (guest: string) => (o: K8sObject) => (o.spec.template.spec.domain.memory.guest = guest);
+  test.each<[string, (o: K8sObject) => void, object, K8sObject[], RegExp | undefined]>([
+    ['less memory than the VM started with', memory('8Gi'), {}, [], /below what the VM started with/],
+    [
+      'less memory, still above what the VMI started with (hot-unplug)',
+      memory('8Gi'),
+      {},
+      [
+        {
+          kind: 'VirtualMachineInstance',
+          metadata: { name: 'web-01' },
+          status: { memory: { guestAtBoot: '2Gi' } },
+        } as K8sObject,
+      ],
+      undefined,
+    ],
+    [
+      'more memory on a VM whose VMI cannot live-migrate',
+      memory('2Gi'),
+      {},
+      [
+        {
+          kind: 'VirtualMachineInstance',
+          metadata: { name: 'web-01' },
+          status: {
+            conditions: [{ type: 'LiveMigratable', status: 'False', reason: 'DisksNotLiveMigratable' }],
+          },
+        } as K8sObject,
+      ],
+      /live-migrate \(DisksNotLiveMigratable\)/,
+    ],
+  ])('%s', (_label, edit, status, vmis, reason) => {
+    const live = manifests.map((m) => asStored(m, status));
+    const change = find(
+      planChanges(input(replace(live, 'VirtualMachine', 'web-01', edit), { vmis })),
+      'VirtualMachine',
+      'web-01',
+    );
+    expect(change.vm).toBe(reason ? 'restart' : 'live');
+    if (reason) expect(change.restartReason).toMatch(reason);
+  });
+
+  test.each<[string, string, string, RegExp]>([
+    ['not whole 2 MiB blocks', '2Gi', '3001Mi', /2Mi blocks/],
+    ['under the 1 GiB minimum', '512Mi', '768Mi', /at least 1Gi/],
+  ])('memory growth %s needs a restart', (_label, before, after, reason) => {
+    const m = structuredClone(named(manifests, 'VirtualMachine', 'web-01')) as any;
+    m.spec.template.spec.domain.memory.guest = after;
+    const live = asStored(m);
+    live.spec.template.spec.domain.memory.guest = before;
+    const change = planChanges(input([live], { manifests: [m] })).changes[0];
+    expect(change).toMatchObject({ action: 'update', vm: 'restart' });
+    expect(change.restartReason).toMatch(reason);
+  });
+
+  test('more memory on a VM with a ReadWriteOnce disk needs a restart: it cannot live-migrate', () => {
+    const pvc = {
+      apiVersion: 'v1',
+      kind: 'PersistentVolumeClaim',
+      metadata: { name: 'web-01-rootdisk', labels: OWN },
+      spec: { accessModes: ['ReadWriteOnce'] },
+    } as K8sObject;
+    const live = [...replace(allStored(), 'VirtualMachine', 'web-01', memory('2Gi')), pvc];
+    const change = find(planChanges(input(live)), 'VirtualMachine', 'web-01');
+    expect(change).toMatchObject({ vm: 'restart' });
+    expect(change.restartReason).toMatch(/web-01-rootdisk is ReadWriteOnce/);
+  });
+
   test('sockets within maxSockets are live', () => {
     const m = structuredClone(named(manifests, 'VirtualMachine', 'web-01')) as any;
     m.spec.template.spec.domain.cpu = { sockets: 3, maxSockets: 8 };
@@ -511,4 +581,128 @@ test('the same plan over live objects with and without managedFields (OcRunner d
     changes: p.changes.map(({ live: _live, ...c }) => c),
   });
   expect(strip(planChanges(input(without)))).toEqual(strip(plan));
+});
+
+describe('what others added to a VM or repointed in it is kept (v-auto owns what it renders)', () => {
+  const KEPT = 'v-auto/kept';
+  const t = (o: K8sObject) => o.spec.template.spec;
+  /** `virtctl addvolume --persist`: kubevirt/kubevirt@d923fdb pkg/controller/controller.go ApplyVolumeRequestOnVMISpec. */
+  const hotplug = (o: K8sObject) => {
+    t(o).volumes.push({ name: 'data1', dataVolume: { name: 'data1', hotpluggable: true } });
+    t(o).domain.devices.disks.push({ name: 'data1', disk: { bus: 'scsi' } });
+  };
+  const nic = (o: K8sObject) => {
+    t(o).domain.devices.interfaces.push({ name: 'nic-1', bridge: {}, macAddress: '02:00:00:00:00:09' });
+    t(o).networks.push({ name: 'nic-1', multus: { networkName: 'other' } });
+  };
+  const vmOf = (live: K8sObject[]) => find(planChanges(input(live)), 'VirtualMachine', 'web-01');
+  const sent = (c: { manifest?: any }, list: 'volumes' | 'disks' | 'interfaces' | 'networks') => {
+    const s = c.manifest.spec.template.spec;
+    return (list === 'volumes' || list === 'networks' ? s[list] : s.domain.devices[list]).map(
+      (i: { name: string }) => i.name,
+    );
+  };
+
+  test('a hot-plugged volume is no change, and is named once', () => {
+    const change = vmOf(replace(allStored(), 'VirtualMachine', 'web-01', hotplug));
+    expect(change).toMatchObject({ action: 'unchanged', kept: ['hot-plugged volume data1'] });
+  });
+
+  test('an interface added from the console is no change, and is named once', () => {
+    const change = vmOf(replace(allStored(), 'VirtualMachine', 'web-01', nic));
+    expect(change).toMatchObject({ action: 'unchanged', kept: ['interface nic-1 added outside v-auto'] });
+  });
+
+  test("an update for v-auto's own change sends the kept items back, and records them as not v-auto's", () => {
+    const live = replace(allStored(), 'VirtualMachine', 'web-01', (o) => {
+      hotplug(o);
+      nic(o);
+      t(o).domain.cpu.cores = 1;
+    });
+    const change = vmOf(live);
+    expect(change.fields!.map((f) => f.path)).toEqual(['spec.template.spec.domain.cpu.cores']);
+    expect(sent(change, 'volumes')).toEqual(['rootdisk', 'cloudinitdisk', 'data1']);
+    expect(sent(change, 'disks')).toEqual(['rootdisk', 'cloudinitdisk', 'data1']);
+    expect(sent(change, 'interfaces')).toEqual(['lan', 'office', 'nic-1']);
+    expect(sent(change, 'networks')).toEqual(['lan', 'office', 'nic-1']);
+    expect((change.manifest!.metadata as any).annotations?.[KEPT]).toBe(
+      'volumes/data1,disks/data1,interfaces/nic-1,networks/nic-1',
+    );
+    // After that apply, kubectl's last-applied holds them too: they are still not v-auto's.
+    const applied = asStored(change.manifest!);
+    Object.assign(applied.spec.template.spec.domain.cpu, { cores: 2 });
+    expect(vmOf([applied])).toMatchObject({
+      action: 'unchanged',
+      kept: ['hot-plugged volume data1', 'interface nic-1 added outside v-auto'],
+    });
+    // Unplugged by its operator: nothing left to keep, and nothing for v-auto to remove.
+    const unplugged = replace([applied], 'VirtualMachine', 'web-01', (o) => {
+      t(o).volumes = t(o).volumes.filter((v: { name: string }) => v.name !== 'data1');
+      t(o).domain.devices.disks = t(o).domain.devices.disks.filter(
+        (d: { name: string }) => d.name !== 'data1',
+      );
+    });
+    expect(vmOf(unplugged)).toMatchObject({
+      action: 'unchanged',
+      kept: ['interface nic-1 added outside v-auto'],
+    });
+  });
+
+  test('a volume v-auto applied and no longer renders is removed', () => {
+    const live = replace(allStored(), 'VirtualMachine', 'web-01', (o) => {
+      const add = (x: any) => {
+        x.spec.template.spec.volumes.push({ name: 'old', dataVolume: { name: 'old' } });
+        x.spec.template.spec.domain.devices.disks.push({ name: 'old', disk: {} });
+      };
+      add(o);
+      const previous = JSON.parse(o.metadata.annotations![LAST_APPLIED]);
+      add(previous);
+      o.metadata.annotations![LAST_APPLIED] = JSON.stringify(previous);
+    });
+    const change = vmOf(live);
+    expect(change.action).toBe('update');
+    expect(change.kept).toBeUndefined();
+    expect(sent(change, 'volumes')).toEqual(['rootdisk', 'cloudinitdisk']);
+  });
+
+  test('a root disk a restore repointed stays where it points, named with what the spec renders', () => {
+    const restored = (o: K8sObject) => (t(o).volumes[0].dataVolume.name = 'restore-6f1c-rootdisk');
+    const change = vmOf(replace(allStored(), 'VirtualMachine', 'web-01', restored));
+    expect(change).toMatchObject({
+      action: 'unchanged',
+      kept: [
+        'volume rootdisk on restore-6f1c-rootdisk (restored or migrated outside v-auto; the spec renders web-01-rootdisk)',
+      ],
+    });
+    // With another change, the update keeps the restored claim and says so in its record.
+    const drifted = vmOf(
+      replace(allStored(), 'VirtualMachine', 'web-01', (o) => {
+        restored(o);
+        t(o).domain.cpu.cores = 1;
+      }),
+    );
+    expect((drifted.manifest!.spec as any).template.spec.volumes[0].dataVolume.name).toBe(
+      'restore-6f1c-rootdisk',
+    );
+    expect((drifted.manifest!.metadata as any).annotations?.[KEPT]).toBe('volumes/rootdisk');
+    const applied = asStored(drifted.manifest!);
+    applied.spec.template.spec.domain.cpu.cores = 2;
+    expect(vmOf([applied])).toMatchObject({
+      action: 'unchanged',
+      kept: [expect.stringMatching(/^volume rootdisk on restore-6f1c-rootdisk/)],
+    });
+  });
+
+  test("a claim v-auto itself applied and now renders differently is v-auto's change", () => {
+    const live = replace(allStored(), 'VirtualMachine', 'web-01', (o) => {
+      t(o).volumes[0].dataVolume.name = 'web-01-olddisk';
+      const previous = JSON.parse(o.metadata.annotations![LAST_APPLIED]);
+      previous.spec.template.spec.volumes[0].dataVolume.name = 'web-01-olddisk';
+      o.metadata.annotations![LAST_APPLIED] = JSON.stringify(previous);
+    });
+    const change = vmOf(live);
+    expect(change).toMatchObject({ action: 'update' });
+    expect(change.kept).toBeUndefined();
+    expect((change.manifest!.spec as any).template.spec.volumes[0].dataVolume.name).toBe('web-01-rootdisk');
+  });
 });

@@ -1,5 +1,6 @@
 // Simplified, deterministic stand-ins for the CDI import controller and the KubeVirt VM/VMI controllers, plus the events they record.
 import { createHash, randomBytes } from 'node:crypto';
+import { syncHotplugged } from './hotplug.js';
 import { rollout, vmiSpecAtStart } from './live-update.js';
 import { deepClone, nowIso, type Obj, type ObjectStore } from './store.js';
 
@@ -765,11 +766,17 @@ export class Controllers {
     ];
     const startedFrom = this.startedFrom.get(vmi.metadata.uid);
     const change = startedFrom
-      ? rollout(startedFrom, vm.spec.template?.spec ?? {}, vmi.spec, this.opts.liveUpdate)
+      ? rollout(startedFrom, vm.spec.template?.spec ?? {}, vmi.spec, this.opts.liveUpdate, vmi.status)
       : {};
     if (change.restartRequired)
       conditions.push(condition('RestartRequired', true, undefined, change.restartRequired));
     if (change.hotplug) this.hotplug(vmi, change.hotplug);
+    // Hotpluggable volumes follow the template into (and out of) the running VMI.
+    const plugged = syncHotplugged(
+      vm.spec.template?.spec ?? {},
+      this.store.get('VirtualMachineInstance', ns, name)!,
+    );
+    if (plugged) this.store.update(plugged);
     this.setStatus(vm, {
       ...base,
       runStrategy,

@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Controllers, Scheduler } from './controllers.js';
 import { noFaults, SIM_USER, type Faults } from './faults.js';
+import { addVolumeToTemplate, repointVolumes, restoredClaimName } from './hotplug.js';
 import { byKind } from './resources.js';
 import { installInstancetypes } from './instancetypes.js';
 import { profileAdmissions, type SimulatorProfile } from './openshift.js';
@@ -52,6 +53,17 @@ export interface Simulator {
   get(kind: string, namespace: string | undefined, name: string): any | undefined;
   list(kind: string, namespace?: string): any[];
   remove(kind: string, namespace: string | undefined, name: string): void;
+  /** `virtctl addvolume VM --volume-name=CLAIM --persist`: CLAIM (a DataVolume, else a PVC) joins the VM (test/sim/hotplug.ts). */
+  hotplugVolume(namespace: string, vm: string, claim: string): void;
+  /**
+   * A completed VirtualMachineRestore of the VM: each DataVolume or PVC volume on a restored PVC
+   * (labels copied from the one snapshotted), named by the policy. Returns the new claims' names.
+   */
+  restore(
+    namespace: string,
+    vm: string,
+    options?: { policy?: 'RandomizeNames' | 'PrefixTargetName'; uid?: string },
+  ): string[];
   settle(): Promise<void>;
   stop(): Promise<void>;
 }
@@ -174,6 +186,43 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     get: (kind, namespace, name) => deepClone(store.get(byKind(kind).kind, namespace, name)),
     list: (kind, namespace) => deepClone(store.list(byKind(kind).kind, namespace)),
     remove: (kind, namespace, name) => void store.deleteWithDependents(byKind(kind).kind, namespace, name),
+    hotplugVolume(namespace, vm, claim) {
+      const cur = store.get('VirtualMachine', namespace, vm);
+      if (!cur) throw new Error(`no VirtualMachine ${namespace}/${vm}`);
+      const next = deepClone(cur);
+      const kind = store.get('DataVolume', namespace, claim) ? 'DataVolume' : 'PVC';
+      addVolumeToTemplate(((next.spec.template ??= {}).spec ??= {}), claim, kind);
+      store.update(next);
+    },
+    restore(namespace, vm, options = {}) {
+      const cur = store.get('VirtualMachine', namespace, vm);
+      if (!cur) throw new Error(`no VirtualMachine ${namespace}/${vm}`);
+      const uid = options.uid ?? crypto.randomUUID();
+      const made: string[] = [];
+      const next = deepClone(cur);
+      repointVolumes(next.spec.template.spec, (volume) => {
+        const old = (cur.spec.template.spec.volumes ?? []).find((v: Obj) => v.name === volume);
+        const source = store.get(
+          'PersistentVolumeClaim',
+          namespace,
+          old?.dataVolume?.name ?? old?.persistentVolumeClaim?.claimName,
+        );
+        const name = restoredClaimName(vm, volume, uid, options.policy ?? 'RandomizeNames');
+        store.create({
+          kind: 'PersistentVolumeClaim',
+          metadata: { name, namespace, labels: { ...(source?.metadata?.labels ?? {}) } },
+          spec: { ...deepClone(source?.spec ?? {}), volumeName: `pvc-${name}` },
+          status: {
+            phase: 'Bound',
+            ...(source?.status?.capacity ? { capacity: source.status.capacity } : {}),
+          },
+        });
+        made.push(name);
+        return name;
+      });
+      store.update(next);
+      return made;
+    },
     settle: async () => scheduler.settle(),
     stop: async () => {
       scheduler.stop();

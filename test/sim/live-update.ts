@@ -14,12 +14,17 @@
 //   of CPU socket count requires a restart"; else hot-plugged into the VMI.
 // - handleMemoryHotplugRequest: guest below the boot size → "memory updated in template spec to a value
 //   lower than what the VM started with"; above maxGuest → "memory updated in template spec to a value
-//   higher than what's available"; else hot-plugged. (Its other preconditions, a migratable VMI and
-//   memory.ValidateLiveUpdateMemory's alignment rules, are not modelled.)
+//   higher than what's available"; else hot-plugged. At kubevirt/kubevirt@d923fdb815cd (the same
+//   function, and pkg/liveupdate/memory/memory.go ValidateLiveUpdateMemory) also: a VMI that is not
+//   migratable ("Memory-hotplug is only available for migratable VMs"), and a guest that is not
+//   whole 2 MiB blocks or under 1 GiB ("memory hotplug not supported, …").
+// - syncRestartRequired (d923fdb): volumes and disks that came, went or changed are no restart
+//   when they are hotpluggable ones (validLiveUpdateVolumes / validLiveUpdateDisks, hotplug.ts).
 // - pkg/defaults/defaults.go setupCPUHotplug / setupMemoryHotplug (VMI defaults): without
 //   liveUpdateConfiguration.maxCpuSockets / maxGuest, maxSockets = sockets × maxHotplugRatio (capped
 //   at 512 vCPUs) and maxGuest = guest × maxHotplugRatio; the ratio defaults to 4
 //   (pkg/virt-config/virt-config.go DefaultMaxHotplugRatio).
+import { onlyHotplugChanges } from './hotplug.js';
 import { quantityValue } from './quantity.js';
 import type { Obj } from './store.js';
 
@@ -56,9 +61,22 @@ export interface Rollout {
 }
 
 /** What a template change does to a running VM: `startedFrom` is the template spec its VMI was started from. */
-export function rollout(startedFrom: Obj, current: Obj, vmiSpec: Obj, liveUpdate: boolean): Rollout {
+export function rollout(
+  startedFrom: Obj,
+  current: Obj,
+  vmiSpec: Obj,
+  liveUpdate: boolean,
+  vmiStatus: Obj = {},
+): Rollout {
   const last = JSON.parse(JSON.stringify(startedFrom ?? {}));
   const now = current ?? {};
+  if (onlyHotplugChanges(last, now)) {
+    last.volumes = now.volumes;
+    last.domain = { ...(last.domain ?? {}), devices: { ...(last.domain?.devices ?? {}) } };
+    last.domain.devices.disks = now.domain?.devices?.disks;
+    if (last.volumes === undefined) delete last.volumes;
+    if (last.domain.devices.disks === undefined) delete last.domain.devices.disks;
+  }
   if (liveUpdate) {
     last.domain = last.domain ?? {};
     if (now.domain?.cpu) last.domain.cpu = { ...(last.domain.cpu ?? {}), sockets: now.domain.cpu.sockets };
@@ -87,6 +105,19 @@ export function rollout(startedFrom: Obj, current: Obj, vmiSpec: Obj, liveUpdate
     atBoot !== undefined &&
     quantityValue(g) !== quantityValue(guest(vmiSpec) ?? atBoot)
   ) {
+    const migratable = (vmiStatus.conditions ?? []).find((c: Obj) => c.type === 'LiveMigratable');
+    if (migratable?.status === 'False')
+      return {
+        restartRequired:
+          'memory updated in template spec. Memory-hotplug is only available for migratable VMs',
+      };
+    if (quantityValue(g) % (2 * 2 ** 20) !== 0)
+      return { restartRequired: 'memory hotplug not supported, Guest memory must be 2Mi aligned' };
+    if (quantityValue(g) < 2 ** 30)
+      return {
+        restartRequired:
+          'memory hotplug not supported, Memory hotplug is only available for VMs with at least 1Gi of guest memory',
+      };
     if (quantityValue(g) < quantityValue(atBoot))
       return {
         restartRequired: 'memory updated in template spec to a value lower than what the VM started with',
