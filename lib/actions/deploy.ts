@@ -16,6 +16,8 @@ import { rollRestart, type RestartOptions } from './lifecycle.js';
 import { instanceOfRootDisk } from '../model/names.js';
 import { instanceLabel, selectorString, specSelector } from '../model/ownership.js';
 import { waitReady } from './wait-ready.js';
+import { PRIMARY_UDN_NAMESPACE_LABEL } from '../model/names.js';
+import type { PlannedNetwork } from '../plan/plan-instances.js';
 
 export interface DeployOptions extends SpecOptions {
   /** Print the plan against the cluster (reads only) and stop. */
@@ -103,9 +105,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
 
   // Only creates and updates go to oc; a redeploy where nothing changed sends nothing.
   const namespace: ApplyManifest[] =
-    namespaceMissing && sending.length
-      ? [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } } as ApplyManifest]
-      : [];
+    namespaceMissing && sending.length ? [namespaceManifest(ns, plan.networks)] : [];
   const creates = new Set<ApplyManifest>(
     sending.filter((c) => c.action === 'create').map((c) => c.manifest!),
   );
@@ -212,6 +212,19 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   if (code === ExitCode.OK && options.wait !== undefined && !options.restart)
     return waitReady(cluster, plan, options.wait, deps);
   return code;
+}
+
+/**
+ * The Namespace deploy creates: with the primary-UDN label when the spec attaches a UDN, since the
+ * label can only be given at creation (PRIMARY_UDN_NAMESPACE_LABEL says why).
+ */
+function namespaceManifest(name: string, networks: PlannedNetwork[]): ApplyManifest {
+  const udn = networks.some((n) => n.settings.type === 'udn');
+  return {
+    apiVersion: 'v1',
+    kind: 'Namespace',
+    metadata: { name, ...(udn ? { labels: { [PRIMARY_UDN_NAMESPACE_LABEL]: '' } } : {}) },
+  } as ApplyManifest;
 }
 
 /**

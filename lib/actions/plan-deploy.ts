@@ -4,6 +4,7 @@ import type { K8sObject } from '../cluster/k8s-object.js';
 import { findLiveAddressConflicts, liveConflictError } from '../plan/live-address-conflicts.js';
 import { MANAGED_KINDS } from '../model/kinds.js';
 import { instanceOfResource } from '../model/names.js';
+import { needsNamespaceLabels, platformNetworkProblems } from '../plan/platform-networks.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import type { Prepared } from '../render/render-manifests.js';
 import { loadSpec, stageSpec, type SpecOptions } from './prepare-manifests.js';
@@ -49,6 +50,14 @@ export async function planDeploy(
   // A planned address the namespace already holds (a NAD's static IPAM, a VMI's reported IP) for something else.
   const taken = findLiveAddressConflicts(staged.plan, read);
   if (taken.length) throw liveConflictError(staged.plan, taken);
+  // Localnet and UDN entries against the NADs OVN-Kubernetes made; a namespace's labels only to say
+  // why a UDN namespace has no primary network.
+  const labels =
+    namespaceExists !== false && needsNamespaceLabels(staged.plan, read)
+      ? await cluster.namespaceLabels(settings.namespace)
+      : undefined;
+  const platform = platformNetworkProblems(staged.plan, read, { exists: namespaceExists, labels });
+  if (platform) throw platform;
   const live = read.filter((o) => o.kind !== 'VirtualMachineInstance');
   // Every catalog network's NAD suffix: the NAD of a network the spec no longer attaches is still
   // recognised as an instance's.

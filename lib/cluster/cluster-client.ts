@@ -47,6 +47,8 @@ export interface ClusterClient {
   readonly binary: string;
   /** undefined when the user may not read Namespace objects (common for OpenShift project members). */
   namespaceExists(namespace: string): Promise<boolean | undefined>;
+  /** The namespace's labels; undefined when it does not exist or the user may not read it. */
+  namespaceLabels(namespace: string): Promise<Record<string, string> | undefined>;
   /**
    * Every object of these kinds in the namespace, optionally with a label selector, in kind order.
    * `instances`, about how many instances' objects the caller expects (its plan's), lets a small

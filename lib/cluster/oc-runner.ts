@@ -84,9 +84,26 @@ export class OcRunner implements ClusterClient {
   }
 
   async namespaceExists(namespace: string): Promise<boolean | undefined> {
+    const read = await this.readNamespace(namespace);
+    return read === undefined ? undefined : read !== false;
+  }
+
+  async namespaceLabels(namespace: string): Promise<Record<string, string> | undefined> {
+    const read = await this.readNamespace(namespace);
+    return read ? (read.metadata.labels ?? {}) : undefined;
+  }
+
+  /** The Namespace object, false when it does not exist, undefined when the user may not read it. */
+  private async readNamespace(namespace: string): Promise<K8sObject | false | undefined> {
     const args = ['get', '--raw', `/api/v1/namespaces/${encodeURIComponent(namespace)}`];
     const result = await this.start(args, undefined, 0);
-    if (result.exitCode === 0) return true;
+    if (result.exitCode === 0) {
+      try {
+        return JSON.parse(result.stdout) as K8sObject;
+      } catch {
+        throw this.genericError(`the server's answer for namespace ${namespace} is not JSON`, args);
+      }
+    }
     if (/\(NotFound\)/.test(result.stderr)) return false;
     // OpenShift project members may not read Namespace objects at all: the answer is unknown.
     if (/forbidden/i.test(result.stderr)) return undefined;

@@ -65,7 +65,9 @@ const FIELD_DESCRIPTIONS: Record<string, string> = {
   namespace: 'The namespace.',
   name: 'The name.',
   kind: 'The kind.',
-  type: 'pod: the pod network (masquerade).',
+  type: "pod: the pod network (masquerade); localnet: an OVN-Kubernetes localnet network whose NAD the platform made (nad_name); udn: the namespace's primary user-defined network (l2bridge binding). Absent: a Linux bridge NAD v-auto creates.",
+  physical_network:
+    'localnet: the physicalNetworkName of its ClusterUserDefinedNetwork (the OVS bridge mapping): with vlan, the segment two localnets share.',
 };
 
 /** What each top-level setting means: shown by editors from the generated schema. */
@@ -351,7 +353,7 @@ const imageCatalog: Check = rule(
 
 const OCTET = '(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])';
 const IPV4 = `${OCTET}(\\.${OCTET}){3}`;
-const ipam = fields({
+const ipamChecks: Record<string, Check> = {
   range: string({
     pattern: new RegExp(`^${IPV4}/([0-9]|[12][0-9]|3[0-2])$`),
     hint: 'is not an IPv4 CIDR range',
@@ -389,9 +391,30 @@ const ipam = fields({
     }
   }),
   mode: oneOf('nad', 'cloud-init'),
-});
+};
+const ipam = fields(ipamChecks);
 
 const podEntry = fields({ type: oneOf('pod'), guest_interface: string() }, ['type']);
+/** The ipam an OVN network takes: the address is planned, never written into a NAD (OVN owns it), so no mode. */
+const ovnIpam = fields(Object.fromEntries(Object.entries(ipamChecks).filter(([k]) => k !== 'mode')));
+// OVN-Kubernetes generates a localnet's NAD in each namespace its ClusterUserDefinedNetwork selects,
+// named after it (ovn-kubernetes/ovn-kubernetes@8871cd9c go-controller/pkg/clustermanager/
+// userdefinednetwork/template/net-attach-def-template.go RenderNetAttachDefManifest): v-auto only names it.
+const localnetEntry = fields(
+  {
+    type: oneOf('localnet'),
+    nad_name: dnsLabel,
+    physical_network: string(),
+    vlan: integer(1, 4094),
+    mtu: integer(576, 65535),
+    guest_interface: string(),
+    ipam: ovnIpam,
+  },
+  ['type', 'nad_name'],
+);
+const udnEntry = fields({ type: oneOf('udn'), guest_interface: string(), ipam: ovnIpam }, ['type']);
+/** The checks of each `type:` an entry may give. */
+const TYPED_ENTRIES: Record<string, Check> = { pod: podEntry, localnet: localnetEntry, udn: udnEntry };
 const bridgeEntry = fields({
   nad_name: dnsLabel,
   bridge: string(),
@@ -401,24 +424,37 @@ const bridgeEntry = fields({
   guest_interface: string(),
   ipam,
 });
-const POD_KEYS = Object.keys((podEntry.schema as { properties: object }).properties);
-const BRIDGE_KEYS = Object.keys((bridgeEntry.schema as { properties: object }).properties);
-/** The first setting of a `type: pod` entry that a pod network does not take. */
-const podExtraKey = (v: Record<string, unknown>) => Object.keys(v).find((k) => !POD_KEYS.includes(k));
+const keysOf = (c: Check) => Object.keys((c.schema as { properties: object }).properties);
+const BRIDGE_KEYS = keysOf(bridgeEntry);
+/** The first setting an entry of this `type` does not take. */
+const typedExtraKey = (v: Record<string, unknown>) =>
+  Object.keys(v).find((k) => !keysOf(TYPED_ENTRIES[v.type as string]).includes(k));
+const TYPE_NAMES: Record<string, string> = {
+  pod: 'the pod network',
+  localnet: 'an OVN-Kubernetes localnet',
+  udn: "the namespace's primary user-defined network",
+};
+const typedSettings = (type: string) =>
+  keysOf(TYPED_ENTRIES[type])
+    .filter((k) => k !== 'type')
+    .join(', ');
+const typedMessage = (type: string) =>
+  `a ${type} network takes no other settings than ${typedSettings(type)}`;
 
-const networkEntry: Check = rule({ anyOf: [podEntry.schema, bridgeEntry.schema] }, (v, path, out) => {
-  if (isPlainObject(v) && v.type !== undefined) {
-    oneOf('pod')(v.type, [...path, 'type'], out);
-    const extra = podExtraKey(v);
-    if (extra)
-      out.push({
-        path: [...path, extra],
-        message: 'a pod network takes no other settings than guest_interface',
-      });
-    return;
-  }
-  bridgeEntry(v, path, out);
-});
+const networkEntry: Check = rule(
+  { anyOf: [...Object.values(TYPED_ENTRIES).map((c) => c.schema), bridgeEntry.schema] },
+  (v, path, out) => {
+    if (isPlainObject(v) && v.type !== undefined) {
+      oneOf(...Object.keys(TYPED_ENTRIES))(v.type, [...path, 'type'], out);
+      if (typeof v.type !== 'string' || !Object.hasOwn(TYPED_ENTRIES, v.type)) return;
+      const extra = typedExtraKey(v);
+      if (extra) out.push({ path: [...path, extra], message: typedMessage(v.type) });
+      else TYPED_ENTRIES[v.type](v, path, out);
+      return;
+    }
+    bridgeEntry(v, path, out);
+  },
+);
 
 /**
  * Checks a catalog entry after all layers merged into it: one file may refine another's entry
@@ -426,15 +462,21 @@ const networkEntry: Check = rule({ anyOf: [podEntry.schema, bridgeEntry.schema] 
  */
 export function checkMergedNetwork(v: Record<string, unknown>, path: (string | number)[]): Problem[] {
   const out: Problem[] = [];
-  if (v.type !== undefined) {
+  if (typeof v.type === 'string' && Object.hasOwn(TYPED_ENTRIES, v.type)) {
     // One layer says type: pod, another adds bridge or ipam: that would be ignored without a word.
-    const extra = podExtraKey(v);
+    const extra = typedExtraKey(v);
     if (extra)
       out.push({
         path: [...path, extra],
-        message:
-          'this entry is type: pod (the pod network), which takes no other settings than guest_interface',
+        message: `this entry is type: ${v.type} (${TYPE_NAMES[v.type]}), which takes no other settings than ${typedSettings(v.type)}`,
       });
+    if (v.type === 'localnet' && v.nad_name === undefined)
+      out.push({
+        path: [...path, 'nad_name'],
+        message: 'is required: the NetworkAttachmentDefinition OVN-Kubernetes made for the localnet',
+      });
+    if (isPlainObject(v.ipam) && v.ipam.range === undefined)
+      out.push({ path: [...path, 'ipam', 'range'], message: 'is required for static addresses' });
     return out;
   }
   if (v.nad_name === undefined)

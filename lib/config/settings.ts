@@ -35,8 +35,11 @@ export interface GoldenImage {
 }
 
 export interface NetworkSettings {
-  type?: 'pod';
+  /** Absent: a Linux bridge NAD v-auto creates; `localnet`, `udn`: OVN-Kubernetes networks the platform owns. */
+  type?: NetworkType;
   nad_name?: string;
+  /** localnet: its ClusterUserDefinedNetwork's physicalNetworkName. */
+  physical_network?: string;
   bridge?: string;
   vlan?: number;
   cni_type: string;
@@ -56,6 +59,7 @@ export interface NetworkSettings {
 }
 
 export type IpamMode = 'nad' | 'cloud-init';
+export type NetworkType = 'pod' | 'localnet' | 'udn';
 
 /** An instance type or preference a VM refers to, as `spec.instancetype` / `spec.preference` take it. */
 export interface SizeReference {
@@ -534,9 +538,13 @@ function toNetwork(e: ConfigMap): NetworkSettings {
   if (e.type === 'pod')
     return { type: 'pod', cni_type: '', guest_interface: e.guest_interface as string | undefined };
   const ipam = e.ipam as ConfigMap | undefined;
-  const mode = (ipam?.mode as IpamMode | undefined) ?? 'nad';
+  // OVN networks: the address reaches the guest by its own config (localnet, where OpenShift supports
+  // no IPAM for VMs) or by the addresses annotation (udn), never by a NAD of v-auto's.
+  const mode = (ipam?.mode as IpamMode | undefined) ?? (e.type ? 'cloud-init' : 'nad');
   return {
+    ...(e.type ? { type: e.type as NetworkType } : {}),
     nad_name: e.nad_name as string,
+    ...(e.physical_network !== undefined ? { physical_network: e.physical_network as string } : {}),
     bridge: e.bridge as string | undefined,
     vlan: e.vlan as number | undefined,
     // The shared NAD of ipam.mode cloud-init is the Linux bridge NAD OpenShift documents from 4.16 on (type bridge).

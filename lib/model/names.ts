@@ -10,6 +10,19 @@ export function instanceName(prefix: string, index: number): string {
   return `${prefix}-${String(index).padStart(2, '0')}`;
 }
 
+/** The VM template annotation that asks OVN-Kubernetes for a primary UDN address (render-manifests.ts says how). */
+export const UDN_ADDRESSES_ANNOTATION = 'network.kubevirt.io/addresses';
+
+/**
+ * The namespace label a primary user-defined network needs, and only at the namespace's creation:
+ * OVN-Kubernetes renders no primary NAD in a namespace without it, and its ValidatingAdmissionPolicy
+ * user-defined-networks-namespace-label refuses adding or removing it later
+ * (ovn-kubernetes/ovn-kubernetes@8871cd9c go-controller/pkg/types/const.go RequiredUDNNamespaceLabel,
+ * go-controller/pkg/clustermanager/userdefinednetwork/controller_helper.go updateNAD,
+ * helm/ovn-kubernetes/charts/ovnkube-control-plane/templates/rbac-ovnkube-cluster-manager.yaml).
+ */
+export const PRIMARY_UDN_NAMESPACE_LABEL = 'k8s.ovn.org/primary-user-defined-network';
+
 /** The instance's root disk: a DataVolume and the PVC CDI creates for it. */
 export const rootDiskName = (instance: string) => `${instance}-rootdisk`;
 /** The instance whose root disk (DataVolume or PVC) `name` is; undefined for any other name. */

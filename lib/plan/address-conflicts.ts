@@ -32,10 +32,21 @@ export interface AddressConflict {
 /**
  * Two catalog entries are on one segment when they share a bridge and VLAN, or name the same NAD in
  * the same namespace; whatever their catalog names, in whichever project. The same range on another
- * VLAN is another segment.
+ * VLAN is another segment. A localnet is one network in every namespace its ClusterUserDefinedNetwork
+ * selects, and OVN-Kubernetes names its NAD after it there (net-attach-def-template.go, see rules.ts):
+ * one NAD name is one segment across namespaces, and so is one physical network and VLAN. A primary
+ * UDN is the namespace's own network.
  */
 function segmentKeys(namespace: string, network: PlannedNetwork): string[] {
   const s = network.settings;
+  if (s.type === 'udn') return [`udn ${namespace}`];
+  if (s.type === 'localnet')
+    return [
+      `localnet ${s.nad_name}`,
+      ...(s.physical_network !== undefined
+        ? [`localnet physnet ${s.physical_network} vlan ${s.vlan ?? 'untagged'}`]
+        : []),
+    ];
   return [`bridge ${s.bridge ?? ''} vlan ${s.vlan ?? 'untagged'}`, `nad ${namespace}/${s.nad_name ?? ''}`];
 }
 

@@ -3,12 +3,13 @@ import { usageError, type VAutoError } from '../errors.js';
 import type { Plan } from './plan-instances.js';
 import { instanceLabel, isSpecs, managingSpec } from '../model/ownership.js';
 import { addressesByNetwork } from '../model/vm-facts.js';
+import { UDN_ADDRESSES_ANNOTATION } from '../model/names.js';
 
-/** The parts of a live object this check reads (a NetworkAttachmentDefinition or a VirtualMachineInstance). */
+/** The parts of a live object this check reads (a NetworkAttachmentDefinition, a VirtualMachine or its instance). */
 export interface LiveObject {
   kind: string;
   metadata: { name: string; labels?: Record<string, string> };
-  spec?: { config?: string };
+  spec?: { config?: string; template?: { metadata?: { annotations?: Record<string, string> } } };
   status?: { interfaces?: { name?: string; ipAddress?: string; ipAddresses?: string[] }[] };
 }
 
@@ -39,7 +40,24 @@ export function liveAddresses(o: LiveObject): string[] {
     }
   }
   if (o.kind === 'VirtualMachineInstance') return Object.values(addressesByNetwork(undefined, o)).flat();
+  // A VM's UDN address request holds its address while it is stopped too: KubeVirt's IPAM claim keeps it.
+  if (o.kind === 'VirtualMachine') return requestedAddresses(o);
   return [];
+}
+
+/** The addresses a VM asks for on its primary UDN (its template's `network.kubevirt.io/addresses`). */
+export function requestedAddresses(vm: LiveObject): string[] {
+  const text = vm.spec?.template?.metadata?.annotations?.[UDN_ADDRESSES_ANNOTATION];
+  if (!text) return [];
+  try {
+    const byInterface = JSON.parse(text) as Record<string, unknown>;
+    return Object.values(byInterface)
+      .flatMap((v) => (Array.isArray(v) ? v : []))
+      .filter((a): a is string => typeof a === 'string')
+      .map((a) => a.split('/')[0]);
+  } catch {
+    return []; // KubeVirt cannot read it either: it asks for nothing
+  }
 }
 
 /**
@@ -65,7 +83,9 @@ export function findLiveAddressConflicts(plan: Plan, live: readonly LiveObject[]
       // The object this instance itself renders (its NAD, its VMI): whose it is, and whether it may
       // be taken over, is the change plan's decision, not an address conflict.
       const sameObject =
-        o.kind === 'VirtualMachineInstance' ? o.metadata.name === mine.instance : o.metadata.name === nad;
+        o.kind === 'VirtualMachineInstance' || o.kind === 'VirtualMachine'
+          ? o.metadata.name === mine.instance
+          : o.metadata.name === nad;
       const self = isSpecs(labels, plan.settings) && holderInstance === mine.instance;
       if (sameObject || self) continue;
       const owner = managingSpec(labels, o.metadata.name);

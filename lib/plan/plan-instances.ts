@@ -7,9 +7,9 @@ import { assertDnsLabel, cloudInitSecretName, instanceName, instanceNadName } fr
 /** How an attached network reaches the VM. */
 export type NetworkKind =
   | 'pod' //     pod network, masquerade, no NAD
-  | 'static' //  v-auto plans a static address: one NAD per instance (ipam.mode nad), or one shared NAD (cloud-init)
+  | 'static' //  v-auto plans a static address: one NAD per instance (ipam.mode nad), or one shared NAD (cloud-init), or none (localnet, udn)
   | 'dhcp' //    v-auto creates one shared NAD with empty IPAM
-  | 'existing'; // a NAD that exists already; v-auto never creates or deletes it
+  | 'existing'; // a network that exists already (a NAD, a localnet, the namespace's UDN); v-auto never creates or deletes it
 
 export interface PlannedNetwork {
   /** Catalog name; also the interface/network name in the VM spec. */
@@ -74,8 +74,11 @@ export function planInstances(settings: Settings, options: PlanOptions = {}): Pl
   const networks = settings.attach.length
     ? settings.attach.map((name) => planNetwork(name, settings.catalog[name], settings.offsets[name]))
     : [{ name: 'default', kind: 'pod' as const, settings: { type: 'pod' as const, cni_type: '' }, dns: [] }];
-  if (networks.filter((n) => n.kind === 'pod').length > 1)
-    throw usageError('only one pod network can be attached');
+  if (networks.filter(onPodNetwork).length > 1)
+    throw usageError(
+      'only one pod network can be attached',
+      "a udn entry is the VM's pod network too (the namespace's primary network): attach it or type: pod, not both",
+    );
 
   const all = Array.from({ length: settings.replicas }, (_, i) => planInstance(settings, networks, i + 1));
   const golden = 'golden' in settings.image ? settings.image.golden : undefined;
@@ -111,13 +114,32 @@ export function selectTarget(plan: Plan, target: string): Plan {
 
 /** A network whose one NAD, without IPAM, every instance shares: DHCP, or a static network whose address only the guest's config holds. */
 export function hasSharedNad(n: PlannedNetwork): boolean {
+  if (n.settings.type !== undefined) return false; // OVN-Kubernetes owns localnet and UDN NADs
   return n.kind === 'dhcp' || (n.kind === 'static' && n.settings.ipam?.mode === 'cloud-init');
+}
+
+/**
+ * Whether the guest's own network configuration carries the network's planned address: every static
+ * network but the UDN, whose address OVN-Kubernetes gives the guest by DHCP (the l2bridge binding)
+ * once the addresses annotation requested it.
+ */
+export function addressInGuestConfig(n: PlannedNetwork): boolean {
+  return n.kind === 'static' && n.settings.type !== 'udn';
+}
+
+/**
+ * Whether the network is the VM's pod network: `type: pod` (masquerade), or `type: udn`, the
+ * namespace's primary user-defined network, which a VM reaches through its pod network with the
+ * l2bridge binding (openshift/openshift-docs@10f82ddc modules/virt-attaching-vm-to-primary-udn.adoc).
+ */
+export function onPodNetwork(n: PlannedNetwork): boolean {
+  return n.kind === 'pod' || n.settings.type === 'udn';
 }
 
 function planNetwork(name: string, s: NetworkSettings, offset?: number): PlannedNetwork {
   if (s.type === 'pod') return { name, kind: 'pod', settings: s, dns: [] };
   const where = `${s.origin ? `${s.origin}: ` : ''}networks.${name}`;
-  if (!s.ipam) return { name, kind: s.bridge ? 'dhcp' : 'existing', settings: s, dns: [] };
+  if (!s.ipam) return { name, kind: s.bridge && !s.type ? 'dhcp' : 'existing', settings: s, dns: [] };
   const subnet = parseSubnet(s.ipam.range, `${where}.ipam.range`);
   if (subnet.prefixLength >= 31) {
     // Not "the broadcast address": a /31 (RFC 3021) has none; it simply has no room between the two.
@@ -167,10 +189,12 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
   const nics = networks.map((network, k): PlannedNic => {
     const guestInterface = network.settings.guest_interface ?? `enp${k + 1}s0`;
     if (network.kind === 'pod') return { network, guestInterface };
-    const nadName = network.settings.nad_name as string;
-    if (network.kind !== 'static') return { network, guestInterface, nadRef: nadName };
-    const shared = hasSharedNad(network);
-    const ownNad = shared ? undefined : instanceNadName(name, nadName);
+    // The UDN is the pod network: its VM network names no NAD.
+    const nadName = network.settings.type === 'udn' ? undefined : (network.settings.nad_name as string);
+    if (network.kind !== 'static')
+      return { network, guestInterface, ...(nadName ? { nadRef: nadName } : {}) };
+    const ownNad =
+      hasSharedNad(network) || network.settings.type ? undefined : instanceNadName(name, nadName!);
     if (ownNad) assertDnsLabel(ownNad, `network attachment name of ${name}`);
     const subnet = network.subnet as Subnet;
     const gateway = network.gateway === undefined ? undefined : parseAddress(network.gateway, '');
@@ -194,7 +218,7 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
     return {
       network,
       guestInterface,
-      nadRef: ownNad ?? nadName,
+      ...(ownNad || nadName ? { nadRef: ownNad ?? nadName } : {}),
       ...(ownNad ? { ownNad } : {}),
       address: {
         ip,

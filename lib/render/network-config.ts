@@ -16,7 +16,7 @@
 // so the k-th NIC is bus k and systemd's predictable name is `enp<k>s0`. `guest_interface` in the
 // catalog entry overrides the name for images that name NICs otherwise (eth0 with net.ifnames=0).
 import { usageError } from '../errors.js';
-import type { Instance, Plan } from '../plan/plan-instances.js';
+import { addressInGuestConfig, type Instance, type Plan } from '../plan/plan-instances.js';
 import { templateStrings, templateVariables } from './template-variables.js';
 import { dumpYaml } from './yaml-dump.js';
 
@@ -37,9 +37,7 @@ export interface NetworkConfigV2 {
 /** Whether v-auto writes the guest's network-config: a static network is attached, no network_data given, not opted out. */
 export function generatesNetworkData(plan: Plan): boolean {
   const s = plan.settings;
-  return (
-    s.network_data === undefined && s.generate_network_data && plan.networks.some((n) => n.kind === 'static')
-  );
+  return s.network_data === undefined && s.generate_network_data && plan.networks.some(addressInGuestConfig);
 }
 
 /**
@@ -59,7 +57,7 @@ export function networkConfig(plan: Plan, instance: Instance): NetworkConfigV2 {
       );
     }
     const entry: EthernetV2 = {};
-    const a = nic.address;
+    const a = addressInGuestConfig(nic.network) ? nic.address : undefined;
     if (a) {
       entry.addresses = [a.cidr];
       if (a.gateway && !defaultRoute) {
@@ -93,11 +91,11 @@ export function addressDeliveryWarnings(plan: Plan): string[] {
   const why =
     plan.settings.network_data === undefined ? 'generate_network_data is false' : 'network_data is given';
   return plan.networks
-    .filter((n) => n.kind === 'static')
+    .filter(addressInGuestConfig)
     .filter((_n, i) => !used.has('interfaces') && !(i === 0 && (used.has('static_ip') || used.has('ip'))))
     .map(
       (n) =>
-        `network ${n.name}: no cloud-init configuration gives the guest its static address (${why}, and no cloud_init or network_data template uses ${n === plan.networks.find((m) => m.kind === 'static') ? 'static_ip, ip or ' : ''}interfaces): the VM boots without it`,
+        `network ${n.name}: no cloud-init configuration gives the guest its static address (${why}, and no cloud_init or network_data template uses ${n === plan.networks.find(addressInGuestConfig) ? 'static_ip, ip or ' : ''}interfaces): the VM boots without it`,
     );
 }
 

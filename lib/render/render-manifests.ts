@@ -4,9 +4,15 @@ import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
 import type { ConfigMap } from '../config/merge.js';
 import type { GoldenImage } from '../config/settings.js';
-import { cloudInitSecretName, goldenDiskName, goldenSourceName, rootDiskName } from '../model/names.js';
+import {
+  cloudInitSecretName,
+  goldenDiskName,
+  goldenSourceName,
+  rootDiskName,
+  UDN_ADDRESSES_ANNOTATION,
+} from '../model/names.js';
 import { goldenLabels, instanceLabels, sharedNadLabels } from '../model/ownership.js';
-import type { Instance, Plan, PlannedNetwork } from '../plan/plan-instances.js';
+import { onPodNetwork, type Instance, type Plan, type PlannedNetwork } from '../plan/plan-instances.js';
 import { compileCloudInit, type CloudInitRenderer } from './cloud-init.js';
 import { generatesNetworkData } from './network-config.js';
 import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
@@ -275,14 +281,33 @@ function vmContext(plan: Plan, instance: Instance, labels: Record<string, string
     tolerations: s.tolerations ?? null,
     nics: instance.nics.map((nic) => ({
       name: nic.network.name,
-      pod: nic.network.kind === 'pod',
+      pod: onPodNetwork(nic.network),
+      // The primary UDN's binding (openshift/openshift-docs@10f82ddc modules/virt-attaching-vm-to-primary-udn.adoc:
+      // "The required value is `l2bridge`").
+      binding: nic.network.settings.type === 'udn' ? 'l2bridge' : null,
       nad: nic.nadRef ?? null,
       address: nic.address?.cidr ?? null,
     })),
+    template_annotations: addressRequests(instance),
     root_disk: rootDiskName(instance.name),
     cloud_init_secret: cloudInitSecretName(instance.name),
     has_network_data: s.network_data !== undefined || generatesNetworkData(plan),
   };
+}
+
+/**
+ * The VMI's `network.kubevirt.io/addresses` annotation for the UDN address: `{"<interface>": ["<ip>"]}`,
+ * plain addresses without a prefix. KubeVirt's IPAM extensions read it from the VMI (so from the VM
+ * template's metadata), take the addresses of the pod-network interface and append the subnet's prefix
+ * (kubevirt/ipam-extensions@edb24dec pkg/ips/primarynetwork.go VmiInterfaceIPRequests: a value with a
+ * prefix fails its IsIPv4 check), and ask OVN-Kubernetes for them through the launcher pod's
+ * v1.multus-cni.io/default-network (pkg/ipamclaimswebhook/podmutator.go).
+ */
+function addressRequests(instance: Instance): Record<string, string> | null {
+  const udn = instance.nics.find((n) => n.network.settings.type === 'udn' && n.address);
+  return udn
+    ? { [UDN_ADDRESSES_ANNOTATION]: JSON.stringify({ [udn.network.name]: [udn.address!.ip] }) }
+    : null;
 }
 
 function parseManifest(

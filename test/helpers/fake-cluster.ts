@@ -44,9 +44,15 @@ export class FakeCluster implements ClusterClient {
     /** 'unknown': the user may not read Namespace objects. */
     private namespace: boolean | 'unknown' = true,
   ) {}
+  /** The Namespace's labels, when it exists and may be read. */
+  namespaceLabelsRead: Record<string, string> = {};
   async namespaceExists(): Promise<boolean | undefined> {
     this.calls.push('namespace');
     return this.namespace === 'unknown' ? undefined : this.namespace;
+  }
+  async namespaceLabels(): Promise<Record<string, string> | undefined> {
+    this.calls.push('namespace');
+    return this.namespace === true ? this.namespaceLabelsRead : undefined;
   }
   async listReadable(
     _ns: string,
