@@ -78,6 +78,8 @@ export interface Settings {
   cpu?: number;
   /** Guest memory; undefined with an instance type. */
   memory?: string;
+  /** What a more specific layer's sizing replaced (`cpu, memory from projects/x/config.yaml`), for inspect. */
+  sizeReplaced?: string;
   /** How `cpu` renders: `cores` (v-auto's first layout) or `sockets` (hot-pluggable under LiveUpdate). */
   cpu_topology: 'cores' | 'sockets';
   max_sockets?: number;
@@ -398,27 +400,46 @@ function reference(value: unknown, defaultKind: string): SizeReference | undefin
  * replaced whole by a later layer, so a spec's `{name}` never inherits config.yaml's `kind`. With an
  * instance type, KubeVirt rejects any `domain.cpu` sockets/cores/threads and any `domain.memory`
  * ("VM field(s) … conflicts with selected instance type": kubevirt/kubevirt@a771b994 (v1.6.5)
- * pkg/instancetype/apply/cpu.go validateCPU, memory.go applyMemory, conflict/conflicts.go), so
- * cpu, memory, cpu_topology and max_sockets are refused wherever they are set.
+ * pkg/instancetype/apply/cpu.go validateCPU, memory.go applyMemory, conflict/conflicts.go), so the
+ * most specific layer that sizes the VM decides how: its instance type replaces the cpu and memory
+ * that less specific layers (config.yaml for every spec) set, and its cpu or memory replace an
+ * inherited instance type. Only an instance type beside cpu, memory, cpu_topology or max_sockets
+ * in one layer is an error: that layer asks for both.
  */
 function resolveSize(resolved: Layer[], merged: ConfigMap, problems: string[]) {
-  const itLayer = lastGiven(resolved, 'instancetype');
-  const instancetype = reference(itLayer?.data.instancetype, INSTANCETYPE_KINDS[0]);
-  const preference = reference(lastGiven(resolved, 'preference')?.data.preference, PREFERENCE_KINDS[0]);
-  if (instancetype && itLayer) {
-    const where = formatLocation(itLayer.source, ['instancetype']);
-    for (const { source, data } of resolved) {
-      for (const key of SIZE_KEYS.filter((k) => data[k] !== undefined)) {
-        problems.push(
-          formatProblem(source, {
-            path: [key],
-            message: `cannot be set with an instance type (${where}: ${instancetype.name}): the instance type gives the VM its CPU and memory, and KubeVirt rejects a VM that sets them too; remove ${key}, or remove instancetype`,
-          }),
-        );
-      }
+  for (const { source, data } of resolved) {
+    if (data.instancetype === undefined) continue;
+    const where = formatLocation(source, ['instancetype']);
+    const name = reference(data.instancetype, INSTANCETYPE_KINDS[0])!.name;
+    for (const key of SIZE_KEYS.filter((k) => data[k] !== undefined)) {
+      problems.push(
+        formatProblem(source, {
+          path: [key],
+          message: `cannot be set with an instance type (${where}: ${name}): the instance type gives the VM its CPU and memory, and KubeVirt rejects a VM that sets them too; remove ${key}, or remove instancetype`,
+        }),
+      );
     }
-    return { instancetype, preference, cpu_topology: 'cores' as const };
   }
+  const sizes = (l: Layer) => SIZE_KEYS.filter((k) => l.data[k] !== undefined);
+  const deciding = [...resolved].reverse().find((l) => l.data.instancetype !== undefined || sizes(l).length);
+  const preference = reference(lastGiven(resolved, 'preference')?.data.preference, PREFERENCE_KINDS[0]);
+  const before = deciding ? resolved.slice(0, resolved.indexOf(deciding)) : [];
+  if (deciding?.data.instancetype !== undefined) {
+    const instancetype = reference(deciding.data.instancetype, INSTANCETYPE_KINDS[0])!;
+    const replaced = before.filter((l) => sizes(l).length);
+    return {
+      instancetype,
+      preference,
+      cpu_topology: 'cores' as const,
+      sizeReplaced: replaced.length
+        ? replaced.map((l) => `${sizes(l).join(', ')} from ${l.source.label}`).join('; ')
+        : undefined,
+    };
+  }
+  const inherited = before.filter((l) => l.data.instancetype !== undefined).pop();
+  const sizeReplaced = inherited
+    ? `instancetype ${reference(inherited.data.instancetype, INSTANCETYPE_KINDS[0])!.name} from ${inherited.source.label}`
+    : undefined;
   const cpu = merged.cpu as number;
   const cpu_topology = merged.cpu_topology as 'cores' | 'sockets';
   const max = lastGiven(resolved, 'max_sockets');
@@ -442,7 +463,7 @@ function resolveSize(resolved: Layer[], merged: ConfigMap, problems: string[]) {
       );
     }
   }
-  return { cpu, memory: merged.memory as string, cpu_topology, max_sockets, preference };
+  return { cpu, memory: merged.memory as string, cpu_topology, max_sockets, preference, sizeReplaced };
 }
 
 function attachName(item: unknown): string {

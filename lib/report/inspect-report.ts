@@ -72,6 +72,10 @@ export function inspectReport(
 
 /** The size an instance type gives, when it is one of the common set; else the cluster decides. */
 function describeSize(s: Settings): string {
+  return s.sizeReplaced ? `${sizeOf(s)} (replaces ${s.sizeReplaced})` : sizeOf(s);
+}
+
+function sizeOf(s: Settings): string {
   const it = s.instancetype;
   if (it) {
     const known = it.kind === INSTANCETYPE_KINDS[0] ? COMMON_INSTANCETYPES[it.name] : undefined;

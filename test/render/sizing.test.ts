@@ -1,5 +1,6 @@
 // Instance types, preferences, CPU topology and eviction strategy: validation and the VM they render.
 import { ExitCode } from '../../lib/errors.js';
+import { inspectReport } from '../../lib/report/inspect-report.js';
 import { errorOf, IMAGE, named, renderFor, settingsFor } from '../helpers/workspace.js';
 
 const SPEC = 'projects/demo/specs/web.yaml';
@@ -68,7 +69,56 @@ describe('instancetype and preference render spec.instancetype / spec.preference
   });
 });
 
-describe('an instance type with cpu or memory is exit 2, naming each key and the instance type', () => {
+describe('a more specific layer chooses the size: an instance type replaces inherited cpu and memory, and the other way round', () => {
+  const spec = (text: string) => `image_url: ${IMAGE.image_url}\n${text}`;
+
+  test("a spec's instance type replaces config.yaml's cpu and memory for every spec", () => {
+    const s = settingsFor({ config: 'cpu: 8\nmemory: 16Gi\n', spec: spec('instancetype: u1.medium\n') });
+    expect(s.instancetype).toEqual({ name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' });
+    expect([s.cpu, s.memory]).toEqual([undefined, undefined]);
+    expect(s.sizeReplaced).toBe(`cpu, memory from ${CONFIG}`);
+    const vm = vmOf({ instancetype: 'u1.medium' }, { config: { cpu: 8, memory: '16Gi' } });
+    expect(vm.spec.instancetype.name).toBe('u1.medium');
+    expect(vm.spec.template.spec.domain.cpu).toBeUndefined();
+    expect(vm.spec.template.spec.domain.memory).toBeUndefined();
+  });
+
+  test("a spec's cpu replaces config.yaml's instance type", () => {
+    const s = settingsFor({ config: 'instancetype: u1.medium\n', spec: spec('cpu: 4\nmemory: 8Gi\n') });
+    expect(s.instancetype).toBeUndefined();
+    expect([s.cpu, s.memory]).toEqual([4, '8Gi']);
+    expect(s.sizeReplaced).toBe(`instancetype u1.medium from ${CONFIG}`);
+  });
+
+  test('--set cpu replaces the instance type the spec chose', () => {
+    const s = settingsFor({ spec: spec('instancetype: u1.medium\n'), sets: ['cpu=4'] });
+    expect(s.instancetype).toBeUndefined();
+    expect(s.cpu).toBe(4);
+    expect(s.sizeReplaced).toBe(`instancetype u1.medium from ${SPEC}`);
+  });
+
+  test('inspect says what the size replaced', () => {
+    const sized = (input: Parameters<typeof renderFor>[0]) => {
+      const { plan, manifests } = renderFor(input);
+      return inspectReport({ plan, manifests, inputs: {}, placeholders: [] }, [])
+        .split('\n')
+        .find((l) => l.startsWith('  size:'));
+    };
+    expect(sized({ config: { cpu: 8, memory: '16Gi' }, spec: { ...IMAGE, instancetype: 'u1.medium' } })).toBe(
+      `  size:        instance type u1.medium: 1 vCPU, 4Gi memory (common instance type) (replaces cpu, memory from ${CONFIG}), 50Gi disk`,
+    );
+    expect(sized({ config: { instancetype: 'u1.medium' }, spec: { ...IMAGE, cpu: 4 } })).toBe(
+      `  size:        4 cores, 4Gi memory (replaces instancetype u1.medium from ${CONFIG}), 50Gi disk`,
+    );
+  });
+
+  test('nothing replaced: no note', () => {
+    expect(settingsFor({ spec: spec('instancetype: u1.medium\n') }).sizeReplaced).toBeUndefined();
+    expect(settingsFor({ config: 'cpu: 8\n', spec: spec('cpu: 4\n') }).sizeReplaced).toBeUndefined();
+  });
+});
+
+describe('an instance type with cpu or memory in the same layer is exit 2, naming each key and the instance type', () => {
   test.each([
     [
       'cpu in the spec',
@@ -81,9 +131,9 @@ describe('an instance type with cpu or memory is exit 2, naming each key and the
       `${SPEC}:3: memory: cannot be set with an instance type`,
     ],
     [
-      'cpu in config.yaml',
-      { config: 'cpu: 2\n', spec: `image_url: x\ninstancetype: u1.medium\n` },
-      `${CONFIG}:1: cpu: cannot be set with an instance type (${SPEC}:2: instancetype: u1.medium)`,
+      'cpu beside it in config.yaml',
+      { config: 'instancetype: u1.medium\ncpu: 2\n', spec: `image_url: x\n` },
+      `${CONFIG}:2: cpu: cannot be set with an instance type (${CONFIG}:1: instancetype: u1.medium)`,
     ],
     [
       'cpu_topology',
@@ -91,8 +141,8 @@ describe('an instance type with cpu or memory is exit 2, naming each key and the
       `${SPEC}:3: cpu_topology: cannot be set with an instance type`,
     ],
     [
-      '--set cpu',
-      { config: undefined, spec: `image_url: x\ninstancetype: u1.medium\n`, sets: ['cpu=4'] },
+      '--set cpu beside --set instancetype',
+      { config: undefined, spec: `image_url: x\n`, sets: ['instancetype=u1.medium', 'cpu=4'] },
       '--set: cpu: cannot be set with an instance type',
     ],
   ])('%s', (_name, input, message) => {
