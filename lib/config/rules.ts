@@ -280,9 +280,13 @@ const imageSource: Check = rule(
   (v, path, out) => {
     if (!isPlainObject(v)) {
       const fix =
-        typeof v === 'string' && /^https?:\/\//.test(v)
-          ? ` (for a URL write image_url: ${v}, or image: {url: ${v}})`
-          : '';
+        typeof v !== 'string'
+          ? ''
+          : /^https?:\/\//.test(v)
+            ? ` (for a URL write image_url: ${v}, or image: {url: ${v}})`
+            : /^docker:\/\//.test(v)
+              ? ` (for a container image write image: {registry: ${v}})`
+              : '';
       return void out.push({
         path,
         message: `expected an images: catalog name or a mapping with one of ${IMAGE_SOURCES.join(', ')}, got ${show(v)}${fix}`,
@@ -294,7 +298,10 @@ const imageSource: Check = rule(
 );
 /** `image`: a catalog name (a golden image), or one source given in place. */
 const image: Check = rule({ anyOf: [dnsLabel.schema, imageSource.schema] }, (v, path, out) =>
-  typeof v === 'string' && !/^https?:\/\//.test(v) ? dnsLabel(v, path, out) : imageSource(v, path, out),
+  // A URL or a docker:// reference is a source written as text: say how to write it as one.
+  typeof v === 'string' && !/^(https?|docker):\/\//.test(v)
+    ? dnsLabel(v, path, out)
+    : imageSource(v, path, out),
 );
 
 function exactlyOne(
@@ -572,7 +579,15 @@ export const TOP_LEVEL: Record<string, Check> = {
   access_mode: oneOf('ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany', 'ReadWriteOncePod'),
   volume_mode: oneOf('Filesystem', 'Block'),
   networks: catalogOrList,
-  network: dnsLabel,
+  network: rule(dnsLabel.schema, (v, path, out) => {
+    // `network: [a, b]` reads as the list form of the other key.
+    if (Array.isArray(v))
+      out.push({
+        path,
+        message: `expected one network name, got a list: for several write networks: [${v.map(String).join(', ')}]`,
+      });
+    else dnsLabel(v, path, out);
+  }),
   node_selector: stringMap('label'),
   affinity: anyObject,
   tolerations: list,

@@ -41,12 +41,12 @@ export function instanceAddress(
   offset: number,
   index: number,
   gateway?: bigint,
-): { address: bigint } | { error: string } {
+): { address: bigint } | { error: string; pastRange: boolean } {
   const address = subnet.network + BigInt(offset + index - 1);
   if (address >= subnet.broadcast) {
     const reason = address === subnet.broadcast ? 'is the broadcast address' : 'falls outside the subnet';
-    return { error: `${formatAddress(address)} ${reason}` };
+    return { error: `${formatAddress(address)} ${reason}`, pastRange: true };
   }
-  if (address === gateway) return { error: `${formatAddress(address)} is the gateway` };
+  if (address === gateway) return { error: `${formatAddress(address)} is the gateway`, pastRange: false };
   return { address };
 }

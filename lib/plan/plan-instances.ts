@@ -181,6 +181,22 @@ function planNetwork(name: string, s: NetworkSettings, offset?: number): Planned
   };
 }
 
+/**
+ * What to change when an instance's address does not fit: past the range, the largest offset that
+ * fits every replica (instance i has network + offset + i − 1, below the broadcast address), or, when
+ * none does, how many instances the range holds.
+ */
+function offsetHint(network: PlannedNetwork, subnet: Subnet, pastRange: boolean, replicas: number): string {
+  if (!pastRange) return 'lower replicas or the ipam offset, or use a larger range';
+  const range = network.settings.ipam!.range;
+  const largest = Number(subnet.broadcast - subnet.network) - replicas;
+  if (largest < 1) {
+    const room = Number(subnet.broadcast - subnet.network) - 1;
+    return `${range} has room for ${room} instance${room === 1 ? '' : 's'}: lower replicas to ${room}, or use a larger range`;
+  }
+  return `the largest offset that fits ${replicas} instance${replicas === 1 ? '' : 's'} in ${range} is ${largest}: give it as networks: [{name: ${network.name}, offset: N}] in the spec (or ipam.offset in the catalog), or lower replicas, or use a larger range`;
+}
+
 function planInstance(settings: Settings, networks: PlannedNetwork[], index: number): Instance {
   const name = instanceName(settings.name_prefix, index);
   assertDnsLabel(name, 'instance name');
@@ -202,7 +218,7 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
     if ('error' in result) {
       throw usageError(
         `${name}: address on network ${network.name} ${result.error} (${network.settings.ipam!.range}, offset ${network.offset})`,
-        'lower replicas or the ipam offset, or use a larger range',
+        offsetHint(network, subnet, result.pastRange, settings.replicas),
       );
     }
     const ip = formatAddress(result.address);

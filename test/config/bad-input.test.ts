@@ -224,6 +224,14 @@ describe('networks and images', () => {
     ],
     ['image: {pvc: {namespace: golden}}', `${SPEC}:1: image.pvc.name: is required`],
     [
+      'image: docker://quay.io/containerdisks/fedora:40',
+      `${SPEC}:1: image: expected an images: catalog name or a mapping with one of url, registry, pvc, datasource, got "docker://quay.io/containerdisks/fedora:4…" (for a container image write image: {registry: docker://quay.io/containerdisks/fedora:40})`,
+    ],
+    [
+      'network: [lan, pod]',
+      `${SPEC}:1: network: expected one network name, got a list: for several write networks: [lan, pod]`,
+    ],
+    [
       'image: http://repo.local/rhel9.qcow2',
       `${SPEC}:1: image: expected an images: catalog name or a mapping with one of url, registry, pvc, datasource, got "http://repo.local/rhel9.qcow2" (for a URL write image_url: http://repo.local/rhel9.qcow2, or image: {url: http://repo.local/rhel9.qcow2})`,
     ],

@@ -112,7 +112,7 @@ describe('the address ledger against the cluster', () => {
         '',
         'Not planned:',
         '  demo/broken: broken-155: address on network lan 10.215.100.255 is the broadcast address (10.215.100.0/24, offset 101)',
-        '    hint: lower replicas or the ipam offset, or use a larger range',
+        '    hint: the largest offset that fits 200 instances in 10.215.100.0/24 is 55: give it as networks: [{name: lan, offset: N}] in the spec (or ipam.offset in the catalog), or lower replicas, or use a larger range',
         '',
       ].join('\n'),
     );

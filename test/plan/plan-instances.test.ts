@@ -173,6 +173,36 @@ describe('addresses: network address + offset + (i - 1)', () => {
     const err = errorOf(() => planInstances(withLan(ipam, { replicas })));
     expect(err.exitCode).toBe(ExitCode.USAGE);
     expect(err.message).toBe(message);
+  });
+
+  test.each([
+    [
+      { range: '10.0.0.0/24', offset: 300 },
+      1,
+      'the largest offset that fits 1 instance in 10.0.0.0/24 is 254',
+    ],
+    [{ range: '10.0.0.0/29', offset: 6 }, 3, 'the largest offset that fits 3 instances in 10.0.0.0/29 is 4'],
+    // The default offset (101) in a /26: a range too small for the default, not for the replicas.
+    [{ range: '10.0.0.0/26' }, 2, 'the largest offset that fits 2 instances in 10.0.0.0/26 is 61'],
+  ])(
+    'past the range (%j, %i replicas): the hint names the largest offset that fits',
+    (ipam, replicas, hint) => {
+      const err = errorOf(() => planInstances(withLan(ipam, { replicas })));
+      expect(err.hint).toBe(
+        `${hint}: give it as networks: [{name: lan, offset: N}] in the spec (or ipam.offset in the catalog), or lower replicas, or use a larger range`,
+      );
+    },
+  );
+
+  test('a range with no room for the replicas at any offset says how many it holds', () => {
+    const err = errorOf(() => planInstances(withLan({ range: '10.0.0.0/30', offset: 1 }, { replicas: 3 })));
+    expect(err.hint).toBe('10.0.0.0/30 has room for 2 instances: lower replicas to 2, or use a larger range');
+  });
+
+  test('the gateway: start past it', () => {
+    const err = errorOf(() =>
+      planInstances(withLan({ range: '10.215.100.0/24', gateway: '10.215.100.102' }, { replicas: 3 })),
+    );
     expect(err.hint).toBe('lower replicas or the ipam offset, or use a larger range');
   });
 
