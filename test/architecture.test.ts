@@ -57,4 +57,43 @@ describe('lib/ layering', () => {
       expect(impure).toEqual([]);
     },
   );
+
+  test('no action writes output: each says what it does through the Reporter it is handed', () => {
+    const writers = sources('actions').flatMap((f) => {
+      const text = readFileSync(path.join(lib, f), 'utf8');
+      const found = imports(f).filter((t) => t === path.join('report', 'output.js'));
+      if (/\.(out|err)\(|\bprocess\.(stdout|stderr)\b|\bconsole\./.test(text)) found.push('writes');
+      return found.map((t) => `${f} → ${t}`);
+    });
+    expect(writers).toEqual([]);
+  });
+
+  test('lib/ has no import cycle', () => {
+    const files = sources('.').map((f) => path.normalize(f));
+    const edges = new Map(
+      files.map((f) => [
+        f,
+        imports(f)
+          .filter(
+            (t) => t.endsWith('.js') && !t.startsWith('node:') && !path.isAbsolute(t) && !t.startsWith('..'),
+          )
+          .map((t) => t.replace(/\.js$/, '.ts'))
+          .filter((t) => files.includes(t)),
+      ]),
+    );
+    const cycles: string[] = [];
+    const state = new Map<string, 'open' | 'done'>();
+    const visit = (f: string, trail: string[]) => {
+      if (state.get(f) === 'done') return;
+      if (state.get(f) === 'open') {
+        cycles.push([...trail.slice(trail.indexOf(f)), f].join(' → '));
+        return;
+      }
+      state.set(f, 'open');
+      for (const t of edges.get(f) ?? []) visit(t, [...trail, f]);
+      state.set(f, 'done');
+    };
+    for (const f of files) visit(f, []);
+    expect(cycles).toEqual([]);
+  });
 });

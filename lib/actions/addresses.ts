@@ -5,7 +5,7 @@ import { findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.j
 import { addressLedger, type LiveByNamespace, type WorkspaceSpec } from '../plan/address-ledger.js';
 import { selectTarget } from '../plan/plan-instances.js';
 import type { LiveObject } from '../plan/live-address-conflicts.js';
-import { ledgerDocument, ledgerReport } from '../report/address-ledger-report.js';
+import type { LedgerView } from '../report/address-ledger-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings } from './prepare-manifests.js';
 import { planWorkspace } from './workspace-plans.js';
@@ -18,7 +18,15 @@ export interface AddressesOptions {
   replicas?: number;
   target?: string;
   sets: string[];
-  output: 'table' | 'yaml' | 'json';
+}
+
+/** The ledger, what keeps deploy from going ahead with it, and why the cluster was not read (if so). */
+export interface AddressesResult {
+  view: LedgerView;
+  /** `1 spec cannot be planned`, `2 address conflicts in the workspace`…: exit 2. */
+  problems: string[];
+  /** The cluster could not be read: the ledger shows the plan only (exit 3). */
+  clusterError?: VAutoError;
 }
 
 /** What one `get` per namespace reads: an instance's VM and VMI, and the NADs that hold static addresses. */
@@ -29,7 +37,7 @@ const LEDGER_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'NetworkAttach
  * what the namespace holds): deploy would refuse it. Else exit 3 when the cluster could not be read
  * (the plan is printed in full all the same), else 0.
  */
-export async function addresses(options: AddressesOptions, deps: ClusterDeps): Promise<number> {
+export async function addresses(options: AddressesOptions, deps: ClusterDeps): Promise<AddressesResult> {
   const { home, project, spec } = options;
   // --set, --replicas and --target without a spec are refused with the command line (FlagSpec.scope).
   if (spec === undefined) assertProject(home, project);
@@ -80,7 +88,6 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
     ...ledger,
     ...(error ? { clusterError: error.message } : {}),
   };
-  deps.output.out(options.output === 'table' ? ledgerReport(view) : ledgerDocument(view, options.output));
 
   const held = ledger.entries.filter((e) => e.cluster?.state === 'held').length;
   const problems = [
@@ -89,16 +96,13 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
     ledger.conflicts.length &&
       `${ledger.conflicts.length} address conflict${ledger.conflicts.length === 1 ? '' : 's'} in the workspace`,
     held && `${held} planned address${held === 1 ? '' : 'es'} held by something else in the cluster`,
-  ].filter(Boolean);
-  if (error)
-    deps.output.err(
-      `v-auto: cluster not read, the ledger shows the plan only: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`,
-    );
-  if (problems.length) {
-    deps.output.err(`v-auto: ${problems.join(', ')} (listed above)\n`);
-    return ExitCode.USAGE;
-  }
-  return error ? ExitCode.CLUSTER : ExitCode.OK;
+  ].filter((p): p is string => Boolean(p));
+  return { view, problems, ...(error ? { clusterError: error } : {}) };
+}
+
+export function addressesCode(result: AddressesResult): number {
+  if (result.problems.length) return ExitCode.USAGE;
+  return result.clusterError ? ExitCode.CLUSTER : ExitCode.OK;
 }
 
 /**

@@ -1,11 +1,12 @@
 // What the cluster actions (deploy, status, delete) are handed by the CLI: the outside world, injected.
 import type { ClusterClient } from '../cluster/cluster-client.js';
-import type { Output } from '../report/output.js';
+import type { Reporter } from '../report/reporter.js';
 import type { PrepareDeps } from './prepare-manifests.js';
 import type { WaitDeps } from './wait-ready.js';
 
 export interface ClusterDeps extends PrepareDeps, WaitDeps {
-  output: Output;
+  /** Where the action says what it does and did; it never writes to a stream itself. */
+  report: Reporter;
   /** Created on first use, so that usage errors never depend on finding oc. */
   cluster: () => ClusterClient;
   /** Asks a yes/no question; undefined when there is no terminal (then nobody is asked). */

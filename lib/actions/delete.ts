@@ -1,9 +1,8 @@
 // `delete`: one read of what goes, a confirmation, then oc delete of exactly those objects.
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode, usageError } from '../errors.js';
-import { formatTable } from '../report/table.js';
-import type { ResultScope } from '../report/result-document.js';
-import { reportResults, type ResultLine } from '../report/result-lines.js';
+import type { DeleteReason, DeletionView } from '../report/reporter.js';
+import type { ResultLine, ResultScope } from '../report/results.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { byDeleteOrder, isDiskKind, MANAGED_KINDS } from '../model/kinds.js';
 import { instanceOfResource } from '../model/names.js';
@@ -23,7 +22,7 @@ export interface DeleteOptions extends SpecOptions {
 
 export interface Doomed {
   object: K8sObject;
-  why: 'labeled' | 'unlabeled' | 'shared' | 'surplus';
+  why: DeleteReason;
 }
 
 export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Promise<number> {
@@ -74,15 +73,6 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
     if (user) sharedKept.push(`${nad.metadata.name} (VirtualMachine ${user.metadata.name})`);
     else doomed.push({ object: nad, why: 'shared' });
   }
-  const notes: string[] = [];
-  if (sharedKept.length)
-    notes.push(`Keeping shared network attachment(s) still in use: ${sharedKept.join(', ')}`);
-  if (unlabeled.length && !options.includeUnlabeled) {
-    notes.push(
-      `Unlabeled matches, kept (add --include-unlabeled to delete them): ${unlabeled.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}`,
-    );
-  }
-  const nothing = `nothing to delete for ${settings.project}/${settings.spec}${options.target ? ` --target ${options.target}` : ''} in namespace ${ns}`;
   return deleteListed(
     doomed,
     {
@@ -91,8 +81,9 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
       yes: options.yes,
       keepDisks: options.keepDisks,
       parallel: options.parallel,
-      notes,
-      nothing,
+      command: { name: 'delete', target: options.target },
+      sharedInUse: sharedKept,
+      unlabeledKept: options.includeUnlabeled ? [] : unlabeled,
     },
     deps,
   );
@@ -106,10 +97,11 @@ export interface DeleteListedOptions {
   keepDisks: boolean;
   /** Concurrent oc calls for a large delete; default 1. */
   parallel?: number;
-  /** Printed under the list (what is kept, and why). */
-  notes?: string[];
-  /** Printed when nothing is to be deleted. */
-  nothing: string;
+  command: DeletionView['command'];
+  /** Shared NADs kept because a VM still attaches them. */
+  sharedInUse?: string[];
+  /** Objects with this spec's names and no v-auto labels, kept without --include-unlabeled. */
+  unlabeledKept?: K8sObject[];
 }
 
 /**
@@ -121,28 +113,19 @@ export async function deleteListed(
   options: DeleteListedOptions,
   deps: ClusterDeps,
 ): Promise<number> {
-  const { output } = deps;
-  const ns = options.scope.namespace;
+  const { report } = deps;
   const kept = options.keepDisks ? doomed.filter((d) => isDisk(d.object)) : [];
   const targets = doomed.filter((d) => !kept.includes(d)).sort((a, b) => byDeleteOrder(a.object, b.object));
 
-  if (!targets.length) {
-    output.out(`${options.nothing}\n`);
-  } else {
-    output.out(`${options.dryRun ? 'Would delete' : 'Will delete'} from namespace ${ns}:\n`);
-    output.out(
-      `${formatTable(
-        ['KIND', 'NAME', 'STATUS', 'NOTE'],
-        targets.map((d) => [d.object.kind, d.object.metadata.name, phaseOf(d.object), noteFor(d)]),
-        '  ',
-      )}\n`,
-    );
-  }
-  if (kept.length)
-    output.out(
-      `Keeping ${kept.length} disk object(s) (--keep-disks): ${kept.map((d) => `${d.object.kind} ${d.object.metadata.name}`).join(', ')}\n`,
-    );
-  for (const note of options.notes ?? []) output.out(`${note}\n`);
+  report.deletion({
+    scope: options.scope,
+    command: options.command,
+    dryRun: options.dryRun,
+    targets,
+    keptDisks: kept.map((d) => d.object),
+    sharedInUse: options.sharedInUse ?? [],
+    unlabeledKept: options.unlabeledKept ?? [],
+  });
   if (options.dryRun || !targets.length) return ExitCode.OK;
   if (!options.yes && deps.confirm) {
     const disks = targets.filter((d) => isDisk(d.object)).length;
@@ -151,11 +134,11 @@ export async function deleteListed(
         `Delete these ${targets.length} objects${disks ? `, including ${disks} disk object(s) with their data` : ''}?`,
       ))
     ) {
-      output.err('nothing deleted\n');
+      report.aside('nothing deleted');
       return ExitCode.OK;
     }
   }
-  const sent = await deleteTargets(targets, ns, options.parallel ?? 1, deps);
+  const sent = await deleteTargets(targets, options.scope, options.parallel ?? 1, deps);
   if (!sent) return ExitCode.OK;
   const { outcomes, callError } = sent;
   const lines = outcomes.map((o): ResultLine => {
@@ -166,11 +149,11 @@ export async function deleteListed(
       ? { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason }
       : { flag: 'DELETED', kind: o.kind, name: o.name };
   });
-  reportResults(options.scope, lines, output);
+  report.results(options.scope, 'delete', lines);
   // oc delete returns once the API server accepted the deletions; VMs shut down and disks are
   // released by the cluster afterwards.
   if (lines.some((l) => l.flag === 'DELETED' && l.kind === 'VirtualMachine')) {
-    output.err(`the cluster finishes stopping the VMs in the background; "status" shows what remains\n`);
+    report.aside('the cluster finishes stopping the VMs in the background; "status" shows what remains');
   }
   const code = lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
   // A call that sent nothing while the others went through: its objects are [FAILED], its exit code stands.
@@ -186,10 +169,11 @@ export async function deleteListed(
  */
 async function deleteTargets(
   targets: Doomed[],
-  ns: string,
+  scope: ResultScope,
   parallel: number,
   deps: ClusterDeps,
 ): Promise<FanOutResult | undefined> {
+  const ns = scope.namespace;
   const cluster = deps.cluster();
   const shared = targets.filter((d) => d.why === 'shared');
   const release = shared.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
@@ -213,8 +197,9 @@ async function deleteTargets(
         else if (user) kept.set(d, `${user.kind} ${user.metadata.namespace ?? ns}/${user.metadata.name}`);
       }
       if (kept.size) {
-        deps.output.out(
-          `Keeping shared network attachment(s) still in use: ${[...kept].map(([d, why]) => `${d.object.metadata.name} (${why})`).join(', ')}\n`,
+        deps.report.sharedInUse(
+          scope,
+          [...kept].map(([d, why]) => `${d.object.metadata.name} (${why})`),
         );
         going = targets.filter((d) => !kept.has(d));
       }
@@ -264,17 +249,4 @@ export function attachesNad(o: K8sObject, nsOfNad: string, nad: string): boolean
 
 function isDisk(o: K8sObject): boolean {
   return isDiskKind(o.kind);
-}
-
-function phaseOf(o: K8sObject): string {
-  return o.status?.printableStatus ?? o.status?.phase ?? '-';
-}
-
-function noteFor(d: Doomed): string {
-  const notes: string[] = [];
-  if (isDisk(d.object)) notes.push('disk data');
-  if (d.why === 'unlabeled') notes.push('unlabeled match');
-  if (d.why === 'shared') notes.push('shared, no VM uses it any more');
-  if (d.why === 'surplus') notes.push('not planned by the spec');
-  return notes.join('; ');
 }

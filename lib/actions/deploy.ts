@@ -2,10 +2,7 @@
 import type { Change } from '../changes/plan-changes.js';
 import type { ApplyManifest, ObjectOutcome } from '../cluster/cluster-client.js';
 import { ExitCode, usageError, type VAutoError } from '../errors.js';
-import type { ResultScope } from '../report/result-document.js';
-import { planLines, planSummary, surplusNotices } from '../report/plan-report.js';
-import { printPlanWarnings } from '../report/plan-warnings.js';
-import { reportResults, type ResultLine } from '../report/result-lines.js';
+import type { ResultLine, ResultScope } from '../report/results.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed } from './delete.js';
 import { sendFanOut } from './fan-out.js';
@@ -38,7 +35,7 @@ export interface DeployOptions extends SpecOptions {
 }
 
 export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise<number> {
-  const { output } = deps;
+  const { report } = deps;
   // Checked before asking the cluster anything, as delete does.
   if (options.prune && !options.yes && !options.dryRun && !deps.confirm) {
     throw usageError(
@@ -48,7 +45,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   }
   const planned = await planDeploy(options, deps);
   const { plan, changes } = planned;
-  printPlanWarnings(plan, output);
+  report.planWarnings(plan);
   const ns = plan.settings.namespace;
   const scope: ResultScope = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns };
   const cluster = deps.cluster();
@@ -72,22 +69,16 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
 
   const showPlan = options.dryRun || (deps.confirm && !options.yes);
   if (showPlan) {
-    output.out(
-      `Plan for ${plan.settings.project}/${plan.settings.spec} in namespace ${ns}${namespaceMissing ? ' (to be created)' : ''}: ${planSummary(changes)}\n`,
-    );
-    for (const line of planLines(changes)) output.out(`${line}\n`);
-    for (const c of sending) for (const notice of c.notices ?? []) output.out(`  notice: ${notice}\n`);
+    report.plan(scope, changes, namespaceMissing);
   }
   if (options.dryRun) {
-    for (const notice of surplusNotices(changes, plan.instances.length)) output.out(`${notice}\n`);
+    report.surplus(scope, changes, plan.instances.length);
     if (options.prune && surplus.length) await prune(surplus, scope, options, deps);
-    output.err(`dry run: nothing was sent to the cluster\n`);
+    report.aside('dry run: nothing was sent to the cluster');
     return ExitCode.OK;
   }
   if (adopted.length) {
-    output.out(
-      `Adopting ${adopted.length} object(s) without v-auto labels: ${adopted.map((c) => `${c.kind} ${c.name}`).join(', ')}\n`,
-    );
+    report.adopting(scope, adopted);
     if (!options.yes && !deps.confirm)
       throw usageError(
         'refusing to adopt without confirmation: no terminal to ask on',
@@ -98,7 +89,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     const fresh = sending.filter((c) => c.action === 'create').length;
     const question = `Apply ${sending.length} change(s) (${fresh} new) for ${plan.instances.length} instance(s) to namespace ${ns}${namespaceMissing ? ' (to be created)' : ''} with ${cluster.binary}?`;
     if (!(await deps.confirm(question))) {
-      output.err('nothing applied\n');
+      report.aside('nothing applied');
       return ExitCode.OK;
     }
   }
@@ -163,16 +154,14 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     else if (c.action === 'create' || c.action === 'update')
       lines.push(resultLine(byKey.get(`${c.kind}/${c.name}`)!, c, context));
   }
-  reportResults(scope, lines, output);
+  report.results(scope, 'deploy', lines);
   // What others added to or repointed in a VM: left as it is, said once per run.
-  for (const c of changes.changes)
-    for (const k of c.kept ?? []) output.out(`${c.kind} ${c.name} kept: ${k}\n`);
+  const kept = changes.changes.filter((c) => c.kept?.length);
+  if (kept.length) report.kept(scope, kept);
   const applied = new Set(lines.filter((l) => l.flag === 'SUCCESS').map((l) => `${l.kind}/${l.name}`));
-  for (const c of sending)
-    if (applied.has(`${c.kind}/${c.name}`))
-      for (const notice of c.notices ?? []) output.out(`notice: ${notice}\n`);
-  if (!options.prune)
-    for (const notice of surplusNotices(changes, plan.instances.length)) output.out(`${notice}\n`);
+  const notices = sending.filter((c) => applied.has(`${c.kind}/${c.name}`)).flatMap((c) => c.notices ?? []);
+  if (notices.length) report.notices(scope, notices);
+  if (!options.prune) report.surplus(scope, changes, plan.instances.length);
 
   let code: number = lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
   // A call that sent nothing while the others went through: its objects are [FAILED], its exit code stands.
@@ -188,10 +177,8 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     const names = changes.changes
       .filter((c) => c.kind === 'VirtualMachine' && !c.stoppedAt && (needsRestart(c) || pendingLive(c)))
       .map((c) => c.name);
+    report.restarting(scope, names, options.restart.batch);
     if (names.length) {
-      output.out(
-        `restarting ${names.length} VM(s) to apply their changes, ${options.restart.batch} at a time\n`,
-      );
       const target = {
         project: plan.settings.project,
         spec: plan.settings.spec,
@@ -200,14 +187,10 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
         instances: plan.instances.length,
       };
       code = await rollRestart(cluster, target, names, options.restart, deps);
-    } else output.out('no VM needs a restart\n');
+    }
   } else {
     const restartable = changes.changes.filter(needsRestart).map((c) => c.name);
-    if (restartable.length) {
-      output.out(
-        `notice: ${restartable.length} VM(s) need a restart to apply their change (${restartable.join(', ')}): run "v-auto ${plan.settings.project} ${plan.settings.spec} restart --pending", or deploy with --restart\n`,
-      );
-    }
+    if (restartable.length) report.restartNeeded(scope, restartable);
   }
   if (code === ExitCode.OK && options.wait !== undefined && !options.restart)
     return waitReady(cluster, plan, options.wait, deps);
@@ -258,7 +241,7 @@ function prune(
       yes: options.yes,
       keepDisks: options.keepDisks ?? false,
       parallel: options.parallel,
-      nothing: 'nothing to prune',
+      command: { name: 'prune' },
     },
     deps,
   );

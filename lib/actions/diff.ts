@@ -1,33 +1,32 @@
 // `diff`: the field-level difference between the cluster and the spec, per object; reads only.
 // Exit 0 in sync, 1 changes pending, 2+ errors (kubectl diff's convention), so cron can alert on drift.
+import type { ChangePlan } from '../changes/plan-changes.js';
 import { ExitCode } from '../errors.js';
-import { diffText, planDocument, planSummary, surplusNotices } from '../report/plan-report.js';
+import type { ResultScope } from '../report/results.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { planDeploy } from './plan-deploy.js';
 import type { SpecOptions } from './prepare-manifests.js';
 
-export interface DiffOptions extends SpecOptions {
-  output: 'table' | 'yaml' | 'json';
+/** The change plan of a spec against the cluster, and how many instances it plans. */
+export interface DiffResult {
+  scope: ResultScope;
+  changes: ChangePlan;
+  planned: number;
+  /** Something would change: exit 1. */
+  pending: boolean;
 }
 
-export async function diff(options: DiffOptions, deps: ClusterDeps): Promise<number> {
+export async function diff(options: SpecOptions, deps: ClusterDeps): Promise<DiffResult> {
   const { plan, changes } = await planDeploy(options, deps);
-  const { settings } = plan;
-  const pending = changes.changes.some((c) => c.action !== 'unchanged' && c.action !== 'imported');
-  if (options.output === 'json') {
-    deps.output.out(
-      planDocument(changes, {
-        project: settings.project,
-        spec: settings.spec,
-        namespace: settings.namespace,
-      }),
-    );
-  } else {
-    deps.output.out(diffText(changes));
-    for (const notice of surplusNotices(changes, plan.instances.length)) deps.output.out(`${notice}\n`);
-    deps.output.out(
-      `${settings.project}/${settings.spec} in namespace ${settings.namespace}: ${pending ? planSummary(changes) : 'in sync'}\n`,
-    );
-  }
-  return pending ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
+  const { project, spec, namespace } = plan.settings;
+  return {
+    scope: { project, spec, namespace },
+    changes,
+    planned: plan.instances.length,
+    pending: changes.changes.some((c) => c.action !== 'unchanged' && c.action !== 'imported'),
+  };
+}
+
+export function diffCode(result: DiffResult): number {
+  return result.pending ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
 }

@@ -4,8 +4,7 @@ import type { K8sObject } from '../cluster/k8s-object.js';
 import { isReady, liveRunStrategy, restartRequired, stoppedAt as stoppedAtOf } from '../model/vm-facts.js';
 import { ExitCode } from '../errors.js';
 import { selectorString, specSelector, STOPPED_AT_ANNOTATION } from '../model/ownership.js';
-import { reportResults, type ResultLine } from '../report/result-lines.js';
-import type { ResultScope } from '../report/result-document.js';
+import type { ResultAction, ResultLine, ResultScope } from '../report/results.js';
 import { sleep } from '../sleep.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
@@ -55,24 +54,19 @@ function failedLine(o: ObjectOutcome, hint?: string): ResultLine {
 }
 
 /** Said, with exit 1, when the selector finds no VM: a typo must not succeed quietly. */
-function noVms(
-  settings: { project: string; spec: string; namespace: string },
-  target: string | undefined,
-  deps: ClusterDeps,
-): number {
-  deps.output.out(
-    `no VirtualMachine of ${settings.project}/${settings.spec}${target ? ` named ${target}` : ''} in namespace ${settings.namespace}\n`,
-  );
+function noVms(scope: ResultScope, target: string | undefined, deps: ClusterDeps): number {
+  deps.report.noVms(scope, target);
   return ExitCode.RESOURCE_FAILED;
 }
 
 function finish(
   scope: ResultScope,
+  action: ResultAction,
   lines: ResultLine[],
   deps: ClusterDeps,
   extra: number = ExitCode.OK,
 ): number {
-  reportResults(scope, lines, deps.output);
+  deps.report.results(scope, action, lines);
   return lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : extra;
 }
 
@@ -140,7 +134,7 @@ export async function startStop(
       });
   }
   if (!vms.length) return noVms(settings, options.target, deps);
-  return finish(settings, lines, deps);
+  return finish(settings, which, lines, deps);
 }
 
 /**
@@ -196,8 +190,8 @@ export async function rollRestart(
   before: { lines?: ResultLine[]; states?: VmState[] } = {},
 ): Promise<number> {
   const rolled = await roll(cluster, target, names, options, deps, before.states);
-  const code = finish(target, [...(before.lines ?? []), ...rolled.lines], deps, rolled.code);
-  if (rolled.left.length) deps.output.out(`roll stopped; not restarted: ${rolled.left.join(', ')}\n`);
+  const code = finish(target, 'restart', [...(before.lines ?? []), ...rolled.lines], deps, rolled.code);
+  if (rolled.left.length) deps.report.rollStopped(target, rolled.left);
   return code;
 }
 

@@ -1,12 +1,8 @@
 // Actions on every spec of a project (`v-auto demo deploy`): each spec in turn, one summary, the worst exit code.
 import { ExitCode, VAutoError } from '../errors.js';
-import { printable } from '../printable.js';
-import {
-  projectStatusDocument,
-  projectStatusReport,
-  type ProjectStatusEntry,
-} from '../report/status-report.js';
+import type { ProjectStatusEntry } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
+import type { Orphan, ProjectSpecOutcome } from '../report/reporter.js';
 import { prepareSettings } from './prepare-manifests.js';
 import { LABEL, projectSelector, selectorString } from '../model/ownership.js';
 import { readProjectObjects, statusCode, statusView } from './status.js';
@@ -21,10 +17,9 @@ export interface ProjectOptions {
 }
 
 export interface ProjectDeps {
-  output: ClusterDeps['output'];
   signal?: AbortSignal;
   /** Prints an error of one spec the way the CLI does (message, hint) and says its exit code. */
-  report: (err: unknown, spec: string) => number;
+  reportError: (err: unknown, spec: string) => number;
 }
 
 /**
@@ -45,27 +40,26 @@ export async function forEachSpec(
   run: (spec: string) => Promise<number>,
   deps: ClusterDeps & ProjectDeps,
 ): Promise<number> {
-  const { output } = deps;
-  const results: { spec: string; code?: number }[] = options.specs.map((spec) => ({ spec }));
+  const { report } = deps;
+  const results: ProjectSpecOutcome[] = options.specs.map((spec) => ({ spec }));
   for (const [i, entry] of results.entries()) {
-    output.out(`${i ? '\n' : ''}=== ${options.project}/${entry.spec} ===\n`);
+    report.specBegins(options.project, entry.spec, i === 0);
     try {
       entry.code = await run(entry.spec);
     } catch (err) {
       if (stopsTheRun(err, deps)) throw err;
-      entry.code = deps.report(err, entry.spec);
+      entry.code = deps.reportError(err, entry.spec);
     }
     if (entry.code !== ExitCode.OK && options.failFast) break;
   }
-  output.out(`\n${projectSummary(options.project, results)}\n`);
+  report.projectDone(options.project, results);
   // After a whole-project delete: the project's VMs that no spec file accounts for, named.
   if (options.orphans) {
     try {
-      const left = orphanLine(options.project, await findOrphans(options, undefined, deps));
-      if (left) output.out(`${left}\n`);
+      report.orphans(options.project, await findOrphans(options, undefined, deps));
     } catch (err) {
       if (stopsTheRun(err, deps) || !(err instanceof VAutoError)) throw err;
-      output.err(`v-auto: could not look for VMs of removed specs: ${printable(err.message)}\n`);
+      report.orphansUnknown(err.message);
     }
   }
   return worstCode(results.flatMap((r) => (r.code === undefined ? [] : [r.code])));
@@ -79,20 +73,6 @@ function stopsTheRun(err: unknown, deps: { signal?: AbortSignal }): boolean {
   );
 }
 
-/** `project demo: 3 spec(s); ok: db; failed: web (exit 1); not run (--fail-fast): cache` */
-export function projectSummary(project: string, results: { spec: string; code?: number }[]): string {
-  const ok = results.filter((r) => r.code === ExitCode.OK).map((r) => r.spec);
-  const failed = results
-    .filter((r) => r.code !== undefined && r.code !== ExitCode.OK)
-    .map((r) => `${r.spec} (exit ${r.code})`);
-  const notRun = results.filter((r) => r.code === undefined).map((r) => r.spec);
-  const parts = [`project ${project}: ${results.length} spec(s)`];
-  if (ok.length) parts.push(`ok: ${ok.join(', ')}`);
-  if (failed.length) parts.push(`failed: ${failed.join(', ')}`);
-  if (notRun.length) parts.push(`not run (--fail-fast): ${notRun.join(', ')}`);
-  return parts.join('; ');
-}
-
 /**
  * `v-auto demo status`: every instance of every spec in one table, from one read per namespace by
  * the project's labels (no events: `v-auto demo SPEC status` shows those), which also names the VMs
@@ -100,14 +80,14 @@ export function projectSummary(project: string, results: { spec: string; code?: 
  * the others are still shown. Exit: the worst of the specs' status codes.
  */
 export async function statusProject(
-  options: ProjectOptions & { output: 'table' | 'yaml' | 'json' },
+  options: ProjectOptions,
   deps: ClusterDeps & ProjectDeps,
-): Promise<number> {
+): Promise<ProjectStatus> {
   const failed = (spec: string, err: unknown): ProjectStatusEntry => {
     if (stopsTheRun(err, deps)) throw err;
     return {
       spec,
-      code: deps.report(err, spec),
+      code: deps.reportError(err, spec),
       error: err instanceof VAutoError ? err.message : String((err as Error)?.message ?? err),
     };
   };
@@ -158,19 +138,15 @@ export async function statusProject(
         : [];
     }),
   );
-  deps.output.out(
-    options.output === 'table'
-      ? projectStatusReport(options.project, entries, orphans)
-      : projectStatusDocument(options.project, entries, orphans, options.output),
-  );
-  return worstCode(entries.map((e) => e.code));
+  return { project: options.project, entries, orphans, code: worstCode(entries.map((e) => e.code)) };
 }
 
-/** VMs that carry the project's labels but whose spec has no file any more. */
-export interface Orphan {
-  namespace: string;
-  spec: string;
-  vms: string[];
+/** A whole project's status: each spec's view (or its error), the VMs of removed spec files, the exit code. */
+export interface ProjectStatus {
+  project: string;
+  entries: ProjectStatusEntry[];
+  orphans: Orphan[];
+  code: number;
 }
 
 /**
@@ -219,13 +195,4 @@ function orphansIn(namespace: string, vms: K8sObject[], specs: string[]): Orphan
 function sortOrphans(orphans: Orphan[]): Orphan[] {
   for (const o of orphans) o.vms.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
   return orphans.sort((a, b) => a.spec.localeCompare(b.spec) || a.namespace.localeCompare(b.namespace));
-}
-
-/** `not in any spec file: spec old (namespace vm-demo): VirtualMachine old-01, old-02; …` */
-export function orphanLine(project: string, orphans: Orphan[]): string | undefined {
-  if (!orphans.length) return undefined;
-  const what = orphans
-    .map((o) => `spec ${o.spec} (namespace ${o.namespace}): VirtualMachine ${o.vms.join(', ')}`)
-    .join('; ');
-  return `Labelled as project ${project}'s but in no spec file, so left alone: ${what}. Put the spec file back (projects/${project}/specs/SPEC.yaml) to manage or delete them with v-auto`;
 }

@@ -1,7 +1,7 @@
 // `status`: the objects by label, then the events (reads only), turned into per-instance state; exit 1
 // unless every planned instance is deployed and ready (cron health checks rely on it).
 import { ExitCode } from '../errors.js';
-import { statusDocument, statusReport, type StatusView } from '../report/status-report.js';
+import type { StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { relevantEvents } from './events.js';
 import { instanceState } from '../changes/instance-state.js';
@@ -11,10 +11,6 @@ import { assertTargetKnown, assertTargetName } from './target.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import type { Plan } from '../plan/plan-instances.js';
 import type { Settings } from '../config/settings.js';
-
-export interface StatusOptions extends SpecOptions {
-  output: 'table' | 'yaml' | 'json';
-}
 
 const STATUS_KINDS = [
   'VirtualMachine',
@@ -28,10 +24,9 @@ const STATUS_KINDS = [
 /** Shown when readable; a monitoring account (`view` role) may not list Secrets, and status still works. */
 const OPTIONAL_KINDS = ['Secret', 'NetworkAttachmentDefinition'];
 
-export async function status(options: StatusOptions, deps: ClusterDeps): Promise<number> {
-  const view = await readStatus(options, deps, { events: true });
-  deps.output.out(options.output === 'table' ? statusReport(view) : statusDocument(view, options.output));
-  return statusCode(view);
+/** `status`: the spec's instances as the cluster has them, with the events about them; `statusCode` says the exit code. */
+export function status(options: SpecOptions, deps: ClusterDeps): Promise<StatusView> {
+  return readStatus(options, deps, { events: true });
 }
 
 /** Exit 0 when every instance shown is ready, else 1. */

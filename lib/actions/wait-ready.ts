@@ -3,18 +3,18 @@ import type { ClusterClient } from '../cluster/cluster-client.js';
 import { ExitCode } from '../errors.js';
 import type { Plan } from '../plan/plan-instances.js';
 import type { LiveView } from '../report/live-view.js';
-import type { Output } from '../report/output.js';
-import type { WaitOutcome } from '../report/result-document.js';
+import type { Reporter } from '../report/reporter.js';
+import type { WaitOutcome } from '../report/results.js';
 import { waitTable } from '../report/wait-table.js';
 import { relevantEvents } from './events.js';
 import { instanceState, objectsOf, pendingReason, type InstanceState } from '../changes/instance-state.js';
 import { selectorString, specSelector } from '../model/ownership.js';
-import { runStateNote } from '../model/vm-facts.js';
+import { runStateNote, type RunState } from '../model/vm-facts.js';
 import { printable } from '../printable.js';
 import { sleep } from '../sleep.js';
 
 export interface WaitDeps {
-  output: Output;
+  report: Reporter;
   /** Milliseconds between polls. */
   pollMs?: number;
   now?: () => number;
@@ -51,10 +51,16 @@ export async function waitReady(
   const deadline = now() + seconds * 1000;
   const selector = selectorString(specSelector(plan.settings));
   const { project, spec, namespace } = plan.settings;
-  const outcome = (o: WaitOutcome['outcome'], ready: number, notReady: WaitOutcome['notReady']) =>
-    deps.output.results?.recordWait(
+  const outcome = (
+    o: WaitOutcome['outcome'],
+    ready: number,
+    notReady: WaitOutcome['notReady'],
+    runs: RunState[] = [],
+  ) =>
+    deps.report.waited(
       { project, spec, namespace },
       { outcome: o, seconds, ready, total: plan.instances.length, notReady },
+      runs,
     );
   const view = deps.live?.();
   let last = '';
@@ -107,12 +113,16 @@ export async function waitReady(
         }`,
       );
       if (view) view.update([text, ...waitTable(states)]);
-      else if (text !== last) deps.output.err(`${text}\n`);
+      else if (text !== last) deps.report.progress(text);
       last = text;
       if (!pending.length) {
         view?.stop();
-        outcome('ready', states.length, []);
-        deps.output.out(`all ${states.length} instance(s) ready${runStateNote(states.map((s) => s.run))}\n`);
+        outcome(
+          'ready',
+          states.length,
+          [],
+          states.map((s) => s.run),
+        );
         return ExitCode.OK;
       }
       if (failed.length) {
@@ -138,7 +148,6 @@ export async function waitReady(
           states.length - pending.length,
           failed.map((s, i) => ({ name: s.name, reason: printable(why[i]) })),
         );
-        deps.output.out(`${printable(`not ready: ${why.join('; ')}`)}\n`);
         return ExitCode.RESOURCE_FAILED;
       }
       if (now() >= deadline) {
@@ -147,9 +156,6 @@ export async function waitReady(
           'timed-out',
           states.length - pending.length,
           pending.map((s) => ({ name: s.name, reason: printable(pendingReason(s)) })),
-        );
-        deps.output.out(
-          `${printable(`timed out after ${seconds} s; not ready: ${pending.map((s) => `${s.name} (${pendingReason(s)})`).join(', ')}`)}\n`,
         );
         return ExitCode.RESOURCE_FAILED;
       }

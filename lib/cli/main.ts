@@ -9,7 +9,9 @@ import { isConnectionEnv } from '../cluster/connection-env.js';
 import { resolveHome } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
-import { jsonResultOutput, processOutput, type Output } from '../report/output.js';
+import { processOutput, type Output } from '../report/output.js';
+import { ResultRecorder } from '../report/result-document.js';
+import { textReporter, type Reporter } from '../report/reporter.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
 import {
   COMMANDS,
@@ -55,13 +57,13 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     const document = options.output === 'json' && (COMMANDS[options.action] as CommandSpec).results;
     const code = document
       ? await runForDocument(options, toolRoot, env, output, abort.signal)
-      : await run(options, toolRoot, env, output, abort.signal);
+      : await run(options, toolRoot, env, output, abort.signal, textReporter(output));
     // A signal that came while nothing was waiting on it (a render, say) still ends the run as one.
     if (abort.signal.aborted) throw interruptedError();
     await output.flush?.();
     return code;
   } catch (err) {
-    return reportError(abort.signal.aborted ? interruptedError() : err, env, output);
+    return reportErrorOf(abort.signal.aborted ? interruptedError() : err, env, output);
   } finally {
     for (const s of SIGNALS) process.off(s, onSignal);
   }
@@ -101,6 +103,7 @@ async function run(
   env: Env,
   output: Output,
   signal: AbortSignal,
+  report: Reporter,
 ): Promise<number> {
   const home = resolveHome(options.home, process.cwd(), toolRoot);
   const specOf = (name: string) => ({
@@ -122,12 +125,16 @@ async function run(
   if (options.action === 'inspect') {
     // Loaded on demand, like the cluster side below: cold start only pays for what the action uses.
     const { inspect } = await import('../actions/inspect.js');
+    const { printInspect } = await import('../report/inspect-report.js');
     // resolvePositionals gives every action that is not project-wide its spec.
     const spec = specOf(options.spec!);
-    return inspect(
-      { ...spec, output: options.output, showSecrets: options.showSecrets },
-      { toolRoot, env, output, promptSecret: ask },
+    const result = await inspect(
+      { ...spec, showSecrets: options.showSecrets },
+      { toolRoot, env, promptSecret: ask },
     );
+    report.planWarnings(result.prepared.plan);
+    output.out(printInspect(result, options.output, options.sets));
+    return ExitCode.OK;
   }
   const { OcRunner, resolveBinary } = await import('../cluster/oc-runner.js');
   // Redrawn in place on a terminal that can move its cursor; debug lines would be drawn over.
@@ -144,7 +151,7 @@ async function run(
     env,
     // A whole-project run plans each spec once, for its own action and for every other spec's address check.
     specPlans: new Map(),
-    output,
+    report,
     signal,
     promptSecret: ask,
     confirm: interactive ? (question: string) => confirm(question, signal) : undefined,
@@ -207,45 +214,75 @@ async function run(
   };
   if (options.action === 'addresses') {
     // One spec or, without one, the whole project: addresses reads options.spec itself (no lock: it reads only).
-    const { addresses } = await import('../actions/addresses.js');
-    return addresses({ ...specOf(options.spec ?? ''), spec: options.spec, output: options.output }, deps);
+    const { addresses, addressesCode } = await import('../actions/addresses.js');
+    const { ledgerDocument, ledgerReport } = await import('../report/address-ledger-report.js');
+    const result = await addresses({ ...specOf(options.spec ?? ''), spec: options.spec }, deps);
+    output.out(
+      options.output === 'table' ? ledgerReport(result.view) : ledgerDocument(result.view, options.output),
+    );
+    const error = result.clusterError;
+    if (error)
+      output.err(
+        `v-auto: cluster not read, the ledger shows the plan only: ${error.message}\n${error.hint ? `hint: ${error.hint}\n` : ''}`,
+      );
+    if (result.problems.length) output.err(`v-auto: ${result.problems.join(', ')} (listed above)\n`);
+    return addressesCode(result);
   }
   // Without a spec (`v-auto demo deploy`): every spec of the project, in spec file name order.
   if (options.spec === undefined) {
     const { listProjectSpecs } = await import('../config/load-workspace.js');
     const { forEachSpec, statusProject } = await import('../actions/project.js');
     const project = { home, project: options.project, specs: listProjectSpecs(home, options.project) };
-    const report = (err: unknown, spec: string) =>
-      reportError(err, env, output, `${options.project}/${spec}: `);
-    if (options.action === 'status')
-      return statusProject({ ...project, output: options.output }, { ...deps, report });
+    const reportError = (err: unknown, spec: string) =>
+      reportErrorOf(err, env, output, `${options.project}/${spec}: `);
+    if (options.action === 'status') {
+      const { projectStatusDocument, projectStatusReport } = await import('../report/status-report.js');
+      const s = await statusProject(project, { ...deps, reportError });
+      output.out(
+        options.output === 'table'
+          ? projectStatusReport(s.project, s.entries, s.orphans)
+          : projectStatusDocument(s.project, s.entries, s.orphans, options.output),
+      );
+      return s.code;
+    }
     // Delete goes the other way (web, then db): what was deployed last, and may depend on the
     // rest, goes first. The locks are taken in name order whatever the action.
     const order = options.action === 'delete' ? [...project.specs].reverse() : project.specs;
     return withLock(options, home, project.specs, env, signal, () =>
       forEachSpec(
         { ...project, specs: order, failFast: options.failFast, orphans: options.action === 'delete' },
-        (spec) => runSpec(options, specOf(spec), deps),
-        { ...deps, report },
+        (spec) => runSpec(options, specOf(spec), deps, output),
+        { ...deps, reportError },
       ),
     );
   }
   const spec = specOf(options.spec);
   return options.action === 'status' || options.action === 'diff'
-    ? runSpec(options, spec, deps)
-    : withLock(options, home, [spec.spec], env, signal, () => runSpec(options, spec, deps));
+    ? runSpec(options, spec, deps, output)
+    : withLock(options, home, [spec.spec], env, signal, () => runSpec(options, spec, deps, output));
 }
 
 /** One spec's cluster action (its lock, when it takes one, is already held). */
-async function runSpec(options: CliOptions, spec: SpecOptions, deps: ClusterDeps): Promise<number> {
+async function runSpec(
+  options: CliOptions,
+  spec: SpecOptions,
+  deps: ClusterDeps,
+  output: Output,
+): Promise<number> {
   switch (options.action) {
     case 'status': {
-      const { status } = await import('../actions/status.js');
-      return status({ ...spec, output: options.output }, deps);
+      const { status, statusCode } = await import('../actions/status.js');
+      const { statusDocument, statusReport } = await import('../report/status-report.js');
+      const view = await status(spec, deps);
+      output.out(options.output === 'table' ? statusReport(view) : statusDocument(view, options.output));
+      return statusCode(view);
     }
     case 'diff': {
-      const { diff } = await import('../actions/diff.js');
-      return diff({ ...spec, output: options.output }, deps);
+      const { diff, diffCode } = await import('../actions/diff.js');
+      const { diffOutput } = await import('../report/plan-report.js');
+      const result = await diff(spec, deps);
+      output.out(diffOutput(result, options.output));
+      return diffCode(result);
     }
     case 'deploy': {
       const { deploy } = await import('../actions/deploy.js');
@@ -314,20 +351,28 @@ async function runForDocument(
   output: Output,
   signal: AbortSignal,
 ): Promise<number> {
-  const json = jsonResultOutput(output);
+  const json = new ResultRecorder(output);
   let code: number;
   let error: { message: string; hint?: string } | undefined;
   try {
-    code = await run(options, toolRoot, env, json, signal);
+    // Nothing but the document goes to stdout: what else the run says goes to stderr.
+    code = await run(
+      options,
+      toolRoot,
+      env,
+      { ...output, out: output.err, isTTY: false, color: false },
+      signal,
+      json,
+    );
   } catch (err) {
     const reported = signal.aborted ? interruptedError() : err;
-    code = reportError(reported, env, output);
+    code = reportErrorOf(reported, env, output);
     error =
       reported instanceof VAutoError
         ? { message: printableLines(reported.message), hint: reported.hint && printableLines(reported.hint) }
         : { message: 'internal error: a bug in v-auto' };
   }
-  output.out(`${JSON.stringify(json.results.document(options.action, code, error), null, 2)}\n`);
+  output.out(`${JSON.stringify(json.document(options.action, code, error), null, 2)}\n`);
   return code;
 }
 
@@ -381,7 +426,7 @@ async function liveFactory() {
 }
 
 /** Prints an error (`v-auto: [where]message`, `hint: …`) and says its exit code. */
-function reportError(err: unknown, env: Env, output: Output, where = ''): number {
+function reportErrorOf(err: unknown, env: Env, output: Output, where = ''): number {
   if (err instanceof VAutoError) {
     // Messages may quote the cluster or a file: their lines are ours, the characters made printable.
     output.err(`v-auto: ${where}${printableLines(err.message)}\n`);

@@ -8,6 +8,19 @@ import { diskBlocker, drainWarning } from '../plan/live-migration.js';
 import type { PlannedNetwork } from '../plan/plan-instances.js';
 import { generatesNetworkData } from '../render/network-config.js';
 import { formatTable } from './table.js';
+import { manifestsAsJson, manifestsAsYaml } from './manifest-output.js';
+import type { Manifest } from '../render/render-manifests.js';
+
+/** `inspect`'s output: the manifests as YAML or JSON, or the readable report. */
+export function printInspect(
+  result: { prepared: Prepared; manifests: Manifest[] },
+  format: 'table' | 'yaml' | 'json',
+  sets: string[],
+): string {
+  if (format === 'yaml') return manifestsAsYaml(result.manifests);
+  if (format === 'json') return manifestsAsJson(result.manifests);
+  return inspectReport(result.prepared, sets);
+}
 
 export function inspectReport(
   { plan, manifests, inputs, placeholders }: Prepared,

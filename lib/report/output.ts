@@ -1,6 +1,5 @@
-// Where an action writes: stdout for results, stderr for progress and messages; injectable for tests.
+// Where the CLI writes: stdout for results, stderr for progress and messages; injectable for tests.
 import { ExitCode, VAutoError } from '../errors.js';
-import { ResultRecorder } from './result-document.js';
 
 export interface Output {
   out(text: string): void;
@@ -8,8 +7,6 @@ export interface Output {
   /** stdout is a terminal (tables may use colour). */
   isTTY: boolean;
   color: boolean;
-  /** `-o json` of deploy, delete, start, stop, restart: result lines are recorded here, not printed. */
-  results?: ResultRecorder;
   /** Resolves once everything written to stdout is out; rejects with the write error if it failed. */
   flush?(): Promise<void>;
 }
@@ -45,24 +42,6 @@ export function processOutput(env: Record<string, string | undefined>): Output {
         if (failure || process.stdout.destroyed) settle();
         else process.stdout.write('', settle);
       }),
-  };
-}
-
-/**
- * `-o json` of the result-line actions: stdout carries only the one document the CLI writes at the
- * end; what the text output prints on stdout (the plan, notices) goes to stderr and into its notes.
- */
-export function jsonResultOutput(output: Output): Output & { results: ResultRecorder } {
-  const results = new ResultRecorder();
-  return {
-    out: (t) => {
-      results.note(t);
-      output.err(t);
-    },
-    err: output.err,
-    isTTY: false,
-    color: false,
-    results,
   };
 }
 

@@ -126,3 +126,19 @@ export function planDocument(
   const inSync = plan.changes.every((c) => c.action === 'unchanged' || c.action === 'imported');
   return `${JSON.stringify({ ...at, inSync, summary: plan.counts, surplusInstances: plan.surplusInstances, changes: plan.changes.map(entry) }, null, 2)}\n`;
 }
+
+/** `diff`'s output: the field diff and a summary line, or under `-o json` the plan as one document. */
+export function diffOutput(
+  result: {
+    scope: { project: string; spec: string; namespace: string };
+    changes: ChangePlan;
+    planned: number;
+    pending: boolean;
+  },
+  format: 'table' | 'yaml' | 'json',
+): string {
+  const { scope, changes } = result;
+  if (format === 'json') return planDocument(changes, scope);
+  const notices = surplusNotices(changes, result.planned).map((n) => `${n}\n`);
+  return `${diffText(changes)}${notices.join('')}${scope.project}/${scope.spec} in namespace ${scope.namespace}: ${result.pending ? planSummary(changes) : 'in sync'}\n`;
+}

@@ -1,29 +1,23 @@
-// `-o json` of deploy, delete, start, stop and restart: the result lines of every spec the run
-// touched, one summary and the exit code, as one document (schema: schemas/result.schema.json).
-import type { Flag, ResultLine } from './result-lines.js';
-
-/** Which spec a group of result lines belongs to. */
-export interface ResultScope {
-  project: string;
-  spec: string;
-  namespace: string;
-}
-
-/** The counts of the summary, one per flag. */
-export type ResultCounts = Record<
-  'succeeded' | 'skipped' | 'failed' | 'deleted' | 'started' | 'stopped' | 'restarted',
-  number
->;
-
-const COUNT_OF: Record<Flag, keyof ResultCounts> = {
-  SUCCESS: 'succeeded',
-  SKIPPED: 'skipped',
-  FAILED: 'failed',
-  DELETED: 'deleted',
-  STARTED: 'started',
-  STOPPED: 'stopped',
-  RESTARTED: 'restarted',
-};
+// `-o json` of deploy, delete, start, stop and restart: what the run reported, as data, in one document
+// written last (schema: schemas/result.schema.json). The text still goes to stderr for whoever watches.
+import type { Change, ChangePlan } from '../changes/plan-changes.js';
+import type { Output } from './output.js';
+import {
+  textReporter,
+  type DeleteReason,
+  type DeletionView,
+  type Orphan,
+  type ProjectSpecOutcome,
+  type Reporter,
+} from './reporter.js';
+import {
+  counts,
+  type Flag,
+  type ResultCounts,
+  type ResultLine,
+  type ResultScope,
+  type WaitOutcome,
+} from './results.js';
 
 export interface ObjectResult {
   flag: Flag;
@@ -34,19 +28,32 @@ export interface ObjectResult {
   hint?: string;
 }
 
-/** How `--wait` ended for a spec: every instance ready, one failed past its grace, or time ran out. */
-export interface WaitOutcome {
-  outcome: 'ready' | 'failed' | 'timed-out';
-  seconds: number;
-  ready: number;
-  total: number;
-  /** The instances that were not ready, each with why (the cluster's words, made printable). */
-  notReady: { name: string; reason: string }[];
-}
+type ObjectRef = { kind: string; name: string };
 
 export interface SpecResult extends ResultScope {
   results: ObjectResult[];
   summary: ResultCounts;
+  /** deploy: the planned changes, as the plan shows them. */
+  plan?: (ObjectRef & { action: Change['action'] })[];
+  /** deploy --adopt: objects taken over. */
+  adopted?: ObjectRef[];
+  /** Instances past the spec's replicas, and other objects it no longer plans. */
+  surplus?: { instances: string[]; planned: number; objects: ObjectRef[] };
+  /** delete, --prune: what was listed to go, and what was kept. */
+  deletion?: {
+    targets: (ObjectRef & { why: DeleteReason })[];
+    keptDisks: ObjectRef[];
+    sharedInUse: string[];
+    unlabeledKept: ObjectRef[];
+  };
+  /** What others added to or repointed in a VM, which deploy left as it is (`hot-plugged volume data1`). */
+  kept?: (ObjectRef & { what: string })[];
+  /** What the user should know of what was applied (cloud-init runs once per instance…). */
+  notices?: string[];
+  /** VMs that need a restart to take their change. */
+  restartNeeded?: string[];
+  /** A roll that stopped: the VMs it did not restart. */
+  notRestarted?: string[];
   wait?: WaitOutcome;
 }
 
@@ -58,57 +65,136 @@ export interface ResultDocument {
   /** One entry per spec, in the order they were reported. */
   specs: SpecResult[];
   summary: ResultCounts;
-  /** Every other line the text output would have printed on stdout (the plan, notices, wait outcome). */
-  notes: string[];
+  /** A run over a whole project: each spec's exit code, and VMs of spec files that are gone. */
+  project?: { name: string; specs: ProjectSpecOutcome[]; orphans?: Orphan[] };
   /** Present when the run stopped on an error (exit 2, 3, 4, 130…). */
   error?: { message: string; hint?: string };
 }
 
-/** How many lines carry each flag. */
-export function counts(lines: { flag: Flag }[]): ResultCounts {
-  const c: ResultCounts = {
-    succeeded: 0,
-    skipped: 0,
-    failed: 0,
-    deleted: 0,
-    started: 0,
-    stopped: 0,
-    restarted: 0,
-  };
-  for (const l of lines) c[COUNT_OF[l.flag]]++;
-  return c;
-}
+const ref = (o: { kind: string; metadata: { name: string } }): ObjectRef => ({
+  kind: o.kind,
+  name: o.metadata.name,
+});
 
 /**
- * Collects what a run reports instead of printing it; the CLI writes `document()` once at the end.
+ * A Reporter that keeps what the run reports for `document()`, and prints the text on stderr.
  * Lines of one spec reported in several steps (deploy, then --prune or --restart) stay one entry.
  */
-export class ResultRecorder {
-  private readonly specs: { scope: ResultScope; lines: ResultLine[]; wait?: WaitOutcome }[] = [];
-  private readonly notes: string[] = [];
+export class ResultRecorder implements Reporter {
+  private readonly specs: { scope: ResultScope; lines: ResultLine[]; data: Partial<SpecResult> }[] = [];
+  private project?: ResultDocument['project'];
+  private readonly text: Reporter;
 
-  private entry(scope: ResultScope): { scope: ResultScope; lines: ResultLine[]; wait?: WaitOutcome } {
+  constructor(output: Output) {
+    this.text = textReporter({ ...output, out: output.err, isTTY: false, color: false });
+  }
+
+  private entry(scope: ResultScope) {
     let entry = this.specs.find((s) => s.scope.project === scope.project && s.scope.spec === scope.spec);
-    if (!entry) this.specs.push((entry = { scope, lines: [] }));
+    if (!entry) this.specs.push((entry = { scope, lines: [], data: {} }));
     return entry;
   }
 
-  record(scope: ResultScope, lines: ResultLine[]): void {
+  private add(scope: ResultScope, key: 'notices' | 'restartNeeded' | 'notRestarted', items: string[]) {
+    const data = this.entry(scope).data;
+    data[key] = [...(data[key] ?? []), ...items];
+  }
+
+  planWarnings: Reporter['planWarnings'] = (plan) => this.text.planWarnings(plan);
+
+  plan(scope: ResultScope, changes: ChangePlan, namespaceMissing: boolean): void {
+    this.text.plan(scope, changes, namespaceMissing);
+    this.entry(scope).data.plan = changes.changes
+      .filter((c) => c.action !== 'unchanged' && c.action !== 'imported')
+      .map((c) => ({ action: c.action, kind: c.kind, name: c.name }));
+  }
+
+  surplus(scope: ResultScope, changes: ChangePlan, planned: number): void {
+    this.text.surplus(scope, changes, planned);
+    const objects = changes.changes
+      .filter((c) => c.action === 'surplus')
+      .map(({ kind, name }) => ({ kind, name }));
+    if (objects.length)
+      this.entry(scope).data.surplus = { instances: changes.surplusInstances, planned, objects };
+  }
+
+  adopting(scope: ResultScope, changes: Change[]): void {
+    this.text.adopting(scope, changes);
+    this.entry(scope).data.adopted = changes.map(({ kind, name }) => ({ kind, name }));
+  }
+
+  results(scope: ResultScope, action: Parameters<Reporter['results']>[1], lines: ResultLine[]): void {
     this.entry(scope).lines.push(...lines);
   }
 
-  /** How `--wait` ended for the spec (also said in a note, as the text output prints it). */
-  recordWait(scope: ResultScope, outcome: WaitOutcome): void {
-    this.entry(scope).wait = outcome;
+  notices(scope: ResultScope, notices: string[]): void {
+    this.text.notices(scope, notices);
+    this.add(scope, 'notices', notices);
   }
 
-  /** Text that would have gone to stdout, one entry per line. */
-  note(text: string): void {
-    this.notes.push(...text.replace(/\n$/, '').split('\n'));
+  restartNeeded(scope: ResultScope, vms: string[]): void {
+    this.text.restartNeeded(scope, vms);
+    this.add(scope, 'restartNeeded', vms);
   }
+
+  restarting: Reporter['restarting'] = (scope, vms, batch) => this.text.restarting(scope, vms, batch);
+
+  rollStopped(scope: ResultScope, left: string[]): void {
+    this.text.rollStopped(scope, left);
+    this.add(scope, 'notRestarted', left);
+  }
+
+  noVms(scope: ResultScope, target: string | undefined): void {
+    this.text.noVms(scope, target);
+    this.entry(scope);
+  }
+
+  deletion(view: DeletionView): void {
+    this.text.deletion(view);
+    this.entry(view.scope).data.deletion = {
+      targets: view.targets.map((d) => ({ ...ref(d.object), why: d.why })),
+      keptDisks: view.keptDisks.map(ref),
+      sharedInUse: view.sharedInUse,
+      unlabeledKept: view.unlabeledKept.map(ref),
+    };
+  }
+
+  kept(scope: ResultScope, changes: Change[]): void {
+    this.text.kept(scope, changes);
+    this.entry(scope).data.kept = changes.flatMap((c) =>
+      (c.kept ?? []).map((what) => ({ kind: c.kind, name: c.name, what })),
+    );
+  }
+
+  sharedInUse(scope: ResultScope, users: string[]): void {
+    this.text.sharedInUse(scope, users);
+    const deletion = this.entry(scope).data.deletion;
+    if (deletion) deletion.sharedInUse.push(...users);
+  }
+
+  waited(scope: ResultScope, outcome: WaitOutcome, runs: Parameters<Reporter['waited']>[2]): void {
+    this.text.waited(scope, outcome, runs);
+    this.entry(scope).data.wait = outcome;
+  }
+
+  progress: Reporter['progress'] = (text) => this.text.progress(text);
+  aside: Reporter['aside'] = (text) => this.text.aside(text);
+  specBegins: Reporter['specBegins'] = (project, spec, first) => this.text.specBegins(project, spec, first);
+
+  projectDone(project: string, specs: ProjectSpecOutcome[]): void {
+    this.text.projectDone(project, specs);
+    this.project = { ...this.project, name: project, specs };
+  }
+
+  orphans(project: string, orphans: Orphan[]): void {
+    this.text.orphans(project, orphans);
+    if (orphans.length && this.project) this.project.orphans = orphans;
+  }
+
+  orphansUnknown: Reporter['orphansUnknown'] = (message) => this.text.orphansUnknown(message);
 
   document(action: string, exitCode: number, error?: { message: string; hint?: string }): ResultDocument {
-    const specs = this.specs.map(({ scope, lines, wait }) => ({
+    const specs = this.specs.map(({ scope, lines, data }) => ({
       project: scope.project,
       spec: scope.spec,
       namespace: scope.namespace,
@@ -120,7 +206,7 @@ export class ResultRecorder {
         ...(hint !== undefined && { hint }),
       })),
       summary: counts(lines),
-      ...(wait && { wait }),
+      ...data,
     }));
     return {
       apiVersion: 'v-auto/v1',
@@ -129,7 +215,7 @@ export class ResultRecorder {
       exitCode,
       specs,
       summary: counts(this.specs.flatMap((s) => s.lines)),
-      notes: this.notes,
+      ...(this.project && { project: this.project }),
       ...(error && {
         error: { message: error.message, ...(error.hint !== undefined && { hint: error.hint }) },
       }),

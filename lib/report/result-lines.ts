@@ -1,9 +1,6 @@
-// The per-resource result lines of deploy and delete: `[FLAG] Kind name (detail)` and a summary.
+// The per-resource result lines as text: `[FLAG] Kind name (detail)`, and the summary of what the command did.
 import { printable } from '../printable.js';
-import type { Output } from './output.js';
-import { counts, type ResultScope } from './result-document.js';
-
-export type Flag = 'SUCCESS' | 'SKIPPED' | 'FAILED' | 'DELETED' | 'STARTED' | 'STOPPED' | 'RESTARTED';
+import { counts, type Flag, type ResultAction, type ResultLine } from './results.js';
 
 const COLOR: Record<Flag, string> = {
   SUCCESS: '32',
@@ -15,46 +12,40 @@ const COLOR: Record<Flag, string> = {
   RESTARTED: '32',
 };
 
-export interface ResultLine {
-  flag: Flag;
-  kind: string;
-  name: string;
-  detail?: string;
-  /** What to do about a failure, printed under it. */
-  hint?: string;
-}
-
 export function formatResult(line: ResultLine, color: boolean): string {
   const flag = color ? `\u001b[${COLOR[line.flag]}m[${line.flag}]\u001b[0m` : `[${line.flag}]`;
   const text = `${flag} ${line.kind} ${printable(line.name)}${line.detail ? ` (${printable(line.detail)})` : ''}`;
   return line.hint ? `${text}\n          hint: ${printable(line.hint)}` : text;
 }
 
-/**
- * One spec's result lines and their summary: printed, or, under `-o json`, recorded for the
- * run's one document (see result-document.ts).
- */
-export function reportResults(scope: ResultScope, lines: ResultLine[], output: Output): void {
-  if (output.results) return output.results.record(scope, lines);
-  printResults(lines, output);
-  output.out(`${summarize(lines)}\n`);
-}
-
-function printResults(lines: ResultLine[], output: Output): void {
-  // A hint shared by many lines (a missing namespace fails every object) is printed once.
+/** The result lines, each a line; a hint shared by many lines (a missing namespace fails every object) is printed once. */
+export function resultText(lines: ResultLine[], color: boolean): string {
   const hinted = new Set<string>();
-  for (const line of lines) {
-    const repeat = line.hint !== undefined && hinted.has(line.hint);
-    if (line.hint) hinted.add(line.hint);
-    output.out(`${formatResult(repeat ? { ...line, hint: undefined } : line, output.color)}\n`);
-  }
+  return lines
+    .map((line) => {
+      const repeat = line.hint !== undefined && hinted.has(line.hint);
+      if (line.hint) hinted.add(line.hint);
+      return `${formatResult(repeat ? { ...line, hint: undefined } : line, color)}\n`;
+    })
+    .join('');
 }
 
-export function summarize(lines: ResultLine[]): string {
+/**
+ * `3 succeeded, 1 skipped, 0 failed` for a deploy, `2 deleted, 1 failed` for a delete (or --prune),
+ * `2 started, 0 skipped, 0 failed`…: the command says what it did, whatever the counts are.
+ */
+export function summarize(lines: ResultLine[], action: ResultAction): string {
   const c = counts(lines);
-  if (c.deleted) return `${c.deleted} deleted, ${c.failed} failed`;
-  for (const word of ['started', 'stopped', 'restarted'] as const) {
-    if (c[word]) return `${c[word]} ${word}, ${c.skipped} skipped, ${c.failed} failed`;
+  switch (action) {
+    case 'deploy':
+      return `${c.succeeded} succeeded, ${c.skipped} skipped, ${c.failed} failed`;
+    case 'delete':
+      return `${c.deleted} deleted, ${c.failed} failed`;
+    case 'start':
+      return `${c.started} started, ${c.skipped} skipped, ${c.failed} failed`;
+    case 'stop':
+      return `${c.stopped} stopped, ${c.skipped} skipped, ${c.failed} failed`;
+    case 'restart':
+      return `${c.restarted} restarted, ${c.skipped} skipped, ${c.failed} failed`;
   }
-  return `${c.succeeded} succeeded, ${c.skipped} skipped, ${c.failed} failed`;
 }

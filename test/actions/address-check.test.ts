@@ -1,11 +1,11 @@
-import { inspect } from '../../lib/actions/inspect.js';
+import { inspectPrinted } from '../helpers/inspect.js';
 import { ExitCode } from '../../lib/errors.js';
 import type { Output } from '../../lib/report/output.js';
 import { asyncErrorOf, IMAGE, LAN, repoRoot, tempDir, writeWorkspace } from '../helpers/workspace.js';
 
 const quiet: Output = { out: () => {}, err: () => {}, isTTY: false, color: false };
 const run = (home: string, project: string, spec: string) =>
-  inspect(
+  inspectPrinted(
     { home, project, spec, sets: [], output: 'yaml', showSecrets: false },
     { toolRoot: repoRoot, env: {}, output: quiet },
   );
@@ -85,7 +85,10 @@ test("a whole-project run plans each spec of the workspace once, though every sp
   const deps = { toolRoot: repoRoot, env, output: quiet, specPlans: new Map() };
   for (const spec of specs)
     expect(
-      await inspect({ home, project: 'demo', spec, sets: [], output: 'yaml', showSecrets: false }, deps),
+      await inspectPrinted(
+        { home, project: 'demo', spec, sets: [], output: 'yaml', showSecrets: false },
+        deps,
+      ),
     ).toBe(ExitCode.OK);
   expect(Object.fromEntries(reads)).toEqual(Object.fromEntries(specs.map((s) => [`OWNER_${s}`, 1])));
 });

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { attachesNad, deleteSpec, type DeleteOptions } from '../../lib/actions/delete.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
+import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 
@@ -46,7 +47,13 @@ function run(options: Partial<DeleteOptions>, confirm?: (q: string) => Promise<b
   return {
     cluster,
     output,
-    done: deleteSpec(all, { toolRoot: repoRoot, env: {}, output, confirm, cluster: () => cluster }),
+    done: deleteSpec(all, {
+      toolRoot: repoRoot,
+      env: {},
+      report: textReporter(output),
+      confirm,
+      cluster: () => cluster,
+    }),
   };
 }
 
@@ -87,7 +94,14 @@ test('an instance name with some v-auto owner label is not unlabeled: --include-
     keepDisks: false,
     includeUnlabeled: true,
   };
-  expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
+  expect(
+    await deleteSpec(all, {
+      toolRoot: repoRoot,
+      env: {},
+      report: textReporter(output),
+      cluster: () => cluster,
+    }),
+  ).toBe(0);
   expect(cluster.deleted.map((r) => r.name)).toContain('web-07');
   expect(cluster.deleted.map((r) => r.name)).not.toContain('web-05');
 });
@@ -169,7 +183,14 @@ describe('only names the planner produces are instance names', () => {
       includeUnlabeled: false,
       target: 'web-02',
     };
-    expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
+    expect(
+      await deleteSpec(all, {
+        toolRoot: repoRoot,
+        env: {},
+        report: textReporter(output),
+        cluster: () => cluster,
+      }),
+    ).toBe(0);
     expect(cluster.calls).toEqual(['list']);
   });
 
@@ -191,7 +212,14 @@ describe('only names the planner produces are instance names', () => {
       keepDisks: false,
       includeUnlabeled: true,
     };
-    expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
+    expect(
+      await deleteSpec(all, {
+        toolRoot: repoRoot,
+        env: {},
+        report: textReporter(output),
+        cluster: () => cluster,
+      }),
+    ).toBe(0);
     const gone = cluster.deleted.map((r) => r.name);
     for (const n of lookAlikes)
       expect(gone.filter((g) => g.startsWith(`${n}`) && (g === n || g.startsWith(`${n}-`)))).toEqual([]);
@@ -215,7 +243,14 @@ test('only unlabeled matches: no empty table, the leftovers listed, nothing dele
     keepDisks: false,
     includeUnlabeled: false,
   };
-  expect(await deleteSpec(all, { toolRoot: repoRoot, env: {}, output, cluster: () => cluster })).toBe(0);
+  expect(
+    await deleteSpec(all, {
+      toolRoot: repoRoot,
+      env: {},
+      report: textReporter(output),
+      cluster: () => cluster,
+    }),
+  ).toBe(0);
   expect(output.stdout).toBe(
     'nothing to delete for demo/web in namespace vm-demo\nUnlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-07, PersistentVolumeClaim web-07-rootdisk\n',
   );

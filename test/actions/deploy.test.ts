@@ -5,6 +5,7 @@ import { deploy, type DeployOptions } from '../../lib/actions/deploy.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { VAutoError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';
+import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf, tempDir, writeWorkspace } from '../helpers/workspace.js';
 
@@ -22,7 +23,7 @@ function run(cluster: FakeCluster, extra: Partial<DeployOptions> = {}, deps: Par
   const all: ClusterDeps = {
     toolRoot: repoRoot,
     env: { V_AUTO_PASSWORD: 'pw' },
-    output,
+    report: textReporter(output),
     cluster: () => cluster,
     ...deps,
   };

@@ -6,6 +6,7 @@ import { deploy, type DeployOptions } from '../../lib/actions/deploy.js';
 import { planFanOut, sendFanOut } from '../../lib/actions/fan-out.js';
 import { ExitCode, VAutoError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';
+import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 
@@ -15,14 +16,19 @@ function runDeploy(cluster: FakeCluster, extra: Partial<DeployOptions> = {}) {
   const deps: ClusterDeps = {
     toolRoot: repoRoot,
     env: { V_AUTO_PASSWORD: 'pw' },
-    output,
+    report: textReporter(output),
     cluster: () => cluster,
   };
   return deploy({ ...spec, dryRun: false, yes: true, ...extra }, deps).then((code) => ({ code, ...output }));
 }
 function runDelete(cluster: FakeCluster, parallel: number) {
   const output = capture();
-  const deps: ClusterDeps = { toolRoot: repoRoot, env: {}, output, cluster: () => cluster };
+  const deps: ClusterDeps = {
+    toolRoot: repoRoot,
+    env: {},
+    report: textReporter(output),
+    cluster: () => cluster,
+  };
   return deleteSpec(
     { ...spec, dryRun: false, yes: true, keepDisks: false, includeUnlabeled: false, parallel },
     deps,

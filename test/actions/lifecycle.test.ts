@@ -5,6 +5,7 @@ import { restart, startStop, type RestartOptions } from '../../lib/actions/lifec
 import type { ObjectOutcome, ObjectRef } from '../../lib/cluster/cluster-client.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
+import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 
 const spec = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [] };
@@ -88,7 +89,7 @@ function depsFor(cluster: FakeCluster): { deps: ClusterDeps; output: ReturnType<
     deps: {
       toolRoot: repoRoot,
       env: {},
-      output,
+      report: textReporter(output),
       cluster: () => cluster,
       pollMs: 0,
       now: () => (now += 1000),

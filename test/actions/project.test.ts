@@ -7,17 +7,19 @@ import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { ExitCode, VAutoError, usageError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { IMAGE, tempDir, writeWorkspace } from '../helpers/workspace.js';
+import { textReporter } from '../../lib/report/reporter.js';
+import { projectStatusDocument } from '../../lib/report/status-report.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 
 function harness() {
   const output = capture();
   const reported: string[] = [];
-  const deps: ClusterDeps & { report: (err: unknown, spec: string) => number } = {
+  const deps: ClusterDeps & { reportError: (err: unknown, spec: string) => number } = {
     toolRoot: repoRoot,
     env: {},
-    output,
+    report: textReporter(output),
     cluster: () => new FakeCluster(),
-    report: (err, spec) => {
+    reportError: (err, spec) => {
       reported.push(`${spec}: ${(err as Error).message}`);
       return err instanceof VAutoError ? err.exitCode : ExitCode.INTERNAL;
     },
@@ -97,7 +99,7 @@ test('worstCode: the highest code, 0 for none', () => {
 });
 
 test('whole-project status: one read per namespace by the project labels, split by spec; VMs of a spec file that is gone are named', async () => {
-  const { output, deps } = harness();
+  const { deps } = harness();
   const labels = (spec: string, name: string) => ({
     'v-auto/managed': 'true',
     'v-auto/project': 'demo',
@@ -117,12 +119,13 @@ test('whole-project status: one read per namespace by the project labels, split 
     vm('db', 'db-01'),
     vm('old', 'old-01'),
   ]);
-  const code = await statusProject(
-    { home: path.join(repoRoot, 'examples'), project: 'demo', specs: ['db', 'web'], output: 'json' },
+  const s = await statusProject(
+    { home: path.join(repoRoot, 'examples'), project: 'demo', specs: ['db', 'web'] },
     { ...deps, cluster: () => cluster },
   );
+  const code = s.code;
   expect(cluster.calls).toEqual(['list']);
-  const doc = JSON.parse(output.stdout);
+  const doc = JSON.parse(projectStatusDocument(s.project, s.entries, s.orphans, 'json'));
   expect(
     doc.specs.map((s: { spec: string; instances: { name: string }[] }) => [
       s.spec,

@@ -1,6 +1,8 @@
 // status over a fake cluster: planned instances that are missing, --target, exit codes for cron.
 import path from 'node:path';
-import { status } from '../../lib/actions/status.js';
+import { status, statusCode } from '../../lib/actions/status.js';
+import { textReporter } from '../../lib/report/reporter.js';
+import { statusDocument, statusReport } from '../../lib/report/status-report.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
@@ -40,12 +42,17 @@ function run(
     project: 'demo',
     spec: 'web',
     sets: [],
-    output: extra.output ?? 'table',
     target: extra.target,
     replicas: extra.replicas,
   };
-  const deps = { toolRoot: repoRoot, env: {}, output, cluster: () => cluster };
-  return { cluster, output, done: status(options, deps) };
+  const format = extra.output ?? 'table';
+  const deps = { toolRoot: repoRoot, env: {}, report: textReporter(output), cluster: () => cluster };
+  // What the CLI does with the view: print it in the format asked for, exit by statusCode.
+  const done = status(options, deps).then((view) => {
+    output.out(format === 'table' ? statusReport(view) : statusDocument(view, format));
+    return statusCode(view);
+  });
+  return { cluster, output, done };
 }
 
 test('every planned instance running: exit 0, two calls', async () => {
@@ -164,11 +171,14 @@ test('the events are read beside the objects, not after them (one round trip les
     project: 'demo',
     spec: 'web',
     sets: [],
-    output: 'table' as const,
   };
-  expect(
-    await status(options, { toolRoot: repoRoot, env: {}, output: capture(), cluster: () => cluster }),
-  ).toBe(0);
+  const view = await status(options, {
+    toolRoot: repoRoot,
+    env: {},
+    report: textReporter(capture()),
+    cluster: () => cluster,
+  });
+  expect(statusCode(view)).toBe(0);
   expect(order).toContain('Event started');
   expect(order.indexOf('Event started')).toBeLessThan(order.indexOf('objects read'));
 });

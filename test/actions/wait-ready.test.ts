@@ -4,6 +4,7 @@ import { prepareSettings } from '../../lib/actions/prepare-manifests.js';
 import { waitReady } from '../../lib/actions/wait-ready.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
+import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 
 const { plan } = prepareSettings(
@@ -82,7 +83,7 @@ test('polls until both VMs are ready, printing progress when it changes', async 
   ];
   const cluster = new Polls([importing, importing, ready]);
   const output = capture();
-  expect(await waitReady(cluster, plan, 60, { output, pollMs: 1 })).toBe(0);
+  expect(await waitReady(cluster, plan, 60, { report: textReporter(output), pollMs: 1 })).toBe(0);
   expect(cluster.calls).toEqual(['list', 'list', 'list']);
   expect(output.stderr).toBe(
     '0/2 ready; web-01: disk ImportInProgress 45.00%, web-02: disk ImportScheduled\n2/2 ready\n',
@@ -127,7 +128,7 @@ test('a failed import stops the wait at once with exit 1, with the newest Warnin
     events,
   );
   const output = capture();
-  expect(await waitReady(cluster, plan, 60, { output, pollMs: 1 })).toBe(1);
+  expect(await waitReady(cluster, plan, 60, { report: textReporter(output), pollMs: 1 })).toBe(1);
   expect(cluster.calls).toEqual(['list', 'events', 'pods']);
   expect(output.stdout).toBe(
     'not ready: DataVolume web-01-rootdisk import failed; last event: DataVolume/web-01-rootdisk Error: Unable to connect to http data source: 404 Not Found\n',
@@ -138,7 +139,11 @@ test('time running out names what is not ready', async () => {
   let now = 0;
   const cluster = new Polls([[vm('web-01', { printableStatus: 'Starting' }), dv('web-01', 'Succeeded')]]);
   const output = capture();
-  const code = await waitReady(cluster, plan, 5, { output, pollMs: 1, now: () => (now += 2000) });
+  const code = await waitReady(cluster, plan, 5, {
+    report: textReporter(output),
+    pollMs: 1,
+    now: () => (now += 2000),
+  });
   expect(code).toBe(1);
   expect(output.stdout).toBe('timed out after 5 s; not ready: web-01 (VM Starting), web-02 (not deployed)\n');
 });
@@ -153,7 +158,7 @@ test('a VM halted outside v-auto is not ready, and one being deleted neither: th
   going.metadata.deletionTimestamp = '2026-12-01T10:00:00Z';
   const cluster = new Polls([[halted, dv('web-01', 'Succeeded'), going, dv('web-02', 'Succeeded')]]);
   const output = capture();
-  const code = await waitReady(cluster, plan, 5, { output, pollMs: 1, now: () => (now += 2000) });
+  const code = await waitReady(cluster, plan, 5, { report: textReporter(output), pollMs: 1, now: () => (now += 2000) });
   expect(code).toBe(1);
   expect(output.stdout).toBe(
     'timed out after 5 s; not ready: web-01 (stopped outside v-auto (runStrategy Halted); v-auto start or deploy starts it), web-02 (being deleted since 2026-12-01T10:00:00Z)\n',
@@ -175,7 +180,7 @@ test('a VM stopped by v-auto stop is counted apart when all are ready', async ()
     ],
   ]);
   const output = capture();
-  expect(await waitReady(cluster, plan, 5, { output, pollMs: 1 })).toBe(0);
+  expect(await waitReady(cluster, plan, 5, { report: textReporter(output), pollMs: 1 })).toBe(0);
   expect(output.stdout).toBe('all 2 instance(s) ready (1 running, 1 stopped by v-auto stop)\n');
 });
 
@@ -194,7 +199,11 @@ describe('grace window: a state that can clear by itself does not fail the first
       const output = capture();
       // One minute passes per poll.
       expect(
-        await waitReady(cluster, plan, 900, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 }),
+        await waitReady(cluster, plan, 900, {
+          report: textReporter(output),
+          pollMs: 1,
+          now: () => cluster.calls.length * 60_000,
+        }),
       ).toBe(0);
       expect(cluster.calls).toHaveLength(3);
     },
@@ -208,7 +217,11 @@ describe('grace window: a state that can clear by itself does not fail the first
       ]);
       const output = capture();
       expect(
-        await waitReady(cluster, plan, 3600, { output, pollMs: 1, now: () => cluster.calls.length * 60_000 }),
+        await waitReady(cluster, plan, 3600, {
+          report: textReporter(output),
+          pollMs: 1,
+          now: () => cluster.calls.length * 60_000,
+        }),
       ).toBe(1);
       // First seen at the first poll (minute 1); failed at the first poll 300 s later (minute 6); then the events.
       expect(cluster.calls).toEqual(['list', 'list', 'list', 'list', 'list', 'list', 'events', 'pods']);
@@ -251,7 +264,7 @@ describe('grace window: a state that can clear by itself does not fail the first
     const output = capture();
     expect(
       await waitReady(cluster, plan, 3600, {
-        output,
+        report: textReporter(output),
         pollMs: 1,
         graceSeconds: 60,
         now: () => cluster.calls.length * 60_000,
@@ -269,7 +282,7 @@ describe('grace window: a state that can clear by itself does not fail the first
     const output = capture();
     expect(
       await waitReady(cluster, plan, 3600, {
-        output,
+        report: textReporter(output),
         pollMs: 1,
         graceSeconds: 120,
         now: () => cluster.calls.length * 60_000,

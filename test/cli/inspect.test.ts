@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import { inspect, type InspectOptions } from '../../lib/actions/inspect.js';
+import type { InspectOptions } from '../../lib/actions/inspect.js';
+import { inspectPrinted } from '../helpers/inspect.js';
 import type { Output } from '../../lib/report/output.js';
 import { repoRoot } from '../helpers/workspace.js';
 
@@ -11,7 +12,7 @@ const examples = path.join(repoRoot, 'examples');
 /** Runs the inspect action on the bundled examples, capturing what it prints. */
 async function inspectExamples(
   spec: string,
-  options: Partial<InspectOptions> = {},
+  options: Partial<InspectOptions & { output: 'table' | 'yaml' | 'json' }> = {},
   env: Record<string, string> = {},
 ) {
   let out = '';
@@ -21,7 +22,7 @@ async function inspectExamples(
     isTTY: false,
     color: false,
   };
-  const code = await inspect(
+  const code = await inspectPrinted(
     { home: examples, project: 'demo', spec, sets: [], output: 'table', showSecrets: false, ...options },
     { toolRoot: repoRoot, env, output },
   );

@@ -43,15 +43,20 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     expect(s.stdout).toContain('3/3 ready in 2 spec(s)');
     expect(s.stdout).toMatch(/^db\s+db-01\s+Running\s+true/m);
 
-    // -o json: one document with each spec's results, the headings and the summary among its notes.
+    // -o json: one document with each spec's results and each spec's exit code.
     const j = await e2e.run(['demo', 'deploy', '--yes', '-o', 'json']);
     expect(j.code).toBe(0);
     const doc = JSON.parse(j.stdout);
     expect(doc.specs.map((x: { spec: string }) => x.spec)).toEqual(['db', 'web']);
     expect(doc.exitCode).toBe(0);
-    expect(doc.notes).toEqual(
-      expect.arrayContaining(['=== demo/db ===', 'project demo: 2 spec(s); ok: db, web']),
-    );
+    expect(doc.project).toEqual({
+      name: 'demo',
+      specs: [
+        { spec: 'db', code: 0 },
+        { spec: 'web', code: 0 },
+      ],
+    });
+    expect(j.stderr).toContain('project demo: 2 spec(s); ok: db, web');
 
     const sj = await e2e.run(['demo', 'status', '-o', 'json']);
     const sdoc = JSON.parse(sj.stdout);

@@ -82,7 +82,7 @@ describe('-o json results against the simulator', () => {
     }
   }, 60_000);
 
-  test("a refused object is FAILED with the server's reason, exit 1; notices are notes, also on stderr", async () => {
+  test("a refused object is FAILED with the server's reason, exit 1; the VMs that need a restart are data, the notice on stderr", async () => {
     e2e.sim.faults.rejectCreate = [
       { kind: 'VirtualMachine', name: 'web-03', message: 'exceeded quota: vm-count' },
     ];
@@ -97,10 +97,10 @@ describe('-o json results against the simulator', () => {
     expect(results(doc)).toContain(
       'SUCCESS VirtualMachine web-01 (configured; needs a restart to apply the change (see the notice below))',
     );
-    expect(doc.notes).toContain(
+    expect(doc.specs[0].restartNeeded).toEqual(['web-01', 'web-02']);
+    expect(r.stderr).toContain(
       'notice: 2 VM(s) need a restart to apply their change (web-01, web-02): run "v-auto demo web restart --pending", or deploy with --restart',
     );
-    for (const note of doc.notes) expect(r.stderr).toContain(note);
   });
 
   test('stop, start and restart: one document each', async () => {

@@ -333,9 +333,9 @@ describe('a text cloud_init must start with a header cloud-init reads', () => {
   test('inspect prints it as a warning on stderr', async () => {
     const home = tempDir();
     writeWorkspace(home, { specs: { web: { ...IMAGE, cloud_init: 'hostname: x\n' } } });
-    const { inspect } = await import('../../lib/actions/inspect.js');
+    const { inspectPrinted } = await import('../helpers/inspect.js');
     const err: string[] = [];
-    await inspect(
+    await inspectPrinted(
       { home, project: 'demo', spec: 'web', sets: [], output: 'yaml', showSecrets: false },
       {
         toolRoot: repoRoot,

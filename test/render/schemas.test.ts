@@ -5,7 +5,7 @@ import path from 'node:path';
 import AjvModule from 'ajv';
 import addFormatsModule from 'ajv-formats';
 import { parseAllDocuments } from 'yaml';
-import { inspect } from '../../lib/actions/inspect.js';
+import { inspectPrinted } from '../helpers/inspect.js';
 import type { Output } from '../../lib/report/output.js';
 import { named, renderFor, repoRoot } from '../helpers/workspace.js';
 
@@ -71,7 +71,9 @@ async function inspectYaml(spec: string, replicas: number): Promise<Record<strin
     output: 'yaml' as const,
     showSecrets: true,
   };
-  expect(await inspect(options, { toolRoot: repoRoot, env: { V_AUTO_PASSWORD: 'pw' }, output })).toBe(0);
+  expect(await inspectPrinted(options, { toolRoot: repoRoot, env: { V_AUTO_PASSWORD: 'pw' }, output })).toBe(
+    0,
+  );
   return parseAllDocuments(out).map((d) => d.toJS());
 }
 

@@ -1,8 +1,9 @@
-// The -o json result document: built from the result lines, one entry per spec, one summary.
+// The -o json result document: built from what the run reports, one entry per spec, data rather than sentences.
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
-import { jsonResultOutput } from '../../lib/report/output.js';
-import { reportResults } from '../../lib/report/result-lines.js';
+import { ResultRecorder } from '../../lib/report/result-document.js';
+import { textReporter } from '../../lib/report/reporter.js';
+import type { ChangePlan } from '../../lib/changes/plan-changes.js';
 import { capture } from '../helpers/fake-cluster.js';
 
 const validate = new Ajv({ strict: true }).compile(
@@ -11,21 +12,30 @@ const validate = new Ajv({ strict: true }).compile(
 const web = { project: 'demo', spec: 'web', namespace: 'vm-demo' };
 const db = { project: 'demo', spec: 'db', namespace: 'vm-demo' };
 
-test('several specs, a spec reported twice (deploy, then --prune), notes; nothing on stdout', () => {
+const surplus: ChangePlan = {
+  changes: [
+    { action: 'surplus', kind: 'VirtualMachine', name: 'web-03', instance: 'web-03' },
+    { action: 'create', kind: 'VirtualMachine', name: 'web-01' },
+  ],
+  counts: { create: 1, update: 0, unchanged: 0, foreign: 0, surplus: 1, imported: 0, restart: 0 },
+  surplusInstances: ['web-03'],
+};
+
+test('several specs, a spec reported twice (deploy, then --prune); the text on stderr, nothing on stdout', () => {
   const seen = capture();
-  const json = jsonResultOutput(seen);
-  reportResults(web, [{ flag: 'SUCCESS', kind: 'VirtualMachine', name: 'web-01', detail: 'created' }], json);
-  json.out('web-03 exists but the spec plans 2\n');
-  reportResults(
-    db,
-    [{ flag: 'FAILED', kind: 'Secret', name: 'db-01-cloud-init', detail: 'denied', hint: 'ask an admin' }],
-    json,
-  );
-  reportResults(web, [{ flag: 'DELETED', kind: 'VirtualMachine', name: 'web-03' }], json);
-  const doc = json.results.document('deploy', 1);
+  const json = new ResultRecorder(seen);
+  json.results(web, 'deploy', [
+    { flag: 'SUCCESS', kind: 'VirtualMachine', name: 'web-01', detail: 'created' },
+  ]);
+  json.surplus(web, surplus, 2);
+  json.results(db, 'deploy', [
+    { flag: 'FAILED', kind: 'Secret', name: 'db-01-cloud-init', detail: 'denied', hint: 'ask an admin' },
+  ]);
+  json.results(web, 'delete', [{ flag: 'DELETED', kind: 'VirtualMachine', name: 'web-03' }]);
+  const doc = json.document('deploy', 1);
   expect(validate(doc)).toBe(true);
   expect(seen.stdout).toBe('');
-  expect(seen.stderr).toBe('web-03 exists but the spec plans 2\n');
+  expect(seen.stderr).toBe('web-03 exists but the spec plans 2 (run deploy --prune to delete it)\n');
   expect(doc.specs.map((s) => [s.spec, s.results.map((r) => r.name)])).toEqual([
     ['web', ['web-01', 'web-03']],
     ['db', ['db-01-cloud-init']],
@@ -39,21 +49,51 @@ test('several specs, a spec reported twice (deploy, then --prune), notes; nothin
   });
   expect(doc.specs[0].summary).toMatchObject({ succeeded: 1, deleted: 1, failed: 0 });
   expect(doc.summary).toMatchObject({ succeeded: 1, deleted: 1, failed: 1 });
-  expect(doc.notes).toEqual(['web-03 exists but the spec plans 2']);
+  // What the text says in a sentence, the document holds as data.
+  expect(doc.specs[0].surplus).toEqual({
+    instances: ['web-03'],
+    planned: 2,
+    objects: [{ kind: 'VirtualMachine', name: 'web-03' }],
+  });
+  expect(doc).not.toHaveProperty('notes');
+});
+
+test('a whole-project run: each spec’s exit code and the VMs of removed spec files, not its headings', () => {
+  const json = new ResultRecorder(capture());
+  json.specBegins('demo', 'db', true);
+  json.results(db, 'delete', [{ flag: 'DELETED', kind: 'VirtualMachine', name: 'db-01' }]);
+  json.projectDone('demo', [{ spec: 'db', code: 0 }, { spec: 'web' }]);
+  json.orphans('demo', [{ namespace: 'vm-demo', spec: 'old', vms: ['old-01'] }]);
+  const doc = json.document('delete', 0);
+  expect(validate(doc)).toBe(true);
+  expect(doc.project).toEqual({
+    name: 'demo',
+    specs: [{ spec: 'db', code: 0 }, { spec: 'web' }],
+    orphans: [{ namespace: 'vm-demo', spec: 'old', vms: ['old-01'] }],
+  });
 });
 
 test('without -o json the lines and the summary are printed', () => {
   const seen = capture();
-  reportResults(
-    web,
-    [{ flag: 'SKIPPED', kind: 'VirtualMachine', name: 'web-01', detail: 'unchanged' }],
-    seen,
-  );
+  textReporter(seen).results(web, 'deploy', [
+    { flag: 'SKIPPED', kind: 'VirtualMachine', name: 'web-01', detail: 'unchanged' },
+  ]);
   expect(seen.stdout).toBe('[SKIPPED] VirtualMachine web-01 (unchanged)\n0 succeeded, 1 skipped, 0 failed\n');
 });
 
+test.each([
+  ['delete', 'FAILED', '0 deleted, 1 failed'],
+  ['restart', 'FAILED', '0 restarted, 0 skipped, 1 failed'],
+  ['stop', 'SKIPPED', '0 stopped, 1 skipped, 0 failed'],
+  ['start', 'SKIPPED', '0 started, 1 skipped, 0 failed'],
+] as const)('the summary of a %s says what it did, even when nothing was (%s)', (action, flag, summary) => {
+  const seen = capture();
+  textReporter(seen).results(web, action, [{ flag, kind: 'VirtualMachine', name: 'web-01', detail: 'x' }]);
+  expect(seen.stdout.trimEnd().split('\n').pop()).toBe(summary);
+});
+
 test('the schema refuses a document with an unknown flag or a missing summary', () => {
-  const doc = jsonResultOutput(capture()).results.document('stop', 0);
+  const doc = new ResultRecorder(capture()).document('stop', 0);
   expect(validate(doc)).toBe(true);
   expect(validate({ ...doc, summary: undefined })).toBe(false);
   expect(
@@ -65,16 +105,23 @@ test('the schema refuses a document with an unknown flag or a missing summary', 
 });
 
 test("the --wait outcome joins its spec's entry, after the results it follows", () => {
-  const json = jsonResultOutput(capture());
-  reportResults(web, [{ flag: 'SUCCESS', kind: 'VirtualMachine', name: 'web-01', detail: 'created' }], json);
-  json.results.recordWait(web, {
-    outcome: 'timed-out',
-    seconds: 5,
-    ready: 0,
-    total: 1,
-    notReady: [{ name: 'web-01', reason: 'disk importing 40.0%' }],
-  });
-  const doc = json.results.document('deploy', 1);
+  const seen = capture();
+  const json = new ResultRecorder(seen);
+  json.results(web, 'deploy', [
+    { flag: 'SUCCESS', kind: 'VirtualMachine', name: 'web-01', detail: 'created' },
+  ]);
+  json.waited(
+    web,
+    {
+      outcome: 'timed-out',
+      seconds: 5,
+      ready: 0,
+      total: 1,
+      notReady: [{ name: 'web-01', reason: 'disk importing 40.0%' }],
+    },
+    [],
+  );
+  const doc = json.document('deploy', 1);
   expect(validate(doc)).toBe(true);
   expect(doc.specs).toHaveLength(1);
   expect(doc.specs[0].wait).toEqual({
@@ -84,6 +131,7 @@ test("the --wait outcome joins its spec's entry, after the results it follows", 
     total: 1,
     notReady: [{ name: 'web-01', reason: 'disk importing 40.0%' }],
   });
+  expect(seen.stderr).toBe('timed out after 5 s; not ready: web-01 (disk importing 40.0%)\n');
   expect(
     validate({ ...doc, specs: [{ ...doc.specs[0], wait: { ...doc.specs[0].wait, outcome: 'late' } }] }),
   ).toBe(false);
