@@ -104,6 +104,27 @@ export function webhookDenied(
   );
 }
 
+/**
+ * A ValidatingAdmissionPolicy's denial, as kube-apiserver's policy dispatcher words it: the reason
+ * defaults to Invalid (422), and the message is admission.NewForbidden's
+ * (kubernetes/kubernetes staging/src/k8s.io/apiserver/pkg/admission/plugin/policy/validating/dispatcher.go).
+ */
+export function policyDenied(
+  rt: ResourceType,
+  name: string,
+  policy: string,
+  binding: string,
+  message: string,
+): ApiError {
+  const cause = `ValidatingAdmissionPolicy '${policy}' with binding '${binding}' denied request: ${message}`;
+  return status(422, 'Invalid', `${qualifiedResource(rt)} "${name}" is forbidden: ${cause}`, {
+    name,
+    group: rt.group || undefined,
+    kind: rt.resource,
+    causes: [{ message: cause }],
+  });
+}
+
 export function unauthorized(): ApiError {
   return status(401, 'Unauthorized', 'Unauthorized');
 }

@@ -2,6 +2,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { syncHotplugged } from './hotplug.js';
 import { rollout, vmiSpecAtStart } from './live-update.js';
+import type { OvnModel } from './ovn.js';
 import { deepClone, nowIso, type Obj, type ObjectStore } from './store.js';
 
 /** A queue of delayed steps that can also be drained at once, so tests need not sleep. */
@@ -91,6 +92,8 @@ export interface ControllerOptions {
   transientImportErrors: () => { name: string; forMs: number }[];
   /** VMIs that cannot be scheduled for `forMs` from their first attempt; read when the VMI would be scheduled. */
   unschedulableVmis: () => { name: string; forMs: number }[];
+  /** OVN-Kubernetes: the primary UDN's addresses and localnet NADs (test/sim/ovn.ts). */
+  ovn?: OvnModel;
   /** KubeVirt's LiveUpdate rollout strategy (OpenShift's default): sockets and guest memory hot-plug. */
   liveUpdate: boolean;
   /** How long a clone from a ready source takes (a CSI smart clone: short and fixed). */
@@ -818,6 +821,13 @@ export class Controllers {
     }
     if (st.phase === 'Scheduled') {
       const fresh = this.store.get('VirtualMachineInstance', ns, name)!;
+      // OVN-Kubernetes fails the launcher pod whose requested UDN address it cannot give: the VMI waits.
+      const failure = this.udnFailure(fresh);
+      if (failure) {
+        const pod = this.launcherPod(fresh);
+        if (pod) this.recordEvent(pod, 'Warning', 'ErrorAllocatingPod', failure, 'ovnkube-cluster-manager');
+        return;
+      }
       this.store.update({
         ...fresh,
         metadata: {
@@ -925,7 +935,15 @@ export class Controllers {
         `02:${hashOf(`${ns}/${vmi.metadata.name}/${iface.name}`).slice(0, 10).match(/../g)!.join(':')}`;
       const net = networks.find((n) => n.name === iface.name);
       let ip: string | undefined;
-      if (net?.pod) ip = this.launcherPod(vmi)?.status?.podIP;
+      const udn =
+        net?.pod && iface.binding?.name === 'l2bridge'
+          ? this.opts.ovn?.primaryAddress(vmi, iface)
+          : undefined;
+      if (udn) ip = 'ip' in udn ? udn.ip : undefined;
+      else if (net?.pod) ip = this.launcherPod(vmi)?.status?.podIP;
+      else if (net?.multus?.networkName && this.opts.ovn?.isLocalnet(ns, net.multus.networkName))
+        // No IPAM on a localnet for VMs: the guest agent reports what the guest configured.
+        ip = this.opts.ovn.guestAddress(vmi, iface, i);
       else if (net?.multus?.networkName) ip = this.staticAddress(ns, net.multus.networkName);
       const out: Obj = {
         name: iface.name,
@@ -941,6 +959,17 @@ export class Controllers {
       if (net?.multus) out.infoSource = 'domain, guest-agent, multus-status';
       return out;
     });
+  }
+
+  /** The allocator's error for the VMI's UDN interface, if OVN-Kubernetes cannot give its address. */
+  private udnFailure(vmi: Obj): string | undefined {
+    const pod = (n: Obj) => (vmi.spec?.networks ?? []).some((x: Obj) => x.name === n.name && x.pod);
+    for (const iface of vmi.spec?.domain?.devices?.interfaces ?? []) {
+      if (iface.binding?.name !== 'l2bridge' || !pod(iface)) continue;
+      const result = this.opts.ovn?.primaryAddress(vmi, iface);
+      if (result && 'error' in result) return result.error;
+    }
+    return undefined;
   }
 
   private staticAddress(ns: string, networkName: string): string | undefined {

@@ -12,6 +12,7 @@ import { addVolumeToTemplate, repointVolumes, restoredClaimName } from './hotplu
 import { byKind } from './resources.js';
 import { installInstancetypes } from './instancetypes.js';
 import { profileAdmissions, type SimulatorProfile } from './openshift.js';
+import { installOvn } from './ovn.js';
 import { createHandler, type Admission } from './server.js';
 import { ObjectStore, deepClone, type Obj } from './store.js';
 import { SchemaValidator } from './validation.js';
@@ -101,7 +102,9 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const validator = new SchemaValidator(schemasDir);
   const scheduler = new Scheduler();
   const profile = options.profile ?? 'openshift';
+  const ovn = installOvn(store, scheduler, options.timings?.vmStepMs ?? 20);
   new Controllers(store, scheduler, {
+    ovn,
     importStepMs: options.timings?.importStepMs ?? 20,
     vmStepMs: options.timings?.vmStepMs ?? 20,
     gcDataVolumes: options.gcDataVolumes ?? false,
@@ -113,7 +116,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     cloneMs: options.timings?.cloneMs ?? 20,
   });
 
-  const admissions: Admission[] = profileAdmissions(profile, store, options.macPoolSize);
+  const admissions: Admission[] = [...profileAdmissions(profile, store, options.macPoolSize), ovn.admission];
   if (options.instancetypes !== false)
     admissions.push(installInstancetypes(store, scheduler, options.timings?.vmStepMs ?? 20));
 

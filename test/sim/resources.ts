@@ -158,6 +158,32 @@ export const RESOURCES: ResourceType[] = [
     hasStatus: false,
     schemaFile: 'k8s.cni.cncf.io/networkattachmentdefinition_v1.json',
   },
+  // OVN-Kubernetes' user-defined networks (ovn-kubernetes/ovn-kubernetes@8871cd9c
+  // go-controller/pkg/crd/userdefinednetwork/v1: cudn.go cluster-scoped, udn.go namespaced).
+  {
+    group: 'k8s.ovn.org',
+    version: 'v1',
+    resource: 'clusteruserdefinednetworks',
+    singular: 'clusteruserdefinednetwork',
+    kind: 'ClusterUserDefinedNetwork',
+    namespaced: false,
+    shortNames: ['cudn'],
+    categories: [],
+    verbs: ALL_VERBS,
+    hasStatus: true,
+  },
+  {
+    group: 'k8s.ovn.org',
+    version: 'v1',
+    resource: 'userdefinednetworks',
+    singular: 'userdefinednetwork',
+    kind: 'UserDefinedNetwork',
+    namespaced: true,
+    shortNames: ['udn'],
+    categories: [],
+    verbs: ALL_VERBS,
+    hasStatus: true,
+  },
   ...INSTANCETYPE_RESOURCES,
 ];
 
