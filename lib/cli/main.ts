@@ -6,7 +6,7 @@ import type { ClusterDeps } from '../actions/cluster-deps.js';
 import type { SpecOptions } from '../actions/prepare-manifests.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { isConnectionEnv } from '../cluster/connection-env.js';
-import { resolveHome } from '../config/load-workspace.js';
+import { resolveHome, workspaceEnvNames } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
 import { processOutput, type Output } from '../report/output.js';
@@ -199,6 +199,8 @@ async function run(
             'log in first: "oc login https://api.<cluster>:6443" writes ~/.kube/config; or give the file with --kubeconfig PATH',
           );
         }
+        // Before the first oc call: every spec's env: variables, not only those planned so far.
+        hideEnv(workspaceEnvNames(home));
         cluster = new OcRunner({
           binary,
           kubeconfig: options.kubeconfig,

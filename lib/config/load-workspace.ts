@@ -11,6 +11,7 @@ import {
 } from 'node:fs';
 import path from 'node:path';
 import { usageError, VAutoError } from '../errors.js';
+import { ENV_REFERENCE } from './rules.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /** Files larger than this are refused: no sane spec is this big, and YAML parsing is not free. */
@@ -228,6 +229,43 @@ function readSiteTemplates(dir: string): Record<string, string> {
     out[name] = readText(path.dirname(dir), file);
   }
   return out;
+}
+
+/**
+ * The environment variables that any spec of the workspace reads with `env:NAME` (in its file or its
+ * project's config.yaml). A run hides them all from oc before its first call, not only those of the
+ * spec it has planned so far: in a whole-project deploy db's calls would otherwise carry web's
+ * password, and in a one-spec run, another spec's that the same cron job exports. A file that cannot
+ * be read or parsed names none here; its own run reports why.
+ */
+export function workspaceEnvNames(home: string): string[] {
+  const names = new Set<string>();
+  const read = (file: string) => {
+    try {
+      for (const name of envReferences(readYaml(home, file).data)) names.add(name);
+    } catch (err) {
+      if (!(err instanceof VAutoError)) throw err;
+    }
+  };
+  const projects = new Set<string>();
+  for (const { project, spec } of listSpecs(home)) {
+    const dir = path.join(home, 'projects', project);
+    if (!projects.has(project) && exists(path.join(dir, 'config.yaml'))) read(path.join(dir, 'config.yaml'));
+    projects.add(project);
+    read(path.join(dir, 'specs', `${spec}.yaml`));
+  }
+  return [...names];
+}
+
+/** Every name that an `env:NAME` value in `data` reads, at any depth. */
+function envReferences(data: unknown): string[] {
+  if (typeof data === 'string') {
+    const m = ENV_REFERENCE.exec(data);
+    return m ? [m[1]] : [];
+  }
+  if (Array.isArray(data)) return data.flatMap(envReferences);
+  if (data && typeof data === 'object') return Object.values(data).flatMap(envReferences);
+  return [];
 }
 
 /** Every project/spec pair of the workspace, sorted: what workspace-wide checks plan. */

@@ -178,6 +178,45 @@ describe('secrets', () => {
     }
   });
 
+  test("a whole-project run (and a one-spec run) hides every spec's env: variables from its first oc call on", async () => {
+    // db's calls must not carry web's password, nor web's db's, whichever spec runs first.
+    const project = path.join(home, 'projects/envs');
+    mkdirSync(path.join(project, 'specs'), { recursive: true });
+    const spec = (variable: string) =>
+      `image_url: https://images.example.com/rhel9.qcow2\nnetwork: pod\npassword: env:${variable}\ncloud_init: |\n  #cloud-config\n  password: "{{hash_password password}}"\n`;
+    writeFileSync(path.join(project, 'config.yaml'), 'namespace: vm-envs\nnetworks: {pod: {type: pod}}\n');
+    writeFileSync(path.join(project, 'specs/db.yaml'), spec('DB_PW'));
+    writeFileSync(path.join(project, 'specs/web.yaml'), spec('WEB_PW'));
+    const envLog = path.join(dir, 'oc-env-project.log');
+    writeFileSync(envLog, '');
+    try {
+      // The same for a one-spec run with another spec's variable exported (one cron job for both).
+      for (const action of [
+        ['deploy', '--yes'],
+        ['status'],
+        ['web', 'status'],
+        ['delete', '--all-specs', '--yes'],
+      ]) {
+        const r = await v(['envs', ...action], {
+          WEB_PW: `${PASSWORD}-web`,
+          DB_PW: `${PASSWORD}-db`,
+          OC_WRAPPER_ENV_LOG: envLog,
+        });
+        expect({ action, code: r.code, stderr: r.stderr.includes('v-auto:') ? r.stderr : '' }).toEqual({
+          action,
+          code: 0,
+          stderr: '',
+        });
+      }
+      const seen = readFileSync(envLog, 'utf8');
+      expect(seen.split(/^OC_WRAPPER_LOG=/m).length - 1).toBeGreaterThan(3);
+      expect(seen).not.toMatch(/^(WEB|DB)_PW=/m);
+      expect(seen).not.toContain(PASSWORD);
+    } finally {
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+
   test('what kubectl needs to connect stays in its environment: an unrelated HTTPS_PROXY, and one a spec also reads with env:', async () => {
     const spec = path.join(home, 'projects/demo/specs/envproxy.yaml');
     // The guest gets the same proxy as the admin's shell: the spec reads HTTPS_PROXY too.
