@@ -6,9 +6,12 @@ export interface FieldChange {
   path: string;
   before?: unknown;
   after?: unknown;
-  /** The values are sizes in bytes (Secret data, whose values are never shown). */
-  bytes?: boolean;
+  /** Secret data: before and after are REDACTED (when present), never the values nor their sizes. */
+  secret?: boolean;
 }
+
+/** What stands for a Secret's value wherever it would be shown. */
+export const REDACTED = '<redacted>';
 
 /**
  * Fields whose values are Kubernetes quantities in what v-auto renders. The API server and

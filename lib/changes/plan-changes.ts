@@ -5,7 +5,7 @@ import { isOurs, isSpecs, KEPT_ANNOTATION, ownerLabels, type SpecRef } from '../
 import { quantityValue } from '../model/quantity.js';
 import { isRunning, stoppedAt as stoppedAtOf } from '../model/vm-facts.js';
 import type { Manifest } from '../render/render-manifests.js';
-import { fieldDifferences, type FieldChange } from './field-diff.js';
+import { fieldDifferences, REDACTED, type FieldChange } from './field-diff.js';
 import { keptItems } from './kept-items.js';
 import { memoryRestartReason } from './memory-hotplug.js';
 import { withPlatformFields } from './platform-fields.js';
@@ -24,7 +24,7 @@ export interface Change {
   live?: K8sObject;
   /** surplus: the instance the object belongs to, when its name is one of this spec's. */
   instance?: string;
-  /** update: the changed fields. Secret values are never here: only their sizes in bytes. */
+  /** update: the changed fields. Secret values are never here, nor their sizes. */
   fields?: FieldChange[];
   /** update of an object without v-auto labels, taken over with --adopt. */
   adopt?: boolean;
@@ -158,7 +158,7 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
     name,
     manifest: keep?.record ? withKeptRecord(desired, keep.record) : desired,
     live,
-    fields: kind === 'Secret' ? secretSizes(fields) : fields,
+    fields: kind === 'Secret' ? secretFields(fields) : fields,
     ...kept,
   };
   if (stoppedAt) change.stoppedAt = stoppedAt;
@@ -203,12 +203,15 @@ function foreign(m: Manifest, live: K8sObject): Change {
   };
 }
 
-/** Secret values never leave the plan: `data.userdata` with its sizes in bytes. */
-function secretSizes(fields: FieldChange[]): FieldChange[] {
-  const bytes = (v: unknown) => (typeof v === 'string' ? Buffer.from(v, 'base64').length : undefined);
+/**
+ * Secret values never leave the plan, nor their sizes: a password inserted in clear would show its
+ * length (`data.userdata` changed, with REDACTED where a value was).
+ */
+function secretFields(fields: FieldChange[]): FieldChange[] {
+  const hidden = (v: unknown) => (v === undefined ? undefined : REDACTED);
   return fields.map((f) => {
     if (f.path.startsWith('data.') || f.path === 'data' || f.path.startsWith('stringData'))
-      return { path: f.path, before: bytes(f.before), after: bytes(f.after), bytes: true };
+      return { path: f.path, before: hidden(f.before), after: hidden(f.after), secret: true };
     return f;
   });
 }

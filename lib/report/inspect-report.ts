@@ -57,12 +57,9 @@ export function inspectReport(
   lines.push(
     `  scheduling:  node_selector ${sel || 'none'}; affinity ${s.affinity ? Object.keys(s.affinity).join(', ') : 'none'}; tolerations ${s.tolerations?.length ?? 0}`,
   );
-  const userdataBytes = manifests
-    .filter((m) => m.kind === 'Secret')
-    .map((m) => Buffer.from(String((m.data as Record<string, string>).userdata ?? ''), 'base64').length);
   const inputNames = [...Object.keys(inputs), ...placeholders.map((p) => `${p} (asked at deploy)`)];
   lines.push(
-    `  cloud-init:  ${typeof s.cloud_init === 'object' ? 'cloud-config map' : s.cloud_init ? 'template' : 'default (hostname only)'}, about ${userdataBytes[0] ?? 0} bytes per instance${s.network_data ? ', with network-data' : generatesNetworkData(plan) ? ', network-config v2 generated for the attached networks' : ''}`,
+    `  cloud-init:  ${typeof s.cloud_init === 'object' ? 'cloud-config map' : s.cloud_init ? 'template' : 'default (hostname only)'}${s.network_data ? ', with network-data' : generatesNetworkData(plan) ? ', network-config v2 generated for the attached networks' : ''}`,
   );
   if (inputNames.length) lines.push(`  inputs:      ${inputNames.join(', ')}; values are never printed`);
   lines.push('');

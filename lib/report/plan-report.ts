@@ -36,12 +36,12 @@ export function planLines(plan: ChangePlan): string[] {
   return lines;
 }
 
-/** `spec.template.spec.domain.cpu.cores 2 → 4`, and for Secret data `data.userdata changed (412 → 418 bytes)`. */
+/** `spec.template.spec.domain.cpu.cores 2 → 4`, and for Secret data `data.userdata changed`. */
 export function fieldSummary(f: FieldChange): string {
-  if (f.bytes) {
-    if (f.before === undefined) return `${f.path} added (${f.after} bytes)`;
+  if (f.secret) {
+    if (f.before === undefined) return `${f.path} added`;
     if (f.after === undefined) return `${f.path} removed`;
-    return `${f.path} changed (${f.before} → ${f.after} bytes)`;
+    return `${f.path} changed`;
   }
   if (f.after === undefined) return `${f.path} removed`;
   if (f.before === undefined) return `${f.path} set to ${short(f.after)}`;
@@ -99,7 +99,7 @@ export function diffText(plan: ChangePlan): string {
 }
 
 function fieldLines(f: FieldChange): string {
-  if (f.bytes) return `~ ${fieldSummary(f)}`;
+  if (f.secret) return `~ ${fieldSummary(f)}`;
   const lines: string[] = [];
   if (f.before !== undefined) lines.push(`- ${f.path}: ${JSON.stringify(f.before)}`);
   if (f.after !== undefined) lines.push(`+ ${f.path}: ${JSON.stringify(f.after)}`);
