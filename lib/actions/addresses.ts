@@ -4,6 +4,7 @@ import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js
 import { findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.js';
 import { addressLedger, type LiveByNamespace, type WorkspaceSpec } from '../plan/address-ledger.js';
 import { selectTarget } from '../plan/plan-instances.js';
+import { describeMacConflict, findMacConflicts } from '../plan/mac-addresses.js';
 import type { LiveObject } from '../plan/live-address-conflicts.js';
 import type { LedgerView } from '../report/address-ledger-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
@@ -82,6 +83,10 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
   ];
   const { live, error } = await readNamespaces(namespaces, deps);
   const ledger = addressLedger(listed, conflicts, live, options.target);
+  // A MAC two NICs of the workspace would share: deploy refuses it as it refuses an address conflict.
+  for (const c of findMacConflicts(planned))
+    if (c.holders.some((h) => h.project === project && (spec === undefined || h.spec === spec)))
+      ledger.conflicts.push(`MAC ${describeMacConflict(c)}`);
   const view = {
     project,
     ...(spec !== undefined ? { spec } : {}),

@@ -5,6 +5,7 @@ import { findLiveAddressConflicts, liveConflictError } from '../plan/live-addres
 import { MANAGED_KINDS } from '../model/kinds.js';
 import { instanceOfResource } from '../model/names.js';
 import { needsNamespaceLabels, platformNetworkProblems } from '../plan/platform-networks.js';
+import { withLiveMacs } from '../plan/mac-addresses.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import type { Prepared } from '../render/render-manifests.js';
 import { loadSpec, stageSpec, type SpecOptions } from './prepare-manifests.js';
@@ -40,9 +41,16 @@ export async function planDeploy(
     sizing.length ? cluster.list(settings.namespace, sizing) : [],
   ]);
   reads.catch(() => {}); // awaited below; an error meanwhile must not count as unhandled
-  const { render, ...rest } = staged;
-  const prepared = { ...rest, manifests: render() };
+  const { render, renderInstances, ...rest } = staged;
+  let prepared = { ...rest, manifests: render() };
   const [read, sizes] = await reads;
+  // A VM that exists keeps its MAC: its instance is rendered again where the plan's MAC differs.
+  const kept = withLiveMacs(staged.plan, read);
+  if (kept.changed.length) {
+    const again = new Map(renderInstances(kept.changed).map((m) => [`${m.kind}/${m.metadata.name}`, m]));
+    const manifests = prepared.manifests.map((m) => again.get(`${m.kind}/${m.metadata.name}`) ?? m);
+    prepared = { ...prepared, plan: kept.plan, manifests };
+  }
   // Objects in it prove that the namespace exists; only an empty one is asked about (a first
   // deploy), which spares a redeploy one oc process.
   const namespaceExists = read.length ? true : await cluster.namespaceExists(settings.namespace);

@@ -75,6 +75,8 @@ export function loadSpec(options: SpecOptions, deps: PrepareDeps): LoadedSpec {
 export interface StagedSpec extends Omit<Prepared, 'manifests'> {
   /** Every manifest in apply order; the first instance's are not rendered again. */
   render(): Manifest[];
+  /** The manifests of some instances of the plan, rendered again (shared NADs left out), with the same inputs. */
+  renderInstances(instances: Plan['instances']): Manifest[];
 }
 
 /**
@@ -110,6 +112,7 @@ export async function stageSpec(
     plan,
     inputs: visible,
     placeholders,
+    renderInstances: (instances) => renderSome({ ...plan, instances, sharedNads: [] }),
     render: () => {
       if (plan.instances.length <= 1) return first;
       const rest = renderSome({
@@ -130,7 +133,7 @@ export async function renderSpec(
   deps: PrepareDeps,
   mode: { placeholders?: boolean } = {},
 ): Promise<Prepared> {
-  const { render, ...staged } = await stageSpec(spec, deps, mode);
+  const { render, renderInstances: _again, ...staged } = await stageSpec(spec, deps, mode);
   return { ...staged, manifests: render() };
 }
 

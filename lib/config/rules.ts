@@ -40,11 +40,13 @@ export const ENV_REFERENCE = /^env:([A-Za-z_][A-Za-z0-9_]*)$/;
 const FIELD_DESCRIPTIONS: Record<string, string> = {
   nad_name:
     'Required. The NetworkAttachmentDefinition name: per instance <vm>-<nad_name> with static ipam, shared <nad_name> for DHCP, or an existing NAD when only nad_name is given.',
-  bridge: 'The node bridge the NAD attaches to (cnv-bridge). Static addresses (ipam) need one.',
+  bridge: 'The node bridge the NAD attaches to. Static addresses (ipam) need one.',
   vlan: 'VLAN tag, 1–4094.',
-  cni_type: 'CNI plugin type of the NAD (default cnv-bridge).',
+  cni_type:
+    'CNI plugin type of the NAD (default bridge; cnv-bridge is warned about: such VMs fail to live-migrate after an update from 4.12).',
   mtu: 'MTU of the NAD, 576–65535.',
-  guest_interface: 'The NIC name inside the guest (default enp<k>s0 for the k-th interface).',
+  guest_interface:
+    "A name for the NIC inside the guest: the generated network-config renames it (set-name). Without it the NIC keeps the image's name; it is matched by MAC either way.",
   ipam: 'Static addresses: instance i gets network address + offset + (i − 1).',
   range: 'The subnet, like 10.215.100.0/24.',
   gateway: 'The gateway address, inside the range and on no instance.',
@@ -106,6 +108,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   network_data: 'cloud-init networkData: a text template or a map.',
   generate_network_data:
     'false: no generated cloud-init network-config for static networks without network_data. Default true.',
+  mac_range:
+    "The MACs v-auto plans for its VMs' NICs, start-end (default 0a:76:00:00:00:00-0a:76:ff:ff:ff:ff, outside kubemacpool's default pool). A deployed VM keeps its MAC.",
 };
 
 function show(value: unknown): string {
@@ -597,6 +601,10 @@ export const TOP_LEVEL: Record<string, Check> = {
   cloud_init: textOrMap,
   network_data: textOrMap,
   generate_network_data: boolean,
+  mac_range: string({
+    pattern: /^\s*[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\s*-\s*[0-9a-fA-F]{2}(:[0-9a-fA-F]{2}){5}\s*$/,
+    hint: 'must be a MAC range start-end, like 0a:76:00:00:00:00-0a:76:ff:ff:ff:ff',
+  }),
 };
 
 /** Keys a template variable may not be called: they would shadow computed values. */
@@ -612,6 +620,7 @@ export const COMPUTED_VARIABLES = [
   'gateway_ip',
   'dns_servers',
   'interface_name',
+  'mac_address',
   'interfaces',
 ];
 

@@ -107,6 +107,8 @@ export interface Settings {
   run_strategy: string;
   cloud_init?: string | ConfigMap;
   network_data?: string | ConfigMap;
+  /** The MACs v-auto plans for its VMs' NICs, `start-end` (default DEFAULT_MAC_RANGE, plan/mac-addresses.ts). */
+  mac_range?: string;
   /** Without network_data: whether v-auto writes a cloud-init network-config v2 for the attached networks when one is static. */
   generate_network_data: boolean;
   /** Every merged key, for cloud-init templates. */
@@ -130,6 +132,9 @@ export interface SettingsInput {
   /** Finds the variables that cloud_init / network_data templates use (injected: it parses Handlebars). */
   templateVariables: (merged: ConfigMap) => Set<string>;
 }
+
+/** A NAD's CNI plugin unless the catalog entry names one. */
+export const DEFAULT_CNI_TYPE = 'bridge';
 
 const DEFAULTS: ConfigMap = {
   replicas: 1,
@@ -341,6 +346,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     cloud_init: merged.cloud_init as string | ConfigMap | undefined,
     network_data: merged.network_data as string | ConfigMap | undefined,
     generate_network_data: merged.generate_network_data as boolean,
+    mac_range: merged.mac_range as string | undefined,
     variables: merged,
     unsetEnv,
     envNames: [...envNames],
@@ -568,8 +574,10 @@ function toNetwork(e: ConfigMap): NetworkSettings {
     ...(e.physical_network !== undefined ? { physical_network: e.physical_network as string } : {}),
     bridge: e.bridge as string | undefined,
     vlan: e.vlan as number | undefined,
-    // The shared NAD of ipam.mode cloud-init is the Linux bridge NAD OpenShift documents from 4.16 on (type bridge).
-    cni_type: (e.cni_type as string) ?? (mode === 'cloud-init' ? 'bridge' : 'cnv-bridge'),
+    // `bridge`, the type OpenShift documents for a Linux bridge NAD (openshift/openshift-docs@082db4ce
+    // modules/virt-creating-linux-bridge-nad-cli.adoc); VMs on `cnv-bridge` fail to live-migrate after
+    // an update from 4.12 (a known issue in the OpenShift Virtualization 4.19–4.22 release notes).
+    cni_type: (e.cni_type as string) ?? DEFAULT_CNI_TYPE,
     mtu: e.mtu as number | undefined,
     guest_interface: e.guest_interface as string | undefined,
     ipam: ipam && {

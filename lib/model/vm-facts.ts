@@ -114,6 +114,20 @@ export function addressesByNetwork(
 }
 
 /**
+ * The MAC each interface of a VirtualMachine has in its spec (asked for by v-auto, or given by
+ * kubemacpool at creation), lower case, by interface name, which is the network's name.
+ */
+export function macsByNetwork(vm: { spec?: any } | undefined): Record<string, string> {
+  const macs: Record<string, string> = {};
+  for (const i of (vm?.spec?.template?.spec?.domain?.devices?.interfaces ?? []) as {
+    name?: string;
+    macAddress?: string;
+  }[])
+    if (i.name && i.macAddress) macs[i.name] = i.macAddress.toLowerCase();
+  return macs;
+}
+
+/**
  * The facts of one VM from its VM, VMI and launcher pod and the spec's run_strategy. A VM the spec
  * wants running that carries no `v-auto/stopped-at` and has no VMI was stopped outside v-auto.
  */

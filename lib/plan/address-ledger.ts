@@ -4,6 +4,7 @@ import { parseAddress } from './addresses.js';
 import { conflictsOf, describeConflict, type AddressConflict } from './address-conflicts.js';
 import { findLiveAddressConflicts, type LiveObject } from './live-address-conflicts.js';
 import { addressesByNetwork } from '../model/vm-facts.js';
+import { liveMacsOf } from './mac-addresses.js';
 import type { Plan } from './plan-instances.js';
 import { isSpecs } from '../model/ownership.js';
 
@@ -27,6 +28,8 @@ export type ClusterView =
 export interface LedgerEntry {
   network: string;
   address: string;
+  /** The NIC's MAC: the live VM's when it has one (a deployed VM keeps its MAC), else the planned one. */
+  mac: string;
   project: string;
   spec: string;
   instance: string;
@@ -75,6 +78,7 @@ export function addressLedger(
     const namespace = s.plan.settings.namespace;
     const objects = live?.get(namespace);
     const observe = objects ? clusterViews(s.plan, objects) : undefined;
+    const liveMacs = liveMacsOf(objects ?? []);
     for (const instance of s.plan.instances) {
       if (target !== undefined && instance.name !== target) continue;
       for (const nic of instance.nics) {
@@ -82,6 +86,7 @@ export function addressLedger(
         const entry: LedgerEntry = {
           network: nic.network.name,
           address: nic.address.ip,
+          mac: liveMacs.get(instance.name)?.get(nic.network.name) ?? nic.mac,
           project: s.project,
           spec: s.spec,
           instance: instance.name,

@@ -3,6 +3,7 @@ import { usageError } from '../errors.js';
 import type { GoldenImage, NetworkSettings, Settings } from '../config/settings.js';
 import { formatAddress, instanceAddress, parseAddress, parseSubnet, type Subnet } from './addresses.js';
 import { assertDnsLabel, cloudInitSecretName, instanceName, instanceNadName } from '../model/names.js';
+import { DEFAULT_MAC_RANGE, parseMacRange, planMac, type MacRange } from './mac-addresses.js';
 
 /** How an attached network reaches the VM. */
 export type NetworkKind =
@@ -38,8 +39,12 @@ export interface PlannedAddress {
 
 export interface PlannedNic {
   network: PlannedNetwork;
-  /** Guest NIC name, `enp<k>s0` for the k-th interface unless the catalog says otherwise. */
+  /** The name asked for in the catalog (`guest_interface`): the guest's network-config sets it. */
+  setName?: string;
+  /** Guest NIC name for templates: `setName`, else a guess (`enp<k>s0` for the k-th interface), which images that name NICs otherwise (eth0) do not have. */
   guestInterface: string;
+  /** The NIC's MAC, planned from `mac_range`, or the live VM's when it already has one (see mac-addresses.ts). */
+  mac: string;
   /** NAD this NIC attaches to (`name` or `namespace/name`); absent on the pod network. */
   nadRef?: string;
   /** Name of the per-instance NAD v-auto creates (static networks only). */
@@ -80,7 +85,10 @@ export function planInstances(settings: Settings, options: PlanOptions = {}): Pl
       "a udn entry is the VM's pod network too (the namespace's primary network): attach it or type: pod, not both",
     );
 
-  const all = Array.from({ length: settings.replicas }, (_, i) => planInstance(settings, networks, i + 1));
+  const macs = parseMacRange(settings.mac_range ?? DEFAULT_MAC_RANGE, 'mac_range');
+  const all = Array.from({ length: settings.replicas }, (_, i) =>
+    planInstance(settings, networks, macs, i + 1),
+  );
   const golden = 'golden' in settings.image ? settings.image.golden : undefined;
   const plan: Plan = {
     settings,
@@ -197,18 +205,25 @@ function offsetHint(network: PlannedNetwork, subnet: Subnet, pastRange: boolean,
   return `the largest offset that fits ${replicas} instance${replicas === 1 ? '' : 's'} in ${range} is ${largest}: give it as networks: [{name: ${network.name}, offset: N}] in the spec (or ipam.offset in the catalog), or lower replicas, or use a larger range`;
 }
 
-function planInstance(settings: Settings, networks: PlannedNetwork[], index: number): Instance {
+function planInstance(
+  settings: Settings,
+  networks: PlannedNetwork[],
+  macs: MacRange,
+  index: number,
+): Instance {
   const name = instanceName(settings.name_prefix, index);
   assertDnsLabel(name, 'instance name');
   // The longest name v-auto derives from an instance must fit too.
   assertDnsLabel(cloudInitSecretName(name), `secret name of ${name}`);
   const nics = networks.map((network, k): PlannedNic => {
-    const guestInterface = network.settings.guest_interface ?? `enp${k + 1}s0`;
-    if (network.kind === 'pod') return { network, guestInterface };
+    const setName = network.settings.guest_interface;
+    const guestInterface = setName ?? `enp${k + 1}s0`;
+    const mac = planMac(macs, settings.namespace, name, network.name);
+    const nic = { network, guestInterface, mac, ...(setName ? { setName } : {}) };
+    if (network.kind === 'pod') return nic;
     // The UDN is the pod network: its VM network names no NAD.
     const nadName = network.settings.type === 'udn' ? undefined : (network.settings.nad_name as string);
-    if (network.kind !== 'static')
-      return { network, guestInterface, ...(nadName ? { nadRef: nadName } : {}) };
+    if (network.kind !== 'static') return { ...nic, ...(nadName ? { nadRef: nadName } : {}) };
     const ownNad =
       hasSharedNad(network) || network.settings.type ? undefined : instanceNadName(name, nadName!);
     if (ownNad) assertDnsLabel(ownNad, `network attachment name of ${name}`);
@@ -232,8 +247,7 @@ function planInstance(settings: Settings, networks: PlannedNetwork[], index: num
       );
     }
     return {
-      network,
-      guestInterface,
+      ...nic,
       ...(ownNad || nadName ? { nadRef: ownNad ?? nadName } : {}),
       ...(ownNad ? { ownNad } : {}),
       address: {

@@ -15,6 +15,7 @@ export function instanceVariables(plan: Plan, instance: Instance): ConfigMap {
   const interfaces = instance.nics.map((nic) => ({
     name: nic.network.name,
     interface_name: nic.guestInterface,
+    mac_address: nic.mac,
     nad: nic.nadRef ?? null,
     static_ip: nic.address?.cidr ?? null,
     ip: nic.address?.ip ?? null,
@@ -37,6 +38,7 @@ export function instanceVariables(plan: Plan, instance: Instance): ConfigMap {
     gateway_ip: first.gateway_ip ?? null,
     dns_servers: first.dns_servers ?? [],
     interface_name: first.interface_name ?? null,
+    mac_address: first.mac_address ?? null,
     interfaces,
   };
 }

@@ -239,7 +239,11 @@ function nadContext(
     name,
     type: n.cni_type,
     bridge: n.bridge,
-    ...(n.vlan !== undefined ? { vlan: n.vlan } : {}),
+    // The port in the VLAN alone: the bridge plugin otherwise keeps it in the bridge's default VLAN
+    // too (untagged traffic), its default until containernetworking/plugins v1.8.0; OpenShift's
+    // Linux bridge NAD sets it and says "The default value is `true`" (openshift/openshift-docs@082db4ce
+    // modules/virt-creating-linux-bridge-nad-cli.adoc).
+    ...(n.vlan !== undefined ? { vlan: n.vlan, preserveDefaultVlan: false } : {}),
     ...(n.mtu !== undefined ? { mtu: n.mtu } : {}),
     macspoofchk: true,
     // ipam.mode cloud-init: OpenShift's Linux bridge NAD for VMs, which has no IPAM ("Configuring IPAM in a
@@ -285,6 +289,7 @@ function vmContext(plan: Plan, instance: Instance, labels: Record<string, string
       // The primary UDN's binding (openshift/openshift-docs@10f82ddc modules/virt-attaching-vm-to-primary-udn.adoc:
       // "The required value is `l2bridge`").
       binding: nic.network.settings.type === 'udn' ? 'l2bridge' : null,
+      mac: nic.mac,
       nad: nic.nadRef ?? null,
       address: nic.address?.cidr ?? null,
     })),

@@ -22,10 +22,11 @@ export function ledgerReport(view: LedgerView): string {
       `${scope}: ${view.entries.length} planned address${view.entries.length === 1 ? '' : 'es'} in ${specs} spec${specs === 1 ? '' : 's'}${read ? '' : ' (cluster not read)'}`,
       '',
     );
-    const header = ['NETWORK', 'ADDRESS', 'SPEC', 'INSTANCE', ...(read ? ['CLUSTER'] : [])];
+    const header = ['NETWORK', 'ADDRESS', 'MAC', 'SPEC', 'INSTANCE', ...(read ? ['CLUSTER'] : [])];
     const rows = view.entries.map((e) => [
       e.network,
       e.address,
+      e.mac,
       `${e.project}/${e.spec}`,
       e.instance,
       ...(read ? [e.cluster ? describeClusterView(e.cluster) : '-'] : []),

@@ -35,12 +35,13 @@ function asStored(m: Manifest, status: object = {}): K8sObject {
     annotations: { ...(o.metadata.annotations ?? {}), [LAST_APPLIED]: JSON.stringify(m) },
   };
   if (m.kind === 'VirtualMachine') {
-    // kubemacpool: a MAC per interface and its transaction timestamp; KubeVirt's VM mutator:
+    // kubemacpool: a MAC per interface that asks for none (one asked for is kept) and its
+    // transaction timestamp; KubeVirt's VM mutator:
     // canonical quantities, machine type, architecture, firmware UUID and serial.
     o.metadata.annotations!['kubemacpool.io/transaction-timestamp'] = '2026-01-01T00:00:00.123456789Z';
     const t = o.spec.template.spec;
     t.domain.devices.interfaces.forEach(
-      (i: Record<string, unknown>, n: number) => (i.macAddress = `02:00:00:00:00:0${n}`),
+      (i: Record<string, unknown>, n: number) => (i.macAddress ??= `02:00:00:00:00:0${n}`),
     );
     t.domain.memory.guest = '4Gi';
     t.domain.machine = { type: 'pc-q35-rhel9.4.0' };
@@ -193,14 +194,21 @@ test('an empty map in the last-applied configuration (kubectl writes `annotation
   ]);
 });
 
-test('an update carries the live MACs over, so the apply keeps them', () => {
+test('an update carries the live MACs over where the rendered VM asks for none (a site template), so the apply keeps them', () => {
+  // What a site template without macAddress renders; v-auto's own template asks for the planned MACs.
+  const bare = manifests.map((m) => {
+    if (m.kind !== 'VirtualMachine') return m;
+    const copy = structuredClone(m) as any;
+    for (const i of copy.spec.template.spec.domain.devices.interfaces) delete i.macAddress;
+    return copy as Manifest;
+  });
   const live = replace(
-    allStored(),
+    bare.map((m) => asStored(m)),
     'VirtualMachine',
     'web-01',
     (o) => (o.spec.template.spec.domain.cpu.cores = 1),
   );
-  const change = find(planChanges(input(live)), 'VirtualMachine', 'web-01');
+  const change = find(planChanges(input(live, { manifests: bare })), 'VirtualMachine', 'web-01');
   const ifaces = (change.manifest!.spec as any).template.spec.domain.devices.interfaces;
   expect(ifaces.map((i: { macAddress?: string }) => i.macAddress)).toEqual([
     '02:00:00:00:00:00',
@@ -208,7 +216,7 @@ test('an update carries the live MACs over, so the apply keeps them', () => {
   ]);
   // The rendered manifest itself is not touched.
   expect(
-    (named(manifests, 'VirtualMachine', 'web-01').spec as any).template.spec.domain.devices.interfaces[0]
+    (named(bare, 'VirtualMachine', 'web-01').spec as any).template.spec.domain.devices.interfaces[0]
       .macAddress,
   ).toBeUndefined();
 });

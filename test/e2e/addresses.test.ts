@@ -63,13 +63,16 @@ describe('the address ledger against the cluster', () => {
     const before = await e2e.run(['demo', 'addresses']);
     expect(before.stderr).toBe('');
     expect(before.code).toBe(0);
+    // The planned MACs: what deploy then asks for (checked against the VMs below).
+    const planned = [...before.stdout.matchAll(/ (0a:76(?::[0-9a-f]{2}){4}) /g)].map((m) => m[1]);
+    expect(planned).toHaveLength(2);
     expect(before.stdout).toBe(
       [
         'project demo: 2 planned addresses in 1 spec',
         '',
-        'NETWORK  ADDRESS         SPEC      INSTANCE  CLUSTER',
-        'lan      10.215.100.101  demo/web  web-01    not deployed',
-        'lan      10.215.100.102  demo/web  web-02    not deployed',
+        'NETWORK  ADDRESS         MAC                SPEC      INSTANCE  CLUSTER',
+        `lan      10.215.100.101  ${planned[0]}  demo/web  web-01    not deployed`,
+        `lan      10.215.100.102  ${planned[1]}  demo/web  web-02    not deployed`,
         '',
       ].join('\n'),
     );
@@ -81,6 +84,10 @@ describe('the address ledger against the cluster', () => {
     ]);
 
     expect((await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '60'])).code).toBe(0);
+    const vmMac = (name: string) =>
+      e2e.sim.get('VirtualMachine', 'vm-demo', name).spec.template.spec.domain.devices.interfaces[0]
+        .macAddress;
+    expect([vmMac('web-01'), vmMac('web-02')]).toEqual(planned);
     writeSpec(
       'api',
       'image_url: http://mirror.example.internal/api.qcow2\nnetworks: [{name: lan, offset: 103}]\n',
@@ -101,14 +108,16 @@ describe('the address ledger against the cluster', () => {
     });
     const after = await e2e.run(['demo', 'addresses']);
     expect(after.code).toBe(2);
+    const apiMac = / (0a:76(?::[0-9a-f]{2}){4}) +demo\/api/.exec(after.stdout)?.[1];
+    expect(apiMac).toBeDefined();
     expect(after.stdout).toBe(
       [
         'project demo: 3 planned addresses in 2 specs',
         '',
-        'NETWORK  ADDRESS         SPEC      INSTANCE  CLUSTER',
-        'lan      10.215.100.101  demo/web  web-01    VMI 10.215.100.101',
-        'lan      10.215.100.102  demo/web  web-02    VMI 10.215.100.102',
-        'lan      10.215.100.103  demo/api  api-01    held by NetworkAttachmentDefinition legacy',
+        'NETWORK  ADDRESS         MAC                SPEC      INSTANCE  CLUSTER',
+        `lan      10.215.100.101  ${planned[0]}  demo/web  web-01    VMI 10.215.100.101`,
+        `lan      10.215.100.102  ${planned[1]}  demo/web  web-02    VMI 10.215.100.102`,
+        `lan      10.215.100.103  ${apiMac}  demo/api  api-01    held by NetworkAttachmentDefinition legacy`,
         '',
         'Not planned:',
         '  demo/broken: broken-155: address on network lan 10.215.100.255 is the broadcast address (10.215.100.0/24, offset 101)',
@@ -134,6 +143,7 @@ describe('the address ledger against the cluster', () => {
       {
         network: 'lan',
         address: '10.215.100.101',
+        mac: planned[0],
         project: 'demo',
         spec: 'web',
         instance: 'web-01',
@@ -143,6 +153,7 @@ describe('the address ledger against the cluster', () => {
       {
         network: 'lan',
         address: '10.215.100.102',
+        mac: planned[1],
         project: 'demo',
         spec: 'web',
         instance: 'web-02',

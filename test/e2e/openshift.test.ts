@@ -1,13 +1,16 @@
 // v-auto against the OpenShift profile (kubemacpool, KubeVirt's VM mutator, LiveUpdate), through the real
-// kubectl: a re-run converges, MACs stay put, the restart notice and status tell the truth.
-import { readFileSync, writeFileSync } from 'node:fs';
+// kubectl: a re-run converges, MACs stay put (planned by v-auto, or kubemacpool's on a VM deployed
+// before), the restart notice and status tell the truth.
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startE2E, type E2E } from '../helpers/e2e.js';
+import { repoRoot, startE2E, type E2E } from '../helpers/e2e.js';
 
 const macsOf = (e2e: E2E, name: string): string[] =>
   e2e.sim
     .get('VirtualMachine', 'vm-demo', name)
     .spec.template.spec.domain.devices.interfaces.map((i: { macAddress?: string }) => i.macAddress);
+const networkdataOf = (e2e: E2E, name: string): string =>
+  Buffer.from(e2e.sim.get('Secret', 'vm-demo', `${name}-cloud-init`).data.networkdata, 'base64').toString();
 const rv = (e2e: E2E, name: string): string =>
   e2e.sim.get('VirtualMachine', 'vm-demo', name).metadata.resourceVersion;
 
@@ -19,12 +22,13 @@ describe('deploy against OpenShift Virtualization', () => {
   });
   afterAll(() => e2e.close());
 
-  test('first deploy: every VM gets its MACs from kubemacpool', async () => {
+  test('first deploy: every VM asks for its planned MAC, kubemacpool keeps it, and the network-config matches it', async () => {
     const r = await e2e.run(['demo', 'web', 'deploy']);
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
     firstMacs = macsOf(e2e, 'web-01');
-    expect(firstMacs).toEqual([expect.stringMatching(/^02:00:/)]);
+    expect(firstMacs).toEqual([expect.stringMatching(/^0a:76:/)]);
+    expect(networkdataOf(e2e, 'web-01')).toContain(`macaddress: "${firstMacs[0]}"`);
     await e2e.sim.settle();
   });
 
@@ -83,8 +87,40 @@ describe('deploy against OpenShift Virtualization', () => {
     await e2e.run(['demo', 'web', 'deploy', '--replicas', '3', '--set', 'memory=16Gi', '--set', 'cpu=2']);
     await e2e.run(['demo', 'web', 'deploy', '--replicas', '2', '--set', 'memory=16Gi', '--set', 'cpu=2']);
     expect(macsOf(e2e, 'web-01')).toEqual(firstMacs);
-    expect(macsOf(e2e, 'web-03')).toEqual([expect.stringMatching(/^02:00:/)]);
+    expect(macsOf(e2e, 'web-03')).toEqual([expect.stringMatching(/^0a:76:/)]);
     expect(macsOf(e2e, 'web-03')).not.toEqual(firstMacs);
+  });
+});
+
+describe('a VM deployed by an earlier v-auto, which asked for no MAC', () => {
+  let e2e: E2E;
+  let kubemacpoolMac: string;
+  beforeAll(async () => {
+    e2e = await startE2E({ profile: 'openshift' });
+    // The VirtualMachine template as v-auto wrote it before it planned MACs.
+    const template = readFileSync(path.join(repoRoot, 'templates', 'virtualmachine.yaml.hbs'), 'utf8');
+    mkdirSync(path.join(e2e.home, 'templates'), { recursive: true });
+    writeFileSync(
+      path.join(e2e.home, 'templates', 'virtualmachine.yaml.hbs'),
+      template.replace(/^ *macAddress: .*\n/m, ''),
+    );
+    expect((await e2e.run(['demo', 'web', 'deploy'])).code).toBe(0);
+    kubemacpoolMac = macsOf(e2e, 'web-01')[0];
+    rmSync(path.join(e2e.home, 'templates'), { recursive: true });
+    await e2e.sim.settle();
+  });
+  afterAll(() => e2e.close());
+
+  test('keeps its kubemacpool MAC, and its network-config is rendered for that MAC', async () => {
+    expect(kubemacpoolMac).toMatch(/^02:00:/);
+    const r = await e2e.run(['demo', 'web', 'deploy']);
+    expect(r.code).toBe(0);
+    expect(macsOf(e2e, 'web-01')).toEqual([kubemacpoolMac]);
+    expect(r.stdout).toContain('[SUCCESS] Secret web-01-cloud-init (configured)');
+    expect(r.stdout).not.toMatch(/VirtualMachine web-01 \(configured/);
+    expect(networkdataOf(e2e, 'web-01')).toContain(`macaddress: "${kubemacpoolMac}"`);
+    // And it stays so.
+    expect((await e2e.run(['demo', 'web', 'deploy'])).stdout).toContain('0 succeeded, 8 skipped, 0 failed');
   });
 });
 

@@ -35,8 +35,8 @@ describe('catalog entries type: localnet and type: udn', () => {
     const vm = named(manifests, 'VirtualMachine', 'web-02') as unknown as Vm;
     const t = vm.spec.template;
     expect(t.spec.domain.devices.interfaces).toEqual([
-      { name: 'tenant', binding: { name: 'l2bridge' } },
-      { name: 'office', bridge: {} },
+      { name: 'tenant', macAddress: expect.stringMatching(/^0a:76:/), binding: { name: 'l2bridge' } },
+      { name: 'office', macAddress: expect.stringMatching(/^0a:76:/), bridge: {} },
     ]);
     expect(t.spec.networks).toEqual([
       { name: 'tenant', pod: {} },

@@ -1,6 +1,10 @@
 import { load } from 'js-yaml';
 import { ExitCode } from '../../lib/errors.js';
-import { addressDeliveryWarnings } from '../../lib/render/network-config.js';
+import {
+  addressDeliveryWarnings,
+  cniTypeWarnings,
+  setNameWarnings,
+} from '../../lib/render/network-config.js';
 import {
   errorOf,
   IMAGE,
@@ -46,7 +50,15 @@ function v2Problems(doc: unknown): string[] {
   if (doc.version !== 2) problems.push('version is not the integer 2');
   if (!isMap(doc.ethernets)) return [...problems, 'ethernets is not a mapping'];
   const checks: Record<string, (v: unknown) => boolean> = {
+    match: (v) =>
+      isMap(v) &&
+      Object.keys(v).join() === 'macaddress' &&
+      typeof v.macaddress === 'string' &&
+      /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/.test(v.macaddress),
+    'set-name': (v) => typeof v === 'string',
     dhcp4: (v) => typeof v === 'boolean',
+    'dhcp4-overrides': (v) =>
+      isMap(v) && Object.keys(v).join() === 'route-metric' && Number.isInteger(v['route-metric']),
     addresses: (v) => strings(v) && (v as string[]).every((a) => /^\d+\.\d+\.\d+\.\d+\/\d+$/.test(a)),
     routes: (v) =>
       Array.isArray(v) &&
@@ -54,6 +66,7 @@ function v2Problems(doc: unknown): string[] {
         (r) =>
           isMap(r) &&
           typeof r.to === 'string' &&
+          (r.metric === undefined || Number.isInteger(r.metric)) &&
           Object.keys(r).every((k) => ['to', 'via', 'metric'].includes(k)),
       ),
     nameservers: (v) =>
@@ -82,12 +95,20 @@ const generated = (input: SettingsFor, instance = 'web-01') => {
   return doc;
 };
 
+/** The MAC each interface of the rendered VM asks for, by network name. */
+const vmMacs = (input: SettingsFor, instance = 'web-01'): Record<string, string> => {
+  const vm = named(renderFor({ config: CATALOG, ...input }).manifests, 'VirtualMachine', instance) as any;
+  return Object.fromEntries(
+    vm.spec.template.spec.domain.devices.interfaces.map((i: any) => [i.name, i.macAddress]),
+  );
+};
+
 describe('the generated network-config v2', () => {
   test('the format checker finds what is not network-config v2', () => {
     expect(
       v2Problems({
         version: '2',
-        ethernets: { eth0: { gateway: '1.2.3.4', addresses: ['1.2.3.4'] } },
+        ethernets: { eth0: { gateway: '1.2.3.4', addresses: ['1.2.3.4'], match: { name: 'eth0' } } },
         network: {},
       }),
     ).toEqual([
@@ -95,42 +116,70 @@ describe('the generated network-config v2', () => {
       'version is not the integer 2',
       'eth0.gateway: not in the subset every renderer reads',
       'eth0.addresses: wrong type',
+      'eth0.match: wrong type',
     ]);
   });
 
-  test('one static network: address with prefix, default route via the gateway, DNS, on the first guest NIC', () => {
-    expect(generated({ spec: { ...IMAGE, network: 'lan', replicas: 2 } }, 'web-02')).toEqual({
+  test('one static network: matched by the MAC the VM asks for, address with prefix, default route via the gateway with its metric, DNS', () => {
+    const input = { spec: { ...IMAGE, network: 'lan', replicas: 2 } };
+    const mac = vmMacs(input, 'web-02');
+    expect(mac.lan).toMatch(/^0a:76(:[0-9a-f]{2}){4}$/);
+    expect(generated(input, 'web-02')).toEqual({
       version: 2,
       ethernets: {
-        enp1s0: {
+        lan: {
+          match: { macaddress: mac.lan },
           addresses: ['10.215.100.102/24'],
-          routes: [{ to: '0.0.0.0/0', via: '10.215.100.1' }],
+          routes: [{ to: '0.0.0.0/0', via: '10.215.100.1', metric: 50 }],
           nameservers: { addresses: ['10.215.100.53'] },
         },
       },
     });
   });
 
-  test('every attached network on its NIC in attach order; one default route; DHCP and pod ask DHCP; MTU', () => {
-    expect(generated({ spec: { ...IMAGE, networks: ['office', 'lan', 'storage', 'pod'] } })).toEqual({
+  test('every attached network on its own MAC; one default route, which DHCP does not outbid; DHCP and pod ask DHCP; MTU', () => {
+    const input = { spec: { ...IMAGE, networks: ['office', 'lan', 'storage', 'pod'] } };
+    const mac = vmMacs(input);
+    expect(new Set(Object.values(mac)).size).toBe(4);
+    expect(generated(input)).toEqual({
       version: 2,
       ethernets: {
-        enp1s0: { dhcp4: true },
-        enp2s0: {
+        office: {
+          match: { macaddress: mac.office },
+          dhcp4: true,
+          'dhcp4-overrides': { 'route-metric': 200 },
+        },
+        lan: {
+          match: { macaddress: mac.lan },
           addresses: ['10.215.100.101/24'],
-          routes: [{ to: '0.0.0.0/0', via: '10.215.100.1' }],
+          routes: [{ to: '0.0.0.0/0', via: '10.215.100.1', metric: 50 }],
           nameservers: { addresses: ['10.215.100.53'] },
         },
-        enp3s0: { addresses: ['10.215.200.101/24'], mtu: 9000 },
-        enp4s0: { dhcp4: true },
+        storage: { match: { macaddress: mac.storage }, addresses: ['10.215.200.101/24'], mtu: 9000 },
+        pod: { match: { macaddress: mac.pod }, dhcp4: true, 'dhcp4-overrides': { 'route-metric': 200 } },
       },
     });
   });
 
-  test('guest_interface names the NIC; two on one name is exit 2', () => {
+  test('without a static gateway, DHCP keeps its own route metric', () => {
+    const config = { networks: { ...CATALOG.networks, lan: { ...LAN, ipam: { range: '10.215.100.0/24' } } } };
+    const input = { config, spec: { ...IMAGE, networks: ['lan', 'pod'] } };
+    expect(generated(input)).toMatchObject({ ethernets: { pod: { dhcp4: true } } });
+    expect((generated(input) as any).ethernets.pod['dhcp4-overrides']).toBeUndefined();
+    expect((generated(input) as any).ethernets.lan.routes).toBeUndefined();
+  });
+
+  test('guest_interface names the NIC with set-name, still matched by MAC; two on one name is exit 2', () => {
     const config = { networks: { ...CATALOG.networks, lan: { ...LAN, guest_interface: 'eth0' } } };
-    expect(generated({ config, spec: { ...IMAGE, network: 'lan' } })).toMatchObject({
-      ethernets: { eth0: { addresses: ['10.215.100.101/24'] } },
+    const input = { config, spec: { ...IMAGE, network: 'lan' } };
+    expect(generated(input)).toMatchObject({
+      ethernets: {
+        lan: {
+          match: { macaddress: vmMacs(input).lan },
+          'set-name': 'eth0',
+          addresses: ['10.215.100.101/24'],
+        },
+      },
     });
     const clash = {
       networks: {
@@ -184,6 +233,30 @@ describe('the generated network-config v2', () => {
     expect(
       errorOf(() => renderFor({ config: CATALOG, spec: { ...IMAGE, generate_network_data: 'no' } })).message,
     ).toBe('projects/demo/specs/web.yaml:2: generate_network_data: expected true or false, got "no"');
+  });
+});
+
+describe('warnings about the NAD and the guest NIC', () => {
+  test('a configured cni_type cnv-bridge is warned about; the default bridge is not', () => {
+    const typed = { networks: { ...CATALOG.networks, lan: { ...LAN, cni_type: 'cnv-bridge' } } };
+    expect(
+      cniTypeWarnings(renderFor({ config: typed, spec: { ...IMAGE, networks: ['lan', 'office'] } }).plan),
+    ).toEqual([
+      'network lan: cni_type cnv-bridge: VMs on cnv-bridge fail to live-migrate after an update from OpenShift 4.12 (a known issue in the 4.19–4.22 release notes); remove cni_type to use bridge, the documented type',
+    ]);
+    expect(
+      cniTypeWarnings(renderFor({ config: CATALOG, spec: { ...IMAGE, networks: ['lan', 'office'] } }).plan),
+    ).toEqual([]);
+  });
+
+  test('guest_interface beside DNS servers is warned about (cloud-init 22.3–24.3 stop on it)', () => {
+    const named = { networks: { ...CATALOG.networks, lan: { ...LAN, guest_interface: 'eth0' } } };
+    expect(setNameWarnings(renderFor({ config: named, spec: { ...IMAGE, network: 'lan' } }).plan)).toEqual([
+      expect.stringMatching(/^network lan: guest_interface with ipam.dns: cloud-init 22.3 to 24.3 fail/),
+    ]);
+    expect(setNameWarnings(renderFor({ config: CATALOG, spec: { ...IMAGE, network: 'lan' } }).plan)).toEqual(
+      [],
+    );
   });
 });
 
@@ -244,6 +317,7 @@ describe('ipam.mode cloud-init', () => {
       type: 'bridge',
       bridge: 'br-lan',
       vlan: 100,
+      preserveDefaultVlan: false,
       macspoofchk: true,
       disableContainerInterface: true,
     });
@@ -256,7 +330,12 @@ describe('ipam.mode cloud-init', () => {
     });
     expect(plan.instances[2].nics[0].ownNad).toBeUndefined();
     expect(load(secretText(named(manifests, 'Secret', 'web-03-cloud-init'), 'networkdata'))).toMatchObject({
-      ethernets: { enp1s0: { addresses: ['10.215.100.103/24'] } },
+      ethernets: {
+        lan: {
+          match: { macaddress: vm.spec.template.spec.domain.devices.interfaces[0].macAddress },
+          addresses: ['10.215.100.103/24'],
+        },
+      },
     });
   });
 

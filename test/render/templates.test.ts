@@ -24,6 +24,8 @@ const CATALOG = {
     pod: { type: 'pod' },
   },
 };
+/** A MAC from the default mac_range (which one: test/plan/mac-addresses.test.ts). */
+const PLANNED_MAC = expect.stringMatching(/^0a:76(:[0-9a-f]{2}){4}$/);
 const labelsOf = (name: string) => ({
   'v-auto/managed': 'true',
   'v-auto/project': 'demo',
@@ -49,7 +51,8 @@ describe('NetworkAttachmentDefinitions', () => {
     expect(cni).toEqual({
       cniVersion: '0.3.1',
       name: 'web-02-lan',
-      type: 'cnv-bridge',
+      type: 'bridge',
+      preserveDefaultVlan: false,
       bridge: 'br-lan',
       vlan: 100,
       macspoofchk: true,
@@ -76,7 +79,7 @@ describe('NetworkAttachmentDefinitions', () => {
     expect(JSON.parse((nads[0].spec as { config: string }).config)).toEqual({
       cniVersion: '0.3.1',
       name: 'office',
-      type: 'cnv-bridge',
+      type: 'bridge',
       bridge: 'br-office',
       macspoofchk: true,
       ipam: {},
@@ -90,14 +93,18 @@ describe('NetworkAttachmentDefinitions', () => {
     expect(ofKind(manifests, 'NetworkAttachmentDefinition')).toEqual([]);
     const vm = named(manifests, 'VirtualMachine', 'web-01') as any;
     expect(vm.spec.template.spec.networks).toEqual([{ name: 'corp', multus: { networkName: 'corp-net' } }]);
-    expect(vm.spec.template.spec.domain.devices.interfaces).toEqual([{ name: 'corp', bridge: {} }]);
+    expect(vm.spec.template.spec.domain.devices.interfaces).toEqual([
+      { name: 'corp', macAddress: PLANNED_MAC, bridge: {} },
+    ]);
   });
 
   test('pod network: masquerade, no NAD', () => {
     const { manifests } = renderFor({ config: CATALOG, spec: { ...IMAGE, network: 'pod' } });
     expect(ofKind(manifests, 'NetworkAttachmentDefinition')).toEqual([]);
     const vm = named(manifests, 'VirtualMachine', 'web-01') as any;
-    expect(vm.spec.template.spec.domain.devices.interfaces).toEqual([{ name: 'pod', masquerade: {} }]);
+    expect(vm.spec.template.spec.domain.devices.interfaces).toEqual([
+      { name: 'pod', macAddress: PLANNED_MAC, masquerade: {} },
+    ]);
     expect(vm.spec.template.spec.networks).toEqual([{ name: 'pod', pod: {} }]);
   });
 });
@@ -260,8 +267,8 @@ describe('VirtualMachine', () => {
     expect(t.domain.cpu).toEqual({ cores: 4 });
     expect(t.domain.memory).toEqual({ guest: '16Gi' });
     expect(t.domain.devices.interfaces).toEqual([
-      { name: 'lan', bridge: {} },
-      { name: 'pod', masquerade: {} },
+      { name: 'lan', macAddress: PLANNED_MAC, bridge: {} },
+      { name: 'pod', macAddress: PLANNED_MAC, masquerade: {} },
     ]);
     expect(t.networks).toEqual([
       { name: 'lan', multus: { networkName: 'web-01-lan' } },
