@@ -6,6 +6,7 @@ import type { ResultLine, ResultScope } from '../report/results.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { byDeleteOrder, isDiskKind, MANAGED_KINDS } from '../model/kinds.js';
 import { instanceOfResource } from '../model/names.js';
+import { deleteGuard } from '../model/delete-guard.js';
 import { instanceLabel, isSpecs, matches, ownerLabels, sharedSelector } from '../model/ownership.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
 import { sendFanOut, type FanOutResult } from './fan-out.js';
@@ -18,6 +19,8 @@ export interface DeleteOptions extends SpecOptions {
   includeUnlabeled: boolean;
   /** Concurrent oc calls for a large delete; default 1. */
   parallel?: number;
+  /** --skip-protected: delete the rest, leaving VMs under delete protection and what they use. */
+  skipProtected?: boolean;
 }
 
 export interface Doomed {
@@ -84,6 +87,8 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
       command: { name: 'delete', target: options.target },
       sharedInUse: sharedKept,
       unlabeledKept: options.includeUnlabeled ? [] : unlabeled,
+      everything: all,
+      skipProtected: options.skipProtected,
     },
     deps,
   );
@@ -102,6 +107,28 @@ export interface DeleteListedOptions {
   sharedInUse?: string[];
   /** Objects with this spec's names and no v-auto labels, kept without --include-unlabeled. */
   unlabeledKept?: K8sObject[];
+  /** Every object of the managed kinds in the namespace, as read: the VMs that stay and what they use. */
+  everything: K8sObject[];
+  /** --skip-protected: leave VMs under delete protection (and what they use) instead of refusing. */
+  skipProtected?: boolean;
+}
+
+/**
+ * What a delete of `going` must leave standing (delete-guard.ts), or a usage error (exit 2) when
+ * it would delete a VM under delete protection without --skip-protected. Read before anything is
+ * sent: a delete that failed on a protected VM after removing its disks, Secrets and networks
+ * would leave the group half-deleted.
+ */
+export function guardedDelete(going: K8sObject[], everything: K8sObject[], skipProtected: boolean) {
+  const guard = deleteGuard(going, everything, skipProtected);
+  if (guard.protectedVms.length && !skipProtected) {
+    const one = guard.protectedVms.length === 1;
+    throw usageError(
+      `${one ? 'VirtualMachine' : 'VirtualMachines'} ${guard.protectedVms.join(', ')} ${one ? 'has' : 'have'} delete protection (label kubevirt.io/vm-delete-protection); nothing was deleted`,
+      `v-auto never removes that label: remove it yourself to delete ${one ? 'it' : 'them'} ("oc label vm ${guard.protectedVms.join(' ')} kubevirt.io/vm-delete-protection-"), or add --skip-protected to delete the rest and leave ${one ? 'it' : 'them'} with ${one ? 'its' : 'their'} disks`,
+    );
+  }
+  return guard;
 }
 
 /**
@@ -114,6 +141,12 @@ export async function deleteListed(
   deps: ClusterDeps,
 ): Promise<number> {
   const { report } = deps;
+  const guard = guardedDelete(
+    doomed.map((d) => d.object),
+    options.everything,
+    options.skipProtected ?? false,
+  );
+  doomed = doomed.filter((d) => !guard.keep.has(`${d.object.kind}/${d.object.metadata.name}`));
   const kept = options.keepDisks ? doomed.filter((d) => isDisk(d.object)) : [];
   const targets = doomed.filter((d) => !kept.includes(d)).sort((a, b) => byDeleteOrder(a.object, b.object));
 
@@ -125,6 +158,7 @@ export async function deleteListed(
     keptDisks: kept.map((d) => d.object),
     sharedInUse: options.sharedInUse ?? [],
     unlabeledKept: options.unlabeledKept ?? [],
+    standing: guard.notes,
   });
   if (options.dryRun || !targets.length) return ExitCode.OK;
   if (!options.yes && deps.confirm) {

@@ -1,10 +1,11 @@
 // `deploy`: options → plan (render + what exists) → show → create what is new, apply what changes → report.
 import type { Change } from '../changes/plan-changes.js';
 import type { ApplyManifest, ObjectOutcome } from '../cluster/cluster-client.js';
+import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode, usageError, type VAutoError } from '../errors.js';
 import type { ResultLine, ResultScope } from '../report/results.js';
 import type { ClusterDeps } from './cluster-deps.js';
-import { deleteListed } from './delete.js';
+import { deleteListed, guardedDelete } from './delete.js';
 import { sendFanOut } from './fan-out.js';
 import { planDeploy } from './plan-deploy.js';
 import type { SpecOptions } from './prepare-manifests.js';
@@ -28,6 +29,8 @@ export interface DeployOptions extends SpecOptions {
   prune?: boolean;
   /** With --prune: keep the disks of pruned instances. */
   keepDisks?: boolean;
+  /** With --prune: leave surplus VMs under delete protection (and what they use) instead of refusing. */
+  skipProtected?: boolean;
   /** Concurrent oc calls for a large apply (and --prune's delete); default 1. */
   parallel?: number;
   /** --restart: after applying, roll the VMs whose update needs a restart. */
@@ -61,6 +64,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
         : 'objects of another v-auto project or spec are never taken: remove them, or change name_prefix so the names differ',
     );
   }
+  const surplusObjects = changes.changes.filter((c) => c.action === 'surplus').map((c) => c.live!);
+  // --prune reads delete protection before anything is sent, as delete does.
+  if (options.prune) guardedDelete(surplusObjects, planned.live, options.skipProtected ?? false);
   const adopted = changes.changes.filter((c) => c.adopt);
   const sending = changes.changes.filter((c) => c.action === 'create' || c.action === 'update');
   const surplus = changes.changes.filter((c) => c.action === 'surplus');
@@ -73,7 +79,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   }
   if (options.dryRun) {
     report.surplus(scope, changes, plan.instances.length);
-    if (options.prune && surplus.length) await prune(surplus, scope, options, deps);
+    if (options.prune && surplus.length) await prune(surplus, scope, options, deps, planned.live);
     report.aside('dry run: nothing was sent to the cluster');
     return ExitCode.OK;
   }
@@ -166,7 +172,8 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   let code: number = lines.some((l) => l.flag === 'FAILED') ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
   // A call that sent nothing while the others went through: its objects are [FAILED], its exit code stands.
   if (callError) code = Math.max(code, callError.exitCode);
-  if (options.prune && surplus.length) code = Math.max(code, await prune(surplus, scope, options, deps));
+  if (options.prune && surplus.length)
+    code = Math.max(code, await prune(surplus, scope, options, deps, planned.live));
   // The VMs this apply changed in a way they take only at their next restart.
   const needsRestart = (c: Change) => c.vm === 'restart' && applied.has(`VirtualMachine/${c.name}`);
   if (code === ExitCode.OK && options.restart) {
@@ -231,6 +238,7 @@ function prune(
   scope: ResultScope,
   options: DeployOptions,
   deps: ClusterDeps,
+  everything: K8sObject[],
 ): Promise<number> {
   const doomed = surplus.map((c) => ({ object: c.live!, why: 'surplus' as const }));
   return deleteListed(
@@ -242,6 +250,8 @@ function prune(
       keepDisks: options.keepDisks ?? false,
       parallel: options.parallel,
       command: { name: 'prune' },
+      everything,
+      skipProtected: options.skipProtected,
     },
     deps,
   );

@@ -301,6 +301,14 @@ export const FLAGS: FlagSpec[] = [
     actions: ['delete', 'deploy'],
   },
   {
+    name: 'skip-protected',
+    type: 'boolean',
+    default: false,
+    describe:
+      'delete, deploy --prune: leave VMs labelled kubevirt.io/vm-delete-protection (and their disks) instead of refusing',
+    actions: ['delete', 'deploy'],
+  },
+  {
     name: 'adopt',
     type: 'boolean',
     default: false,

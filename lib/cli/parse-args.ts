@@ -37,6 +37,8 @@ export interface CliOptions extends Target {
   context?: string;
   requestTimeout: number;
   keepDisks: boolean;
+  /** delete, deploy --prune: leave VMs under delete protection instead of refusing. */
+  skipProtected: boolean;
   includeUnlabeled: boolean;
   adopt: boolean;
   prune: boolean;
@@ -203,6 +205,7 @@ export async function parseArgs(
       context: args.context,
       requestTimeout: positiveSeconds(args['request-timeout'], '--request-timeout', MAX_REQUEST_TIMEOUT),
       keepDisks: args['keep-disks'],
+      skipProtected: args['skip-protected'],
       includeUnlabeled: args['include-unlabeled'],
       adopt: args.adopt,
       prune: args.prune,

@@ -29,6 +29,8 @@ export interface DeletionView {
   sharedInUse: string[];
   /** Objects with this spec's names and no v-auto labels, kept without --include-unlabeled. */
   unlabeledKept: K8sObject[];
+  /** What stays because a VM stays (delete protection, a VM that uses it): one line per VM. */
+  standing: string[];
 }
 
 /** One spec's place in a run over a whole project. */
@@ -168,6 +170,7 @@ function deletionText(view: DeletionView): string {
       '  ',
     )}\n`;
   }
+  for (const line of view.standing) text += `${line}\n`;
   if (view.keptDisks.length)
     text += `Keeping ${view.keptDisks.length} disk object(s) (--keep-disks): ${view.keptDisks.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`;
   if (view.sharedInUse.length)

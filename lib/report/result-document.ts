@@ -45,6 +45,8 @@ export interface SpecResult extends ResultScope {
     keptDisks: ObjectRef[];
     sharedInUse: string[];
     unlabeledKept: ObjectRef[];
+    /** What stays because a VM stays: a protected VM and what it uses, what a staying VM uses. */
+    standing: string[];
   };
   /** What others added to or repointed in a VM, which deploy left as it is (`hot-plugged volume data1`). */
   kept?: (ObjectRef & { what: string })[];
@@ -156,6 +158,7 @@ export class ResultRecorder implements Reporter {
       keptDisks: view.keptDisks.map(ref),
       sharedInUse: view.sharedInUse,
       unlabeledKept: view.unlabeledKept.map(ref),
+      standing: view.standing,
     };
   }
 

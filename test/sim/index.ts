@@ -11,7 +11,7 @@ import { noFaults, SIM_USER, type Faults } from './faults.js';
 import { addVolumeToTemplate, repointVolumes, restoredClaimName } from './hotplug.js';
 import { byKind } from './resources.js';
 import { installInstancetypes } from './instancetypes.js';
-import { profileAdmissions, type SimulatorProfile } from './openshift.js';
+import { deleteProtection, profileAdmissions, type SimulatorProfile } from './openshift.js';
 import { installOvn } from './ovn.js';
 import { createHandler, type Admission } from './server.js';
 import { ObjectStore, deepClone, type Obj } from './store.js';
@@ -143,6 +143,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       requests,
       host: () => host,
       admissions,
+      deleteAdmissions: deleteProtection(profile),
       uploadToken: (request) => {
         const token = randomBytes(24).toString('base64url');
         uploadTokens.set(token, { namespace: request.metadata.namespace, pvc: request.spec?.pvcName ?? '' });

@@ -35,9 +35,9 @@
 //   Canonical quantities here: template.spec.domain.memory.guest and .maxGuest,
 //   template.spec.domain.resources.requests/limits, dataVolumeTemplates[].spec.{storage,pvc}
 //   .resources.requests/limits.
-import { webhookDenied } from './api-errors.js';
+import { policyDenied, webhookDenied } from './api-errors.js';
 import { canonicalQuantity } from './quantity.js';
-import type { Admission } from './server.js';
+import type { Admission, DeleteAdmission } from './server.js';
 import type { Obj, ObjectStore } from './store.js';
 
 export type SimulatorProfile = 'openshift' | 'vanilla';
@@ -45,6 +45,31 @@ export type SimulatorProfile = 'openshift' | 'vanilla';
 export const TRANSACTION_TIMESTAMP = 'kubemacpool.io/transaction-timestamp';
 export const KUBEMACPOOL_OPT_OUT = 'mutatevirtualmachines.kubemacpool.io';
 const PCI_TOPOLOGY = 'kubevirt.io/pci-topology-version';
+
+/**
+ * OpenShift Virtualization's VM delete protection (4.19): the SSP operator's ValidatingAdmissionPolicy
+ * and binding, both `kubevirt-vm-deletion-protection`, deny a DELETE of a VirtualMachine whose label
+ * kubevirt.io/vm-delete-protection matches ^(true|True)$, with the message "VirtualMachine NAME cannot be
+ * deleted, remove delete protection" (kubevirt/ssp-operator@aa0a5ccddfd89eb93ba556f49150025fbfc3ac9a
+ * internal/operands/vm-delete-protection/resources.go; the name in reconcile.go at 0ab684cd7ea4).
+ */
+export function deleteProtection(profile: SimulatorProfile): DeleteAdmission[] {
+  if (profile === 'vanilla') return [];
+  const policy = 'kubevirt-vm-deletion-protection';
+  return [
+    (rt, old) => {
+      if (rt.kind !== 'VirtualMachine') return;
+      if (!/^(true|True)$/.test(old.metadata?.labels?.['kubevirt.io/vm-delete-protection'] ?? '')) return;
+      throw policyDenied(
+        rt,
+        old.metadata.name,
+        policy,
+        policy,
+        `VirtualMachine ${old.metadata.name} cannot be deleted, remove delete protection`,
+      );
+    },
+  ];
+}
 
 /** Admission steps per kind for a profile; other platform modules append theirs. */
 export function profileAdmissions(

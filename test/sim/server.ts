@@ -54,10 +54,14 @@ export interface ServerContext {
   uploadToken: (request: Obj) => string;
   /** Admission webhooks of platform modules, run after schema validation: throw an ApiError to deny. */
   admissions?: Admission[];
+  /** Admission of a DELETE (validating admission policies): the stored object; throw an ApiError to deny. */
+  deleteAdmissions?: DeleteAdmission[];
 }
 
 /** One admission step: the object as it will be stored, and the stored one on an update. */
 export type Admission = (rt: ResourceType, obj: Obj, old: Obj | undefined) => void;
+/** One admission step of a DELETE: the object as stored. */
+export type DeleteAdmission = (rt: ResourceType, old: Obj) => void;
 
 interface Target {
   rt: ResourceType;
@@ -432,6 +436,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     }
     if (method === 'DELETE' && !t.name) {
       const items = selectItems(t, q);
+      for (const o of items) for (const step of ctx.deleteAdmissions ?? []) step(rt, o);
       for (const o of items) store.deleteWithDependents(rt.kind, o.metadata.namespace, o.metadata.name);
       return send(res, 200, listBody(t, items, new URLSearchParams()));
     }
@@ -483,6 +488,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
       const opts = (await readObject(req, 'DeleteOptions')) ?? {};
       const policy = opts.propagationPolicy ?? q.get('propagationPolicy') ?? 'Background';
       if (opts.preconditions?.uid && opts.preconditions.uid !== cur.metadata.uid) throw conflict(rt, t.name);
+      for (const step of ctx.deleteAdmissions ?? []) step(rt, cur);
       if (q.get('dryRun') !== 'All' && !(opts.dryRun ?? []).includes('All')) {
         if (rt.kind === 'Namespace') {
           for (const r of RESOURCES)
