@@ -8,6 +8,7 @@ import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed, guardedDelete } from './delete.js';
 import { sendFanOut } from './fan-out.js';
 import { planDeploy } from './plan-deploy.js';
+import { pendingUpload, uploadGolden } from './upload-golden.js';
 import type { SpecOptions } from './prepare-manifests.js';
 import { restartRequired } from '../model/vm-facts.js';
 import { rollRestart, type RestartOptions } from './lifecycle.js';
@@ -35,7 +36,12 @@ export interface DeployOptions extends SpecOptions {
   parallel?: number;
   /** --restart: after applying, roll the VMs whose update needs a restart. */
   restart?: RestartOptions;
+  /** --insecure-upload: accept an upload proxy certificate that does not verify. */
+  insecureUpload?: boolean;
 }
+
+/** Seconds deploy waits for a golden DataVolume to be ready for its upload, without --wait. */
+const UPLOAD_READY_SECONDS = 300;
 
 export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise<number> {
   const { report } = deps;
@@ -48,6 +54,8 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   }
   const planned = await planDeploy(options, deps);
   const { plan, changes } = planned;
+  // A file: golden image not yet uploaded: checked (readable, its sha256) before anything is sent.
+  const upload = await pendingUpload(plan, changes, options.home);
   report.planWarnings(plan);
   const ns = plan.settings.namespace;
   const scope: ResultScope = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns };
@@ -159,6 +167,22 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'disk already imported' });
     else if (c.action === 'create' || c.action === 'update')
       lines.push(resultLine(byKey.get(`${c.kind}/${c.name}`)!, c, context));
+  }
+  if (upload && !lines.some((l) => l.flag === 'FAILED' && l.name === upload.disk) && !callError) {
+    const sent = await uploadGolden(
+      upload,
+      ns,
+      {
+        proxy: plan.settings.upload_proxy,
+        insecure: options.insecureUpload ?? false,
+        timeoutSeconds: options.wait ?? UPLOAD_READY_SECONDS,
+      },
+      deps,
+    );
+    const i = lines.findIndex((l) => l.kind === 'DataVolume' && l.name === upload.disk);
+    if (i >= 0 && lines[i].flag === 'SUCCESS' && sent.flag === 'SUCCESS')
+      lines[i] = { ...lines[i], detail: `${lines[i].detail}; ${sent.detail}` };
+    else if (i >= 0) lines[i] = sent;
   }
   report.results(scope, 'deploy', lines);
   // What others added to or repointed in a VM: left as it is, said once per run.

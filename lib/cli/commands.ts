@@ -316,6 +316,13 @@ export const FLAGS: FlagSpec[] = [
     actions: ['deploy'],
   },
   {
+    name: 'insecure-upload',
+    type: 'boolean',
+    default: false,
+    describe: 'file: images: accept an upload proxy certificate that does not verify',
+    actions: ['deploy'],
+  },
+  {
     name: 'prune',
     type: 'boolean',
     default: false,

@@ -301,6 +301,7 @@ async function runSpec(
           skipProtected: options.skipProtected,
           parallel: options.parallel,
           restart,
+          insecureUpload: options.insecureUpload,
         },
         deps,
       );

@@ -42,6 +42,7 @@ export interface CliOptions extends Target {
   includeUnlabeled: boolean;
   adopt: boolean;
   prune: boolean;
+  insecureUpload: boolean;
   /** restart, deploy --restart: VMs restarted at once. */
   batch: number;
   /** deploy, delete: concurrent oc calls for a large apply or delete. */
@@ -209,6 +210,7 @@ export async function parseArgs(
       includeUnlabeled: args['include-unlabeled'],
       adopt: args.adopt,
       prune: args.prune,
+      insecureUpload: args['insecure-upload'],
       batch: args.batch === undefined ? 1 : parseBatch(args.batch),
       parallel: args.parallel === undefined ? DEFAULT_PARALLEL : parseParallel(args.parallel),
       pending: args.pending,

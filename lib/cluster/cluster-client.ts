@@ -83,6 +83,14 @@ export interface ClusterClient {
   create(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]>;
   /** One delete of exactly these objects: one outcome per ref, in order; whole-call failures throw as `apply`'s. */
   delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]>;
+  /** One object by name; undefined when there is none. */
+  get(namespace: string, kind: string, name: string): Promise<K8sObject | undefined>;
+  /**
+   * A token for uploading into PVC `pvc` through CDI's upload proxy: an UploadTokenRequest created
+   * with its manifest on stdin, the token read from the object the cluster answers with. It is
+   * never on a command line or in a log.
+   */
+  uploadToken(namespace: string, pvc: string): Promise<string>;
   /** One JSON merge patch of one object (`oc patch --type merge`): configured, unchanged, or failed with the server's reason. */
   patch(namespace: string, ref: ObjectRef, patch: object): Promise<ObjectOutcome>;
 }

@@ -28,6 +28,8 @@ export const KIND_RESOURCE: Record<string, { plural: string; apiVersion: string;
     VirtualMachineInstance: { plural: 'virtualmachineinstances', apiVersion: 'kubevirt.io/v1' },
     DataVolume: { plural: 'datavolumes', apiVersion: 'cdi.kubevirt.io/v1beta1' },
     DataSource: { plural: 'datasources', apiVersion: 'cdi.kubevirt.io/v1beta1' },
+    // Read for the upload proxy's address (OpenShift: route cdi-uploadproxy in openshift-cnv).
+    Route: { plural: 'routes', apiVersion: 'route.openshift.io/v1' },
     // Created (never stored by the cluster) for a file: image's upload token.
     UploadTokenRequest: { plural: 'uploadtokenrequests', apiVersion: 'upload.cdi.kubevirt.io/v1beta1' },
     NetworkAttachmentDefinition: {

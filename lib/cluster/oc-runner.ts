@@ -322,6 +322,38 @@ export class OcRunner implements ClusterClient {
     );
   }
 
+  async get(namespace: string, kind: string, name: string): Promise<K8sObject | undefined> {
+    const args = ['get', '--raw', `${listPath(kind, namespace)}/${encodeURIComponent(name)}`];
+    const result = await this.start(args, undefined, 1);
+    if (result.exitCode === 0) return this.parseItems(kind, `{"items":[${result.stdout}]}`)[0];
+    if (/\(NotFound\)/.test(result.stderr)) return undefined;
+    throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
+  }
+
+  async uploadToken(namespace: string, pvc: string): Promise<string> {
+    const request = {
+      apiVersion: KIND_RESOURCE.UploadTokenRequest.apiVersion,
+      kind: 'UploadTokenRequest',
+      metadata: { name: 'v-auto-upload', namespace },
+      spec: { pvcName: pvc },
+    };
+    const args = ['create', '-f', '-', '-n', namespace, '-o', 'json'];
+    const result = await this.start(args, JSON.stringify(request), 1);
+    if (result.exitCode !== 0) throw accessError(result.stderr) ?? this.genericError(result.stderr, args);
+    let token: unknown;
+    try {
+      token = JSON.parse(result.stdout)?.status?.token;
+    } catch {
+      token = undefined;
+    }
+    if (typeof token !== 'string' || !token)
+      throw new VAutoError(`${this.binary} create uploadtokenrequest: the answer holds no upload token`, {
+        exitCode: ExitCode.CLUSTER,
+        hint: "check that CDI's upload API (upload.cdi.kubevirt.io) is served: oc api-resources | grep upload",
+      });
+    return token;
+  }
+
   async patch(namespace: string, ref: ObjectRef, patch: object): Promise<ObjectOutcome> {
     const args = [
       'patch',

@@ -88,6 +88,8 @@ export const DESCRIPTIONS: Record<string, string> = {
   disk_size: 'Root disk size, a Kubernetes quantity. Default 50Gi.',
   image:
     'The root disk source: the name of an images: catalog entry (a golden image), or exactly one of {url}, {registry}, {pvc: {namespace, name}}, {datasource: {namespace, name}}.',
+  upload_proxy:
+    "The CDI upload proxy for file: images, https://host[:port]. Default: the cluster's route cdi-uploadproxy in openshift-cnv.",
   images:
     'The image catalog (name → {url | registry | file, size, sha256}): each entry is imported (or uploaded) once per namespace as a golden image that instances clone.',
   image_url: 'Shorthand for image: {url: …}, an http(s):// URL.',
@@ -578,6 +580,10 @@ export const TOP_LEVEL: Record<string, Check> = {
   disk_size: quantity,
   image,
   images: imageCatalog,
+  upload_proxy: string({
+    pattern: /^https:\/\/[^\s/]+\/?$/,
+    hint: 'must be https://host or https://host:port',
+  }),
   image_url: imageUrl,
   storage_class: string(),
   access_mode: oneOf('ReadWriteOnce', 'ReadWriteMany', 'ReadOnlyMany', 'ReadWriteOncePod'),

@@ -95,6 +95,8 @@ export interface Settings {
   catalog: Record<string, NetworkSettings>;
   /** The image catalog (`images:`), by name: every golden image the project's layers define. */
   images: Record<string, GoldenImage>;
+  /** The CDI upload proxy for `file:` images; undefined: the cluster's route cdi-uploadproxy. */
+  upload_proxy?: string;
   /** Catalog names this spec attaches, in order; `[]` means the pod network alone. */
   attach: string[];
   /** This spec's own offsets by attached catalog name (`networks: [{name: lan, offset: 120}]`); they replace `ipam.offset`. */
@@ -335,6 +337,7 @@ export function resolveSettings(input: SettingsInput): Settings {
     volume_mode: merged.volume_mode as string | undefined,
     catalog,
     images,
+    upload_proxy: merged.upload_proxy as string | undefined,
     attach,
     offsets,
     node_selector: stringify(merged.node_selector),

@@ -69,6 +69,14 @@ export class FakeCluster implements ClusterClient {
       unreadable,
     };
   }
+  async get(_ns: string, kind: string, name: string): Promise<K8sObject | undefined> {
+    this.calls.push(`get ${kind}/${name}`);
+    return this.existing.find((o) => o.kind === kind && o.metadata.name === name);
+  }
+  async uploadToken(_ns: string, pvc: string): Promise<string> {
+    this.calls.push(`upload-token ${pvc}`);
+    return `fake-token-for-${pvc}`;
+  }
   /** Like `oc get KINDS`: only the objects of those kinds (no selector filtering). */
   async list(_ns: string, kinds: string[]): Promise<K8sObject[]> {
     this.calls.push('list');

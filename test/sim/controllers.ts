@@ -1,6 +1,7 @@
 // Simplified, deterministic stand-ins for the CDI import controller and the KubeVirt VM/VMI controllers, plus the events they record.
 import { createHash, randomBytes } from 'node:crypto';
 import { syncHotplugged } from './hotplug.js';
+import type { Flow, Link } from './link.js';
 import { rollout, vmiSpecAtStart } from './live-update.js';
 import type { OvnModel } from './ovn.js';
 import { deepClone, nowIso, type Obj, type ObjectStore } from './store.js';
@@ -98,6 +99,10 @@ export interface ControllerOptions {
   liveUpdate: boolean;
   /** How long a clone from a ready source takes (a CSI smart clone: short and fixed). */
   cloneMs: number;
+  /** --link-mbps: imports progress as their bytes arrive over this link (else in fixed steps). */
+  link?: Link;
+  /** --image-mb: the size of every image on the link, in bytes. */
+  imageBytes: number;
 }
 
 const IMPORT_PROGRESS = ['0.00%', '45.00%', '90.00%'];
@@ -184,6 +189,8 @@ export class Controllers {
   /** `ns/claim` → the VMs whose volumes name that DataVolume or PVC, and each VM's claims: kept from VM events, so a disk's event wakes its own VMs without listing every VM. */
   private readonly claimUsers = new Map<string, Set<string>>();
   private readonly claimsOf = new Map<string, string[]>();
+  /** Imports on the modelled link: their flow and the bytes that have arrived. */
+  private readonly transfers = new Map<string, { flow: Flow; bytes: number }>();
   /** `ns/name` of clones waiting for their source: woken when a DataVolume, PVC or DataSource of the namespace changes. */
   private readonly waitingClones = new Set<string>();
 
@@ -444,6 +451,7 @@ export class Controllers {
     const dv = this.store.get('DataVolume', ns, name);
     if (!dv) return;
     if (dv.spec?.sourceRef || dv.spec?.source?.pvc) return this.cloneStep(ns, name);
+    if (dv.spec?.source?.upload) return this.uploadStep(ns, name);
     const st = deepClone(dv.status ?? {});
     const again = (): void =>
       this.scheduler.schedule(this.opts.importStepMs, () => this.importStep(ns, name), `dv:${ns}/${name}`);
@@ -519,7 +527,11 @@ export class Controllers {
           if (!failed) again();
           return;
         }
-        const i = IMPORT_PROGRESS.indexOf(st.progress);
+        if (this.opts.link && !this.arrived(dv, st)) {
+          again();
+          return;
+        }
+        const i = this.opts.link ? -1 : IMPORT_PROGRESS.indexOf(st.progress);
         if (i >= 0 && i < IMPORT_PROGRESS.length - 1) {
           this.setStatus(dv, {
             ...st,
@@ -554,6 +566,98 @@ export class Controllers {
         this.ensurePvc(dv, 'Bound');
         return;
     }
+  }
+
+  /**
+   * --link-mbps: the bytes of one import step arrive at this import's share of its source's link;
+   * true once the whole image is in. Progress is written in whole percents.
+   */
+  private arrived(dv: Obj, st: Obj): boolean {
+    const key = `${dv.metadata.namespace}/${dv.metadata.name}`;
+    const source = dv.spec?.source?.http?.url ?? dv.spec?.source?.registry?.url ?? key;
+    let t = this.transfers.get(key);
+    if (!t) this.transfers.set(key, (t = { flow: this.opts.link!.open(source), bytes: 0 }));
+    t.bytes += (this.opts.link!.share(source) * this.opts.importStepMs) / 1000;
+    if (t.bytes >= this.opts.imageBytes) {
+      t.flow.leave();
+      this.transfers.delete(key);
+      return true;
+    }
+    const progress = `${Math.floor((t.bytes / this.opts.imageBytes) * 100)}.00%`;
+    if (progress !== st.progress) this.setStatus(dv, { ...st, progress });
+    return false;
+  }
+
+  // ---- CDI: upload DataVolumes -----------------------------------------------------------------
+
+  /**
+   * A DataVolume with `source.upload`: CDI binds its PVC, starts an upload server and marks the PVC
+   * `cdi.kubevirt.io/storage.pod.ready: "true"` with the DataVolume UploadReady; what virtctl waits
+   * for before it sends (kubevirt/kubevirt pkg/virtctl/imageupload/wait.go waitDvUploadScheduled,
+   * waitUploadServerReady). The upload proxy then moves it to UploadInProgress and Succeeded.
+   */
+  private uploadStep(ns: string, name: string): void {
+    const dv = this.store.get('DataVolume', ns, name);
+    if (!dv || ['UploadReady', 'UploadInProgress', 'Succeeded'].includes(dv.status?.phase)) return;
+    const st = deepClone(dv.status ?? {});
+    if (st.phase !== 'UploadScheduled') {
+      this.ensurePvc(dv, 'Pending');
+      this.setStatus(dv, {
+        ...st,
+        phase: 'UploadScheduled',
+        progress: 'N/A',
+        claimName: name,
+        conditions: this.dvConditions(false, false, 'UploadScheduled'),
+      });
+      this.scheduler.schedule(this.opts.importStepMs, () => this.uploadStep(ns, name), `dv:${ns}/${name}`);
+      return;
+    }
+    const pvc = this.store.get('PersistentVolumeClaim', ns, name)!;
+    this.store.update({
+      ...pvc,
+      metadata: {
+        ...pvc.metadata,
+        annotations: { ...pvc.metadata.annotations, 'cdi.kubevirt.io/storage.pod.ready': 'true' },
+      },
+    });
+    this.setStatus(dv, {
+      ...st,
+      phase: 'UploadReady',
+      conditions: this.dvConditions(true, true, 'UploadReady'),
+    });
+    this.recordEvent(
+      dv,
+      'Normal',
+      'UploadReady',
+      'Upload into ' + name + ' ready',
+      'datavolume-upload-controller',
+    );
+  }
+
+  /** The upload proxy began receiving into this PVC. */
+  uploadStarted(ns: string, name: string): void {
+    const dv = this.store.get('DataVolume', ns, name);
+    if (dv) this.setStatus(dv, { ...dv.status, phase: 'UploadInProgress' });
+  }
+
+  /** The upload proxy received the whole image: the PVC is populated. */
+  uploadReceived(ns: string, name: string): void {
+    const dv = this.store.get('DataVolume', ns, name);
+    if (!dv) return;
+    this.ensurePvc(dv, 'Bound');
+    this.setStatus(dv, {
+      ...dv.status,
+      phase: 'Succeeded',
+      progress: '100.0%',
+      conditions: this.dvConditions(true, false, 'Completed'),
+    });
+    this.recordEvent(
+      dv,
+      'Normal',
+      'UploadSucceeded',
+      `Successfully uploaded into ${name}`,
+      'datavolume-upload-controller',
+    );
   }
 
   private dvConditions(bound: boolean, running: boolean, reason: string, message = ''): Obj[] {

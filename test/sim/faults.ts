@@ -34,6 +34,8 @@ export interface Faults {
    * deletes work, while `kubectl apply` stops in its validation before sending any object.
    */
   openapiUnavailable: boolean;
+  /** The next N uploads through the upload proxy lose their connection halfway (a broken link). */
+  breakUploads: number;
 }
 
 export function noFaults(): Faults {
@@ -48,6 +50,7 @@ export function noFaults(): Faults {
     transientImportErrors: [],
     unschedulableVmis: [],
     openapiUnavailable: false,
+    breakUploads: 0,
   };
 }
 

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Controllers, Scheduler } from './controllers.js';
+import { Link } from './link.js';
+import { startUploadProxy } from './upload-proxy.js';
 import { noFaults, SIM_USER, type Faults } from './faults.js';
 import { addVolumeToTemplate, repointVolumes, restoredClaimName } from './hotplug.js';
 import { byKind } from './resources.js';
@@ -41,10 +43,19 @@ export interface SimulatorOptions {
   port?: number;
   /** Default true: serve KubeVirt's common cluster instance types and preferences, and check VMs' references to them. */
   instancetypes?: boolean;
+  /**
+   * `--link-mbps`: imports from one source share this many Mbit/s, each progressing as its bytes
+   * arrive, and so do uploads through the upload proxy. Default: no link modelled (fixed steps).
+   */
+  linkMbps?: number;
+  /** `--image-mb`: the size of every image on the modelled link (default 1,024 MB). */
+  imageMb?: number;
 }
 
 export interface Simulator {
   url: string;
+  /** The CDI upload proxy (HTTPS, self-signed), also named by route cdi-uploadproxy in openshift-cnv. */
+  uploadProxyUrl: string;
   kubeconfigPath: string;
   faults: Faults;
   /** Every request in order; contentType only when the request had a body type. */
@@ -103,7 +114,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
   const scheduler = new Scheduler();
   const profile = options.profile ?? 'openshift';
   const ovn = installOvn(store, scheduler, options.timings?.vmStepMs ?? 20);
-  new Controllers(store, scheduler, {
+  const link = options.linkMbps ? Link.mbps(options.linkMbps) : undefined;
+  const controllers = new Controllers(store, scheduler, {
     ovn,
     importStepMs: options.timings?.importStepMs ?? 20,
     vmStepMs: options.timings?.vmStepMs ?? 20,
@@ -114,6 +126,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     unschedulableVmis: () => faults.unschedulableVmis,
     liveUpdate: profile === 'openshift',
     cloneMs: options.timings?.cloneMs ?? 20,
+    link,
+    imageBytes: (options.imageMb ?? 1024) * 1_000_000,
   });
 
   const admissions: Admission[] = [...profileAdmissions(profile, store, options.macPoolSize), ovn.admission];
@@ -157,6 +171,27 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
   });
   const port = (server.address() as AddressInfo).port;
+  const uploads = await startUploadProxy({
+    store,
+    tokens: uploadTokens,
+    link,
+    breakUploads: () => faults.breakUploads,
+    onBroken: () => void faults.breakUploads--,
+    started: (ns, pvc) => controllers.uploadStarted(ns, pvc),
+    received: (ns, pvc) => controllers.uploadReceived(ns, pvc),
+  });
+  // OpenShift exposes the upload proxy as route cdi-uploadproxy in openshift-cnv (reencrypt TLS).
+  ensureNamespace('openshift-cnv');
+  store.create({
+    apiVersion: 'route.openshift.io/v1',
+    kind: 'Route',
+    metadata: { name: 'cdi-uploadproxy', namespace: 'openshift-cnv' },
+    spec: {
+      host: new URL(uploads.url).host,
+      to: { kind: 'Service', name: 'cdi-uploadproxy' },
+      tls: { termination: 'reencrypt' },
+    },
+  });
   host = `127.0.0.1:${port}`;
   const url = `http://${host}`;
   const dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-sim-'));
@@ -165,6 +200,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
 
   return {
     url,
+    uploadProxyUrl: uploads.url,
     kubeconfigPath,
     faults,
     requests,
@@ -230,6 +266,8 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     settle: async () => scheduler.settle(),
     stop: async () => {
       scheduler.stop();
+      uploads.server.closeAllConnections();
+      await new Promise<void>((resolve) => uploads.server.close(() => resolve()));
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

@@ -1,4 +1,4 @@
-// Standalone simulator for the demo and manual runs: `npm run sim -- [--port N] [--import-ms N] [--vm-ms N] [--latency-ms N] [--gc-datavolumes] [--profile openshift|vanilla]`.
+// Standalone simulator for the demo and manual runs: `npm run sim -- [--port N] [--import-ms N] [--vm-ms N] [--latency-ms N] [--gc-datavolumes] [--profile openshift|vanilla] [--image-mb S --link-mbps M] [--clone-ms N]`.
 import { parseArgs } from 'node:util';
 import { startSimulator } from './index.js';
 
@@ -13,6 +13,10 @@ async function main(): Promise<void> {
       'gc-datavolumes': { type: 'boolean', default: false },
       profile: { type: 'string', default: 'openshift' },
       namespace: { type: 'string', multiple: true },
+      // Imports from one source (and uploads) share M Mbit/s for images of S MB.
+      'image-mb': { type: 'string', default: '1024' },
+      'link-mbps': { type: 'string' },
+      'clone-ms': { type: 'string', default: '2000' },
     },
   });
   if (values.profile !== 'openshift' && values.profile !== 'vanilla')
@@ -20,7 +24,13 @@ async function main(): Promise<void> {
   const started = performance.now();
   const sim = await startSimulator({
     port: Number(values.port),
-    timings: { importStepMs: Number(values['import-ms']), vmStepMs: Number(values['vm-ms']) },
+    timings: {
+      importStepMs: Number(values['import-ms']),
+      vmStepMs: Number(values['vm-ms']),
+      cloneMs: Number(values['clone-ms']),
+    },
+    linkMbps: values['link-mbps'] === undefined ? undefined : Number(values['link-mbps']),
+    imageMb: Number(values['image-mb']),
     gcDataVolumes: values['gc-datavolumes'],
     profile: values.profile,
     namespaces: values.namespace?.length ? values.namespace : undefined,
@@ -29,6 +39,9 @@ async function main(): Promise<void> {
   process.stdout.write(`export KUBECONFIG=${sim.kubeconfigPath}\n`);
   process.stdout.write(
     `# simulator (${values.profile} profile) listening on ${sim.url} (started in ${(performance.now() - started).toFixed(0)} ms); Ctrl-C stops it\n`,
+  );
+  process.stdout.write(
+    `# CDI upload proxy: ${sim.uploadProxyUrl} (route cdi-uploadproxy in openshift-cnv)\n`,
   );
   const shutdown = (): void => {
     void sim.stop().then(() => process.exit(0));

@@ -146,6 +146,18 @@ export const RESOURCES: ResourceType[] = [
     hasStatus: false,
   },
   {
+    group: 'route.openshift.io',
+    version: 'v1',
+    resource: 'routes',
+    singular: 'route',
+    kind: 'Route',
+    namespaced: true,
+    shortNames: [],
+    categories: [],
+    verbs: ALL_VERBS,
+    hasStatus: true,
+  },
+  {
     group: 'k8s.cni.cncf.io',
     version: 'v1',
     resource: 'network-attachment-definitions',

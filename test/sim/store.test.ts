@@ -67,6 +67,7 @@ describe('controllers waking the VMs of a disk', () => {
       importStepMs: 1,
       vmStepMs: 1,
       cloneMs: 1,
+      imageBytes: 0,
       gcDataVolumes: false,
       failImports: () => [],
       stuckVmis: () => [],
