@@ -1,6 +1,19 @@
 // ESM all the way: execa, ora and yargs 18 ship only ESM, so Jest runs with
 // --experimental-vm-modules and ts-jest's ESM preset (TypeScript pinned to 5.x:
 // TypeScript 7 has no JS API for ts-jest).
+
+/**
+ * The tests that start processes (bin/v-auto, kubectl, script(1), cloud-init, netplan) or the
+ * simulator: `npm run test:e2e`. Every other test runs in-process, `npm run test:unit`, in seconds
+ * of work. `npm test` runs both.
+ */
+export const E2E_TESTS = [
+  '/test/(e2e|hardening|bundle|bin|sim)/.*\\.test\\.ts$',
+  '/test/cli/(completion|inspect|young-generation|workspace-lock|error-hints|pipe-output|terminal)\\.test\\.ts$',
+  '/test/cluster/oc-runner\\.test\\.ts$',
+  '/test/render/cloud-init\\.test\\.ts$',
+];
+
 export default {
   preset: 'ts-jest/presets/default-esm',
   testEnvironment: 'node',

@@ -27,10 +27,11 @@ function vm(
     status: { printableStatus: 'Running', ready: true, conditions },
   };
 }
-const vmi = (name: string, uid = `${name}-uid-0`): K8sObject => ({
+// KubeVirt gives a VMI the labels of its VM's template, which v-auto renders with the VM's own.
+const vmi = (name: string, uid = `${name}-uid-0`, labels: Record<string, string> = LABELS): K8sObject => ({
   apiVersion: 'kubevirt.io/v1',
   kind: 'VirtualMachineInstance',
-  metadata: { name, uid },
+  metadata: { name, uid, labels: { ...labels, 'v-auto/name': name } },
 });
 
 /**
@@ -209,6 +210,19 @@ describe('restart', () => {
 });
 
 describe('start and stop', () => {
+  test("stop reads the spec's VMs by its labels: another spec's VM in the namespace is neither listed nor patched", async () => {
+    const dbLabels = { ...LABELS, 'v-auto/spec': 'db' };
+    const db: K8sObject = {
+      ...vm('db-01'),
+      metadata: { name: 'db-01', labels: { ...dbLabels, 'v-auto/name': 'db-01' } },
+    };
+    const cluster = new FakeCluster([...running('web-01'), db, vmi('db-01', undefined, dbLabels)]);
+    const { deps, output } = depsFor(cluster);
+    expect(await startStop('stop', spec, deps)).toBe(0);
+    expect(cluster.patches.map((p) => p.ref.name)).toEqual(['web-01']);
+    expect(output.stdout).not.toContain('db-01');
+  });
+
   test('stop: one merge patch per VM (runStrategy Halted, running removed, the stopped-at annotation); an already stopped VM is SKIPPED', async () => {
     const cluster = new FakeCluster([
       ...running('web-01'),

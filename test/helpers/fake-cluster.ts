@@ -57,7 +57,7 @@ export class FakeCluster implements ClusterClient {
   async listReadable(
     _ns: string,
     kinds: string[],
-    _selector: string,
+    selector: string,
     optional: string[],
   ): Promise<{ items: K8sObject[]; unreadable: string[] }> {
     this.calls.push('list');
@@ -65,7 +65,9 @@ export class FakeCluster implements ClusterClient {
     if (unreadable.some((k) => !optional.includes(k)))
       throw new Error(`fake: forbidden ${unreadable.join(',')}`);
     return {
-      items: this.existing.filter((o) => kinds.includes(o.kind) && !unreadable.includes(o.kind)),
+      items: this.existing.filter(
+        (o) => kinds.includes(o.kind) && !unreadable.includes(o.kind) && selected(o, selector),
+      ),
       unreadable,
     };
   }
@@ -77,10 +79,10 @@ export class FakeCluster implements ClusterClient {
     this.calls.push(`upload-token ${pvc}`);
     return `fake-token-for-${pvc}`;
   }
-  /** Like `oc get KINDS`: only the objects of those kinds (no selector filtering). */
-  async list(_ns: string, kinds: string[]): Promise<K8sObject[]> {
+  /** Like `oc get KINDS [-l SELECTOR]`: the objects of those kinds that the selector selects. */
+  async list(_ns: string, kinds: string[], selector?: string): Promise<K8sObject[]> {
     this.calls.push('list');
-    return this.existing.filter((o) => kinds.includes(o.kind));
+    return this.existing.filter((o) => kinds.includes(o.kind) && selected(o, selector));
   }
   /** Objects in other namespaces, seen only by listEverywhere; undefined: that listing is forbidden. */
   elsewhere: K8sObject[] | undefined = [];
@@ -179,6 +181,19 @@ export function capture(): Output & { stdout: string; stderr: string } {
     err: (t: string) => void (o.stderr += t),
   };
   return o;
+}
+
+/**
+ * Whether an equality label selector (`k=v,k2=v2`, what v-auto sends) selects `o`, as the API
+ * server decides it; any other selector syntax is a test's mistake.
+ */
+function selected(o: K8sObject, selector: string | undefined): boolean {
+  if (!selector) return true;
+  return selector.split(',').every((term) => {
+    const m = /^([^=!]+)==?([^=]*)$/.exec(term);
+    if (!m) throw new Error(`fake: selector term "${term}" is not key=value`);
+    return o.metadata.labels?.[m[1]] === m[2];
+  });
 }
 
 function mergePatch(target: unknown, patch: unknown): unknown {
