@@ -1,5 +1,6 @@
 // The change plan: rendered manifests against the live objects, one decision per object (pure).
 import { lastApplied, type K8sObject } from '../cluster/k8s-object.js';
+import { usedBy } from '../model/delete-guard.js';
 import { rootDiskName } from '../model/names.js';
 import { isOurs, isSpecs, KEPT_ANNOTATION, ownerLabels, type SpecRef } from '../model/ownership.js';
 import { quantityValue } from '../model/quantity.js';
@@ -89,8 +90,16 @@ export function planChanges(input: ChangeInput): ChangePlan {
     input.manifests.map((m) => input.instanceOf(m.metadata.name)).filter(Boolean),
   );
   const surplusInstances = new Set<string>();
+  // What a planned VM uses is not surplus: a claim a restore made (its labels copied from the
+  // snapshotted disk, so they are this spec's) under a kept volume.
+  const inUse = new Set(
+    input.live
+      .filter((o) => o.kind === 'VirtualMachine' && planned.has(`VirtualMachine/${o.metadata.name}`))
+      .flatMap(usedBy),
+  );
   for (const o of input.live) {
     if (planned.has(`${o.kind}/${o.metadata.name}`) || !isSpecs(o.metadata.labels, input.owner)) continue;
+    if (inUse.has(`${o.kind}/${o.metadata.name}`)) continue;
     const instance = input.instanceOf(o.metadata.name);
     if (input.scope && (!instance || !input.scope.includes(instance))) continue;
     if (

@@ -172,12 +172,20 @@ const list: Check = rule({ type: 'array' }, (v, path, out) => {
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 
+/**
+ * Label and annotation keys under `v-auto/` are v-auto's own: its ownership labels (a spec's
+ * `labels` would change which objects are whose), `v-auto/stopped-at`, `v-auto/kept`.
+ */
+const RESERVED_PREFIX = 'v-auto/';
+
 /** node_selector and labels: Kubernetes label keys and values; annotations: any string value. */
-const stringMap = (values: 'label' | 'any'): Check =>
+const stringMap = (values: 'label' | 'any', reserved = false): Check =>
   rule(
     {
       type: 'object',
-      propertyNames: { pattern: LABEL_KEY.source },
+      propertyNames: reserved
+        ? { pattern: LABEL_KEY.source, not: { pattern: `^${RESERVED_PREFIX}` } }
+        : { pattern: LABEL_KEY.source },
       additionalProperties:
         values === 'label'
           ? { type: ['string', 'number', 'boolean'], maxLength: 63, pattern: LABEL_VALUE.source }
@@ -189,6 +197,11 @@ const stringMap = (values: 'label' | 'any'): Check =>
       for (const [k, val] of Object.entries(v)) {
         if (!LABEL_KEY.test(k))
           out.push({ path: [...path, k], message: `"${k}" is not a valid label or annotation key` });
+        else if (reserved && k.startsWith(RESERVED_PREFIX))
+          out.push({
+            path: [...path, k],
+            message: `"${k}" is reserved: keys under ${RESERVED_PREFIX} are v-auto's own (which objects are whose, stop state, kept items); use another prefix`,
+          });
         if (typeof val !== 'string' && typeof val !== 'number' && typeof val !== 'boolean') {
           out.push({ path: [...path, k], message: `expected a string value, got ${show(val)}` });
         } else if (values === 'label' && (String(val).length > 63 || !LABEL_VALUE.test(String(val)))) {
@@ -601,8 +614,8 @@ export const TOP_LEVEL: Record<string, Check> = {
   node_selector: stringMap('label'),
   affinity: anyObject,
   tolerations: list,
-  labels: stringMap('label'),
-  annotations: stringMap('any'),
+  labels: stringMap('label', true),
+  annotations: stringMap('any', true),
   run_strategy: oneOf('Always', 'Halted', 'Manual', 'RerunOnFailure', 'Once'),
   cloud_init: textOrMap,
   network_data: textOrMap,

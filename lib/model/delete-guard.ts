@@ -46,7 +46,7 @@ export function deleteGuard(going: K8sObject[], all: K8sObject[], leaveProtected
 }
 
 /** `Kind/name` of every object a VM names: its volumes' DataVolumes and PVCs, Secrets, and NADs in its namespace. */
-function usedBy(vm: K8sObject): string[] {
+export function usedBy(vm: K8sObject): string[] {
   const spec = vm.spec?.template?.spec ?? {};
   const out = new Set<string>();
   for (const v of spec.volumes ?? []) {

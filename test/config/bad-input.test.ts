@@ -124,6 +124,19 @@ describe('wrong types and unknown keys name file:line and key path', () => {
     expect(err.message).toMatch(new RegExp(`^${SPEC}:3: ${key}\\.\\w+: ".*" is not a valid label value`));
   });
 
+  test.each([
+    ['labels', 'v-auto/spec: other'],
+    ['annotations', 'v-auto/stopped-at: "2026-01-01T00:00:00Z"'],
+  ])('%s under v-auto/ are reserved: exit 2, naming the key', (key, entry) => {
+    const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\n${key}:\n  ${entry}\n` }));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toMatch(
+      new RegExp(
+        `^${SPEC}:3: ${key}\\.v-auto/[a-z-]+: "v-auto/[a-z-]+" is reserved: keys under v-auto/ are v-auto's own`,
+      ),
+    );
+  });
+
   test('every problem is reported, not only the first', () => {
     const err = errorOf(() => settingsFor({ spec: `image_url: ${IMAGE.image_url}\ncpu: 0\nmemory: lots\n` }));
     expect(err.message.split('\n')).toEqual([

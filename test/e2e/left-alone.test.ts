@@ -97,4 +97,17 @@ describe('a hot-plugged volume and a restored disk are left alone', () => {
     });
     expect(names(vm().spec.template.spec.volumes)).toContain('data1');
   });
+
+  test("the restored claim carries the snapshotted disk's labels, yet is no surplus: diff is in sync, --prune keeps it", async () => {
+    expect(
+      e2e.sim.get('PersistentVolumeClaim', NS, 'restore-6f1c-rootdisk').metadata.labels['v-auto/spec'],
+    ).toBe('app');
+    const d = await e2e.run(['demo', 'app', 'diff', '--set', 'cpu=3']);
+    expect(d.stdout).not.toContain('restore-6f1c-rootdisk (not planned');
+    expect(d.code).toBe(0);
+    const r = await e2e.run(['demo', 'app', 'deploy', '--set', 'cpu=3', '--prune', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toContain('[DELETED]');
+    expect(e2e.sim.get('PersistentVolumeClaim', NS, 'restore-6f1c-rootdisk')).toBeDefined();
+  });
 });
