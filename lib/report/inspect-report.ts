@@ -124,6 +124,13 @@ function describeImage(image: ImageSource): string {
 }
 
 function describeNetwork(n: PlannedNetwork): string {
+  const ovn = ovnNetwork(n);
+  if (ovn) {
+    const ipam = n.settings.ipam;
+    return ipam
+      ? `${ovn}; static ${ipam.range} from offset ${n.offset}${n.gateway ? `, gateway ${n.gateway}` : ''}${n.dns.length ? `, dns ${n.dns.join(',')}` : ''}, ${n.settings.type === 'udn' ? 'asked for with the network.kubevirt.io/addresses annotation' : "the address only in the guest's network-config"}`
+      : ovn;
+  }
   const via = n.settings.bridge
     ? ` on bridge ${n.settings.bridge}${n.settings.vlan ? ` vlan ${n.settings.vlan}` : ''}`
     : '';
@@ -137,4 +144,13 @@ function describeNetwork(n: PlannedNetwork): string {
     case 'existing':
       return `existing NAD ${n.settings.nad_name} (not managed by v-auto)`;
   }
+}
+
+/** An OVN-Kubernetes network, which the platform owns: what it is, without v-auto's NAD wording. */
+function ovnNetwork(n: PlannedNetwork): string | undefined {
+  const s = n.settings;
+  if (s.type === 'udn') return "the namespace's primary user-defined network (l2bridge)";
+  if (s.type === 'localnet')
+    return `OVN-Kubernetes localnet NAD ${s.nad_name}${s.physical_network ? ` on ${s.physical_network}` : ''}${s.vlan ? ` vlan ${s.vlan}` : ''} (not managed by v-auto)`;
+  return undefined;
 }

@@ -40,6 +40,17 @@ describe('a spec on a localnet and a primary UDN', () => {
     ).toEqual(['office', 'tenant']);
   });
 
+  test('inspect says what each network is and how its address gets there', async () => {
+    const r = await e2e.run(['ovn', 'app', 'inspect']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(
+      "    tenant: the namespace's primary user-defined network (l2bridge); static 10.100.0.0/16 from offset 10, asked for with the network.kubevirt.io/addresses annotation\n",
+    );
+    expect(r.stdout).toContain(
+      "    office: OVN-Kubernetes localnet NAD office on physnet-office vlan 20 (not managed by v-auto); static 192.168.20.0/24 from offset 101, gateway 192.168.20.1, dns 192.168.20.53, the address only in the guest's network-config\n",
+    );
+  });
+
   test('redeploys as all [SKIPPED], sending nothing', async () => {
     e2e.resetCalls();
     const r = await e2e.run(['ovn', 'app', 'deploy', '--yes']);
