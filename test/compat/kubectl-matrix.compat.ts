@@ -5,7 +5,8 @@ import { execFileSync } from 'node:child_process';
 import os from 'node:os';
 import { LAST_APPLIED } from '../../lib/cluster/k8s-object.js';
 import { OcRunner } from '../../lib/cluster/oc-runner.js';
-import { startE2E, type E2E } from '../helpers/e2e.js';
+import { startE2E, writes, type E2E } from '../helpers/e2e.js';
+import { installOvnSite, writeOvnProject } from '../helpers/ovn-site.js';
 import { allKubectls } from '../helpers/kubectl-binaries.js';
 
 const KUBECTLS = allKubectls();
@@ -21,7 +22,18 @@ function clientVersion(binary: string): string {
 const outcomes = new Map<string, { version: string; steps: Record<string, boolean> }>();
 
 afterAll(() => {
-  const steps = ['deploy', 'apply after create', 'redeploy', 'change', 'status', 'delete'];
+  const steps = [
+    'deploy',
+    'apply after create',
+    'redeploy',
+    'change',
+    'status',
+    'delete',
+    'ovn deploy',
+    'ovn redeploy',
+    'ovn status',
+    'ovn delete',
+  ];
   const rows = [...outcomes].map(
     ([binary, o]) =>
       `| ${o.version} | ${binary} | ${steps.map((s) => (o.steps[s] ? 'ok' : o.steps[s] === false ? 'FAILED' : '–')).join(' | ')} |`,
@@ -48,6 +60,8 @@ describe.each(KUBECTLS)('%s', (binary) => {
 
   beforeAll(async () => {
     e2e = await startE2E({ kubectl: binary, profile: 'openshift' });
+    await installOvnSite(e2e, ['vm-ovn'], ['vm-ovn']);
+    writeOvnProject(e2e, 'vm-ovn', 'vm-ovn');
   });
   afterAll(() => e2e.close());
 
@@ -134,5 +148,40 @@ describe.each(KUBECTLS)('%s', (binary) => {
     expect(r.stdout).toContain('[DELETED] VirtualMachine web-01');
     expect(r.stdout).toContain('[DELETED] PersistentVolumeClaim web-02-rootdisk');
     expect(e2e.sim.list('VirtualMachine', 'vm-demo')).toHaveLength(0);
+  });
+
+  // OVN-Kubernetes networks (issue #28): a localnet and a primary UDN, whose address annotation and
+  // l2bridge binding this kubectl sends and reads back unchanged.
+  step('ovn deploy', async () => {
+    const r = await e2e.run(['ovn', 'app', 'deploy', '--yes']);
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine app-02 (created)');
+    await e2e.sim.settle();
+  });
+
+  step('ovn redeploy', async () => {
+    e2e.resetCalls();
+    const r = await e2e.run(['ovn', 'app', 'deploy', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('0 succeeded, 6 skipped, 0 failed');
+    expect(e2e.calls().some(writes)).toBe(false);
+  });
+
+  step('ovn status', async () => {
+    const status = await e2e.run(['ovn', 'app', 'status']);
+    expect(status.code).toBe(0);
+    expect(status.stdout).toMatch(/app-01\s.*10\.100\.0\.10/);
+    const ledger = await e2e.run(['ovn', 'addresses']);
+    expect(ledger.code).toBe(0);
+    expect(ledger.stdout).toMatch(/office\s+192\.168\.20\.102\s.*app-02\s+VMI 192\.168\.20\.102/);
+    expect(ledger.stdout).toMatch(/tenant\s+10\.100\.0\.11\s.*app-02\s+VMI 10\.100\.0\.11/);
+  });
+
+  step('ovn delete', async () => {
+    const r = await e2e.run(['ovn', 'app', 'delete', '--yes']);
+    expect(r.code).toBe(0);
+    expect(e2e.sim.list('VirtualMachine', 'vm-ovn')).toHaveLength(0);
+    expect(e2e.sim.list('NetworkAttachmentDefinition', 'vm-ovn')).toHaveLength(2);
   });
 });

