@@ -10,6 +10,7 @@
 //   npm run bench -- --rounds 5 --tools vauto,kubectl --no-static
 //   npm run bench -- --tools vauto --parallel 1,4,8,16   v-auto once per --parallel value (the default's measurement)
 //   BENCH_HELM=/path/to/helm npm run bench          helm from elsewhere than the pinned npm package
+//   npm run bench -- --golden [--n 10,50 --rounds 3 --image-mb 50 --link-mbps 100]   time to a ready group: per-instance imports vs a golden image (bench/golden.ts)
 import { execFile, execFileSync, spawn } from 'node:child_process';
 import {
   closeSync,
@@ -52,6 +53,9 @@ const { values: flags } = parseArgs({
     full: { type: 'boolean', default: false },
     // v-auto's --parallel values, each measured as its own tool (vauto@K); default: v-auto's own default.
     parallel: { type: 'string' },
+    golden: { type: 'boolean', default: false },
+    'image-mb': { type: 'string', default: '50' },
+    'link-mbps': { type: 'string', default: '100' },
   },
 });
 const list = (v: string | undefined) => v?.split(',').map(Number);
@@ -590,6 +594,16 @@ async function coldStart(): Promise<{ version: number; inspect: number; node: nu
 }
 
 async function main(): Promise<void> {
+  if (flags.golden) {
+    const { goldenBench } = await import('./golden.js');
+    return goldenBench({
+      sizes: list(flags.n) ?? [10, 50],
+      rounds: Number(flags.rounds),
+      imageMb: Number(flags['image-mb']),
+      linkMbps: Number(flags['link-mbps']),
+      cloneMs: 2000,
+    });
+  }
   if (!existsSync(kubectl))
     throw new Error(`bench: ${kubectl} not found; the benchmark needs the real kubectl`);
   if (!existsSync(path.join(repoRoot, 'build', 'v-auto.cjs')))
