@@ -10,6 +10,7 @@ import { resolveHome, workspaceEnvNames } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
 import { processOutput, type Output } from '../report/output.js';
+import type { LiveStream } from '../report/live-view.js';
 import { ResultRecorder } from '../report/result-document.js';
 import { textReporter, type Reporter } from '../report/reporter.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
@@ -32,9 +33,38 @@ const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 /** How long a second run of the same spec waits for the first before giving up (V_AUTO_LOCK_WAIT_MS overrides). */
 const LOCK_WAIT_MS = 10_000;
 
+/** What main reads and writes besides argv and env: injectable, so that CLI tests run it in-process. */
+export interface CliIo {
+  output: Output;
+  cwd: string;
+  /** stdin and stderr are a terminal: v-auto may ask (confirmations, secret values). */
+  interactive: boolean;
+  /** stderr, when it is a terminal: where the live view draws. */
+  terminal?: LiveStream;
+  /** The program the completion script calls back. */
+  program: string;
+  /** The cluster to talk to instead of one reached through oc (tests). */
+  cluster?: ClusterClient;
+}
+
+/** This process's streams, working directory and program. */
+export function processIo(env: Env): CliIo {
+  return {
+    output: processOutput(env),
+    cwd: process.cwd(),
+    interactive: Boolean(process.stdin.isTTY && process.stderr.isTTY),
+    terminal: process.stderr.isTTY ? process.stderr : undefined,
+    program: path.resolve(process.argv[1] ?? 'v-auto'),
+  };
+}
+
 /** Runs v-auto with `argv` (without node and script); resolves to the exit code. */
-export async function main(argv: string[], env: Env = process.env): Promise<number> {
-  const output = processOutput(env);
+export async function main(
+  argv: string[],
+  env: Env = process.env,
+  io: CliIo = processIo(env),
+): Promise<number> {
+  const { output } = io;
   const abort = new AbortController();
   // Ctrl-C, a cron/systemd timeout's SIGTERM, or SIGHUP (the ssh session dropped) ends the running
   // oc or the open prompt and unwinds (terminal restored, lock released, exit 130). The listeners
@@ -47,7 +77,7 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     await output.flush?.();
     const toolRoot = findToolRoot();
     if (argv[0] === '__complete' || argv[0] === 'completion')
-      return await completion(argv, toolRoot, env, output);
+      return await completion(argv, toolRoot, env, io);
     const parsed = await parseArgs(argv, readVersion(toolRoot), env);
     if (parsed.kind === 'print') {
       output.out(`${parsed.text}\n`);
@@ -58,8 +88,8 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
     // The lock is released inside run: a failed write found below is reported after it.
     const document = options.output === 'json' && (COMMANDS[options.action] as CommandSpec).results;
     const code = document
-      ? await runForDocument(options, toolRoot, env, output, abort.signal)
-      : await run(options, toolRoot, env, output, abort.signal, textReporter(output));
+      ? await runForDocument(options, toolRoot, env, io, abort.signal)
+      : await run(options, toolRoot, env, io, abort.signal, textReporter(output));
     // A signal that came while nothing was waiting on it (a render, say) still ends the run as one.
     if (abort.signal.aborted) throw interruptedError();
     await output.flush?.();
@@ -75,14 +105,15 @@ export async function main(argv: string[], env: Env = process.env): Promise<numb
  * `v-auto completion SHELL` prints the script; the script calls `v-auto __complete WORDS… CURRENT`
  * on each Tab, which prints the candidates one per line (and never fails: a Tab must not print errors).
  */
-async function completion(argv: string[], toolRoot: string, env: Env, output: Output): Promise<number> {
+async function completion(argv: string[], toolRoot: string, env: Env, io: CliIo): Promise<number> {
+  const { output } = io;
   const { completeWords, completionScript, workspaceSource } = await import('./completion.js');
   if (argv[0] === '__complete') {
     const words = argv.slice(1, -1);
     const candidates = completeWords(
       words,
       argv[argv.length - 1] ?? '',
-      workspaceSource(words, env, process.cwd(), toolRoot),
+      workspaceSource(words, env, io.cwd, toolRoot),
     );
     output.out(candidates.map((c) => `${c}\n`).join(''));
     return ExitCode.OK;
@@ -95,7 +126,7 @@ async function completion(argv: string[], toolRoot: string, env: Env, output: Ou
     );
   }
   // The program that is running, so that the script works from a checkout or a bundle without PATH.
-  output.out(completionScript(shell as (typeof SHELLS)[number], path.resolve(process.argv[1] ?? 'v-auto')));
+  output.out(completionScript(shell as (typeof SHELLS)[number], io.program));
   return ExitCode.OK;
 }
 
@@ -103,11 +134,12 @@ async function run(
   options: CliOptions,
   toolRoot: string,
   env: Env,
-  output: Output,
+  io: CliIo,
   signal: AbortSignal,
   report: Reporter,
 ): Promise<number> {
-  const home = resolveHome(options.home, process.cwd(), toolRoot);
+  const { output } = io;
+  const home = resolveHome(options.home, io.cwd, toolRoot);
   const specOf = (name: string) => ({
     home,
     project: options.project,
@@ -116,7 +148,7 @@ async function run(
     target: options.target,
     sets: options.sets,
   });
-  const interactive = Boolean(process.stdin.isTTY && process.stderr.isTTY);
+  const { interactive } = io;
   const ask = interactive ? (variable: string) => promptSecret(variable, signal) : undefined;
   // What oc and its credential plugins see: the variables that env: references read are taken out
   // once the settings name them, except those oc needs to connect (the runner also leaves out V_AUTO_*).
@@ -141,11 +173,11 @@ async function run(
   const { OcRunner, resolveBinary } = await import('../cluster/oc-runner.js');
   // Redrawn in place on a terminal that can move its cursor; debug lines would be drawn over.
   const live =
-    process.stderr.isTTY &&
+    io.terminal &&
     env.TERM !== 'dumb' &&
     !debug &&
     (options.wait !== undefined || options.action === 'restart' || options.restart)
-      ? await liveFactory()
+      ? await liveFactory(io.terminal)
       : undefined;
   let cluster: ClusterClient | undefined;
   const deps: ClusterDeps = {
@@ -164,6 +196,7 @@ async function run(
       ? undefined
       : () => acquireSharedNetworkLock(home, options.project, { waitMs: lockWaitMs(env), signal }),
     cluster: () => {
+      if (io.cluster) return io.cluster;
       if (!cluster) {
         // kubectl would only say "stat …: no such file or directory", after v-auto had said nothing.
         if (options.kubeconfig !== undefined && !existsSync(path.resolve(options.kubeconfig))) {
@@ -355,9 +388,10 @@ async function runForDocument(
   options: CliOptions,
   toolRoot: string,
   env: Env,
-  output: Output,
+  io: CliIo,
   signal: AbortSignal,
 ): Promise<number> {
+  const { output } = io;
   const json = new ResultRecorder(output);
   let code: number;
   let error: { message: string; hint?: string } | undefined;
@@ -367,7 +401,7 @@ async function runForDocument(
       options,
       toolRoot,
       env,
-      { ...output, out: output.err, isTTY: false, color: false },
+      { ...io, output: { ...output, out: output.err, isTTY: false, color: false } },
       signal,
       json,
     );
@@ -427,9 +461,9 @@ function lockWaitMs(env: Env): number {
   return Number.isFinite(ms) && ms >= 0 ? ms : LOCK_WAIT_MS;
 }
 
-async function liveFactory() {
+async function liveFactory(terminal: LiveStream) {
   const { liveView } = await import('../report/live-view.js');
-  return () => liveView(process.stderr);
+  return () => liveView(terminal);
 }
 
 /** Prints an error (`v-auto: [where]message`, `hint: …`) and says its exit code. */
