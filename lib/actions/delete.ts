@@ -49,10 +49,17 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
 
   const nadNames = plan.networks.map((n) => n.settings.nad_name).filter(Boolean) as string[];
   const ownInstance = (name: string) => instanceOfResource(settings.name_prefix, name, nadNames);
+  // Only the instances the spec plans: with replicas 2, a hand-made web-07 or another team's
+  // web-999 and its disk are named alike but are no leftovers of this spec.
+  const planned = new Set(plan.instances.map((i) => i.name));
   const unlabeled = all.filter((o) => {
     if (ownerLabels(o.metadata.labels) !== undefined) return false;
     const instance = ownInstance(o.metadata.name);
-    return instance !== undefined && (options.target === undefined || instance === options.target);
+    return (
+      instance !== undefined &&
+      planned.has(instance) &&
+      (options.target === undefined || instance === options.target)
+    );
   });
   assertTargetKnown(plan, options.target, doomed.length + unlabeled.length > 0);
   if (options.includeUnlabeled)

@@ -24,7 +24,11 @@ const objects = [
   o('PersistentVolumeClaim', 'web-01-rootdisk', labels('web-01')),
   o('Secret', 'web-01-cloud-init', labels('web-01')),
   o('VirtualMachine', 'web-02', labels('web-02')),
-  o('VirtualMachine', 'web-07'), // lost its labels
+  o('Secret', 'web-02-cloud-init'), // lost its labels
+  // Named like instances the spec does not plan (replicas: 2): made by hand, or another team's.
+  o('VirtualMachine', 'web-07'),
+  o('PersistentVolumeClaim', 'web-07-rootdisk'),
+  o('VirtualMachine', 'web-999'),
   o('VirtualMachine', 'web-01-backup'), // only looks alike
   o('VirtualMachine', 'web-03', labels('web-03', 'web', 'other')), // another project
   o('VirtualMachine', 'db-01', labels('db-01', 'db')), // another spec
@@ -68,20 +72,25 @@ test("only this spec's labelled objects go, VMs first; leftovers are listed and 
     'Secret/web-01-cloud-init',
   ]);
   expect(output.stdout).toContain(
-    'Unlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-07',
+    'Unlabeled matches, kept (add --include-unlabeled to delete them): Secret web-02-cloud-init\n',
   );
 });
 
-test('--include-unlabeled takes exact instance names only; --keep-disks keeps the PVC', async () => {
+test('--include-unlabeled takes exact names of planned instances only; --keep-disks keeps the PVC', async () => {
   const { cluster, done } = run({ includeUnlabeled: true, keepDisks: true });
   await done;
-  expect(cluster.deleted.map((r) => r.name)).toEqual(['web-01', 'web-02', 'web-07', 'web-01-cloud-init']);
+  expect(cluster.deleted.map((r) => r.name)).toEqual([
+    'web-01',
+    'web-02',
+    'web-01-cloud-init',
+    'web-02-cloud-init',
+  ]);
 });
 
 test('an instance name with some v-auto owner label is not unlabeled: --include-unlabeled leaves it, as --adopt does', async () => {
   // Whatever carries an owner label (here a project's, without v-auto/managed) is someone's: deploy
   // calls it foreign and never adopts it, and delete must not take it as a leftover either.
-  const half = o('VirtualMachine', 'web-05', { 'v-auto/project': 'other' });
+  const half = o('PersistentVolumeClaim', 'web-02-rootdisk', { 'v-auto/project': 'other' });
   const cluster = new FakeCluster([...objects, half]);
   const output = capture();
   const all: DeleteOptions = {
@@ -102,8 +111,8 @@ test('an instance name with some v-auto owner label is not unlabeled: --include-
       cluster: () => cluster,
     }),
   ).toBe(0);
-  expect(cluster.deleted.map((r) => r.name)).toContain('web-07');
-  expect(cluster.deleted.map((r) => r.name)).not.toContain('web-05');
+  expect(cluster.deleted.map((r) => r.name)).toContain('web-02-cloud-init');
+  expect(cluster.deleted.map((r) => r.name)).not.toContain('web-02-rootdisk');
 });
 
 test.each([
@@ -148,7 +157,7 @@ describe('only names the planner produces are instance names', () => {
     expect(cluster.calls).toEqual([]);
   });
 
-  test.each(['web-01', 'web-07'])('--target %s is accepted', async (target) => {
+  test.each(['web-01', 'web-02'])('--target %s is accepted', async (target) => {
     const { cluster, done } = run({ target });
     expect(await done).toBe(0);
     expect(cluster.calls[0]).toBe('list');
@@ -223,14 +232,18 @@ describe('only names the planner produces are instance names', () => {
     const gone = cluster.deleted.map((r) => r.name);
     for (const n of lookAlikes)
       expect(gone.filter((g) => g.startsWith(`${n}`) && (g === n || g.startsWith(`${n}-`)))).toEqual([]);
-    expect(gone).toEqual(expect.arrayContaining(['web-07', 'web-100-rootdisk']));
+    // Valid instance names, but not planned (replicas: 2): not this spec's leftovers.
+    expect(gone).not.toEqual(expect.arrayContaining(['web-07']));
+    expect(gone).not.toEqual(expect.arrayContaining(['web-100-rootdisk']));
+    expect(gone).toEqual(expect.arrayContaining(['web-02-cloud-init']));
   });
 });
 
 test('only unlabeled matches: no empty table, the leftovers listed, nothing deleted', async () => {
   const cluster = new FakeCluster([
-    o('VirtualMachine', 'web-07'),
-    o('PersistentVolumeClaim', 'web-07-rootdisk'),
+    o('VirtualMachine', 'web-02'),
+    o('PersistentVolumeClaim', 'web-02-rootdisk'),
+    o('VirtualMachine', 'web-07'), // not planned: not even listed
   ]);
   const output = capture();
   const all: DeleteOptions = {
@@ -252,7 +265,7 @@ test('only unlabeled matches: no empty table, the leftovers listed, nothing dele
     }),
   ).toBe(0);
   expect(output.stdout).toBe(
-    'nothing to delete for demo/web in namespace vm-demo\nUnlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-07, PersistentVolumeClaim web-07-rootdisk\n',
+    'nothing to delete for demo/web in namespace vm-demo\nUnlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-02, PersistentVolumeClaim web-02-rootdisk\n',
   );
   expect(cluster.calls).toEqual(['list']);
 });
