@@ -158,7 +158,11 @@ test('a VM halted outside v-auto is not ready, and one being deleted neither: th
   going.metadata.deletionTimestamp = '2026-12-01T10:00:00Z';
   const cluster = new Polls([[halted, dv('web-01', 'Succeeded'), going, dv('web-02', 'Succeeded')]]);
   const output = capture();
-  const code = await waitReady(cluster, plan, 5, { report: textReporter(output), pollMs: 1, now: () => (now += 2000) });
+  const code = await waitReady(cluster, plan, 5, {
+    report: textReporter(output),
+    pollMs: 1,
+    now: () => (now += 2000),
+  });
   expect(code).toBe(1);
   expect(output.stdout).toBe(
     'timed out after 5 s; not ready: web-01 (stopped outside v-auto (runStrategy Halted); v-auto start or deploy starts it), web-02 (being deleted since 2026-12-01T10:00:00Z)\n',
