@@ -109,7 +109,7 @@ export interface Settings {
   run_strategy: string;
   cloud_init?: string | ConfigMap;
   network_data?: string | ConfigMap;
-  /** The MACs v-auto plans for its VMs' NICs, `start-end` (default DEFAULT_MAC_RANGE, plan/mac-addresses.ts). */
+  /** The MACs v-auto plans for its VMs' NICs, `start-end` (default DEFAULT_MAC_RANGE, plan/mac-range.ts). */
   mac_range?: string;
   /** Without network_data: whether v-auto writes a cloud-init network-config v2 for the attached networks when one is static. */
   generate_network_data: boolean;

@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import type { GoldenImage, NetworkSettings, Settings } from '../config/settings.js';
 import { formatAddress, instanceAddress, parseAddress, parseSubnet, type Subnet } from './addresses.js';
 import { assertDnsLabel, cloudInitSecretName, instanceName, instanceNadName } from '../model/names.js';
-import { DEFAULT_MAC_RANGE, parseMacRange, planMac, type MacRange } from './mac-addresses.js';
+import { DEFAULT_MAC_RANGE, parseMacRange, planMac, type MacRange } from './mac-range.js';
 
 /** How an attached network reaches the VM. */
 export type NetworkKind =
@@ -43,7 +43,7 @@ export interface PlannedNic {
   setName?: string;
   /** Guest NIC name for templates: `setName`, else a guess (`enp<k>s0` for the k-th interface), which images that name NICs otherwise (eth0) do not have. */
   guestInterface: string;
-  /** The NIC's MAC, planned from `mac_range`, or the live VM's when it already has one (see mac-addresses.ts). */
+  /** The NIC's MAC, planned from `mac_range`, or the live VM's when it already has one (see mac-range.ts, mac-addresses.ts). */
   mac: string;
   /** NAD this NIC attaches to (`name` or `namespace/name`); absent on the pod network. */
   nadRef?: string;

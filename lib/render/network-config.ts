@@ -8,7 +8,7 @@
 // the ID field is simply the interface name to be matched"), `addresses`, `routes` (`to`/`via`:
 // `gateway4` is deprecated), `nameservers.addresses`, `mtu`, `dhcp4`.
 //
-// Which guest NIC is which: by MAC (`match: {macaddress}`), which v-auto plans (plan/mac-addresses.ts),
+// Which guest NIC is which: by MAC (`match: {macaddress}`), which v-auto plans (plan/mac-range.ts),
 // never by name: images name the same NIC enp1s0 (systemd's predictable names) or eth0 (RHEL and
 // CentOS cloud images boot with net.ifnames=0), and a machine type moves PCI slots. The entry's ID
 // is the catalog name; `set-name` only where the catalog asks for a name (`guest_interface`).

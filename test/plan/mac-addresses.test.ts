@@ -2,13 +2,8 @@ import { ExitCode } from '../../lib/errors.js';
 import type { SpecPlan } from '../../lib/plan/address-conflicts.js';
 import { addressLedger } from '../../lib/plan/address-ledger.js';
 import type { LiveObject } from '../../lib/plan/live-address-conflicts.js';
-import {
-  findMacConflicts,
-  macConflictError,
-  macValue,
-  parseMacRange,
-  withLiveMacs,
-} from '../../lib/plan/mac-addresses.js';
+import { findMacConflicts, macConflictError, withLiveMacs } from '../../lib/plan/mac-addresses.js';
+import { macValue, parseMacRange } from '../../lib/plan/mac-range.js';
 import { planInstances } from '../../lib/plan/plan-instances.js';
 import { errorOf, IMAGE, LAN, renderFor, settingsFor } from '../helpers/workspace.js';
 
