@@ -73,7 +73,7 @@ describe('OpenShift profile (default)', () => {
     expect(vm.metadata.annotations[TRANSACTION_TIMESTAMP]).toMatch(/^\d{4}-\d\d-\d\dT/);
     const spec = vm.spec.template.spec;
     expect(spec.domain.memory.guest).toBe('4Gi');
-    expect(spec.domain.machine).toEqual({ type: 'q35' });
+    expect(spec.domain.machine).toEqual({ type: 'pc-q35-rhel9.6.0' });
     expect(spec.architecture).toBe('amd64');
     expect(spec.domain.firmware.uuid).toMatch(/^[0-9a-f-]{36}$/);
     expect(vm.spec.template.metadata.annotations).toEqual({ 'kubevirt.io/pci-topology-version': 'v3' });

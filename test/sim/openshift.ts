@@ -29,7 +29,12 @@
 //       virtualmachineclusterinstancetype, spec.preference.kind to virtualmachineclusterpreference,
 //       template.spec.architecture to the cluster default (amd64), template.spec.domain.machine.type
 //       to the cluster default for that architecture (pkg/virt-config/virt-config.go
-//       DefaultAMD64MachineType = "q35"; a preference's preferredMachineType is not modelled);
+//       DefaultAMD64MachineType = "q35", unless the KubeVirt CR's architectureConfiguration names
+//       one; a preference's preferredMachineType is not modelled). OpenShift Virtualization's
+//       operator sets the CR's amd64 machineType from its MACHINETYPE / AMD64_MACHINETYPE
+//       environment (kubevirt/hyperconverged-cluster-operator@03da3cff7325b28b4a7361a90bc921e184f875ef
+//       controllers/handlers/kubevirt.go getAMD64ArchConfig), which Red Hat's build fills with a
+//       RHEL machine type, so OpenShift stores `pc-q35-rhel9.x.0`; OPENSHIFT_MACHINE_TYPE stands in;
 //     * on create, when defaults.SupportsPCIeHotplug (amd64 with a q35 machine), the template
 //       annotation kubevirt.io/pci-topology-version: v3 (setDefaultPciTopologyVersion).
 //   Canonical quantities here: template.spec.domain.memory.guest and .maxGuest,
@@ -45,6 +50,8 @@ export type SimulatorProfile = 'openshift' | 'vanilla';
 export const TRANSACTION_TIMESTAMP = 'kubemacpool.io/transaction-timestamp';
 export const KUBEMACPOOL_OPT_OUT = 'mutatevirtualmachines.kubemacpool.io';
 const PCI_TOPOLOGY = 'kubevirt.io/pci-topology-version';
+/** The machine type an OpenShift cluster's VMs get (see above): a RHEL 9 one, not upstream's `q35`. */
+export const OPENSHIFT_MACHINE_TYPE = 'pc-q35-rhel9.6.0';
 
 /**
  * OpenShift Virtualization's VM delete protection (4.19): the SSP operator's ValidatingAdmissionPolicy
@@ -217,7 +224,7 @@ function kubevirtVmMutator(vm: Obj, old: Obj | undefined): void {
   }
   tmpl.spec.architecture = tmpl.spec.architecture || 'amd64';
   domain.machine = domain.machine ?? {};
-  domain.machine.type = domain.machine.type || 'q35';
+  domain.machine.type = domain.machine.type || OPENSHIFT_MACHINE_TYPE;
   if (!old && tmpl.spec.architecture === 'amd64' && String(domain.machine.type).includes('q35')) {
     tmpl.metadata = tmpl.metadata ?? {};
     tmpl.metadata.annotations = { [PCI_TOPOLOGY]: 'v3', ...(tmpl.metadata.annotations ?? {}) };

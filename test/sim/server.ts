@@ -40,6 +40,7 @@ import {
   parseFieldSelector,
   parseLabelSelector,
 } from './selectors.js';
+import { quantityValue } from './quantity.js';
 import { deepClone, deepEqual, type Obj, type ObjectStore } from './store.js';
 import { toTable } from './tables.js';
 import type { FieldValidation, SchemaValidator, StatusCause } from './validation.js';
@@ -182,6 +183,20 @@ function fieldValidationOf(q: URLSearchParams): FieldValidation {
   return v === 'Strict' || v === 'Ignore' ? v : 'Warn';
 }
 
+/** deepEqual, with the values of `requests` and `limits` maps compared as quantities. */
+function sameSpec(a: any, b: any, key = ''): boolean {
+  if (typeof a === 'string' && typeof b === 'string' && /^(requests|limits)$/.test(key))
+    return a === b || (!Number.isNaN(quantityValue(a)) && quantityValue(a) === quantityValue(b));
+  if (!a || !b || typeof a !== 'object' || typeof b !== 'object') return deepEqual(a, b);
+  if (Array.isArray(a) !== Array.isArray(b)) return false;
+  const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
+  return [...keys].every((k) =>
+    /^(requests|limits)$/.test(key)
+      ? sameSpec(a[k], b[k], key)
+      : sameSpec(a[k], b[k], Array.isArray(a) ? key : k),
+  );
+}
+
 export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
   const { store, faults } = ctx;
 
@@ -246,6 +261,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     if (rt.schemaFile) {
       const status = o.status;
       delete o.status;
+      ctx.validator.pruneNulls(rt, o);
       const outcome = ctx.validator.validate(rt, o);
       if (status !== undefined) o.status = status;
       if (outcome.unknownFields.length && fv === 'Strict') throw strictDecoding(rt, outcome.unknownFields);
@@ -253,7 +269,10 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
         warnings.push(...outcome.unknownFields.map((f) => `unknown field "${f}"`));
       if (outcome.causes.length) throw invalid(rt, name, outcome.causes);
     }
-    if (rt.kind === 'DataVolume' && old && !deepEqual(old.spec, o.spec)) {
+    // CDI compares with apimachinery's Semantic.DeepEqual, which compares quantities by value
+    // (`10Gi` and `10240Mi` are one size): kubevirt/containerized-data-importer@c07cdb6fbd18976c44f65f1e4c0deae03e33e718
+    // pkg/apiserver/webhooks/datavolume-validate.go Admit.
+    if (rt.kind === 'DataVolume' && old && !sameSpec(old.spec, o.spec)) {
       const causes: StatusCause[] = [
         { reason: 'FieldValueDuplicate', message: 'Cannot update DataVolume Spec', field: 'DataVolume.Spec' },
       ];

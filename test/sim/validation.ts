@@ -156,9 +156,45 @@ function deleteAt(obj: any, instancePath: string, key: string): void {
   if (parent && typeof parent === 'object') delete parent[key];
 }
 
+const rawSchemas = new Map<string, any>();
+
+/**
+ * The API server's decoding of a custom resource drops every null whose field the schema declares
+ * neither nullable nor with a default; a null where the schema declares nothing, and null list
+ * items, stay (kubernetes/kubernetes@008b3652959ca58af8be3fb5b6ecfe9ae7638282
+ * staging/src/k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting/prunenulls.go
+ * PruneNonNullableNullsWithoutDefaults, run on every create, update and patch by
+ * customresource_handler.go's schema coercer at 37c19ef857a8fcb12ec2c926e784e03474996797).
+ */
+function pruneNulls(x: unknown, s: any): void {
+  if (Array.isArray(x)) {
+    for (const v of x) pruneNulls(v, s?.items);
+    return;
+  }
+  if (!x || typeof x !== 'object') return;
+  for (const [k, v] of Object.entries(x as Record<string, unknown>)) {
+    const sub =
+      s?.properties?.[k] ??
+      (typeof s?.additionalProperties === 'object' ? s.additionalProperties : undefined);
+    if (v === null && sub && !sub.nullable && sub.default === undefined)
+      delete (x as Record<string, unknown>)[k];
+    else pruneNulls(v, sub);
+  }
+}
+
 export class SchemaValidator {
   private warned = false;
   constructor(private readonly schemasDir: string | null) {}
+
+  /** Drops the nulls the API server drops when it decodes a custom resource (`pruneNulls`), in place. */
+  pruneNulls(rt: ResourceType, body: any): void {
+    if (!rt.schemaFile || !this.schemasDir) return;
+    const file = path.join(this.schemasDir, rt.schemaFile);
+    if (!rawSchemas.has(file))
+      rawSchemas.set(file, existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : null);
+    const schema = rawSchemas.get(file);
+    if (schema) pruneNulls(body, schema);
+  }
 
   /**
    * Validates `body` (status already stripped) and prunes unknown fields in place,
