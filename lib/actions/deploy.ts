@@ -2,7 +2,13 @@
 import type { Change } from '../changes/plan-changes.js';
 import type { ApplyManifest, ObjectOutcome } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
-import { ExitCode, usageError, type VAutoError } from '../errors.js';
+import { ExitCode, usageError, VAutoError } from '../errors.js';
+import type { GoldenImage } from '../config/settings.js';
+import { listProjectSpecs } from '../config/load-workspace.js';
+import { staleGoldenImages } from '../model/golden-images.js';
+import { goldenDiskName, goldenSourceName } from '../model/names.js';
+import type { Plan } from '../plan/plan-instances.js';
+import { planSpec } from './workspace-plans.js';
 import type { ResultLine, ResultScope } from '../report/results.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed, guardedDelete } from './delete.js';
@@ -72,12 +78,16 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
         : 'objects of another v-auto project or spec are never taken: remove them, or change name_prefix so the names differ',
     );
   }
-  const surplusObjects = changes.changes.filter((c) => c.action === 'surplus').map((c) => c.live!);
+  // --prune: the spec's surplus, and the project's golden images that no spec plans any more.
+  const surplusObjects = [
+    ...changes.changes.filter((c) => c.action === 'surplus').map((c) => c.live!),
+    ...(options.prune ? staleGolden(options, plan, planned.live, deps) : []),
+  ];
   // --prune reads delete protection before anything is sent, as delete does.
   if (options.prune) guardedDelete(surplusObjects, planned.live, options.skipProtected ?? false);
   const adopted = changes.changes.filter((c) => c.adopt);
   const sending = changes.changes.filter((c) => c.action === 'create' || c.action === 'update');
-  const surplus = changes.changes.filter((c) => c.action === 'surplus');
+  const surplus = surplusObjects;
   // Unknown (Namespace objects unreadable): assume it exists rather than create one we may not own.
   const namespaceMissing = planned.live.length === 0 && planned.namespaceExists === false;
 
@@ -256,15 +266,47 @@ function createsLast(
   return stream.sort((a, b) => rank(a) - rank(b));
 }
 
+/**
+ * --prune's golden images: those of the project that no spec of it plans (each spec as its file
+ * says, this one as planned now), unless a clone of the image is in progress. A spec of the
+ * project that cannot be planned leaves every golden image alone: it may plan any of them.
+ */
+function staleGolden(options: DeployOptions, plan: Plan, live: K8sObject[], deps: ClusterDeps): K8sObject[] {
+  const planned = { disks: new Set<string>(), sources: new Set<string>() };
+  for (const spec of listProjectSpecs(options.home, plan.settings.project)) {
+    let golden: GoldenImage | undefined;
+    try {
+      golden =
+        spec === plan.settings.spec
+          ? plan.golden
+          : planSpec({ home: options.home, project: plan.settings.project, spec }, deps).plan.golden;
+    } catch (err) {
+      if (!(err instanceof VAutoError)) throw err;
+      deps.report.aside(
+        `--prune keeps every golden image: spec ${spec} cannot be planned (${err.message.split('\n')[0]})`,
+      );
+      return [];
+    }
+    if (golden) {
+      planned.disks.add(goldenDiskName(golden));
+      planned.sources.add(goldenSourceName(golden));
+    }
+  }
+  const { stale, inUse } = staleGoldenImages(live, plan.settings.project, planned);
+  if (inUse.length)
+    deps.report.aside(`--prune keeps golden image(s) ${inUse.join(', ')}: a clone from them is in progress`);
+  return stale;
+}
+
 /** --prune: the surplus objects go by delete's rules (listed, disks marked, --keep-disks, asked). */
 function prune(
-  surplus: Change[],
+  surplus: K8sObject[],
   scope: ResultScope,
   options: DeployOptions,
   deps: ClusterDeps,
   everything: K8sObject[],
 ): Promise<number> {
-  const doomed = surplus.map((c) => ({ object: c.live!, why: 'surplus' as const }));
+  const doomed = surplus.map((object) => ({ object, why: 'surplus' as const }));
   return deleteListed(
     doomed,
     {

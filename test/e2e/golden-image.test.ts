@@ -112,3 +112,54 @@ describe('image: NAME from the images: catalog', () => {
     expect(ev.message).toContain(`vm-demo/${after.metadata.name}`);
   });
 });
+
+describe('golden images and --prune, delete', () => {
+  let e2e: E2E;
+  const config = () => path.join(e2e.home, 'projects', 'demo', 'config.yaml');
+  const goldens = () =>
+    e2e.sim
+      .list('DataVolume', 'vm-demo')
+      .filter((d) => d.metadata.labels?.['v-auto/image'])
+      .map((d) => d.metadata.name);
+  beforeAll(async () => {
+    e2e = await startE2E();
+    appendFileSync(config(), CATALOG);
+    for (const spec of ['app', 'api'])
+      writeFileSync(
+        path.join(e2e.home, 'projects', 'demo', 'specs', `${spec}.yaml`),
+        'image: rhel95\nreplicas: 1\nnetwork: pod\ncloud_init: "#cloud-config\\n"\n',
+      );
+  });
+  afterAll(() => e2e.close());
+
+  test('deploy --prune removes the golden disk nothing plans after an image change, and keeps the planned one', async () => {
+    expect((await e2e.run(['demo', 'app', 'deploy'])).code).toBe(0);
+    expect((await e2e.run(['demo', 'api', 'deploy'])).code).toBe(0);
+    await e2e.sim.settle();
+    const [old] = goldens();
+    writeFileSync(config(), readFileSync(config(), 'utf8').replace('rhel-9.5.qcow2', 'rhel-9.6.qcow2'));
+    expect((await e2e.run(['demo', 'app', 'deploy'])).code).toBe(0);
+    await e2e.sim.settle();
+    expect(goldens()).toHaveLength(2);
+    const r = await e2e.run(['demo', 'app', 'deploy', '--prune', '--yes']);
+    expect(r.stderr).not.toMatch(/internal error/);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`[DELETED] DataVolume ${old}`);
+    await e2e.sim.settle();
+    const left = goldens();
+    expect(left).toHaveLength(1);
+    expect(left[0]).not.toBe(old);
+    expect(e2e.sim.get('DataSource', 'vm-demo', 'rhel95')).toBeDefined();
+    // The instances' disks were clones: they stay.
+    expect(e2e.sim.get('PersistentVolumeClaim', 'vm-demo', 'app-01-rootdisk')).toBeDefined();
+  });
+
+  test('delete of a spec leaves the golden image another spec plans', async () => {
+    const r = await e2e.run(['demo', 'app', 'delete', '--yes']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).not.toMatch(/DataSource rhel95|DataVolume rhel95-/);
+    await e2e.sim.settle();
+    expect(goldens()).toHaveLength(1);
+    expect(e2e.sim.get('DataSource', 'vm-demo', 'rhel95')).toBeDefined();
+  });
+});
