@@ -111,3 +111,50 @@ describe('a hot-plugged volume and a restored disk are left alone', () => {
     expect(e2e.sim.get('PersistentVolumeClaim', NS, 'restore-6f1c-rootdisk')).toBeDefined();
   });
 });
+
+describe('memory under LiveUpdate follows KubeVirt, and a console-added NIC is kept', () => {
+  let e2e: E2E;
+  const vm = () => e2e.sim.get('VirtualMachine', NS, 'mem-01');
+  const restartMessage = () =>
+    (vm().status.conditions ?? []).find((c: { type: string }) => c.type === 'RestartRequired')?.message;
+  beforeAll(async () => {
+    e2e = await startE2E();
+    writeFileSync(
+      path.join(e2e.home, 'projects', 'demo', 'specs', 'mem.yaml'),
+      'network: pod\ncpu: 1\nmemory: 2Gi\ncloud_init: "#cloud-config\\n"\n',
+    );
+    expect((await e2e.run(['demo', 'mem', 'deploy'])).code).toBe(0);
+    await e2e.sim.settle();
+  });
+  afterAll(() => e2e.close());
+
+  test('less memory than the VM started with needs a restart, and both v-auto and KubeVirt say so', async () => {
+    const r = await e2e.run(['demo', 'mem', 'deploy', '--set', 'memory=1Gi']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[SUCCESS\] VirtualMachine mem-01 \(configured; needs a restart/);
+    expect(r.stdout).not.toContain('applied live');
+    await e2e.sim.settle();
+    expect(restartMessage()).toBe(
+      'memory updated in template spec to a value lower than what the VM started with',
+    );
+  });
+
+  test('memory in other than whole 2 MiB blocks needs a restart', async () => {
+    const r = await e2e.run(['demo', 'mem', 'deploy', '--set', 'memory=3001Mi']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/\[SUCCESS\] VirtualMachine mem-01 \(configured; needs a restart/);
+    await e2e.sim.settle();
+    expect(restartMessage()).toBe('memory hotplug not supported, Guest memory must be 2Mi aligned');
+  });
+
+  test('an interface added from the console stays through a redeploy, named once', async () => {
+    const cur = vm();
+    cur.spec.template.spec.domain.devices.interfaces.push({ name: 'nic-1', bridge: {} });
+    cur.spec.template.spec.networks.push({ name: 'nic-1', multus: { networkName: 'other' } });
+    e2e.sim.put(cur);
+    const r = await e2e.run(['demo', 'mem', 'deploy', '--set', 'memory=4Gi']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.split('kept: interface nic-1 added outside v-auto').length - 1).toBe(1);
+    expect(names(vm().spec.template.spec.networks)).toEqual(['pod', 'nic-1']);
+  });
+});
