@@ -204,6 +204,7 @@ export function resolveSettings(input: SettingsInput): Settings {
       }
     }
   }
+  for (const { source, data } of resolved) readAsCloudInitDoes(source, data, problems);
   if (problems.length) throw validationError(problems);
 
   const merged = mergeLayers(DEFAULTS, ...resolved.map((r) => r.data));
@@ -357,6 +358,31 @@ export function resolveSettings(input: SettingsInput): Settings {
 }
 
 type Layer = { source: YamlSource; data: ConfigMap };
+
+/**
+ * In a `cloud_init` or `network_data` map, a plain `yes`, `no`, `on` or `off` is a boolean to
+ * cloud-init, which reads YAML 1.1 with PyYAML (yaml/pyyaml resolver.py: "yes|Yes|YES|no|No|NO|…
+ * |on|On|ON|off|Off|OFF" resolve to bool); this parser reads YAML 1.2, where they are strings, and
+ * would write `lock_passwd: 'no'`, which cloud-init's create_user tests as truthy and locks the
+ * account. So they are written as the booleans the user meant. `y` and `n` are booleans in the
+ * YAML 1.1 spec but strings to PyYAML: refused, with the words to write. A quoted value stays text.
+ */
+function readAsCloudInitDoes(source: YamlSource, data: ConfigMap, problems: string[]): void {
+  for (const { path, text } of source.yaml11Booleans ?? []) {
+    if (!['cloud_init', 'network_data'].includes(String(path[0])) || path.length < 2) continue;
+    if (/^[yYnN]$/.test(text)) {
+      problems.push(
+        `${formatLocation(source, path)}: ${text} is a boolean to YAML 1.1 and a string to cloud-init's parser: write true/false (or quote it, "${text}", for the letter)`,
+      );
+      continue;
+    }
+    let parent: any = data;
+    for (const key of path.slice(0, -1)) parent = parent?.[key];
+    const last = path[path.length - 1];
+    if (parent && typeof parent === 'object' && parent[last] === text)
+      parent[last] = /^(yes|on)$/i.test(text);
+  }
+}
 
 const GOLDEN_SOURCES = ['url', 'registry', 'file'] as const;
 

@@ -14,6 +14,12 @@ export interface YamlSource {
    * `1e2`): where a string is meant, the value would silently change.
    */
   lossyNumbers?: { path: (string | number)[]; text: string; value: number }[];
+  /**
+   * Plain scalars that YAML 1.2 (this parser) reads as strings and YAML 1.1 (PyYAML, which
+   * cloud-init reads user-data with) as booleans: `yes`, `no`, `on`, `off` and their capitalised
+   * forms; `y`/`n` too, which PyYAML leaves strings but the YAML 1.1 spec does not.
+   */
+  yaml11Booleans?: { path: (string | number)[]; text: string }[];
 }
 
 /** Deeper than this is no configuration: refused before any recursive step can overflow the stack. */
@@ -46,7 +52,7 @@ export function parseYamlSource(label: string, text: string): YamlSource {
   if (!isMap(doc.contents)) {
     throw usageError(`${label}:1:1: expected a mapping of keys (key: value), found ${kindOf(doc.contents)}`);
   }
-  const lossyNumbers = checkNodes(doc, label, lineCounter);
+  const { lossy: lossyNumbers, booleans: yaml11Booleans } = checkNodes(doc, label, lineCounter);
   let data: Record<string, unknown>;
   try {
     data = doc.toJS({ maxAliasCount: MAX_ALIASES }) as Record<string, unknown>;
@@ -59,16 +65,33 @@ export function parseYamlSource(label: string, text: string): YamlSource {
     }
     throw err;
   }
-  return { label, data, lineOf: (path) => lineOfPath(doc, lineCounter, path), lossyNumbers };
+  return {
+    label,
+    data,
+    lineOf: (path) => lineOfPath(doc, lineCounter, path),
+    lossyNumbers,
+    yaml11Booleans,
+  };
 }
+
+/** YAML 1.1's booleans that YAML 1.2 reads as strings (yaml.org/type/bool.html). */
+const YAML11_BOOLEAN = /^(y|Y|yes|Yes|YES|n|N|no|No|NO|on|On|ON|off|Off|OFF)$/;
 
 /**
  * One walk over the document, with a stack of its own (a deep file must not overflow ours):
  * refuses nesting deeper than MAX_DEPTH and tags beyond the core ones, naming file, line and key;
  * returns the numbers that do not print back as written.
  */
-function checkNodes(doc: Document, label: string, lc: LineCounter): NonNullable<YamlSource['lossyNumbers']> {
+function checkNodes(
+  doc: Document,
+  label: string,
+  lc: LineCounter,
+): {
+  lossy: NonNullable<YamlSource['lossyNumbers']>;
+  booleans: NonNullable<YamlSource['yaml11Booleans']>;
+} {
   const lossy: NonNullable<YamlSource['lossyNumbers']> = [];
+  const booleans: NonNullable<YamlSource['yaml11Booleans']> = [];
   const at = (node: Node | null | undefined, path: (string | number)[]) => {
     const line = node?.range ? `:${lc.linePos(node.range[0]).line}` : '';
     return `${label}${line}: ${path.map((p, i) => (typeof p === 'number' ? `[${p}]` : i ? `.${p}` : p)).join('') || '(top level)'}`;
@@ -104,9 +127,16 @@ function checkNodes(doc: Document, label: string, lc: LineCounter): NonNullable<
       String(node.value) !== node.source
     ) {
       lossy.push({ path, text: node.source, value: node.value });
+    } else if (
+      isScalar(node) &&
+      node.type === 'PLAIN' &&
+      typeof node.value === 'string' &&
+      YAML11_BOOLEAN.test(node.value)
+    ) {
+      booleans.push({ path, text: node.value });
     }
   }
-  return lossy;
+  return { lossy, booleans };
 }
 
 /**

@@ -1,10 +1,11 @@
 // Renders each instance's cloud-init user-data and network-data from the spec's templates (pure).
+import { load } from 'js-yaml';
 import { isPlainObject, type ConfigMap } from '../config/merge.js';
 import { usageError } from '../errors.js';
 import type { Instance, Plan } from '../plan/plan-instances.js';
 import { compileTemplate, type CompiledTemplate, type RenderData } from './handlebars-env.js';
 import { generatesNetworkData, networkConfigText } from './network-config.js';
-import { templateStrings, templateVariables } from './template-variables.js';
+import { isTemplate, templateStrings, templateVariables } from './template-variables.js';
 import { dumpYaml } from './yaml-dump.js';
 
 const DEFAULT_USERDATA = '#cloud-config\nhostname: {{ vm_name }}\n';
@@ -97,9 +98,55 @@ export function compileCloudInit(
           'give network_data content for every instance, or remove it',
         );
       }
-      return { userdata: user(context, data), networkdata };
+      const userdata = user(context, data);
+      // cloud-init drops a #cloud-config it cannot parse whole, and the VM boots without its users,
+      // passwords and packages: refused here, before anything is sent.
+      const secrets = [...Object.values(inputs), ...hashes.values()].filter(
+        (v): v is string => typeof v === 'string' && v !== '',
+      );
+      // A placeholder for an input not asked for (inspect) is no YAML the user wrote: checked at deploy.
+      const checkable = (text: string) => !(options?.maskSecrets && text.includes('<input: '));
+      if (userdata.startsWith('#cloud-config') && checkable(userdata))
+        assertYaml(userdata, `${label}: cloud_init`, instance.name, secrets);
+      if (networkdata !== undefined && !generated && checkable(networkdata))
+        assertYaml(networkdata, `${label}: network_data`, instance.name, secrets);
+      return { userdata, networkdata };
     },
   };
+}
+
+/**
+ * Exit 2 when rendered user-data or network-data is not one YAML mapping, naming the spec, the
+ * instance and the rendered line; the line is quoted only when it holds no input value and no
+ * password hash (a line of user-data may hold a secret).
+ */
+function assertYaml(text: string, label: string, instance: string, secrets: string[]): void {
+  let problem: string | undefined;
+  let line: number | undefined;
+  try {
+    const doc = load(text);
+    if (doc !== null && doc !== undefined && !isPlainObject(doc)) problem = 'it is not a mapping of keys';
+  } catch (err) {
+    const e = err as { reason?: string; message: string; mark?: { line: number } };
+    problem = e.reason ?? e.message.split('\n')[0];
+    line = e.mark?.line;
+  }
+  if (problem === undefined) return;
+  const lines = text.split('\n');
+  let at = '';
+  if (line !== undefined) {
+    // The parser often stops on the line after the culprit: point at the last line with text.
+    let n = Math.min(line, lines.length - 1);
+    while (n > 0 && !lines[n]?.trim()) n--;
+    const secret = secrets.some((v) => lines[n].includes(v)) || lines[n].includes('$6$');
+    at = secret
+      ? ` (rendered line ${n + 1}, not shown: it may hold a secret)`
+      : ` (rendered line ${n + 1}: ${JSON.stringify(lines[n].trim())})`;
+  }
+  throw usageError(
+    `${label}: renders invalid YAML for ${instance}${at}: ${problem}`,
+    'cloud-init would drop the whole file and the VM would boot without it: fix the template (a missing colon, a value that needs quotes)',
+  );
 }
 
 /**
@@ -136,8 +183,20 @@ function compileValue(value: string | ConfigMap, label: string, header: string):
   const fill = (v: unknown, context: object, data?: RenderData): unknown => {
     if (typeof v === 'string') return compiled.get(v)!(context, data);
     if (Array.isArray(v)) return v.map((x) => fill(x, context, data));
-    if (isPlainObject(v))
-      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, fill(x, context, data)]));
+    if (isPlainObject(v)) {
+      const out: Record<string, unknown> = {};
+      for (const [k, x] of Object.entries(v)) {
+        // A key is a template too (`{{ interface_name }}:` in network_data): written as rendered.
+        const key = isTemplate(k) ? compiled.get(k)!(context, data) : k;
+        if (key === '' || Object.hasOwn(out, key))
+          throw usageError(
+            `${label}: the key ${JSON.stringify(k)} renders ${key === '' ? 'empty' : `to ${JSON.stringify(key)}, a key the map already has`}`,
+            'give each key of the map a value of its own',
+          );
+        out[key] = fill(x, context, data);
+      }
+      return out;
+    }
     return v;
   };
   return (context, data) => header + dumpYaml(fill(value, context, data));

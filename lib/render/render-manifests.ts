@@ -14,6 +14,7 @@ import {
 import { goldenLabels, instanceLabels, sharedNadLabels } from '../model/ownership.js';
 import { onPodNetwork, type Instance, type Plan, type PlannedNetwork } from '../plan/plan-instances.js';
 import { compileCloudInit, type CloudInitRenderer } from './cloud-init.js';
+import { assertSizeLimits } from './size-limits.js';
 import { generatesNetworkData } from './network-config.js';
 import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
 
@@ -151,7 +152,7 @@ export function renderManifests(
     );
     vms.push(render('virtualmachine', vmContext(plan, instance, labels), instance.name));
   }
-  return [
+  const manifests = [
     ...nads,
     ...secrets,
     ...(goldenDisk ? [goldenDisk] : []),
@@ -159,6 +160,8 @@ export function renderManifests(
     ...(goldenSource ? [goldenSource] : []),
     ...vms,
   ];
+  assertSizeLimits(manifests);
+  return manifests;
 }
 
 /**

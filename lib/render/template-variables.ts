@@ -56,10 +56,16 @@ function collect(ast: hbs.AST.Program): Set<string> {
   return found;
 }
 
-/** Every string in a text-or-map cloud-init value, as template sources. */
+/** Every string in a text-or-map cloud-init value, as template sources: values, and keys that hold a template. */
 export function templateStrings(value: unknown): string[] {
   if (typeof value === 'string') return [value];
   if (Array.isArray(value)) return value.flatMap(templateStrings);
-  if (isPlainObject(value)) return Object.values(value).flatMap(templateStrings);
+  if (isPlainObject(value))
+    return Object.entries(value).flatMap(([k, v]) => [...(isTemplate(k) ? [k] : []), ...templateStrings(v)]);
   return [];
+}
+
+/** A map key that is a template (`{{ interface_name }}:`): rendered like the values. */
+export function isTemplate(key: string): boolean {
+  return key.includes('{{');
 }

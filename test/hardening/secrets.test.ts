@@ -271,8 +271,9 @@ describe('secrets', () => {
       ]) {
         const r = await v(['demo', 'plain', ...args]);
         expect({ line, args, code: r.code }).toEqual({ line, args, code: 2 });
+        // The user-data itself is no YAML: refused before the Secret template is even filled.
         expect(r.stderr).toMatch(
-          /^v-auto: templates\/secret\.yaml\.hbs: rendered invalid YAML for plain-01 \(rendered line \d+, not shown: it may hold a secret\)/,
+          /^v-auto: projects\/demo\/specs\/plain\.yaml: cloud_init: renders invalid YAML for plain-01 \(rendered line \d+, not shown: it may hold a secret\)/,
         );
         expect(transcript(r)).not.toContain(PASSWORD);
         expect(r.stderr).not.toContain('$6$');
