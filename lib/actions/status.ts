@@ -6,11 +6,21 @@ import type { ClusterDeps } from './cluster-deps.js';
 import { relevantEvents } from './events.js';
 import { instanceState } from '../changes/instance-state.js';
 import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
-import { instanceLabel, isSpecs, projectSelector, selectorString, specSelector } from '../model/ownership.js';
+import {
+  imageLabel,
+  imageSelector,
+  instanceLabel,
+  isSpecs,
+  projectSelector,
+  selectorString,
+  specSelector,
+} from '../model/ownership.js';
+import { goldenDiskName, goldenSourceName } from '../model/names.js';
+import type { GoldenStatus } from '../report/status-report.js';
 import { assertTargetKnown, assertTargetName } from './target.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import type { Plan } from '../plan/plan-instances.js';
-import type { Settings } from '../config/settings.js';
+import type { GoldenImage, Settings } from '../config/settings.js';
 
 const STATUS_KINDS = [
   'VirtualMachine',
@@ -21,6 +31,7 @@ const STATUS_KINDS = [
   'Secret',
   'NetworkAttachmentDefinition',
 ];
+const GOLDEN_KINDS = ['DataVolume', 'DataSource', 'PersistentVolumeClaim'];
 /** Shown when readable; a monitoring account (`view` role) may not list Secrets, and status still works. */
 const OPTIONAL_KINDS = ['Secret', 'NetworkAttachmentDefinition'];
 
@@ -52,13 +63,20 @@ export async function readStatus(
   const eventsRead = read.events ? cluster.list(ns, ['Event']) : undefined;
   eventsRead?.catch(() => undefined);
   const instances = options.target ? 1 : planned.plan.instances.length;
-  const found = await cluster.listReadable(
+  // The golden image is the project's (no spec label): read by its own labels, beside the rest.
+  const golden = planned.plan.golden;
+  const goldenRead = golden
+    ? cluster.list(ns, GOLDEN_KINDS, selectorString(imageSelector(settings, golden.name)), 1)
+    : undefined;
+  goldenRead?.catch(() => undefined);
+  const specRead = await cluster.listReadable(
     ns,
     STATUS_KINDS,
     selectorString(specSelector(settings, options.target)),
     OPTIONAL_KINDS,
     instances,
   );
+  const found = { ...specRead, items: [...specRead.items, ...((await goldenRead) ?? [])] };
   const events = found.items.length && eventsRead ? relevantEvents(await eventsRead, found.items) : [];
   return statusView(planned, found, events, options.target);
 }
@@ -115,6 +133,33 @@ export function statusView(
       : objects.filter((o) => o.kind === 'Secret').map((o) => o.metadata.name),
     events,
     surplus: { instances: names.filter((n) => !plannedNames.has(n)), planned: plan.instances.length },
+    ...(plan.golden && { golden: goldenStatus(plan.golden, found.items) }),
+  };
+}
+
+/** The spec's golden image as the cluster has it, from objects read by the project's or the image's labels. */
+function goldenStatus(golden: GoldenImage, items: K8sObject[]): GoldenStatus {
+  const dataVolume = goldenDiskName(golden);
+  const dataSource = goldenSourceName(golden);
+  const ofImage = items.filter((o) => imageLabel(o.metadata.labels) === golden.name);
+  const find = (kind: string, name: string) =>
+    ofImage.find((o) => o.kind === kind && o.metadata.name === name);
+  const dv = find('DataVolume', dataVolume);
+  const ds = find('DataSource', dataSource);
+  const phase = dv
+    ? (dv.status?.phase ?? 'Pending')
+    : find('PersistentVolumeClaim', dataVolume)
+      ? 'imported'
+      : 'missing';
+  return {
+    image: golden.name,
+    dataVolume,
+    phase,
+    ...(dv?.status?.progress && { progress: dv.status.progress }),
+    dataSource,
+    ready: (ds?.status?.conditions ?? []).some(
+      (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
+    ),
   };
 }
 

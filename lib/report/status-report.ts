@@ -25,6 +25,19 @@ export interface StatusView {
   events: StatusEvent[];
   /** Instances found with this spec's labels that the spec does not plan (past replicas). */
   surplus?: { instances: string[]; planned: number };
+  /** The golden image the spec clones (`image: NAME`): its DataVolume's phase and its DataSource. */
+  golden?: GoldenStatus;
+}
+
+export interface GoldenStatus {
+  image: string;
+  dataVolume: string;
+  /** The DataVolume's phase (`missing`: not there; `imported`: collected by CDI, its PVC there). */
+  phase: string;
+  progress?: string;
+  dataSource: string;
+  /** The DataSource's Ready condition is True. */
+  ready: boolean;
 }
 
 /** The same document for scripts: JSON, or YAML for people who prefer reading it. */
@@ -50,6 +63,11 @@ export function statusReport(view: StatusView): string {
     `Network attachments: ${listed(view.networkAttachments)}`,
     `Secrets: ${listed(view.secrets)}`,
   ];
+  const g = view.golden;
+  if (g)
+    lines.push(
+      `Golden image ${g.image}: DataVolume ${g.dataVolume} ${g.phase}${g.progress && g.phase !== 'Succeeded' ? ` ${g.progress}` : ''}, DataSource ${g.dataSource} ${g.ready ? 'ready' : 'not ready'}`,
+    );
   if (view.surplus?.instances.length) lines.push(surplusLine(view.surplus.instances, view.surplus.planned));
   const restarts = instances.filter((i) => i.restartRequired);
   if (restarts.length) {

@@ -61,6 +61,21 @@ describe('image: NAME from the images: catalog', () => {
     expect(cloned).toEqual(['app-01-rootdisk', 'app-02-rootdisk', 'app-03-rootdisk']);
   });
 
+  test('status shows the golden image the spec clones, and -o json carries it', async () => {
+    const r = await e2e.run(['demo', 'app', 'status']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(
+      /Golden image rhel95: DataVolume rhel95-[0-9a-f]{8} Succeeded, DataSource rhel95 ready/,
+    );
+    const doc = JSON.parse((await e2e.run(['demo', 'app', 'status', '-o', 'json'])).stdout);
+    expect(doc.golden).toMatchObject({
+      image: 'rhel95',
+      phase: 'Succeeded',
+      dataSource: 'rhel95',
+      ready: true,
+    });
+  });
+
   test('a redeploy skips everything, the golden image included', async () => {
     const r = await e2e.run(['demo', 'app', 'deploy']);
     expect(r.code).toBe(0);
