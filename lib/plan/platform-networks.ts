@@ -1,8 +1,9 @@
 // The OVN-Kubernetes networks a plan attaches, checked against the NADs the namespace holds before anything is sent (pure).
 import { usageError, type VAutoError } from '../errors.js';
 import { parseAddress, parseSubnet } from './addresses.js';
-import type { LiveObject } from './live-address-conflicts.js';
+import { requestedAddresses, type LiveObject } from './live-address-conflicts.js';
 import { PRIMARY_UDN_NAMESPACE_LABEL } from '../model/names.js';
+import { isSpecs } from '../model/ownership.js';
 import type { Plan, PlannedNetwork } from './plan-instances.js';
 
 /**
@@ -121,6 +122,21 @@ export function platformNetworkProblems(
         continue;
       }
       if (!addresses.length) continue;
+      // KubeVirt's IPAMClaim <vm>.<interface> keeps a deployed VM's first address for the VM's life, and
+      // OVN-Kubernetes refuses a request the claim does not hold ("the pod references an ipam claim with
+      // IPs not containing the requested IP": pod_annotation.go validateStaticIPRequest).
+      for (const { instance, ip } of addresses) {
+        const vm = live.find((o) => o.kind === 'VirtualMachine' && o.metadata.name === instance);
+        const held = vm && isSpecs(vm.metadata.labels, plan.settings) ? requestedAddresses(vm) : [];
+        if (held.length && !held.includes(ip)) {
+          problems.push(
+            `${instance}: its address on network ${net.name} would change from ${held.join(', ')} to ${ip}, but its IPAMClaim ${instance}.${net.name} keeps ${held.join(', ')}: OVN-Kubernetes would refuse to start the VM again`,
+          );
+          hints.push(
+            `keep the deployed addresses (the network's range, offset and reserved as they were), or run "v-auto ${plan.settings.project} ${plan.settings.spec} delete --target ${instance}" and deploy again`,
+          );
+        }
+      }
       const conf = netConf(primary);
       const where = `network ${net.name}: the primary network of namespace ${ns} (NetworkAttachmentDefinition ${primary.metadata.name})`;
       if (conf.topology !== 'layer2') {

@@ -80,6 +80,16 @@ describe('a spec on a localnet and a primary UDN', () => {
       expect(r.stdout).toMatch(line);
   });
 
+  test("a new offset would move deployed VMs' UDN addresses, which their IPAMClaims keep: exit 2, nothing sent", async () => {
+    e2e.resetCalls();
+    const r = await e2e.run(['ovn', 'app', 'deploy', '--yes', '--set', 'networks.tenant.ipam.offset=30']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'v-auto: app-01: its address on network tenant would change from 10.100.0.10 to 10.100.0.30, but its IPAMClaim app-01.tenant keeps 10.100.0.10: OVN-Kubernetes would refuse to start the VM again\n',
+    );
+    expect(e2e.calls().some(writes)).toBe(false);
+  });
+
   test('a UDN spec in a new namespace: deploy creates it with the label, OVN gives the planned address', async () => {
     const r = await e2e.run(['ovn', 'solo', 'deploy', '--yes', '--wait', '120']);
     expect(r.stderr).toBe('1/1 ready\n');

@@ -171,6 +171,52 @@ describe('platformNetworkProblems', () => {
   });
 });
 
+test("a deployed VM's UDN address that would change: exit 2, its IPAMClaim keeps the old one", () => {
+  const deployed = {
+    kind: 'VirtualMachine',
+    metadata: {
+      name: 'web-01',
+      labels: {
+        'v-auto/managed': 'true',
+        'v-auto/project': 'demo',
+        'v-auto/spec': 'web',
+        'v-auto/name': 'web-01',
+      },
+    },
+    spec: {
+      template: {
+        metadata: { annotations: { 'network.kubevirt.io/addresses': '{"tenant":["10.100.0.30"]}' } },
+      },
+    },
+  } as LiveObject;
+  const err = problem(['tenant'], [PRIMARY, deployed])!;
+  expect(err.exitCode).toBe(ExitCode.USAGE);
+  expect(err.message).toBe(
+    'web-01: its address on network tenant would change from 10.100.0.30 to 10.100.0.10, but its IPAMClaim web-01.tenant keeps 10.100.0.30: OVN-Kubernetes would refuse to start the VM again',
+  );
+  expect(err.hint).toBe(
+    'keep the deployed addresses (the network\'s range, offset and reserved as they were), or run "v-auto demo web delete --target web-01" and deploy again',
+  );
+  // The same address, or a VM of another spec (the change plan refuses that one): no problem here.
+  expect(
+    problem(
+      ['tenant'],
+      [
+        PRIMARY,
+        {
+          ...deployed,
+          spec: {
+            template: {
+              metadata: { annotations: { 'network.kubevirt.io/addresses': '{"tenant":["10.100.0.10"]}' } },
+            },
+          },
+        },
+      ],
+    ),
+  ).toBeUndefined();
+  expect(problem(['tenant'], [PRIMARY, { ...deployed, metadata: { name: 'web-01' } }])).toBeUndefined();
+});
+
 describe('a UDN address another VM asks for', () => {
   const vm = (name: string, addresses: string, labels: Record<string, string> = {}): LiveObject =>
     ({
