@@ -107,6 +107,32 @@ function parser(version: string, action?: Action) {
   return y.epilog(EPILOG).help().alias('h', 'help').strict().exitProcess(false).wrap(100);
 }
 
+/**
+ * yargs' failure as one exit-2 error. Its choice error is a heading and one line per flag
+ * (`Invalid values:\n  Argument: output, Given: "wide", Choices: "table", "json"`, yargs
+ * build/lib/validation.js): the flag, the value and the choices are said on one line instead.
+ */
+function parseFailure(message: string, argv: string[]): VAutoError {
+  const choice = /Argument: ([\w-]+), Given: "?([^"]*)"?, Choices: (.*)/.exec(message);
+  if (!choice) return usageError(message.split('\n')[0], 'see v-auto --help');
+  const [, flag, given] = choice;
+  const action = argv.find((a): a is Action => (ACTIONS as readonly string[]).includes(a));
+  // The parser may not know the action yet: -o's choices are then every format of any action.
+  const choices =
+    flag === 'output' && action && COMMANDS[action].outputs
+      ? COMMANDS[action].outputs!
+      : [...choice[3].matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+  const list = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}` : choices[0];
+  const near = didYouMean(given, choices);
+  const hint =
+    flag === 'output' && given === 'wide'
+      ? 'kubectl\'s "-o wide" is "-o table" here: the table already has every column'
+      : near
+        ? `did you mean ${near}?`
+        : `see v-auto ${action ? `${action} ` : ''}--help`;
+  return usageError(`--${flag} ${given}: not a choice (choose ${list})`, hint);
+}
+
 /** Parses argv; `--help`/`--version` return the text to print. Throws exit-2 errors. */
 export async function parseArgs(
   argv: string[],
@@ -125,7 +151,7 @@ export async function parseArgs(
     .parseAsync(bareWait(argv), {}, (_err, _argv, output) => {
       printed = output;
     });
-  if (failure) throw usageError(failure.split('\n')[0], 'see v-auto --help');
+  if (failure) throw parseFailure(failure, argv);
   if (printed) return { kind: 'print', text: printed };
 
   const words = (args.words as string[] | undefined) ?? [];

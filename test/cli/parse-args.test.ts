@@ -88,14 +88,41 @@ describe('parseArgs', () => {
   });
 
   test.each([
-    [['demo', 'web', 'inspect', '--bogus'], /^Unknown argument: bogus$/],
-    [['demo', 'web', 'inspect', '-o', 'xml'], /^Invalid values:/],
-  ])('%j is an exit-2 error with a hint', async (argv, message) => {
+    [
+      ['demo', 'web', 'status', '-o', 'wide'],
+      '--output wide: not a choice (choose table, yaml or json)',
+      'kubectl\'s "-o wide" is "-o table" here: the table already has every column',
+    ],
+    [
+      ['demo', 'web', 'inspect', '--output=xml'],
+      '--output xml: not a choice (choose table, yaml or json)',
+      'did you mean yaml?',
+    ],
+    [
+      ['demo', 'web', '--action', 'stat'],
+      '--action stat: not a choice (choose ' +
+        ACTIONS.slice(0, -1).join(', ') +
+        ' or ' +
+        ACTIONS[ACTIONS.length - 1] +
+        ')',
+      'did you mean start?',
+    ],
+  ])('%j names the flag, the value and the choices', async (argv, message, hint) => {
     const err = await asyncErrorOf(() => run(argv));
     expect(err.exitCode).toBe(ExitCode.USAGE);
-    expect(err.message).toMatch(message);
-    expect(err.hint).toBe('see v-auto --help');
+    expect(err.message).toBe(message);
+    expect(err.hint).toBe(hint);
   });
+
+  test.each([[['demo', 'web', 'inspect', '--bogus'], /^Unknown argument: bogus$/]])(
+    '%j is an exit-2 error with a hint',
+    async (argv, message) => {
+      const err = await asyncErrorOf(() => run(argv));
+      expect(err.exitCode).toBe(ExitCode.USAGE);
+      expect(err.message).toMatch(message);
+      expect(err.hint).toBe('see v-auto --help');
+    },
+  );
 
   test('--help shows usage, examples and the precedence', async () => {
     const result = await parseArgs(['--help'], 'v9.9.9', {});
