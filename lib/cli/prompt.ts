@@ -1,4 +1,4 @@
-// Reads a secret from the terminal without echoing it, asking twice to catch typos; yes/no questions.
+// Reads a secret from the terminal without echoing it, asking twice to catch typos (and again after one); yes/no questions.
 // Both end on the run's abort signal (SIGTERM, SIGHUP, SIGINT from outside) with the terminal restored.
 import { interruptedError as interrupted, usageError } from '../errors.js';
 
@@ -34,13 +34,23 @@ function readHidden(question: string, signal?: AbortSignal): Promise<string> {
   });
 }
 
-/** Asks for a template variable's value twice, hidden; refuses an empty value. */
+/** How many times two different entries are asked again before the run gives up. */
+const ATTEMPTS = 3;
+
+/**
+ * Asks for a template variable's value twice, hidden; refuses an empty value. Two different
+ * entries (a typo) ask again, up to ATTEMPTS times, rather than end a run that may have waited on
+ * a lock or a long plan to get here.
+ */
 export async function promptSecret(variable: string, signal?: AbortSignal): Promise<string> {
-  const first = await readHidden(`Value for ${variable}: `, signal);
-  if (first === '') throw usageError(`no value given for ${variable}`);
-  const again = await readHidden(`Again, to confirm: `, signal);
-  if (again !== first) throw usageError(`the two values for ${variable} differ`);
-  return first;
+  for (let attempt = 1; ; attempt++) {
+    // Part of the question, so that it shows once the terminal no longer echoes.
+    const again = attempt > 1 ? `the two values differ; once more (${attempt} of ${ATTEMPTS})\n` : '';
+    const first = await readHidden(`${again}Value for ${variable}: `, signal);
+    if (first === '') throw usageError(`no value given for ${variable}`);
+    if ((await readHidden(`Again, to confirm: `, signal)) === first) return first;
+    if (attempt === ATTEMPTS) throw usageError(`the two values for ${variable} differ, three times`);
+  }
 }
 
 /** Asks a yes/no question on the terminal; anything but y/yes is no. */

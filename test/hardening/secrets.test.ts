@@ -9,6 +9,7 @@ import {
   onTerminal,
   runVAuto,
   stackLines,
+  until,
   writes,
   type RunOutcome,
 } from '../helpers/e2e.js';
@@ -316,5 +317,48 @@ describe('secrets', () => {
     expect(await term.exited).toBe(0);
     expect(term.screen()).toContain('"kind": "Secret"');
     expect(term.screen()).not.toContain(PASSWORD);
+  });
+
+  /** Resolves once `text` has been shown `times` times (a prompt asked again shows it once more). */
+  const shown = (term: ReturnType<typeof onTerminal>, text: string, times: number) =>
+    until(() => term.screen().split(text).length - 1 >= times, 10_000, `${text} × ${times}`);
+
+  (haveScript ? test : test.skip)(
+    'two different entries ask again (up to three times) instead of ending the run',
+    async () => {
+      const log = path.join(dir, 'pty-retry.log');
+      writeFileSync(log, '');
+      const term = onTerminal(
+        ['--home', home, 'demo', 'web', 'inspect', '-o', 'json', '--show-secrets'],
+        { HOME: dir },
+        log,
+      );
+      await shown(term, 'Value for password: ', 1);
+      term.child.stdin.write(`${PASSWORD}\r`);
+      await shown(term, 'Again, to confirm: ', 1);
+      term.child.stdin.write(`${PASSWORD}-typo\r`);
+      await shown(term, 'the two values differ; once more (2 of 3)', 1);
+      await shown(term, 'Value for password: ', 2);
+      term.child.stdin.write(`${PASSWORD}\r`);
+      await shown(term, 'Again, to confirm: ', 2);
+      term.child.stdin.write(`${PASSWORD}\r`);
+      expect(await term.exited).toBe(0);
+      expect(term.screen()).toContain('"kind": "Secret"');
+      expect(term.screen()).not.toContain(PASSWORD);
+    },
+  );
+
+  (haveScript ? test : test.skip)('three times two different entries: exit 2', async () => {
+    const log = path.join(dir, 'pty-retry-3.log');
+    writeFileSync(log, '');
+    const term = onTerminal(['--home', home, 'demo', 'web', 'inspect', '--show-secrets'], { HOME: dir }, log);
+    for (let i = 1; i <= 3; i++) {
+      await shown(term, 'Value for password: ', i);
+      term.child.stdin.write(`a${i}\r`);
+      await shown(term, 'Again, to confirm: ', i);
+      term.child.stdin.write(`b${i}\r`);
+    }
+    expect(await term.exited).toBe(2);
+    expect(term.screen()).toContain('v-auto: the two values for password differ, three times');
   });
 });
