@@ -1,5 +1,6 @@
 // Simplified, deterministic stand-ins for the CDI import controller and the KubeVirt VM/VMI controllers, plus the events they record.
 import { createHash, randomBytes } from 'node:crypto';
+import { guestAddress, guestNicName, nameScheme } from './guest.js';
 import { syncHotplugged } from './hotplug.js';
 import type { Flow, Link } from './link.js';
 import { rollout, vmiSpecAtStart } from './live-update.js';
@@ -1028,7 +1029,7 @@ export class Controllers {
     });
   }
 
-  /** Reported interfaces: the pod IP on the pod network, the NAD's static IPAM address on a Multus network. */
+  /** Reported interfaces: the pod IP on the pod network, the guest's configured address on a Multus network (guest.ts). */
   private interfaces(vmi: Obj): Obj[] {
     const ns = vmi.metadata.namespace;
     const ifaces: Obj[] = vmi.spec?.domain?.devices?.interfaces ?? [{ name: 'default' }];
@@ -1048,11 +1049,13 @@ export class Controllers {
       else if (net?.multus?.networkName && this.opts.ovn?.isLocalnet(ns, net.multus.networkName))
         // No IPAM on a localnet for VMs: the guest agent reports what the guest configured.
         ip = this.opts.ovn.guestAddress(vmi, iface, i);
-      else if (net?.multus?.networkName) ip = this.staticAddress(ns, net.multus.networkName);
+      // A bridge network: the address the guest's own network-config gives this NIC, reported by
+      // the guest agent once the guest has it; a NAD's static IPAM never reaches a VM's guest.
+      else if (net?.multus?.networkName) ip = guestAddress(this.store, vmi, iface, i);
       const out: Obj = {
         name: iface.name,
         mac,
-        interfaceName: `eth${i}`,
+        interfaceName: guestNicName(nameScheme(this.store, vmi), i),
         infoSource: 'domain, guest-agent',
         queueCount: 1,
       };
@@ -1074,20 +1077,5 @@ export class Controllers {
       if (result && 'error' in result) return result.error;
     }
     return undefined;
-  }
-
-  private staticAddress(ns: string, networkName: string): string | undefined {
-    const [nadNs, nadName] = networkName.includes('/') ? networkName.split('/', 2) : [ns, networkName];
-    const nad = this.store.get('NetworkAttachmentDefinition', nadNs, nadName);
-    if (!nad?.spec?.config) return undefined;
-    try {
-      const cfg = JSON.parse(nad.spec.config);
-      // A conflist nests the IPAM block inside its plugins.
-      const ipam = cfg.ipam ?? (cfg.plugins ?? []).find((p: any) => p.ipam)?.ipam;
-      const addr = ipam?.type === 'static' ? ipam.addresses?.[0]?.address : undefined;
-      return typeof addr === 'string' ? addr.split('/')[0] : undefined;
-    } catch {
-      return undefined;
-    }
   }
 }
