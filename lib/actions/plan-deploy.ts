@@ -6,9 +6,9 @@ import { MANAGED_KINDS } from '../model/kinds.js';
 import { instanceOfResource } from '../model/names.js';
 import { needsNamespaceLabels, platformNetworkProblems } from '../plan/platform-networks.js';
 import { withLiveMacs } from '../plan/mac-addresses.js';
-import type { ClusterDeps } from './cluster-deps.js';
+import type { ClusterClient } from '../cluster/cluster-client.js';
 import type { Prepared } from '../render/render-manifests.js';
-import { loadSpec, stageSpec, type SpecOptions } from './prepare-manifests.js';
+import { loadSpec, stageSpec, type PrepareDeps, type SpecOptions } from './prepare-manifests.js';
 import { checkSizeReferences, referencedKinds } from './size-references.js';
 
 export interface PlannedDeploy extends Prepared {
@@ -25,9 +25,14 @@ export interface PlannedDeploy extends Prepared {
  * the namespace, whoever owns it (ownership is decided on it). When it finds nothing, whether the
  * namespace exists (a missing one is created by the same apply).
  */
+/** What the front half needs: the spec's inputs, and the cluster to read (created on first use). */
+export interface PlanDeployDeps extends PrepareDeps {
+  cluster: () => ClusterClient;
+}
+
 export async function planDeploy(
   options: SpecOptions & { adopt?: boolean },
-  deps: ClusterDeps,
+  deps: PlanDeployDeps,
 ): Promise<PlannedDeploy> {
   const staged = await stageSpec(loadSpec(options, deps), deps);
   const { settings } = staged.plan;
