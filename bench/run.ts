@@ -30,7 +30,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { build as esbuild } from 'esbuild';
-import { prepareManifests } from '../lib/actions/prepare-manifests.js';
+import { prepareManifests } from '../lib/pipeline/prepare-manifests.js';
 import { redactSecrets } from '../lib/report/redact.js';
 import { selectorString, specSelector } from '../lib/model/ownership.js';
 import { manifestsAsYaml } from '../lib/report/manifest-output.js';
@@ -84,7 +84,7 @@ const SPEC = 'fleet';
 const NAMESPACE = 'vm-demo';
 const RELEASE = 'fleet';
 
-/** What v-auto's status reads, as kubectl names them, and the spec's selector (lib/actions/status.ts, lib/plan/names.ts). */
+/** What v-auto's status reads, as kubectl names them, and the spec's selector (lib/commands/status.ts, lib/plan/names.ts). */
 const STATUS_PEER_KINDS =
   'virtualmachines.kubevirt.io,virtualmachineinstances.kubevirt.io,datavolumes.cdi.kubevirt.io,persistentvolumeclaims,pods,secrets,network-attachment-definitions.k8s.cni.cncf.io';
 const SELECTOR = selectorString(specSelector({ project: PROJECT, spec: SPEC }));

@@ -2,7 +2,7 @@
 // `v-auto __complete WORDS… CURRENT` back, so that actions, flags and names come from commands.ts
 // and from the workspace, the same way a run resolves them.
 import { listSpecs, resolveHome } from '../config/load-workspace.js';
-import { prepareSettings } from '../actions/prepare-manifests.js';
+import { prepareSettings } from '../pipeline/prepare-manifests.js';
 import {
   ACTIONS,
   COMMANDS,

@@ -2,8 +2,8 @@
 import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { ClusterDeps } from '../actions/cluster-deps.js';
-import type { SpecOptions } from '../actions/prepare-manifests.js';
+import type { ClusterDeps } from '../commands/cluster-deps.js';
+import type { SpecOptions } from '../pipeline/prepare-manifests.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { isConnectionEnv } from '../cluster/connection-env.js';
 import { resolveHome, workspaceEnvNames } from '../config/load-workspace.js';
@@ -158,7 +158,7 @@ async function run(
   const debug = env.V_AUTO_DEBUG === '1' ? (line: string) => output.err(`debug: ${line}\n`) : undefined;
   if (options.action === 'inspect') {
     // Loaded on demand, like the cluster side below: cold start only pays for what the action uses.
-    const { inspect } = await import('../actions/inspect.js');
+    const { inspect } = await import('../commands/inspect.js');
     const { printInspect } = await import('../report/inspect-report.js');
     // resolvePositionals gives every action that is not project-wide its spec.
     const spec = specOf(options.spec!);
@@ -251,7 +251,7 @@ async function run(
   };
   if (options.action === 'addresses') {
     // One spec or, without one, the whole project: addresses reads options.spec itself (no lock: it reads only).
-    const { addresses, addressesCode } = await import('../actions/addresses.js');
+    const { addresses, addressesCode } = await import('../commands/addresses.js');
     const { ledgerDocument, ledgerReport } = await import('../report/address-ledger-report.js');
     const result = await addresses({ ...specOf(options.spec ?? ''), spec: options.spec }, deps);
     output.out(
@@ -268,7 +268,7 @@ async function run(
   // Without a spec (`v-auto demo deploy`): every spec of the project, in spec file name order.
   if (options.spec === undefined) {
     const { listProjectSpecs } = await import('../config/load-workspace.js');
-    const { forEachSpec, statusProject } = await import('../actions/project.js');
+    const { forEachSpec, statusProject } = await import('../commands/project.js');
     const project = { home, project: options.project, specs: listProjectSpecs(home, options.project) };
     const reportError = (err: unknown, spec: string) =>
       reportErrorOf(err, env, output, `${options.project}/${spec}: `);
@@ -308,21 +308,21 @@ async function runSpec(
 ): Promise<number> {
   switch (options.action) {
     case 'status': {
-      const { status, statusCode } = await import('../actions/status.js');
+      const { status, statusCode } = await import('../commands/status.js');
       const { statusDocument, statusReport } = await import('../report/status-report.js');
       const view = await status(spec, deps);
       output.out(options.output === 'table' ? statusReport(view) : statusDocument(view, options.output));
       return statusCode(view);
     }
     case 'diff': {
-      const { diff, diffCode } = await import('../actions/diff.js');
+      const { diff, diffCode } = await import('../commands/diff.js');
       const { diffOutput } = await import('../report/plan-report.js');
       const result = await diff(spec, deps);
       output.out(diffOutput(result, options.output));
       return diffCode(result);
     }
     case 'deploy': {
-      const { deploy } = await import('../actions/deploy.js');
+      const { deploy } = await import('../commands/deploy.js');
       const restart = options.restart ? rollOptions(options) : undefined;
       return deploy(
         {
@@ -343,15 +343,15 @@ async function runSpec(
     }
     case 'start':
     case 'stop': {
-      const { startStop } = await import('../actions/lifecycle.js');
+      const { startStop } = await import('../commands/lifecycle.js');
       return startStop(options.action, spec, deps);
     }
     case 'restart': {
-      const { restart } = await import('../actions/lifecycle.js');
+      const { restart } = await import('../commands/lifecycle.js');
       return restart({ ...spec, ...rollOptions(options) }, deps);
     }
     case 'delete': {
-      const { deleteSpec } = await import('../actions/delete.js');
+      const { deleteSpec } = await import('../commands/delete.js');
       return deleteSpec(
         {
           ...spec,

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { parseAllDocuments } from 'yaml';
-import type { InspectOptions } from '../../lib/actions/inspect.js';
+import type { InspectOptions } from '../../lib/commands/inspect.js';
 import { inspectPrinted } from '../helpers/inspect.js';
 import type { Output } from '../../lib/report/output.js';
 import { IMAGE, repoRoot, tempDir, writeWorkspace } from '../helpers/workspace.js';

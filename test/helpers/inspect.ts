@@ -1,6 +1,6 @@
 // inspect as the CLI runs it: the action's result, its warnings on stderr and the output format on stdout.
-import { inspect, type InspectOptions } from '../../lib/actions/inspect.js';
-import type { PrepareDeps } from '../../lib/actions/prepare-manifests.js';
+import { inspect, type InspectOptions } from '../../lib/commands/inspect.js';
+import type { PrepareDeps } from '../../lib/pipeline/prepare-manifests.js';
 import { ExitCode } from '../../lib/errors.js';
 import { printInspect } from '../../lib/report/inspect-report.js';
 import type { Output } from '../../lib/report/output.js';

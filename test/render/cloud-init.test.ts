@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { parse } from 'yaml';
-import { prepareManifests, prepareSettings } from '../../lib/actions/prepare-manifests.js';
+import { prepareManifests, prepareSettings } from '../../lib/pipeline/prepare-manifests.js';
 import { ExitCode } from '../../lib/errors.js';
 import { planInstances } from '../../lib/plan/plan-instances.js';
 import { cloudInitWarnings, compileCloudInit } from '../../lib/render/cloud-init.js';

@@ -2,7 +2,7 @@ import { parseAllDocuments } from 'yaml';
 import { ExitCode } from '../../lib/errors.js';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { loadSpec } from '../../lib/actions/prepare-manifests.js';
+import { loadSpec } from '../../lib/pipeline/prepare-manifests.js';
 import {
   errorOf,
   IMAGE,

@@ -1,7 +1,7 @@
 // start, stop and the rolling restart over a fake cluster client: order, batches, --pending, a VM that does not come back.
 import path from 'node:path';
-import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
-import { restart, startStop, type RestartOptions } from '../../lib/actions/lifecycle.js';
+import type { ClusterDeps } from '../../lib/commands/cluster-deps.js';
+import { restart, startStop, type RestartOptions } from '../../lib/commands/lifecycle.js';
 import type { ObjectOutcome, ObjectRef } from '../../lib/cluster/cluster-client.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';

@@ -7,7 +7,7 @@ import { selectorString, specSelector, STOPPED_AT_ANNOTATION } from '../model/ow
 import type { ResultAction, ResultLine, ResultScope } from '../report/results.js';
 import { sleep } from '../sleep.js';
 import type { ClusterDeps } from './cluster-deps.js';
-import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
+import { prepareSettings, type SpecOptions } from '../pipeline/prepare-manifests.js';
 
 export interface RestartOptions {
   /** VMs restarted at once (default 1). */

@@ -1,6 +1,6 @@
 // The front half of every action with --target: the spec is planned once, its target alone rendered.
-import { loadSpec, renderSpec, type PrepareDeps } from '../../lib/actions/prepare-manifests.js';
-import type { PlannedSpec } from '../../lib/actions/workspace-plans.js';
+import { loadSpec, renderSpec, type PrepareDeps } from '../../lib/pipeline/prepare-manifests.js';
+import type { PlannedSpec } from '../../lib/pipeline/workspace-plans.js';
 import { IMAGE, LAN, repoRoot, tempDir, writeWorkspace } from '../helpers/workspace.js';
 
 describe('--target', () => {

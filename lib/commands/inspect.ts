@@ -1,7 +1,7 @@
 // `inspect`: renders what deploy would apply and prints it; never runs oc.
 import type { Manifest, Prepared } from '../render/render-manifests.js';
 import { redactSecrets } from '../report/redact.js';
-import { prepareManifests, type PrepareDeps, type SpecOptions } from './prepare-manifests.js';
+import { prepareManifests, type PrepareDeps, type SpecOptions } from '../pipeline/prepare-manifests.js';
 
 export interface InspectOptions extends SpecOptions {
   showSecrets: boolean;

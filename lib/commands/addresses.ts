@@ -8,8 +8,8 @@ import { describeMacConflict, findMacConflicts } from '../plan/mac-addresses.js'
 import type { LiveObject } from '../plan/live-address-conflicts.js';
 import type { LedgerView } from '../report/address-ledger-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
-import { prepareSettings } from './prepare-manifests.js';
-import { planWorkspace } from './workspace-plans.js';
+import { prepareSettings } from '../pipeline/prepare-manifests.js';
+import { planWorkspace } from '../pipeline/workspace-plans.js';
 
 export interface AddressesOptions {
   home: string;

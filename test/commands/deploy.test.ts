@@ -1,7 +1,7 @@
 // deploy over a fake cluster client: what it reads, what it sends (only changes), how it reports.
 import path from 'node:path';
-import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
-import { deploy, type DeployOptions } from '../../lib/actions/deploy.js';
+import type { ClusterDeps } from '../../lib/commands/cluster-deps.js';
+import { deploy, type DeployOptions } from '../../lib/commands/deploy.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { VAutoError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';

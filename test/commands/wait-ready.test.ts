@@ -1,7 +1,7 @@
 // deploy --wait: one get per poll until everything is ready, a failure stops it early, time runs out.
 import path from 'node:path';
-import { prepareSettings } from '../../lib/actions/prepare-manifests.js';
-import { waitReady } from '../../lib/actions/wait-ready.js';
+import { prepareSettings } from '../../lib/pipeline/prepare-manifests.js';
+import { waitReady } from '../../lib/commands/wait-ready.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';

@@ -1,8 +1,8 @@
 // forEachSpec: every spec in turn under its heading, one summary, the worst exit code; what stops the run.
-import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
+import type { ClusterDeps } from '../../lib/commands/cluster-deps.js';
 import path from 'node:path';
-import { forEachSpec, statusProject, worstCode } from '../../lib/actions/project.js';
-import { prepareSettings } from '../../lib/actions/prepare-manifests.js';
+import { forEachSpec, statusProject, worstCode } from '../../lib/commands/project.js';
+import { prepareSettings } from '../../lib/pipeline/prepare-manifests.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { ExitCode, VAutoError, usageError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';

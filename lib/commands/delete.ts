@@ -8,9 +8,9 @@ import { byDeleteOrder, isDiskKind, MANAGED_KINDS } from '../model/kinds.js';
 import { instanceOfResource } from '../model/names.js';
 import { deleteGuard } from '../model/delete-guard.js';
 import { instanceLabel, isSpecs, matches, ownerLabels, sharedSelector } from '../model/ownership.js';
-import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
-import { sendFanOut, type FanOutResult } from './fan-out.js';
-import { assertTargetKnown, assertTargetName } from './target.js';
+import { prepareSettings, type SpecOptions } from '../pipeline/prepare-manifests.js';
+import { sendFanOut, type FanOutResult } from '../pipeline/fan-out.js';
+import { assertTargetKnown, assertTargetName } from '../pipeline/target.js';
 
 export interface DeleteOptions extends SpecOptions {
   dryRun: boolean;

@@ -3,10 +3,10 @@ import { ExitCode, VAutoError } from '../errors.js';
 import type { ProjectStatusEntry } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import type { Orphan, ProjectSpecOutcome } from '../report/reporter.js';
-import { prepareSettings } from './prepare-manifests.js';
+import { prepareSettings } from '../pipeline/prepare-manifests.js';
 import { LABEL, projectSelector, selectorString } from '../model/ownership.js';
 import { readProjectObjects, statusCode, statusView } from './status.js';
-import { planSpec } from './workspace-plans.js';
+import { planSpec } from '../pipeline/workspace-plans.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 
 export interface ProjectOptions {

@@ -4,8 +4,8 @@ import type { ChangePlan } from '../changes/plan-changes.js';
 import { ExitCode } from '../errors.js';
 import type { ResultScope } from '../report/results.js';
 import type { ClusterDeps } from './cluster-deps.js';
-import { planDeploy } from './plan-deploy.js';
-import type { SpecOptions } from './prepare-manifests.js';
+import { planDeploy } from '../pipeline/plan-deploy.js';
+import type { SpecOptions } from '../pipeline/prepare-manifests.js';
 
 /** The change plan of a spec against the cluster, and how many instances it plans. */
 export interface DiffResult {

@@ -5,7 +5,7 @@ import type { StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { relevantEvents } from './events.js';
 import { instanceState } from '../changes/instance-state.js';
-import { prepareSettings, type SpecOptions } from './prepare-manifests.js';
+import { prepareSettings, type SpecOptions } from '../pipeline/prepare-manifests.js';
 import {
   imageLabel,
   imageSelector,
@@ -17,7 +17,7 @@ import {
 } from '../model/ownership.js';
 import { goldenDiskName, goldenSourceName } from '../model/names.js';
 import type { GoldenStatus } from '../report/status-report.js';
-import { assertTargetKnown, assertTargetName } from './target.js';
+import { assertTargetKnown, assertTargetName } from '../pipeline/target.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import type { Plan } from '../plan/plan-instances.js';
 import type { GoldenImage, Settings } from '../config/settings.js';

@@ -1,6 +1,6 @@
 // status over a fake cluster: planned instances that are missing, --target, exit codes for cron.
 import path from 'node:path';
-import { status, statusCode } from '../../lib/actions/status.js';
+import { status, statusCode } from '../../lib/commands/status.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { statusDocument, statusReport } from '../../lib/report/status-report.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';

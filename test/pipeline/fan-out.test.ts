@@ -1,9 +1,9 @@
 // --parallel over a fake cluster: instances split into concurrent calls, each in its order; results as one call; failures isolated.
 import path from 'node:path';
-import type { ClusterDeps } from '../../lib/actions/cluster-deps.js';
-import { deleteSpec } from '../../lib/actions/delete.js';
-import { deploy, type DeployOptions } from '../../lib/actions/deploy.js';
-import { planFanOut, sendFanOut } from '../../lib/actions/fan-out.js';
+import type { ClusterDeps } from '../../lib/commands/cluster-deps.js';
+import { deleteSpec } from '../../lib/commands/delete.js';
+import { deploy, type DeployOptions } from '../../lib/commands/deploy.js';
+import { planFanOut, sendFanOut } from '../../lib/pipeline/fan-out.js';
 import { ExitCode, VAutoError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';

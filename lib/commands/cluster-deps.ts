@@ -1,7 +1,7 @@
 // What the cluster actions (deploy, status, delete) are handed by the CLI: the outside world, injected.
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import type { Reporter } from '../report/reporter.js';
-import type { PrepareDeps } from './prepare-manifests.js';
+import type { PrepareDeps } from '../pipeline/prepare-manifests.js';
 import type { WaitDeps } from './wait-ready.js';
 
 export interface ClusterDeps extends PrepareDeps, WaitDeps {

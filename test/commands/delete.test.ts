@@ -1,6 +1,6 @@
 // delete over a fake cluster: what is selected, what is refused before any call.
 import path from 'node:path';
-import { attachesNad, deleteSpec, type DeleteOptions } from '../../lib/actions/delete.js';
+import { attachesNad, deleteSpec, type DeleteOptions } from '../../lib/commands/delete.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';
