@@ -11,13 +11,19 @@
 // apply were written: so the limits are checked here, and nothing is sent.
 import { LAST_APPLIED } from '../cluster/k8s-object.js';
 import { usageError } from '../errors.js';
-import type { Manifest } from './render-manifests.js';
+
+/** A rendered object (render-manifests' Manifest), as far as its size goes; declared here so that render-manifests, which calls this, is not imported back. */
+interface Rendered {
+  kind: string;
+  metadata: { name: string; [key: string]: unknown };
+  [key: string]: unknown;
+}
 
 export const MAX_SECRET_BYTES = 1024 * 1024;
 export const MAX_ANNOTATION_BYTES = 256 * 1024;
 
 /** Exit 2 naming the object, its size and the limit, for the first manifest the API server would refuse for its size. */
-export function assertSizeLimits(manifests: readonly Manifest[]): void {
+export function assertSizeLimits(manifests: readonly Rendered[]): void {
   for (const m of manifests) {
     const what = `${m.kind} ${m.metadata.name}`;
     if (m.kind === 'Secret') {
