@@ -29,7 +29,7 @@ const CONDITIONS: Shape = {
   'status.conditions[].status': 'text',
 };
 
-/** By kind, what lib/changes, lib/plan and lib/actions read of a live object beyond COMMON. */
+/** By kind, what lib/changes, lib/plan and lib/commands read of a live object beyond COMMON. */
 const BY_KIND: Record<string, Shape> = {
   VirtualMachine: {
     'spec.runStrategy': 'text',
