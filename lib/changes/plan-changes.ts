@@ -4,14 +4,15 @@ import { usedBy } from '../model/delete-guard.js';
 import { rootDiskName } from '../model/names.js';
 import { isOurs, isSpecs, KEPT_ANNOTATION, ownerLabels, type SpecRef } from '../model/ownership.js';
 import { quantityValue } from '../model/quantity.js';
-import { isRunning, stoppedAt as stoppedAtOf } from '../model/vm-facts.js';
+import { deletingSince, isRunning, stoppedAt as stoppedAtOf } from '../model/vm-facts.js';
 import type { Manifest } from '../render/render-manifests.js';
 import { fieldDifferences, REDACTED, type FieldChange } from './field-diff.js';
 import { keptItems } from './kept-items.js';
 import { memoryRestartReason } from './memory-hotplug.js';
 import { withPlatformFields } from './platform-fields.js';
 
-export type ChangeAction = 'create' | 'update' | 'unchanged' | 'foreign' | 'surplus' | 'imported';
+export type ChangeAction =
+  'create' | 'update' | 'unchanged' | 'foreign' | 'surplus' | 'imported' | 'terminating';
 
 /** What a running VM needs for an update to take effect. */
 export type VmEffect = 'none' | 'live' | 'restart';
@@ -37,6 +38,12 @@ export interface Change {
   adoptable?: boolean;
   /** A VM stopped with `v-auto … stop` (its `v-auto/stopped-at`): it keeps its live runStrategy. */
   stoppedAt?: string;
+  /**
+   * terminating: when the live object's deletion began. A finalizer holds it (KubeVirt's VM finalizer
+   * through the guest's shutdown, kubernetes.io/pvc-protection); it is neither unchanged nor
+   * updatable, and goes by itself: deploy waits for it, then creates it again.
+   */
+  deleting?: string;
   /** Changes that do not reach a booted guest (cloud-init runs once per instance). */
   notices?: string[];
   /** A VM's list items that others added or repointed, kept as they are: `hot-plugged volume data1`. */
@@ -128,6 +135,7 @@ export function planChanges(input: ChangeInput): ChangePlan {
       foreign: count('foreign'),
       surplus: count('surplus'),
       imported: count('imported'),
+      terminating: count('terminating'),
       restart: changes.filter((c) => c.vm === 'restart').length,
     },
     surplusInstances: [...surplusInstances].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
@@ -142,13 +150,19 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
     // CDI may garbage-collect a DataVolume after import, leaving its PVC: the disk exists.
     const pvc = kind === 'DataVolume' ? byKey.get(`PersistentVolumeClaim/${name}`) : undefined;
     if (!pvc) return { action: 'create', kind, name, manifest: m };
-    if (ours(pvc, m, input)) return { action: 'imported', kind, name, live: pvc };
+    if (ours(pvc, m, input)) {
+      const deleting = deletingSince(pvc);
+      if (deleting) return { action: 'terminating', kind, name, live: pvc, deleting };
+      return { action: 'imported', kind, name, live: pvc };
+    }
     return foreign(m, pvc);
   }
   if (!ours(live, m, input)) {
     const f = foreign(m, live);
     if (!(f.adoptable && input.adopt)) return f;
   }
+  const deleting = deletingSince(live);
+  if (deleting) return { action: 'terminating', kind, name, live, deleting };
   const stoppedAt = kind === 'VirtualMachine' ? stoppedAtOf(live) : undefined;
   const platform = keepStopped(withPlatformFields(m, live), live, stoppedAt);
   const keep = kind === 'VirtualMachine' ? keptItems(live, platform) : undefined;

@@ -81,6 +81,11 @@ export interface ClusterClient {
    * throw as `apply`'s.
    */
   create(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]>;
+  /**
+   * One `apply --dry-run=server` of these manifests: the API server's validation and admission
+   * (webhooks included) of each, as for a real write, with nothing stored. One outcome per object.
+   */
+  dryRun(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]>;
   /** One delete of exactly these objects: one outcome per ref, in order; whole-call failures throw as `apply`'s. */
   delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]>;
   /** One object by name; undefined when there is none. */
@@ -93,4 +98,6 @@ export interface ClusterClient {
   uploadToken(namespace: string, pvc: string): Promise<string>;
   /** One JSON merge patch of one object (`oc patch --type merge`): configured, unchanged, or failed with the server's reason. */
   patch(namespace: string, ref: ObjectRef, patch: object): Promise<ObjectOutcome>;
+  /** KubeVirt's start subresource of one VM (how a Manual VM starts): configured, or failed with the server's reason. */
+  startVm(namespace: string, name: string): Promise<ObjectOutcome>;
 }

@@ -280,6 +280,15 @@ export class OcRunner implements ClusterClient {
     );
   }
 
+  dryRun(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
+    return this.runObjects(
+      ['apply', '--dry-run=server', '-f', '-', '-n', namespace],
+      toStream(manifests),
+      refsOf(manifests),
+      false,
+    );
+  }
+
   /**
    * `create --save-config`: one POST per object, where apply GETs each first. kubectl writes the
    * last-applied annotation with the same CreateApplyAnnotation as apply's create path, and goes on
@@ -352,6 +361,35 @@ export class OcRunner implements ClusterClient {
         hint: "check that CDI's upload API (upload.cdi.kubevirt.io) is served: oc api-resources | grep upload",
       });
     return token;
+  }
+
+  /**
+   * KubeVirt's start subresource of one VM, a PUT on
+   * `/apis/subresources.kubevirt.io/v1/namespaces/NS/virtualmachines/NAME/start` (what `virtctl
+   * start` sends; kubevirt/kubevirt@d923fdb pkg/virt-api/rest/lifecycle.go StartVMRequestHandler).
+   * oc has no verb for it: `replace --raw` is kubectl's one raw PUT (`create --raw` POSTs), the body
+   * an empty StartOptions on stdin. RBAC's denial is this VM's failure with what was refused.
+   */
+  async startVm(namespace: string, name: string): Promise<ObjectOutcome> {
+    const ref = { kind: 'VirtualMachine', name };
+    const path = `/apis/subresources.kubevirt.io/v1/namespaces/${encodeURIComponent(namespace)}/virtualmachines/${encodeURIComponent(name)}/start`;
+    const result = await this.start(['replace', '--raw', path, '-f', '-'], '{}', 1);
+    if (result.exitCode === 0) return { ...ref, result: 'configured' };
+    const reason = firstErrorLine(result.stderr) || 'no message';
+    const denied = parseForbidden(result.stderr);
+    if (denied) {
+      const { verb, resource, namespace: ns } = denied;
+      return {
+        ...ref,
+        result: 'failed',
+        reason,
+        cause: 'forbidden',
+        denied: { verb, resource, namespace: ns },
+      };
+    }
+    const access = accessError(result.stderr);
+    if (access) throw access;
+    return { ...ref, result: 'failed', reason, cause: 'other' };
   }
 
   async patch(namespace: string, ref: ObjectRef, patch: object): Promise<ObjectOutcome> {

@@ -1,6 +1,6 @@
 // `deploy`: options → plan (render + what exists) → show → create what is new, apply what changes → report.
 import type { Change } from '../changes/plan-changes.js';
-import type { ApplyManifest, ObjectOutcome } from '../cluster/cluster-client.js';
+import type { ApplyManifest, ClusterClient, ObjectOutcome } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode, usageError, VAutoError } from '../errors.js';
 import type { GoldenImage } from '../config/settings.js';
@@ -16,6 +16,7 @@ import { sendFanOut } from '../pipeline/fan-out.js';
 import { planDeploy } from '../pipeline/plan-deploy.js';
 import { pendingUpload, uploadGolden } from './upload-golden.js';
 import type { SpecOptions } from '../pipeline/prepare-manifests.js';
+import { awaitDeletions } from './await-deletions.js';
 import { restartRequired } from '../model/vm-facts.js';
 import { rollRestart, type RestartOptions } from './lifecycle.js';
 import { instanceOfRootDisk } from '../model/names.js';
@@ -58,7 +59,10 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       'add --yes to prune from scripts and cron, or --dry-run to list',
     );
   }
-  const planned = await planDeploy(options, deps);
+  const first = await planDeploy(options, deps);
+  // A dry run shows what is being deleted as it is; a deploy waits for it to go.
+  const planned = options.dryRun ? first : await awaitDeletions(first, options, deps);
+  if (typeof planned === 'number') return planned;
   const { plan, changes } = planned;
   // A file: golden image not yet uploaded: checked (readable, its sha256) before anything is sent.
   const upload = await pendingUpload(plan, changes, options.home);
@@ -117,6 +121,10 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       return ExitCode.OK;
     }
   }
+
+  // Nothing half-applied for a reason the server would give: the VMs go through its validation
+  // and admission before anything is written (a new namespace has none to check them in yet).
+  if (!namespaceMissing) await checkWithServer(cluster, ns, sending);
 
   // Only creates and updates go to oc; a redeploy where nothing changed sends nothing.
   const namespace: ApplyManifest[] =
@@ -356,4 +364,32 @@ function failureHint(o: ObjectOutcome, at: Context): string | undefined {
       : 'the namespace disappeared during deploy; run deploy again';
   }
   return undefined;
+}
+
+/**
+ * A server-side dry run of the VMs to be created or changed: they carry the user's scheduling input
+ * (tolerations, affinity, node selector) and are sent last, so a refusal there would come after the
+ * Namespace, NADs, Secrets and DataVolumes (whose imports start) were written. Any refusal is exit 2
+ * with the server's reason per VM, before anything is sent; a denial of the dry run itself is the
+ * cluster-access error it would be on the write (exit 3).
+ */
+async function checkWithServer(cluster: ClusterClient, ns: string, sending: Change[]): Promise<void> {
+  const vms = sending.filter((c) => c.kind === 'VirtualMachine').map((c) => c.manifest!);
+  if (!vms.length) return;
+  const refused = (await cluster.dryRun(ns, vms)).filter((o) => o.result === 'failed');
+  if (!refused.length) return;
+  const denied = refused.find((o) => o.denied);
+  if (denied)
+    throw new VAutoError(`forbidden: ${denied.reason}`, {
+      exitCode: ExitCode.CLUSTER,
+      hint: `ask a cluster admin for "${denied.denied!.verb}" on ${denied.denied!.resource} in ${ns}`,
+    });
+  const lines = refused.map((o) => `${o.kind} ${o.name}: ${o.reason ?? 'refused, no message'}`);
+  throw usageError(
+    `the API server refused ${refused.length === 1 ? 'a VirtualMachine' : `${refused.length} VirtualMachines`} in a server-side dry run; nothing was sent: ${lines[0]}${lines
+      .slice(1)
+      .map((l) => `\n  also: ${l}`)
+      .join('')}`,
+    'fix what the server names in the spec (tolerations, affinity, node_selector, sizes) and deploy again; "inspect -o yaml" shows the VirtualMachine v-auto renders',
+  );
 }

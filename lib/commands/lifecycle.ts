@@ -121,7 +121,22 @@ export async function startStop(
             spec: { running: null, runStrategy: startStrategy },
           };
     const outcome = await cluster.patch(ns, { kind: 'VirtualMachine', name }, patch);
-    if (outcome.result === 'failed') lines.push(failedLine(outcome));
+    if (outcome.result === 'failed') {
+      lines.push(failedLine(outcome));
+      continue;
+    }
+    // Under Manual, KubeVirt's VM controller starts a VMI only on a Start request of the start
+    // subresource (syncRunStrategy, kubevirt/kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go):
+    // the patch alone leaves the VM stopped, so it is asked, and a refusal is this VM's failure.
+    const manual = which === 'start' && startStrategy === 'Manual' && !vmi;
+    const started = manual ? await cluster.startVm(ns, name) : undefined;
+    if (started?.result === 'failed')
+      lines.push(
+        failedLine(
+          { ...started, reason: `runStrategy Manual: the start subresource refused: ${started.reason}` },
+          'under run_strategy Manual a VM starts only through the start subresource (virtctl start needs the same grant)',
+        ),
+      );
     else
       lines.push({
         flag: which === 'stop' ? 'STOPPED' : 'STARTED',
@@ -130,7 +145,7 @@ export async function startStop(
         detail:
           which === 'stop'
             ? `runStrategy Halted, stays stopped across deploys until start`
-            : `runStrategy ${startStrategy}`,
+            : `runStrategy ${startStrategy}${manual ? ', started through the start subresource' : ''}`,
       });
   }
   if (!vms.length) return noVms(settings, options.target, deps);

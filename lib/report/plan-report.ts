@@ -11,6 +11,7 @@ export function planSummary(plan: ChangePlan): string {
     `=${c.unchanged + c.imported} unchanged`,
   ];
   if (c.surplus) parts.push(`-${c.surplus} surplus`);
+  if (c.terminating) parts.push(`!${c.terminating} being deleted`);
   return parts.join('  ');
 }
 
@@ -31,9 +32,15 @@ export function planLines(plan: ChangePlan): string[] {
       );
     } else if (c.action === 'surplus')
       lines.push(`  - ${c.kind} ${c.name} (not planned; deploy --prune deletes it)`);
+    else if (c.action === 'terminating') lines.push(`  ! ${c.kind} ${c.name} (${terminatingWords(c)})`);
     for (const k of c.kept ?? []) lines.push(`  = ${c.kind} ${c.name} kept: ${k}`);
   }
   return lines;
+}
+
+/** `being deleted since …; deploy waits for it to go, then creates it again` */
+export function terminatingWords(c: Change): string {
+  return `being deleted since ${c.deleting}; deploy waits for it to go, then creates it again`;
 }
 
 /** `spec.template.spec.domain.cpu.cores 2 → 4`, and for Secret data `data.userdata changed`. */
@@ -90,6 +97,8 @@ export function diffText(plan: ChangePlan): string {
       blocks.push(
         `--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name} (not planned)\n- (surplus: deploy --prune deletes it)`,
       );
+    else if (c.action === 'terminating')
+      blocks.push(`--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name}\n! ${terminatingWords(c)}`);
     else if (c.action === 'foreign')
       blocks.push(
         `--- cluster/${c.kind}/${c.name} (owned by: ${c.owner})\n+++ spec/${c.kind}/${c.name}\n! not this spec's object: deploy will refuse it`,
@@ -122,6 +131,7 @@ export function planDocument(
     ...(c.notices ? { notices: c.notices } : {}),
     ...(c.kept ? { kept: c.kept } : {}),
     ...(c.restartReason ? { restartReason: c.restartReason } : {}),
+    ...(c.deleting ? { deleting: c.deleting } : {}),
   });
   const inSync = plan.changes.every((c) => c.action === 'unchanged' || c.action === 'imported');
   return `${JSON.stringify({ ...at, inSync, summary: plan.counts, surplusInstances: plan.surplusInstances, changes: plan.changes.map(entry) }, null, 2)}\n`;

@@ -82,7 +82,8 @@ test('a redeploy where nothing changed makes the reads and no write, and says so
 test('a change sends only the objects that change, in one apply', async () => {
   const cluster = await deployed();
   const r = await run(cluster, { sets: ['cpu=4'] });
-  expect(cluster.calls).toEqual(['list', 'apply']);
+  // The changed VMs' server-side dry run, then the one apply.
+  expect(cluster.calls).toEqual(['list', 'dry-run', 'apply']);
   expect(sentNames(cluster)).toEqual(['VirtualMachine/web-01', 'VirtualMachine/web-02']);
   expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (configured)');
   expect(r.stdout).toContain('[SKIPPED] Secret web-01-cloud-init (unchanged)');
@@ -384,7 +385,7 @@ describe('instance type and preference references are checked before anything is
     const cluster = new FakeCluster(onCluster, true);
     const r = await deployIn(cluster);
     expect(r.code).toBe(0);
-    expect(cluster.calls).toEqual(['list', 'list', 'namespace', 'create']);
+    expect(cluster.calls).toEqual(['list', 'list', 'namespace', 'dry-run', 'create']);
     const vm = (cluster.sent as any[]).find((m) => m.kind === 'VirtualMachine');
     expect([vm.spec.instancetype, vm.spec.preference]).toEqual([
       { name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' },
@@ -426,6 +427,90 @@ describe('instance type and preference references are checked before anything is
   test('a spec without them makes no extra read', async () => {
     const cluster = new FakeCluster([], true);
     await run(cluster);
-    expect(cluster.calls).toEqual(['list', 'namespace', 'create']);
+    expect(cluster.calls).toEqual(['list', 'namespace', 'dry-run', 'create']);
+  });
+});
+
+describe('objects being deleted (a finalizer holds them) are neither unchanged nor updated', () => {
+  const mark = (c: FakeCluster) =>
+    edit(c, 'VirtualMachine', 'web-01', (o) => (o.metadata.deletionTimestamp = '2026-12-01T10:00:00Z'));
+
+  test('still there past the bound: nothing sent, [FAILED] with when its deletion began, exit 1', async () => {
+    const cluster = await deployed();
+    mark(cluster);
+    let now = 0;
+    const r = await run(cluster, {}, {
+      now: () => (now += 1000),
+      pollMs: 0,
+      deletionWaitSeconds: 3,
+    } as Partial<ClusterDeps>);
+    expect(r.code).toBe(1);
+    expect(writes(cluster)).toEqual([]);
+    expect(r.stdout).toContain(
+      '[FAILED] VirtualMachine web-01 (being deleted since 2026-12-01T10:00:00Z, still there after 3 s)',
+    );
+    expect(r.stdout).not.toContain('[SKIPPED] VirtualMachine web-01');
+    expect(r.stderr).toContain('waiting up to 3 s for VirtualMachine web-01 to finish being deleted');
+  });
+
+  test('gone within the bound: planned again and created', async () => {
+    const cluster = await deployed();
+    mark(cluster);
+    let reads = 0;
+    const list = cluster.list.bind(cluster);
+    cluster.list = async (...args: Parameters<FakeCluster['list']>) => {
+      // The second read finds the VM gone, as after its finalizer was removed.
+      if (++reads === 2)
+        cluster.existing = cluster.existing.filter(
+          (o) => !(o.kind === 'VirtualMachine' && o.metadata.name === 'web-01'),
+        );
+      return list(...args);
+    };
+    const r = await run(cluster, {}, { pollMs: 0 });
+    expect(r.code).toBe(0);
+    expect(sentNames(cluster)).toEqual(['VirtualMachine/web-01']);
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
+  });
+
+  test('--dry-run shows it as being deleted, not unchanged', async () => {
+    const cluster = await deployed();
+    mark(cluster);
+    const r = await run(cluster, { dryRun: true });
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('!1 being deleted');
+    expect(r.stdout).toContain(
+      '  ! VirtualMachine web-01 (being deleted since 2026-12-01T10:00:00Z; deploy waits for it to go, then creates it again)',
+    );
+  });
+});
+
+describe('the VMs go through a server-side dry run before anything is written', () => {
+  const REFUSED = {
+    reason:
+      'admission webhook "virtualmachine-validator.kubevirt.io" denied the request: spec.template.spec.tolerations[0].operator: Unsupported value: "exists"',
+    cause: 'other' as const,
+  };
+
+  test('a refusal is exit 2 with the reason per VM, and nothing is sent', async () => {
+    const cluster = new FakeCluster([], true);
+    cluster.dryRunRejects['VirtualMachine/web-01'] = REFUSED;
+    cluster.dryRunRejects['VirtualMachine/web-02'] = REFUSED;
+    const err = await asyncErrorOf(() => run(cluster));
+    expect(err.exitCode).toBe(2);
+    expect(err.message).toBe(
+      `the API server refused 2 VirtualMachines in a server-side dry run; nothing was sent: VirtualMachine web-01: ${REFUSED.reason}\n  also: VirtualMachine web-02: ${REFUSED.reason}`,
+    );
+    expect(cluster.dryRunCalls.flat().map((m) => m.kind)).toEqual(['VirtualMachine', 'VirtualMachine']);
+    expect(writes(cluster)).toEqual([]);
+  });
+
+  test('an update of the VMs is checked too; a redeploy with nothing to change makes no dry run', async () => {
+    const cluster = await deployed();
+    expect((await run(cluster)).code).toBe(0);
+    expect(cluster.calls).toEqual(['list']);
+    cluster.dryRunRejects['VirtualMachine/web-02'] = REFUSED;
+    const err = await asyncErrorOf(() => run(cluster, { sets: ['cpu=4'] }));
+    expect(err.exitCode).toBe(2);
+    expect(cluster.calls).toEqual(['list', 'list', 'dry-run']);
   });
 });

@@ -276,4 +276,45 @@ describe('start and stop', () => {
         '1 started, 1 skipped, 1 failed\n',
     );
   });
+
+  describe('run_strategy Manual: a VM starts only through the start subresource', () => {
+    const manualSpec = { ...spec, sets: ['run_strategy=Manual'] };
+
+    test('a stopped VM is patched (annotation off) and asked to start; one already running is SKIPPED', async () => {
+      const cluster = new FakeCluster([
+        ...running('web-01').map((o) =>
+          o.kind === 'VirtualMachine' ? { ...o, spec: { runStrategy: 'Manual' } } : o,
+        ),
+        vm('web-02', { runStrategy: 'Halted', annotations: { 'v-auto/stopped-at': '2026-12-01T10:00:00Z' } }),
+      ]);
+      const { deps, output } = depsFor(cluster);
+      expect(await startStop('start', manualSpec, deps)).toBe(0);
+      expect(cluster.starts).toEqual(['web-02']);
+      expect(output.stdout).toBe(
+        '[SKIPPED] VirtualMachine web-01 (already running)\n' +
+          '[STARTED] VirtualMachine web-02 (runStrategy Manual, started through the start subresource)\n' +
+          '1 started, 1 skipped, 0 failed\n',
+      );
+    });
+
+    test("a refused start request is FAILED with the server's reason and what to ask for, exit 1", async () => {
+      const cluster = new FakeCluster([
+        vm('web-01', { runStrategy: 'Manual' }),
+        vm('web-02', { runStrategy: 'Manual' }),
+      ]);
+      cluster.startRejects['*'] = {
+        reason:
+          'virtualmachines.subresources.kubevirt.io "web-01" is forbidden: User "dev" cannot update resource "virtualmachines/start" in API group "subresources.kubevirt.io" in the namespace "vm-demo"',
+        cause: 'forbidden',
+        denied: { verb: 'update', resource: 'virtualmachines/start', namespace: 'vm-demo' },
+      };
+      const { deps, output } = depsFor(cluster);
+      expect(await startStop('start', manualSpec, deps)).toBe(1);
+      expect(output.stdout).toContain(
+        '[FAILED] VirtualMachine web-01 (runStrategy Manual: the start subresource refused: virtualmachines.subresources.kubevirt.io "web-01" is forbidden',
+      );
+      expect(output.stdout).toContain('ask a cluster admin for "update" on virtualmachines/start');
+      expect(output.stdout).toContain('0 skipped, 2 failed');
+    });
+  });
 });

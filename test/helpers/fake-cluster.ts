@@ -95,6 +95,21 @@ export class FakeCluster implements ClusterClient {
     this.applyCalls.push(manifests);
     return this.write(manifests, this.applyError, false);
   }
+  /** What the API server's admission refuses on a server-side dry run (and so on the write), by `Kind/name` (or `*`). */
+  dryRunRejects: Record<string, Failure> = {};
+  /** The manifests of each server-side dry run. */
+  dryRunCalls: ApplyManifest[][] = [];
+  async dryRun(_ns: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
+    this.calls.push('dry-run');
+    this.dryRunCalls.push(manifests);
+    return manifests.map((m) => {
+      const ref = { kind: m.kind, name: m.metadata.name };
+      const failure = this.lookup(this.dryRunRejects, ref);
+      if (failure) return { ...ref, result: 'failed', ...failure };
+      const exists = this.existing.some((o) => o.kind === ref.kind && o.metadata.name === ref.name);
+      return { ...ref, result: exists ? 'configured' : 'created' };
+    });
+  }
   /** Like apply, but an object that exists fails as AlreadyExists (kube-apiserver's message). */
   create(_ns: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
     this.calls.push('create');
@@ -166,6 +181,19 @@ export class FakeCluster implements ClusterClient {
     this.existing[index] = mergePatch(this.existing[index], patch) as K8sObject;
     return { ...ref, result: 'configured' };
   }
+  /** The VMs asked to start through the start subresource, in order. */
+  starts: string[] = [];
+  /** The start subresource: a Start request in the VM's status (what virt-api records for a Manual VM). */
+  async startVm(_ns: string, name: string): Promise<ObjectOutcome> {
+    this.calls.push('start');
+    this.starts.push(name);
+    const ref = { kind: 'VirtualMachine', name };
+    const failure = this.lookup(this.startRejects, ref);
+    if (failure) return { ...ref, result: 'failed', ...failure };
+    return { ...ref, result: 'configured' };
+  }
+  /** Start subresource refusals by `Kind/name` (or `*`). */
+  startRejects: Record<string, Pick<ObjectOutcome, 'reason' | 'cause' | 'denied'>> = {};
   private lookup<T>(table: Record<string, T>, ref: ObjectRef): T | undefined {
     return table[`${ref.kind}/${ref.name}`] ?? table['*'];
   }

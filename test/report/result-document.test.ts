@@ -17,7 +17,16 @@ const surplus: ChangePlan = {
     { action: 'surplus', kind: 'VirtualMachine', name: 'web-03', instance: 'web-03' },
     { action: 'create', kind: 'VirtualMachine', name: 'web-01' },
   ],
-  counts: { create: 1, update: 0, unchanged: 0, foreign: 0, surplus: 1, imported: 0, restart: 0 },
+  counts: {
+    create: 1,
+    update: 0,
+    unchanged: 0,
+    foreign: 0,
+    surplus: 1,
+    imported: 0,
+    terminating: 0,
+    restart: 0,
+  },
   surplusInstances: ['web-03'],
 };
 

@@ -209,6 +209,35 @@ describe('controllers', () => {
     expect(sim.get('PersistentVolumeClaim', 'default', 'db-1-root')).toBeUndefined();
   });
 
+  test("KubeVirt's VM finalizer: a deleted VM stays Terminating, with its deletionTimestamp, until its guest has shut down", async () => {
+    sim = await startSimulator();
+    await kubectl(sim, ['apply', '-f', '-'], STACK);
+    await sim.settle();
+    expect(sim.get('VirtualMachine', 'default', 'web-1').metadata.finalizers).toEqual([
+      'kubevirt.io/virtualMachineControllerFinalize',
+    ]);
+    sim.faults.slowShutdowns = [{ name: 'web-1', forMs: 60_000 }];
+    // --wait=false: the API server accepts the deletion; the VM is only marked.
+    expect((await kubectl(sim, ['delete', 'vm', 'web-1', '--wait=false'])).code).toBe(0);
+    const vm = JSON.parse((await kubectl(sim, ['get', 'vm', 'web-1', '-o', 'json'])).stdout);
+    expect(vm.metadata.deletionTimestamp).toMatch(/^\d{4}-\d\d-\d\dT/);
+    expect(sim.get('VirtualMachineInstance', 'default', 'web-1')).toBeDefined();
+    // A client cannot take the deletionTimestamp off.
+    await kubectl(sim, ['label', 'vm', 'web-1', 'x=y']);
+    expect(sim.get('VirtualMachine', 'default', 'web-1').metadata.deletionTimestamp).toBe(
+      vm.metadata.deletionTimestamp,
+    );
+    // The controller's next step (vmStepMs) marks it Terminating; waited for, not timed.
+    const printable = () => sim.get('VirtualMachine', 'default', 'web-1').status.printableStatus;
+    for (let i = 0; i < 500 && printable() !== 'Terminating'; i++)
+      await new Promise((r) => setTimeout(r, 10));
+    expect(printable()).toBe('Terminating');
+    // The guest's shutdown ends (settle runs the timed step at once): VMI gone, finalizer off, VM gone.
+    await sim.settle();
+    expect(sim.get('VirtualMachineInstance', 'default', 'web-1')).toBeUndefined();
+    expect(sim.get('VirtualMachine', 'default', 'web-1')).toBeUndefined();
+  });
+
   describe('runStrategy and restarts (kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go syncRunStrategy)', () => {
     const vmi = () => sim.get('VirtualMachineInstance', 'default', 'web-1');
     const vm = () => sim.get('VirtualMachine', 'default', 'web-1');

@@ -104,7 +104,19 @@ export interface ControllerOptions {
   link?: Link;
   /** --image-mb: the size of every image on the link, in bytes. */
   imageBytes: number;
+  /** VMs whose guest takes `forMs` to shut down once the VM is deleted; read when the VM's deletion is seen. */
+  slowShutdowns: () => { name: string; forMs: number }[];
 }
+
+/**
+ * The finalizer KubeVirt's VM controller puts on every VM it syncs and takes off once the VM is
+ * being deleted and its VMI is gone (kubevirt/kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go:
+ * sync adds it with addVMFinalizer while the VM has no deletionTimestamp; with one, it stops the
+ * VMI (stopVMI) and, once there is no VMI, removeVMFinalizer; its printable status is then
+ * Terminating, isVirtualMachineStatusTerminating). Its name: staging/src/kubevirt.io/api/core/v1
+ * types.go VirtualMachineControllerFinalizer.
+ */
+export const VM_FINALIZER = 'kubevirt.io/virtualMachineControllerFinalize';
 
 const IMPORT_PROGRESS = ['0.00%', '45.00%', '90.00%'];
 const FAILED_IMPORT_RESTARTS = 3;
@@ -125,8 +137,8 @@ function ownerRef(o: Obj): Obj {
  * kubevirt/kubevirt@d923fdb pkg/virt-controller/watch/vm/vm.go: Always starts a VMI whenever there
  * is none (a deleted VMI comes back: the classic restart); RerunOnFailure starts one only when the VM
  * asks to start or the strategy changed since the controller last acted (shouldStartRerunOnFailure
- * compares spec with status.runStrategy), so a deleted VMI stays deleted; Manual starts and stops
- * only on the start/stop subresources (not modelled: never); Halted deletes the VMI. Once is treated
+ * compares spec with status.runStrategy), so a deleted VMI stays deleted; Manual starts only on a
+ * Start request of the start subresource (the stop subresource is not modelled); Halted deletes the VMI. Once is treated
  * like Always here. `spec.running: true` is Always, `false` Halted.
  */
 function runDecision(vm: Obj): 'start' | 'stop' | 'leave' {
@@ -136,9 +148,13 @@ function runDecision(vm: Obj): 'start' | 'stop' | 'leave' {
     case 'Once':
       return 'start';
     case 'RerunOnFailure':
-      return vm.status?.runStrategy !== rs ? 'start' : 'leave';
+      return vm.status?.runStrategy !== rs || vm.status?.stateChangeRequests?.[0]?.action === 'Start'
+        ? 'start'
+        : 'leave';
     case 'Manual':
-      return 'leave';
+      // A Start request from the start subresource (test/sim/subresources.ts) starts a VMI when
+      // there is none (syncRunStrategy, RunStrategyManual: hasStartRequest, startVMI).
+      return vm.status?.stateChangeRequests?.[0]?.action === 'Start' ? 'start' : 'leave';
     default:
       return 'stop';
   }
@@ -777,9 +793,51 @@ export class Controllers {
     }
   }
 
+  /** VM uid → when its deletion was first seen, for the fault slowShutdowns. */
+  private readonly deletionSeen = new Map<string, number>();
+
+  /** A VM being deleted: its VMI stopped (after the guest's shutdown, slowShutdowns), then its finalizer removed. */
+  private finalizeVm(vm: Obj, vmi: Obj | undefined): void {
+    const { namespace: ns, name, uid } = vm.metadata;
+    if (vmi) {
+      const slow = this.opts.slowShutdowns().find((f) => f.name === name);
+      if (!this.deletionSeen.has(uid)) this.deletionSeen.set(uid, Date.now());
+      const left = slow ? this.deletionSeen.get(uid)! + slow.forMs - Date.now() : 0;
+      this.setStatus(vm, { ...(vm.status ?? {}), printableStatus: 'Terminating' });
+      if (left > 0) {
+        // The guest is still shutting down; settle() runs this at once, as the other timed faults.
+        this.scheduler.schedule(
+          left,
+          () => {
+            this.deletionSeen.set(uid, -Infinity);
+            this.reconcileVm(ns, name);
+          },
+          `vm-shutdown:${ns}/${name}`,
+        );
+        return;
+      }
+      this.store.deleteWithDependents('VirtualMachineInstance', ns, name);
+      return; // the VMI's DELETED event brings the VM back here
+    }
+    this.deletionSeen.delete(uid);
+    const next = deepClone(vm);
+    next.metadata.finalizers = (vm.metadata.finalizers ?? []).filter((f: string) => f !== VM_FINALIZER);
+    this.store.update(next);
+  }
+
   private reconcileVm(ns: string, name: string): void {
     const vm = this.store.get('VirtualMachine', ns, name);
     if (!vm) return;
+    if (vm.metadata.deletionTimestamp) {
+      this.finalizeVm(vm, this.store.get('VirtualMachineInstance', ns, name));
+      return;
+    }
+    if (!(vm.metadata.finalizers ?? []).includes(VM_FINALIZER)) {
+      const next = deepClone(vm);
+      next.metadata.finalizers = [...(vm.metadata.finalizers ?? []), VM_FINALIZER];
+      this.store.update(next);
+      return; // the update's MODIFIED event brings it back here
+    }
     this.ensureDataVolumeTemplates(vm);
     const vmi = this.store.get('VirtualMachineInstance', ns, name);
     const decision = runDecision(vm);
@@ -853,9 +911,15 @@ export class Controllers {
         `Started the virtual machine by creating the new virtual machine instance ${name}`,
         'virtualmachine-controller',
       );
+      // A Start request is consumed by the start it asked for (vm.go: StateChangeRequests[1:]).
+      const requests = (vm.status?.stateChangeRequests ?? []).filter(
+        (r: Obj, i: number) => !(i === 0 && r.action === 'Start'),
+      );
+      delete base.stateChangeRequests;
       // The strategy the controller last acted on (what RerunOnFailure compares with).
       this.setStatus(vm, {
         ...base,
+        ...(requests.length ? { stateChangeRequests: requests } : {}),
         runStrategy,
         printableStatus: 'Starting',
         ready: false,

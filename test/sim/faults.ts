@@ -36,6 +36,11 @@ export interface Faults {
   openapiUnavailable: boolean;
   /** The next N uploads through the upload proxy lose their connection halfway (a broken link). */
   breakUploads: number;
+  /**
+   * VMs whose guest takes `forMs` to shut down once the VM is deleted: until then the VM stays, with a
+   * deletionTimestamp and KubeVirt's VM finalizer, printable status Terminating (test/sim/controllers.ts VM_FINALIZER).
+   */
+  slowShutdowns: { name: string; forMs: number }[];
 }
 
 export function noFaults(): Faults {
@@ -51,6 +56,7 @@ export function noFaults(): Faults {
     unschedulableVmis: [],
     openapiUnavailable: false,
     breakUploads: 0,
+    slowShutdowns: [],
   };
 }
 

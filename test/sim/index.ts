@@ -124,6 +124,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
     stuckVmis: () => faults.stuckVmis,
     transientImportErrors: () => faults.transientImportErrors,
     unschedulableVmis: () => faults.unschedulableVmis,
+    slowShutdowns: () => faults.slowShutdowns,
     liveUpdate: profile === 'openshift',
     cloneMs: options.timings?.cloneMs ?? 20,
     link,

@@ -42,6 +42,7 @@ import {
 } from './selectors.js';
 import { quantityValue } from './quantity.js';
 import { deepClone, deepEqual, type Obj, type ObjectStore } from './store.js';
+import { startForbidden, startTarget, startVm } from './subresources.js';
 import { toTable } from './tables.js';
 import type { FieldValidation, SchemaValidator, StatusCause } from './validation.js';
 
@@ -514,7 +515,9 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
             if (r.namespaced)
               for (const o of store.list(r.kind, t.name)) store.delete(r.kind, t.name, o.metadata.name);
         }
-        store.deleteWithDependents(rt.kind, t.namespace, t.name, policy === 'Orphan');
+        // An object a finalizer holds answers with its deletionTimestamp set, as a real server's does.
+        const marked = store.deleteWithDependents(rt.kind, t.namespace, t.name, policy === 'Orphan');
+        if (marked?.metadata.deletionTimestamp) return send(res, 200, marked);
       }
       return send(res, 200, cur);
     }
@@ -564,6 +567,19 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
         if (doc) return send(res, 200, doc);
         throw pathNotFound();
       }
+    }
+    const start = method === 'PUT' ? startTarget(p) : undefined;
+    if (start) {
+      const denied = faults.forbidden.some(
+        (f) =>
+          (!f.resource || f.resource === 'virtualmachines/start') &&
+          (!f.namespace || f.namespace === start.namespace) &&
+          (!f.verb || f.verb === 'update'),
+      );
+      if (denied) throw startForbidden(start.namespace, start.name, SIM_USER);
+      startVm(store, start.namespace, start.name);
+      res.writeHead(202, { 'Content-Length': '0' });
+      return void res.end();
     }
     const t = parseTarget(p);
     if (!t || t === 'notfound') throw pathNotFound();

@@ -73,6 +73,7 @@ describe('controllers waking the VMs of a disk', () => {
       stuckVmis: () => [],
       transientImportErrors: () => [],
       unschedulableVmis: () => [],
+      slowShutdowns: () => [],
       liveUpdate: false,
     });
     const n = 300;

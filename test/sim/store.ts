@@ -122,9 +122,24 @@ export class ObjectStore {
     if (!cur) throw new Error(`simulator: update of missing ${rt.kind} ${next.metadata.name}`);
     const o = deepClone(next);
     o.apiVersion = apiVersionOf(rt);
-    for (const k of ['uid', 'creationTimestamp', 'resourceVersion', 'generation', 'namespace', 'name'])
+    // A deletionTimestamp, once set, cannot be unset or moved by a client.
+    for (const k of [
+      'uid',
+      'creationTimestamp',
+      'resourceVersion',
+      'generation',
+      'namespace',
+      'name',
+      'deletionTimestamp',
+      'deletionGracePeriodSeconds',
+    ])
       if (cur.metadata[k] !== undefined) o.metadata[k] = cur.metadata[k];
     if (deepEqual(o, cur)) return cur;
+    // The last finalizer of an object being deleted is gone: the object goes now.
+    if (o.metadata.deletionTimestamp && !o.metadata.finalizers?.length) {
+      this.deleteWithDependents(rt.kind, o.metadata.namespace, o.metadata.name, false, true);
+      return o;
+    }
     if (rt.group && !deepEqual(o.spec, cur.spec)) o.metadata.generation = (cur.metadata.generation ?? 1) + 1;
     o.metadata.resourceVersion = String(++this.rv);
     this.maps.get(rt.kind)!.set(this.key(o.metadata.namespace, o.metadata.name), o);
@@ -147,9 +162,30 @@ export class ObjectStore {
 
   /**
    * Deletes an object and, unless orphaning, everything that names it in ownerReferences, recursively:
-   * the garbage collector's background propagation, done at once.
+   * the garbage collector's background propagation, done at once. An object with finalizers is only
+   * marked (metadata.deletionTimestamp, as the API server's graceful deletion does) and stays until
+   * the controllers that own its finalizers remove them (`update` then deletes it); `force` is that
+   * last step.
    */
-  deleteWithDependents(kind: string, ns: string | undefined, name: string, orphan = false): Obj | undefined {
+  deleteWithDependents(
+    kind: string,
+    ns: string | undefined,
+    name: string,
+    orphan = false,
+    force = false,
+  ): Obj | undefined {
+    // Read from the map, not through get: get counts the garbage collector's look-ups of dependents.
+    const cur = this.maps.get(kind)?.get(this.key(byKind(kind).namespaced ? ns : undefined, name));
+    if (cur?.metadata.finalizers?.length && !force) {
+      if (cur.metadata.deletionTimestamp) return cur;
+      const marked = deepClone(cur);
+      marked.metadata.deletionTimestamp = nowIso();
+      marked.metadata.deletionGracePeriodSeconds = 0;
+      marked.metadata.resourceVersion = String(++this.rv);
+      this.maps.get(kind)!.set(this.key(marked.metadata.namespace, marked.metadata.name), marked);
+      this.emit(kind, 'MODIFIED', marked);
+      return marked;
+    }
     const gone = this.delete(kind, ns, name);
     if (!gone || orphan) return gone;
     for (const dep of this.dependentsOf(gone.metadata.uid))
