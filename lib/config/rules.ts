@@ -157,17 +157,8 @@ const dnsLabel: Check = string({
   hint: 'is not a valid name: use lower case letters, digits and "-" (DNS-1123 label)',
 });
 
-const anyObject: Check = rule({ type: 'object' }, (v, path, out) => {
-  if (!isPlainObject(v))
-    out.push({ path, message: `expected a mapping (a Kubernetes object), got ${show(v)}` });
-});
-
 const boolean: Check = rule({ type: 'boolean' }, (v, path, out) => {
   if (typeof v !== 'boolean') out.push({ path, message: `expected true or false, got ${show(v)}` });
-});
-
-const list: Check = rule({ type: 'array' }, (v, path, out) => {
-  if (!Array.isArray(v)) out.push({ path, message: `expected a list, got ${show(v)}` });
 });
 
 const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
@@ -578,6 +569,58 @@ const catalogOrList: Check = rule(
   },
 );
 
+/**
+ * The keys of Kubernetes' Affinity and Toleration (kubernetes/api@v0.32.0 core/v1/types.go:
+ * Affinity, NodeAffinity, NodeSelectorTerm, NodeSelectorRequirement, PodAffinity, PodAffinityTerm,
+ * WeightedPodAffinityTerm, PreferredSchedulingTerm, Toleration; metav1 LabelSelector), so that a
+ * mistyped key is found offline with did-you-mean, as every other key is. A `null` leaf's value is
+ * the API server's to judge (deploy's server-side dry run); `[shape]`: a list of such mappings.
+ */
+type Shape = { [key: string]: Shape | [Shape] | null };
+const REQUIREMENT: Shape = { key: null, operator: null, values: null };
+const NODE_SELECTOR_TERM: Shape = { matchExpressions: [REQUIREMENT], matchFields: [REQUIREMENT] };
+const LABEL_SELECTOR: Shape = { matchLabels: null, matchExpressions: [REQUIREMENT] };
+const POD_AFFINITY_TERM: Shape = {
+  labelSelector: LABEL_SELECTOR,
+  namespaceSelector: LABEL_SELECTOR,
+  namespaces: null,
+  topologyKey: null,
+  matchLabelKeys: null,
+  mismatchLabelKeys: null,
+};
+const POD_AFFINITY: Shape = {
+  requiredDuringSchedulingIgnoredDuringExecution: [POD_AFFINITY_TERM],
+  preferredDuringSchedulingIgnoredDuringExecution: [{ weight: null, podAffinityTerm: POD_AFFINITY_TERM }],
+};
+const AFFINITY: Shape = {
+  nodeAffinity: {
+    requiredDuringSchedulingIgnoredDuringExecution: { nodeSelectorTerms: [NODE_SELECTOR_TERM] },
+    preferredDuringSchedulingIgnoredDuringExecution: [{ weight: null, preference: NODE_SELECTOR_TERM }],
+  },
+  podAffinity: POD_AFFINITY,
+  podAntiAffinity: POD_AFFINITY,
+};
+const TOLERATION: Shape = { key: null, operator: null, value: null, effect: null, tolerationSeconds: null };
+
+/** Walks `v` along `shape`: a mapping's keys must be the shape's, a list's items its one shape. */
+function checkShape(v: unknown, shape: Shape | [Shape], path: (string | number)[], out: Problem[]): void {
+  if (Array.isArray(shape)) {
+    if (!Array.isArray(v)) return void out.push({ path, message: `expected a list, got ${show(v)}` });
+    v.forEach((item, i) => checkShape(item, shape[0], [...path, i], out));
+    return;
+  }
+  if (!isPlainObject(v))
+    return void out.push({ path, message: `expected a mapping (a Kubernetes object), got ${show(v)}` });
+  for (const [k, val] of Object.entries(v)) {
+    if (!Object.hasOwn(shape, k))
+      out.push({ path: [...path, k], message: unknownKey(k, Object.keys(shape)) });
+    else if (shape[k] !== null) checkShape(val, shape[k]!, [...path, k], out);
+  }
+}
+
+const affinity: Check = rule({ type: 'object' }, (v, path, out) => checkShape(v, AFFINITY, path, out));
+const tolerations: Check = rule({ type: 'array' }, (v, path, out) => checkShape(v, [TOLERATION], path, out));
+
 /** Known top-level keys and their checks. Other top-level keys are template variables. */
 export const TOP_LEVEL: Record<string, Check> = {
   namespace: dnsLabel,
@@ -612,8 +655,8 @@ export const TOP_LEVEL: Record<string, Check> = {
     else dnsLabel(v, path, out);
   }),
   node_selector: stringMap('label'),
-  affinity: anyObject,
-  tolerations: list,
+  affinity,
+  tolerations,
   labels: stringMap('label', true),
   annotations: stringMap('any', true),
   run_strategy: oneOf('Always', 'Halted', 'Manual', 'RerunOnFailure', 'Once'),

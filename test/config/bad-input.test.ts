@@ -72,6 +72,23 @@ describe('wrong types and unknown keys name file:line and key path', () => {
     ['replcas: 3', `${SPEC}:2: replcas: unknown key (did you mean "replicas"?)`],
     ['affinity: [a, b]', `${SPEC}:2: affinity: expected a mapping (a Kubernetes object), got a list`],
     ['affinity: near-db', `${SPEC}:2: affinity: expected a mapping (a Kubernetes object), got "near-db"`],
+    // Kubernetes' own keys are checked offline too, with did-you-mean (k8s.io/api core/v1 Affinity, Toleration).
+    [
+      'affinity:\n  nodeAffinty: {}',
+      `${SPEC}:3: affinity.nodeAffinty: unknown key (did you mean "nodeAffinity"?)`,
+    ],
+    [
+      'affinity:\n  podAntiAffinity:\n    preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 100\n        podAfinityTerm: {}',
+      `${SPEC}:6: affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0].podAfinityTerm: unknown key (did you mean "podAffinityTerm"?)`,
+    ],
+    [
+      'tolerations:\n  - key: dedicated\n    operater: Equal',
+      `${SPEC}:4: tolerations[0].operater: unknown key (did you mean "operator"?)`,
+    ],
+    [
+      'tolerations:\n  - dedicated',
+      `${SPEC}:3: tolerations[0]: expected a mapping (a Kubernetes object), got "dedicated"`,
+    ],
     [
       'run_strategy: always',
       `${SPEC}:2: run_strategy: expected one of Always, Halted, Manual, RerunOnFailure, Once, got "always" (did you mean "Always"?)`,
