@@ -10,6 +10,7 @@ import { goldenDiskName, goldenSourceName } from '../model/names.js';
 import type { Plan } from '../plan/plan-instances.js';
 import { planSpec } from '../pipeline/workspace-plans.js';
 import type { ResultLine, ResultScope } from '../report/results.js';
+import { printable } from '../printable.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed, guardedDelete } from './delete.js';
 import { sendFanOut } from '../pipeline/fan-out.js';
@@ -378,13 +379,17 @@ async function checkWithServer(cluster: ClusterClient, ns: string, sending: Chan
   if (!vms.length) return;
   const refused = (await cluster.dryRun(ns, vms)).filter((o) => o.result === 'failed');
   if (!refused.length) return;
-  const denied = refused.find((o) => o.denied);
+  const denied = refused.find((o) => o.denied)?.denied;
   if (denied)
-    throw new VAutoError(`forbidden: ${denied.reason}`, {
-      exitCode: ExitCode.CLUSTER,
-      hint: `ask a cluster admin for "${denied.denied!.verb}" on ${denied.denied!.resource} in ${ns}`,
-    });
-  const lines = refused.map((o) => `${o.kind} ${o.name}: ${o.reason ?? 'refused, no message'}`);
+    throw new VAutoError(
+      `forbidden: your user may not ${denied.verb} ${denied.resource} in namespace ${ns} (the server-side dry run of the VirtualMachines); nothing was sent`,
+      {
+        exitCode: ExitCode.CLUSTER,
+        hint: `ask a cluster admin for "${denied.verb}" on ${denied.resource} in ${ns}`,
+      },
+    );
+  // The server's words, each kept to one line: they may carry anything.
+  const lines = refused.map((o) => `${o.kind} ${o.name}: ${printable(o.reason ?? 'refused, no message')}`);
   throw usageError(
     `the API server refused ${refused.length === 1 ? 'a VirtualMachine' : `${refused.length} VirtualMachines`} in a server-side dry run; nothing was sent: ${lines[0]}${lines
       .slice(1)

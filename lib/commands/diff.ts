@@ -1,5 +1,5 @@
 // `diff`: the field-level difference between the cluster and the spec, per object; reads only.
-// Exit 0 in sync, 1 changes pending, 2+ errors (kubectl diff's convention), so cron can alert on drift.
+// Exit 0 in sync, 1 changes pending, 2+ errors (kubectl diff's convention; 2 where deploy would refuse), so cron can alert on drift.
 import type { ChangePlan } from '../changes/plan-changes.js';
 import { ExitCode } from '../errors.js';
 import type { ResultScope } from '../report/results.js';
@@ -27,6 +27,8 @@ export async function diff(options: SpecOptions, deps: ClusterDeps): Promise<Dif
   };
 }
 
+/** deploy's own code where deploy would refuse: 2 for an object that is not the spec's (nothing would be sent). */
 export function diffCode(result: DiffResult): number {
+  if (result.changes.changes.some((c) => c.action === 'foreign')) return ExitCode.USAGE;
   return result.pending ? ExitCode.RESOURCE_FAILED : ExitCode.OK;
 }

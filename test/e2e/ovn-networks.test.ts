@@ -123,6 +123,7 @@ describe('a spec on a localnet and a primary UDN', () => {
     );
     expect(e2e.calls().some(writes)).toBe(false);
     e2e.sim.remove('VirtualMachine', 'vm-ovn', 'imported');
+    await e2e.sim.settle(); // its VM finalizer processed
   });
 
   test('is deleted, and the networks OVN made stay', async () => {

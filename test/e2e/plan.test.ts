@@ -97,6 +97,10 @@ describe('deploy plans before it applies', () => {
     for (const item of items)
       e2e.sim.put({ ...item, metadata: { ...item.metadata, labels: owners[item.kind] } });
     e2e.sim.clearRequests();
+    // diff says what deploy will do, with deploy's exit code: 2, foreign objects refused.
+    const drift = await e2e.run(['demo', 'web', 'diff', '--replicas', '3']);
+    expect(drift.stdout).toContain("! not this spec's object: deploy will refuse it");
+    expect(drift.code).toBe(2);
     const r = await e2e.run(['demo', 'web', 'deploy', '--replicas', '3']);
     expect(r.code).toBe(2);
     expect(r.stderr).toContain('hint: --adopt takes over those with no v-auto labels');

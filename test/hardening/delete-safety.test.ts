@@ -210,6 +210,7 @@ describe('delete safety', () => {
     expect(sim.get('NetworkAttachmentDefinition', NS, 'office')).toBeDefined();
 
     sim.remove('VirtualMachine', NS, 'reporting-01');
+    await sim.settle(); // KubeVirt's VM finalizer: the VM goes once the controller has stopped it
     const second = await v(['demo', 'db', 'delete', '--yes']);
     expect(second.code).toBe(0);
     expect(second.stdout).toMatch(
@@ -233,6 +234,7 @@ describe('delete safety', () => {
     );
     expect(sim.get('NetworkAttachmentDefinition', NS, 'office')).toBeDefined();
     sim.remove('VirtualMachine', 'batch', 'batch-01');
+    await sim.settle(); // KubeVirt's VM finalizer: the VM goes once the controller has stopped it
 
     expect((await v(['demo', 'db', 'deploy', '--yes'])).code).toBe(0);
     sim.put({
@@ -288,6 +290,7 @@ describe('delete safety', () => {
       'VirtualMachine/db-01',
     ]);
     sim.remove('VirtualMachine', NS, 'api-02');
+    await sim.settle(); // KubeVirt's VM finalizer: the VM goes once the controller has stopped it
   });
 
   test('a deploy that attaches a shared NAD waits for the project lock, and gives up with exit 4 before applying', async () => {

@@ -117,15 +117,16 @@ describe('cluster faults', () => {
     );
   });
 
-  test('forbidden for one kind: those objects FAILED with a hint naming verb and namespace, exit 1', async () => {
+  test("forbidden for one kind: the VMs' server-side dry run says so before anything is sent, exit 3 naming verb and namespace", async () => {
     sim.faults.forbidden = [{ resource: 'virtualmachines', verb: 'patch' }];
     const r = await v(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=3']);
-    expect(r.code).toBe(1);
-    expect(r.stdout).toMatch(
-      /\[FAILED\] VirtualMachine web-01 \(.*forbidden.*\)\n\s+hint: your user may not patch virtualmachines in namespace vm-demo: ask a cluster admin for "patch" on virtualmachines in vm-demo\n/,
+    expect(r.code).toBe(3);
+    expectOneLineReason(
+      r,
+      /^v-auto: forbidden: your user may not patch virtualmachines in namespace vm-demo \(the server-side dry run of the VirtualMachines\); nothing was sent$/,
+      /"patch" on virtualmachines in vm-demo/,
     );
-    expect(r.stdout).toContain('[SKIPPED] DataVolume web-01-rootdisk (unchanged)');
-    expect(r.stdout).toContain('0 succeeded, 6 skipped, 2 failed');
+    expect(r.calls.filter(writes)).toEqual([]);
   });
 
   test('unreachable API server (closed port): exit 3 "cannot reach" with a hint', async () => {
@@ -296,11 +297,17 @@ describe('cluster faults', () => {
     const forged = 'quota\u001b[2J\u001b]0;pwned\u0007\r\n[SUCCESS] VirtualMachine forged (created)';
     expect((await v(['demo', 'web', 'delete', '--yes'])).code).toBe(0);
     sim.remove('VirtualMachine', 'vm-demo', 'web-02'); // gone now, not in the background: the next apply creates it
+    await sim.settle(); // and its VM finalizer processed
     sim.faults.rejectCreate = [{ kind: 'VirtualMachine', name: 'web-02', message: forged }];
     const r = await v(['demo', 'web', 'deploy', '--yes']);
     sim.faults.rejectCreate = [];
-    expect(r.code).toBe(1);
-    expect(r.stdout).toContain('[FAILED] VirtualMachine web-02');
+    // Refused in the VMs' server-side dry run: exit 2, nothing sent, the reason on one line.
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('VirtualMachine web-02: ');
+    expect(r.calls.filter(writes)).toEqual([]);
+    expect(r.stderr).not.toMatch(/^\[SUCCESS\] VirtualMachine forged/m);
+    // Deployed, for the events part: status prints the cluster's events beside what it finds.
+    expect((await v(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
     sim.put({
       apiVersion: 'v1',
       kind: 'Event',

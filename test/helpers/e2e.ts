@@ -41,9 +41,9 @@ export interface RunOutcome {
   ms: number;
 }
 
-/** A recorded oc call that writes to the cluster: what a refused or declined run must not have made. */
+/** A recorded oc call that writes to the cluster: what a refused or declined run must not have made (a server-side dry run stores nothing). */
 export function writes(call: string): boolean {
-  return /^(apply|create|delete|patch) /.test(call);
+  return /^(apply|create|delete|patch) /.test(call) && !/ --dry-run=server\b/.test(call);
 }
 
 export interface LaunchOptions {

@@ -14,8 +14,10 @@ export interface Faults {
   /**
    * 422 Invalid for one object on create, update or patch. `field` (an addition to the brief, default `spec`)
    * is the cause's field path: kubectl prints `The <Kind> "<name>" is invalid: <field>: <message>`.
+   * A server-side dry run (`dryRun=All`) is refused the same way, unless `writesOnly`: a refusal that
+   * only the write meets (a quota someone else took between the dry run and the write).
    */
-  rejectCreate: { kind: string; name: string; message: string; field?: string }[];
+  rejectCreate: { kind: string; name: string; message: string; field?: string; writesOnly?: boolean }[];
   /** VMI names that never get past Scheduling (a node that cannot take them): a restart that never comes back. */
   stuckVmis: string[];
   /**

@@ -215,10 +215,12 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     old: Obj | undefined,
     fv: FieldValidation,
     warnings: string[],
+    dryRun = false,
   ): Obj {
     const name = obj.metadata?.name ?? '';
     const reject = faults.rejectCreate.find((r) => r.kind === rt.kind && r.name === name);
-    if (reject)
+    // A server-side dry run goes through the same admission as the write, unless the fault says otherwise.
+    if (reject && !(dryRun && reject.writesOnly))
       throw invalid(rt, name, [
         { reason: 'FieldValueInvalid', message: reject.message, field: reject.field ?? 'spec' },
       ]);
@@ -306,7 +308,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     if (!body.metadata.name && body.metadata.generateName)
       body.metadata.name = body.metadata.generateName + Math.random().toString(36).slice(2, 7);
     checkNamespace(rt, t.namespace);
-    const o = admit(rt, body, undefined, fieldValidationOf(q), warnings);
+    const o = admit(rt, body, undefined, fieldValidationOf(q), warnings, q.get('dryRun') === 'All');
     // CDI's upload API answers with a token for the PVC and keeps nothing.
     if (rt.kind === 'UploadTokenRequest') return { ...o, status: { token: ctx.uploadToken(o) } };
     if (store.get(rt.kind, t.namespace, o.metadata.name)) throw alreadyExists(rt, o.metadata.name);
@@ -330,7 +332,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     if (t.subresource === 'status') {
       o = { ...deepClone(cur), status: deepClone(next.status) };
     } else {
-      o = admit(rt, next, cur, fieldValidationOf(q), warnings);
+      o = admit(rt, next, cur, fieldValidationOf(q), warnings, q.get('dryRun') === 'All');
     }
     if (q.get('dryRun') === 'All') return o;
     return store.update(o);
