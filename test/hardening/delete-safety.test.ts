@@ -134,7 +134,8 @@ describe('delete safety', () => {
   test('delete of demo/web removes only its labeled objects and lists the unlabeled matches it keeps', async () => {
     const before = versions();
     sim.clearRequests();
-    const r = await v(['demo', 'web', 'delete', '--yes']);
+    // The spec as it was when web-05 existed: only planned instances' leftovers are this spec's.
+    const r = await v(['demo', 'web', 'delete', '--yes', '--replicas', '5']);
     expect(r.code).toBe(0);
     expect(stackLines(r.stderr)).toEqual([]);
     // Disks are listed before anything goes.
@@ -171,7 +172,7 @@ describe('delete safety', () => {
 
   test('--include-unlabeled also deletes the exact leftovers of our instance names, and nothing similar', async () => {
     const before = versions();
-    const r = await v(['demo', 'web', 'delete', '--yes', '--include-unlabeled']);
+    const r = await v(['demo', 'web', 'delete', '--yes', '--include-unlabeled', '--replicas', '5']);
     expect(r.code).toBe(0);
     expect(r.stdout).toMatch(/VirtualMachine\s+web-05\s+\S+\s+unlabeled match/);
     expect(deleted(r)).toEqual([
