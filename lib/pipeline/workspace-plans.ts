@@ -10,6 +10,7 @@ import {
 } from '../plan/address-conflicts.js';
 import type { WorkspaceSpec } from '../plan/address-ledger.js';
 import { findMacConflicts, macConflictError } from '../plan/mac-addresses.js';
+import { nadNameClashError } from '../plan/nad-name-clashes.js';
 import { planInstances, type Plan } from '../plan/plan-instances.js';
 import { cloudInitVariables } from '../render/cloud-init.js';
 
@@ -76,9 +77,11 @@ export function planWorkspace(home: string, deps: PlanDeps, current?: WorkspaceS
   });
 }
 
-/** Throws the exit-2 conflict error when `current` shares an address or a MAC with any spec of the workspace. */
+/** Throws the exit-2 conflict error when `current` shares an address, a MAC or a NAD name with any spec of the workspace. */
 export function assertNoAddressConflicts(home: string, deps: PlanDeps, current: SpecPlan): void {
   const planned = planWorkspace(home, deps, current).filter((s): s is SpecPlan => 'plan' in s);
+  const clash = nadNameClashError(planned, current);
+  if (clash) throw clash;
   const conflicts = conflictsOf(findAddressConflicts(planned), current.project, current.spec);
   if (conflicts.length) throw addressConflictError(conflicts, current.project, current.spec);
   const macs = findMacConflicts(planned).filter((c) =>

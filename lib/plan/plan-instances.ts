@@ -246,6 +246,13 @@ function planInstance(
         `start past it with an offset (networks: [{name: ${network.name}, offset: ${Number(taken.to - subnet.network + 1n)}}] in the spec), or lower replicas`,
       );
     }
+    // The guests would send their DNS queries to this instance (the gateway is refused in instanceAddress).
+    if (network.dns.some((d) => parseAddress(d, '') === result.address)) {
+      throw usageError(
+        `${name}: address on network ${network.name} ${ip} is a DNS server (ipam.dns) (${network.settings.ipam!.range}, offset ${network.offset})`,
+        `start past it with an offset (networks: [{name: ${network.name}, offset: N}] in the spec), or lower replicas, or correct ipam.dns`,
+      );
+    }
     return {
       ...nic,
       ...(ownNad || nadName ? { nadRef: ownNad ?? nadName } : {}),

@@ -92,3 +92,44 @@ test("a whole-project run plans each spec of the workspace once, though every sp
     ).toBe(ExitCode.OK);
   expect(Object.fromEntries(reads)).toEqual(Object.fromEntries(specs.map((s) => [`OWNER_${s}`, 1])));
 });
+
+describe('one nad_name for two catalog entries in one namespace', () => {
+  // DHCP entries: v-auto renders one shared NAD named nad_name in the namespace; two entries would
+  // each render their own and the NAD would be "configured" back and forth on every run.
+  const DHCP = { nad_name: 'lan', bridge: 'br-lan', vlan: 100 };
+
+  test('two specs in one namespace attaching two entries with one nad_name is exit 2, naming both', async () => {
+    const home = tempDir();
+    writeWorkspace(home, {
+      config: { networks: { lan: DHCP, lan2: { ...DHCP, vlan: 200 } }, ...IMAGE },
+      specs: { web: { network: 'lan' }, db: { network: 'lan2' } },
+    });
+    const err = await asyncErrorOf(() => run(home, 'demo', 'web'));
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(
+      'nad_name lan in namespace vm-demo: catalog entries demo/lan (demo/web) and demo/lan2 (demo/db) would both render NetworkAttachmentDefinition lan',
+    );
+    expect(err.hint).toMatch(/give one of them another nad_name/);
+    expect((await asyncErrorOf(() => run(home, 'demo', 'db'))).message).toBe(
+      'nad_name lan in namespace vm-demo: catalog entries demo/lan2 (demo/db) and demo/lan (demo/web) would both render NetworkAttachmentDefinition lan',
+    );
+  });
+
+  test('one spec attaching both is exit 2; the other entry in another namespace is not', async () => {
+    const home = tempDir();
+    writeWorkspace(home, {
+      config: { networks: { lan: DHCP, lan2: { ...DHCP, vlan: 200 } }, ...IMAGE },
+      specs: {
+        both: { networks: ['lan', 'lan2'] },
+        web: { network: 'lan' },
+        api: { network: 'lan' },
+        away: { network: 'lan2', namespace: 'elsewhere' },
+      },
+    });
+    expect((await asyncErrorOf(() => run(home, 'demo', 'both'))).message).toBe(
+      'nad_name lan in namespace vm-demo: catalog entries demo/lan (demo/both) and demo/lan2 (demo/both) would both render NetworkAttachmentDefinition lan',
+    );
+    // away attaches lan2 in another namespace: no clash there.
+    expect(await run(home, 'demo', 'away')).toBe(ExitCode.OK);
+  });
+});

@@ -292,3 +292,28 @@ describe('networks and targets', () => {
     expect(err.hint).toBe('instances: web-01, web-02');
   });
 });
+
+describe('a DNS server or gateway on a planned instance address', () => {
+  test('a DNS server equal to an instance address is exit 2, naming the network, the address and the instance', () => {
+    const err = errorOf(() =>
+      planInstances(
+        withLan({ range: '10.215.100.0/24', dns: ['10.215.100.53', '10.215.100.102'] }, { replicas: 3 }),
+      ),
+    );
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(
+      'web-02: address on network lan 10.215.100.102 is a DNS server (ipam.dns) (10.215.100.0/24, offset 101)',
+    );
+    expect(err.hint).toMatch(/offset/);
+  });
+
+  test('a gateway equal to an instance address is exit 2 the same way', () => {
+    const err = errorOf(() =>
+      planInstances(withLan({ range: '10.215.100.0/24', gateway: '10.215.100.103' }, { replicas: 3 })),
+    );
+    expect(err.exitCode).toBe(ExitCode.USAGE);
+    expect(err.message).toBe(
+      'web-03: address on network lan 10.215.100.103 is the gateway (10.215.100.0/24, offset 101)',
+    );
+  });
+});
