@@ -49,6 +49,11 @@ export async function forEachSpec(
     } catch (err) {
       if (stopsTheRun(err, deps)) throw err;
       entry.code = deps.reportError(err, entry.spec);
+      // Printed above; kept for -o json too, where the spec has no other entry to say why it failed.
+      entry.error =
+        err instanceof VAutoError
+          ? { message: err.message, ...(err.hint !== undefined && { hint: err.hint }) }
+          : { message: `internal error: ${String((err as Error)?.message ?? err)}` };
     }
     if (entry.code !== ExitCode.OK && options.failFast) break;
   }

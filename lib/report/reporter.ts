@@ -38,6 +38,8 @@ export interface ProjectSpecOutcome {
   spec: string;
   /** Undefined: not run (--fail-fast stopped before it). */
   code?: number;
+  /** Why it failed, when it failed with an error (not with objects reported [FAILED]). */
+  error?: { message: string; hint?: string };
 }
 
 /** VMs that carry the project's labels but whose spec has no file any more. */

@@ -68,8 +68,15 @@ export interface ResultDocument {
   specs: SpecResult[];
   summary: ResultCounts;
   /** A run over a whole project: each spec's exit code, and VMs of spec files that are gone. */
-  project?: { name: string; specs: ProjectSpecOutcome[]; orphans?: Orphan[] };
+  project?: { name: string; specs: ProjectSpecDocument[]; orphans?: Orphan[] };
   /** Present when the run stopped on an error (exit 2, 3, 4, 130…). */
+  error?: { message: string; hint?: string };
+}
+
+/** A spec of a whole-project run, as the document names it: its exit code, and its error if it had one. */
+export interface ProjectSpecDocument {
+  spec: string;
+  exitCode?: number;
   error?: { message: string; hint?: string };
 }
 
@@ -186,7 +193,15 @@ export class ResultRecorder implements Reporter {
 
   projectDone(project: string, specs: ProjectSpecOutcome[]): void {
     this.text.projectDone(project, specs);
-    this.project = { ...this.project, name: project, specs };
+    this.project = {
+      ...this.project,
+      name: project,
+      specs: specs.map(({ spec, code, error }) => ({
+        spec,
+        ...(code !== undefined && { exitCode: code }),
+        ...(error && { error }),
+      })),
+    };
   }
 
   orphans(project: string, orphans: Orphan[]): void {

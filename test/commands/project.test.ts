@@ -8,6 +8,7 @@ import { ExitCode, VAutoError, usageError } from '../../lib/errors.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { IMAGE, tempDir, writeWorkspace } from '../helpers/workspace.js';
 import { textReporter } from '../../lib/report/reporter.js';
+import { ResultRecorder } from '../../lib/report/result-document.js';
 import { projectStatusDocument } from '../../lib/report/status-report.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 
@@ -161,4 +162,28 @@ test("a whole-project delete's search for VMs of removed specs reads the namespa
   expect(code).toBe(ExitCode.OK);
   expect(cluster.calls.length).toBe(1); // one list, in the one namespace
   expect(reads).toBe(2);
+});
+
+test('whole-project -o json: a spec that failed with an error is in the document with its exit code and reason', async () => {
+  const { deps } = harness();
+  const json = new ResultRecorder(capture());
+  const code = await forEachSpec(
+    options(),
+    async (spec) => {
+      if (spec === 'db') throw usageError('networks.lan.ipam.range: "10.0.0.0/33" is no CIDR', 'write a /24');
+      if (spec === 'web') throw new Error('boom');
+      return ExitCode.OK;
+    },
+    { ...deps, report: json },
+  );
+  expect(code).toBe(ExitCode.INTERNAL);
+  expect(json.document('deploy', code).project!.specs).toEqual([
+    { spec: 'cache', exitCode: 0 },
+    {
+      spec: 'db',
+      exitCode: ExitCode.USAGE,
+      error: { message: 'networks.lan.ipam.range: "10.0.0.0/33" is no CIDR', hint: 'write a /24' },
+    },
+    { spec: 'web', exitCode: ExitCode.INTERNAL, error: { message: 'internal error: boom' } },
+  ]);
 });

@@ -52,8 +52,8 @@ describe('project-wide status, deploy and delete against the simulator', () => {
     expect(doc.project).toEqual({
       name: 'demo',
       specs: [
-        { spec: 'db', code: 0 },
-        { spec: 'web', code: 0 },
+        { spec: 'db', exitCode: 0 },
+        { spec: 'web', exitCode: 0 },
       ],
     });
     expect(j.stderr).toContain('project demo: 2 spec(s); ok: db, web');

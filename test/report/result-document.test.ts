@@ -71,13 +71,21 @@ test('a whole-project run: each spec’s exit code and the VMs of removed spec f
   const json = new ResultRecorder(capture());
   json.specBegins('demo', 'db', true);
   json.results(db, 'delete', [{ flag: 'DELETED', kind: 'VirtualMachine', name: 'db-01' }]);
-  json.projectDone('demo', [{ spec: 'db', code: 0 }, { spec: 'web' }]);
+  json.projectDone('demo', [
+    { spec: 'db', code: 0 },
+    { spec: 'api', code: 2, error: { message: 'replicas: must be a number', hint: 'replicas: 3' } },
+    { spec: 'web' },
+  ]);
   json.orphans('demo', [{ namespace: 'vm-demo', spec: 'old', vms: ['old-01'] }]);
   const doc = json.document('delete', 0);
   expect(validate(doc)).toBe(true);
   expect(doc.project).toEqual({
     name: 'demo',
-    specs: [{ spec: 'db', code: 0 }, { spec: 'web' }],
+    specs: [
+      { spec: 'db', exitCode: 0 },
+      { spec: 'api', exitCode: 2, error: { message: 'replicas: must be a number', hint: 'replicas: 3' } },
+      { spec: 'web' },
+    ],
     orphans: [{ namespace: 'vm-demo', spec: 'old', vms: ['old-01'] }],
   });
 });
