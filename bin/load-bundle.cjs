@@ -194,7 +194,7 @@ function loadBundle(bundleFile, env = process.env) {
   // nothing, measured); the growth factor is read at each growth (deps/v8/src/heap/new-spaces.cc,
   // SemiSpaceNewSpace::Grow, V8 11.3 in Node 20). Set here, before the compile, because V8 rejects
   // cached data made under other flags; every entry (bin/v-auto, the --sea binary) comes through
-  // here. Measured: README "Performance", peak memory.
+  // here. Measured: docs/performance.md, peak memory.
   require('node:v8').setFlagsFromString('--semi-space-growth-factor=1');
   const sourceBytes = fs.readFileSync(bundleFile);
   const folder = cacheFolder(env);

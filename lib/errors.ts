@@ -1,6 +1,6 @@
 // The one error type: carries the exit code and a hint; lib/ throws it, the CLI prints it.
 
-/** Process exit codes, as documented in the README. */
+/** Process exit codes, as documented in docs/lifecycle.md ("Exit codes"). */
 export const ExitCode = {
   OK: 0,
   /** Some resource was not applied or deleted. */

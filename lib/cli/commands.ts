@@ -175,7 +175,7 @@ export const COMPLETION_USAGE = 'v-auto completion bash|zsh';
 export const DEFAULT_WAIT_SECONDS = 900;
 /** restart: how long each batch may take to be Ready again when --wait is not given. */
 export const DEFAULT_RESTART_WAIT_SECONDS = 600;
-/** deploy, delete: concurrent oc calls for a large apply or delete (README "Performance": measured, and what APF allows one user). */
+/** deploy, delete: concurrent oc calls for a large apply or delete (docs/performance.md: measured, and what APF allows one user). */
 export const DEFAULT_PARALLEL = 8;
 export const MAX_PARALLEL = 16;
 

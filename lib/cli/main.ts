@@ -122,7 +122,7 @@ async function completion(argv: string[], toolRoot: string, env: Env, io: CliIo)
   if (argv.length !== 2 || !(SHELLS as readonly string[]).includes(shell)) {
     throw usageError(
       `completion takes one shell: ${SHELLS.join(' or ')}${shell && argv.length === 2 ? `, got "${shell}"` : ''}`,
-      `usage: ${COMPLETION_USAGE}; see the README for how to install it`,
+      `usage: ${COMPLETION_USAGE}; see docs/install.md ("Shell completion") for how to install it`,
     );
   }
   // The program that is running, so that the script works from a checkout or a bundle without PATH.

@@ -73,7 +73,7 @@ const GLOBAL_USAGE = `Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]
 Actions (the action word may stand anywhere; "v-auto ACTION --help" shows its flags and examples):
 ${ACTIONS.map((a) => `  ${a.padEnd(10)}${COMMANDS[a].summary}`).join('\n')}
 
-Shell completion: ${COMPLETION_USAGE} prints a script for bash or zsh (see the README).`;
+Shell completion: ${COMPLETION_USAGE} prints a script for bash or zsh (see docs/install.md, "Shell completion").`;
 
 /** yargs for the whole command line, or, with `action`, only that action's flags and help. */
 function parser(version: string, action?: Action) {

@@ -20,7 +20,7 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /**
  * The most one oc process may print on stdout. The largest reads measured, all of a namespace's
- * objects at N=1,000, are ~12 MB of JSON in all (README "Performance"); an answer past this is
+ * objects at N=1,000, are ~12 MB of JSON in all (docs/performance.md); an answer past this is
  * refused as it arrives (the process is stopped), before it is held and parsed: a 110 MB answer
  * took 2 GB of memory when read whole first.
  */
@@ -30,7 +30,7 @@ const MAX_READ_BYTES = 64 * 1024 * 1024;
  * A read expected to hold at most this many objects goes as one `get` of all its kinds rather
  * than one raw read per kind. Each kubectl process costs ~60 ms of CPU to start, so on 2 cores 7
  * raw reads side by side take ~250 ms where one get of 7 kinds takes ~80 ms; but the get decodes
- * and prints every object again, ~0.6 ms each (README "Performance").
+ * and prints every object again, ~0.6 ms each (docs/performance.md).
  */
 const ONE_GET_MAX_OBJECTS = 200;
 
@@ -157,7 +157,7 @@ export class OcRunner implements ClusterClient {
   /**
    * One `get --raw` per kind, all at once: the server's own JSON, which kubectl passes through
    * without decoding or printing it again (a `get` of several kinds spends most of its time on
-   * exactly that, about 4× the wall time of these reads at N=200; README "Performance"). In kind
+   * exactly that, about 4× the wall time of these reads at N=200; docs/performance.md). In kind
    * order; a kind that failed has its stderr instead of items.
    */
   private async readLists(

@@ -60,7 +60,7 @@ export function assertProject(home: string, project: string, spec?: string): str
     // A fresh checkout or bundle has the example projects beside an empty (or no) projects/.
     const examples = path.join(home, 'examples');
     const hint = isDirectory(path.join(examples, 'projects', project))
-      ? `${project} is one of the examples: add --home ${examples} (from ${home}: --home examples), or copy examples/projects/${project} into projects/`
+      ? `${project} is one of the examples: add --home ${examples} (from ${home}: --home examples), or copy examples/projects/${project} into a workspace of your own (its projects/ folder, outside the bundle) and point --home or V_AUTO_HOME at it`
       : known.length
         ? `projects here: ${known.join(', ')}`
         : `create ${path.join(projectDir, 'specs', `${spec ?? 'web'}.yaml`)}, or point --home at your workspace`;

@@ -73,7 +73,7 @@ hb.registerHelper({
    * inputs give the same Secret on every run (re-applies stay `unchanged`); it never depends on the
    * password itself. Instances of one spec share the salt: they share the password by construction,
    * so an equal hash reveals nothing new, and a deploy computes it once instead of once per
-   * instance (`data.hashes`, kept in memory for one render, never on disk; see README, Performance).
+   * instance (`data.hashes`, kept in memory for one render, never on disk; see docs/performance.md).
    */
   hash_password(this: unknown, value: unknown, options: Handlebars.HelperOptions & { ids?: string[] }) {
     if (typeof value !== 'string' && typeof value !== 'number')

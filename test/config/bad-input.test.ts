@@ -301,7 +301,7 @@ describe('workspace', () => {
     const err = errorOf(() => loadWorkspace(repoRoot, 'demo', 'web'));
     expect(err.exitCode).toBe(ExitCode.USAGE);
     expect(err.hint).toBe(
-      `demo is one of the examples: add --home ${path.join(repoRoot, 'examples')} (from ${repoRoot}: --home examples), or copy examples/projects/demo into projects/`,
+      `demo is one of the examples: add --home ${path.join(repoRoot, 'examples')} (from ${repoRoot}: --home examples), or copy examples/projects/demo into a workspace of your own (its projects/ folder, outside the bundle) and point --home or V_AUTO_HOME at it`,
     );
   });
 

@@ -344,7 +344,16 @@ describe('escaping: config values stay one string', () => {
         image: { url },
         network: 'lan',
         storage_class: 'sc\n---\nkind: Pod',
-        affinity: { nodeAffinity: { x: NASTY } },
+        affinity: {
+          nodeAffinity: {
+            preferredDuringSchedulingIgnoredDuringExecution: [
+              {
+                weight: 1,
+                preference: { matchExpressions: [{ key: NASTY, operator: 'In', values: [NASTY] }] },
+              },
+            ],
+          },
+        },
       },
     });
     expect(manifests).toHaveLength(4);
@@ -357,7 +366,11 @@ describe('escaping: config values stay one string', () => {
       'bridge.network.kubevirt.io/br"\n---\nx: {',
     );
     expect((named(manifests, 'VirtualMachine', 'web-01') as any).spec.template.spec.affinity).toEqual({
-      nodeAffinity: { x: NASTY },
+      nodeAffinity: {
+        preferredDuringSchedulingIgnoredDuringExecution: [
+          { weight: 1, preference: { matchExpressions: [{ key: NASTY, operator: 'In', values: [NASTY] }] } },
+        ],
+      },
     });
   });
 
