@@ -44,6 +44,9 @@ describe('decoding and immutability', () => {
 
   test("a DataVolume's spec with the same size spelled otherwise is no change to its immutable spec; another size is", async () => {
     expect((await kubectl(sim, ['create', '-f', '-'], dv('10Gi'))).stdout).toContain('created');
+    // Let CDI's status writes finish: kubectl replace reads the object's resourceVersion and then puts,
+    // and a status write between the two is a Conflict, as on a real API server.
+    await sim.settle();
     const same = await kubectl(sim, ['replace', '-f', '-'], dv('10240Mi'));
     expect(same.stderr).toBe('');
     const other = await kubectl(sim, ['replace', '-f', '-'], dv('20Gi'));
