@@ -92,10 +92,13 @@ export async function startUploadProxy(o: UploadProxyOptions): Promise<{ url: st
     const breakThis = o.breakUploads() > 0;
     o.started(grant.namespace, grant.pvc);
     let bytes = 0;
+    let broken = false;
     const flow = o.link?.join(`upload:${grant.namespace}/${grant.pvc}`, req);
     req.on('data', (chunk: Buffer) => {
       bytes += chunk.length;
-      if (breakThis && bytes >= total / 2) {
+      // Chunks already read still arrive after the socket is destroyed: break (and count) once.
+      if (breakThis && !broken && bytes >= total / 2) {
+        broken = true;
         o.onBroken();
         req.socket.destroy();
       }
