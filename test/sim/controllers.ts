@@ -1110,11 +1110,9 @@ export class Controllers {
           : undefined;
       if (udn) ip = 'ip' in udn ? udn.ip : undefined;
       else if (net?.pod) ip = this.launcherPod(vmi)?.status?.podIP;
-      else if (net?.multus?.networkName && this.opts.ovn?.isLocalnet(ns, net.multus.networkName))
-        // No IPAM on a localnet for VMs: the guest agent reports what the guest configured.
-        ip = this.opts.ovn.guestAddress(vmi, iface, i);
-      // A bridge network: the address the guest's own network-config gives this NIC, reported by
-      // the guest agent once the guest has it; a NAD's static IPAM never reaches a VM's guest.
+      // A bridge or localnet network: the address the guest's own network-config gives this NIC,
+      // reported by the guest agent once the guest has it; a NAD's static IPAM never reaches a VM's
+      // guest, and a localnet has no IPAM for VMs at all.
       else if (net?.multus?.networkName) ip = guestAddress(this.store, vmi, iface, i);
       const out: Obj = {
         name: iface.name,

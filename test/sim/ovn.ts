@@ -16,7 +16,6 @@
 // - go-controller/pkg/allocator/pod/pod_annotation.go, pkg/allocator/ip/allocator.go,
 //   pkg/clustermanager/pod/allocator.go recordPodErrorEvent: a requested address outside the subnet or
 //   already allocated fails the launcher pod with a Warning event ErrorAllocatingPod.
-import { parse } from 'yaml';
 import { policyDenied } from './api-errors.js';
 import type { Scheduler } from './controllers.js';
 import { matchesLabels, type Requirement } from './selectors.js';
@@ -98,10 +97,6 @@ export interface OvnModel {
    * namespace's primary UDN, or the allocator's error; undefined when the namespace has no primary UDN.
    */
   primaryAddress(vmi: Obj, iface: Obj): { ip: string } | { error: string } | undefined;
-  /** The address the guest configured itself on a localnet interface, from its cloud-init network-config. */
-  guestAddress(vmi: Obj, iface: Obj, index: number): string | undefined;
-  /** Whether `networkName` (`[ns/]name` of a VMI network) is an OVN-Kubernetes localnet NAD. */
-  isLocalnet(ns: string, networkName: string): boolean;
 }
 
 /** Starts the user-defined network controller on `store`; returns the model the VM controllers ask. */
@@ -179,36 +174,6 @@ export function installOvn(store: ObjectStore, scheduler: Scheduler, stepMs: num
       }
       if (conf.allowPersistentIPs) claims.set(key, ip);
       return { ip };
-    },
-
-    guestAddress(vmi, iface, index) {
-      const volume = (vmi.spec?.volumes ?? []).find((v: Obj) => v.cloudInitNoCloud?.networkDataSecretRef);
-      const secret =
-        volume &&
-        store.get('Secret', vmi.metadata.namespace, volume.cloudInitNoCloud.networkDataSecretRef.name);
-      const text = secret?.data?.networkdata;
-      if (!text) return undefined;
-      let config: Obj;
-      try {
-        config = parse(Buffer.from(text, 'base64').toString('utf8')) ?? {};
-      } catch {
-        return undefined; // cloud-init drops a network-config it cannot read
-      }
-      const mac = String(iface.macAddress ?? '').toLowerCase();
-      // A NIC's entry: matched by its MAC, else keyed by the name the guest gives it (enp<k>s0, or eth<k-1>).
-      const entry = Object.entries((config.ethernets ?? {}) as Record<string, Obj>).find(
-        ([name, e]) =>
-          (mac && String(e?.match?.macaddress ?? '').toLowerCase() === mac) ||
-          (!e?.match && (name === `enp${index + 1}s0` || name === `eth${index}`)),
-      )?.[1];
-      const address = entry?.addresses?.[0];
-      return typeof address === 'string' ? address.split('/')[0] : undefined;
-    },
-
-    isLocalnet(ns, networkName) {
-      const [nadNs, name] = networkName.includes('/') ? networkName.split('/', 2) : [ns, networkName];
-      const nad = store.get('NetworkAttachmentDefinition', nadNs, name);
-      return Boolean(nad) && parseConf(nad!).topology === 'localnet';
     },
   };
 }
