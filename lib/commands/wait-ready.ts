@@ -1,6 +1,6 @@
 // `deploy --wait`: one get per poll until every VM is ready and every disk imported, or time runs out.
 import type { ClusterClient } from '../cluster/cluster-client.js';
-import { ExitCode } from '../errors.js';
+import { ExitCode, VAutoError } from '../errors.js';
 import type { Plan } from '../plan/plan-instances.js';
 import type { LiveView } from '../report/live-view.js';
 import type { Reporter } from '../report/reporter.js';
@@ -37,6 +37,13 @@ const WAIT_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'DataVolume', 'P
  */
 export const GRACE_SECONDS: Record<string, number> = { DataVolumeError: 300, ErrorUnschedulable: 300 };
 
+/**
+ * How long (seconds) polls may fail with a cluster error (exit 3: an API server restarting during an
+ * upgrade refuses connections or answers 503) before the wait ends with that error. V_AUTO_WAIT_GRACE
+ * replaces it too.
+ */
+export const POLL_GRACE_SECONDS = 300;
+
 export async function waitReady(
   cluster: ClusterClient,
   plan: Plan,
@@ -48,6 +55,7 @@ export async function waitReady(
     deps.graceSeconds === undefined
       ? GRACE_SECONDS
       : Object.fromEntries(Object.keys(GRACE_SECONDS).map((k) => [k, deps.graceSeconds!]));
+  const pollGrace = deps.graceSeconds ?? POLL_GRACE_SECONDS;
   const deadline = now() + seconds * 1000;
   const selector = selectorString(specSelector(plan.settings));
   const { project, spec, namespace } = plan.settings;
@@ -66,14 +74,28 @@ export async function waitReady(
   let last = '';
   // When each instance was first seen in its current failing state.
   const since = new Map<string, { state: string; at: number }>();
+  // When the polls started failing, while they fail.
+  let pollFailedAt: number | undefined;
+  const pause = () => sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);
   try {
     for (;;) {
-      const objects = await cluster.list(
-        plan.settings.namespace,
-        WAIT_KINDS,
-        selector,
-        plan.instances.length,
-      );
+      let objects;
+      try {
+        objects = await cluster.list(plan.settings.namespace, WAIT_KINDS, selector, plan.instances.length);
+        pollFailedAt = undefined;
+      } catch (e) {
+        if (!(e instanceof VAutoError) || e.exitCode !== ExitCode.CLUSTER) throw e;
+        const failedAt = now();
+        pollFailedAt ??= failedAt;
+        const failedFor = Math.floor((failedAt - pollFailedAt) / 1000);
+        if (failedFor >= pollGrace || failedAt >= deadline) throw e;
+        const text = printable(`poll failed for ${failedFor} s (grace ${pollGrace} s): ${e.message}`);
+        if (view) view.update([text]);
+        else deps.report.progress(text);
+        last = text;
+        await pause();
+        continue;
+      }
       const states = plan.instances.map((i) => instanceState(i.name, objects, plan.settings.run_strategy));
       const pending = states.filter((s) => !s.ready);
       const polledAt = now();
@@ -159,7 +181,7 @@ export async function waitReady(
         );
         return ExitCode.RESOURCE_FAILED;
       }
-      await sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);
+      await pause();
     }
   } finally {
     view?.stop();

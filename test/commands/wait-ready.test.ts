@@ -6,6 +6,7 @@ import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
+import { ExitCode, VAutoError } from '../../lib/errors.js';
 
 const { plan } = prepareSettings(
   { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [] },
@@ -296,5 +297,73 @@ describe('grace window: a state that can clear by itself does not fail the first
     expect(output.stdout).toBe(
       'not ready: VirtualMachine web-01 is ErrorUnschedulable for 120 s, past its 120 s grace\n',
     );
+  });
+});
+
+describe('a poll that fails (an API server restart) is retried within the grace window', () => {
+  const ready = [
+    vm('web-01', { printableStatus: 'Running', ready: true }),
+    dv('web-01', 'Succeeded'),
+    vm('web-02', { printableStatus: 'Running', ready: true }),
+    dv('web-02', 'Succeeded'),
+  ];
+  const down = () =>
+    new VAutoError('cannot reach the cluster: dial tcp 127.0.0.1:6443: connect: connection refused', {
+      exitCode: ExitCode.CLUSTER,
+    });
+  /** Polls that throw where the answer is an Error. */
+  class Flaky extends Polls {
+    constructor(private readonly polls: (K8sObject[] | Error)[]) {
+      super([]);
+    }
+    async list(): Promise<K8sObject[]> {
+      this.calls.push('list');
+      const answer = this.polls[Math.min(this.calls.length - 1, this.polls.length - 1)];
+      if (answer instanceof Error) throw answer;
+      return answer;
+    }
+  }
+
+  test('one failed poll, then the cluster answers: the wait goes on and ends ready, exit 0', async () => {
+    const cluster = new Flaky([down(), ready]);
+    const output = capture();
+    expect(
+      await waitReady(cluster, plan, 900, {
+        report: textReporter(output),
+        pollMs: 1,
+        now: () => cluster.calls.length * 60_000,
+      }),
+    ).toBe(0);
+    expect(cluster.calls).toEqual(['list', 'list']);
+    expect(output.stderr.split('\n')[0]).toBe(
+      'poll failed for 0 s (grace 300 s): cannot reach the cluster: dial tcp 127.0.0.1:6443: connect: connection refused',
+    );
+    expect(output.stdout).toBe('all 2 instance(s) ready\n');
+  });
+
+  test('polls failing past the window end the wait with the cluster error (exit 3)', async () => {
+    const cluster = new Flaky([down()]);
+    const output = capture();
+    await expect(
+      waitReady(cluster, plan, 3600, {
+        report: textReporter(output),
+        pollMs: 1,
+        graceSeconds: 120,
+        now: () => cluster.calls.length * 60_000,
+      }),
+    ).rejects.toMatchObject({
+      exitCode: ExitCode.CLUSTER,
+      message: expect.stringContaining('connection refused'),
+    });
+    // First failure at minute 1, retried at minutes 2 and 3; the third is 120 s past the first.
+    expect(cluster.calls).toEqual(['list', 'list', 'list']);
+  });
+
+  test('an error that is not the cluster’s (a bug, a usage error) is not retried', async () => {
+    const cluster = new Flaky([new Error('boom'), ready]);
+    await expect(
+      waitReady(cluster, plan, 900, { report: textReporter(capture()), pollMs: 1 }),
+    ).rejects.toThrow('boom');
+    expect(cluster.calls).toEqual(['list']);
   });
 });
