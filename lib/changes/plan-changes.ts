@@ -9,6 +9,7 @@ import type { Manifest } from '../render/render-manifests.js';
 import { fieldDifferences, REDACTED, type FieldChange } from './field-diff.js';
 import { keptItems } from './kept-items.js';
 import { memoryRestartReason } from './memory-hotplug.js';
+import { nadConfigReasons } from './nad-config-reasons.js';
 import { withPlatformFields } from './platform-fields.js';
 
 export type ChangeAction =
@@ -48,6 +49,8 @@ export interface Change {
   notices?: string[];
   /** A VM's list items that others added or repointed, kept as they are: `hot-plugged volume data1`. */
   kept?: string[];
+  /** update of a NAD: why fields changed that a v-auto default changed, not the catalog (nad-config-reasons.ts). */
+  reasons?: string[];
   /** update of a running VM that needs a restart: why (KubeVirt's rule that applies). */
   restartReason?: string;
 }
@@ -186,6 +189,11 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
   };
   if (stoppedAt) change.stoppedAt = stoppedAt;
   if (adopt) change.adopt = true;
+  if (kind === 'NetworkAttachmentDefinition') {
+    const config = fields.find((f) => f.path === 'spec.config');
+    const reasons = config ? nadConfigReasons(config.before, config.after) : [];
+    if (reasons.length) change.reasons = reasons;
+  }
   if (kind === 'VirtualMachine') {
     const effect = vmEffect(fields, live, byKey, input.vmis ?? []);
     change.vm = effect.vm;

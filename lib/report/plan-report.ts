@@ -30,6 +30,7 @@ export function planLines(plan: ChangePlan): string[] {
       lines.push(
         `  ~ ${c.kind} ${c.name}${c.adopt ? " (adopted: gets this spec's labels)" : ''}${effect}: ${c.fields!.map(fieldSummary).join(', ')}`,
       );
+      for (const r of c.reasons ?? []) lines.push(`      why: ${r}`);
     } else if (c.action === 'surplus')
       lines.push(`  - ${c.kind} ${c.name} (not planned; deploy --prune deletes it)`);
     else if (c.action === 'terminating') lines.push(`  ! ${c.kind} ${c.name} (${terminatingWords(c)})`);
@@ -91,7 +92,7 @@ export function diffText(plan: ChangePlan): string {
       blocks.push(`--- cluster/${c.kind}/${c.name} (absent)\n+++ spec/${c.kind}/${c.name}\n+ (created)`);
     else if (c.action === 'update' || c.kept?.length)
       blocks.push(
-        `--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name}\n${[...(c.fields ?? []).map(fieldLines), ...(c.kept ?? []).map((k) => `= kept: ${k}`)].join('\n')}`,
+        `--- cluster/${c.kind}/${c.name}\n+++ spec/${c.kind}/${c.name}\n${[...(c.fields ?? []).map(fieldLines), ...(c.reasons ?? []).map((r) => `# why: ${r}`), ...(c.kept ?? []).map((k) => `= kept: ${k}`)].join('\n')}`,
       );
     else if (c.action === 'surplus')
       blocks.push(
@@ -131,6 +132,7 @@ export function planDocument(
     ...(c.notices ? { notices: c.notices } : {}),
     ...(c.kept ? { kept: c.kept } : {}),
     ...(c.restartReason ? { restartReason: c.restartReason } : {}),
+    ...(c.reasons ? { reasons: c.reasons } : {}),
     ...(c.deleting ? { deleting: c.deleting } : {}),
   });
   const inSync = plan.changes.every((c) => c.action === 'unchanged' || c.action === 'imported');
