@@ -134,7 +134,21 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     sending.filter((c) => c.action === 'create').map((c) => c.manifest!),
   );
   const instanceOf = (m: ApplyManifest) => instanceLabel(m.metadata.labels);
-  const stream = createsLast([...namespace, ...sending.map((c) => c.manifest!)], creates, instanceOf);
+  const own = sending.map((c) => c.manifest!);
+  // The shared NADs read as unchanged go too when instance objects are sent, applied under the lock
+  // below: a delete of another spec may remove one as unused between this read and the lock, and
+  // the VMs would then attach a missing NAD. An apply of one that is still there writes nothing.
+  const sharedUnchanged = own.some((m) => instanceOf(m) !== undefined)
+    ? planned.manifests.filter(
+        (m) =>
+          m.kind === 'NetworkAttachmentDefinition' &&
+          instanceOf(m) === undefined &&
+          changes.changes.some(
+            (c) => c.action === 'unchanged' && c.kind === m.kind && c.name === m.metadata.name,
+          ),
+      )
+    : [];
+  const stream = createsLast([...namespace, ...sharedUnchanged, ...own], creates, instanceOf);
   let outcomes: ObjectOutcome[] = [];
   let callError: VAutoError | undefined;
   if (stream.length) {
@@ -175,7 +189,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     .filter((o) => o.kind === 'Namespace')
     .map((o) => resultLine(o, undefined, context));
   for (const c of changes.changes) {
-    if (c.action === 'unchanged')
+    const sent = byKey.get(`${c.kind}/${c.name}`);
+    if (c.action === 'unchanged' && sent) lines.push(resultLine(sent, c, context));
+    else if (c.action === 'unchanged')
       lines.push({
         flag: 'SKIPPED',
         kind: c.kind,
@@ -184,8 +200,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       });
     else if (c.action === 'imported')
       lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'disk already imported' });
-    else if (c.action === 'create' || c.action === 'update')
-      lines.push(resultLine(byKey.get(`${c.kind}/${c.name}`)!, c, context));
+    else if (c.action === 'create' || c.action === 'update') lines.push(resultLine(sent!, c, context));
   }
   if (upload && !lines.some((l) => l.flag === 'FAILED' && l.name === upload.disk) && !callError) {
     const sent = await uploadGolden(

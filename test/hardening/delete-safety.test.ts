@@ -312,6 +312,41 @@ describe('delete safety', () => {
     expect(deleted(after)).toContain('NetworkAttachmentDefinition/office');
   });
 
+  test('a deploy applies the shared NAD once it holds the project lock: one deleted while it waited is created again', async () => {
+    expect((await v(['demo', 'db', 'deploy', '--yes'])).code).toBe(0);
+    // Another run holds the project's shared-network lock (a delete of another spec deciding on the NAD).
+    const release = await acquireSharedNetworkLock(home, 'demo', { waitMs: 0 });
+    let calls = '';
+    const running = runVAuto(
+      [
+        ...['--home', home, '--kubeconfig', sim.kubeconfigPath],
+        ...['demo', 'db', 'deploy', '--yes', '--replicas', '2'],
+      ],
+      {
+        env: { V_AUTO_LOCK_WAIT_MS: '60000', V_AUTO_PASSWORD: 'Delete-Pa55word' },
+        started: (_child, log) => (calls = log),
+      },
+    );
+    // The server's dry run of db-02 comes after the plan (which found the NAD unchanged) and before
+    // the lock: from then on the deploy waits, while the other run deletes the NAD as unused.
+    await until(
+      () => calls !== '' && readFileSync(calls, 'utf8').includes('--dry-run=server'),
+      30_000,
+      'the server dry run of the new VM',
+    );
+    sim.remove('NetworkAttachmentDefinition', NS, 'office');
+    release();
+    const r = await running;
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('[SUCCESS] NetworkAttachmentDefinition office (created)');
+    expect(sim.get('NetworkAttachmentDefinition', NS, 'office')).toBeDefined();
+    // The NAD went first, alone, before the VM that attaches it.
+    const sent = r.calls.filter(writes);
+    expect(sent[0]).toMatch(/^apply /);
+    expect(sent).toHaveLength(2);
+    expect((await v(['demo', 'db', 'delete', '--yes'])).code).toBe(0);
+  });
+
   test('a delete that finds nothing says so and exits 0; the bystanders are all still there', async () => {
     const r = await v(['demo', 'web', 'delete', '--yes']);
     expect(r.code).toBe(0);
