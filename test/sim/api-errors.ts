@@ -59,6 +59,11 @@ export function conflict(rt: ResourceType, name: string): ApiError {
   );
 }
 
+/** 410 Gone, reason Expired: a watch or list continuation from a resourceVersion the server no longer holds. */
+export function expired(message: string): ApiError {
+  return status(410, 'Expired', message);
+}
+
 export function badRequest(message: string): ApiError {
   return status(400, 'BadRequest', message);
 }

@@ -50,6 +50,8 @@ export interface SimulatorOptions {
   linkMbps?: number;
   /** `--image-mb`: the size of every image on the modelled link (default 1,024 MB). */
   imageMb?: number;
+  /** Milliseconds between a watch's periodic BOOKMARK events (default a minute, as the API server's). */
+  watchBookmarkMs?: number;
 }
 
 export interface Simulator {
@@ -159,6 +161,7 @@ export async function startSimulator(options: SimulatorOptions = {}): Promise<Si
       host: () => host,
       admissions,
       deleteAdmissions: deleteProtection(profile),
+      watchBookmarkMs: options.watchBookmarkMs,
       uploadToken: (request) => {
         const token = randomBytes(24).toString('base64url');
         uploadTokens.set(token, { namespace: request.metadata.namespace, pvc: request.spec?.pvcName ?? '' });

@@ -6,6 +6,7 @@ import {
   alreadyExists,
   badRequest,
   conflict,
+  expired,
   forbidden,
   internalError,
   invalid,
@@ -41,7 +42,7 @@ import {
   parseLabelSelector,
 } from './selectors.js';
 import { quantityValue } from './quantity.js';
-import { deepClone, deepEqual, type Obj, type ObjectStore } from './store.js';
+import { HistoryExpired, deepClone, deepEqual, type Obj, type ObjectStore } from './store.js';
 import { startForbidden, startTarget, startVm } from './subresources.js';
 import { toTable } from './tables.js';
 import type { FieldValidation, SchemaValidator, StatusCause } from './validation.js';
@@ -58,6 +59,8 @@ export interface ServerContext {
   admissions?: Admission[];
   /** Admission of a DELETE (validating admission policies): the stored object; throw an ApiError to deny. */
   deleteAdmissions?: DeleteAdmission[];
+  /** Milliseconds between the BOOKMARK events of a watch that allows them (default a minute, as upstream). */
+  watchBookmarkMs?: number;
 }
 
 /** One admission step: the object as it will be stored, and the stored one on an update. */
@@ -397,10 +400,26 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     return { kind: `${t.rt.kind}List`, apiVersion: apiVersionOf(t.rt), metadata, items: page };
   }
 
+  /**
+   * A watch as the API server's watch cache serves it (kubernetes/apiserver v0.35.7,
+   * pkg/storage/cacher/cacher.go Watch and watch_cache.go getAllEventsSinceLocked):
+   * - `sendInitialEvents=true` (client-go's WatchListClient, on by default in kubectl 1.35's `kubectl wait`):
+   *   the current state as ADDED, then, with `allowWatchBookmarks=true`, a BOOKMARK at the current
+   *   resourceVersion annotated `k8s.io/initial-events-end` (cacher.go setInitialEventsEndBookmarkIfRequested);
+   * - no resourceVersion, or "0" without sendInitialEvents: the current state as ADDED;
+   *   "0" with `sendInitialEvents=false`: from now;
+   * - resourceVersion N (what kubectl 1.27–1.35 `get -w` and 1.27–1.34 `wait` send, from their list):
+   *   every change after N, then the live ones; N older than the history kept: one ERROR event with a
+   *   410 Expired Status, and the stream ends (cacher.go newErrWatcher);
+   * then each change in resourceVersion order, an object that stops matching the selector as DELETED and one
+   * that starts as ADDED (cache_watcher.go convertToWatchEvent), and with `allowWatchBookmarks=true` a
+   * BOOKMARK every `watchBookmarkMs` (upstream defaultBookmarkFrequency, a minute).
+   */
   function watch(t: Target, q: URLSearchParams, req: IncomingMessage, res: ServerResponse): void {
     const labelReqs = parseLabelSelector(q.get('labelSelector') ?? '');
     const fieldReqs = parseFieldSelector(q.get('fieldSelector') ?? '');
-    const matches = (o: Obj): boolean =>
+    const matches = (o: Obj | undefined): boolean =>
+      o !== undefined &&
       (!t.namespace || o.metadata.namespace === t.namespace) &&
       matchesLabels(labelReqs, o.metadata.labels) &&
       matchesFields(fieldReqs, o);
@@ -410,18 +429,52 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
     const emit = (type: string, o: Obj): void => {
       res.write(JSON.stringify({ type, object: o }) + '\n');
     };
-    const rv = q.get('resourceVersion');
-    if (!rv || rv === '0')
+    const bookmark = (annotations?: Record<string, string>): void =>
+      emit('BOOKMARK', {
+        kind: t.rt.kind,
+        apiVersion: apiVersionOf(t.rt),
+        metadata: { resourceVersion: store.resourceVersion, ...(annotations ? { annotations } : {}) },
+      });
+    const bookmarks = q.get('allowWatchBookmarks') === 'true';
+    const initial = q.get('sendInitialEvents');
+    const rv = q.get('resourceVersion') ?? '';
+    let last = Number(store.resourceVersion);
+    if (initial === 'true' || ((!rv || rv === '0') && initial === null)) {
       for (const o of store.list(t.rt.kind, t.namespace)) if (matches(o)) emit('ADDED', o);
-    const off = store.onChange((kind, type, o) => {
-      if (kind === t.rt.kind && matches(o)) emit(type, o);
-    });
+      if (initial === 'true' && bookmarks) bookmark({ 'k8s.io/initial-events-end': 'true' });
+    } else if (rv && rv !== '0') {
+      last = Number(rv);
+      try {
+        store.eventsSince(last);
+      } catch (err) {
+        if (!(err instanceof HistoryExpired)) throw err;
+        emit('ERROR', expired(err.message).status);
+        return void res.end();
+      }
+    }
+    // Every change after `last`, in order: a write a listener makes while another is delivered comes after it.
+    const drain = (): void => {
+      for (const e of store.eventsSince(last)) {
+        last = e.rv;
+        if (e.kind !== t.rt.kind) continue;
+        const now = e.type !== 'DELETED' && matches(e.obj);
+        const before = matches(e.prev);
+        if (now) emit(before ? 'MODIFIED' : 'ADDED', e.obj);
+        else if (before)
+          emit('DELETED', { ...e.prev, metadata: { ...e.prev!.metadata, resourceVersion: String(e.rv) } });
+      }
+    };
+    drain();
+    const off = store.onChange(drain);
     const timeout = Number(q.get('timeoutSeconds') ?? 1800);
     const timer = setTimeout(() => res.end(), timeout * 1000);
     timer.unref();
+    const beat = bookmarks ? setInterval(() => bookmark(), ctx.watchBookmarkMs ?? 60_000) : undefined;
+    beat?.unref();
     const done = (): void => {
       off();
       clearTimeout(timer);
+      clearInterval(beat);
     };
     req.on('close', done);
     res.on('finish', done);

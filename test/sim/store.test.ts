@@ -1,7 +1,7 @@
 // The store's garbage collection: dependents found through the owner index, never by rescanning every object.
 import { jest } from '@jest/globals';
 import { Controllers, Scheduler } from './controllers.js';
-import { ObjectStore, type Obj } from './store.js';
+import { HistoryExpired, ObjectStore, type Obj } from './store.js';
 
 const owned = (kind: string, name: string, owner?: Obj): Obj => ({
   kind,
@@ -106,5 +106,24 @@ describe('controllers waking the VMs of a disk', () => {
     // The index still wakes the right VM: each started once its own disk was imported.
     expect(store.get('VirtualMachine', 'ns', 'vm7')?.status?.ready).toBe(true);
     scheduler.stop();
+  });
+});
+
+describe('ObjectStore history', () => {
+  test('keeps the last writes in order and says when a resourceVersion has left the window', () => {
+    const store = new ObjectStore(3);
+    const start = Number(store.resourceVersion);
+    const a = store.create(owned('Secret', 'a'));
+    store.update({ ...a, data: { x: 'MQ==' } });
+    expect(store.eventsSince(start).map((e) => [e.type, e.rv])).toEqual([
+      ['ADDED', start + 1],
+      ['MODIFIED', start + 2],
+    ]);
+    store.delete('Secret', 'ns', 'a');
+    for (const name of ['b', 'c', 'd']) store.create(owned('Secret', name));
+    // Six writes into a window of three: the oldest three are gone.
+    expect(() => store.eventsSince(start)).toThrow(HistoryExpired);
+    expect(store.eventsSince(start + 3).map((e) => e.obj.metadata.name)).toEqual(['b', 'c', 'd']);
+    expect(store.eventsSince(start + 6)).toEqual([]);
   });
 });

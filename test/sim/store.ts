@@ -25,6 +25,30 @@ export function nowIso(): string {
 
 type Listener = (kind: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj) => void;
 
+/**
+ * One write as the watch cache keeps it: the object after it (for a delete, the last state carrying the
+ * delete's resourceVersion) and, for a modification or delete, the object before it, so a watch with a
+ * selector sees an object that stops matching as DELETED and one that starts matching as ADDED.
+ */
+export interface StoreEvent {
+  rv: number;
+  kind: string;
+  type: 'ADDED' | 'MODIFIED' | 'DELETED';
+  obj: Obj;
+  prev?: Obj;
+}
+
+/** The store's resourceVersion history no longer reaches back to the version a watch asked for (410 Gone). */
+export class HistoryExpired extends Error {
+  constructor(
+    readonly requested: number,
+    readonly oldest: number,
+  ) {
+    // The watch cache's wording (kubernetes/apiserver v0.35.7, pkg/storage/cacher/watch_cache.go).
+    super(`too old resource version: ${requested} (${oldest})`);
+  }
+}
+
 export class ObjectStore {
   private readonly maps = new Map<string, Map<string, Obj>>();
   private rv = 1000;
@@ -35,9 +59,20 @@ export class ObjectStore {
    * rescanning every object of every kind.
    */
   private readonly dependents = new Map<string, Map<string, [string, string | undefined, string]>>();
+  /**
+   * The last `historySize` writes in resourceVersion order, from which a watch started at a list's
+   * resourceVersion replays what it missed: the API server's watch cache keeps a bounded window of
+   * events per resource (100 up to 100×1024, kubernetes/apiserver v0.35.7,
+   * pkg/storage/cacher/watch_cache.go defaultLowerBoundCapacity and watch_cache_history.go). One window
+   * for all kinds here, as the store has one resourceVersion counter as etcd has one revision.
+   */
+  private readonly history: StoreEvent[] = [];
+  /** The resourceVersion from which every later write is still in the history. */
+  private historyFrom: number;
 
-  constructor() {
+  constructor(private readonly historySize = 10_000) {
     for (const r of RESOURCES) this.maps.set(r.kind, new Map());
+    this.historyFrom = this.rv;
   }
 
   get resourceVersion(): string {
@@ -108,7 +143,7 @@ export class ObjectStore {
     if (rt.group) o.metadata.generation = 1;
     this.maps.get(rt.kind)!.set(this.key(o.metadata.namespace, o.metadata.name), o);
     this.reindex(rt.kind, undefined, o);
-    this.emit(rt.kind, 'ADDED', o);
+    this.emit(rt.kind, 'ADDED', o, undefined);
     return o;
   }
 
@@ -144,7 +179,7 @@ export class ObjectStore {
     o.metadata.resourceVersion = String(++this.rv);
     this.maps.get(rt.kind)!.set(this.key(o.metadata.namespace, o.metadata.name), o);
     this.reindex(rt.kind, cur, o);
-    this.emit(rt.kind, 'MODIFIED', o);
+    this.emit(rt.kind, 'MODIFIED', o, cur);
     return o;
   }
 
@@ -155,8 +190,10 @@ export class ObjectStore {
     if (!cur) return undefined;
     this.maps.get(kind)!.delete(k);
     this.reindex(kind, cur, undefined);
-    ++this.rv;
-    this.emit(kind, 'DELETED', cur);
+    // A delete event carries the object's last state at the delete's own resourceVersion, as the watch
+    // cache sends it (kubernetes/apiserver v0.35.7, pkg/storage/cacher/cache_watcher.go convertToWatchEvent).
+    const last = { ...cur, metadata: { ...cur.metadata, resourceVersion: String(++this.rv) } };
+    this.emit(kind, 'DELETED', last, last);
     return cur;
   }
 
@@ -183,7 +220,7 @@ export class ObjectStore {
       marked.metadata.deletionGracePeriodSeconds = 0;
       marked.metadata.resourceVersion = String(++this.rv);
       this.maps.get(kind)!.set(this.key(marked.metadata.namespace, marked.metadata.name), marked);
-      this.emit(kind, 'MODIFIED', marked);
+      this.emit(kind, 'MODIFIED', marked, cur);
       return marked;
     }
     const gone = this.delete(kind, ns, name);
@@ -193,7 +230,30 @@ export class ObjectStore {
     return gone;
   }
 
-  private emit(kind: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj): void {
+  /**
+   * The writes after resourceVersion `rv`, in order; HistoryExpired when some of them have left the window
+   * (the watch cache's GetIntervalLocked: kubernetes/apiserver v0.35.7, pkg/storage/cacher/watch_cache.go
+   * getAllEventsSinceLocked).
+   */
+  eventsSince(rv: number): StoreEvent[] {
+    if (rv < this.historyFrom) throw new HistoryExpired(rv, this.historyFrom);
+    let lo = 0;
+    let hi = this.history.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.history[mid].rv > rv) hi = mid;
+      else lo = mid + 1;
+    }
+    return this.history.slice(lo);
+  }
+
+  private emit(kind: string, type: 'ADDED' | 'MODIFIED' | 'DELETED', obj: Obj, prev: Obj | undefined): void {
+    // Recorded before any listener runs: a listener's own writes come later in the history, as in etcd.
+    this.history.push({ rv: this.rv, kind, type, obj, prev });
+    if (this.history.length >= 2 * this.historySize) {
+      const dropped = this.history.splice(0, this.history.length - this.historySize);
+      this.historyFrom = dropped[dropped.length - 1].rv;
+    }
     for (const l of this.listeners) l(kind, type, obj);
   }
 }
