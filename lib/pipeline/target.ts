@@ -24,7 +24,7 @@ export function assertTargetKnown(plan: Plan, target: string | undefined, found:
   const first = instances[0]?.name;
   const last = instances[instances.length - 1]?.name;
   throw usageError(
-    `--target ${target}: no such instance in ${settings.project}/${settings.spec}, and none of that name found in namespace ${settings.namespace}`,
+    `--target ${target}: no such instance in ${settings.project}/${settings.spec}, and none of that name labelled as its own in namespace ${settings.namespace}`,
     `the spec plans ${instances.length}: ${first}${last !== first ? ` … ${last}` : ''}`,
   );
 }

@@ -171,7 +171,7 @@ describe('only names the planner produces are instance names', () => {
       const err = await asyncErrorOf(() => done);
       expect(err.exitCode).toBe(2);
       expect(err.message).toBe(
-        `--target ${target}: no such instance in demo/web, and none of that name found in namespace vm-demo`,
+        `--target ${target}: no such instance in demo/web, and none of that name labelled as its own in namespace vm-demo`,
       );
       expect(err.hint).toBe('the spec plans 2: web-01 … web-02');
       expect(cluster.calls).toEqual(['list']);

@@ -107,7 +107,7 @@ test.each([
   ['WEB_02', '--target WEB_02: not an instance name of demo/web'],
   [
     'web-09',
-    '--target web-09: no such instance in demo/web, and none of that name found in namespace vm-demo',
+    '--target web-09: no such instance in demo/web, and none of that name labelled as its own in namespace vm-demo',
   ],
 ])('--target %s must name an instance of the spec', async (target, message) => {
   const err = await asyncErrorOf(() => run([], { target }).done);
