@@ -1,18 +1,17 @@
 // Shell completion: `v-auto completion bash|zsh` prints a script whose completion function calls
-// `v-auto __complete WORDS… CURRENT` back, so that actions, flags and names come from commands.ts
+// `v-auto __complete WORDS… CURRENT` back, so that actions, flags and names come from commands/definitions.ts
 // and from the workspace, the same way a run resolves them.
 import { listSpecs, resolveHome } from '../config/load-workspace.js';
 import { prepareSettings } from '../pipeline/prepare-manifests.js';
 import {
   ACTIONS,
-  COMMANDS,
-  FLAGS,
+  DEFINITIONS,
   SHELLS,
   flagApplies,
   type Action,
-  type CommandSpec,
+  type Definitions,
   type FlagSpec,
-} from './commands.js';
+} from '../commands/definitions.js';
 import { findFlag, positionalWords } from './parse-args.js';
 
 /** What completing a word may look up: the workspace's projects, specs and instance names. */
@@ -31,39 +30,46 @@ export const DIRS = ':dirs';
  * The candidates for `current`, the word being completed, after `words` (the words before it,
  * without the command name). Candidates start with `current`; [FILES] or [DIRS] hand over to the shell.
  */
-export function completeWords(typed: string[], current: string, source: CompletionSource): string[] {
+export function completeWords(
+  typed: string[],
+  current: string,
+  source: CompletionSource,
+  defs: Definitions = DEFINITIONS,
+): string[] {
+  const { flags } = defs;
+  const flagOf = (word: string) => (word.startsWith('-') ? findFlag(word, flags) : undefined);
   const words = joinEquals(typed);
   if (words[0] === 'completion') return words.length === 1 ? startingWith(current, SHELLS) : [];
   if (words[0] === 'help') return words.length === 1 ? startingWith(current, ACTIONS) : [];
   const last = words[words.length - 1];
   // bash splits `--output=js` into `--output`, `=`, `js`: the value alone is completed.
   if (last?.endsWith('=') && flagOf(last))
-    return valuesOf(flagOf(last)!, words.slice(0, -1), current, source);
+    return valuesOf(defs, flagOf(last)!, words.slice(0, -1), current, source);
   // zsh hands over `--output=js` whole.
   const joined = /^(--[a-z-]+)=(.*)$/.exec(current);
   if (joined && flagOf(joined[1]))
-    return valuesOf(flagOf(joined[1])!, words, joined[2], source).map((v) =>
+    return valuesOf(defs, flagOf(joined[1])!, words, joined[2], source).map((v) =>
       v === FILES || v === DIRS ? v : `${joined[1]}=${v}`,
     );
   const valueFlag = last !== undefined && !last.includes('=') ? flagOf(last) : undefined;
   if (valueFlag && valueFlag.type !== 'boolean') {
-    const values = valuesOf(valueFlag, words.slice(0, -1), current, source);
+    const values = valuesOf(defs, valueFlag, words.slice(0, -1), current, source);
     // `--wait` takes its seconds optionally: the next word may as well be a project or a flag.
     if (!valueFlag.optionalValue) return values;
   }
-  const action = actionOf(words);
+  const action = actionOf(words, flags);
   if (current.startsWith('-')) {
     const given = new Set(words.map((w) => flagOf(w)?.name));
-    const output = !action || (COMMANDS[action] as CommandSpec).outputs;
-    const flags = FLAGS.filter(
+    const output = !action || defs.commands[action].outputs;
+    const offered = flags.filter(
       (f) =>
         (!action || flagApplies(f, action)) &&
         (f.repeat || !given.has(f.name)) &&
         (f.name !== 'output' || output),
     );
-    return startingWith(current, [...flags.map((f) => `--${f.name}`), '--help']);
+    return startingWith(current, [...offered.map((f) => `--${f.name}`), '--help']);
   }
-  const { project, spec } = namesOf(words);
+  const { project, spec } = namesOf(words, flags);
   const actions = action ? [] : ACTIONS;
   if (!project)
     return startingWith(current, [
@@ -88,14 +94,20 @@ function joinEquals(words: string[]): string[] {
 }
 
 /** The project and spec the words name, as a run would read them (--project and --spec win). */
-function namesOf(words: string[]): { project?: string; spec?: string } {
-  const rest = positionalWords(words).filter((w) => !(ACTIONS as string[]).includes(w));
-  const project = flagValue(words, 'project') ?? rest.shift();
-  return { project, spec: flagValue(words, 'spec') ?? rest.shift() };
+function namesOf(words: string[], flags: readonly FlagSpec[]): { project?: string; spec?: string } {
+  const rest = positionalWords(words, flags).filter((w) => !(ACTIONS as readonly string[]).includes(w));
+  const project = flagValue(words, 'project', flags) ?? rest.shift();
+  return { project, spec: flagValue(words, 'spec', flags) ?? rest.shift() };
 }
 
-function valuesOf(flag: FlagSpec, words: string[], current: string, source: CompletionSource): string[] {
-  const { project, spec } = namesOf(words);
+function valuesOf(
+  defs: Definitions,
+  flag: FlagSpec,
+  words: string[],
+  current: string,
+  source: CompletionSource,
+): string[] {
+  const { project, spec } = namesOf(words, defs.flags);
   switch (flag.complete) {
     case 'files':
       return [FILES];
@@ -115,7 +127,7 @@ function valuesOf(flag: FlagSpec, words: string[], current: string, source: Comp
         : [];
     case 'instances': {
       if (!project || !spec) return [];
-      const replicas = Number(flagValue(words, 'replicas'));
+      const replicas = Number(flagValue(words, 'replicas', defs.flags));
       return startingWith(
         current,
         safe(() =>
@@ -123,37 +135,33 @@ function valuesOf(flag: FlagSpec, words: string[], current: string, source: Comp
             project,
             spec,
             Number.isInteger(replicas) && replicas > 0 ? replicas : undefined,
-            allFlagValues(words, 'set'),
+            allFlagValues(words, 'set', defs.flags),
           ),
         ),
       );
     }
   }
-  const action = actionOf(words);
-  const outputs = flag.name === 'output' && action ? (COMMANDS[action] as CommandSpec).outputs : undefined;
+  const action = actionOf(words, defs.flags);
+  const outputs = flag.name === 'output' && action ? defs.commands[action].outputs : undefined;
   return startingWith(current, outputs ?? flag.choices ?? []);
 }
 
 /** The action the words name (the action word, or --action). */
-function actionOf(words: string[]): Action | undefined {
-  const named =
-    flagValue(words, 'action') ?? positionalWords(words).find((w) => (ACTIONS as string[]).includes(w));
-  return (ACTIONS as string[]).includes(named ?? '') ? (named as Action) : undefined;
-}
-
-function flagOf(word: string): FlagSpec | undefined {
-  return word.startsWith('-') ? findFlag(word) : undefined;
+function actionOf(words: string[], flags: readonly FlagSpec[]): Action | undefined {
+  const isAction = (w: string) => (ACTIONS as readonly string[]).includes(w);
+  const named = flagValue(words, 'action', flags) ?? positionalWords(words, flags).find(isAction);
+  return named !== undefined && isAction(named) ? (named as Action) : undefined;
 }
 
 /** The last value given to a flag (`--home x`, `--home=x`). */
-function flagValue(words: string[], name: string): string | undefined {
-  return allFlagValues(words, name).pop();
+function flagValue(words: string[], name: string, flags: readonly FlagSpec[]): string | undefined {
+  return allFlagValues(words, name, flags).pop();
 }
 
-function allFlagValues(words: string[], name: string): string[] {
+function allFlagValues(words: string[], name: string, flags: readonly FlagSpec[]): string[] {
   const values: string[] = [];
   for (let i = 0; i < words.length; i++) {
-    const flag = flagOf(words[i]);
+    const flag = words[i].startsWith('-') ? findFlag(words[i], flags) : undefined;
     if (flag?.name !== name) continue;
     if (words[i].includes('=')) values.push(words[i].slice(words[i].indexOf('=') + 1));
     else if (flag.type !== 'boolean' && words[i + 1] !== undefined) values.push(words[++i]);
@@ -182,7 +190,8 @@ export function workspaceSource(
   toolRoot: string,
 ): CompletionSource {
   const words = joinEquals(typed);
-  const home = () => resolveHome(flagValue(words, 'home') ?? env.V_AUTO_HOME, cwd, toolRoot);
+  const home = () =>
+    resolveHome(flagValue(words, 'home', DEFINITIONS.flags) ?? env.V_AUTO_HOME, cwd, toolRoot);
   return {
     projects: () => [...new Set(listSpecs(home()).map((s) => s.project))],
     specs: (project) =>

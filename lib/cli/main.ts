@@ -17,11 +17,12 @@ import { findToolRoot, readVersion } from '../tool-root.js';
 import {
   COMMANDS,
   COMPLETION_USAGE,
-  DEFAULT_RESTART_WAIT_SECONDS,
   SHELLS,
+  commandOptions,
+  type CliOptions,
   type CommandSpec,
-} from './commands.js';
-import { parseArgs, type CliOptions } from './parse-args.js';
+} from '../commands/definitions.js';
+import { parseArgs } from './parse-args.js';
 import { confirm, promptSecret } from './prompt.js';
 import { acquireLock, acquireSharedNetworkLock } from './workspace-lock.js';
 
@@ -323,23 +324,7 @@ async function runSpec(
     }
     case 'deploy': {
       const { deploy } = await import('../commands/deploy.js');
-      const restart = options.restart ? rollOptions(options) : undefined;
-      return deploy(
-        {
-          ...spec,
-          dryRun: options.dryRun,
-          yes: options.yes,
-          wait: options.wait,
-          adopt: options.adopt,
-          prune: options.prune,
-          keepDisks: options.keepDisks,
-          skipProtected: options.skipProtected,
-          parallel: options.parallel,
-          restart,
-          insecureUpload: options.insecureUpload,
-        },
-        deps,
-      );
+      return deploy({ ...spec, ...commandOptions('deploy', options) }, deps);
     }
     case 'start':
     case 'stop': {
@@ -347,37 +332,17 @@ async function runSpec(
       return startStop(options.action, spec, deps);
     }
     case 'restart': {
-      const { restart } = await import('../commands/lifecycle.js');
-      return restart({ ...spec, ...rollOptions(options) }, deps);
+      const { restart, rollOptions } = await import('../commands/lifecycle.js');
+      return restart({ ...spec, ...rollOptions(commandOptions('restart', options)) }, deps);
     }
     case 'delete': {
       const { deleteSpec } = await import('../commands/delete.js');
-      return deleteSpec(
-        {
-          ...spec,
-          dryRun: options.dryRun,
-          yes: options.yes,
-          keepDisks: options.keepDisks,
-          skipProtected: options.skipProtected,
-          includeUnlabeled: options.includeUnlabeled,
-          parallel: options.parallel,
-        },
-        deps,
-      );
+      return deleteSpec({ ...spec, ...commandOptions('delete', options) }, deps);
     }
     case 'inspect':
     case 'addresses':
       throw new Error(`${options.action} is not run per spec here`);
   }
-}
-
-/** How `restart` and `deploy --restart` roll: the same flags, the same default wait. */
-function rollOptions(options: CliOptions): { batch: number; pending: boolean; wait: number } {
-  return {
-    batch: options.batch,
-    pending: options.pending,
-    wait: options.wait ?? DEFAULT_RESTART_WAIT_SECONDS,
-  };
 }
 
 /**

@@ -1,61 +1,22 @@
-// argv → CliOptions with yargs, and each action's help, from the tables in commands.ts.
+// argv → CliOptions with yargs, and each action's help, from the declarations in commands/definitions.ts.
 import yargs from 'yargs';
 import { didYouMean } from '../config/did-you-mean.js';
-import { MAX_REPLICAS } from '../config/rules.js';
 import { usageError, VAutoError } from '../errors.js';
 import {
   ACTIONS,
-  COMMANDS,
   COMPLETION_USAGE,
-  DEFAULT_PARALLEL,
-  DEFAULT_WAIT_SECONDS,
-  FLAGS,
-  MAX_PARALLEL,
+  DEFINITIONS,
+  fieldOf,
   flagApplies,
   type Action,
-  type CommandSpec,
+  type CliOptions,
+  type Definitions,
   type FlagSpec,
-} from './commands.js';
-import { resolvePositionals, type Target } from './positionals.js';
+  type Target,
+} from '../commands/definitions.js';
+import { resolvePositionals } from './positionals.js';
 
-export type OutputFormat = 'table' | 'yaml' | 'json';
-
-/** Everything the command line says, resolved and checked. */
-export interface CliOptions extends Target {
-  home?: string;
-  replicas?: number;
-  target?: string;
-  sets: string[];
-  output: OutputFormat;
-  showSecrets: boolean;
-  dryRun: boolean;
-  yes: boolean;
-  /** Seconds to wait for readiness after deploy; undefined = don't wait. */
-  wait?: number;
-  oc?: string;
-  kubeconfig?: string;
-  context?: string;
-  requestTimeout: number;
-  keepDisks: boolean;
-  /** delete, deploy --prune: leave VMs under delete protection instead of refusing. */
-  skipProtected: boolean;
-  includeUnlabeled: boolean;
-  adopt: boolean;
-  prune: boolean;
-  insecureUpload: boolean;
-  /** restart, deploy --restart: VMs restarted at once. */
-  batch: number;
-  /** deploy, delete: concurrent oc calls for a large apply or delete. */
-  parallel: number;
-  /** restart, deploy --restart: only VMs with RestartRequired. */
-  pending: boolean;
-  /** deploy: roll the VMs the plan says need a restart, after applying. */
-  restart: boolean;
-  /** deploy, delete of every spec: stop at the first spec that fails. */
-  failFast: boolean;
-  /** delete without a spec: the user means every spec of the project. */
-  allSpecs: boolean;
-}
+export type { CliOptions, OutputFormat } from '../commands/definitions.js';
 
 export type ParseResult = { kind: 'run'; options: CliOptions } | { kind: 'print'; text: string };
 
@@ -68,16 +29,18 @@ Exit codes: 0 ok, 1 some resource failed, 2 usage or configuration error (nothin
 74 the output could not be written (a closed pipe, a full disk),
 130 interrupted (Ctrl-C, SIGTERM or SIGHUP).`;
 
-const GLOBAL_USAGE = `Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]
+function globalUsage({ commands }: Definitions): string {
+  return `Usage: v-auto [PROJECT] [SPEC] [ACTION] [OPTIONS]
 
 Actions (the action word may stand anywhere; "v-auto ACTION --help" shows its flags and examples):
-${ACTIONS.map((a) => `  ${a.padEnd(10)}${COMMANDS[a].summary}`).join('\n')}
+${ACTIONS.map((a) => `  ${a.padEnd(10)}${commands[a].summary}`).join('\n')}
 
 Shell completion: ${COMPLETION_USAGE} prints a script for bash or zsh (see docs/install.md, "Shell completion").`;
+}
 
 /** yargs for the whole command line, or, with `action`, only that action's flags and help. */
-function parser(version: string, action?: Action) {
-  const command: CommandSpec | undefined = action && COMMANDS[action];
+function parser(defs: Definitions, version: string, action?: Action) {
+  const command = action && defs.commands[action];
   let y = yargs()
     // Words and string flags are names and values, never numbers: `4.10` must stay project "4.10",
     // not become project "4.1" (and delete another project's VMs).
@@ -86,10 +49,10 @@ function parser(version: string, action?: Action) {
     .usage(
       command
         ? `Usage: ${command.usage}\n\n${command.summary[0].toUpperCase()}${command.summary.slice(1)}.${command.description ? `\n${command.description}` : ''}`
-        : GLOBAL_USAGE,
+        : globalUsage(defs),
     )
     .command('$0 [words..]', false as unknown as string);
-  for (const flag of FLAGS) {
+  for (const flag of defs.flags) {
     if (action && !flagApplies(flag, action)) continue;
     const choices = flag.name === 'output' && command ? command.outputs : flag.choices;
     if (flag.name === 'output' && command && !command.outputs) continue;
@@ -101,7 +64,7 @@ function parser(version: string, action?: Action) {
       describe: flag.describe,
     });
   }
-  const examples = command ? command.examples : ACTIONS.map((a) => COMMANDS[a].examples[0]);
+  const examples = command ? command.examples : ACTIONS.map((a) => defs.commands[a].examples[0]);
   for (const [cmd, what] of examples) y = y.example(cmd, what);
   y = action ? y.version(false) : y.version(version);
   return y.epilog(EPILOG).help().alias('h', 'help').strict().exitProcess(false).wrap(100);
@@ -112,16 +75,15 @@ function parser(version: string, action?: Action) {
  * (`Invalid values:\n  Argument: output, Given: "wide", Choices: "table", "json"`, yargs
  * build/lib/validation.js): the flag, the value and the choices are said on one line instead.
  */
-function parseFailure(message: string, argv: string[]): VAutoError {
+function parseFailure(message: string, argv: string[], defs: Definitions): VAutoError {
   const choice = /Argument: ([\w-]+), Given: "?([^"]*)"?, Choices: (.*)/.exec(message);
   if (!choice) return usageError(message.split('\n')[0], 'see v-auto --help');
   const [, flag, given] = choice;
   const action = argv.find((a): a is Action => (ACTIONS as readonly string[]).includes(a));
   // The parser may not know the action yet: -o's choices are then every format of any action.
+  const outputs = action && defs.commands[action].outputs;
   const choices =
-    flag === 'output' && action && COMMANDS[action].outputs
-      ? COMMANDS[action].outputs!
-      : [...choice[3].matchAll(/"([^"]*)"/g)].map((m) => m[1]);
+    flag === 'output' && outputs ? outputs : [...choice[3].matchAll(/"([^"]*)"/g)].map((m) => m[1]);
   const list = choices.length > 1 ? `${choices.slice(0, -1).join(', ')} or ${choices.at(-1)}` : choices[0];
   const near = didYouMean(given, choices);
   const hint =
@@ -138,32 +100,37 @@ export async function parseArgs(
   argv: string[],
   version: string,
   env: Record<string, string | undefined>,
+  defs: Definitions = DEFINITIONS,
 ): Promise<ParseResult> {
-  const help = helpRequest(argv);
-  if (help) return { kind: 'print', text: await helpText(version, help.action) };
+  const help = helpRequest(argv, defs.flags);
+  if (help) return { kind: 'print', text: await helpText(defs, version, help.action) };
   let printed = '';
   let failure: string | undefined;
-  // The options are declared from a table, so yargs cannot type them: each is read as what FLAGS declares.
-  const args: Record<string, any> = await parser(version)
+  // The options are declared from a table, so yargs cannot type them: each is read as its FlagSpec declares.
+  const args: Record<string, any> = await parser(defs, version)
     .fail((msg, err) => {
       failure = msg ?? err?.message;
     })
-    .parseAsync(bareWait(argv), {}, (_err, _argv, output) => {
+    .parseAsync(bareValues(argv, defs.flags), {}, (_err, _argv, output) => {
       printed = output;
     });
-  if (failure) throw parseFailure(failure, argv);
+  if (failure) throw parseFailure(failure, argv, defs);
   if (printed) return { kind: 'print', text: printed };
 
   const words = (args.words as string[] | undefined) ?? [];
   // yargs turns a flag given twice into a list; only --set is meant to repeat.
-  const repeated = FLAGS.find((flag) => !flag.repeat && Array.isArray(args[flag.name]));
+  const repeated = defs.flags.find((flag) => !flag.repeat && Array.isArray(args[flag.name]));
   if (repeated)
     throw usageError(`--${repeated.name} is given more than once`, 'give it once; only --set may repeat');
 
-  const target = resolveWords(words, argv, { project: args.project, spec: args.spec, action: args.action });
-  const command: CommandSpec = COMMANDS[target.action];
+  const target = resolveWords(words, argv, defs, {
+    project: args.project,
+    spec: args.spec,
+    action: args.action,
+  });
+  const command = defs.commands[target.action];
   // A flag the action does not use would be silently ignored (`delete --wait` that does not wait).
-  for (const flag of FLAGS) {
+  for (const flag of defs.flags) {
     if (!flagApplies(flag, target.action) && given(argv, flag)) {
       throw usageError(
         `--${flag.name} does not apply to ${target.action}`,
@@ -171,7 +138,7 @@ export async function parseArgs(
       );
     }
   }
-  for (const flag of FLAGS) {
+  for (const flag of defs.flags) {
     if (!flag.scope || !given(argv, flag) || (flag.scope === 'spec') === (target.spec !== undefined))
       continue;
     throw flag.scope === 'spec'
@@ -184,28 +151,6 @@ export async function parseArgs(
           `leave out the spec: v-auto ${target.project} ${target.action} --${flag.name}`,
         );
   }
-  if (target.action === 'delete' && target.spec === undefined) {
-    if (!args['all-specs'])
-      throw usageError(
-        `delete without a spec would delete every spec of project ${target.project}`,
-        `add --all-specs (and --yes) to mean it, or give the spec: v-auto ${target.project} SPEC delete`,
-      );
-    if (!args.yes && !args['dry-run'])
-      throw usageError(
-        `delete --all-specs needs --yes: it is never asked for on a terminal`,
-        `add --yes, or --dry-run to list what would go`,
-      );
-  }
-  if (target.action === 'deploy' && !args.restart) {
-    const roll = FLAGS.filter((f) => f.name === 'batch' || f.name === 'pending').find((f) =>
-      given(argv, f),
-    )?.name;
-    if (roll)
-      throw usageError(
-        `--${roll} on deploy goes with --restart`,
-        `add --restart to roll the VMs that need a restart after applying`,
-      );
-  }
   const outputs = command.outputs ?? ['table'];
   if (!outputs.includes(args.output)) {
     throw usageError(
@@ -213,58 +158,50 @@ export async function parseArgs(
       `${target.action} takes -o ${outputs.join('|')}; see v-auto ${target.action} --help`,
     );
   }
-  return {
-    kind: 'run',
-    options: {
-      ...target,
-      home: args.home ?? env.V_AUTO_HOME,
-      replicas: args.replicas === undefined ? undefined : parseReplicas(args.replicas),
-      target: args.target,
-      // Not `array: true`: that would swallow the words after `--set a=1` (`v-auto --set a=1 demo web inspect`).
-      sets: ([] as unknown[]).concat(args.set ?? []).map(String),
-      output: args.output as OutputFormat,
-      showSecrets: args['show-secrets'],
-      dryRun: args['dry-run'],
-      yes: args.yes,
-      wait: args.wait === undefined ? undefined : parseWait(args.wait),
-      oc: args.oc ?? env.V_AUTO_OC,
-      kubeconfig: args.kubeconfig,
-      context: args.context,
-      requestTimeout: positiveSeconds(args['request-timeout'], '--request-timeout', MAX_REQUEST_TIMEOUT),
-      keepDisks: args['keep-disks'],
-      skipProtected: args['skip-protected'],
-      includeUnlabeled: args['include-unlabeled'],
-      adopt: args.adopt,
-      prune: args.prune,
-      insecureUpload: args['insecure-upload'],
-      batch: args.batch === undefined ? 1 : parseBatch(args.batch),
-      parallel: args.parallel === undefined ? DEFAULT_PARALLEL : parseParallel(args.parallel),
-      pending: args.pending,
-      restart: args.restart,
-      failFast: args['fail-fast'] ?? false,
-      allSpecs: args['all-specs'] ?? false,
-    },
-  };
+  const options = { ...target, ...flagValues(defs.flags, args, env) } as CliOptions;
+  command.validate?.(options);
+  return { kind: 'run', options };
 }
 
-/** The words as project, spec and action; a word that a bare `--wait` left behind is said to be its value. */
+/** Each flag's option: its value checked and parsed, else its environment variable or fallback. */
+function flagValues(
+  flags: readonly FlagSpec[],
+  args: Record<string, unknown>,
+  env: Record<string, string | undefined>,
+): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const flag of flags) {
+    const field = fieldOf(flag);
+    if (field === undefined) continue;
+    const raw = args[flag.name];
+    const parse = (flag.parse ?? ((v: unknown) => v)) as (given: unknown) => unknown;
+    values[field] = flag.repeat
+      ? // Not `array: true`: that would swallow the words after `--set a=1` (`v-auto --set a=1 demo web inspect`).
+        ([] as unknown[]).concat(raw ?? []).map((v) => parse(String(v)))
+      : raw !== undefined
+        ? parse(raw)
+        : ((flag.env && env[flag.env]) ?? flag.fallback);
+  }
+  return values;
+}
+
+/** The words as project, spec and action; a word that a bare `--wait` left behind is checked as its value. */
 function resolveWords(
   words: string[],
   argv: string[],
+  defs: Definitions,
   flags: { project?: string; spec?: string; action?: string },
 ): Target {
   try {
     return resolvePositionals(words, flags, {
-      specOptional: (a) => Boolean((COMMANDS[a] as CommandSpec).projectWide),
+      specOptional: (a) => Boolean(defs.commands[a].projectWide),
     });
   } catch (err) {
-    const i = argv.indexOf('--wait');
-    const next = i >= 0 ? argv[i + 1] : undefined;
-    if (next !== undefined && err instanceof VAutoError && err.message === `unexpected argument "${next}"`) {
-      throw usageError(
-        `--wait takes a number of seconds, got "${next}"`,
-        `write --wait ${DEFAULT_WAIT_SECONDS}, or --wait alone for ${DEFAULT_WAIT_SECONDS} s`,
-      );
+    if (!(err instanceof VAutoError)) throw err;
+    for (const flag of defs.flags.filter((f) => f.optionalValue && f.parse)) {
+      const next = argv[argv.indexOf(`--${flag.name}`) + 1];
+      if (argv.includes(`--${flag.name}`) && err.message === `unexpected argument "${next}"`)
+        (flag.parse as (given: string) => unknown)(next);
     }
     throw err;
   }
@@ -274,11 +211,11 @@ function resolveWords(
  * `v-auto --help`, `v-auto deploy --help`, `v-auto demo web deploy -h`, `v-auto help [ACTION]`:
  * the action whose help is asked for (undefined: the global help), or undefined when none is.
  */
-function helpRequest(argv: string[]): { action?: Action } | undefined {
-  const words = positionalWords(argv);
+function helpRequest(argv: string[], flags: readonly FlagSpec[]): { action?: Action } | undefined {
+  const words = positionalWords(argv, flags);
   const asked = argv.some((a) => a === '--help' || a === '-h') || words[0] === 'help';
   if (!asked) return undefined;
-  const action = words.find((w): w is Action => (ACTIONS as string[]).includes(w));
+  const action = words.find((w): w is Action => (ACTIONS as readonly string[]).includes(w));
   if (words[0] === 'help' && words[1] && !action) {
     const near = didYouMean(words[1], ACTIONS);
     throw usageError(
@@ -290,13 +227,13 @@ function helpRequest(argv: string[]): { action?: Action } | undefined {
 }
 
 /** The words of argv that are not flags or flag values (`--target deploy` is not the action). */
-export function positionalWords(argv: string[]): string[] {
+export function positionalWords(argv: string[], flags: readonly FlagSpec[] = DEFINITIONS.flags): string[] {
   const words: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--') break;
     if (arg.startsWith('-')) {
-      const flag = findFlag(arg);
+      const flag = findFlag(arg, flags);
       if (
         flag &&
         flag.type !== 'boolean' &&
@@ -312,14 +249,14 @@ export function positionalWords(argv: string[]): string[] {
 }
 
 /** The flag a word names (`--home`, `-o`, `--home=x`), by name or alias. */
-export function findFlag(arg: string): FlagSpec | undefined {
+export function findFlag(arg: string, flags: readonly FlagSpec[] = DEFINITIONS.flags): FlagSpec | undefined {
   const name = arg.replace(/^--?/, '').split('=')[0];
-  return FLAGS.find((f) => f.name === name || f.alias === name);
+  return flags.find((f) => f.name === name || f.alias === name);
 }
 
-async function helpText(version: string, action?: Action): Promise<string> {
+async function helpText(defs: Definitions, version: string, action?: Action): Promise<string> {
   let printed = '';
-  await parser(version, action)
+  await parser(defs, version, action)
     .fail(() => {})
     .parseAsync(['--help'], {}, (_err, _argv, output) => {
       printed = output;
@@ -339,56 +276,12 @@ function given(argv: string[], flag: FlagSpec): boolean {
   );
 }
 
-function parseBatch(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1)
-    throw usageError(`--batch: expected a whole number of VMs, at least 1, got "${raw}"`);
-  return Number(raw);
-}
-
-function parseParallel(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_PARALLEL)
-    throw usageError(
-      `--parallel: expected a whole number of oc calls from 1 to ${MAX_PARALLEL}, got "${raw}"`,
-    );
-  return Number(raw);
-}
-
-function parseReplicas(raw: string): number {
-  if (!/^\d+$/.test(raw.trim()))
-    throw usageError(`--replicas: expected a whole number of instances, got "${raw}"`);
-  const n = Number(raw);
-  if (n < 1 || n > MAX_REPLICAS)
-    throw usageError(`--replicas: must be between 1 and ${MAX_REPLICAS}, got ${raw}`);
-  return n;
-}
-
 /**
- * `--wait` takes an optional value: `--wait demo web deploy` must not make "demo" the seconds.
- * A next word that starts like a number (`600`, `10m`, `1.5`) is its value, and checked as one.
+ * A flag with an optional value (`--wait`) must not take the next word as it: `--wait demo web
+ * deploy` must not make "demo" the seconds. A next word that starts like a number (`600`, `10m`,
+ * `1.5`) is its value, and checked as one; otherwise the flag is given as '' (its parse's default).
  */
-function bareWait(argv: string[]): string[] {
-  return argv.map((arg, i) => (arg === '--wait' && !/^\d|^\.\d/.test(argv[i + 1] ?? '') ? '--wait=' : arg));
-}
-
-function parseWait(raw: string): number {
-  if (raw === '') return DEFAULT_WAIT_SECONDS;
-  if (!/^\d+(\.\d+)?$/.test(raw.trim()))
-    throw usageError(
-      `--wait takes a number of seconds, got "${raw}"`,
-      `write --wait ${DEFAULT_WAIT_SECONDS}, or --wait alone for ${DEFAULT_WAIT_SECONDS} s`,
-    );
-  return positiveSeconds(Number(raw), '--wait');
-}
-
-/**
- * A day. Each oc call gets 4 × --request-timeout as its process deadline, a Node timer, which
- * holds at most 2^31 - 1 ms: from 536,871 s on it overflowed to 1 ms and every call failed.
- */
-const MAX_REQUEST_TIMEOUT = { seconds: 86_400, words: 'a day' };
-
-function positiveSeconds(n: number, flag: string, max?: { seconds: number; words: string }): number {
-  if (!Number.isFinite(n) || n <= 0) throw usageError(`${flag}: expected a number of seconds greater than 0`);
-  if (max && n > max.seconds)
-    throw usageError(`${flag}: at most ${max.seconds} seconds (${max.words}), got ${n}`);
-  return n;
+function bareValues(argv: string[], flags: readonly FlagSpec[]): string[] {
+  const optional = new Set(flags.filter((f) => f.optionalValue).map((f) => `--${f.name}`));
+  return argv.map((arg, i) => (optional.has(arg) && !/^\d|^\.\d/.test(argv[i + 1] ?? '') ? `${arg}=` : arg));
 }

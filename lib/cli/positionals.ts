@@ -1,16 +1,7 @@
 // Resolves `v-auto [PROJECT] [SPEC] [ACTION]`: the action word may stand anywhere among the words.
 import { didYouMean } from '../config/did-you-mean.js';
 import { usageError } from '../errors.js';
-import { ACTIONS, type Action } from './commands.js';
-
-export { ACTIONS, type Action };
-
-export interface Target {
-  project: string;
-  /** Absent only when the action works on the whole project (see `specOptional`). */
-  spec?: string;
-  action: Action;
-}
+import { ACTIONS, type Action, type Target } from '../commands/definitions.js';
 
 export interface PositionalRules {
   /**

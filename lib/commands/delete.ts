@@ -11,17 +11,10 @@ import { instanceLabel, isSpecs, matches, ownerLabels, sharedSelector } from '..
 import { prepareSettings, type SpecOptions } from '../pipeline/prepare-manifests.js';
 import { sendFanOut, type FanOutResult } from '../pipeline/fan-out.js';
 import { assertTargetKnown, assertTargetName } from '../pipeline/target.js';
+import type { CommandOptions } from './definitions.js';
 
-export interface DeleteOptions extends SpecOptions {
-  dryRun: boolean;
-  yes: boolean;
-  keepDisks: boolean;
-  includeUnlabeled: boolean;
-  /** Concurrent oc calls for a large delete; default 1. */
-  parallel?: number;
-  /** --skip-protected: delete the rest, leaving VMs under delete protection and what they use. */
-  skipProtected?: boolean;
-}
+/** The spec and delete's own flags, as FLAGS in ./definitions.ts declares them. */
+export type DeleteOptions = SpecOptions & CommandOptions<'delete'>;
 
 export interface Doomed {
   object: K8sObject;
@@ -104,9 +97,10 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
 export interface DeleteListedOptions {
   /** The spec whose objects these are (the namespace they are deleted from). */
   scope: ResultScope;
-  dryRun: boolean;
-  yes: boolean;
-  keepDisks: boolean;
+  // Absent: false, as when the flag is not given.
+  dryRun?: boolean;
+  yes?: boolean;
+  keepDisks?: boolean;
   /** Concurrent oc calls for a large delete; default 1. */
   parallel?: number;
   command: DeletionView['command'];
@@ -160,7 +154,7 @@ export async function deleteListed(
   report.deletion({
     scope: options.scope,
     command: options.command,
-    dryRun: options.dryRun,
+    dryRun: options.dryRun ?? false,
     targets,
     keptDisks: kept.map((d) => d.object),
     sharedInUse: options.sharedInUse ?? [],

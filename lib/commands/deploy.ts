@@ -19,34 +19,16 @@ import { pendingUpload, uploadGolden } from './upload-golden.js';
 import type { SpecOptions } from '../pipeline/prepare-manifests.js';
 import { awaitDeletions } from './await-deletions.js';
 import { restartRequired } from '../model/vm-facts.js';
-import { rollRestart, type RestartOptions } from './lifecycle.js';
+import { rollOptions, rollRestart } from './lifecycle.js';
+import type { CommandOptions } from './definitions.js';
 import { instanceOfRootDisk } from '../model/names.js';
 import { instanceLabel, selectorString, specSelector } from '../model/ownership.js';
 import { waitReady } from './wait-ready.js';
 import { PRIMARY_UDN_NAMESPACE_LABEL } from '../model/names.js';
 import type { PlannedNetwork } from '../plan/plan-instances.js';
 
-export interface DeployOptions extends SpecOptions {
-  /** Print the plan against the cluster (reads only) and stop. */
-  dryRun: boolean;
-  yes: boolean;
-  /** Seconds to wait for readiness; undefined = return after applying. */
-  wait?: number;
-  /** Take over unlabeled objects with this spec's exact names. */
-  adopt?: boolean;
-  /** Delete this spec's objects that the spec no longer plans, with delete's rules. */
-  prune?: boolean;
-  /** With --prune: keep the disks of pruned instances. */
-  keepDisks?: boolean;
-  /** With --prune: leave surplus VMs under delete protection (and what they use) instead of refusing. */
-  skipProtected?: boolean;
-  /** Concurrent oc calls for a large apply (and --prune's delete); default 1. */
-  parallel?: number;
-  /** --restart: after applying, roll the VMs whose update needs a restart. */
-  restart?: RestartOptions;
-  /** --insecure-upload: accept an upload proxy certificate that does not verify. */
-  insecureUpload?: boolean;
-}
+/** The spec and deploy's own flags, as FLAGS in ./definitions.ts declares them. */
+export type DeployOptions = SpecOptions & CommandOptions<'deploy'>;
 
 /** Seconds deploy waits for a golden DataVolume to be ready for its upload, without --wait. */
 const UPLOAD_READY_SECONDS = 300;
@@ -235,14 +217,14 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   // The VMs this apply changed in a way they take only at their next restart.
   const needsRestart = (c: Change) => c.vm === 'restart' && applied.has(`VirtualMachine/${c.name}`);
   if (code === ExitCode.OK && options.restart) {
+    const roll = rollOptions(options);
     // Only what was just applied and needs a restart (or, with --pending, every VM the cluster
     // marked RestartRequired in deploy's read); VMs stopped by v-auto stop stay stopped.
-    const pendingLive = (c: Change) =>
-      options.restart!.pending && c.live !== undefined && restartRequired(c.live);
+    const pendingLive = (c: Change) => roll.pending && c.live !== undefined && restartRequired(c.live);
     const names = changes.changes
       .filter((c) => c.kind === 'VirtualMachine' && !c.stoppedAt && (needsRestart(c) || pendingLive(c)))
       .map((c) => c.name);
-    report.restarting(scope, names, options.restart.batch);
+    report.restarting(scope, names, roll.batch);
     if (names.length) {
       const target = {
         project: plan.settings.project,
@@ -251,7 +233,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
         selector: selectorString(specSelector(plan.settings)),
         instances: plan.instances.length,
       };
-      code = await rollRestart(cluster, target, names, options.restart, deps);
+      code = await rollRestart(cluster, target, names, roll, deps);
     }
   } else {
     const restartable = changes.changes.filter(needsRestart).map((c) => c.name);

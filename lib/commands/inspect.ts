@@ -1,11 +1,11 @@
 // `inspect`: renders what deploy would apply and prints it; never runs oc.
 import type { Manifest, Prepared } from '../render/render-manifests.js';
 import { redactSecrets } from '../report/redact.js';
+import type { CommandOptions } from './definitions.js';
 import { prepareManifests, type PrepareDeps, type SpecOptions } from '../pipeline/prepare-manifests.js';
 
-export interface InspectOptions extends SpecOptions {
-  showSecrets: boolean;
-}
+/** The spec and inspect's own flags (--show-secrets), as FLAGS in ./definitions.ts declares them. */
+export type InspectOptions = SpecOptions & CommandOptions<'inspect'>;
 
 /** What inspect shows: the prepared spec, and its manifests with Secret values masked unless asked for. */
 export interface InspectResult {

@@ -8,6 +8,7 @@ import type { ResultAction, ResultLine, ResultScope } from '../report/results.js
 import { sleep } from '../sleep.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings, type SpecOptions } from '../pipeline/prepare-manifests.js';
+import { DEFAULT_RESTART_WAIT_SECONDS, type CommandOptions } from './definitions.js';
 
 export interface RestartOptions {
   /** VMs restarted at once (default 1). */
@@ -16,6 +17,15 @@ export interface RestartOptions {
   pending: boolean;
   /** Seconds each batch may take to be Ready again. */
   wait: number;
+}
+
+/** How `restart` and `deploy --restart` roll: the same flags, the same defaults. */
+export function rollOptions(flags: CommandOptions<'restart'>): RestartOptions {
+  return {
+    batch: flags.batch ?? 1,
+    pending: flags.pending ?? false,
+    wait: flags.wait ?? DEFAULT_RESTART_WAIT_SECONDS,
+  };
 }
 
 const VM_KINDS = ['VirtualMachine', 'VirtualMachineInstance'];

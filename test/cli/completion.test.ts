@@ -4,7 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { ACTIONS, FLAGS } from '../../lib/cli/commands.js';
+import { ACTIONS, FLAGS } from '../../lib/commands/definitions.js';
 import {
   completeWords,
   DIRS,

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ACTIONS, COMMANDS, FLAGS, flagApplies, type Action } from '../../lib/cli/commands.js';
+import { ACTIONS, COMMANDS, FLAGS, flagApplies, type Action } from '../../lib/commands/definitions.js';
 import { parseArgs, type CliOptions } from '../../lib/cli/parse-args.js';
 import { ExitCode } from '../../lib/errors.js';
 import { findToolRoot, readVersion } from '../../lib/tool-root.js';

@@ -2,7 +2,7 @@
 // completion's install in the install pages.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { ACTIONS, SHELLS } from '../../lib/cli/commands.js';
+import { ACTIONS, SHELLS } from '../../lib/commands/definitions.js';
 import { parseArgs } from '../../lib/cli/parse-args.js';
 import { repoRoot } from '../helpers/workspace.js';
 

@@ -1,8 +1,36 @@
-// The command line's vocabulary: every action and every flag, each declared once with its help.
+// The command line's vocabulary: every action and every flag, each declared once (npm/cli's definitions.js).
 //
-// Adding an action is one entry in COMMANDS (its usage, summary and examples); adding a flag is
-// one entry in FLAGS (with the actions it applies to) plus the field it fills in CliOptions.
-// parse-args builds yargs, the per-action help and the "does not apply" and -o checks from them.
+// Adding a flag is one entry in FLAGS: its help, the actions it applies to, its scope, what completion
+// offers, how its value is checked and turned into the option, and so the field it fills. CliOptions
+// and the options each command receives are derived from FLAGS by types; lib/cli builds yargs, the
+// help, completion and the "does not apply" and scope checks from it. Rules that join two flags are
+// each command's `validate`. They all sit in one table, not in each command's module: the parser
+// needs every flag before it knows the action, and importing every command for that would load
+// them all on each run.
+import { MAX_REPLICAS } from '../config/rules.js';
+import { usageError } from '../errors.js';
+
+/** The actions, in the order the help lists them. */
+export const ACTIONS = [
+  'deploy',
+  'delete',
+  'status',
+  'inspect',
+  'diff',
+  'start',
+  'stop',
+  'restart',
+  'addresses',
+] as const;
+export type Action = (typeof ACTIONS)[number];
+
+/** What the words of the command line (or --project, --spec, --action) name. */
+export interface Target {
+  project: string;
+  /** Absent only when the action works on the whole project (see CommandSpec.projectWide). */
+  spec?: string;
+  action: Action;
+}
 
 export interface CommandSpec {
   /** One line for the global help's list of actions. */
@@ -18,6 +46,8 @@ export interface CommandSpec {
   outputs?: string[];
   /** It reports result lines (`[FLAG] Kind name`): `-o json` gives them as one result document. */
   results?: boolean;
+  /** The rules that join flags (`--batch` goes with `--restart`): throws a usage error; pure. */
+  validate?: (options: CliOptions) => void;
 }
 
 export const COMMANDS = {
@@ -45,6 +75,14 @@ export const COMMANDS = {
     projectWide: true,
     outputs: ['table', 'json'],
     results: true,
+    validate: (o) => {
+      const roll = o.batch !== undefined ? 'batch' : o.pending ? 'pending' : undefined;
+      if (roll && !o.restart)
+        throw usageError(
+          `--${roll} on deploy goes with --restart`,
+          `add --restart to roll the VMs that need a restart after applying`,
+        );
+    },
   },
   delete: {
     summary: "delete the spec's objects (only those labelled as v-auto's)",
@@ -62,6 +100,19 @@ export const COMMANDS = {
     projectWide: true,
     outputs: ['table', 'json'],
     results: true,
+    validate: (o) => {
+      if (o.spec !== undefined) return;
+      if (!o.allSpecs)
+        throw usageError(
+          `delete without a spec would delete every spec of project ${o.project}`,
+          `add --all-specs (and --yes) to mean it, or give the spec: v-auto ${o.project} SPEC delete`,
+        );
+      if (!o.yes && !o.dryRun)
+        throw usageError(
+          `delete --all-specs needs --yes: it is never asked for on a terminal`,
+          `add --yes, or --dry-run to list what would go`,
+        );
+    },
   },
   status: {
     summary: 'show each instance: VM state, readiness, IP, node, disk import progress',
@@ -143,10 +194,7 @@ export const COMMANDS = {
     projectWide: true,
     outputs: ['table', 'yaml', 'json'],
   },
-} satisfies Record<string, CommandSpec>;
-
-export type Action = keyof typeof COMMANDS;
-export const ACTIONS = Object.keys(COMMANDS) as Action[];
+} satisfies Record<Action, CommandSpec>;
 
 export interface FlagSpec {
   name: string;
@@ -154,11 +202,12 @@ export interface FlagSpec {
   type: 'string' | 'boolean' | 'number';
   describe: string;
   /** The actions it applies to; absent: every action. */
-  actions?: Action[];
+  actions?: readonly Action[];
   /** The values yargs accepts. */
-  choices?: string[];
-  default?: unknown;
-  /** May be given more than once (only --set). */
+  choices?: readonly string[];
+  /** The value when it is not given, as the help shows it. */
+  default?: string | number | boolean;
+  /** May be given more than once (only --set): the option is the list of values. */
   repeat?: boolean;
   /** Takes an optional value (`--wait` or `--wait 600`). */
   optionalValue?: boolean;
@@ -166,6 +215,14 @@ export interface FlagSpec {
   complete?: 'projects' | 'specs' | 'instances' | 'files' | 'dirs';
   /** 'spec': only when a spec is given; 'project': only when the action acts on every spec. Absent: both. */
   scope?: 'spec' | 'project';
+  /** The options field it fills (absent: its name in camelCase); false: it stands for a word of Target. */
+  field?: string | false;
+  /** Checks the value given and turns it into the option's value; throws a usage error. */
+  parse?: (given: never) => unknown;
+  /** The environment variable that gives the value when the flag is not given. */
+  env?: string;
+  /** The value when it is not given, where the help says it in words rather than as [default: …]. */
+  fallback?: string | number | boolean;
 }
 
 /** The shells `v-auto completion SHELL` writes a script for. */
@@ -179,28 +236,43 @@ export const DEFAULT_RESTART_WAIT_SECONDS = 600;
 export const DEFAULT_PARALLEL = 8;
 export const MAX_PARALLEL = 16;
 
-export const FLAGS: FlagSpec[] = [
+export const FLAGS = [
   {
     name: 'project',
     type: 'string',
+    field: false,
     complete: 'projects',
     describe: 'project folder under <home>/projects (instead of the first word)',
   },
   {
     name: 'spec',
     type: 'string',
+    field: false,
     complete: 'specs',
     describe: 'spec file specs/<spec>.yaml (instead of the second word)',
   },
-  { name: 'action', type: 'string', choices: ACTIONS, describe: 'action (instead of the action word)' },
+  {
+    name: 'action',
+    type: 'string',
+    field: false,
+    choices: ACTIONS,
+    describe: 'action (instead of the action word)',
+  },
   {
     name: 'home',
     type: 'string',
     complete: 'dirs',
+    env: 'V_AUTO_HOME',
     describe:
       'workspace folder holding projects/ (default: $V_AUTO_HOME, ./ if it has projects/, else the tool folder)',
   },
-  { name: 'replicas', type: 'string', scope: 'spec', describe: 'number of instances, overrides replicas' },
+  {
+    name: 'replicas',
+    type: 'string',
+    scope: 'spec',
+    parse: parseReplicas,
+    describe: 'number of instances, overrides replicas',
+  },
   {
     name: 'target',
     type: 'string',
@@ -212,6 +284,7 @@ export const FLAGS: FlagSpec[] = [
     name: 'set',
     type: 'string',
     repeat: true,
+    field: 'sets',
     scope: 'spec',
     describe: 'key.path=value, repeatable, highest precedence',
   },
@@ -249,18 +322,22 @@ export const FLAGS: FlagSpec[] = [
     name: 'wait',
     type: 'string',
     optionalValue: true,
+    parse: parseWait,
     describe: `deploy: wait until all VMs are ready (optional seconds, default ${DEFAULT_WAIT_SECONDS}); restart: seconds each batch may take to be Ready again (default ${DEFAULT_RESTART_WAIT_SECONDS})`,
     actions: ['deploy', 'restart'],
   },
   {
     name: 'parallel',
     type: 'string',
+    parse: parseParallel,
+    fallback: DEFAULT_PARALLEL,
     describe: `deploy, delete: split a large apply or delete into up to N concurrent oc calls by instance (1 to ${MAX_PARALLEL}, default ${DEFAULT_PARALLEL})`,
     actions: ['deploy', 'delete'],
   },
   {
     name: 'batch',
     type: 'string',
+    parse: parseBatch,
     describe: 'restart, deploy --restart: VMs restarted at once (default 1)',
     actions: ['restart', 'deploy'],
   },
@@ -283,6 +360,7 @@ export const FLAGS: FlagSpec[] = [
     name: 'oc',
     type: 'string',
     complete: 'files',
+    env: 'V_AUTO_OC',
     describe: 'oc or kubectl binary (default: $V_AUTO_OC, oc, else kubectl)',
   },
   { name: 'kubeconfig', type: 'string', complete: 'files', describe: 'kubeconfig file passed to oc' },
@@ -291,6 +369,7 @@ export const FLAGS: FlagSpec[] = [
     name: 'request-timeout',
     type: 'number',
     default: 30,
+    parse: (seconds: number) => positiveSeconds(seconds, '--request-timeout', MAX_REQUEST_TIMEOUT),
     describe: 'seconds for each request to the cluster',
   },
   {
@@ -352,9 +431,119 @@ export const FLAGS: FlagSpec[] = [
     describe: "also delete this spec's resources that lost their labels",
     actions: ['delete'],
   },
-];
+] as const satisfies readonly FlagSpec[];
 
 /** Whether `flag` applies to `action`. */
 export function flagApplies(flag: FlagSpec, action: Action): boolean {
   return !flag.actions || flag.actions.includes(action);
 }
+
+/** The options field a flag fills: `show-secrets` → `showSecrets`, unless it names its own. */
+type CamelCase<S extends string> = S extends `${infer H}-${infer T}` ? `${H}${Capitalize<CamelCase<T>>}` : S;
+type FieldOf<F extends FlagSpec> = F['field'] extends string ? F['field'] : CamelCase<F['name']>;
+/** The value a flag gives: what its parse returns, else one of its choices, else as yargs types it. */
+type Parsed<F extends FlagSpec> = F extends { parse: (given: never) => infer T }
+  ? T
+  : F extends { choices: readonly (infer C)[] }
+    ? C
+    : F extends { type: 'boolean' }
+      ? boolean
+      : F extends { type: 'number' }
+        ? number
+        : string;
+type ValueOf<F extends FlagSpec> = F extends { repeat: true }
+  ? Parsed<F>[]
+  : F extends { default: unknown } | { fallback: unknown }
+    ? Parsed<F>
+    : Parsed<F> | undefined;
+
+/** The options that flags `F` fill, one field per flag. */
+export type FlagValues<F extends FlagSpec> = {
+  [K in Exclude<F, { field: false }> as FieldOf<K>]: ValueOf<K>;
+};
+
+type Flag = (typeof FLAGS)[number];
+/** The flags that name `A` among their actions: the command's own flags. */
+type OwnFlag<A extends Action, F = Flag> = F extends { actions: readonly (infer X)[] }
+  ? A extends X
+    ? F
+    : never
+  : never;
+
+/** Everything the command line says, resolved and checked. */
+export type CliOptions = Target & FlagValues<Flag>;
+export type OutputFormat = CliOptions['output'];
+/** What a command receives from its own flags; a flag left out is as if not given. */
+export type CommandOptions<A extends Action> = Partial<FlagValues<OwnFlag<A>>>;
+
+/** The options field `flag` fills, or undefined when it stands for a word (--project, --spec, --action). */
+export function fieldOf(flag: FlagSpec): string | undefined {
+  if (flag.field === false) return undefined;
+  return flag.field ?? flag.name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** The options of `action`'s own flags out of everything the command line says. */
+export function commandOptions<A extends Action>(
+  action: A,
+  options: CliOptions,
+  flags: readonly FlagSpec[] = FLAGS,
+): CommandOptions<A> {
+  const own = flags.filter((f) => f.actions?.includes(action)).map(fieldOf);
+  return Object.fromEntries(
+    Object.entries(options).filter(([field]) => own.includes(field)),
+  ) as CommandOptions<A>;
+}
+
+function parseBatch(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1)
+    throw usageError(`--batch: expected a whole number of VMs, at least 1, got "${raw}"`);
+  return Number(raw);
+}
+
+function parseParallel(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()) || Number(raw) < 1 || Number(raw) > MAX_PARALLEL)
+    throw usageError(
+      `--parallel: expected a whole number of oc calls from 1 to ${MAX_PARALLEL}, got "${raw}"`,
+    );
+  return Number(raw);
+}
+
+function parseReplicas(raw: string): number {
+  if (!/^\d+$/.test(raw.trim()))
+    throw usageError(`--replicas: expected a whole number of instances, got "${raw}"`);
+  const n = Number(raw);
+  if (n < 1 || n > MAX_REPLICAS)
+    throw usageError(`--replicas: must be between 1 and ${MAX_REPLICAS}, got ${raw}`);
+  return n;
+}
+
+/** `--wait` alone is given as '' (see the parser's bareWait): the default. */
+function parseWait(raw: string): number {
+  if (raw === '') return DEFAULT_WAIT_SECONDS;
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()))
+    throw usageError(
+      `--wait takes a number of seconds, got "${raw}"`,
+      `write --wait ${DEFAULT_WAIT_SECONDS}, or --wait alone for ${DEFAULT_WAIT_SECONDS} s`,
+    );
+  return positiveSeconds(Number(raw), '--wait');
+}
+
+/**
+ * A day. Each oc call gets 4 × --request-timeout as its process deadline, a Node timer, which
+ * holds at most 2^31 - 1 ms: from 536,871 s on it overflowed to 1 ms and every call failed.
+ */
+const MAX_REQUEST_TIMEOUT = { seconds: 86_400, words: 'a day' };
+
+function positiveSeconds(n: number, flag: string, max?: { seconds: number; words: string }): number {
+  if (!Number.isFinite(n) || n <= 0) throw usageError(`${flag}: expected a number of seconds greater than 0`);
+  if (max && n > max.seconds)
+    throw usageError(`${flag}: at most ${max.seconds} seconds (${max.words}), got ${n}`);
+  return n;
+}
+
+/** The command line's whole vocabulary, as the parser, the help and completion read it (tests hand their own). */
+export interface Definitions {
+  commands: Record<Action, CommandSpec>;
+  flags: readonly FlagSpec[];
+}
+export const DEFINITIONS: Definitions = { commands: COMMANDS, flags: FLAGS };
