@@ -66,8 +66,11 @@ export interface ClusterClient {
     optional: string[],
     instances?: number,
   ): Promise<{ items: K8sObject[]; unreadable: string[] }>;
-  /** One `get KINDS --all-namespaces`; undefined when this user may not list them everywhere. */
-  listEverywhere(kinds: string[]): Promise<K8sObject[] | undefined>;
+  /**
+   * One `get KINDS --all-namespaces` (with a label selector: one oc process for all the kinds);
+   * undefined when this user may not list them everywhere.
+   */
+  listEverywhere(kinds: string[], selector?: string): Promise<K8sObject[] | undefined>;
   /**
    * One apply of all manifests: one outcome per manifest, in order. A failure that stops the whole
    * call before anything is sent (login, network, discovery, OpenAPI, a flag this oc lacks) throws

@@ -128,9 +128,9 @@ export class OcRunner implements ClusterClient {
   ): Promise<{ items: K8sObject[]; unreadable: string[] }> {
     // About one object per instance and kind.
     const small = instances !== undefined && instances * kinds.length <= ONE_GET_MAX_OBJECTS;
-    const reads =
-      (small && (await this.readInOne(kinds, namespace, selector))) ||
-      (await this.readLists(kinds, namespace, selector));
+    const one = small ? await this.readInOne(kinds, namespace, selector) : undefined;
+    // A refused kind: the raw reads say which, and an optional one is left out.
+    const reads = (one !== 'forbidden' && one) || (await this.readLists(kinds, namespace, selector));
     const items: K8sObject[] = [];
     const unreadable: string[] = [];
     for (const [i, read] of reads.entries()) {
@@ -145,8 +145,11 @@ export class OcRunner implements ClusterClient {
     return { items, unreadable };
   }
 
-  async listEverywhere(kinds: string[]): Promise<K8sObject[] | undefined> {
-    const reads = await this.readLists(kinds, undefined, undefined);
+  async listEverywhere(kinds: string[], selector?: string): Promise<K8sObject[] | undefined> {
+    // With a selector the answer is small (v-auto's own objects): one `get -A` of all the kinds.
+    const one = selector ? await this.readInOne(kinds, undefined, selector) : undefined;
+    if (one === 'forbidden') return undefined;
+    const reads = one ?? (await this.readLists(kinds, undefined, selector));
     const refused = reads.find((r) => !r.items && parseForbidden(r.stderr));
     if (refused) return undefined;
     const failed = reads.findIndex((r) => !r.items);
@@ -184,25 +187,26 @@ export class OcRunner implements ClusterClient {
    * reads would. undefined when a kind was refused or is not served, or the output is not a list:
    * the per-kind raw reads then say which kind failed and why. A failure that is no one kind's
    * (login, network, a server error) throws as theirs would, rather than being asked again.
+   * 'forbidden' when RBAC refused a kind. No namespace: every namespace (`-A`).
    */
   private async readInOne(
     kinds: string[],
-    namespace: string,
+    namespace: string | undefined,
     selector: string | undefined,
-  ): Promise<{ items?: K8sObject[]; stderr: string }[] | undefined> {
+  ): Promise<{ items?: K8sObject[]; stderr: string }[] | 'forbidden' | undefined> {
     if (kinds.length < 2) return undefined;
     const args = [
       'get',
       kinds.map(versionedResource).join(','),
-      '-n',
-      namespace,
+      ...(namespace === undefined ? ['-A'] : ['-n', namespace]),
       ...(selector ? ['-l', selector] : []),
       '-o',
       'json',
     ];
     const result = await this.start(args, undefined, 0);
     if (result.exitCode !== 0) {
-      const access = parseForbidden(result.stderr) ? undefined : accessError(result.stderr);
+      if (parseForbidden(result.stderr)) return 'forbidden';
+      const access = accessError(result.stderr);
       if (access) throw access;
       return undefined;
     }

@@ -54,6 +54,11 @@ export interface SpecRef {
   spec: string;
 }
 
+/** `v-auto/managed=true`: every object v-auto wrote, in every project. */
+export function managedSelector(): Selector {
+  return { [LABEL.managed]: 'true' };
+}
+
 /** `v-auto/managed=true,v-auto/project=P`: every spec's objects and the project's shared NADs. */
 export function projectSelector(owner: Pick<SpecRef, 'project'>): Selector {
   return { [LABEL.managed]: 'true', [LABEL.project]: owner.project };

@@ -1,7 +1,15 @@
 // The front half of deploy and diff: the spec rendered once, what exists read once, the change plan.
 import { planChanges, type ChangePlan } from '../changes/plan-changes.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
-import { findLiveAddressConflicts, liveConflictError } from '../plan/live-address-conflicts.js';
+import {
+  ADDRESS_KINDS,
+  claimsNewAddresses,
+  EVERYWHERE_UNREAD,
+  findLiveAddressConflicts,
+  liveConflictError,
+  withUnchecked,
+} from '../plan/live-address-conflicts.js';
+import { managedSelector, selectorString } from '../model/ownership.js';
 import { MANAGED_KINDS } from '../model/kinds.js';
 import { instanceOfResource } from '../model/names.js';
 import { needsNamespaceLabels, platformNetworkProblems } from '../plan/platform-networks.js';
@@ -49,6 +57,14 @@ export async function planDeploy(
   const { render, renderInstances, ...rest } = staged;
   let prepared = { ...rest, manifests: render() };
   const [read, sizes] = await reads;
+  // A planned address that this spec's own objects here do not hold yet (a new instance, a moved
+  // address) is checked against v-auto's objects in every namespace too: an instance left in a
+  // namespace the spec moved from, or another project's (its surplus included), keeps its address.
+  // One oc process more, only then: a redeploy that claims nothing new makes the reads it made.
+  const everywhere = claimsNewAddresses(staged.plan, read)
+    ? cluster.listEverywhere(ADDRESS_KINDS, selectorString(managedSelector()))
+    : Promise.resolve([]);
+  everywhere.catch(() => {}); // awaited below
   // A VM that exists keeps its MAC: its instance is rendered again where the plan's MAC differs.
   const kept = withLiveMacs(staged.plan, read);
   if (kept.changed.length) {
@@ -61,8 +77,10 @@ export async function planDeploy(
   const namespaceExists = read.length ? true : await cluster.namespaceExists(settings.namespace);
   checkSizeReferences(settings, sizes);
   // A planned address the namespace already holds (a NAD's static IPAM, a VMI's reported IP) for something else.
-  const taken = findLiveAddressConflicts(staged.plan, read);
+  const elsewhere = await everywhere;
+  const taken = findLiveAddressConflicts(staged.plan, read, elsewhere);
   if (taken.length) throw liveConflictError(staged.plan, taken);
+  if (!elsewhere) prepared = { ...prepared, plan: withUnchecked(prepared.plan, [EVERYWHERE_UNREAD]) };
   // Localnet and UDN entries against the NADs OVN-Kubernetes made; a namespace's labels only to say
   // why a UDN namespace has no primary network.
   const labels =

@@ -37,7 +37,12 @@ export interface AddressConflict {
  * one NAD name is one segment across namespaces, and so is one physical network and VLAN. A primary
  * UDN is the namespace's own network.
  */
-function segmentKeys(namespace: string, network: PlannedNetwork): string[] {
+export function segmentKeys(
+  namespace: string,
+  network: {
+    settings: Pick<PlannedNetwork['settings'], 'type' | 'nad_name' | 'physical_network' | 'vlan' | 'bridge'>;
+  },
+): string[] {
   const s = network.settings;
   if (s.type === 'udn') return [`udn ${namespace}`];
   if (s.type === 'localnet')

@@ -66,6 +66,8 @@ export interface Plan {
   sharedNads: PlannedNetwork[];
   /** The golden image v-auto makes in the namespace for this spec (`image: NAME`), if any. */
   golden?: GoldenImage;
+  /** What the address checks could not see (a spec they left out, namespaces they could not read): warned about. */
+  uncheckedAddresses?: string[];
 }
 
 export interface PlanOptions {

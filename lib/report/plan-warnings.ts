@@ -10,5 +10,6 @@ export function planWarnings(plan: Plan): string[] {
     ...cniTypeWarnings(plan),
     ...setNameWarnings(plan),
     ...cloudInitWarnings(plan),
+    ...(plan.uncheckedAddresses ?? []),
   ];
 }

@@ -237,6 +237,27 @@ describe('OcRunner against the simulator', () => {
     expect((await oc.listEverywhere(['Secret']))!.map((o) => o.metadata.name)).toEqual(
       expect.arrayContaining(['l1', 'l2']),
     );
+    // With a selector, one get of all the kinds across namespaces: each item keeps its namespace.
+    sim.clearRequests();
+    const selected = await oc.listEverywhere(['PersistentVolumeClaim', 'Secret'], 'app=a');
+    expect(selected!.map((o) => `${o.kind} ${o.metadata.namespace}/${o.metadata.name}`).sort()).toEqual([
+      'PersistentVolumeClaim x/l3',
+      'Secret x/l1',
+    ]);
+    expect(
+      sim.requests.filter((r) => r.path !== '/version' && !r.path.startsWith('/api')).map((r) => r.path),
+    ).toEqual([]);
+    expect(
+      sim.requests.filter((r) => /^\/api\/v1\/(persistentvolumeclaims|secrets)$/.test(r.path)),
+    ).toHaveLength(2);
+    // A user whose Roles grant list in namespaces only is refused at the cluster scope: undefined.
+    sim.faults.forbidden = [{ resource: 'secrets', verb: 'list', clusterWide: true }];
+    try {
+      expect(await oc.listEverywhere(['PersistentVolumeClaim', 'Secret'], 'app=a')).toBeUndefined();
+      expect(await oc.list('x', ['PersistentVolumeClaim', 'Secret'], 'app=a')).toHaveLength(2);
+    } finally {
+      sim.faults.forbidden = [];
+    }
     expect(await oc.namespaceExists('x')).toBe(true);
     expect(await oc.namespaceExists('nowhere')).toBe(false);
   });

@@ -50,7 +50,7 @@ test('first deploy into a missing namespace: both reads, the Namespace applied f
   const cluster = new FakeCluster([], false);
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'namespace', 'apply', 'create']);
+  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'apply', 'create']);
   expect(cluster.applyCalls.flat().map((m) => m.kind)).toEqual(['Namespace']);
   expect(cluster.createCalls.flat()).toHaveLength(8);
   expect(r.stdout.split('\n')[0]).toBe('[SUCCESS] Namespace vm-demo (created)');
@@ -64,7 +64,7 @@ test('the Namespace goes through apply even when new, the instances through crea
   cluster.existing.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vm-demo' } });
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'namespace', 'apply', 'create']);
+  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'apply', 'create']);
   expect(cluster.applyCalls[0].map((m) => m.kind)).toEqual(['Namespace']);
   expect(cluster.createCalls[0]).toHaveLength(8);
   expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
@@ -155,7 +155,7 @@ test('--dry-run prints the plan against the cluster with reads only, exit 0', as
   const cluster = await deployed();
   const r = await run(cluster, { dryRun: true, sets: ['cpu=4'], replicas: 3 });
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list']);
+  expect(cluster.calls).toEqual(['list', 'list-all']);
   expect(r.stdout).toContain('Plan for demo/web in namespace vm-demo: +4 create  ~2 update  =6 unchanged');
   expect(r.stdout).toContain('  + VirtualMachine web-03');
   expect(r.stdout).toContain('  ~ VirtualMachine web-01: spec.template.spec.domain.cpu.cores 2 → 4');
@@ -169,7 +169,7 @@ test('on a terminal the plan is shown and a declined confirmation applies nothin
   const r = await run(cluster, { yes: false }, { confirm: async (q) => (questions.push(q), false) });
   expect(r.stdout).toContain('Plan for demo/web in namespace vm-demo: +8 create  ~0 update  =0 unchanged');
   expect(questions).toEqual(['Apply 8 change(s) (8 new) for 2 instance(s) to namespace vm-demo with oc?']);
-  expect(cluster.calls).toEqual(['list', 'namespace']);
+  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace']);
   expect(r.code).toBe(0);
 });
 
@@ -298,7 +298,7 @@ describe('objects that are not ours', () => {
     );
     expect(err.hint).toContain('--adopt takes over those with no v-auto labels');
     // Objects found prove the namespace exists: it is not asked about.
-    expect(cluster.calls).toEqual(['list']);
+    expect(cluster.calls).toEqual(['list', 'list-all']);
   });
 
   test("--adopt takes over the unlabeled one after listing it; another spec's never", async () => {
@@ -427,7 +427,7 @@ describe('instance type and preference references are checked before anything is
   test('a spec without them makes no extra read', async () => {
     const cluster = new FakeCluster([], true);
     await run(cluster);
-    expect(cluster.calls).toEqual(['list', 'namespace', 'dry-run', 'create']);
+    expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'dry-run', 'create']);
   });
 });
 

@@ -50,6 +50,49 @@ describe('deploy refuses planned addresses the namespace already holds', () => {
   });
 });
 
+describe("deploy checks planned addresses against v-auto's objects in every namespace", () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(() => e2e.close());
+
+  test('after a namespace: change the old instances keep their addresses: exit 2, nothing applied; a user who may not list everywhere is warned', async () => {
+    expect((await e2e.run(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
+    const moved = ['--set', 'namespace=vm-moved'];
+    const r = await e2e.run(['demo', 'web', 'deploy', '--yes', ...moved]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'v-auto: address already in use: 10.215.100.101 on lan: planned for demo/web web-01, held by NetworkAttachmentDefinition vm-demo/web-01-lan (demo/web web-01)\n',
+    );
+    // One read of v-auto's address-holding kinds in every namespace, by label, in one kubectl.
+    expect(r.calls.filter((c) => c.includes(' -A '))).toEqual([
+      expect.stringMatching(
+        /^get network-attachment-definitions\.v1\.k8s\.cni\.cncf\.io,virtualmachines\.v1\.kubevirt\.io,virtualmachineinstances\.v1\.kubevirt\.io -A -l v-auto\/managed=true -o json /,
+      ),
+    ]);
+    expect(r.calls.some(writes)).toBe(false);
+    expect(e2e.sim.list('VirtualMachine', 'vm-moved')).toEqual([]);
+
+    // A redeploy in place claims nothing new: no read beyond the namespace's.
+    const again = await e2e.run(['demo', 'web', 'deploy', '--yes']);
+    expect(again.code).toBe(0);
+    expect(again.calls.some((c) => c.includes(' -A '))).toBe(false);
+
+    // RBAC that grants list in namespaces only: the namespace check alone, and a warning saying so.
+    e2e.sim.faults.forbidden = [{ resource: 'virtualmachineinstances', verb: 'list', clusterWide: true }];
+    try {
+      const limited = await e2e.run(['demo', 'web', 'deploy', '--dry-run', ...moved]);
+      expect(limited.code).toBe(0);
+      expect(limited.stderr).toContain(
+        "v-auto: warning: this user may not list v-auto's VMs, VMIs and NADs in every namespace: planned addresses were checked against this namespace only",
+      );
+    } finally {
+      e2e.sim.faults.forbidden = [];
+    }
+  });
+});
+
 describe('the address ledger against the cluster', () => {
   let e2e: E2E;
   const writeSpec = (name: string, text: string) =>

@@ -86,9 +86,12 @@ export class FakeCluster implements ClusterClient {
   }
   /** Objects in other namespaces, seen only by listEverywhere; undefined: that listing is forbidden. */
   elsewhere: K8sObject[] | undefined = [];
-  async listEverywhere(kinds: string[]): Promise<K8sObject[] | undefined> {
+  async listEverywhere(kinds: string[], selector?: string): Promise<K8sObject[] | undefined> {
     this.calls.push('list-all');
-    return this.elsewhere && [...this.existing, ...this.elsewhere].filter((o) => kinds.includes(o.kind));
+    return (
+      this.elsewhere &&
+      [...this.existing, ...this.elsewhere].filter((o) => kinds.includes(o.kind) && selected(o, selector))
+    );
   }
   apply(_ns: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
     this.calls.push('apply');

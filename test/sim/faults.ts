@@ -4,7 +4,17 @@ export interface Faults {
   /** Every request gets 401 Unauthorized. */
   unauthorized: boolean;
   /** Requests matching every given field get 403 Forbidden; resource is the plural (`virtualmachines`), verb the RBAC verb. */
-  forbidden: { resource?: string; namespace?: string; verb?: string }[];
+  forbidden: {
+    resource?: string;
+    namespace?: string;
+    verb?: string;
+    /**
+     * Only requests across all namespaces (a namespaced resource asked for with no namespace): a
+     * user whose RoleBindings grant a verb in some namespaces, and no ClusterRoleBinding, is refused
+     * it "at the cluster scope" (Kubernetes RBAC: a Role's permissions are within its namespace).
+     */
+    clusterWide?: boolean;
+  }[];
   /** The next N object requests get 500 InternalError. Discovery, /version and /openapi are not counted (see docs/reliability.md, Faults). */
   serverErrorOnce: number;
   /** Added before every response. */

@@ -647,6 +647,7 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
           f.resource === `${t.rt.resource}.${t.rt.group}` ||
           f.resource === t.rt.kind) &&
         (!f.namespace || f.namespace === ns) &&
+        (!f.clusterWide || (t.rt.namespaced && ns === undefined)) &&
         (!f.verb || f.verb === verb),
     );
     if (denied) throw forbidden(t.rt, verb, t.name, ns, SIM_USER);
