@@ -18,6 +18,16 @@ export type ChangeAction =
 /** What a running VM needs for an update to take effect. */
 export type VmEffect = 'none' | 'live' | 'restart';
 
+/**
+ * What cloud-init, which runs once per instance, will not bring to a booted guest: data, so that
+ * `-o json` carries it as such; the report says it in a sentence (plan-report.ts, noticeText).
+ */
+export type FirstBootNotice =
+  /** The Secret's changed keys reach only a recreated instance. */
+  | { code: 'secret-after-first-boot'; instance: string; secret: string; keys: string[] }
+  /** The changed attachment applies at the VM's next restart; the guest keeps its first-boot address. */
+  | { code: 'attachment-after-first-boot'; instance: string; attachment: string };
+
 export interface Change {
   action: ChangeAction;
   kind: string;
@@ -46,7 +56,7 @@ export interface Change {
    */
   deleting?: string;
   /** Changes that do not reach a booted guest (cloud-init runs once per instance). */
-  notices?: string[];
+  notices?: FirstBootNotice[];
   /** A VM's list items that others added or repointed, kept as they are: `hot-plugged volume data1`. */
   kept?: string[];
   /** update of a NAD: why fields changed that a v-auto default changed, not the catalog (nad-config-reasons.ts). */
@@ -309,8 +319,13 @@ function addFirstBootNotices(changes: Change[], byKey: Map<string, K8sObject>, i
     if (!data.length) continue;
     c.notices = [
       c.kind === 'Secret'
-        ? `${instance} has booted: cloud-init ran at its first boot and does not run again, so the changed ${data.map((f) => f.path.replace(/^data\./, '')).join(', ')} (password, users, files, static address) will not reach the guest; the Secret is updated for a recreated instance (delete --target ${instance}, then deploy)`
-        : `${instance} has booted: the changed attachment ${c.name} applies to the VM at its next restart, but the guest keeps the address cloud-init configured at first boot`,
+        ? {
+            code: 'secret-after-first-boot',
+            instance,
+            secret: c.name,
+            keys: data.map((f) => f.path.replace(/^data\./, '')),
+          }
+        : { code: 'attachment-after-first-boot', instance, attachment: c.name },
     ];
   }
 }

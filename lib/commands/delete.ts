@@ -159,7 +159,7 @@ export async function deleteListed(
     keptDisks: kept.map((d) => d.object),
     sharedInUse: options.sharedInUse ?? [],
     unlabeledKept: options.unlabeledKept ?? [],
-    standing: guard.notes,
+    standing: guard.standing,
   });
   if (options.dryRun || !targets.length) return ExitCode.OK;
   if (!options.yes && deps.confirm) {

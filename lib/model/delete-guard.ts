@@ -7,9 +7,18 @@ export interface DeleteGuard {
   protectedVms: string[];
   /** `Kind/name` of the objects to leave standing (the protected VMs, and what staying VMs use). */
   keep: Set<string>;
-  /** Why each kept object stays, one line per VM that keeps something. */
-  notes: string[];
+  /** Why each kept object stays, one entry per VM that keeps something. */
+  standing: Standing[];
 }
+
+type ObjectRef = { kind: string; name: string };
+
+/** Why objects stay through a delete, as data; the report says it in a sentence. */
+export type Standing =
+  /** A VM under delete protection (--skip-protected) stays, with what it uses. */
+  | { code: 'delete-protected'; vm: string; uses: ObjectRef[] }
+  /** A VM that stays uses these objects, which were to go. */
+  | { code: 'in-use'; vm: string; objects: ObjectRef[] };
 
 const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.metadata.name}`;
 
@@ -22,27 +31,28 @@ const key = (o: { kind: string; metadata: { name: string } }) => `${o.kind}/${o.
 export function deleteGuard(going: K8sObject[], all: K8sObject[], leaveProtected: boolean): DeleteGuard {
   const protectedVms = going.filter(isDeleteProtected).map((o) => o.metadata.name);
   const goingKeys = new Set(going.map(key));
-  if (protectedVms.length && !leaveProtected) return { protectedVms, keep: new Set(), notes: [] };
+  if (protectedVms.length && !leaveProtected) return { protectedVms, keep: new Set(), standing: [] };
   const staying = all.filter(
     (o) =>
       o.kind === 'VirtualMachine' && (!goingKeys.has(key(o)) || (leaveProtected && isDeleteProtected(o))),
   );
   const keep = new Set<string>();
-  const notes: string[] = [];
+  const standing: Standing[] = [];
   for (const vm of staying) {
     const used = usedBy(vm).filter((k) => goingKeys.has(k));
     const self = goingKeys.has(key(vm));
     if (self) keep.add(key(vm));
     for (const k of used) keep.add(k);
     if (!self && !used.length) continue;
-    const what = used.map((k) => k.replace('/', ' ')).join(', ');
-    notes.push(
+    const refs = used.map((k) => ({ kind: k.slice(0, k.indexOf('/')), name: k.slice(k.indexOf('/') + 1) }));
+    const vmName = vm.metadata.name;
+    standing.push(
       self
-        ? `Keeping VirtualMachine ${vm.metadata.name} (delete protection: kubevirt.io/vm-delete-protection)${what ? ` and what it uses: ${what}` : ''}`
-        : `Keeping ${what}: VirtualMachine ${vm.metadata.name} stays and uses ${used.length === 1 ? 'it' : 'them'}`,
+        ? { code: 'delete-protected', vm: vmName, uses: refs }
+        : { code: 'in-use', vm: vmName, objects: refs },
     );
   }
-  return { protectedVms, keep, notes };
+  return { protectedVms, keep, standing };
 }
 
 /** `Kind/name` of every object a VM names: its volumes' DataVolumes and PVCs, Secrets, and NADs in its namespace. */

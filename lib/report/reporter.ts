@@ -1,7 +1,8 @@
 // What commands tell the user while they work, as typed events: printed as text, or kept as data for -o json.
 // Commands never write to stdout or stderr themselves; the CLI hands them one Reporter.
-import type { Change, ChangePlan } from '../changes/plan-changes.js';
+import type { Change, ChangePlan, FirstBootNotice } from '../changes/plan-changes.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
+import type { Standing } from '../model/delete-guard.js';
 import { isDiskKind } from '../model/kinds.js';
 import { runStateNote, type RunState } from '../model/vm-facts.js';
 import type { Plan } from '../plan/plan-instances.js';
@@ -29,8 +30,8 @@ export interface DeletionView {
   sharedInUse: string[];
   /** Objects with this spec's names and no v-auto labels, kept without --include-unlabeled. */
   unlabeledKept: K8sObject[];
-  /** What stays because a VM stays (delete protection, a VM that uses it): one line per VM. */
-  standing: string[];
+  /** What stays because a VM stays (delete protection, a VM that uses it): one entry per VM. */
+  standing: Standing[];
 }
 
 /** One spec's place in a run over a whole project. */
@@ -61,7 +62,7 @@ export interface Reporter {
   /** One step's result lines of a spec and their summary. */
   results(scope: ResultScope, action: ResultAction, lines: ResultLine[]): void;
   /** What the user should know of changes that were applied (cloud-init runs once, a restart is needed). */
-  notices(scope: ResultScope, notices: string[]): void;
+  notices(scope: ResultScope, notices: FirstBootNotice[]): void;
   /** deploy: the VMs that need a restart to take their change, and were not restarted. */
   restartNeeded(scope: ResultScope, vms: string[]): void;
   /** deploy --restart: the VMs it rolls (none: nothing needs one), `batch` at a time. */
@@ -106,7 +107,7 @@ export function textReporter(output: Output): Reporter {
       for (const line of planLines(changes)) out(line);
       for (const c of changes.changes)
         if (c.action === 'create' || c.action === 'update')
-          for (const notice of c.notices ?? []) out(`  notice: ${notice}`);
+          for (const notice of c.notices ?? []) out(`  notice: ${noticeText(notice)}`);
     },
     surplus: (_scope, changes, planned) => {
       for (const notice of surplusNotices(changes, planned)) out(notice);
@@ -120,7 +121,7 @@ export function textReporter(output: Output): Reporter {
       out(summarize(lines, action));
     },
     notices: (_scope, notices) => {
-      for (const notice of notices) out(`notice: ${notice}`);
+      for (const notice of notices) out(`notice: ${noticeText(notice)}`);
     },
     restartNeeded: (scope, vms) =>
       out(
@@ -172,7 +173,7 @@ function deletionText(view: DeletionView): string {
       '  ',
     )}\n`;
   }
-  for (const line of view.standing) text += `${line}\n`;
+  for (const s of view.standing) text += `${standingText(s)}\n`;
   if (view.keptDisks.length)
     text += `Keeping ${view.keptDisks.length} disk object(s) (--keep-disks): ${view.keptDisks.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`;
   if (view.sharedInUse.length)
@@ -180,6 +181,21 @@ function deletionText(view: DeletionView): string {
   if (view.unlabeledKept.length)
     text += `Unlabeled matches, kept (add --include-unlabeled to delete them): ${view.unlabeledKept.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`;
   return text;
+}
+
+/** A first-boot notice in words. */
+function noticeText(n: FirstBootNotice): string {
+  return n.code === 'secret-after-first-boot'
+    ? `${n.instance} has booted: cloud-init ran at its first boot and does not run again, so the changed ${n.keys.join(', ')} (password, users, files, static address) will not reach the guest; the Secret is updated for a recreated instance (delete --target ${n.instance}, then deploy)`
+    : `${n.instance} has booted: the changed attachment ${n.attachment} applies to the VM at its next restart, but the guest keeps the address cloud-init configured at first boot`;
+}
+
+/** Why objects stay through a delete, in words. */
+function standingText(s: Standing): string {
+  const what = (refs: { kind: string; name: string }[]) => refs.map((r) => `${r.kind} ${r.name}`).join(', ');
+  return s.code === 'delete-protected'
+    ? `Keeping VirtualMachine ${s.vm} (delete protection: kubevirt.io/vm-delete-protection)${s.uses.length ? ` and what it uses: ${what(s.uses)}` : ''}`
+    : `Keeping ${what(s.objects)}: VirtualMachine ${s.vm} stays and uses ${s.objects.length === 1 ? 'it' : 'them'}`;
 }
 
 function phaseOf(o: K8sObject): string {

@@ -1,6 +1,7 @@
 // `-o json` of deploy, delete, start, stop and restart: what the run reported, as data, in one document
 // written last (schema: schemas/result.schema.json). The text still goes to stderr for whoever watches.
-import type { Change, ChangePlan } from '../changes/plan-changes.js';
+import type { Change, ChangePlan, FirstBootNotice } from '../changes/plan-changes.js';
+import type { Standing } from '../model/delete-guard.js';
 import type { Output } from './output.js';
 import {
   textReporter,
@@ -46,12 +47,12 @@ export interface SpecResult extends ResultScope {
     sharedInUse: string[];
     unlabeledKept: ObjectRef[];
     /** What stays because a VM stays: a protected VM and what it uses, what a staying VM uses. */
-    standing: string[];
+    standing: Standing[];
   };
   /** What others added to or repointed in a VM, which deploy left as it is (`hot-plugged volume data1`). */
   kept?: (ObjectRef & { what: string })[];
-  /** What the user should know of what was applied (cloud-init runs once per instance…). */
-  notices?: string[];
+  /** What cloud-init will not bring to a booted guest of what was applied. */
+  notices?: FirstBootNotice[];
   /** VMs that need a restart to take their change. */
   restartNeeded?: string[];
   /** A roll that stopped: the VMs it did not restart. */
@@ -104,7 +105,7 @@ export class ResultRecorder implements Reporter {
     return entry;
   }
 
-  private add(scope: ResultScope, key: 'notices' | 'restartNeeded' | 'notRestarted', items: string[]) {
+  private add(scope: ResultScope, key: 'restartNeeded' | 'notRestarted', items: string[]) {
     const data = this.entry(scope).data;
     data[key] = [...(data[key] ?? []), ...items];
   }
@@ -136,9 +137,10 @@ export class ResultRecorder implements Reporter {
     this.entry(scope).lines.push(...lines);
   }
 
-  notices(scope: ResultScope, notices: string[]): void {
+  notices(scope: ResultScope, notices: FirstBootNotice[]): void {
     this.text.notices(scope, notices);
-    this.add(scope, 'notices', notices);
+    const data = this.entry(scope).data;
+    data.notices = [...(data.notices ?? []), ...notices];
   }
 
   restartNeeded(scope: ResultScope, vms: string[]): void {

@@ -153,3 +153,47 @@ test("the --wait outcome joins its spec's entry, after the results it follows", 
     validate({ ...doc, specs: [{ ...doc.specs[0], wait: { ...doc.specs[0].wait, outcome: 'late' } }] }),
   ).toBe(false);
 });
+
+test('notices and what a delete leaves standing are data with a code; the sentences go to the text only', () => {
+  const seen = capture();
+  const json = new ResultRecorder(seen);
+  json.notices(web, [
+    { code: 'secret-after-first-boot', instance: 'web-01', secret: 'web-01-cloud-init', keys: ['userdata'] },
+    { code: 'attachment-after-first-boot', instance: 'web-02', attachment: 'web-02-lan' },
+  ]);
+  const vm = (name: string) => ({ apiVersion: 'kubevirt.io/v1', kind: 'VirtualMachine', metadata: { name } });
+  json.deletion({
+    scope: web,
+    command: { name: 'delete' },
+    dryRun: true,
+    targets: [{ object: vm('web-03'), why: 'labeled' }],
+    keptDisks: [],
+    sharedInUse: [],
+    unlabeledKept: [],
+    standing: [
+      { code: 'delete-protected', vm: 'web-01', uses: [{ kind: 'Secret', name: 'web-01-cloud-init' }] },
+      { code: 'in-use', vm: 'solo-01', objects: [{ kind: 'DataVolume', name: 'web-02-rootdisk' }] },
+    ],
+  });
+  const doc = json.document('delete', 0);
+  expect(validate(doc)).toBe(true);
+  expect(doc.specs[0].notices).toEqual([
+    { code: 'secret-after-first-boot', instance: 'web-01', secret: 'web-01-cloud-init', keys: ['userdata'] },
+    { code: 'attachment-after-first-boot', instance: 'web-02', attachment: 'web-02-lan' },
+  ]);
+  expect(doc.specs[0].deletion?.standing).toEqual([
+    { code: 'delete-protected', vm: 'web-01', uses: [{ kind: 'Secret', name: 'web-01-cloud-init' }] },
+    { code: 'in-use', vm: 'solo-01', objects: [{ kind: 'DataVolume', name: 'web-02-rootdisk' }] },
+  ]);
+  expect(seen.stderr).toContain(
+    'notice: web-01 has booted: cloud-init ran at its first boot and does not run again, so the changed userdata (password, users, files, static address) will not reach the guest; the Secret is updated for a recreated instance (delete --target web-01, then deploy)\n' +
+      'notice: web-02 has booted: the changed attachment web-02-lan applies to the VM at its next restart, but the guest keeps the address cloud-init configured at first boot\n',
+  );
+  expect(seen.stderr).toContain(
+    'Keeping VirtualMachine web-01 (delete protection: kubevirt.io/vm-delete-protection) and what it uses: Secret web-01-cloud-init\n' +
+      'Keeping DataVolume web-02-rootdisk: VirtualMachine solo-01 stays and uses it\n',
+  );
+  // A sentence where the schema wants data is refused.
+  const sentence = { ...doc.specs[0], notices: ['web-01 has booted'] };
+  expect(validate({ ...doc, specs: [sentence] })).toBe(false);
+});
