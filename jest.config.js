@@ -12,6 +12,7 @@ export const E2E_TESTS = [
   '/test/cli/(completion|inspect|young-generation|workspace-lock|error-hints|pipe-output|terminal)\\.test\\.ts$',
   '/test/cluster/oc-runner\\.test\\.ts$',
   '/test/render/cloud-init\\.test\\.ts$',
+  '/test/render/cloud-config-differential\\.test\\.ts$',
 ];
 
 export default {

@@ -167,7 +167,7 @@ async function run(
       { ...spec, showSecrets: options.showSecrets },
       { toolRoot, env, promptSecret: ask },
     );
-    report.planWarnings(result.prepared.plan);
+    report.planWarnings(result.prepared.plan, result.prepared.warnings);
     output.out(printInspect(result, options.output, options.sets));
     return ExitCode.OK;
   }

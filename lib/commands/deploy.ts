@@ -49,7 +49,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   const { plan, changes } = planned;
   // A file: golden image not yet uploaded: checked (readable, its sha256) before anything is sent.
   const upload = await pendingUpload(plan, changes, options.home);
-  report.planWarnings(plan);
+  report.planWarnings(plan, planned.warnings);
   const ns = plan.settings.namespace;
   const scope: ResultScope = { project: plan.settings.project, spec: plan.settings.spec, namespace: ns };
   const cluster = deps.cluster();

@@ -112,6 +112,8 @@ export async function stageSpec(
     plan,
     inputs: visible,
     placeholders,
+    // Filled as the instances render: complete once render() has run.
+    warnings: cloudInit.warnings,
     renderInstances: (instances) => renderSome({ ...plan, instances, sharedNads: [] }),
     render: () => {
       if (plan.instances.length <= 1) return first;

@@ -3,6 +3,7 @@ import { load } from 'js-yaml';
 import { isPlainObject, type ConfigMap } from '../config/merge.js';
 import { usageError } from '../errors.js';
 import type { Instance, Plan } from '../plan/plan-instances.js';
+import { checkCloudConfig, PYYAML_SCHEMA } from './cloud-config-schema.js';
 import { compileTemplate, type CompiledTemplate, type RenderData } from './handlebars-env.js';
 import { generatesNetworkData, networkConfigText } from './network-config.js';
 import { isTemplate, templateStrings, templateVariables } from './template-variables.js';
@@ -60,6 +61,8 @@ export function cloudInitVariables(merged: ConfigMap): Set<string> {
 }
 
 export interface CloudInitRenderer {
+  /** What cloud-init's schema deprecates in what was rendered so far, once each (`v-auto: warning:`). */
+  warnings: string[];
   render(
     instance: Instance,
     inputs: ConfigMap,
@@ -86,7 +89,9 @@ export function compileCloudInit(
       ? undefined
       : compileValue(plan.settings.network_data, `${label}: network_data`, '');
   const generated = generatesNetworkData(plan);
+  const warnings: string[] = [];
   return {
+    warnings,
     render(instance, inputs, options) {
       const context = { ...plan.settings.variables, ...inputs, ...instanceVariables(plan, instance) };
       const data: RenderData = { maskSecrets: options?.maskSecrets, hashes };
@@ -106,8 +111,10 @@ export function compileCloudInit(
       );
       // A placeholder for an input not asked for (inspect) is no YAML the user wrote: checked at deploy.
       const checkable = (text: string) => !(options?.maskSecrets && text.includes('<input: '));
-      if (userdata.startsWith('#cloud-config') && checkable(userdata))
-        assertYaml(userdata, `${label}: cloud_init`, instance.name, secrets);
+      if (userdata.startsWith('#cloud-config') && checkable(userdata)) {
+        const doc = assertYaml(userdata, `${label}: cloud_init`, instance.name, secrets);
+        if (doc) assertCloudConfig(doc, `${label}: cloud_init`, instance.name, secrets, warnings);
+      }
       if (networkdata !== undefined && !generated && checkable(networkdata))
         assertYaml(networkdata, `${label}: network_data`, instance.name, secrets);
       return { userdata, networkdata };
@@ -120,18 +127,25 @@ export function compileCloudInit(
  * instance and the rendered line; the line is quoted only when it holds no input value and no
  * password hash (a line of user-data may hold a secret).
  */
-function assertYaml(text: string, label: string, instance: string, secrets: string[]): void {
+function assertYaml(
+  text: string,
+  label: string,
+  instance: string,
+  secrets: string[],
+): Record<string, unknown> | undefined {
   let problem: string | undefined;
   let line: number | undefined;
+  let doc: unknown;
   try {
-    const doc = load(text);
+    // Read as cloud-init reads it (PyYAML's booleans), so that the schema check sees its values.
+    doc = load(text, { schema: PYYAML_SCHEMA });
     if (doc !== null && doc !== undefined && !isPlainObject(doc)) problem = 'it is not a mapping of keys';
   } catch (err) {
     const e = err as { reason?: string; message: string; mark?: { line: number } };
     problem = e.reason ?? e.message.split('\n')[0];
     line = e.mark?.line;
   }
-  if (problem === undefined) return;
+  if (problem === undefined) return isPlainObject(doc) ? doc : undefined;
   const lines = text.split('\n');
   let at = '';
   if (line !== undefined) {
@@ -146,6 +160,35 @@ function assertYaml(text: string, label: string, instance: string, secrets: stri
   throw usageError(
     `${label}: renders invalid YAML for ${instance}${at}: ${problem}`,
     'cloud-init would drop the whole file and the VM would boot without it: fix the template (a missing colon, a value that needs quotes)',
+  );
+}
+
+/**
+ * Exit 2 when cloud-init's schema refuses the rendered #cloud-config (cloud-config-schema.ts), naming
+ * the spec, the instance and each key path, never a value; a path segment that holds an input or a
+ * hash is not shown either. Deprecations go to `warnings`, once each.
+ */
+function assertCloudConfig(
+  doc: Record<string, unknown>,
+  label: string,
+  instance: string,
+  secrets: string[],
+  warnings: string[],
+): void {
+  const shown = (path: string) =>
+    path
+      .split('.')
+      .map((p) => (secrets.some((v) => p.includes(v)) || p.includes('$6$') ? '<not shown>' : p))
+      .join('.');
+  const { errors, warnings: deprecations } = checkCloudConfig(doc);
+  for (const w of deprecations) {
+    const text = `${label}: ${shown(w.path)} ${w.message}`;
+    if (!warnings.includes(text)) warnings.push(text);
+  }
+  if (!errors.length) return;
+  throw usageError(
+    `${label}: cloud-init's schema refuses the #cloud-config rendered for ${instance}: ${errors.map((e) => `${shown(e.path)} ${e.message}`).join('; ')}`,
+    'cloud-init would only log it at boot, and its modules would misread or skip the value (an account locked, commands not run): fix the template (docs/configuration.md#cloud-init-templates)',
   );
 }
 

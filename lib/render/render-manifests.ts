@@ -27,6 +27,8 @@ export interface Prepared {
   inputs: ConfigMap;
   /** Variables left as placeholders (inspect without --show-secrets never asks for them). */
   placeholders: string[];
+  /** What rendering found that may not do what it says: cloud-init's deprecations, once each. */
+  warnings: string[];
 }
 
 export interface Manifest {

@@ -51,8 +51,8 @@ export interface Orphan {
 }
 
 export interface Reporter {
-  /** What a planned spec asks for that may not do what it says. */
-  planWarnings(plan: Plan): void;
+  /** What a planned spec asks for that may not do what it says; `rendered`: what rendering it found. */
+  planWarnings(plan: Plan, rendered?: string[]): void;
   /** deploy: the change plan, before asking or under --dry-run; `namespaceMissing`: it is to be created. */
   plan(scope: ResultScope, changes: ChangePlan, namespaceMissing: boolean): void;
   /** Instances and objects the spec no longer plans (`planned`: how many instances it does). */
@@ -97,8 +97,8 @@ export interface Reporter {
 export function textReporter(output: Output): Reporter {
   const out = (line: string) => output.out(`${line}\n`);
   return {
-    planWarnings: (plan) => {
-      for (const warning of planWarnings(plan)) output.err(`v-auto: warning: ${warning}\n`);
+    planWarnings: (plan, rendered = []) => {
+      for (const warning of [...planWarnings(plan), ...rendered]) output.err(`v-auto: warning: ${warning}\n`);
     },
     plan: (scope, changes, namespaceMissing) => {
       out(

@@ -110,7 +110,7 @@ export class ResultRecorder implements Reporter {
     data[key] = [...(data[key] ?? []), ...items];
   }
 
-  planWarnings: Reporter['planWarnings'] = (plan) => this.text.planWarnings(plan);
+  planWarnings: Reporter['planWarnings'] = (plan, rendered) => this.text.planWarnings(plan, rendered);
 
   plan(scope: ResultScope, changes: ChangePlan, namespaceMissing: boolean): void {
     this.text.plan(scope, changes, namespaceMissing);

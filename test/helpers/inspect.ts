@@ -11,7 +11,7 @@ export async function inspectPrinted(
   deps: PrepareDeps & { output: Output },
 ): Promise<number> {
   const result = await inspect(options, deps);
-  textReporter(deps.output).planWarnings(result.prepared.plan);
+  textReporter(deps.output).planWarnings(result.prepared.plan, result.prepared.warnings);
   deps.output.out(printInspect(result, options.output, options.sets));
   return ExitCode.OK;
 }

@@ -100,7 +100,7 @@ describe('a more specific layer chooses the size: an instance type replaces inhe
   test('inspect says what the size replaced', () => {
     const sized = (input: Parameters<typeof renderFor>[0]) => {
       const { plan, manifests } = renderFor(input);
-      return inspectReport({ plan, manifests, inputs: {}, placeholders: [] }, [])
+      return inspectReport({ plan, manifests, inputs: {}, placeholders: [], warnings: [] }, [])
         .split('\n')
         .find((l) => l.startsWith('  size:'));
     };

@@ -3,9 +3,10 @@ import { inspectReport } from '../../lib/report/inspect-report.js';
 import { IMAGE, renderFor } from '../helpers/workspace.js';
 
 const reportOf = (spec: Record<string, unknown>) =>
-  inspectReport({ ...renderFor({ spec: { ...IMAGE, ...spec } }), inputs: {}, placeholders: [] }, []).split(
-    '\n',
-  );
+  inspectReport(
+    { ...renderFor({ spec: { ...IMAGE, ...spec } }), inputs: {}, placeholders: [], warnings: [] },
+    [],
+  ).split('\n');
 const lineOf = (spec: Record<string, unknown>, label: string) =>
   reportOf(spec).find((l) => l.startsWith(`  ${label}:`));
 
