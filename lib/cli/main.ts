@@ -258,6 +258,7 @@ async function run(
     output.out(
       options.output === 'table' ? ledgerReport(result.view) : ledgerDocument(result.view, options.output),
     );
+    for (const warning of result.view.warnings ?? []) output.err(`v-auto: warning: ${warning}\n`);
     const error = result.clusterError;
     if (error)
       output.err(

@@ -5,7 +5,8 @@ import { findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.j
 import { addressLedger, type LiveByNamespace, type WorkspaceSpec } from '../plan/address-ledger.js';
 import { selectTarget } from '../plan/plan-instances.js';
 import { describeMacConflict, findMacConflicts } from '../plan/mac-addresses.js';
-import type { LiveObject } from '../plan/live-address-conflicts.js';
+import { ADDRESS_KINDS, type LiveObject } from '../plan/live-address-conflicts.js';
+import { managedSelector, selectorString } from '../model/ownership.js';
 import type { LedgerView } from '../report/address-ledger-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { prepareSettings } from '../pipeline/prepare-manifests.js';
@@ -29,9 +30,6 @@ export interface AddressesResult {
   /** The cluster could not be read: the ledger shows the plan only (exit 3). */
   clusterError?: VAutoError;
 }
-
-/** What one `get` per namespace reads: an instance's VM and VMI, and the NADs that hold static addresses. */
-const LEDGER_KINDS = ['VirtualMachine', 'VirtualMachineInstance', 'NetworkAttachmentDefinition'];
 
 /**
  * Exit 2 when a listed spec cannot be planned or its addresses conflict (in the workspace, or with
@@ -72,17 +70,14 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
   if (!listed.length)
     throw usageError(`project ${project} has no specs`, `add one: projects/${project}/specs/web.yaml`);
 
-  const namespaces = [
-    ...new Set(
-      listed.flatMap((s) =>
-        'plan' in s && s.plan.instances.some((i) => i.nics.some((n) => n.address))
-          ? [s.plan.settings.namespace]
-          : [],
-      ),
-    ),
-  ];
-  const { live, error } = await readNamespaces(namespaces, deps);
-  const ledger = addressLedger(listed, conflicts, live, options.target);
+  const addressed = listed.filter(
+    (s): s is SpecPlan => 'plan' in s && s.plan.instances.some((i) => i.nics.some((n) => n.address)),
+  );
+  const namespaces = [...new Set(addressed.map((s) => s.plan.settings.namespace))];
+  // About how many instances' objects each namespace's read finds: a small one goes as one get.
+  const instances = addressed.reduce((n, s) => n + s.plan.instances.length, 0);
+  const { live, everywhere, error } = await readCluster(namespaces, instances, deps);
+  const ledger = addressLedger(listed, conflicts, live, options.target, everywhere);
   // A MAC two NICs of the workspace would share: deploy refuses it as it refuses an address conflict.
   for (const c of findMacConflicts(planned))
     if (c.holders.some((h) => h.project === project && (spec === undefined || h.spec === spec)))
@@ -92,6 +87,7 @@ export async function addresses(options: AddressesOptions, deps: ClusterDeps): P
     ...(spec !== undefined ? { spec } : {}),
     ...ledger,
     ...(error ? { clusterError: error.message } : {}),
+    ...(!error && namespaces.length && !everywhere ? { warnings: [EVERYWHERE_UNREAD_LEDGER] } : {}),
   };
 
   const held = ledger.entries.filter((e) => e.cluster?.state === 'held').length;
@@ -110,16 +106,23 @@ export function addressesCode(result: AddressesResult): number {
   return result.clusterError ? ExitCode.CLUSTER : ExitCode.OK;
 }
 
+/** Said when v-auto's objects could not be listed in every namespace (RBAC). */
+const EVERYWHERE_UNREAD_LEDGER =
+  "this user may not list v-auto's VMs, VMIs and NADs in every namespace: the ledger shows the listed namespaces only (instances left in other namespaces, and what holds a planned address there, are not shown)";
+
 /**
- * One `get` per namespace, side by side. A cluster that cannot be read (no oc, not logged in,
- * forbidden, unreachable: exit-3 errors) is reported once, with the namespaces that were read.
+ * One `get` per namespace and one of v-auto's objects in every namespace, side by side. A cluster
+ * that cannot be read (no oc, not logged in, forbidden, unreachable: exit-3 errors) is reported
+ * once, with the namespaces that were read; `everywhere` is undefined when this user may not list
+ * everywhere (the namespaces' reads stand).
  */
-async function readNamespaces(
+async function readCluster(
   namespaces: string[],
+  instances: number,
   deps: ClusterDeps,
-): Promise<{ live: LiveByNamespace; error?: VAutoError }> {
+): Promise<{ live: LiveByNamespace; everywhere?: LiveObject[]; error?: VAutoError }> {
   const live = new Map<string, LiveObject[]>();
-  if (!namespaces.length) return { live };
+  if (!namespaces.length) return { live, everywhere: [] };
   const cannotRead = (err: unknown): VAutoError => {
     if (deps.signal?.aborted) throw interruptedError();
     if (err instanceof VAutoError && err.exitCode === ExitCode.CLUSTER) return err;
@@ -131,10 +134,14 @@ async function readNamespaces(
   } catch (err) {
     return { live, error: cannotRead(err) };
   }
-  const reads = await Promise.allSettled(namespaces.map((ns) => cluster.list(ns, LEDGER_KINDS)));
-  let error: VAutoError | undefined;
+  const [all, ...reads] = await Promise.allSettled([
+    cluster.listEverywhere(ADDRESS_KINDS, selectorString(managedSelector())),
+    ...namespaces.map((ns) => cluster.list(ns, ADDRESS_KINDS, undefined, instances)),
+  ]);
+  const everywhere = all.status === 'fulfilled' ? all.value : undefined;
+  let error: VAutoError | undefined = all.status === 'rejected' ? cannotRead(all.reason) : undefined;
   reads.forEach((r, i) => {
-    if (r.status === 'fulfilled') live.set(namespaces[i], r.value);
+    if (r.status === 'fulfilled') live.set(namespaces[i], r.value as LiveObject[]);
     else error ??= cannotRead(r.reason);
   });
   if (error && live.size) {
@@ -144,5 +151,5 @@ async function readNamespaces(
       { exitCode: ExitCode.CLUSTER, hint: error.hint },
     );
   }
-  return { live, error };
+  return { live, ...(everywhere ? { everywhere } : {}), error };
 }

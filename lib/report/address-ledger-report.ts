@@ -9,6 +9,8 @@ export interface LedgerView extends AddressLedger {
   spec?: string;
   /** Why the cluster column is missing, when it is (one message for the whole run). */
   clusterError?: string;
+  /** What the ledger could not see (printed on stderr as `v-auto: warning: …`). */
+  warnings?: string[];
 }
 
 export function ledgerReport(view: LedgerView): string {
@@ -17,9 +19,11 @@ export function ledgerReport(view: LedgerView): string {
   const lines: string[] = [];
   if (!view.entries.length) lines.push(`${scope}: no static addresses planned`);
   else {
-    const specs = new Set(view.entries.map((e) => `${e.project}/${e.spec}`)).size;
+    const planned = view.entries.filter((e) => e.cluster?.state !== 'kept');
+    const kept = view.entries.length - planned.length;
+    const specs = new Set(planned.map((e) => `${e.project}/${e.spec}`)).size;
     lines.push(
-      `${scope}: ${view.entries.length} planned address${view.entries.length === 1 ? '' : 'es'} in ${specs} spec${specs === 1 ? '' : 's'}${read ? '' : ' (cluster not read)'}`,
+      `${scope}: ${planned.length} planned address${planned.length === 1 ? '' : 'es'} in ${specs} spec${specs === 1 ? '' : 's'}${kept ? `, ${kept} kept by instances no longer planned` : ''}${read ? '' : ' (cluster not read)'}`,
       '',
     );
     const header = ['NETWORK', 'ADDRESS', 'MAC', 'SPEC', 'INSTANCE', ...(read ? ['CLUSTER'] : [])];
@@ -60,6 +64,7 @@ export function ledgerDocument(view: LedgerView, format: 'json' | 'yaml'): strin
     })),
     conflicts: view.conflicts,
     unplanned: view.unplanned,
+    warnings: view.warnings ?? [],
   };
   return documentText(doc, format);
 }

@@ -119,11 +119,13 @@ describe('the address ledger against the cluster', () => {
         '',
       ].join('\n'),
     );
-    // One read each of VMs, VMIs and NADs in the one namespace the project's addresses live in.
-    expect(before.calls.map((c) => c.split(' ').slice(0, 3).join(' ')).sort()).toEqual([
-      'get --raw /apis/k8s.cni.cncf.io/v1/namespaces/vm-demo/network-attachment-definitions',
-      'get --raw /apis/kubevirt.io/v1/namespaces/vm-demo/virtualmachineinstances',
-      'get --raw /apis/kubevirt.io/v1/namespaces/vm-demo/virtualmachines',
+    // One get of VMs, VMIs and NADs in the one namespace the project's addresses live in, and one
+    // of v-auto's in every namespace.
+    const kinds =
+      'get network-attachment-definitions.v1.k8s.cni.cncf.io,virtualmachines.v1.kubevirt.io,virtualmachineinstances.v1.kubevirt.io';
+    expect(before.calls.map((c) => c.split(' ').slice(0, 5).join(' ')).sort()).toEqual([
+      `${kinds} -A -l v-auto/managed=true`,
+      `${kinds} -n vm-demo -o`,
     ]);
 
     expect((await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '60'])).code).toBe(0);
@@ -225,6 +227,64 @@ describe('the address ledger against the cluster', () => {
       expect(r.stderr).toBe('v-auto: 1 address conflict in the workspace (listed above)\n');
     } finally {
       rmSync(path.join(e2e.home, 'projects', 'shop'), { recursive: true });
+    }
+  });
+
+  test("a surplus instance keeps its address: in the ledger, and against another project's deploy on the segment", async () => {
+    const web = path.join(e2e.home, 'projects', 'demo', 'specs', 'web.yaml');
+    const text = readFileSync(web, 'utf8');
+    writeFileSync(web, text.replace('\nreplicas: 2\n', '\nreplicas: 1\n'));
+    mkdirSync(path.join(e2e.home, 'projects', 'shop', 'specs'), { recursive: true });
+    writeFileSync(
+      path.join(e2e.home, 'projects', 'shop', 'config.yaml'),
+      readFileSync(path.join(e2e.home, 'projects', 'demo', 'config.yaml'), 'utf8').replace(
+        'namespace: vm-demo',
+        'namespace: vm-shop',
+      ),
+    );
+    writeFileSync(
+      path.join(e2e.home, 'projects', 'shop', 'specs', 'front.yaml'),
+      'image_url: http://mirror.example.internal/f.qcow2\nnetworks: [{name: lan, offset: 102}]\n',
+    );
+    try {
+      // Lowered without --prune (the default): web-02 stays, and so does its address.
+      const ledger = await e2e.run(['demo', 'web', 'addresses']);
+      expect(ledger.code).toBe(0);
+      expect(ledger.stdout).toMatch(
+        /^demo\/web: 1 planned address in 1 spec, 1 kept by instances no longer planned\n/,
+      );
+      expect(ledger.stdout).toMatch(
+        /\nlan +10\.215\.100\.102 +0a:76(?::[0-9a-f]{2}){4} +demo\/web +web-02 +surplus, kept without --prune: VMI runs\n/,
+      );
+      // Another project on the same bridge and VLAN, in its own namespace, is not given it.
+      const shop = await e2e.run(['shop', 'front', 'addresses']);
+      expect(shop.code).toBe(2);
+      expect(shop.stdout).toContain(
+        'held by NetworkAttachmentDefinition vm-demo/web-02-lan (demo/web web-02)',
+      );
+      const deploy = await e2e.run(['shop', 'front', 'deploy', '--yes']);
+      expect(deploy.code).toBe(2);
+      expect(deploy.stderr).toContain(
+        'v-auto: address already in use: 10.215.100.102 on lan: planned for shop/front front-01, held by NetworkAttachmentDefinition vm-demo/web-02-lan (demo/web web-02)\n',
+      );
+      expect(deploy.calls.some(writes)).toBe(false);
+    } finally {
+      writeFileSync(web, text);
+      rmSync(path.join(e2e.home, 'projects', 'shop'), { recursive: true });
+    }
+  });
+
+  test('a user who may list only in namespaces: the ledger from those, and a warning', async () => {
+    e2e.sim.faults.forbidden = [{ resource: 'virtualmachines', verb: 'list', clusterWide: true }];
+    try {
+      const r = await e2e.run(['demo', 'web', 'addresses']);
+      expect(r.code).toBe(0);
+      expect(r.stderr).toBe(
+        "v-auto: warning: this user may not list v-auto's VMs, VMIs and NADs in every namespace: the ledger shows the listed namespaces only (instances left in other namespaces, and what holds a planned address there, are not shown)\n",
+      );
+      expect(r.stdout).toContain('VMI 10.215.100.101');
+    } finally {
+      e2e.sim.faults.forbidden = [];
     }
   });
 

@@ -167,3 +167,60 @@ describe('addressLedger', () => {
     expect(ledger.entries.map((e) => e.cluster?.state)).toEqual(['not-deployed', undefined]);
   });
 });
+
+describe('addressLedger: instances the plan no longer has, and holders in other namespaces', () => {
+  const ownNad = (namespace: string, instance: string, address: string, spec = 'web'): LiveObject => ({
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: `${instance}-lan`, namespace, labels: labels(spec, instance) },
+    spec: {
+      config: JSON.stringify({
+        type: 'cnv-bridge',
+        bridge: 'br-lan',
+        vlan: 100,
+        ipam: { type: 'static', addresses: [{ address }] },
+      }),
+    },
+  });
+  const line = (e: ReturnType<typeof rows>['entries'][number]) =>
+    `${e.address} ${e.project}/${e.spec} ${e.instance} ${e.namespace}: ${describeClusterView(e.cluster!)}`;
+
+  test('a surplus instance (replicas lowered without --prune) keeps its address in the ledger, marked', () => {
+    const web = specPlan('demo', 'web', { replicas: 1 });
+    const live = [
+      vm('web-01'),
+      ownNad('vm-demo', 'web-01', '10.215.100.101/24'),
+      vm('web-02'),
+      vmi('web-02', [{ name: 'lan', ipAddress: '10.215.100.102' }]),
+      ownNad('vm-demo', 'web-02', '10.215.100.102/24'),
+    ];
+    expect(rows([web], live).entries.map(line)).toEqual([
+      '10.215.100.101 demo/web web-01 vm-demo: VM stopped (no VMI)',
+      '10.215.100.102 demo/web web-02 vm-demo: surplus, kept without --prune: VMI runs',
+    ]);
+    // --target names one instance: another's surplus is not listed.
+    expect(rows([web], live, 'web-01').entries.map(line)).toHaveLength(1);
+  });
+
+  test("instances left in the spec's old namespace: listed as kept, and holding the planned addresses", () => {
+    const web = specPlan('demo', 'web', { replicas: 1 });
+    const old = [vm('web-01'), ownNad('vm-old', 'web-01', '10.215.100.101/24')].map((o) => ({
+      ...o,
+      metadata: { ...o.metadata, namespace: 'vm-old' },
+    }));
+    const ledger = addressLedger([web], [], new Map([['vm-demo', []]]), undefined, old);
+    expect(ledger.entries.map(line)).toEqual([
+      '10.215.100.101 demo/web web-01 vm-demo: held by NetworkAttachmentDefinition vm-old/web-01-lan (demo/web web-01)',
+      '10.215.100.101 demo/web web-01 vm-old: left in a namespace the spec moved from: VM stopped (no VMI)',
+    ]);
+  });
+
+  test("another project's surplus on the same bridge and VLAN holds a planned address", () => {
+    const api = specPlan('demo', 'api', { networks: [{ name: 'lan', offset: 102 }] });
+    const theirs = ownNad('vm-shop', 'front-02', '10.215.100.102/24', 'front');
+    theirs.metadata.labels = { ...theirs.metadata.labels, 'v-auto/project': 'shop' };
+    const ledger = addressLedger([api], [], new Map([['vm-demo', []]]), undefined, [theirs]);
+    expect(ledger.entries.map(line)).toEqual([
+      '10.215.100.102 demo/api api-01 vm-demo: held by NetworkAttachmentDefinition vm-shop/front-02-lan (shop/front front-02)',
+    ]);
+  });
+});
