@@ -56,11 +56,15 @@ export function accessError(stderr: string): VAutoError | undefined {
 
 /** The line that says what went wrong: not a warning, not klog's retry chatter (`E1125 12:00:00 …`). */
 export function firstErrorLine(stderr: string): string {
-  const lines = stderr
+  return (errorLines(stderr)[0] ?? '').replace(/^error: /, '');
+}
+
+/** Every line of stderr that says something went wrong (a get of several kinds says one per kind). */
+export function errorLines(stderr: string): string[] {
+  return stderr
     .split('\n')
     .map((l) => l.trim())
     .filter((l) => l && !l.startsWith('Warning:') && !/^[EWI]\d{4} /.test(l));
-  return (lines[0] ?? '').replace(/^error: /, '');
 }
 
 /** The parts of an RBAC denial: `User "dev" cannot list resource "secrets" in API group "" in the namespace "x"`. */

@@ -12,7 +12,7 @@ import {
   versionedResource,
   type K8sObject,
 } from './k8s-object.js';
-import { accessError, firstErrorLine, parseForbidden } from './oc-errors.js';
+import { accessError, errorLines, firstErrorLine, parseForbidden } from './oc-errors.js';
 import { malformation } from './object-shape.js';
 import { parseResultLines, parseRun, type RunOutput } from './parse-output.js';
 
@@ -128,7 +128,7 @@ export class OcRunner implements ClusterClient {
   ): Promise<{ items: K8sObject[]; unreadable: string[] }> {
     // About one object per instance and kind.
     const small = instances !== undefined && instances * kinds.length <= ONE_GET_MAX_OBJECTS;
-    const one = small ? await this.readInOne(kinds, namespace, selector) : undefined;
+    const one = small ? await this.readInOne(kinds, namespace, selector, optional) : undefined;
     // A refused kind: the raw reads say which, and an optional one is left out.
     const reads = (one !== 'forbidden' && one) || (await this.readLists(kinds, namespace, selector));
     const items: K8sObject[] = [];
@@ -169,7 +169,13 @@ export class OcRunner implements ClusterClient {
     selector: string | undefined,
   ): Promise<{ items?: K8sObject[]; stderr: string }[]> {
     const settled = await Promise.allSettled(
-      kinds.map((kind) => this.start(['get', '--raw', listPath(kind, namespace, selector)], undefined, 0)),
+      kinds.map((kind) =>
+        this.start(
+          ['get', '--raw', ownNamespacePath(kind, namespace) ?? listPath(kind, namespace, selector)],
+          undefined,
+          0,
+        ),
+      ),
     );
     // A process that could not run at all (interrupted, timed out) throws, the first in kind order.
     const broken = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -184,17 +190,23 @@ export class OcRunner implements ClusterClient {
 
   /**
    * One `get` of all the kinds, each named with its version so that kubectl reads what the raw
-   * reads would. undefined when a kind was refused or is not served, or the output is not a list:
-   * the per-kind raw reads then say which kind failed and why. A failure that is no one kind's
-   * (login, network, a server error) throws as theirs would, rather than being asked again.
-   * 'forbidden' when RBAC refused a kind. No namespace: every namespace (`-A`).
+   * reads would. An `optional` kind refused (RBAC) comes back with its refusal, the others with
+   * their items: kubectl's get goes on past a kind it may not list and prints the lists it read
+   * beside the errors (ContinueOnError; kubernetes/kubectl@5be1f71 pkg/cmd/get/get.go Run and
+   * printGeneric). undefined when another kind is not served, or the output is not a list: the
+   * per-kind raw reads then say which kind failed and why; 'forbidden' when RBAC refused another
+   * kind. A failure that is no one kind's (login, network, a server error) throws as theirs
+   * would, rather than being asked again. No namespace: every namespace (`-A`). The Namespace
+   * kind lists every namespace (a get cannot name one object beside whole lists), kept to the
+   * namespace's own; with a selector, which would apply to it too, it is read raw.
    */
   private async readInOne(
     kinds: string[],
     namespace: string | undefined,
     selector: string | undefined,
+    optional: string[] = [],
   ): Promise<{ items?: K8sObject[]; stderr: string }[] | 'forbidden' | undefined> {
-    if (kinds.length < 2) return undefined;
+    if (kinds.length < 2 || (selector && kinds.includes('Namespace'))) return undefined;
     const args = [
       'get',
       kinds.map(versionedResource).join(','),
@@ -204,11 +216,23 @@ export class OcRunner implements ClusterClient {
       'json',
     ];
     const result = await this.start(args, undefined, 0);
+    const refusals = new Map<string, string>();
     if (result.exitCode !== 0) {
-      if (parseForbidden(result.stderr)) return 'forbidden';
-      const access = accessError(result.stderr);
-      if (access) throw access;
-      return undefined;
+      for (const line of errorLines(result.stderr)) {
+        const resource = parseForbidden(line)?.resource;
+        const kind = optional.find((k) => KIND_RESOURCE[k].plural === resource);
+        if (!kind) {
+          refusals.clear();
+          break;
+        }
+        refusals.set(kind, line);
+      }
+      if (!refusals.size) {
+        if (parseForbidden(result.stderr)) return 'forbidden';
+        const access = accessError(result.stderr);
+        if (access) throw access;
+        return undefined;
+      }
     }
     let items: K8sObject[];
     try {
@@ -216,7 +240,13 @@ export class OcRunner implements ClusterClient {
     } catch {
       return undefined;
     }
-    return kinds.map((kind) => ({ items: items.filter((o) => o.kind === kind), stderr: '' }));
+    const own = (o: K8sObject) =>
+      o.kind !== 'Namespace' || namespace === undefined || o.metadata.name === namespace;
+    return kinds.map((kind) =>
+      refusals.has(kind)
+        ? { stderr: refusals.get(kind)! }
+        : { items: items.filter((o) => o.kind === kind && own(o)), stderr: '' },
+    );
   }
 
   /**
@@ -575,4 +605,14 @@ function toStream(objects: object[], replacer?: (key: string, value: unknown) =>
 /** A JSON.stringify replacer that leaves out null members of objects; a null list item stays, as in kubectl's pruneNulls. */
 function withoutNulls(this: unknown, key: string, value: unknown): unknown {
   return value === null && !Array.isArray(this) ? undefined : value;
+}
+
+/**
+ * The raw read of the Namespace kind in a namespaced read: the namespace's own object, as a list
+ * of at most one (a field selector on metadata.name, which every list serves), so that it reads,
+ * fails and is refused as the other kinds' lists do. undefined for any other kind.
+ */
+function ownNamespacePath(kind: string, namespace: string | undefined): string | undefined {
+  if (kind !== 'Namespace' || namespace === undefined) return undefined;
+  return `${listPath(kind)}?fieldSelector=${encodeURIComponent(`metadata.name=${namespace}`)}`;
 }

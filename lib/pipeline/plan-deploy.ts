@@ -16,7 +16,13 @@ import { needsNamespaceLabels, platformNetworkProblems } from '../plan/platform-
 import { withLiveMacs } from '../plan/mac-addresses.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import type { Prepared } from '../render/render-manifests.js';
-import { loadSpec, stageSpec, type PrepareDeps, type SpecOptions } from './prepare-manifests.js';
+import {
+  checkSpec,
+  prepareSettings,
+  stageSpec,
+  type PrepareDeps,
+  type SpecOptions,
+} from './prepare-manifests.js';
 import { checkSizeReferences, referencedKinds } from './size-references.js';
 
 export interface PlannedDeploy extends Prepared {
@@ -27,36 +33,52 @@ export interface PlannedDeploy extends Prepared {
   changes: ChangePlan;
 }
 
-/**
- * One read, started once nothing can fail on bad input (inputs resolved, the first instance
- * rendered) so that it runs while the other instances render: every object of the managed kinds in
- * the namespace, whoever owns it (ownership is decided on it). When it finds nothing, whether the
- * namespace exists (a missing one is created by the same apply).
- */
 /** What the front half needs: the spec's inputs, and the cluster to read (created on first use). */
 export interface PlanDeployDeps extends PrepareDeps {
   cluster: () => ClusterClient;
 }
 
+/**
+ * One read, started as soon as the spec is planned (its namespace and size known), so that it runs
+ * while the address check, the template compile, the password hash and the render go on: every
+ * object of the managed kinds in the namespace, whoever owns it (ownership is decided on it), and
+ * the Namespace itself, so that a first deploy learns from the same oc process that the namespace
+ * is missing (the same apply creates it). Bad input still fails first: the read is awaited only
+ * once everything that can be refused offline has been (an exit-2 error never waits on it, nor
+ * depends on finding oc).
+ */
 export async function planDeploy(
   options: SpecOptions & { adopt?: boolean },
   deps: PlanDeployDeps,
 ): Promise<PlannedDeploy> {
-  const staged = await stageSpec(loadSpec(options, deps), deps);
-  const { settings } = staged.plan;
-  const cluster = deps.cluster();
+  const planned = prepareSettings(options, deps);
+  const { settings } = planned.plan;
   // A third read, only for a spec that names an instance type or preference: those of its kinds.
   const sizing = referencedKinds(settings);
   // VMIs ride along in the first read, for the live address check and memory hot-plug's rules.
-  const kinds = [...MANAGED_KINDS, 'VirtualMachineInstance'];
-  const reads = Promise.all([
-    cluster.list(settings.namespace, kinds, undefined, staged.plan.instances.length),
-    sizing.length ? cluster.list(settings.namespace, sizing) : [],
-  ]);
+  const kinds = [...MANAGED_KINDS, 'VirtualMachineInstance', 'Namespace'];
+  const reads = (async () => {
+    const cluster = deps.cluster();
+    return Promise.all([
+      // A user who may not list namespaces (an OpenShift project member) reads the rest all the same.
+      cluster.listReadable(
+        settings.namespace,
+        kinds,
+        undefined,
+        ['Namespace'],
+        planned.plan.instances.length,
+      ),
+      sizing.length ? cluster.list(settings.namespace, sizing) : [],
+    ]);
+  })();
   reads.catch(() => {}); // awaited below; an error meanwhile must not count as unhandled
+  const staged = await stageSpec(checkSpec(planned, options, deps), deps);
   const { render, renderInstances, ...rest } = staged;
   let prepared = { ...rest, manifests: render() };
-  const [read, sizes] = await reads;
+  const [{ items, unreadable }, sizes] = await reads;
+  const cluster = deps.cluster();
+  const own = items.find((o) => o.kind === 'Namespace');
+  const read = items.filter((o) => o.kind !== 'Namespace');
   // A planned address that this spec's own objects here do not hold yet (a new instance, a moved
   // address) is checked against v-auto's objects in every namespace too: an instance left in a
   // namespace the spec moved from, or another project's (its surplus included), keeps its address.
@@ -72,9 +94,12 @@ export async function planDeploy(
     const manifests = prepared.manifests.map((m) => again.get(`${m.kind}/${m.metadata.name}`) ?? m);
     prepared = { ...prepared, plan: kept.plan, manifests };
   }
-  // Objects in it prove that the namespace exists; only an empty one is asked about (a first
-  // deploy), which spares a redeploy one oc process.
-  const namespaceExists = read.length ? true : await cluster.namespaceExists(settings.namespace);
+  // Objects in it prove that the namespace exists; else the read said. Only a user who may not
+  // list namespaces asks again, by name (a project member may get their own), and only when the
+  // namespace looks empty.
+  const namespaceVisible = !unreadable.includes('Namespace');
+  const namespaceExists =
+    read.length || own ? true : namespaceVisible ? false : await cluster.namespaceExists(settings.namespace);
   checkSizeReferences(settings, sizes);
   // A planned address the namespace already holds (a NAD's static IPAM, a VMI's reported IP) for something else.
   const elsewhere = await everywhere;
@@ -85,7 +110,9 @@ export async function planDeploy(
   // why a UDN namespace has no primary network.
   const labels =
     namespaceExists !== false && needsNamespaceLabels(staged.plan, read)
-      ? await cluster.namespaceLabels(settings.namespace)
+      ? namespaceVisible
+        ? (own?.metadata.labels ?? {})
+        : await cluster.namespaceLabels(settings.namespace)
       : undefined;
   const platform = platformNetworkProblems(staged.plan, read, { exists: namespaceExists, labels });
   if (platform) throw platform;

@@ -64,7 +64,18 @@ export interface LoadedSpec {
 
 /** Loads, plans and compiles the templates: the exit-2 checks that need no input values. */
 export function loadSpec(options: SpecOptions, deps: PrepareDeps): LoadedSpec {
-  const { plan, all, siteTemplates } = prepareSettings(options, deps);
+  return checkSpec(prepareSettings(options, deps), options, deps);
+}
+
+/**
+ * The rest of loadSpec once the spec is planned (its namespace known, so that a caller may start
+ * its reads first): the workspace's address check and the templates compiled.
+ */
+export function checkSpec(
+  { plan, all, siteTemplates }: ReturnType<typeof prepareSettings>,
+  options: SpecOptions,
+  deps: PrepareDeps,
+): LoadedSpec {
   // Every address this spec plans (all instances, not only --target) against the whole workspace.
   assertNoAddressConflicts(options.home, deps, { project: options.project, spec: options.spec, plan: all });
   const templates = compileTemplates(readTemplates(path.join(deps.toolRoot, 'templates')), siteTemplates);

@@ -46,11 +46,11 @@ const writes = (c: FakeCluster) => c.calls.filter((call) => call === 'apply' || 
 const edit = (c: FakeCluster, kind: string, name: string, change: (o: K8sObject) => void) =>
   change(c.existing.find((o) => o.kind === kind && o.metadata.name === name)!);
 
-test('first deploy into a missing namespace: both reads, the Namespace applied first, then one create', async () => {
+test('first deploy into a missing namespace: one read says so, the Namespace applied first, then one create', async () => {
   const cluster = new FakeCluster([], false);
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'apply', 'create']);
+  expect(cluster.calls).toEqual(['list', 'list-all', 'apply', 'create']);
   expect(cluster.applyCalls.flat().map((m) => m.kind)).toEqual(['Namespace']);
   expect(cluster.createCalls.flat()).toHaveLength(8);
   expect(r.stdout.split('\n')[0]).toBe('[SUCCESS] Namespace vm-demo (created)');
@@ -64,7 +64,7 @@ test('the Namespace goes through apply even when new, the instances through crea
   cluster.existing.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vm-demo' } });
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'apply', 'create']);
+  expect(cluster.calls).toEqual(['list', 'list-all', 'apply', 'create']);
   expect(cluster.applyCalls[0].map((m) => m.kind)).toEqual(['Namespace']);
   expect(cluster.createCalls[0]).toHaveLength(8);
   expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
@@ -169,7 +169,7 @@ test('on a terminal the plan is shown and a declined confirmation applies nothin
   const r = await run(cluster, { yes: false }, { confirm: async (q) => (questions.push(q), false) });
   expect(r.stdout).toContain('Plan for demo/web in namespace vm-demo: +8 create  ~0 update  =0 unchanged');
   expect(questions).toEqual(['Apply 8 change(s) (8 new) for 2 instance(s) to namespace vm-demo with oc?']);
-  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace']);
+  expect(cluster.calls).toEqual(['list', 'list-all']);
   expect(r.code).toBe(0);
 });
 
@@ -182,10 +182,42 @@ test('nothing to change: no question on a terminal, nothing sent', async () => {
   expect(r.stdout).toContain('=8 unchanged');
 });
 
+test('the read starts before the inputs are asked for, hashed and rendered, and bad input still fails first', async () => {
+  const cluster = new FakeCluster([], false);
+  const promptSecret = async (question: string) => {
+    cluster.calls.push(`prompt ${question}`);
+    return 'pw';
+  };
+  expect((await run(cluster, {}, { env: {}, promptSecret })).code).toBe(0);
+  expect(cluster.calls.slice(0, 2)).toEqual(['list', 'prompt password']);
+  // Bad input (no value and no terminal to ask on) is exit 2 while the read is under way.
+  const refused = new FakeCluster([], false);
+  const err = await asyncErrorOf(() => run(refused, {}, { env: {} }));
+  expect(err.exitCode).toBe(2);
+  expect(err.message).toMatch(/has no value and there is no terminal/);
+  expect(writes(refused)).toEqual([]);
+  // Nor does it depend on finding oc.
+  const noOc = await asyncErrorOf(() =>
+    run(
+      refused,
+      {},
+      {
+        env: {},
+        cluster: () => {
+          throw new VAutoError('neither oc nor kubectl was found on PATH', { exitCode: 3 });
+        },
+      },
+    ),
+  );
+  expect(noOc.exitCode).toBe(2);
+});
+
 test('a namespace the user may not read is not created, and a missing one is explained', async () => {
   const cluster = new FakeCluster([], 'unknown');
   await run(cluster);
   expect(cluster.sent.map((m) => m.kind)).not.toContain('Namespace');
+  // The one read could not tell: a project member asks by name, only when the namespace looks empty.
+  expect(cluster.calls.filter((c) => c !== 'list-all').slice(0, 2)).toEqual(['list', 'namespace']);
 
   const noNamespace = new FakeCluster([], 'unknown');
   noNamespace.rejects = { '*': { reason: 'namespaces "vm-demo" not found', cause: 'namespace-missing' } };
@@ -254,9 +286,9 @@ test("an object someone created between the read and the create is [FAILED] with
   const cluster = new FakeCluster([], true);
   const late: K8sObject = { apiVersion: 'v1', kind: 'Secret', metadata: { name: 'web-02-cloud-init' } };
   // Not there when deploy reads; there when the create reaches it.
-  const list = cluster.list.bind(cluster);
-  cluster.list = async (ns, kinds) => {
-    const read = await list(ns, kinds);
+  const list = cluster.listReadable.bind(cluster);
+  cluster.listReadable = async (...args) => {
+    const read = await list(...args);
     cluster.existing.push(late);
     return read;
   };
@@ -385,7 +417,7 @@ describe('instance type and preference references are checked before anything is
     const cluster = new FakeCluster(onCluster, true);
     const r = await deployIn(cluster);
     expect(r.code).toBe(0);
-    expect(cluster.calls).toEqual(['list', 'list', 'namespace', 'dry-run', 'create']);
+    expect(cluster.calls).toEqual(['list', 'list', 'dry-run', 'create']);
     const vm = (cluster.sent as any[]).find((m) => m.kind === 'VirtualMachine');
     expect([vm.spec.instancetype, vm.spec.preference]).toEqual([
       { name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' },
@@ -427,7 +459,7 @@ describe('instance type and preference references are checked before anything is
   test('a spec without them makes no extra read', async () => {
     const cluster = new FakeCluster([], true);
     await run(cluster);
-    expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'dry-run', 'create']);
+    expect(cluster.calls).toEqual(['list', 'list-all', 'dry-run', 'create']);
   });
 });
 
@@ -457,8 +489,8 @@ describe('objects being deleted (a finalizer holds them) are neither unchanged n
     const cluster = await deployed();
     mark(cluster);
     let reads = 0;
-    const list = cluster.list.bind(cluster);
-    cluster.list = async (...args: Parameters<FakeCluster['list']>) => {
+    const list = cluster.listReadable.bind(cluster);
+    cluster.listReadable = async (...args: Parameters<FakeCluster['listReadable']>) => {
       // The second read finds the VM gone, as after its finalizer was removed.
       if (++reads === 2)
         cluster.existing = cluster.existing.filter(

@@ -55,21 +55,35 @@ export class FakeCluster implements ClusterClient {
     return this.namespace === true ? this.namespaceLabelsRead : undefined;
   }
   async listReadable(
-    _ns: string,
+    ns: string,
     kinds: string[],
-    selector: string,
+    selector: string | undefined,
     optional: string[],
   ): Promise<{ items: K8sObject[]; unreadable: string[] }> {
     this.calls.push('list');
-    const unreadable = kinds.filter((k) => this.forbiddenKinds.includes(k));
+    const unreadable = kinds.filter(
+      (k) => this.forbiddenKinds.includes(k) || (k === 'Namespace' && this.namespace === 'unknown'),
+    );
     if (unreadable.some((k) => !optional.includes(k)))
       throw new Error(`fake: forbidden ${unreadable.join(',')}`);
     return {
-      items: this.existing.filter(
-        (o) => kinds.includes(o.kind) && !unreadable.includes(o.kind) && selected(o, selector),
-      ),
+      items: [
+        // The Namespace read is `namespace`'s, whatever `existing` holds (what an apply left there).
+        ...this.existing.filter(
+          (o) =>
+            kinds.includes(o.kind) &&
+            o.kind !== 'Namespace' &&
+            !unreadable.includes(o.kind) &&
+            selected(o, selector),
+        ),
+        ...(kinds.includes('Namespace') && this.namespace === true ? [this.namespaceObject(ns)] : []),
+      ],
       unreadable,
     };
+  }
+  /** The Namespace a read of the Namespace kind finds, with namespaceLabelsRead. */
+  private namespaceObject(name: string): K8sObject {
+    return { apiVersion: 'v1', kind: 'Namespace', metadata: { name, labels: this.namespaceLabelsRead } };
   }
   async get(_ns: string, kind: string, name: string): Promise<K8sObject | undefined> {
     this.calls.push(`get ${kind}/${name}`);
@@ -80,9 +94,8 @@ export class FakeCluster implements ClusterClient {
     return `fake-token-for-${pvc}`;
   }
   /** Like `oc get KINDS [-l SELECTOR]`: the objects of those kinds that the selector selects. */
-  async list(_ns: string, kinds: string[], selector?: string): Promise<K8sObject[]> {
-    this.calls.push('list');
-    return this.existing.filter((o) => kinds.includes(o.kind) && selected(o, selector));
+  async list(ns: string, kinds: string[], selector?: string): Promise<K8sObject[]> {
+    return (await this.listReadable(ns, kinds, selector, [])).items;
   }
   /** Objects in other namespaces, seen only by listEverywhere; undefined: that listing is forbidden. */
   elsewhere: K8sObject[] | undefined = [];
