@@ -26,6 +26,11 @@ export type FailureCause =
   | 'immutable'
   /** create: the object appeared after deploy read the namespace (AlreadyExists). */
   | 'exists'
+  /**
+   * The server could not answer for the object (500, 503, 504 Timeout, 429 past client-go's retries):
+   * nothing is wrong with the object; the same run may succeed later.
+   */
+  | 'server'
   | 'other';
 
 /** One object's outcome; when it failed, `reason` is the server's words and `cause` their gist. */

@@ -48,10 +48,18 @@ export function errorBlocks(stderr: string): string[] {
   return blocks;
 }
 
-/** The readable reason inside an error block: the server's message, without kubectl's framing. */
+/**
+ * The readable reason inside an error block: the server's message, without kubectl's framing. When
+ * apply's GET fails, kubectl names the object on lines of their own and puts the server's words on
+ * the last (`Name: "web-01", Namespace: "vm-demo"` then `from server for: "STDIN": <message>`;
+ * kubernetes/kubectl pkg/cmd/apply/apply.go, applyOneObject's "retrieving current configuration of").
+ */
 export function reasonOf(block: string): string {
   const lines = block.split('\n');
   const last = lines[lines.length - 1];
+  const fromServer = /^from server for: "[^"]*": (.*)$/.exec(last);
+  if (fromServer && lines.some((l) => /^Name: "[^"]*", Namespace: "[^"]*"$/.test(l)))
+    return fromServer[1].trim();
   const text =
     /error when (?:creating|patching|applying patch|retrieving current configuration of|deleting) /.test(last)
       ? last
@@ -88,8 +96,11 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
         : firstErrorLine(run.stderr) || `exit code ${run.exitCode} without a message`,
     };
   }
-  // An error that names no object (the namespace is missing, say) concerns every object without a result.
-  const general = blocks.find((b) => !/"[^"]+"/.test(b.split('\n')[0]) || /namespaces "/.test(b));
+  // An error that names no object (the namespace is missing, say) concerns every object without a
+  // result; one whose object is named on a line of its own (a failed GET) is that object's.
+  const general = blocks.find(
+    (b) => !/^Name: "[^"]+"/m.test(b) && (!/"[^"]+"/.test(b.split('\n')[0]) || /namespaces "/.test(b)),
+  );
   const outcomes = sent.map((ref): ObjectOutcome => {
     const result = results.get(`${ref.kind}/${ref.name}`);
     if (result) return { ...ref, result };
@@ -97,16 +108,30 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
     const block =
       blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ??
       blocks.find((b) => b.includes(quoted));
-    if (block) return failed(ref, reasonOf(block));
-    if (general) return failed(ref, reasonOf(general));
+    if (block) return failed(ref, reasonOf(block), serverError(block));
+    if (general) return failed(ref, reasonOf(general), serverError(general));
     if (deleting) return { ...ref, result: 'gone' };
+    // A create's error names the stream, not the object (`error when creating "STDIN": …`): the
+    // first block that names no sent object is the likeliest to be this one's.
+    const unnamed = blocks.find((b) => !sent.some((r) => b.includes(`"${r.name}"`)));
+    if (unnamed) return failed(ref, reasonOf(unnamed), serverError(unnamed));
     return failed(ref, firstErrorLine(run.stderr) || 'no result reported by the cluster');
   });
   return { outcomes };
 }
 
-/** A failed outcome with the gist of the server's reason. */
-export function failed(ref: ObjectRef, reason: string): ObjectOutcome {
+/**
+ * Whether kubectl framed the block as a server that could not answer (its StatusReason in brackets:
+ * InternalError 500, ServiceUnavailable 503, Timeout 504, ServerTimeout, TooManyRequests 429).
+ */
+function serverError(block: string): boolean {
+  return /^Error from server \((InternalError|ServiceUnavailable|Timeout|ServerTimeout|TooManyRequests)\)/.test(
+    block,
+  );
+}
+
+/** A failed outcome with the gist of the server's reason; `server`: the server could not answer. */
+export function failed(ref: ObjectRef, reason: string, server = false): ObjectOutcome {
   const denied = parseForbidden(reason);
   if (denied)
     return {
@@ -122,6 +147,7 @@ export function failed(ref: ObjectRef, reason: string): ObjectOutcome {
   // CDI's webhook: pkg/apiserver/webhooks/datavolume-validate.go ("Cannot update DataVolume Spec").
   if (/Cannot update DataVolume Spec|field is immutable/i.test(reason))
     return { ...ref, result: 'failed', reason, cause: 'immutable' };
+  if (server) return { ...ref, result: 'failed', reason, cause: 'server' };
   // NewAlreadyExists: `<resource> "<name>" already exists` (kubernetes/apimachinery@eed236c pkg/api/errors/errors.go).
   if (/^\S+ "[^"]+" already exists$/.test(reason))
     return { ...ref, result: 'failed', reason, cause: 'exists' };

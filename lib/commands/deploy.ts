@@ -354,6 +354,7 @@ function failureHint(o: ObjectOutcome, at: Context): string | undefined {
     return `your user may not ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}: ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}`;
   }
   if (o.cause === 'forbidden') return 'your user lacks the rights for this resource; ask a cluster admin';
+  if (o.cause === 'server') return 'the cluster could not answer for it; run deploy again';
   if (o.cause === 'exists')
     return `someone created it after deploy read namespace ${at.namespace}: run deploy again to plan against it`;
   if (o.cause === 'namespace-missing') {
@@ -376,6 +377,13 @@ async function checkWithServer(cluster: ClusterClient, ns: string, sending: Chan
   if (!vms.length) return;
   const refused = (await cluster.dryRun(ns, vms)).filter((o) => o.result === 'failed');
   if (!refused.length) return;
+  // A server that could not answer (5xx, 429) refused nothing: the cluster's fault, not the input's.
+  const unanswered = refused.find((o) => o.cause === 'server');
+  if (unanswered)
+    throw new VAutoError(
+      `the cluster could not answer the server-side dry run of ${unanswered.kind} ${unanswered.name}; nothing was sent: ${printable(unanswered.reason || 'no message')}`,
+      { exitCode: ExitCode.CLUSTER, hint: 'try again; if it persists, check the API server' },
+    );
   const denied = refused.find((o) => o.denied)?.denied;
   if (denied)
     throw new VAutoError(

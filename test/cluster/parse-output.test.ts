@@ -122,6 +122,69 @@ test('reasonOf strips kubectl framing', () => {
   ).toBe('namespaces "vm-x" not found');
 });
 
+// As kubectl 1.32.4 printed them against the simulator's failRequests fault (test/sim/faults.ts).
+const failedGet = (name: string, reason: string, message: string) =>
+  [
+    `Error from server (${reason}): error when retrieving current configuration of:`,
+    'Resource: "/v1, Resource=secrets", GroupVersionKind: "/v1, Kind=Secret"',
+    `Name: "${name}", Namespace: "vm-demo"`,
+    `from server for: "STDIN": ${message}`,
+  ].join('\n');
+
+test("apply's GET answered 429 or 503: that object has the server's words and cause server, the others their results", () => {
+  const refs = [
+    { kind: 'Secret', name: 'web-01-cloud-init' },
+    { kind: 'Secret', name: 'web-02-cloud-init' },
+    { kind: 'Secret', name: 'web-03-cloud-init' },
+  ];
+  const stderr = [
+    failedGet(
+      'web-01-cloud-init',
+      'TooManyRequests',
+      'the server has received too many requests and has asked us to try again later (get secrets web-01-cloud-init)',
+    ),
+    failedGet(
+      'web-02-cloud-init',
+      'ServiceUnavailable',
+      'the server is currently unable to handle the request',
+    ),
+  ].join('\n');
+  expect(outcomes(refs, 'secret/web-03-cloud-init configured\n', stderr)).toEqual([
+    {
+      ...refs[0],
+      result: 'failed',
+      cause: 'server',
+      reason:
+        'the server has received too many requests and has asked us to try again later (get secrets web-01-cloud-init)',
+    },
+    {
+      ...refs[1],
+      result: 'failed',
+      cause: 'server',
+      reason: 'the server is currently unable to handle the request',
+    },
+    { ...refs[2], result: 'configured' },
+  ]);
+});
+
+test("a create's 500 names the stream, not the object: the object without a result has the server's words", () => {
+  const refs = [
+    { kind: 'Secret', name: 'a' },
+    { kind: 'Secret', name: 'b' },
+  ];
+  const stderr =
+    'Error from server (InternalError): error when creating "STDIN": Internal error occurred: etcdserver: leader changed\n';
+  expect(outcomes(refs, 'secret/b created\n', stderr)).toEqual([
+    {
+      ...refs[0],
+      result: 'failed',
+      cause: 'server',
+      reason: 'Internal error occurred: etcdserver: leader changed',
+    },
+    { ...refs[1], result: 'created' },
+  ]);
+});
+
 test("an error naming no sent object (a missing namespace) is every object's reason, without kubectl framing", () => {
   const stderr = [
     'Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found',

@@ -64,6 +64,7 @@ describe('cluster faults', () => {
       serverErrorOnce: 0,
       latencyMs: 0,
       rejectCreate: [],
+      failRequests: [],
     });
   });
   afterAll(async () => {
@@ -94,6 +95,49 @@ describe('cluster faults', () => {
     expect(again.stdout).toContain('1 succeeded, 7 skipped, 0 failed');
     expect(sim.get('VirtualMachine', 'vm-demo', 'web-02')).toBeDefined();
     expect(locks(home)).toEqual([]);
+  });
+
+  test.each([
+    [
+      429,
+      'the server has received too many requests and has asked us to try again later (get secrets web-01-cloud-init)',
+    ],
+    [503, 'the server is currently unable to handle the request'],
+    [504, 'Timeout: request did not complete within requested timeout - context deadline exceeded'],
+  ] as const)(
+    "apply's GET of one Secret answered %i: it is FAILED with the server's words, the other applies, exit 1",
+    async (code, reason) => {
+      expect((await v(['demo', 'web', 'deploy', '--yes'])).code).toBeLessThanOrEqual(1);
+      // retryAfter 0: client-go retries a 429 that carries Retry-After up to 10 times; these all fail too.
+      sim.faults.failRequests = [
+        { verb: 'get', kind: 'Secret', name: 'web-01-cloud-init', code, count: 20, retryAfter: 0 },
+      ];
+      // Another password changes both cloud-init Secrets and nothing else.
+      const r = await v(['demo', 'web', 'deploy', '--yes'], {
+        env: { V_AUTO_PASSWORD: `Other-Pa55word-${code}` },
+      });
+      expect(r.code).toBe(1);
+      expect(r.stdout).toContain(`[FAILED] Secret web-01-cloud-init (${reason})`);
+      expect(r.stdout).toContain('[SUCCESS] Secret web-02-cloud-init (configured)');
+      expect(r.stdout).toContain('hint: the cluster could not answer for it; run deploy again');
+      expect(r.stdout).not.toContain('namespace disappeared');
+      expect(stackLines(r.stderr)).toEqual([]);
+      sim.faults.failRequests = [];
+      expect((await v(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
+    },
+  );
+
+  test("the server-side dry run answered 503: exit 3 with the server's words, nothing sent (not exit 2: nothing was refused)", async () => {
+    expect((await v(['demo', 'web', 'deploy', '--yes'])).code).toBeLessThanOrEqual(1);
+    sim.faults.failRequests = [{ verb: 'get', kind: 'VirtualMachine', name: 'web-01', code: 503, count: 1 }];
+    const r = await v(['demo', 'web', 'deploy', '--yes', '--set', 'cpu=3']);
+    expect(r.code).toBe(3);
+    expectOneLineReason(
+      r,
+      /^v-auto: the cluster could not answer the server-side dry run of VirtualMachine web-01; nothing was sent: the server is currently unable to handle the request$/,
+      /try again/,
+    );
+    expect(r.calls.filter(writes)).toEqual([]);
   });
 
   test('not logged in: exit 3, one line and a hint to oc login', async () => {

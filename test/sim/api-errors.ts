@@ -155,6 +155,21 @@ export function internalError(message: string): ApiError {
   return status(500, 'InternalError', `Internal error occurred: ${message}`, { causes: [{ message }] });
 }
 
+/**
+ * 504 Timeout, as the API server's finisher answers a request whose context expired
+ * (kubernetes/kubernetes@11d24f075cd5698ca8f09e92ac47cdbf253342ef
+ * staging/src/k8s.io/apiserver/pkg/endpoints/handlers/finisher/finisher.go, asyncFinisher;
+ * NewTimeoutError prefixes `Timeout: `).
+ */
+export function timeout(): ApiError {
+  return status(
+    504,
+    'Timeout',
+    'Timeout: request did not complete within requested timeout - context deadline exceeded',
+    {},
+  );
+}
+
 export function serviceUnavailable(): ApiError {
   return status(503, 'ServiceUnavailable', 'the server is currently unable to handle the request', {});
 }

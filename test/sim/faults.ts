@@ -53,6 +53,21 @@ export interface Faults {
    * deletionTimestamp and KubeVirt's VM finalizer, printable status Terminating (test/sim/controllers.ts VM_FINALIZER).
    */
   slowShutdowns: { name: string; forMs: number }[];
+  /**
+   * The next `count` requests that match `verb` (the RBAC verb: get, create, patch…), `kind` and `name`
+   * (each optional; a create's name is in its body, so it matches by verb and kind) fail with `code`,
+   * in the API server's own shape: 500 InternalError, 503 ServiceUnavailable, 504 Timeout, and 429 as
+   * its max-in-flight and priority-and-fairness filters send it, in text with a Retry-After
+   * (`retryAfter`, default 1 s as there; client-go retries up to 10 times when the header is there).
+   */
+  failRequests: {
+    verb?: string;
+    kind?: string;
+    name?: string;
+    code: 429 | 500 | 503 | 504;
+    count: number;
+    retryAfter?: number;
+  }[];
 }
 
 export function noFaults(): Faults {
@@ -69,6 +84,7 @@ export function noFaults(): Faults {
     openapiUnavailable: false,
     breakUploads: 0,
     slowShutdowns: [],
+    failRequests: [],
   };
 }
 

@@ -15,6 +15,7 @@ import {
   notFound,
   pathNotFound,
   serviceUnavailable,
+  timeout,
   strictDecoding,
   unauthorized,
   unsupportedMediaType,
@@ -651,6 +652,34 @@ export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: S
         (!f.verb || f.verb === verb),
     );
     if (denied) throw forbidden(t.rt, verb, t.name, ns, SIM_USER);
+    const failing = faults.failRequests.find(
+      (f) =>
+        f.count > 0 &&
+        (!f.verb || f.verb === verb) &&
+        (!f.kind || f.kind === t.rt.kind) &&
+        (!f.name || f.name === t.name),
+    );
+    if (failing) {
+      failing.count--;
+      if (failing.code !== 429) {
+        throw failing.code === 500
+          ? internalError('simulated server error (v-auto simulator fault failRequests)')
+          : failing.code === 503
+            ? serviceUnavailable()
+            : timeout();
+      }
+      // The max-in-flight and APF filters answer with http.Error, not a Status
+      // (kubernetes/kubernetes@04791b4906602ffda5ccf9bc4c84d3329f1d7080
+      // staging/src/k8s.io/apiserver/pkg/server/filters/maxinflight.go, tooManyRequests).
+      const text = 'Too many requests, please try again later.\n';
+      res.writeHead(429, {
+        'Content-Type': 'text/plain; charset=utf-8',
+        'X-Content-Type-Options': 'nosniff',
+        'Retry-After': String(failing.retryAfter ?? 1),
+        'Content-Length': String(Buffer.byteLength(text)),
+      });
+      return void res.end(text);
+    }
     if (faults.serverErrorOnce > 0) {
       faults.serverErrorOnce--;
       throw internalError('simulated server error (v-auto simulator fault serverErrorOnce)');
