@@ -47,6 +47,24 @@ export interface ApplyManifest {
   metadata: { name: string; labels?: Record<string, string> };
 }
 
+/**
+ * Objects read once and then kept current by a watch per kind, started at the list's resourceVersion so no
+ * change between the two is lost.
+ */
+export interface Follow {
+  /** The objects as of the last change seen, in kind order. */
+  objects(): K8sObject[];
+  /**
+   * Resolves at the next change, when a watch ends, or after `ms`, whichever comes first; rejects
+   * with the interrupted error when `signal` aborts.
+   */
+  next(ms: number, signal?: AbortSignal): Promise<void>;
+  /** Why the objects are no longer followed (a watch ended, was refused, or its version expired). */
+  readonly ended: string | undefined;
+  /** Ends the watches (their processes); safe to call more than once. */
+  stop(): void;
+}
+
 export interface ClusterClient {
   /** The binary in use, for messages. */
   readonly binary: string;
@@ -73,6 +91,11 @@ export interface ClusterClient {
     optional: string[],
     instances?: number,
   ): Promise<{ items: K8sObject[]; unreadable: string[] }>;
+  /**
+   * `list`, then each kind's changes as they happen (`Follow`), for at most `seconds`. Throws as `list`
+   * when the list fails; a watch that fails later sets `ended`. Absent where the client cannot watch.
+   */
+  follow?(namespace: string, kinds: string[], selector: string, seconds: number): Promise<Follow>;
   /**
    * One `get KINDS --all-namespaces` (with a label selector: one oc process for all the kinds);
    * undefined when this user may not list them everywhere.

@@ -1,10 +1,10 @@
 // The oc runner: the only module that starts processes. Arguments as an array, manifests on stdin.
-import { execa } from 'execa';
+import { execa, type ResultPromise } from 'execa';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
 import { ExitCode, interruptedError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
-import type { ApplyManifest, ClusterClient, ObjectOutcome, ObjectRef } from './cluster-client.js';
+import type { ApplyManifest, ClusterClient, Follow, ObjectOutcome, ObjectRef } from './cluster-client.js';
 import {
   KIND_RESOURCE,
   listPath,
@@ -15,6 +15,7 @@ import {
 import { accessError, errorLines, firstErrorLine, parseForbidden } from './oc-errors.js';
 import { malformation } from './object-shape.js';
 import { parseResultLines, parseRun, type RunOutput } from './parse-output.js';
+import { JsonObjectSplitter, WatchedObjects, type WatchEvent } from './watch-stream.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
@@ -145,6 +146,133 @@ export class OcRunner implements ClusterClient {
     return { items, unreadable };
   }
 
+  /**
+   * One raw list per kind, then per kind one `get --raw` of the same path as a watch from that list's
+   * resourceVersion: the API server replays every change after it (its watch cache's window, or 410
+   * Expired), so nothing between the list and the watch is lost. `get -w` cannot start from a given
+   * version (it lists again itself and prints no end of that list); the raw watch passes the server's
+   * events through as they come, one JSON object a line (seen with kubectl 1.27–1.35). No
+   * `--request-timeout` for the stream: the server ends it after `timeoutSeconds`, kubectl a little later.
+   */
+  async follow(namespace: string, kinds: string[], selector: string, seconds: number): Promise<Follow> {
+    const reads = await this.readLists(kinds, namespace, selector);
+    const failed = reads.findIndex((r) => !r.items);
+    if (failed >= 0) throw this.listError(kinds[failed], reads[failed].stderr);
+    const watched = new WatchedObjects(
+      kinds,
+      reads.flatMap((r) => r.items!),
+    );
+    const o = this.options;
+    const timeoutSeconds = Math.max(1, Math.ceil(seconds));
+    const children: ResultPromise[] = [];
+    let ended: string | undefined;
+    let wake: (() => void) | undefined;
+    // A change seen since `objects` was last read: the next `next` returns at once.
+    let unread = false;
+    const notify = () => {
+      unread = true;
+      wake?.();
+      wake = undefined;
+    };
+    const stop = (why: string) => {
+      ended ??= why;
+      for (const child of children) child.kill();
+      notify();
+    };
+    for (const [i, kind] of kinds.entries()) {
+      const rv = reads[i].resourceVersion;
+      if (!rv) {
+        stop(`the list of ${KIND_RESOURCE[kind].plural} has no resourceVersion to watch from`);
+        break;
+      }
+      const path = `${listPath(kind, namespace, selector)}${selector ? '&' : '?'}watch=true&resourceVersion=${encodeURIComponent(rv)}&timeoutSeconds=${timeoutSeconds}`;
+      const full = ['get', '--raw', path, `--request-timeout=${timeoutSeconds + o.requestTimeout}s`];
+      if (o.kubeconfig) full.push('--kubeconfig', o.kubeconfig);
+      if (o.context) full.push('--context', o.context);
+      o.debug?.(`${this.binary} ${full.join(' ')}`);
+      const child = execa(this.binary, full, {
+        buffer: false,
+        stdin: 'ignore',
+        reject: false,
+        cancelSignal: o.signal,
+        forceKillAfterDelay: 2000,
+        env: Object.fromEntries(Object.entries(o.env).filter(([k]) => !k.startsWith('V_AUTO_'))),
+        extendEnv: false,
+      });
+      children.push(child);
+      const splitter = new JsonObjectSplitter();
+      let stderr = '';
+      child.stderr?.setEncoding('utf8');
+      child.stderr?.on('data', (chunk: string) => {
+        if (stderr.length < 4096) stderr += chunk;
+      });
+      child.stdout?.setEncoding('utf8');
+      child.stdout?.on('data', (chunk: string) => {
+        if (ended) return;
+        let changed = false;
+        try {
+          for (const text of splitter.push(chunk)) {
+            const event = JSON.parse(text) as WatchEvent;
+            if (event.type === 'ERROR') {
+              stop(
+                `the watch of ${KIND_RESOURCE[kind].plural} ended: ${event.object?.message ?? 'an error'}`,
+              );
+              return;
+            }
+            if (event.type !== 'BOOKMARK') this.normalize(event.object, 0, kind);
+            changed = watched.apply(kind, event) || changed;
+          }
+          if (splitter.pending > (o.maxReadBytes ?? MAX_READ_BYTES))
+            throw new Error('an event larger than the most v-auto reads');
+        } catch (err) {
+          stop(
+            `the watch of ${KIND_RESOURCE[kind].plural} sent what v-auto cannot read: ${(err as Error).message}`,
+          );
+          return;
+        }
+        if (changed) notify();
+      });
+      void child.then((r) => {
+        o.debug?.(`  watch of ${KIND_RESOURCE[kind].plural} exit ${r.exitCode ?? r.signal ?? 'none'}`);
+        stop(
+          `the watch of ${KIND_RESOURCE[kind].plural} ended${firstErrorLine(printableLines(stderr)) ? `: ${firstErrorLine(printableLines(stderr))}` : ''}`,
+        );
+      });
+    }
+    return {
+      objects: () => {
+        unread = false;
+        return watched.objects();
+      },
+      get ended() {
+        return ended;
+      },
+      stop: () => stop('stopped'),
+      next: (ms, signal) =>
+        ended || unread
+          ? Promise.resolve()
+          : new Promise<void>((resolve, reject) => {
+              if (signal?.aborted) return reject(interruptedError());
+              const done = () => {
+                clearTimeout(timer);
+                signal?.removeEventListener('abort', onAbort);
+                resolve();
+              };
+              const onAbort = () => {
+                clearTimeout(timer);
+                wake = undefined;
+                reject(interruptedError());
+              };
+              const timer = setTimeout(() => {
+                wake = undefined;
+                done();
+              }, ms);
+              wake = done;
+              signal?.addEventListener('abort', onAbort, { once: true });
+            }),
+    };
+  }
+
   async listEverywhere(kinds: string[], selector?: string): Promise<K8sObject[] | undefined> {
     // With a selector the answer is small (v-auto's own objects): one `get -A` of all the kinds.
     const one = selector ? await this.readInOne(kinds, undefined, selector) : undefined;
@@ -167,7 +295,7 @@ export class OcRunner implements ClusterClient {
     kinds: string[],
     namespace: string | undefined,
     selector: string | undefined,
-  ): Promise<{ items?: K8sObject[]; stderr: string }[]> {
+  ): Promise<{ items?: K8sObject[]; resourceVersion?: string; stderr: string }[]> {
     const settled = await Promise.allSettled(
       kinds.map((kind) =>
         this.start(
@@ -183,7 +311,7 @@ export class OcRunner implements ClusterClient {
     return settled.map((s, i) => {
       const result = (s as PromiseFulfilledResult<RunOutput>).value;
       return result.exitCode === 0
-        ? { items: this.parseItems(kinds[i], result.stdout), stderr: '' }
+        ? { ...this.parseList(kinds[i], result.stdout), stderr: '' }
         : { stderr: result.stderr };
     });
   }
@@ -254,39 +382,53 @@ export class OcRunner implements ClusterClient {
    * lists' items), without `metadata.managedFields`.
    */
   private parseItems(kind: string | undefined, stdout: string): K8sObject[] {
-    let items: K8sObject[] | undefined;
+    return this.parseList(kind, stdout).items;
+  }
+
+  /** A raw list's items (as `parseItems`) and its resourceVersion, from which a watch goes on. */
+  private parseList(
+    kind: string | undefined,
+    stdout: string,
+  ): { items: K8sObject[]; resourceVersion?: string } {
+    let list: { items?: K8sObject[]; metadata?: { resourceVersion?: unknown } } | undefined;
     try {
-      items = (JSON.parse(stdout || '{}') as { items?: K8sObject[] }).items;
+      list = JSON.parse(stdout || '{}');
     } catch {
-      items = undefined;
+      list = undefined;
     }
+    const items = list?.items;
     if (!Array.isArray(items))
       throw new VAutoError(
         `${this.binary} get returned output that is not a list of ${kind ? KIND_RESOURCE[kind].plural : 'objects'}`,
         { exitCode: ExitCode.CLUSTER, hint: 'is --oc pointing at oc or kubectl?' },
       );
+    for (const [i, item] of items.entries()) this.normalize(item, i, kind);
+    const rv = list?.metadata?.resourceVersion;
+    return { items, resourceVersion: typeof rv === 'string' && rv ? rv : undefined };
+  }
+
+  /**
+   * Checks one object of an answer and gives it its kind and apiVersion (a server leaves them out
+   * of built-in lists' items), without `metadata.managedFields`.
+   */
+  private normalize(item: K8sObject, i: number, kind: string | undefined): void {
     // Checked once here, so that no reader meets a field of another type (a null metadata, a
     // number for an address) and fails as a bug (exit 70).
-    for (const [i, item] of items.entries()) {
-      const problem = malformation(item, i, kind);
-      if (problem)
-        throw new VAutoError(`${this.binary} get returned a malformed answer: ${problem}`, {
-          exitCode: ExitCode.CLUSTER,
-          hint: 'Kubernetes does not send this; is --oc pointing at oc or kubectl, and is anything between it and the API server (a proxy) changing the answers?',
-        });
+    const problem = malformation(item, i, kind);
+    if (problem)
+      throw new VAutoError(`${this.binary} get returned a malformed answer: ${problem}`, {
+        exitCode: ExitCode.CLUSTER,
+        hint: 'Kubernetes does not send this; is --oc pointing at oc or kubectl, and is anything between it and the API server (a proxy) changing the answers?',
+      });
+    // A get of several kinds names each item's kind itself.
+    if (kind) {
+      item.kind = kind;
+      item.apiVersion ??= KIND_RESOURCE[kind].apiVersion;
     }
-    for (const item of items) {
-      // A get of several kinds names each item's kind itself.
-      if (kind) {
-        item.kind = kind;
-        item.apiVersion ??= KIND_RESOURCE[kind].apiVersion;
-      }
-      // No consumer reads it (the plan compares only rendered paths; status, delete and the ledger
-      // read labels, spec and status), and on a real cluster it is often the largest part of an
-      // object (an entry per field manager: kubectl, kubemacpool, virt-controller, CDI).
-      delete item.metadata?.managedFields;
-    }
-    return items;
+    // No consumer reads it (the plan compares only rendered paths; status, delete and the ledger
+    // read labels, spec and status), and on a real cluster it is often the largest part of an
+    // object (an entry per field manager: kubectl, kubemacpool, virt-controller, CDI).
+    delete item.metadata?.managedFields;
   }
 
   /** A list that failed: the access errors as everywhere, an API the cluster does not serve said so. */

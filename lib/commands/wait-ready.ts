@@ -1,5 +1,5 @@
-// `deploy --wait`: one get per poll until every VM is ready and every disk imported, or time runs out.
-import type { ClusterClient } from '../cluster/cluster-client.js';
+// `deploy --wait`: until every VM is ready and every disk imported, or time runs out: a get, then watches, polls as the fallback.
+import type { ClusterClient, Follow } from '../cluster/cluster-client.js';
 import { ExitCode, VAutoError } from '../errors.js';
 import type { Plan } from '../plan/plan-instances.js';
 import type { LiveView } from '../report/live-view.js';
@@ -76,26 +76,33 @@ export async function waitReady(
   const since = new Map<string, { state: string; at: number }>();
   // When the polls started failing, while they fail.
   let pollFailedAt: number | undefined;
-  const pause = () => sleep(Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now())), deps.signal);
+  const pollMs = () => Math.min(deps.pollMs ?? 2000, Math.max(0, deadline - now()));
+  // Once a poll finds something pending, the objects are followed by watches (cluster.follow): the
+  // answer comes a round trip after the change that made it, not up to a poll later. A follow that
+  // cannot start or that ends (a refused watch, 410 Expired, the process gone) leaves the polls.
+  let follow: Follow | undefined;
+  let followTried = false;
   try {
     for (;;) {
       let objects;
-      try {
-        objects = await cluster.list(plan.settings.namespace, WAIT_KINDS, selector, plan.instances.length);
-        pollFailedAt = undefined;
-      } catch (e) {
-        if (!(e instanceof VAutoError) || e.exitCode !== ExitCode.CLUSTER) throw e;
-        const failedAt = now();
-        pollFailedAt ??= failedAt;
-        const failedFor = Math.floor((failedAt - pollFailedAt) / 1000);
-        if (failedFor >= pollGrace || failedAt >= deadline) throw e;
-        const text = printable(`poll failed for ${failedFor} s (grace ${pollGrace} s): ${e.message}`);
-        if (view) view.update([text]);
-        else deps.report.progress(text);
-        last = text;
-        await pause();
-        continue;
-      }
+      if (follow && !follow.ended) objects = follow.objects();
+      else
+        try {
+          objects = await cluster.list(plan.settings.namespace, WAIT_KINDS, selector, plan.instances.length);
+          pollFailedAt = undefined;
+        } catch (e) {
+          if (!(e instanceof VAutoError) || e.exitCode !== ExitCode.CLUSTER) throw e;
+          const failedAt = now();
+          pollFailedAt ??= failedAt;
+          const failedFor = Math.floor((failedAt - pollFailedAt) / 1000);
+          if (failedFor >= pollGrace || failedAt >= deadline) throw e;
+          const text = printable(`poll failed for ${failedFor} s (grace ${pollGrace} s): ${e.message}`);
+          if (view) view.update([text]);
+          else deps.report.progress(text);
+          last = text;
+          await sleep(pollMs(), deps.signal);
+          continue;
+        }
       const states = plan.instances.map((i) => instanceState(i.name, objects, plan.settings.run_strategy));
       const pending = states.filter((s) => !s.ready);
       const polledAt = now();
@@ -181,9 +188,22 @@ export async function waitReady(
         );
         return ExitCode.RESOURCE_FAILED;
       }
-      await pause();
+      if (!followTried && cluster.follow) {
+        followTried = true;
+        try {
+          follow = await cluster.follow(namespace, WAIT_KINDS, selector, (deadline - now()) / 1000);
+          continue;
+        } catch (e) {
+          if (!(e instanceof VAutoError) || e.exitCode !== ExitCode.CLUSTER) throw e;
+        }
+      }
+      // Between changes, the states are judged again each poll interval from what was seen, so a grace
+      // runs out and the progress line counts on.
+      if (follow && !follow.ended) await follow.next(pollMs(), deps.signal);
+      else await sleep(pollMs(), deps.signal);
     }
   } finally {
+    follow?.stop();
     view?.stop();
   }
 }

@@ -1,6 +1,6 @@
 // OcRunner with the real kubectl against the simulator: one outcome per object, and a call that
 // fails before sending anything is one exit-3 error with kubectl's reason.
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
@@ -532,5 +532,112 @@ describe('OcRunner against the simulator', () => {
         server.close();
       }
     });
+  });
+});
+
+describe('OcRunner.follow: a list, then a watch per kind from its resourceVersion', () => {
+  let sim: Simulator;
+  beforeAll(async () => {
+    // A short watch history, so that a watch can be made to start past it (410 Expired).
+    sim = await startSimulator({ namespaces: ['f'], watchHistory: 4 });
+  });
+  afterAll(() => sim.stop());
+  const runner = () =>
+    new OcRunner({
+      binary: KUBECTL,
+      kubeconfig: sim.kubeconfigPath,
+      requestTimeout: 10,
+      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+    });
+  const secret = (name: string, value: string) => ({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name, namespace: 'f', labels: { app: 'w' } },
+    data: { v: Buffer.from(value).toString('base64') },
+  });
+  const value = (objects: { metadata: { name: string }; data?: any }[], name: string) =>
+    objects.find((o) => o.metadata.name === name)?.data?.v;
+  /** The processes still running a watch of this simulator (by their command lines in /proc). */
+  const watchers = (): string[] =>
+    readdirSync('/proc')
+      .filter((p) => /^\d+$/.test(p))
+      .map((p) => {
+        try {
+          return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ');
+        } catch {
+          return '';
+        }
+      })
+      .filter((c) => c.includes(sim.kubeconfigPath) && c.includes('watch=true'));
+  /** Runs `change` once the watches' requests have reached the simulator, before it serves them. */
+  async function betweenListAndWatch(change: () => void): Promise<void> {
+    while (!sim.requests.some((r) => /(^|&)watch=true/.test(r.query)))
+      await new Promise((r) => setTimeout(r, 5));
+    change();
+  }
+  async function until(check: () => boolean, follow: { next(ms: number): Promise<void> }) {
+    while (!check()) await follow.next(1000);
+  }
+
+  test('a change between the list and the watch is not lost, a later one arrives as it happens, stop ends the processes', async () => {
+    sim.put(secret('a', 'listed'));
+    sim.put(secret('other', 'x'));
+    sim.clearRequests();
+    sim.faults.latencyMs = 300;
+    const following = runner().follow('f', ['Secret', 'VirtualMachine'], 'app=w', 60);
+    await betweenListAndWatch(() => sim.put(secret('a', 'between')));
+    const follow = await following;
+    sim.faults.latencyMs = 0;
+    try {
+      await until(() => value(follow.objects(), 'a') === Buffer.from('between').toString('base64'), follow);
+      sim.put(secret('b', 'live'));
+      sim.remove('Secret', 'f', 'other');
+      await until(
+        () =>
+          follow
+            .objects()
+            .map((o) => o.metadata.name)
+            .join() === 'a,b',
+        follow,
+      );
+      expect(follow.ended).toBeUndefined();
+      expect(watchers()).toHaveLength(2);
+    } finally {
+      follow.stop();
+    }
+    while (watchers().length) await new Promise((r) => setTimeout(r, 20));
+    expect(follow.ended).toBe('stopped');
+  });
+
+  test('a watch whose version has left the history ends the follow with the 410 Expired reason', async () => {
+    sim.clearRequests();
+    sim.faults.latencyMs = 300;
+    const following = runner().follow('f', ['Secret'], 'app=w', 60);
+    // More writes than the history keeps, between the list and the watch.
+    await betweenListAndWatch(() => {
+      for (let i = 0; i < 10; i++) sim.put(secret('churn', String(i)));
+    });
+    const follow = await following;
+    sim.faults.latencyMs = 0;
+    try {
+      await until(() => follow.ended !== undefined, follow);
+      expect(follow.ended).toMatch(/^the watch of secrets ended: too old resource version: \d+ \(\d+\)$/);
+    } finally {
+      follow.stop();
+    }
+  });
+
+  test('a user who may list but not watch: the follow ends, saying so', async () => {
+    sim.faults.forbidden = [{ resource: 'secrets', verb: 'watch' }];
+    try {
+      const follow = await runner().follow('f', ['Secret'], 'app=w', 60);
+      await until(() => follow.ended !== undefined, follow);
+      expect(follow.ended).toMatch(
+        /^the watch of secrets ended: .*forbidden.*cannot watch resource "secrets"/,
+      );
+      follow.stop();
+    } finally {
+      sim.faults.forbidden = [];
+    }
   });
 });

@@ -7,6 +7,7 @@ import { repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { ExitCode, VAutoError } from '../../lib/errors.js';
+import type { Follow } from '../../lib/cluster/cluster-client.js';
 
 const { plan } = prepareSettings(
   { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [] },
@@ -364,6 +365,105 @@ describe('a poll that fails (an API server restart) is retried within the grace 
     await expect(
       waitReady(cluster, plan, 900, { report: textReporter(capture()), pollMs: 1 }),
     ).rejects.toThrow('boom');
+    expect(cluster.calls).toEqual(['list']);
+  });
+});
+
+describe('after the first poll, the objects are followed by watches', () => {
+  const pending = [
+    vm('web-01', { printableStatus: 'Starting' }),
+    dv('web-01', 'Succeeded'),
+    vm('web-02', { printableStatus: 'Starting' }),
+    dv('web-02', 'Succeeded'),
+  ];
+  const ready = [
+    vm('web-01', { printableStatus: 'Running', ready: true }),
+    dv('web-01', 'Succeeded'),
+    vm('web-02', { printableStatus: 'Running', ready: true }),
+    dv('web-02', 'Succeeded'),
+  ];
+
+  /** A Follow whose objects the test moves on; `next` returns at a change or when the follow ends, as oc's does. */
+  class FakeFollow implements Follow {
+    ended: string | undefined;
+    stopped = 0;
+    private wake?: () => void;
+    constructor(private current: K8sObject[]) {}
+    objects() {
+      return this.current;
+    }
+    next(): Promise<void> {
+      return this.ended ? Promise.resolve() : new Promise((resolve) => (this.wake = resolve));
+    }
+    change(objects: K8sObject[]) {
+      this.current = objects;
+      this.wake?.();
+    }
+    end(why: string) {
+      this.ended = why;
+      this.wake?.();
+    }
+    stop() {
+      this.stopped++;
+    }
+  }
+
+  class Following extends Polls {
+    follows: FakeFollow[] = [];
+    private started?: (f: FakeFollow) => void;
+    /** Resolves with the first follow once it has started. */
+    readonly followed = new Promise<FakeFollow>((resolve) => (this.started = resolve));
+    followError?: Error;
+    constructor(
+      answers: K8sObject[][],
+      private readonly first: K8sObject[],
+    ) {
+      super(answers);
+    }
+    async follow(): Promise<Follow> {
+      this.calls.push('follow');
+      if (this.followError) throw this.followError;
+      const f = new FakeFollow(this.first);
+      this.follows.push(f);
+      this.started!(f);
+      return f;
+    }
+  }
+
+  test('a change the watch reports ends the wait at once, without another poll, and the watches are stopped', async () => {
+    const cluster = new Following([pending], pending);
+    const output = capture();
+    // A poll interval no wait reaches: only a reported change can end it.
+    const waiting = waitReady(cluster, plan, 60, { report: textReporter(output), pollMs: 2 ** 30 });
+    const follow = await cluster.followed;
+    // Once the wait is waiting on it.
+    await new Promise((r) => setImmediate(r));
+    follow.change(ready);
+    expect(await waiting).toBe(0);
+    expect(cluster.calls).toEqual(['list', 'follow']);
+    expect(cluster.follows[0].stopped).toBeGreaterThan(0);
+    expect(output.stdout).toBe('all 2 instance(s) ready\n');
+  });
+
+  test('a watch that ends (410 Expired, refused, gone) leaves the polls, which carry the wait on', async () => {
+    const cluster = new Following([pending, pending, ready], pending);
+    const output = capture();
+    const waiting = waitReady(cluster, plan, 60, { report: textReporter(output), pollMs: 1 });
+    (await cluster.followed).end('the watch of virtualmachines ended: too old resource version: 5 (1000)');
+    expect(await waiting).toBe(0);
+    expect(cluster.calls).toEqual(['list', 'follow', 'list']);
+  });
+
+  test('a follow that cannot start (its list fails with a cluster error) leaves the polls', async () => {
+    const cluster = new Following([pending, ready], pending);
+    cluster.followError = new VAutoError('cannot reach the cluster', { exitCode: ExitCode.CLUSTER });
+    expect(await waitReady(cluster, plan, 60, { report: textReporter(capture()), pollMs: 1 })).toBe(0);
+    expect(cluster.calls).toEqual(['list', 'follow', 'list']);
+  });
+
+  test('everything ready at the first poll starts no watch', async () => {
+    const cluster = new Following([ready], ready);
+    expect(await waitReady(cluster, plan, 60, { report: textReporter(capture()), pollMs: 1 })).toBe(0);
     expect(cluster.calls).toEqual(['list']);
   });
 });

@@ -52,6 +52,8 @@ export interface SimulatorOptions {
   imageMb?: number;
   /** Milliseconds between a watch's periodic BOOKMARK events (default a minute, as the API server's). */
   watchBookmarkMs?: number;
+  /** How many writes the watch history keeps (default 10,000): small to show a watch's 410 Expired. */
+  watchHistory?: number;
 }
 
 export interface Simulator {
@@ -108,7 +110,7 @@ function kubeconfig(url: string): string {
 
 /** Starts a simulator on a loopback port and writes a kubeconfig pointing at it. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
-  const store = new ObjectStore();
+  const store = new ObjectStore(options.watchHistory);
   const faults = noFaults();
   const requests: Simulator['requests'] = [];
   const schemasDir = options.schemasDir === null ? null : (options.schemasDir ?? defaultSchemasDir());
