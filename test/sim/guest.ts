@@ -10,6 +10,14 @@
 // Addresses: cloud-init applies an `ethernets` entry to the NIC whose MAC it matches, or, without
 // `match`, to the NIC of the entry's name (cloud-init doc/rtd/reference/network-config-format-v2.rst);
 // a network-config that is no YAML is dropped whole. A NIC no entry reaches has no static address.
+//
+// Only at an instance's first boot: the guest keeps the network-config its disk first booted with.
+// KubeVirt's NoCloud instance-id is the VM's firmware UUID, stable across restarts
+// (kubevirt/kubevirt@d923fdb8 pkg/cloud-init/cloud-init.go cloudInitUUIDFromVMI;
+// pkg/virt-controller/watch/vm/firmware.go CalculateLegacyUUID), and cloud-init's NoCloud applies
+// network config on boot-new-instance only (canonical/cloud-init@04eacd06 cloudinit/sources/__init__.py
+// default_update_events; cloudinit/stages.py apply_network_config). cloud-init keeps that state on
+// the root disk, so a disk imported again is a new instance.
 import { parse } from 'yaml';
 import type { Obj, ObjectStore } from './store.js';
 
@@ -35,12 +43,29 @@ export function guestNicName(scheme: NameScheme, index: number): string {
   return scheme === 'eth' ? `eth${index}` : `enp${index + 1}s0`;
 }
 
+/** The network-config each root disk first booted with (base64, '' for none), per simulator. */
+const firstBoot = new WeakMap<ObjectStore, Map<string, string>>();
+
+/** The network-config the guest of `vmi` applied: its Secret's at the first boot of its root disk. */
+function appliedNetworkConfig(store: ObjectStore, vmi: Obj): string {
+  const ns = vmi.metadata.namespace;
+  const volume = (vmi.spec?.volumes ?? []).find((v: Obj) => v.cloudInitNoCloud?.networkDataSecretRef);
+  const secret = volume && store.get('Secret', ns, volume.cloudInitNoCloud.networkDataSecretRef.name);
+  const now: string = secret?.data?.networkdata ?? '';
+  const dvName = (vmi.spec?.volumes ?? []).find((v: Obj) => v.dataVolume)?.dataVolume?.name;
+  const disk =
+    dvName && (store.get('DataVolume', ns, dvName) ?? store.get('PersistentVolumeClaim', ns, dvName));
+  if (!disk?.metadata?.uid) return now;
+  const seen = firstBoot.get(store) ?? new Map<string, string>();
+  firstBoot.set(store, seen);
+  const key = `${ns}/${dvName}/${disk.metadata.uid}`;
+  if (!seen.has(key)) seen.set(key, now);
+  return seen.get(key)!;
+}
+
 /** The address the guest's network-config gives the NIC (`iface` of the VMI, at `index`), if any. */
 export function guestAddress(store: ObjectStore, vmi: Obj, iface: Obj, index: number): string | undefined {
-  const volume = (vmi.spec?.volumes ?? []).find((v: Obj) => v.cloudInitNoCloud?.networkDataSecretRef);
-  const secret =
-    volume && store.get('Secret', vmi.metadata.namespace, volume.cloudInitNoCloud.networkDataSecretRef.name);
-  const text = secret?.data?.networkdata;
+  const text = appliedNetworkConfig(store, vmi);
   if (!text) return undefined;
   let config: Obj;
   try {
