@@ -13,6 +13,7 @@ import { processOutput, type Output } from '../report/output.js';
 import type { LiveStream } from '../report/live-view.js';
 import { ResultRecorder } from '../report/result-document.js';
 import { textReporter, type Reporter } from '../report/reporter.js';
+import type { ActivityLine } from '../report/activity-line.js';
 import { findToolRoot, readVersion } from '../tool-root.js';
 import {
   COMMANDS,
@@ -65,8 +66,9 @@ export async function main(
   env: Env = process.env,
   io: CliIo = processIo(env),
 ): Promise<number> {
-  const { output } = io;
+  let { output } = io;
   const abort = new AbortController();
+  let activity: ActivityLine | undefined;
   // Ctrl-C, a cron/systemd timeout's SIGTERM, or SIGHUP (the ssh session dropped) ends the running
   // oc or the open prompt and unwinds (terminal restored, lock released, exit 130). The listeners
   // stay for the whole run: execa's exit handler re-raises the signal when it finds itself the
@@ -88,9 +90,15 @@ export async function main(
     const { options } = parsed;
     // The lock is released inside run: a failed write found below is reported after it.
     const document = options.output === 'json' && (COMMANDS[options.action] as CommandSpec).results;
+    // What a step is doing, on a terminal that can show it; erased before anything is written.
+    if (!document && io.terminal && env.TERM !== 'dumb' && env.V_AUTO_DEBUG !== '1') {
+      const { activityLine, settlingOutput } = await import('../report/activity-line.js');
+      activity = activityLine(io.terminal);
+      output = settlingOutput(output, activity);
+    }
     const code = document
       ? await runForDocument(options, toolRoot, env, io, abort.signal)
-      : await run(options, toolRoot, env, io, abort.signal, textReporter(output));
+      : await run(options, toolRoot, env, { ...io, output }, abort.signal, textReporter(output, activity));
     // A signal that came while nothing was waiting on it (a render, say) still ends the run as one.
     if (abort.signal.aborted) throw interruptedError();
     await output.flush?.();
@@ -98,6 +106,7 @@ export async function main(
   } catch (err) {
     return reportErrorOf(abort.signal.aborted ? interruptedError() : err, env, output);
   } finally {
+    activity?.settle();
     for (const s of SIGNALS) process.off(s, onSignal);
   }
 }
@@ -150,7 +159,10 @@ async function run(
     sets: options.sets,
   });
   const { interactive } = io;
-  const ask = interactive ? (variable: string) => promptSecret(variable, signal) : undefined;
+  // A prompt writes to the terminal itself: the activity line goes first.
+  const ask = interactive
+    ? (variable: string) => (report.activity(), promptSecret(variable, signal))
+    : undefined;
   // What oc and its credential plugins see: the variables that env: references read are taken out
   // once the settings name them, except those oc needs to connect (the runner also leaves out V_AUTO_*).
   const childEnv: Env = { ...env };
@@ -189,7 +201,7 @@ async function run(
     report,
     signal,
     promptSecret: ask,
-    confirm: interactive ? (question: string) => confirm(question, signal) : undefined,
+    confirm: interactive ? (question: string) => (report.activity(), confirm(question, signal)) : undefined,
     hideEnv,
     live,
     graceSeconds: waitGrace(env),

@@ -10,6 +10,7 @@ import { deleteGuard } from '../model/delete-guard.js';
 import { instanceLabel, isSpecs, matches, ownerLabels, sharedSelector } from '../model/ownership.js';
 import { prepareSettings, type SpecOptions } from '../pipeline/prepare-manifests.js';
 import { sendFanOut, type FanOutResult } from '../pipeline/fan-out.js';
+import { countedSend } from './counted-send.js';
 import { assertTargetKnown, assertTargetName } from '../pipeline/target.js';
 import type { CommandOptions } from './definitions.js';
 
@@ -35,6 +36,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   const ns = settings.namespace;
   // Everything in the namespace, once: the labeled objects, unlabeled leftovers with our names,
   // and every VM that may still use a shared network.
+  deps.report.activity(`reading namespace ${ns}`);
   const all = await cluster.list(ns, MANAGED_KINDS, undefined, plan.instances.length);
   const doomed: Doomed[] = all
     .filter((o) => isSpecs(o.metadata.labels, settings, options.target))
@@ -247,8 +249,10 @@ async function deleteTargets(
       parallel,
       alone: 'last' as const,
     };
-    return await sendFanOut(going, fanOut, (part) => cluster.delete(ns, part.map(refOf)));
+    const send = (part: Doomed[]) => cluster.delete(ns, part.map(refOf));
+    return await sendFanOut(going, fanOut, countedSend(deps.report, 'deleting', going.length, send));
   } finally {
+    deps.report.activity();
     release?.();
   }
 }

@@ -14,6 +14,7 @@ import { printable } from '../printable.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed, guardedDelete } from './delete.js';
 import { sendFanOut } from '../pipeline/fan-out.js';
+import { countedSend } from './counted-send.js';
 import { planDeploy } from '../pipeline/plan-deploy.js';
 import { pendingUpload, uploadGolden } from './upload-golden.js';
 import type { SpecOptions } from '../pipeline/prepare-manifests.js';
@@ -42,6 +43,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       'add --yes to prune from scripts and cron, or --dry-run to list',
     );
   }
+  report.activity('reading the cluster');
   const first = await planDeploy(options, deps);
   // A dry run shows what is being deleted as it is; a deploy waits for it to go.
   const planned = options.dryRun ? first : await awaitDeletions(first, options, deps);
@@ -107,7 +109,10 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
 
   // Nothing half-applied for a reason the server would give: the VMs go through its validation
   // and admission before anything is written (a new namespace has none to check them in yet).
-  if (!namespaceMissing) await checkWithServer(cluster, ns, sending);
+  if (!namespaceMissing) {
+    report.activity('checking the changes with the server (dry run)');
+    await checkWithServer(cluster, ns, sending);
+  }
 
   // Only creates and updates go to oc; a redeploy where nothing changed sends nothing.
   const namespace: ApplyManifest[] =
@@ -158,7 +163,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
         ...(own.length ? await write(own) : []),
       ];
     };
-    ({ outcomes, callError } = await sendFanOut(stream, fanOut, send).finally(() => release?.()));
+    const counted = countedSend(report, 'applying', stream.length, send);
+    ({ outcomes, callError } = await sendFanOut(stream, fanOut, counted).finally(() => release?.()));
+    report.activity();
   }
   const byKey = new Map(outcomes.map((o) => [`${o.kind}/${o.name}`, o]));
   const context = {

@@ -59,6 +59,7 @@ export async function readStatus(
   assertTargetName(settings, options.target);
   const cluster = deps.cluster();
   const ns = settings.namespace;
+  deps.report.activity(`reading namespace ${ns}`);
   // The events are read beside the objects (one round trip less); used only when there are objects.
   const eventsRead = read.events ? cluster.list(ns, ['Event']) : undefined;
   eventsRead?.catch(() => undefined);

@@ -1,7 +1,10 @@
 // Progress on a terminal: a few lines redrawn in place, at a capped rate, clipped to the width;
 // plain lines where the terminal's geometry cannot hold them. Replaces ora, whose line count
 // divides by the column count: on a 0-column terminal (script(1) started without a terminal)
-// it looped writing escape codes, so fast that signals were never handled.
+// it looped writing escape codes, so fast that signals were never handled. ora 9.4.1, the last
+// release for Node 20, still does (sindresorhus/ora 9.4.1 index.js: `columns = stream.columns ?? 80`,
+// then `Math.ceil(width / columns)` lines to clear); ora 10.0.0 reads `columns || 80` but needs
+// Node ≥ 22 (its package.json engines), and v-auto runs on Node ≥ 20.19 (docs/reliability.md).
 
 /** What a live view writes to: a terminal stream (process.stderr), or a fake in tests. */
 export interface LiveStream {
@@ -16,6 +19,8 @@ export interface LiveView {
   update(lines: string[]): void;
   /** Draws what is pending and leaves it on the screen; later updates are ignored. */
   stop(): void;
+  /** Erases the frame on the screen (plain lines stay) and drops what is pending; later updates draw anew. */
+  clear(): void;
 }
 
 export interface LiveViewOptions {
@@ -50,7 +55,7 @@ export function liveView(stream: LiveStream, options: LiveViewOptions = {}): Liv
     lastDraw = now();
     const columns = usable(stream.columns);
     const rows = usable(stream.rows);
-    if (columns < MIN_COLUMNS || rows < MIN_ROWS) {
+    if (!fitsFrames(stream)) {
       // Nothing to erase: the frame drawn before (if any) stays, plain lines follow it.
       drawn = 0;
       if (lines[0] !== undefined && lines[0] !== lastPlain) stream.write(`${lines[0]}\n`);
@@ -82,7 +87,22 @@ export function liveView(stream: LiveStream, options: LiveViewOptions = {}): Liv
       clearTimeout(timer);
       draw();
     },
+    clear() {
+      clearTimeout(timer);
+      timer = undefined;
+      pending = undefined;
+      lastPlain = undefined;
+      // What comes next is a new frame: drawn at once, not held back by the rate of this one.
+      lastDraw = -Infinity;
+      if (drawn > 0) stream.write(up(drawn));
+      drawn = 0;
+    },
   };
+}
+
+/** Whether the terminal's geometry, as it is now, holds a frame drawn in place (else plain lines). */
+export function fitsFrames(stream: LiveStream): boolean {
+  return usable(stream.columns) >= MIN_COLUMNS && usable(stream.rows) >= MIN_ROWS;
 }
 
 function usable(n: number | undefined): number {

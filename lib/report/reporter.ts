@@ -7,6 +7,7 @@ import { isDiskKind } from '../model/kinds.js';
 import { runStateNote, type RunState } from '../model/vm-facts.js';
 import type { Plan } from '../plan/plan-instances.js';
 import { printable } from '../printable.js';
+import type { ActivityLine } from './activity-line.js';
 import type { Output } from './output.js';
 import { planLines, planSummary, surplusNotices } from './plan-report.js';
 import { planWarnings } from './plan-warnings.js';
@@ -81,6 +82,12 @@ export interface Reporter {
   kept(scope: ResultScope, changes: Change[]): void;
   /** A line of progress while a step runs (--wait's state without a live view). */
   progress(text: string): void;
+  /**
+   * What a step is doing while oc works (`reading namespace vm-demo`, `applying 412/800 objects`):
+   * the activity line of a terminal, erased before anything else is written; nothing at all on a
+   * pipe, in cron's mail, with TERM=dumb or under -o json. Undefined: the step is over, erase it.
+   */
+  activity(text?: string): void;
   /** What the run did not do, or what goes on after it (stderr): "dry run: nothing was sent to the cluster". */
   aside(text: string): void;
   /** A whole-project run: one spec begins. */
@@ -93,8 +100,11 @@ export interface Reporter {
   orphansUnknown(message: string): void;
 }
 
-/** The text the commands print: results and what they show on stdout, progress and asides on stderr. */
-export function textReporter(output: Output): Reporter {
+/**
+ * The text the commands print: results and what they show on stdout, progress and asides on stderr;
+ * with `activity` (a terminal's), what a step is doing on its line (the output should settle it).
+ */
+export function textReporter(output: Output, activity?: ActivityLine): Reporter {
   const out = (line: string) => output.out(`${line}\n`);
   return {
     planWarnings: (plan, rendered = []) => {
@@ -146,6 +156,7 @@ export function textReporter(output: Output): Reporter {
       for (const c of changes) for (const k of c.kept ?? []) out(`${c.kind} ${c.name} kept: ${k}`);
     },
     progress: (text) => output.err(`${text}\n`),
+    activity: (text) => (text === undefined ? activity?.settle() : activity?.show(printable(text))),
     aside: (text) => output.err(`${text}\n`),
     specBegins: (project, spec, first) => out(`${first ? '' : '\n'}=== ${project}/${spec} ===`),
     projectDone: (project, specs) => out(`\n${projectSummary(project, specs)}`),

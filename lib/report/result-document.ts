@@ -190,6 +190,8 @@ export class ResultRecorder implements Reporter {
   }
 
   progress: Reporter['progress'] = (text) => this.text.progress(text);
+  /** stdout holds the document alone; stderr gets the text of a run without a terminal's activity line. */
+  activity: Reporter['activity'] = () => undefined;
   aside: Reporter['aside'] = (text) => this.text.aside(text);
   specBegins: Reporter['specBegins'] = (project, spec, first) => this.text.specBegins(project, spec, first);
 

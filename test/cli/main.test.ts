@@ -1,5 +1,5 @@
 // main() in-process: argv, env and the streams injected, a FakeCluster for oc; what users read is a golden file.
-import { cpSync } from 'node:fs';
+import { cpSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { ClusterClient } from '../../lib/cluster/cluster-client.js';
@@ -76,4 +76,65 @@ test('delete --yes of objects the cluster refuses: the summary says nothing was 
   const r = await run(['demo', 'web', 'delete', '--yes', '--home', home], cluster);
   expect(r.code).toBe(1);
   expectGolden(here, 'delete-web-refused.txt', r.stdout);
+});
+
+describe('the activity line on a terminal (reading, applying n/m, deleting n/m)', () => {
+  /** deploy --yes, then delete --yes, with stderr's terminal as `terminal` (undefined: a pipe) and `env`. */
+  async function deployAndDelete(terminal: { columns?: number; rows?: number } | undefined, env = {}) {
+    const home = workspace();
+    const cluster = new FakeCluster();
+    const output = capture();
+    const drawn: string[] = [];
+    const io = {
+      output,
+      cwd: repoRoot,
+      interactive: false,
+      program: 'v-auto',
+      cluster,
+      terminal: terminal && { ...terminal, write: (t: string) => drawn.push(t) },
+    };
+    const base = { V_AUTO_PASSWORD: 'pw', PATH: process.env.PATH, ...env };
+    const codes = [
+      await main(['demo', 'web', 'deploy', '--yes', '--home', home], base, io),
+      await main(['demo', 'web', 'delete', '--yes', '--home', home], base, io),
+    ];
+    return { codes, stdout: output.stdout, stderr: output.stderr, drawn: drawn.join('') };
+  }
+
+  test('stdout and stderr are byte for byte those of a run on a pipe, whatever the terminal', async () => {
+    const piped = await deployAndDelete(undefined);
+    expect(piped.codes).toEqual([0, 0]);
+    expect(piped.drawn).toBe('');
+    // On a pipe, what it always said: the activity is nowhere in it.
+    expect(piped.stderr).toBe(
+      'the cluster finishes stopping the VMs in the background; "status" shows what remains\n',
+    );
+    expect(piped.stdout.startsWith(readFileSync(path.join(here, 'golden', 'deploy-web.txt'), 'utf8'))).toBe(
+      true,
+    );
+    for (const [terminal, env] of [
+      [{ columns: 80, rows: 24 }, {}],
+      [{ columns: 80, rows: 24 }, { TERM: 'dumb' }],
+      [{ columns: 0, rows: 0 }, {}],
+      [{ columns: 12, rows: 24 }, {}],
+    ] as const) {
+      const r = await deployAndDelete(terminal, env);
+      expect([r.codes, r.stdout, r.stderr]).toEqual([piped.codes, piped.stdout, piped.stderr]);
+    }
+  });
+
+  test('a usable terminal shows what a step does and erases it; TERM=dumb shows nothing', async () => {
+    const r = await deployAndDelete({ columns: 80, rows: 24 });
+    expect(r.drawn).toContain('- reading the cluster\n');
+    expect(r.drawn).toContain(' reading namespace vm-demo\n');
+    // Each frame drawn was erased before the run went on: the last write moves up over it and clears.
+    expect(r.drawn.endsWith('\u001b[1A\r\u001b[J')).toBe(true);
+    expect((await deployAndDelete({ columns: 80, rows: 24 }, { TERM: 'dumb' })).drawn).toBe('');
+  });
+
+  test('under 20 columns the activity is plain lines, without spinner or escape codes', async () => {
+    const r = await deployAndDelete({ columns: 12, rows: 24 });
+    expect(r.drawn).toMatch(/^reading the cluster\n/);
+    expect(r.drawn).not.toContain('\u001b');
+  });
 });
