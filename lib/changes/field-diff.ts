@@ -33,6 +33,35 @@ export function fieldDifferences(desired: unknown, live: unknown, previous?: unk
   return changes;
 }
 
+/**
+ * A change of a field that holds a document as text (a NAD's `spec.config` JSON, the cloud-init
+ * network-config), as the changes inside it: `spec.config.ipam.addresses[0].address 10.0.0.9/24 →
+ * 10.0.0.5/24`, where both texts cut at the same length hid the difference. Keys only the live
+ * document has count as removed. The field stays one change when either side does not read as a
+ * map, or when both read the same (only the text's layout differs).
+ */
+export function insideDocument(f: FieldChange, read: (text: string) => unknown): FieldChange[] {
+  const before = readMap(f.before, read);
+  const after = readMap(f.after, read);
+  if (!before || !after) return [f];
+  const inner = fieldDifferences(after, before, before);
+  if (!inner.length) return [f];
+  return inner.map((c) => ({
+    ...c,
+    path: c.path.startsWith('[') ? `${f.path}${c.path}` : `${f.path}.${c.path}`,
+  }));
+}
+
+function readMap(text: unknown, read: (text: string) => unknown): Record<string, unknown> | undefined {
+  if (typeof text !== 'string') return undefined;
+  try {
+    const v = read(text);
+    return isMap(v) ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 function walk(desired: unknown, live: unknown, path: string[], out: FieldChange[]): void {
   if (isMap(desired)) {
     if (!isMap(live)) {

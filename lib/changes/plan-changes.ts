@@ -6,7 +6,8 @@ import { isOurs, isSpecs, KEPT_ANNOTATION, ownerLabels, type SpecRef } from '../
 import { quantityValue } from '../model/quantity.js';
 import { deletingSince, isRunning, stoppedAt as stoppedAtOf } from '../model/vm-facts.js';
 import type { Manifest } from '../render/render-manifests.js';
-import { fieldDifferences, REDACTED, type FieldChange } from './field-diff.js';
+import { parse as parseYaml } from 'yaml';
+import { fieldDifferences, insideDocument, REDACTED, type FieldChange } from './field-diff.js';
 import { keptItems } from './kept-items.js';
 import { memoryRestartReason } from './memory-hotplug.js';
 import { nadConfigReasons } from './nad-config-reasons.js';
@@ -194,7 +195,12 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
     name,
     manifest: keep?.record ? withKeptRecord(desired, keep.record) : desired,
     live,
-    fields: kind === 'Secret' ? secretFields(fields) : fields,
+    fields:
+      kind === 'Secret'
+        ? secretFields(fields)
+        : kind === 'NetworkAttachmentDefinition'
+          ? fields.flatMap((f) => (f.path === 'spec.config' ? insideDocument(f, JSON.parse) : [f]))
+          : fields,
     ...kept,
   };
   if (stoppedAt) change.stoppedAt = stoppedAt;
@@ -249,13 +255,27 @@ function foreign(m: Manifest, live: K8sObject): Change {
  * length (`data.userdata` changed, with REDACTED where a value was).
  */
 function secretFields(fields: FieldChange[]): FieldChange[] {
-  const hidden = (v: unknown) => (v === undefined ? undefined : REDACTED);
-  return fields.map((f) => {
+  const hidden = (f: FieldChange): FieldChange => ({
+    path: f.path,
+    before: f.before === undefined ? undefined : REDACTED,
+    after: f.after === undefined ? undefined : REDACTED,
+    secret: true,
+  });
+  return fields.flatMap((f) => {
+    // The network-config holds addresses, routes and DNS, no secret: shown field by field, unless it
+    // does not read as YAML (then it stays masked like the rest).
+    if (NETWORK_DATA_PATHS.has(f.path)) {
+      const inside = insideDocument(f, (b64) => parseYaml(Buffer.from(b64, 'base64').toString('utf8')));
+      return inside.length === 1 && inside[0] === f ? [hidden(f)] : inside;
+    }
     if (f.path.startsWith('data.') || f.path === 'data' || f.path.startsWith('stringData'))
-      return { path: f.path, before: hidden(f.before), after: hidden(f.after), secret: true };
-    return f;
+      return [hidden(f)];
+    return [f];
   });
 }
+
+/** The cloud-init Secret's network-config keys, as KubeVirt's networkDataSecretRef reads them. */
+const NETWORK_DATA_PATHS = new Set(['data.networkdata', 'data.networkData']);
 
 /**
  * What a running VM needs: under LiveUpdate (the default rollout strategy since OpenShift 4.16),

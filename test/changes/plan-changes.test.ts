@@ -2,6 +2,7 @@
 import { LAST_APPLIED, type K8sObject } from '../../lib/cluster/k8s-object.js';
 import { fieldDifferences } from '../../lib/changes/field-diff.js';
 import { planChanges, type ChangeInput } from '../../lib/changes/plan-changes.js';
+import { planLines } from '../../lib/report/plan-report.js';
 import { quantityValue, sameQuantity } from '../../lib/model/quantity.js';
 import { instanceOfResource } from '../../lib/model/names.js';
 import type { Manifest } from '../../lib/render/render-manifests.js';
@@ -128,7 +129,7 @@ test.each<[string, string, (o: K8sObject) => void, string]>([
     'NetworkAttachmentDefinition',
     'web-01-lan',
     (o) => (o.spec.config = o.spec.config.replace('br-lan', 'br-old')),
-    'spec.config',
+    'spec.config.bridge',
   ],
   [
     'NetworkAttachmentDefinition',
@@ -234,6 +235,65 @@ test('Secret values never reach the plan, nor their sizes (an input in clear wou
     { path: 'data.userdata', before: '<redacted>', after: '<redacted>', secret: true },
   ]);
   expect(JSON.stringify(change.fields)).not.toContain('hostname');
+});
+
+describe('a field that holds a document as text is compared field by field inside it', () => {
+  test("a NAD's spec.config: the changed address, whole on both sides, not the JSON cut at a common prefix", () => {
+    const live = replace(allStored(), 'NetworkAttachmentDefinition', 'web-01-lan', (o) => {
+      o.spec.config = o.spec.config.replace('10.215.100.101/24', '10.215.100.199/24');
+    });
+    const change = find(planChanges(input(live)), 'NetworkAttachmentDefinition', 'web-01-lan');
+    expect(change.fields).toEqual([
+      {
+        path: 'spec.config.ipam.addresses[0].address',
+        before: '10.215.100.199/24',
+        after: '10.215.100.101/24',
+      },
+    ]);
+    expect(planLines(planChanges(input(live)))).toContain(
+      '  ~ NetworkAttachmentDefinition web-01-lan: spec.config.ipam.addresses[0].address 10.215.100.199/24 → 10.215.100.101/24',
+    );
+  });
+
+  test('a config that only moved its keys around is still a change of the text, shown as one', () => {
+    const live = replace(allStored(), 'NetworkAttachmentDefinition', 'office', (o) => {
+      const { name, ...rest } = JSON.parse(o.spec.config);
+      o.spec.config = JSON.stringify({ ...rest, name });
+    });
+    const change = find(planChanges(input(live)), 'NetworkAttachmentDefinition', 'office');
+    expect(change.fields!.map((f) => f.path)).toEqual(['spec.config']);
+  });
+
+  test('the cloud-init network-config (no secret in it) as text, field by field; the userdata stays masked', () => {
+    const userdata = Buffer.from('#cloud-config\nhostname: x\n').toString('base64');
+    const live = replace(allStored(), 'Secret', 'web-01-cloud-init', (o: any) => {
+      const text = Buffer.from(o.data.networkdata, 'base64').toString();
+      o.data.networkdata = Buffer.from(text.replace('10.215.100.101/24', '10.215.100.199/24')).toString(
+        'base64',
+      );
+      o.data.userdata = userdata;
+    });
+    const change = find(planChanges(input(live)), 'Secret', 'web-01-cloud-init');
+    expect(change.fields).toEqual([
+      { path: 'data.userdata', before: '<redacted>', after: '<redacted>', secret: true },
+      {
+        path: 'data.networkdata.ethernets.lan.addresses[0]',
+        before: '10.215.100.199/24',
+        after: '10.215.100.101/24',
+      },
+    ]);
+    expect(JSON.stringify(change.fields)).not.toContain('hostname');
+  });
+
+  test('a network-config that does not read as YAML stays masked', () => {
+    const live = replace(allStored(), 'Secret', 'web-01-cloud-init', (o: any) => {
+      o.data.networkdata = Buffer.from('version: [2\n').toString('base64');
+    });
+    const change = find(planChanges(input(live)), 'Secret', 'web-01-cloud-init');
+    expect(change.fields).toEqual([
+      { path: 'data.networkdata', before: '<redacted>', after: '<redacted>', secret: true },
+    ]);
+  });
 });
 
 describe('what a running VM needs (LiveUpdate)', () => {

@@ -45,6 +45,35 @@ describe('deploy plans before it applies', () => {
     expect(writes(e2e)).toEqual([]);
   });
 
+  test("diff and the plan show a NAD's changed address inside its JSON and the network-config as text; the userdata stays masked", async () => {
+    expect((await e2e.run(['demo', 'web', 'deploy'])).code).toBe(0);
+    const nad = e2e.sim.get('NetworkAttachmentDefinition', NS, 'web-01-lan');
+    nad.spec.config = nad.spec.config.replace('10.215.100.101/24', '10.215.100.199/24');
+    e2e.sim.put(nad);
+    const secret = e2e.sim.get('Secret', NS, 'web-01-cloud-init');
+    const text = Buffer.from(secret.data.networkdata, 'base64').toString();
+    secret.data.networkdata = Buffer.from(text.replace('10.215.100.101/24', '10.215.100.199/24')).toString(
+      'base64',
+    );
+    e2e.sim.put(secret);
+    const diff = await e2e.run(['demo', 'web', 'diff']);
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toContain(
+      '- spec.config.ipam.addresses[0].address: "10.215.100.199/24"\n+ spec.config.ipam.addresses[0].address: "10.215.100.101/24"',
+    );
+    expect(diff.stdout).toMatch(
+      /- data\.networkdata\.ethernets\.\S+\.addresses\[0\]: "10\.215\.100\.199\/24"\n\+ data\.networkdata\.ethernets\.\S+\.addresses\[0\]: "10\.215\.100\.101\/24"/,
+    );
+    const plan = await e2e.run(['demo', 'web', 'deploy', '--dry-run']);
+    expect(plan.stdout).toContain(
+      'NetworkAttachmentDefinition web-01-lan: spec.config.ipam.addresses[0].address 10.215.100.199/24 → 10.215.100.101/24',
+    );
+    expect(plan.stdout).toMatch(
+      /Secret web-01-cloud-init: data\.networkdata\.ethernets\.\S+\.addresses\[0\] 10\.215\.100\.199\/24 → 10\.215\.100\.101\/24/,
+    );
+    expect((await e2e.run(['demo', 'web', 'deploy'])).code).toBe(0);
+  });
+
   test('a running VM: cores need a restart, memory within maxGuest is applied live; a changed Secret of a booted VM gets a first-boot notice', async () => {
     const cores = await e2e.run(['demo', 'web', 'deploy', '--set', 'cpu=4']);
     expect(cores.stdout).toContain(
