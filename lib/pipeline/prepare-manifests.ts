@@ -17,6 +17,7 @@ import {
   type TemplateSet,
 } from '../render/render-manifests.js';
 import { assertNoAddressConflicts, planSpec, type PlanDeps } from './workspace-plans.js';
+import { withUnchecked } from '../plan/live-address-conflicts.js';
 
 /** What every action needs to know about the spec it works on. */
 export interface SpecOptions {
@@ -77,9 +78,17 @@ export function checkSpec(
   deps: PrepareDeps,
 ): LoadedSpec {
   // Every address this spec plans (all instances, not only --target) against the whole workspace.
-  assertNoAddressConflicts(options.home, deps, { project: options.project, spec: options.spec, plan: all });
+  const leftOut = assertNoAddressConflicts(options.home, deps, {
+    project: options.project,
+    spec: options.spec,
+    plan: all,
+  });
   const templates = compileTemplates(readTemplates(path.join(deps.toolRoot, 'templates')), siteTemplates);
-  return { plan, templates, specLabel: `projects/${options.project}/specs/${options.spec}.yaml` };
+  return {
+    plan: withUnchecked(plan, leftOut),
+    templates,
+    specLabel: `projects/${options.project}/specs/${options.spec}.yaml`,
+  };
 }
 
 /** A spec whose inputs are resolved and whose first instance rendered: nothing can fail on bad input any more. */

@@ -47,6 +47,23 @@ describe('the workspace-wide address check at inspect', () => {
     );
   });
 
+  test('a spec the check leaves out (it cannot be planned) is named in a warning with its reason', async () => {
+    let err = '';
+    const output: Output = { ...quiet, err: (text) => void (err += text) };
+    const options = {
+      home,
+      project: 'demo',
+      spec: 'db',
+      sets: [],
+      output: 'yaml' as const,
+      showSecrets: false,
+    };
+    expect(await inspectPrinted(options, { toolRoot: repoRoot, env: {}, output })).toBe(ExitCode.OK);
+    expect(err).toBe(
+      'v-auto: warning: address check: demo/broken was left out, it cannot be planned (broken-155: address on network lan 10.215.100.255 is the broadcast address (10.215.100.0/24, offset 101)); what it plans is not compared, what it has deployed is still checked at deploy\n',
+    );
+  });
+
   test('the offset the hint names separates them', async () => {
     const fixed = tempDir();
     writeWorkspace(fixed, {

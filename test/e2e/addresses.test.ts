@@ -93,6 +93,44 @@ describe("deploy checks planned addresses against v-auto's objects in every name
   });
 });
 
+describe('a spec the workspace check leaves out', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(() => e2e.close());
+
+  test('is named in a warning with its reason, and what it has deployed still counts', async () => {
+    expect((await e2e.run(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
+    // A typo in web's file: it cannot be planned any more, while its VMs keep running.
+    const web = path.join(e2e.home, 'projects', 'demo', 'specs', 'web.yaml');
+    writeFileSync(web, `${readFileSync(web, 'utf8')}\nreplicas: [\n`);
+    mkdirSync(path.join(e2e.home, 'projects', 'shop', 'specs'), { recursive: true });
+    writeFileSync(
+      path.join(e2e.home, 'projects', 'shop', 'config.yaml'),
+      readFileSync(path.join(e2e.home, 'projects', 'demo', 'config.yaml'), 'utf8').replace(
+        'namespace: vm-demo',
+        'namespace: vm-shop',
+      ),
+    );
+    writeFileSync(
+      path.join(e2e.home, 'projects', 'shop', 'specs', 'front.yaml'),
+      'image_url: http://mirror.example.internal/f.qcow2\nnetwork: lan\n',
+    );
+    const inspect = await e2e.run(['shop', 'front', 'inspect']);
+    expect(inspect.code).toBe(0);
+    expect(inspect.stderr).toMatch(
+      /^v-auto: warning: address check: demo\/web was left out, it cannot be planned \(.+\); what it plans is not compared, what it has deployed is still checked at deploy\n$/,
+    );
+    const r = await e2e.run(['shop', 'front', 'deploy', '--yes']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(
+      'v-auto: address already in use: 10.215.100.101 on lan: planned for shop/front front-01, held by NetworkAttachmentDefinition vm-demo/web-01-lan (demo/web web-01)\n',
+    );
+    expect(r.calls.some(writes)).toBe(false);
+  });
+});
+
 describe('the address ledger against the cluster', () => {
   let e2e: E2E;
   const writeSpec = (name: string, text: string) =>
