@@ -5,7 +5,7 @@
 // module reached through import() in a function called on that import.
 import { build } from 'esbuild';
 import { isBuiltin } from 'node:module';
-import { mkdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
@@ -37,6 +37,48 @@ const builtinImportAsRequire = {
     }));
   },
 };
+/**
+ * The built-in templates compiled here rather than at every start: lib/render/builtin-templates.ts
+ * becomes their compiled forms, made by the same Handlebars and options as a run-time compile
+ * (handlebars-env.ts precompileTemplate), each with the source it was made from.
+ */
+async function precompiledTemplates() {
+  const generator = await build({
+    entryPoints: ['lib/render/handlebars-env.ts'],
+    bundle: true,
+    platform: 'node',
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+  });
+  const file = path.resolve(outdir, `.handlebars-env.${process.pid}.mjs`);
+  mkdirSync(outdir, { recursive: true });
+  writeFileSync(file, generator.outputFiles[0].contents);
+  try {
+    const { precompileTemplate } = await import(pathToFileURL(file).href);
+    const entries = readdirSync('templates')
+      .filter((name) => name.endsWith('.yaml.hbs'))
+      .sort()
+      .map((name) => {
+        const source = readFileSync(path.join('templates', name), 'utf8');
+        const { spec, variables } = precompileTemplate(source);
+        return `${JSON.stringify(name)}: { source: ${JSON.stringify(source)}, spec: ${spec}, variables: ${JSON.stringify(variables)} }`;
+      });
+    return `export const PRECOMPILED = {\n${entries.join(',\n')}\n};\n`;
+  } finally {
+    rmSync(file, { force: true });
+  }
+}
+const precompiled = await precompiledTemplates();
+const builtinTemplates = {
+  name: 'builtin-templates',
+  setup(b) {
+    b.onLoad({ filter: /lib[\\/]render[\\/]builtin-templates\.ts$/ }, () => ({
+      contents: precompiled,
+      loader: 'js',
+    }));
+  },
+};
 const result = await build({
   entryPoints: { 'v-auto': 'lib/cli/main.ts' },
   outdir,
@@ -50,7 +92,7 @@ const result = await build({
   logLevel: 'warning',
   write: false,
   metafile: true,
-  plugins: [lightTextWidth, builtinImportAsRequire],
+  plugins: [lightTextWidth, builtinImportAsRequire, builtinTemplates],
   // lib/tool-root.ts finds VERSION and templates/ from its own file.
   define: { 'import.meta.url': '__vAutoFileUrl' },
   banner: { js: "var __vAutoFileUrl=require('node:url').pathToFileURL(__filename).href;" },

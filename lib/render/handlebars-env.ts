@@ -114,34 +114,76 @@ export interface RenderData {
 /** Renders with a context and the data helpers read. */
 export type CompiledTemplate = (context: object, data?: RenderData) => string;
 
-/** Compiles a template; syntax errors and unknown helpers become `label:line: message` usage errors. */
-export function compileTemplate(label: string, source: string): CompiledTemplate {
+/**
+ * A built-in template compiled by the build (scripts/build.mjs, precompileTemplate): Handlebars'
+ * compiler does not run for it at each start. Used only for exactly the source it was made from.
+ */
+export interface PrecompiledTemplate {
+  source: string;
+  spec: TemplateSpecification;
+  variables: string[];
+}
+
+/** The compile options, one set for the run-time compile and the build's precompile. */
+function compileOptions(source: string) {
   // trackIds tells hash_password which variable it hashes (part of the salt); it costs compile time.
-  const options = {
+  return {
     noEscape: true,
     strict: true,
     trackIds: source.includes('hash_password'),
     knownHelpers: COMPILE_HELPERS,
     knownHelpersOnly: true,
   };
-  let ast: hbs.AST.Program;
-  try {
-    ast = hb.parse(source);
-  } catch (err) {
-    throw templateError(label, err);
+}
+
+/**
+ * Strict mode only checks `{{name}}`; helper arguments (`{{json nmae}}`) and block conditions
+ * would render a typo as empty, so every top-level variable the template reads must be in the context.
+ */
+function contextVariables(ast: hbs.AST.Program): string[] {
+  return [...templateVariables(ast)].filter((v) => !HELPER_NAMES.includes(v));
+}
+
+/** For the build: a template's compiled form as JavaScript source, and the variables it reads. */
+export function precompileTemplate(source: string): { spec: string; variables: string[] } {
+  const ast = hb.parse(source);
+  return { spec: hb.precompile(ast, compileOptions(source)) as string, variables: contextVariables(ast) };
+}
+
+/**
+ * Compiles a template (or takes its precompiled form, made from this very source); syntax errors
+ * and unknown helpers become `label:line: message` usage errors.
+ */
+export function compileTemplate(
+  label: string,
+  source: string,
+  precompiled?: PrecompiledTemplate,
+): CompiledTemplate {
+  let ast: hbs.AST.Program | undefined;
+  let fn: Handlebars.TemplateDelegate;
+  let variables: string[];
+  if (precompiled?.source === source) {
+    fn = hb.template(precompiled.spec);
+    variables = precompiled.variables;
+  } else {
+    try {
+      ast = hb.parse(source);
+    } catch (err) {
+      throw templateError(label, err);
+    }
+    // Parsed once for both: compile() is lazy, so unknown helpers surface at the first render.
+    fn = hb.compile(ast, compileOptions(source));
+    variables = contextVariables(ast);
   }
-  // Parsed once for both: compile() is lazy, so unknown helpers surface at the first render.
-  const fn = hb.compile(ast, options);
-  // Strict mode only checks `{{name}}`; helper arguments (`{{json nmae}}`) and block conditions would render a
-  // typo as empty, so every top-level variable the template reads must be in the context.
-  const variables = [...templateVariables(ast)].filter((v) => !HELPER_NAMES.includes(v));
+  // Only a failed lookup needs the syntax tree, to name the path it read.
+  const tree = () => (ast ??= hb.parse(source));
   return (context, data) => {
     const unknown = variables.find((v) => !Object.hasOwn(context, v));
     if (unknown !== undefined) throw usageError(`${label}: unknown variable "${unknown}"`);
     try {
       return fn(context, { data });
     } catch (err) {
-      if (err instanceof FieldError) throw fieldError(label, ast, err);
+      if (err instanceof FieldError) throw fieldError(label, tree(), err);
       // Only Handlebars' own errors (fixed texts, a location) and the helpers' are quoted: any other
       // message may hold a value of the context (a JavaScript TypeError quotes the value it met).
       if (!(err instanceof hb.Exception) && !(err instanceof HelperError))

@@ -16,6 +16,7 @@ import { onPodNetwork, type Instance, type Plan, type PlannedNetwork } from '../
 import { compileCloudInit, type CloudInitRenderer } from './cloud-init.js';
 import { assertSizeLimits } from './size-limits.js';
 import { generatesNetworkData } from './network-config.js';
+import { PRECOMPILED } from './builtin-templates.js';
 import { compileTemplate, type CompiledTemplate } from './handlebars-env.js';
 
 /** A Kubernetes object as v-auto renders it. */
@@ -72,7 +73,7 @@ export function compileTemplates(builtin: Record<string, string>, site: Record<s
     labels[kind] = `${fromSite ? 'templates' : 'built-in templates'}/${file}`;
     const source = fromSite ? site[file] : builtin[file];
     if (source === undefined) throw new Error(`built-in template ${file} is missing`);
-    compiled[kind] = compileTemplate(labels[kind], source);
+    compiled[kind] = compileTemplate(labels[kind], source, fromSite ? undefined : PRECOMPILED[file]);
   }
   return { compiled, labels };
 }
