@@ -1,7 +1,7 @@
 // `delete`: one read of what goes, a confirmation, then oc delete of exactly those objects.
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode, usageError } from '../errors.js';
-import type { DeleteReason, DeletionView } from '../report/reporter.js';
+import type { DeleteReason, DeletionView, SharedInUse } from '../report/reporter.js';
 import type { ResultLine, ResultScope } from '../report/results.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { byDeleteOrder, isDiskKind, MANAGED_KINDS } from '../model/kinds.js';
@@ -64,7 +64,7 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
   const remainingVms = all.filter(
     (o) => o.kind === 'VirtualMachine' && !going.has(`VirtualMachine/${o.metadata.name}`),
   );
-  const sharedKept: string[] = [];
+  const sharedKept: SharedInUse[] = [];
   for (const shared of plan.sharedNads) {
     const sharedLabels = sharedSelector(settings);
     const nad = all.find(
@@ -75,7 +75,12 @@ export async function deleteSpec(options: DeleteOptions, deps: ClusterDeps): Pro
     );
     if (!nad) continue;
     const user = remainingVms.find((vm) => attachesNad(vm, ns, nad.metadata.name));
-    if (user) sharedKept.push(`${nad.metadata.name} (VirtualMachine ${user.metadata.name})`);
+    if (user)
+      sharedKept.push({
+        code: 'attached',
+        nad: nad.metadata.name,
+        by: { kind: 'VirtualMachine', name: user.metadata.name },
+      });
     else doomed.push({ object: nad, why: 'shared' });
   }
   return deleteListed(
@@ -107,7 +112,7 @@ export interface DeleteListedOptions {
   parallel?: number;
   command: DeletionView['command'];
   /** Shared NADs kept because a VM still attaches them. */
-  sharedInUse?: string[];
+  sharedInUse?: SharedInUse[];
   /** Objects with this spec's names and no v-auto labels, kept without --include-unlabeled. */
   unlabeledKept?: K8sObject[];
   /** Every object of the managed kinds in the namespace, as read: the VMs that stay and what they use. */
@@ -226,18 +231,20 @@ async function deleteTargets(
         (o.kind === 'VirtualMachine'
           ? goingVms.has(o.metadata.name)
           : goingVms.has(o.metadata.labels?.['vm.kubevirt.io/name'] ?? ''));
-      const kept = new Map<Doomed, string>();
+      const kept = new Map<Doomed, SharedInUse>();
       for (const d of shared) {
-        const user = users?.find((o) => !leaving(o) && attachesNad(o, ns, d.object.metadata.name));
-        if (users === undefined)
-          kept.set(d, 'this user may not list VMs and Pods in every namespace to check');
-        else if (user) kept.set(d, `${user.kind} ${user.metadata.namespace ?? ns}/${user.metadata.name}`);
+        const nad = d.object.metadata.name;
+        const user = users?.find((o) => !leaving(o) && attachesNad(o, ns, nad));
+        if (users === undefined) kept.set(d, { code: 'unverified', nad });
+        else if (user)
+          kept.set(d, {
+            code: 'attached',
+            nad,
+            by: { kind: user.kind, namespace: user.metadata.namespace ?? ns, name: user.metadata.name },
+          });
       }
       if (kept.size) {
-        deps.report.sharedInUse(
-          scope,
-          [...kept].map(([d, why]) => `${d.object.metadata.name} (${why})`),
-        );
+        deps.report.sharedInUse(scope, [...kept.values()]);
         going = targets.filter((d) => !kept.has(d));
       }
     }

@@ -15,6 +15,14 @@ import { resultText, summarize } from './result-lines.js';
 import type { ResultAction, ResultLine, ResultScope, WaitOutcome } from './results.js';
 import { formatTable } from './table.js';
 
+/**
+ * A shared NAD kept through a delete: a VM or Pod that stays attaches it (`namespace` absent: the
+ * NAD's own), or this user may not list VMs and Pods everywhere to check that none does.
+ */
+export type SharedInUse =
+  | { code: 'attached'; nad: string; by: { kind: string; namespace?: string; name: string } }
+  | { code: 'unverified'; nad: string };
+
 /** Why an object is listed for deletion. */
 export type DeleteReason = 'labeled' | 'unlabeled' | 'shared' | 'surplus';
 
@@ -27,8 +35,8 @@ export interface DeletionView {
   targets: { object: K8sObject; why: DeleteReason }[];
   /** Disks kept by --keep-disks. */
   keptDisks: K8sObject[];
-  /** Shared NADs kept because a VM still attaches them: `lan (VirtualMachine db-01)`. */
-  sharedInUse: string[];
+  /** Shared NADs kept because a VM still attaches them. */
+  sharedInUse: SharedInUse[];
   /** Objects with this spec's names and no v-auto labels, kept without --include-unlabeled. */
   unlabeledKept: K8sObject[];
   /** What stays because a VM stays (delete protection, a VM that uses it): one entry per VM. */
@@ -75,7 +83,7 @@ export interface Reporter {
   /** delete, --prune: what goes and what stays. */
   deletion(view: DeletionView): void;
   /** Shared NADs found still in use right before deleting them. */
-  sharedInUse(scope: ResultScope, users: string[]): void;
+  sharedInUse(scope: ResultScope, users: SharedInUse[]): void;
   /** How --wait ended; `runs`: how each instance runs (said when some are stopped). */
   waited(scope: ResultScope, outcome: WaitOutcome, runs: RunState[]): void;
   /** What others added to or repointed in these VMs, which deploy leaves as it is. */
@@ -150,7 +158,7 @@ export function textReporter(output: Output, activity?: ActivityLine): Reporter 
       ),
     deletion: (view) => output.out(deletionText(view)),
     sharedInUse: (_scope, users) =>
-      out(`Keeping shared network attachment(s) still in use: ${users.join(', ')}`),
+      out(`Keeping shared network attachment(s) still in use: ${users.map(sharedInUseText).join(', ')}`),
     waited: (_scope, w, runs) => out(printable(waitText(w, runs))),
     kept: (_scope, changes) => {
       for (const c of changes) for (const k of c.kept ?? []) out(`${c.kind} ${c.name} kept: ${k}`);
@@ -188,10 +196,17 @@ function deletionText(view: DeletionView): string {
   if (view.keptDisks.length)
     text += `Keeping ${view.keptDisks.length} disk object(s) (--keep-disks): ${view.keptDisks.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`;
   if (view.sharedInUse.length)
-    text += `Keeping shared network attachment(s) still in use: ${view.sharedInUse.join(', ')}\n`;
+    text += `Keeping shared network attachment(s) still in use: ${view.sharedInUse.map(sharedInUseText).join(', ')}\n`;
   if (view.unlabeledKept.length)
     text += `Unlabeled matches, kept (add --include-unlabeled to delete them): ${view.unlabeledKept.map((o) => `${o.kind} ${o.metadata.name}`).join(', ')}\n`;
   return text;
+}
+
+/** `lan (VirtualMachine db-01)`, `office (Pod vm-demo/probe)`: a kept shared NAD and why, in words. */
+function sharedInUseText(s: SharedInUse): string {
+  return s.code === 'attached'
+    ? `${s.nad} (${s.by.kind} ${s.by.namespace ? `${s.by.namespace}/` : ''}${s.by.name})`
+    : `${s.nad} (this user may not list VMs and Pods in every namespace to check)`;
 }
 
 /** A first-boot notice in words. */

@@ -10,6 +10,7 @@ import {
   type Orphan,
   type ProjectSpecOutcome,
   type Reporter,
+  type SharedInUse,
 } from './reporter.js';
 import {
   counts,
@@ -44,7 +45,7 @@ export interface SpecResult extends ResultScope {
   deletion?: {
     targets: (ObjectRef & { why: DeleteReason })[];
     keptDisks: ObjectRef[];
-    sharedInUse: string[];
+    sharedInUse: SharedInUse[];
     unlabeledKept: ObjectRef[];
     /** What stays because a VM stays: a protected VM and what it uses, what a staying VM uses. */
     standing: Standing[];
@@ -178,7 +179,7 @@ export class ResultRecorder implements Reporter {
     );
   }
 
-  sharedInUse(scope: ResultScope, users: string[]): void {
+  sharedInUse(scope: ResultScope, users: SharedInUse[]): void {
     this.text.sharedInUse(scope, users);
     const deletion = this.entry(scope).data.deletion;
     if (deletion) deletion.sharedInUse.push(...users);

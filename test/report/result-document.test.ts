@@ -154,7 +154,7 @@ test("the --wait outcome joins its spec's entry, after the results it follows", 
   ).toBe(false);
 });
 
-test('notices and what a delete leaves standing are data with a code; the sentences go to the text only', () => {
+test('notices, what a delete leaves standing and the shared NADs it keeps are data with a code; the sentences go to the text only', () => {
   const seen = capture();
   const json = new ResultRecorder(seen);
   json.notices(web, [
@@ -168,15 +168,30 @@ test('notices and what a delete leaves standing are data with a code; the senten
     dryRun: true,
     targets: [{ object: vm('web-03'), why: 'labeled' }],
     keptDisks: [],
-    sharedInUse: [],
+    sharedInUse: [{ code: 'attached', nad: 'lan', by: { kind: 'VirtualMachine', name: 'db-01' } }],
     unlabeledKept: [],
     standing: [
       { code: 'delete-protected', vm: 'web-01', uses: [{ kind: 'Secret', name: 'web-01-cloud-init' }] },
       { code: 'in-use', vm: 'solo-01', objects: [{ kind: 'DataVolume', name: 'web-02-rootdisk' }] },
     ],
   });
+  json.sharedInUse(web, [
+    { code: 'attached', nad: 'office', by: { kind: 'Pod', namespace: 'vm-demo', name: 'probe' } },
+    { code: 'unverified', nad: 'dmz' },
+  ]);
   const doc = json.document('delete', 0);
   expect(validate(doc)).toBe(true);
+  expect(doc.specs[0].deletion?.sharedInUse).toEqual([
+    { code: 'attached', nad: 'lan', by: { kind: 'VirtualMachine', name: 'db-01' } },
+    { code: 'attached', nad: 'office', by: { kind: 'Pod', namespace: 'vm-demo', name: 'probe' } },
+    { code: 'unverified', nad: 'dmz' },
+  ]);
+  expect(seen.stderr).toContain(
+    'Keeping shared network attachment(s) still in use: lan (VirtualMachine db-01)\n',
+  );
+  expect(seen.stderr).toContain(
+    'Keeping shared network attachment(s) still in use: office (Pod vm-demo/probe), dmz (this user may not list VMs and Pods in every namespace to check)\n',
+  );
   expect(doc.specs[0].notices).toEqual([
     { code: 'secret-after-first-boot', instance: 'web-01', secret: 'web-01-cloud-init', keys: ['userdata'] },
     { code: 'attachment-after-first-boot', instance: 'web-02', attachment: 'web-02-lan' },
