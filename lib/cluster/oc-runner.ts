@@ -606,10 +606,12 @@ export class OcRunner implements ClusterClient {
   ): Promise<ObjectOutcome[]> {
     if (!refs.length) return [];
     const started = await this.start(args, input, refs.length, true);
-    if (started.killedBy) {
+    if (started.killedBy || started.interrupted) {
       // What kubectl printed before it died was done; whether the rest was is unknown.
       const done = parseResultLines(printableLines(started.stdout));
-      const reason = `not confirmed: ${this.binary} was killed by ${started.killedBy} before reporting it`;
+      const reason = started.interrupted
+        ? `not confirmed: interrupted before ${this.binary} reported it`
+        : `not confirmed: ${this.binary} was killed by ${started.killedBy} before reporting it`;
       return refs.map((ref) => {
         const result = done.get(`${ref.kind}/${ref.name}`);
         return result ? { ...ref, result } : { ...ref, result: 'failed', reason, cause: 'other' };
@@ -638,14 +640,16 @@ export class OcRunner implements ClusterClient {
 
   /**
    * Runs one oc process. A kill by a signal from outside v-auto (the OOM killer, someone's kill)
-   * throws, exit 3, unless `partial`: then the output it left is returned with `killedBy`.
+   * throws, exit 3, and v-auto's own interruption (Ctrl-C, SIGTERM: the run's abort signal) exit 130,
+   * unless `partial`: then the output it left is returned with `killedBy` or `interrupted`, so that
+   * what a write reported before it ended is known.
    */
   private async start(
     args: string[],
     input: string | undefined,
     objects: number,
     partial = false,
-  ): Promise<RunOutput & { killedBy?: string }> {
+  ): Promise<RunOutput & { killedBy?: string; interrupted?: boolean }> {
     const o = this.options;
     const full = [...args, `--request-timeout=${o.requestTimeout}s`];
     if (o.kubeconfig) full.push('--kubeconfig', o.kubeconfig);
@@ -672,6 +676,13 @@ export class OcRunner implements ClusterClient {
         stripFinalNewline: false,
       });
       o.debug?.(`  exit ${r.exitCode ?? 'none'} after ${Date.now() - started} ms`);
+      if (r.isCanceled && partial)
+        return {
+          stdout: String(r.stdout),
+          stderr: printableLines(String(r.stderr)),
+          exitCode: 1,
+          interrupted: true,
+        };
       if (r.isCanceled) throw interruptedError();
       if (r.isMaxBuffer)
         throw new VAutoError(

@@ -192,6 +192,8 @@ export async function deleteListed(
       : { flag: 'DELETED', kind: o.kind, name: o.name };
   });
   report.results(options.scope, 'delete', lines);
+  // Interrupted (Ctrl-C, SIGTERM): what was deleted is said above, the rest as not confirmed or not sent.
+  if (deps.signal?.aborted) return ExitCode.INTERRUPTED;
   // oc delete returns once the API server accepted the deletions; VMs shut down and disks are
   // released by the cluster afterwards.
   if (lines.some((l) => l.flag === 'DELETED' && l.kind === 'VirtualMachine')) {
@@ -255,6 +257,7 @@ async function deleteTargets(
       refOf,
       parallel,
       alone: 'last' as const,
+      signal: deps.signal,
     };
     const send = (part: Doomed[]) => cluster.delete(ns, part.map(refOf));
     return await sendFanOut(going, fanOut, countedSend(deps.report, 'deleting', going.length, send));

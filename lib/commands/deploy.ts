@@ -13,7 +13,7 @@ import type { ResultLine, ResultScope } from '../report/results.js';
 import { printable } from '../printable.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed, guardedDelete } from './delete.js';
-import { sendFanOut } from '../pipeline/fan-out.js';
+import { notSentOutcomes, sendFanOut } from '../pipeline/fan-out.js';
 import { countedSend } from './counted-send.js';
 import { planDeploy } from '../pipeline/plan-deploy.js';
 import { pendingUpload, uploadGolden } from './upload-golden.js';
@@ -152,16 +152,17 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       refOf: (m: ApplyManifest) => ({ kind: m.kind, name: m.metadata.name }),
       parallel: options.parallel ?? 1,
       alone: 'first' as const,
+      signal: deps.signal,
     };
     const write = (part: ApplyManifest[]) =>
       part.every((m) => creates.has(m)) ? cluster.create(ns, part) : cluster.apply(ns, part);
     const send = async (part: ApplyManifest[]) => {
       const shared = part.filter((m) => instanceOf(m) === undefined);
       const own = part.filter((m) => instanceOf(m) !== undefined);
-      return [
-        ...(shared.length ? await cluster.apply(ns, shared) : []),
-        ...(own.length ? await write(own) : []),
-      ];
+      const first = shared.length ? await cluster.apply(ns, shared) : [];
+      // Interrupted while the shared objects went: the instance's objects are not started.
+      if (own.length && deps.signal?.aborted) return [...first, ...notSentOutcomes(own.map(fanOut.refOf))];
+      return [...first, ...(own.length ? await write(own) : [])];
     };
     const counted = countedSend(report, 'applying', stream.length, send);
     ({ outcomes, callError } = await sendFanOut(stream, fanOut, counted).finally(() => release?.()));
@@ -191,7 +192,13 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       lines.push({ flag: 'SKIPPED', kind: c.kind, name: c.name, detail: 'disk already imported' });
     else if (c.action === 'create' || c.action === 'update') lines.push(resultLine(sent!, c, context));
   }
-  if (upload && !lines.some((l) => l.flag === 'FAILED' && l.name === upload.disk) && !callError) {
+  const interrupted = deps.signal?.aborted ?? false;
+  if (
+    upload &&
+    !interrupted &&
+    !lines.some((l) => l.flag === 'FAILED' && l.name === upload.disk) &&
+    !callError
+  ) {
     const sent = await uploadGolden(
       upload,
       ns,
@@ -208,6 +215,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     else if (i >= 0) lines[i] = sent;
   }
   report.results(scope, 'deploy', lines);
+  // Ctrl-C or a cron/systemd timeout's SIGTERM mid-apply: what was written is said above; nothing
+  // more is started (no prune, restart or wait), and the run ends as interrupted (exit 130).
+  if (interrupted) return ExitCode.INTERRUPTED;
   // What others added to or repointed in a VM: left as it is, said once per run.
   const kept = changes.changes.filter((c) => c.kept?.length);
   if (kept.length) report.kept(scope, kept);

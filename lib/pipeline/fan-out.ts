@@ -45,6 +45,11 @@ export function planFanOut<T>(
   return { alone, calls };
 }
 
+/** What became of objects a run interrupted (Ctrl-C, SIGTERM) before sending them. */
+export function notSentOutcomes(refs: ObjectRef[]): ObjectOutcome[] {
+  return refs.map((ref) => ({ ...ref, result: 'failed', reason: 'not sent: interrupted', cause: 'other' }));
+}
+
 /** Outcomes in the order the objects were given, and the first call-wide failure of a call that did not stop the others. */
 export interface FanOutResult {
   outcomes: ObjectOutcome[];
@@ -66,12 +71,21 @@ export async function sendFanOut<T>(
     refOf: (item: T) => ObjectRef;
     parallel: number;
     alone: 'first' | 'last';
+    /** The run's interruption (Ctrl-C, SIGTERM): once aborted, no further call is started. */
+    signal?: AbortSignal;
   },
   send: (items: T[]) => Promise<ObjectOutcome[]>,
 ): Promise<FanOutResult> {
   const { alone, calls } = planFanOut(items, options.instanceOf, options.parallel);
   const settled: { items: T[]; result: PromiseSettledResult<ObjectOutcome[]> }[] = [];
+  const notSent = (call: T[]) => notSentOutcomes(call.map(options.refOf));
   const runAll = async (batch: T[][]) => {
+    // Interrupted: what was not sent yet stays unsent, and says so (the running calls report what they did).
+    if (options.signal?.aborted) {
+      for (const call of batch)
+        settled.push({ items: call, result: { status: 'fulfilled', value: notSent(call) } });
+      return;
+    }
     const results = await Promise.allSettled(batch.map((call) => send(call)));
     results.forEach((result, i) => settled.push({ items: batch[i], result }));
   };

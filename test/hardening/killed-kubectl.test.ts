@@ -1,5 +1,5 @@
 // A kubectl ended by a signal from outside v-auto (the OOM killer, an admin's kill): said so, and what it applied before is reported.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, type ChildProcess } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { stackLines, startE2E, until, type E2E } from '../helpers/e2e.js';
@@ -57,6 +57,53 @@ describe('a kubectl killed by a signal', () => {
     expect(again.code).toBe(0);
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-02')).toBeDefined();
   });
+
+  test.each(['SIGTERM', 'SIGINT'] as const)(
+    '%s to v-auto during a create (a cron or systemd timeout): what was written is [SUCCESS], the rest not confirmed or not sent; exit 130',
+    async (signal) => {
+      // From nothing: the first object seen below is this run's.
+      await e2e.run(['demo', 'web', 'delete', '--yes', '--replicas', '10']);
+      await e2e.sim.settle();
+      e2e.sim.faults.latencyMs = 150;
+      let child: ChildProcess | undefined;
+      const run = e2e.run(
+        ['demo', 'web', 'deploy', '--yes', '--replicas', '10', '--parallel', '2'],
+        {},
+        {
+          started: (c) => (child = c),
+        },
+      );
+      await until(
+        () => e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'web-01-lan') !== undefined,
+        20_000,
+        'the first objects to be created',
+      );
+      child!.kill(signal);
+      const r = await run;
+      e2e.sim.faults.latencyMs = 0;
+
+      expect(r.code).toBe(130);
+      expect(r.stdout).toContain('[SUCCESS] NetworkAttachmentDefinition web-01-lan (created)');
+      // Each line says what it is, and what it says is what the cluster holds.
+      const lines = r.stdout.split('\n').filter((l) => /^\[(SUCCESS|FAILED)\]/.test(l));
+      expect(lines).toHaveLength(10 * 4);
+      for (const line of lines) {
+        const [, flag, kind, name, detail] = /^\[(\w+)\] (\S+) (\S+) \((.*)\)$/.exec(line)!;
+        if (flag === 'SUCCESS') expect(e2e.sim.get(kind, 'vm-demo', name)).toBeDefined();
+        else expect(detail).toMatch(/^not (confirmed|sent): interrupted/);
+      }
+      expect(r.stdout).toMatch(/\[FAILED\] VirtualMachine web-10 \(not (confirmed|sent): interrupted/);
+      expect(r.stderr).toContain('v-auto: interrupted');
+      expect(stackLines(r.stderr)).toEqual([]);
+      expect(readdirSync(path.join(e2e.home, 'projects/demo')).filter((f) => f.includes('.lock'))).toEqual(
+        [],
+      );
+
+      const again = await e2e.run(['demo', 'web', 'deploy', '--yes', '--replicas', '10']);
+      expect(again.code).toBe(0);
+      expect((await e2e.run(['demo', 'web', 'delete', '--yes'])).code).toBe(0);
+    },
+  );
 
   test('during a read: exit 3 saying kubectl was killed and by what, not "cannot run"', async () => {
     e2e.sim.faults.latencyMs = 3_000;

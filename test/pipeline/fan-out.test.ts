@@ -190,4 +190,24 @@ describe('sendFanOut', () => {
       'web-10',
     ]);
   });
+
+  test('interrupted while the objects of no instance went first: no instance call is started, each says not sent', async () => {
+    const abort = new AbortController();
+    const calls: string[][] = [];
+    const withShared = ['office', ...items];
+    const result = await sendFanOut(
+      withShared,
+      { ...options, instanceOf: (s: string) => (s === 'office' ? undefined : s), signal: abort.signal },
+      async (call) => {
+        calls.push(call);
+        abort.abort(); // SIGTERM arrives while the shared NAD is applied
+        return sent(call);
+      },
+    );
+    expect(calls).toEqual([['office']]);
+    expect(result.outcomes[0]).toMatchObject({ name: 'office', result: 'created' });
+    expect(
+      result.outcomes.slice(1).every((o) => o.result === 'failed' && o.reason === 'not sent: interrupted'),
+    ).toBe(true);
+  });
 });
