@@ -80,6 +80,11 @@ export interface ChangeInput {
   adopt: boolean;
   /** The namespace's VirtualMachineInstances, when read: what memory hot-plug depends on. */
   vmis?: K8sObject[];
+  /**
+   * The Secrets' network-config holds no input (render/cloud-init.ts networkDataMayHoldSecrets): it is
+   * shown field by field. Otherwise, and by default, it is masked as the user-data is.
+   */
+  showNetworkData?: boolean;
 }
 
 export interface ChangePlan {
@@ -197,7 +202,7 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
     live,
     fields:
       kind === 'Secret'
-        ? secretFields(fields)
+        ? secretFields(fields, input.showNetworkData ?? false)
         : kind === 'NetworkAttachmentDefinition'
           ? fields.flatMap((f) => (f.path === 'spec.config' ? insideDocument(f, JSON.parse) : [f]))
           : fields,
@@ -254,7 +259,7 @@ function foreign(m: Manifest, live: K8sObject): Change {
  * Secret values never leave the plan, nor their sizes: a password inserted in clear would show its
  * length (`data.userdata` changed, with REDACTED where a value was).
  */
-function secretFields(fields: FieldChange[]): FieldChange[] {
+function secretFields(fields: FieldChange[], showNetworkData: boolean): FieldChange[] {
   const hidden = (f: FieldChange): FieldChange => ({
     path: f.path,
     before: f.before === undefined ? undefined : REDACTED,
@@ -262,9 +267,9 @@ function secretFields(fields: FieldChange[]): FieldChange[] {
     secret: true,
   });
   return fields.flatMap((f) => {
-    // The network-config holds addresses, routes and DNS, no secret: shown field by field, unless it
-    // does not read as YAML (then it stays masked like the rest).
-    if (NETWORK_DATA_PATHS.has(f.path)) {
+    // A network-config that reads no input holds addresses, routes and DNS, no secret: shown field
+    // by field, unless it does not read as YAML (then it stays masked like the rest).
+    if (showNetworkData && NETWORK_DATA_PATHS.has(f.path)) {
       const inside = insideDocument(f, (b64) => parseYaml(Buffer.from(b64, 'base64').toString('utf8')));
       return inside.length === 1 && inside[0] === f ? [hidden(f)] : inside;
     }
@@ -343,7 +348,8 @@ function addFirstBootNotices(changes: Change[], byKey: Map<string, K8sObject>, i
             code: 'secret-after-first-boot',
             instance,
             secret: c.name,
-            keys: data.map((f) => f.path.replace(/^data\./, '')),
+            // The Secret's keys, whether or not a key's document was compared field by field inside it.
+            keys: [...new Set(data.map((f) => f.path.split('.')[1] ?? f.path))],
           }
         : { code: 'attachment-after-first-boot', instance, attachment: c.name },
     ];

@@ -16,6 +16,7 @@ import { needsNamespaceLabels, platformNetworkProblems } from '../plan/platform-
 import { withLiveMacs } from '../plan/mac-addresses.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import type { Prepared } from '../render/render-manifests.js';
+import { networkDataMayHoldSecrets } from '../render/cloud-init.js';
 import {
   checkSpec,
   prepareSettings,
@@ -130,6 +131,7 @@ export async function planDeploy(
     scope: options.target ? [options.target] : undefined,
     adopt: options.adopt ?? false,
     vmis: read.filter((o) => o.kind === 'VirtualMachineInstance'),
+    showNetworkData: !networkDataMayHoldSecrets(settings.network_data),
   });
   return { ...prepared, live, namespaceExists, changes };
 }

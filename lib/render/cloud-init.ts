@@ -4,7 +4,8 @@ import { isPlainObject, type ConfigMap } from '../config/merge.js';
 import { usageError } from '../errors.js';
 import type { Instance, Plan } from '../plan/plan-instances.js';
 import { checkCloudConfig, PYYAML_SCHEMA } from './cloud-config-schema.js';
-import { compileTemplate, type CompiledTemplate, type RenderData } from './handlebars-env.js';
+import { COMPUTED_VARIABLES } from '../config/rules.js';
+import { compileTemplate, HELPER_NAMES, type CompiledTemplate, type RenderData } from './handlebars-env.js';
 import { generatesNetworkData, networkConfigText } from './network-config.js';
 import { isTemplate, templateStrings, templateVariables } from './template-variables.js';
 import { dumpYaml } from './yaml-dump.js';
@@ -58,6 +59,24 @@ export function cloudInitVariables(merged: ConfigMap): Set<string> {
     }
   }
   return names;
+}
+
+/**
+ * Whether the spec's network-config may hold a secret, so that no plan, prompt or diff may show it:
+ * a `network_data` template that reads any variable but an instance's own (vm_name, ip, interfaces…)
+ * may read an input, an `env:` value or a hash of one. The generated network-config never does.
+ */
+export function networkDataMayHoldSecrets(networkData: unknown): boolean {
+  if (networkData === undefined) return false;
+  for (const source of templateStrings(networkData)) {
+    try {
+      for (const name of templateVariables(source))
+        if (!COMPUTED_VARIABLES.includes(name) && !HELPER_NAMES.includes(name)) return true;
+    } catch {
+      return true; // a template that does not parse fails to compile before any plan is shown
+    }
+  }
+  return false;
 }
 
 export interface CloudInitRenderer {

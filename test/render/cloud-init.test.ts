@@ -3,7 +3,11 @@ import { parse } from 'yaml';
 import { prepareManifests, prepareSettings } from '../../lib/pipeline/prepare-manifests.js';
 import { ExitCode } from '../../lib/errors.js';
 import { planInstances } from '../../lib/plan/plan-instances.js';
-import { cloudInitWarnings, compileCloudInit } from '../../lib/render/cloud-init.js';
+import {
+  cloudInitWarnings,
+  compileCloudInit,
+  networkDataMayHoldSecrets,
+} from '../../lib/render/cloud-init.js';
 import { compileTemplates, renderManifests } from '../../lib/render/render-manifests.js';
 import { deriveSalt, sha512Crypt } from '../../lib/render/sha512-crypt.js';
 import {
@@ -377,5 +381,26 @@ describe('a template that reads a field of a value never quotes the value', () =
     expect(`${err.message} ${err.hint ?? ''}`).not.toContain(PASSWORD);
     expect(err.message).toMatch(/^spec web: cloud_init/);
     expect(err.message).toMatch(message);
+  });
+});
+
+describe('whether a network-config may hold a secret (then no plan or diff shows it)', () => {
+  test.each<[string, unknown, boolean]>([
+    ['none: v-auto generates it', undefined, false],
+    [
+      'only an instance’s own variables',
+      'ethernets:\n  eth0:\n    addresses: [{{ ip }}/{{ prefix_length }}]\n',
+      false,
+    ],
+    ['a map reading only interfaces', { version: 2, note: '{{#each interfaces}}{{name}}{{/each}}' }, false],
+    [
+      'an input (an 802.1x password)',
+      'ethernets:\n  eth0:\n    auth: {password: "{{ wifi_password }}"}\n',
+      true,
+    ],
+    ['a variable read from @root inside a block', '{{#each interfaces}}{{@root.psk}}{{/each}}', true],
+    ['a map value reading a variable', { ethernets: { eth0: { auth: { password: '{{ pw }}' } } } }, true],
+  ])('%s', (_, networkData, holds) => {
+    expect(networkDataMayHoldSecrets(networkData)).toBe(holds);
   });
 });
