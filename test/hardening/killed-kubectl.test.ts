@@ -73,8 +73,10 @@ describe('a kubectl killed by a signal', () => {
           started: (c) => (child = c),
         },
       );
+      // kubectl creates one object after the other and prints each once the server answered: with
+      // the Secret stored, the NAD before it has been answered and printed.
       await until(
-        () => e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'web-01-lan') !== undefined,
+        () => e2e.sim.get('Secret', 'vm-demo', 'web-01-cloud-init') !== undefined,
         20_000,
         'the first objects to be created',
       );
