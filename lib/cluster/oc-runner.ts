@@ -127,8 +127,9 @@ export class OcRunner implements ClusterClient {
     optional: string[],
     instances?: number,
   ): Promise<{ items: K8sObject[]; unreadable: string[] }> {
-    // About one object per instance and kind.
-    const small = instances !== undefined && instances * kinds.length <= ONE_GET_MAX_OBJECTS;
+    // About one object per instance and kind; the Namespace (the namespace's own) is one at most.
+    const perInstance = kinds.filter((k) => k !== 'Namespace').length;
+    const small = instances !== undefined && instances * perInstance <= ONE_GET_MAX_OBJECTS;
     const one = small ? await this.readInOne(kinds, namespace, selector, optional) : undefined;
     // A refused kind: the raw reads say which, and an optional one is left out.
     const reads = (one !== 'forbidden' && one) || (await this.readLists(kinds, namespace, selector));

@@ -356,6 +356,10 @@ describe('OcRunner against the simulator', () => {
     expect(commands.at(-1)).toContain(
       `get --raw /api/v1/namespaces?fieldSelector=${encodeURIComponent('metadata.name=nowhere')}`,
     );
+    // The Namespace is no kind per instance: 100 instances × 2 kinds is still one get.
+    commands.length = 0;
+    await oc.listReadable('x', kinds, undefined, ['Namespace'], 100);
+    expect(commands).toHaveLength(1);
     // A user who may not list namespaces (a project member) reads the rest, from one get too.
     sim.faults.forbidden = [{ resource: 'namespaces', verb: 'list' }];
     try {
