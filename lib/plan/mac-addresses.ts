@@ -17,7 +17,7 @@ export function findMacConflicts(specs: readonly SpecPlan[]): MacConflict[] {
   const byMac = new Map<string, MacConflict['holders']>();
   for (const { project, spec, plan } of specs)
     for (const instance of plan.instances)
-      for (const nic of instance.nics) {
+      for (const nic of instance.nics.filter((n) => !n.platformMac)) {
         const holder = { project, spec, instance: instance.name, network: nic.network.name };
         const list = byMac.get(nic.mac);
         if (list) list.push(holder);

@@ -58,6 +58,19 @@ export function planMac(range: MacRange, namespace: string, instance: string, ne
   return formatMac(range.start + (digest.readBigUInt64BE(0) % size));
 }
 
+/**
+ * The MAC OVN-Kubernetes gives a pod on a user-defined network that requests none: 0a:58 and the four
+ * octets of its first IPv4 address (ovn-kubernetes/ovn-kubernetes@8871cd9c
+ * go-controller/pkg/allocator/pod/pod_annotation.go, a MAC request or else util.IPAddrToHWAddr).
+ * KubeVirt gives a tap-attached VM NIC that asks for no MAC its pod interface's
+ * (kubevirt/kubevirt@d923fdb8 pkg/network/domainspec/generators.go discoverDomainIfaceSpec), and
+ * kubemacpool assigns none to a binding interface on the pod network (virtualmachine_pool.go: only
+ * masquerade and Multus): so the guest's NIC on a primary UDN has this MAC.
+ */
+export function ovnDerivedMac(ipv4: bigint): string {
+  return formatMac((0x0a58n << 32n) | ipv4);
+}
+
 export function macValue(mac: string): bigint {
   return BigInt(`0x${mac.replace(/:/g, '')}`);
 }

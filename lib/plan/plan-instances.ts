@@ -3,7 +3,7 @@ import { usageError } from '../errors.js';
 import type { GoldenImage, NetworkSettings, Settings } from '../config/settings.js';
 import { formatAddress, instanceAddress, parseAddress, parseSubnet, type Subnet } from './addresses.js';
 import { assertDnsLabel, cloudInitSecretName, instanceName, instanceNadName } from '../model/names.js';
-import { DEFAULT_MAC_RANGE, parseMacRange, planMac, type MacRange } from './mac-range.js';
+import { DEFAULT_MAC_RANGE, ovnDerivedMac, parseMacRange, planMac, type MacRange } from './mac-range.js';
 
 /** How an attached network reaches the VM. */
 export type NetworkKind =
@@ -43,8 +43,14 @@ export interface PlannedNic {
   setName?: string;
   /** Guest NIC name for templates: `setName`, else a guess (`enp<k>s0` for the k-th interface), which images that name NICs otherwise (eth0) do not have. */
   guestInterface: string;
-  /** The NIC's MAC, planned from `mac_range`, or the live VM's when it already has one (see mac-range.ts, mac-addresses.ts). */
+  /**
+   * The NIC's MAC, planned from `mac_range`, or the live VM's when it already has one (see
+   * mac-range.ts, mac-addresses.ts). On a primary UDN, the one OVN-Kubernetes derives from the
+   * planned address ('' without one), which the VM does not request (`platformMac`).
+   */
   mac: string;
+  /** The platform assigns this NIC's MAC (a primary UDN): the VM asks for none. */
+  platformMac?: true;
   /** NAD this NIC attaches to (`name` or `namespace/name`); absent on the pod network. */
   nadRef?: string;
   /** Name of the per-instance NAD v-auto creates (static networks only). */
@@ -220,11 +226,22 @@ function planInstance(
   const nics = networks.map((network, k): PlannedNic => {
     const setName = network.settings.guest_interface;
     const guestInterface = setName ?? `enp${k + 1}s0`;
-    const mac = planMac(macs, settings.namespace, name, network.name);
-    const nic = { network, guestInterface, mac, ...(setName ? { setName } : {}) };
+    // A primary UDN's MAC is OVN-Kubernetes' (from the address, below): requesting one holds only where
+    // the cluster enables preconfigured UDN addresses (ovn-kubernetes@8871cd9c
+    // go-controller/pkg/util/multi_network.go IsPreconfiguredUDNAddressesEnabled), and elsewhere
+    // the guest's MAC would not be its OVN port's.
+    const udn = network.settings.type === 'udn';
+    const mac = udn ? '' : planMac(macs, settings.namespace, name, network.name);
+    const nic: PlannedNic = {
+      network,
+      guestInterface,
+      mac,
+      ...(udn ? { platformMac: true as const } : {}),
+      ...(setName ? { setName } : {}),
+    };
     if (network.kind === 'pod') return nic;
     // The UDN is the pod network: its VM network names no NAD.
-    const nadName = network.settings.type === 'udn' ? undefined : (network.settings.nad_name as string);
+    const nadName = udn ? undefined : (network.settings.nad_name as string);
     if (network.kind !== 'static') return { ...nic, ...(nadName ? { nadRef: nadName } : {}) };
     const ownNad =
       hasSharedNad(network) || network.settings.type ? undefined : instanceNadName(name, nadName!);
@@ -257,6 +274,7 @@ function planInstance(
     }
     return {
       ...nic,
+      ...(udn ? { mac: ovnDerivedMac(result.address) } : {}),
       ...(ownNad || nadName ? { nadRef: ownNad ?? nadName } : {}),
       ...(ownNad ? { ownNad } : {}),
       address: {

@@ -65,6 +65,8 @@ export function networkConfig(plan: Plan, instance: Instance): NetworkConfigV2 {
   const gatewayNic = instance.nics.find((nic) => addressInGuestConfig(nic.network) && nic.address?.gateway);
   const names = new Set<string>();
   for (const nic of instance.nics) {
+    // A primary UDN without a planned address: its MAC is OVN-Kubernetes' choice, so no entry can match it.
+    if (!nic.mac) continue;
     if (nic.setName !== undefined) {
       if (names.has(nic.setName))
         throw usageError(

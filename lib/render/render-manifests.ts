@@ -295,7 +295,8 @@ function vmContext(plan: Plan, instance: Instance, labels: Record<string, string
       // The primary UDN's binding (openshift/openshift-docs@10f82ddc modules/virt-attaching-vm-to-primary-udn.adoc:
       // "The required value is `l2bridge`").
       binding: nic.network.settings.type === 'udn' ? 'l2bridge' : null,
-      mac: nic.mac,
+      // A primary UDN's NIC asks for no MAC: it gets its pod interface's, OVN-Kubernetes' (plan/mac-range.ts ovnDerivedMac).
+      mac: nic.platformMac ? null : nic.mac,
       nad: nic.nadRef ?? null,
       address: nic.address?.cidr ?? null,
     })),

@@ -22,11 +22,13 @@ describe('a spec on a localnet and a primary UDN', () => {
     expect(vm.spec.template.metadata.annotations).toMatchObject({
       'network.kubevirt.io/addresses': '{"tenant":["10.100.0.11"]}',
     });
-    expect(vm.spec.template.spec.domain.devices.interfaces[0]).toMatchObject({
+    expect(vm.spec.template.spec.domain.devices.interfaces[0]).toEqual({
       name: 'tenant',
       binding: { name: 'l2bridge' },
     });
     const ifaces = e2e.sim.get('VirtualMachineInstance', 'vm-ovn', 'app-02').status.interfaces;
+    // No MAC asked for on the UDN: the guest has OVN-Kubernetes' (0a:58 + 10.100.0.11).
+    expect(ifaces[0].mac).toBe('0a:58:0a:64:00:0b');
     expect(ifaces.map((i: { name: string; ipAddress?: string }) => [i.name, i.ipAddress])).toEqual([
       ['tenant', '10.100.0.11'],
       ['office', '192.168.20.102'],
@@ -74,8 +76,8 @@ describe('a spec on a localnet and a primary UDN', () => {
     for (const line of [
       /office\s+192\.168\.20\.101\s+\S*\s*ovn\/app\s+app-01\s+VMI 192\.168\.20\.101/,
       /office\s+192\.168\.20\.102\s+\S*\s*ovn\/app\s+app-02\s+VMI 192\.168\.20\.102/,
-      /tenant\s+10\.100\.0\.10\s+\S*\s*ovn\/app\s+app-01\s+VMI 10\.100\.0\.10/,
-      /tenant\s+10\.100\.0\.11\s+\S*\s*ovn\/app\s+app-02\s+VMI 10\.100\.0\.11/,
+      /tenant\s+10\.100\.0\.10\s+0a:58:0a:64:00:0a\s+ovn\/app\s+app-01\s+VMI 10\.100\.0\.10/,
+      /tenant\s+10\.100\.0\.11\s+0a:58:0a:64:00:0b\s+ovn\/app\s+app-02\s+VMI 10\.100\.0\.11/,
     ])
       expect(r.stdout).toMatch(line);
   });

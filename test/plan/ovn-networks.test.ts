@@ -34,8 +34,11 @@ describe('catalog entries type: localnet and type: udn', () => {
     expect(ofKind(manifests, 'NetworkAttachmentDefinition')).toEqual([]);
     const vm = named(manifests, 'VirtualMachine', 'web-02') as unknown as Vm;
     const t = vm.spec.template;
+    // The UDN NIC asks for no MAC: OVN-Kubernetes derives its pod interface's from the address
+    // (0a:58 + 10.100.0.21), and the guest gets that one; a requested one would hold only where the
+    // cluster enables preconfigured UDN addresses.
     expect(t.spec.domain.devices.interfaces).toEqual([
-      { name: 'tenant', macAddress: expect.stringMatching(/^0a:76:/), binding: { name: 'l2bridge' } },
+      { name: 'tenant', binding: { name: 'l2bridge' } },
       { name: 'office', macAddress: expect.stringMatching(/^0a:76:/), bridge: {} },
     ]);
     expect(t.spec.networks).toEqual([
@@ -48,7 +51,9 @@ describe('catalog entries type: localnet and type: udn', () => {
     const config = parse(secretText(named(manifests, 'Secret', 'web-02-cloud-init'), 'networkdata'));
     const ethernets = Object.values(config.ethernets) as Record<string, unknown>[];
     expect(ethernets).toContainEqual(expect.objectContaining({ addresses: ['192.168.20.102/24'] }));
-    expect(ethernets).toContainEqual(expect.objectContaining({ dhcp4: true }));
+    expect(ethernets).toContainEqual(
+      expect.objectContaining({ match: { macaddress: '0a:58:0a:64:00:15' }, dhcp4: true }),
+    );
     expect(JSON.stringify(config)).not.toContain('10.100.0.21');
   });
 

@@ -1099,7 +1099,7 @@ export class Controllers {
     const ifaces: Obj[] = vmi.spec?.domain?.devices?.interfaces ?? [{ name: 'default' }];
     const networks: Obj[] = vmi.spec?.networks ?? [{ name: 'default', pod: {} }];
     return ifaces.map((iface, i) => {
-      const mac =
+      let mac =
         iface.macAddress ??
         `02:${hashOf(`${ns}/${vmi.metadata.name}/${iface.name}`).slice(0, 10).match(/../g)!.join(':')}`;
       const net = networks.find((n) => n.name === iface.name);
@@ -1109,6 +1109,15 @@ export class Controllers {
           ? this.opts.ovn?.primaryAddress(vmi, iface)
           : undefined;
       if (udn) ip = 'ip' in udn ? udn.ip : undefined;
+      // A primary UDN NIC that asks for no MAC has its pod interface's, which OVN-Kubernetes derives
+      // from the address: 0a:58 and its four octets (ovn-kubernetes/ovn-kubernetes@8871cd9c
+      // go-controller/pkg/util/net.go IPAddrToHWAddr; kubevirt/kubevirt@d923fdb8
+      // pkg/network/domainspec/generators.go discoverDomainIfaceSpec).
+      if (udn && ip && !iface.macAddress)
+        mac = `0a:58:${ip
+          .split('.')
+          .map((o) => Number(o).toString(16).padStart(2, '0'))
+          .join(':')}`;
       else if (net?.pod) ip = this.launcherPod(vmi)?.status?.podIP;
       // A bridge or localnet network: the address the guest's own network-config gives this NIC,
       // reported by the guest agent once the guest has it; a NAD's static IPAM never reaches a VM's
