@@ -108,6 +108,9 @@ export async function main(
   } finally {
     activity?.settle();
     for (const s of SIGNALS) process.off(s, onSignal);
+    // An oc that nothing awaits any more ends with the run: a read started before bad input was
+    // refused would otherwise keep node (and cron) waiting up to its request timeouts.
+    abort.abort();
   }
 }
 
