@@ -4,7 +4,7 @@ import type { ApplyManifest, ClusterClient, ObjectOutcome } from '../cluster/clu
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { ExitCode, usageError, VAutoError } from '../errors.js';
 import type { GoldenImage } from '../config/settings.js';
-import { listProjectSpecs } from '../config/load-workspace.js';
+import { listProjectSpecs, listSpecs } from '../config/load-workspace.js';
 import { staleGoldenImages } from '../model/golden-images.js';
 import { goldenDiskName, goldenSourceName } from '../model/names.js';
 import type { Plan } from '../plan/plan-instances.js';
@@ -23,7 +23,14 @@ import { restartRequired } from '../model/vm-facts.js';
 import { rollOptions, rollRestart } from './lifecycle.js';
 import type { CommandOptions } from './definitions.js';
 import { instanceOfRootDisk } from '../model/names.js';
-import { instanceLabel, selectorString, specSelector } from '../model/ownership.js';
+import {
+  instanceLabel,
+  isSharedNad,
+  matches,
+  selectorString,
+  sharedSelector,
+  specSelector,
+} from '../model/ownership.js';
 import { waitReady } from './wait-ready.js';
 import { PRIMARY_UDN_NAMESPACE_LABEL } from '../model/names.js';
 import type { PlannedNetwork } from '../plan/plan-instances.js';
@@ -67,10 +74,12 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
         : 'objects of another v-auto project or spec are never taken: remove them, or change name_prefix so the names differ',
     );
   }
-  // --prune: the spec's surplus, and the project's golden images that no spec plans any more.
+  // --prune: the spec's surplus, the project's golden images and shared NADs no spec plans any more.
+  const unattached = options.prune ? staleSharedNads(options, plan, planned.live, deps) : [];
   const surplusObjects = [
     ...changes.changes.filter((c) => c.action === 'surplus').map((c) => c.live!),
     ...(options.prune ? staleGolden(options, plan, planned.live, deps) : []),
+    ...unattached,
   ];
   // --prune reads delete protection before anything is sent, as delete does.
   if (options.prune) guardedDelete(surplusObjects, planned.live, options.skipProtected ?? false);
@@ -321,6 +330,49 @@ function staleGolden(options: DeployOptions, plan: Plan, live: K8sObject[], deps
   return stale;
 }
 
+/**
+ * --prune's shared NADs: those in this namespace with the project's shared-NAD labels (ours, as
+ * model/ownership.ts decides) that no spec of the workspace plans to attach there, deployed or not,
+ * this one as planned now and the others as their files say; a spec of another project that names
+ * the same NAD keeps it too. A spec that cannot be planned leaves every shared NAD alone: it may
+ * attach any of them. The delete then judges each again under the shared-network lock: a VM or Pod
+ * that still attaches it (a running VM not yet restarted onto its new networks) keeps it.
+ */
+function staleSharedNads(
+  options: DeployOptions,
+  plan: Plan,
+  live: K8sObject[],
+  deps: ClusterDeps,
+): K8sObject[] {
+  const ns = plan.settings.namespace;
+  const attached = new Set<string>();
+  for (const ref of listSpecs(options.home)) {
+    let other: Plan;
+    try {
+      other =
+        ref.project === plan.settings.project && ref.spec === plan.settings.spec
+          ? plan
+          : planSpec({ home: options.home, ...ref }, deps).plan;
+    } catch (err) {
+      if (!(err instanceof VAutoError)) throw err;
+      deps.report.aside(
+        `--prune keeps every shared NAD: spec ${ref.project}/${ref.spec} cannot be planned (${err.message.split('\n')[0]})`,
+      );
+      return [];
+    }
+    if (other.settings.namespace !== ns) continue;
+    for (const n of other.networks) if (n.settings.nad_name) attached.add(n.settings.nad_name);
+  }
+  const ours = sharedSelector(plan.settings);
+  return live.filter(
+    (o) =>
+      o.kind === 'NetworkAttachmentDefinition' &&
+      matches(o.metadata.labels, ours) &&
+      !attached.has(o.metadata.name) &&
+      !o.metadata.deletionTimestamp,
+  );
+}
+
 /** --prune: the surplus objects go by delete's rules (listed, disks marked, --keep-disks, asked). */
 function prune(
   surplus: K8sObject[],
@@ -329,7 +381,11 @@ function prune(
   deps: ClusterDeps,
   everything: K8sObject[],
 ): Promise<number> {
-  const doomed = surplus.map((object) => ({ object, why: 'surplus' as const }));
+  // A shared NAD goes as delete's own do: judged again under the shared-network lock.
+  const doomed = surplus.map((object) => ({
+    object,
+    why: isSharedNad(object.metadata.labels) ? ('shared' as const) : ('surplus' as const),
+  }));
   return deleteListed(
     doomed,
     {

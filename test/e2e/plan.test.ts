@@ -1,5 +1,7 @@
 // deploy's plan through the real kubectl against the simulator: zero writes when nothing changed,
 // foreign objects refused and adopted, surplus reported and pruned, diff's exit codes, notices.
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startE2E, type E2E } from '../helpers/e2e.js';
 
 const NS = 'vm-demo';
@@ -229,5 +231,36 @@ describe('deploy plans before it applies', () => {
       expect(pruned.stdout).toContain(`[DELETED] ${line}`);
     expect(e2e.sim.get('VirtualMachine', NS, 'web-03')).toBeUndefined();
     expect(e2e.sim.get('VirtualMachine', NS, 'web-01')).toBeDefined();
+  });
+
+  test('--prune deletes a shared NAD of the project that no spec attaches any more, once no VM uses it; dry run lists it', async () => {
+    expect((await e2e.run(['demo', 'db', 'deploy', '--yes'])).code).toBe(0);
+    // While db attaches it, --prune keeps it.
+    const kept = await e2e.run(['demo', 'db', 'deploy', '--yes', '--prune']);
+    expect(kept.code).toBe(0);
+    expect(kept.stdout).not.toContain('[DELETED] NetworkAttachmentDefinition office');
+    const specFile = path.join(e2e.home, 'projects/demo/specs/db.yaml');
+    const before = readFileSync(specFile, 'utf8');
+    writeFileSync(specFile, before.replace('networks: [office, pod]', 'networks: [pod]'));
+    try {
+      const dry = await e2e.run(['demo', 'db', 'deploy', '--dry-run', '--prune']);
+      expect(dry.code).toBe(0);
+      expect(dry.stdout).toContain('NetworkAttachmentDefinition office');
+      expect(e2e.sim.get('NetworkAttachmentDefinition', NS, 'office')).toBeDefined();
+      // The VM is updated, but runs on the NAD until it restarts: kept, and said why.
+      const first = await e2e.run(['demo', 'db', 'deploy', '--yes', '--prune']);
+      expect(first.code).toBe(0);
+      expect(first.stdout).toContain(
+        'Keeping NetworkAttachmentDefinition office: VirtualMachine db-01 stays and uses it',
+      );
+      expect((await e2e.run(['demo', 'db', 'restart', '--pending'])).code).toBe(0);
+      const r = await e2e.run(['demo', 'db', 'deploy', '--yes', '--prune']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('[DELETED] NetworkAttachmentDefinition office');
+      expect(e2e.sim.get('NetworkAttachmentDefinition', NS, 'office')).toBeUndefined();
+    } finally {
+      writeFileSync(specFile, before);
+      await e2e.run(['demo', 'db', 'delete', '--yes']);
+    }
   });
 });
