@@ -264,6 +264,24 @@ function deprecated(rule: Rule, instead: string): Rule {
   };
 }
 
+/**
+ * A value cloud-init's schema refuses but the module that reads it applies as meant: cloud-init
+ * only logs the schema's complaint at boot (strict=False), so a config that has always worked is
+ * warned about, not stopped.
+ */
+function appliedAnyway(rule: Rule, why: string): Rule {
+  return {
+    wants: rule.wants,
+    check(v, path, out) {
+      const o: Out = { errors: [], warnings: [] };
+      rule.check(v, path, o);
+      out.errors.push(...o.errors);
+      if (!o.errors.length)
+        out.warnings.push({ path, message: `is ${rule.wants}, which cloud-init's schema refuses: ${why}` });
+    },
+  };
+}
+
 const strings = list(str);
 const strings1 = list(str, { min: 1 });
 const command = oneOf(list(str), str);
@@ -297,7 +315,12 @@ const USER_PROPS: Record<string, Rule> = {
   ssh_import_id: strings1,
   ssh_redirect_user: bool,
   system: bool,
-  sudo: oneOf(types('string', 'null'), deprecated(bool, 'give a sudo rule, or null')),
+  sudo: oneOf(
+    types('string', 'null'),
+    deprecated(bool, 'give a sudo rule, or null'),
+    // cloudinit/distros/__init__.py write_sudo_rules (22.4.2 and 26.2): a list writes each rule.
+    appliedAnyway(list(str), 'cloud-init writes each rule all the same; give one rule as a string'),
+  ),
   uid: oneOf(int, deprecated(str, 'give an integer')),
   doas: strings1,
 };

@@ -1,7 +1,9 @@
 // Cloud-configs with what cloud-init 22.4.2's `cloud-init schema` says of each: the differential corpus.
 // `refused`: exit 1 (schema errors); `deprecated`: exit 0 with a deprecation; `later`: 22.4.2 refuses
 // it but cloud-init 26.2 (canonical/cloud-init@04eacd06 schema-cloud-config-v1.json) accepts it, so
-// v-auto accepts it; `unknownKey`: 22.4.2 accepts an unknown top-level key silently, v-auto warns.
+// v-auto accepts it; `unknownKey`: 22.4.2 accepts an unknown top-level key silently, v-auto warns;
+// `applied`: cloud-init's schema refuses it, but the module that reads it applies it as meant (cited):
+// cloud-init only logs the schema's complaint at boot, so v-auto warns and does not stop a deploy.
 
 export interface CorpusEntry {
   name: string;
@@ -11,6 +13,7 @@ export interface CorpusEntry {
   deprecated?: boolean;
   later?: string;
   unknownKey?: boolean;
+  applied?: string;
 }
 
 const lines = (...l: string[]) => `${l.join('\n')}\n`;
@@ -291,5 +294,13 @@ export const CORPUS: CorpusEntry[] = [
     body: lines('write_files:', '  - path: /a', '    source:', '      uri: https://files.example.internal/a'),
     refused: true,
     later: 'cc_write_files source',
+  },
+
+  // Refused by the schema, applied by the module: v-auto warns.
+  {
+    name: "a user's sudo rules as a list",
+    body: lines('users:', '  - name: ops', '    sudo: ["ALL=(ALL) NOPASSWD:ALL"]'),
+    refused: true,
+    applied: 'cloudinit/distros/__init__.py write_sudo_rules writes each rule of a list',
   },
 ];
