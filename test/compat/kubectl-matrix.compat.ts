@@ -29,6 +29,7 @@ afterAll(() => {
     'change',
     'status',
     'delete',
+    'wait',
     'ovn deploy',
     'ovn redeploy',
     'ovn status',
@@ -148,6 +149,27 @@ describe.each(KUBECTLS)('%s', (binary) => {
     expect(r.stdout).toContain('[DELETED] VirtualMachine web-01');
     expect(r.stdout).toContain('[DELETED] PersistentVolumeClaim web-02-rootdisk');
     expect(e2e.sim.list('VirtualMachine', 'vm-demo')).toHaveLength(0);
+  });
+
+  // deploy --wait from watches (issue #30): this kubectl's `get --raw` of a watch streams the server's
+  // events as they come, and the wait ends on the one that makes the last VM ready, with no poll after.
+  step('wait', async () => {
+    // The first poll finds web-02 pending (no node has room for a moment): the wait follows with watches.
+    e2e.sim.faults.unschedulableVmis = [{ name: 'web-02', forMs: 1500 }];
+    try {
+      e2e.resetCalls();
+      const r = await e2e.run(['demo', 'web', 'deploy', '--yes', '--wait', '120']);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('all 2 instance(s) ready');
+      const calls = e2e.calls();
+      const watches = calls.filter((c) => /^get --raw \S+watch=true/.test(c));
+      expect(watches).toHaveLength(4);
+      // Nothing read after the watches started but their own lists.
+      expect(calls.slice(calls.indexOf(watches[0])).every((c) => /^get --raw /.test(c))).toBe(true);
+    } finally {
+      e2e.sim.faults.unschedulableVmis = [];
+    }
+    expect((await e2e.run(['demo', 'web', 'delete', '--yes'])).code).toBe(0);
   });
 
   // OVN-Kubernetes networks (issue #28): a localnet and a primary UDN, whose address annotation and
