@@ -177,7 +177,15 @@ export class OcRunner implements ClusterClient {
     };
     const stop = (why: string) => {
       ended ??= why;
-      for (const child of children) child.kill();
+      for (const child of children) {
+        child.kill();
+        // Our ends of its pipes too: an oc that is a wrapper (a script running kubectl under
+        // /usr/bin/time, which does not pass SIGTERM on) leaves kubectl holding them, and Node
+        // would wait for them to close before v-auto could exit. That kubectl ends at its next
+        // write, a BOOKMARK at the latest (allowWatchBookmarks: about a minute), or at timeoutSeconds.
+        child.stdout?.destroy();
+        child.stderr?.destroy();
+      }
       notify();
     };
     for (const [i, kind] of kinds.entries()) {
@@ -186,7 +194,7 @@ export class OcRunner implements ClusterClient {
         stop(`the list of ${KIND_RESOURCE[kind].plural} has no resourceVersion to watch from`);
         break;
       }
-      const path = `${listPath(kind, namespace, selector)}${selector ? '&' : '?'}watch=true&resourceVersion=${encodeURIComponent(rv)}&timeoutSeconds=${timeoutSeconds}`;
+      const path = `${listPath(kind, namespace, selector)}${selector ? '&' : '?'}watch=true&resourceVersion=${encodeURIComponent(rv)}&allowWatchBookmarks=true&timeoutSeconds=${timeoutSeconds}`;
       const full = ['get', '--raw', path, `--request-timeout=${timeoutSeconds + o.requestTimeout}s`];
       if (o.kubeconfig) full.push('--kubeconfig', o.kubeconfig);
       if (o.context) full.push('--context', o.context);

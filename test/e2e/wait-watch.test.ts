@@ -1,6 +1,7 @@
 // deploy --wait follows the objects with watches after its first poll, through the real kubectl against
 // the simulator, and leaves no watch process behind however the wait ends.
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { startE2E, until, type E2E } from '../helpers/e2e.js';
 
 /** The command lines of the processes still watching this simulator (read from /proc). */
@@ -40,7 +41,9 @@ describe('deploy --wait from watches', () => {
     ]);
     // Each from the resourceVersion of its own list, with the spec's selector.
     for (const w of watches)
-      expect(w).toMatch(/\?labelSelector=[^&]+&watch=true&resourceVersion=\d+&timeoutSeconds=\d+ /);
+      expect(w).toMatch(
+        /\?labelSelector=[^&]+&watch=true&resourceVersion=\d+&allowWatchBookmarks=true&timeoutSeconds=\d+ /,
+      );
     // The first poll (one get of the four kinds), the follow's four lists, and nothing polled after.
     const reads = r.calls.filter((c) => /^get /.test(c) && !/watch=true/.test(c));
     const afterApply = reads.slice(
@@ -75,6 +78,24 @@ describe('deploy --wait from watches', () => {
     expect(r.stdout).toMatch(/\ntimed out after 3 s; not ready: web-01/);
     expect(watchCalls(r.calls)).toHaveLength(4);
     await until(() => watchers(e2e).length === 0, 10_000, 'the watches to end');
+  });
+
+  test('an oc that is a wrapper script (kubectl its child, not exec-ed): the wait still ends when ready', async () => {
+    e2e = await startE2E({ timings: { importStepMs: 5, vmStepMs: 400 } });
+    // A shell that waits on kubectl dies of SIGTERM and leaves kubectl running, holding the pipes.
+    const script = path.join(path.dirname(e2e.callLog), 'kubectl-child.sh');
+    writeFileSync(script, `#!/bin/sh\n"${e2e.kubectl}" "$@"\n`, { mode: 0o755 });
+    const r = await e2e.run(
+      ['demo', 'web', 'deploy', '--yes', '--wait', '300'],
+      { OC_WRAPPER_KUBECTL: script },
+      {
+        // Far below the watches' own end (timeoutSeconds, about 300 s): a run held by their pipes is killed.
+        timeoutMs: 90_000,
+      },
+    );
+    expect(r.signal).toBeNull();
+    expect(r.code).toBe(0);
+    expect(watchCalls(r.calls)).toHaveLength(4);
   });
 
   test('a user who may not watch: the wait polls as before and ends ready', async () => {
