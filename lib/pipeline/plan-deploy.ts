@@ -9,7 +9,9 @@ import {
   liveConflictError,
   withUnchecked,
 } from '../plan/live-address-conflicts.js';
-import { managedSelector, selectorString } from '../model/ownership.js';
+import { isSpecs, managedSelector, selectorString } from '../model/ownership.js';
+import type { AddressHolder } from '../plan/address-conflicts.js';
+import { ExitCode, VAutoError } from '../errors.js';
 import { MANAGED_KINDS } from '../model/kinds.js';
 import { instanceOfResource } from '../model/names.js';
 import { needsNamespaceLabels, platformNetworkProblems } from '../plan/platform-networks.js';
@@ -18,7 +20,7 @@ import type { ClusterClient } from '../cluster/cluster-client.js';
 import type { Prepared } from '../render/render-manifests.js';
 import { networkDataMayHoldSecrets } from '../render/cloud-init.js';
 import {
-  checkSpec,
+  checkSpecAgainstCluster,
   prepareSettings,
   stageSpec,
   type PrepareDeps,
@@ -73,7 +75,11 @@ export async function planDeploy(
     ]);
   })();
   reads.catch(() => {}); // awaited below; an error meanwhile must not count as unhandled
-  const staged = await stageSpec(checkSpec(planned, options, deps), deps);
+  const checked = checkSpecAgainstCluster(planned, options, deps);
+  // A workspace conflict is told with what is deployed: the spec not deployed yet is the one to move.
+  if ('refuse' in checked)
+    throw checked.refuse(checked.asksCluster ? await deployedHolders(deps) : undefined);
+  const staged = await stageSpec(checked.loaded, deps);
   const { render, renderInstances, ...rest } = staged;
   let prepared = { ...rest, manifests: render() };
   const [{ items, unreadable }, sizes] = await reads;
@@ -134,4 +140,21 @@ export async function planDeploy(
     showNetworkData: !networkDataMayHoldSecrets(settings.network_data),
   });
   return { ...prepared, live, namespaceExists, changes };
+}
+
+/**
+ * Which holders of a workspace conflict are deployed (a VM with their labels, in any namespace):
+ * one read, made only on the way to that exit-2 error. undefined when it cannot be read (no oc,
+ * RBAC): the error is then told without it, still exit 2.
+ */
+async function deployedHolders(
+  deps: PlanDeployDeps,
+): Promise<((holder: AddressHolder) => boolean) | undefined> {
+  try {
+    const vms = await deps.cluster().listEverywhere(['VirtualMachine'], selectorString(managedSelector()));
+    return vms && ((h) => vms.some((vm) => isSpecs(vm.metadata.labels, h, h.instance)));
+  } catch (err) {
+    if (err instanceof VAutoError && err.exitCode === ExitCode.CLUSTER) return undefined;
+    throw err;
+  }
 }

@@ -16,7 +16,7 @@ import {
   type Prepared,
   type TemplateSet,
 } from '../render/render-manifests.js';
-import { assertNoAddressConflicts, planSpec, type PlanDeps } from './workspace-plans.js';
+import { checkWorkspace, planSpec, type PlanDeps } from './workspace-plans.js';
 import { withUnchecked } from '../plan/live-address-conflicts.js';
 
 /** What every action needs to know about the spec it works on. */
@@ -73,21 +73,41 @@ export function loadSpec(options: SpecOptions, deps: PrepareDeps): LoadedSpec {
  * its reads first): the workspace's address check and the templates compiled.
  */
 export function checkSpec(
-  { plan, all, siteTemplates }: ReturnType<typeof prepareSettings>,
+  planned: ReturnType<typeof prepareSettings>,
   options: SpecOptions,
   deps: PrepareDeps,
 ): LoadedSpec {
+  const checked = checkSpecAgainstCluster(planned, options, deps);
+  if ('refuse' in checked) throw checked.refuse();
+  return checked.loaded;
+}
+
+/**
+ * checkSpec for a caller that reads the cluster: a workspace conflict comes back as `refuse`, to be
+ * told with what is deployed (workspace-plans.ts checkWorkspace).
+ */
+export function checkSpecAgainstCluster(
+  { plan, all, siteTemplates }: ReturnType<typeof prepareSettings>,
+  options: SpecOptions,
+  deps: PrepareDeps,
+):
+  | (Required<Pick<ReturnType<typeof checkWorkspace>, 'refuse'>> &
+      Pick<ReturnType<typeof checkWorkspace>, 'asksCluster'>)
+  | { loaded: LoadedSpec } {
   // Every address this spec plans (all instances, not only --target) against the whole workspace.
-  const leftOut = assertNoAddressConflicts(options.home, deps, {
+  const { refuse, asksCluster, leftOut } = checkWorkspace(options.home, deps, {
     project: options.project,
     spec: options.spec,
     plan: all,
   });
+  if (refuse) return { refuse, asksCluster };
   const templates = compileTemplates(readTemplates(path.join(deps.toolRoot, 'templates')), siteTemplates);
   return {
-    plan: withUnchecked(plan, leftOut),
-    templates,
-    specLabel: `projects/${options.project}/specs/${options.spec}.yaml`,
+    loaded: {
+      plan: withUnchecked(plan, leftOut),
+      templates,
+      specLabel: `projects/${options.project}/specs/${options.spec}.yaml`,
+    },
   };
 }
 

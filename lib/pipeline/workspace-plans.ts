@@ -4,6 +4,7 @@ import { resolveSettings, type Settings } from '../config/settings.js';
 import { VAutoError } from '../errors.js';
 import {
   addressConflictError,
+  type AddressHolder,
   conflictsOf,
   findAddressConflicts,
   type SpecPlan,
@@ -78,28 +79,46 @@ export function planWorkspace(home: string, deps: PlanDeps, current?: WorkspaceS
 }
 
 /**
- * Throws the exit-2 conflict error when `current` shares an address, a MAC or a NAD name with any
- * spec of the workspace. Returns a warning for each spec the check had to leave out because it
- * cannot be planned (an unset `env:` setting, a typo in its files), with the reason, when `current`
- * plans static addresses: the check cannot see what that spec plans.
+ * The workspace-wide checks of `current`: an address, a MAC or a NAD name it shares with any spec
+ * of the workspace is `refuse`, the exit-2 error, told with what is deployed when the caller read
+ * the cluster (the hint then moves the spec not deployed yet). `leftOut`: a warning for each spec
+ * the check had to leave out because it cannot be planned (an unset `env:` setting, a typo in its
+ * files), with the reason, when `current` plans static addresses: the check cannot see what that
+ * spec plans.
  */
-export function assertNoAddressConflicts(home: string, deps: PlanDeps, current: SpecPlan): string[] {
+export function checkWorkspace(
+  home: string,
+  deps: PlanDeps,
+  current: SpecPlan,
+): {
+  refuse?: (deployed?: (holder: AddressHolder) => boolean) => VAutoError;
+  /** Whether `refuse` is told better with what is deployed (an address conflict). */
+  asksCluster?: boolean;
+  leftOut: string[];
+} {
   const workspace = planWorkspace(home, deps, current);
   const planned = workspace.filter((s): s is SpecPlan => 'plan' in s);
   const clash = nadNameClashError(planned, current);
-  if (clash) throw clash;
+  if (clash) return { refuse: () => clash, leftOut: [] };
   const conflicts = conflictsOf(findAddressConflicts(planned), current.project, current.spec);
-  if (conflicts.length) throw addressConflictError(conflicts, current.project, current.spec);
+  if (conflicts.length)
+    return {
+      refuse: (deployed) => addressConflictError(conflicts, current.project, current.spec, deployed),
+      asksCluster: true,
+      leftOut: [],
+    };
   const macs = findMacConflicts(planned).filter((c) =>
     c.holders.some((h) => h.project === current.project && h.spec === current.spec),
   );
-  if (macs.length) throw macConflictError(macs, current.project, current.spec);
-  if (!current.plan.instances.some((i) => i.nics.some((n) => n.address))) return [];
-  return workspace.flatMap((s) =>
+  if (macs.length)
+    return { refuse: () => macConflictError(macs, current.project, current.spec), leftOut: [] };
+  if (!current.plan.instances.some((i) => i.nics.some((n) => n.address))) return { leftOut: [] };
+  const leftOut = workspace.flatMap((s) =>
     'error' in s
       ? [
           `address check: ${s.project}/${s.spec} was left out, it cannot be planned (${s.error.message.split('\n')[0]}); what it plans is not compared, what it has deployed is still checked at deploy`,
         ]
       : [],
   );
+  return { leftOut };
 }

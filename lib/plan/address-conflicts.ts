@@ -186,12 +186,15 @@ export function conflictsOf(
 
 /**
  * The exit-2 error for a spec whose addresses conflict, naming both holders of each address; the
- * hint says how to move this spec past everything planned on the segment.
+ * hint says how to move a spec past everything planned on the segment: this one, unless `deployed`
+ * (what the cluster runs, when it was read) says this spec's instance runs and another holder's
+ * does not: the one not deployed yet moves, never a running VM.
  */
 export function addressConflictError(
   conflicts: readonly AddressConflict[],
   project: string,
   spec: string,
+  deployed?: (holder: AddressHolder) => boolean,
 ): VAutoError {
   const lines = conflicts.map(describeConflict);
   const first = conflicts[0];
@@ -199,9 +202,14 @@ export function addressConflictError(
   const sameVm =
     first.holders.filter((h) => h.instance === mine.instance && h.project === project && h.spec === spec)
       .length > 1;
+  const newcomer =
+    deployed?.(mine) &&
+    first.holders.find((h) => h.instance && !(h.project === project && h.spec === spec) && !deployed(h));
+  const mover = newcomer || mine;
+  const offset = Number(parseAddress(first.nextFree, '') - mover.rangeStart!);
   const hint = sameVm
     ? `${mine.instance} attaches two catalog entries on one segment with the same addresses: give one of them another range or offset, or attach only one`
-    : `give ${project}/${spec} addresses of its own on this segment: in projects/${project}/specs/${spec}.yaml attach it as {name: ${mine.network}, offset: ${Number(parseAddress(first.nextFree, '') - mine.rangeStart!)}} in the networks list (past every planned address), or use another range or VLAN`;
+    : `${newcomer ? `${describeHolder(mine)} is deployed and ${describeHolder(newcomer)} is not yet: ` : ''}give ${mover.project}/${mover.spec} addresses of its own on this segment: in projects/${mover.project}/specs/${mover.spec}.yaml attach it as {name: ${mover.network}, offset: ${offset}} in the networks list (past every planned address), or use another range or VLAN`;
   const more =
     lines.length > 1
       ? `\n${lines

@@ -93,6 +93,35 @@ describe("deploy checks planned addresses against v-auto's objects in every name
   });
 });
 
+describe('a workspace conflict between a deployed spec and one not deployed yet', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(() => e2e.close());
+
+  test('the hint moves the one not deployed yet, from either side', async () => {
+    expect((await e2e.run(['demo', 'web', 'deploy', '--yes'])).code).toBe(0);
+    writeFileSync(
+      path.join(e2e.home, 'projects', 'demo', 'specs', 'api.yaml'),
+      'image_url: http://mirror.example.internal/api.qcow2\nnetworks: [{name: lan, offset: 102}]\n',
+    );
+    const move = 'give demo/api addresses of its own on this segment: in projects/demo/specs/api.yaml';
+    const redeploy = await e2e.run(['demo', 'web', 'deploy', '--yes']);
+    expect(redeploy.code).toBe(2);
+    expect(redeploy.stderr).toContain(
+      'v-auto: address conflict: 10.215.100.102 on lan: demo/api api-01 and demo/web web-02\n',
+    );
+    expect(redeploy.stderr).toContain(
+      `hint: demo/web web-02 is deployed and demo/api api-01 is not yet: ${move} attach it as {name: lan, offset: 103}`,
+    );
+    const api = await e2e.run(['demo', 'api', 'deploy', '--yes']);
+    expect(api.code).toBe(2);
+    expect(api.stderr).toContain(`hint: ${move} attach it as {name: lan, offset: 103}`);
+    expect([...redeploy.calls, ...api.calls].some(writes)).toBe(false);
+  });
+});
+
 describe('a spec the workspace check leaves out', () => {
   let e2e: E2E;
   beforeAll(async () => {

@@ -152,6 +152,19 @@ describe('addressConflictError', () => {
     );
   });
 
+  test('this spec deployed, the other not yet: the hint moves the one not deployed', () => {
+    const conflicts = conflictsOf(findAddressConflicts(specs), 'demo', 'web');
+    const webRuns = (h: { spec: string }) => h.spec === 'web';
+    expect(addressConflictError(conflicts, 'demo', 'web', webRuns).hint).toBe(
+      'demo/web web-01 is deployed and demo/api api-01 is not yet: give demo/api addresses of its own on this segment: in projects/demo/specs/api.yaml attach it as {name: lan, offset: 104} in the networks list (past every planned address), or use another range or VLAN',
+    );
+    // Both deployed, or this one not: this spec moves, as before.
+    for (const deployed of [() => true, () => false])
+      expect(addressConflictError(conflicts, 'demo', 'web', deployed).hint).toMatch(
+        /^give demo\/web addresses/,
+      );
+  });
+
   test('a spec not involved has no conflicts', () => {
     expect(
       conflictsOf(
