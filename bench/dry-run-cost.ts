@@ -68,13 +68,21 @@ function vauto(sim: Simulator, home: string, args: string[]): Promise<Run> {
   });
 }
 
-/** The dry run's own time, from V_AUTO_DEBUG's `exit 0 after N ms` line that follows its command line. */
+/**
+ * The dry run's own time: its calls start together and nothing else runs meanwhile, so the longest
+ * of V_AUTO_DEBUG's `exit 0 after N ms` lines among the first that follow their command lines.
+ */
 function dryRunMs(stderr: string): number | undefined {
   const lines = stderr.split('\n');
   const at = lines.findIndex((l) => l.includes(' apply --dry-run=server '));
   if (at < 0) return undefined;
-  const exit = lines.slice(at + 1).find((l) => /^debug:\s+exit \S+ after \d+ ms/.test(l));
-  return exit ? Number(/after (\d+) ms/.exec(exit)![1]) : undefined;
+  const calls = lines.filter((l) => l.includes(' apply --dry-run=server ')).length;
+  const exits = lines
+    .slice(at + 1)
+    .filter((l) => /^debug:\s+exit \S+ after \d+ ms/.test(l))
+    .slice(0, calls)
+    .map((l) => Number(/after (\d+) ms/.exec(l)![1]));
+  return exits.length ? Math.max(...exits) : undefined;
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];

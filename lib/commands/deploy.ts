@@ -13,7 +13,7 @@ import type { ResultLine, ResultScope } from '../report/results.js';
 import { printable } from '../printable.js';
 import type { ClusterDeps } from './cluster-deps.js';
 import { deleteListed, guardedDelete } from './delete.js';
-import { notSentOutcomes, sendFanOut } from '../pipeline/fan-out.js';
+import { notSentOutcomes, planFanOut, sendFanOut } from '../pipeline/fan-out.js';
 import { countedSend } from './counted-send.js';
 import { planDeploy } from '../pipeline/plan-deploy.js';
 import { pendingUpload, uploadGolden } from './upload-golden.js';
@@ -120,7 +120,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
   // and admission before anything is written (a new namespace has none to check them in yet).
   if (!namespaceMissing) {
     report.activity('checking the changes with the server (dry run)');
-    await checkWithServer(cluster, ns, sending);
+    await checkWithServer(cluster, ns, sending, options.parallel ?? 1);
   }
 
   // Only creates and updates go to oc; a redeploy where nothing changed sends nothing.
@@ -443,12 +443,21 @@ function failureHint(o: ObjectOutcome, at: Context): string | undefined {
  * (tolerations, affinity, node selector) and are sent last, so a refusal there would come after the
  * Namespace, NADs, Secrets and DataVolumes (whose imports start) were written. Any refusal is exit 2
  * with the server's reason per VM, before anything is sent; a denial of the dry run itself is the
- * cluster-access error it would be on the write (exit 3).
+ * cluster-access error it would be on the write (exit 3). Dealt to `--parallel` calls by instance as
+ * the apply is: one kubectl for 200 VMs took 7.8 s of a 20 s change (docs/performance.md).
  */
-async function checkWithServer(cluster: ClusterClient, ns: string, sending: Change[]): Promise<void> {
+async function checkWithServer(
+  cluster: ClusterClient,
+  ns: string,
+  sending: Change[],
+  parallel: number,
+): Promise<void> {
   const vms = sending.filter((c) => c.kind === 'VirtualMachine').map((c) => c.manifest!);
   if (!vms.length) return;
-  const refused = (await cluster.dryRun(ns, vms)).filter((o) => o.result === 'failed');
+  const { alone, calls } = planFanOut(vms, (m) => instanceLabel(m.metadata.labels), parallel);
+  const parts = alone.length ? [...calls, alone] : calls;
+  const answers = await Promise.all(parts.map((part) => cluster.dryRun(ns, part)));
+  const refused = answers.flat().filter((o) => o.result === 'failed');
   if (!refused.length) return;
   // A server that could not answer (5xx, 429) refused nothing: the cluster's fault, not the input's.
   const unanswered = refused.find((o) => o.cause === 'server');

@@ -536,6 +536,13 @@ describe('the VMs go through a server-side dry run before anything is written', 
     expect(writes(cluster)).toEqual([]);
   });
 
+  test('the dry run is dealt to --parallel calls by instance, as the apply is', async () => {
+    const cluster = new FakeCluster([], true);
+    expect((await run(cluster, { replicas: 20, parallel: 4 })).code).toBe(0);
+    expect(cluster.dryRunCalls.map((c) => c.length)).toEqual([5, 5, 5, 5]);
+    expect(new Set(cluster.dryRunCalls.flat().map((m) => m.metadata.name)).size).toBe(20);
+  });
+
   test('an update of the VMs is checked too; a redeploy with nothing to change makes no dry run', async () => {
     const cluster = await deployed();
     expect((await run(cluster)).code).toBe(0);
