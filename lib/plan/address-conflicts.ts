@@ -10,12 +10,14 @@ export interface SpecPlan {
   plan: Plan;
 }
 
-/** Who holds an address: an instance of a spec, or a catalog entry's gateway. */
+/** Who holds an address: an instance of a spec, or a catalog entry's gateway or DNS server (`server`). */
 export interface AddressHolder {
   project: string;
   spec: string;
-  /** The instance, absent for a gateway. */
+  /** The instance, absent for a gateway or a DNS server. */
   instance?: string;
+  /** For a holder that is no instance: what the catalog entry makes of the address. */
+  server?: 'gateway' | 'dns';
   /** The catalog name of the network in that spec. */
   network: string;
   /** The first address of the holder's range (instances only): offsets count from it. */
@@ -87,9 +89,15 @@ export function findAddressConflicts(specs: readonly SpecPlan[]): AddressConflic
   for (const sp of specs) {
     const { project, spec } = sp.plan.settings;
     for (const net of staticNetworks(sp)) {
-      if (net.gateway !== undefined) {
-        const key = `${segmentOf(sp, net)} ${parseAddress(net.gateway, net.gateway)}`;
-        if (!gateways.has(key)) gateways.set(key, { project, spec, network: net.name });
+      // An instance on a DNS server of another entry of the segment takes the guests' queries, as
+      // one on its own network's DNS server would (refused while planning, as the gateway is).
+      const servers = [
+        ...(net.gateway !== undefined ? [{ address: net.gateway, server: 'gateway' as const }] : []),
+        ...net.dns.map((address) => ({ address, server: 'dns' as const })),
+      ];
+      for (const { address, server } of servers) {
+        const key = `${segmentOf(sp, net)} ${parseAddress(address, address)}`;
+        if (!gateways.has(key)) gateways.set(key, { project, spec, network: net.name, server });
       }
     }
     const segments = new Map(staticNetworks(sp).map((net) => [net.name, segmentOf(sp, net)]));
@@ -163,7 +171,7 @@ function compareAddress(a: string, b: string): number {
 export function describeHolder(h: AddressHolder): string {
   return h.instance
     ? `${h.project}/${h.spec} ${h.instance}`
-    : `the gateway of ${h.project}/${h.spec}'s network ${h.network}`;
+    : `${h.server === 'dns' ? 'a DNS server' : 'the gateway'} of ${h.project}/${h.spec}'s network ${h.network}`;
 }
 
 /** `10.215.100.101 on lan: demo/web web-01 and demo/api api-01` (other catalog names in brackets). */

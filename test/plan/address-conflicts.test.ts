@@ -75,6 +75,14 @@ describe('findAddressConflicts', () => {
       ["10.215.100.101 on lan: the gateway of demo/api's network lan and demo/web web-01"],
     ],
     [
+      'an instance on a DNS server of another entry of the segment',
+      [
+        specPlan('demo', 'web', { lan: lan() }),
+        specPlan('demo', 'api', { lan: lan({ dns: ['10.215.100.101'], offset: 103 }) }),
+      ],
+      ["10.215.100.101 on lan: a DNS server of demo/api's network lan and demo/web web-01"],
+    ],
+    [
       'the same range on another VLAN',
       [
         specPlan('demo', 'web', { lan: lan() }),
