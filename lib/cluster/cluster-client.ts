@@ -75,9 +75,7 @@ export interface ClusterClient {
   /**
    * Every object of these kinds in the namespace, optionally with a label selector, in kind order.
    * `instances`, about how many instances' objects the caller expects (its plan's), lets a small
-   * read go as one oc process; a wrong guess costs time, never a different answer. The Namespace
-   * kind is the namespace's own object, whatever the selector: none when it does not exist (how a
-   * first deploy learns that from its one read).
+   * read go as one oc process; a wrong guess costs time, never a different answer.
    */
   list(namespace: string, kinds: string[], selector?: string, instances?: number): Promise<K8sObject[]>;
   /**

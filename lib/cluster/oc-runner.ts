@@ -127,9 +127,8 @@ export class OcRunner implements ClusterClient {
     optional: string[],
     instances?: number,
   ): Promise<{ items: K8sObject[]; unreadable: string[] }> {
-    // About one object per instance and kind; the Namespace (the namespace's own) is one at most.
-    const perInstance = kinds.filter((k) => k !== 'Namespace').length;
-    const small = instances !== undefined && instances * perInstance <= ONE_GET_MAX_OBJECTS;
+    // About one object per instance and kind.
+    const small = instances !== undefined && instances * kinds.length <= ONE_GET_MAX_OBJECTS;
     const one = small ? await this.readInOne(kinds, namespace, selector, optional) : undefined;
     // A refused kind: the raw reads say which, and an optional one is left out.
     const reads = (one !== 'forbidden' && one) || (await this.readLists(kinds, namespace, selector));
@@ -306,13 +305,7 @@ export class OcRunner implements ClusterClient {
     selector: string | undefined,
   ): Promise<{ items?: K8sObject[]; resourceVersion?: string; stderr: string }[]> {
     const settled = await Promise.allSettled(
-      kinds.map((kind) =>
-        this.start(
-          ['get', '--raw', ownNamespacePath(kind, namespace) ?? listPath(kind, namespace, selector)],
-          undefined,
-          0,
-        ),
-      ),
+      kinds.map((kind) => this.start(['get', '--raw', listPath(kind, namespace, selector)], undefined, 0)),
     );
     // A process that could not run at all (interrupted, timed out) throws, the first in kind order.
     const broken = settled.find((s): s is PromiseRejectedResult => s.status === 'rejected');
@@ -333,9 +326,7 @@ export class OcRunner implements ClusterClient {
    * printGeneric). undefined when another kind is not served, or the output is not a list: the
    * per-kind raw reads then say which kind failed and why; 'forbidden' when RBAC refused another
    * kind. A failure that is no one kind's (login, network, a server error) throws as theirs
-   * would, rather than being asked again. No namespace: every namespace (`-A`). The Namespace
-   * kind lists every namespace (a get cannot name one object beside whole lists), kept to the
-   * namespace's own; with a selector, which would apply to it too, it is read raw.
+   * would, rather than being asked again. No namespace: every namespace (`-A`).
    */
   private async readInOne(
     kinds: string[],
@@ -343,7 +334,7 @@ export class OcRunner implements ClusterClient {
     selector: string | undefined,
     optional: string[] = [],
   ): Promise<{ items?: K8sObject[]; stderr: string }[] | 'forbidden' | undefined> {
-    if (kinds.length < 2 || (selector && kinds.includes('Namespace'))) return undefined;
+    if (kinds.length < 2) return undefined;
     const args = [
       'get',
       kinds.map(versionedResource).join(','),
@@ -377,12 +368,10 @@ export class OcRunner implements ClusterClient {
     } catch {
       return undefined;
     }
-    const own = (o: K8sObject) =>
-      o.kind !== 'Namespace' || namespace === undefined || o.metadata.name === namespace;
     return kinds.map((kind) =>
       refusals.has(kind)
         ? { stderr: refusals.get(kind)! }
-        : { items: items.filter((o) => o.kind === kind && own(o)), stderr: '' },
+        : { items: items.filter((o) => o.kind === kind), stderr: '' },
     );
   }
 
@@ -767,14 +756,4 @@ function toStream(objects: object[], replacer?: (key: string, value: unknown) =>
 /** A JSON.stringify replacer that leaves out null members of objects; a null list item stays, as in kubectl's pruneNulls. */
 function withoutNulls(this: unknown, key: string, value: unknown): unknown {
   return value === null && !Array.isArray(this) ? undefined : value;
-}
-
-/**
- * The raw read of the Namespace kind in a namespaced read: the namespace's own object, as a list
- * of at most one (a field selector on metadata.name, which every list serves), so that it reads,
- * fails and is refused as the other kinds' lists do. undefined for any other kind.
- */
-function ownNamespacePath(kind: string, namespace: string | undefined): string | undefined {
-  if (kind !== 'Namespace' || namespace === undefined) return undefined;
-  return `${listPath(kind)}?fieldSelector=${encodeURIComponent(`metadata.name=${namespace}`)}`;
 }

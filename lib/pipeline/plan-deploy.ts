@@ -44,11 +44,14 @@ export interface PlanDeployDeps extends PrepareDeps {
 /**
  * One read, started as soon as the spec is planned (its namespace and size known), so that it runs
  * while the address check, the template compile, the password hash and the render go on: every
- * object of the managed kinds in the namespace, whoever owns it (ownership is decided on it), and
- * the Namespace itself, so that a first deploy learns from the same oc process that the namespace
- * is missing (the same apply creates it). Bad input still fails first: the read is awaited only
- * once everything that can be refused offline has been (an exit-2 error never waits on it, nor
- * depends on finding oc).
+ * object of the managed kinds in the namespace, whoever owns it (ownership is decided on it). Bad
+ * input still fails first: the read is awaited only once everything that can be refused offline
+ * has been (an exit-2 error never waits on it, nor depends on finding oc; main ends the read).
+ *
+ * The Namespace is not in it: one `get` cannot name one object beside whole lists, so it would list
+ * every namespace of the cluster on every run, redeploys included (300 namespaces: about 160 ms per
+ * read against the simulator, docs/performance.md). Objects found prove the namespace exists; only
+ * an empty read (a first deploy) asks for it by name, one oc process more, once.
  */
 export async function planDeploy(
   options: SpecOptions & { adopt?: boolean },
@@ -59,18 +62,11 @@ export async function planDeploy(
   // A third read, only for a spec that names an instance type or preference: those of its kinds.
   const sizing = referencedKinds(settings);
   // VMIs ride along in the first read, for the live address check and memory hot-plug's rules.
-  const kinds = [...MANAGED_KINDS, 'VirtualMachineInstance', 'Namespace'];
+  const kinds = [...MANAGED_KINDS, 'VirtualMachineInstance'];
   const reads = (async () => {
     const cluster = deps.cluster();
     return Promise.all([
-      // A user who may not list namespaces (an OpenShift project member) reads the rest all the same.
-      cluster.listReadable(
-        settings.namespace,
-        kinds,
-        undefined,
-        ['Namespace'],
-        planned.plan.instances.length,
-      ),
+      cluster.list(settings.namespace, kinds, undefined, planned.plan.instances.length),
       sizing.length ? cluster.list(settings.namespace, sizing) : [],
     ]);
   })();
@@ -82,10 +78,8 @@ export async function planDeploy(
   const staged = await stageSpec(checked.loaded, deps);
   const { render, renderInstances, ...rest } = staged;
   let prepared = { ...rest, manifests: render() };
-  const [{ items, unreadable }, sizes] = await reads;
+  const [read, sizes] = await reads;
   const cluster = deps.cluster();
-  const own = items.find((o) => o.kind === 'Namespace');
-  const read = items.filter((o) => o.kind !== 'Namespace');
   // A planned address that this spec's own objects here do not hold yet (a new instance, a moved
   // address) is checked against v-auto's objects in every namespace too: an instance left in a
   // namespace the spec moved from, or another project's (its surplus included), keeps its address.
@@ -101,12 +95,8 @@ export async function planDeploy(
     const manifests = prepared.manifests.map((m) => again.get(`${m.kind}/${m.metadata.name}`) ?? m);
     prepared = { ...prepared, plan: kept.plan, manifests };
   }
-  // Objects in it prove that the namespace exists; else the read said. Only a user who may not
-  // list namespaces asks again, by name (a project member may get their own), and only when the
-  // namespace looks empty.
-  const namespaceVisible = !unreadable.includes('Namespace');
-  const namespaceExists =
-    read.length || own ? true : namespaceVisible ? false : await cluster.namespaceExists(settings.namespace);
+  // Objects in it prove that the namespace exists; only an empty one is asked about, by name.
+  const namespaceExists = read.length ? true : await cluster.namespaceExists(settings.namespace);
   checkSizeReferences(settings, sizes);
   // A planned address the namespace already holds (a NAD's static IPAM, a VMI's reported IP) for something else.
   const elsewhere = await everywhere;
@@ -117,9 +107,7 @@ export async function planDeploy(
   // why a UDN namespace has no primary network.
   const labels =
     namespaceExists !== false && needsNamespaceLabels(staged.plan, read)
-      ? namespaceVisible
-        ? (own?.metadata.labels ?? {})
-        : await cluster.namespaceLabels(settings.namespace)
+      ? await cluster.namespaceLabels(settings.namespace)
       : undefined;
   const platform = platformNetworkProblems(staged.plan, read, { exists: namespaceExists, labels });
   if (platform) throw platform;

@@ -329,53 +329,6 @@ describe('OcRunner against the simulator', () => {
     }
   });
 
-  test("list: the Namespace kind is the namespace's own object, in the one get or read raw, so that a read says whether it exists", async () => {
-    const commands: string[] = [];
-    const oc = new OcRunner({
-      binary: KUBECTL,
-      kubeconfig: sim.kubeconfigPath,
-      requestTimeout: 10,
-      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
-      debug: (line) => line.startsWith(KUBECTL) && commands.push(line),
-    });
-    sim.put({ apiVersion: 'v1', kind: 'Secret', metadata: { name: 'n1', namespace: 'x' }, data: {} });
-    const kinds = ['Secret', 'VirtualMachine', 'Namespace'];
-    const names = (items: { kind: string; metadata: { name: string } }[]) =>
-      items.map((o) => `${o.kind}/${o.metadata.name}`);
-    for (const instances of [2, 10_000]) {
-      commands.length = 0;
-      const here = await oc.listReadable('x', kinds, undefined, ['Namespace'], instances);
-      expect(names(here.items)).toEqual(expect.arrayContaining(['Secret/n1', 'Namespace/x']));
-      expect(names(here.items).filter((n) => n.startsWith('Namespace/'))).toEqual(['Namespace/x']);
-      expect(here.unreadable).toEqual([]);
-      const nowhere = await oc.listReadable('nowhere', kinds, undefined, ['Namespace'], instances);
-      expect(nowhere).toEqual({ items: [], unreadable: [] });
-      // One process each when small, one per kind side by side otherwise.
-      expect(commands).toHaveLength(instances === 2 ? 2 : 2 * kinds.length);
-    }
-    expect(commands.at(-1)).toContain(
-      `get --raw /api/v1/namespaces?fieldSelector=${encodeURIComponent('metadata.name=nowhere')}`,
-    );
-    // The Namespace is no kind per instance: 100 instances × 2 kinds is still one get.
-    commands.length = 0;
-    await oc.listReadable('x', kinds, undefined, ['Namespace'], 100);
-    expect(commands).toHaveLength(1);
-    // A user who may not list namespaces (a project member) reads the rest, from one get too.
-    sim.faults.forbidden = [{ resource: 'namespaces', verb: 'list' }];
-    try {
-      for (const instances of [2, 10_000]) {
-        commands.length = 0;
-        const read = await oc.listReadable('x', kinds, undefined, ['Namespace'], instances);
-        expect(names(read.items)).toContain('Secret/n1');
-        expect(names(read.items).filter((n) => !n.startsWith('Secret/'))).toEqual([]);
-        expect(read.unreadable).toEqual(['Namespace']);
-        expect(commands).toHaveLength(instances === 2 ? 1 : kinds.length);
-      }
-    } finally {
-      sim.faults.forbidden = [];
-    }
-  });
-
   test('list: an item comes without metadata.managedFields, which no consumer reads, and keeps everything else', async () => {
     const managedFields = [
       {

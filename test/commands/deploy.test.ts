@@ -46,11 +46,11 @@ const writes = (c: FakeCluster) => c.calls.filter((call) => call === 'apply' || 
 const edit = (c: FakeCluster, kind: string, name: string, change: (o: K8sObject) => void) =>
   change(c.existing.find((o) => o.kind === kind && o.metadata.name === name)!);
 
-test('first deploy into a missing namespace: one read says so, the Namespace applied first, then one create', async () => {
+test('first deploy into a missing namespace: the read finds nothing, the Namespace is asked for by name and applied first, then one create', async () => {
   const cluster = new FakeCluster([], false);
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'list-all', 'apply', 'create']);
+  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'apply', 'create']);
   expect(cluster.applyCalls.flat().map((m) => m.kind)).toEqual(['Namespace']);
   expect(cluster.createCalls.flat()).toHaveLength(8);
   expect(r.stdout.split('\n')[0]).toBe('[SUCCESS] Namespace vm-demo (created)');
@@ -64,7 +64,7 @@ test('the Namespace goes through apply even when new, the instances through crea
   cluster.existing.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vm-demo' } });
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'list-all', 'apply', 'create']);
+  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'apply', 'create']);
   expect(cluster.applyCalls[0].map((m) => m.kind)).toEqual(['Namespace']);
   expect(cluster.createCalls[0]).toHaveLength(8);
   expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
@@ -169,7 +169,7 @@ test('on a terminal the plan is shown and a declined confirmation applies nothin
   const r = await run(cluster, { yes: false }, { confirm: async (q) => (questions.push(q), false) });
   expect(r.stdout).toContain('Plan for demo/web in namespace vm-demo: +8 create  ~0 update  =0 unchanged');
   expect(questions).toEqual(['Apply 8 change(s) (8 new) for 2 instance(s) to namespace vm-demo with oc?']);
-  expect(cluster.calls).toEqual(['list', 'list-all']);
+  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace']);
   expect(r.code).toBe(0);
 });
 
@@ -216,7 +216,7 @@ test('a namespace the user may not read is not created, and a missing one is exp
   const cluster = new FakeCluster([], 'unknown');
   await run(cluster);
   expect(cluster.sent.map((m) => m.kind)).not.toContain('Namespace');
-  // The one read could not tell: a project member asks by name, only when the namespace looks empty.
+  // An empty read cannot tell: the namespace is asked for by name.
   expect(cluster.calls.filter((c) => c !== 'list-all').slice(0, 2)).toEqual(['list', 'namespace']);
 
   const noNamespace = new FakeCluster([], 'unknown');
@@ -417,7 +417,7 @@ describe('instance type and preference references are checked before anything is
     const cluster = new FakeCluster(onCluster, true);
     const r = await deployIn(cluster);
     expect(r.code).toBe(0);
-    expect(cluster.calls).toEqual(['list', 'list', 'dry-run', 'create']);
+    expect(cluster.calls).toEqual(['list', 'list', 'namespace', 'dry-run', 'create']);
     const vm = (cluster.sent as any[]).find((m) => m.kind === 'VirtualMachine');
     expect([vm.spec.instancetype, vm.spec.preference]).toEqual([
       { name: 'u1.medium', kind: 'VirtualMachineClusterInstancetype' },
@@ -459,7 +459,7 @@ describe('instance type and preference references are checked before anything is
   test('a spec without them makes no extra read', async () => {
     const cluster = new FakeCluster([], true);
     await run(cluster);
-    expect(cluster.calls).toEqual(['list', 'list-all', 'dry-run', 'create']);
+    expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'dry-run', 'create']);
   });
 });
 

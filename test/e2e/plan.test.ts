@@ -20,9 +20,9 @@ describe('deploy plans before it applies', () => {
     e2e.sim.clearRequests();
     const r = await e2e.run(['demo', 'web', 'deploy']);
     expect(r.code).toBe(0);
-    // One process: the Namespace is one more kind in the read.
+    // Objects found: the namespace is not asked about.
     expect(r.calls.map((c) => c.split(' ').slice(0, 2).join(' '))).toEqual([
-      'get virtualmachines.v1.kubevirt.io,datasources.v1beta1.cdi.kubevirt.io,datavolumes.v1beta1.cdi.kubevirt.io,persistentvolumeclaims,secrets,network-attachment-definitions.v1.k8s.cni.cncf.io,virtualmachineinstances.v1.kubevirt.io,namespaces',
+      'get virtualmachines.v1.kubevirt.io,datasources.v1beta1.cdi.kubevirt.io,datavolumes.v1beta1.cdi.kubevirt.io,persistentvolumeclaims,secrets,network-attachment-definitions.v1.k8s.cni.cncf.io,virtualmachineinstances.v1.kubevirt.io',
     ]);
     expect(writes(e2e)).toEqual([]);
     expect(r.stdout.match(/\[SKIPPED\] \S+ \S+ \(unchanged\)/g)).toHaveLength(8);
