@@ -37,16 +37,9 @@ export function nadConfigReasons(live: unknown, desired: unknown): string[] {
   const before = parseConfig(live);
   const after = parseConfig(desired);
   if (!before || !after) return [];
-  return DEFAULT_CHANGES.flatMap(({ field }) => {
-    const why = nadFieldReason(field, before[field], after[field]);
-    return why ? [`${field}: ${shown(before[field])} → ${shown(after[field])}: ${why}`] : [];
-  });
-}
-
-/** Why one top-level config field changed, when it is a known v-auto default change (for a field-by-field view). */
-export function nadFieldReason(field: string, before: unknown, after: unknown): string | undefined {
-  const d = DEFAULT_CHANGES.find((c) => c.field === field && c.is(before, after));
-  return d && `${d.why}, see ${DOCS}`;
+  return DEFAULT_CHANGES.filter((c) => c.is(before[c.field], after[c.field])).map(
+    ({ field, why }) => `${field}: ${shown(before[field])} → ${shown(after[field])}: ${why}, see ${DOCS}`,
+  );
 }
 
 function parseConfig(text: unknown): Record<string, unknown> | undefined {

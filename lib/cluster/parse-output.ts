@@ -101,20 +101,29 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
   const general = blocks.find(
     (b) => !/^Name: "[^"]+"/m.test(b) && (!/"[^"]+"/.test(b.split('\n')[0]) || /namespaces "/.test(b)),
   );
+  const namedBlock = (ref: ObjectRef) => {
+    const quoted = `"${ref.name}"`;
+    return (
+      blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ??
+      blocks.find((b) => b.includes(quoted))
+    );
+  };
+  // A create's error names the stream, not the object (`error when creating "STDIN": …`). kubectl
+  // goes through the stream in order and prints one block per object that failed, so when there
+  // are as many such blocks as objects left without a word, the n-th is the n-th object's; else
+  // the first is the likeliest for each.
+  const unnamed = blocks.filter((b) => !sent.some((r) => b.includes(`"${r.name}"`)));
+  const unaccounted = sent.filter((ref) => !results.has(`${ref.kind}/${ref.name}`) && !namedBlock(ref));
+  const inOrder = unnamed.length === unaccounted.length;
   const outcomes = sent.map((ref): ObjectOutcome => {
     const result = results.get(`${ref.kind}/${ref.name}`);
     if (result) return { ...ref, result };
-    const quoted = `"${ref.name}"`;
-    const block =
-      blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ??
-      blocks.find((b) => b.includes(quoted));
+    const block = namedBlock(ref);
     if (block) return failed(ref, reasonOf(block), serverError(block));
     if (general) return failed(ref, reasonOf(general), serverError(general));
     if (deleting) return { ...ref, result: 'gone' };
-    // A create's error names the stream, not the object (`error when creating "STDIN": …`): the
-    // first block that names no sent object is the likeliest to be this one's.
-    const unnamed = blocks.find((b) => !sent.some((r) => b.includes(`"${r.name}"`)));
-    if (unnamed) return failed(ref, reasonOf(unnamed), serverError(unnamed));
+    const own = inOrder ? unnamed[unaccounted.indexOf(ref)] : unnamed[0];
+    if (own) return failed(ref, reasonOf(own), serverError(own));
     return failed(ref, firstErrorLine(run.stderr) || 'no result reported by the cluster');
   });
   return { outcomes };

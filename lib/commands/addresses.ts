@@ -5,7 +5,8 @@ import { findAddressConflicts, type SpecPlan } from '../plan/address-conflicts.j
 import { addressLedger, type LiveByNamespace, type WorkspaceSpec } from '../plan/address-ledger.js';
 import { selectTarget } from '../plan/plan-instances.js';
 import { describeMacConflict, findMacConflicts } from '../plan/mac-addresses.js';
-import { ADDRESS_KINDS, type LiveObject } from '../plan/live-address-conflicts.js';
+import type { LiveObject } from '../plan/live-address-conflicts.js';
+import { ADDRESS_KINDS } from '../model/kinds.js';
 import { managedSelector, selectorString } from '../model/ownership.js';
 import type { LedgerView } from '../report/address-ledger-report.js';
 import type { ClusterDeps } from './cluster-deps.js';

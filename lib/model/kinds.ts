@@ -14,6 +14,9 @@ export const MANAGED_KINDS: string[] = [
   'NetworkAttachmentDefinition',
 ];
 
+/** The kinds that hold a static address: a NAD's IPAM, a VM's template, a VMI's reported interfaces. */
+export const ADDRESS_KINDS = ['NetworkAttachmentDefinition', 'VirtualMachine', 'VirtualMachineInstance'];
+
 /** The kinds v-auto renders, in the order they are created: what a VM attaches exists before it. */
 export const RENDERED_KINDS = [...MANAGED_KINDS].reverse().filter((k) => k !== 'PersistentVolumeClaim');
 

@@ -2,7 +2,6 @@
 import { planChanges, type ChangePlan } from '../changes/plan-changes.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import {
-  ADDRESS_KINDS,
   claimsNewAddresses,
   EVERYWHERE_UNREAD,
   findLiveAddressConflicts,
@@ -12,7 +11,7 @@ import {
 import { isSpecs, managedSelector, selectorString } from '../model/ownership.js';
 import type { AddressHolder } from '../plan/address-conflicts.js';
 import { ExitCode, VAutoError } from '../errors.js';
-import { MANAGED_KINDS } from '../model/kinds.js';
+import { ADDRESS_KINDS, MANAGED_KINDS } from '../model/kinds.js';
 import { instanceOfResource } from '../model/names.js';
 import { needsNamespaceLabels, platformNetworkProblems } from '../plan/platform-networks.js';
 import { withLiveMacs } from '../plan/mac-addresses.js';

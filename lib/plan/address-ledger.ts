@@ -13,6 +13,7 @@ import { addressesByNetwork } from '../model/vm-facts.js';
 import { liveMacsOf } from './mac-addresses.js';
 import type { Plan } from './plan-instances.js';
 import { instanceLabel, isSpecs } from '../model/ownership.js';
+import { instanceNadName } from '../model/names.js';
 
 /** One spec of the workspace as the workspace planner gives it: its plan, or the error that stopped its planning. */
 export type WorkspaceSpec = { project: string; spec: string } & ({ plan: Plan } | { error: VAutoError });
@@ -167,7 +168,8 @@ function keptEntries(plan: Plan, objects: readonly LiveObject[], target?: string
       const nad = own.find(
         (o) =>
           o.kind === 'NetworkAttachmentDefinition' &&
-          o.metadata.name === `${instance}-${net.settings.nad_name}`,
+          net.settings.nad_name !== undefined &&
+          o.metadata.name === instanceNadName(instance, net.settings.nad_name),
       );
       const addresses = new Set([
         ...(fromVmi[net.name] ?? []),

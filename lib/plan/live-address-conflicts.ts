@@ -25,9 +25,6 @@ export interface LiveObject {
   status?: { interfaces?: { name?: string; ipAddress?: string; ipAddresses?: string[] }[] };
 }
 
-/** The kinds whose objects hold addresses: read in every namespace with v-auto's label. */
-export const ADDRESS_KINDS = ['NetworkAttachmentDefinition', 'VirtualMachine', 'VirtualMachineInstance'];
-
 /** The warning when v-auto's objects in other namespaces could not be listed (RBAC). */
 export const EVERYWHERE_UNREAD =
   "this user may not list v-auto's VMs, VMIs and NADs in every namespace: planned addresses were checked against this namespace only (an instance in another namespace on the same network may hold one)";

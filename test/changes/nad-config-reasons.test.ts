@@ -1,6 +1,6 @@
 // A NAD that changed because v-auto's defaults changed says which field and why, in the plan, the prompt and diff.
 import { LAST_APPLIED, type K8sObject } from '../../lib/cluster/k8s-object.js';
-import { nadConfigReasons, nadFieldReason } from '../../lib/changes/nad-config-reasons.js';
+import { nadConfigReasons } from '../../lib/changes/nad-config-reasons.js';
 import { planChanges } from '../../lib/changes/plan-changes.js';
 import { instanceOfResource } from '../../lib/model/names.js';
 import { diffText, planDocument, planLines } from '../../lib/report/plan-report.js';
@@ -48,12 +48,6 @@ test.each<[string, object, object, string[]]>([
 test('a config that is not JSON has no reason', () => {
   expect(nadConfigReasons('{', json({ preserveDefaultVlan: false }))).toEqual([]);
   expect(nadConfigReasons(undefined, json({ preserveDefaultVlan: false }))).toEqual([]);
-});
-
-test('one field at a time, for a field-by-field view', () => {
-  expect(nadFieldReason('type', 'cnv-bridge', 'bridge')).toMatch(/live-migrate/);
-  expect(nadFieldReason('type', 'bridge', 'cnv-bridge')).toBeUndefined();
-  expect(nadFieldReason('vlan', 100, 200)).toBeUndefined();
 });
 
 describe('a NAD an earlier v-auto applied (cnv-bridge, no preserveDefaultVlan)', () => {

@@ -185,6 +185,24 @@ test("a create's 500 names the stream, not the object: the object without a resu
   ]);
 });
 
+test('two creates refused with stream-level errors: each object has its own, in stream order', () => {
+  const refs = [
+    { kind: 'Secret', name: 'a' },
+    { kind: 'Secret', name: 'b' },
+    { kind: 'Secret', name: 'c' },
+  ];
+  const stderr = [
+    'Error from server (InternalError): error when creating "STDIN": Internal error occurred: etcdserver: leader changed',
+    'Error from server (TooManyRequests): error when creating "STDIN": the server has received too many requests and has asked us to try again later',
+  ].join('\n');
+  const got = outcomes(refs, 'secret/b created\n', stderr);
+  expect(got.map((o) => [o.name, o.result, o.reason])).toEqual([
+    ['a', 'failed', 'Internal error occurred: etcdserver: leader changed'],
+    ['b', 'created', undefined],
+    ['c', 'failed', 'the server has received too many requests and has asked us to try again later'],
+  ]);
+});
+
 test("an error naming no sent object (a missing namespace) is every object's reason, without kubectl framing", () => {
   const stderr = [
     'Error from server (NotFound): error when creating "STDIN": namespaces "vm-demo" not found',
