@@ -26,7 +26,7 @@ export default {
   },
   testTimeout: 30000,
   // Jest's default on 2 cores is one worker, but most suites wait on kubectl, the simulator and
-  // cloud-init rather than compute: two workers took the suite from 607 s to 424 s on the 2-core
-  // CI machine (2026-12-07, every test passing both ways).
+  // cloud-init rather than compute: two workers took the suite from 607 s to 424 s on a 2-core
+  // machine like CI's (2026-12-07, every test passing both ways).
   maxWorkers: 2,
 };
