@@ -212,11 +212,7 @@ function oneOf(...rules: Rule[]): Rule {
   return {
     wants,
     check(v, path, out) {
-      const tries = rules.map((r) => {
-        const o: Out = { errors: [], warnings: [] };
-        r.check(v, path, o);
-        return o;
-      });
+      const tries = rules.map((r) => attempt(r, v, path));
       const valid = tries.filter((o) => !o.errors.length);
       if (valid.length === 1) out.warnings.push(...valid[0].warnings);
       else if (valid.length > 1) fail(out, path, `matches more than one of: ${wants}`);
@@ -231,11 +227,7 @@ function anyOf(...rules: Rule[]): Rule {
   return {
     wants,
     check(v, path, out) {
-      const tries = rules.map((r) => {
-        const o: Out = { errors: [], warnings: [] };
-        r.check(v, path, o);
-        return o;
-      });
+      const tries = rules.map((r) => attempt(r, v, path));
       const valid = tries.find((o) => !o.errors.length);
       if (valid) out.warnings.push(...valid.warnings);
       else out.errors.push(...closest(v, path, tries, wants));
@@ -250,37 +242,37 @@ function closest(v: unknown, path: string, tries: Out[], wants: string): Found[]
   return [{ path, message: `is ${kindOf(v)}, where cloud-init wants ${wants}`, wrongType: true }];
 }
 
-/** cloud-init marks it deprecated: a warning when it matches (its `deprecated` keyword). */
-function deprecated(rule: Rule, instead: string): Rule {
+/** One rule's verdict on a value, apart from the others'. */
+function attempt(rule: Rule, v: unknown, path: string): Out {
+  const o: Out = { errors: [], warnings: [] };
+  rule.check(v, path, o);
+  return o;
+}
+
+/** `rule`, and one more warning (the message at the value's path) when the value matches it. */
+function warnWhenMatched(rule: Rule, message: string): Rule {
   return {
     wants: rule.wants,
     check(v, path, out) {
-      const o: Out = { errors: [], warnings: [] };
-      rule.check(v, path, o);
+      const o = attempt(rule, v, path);
       out.errors.push(...o.errors);
       out.warnings.push(...o.warnings);
-      if (!o.errors.length) out.warnings.push({ path, message: `is deprecated in cloud-init: ${instead}` });
+      if (!o.errors.length) out.warnings.push({ path, message });
     },
   };
 }
+
+/** cloud-init marks it deprecated: a warning when it matches (its `deprecated` keyword). */
+const deprecated = (rule: Rule, instead: string) =>
+  warnWhenMatched(rule, `is deprecated in cloud-init: ${instead}`);
 
 /**
  * A value cloud-init's schema refuses but the module that reads it applies as meant: cloud-init
  * only logs the schema's complaint at boot (strict=False), so a config that has always worked is
  * warned about, not stopped.
  */
-function appliedAnyway(rule: Rule, why: string): Rule {
-  return {
-    wants: rule.wants,
-    check(v, path, out) {
-      const o: Out = { errors: [], warnings: [] };
-      rule.check(v, path, o);
-      out.errors.push(...o.errors);
-      if (!o.errors.length)
-        out.warnings.push({ path, message: `is ${rule.wants}, which cloud-init's schema refuses: ${why}` });
-    },
-  };
-}
+const appliedAnyway = (rule: Rule, why: string) =>
+  warnWhenMatched(rule, `is ${rule.wants}, which cloud-init's schema refuses: ${why}`);
 
 const strings = list(str);
 const strings1 = list(str, { min: 1 });
