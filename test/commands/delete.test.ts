@@ -34,8 +34,12 @@ const objects = [
   o('VirtualMachine', 'db-01', labels('db-01', 'db')), // another spec
 ];
 
-function run(options: Partial<DeleteOptions>, confirm?: (q: string) => Promise<boolean>) {
-  const cluster = new FakeCluster(objects);
+function run(
+  options: Partial<DeleteOptions>,
+  confirm?: (q: string) => Promise<boolean>,
+  existing: K8sObject[] = objects,
+) {
+  const cluster = new FakeCluster(existing);
   const output = capture();
   const all: DeleteOptions = {
     home: path.join(repoRoot, 'examples'),
@@ -91,26 +95,8 @@ test('an instance name with some v-auto owner label is not unlabeled: --include-
   // Whatever carries an owner label (here a project's, without v-auto/managed) is someone's: deploy
   // calls it foreign and never adopts it, and delete must not take it as a leftover either.
   const half = o('PersistentVolumeClaim', 'web-02-rootdisk', { 'v-auto/project': 'other' });
-  const cluster = new FakeCluster([...objects, half]);
-  const output = capture();
-  const all: DeleteOptions = {
-    home: path.join(repoRoot, 'examples'),
-    project: 'demo',
-    spec: 'web',
-    sets: [],
-    dryRun: false,
-    yes: true,
-    keepDisks: false,
-    includeUnlabeled: true,
-  };
-  expect(
-    await deleteSpec(all, {
-      toolRoot: repoRoot,
-      env: {},
-      report: textReporter(output),
-      cluster: () => cluster,
-    }),
-  ).toBe(0);
+  const { cluster, done } = run({ includeUnlabeled: true }, undefined, [...objects, half]);
+  expect(await done).toBe(0);
   expect(cluster.deleted.map((r) => r.name)).toContain('web-02-cloud-init');
   expect(cluster.deleted.map((r) => r.name)).not.toContain('web-02-rootdisk');
 });
@@ -179,27 +165,8 @@ describe('only names the planner produces are instance names', () => {
   );
 
   test('--target of a planned instance that is not deployed: nothing to delete, exit 0', async () => {
-    const cluster = new FakeCluster([]);
-    const output = capture();
-    const all: DeleteOptions = {
-      home: path.join(repoRoot, 'examples'),
-      project: 'demo',
-      spec: 'web',
-      sets: [],
-      dryRun: false,
-      yes: true,
-      keepDisks: false,
-      includeUnlabeled: false,
-      target: 'web-02',
-    };
-    expect(
-      await deleteSpec(all, {
-        toolRoot: repoRoot,
-        env: {},
-        report: textReporter(output),
-        cluster: () => cluster,
-      }),
-    ).toBe(0);
+    const { cluster, done } = run({ target: 'web-02' }, undefined, []);
+    expect(await done).toBe(0);
     expect(cluster.calls).toEqual(['list']);
   });
 
@@ -209,26 +176,12 @@ describe('only names the planner produces are instance names', () => {
       o('PersistentVolumeClaim', `${n}-rootdisk`),
       o('Secret', `${n}-cloud-init`),
     ]);
-    const cluster = new FakeCluster([...objects, ...extra, o('PersistentVolumeClaim', 'web-100-rootdisk')]);
-    const output = capture();
-    const all: DeleteOptions = {
-      home: path.join(repoRoot, 'examples'),
-      project: 'demo',
-      spec: 'web',
-      sets: [],
-      dryRun: false,
-      yes: true,
-      keepDisks: false,
-      includeUnlabeled: true,
-    };
-    expect(
-      await deleteSpec(all, {
-        toolRoot: repoRoot,
-        env: {},
-        report: textReporter(output),
-        cluster: () => cluster,
-      }),
-    ).toBe(0);
+    const { cluster, done } = run({ includeUnlabeled: true }, undefined, [
+      ...objects,
+      ...extra,
+      o('PersistentVolumeClaim', 'web-100-rootdisk'),
+    ]);
+    expect(await done).toBe(0);
     const gone = cluster.deleted.map((r) => r.name);
     for (const n of lookAlikes)
       expect(gone.filter((g) => g.startsWith(`${n}`) && (g === n || g.startsWith(`${n}-`)))).toEqual([]);
@@ -240,30 +193,12 @@ describe('only names the planner produces are instance names', () => {
 });
 
 test('only unlabeled matches: no empty table, the leftovers listed, nothing deleted', async () => {
-  const cluster = new FakeCluster([
+  const { cluster, output, done } = run({}, undefined, [
     o('VirtualMachine', 'web-02'),
     o('PersistentVolumeClaim', 'web-02-rootdisk'),
     o('VirtualMachine', 'web-07'), // not planned: not even listed
   ]);
-  const output = capture();
-  const all: DeleteOptions = {
-    home: path.join(repoRoot, 'examples'),
-    project: 'demo',
-    spec: 'web',
-    sets: [],
-    dryRun: false,
-    yes: true,
-    keepDisks: false,
-    includeUnlabeled: false,
-  };
-  expect(
-    await deleteSpec(all, {
-      toolRoot: repoRoot,
-      env: {},
-      report: textReporter(output),
-      cluster: () => cluster,
-    }),
-  ).toBe(0);
+  expect(await done).toBe(0);
   expect(output.stdout).toBe(
     'nothing to delete for demo/web in namespace vm-demo\nUnlabeled matches, kept (add --include-unlabeled to delete them): VirtualMachine web-02, PersistentVolumeClaim web-02-rootdisk\n',
   );
