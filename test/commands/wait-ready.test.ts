@@ -48,6 +48,14 @@ const event = (
 };
 
 /** A cluster whose answer changes with each poll; `oc get events` and pods (not polls) answer `events` and `pods`. */
+/** waitReady's deps where a minute passes per poll (the clock counts the cluster's calls), printing to `output`. */
+const minutely = (cluster: FakeCluster, output: ReturnType<typeof capture>, graceSeconds?: number) => ({
+  report: textReporter(output),
+  pollMs: 1,
+  now: () => cluster.calls.length * 60_000,
+  ...(graceSeconds === undefined ? {} : { graceSeconds }),
+});
+
 class Polls extends FakeCluster {
   constructor(
     private readonly answers: K8sObject[][],
@@ -204,13 +212,7 @@ describe('grace window: a state that can clear by itself does not fail the first
       const cluster = new Polls([bad, bad, good]);
       const output = capture();
       // One minute passes per poll.
-      expect(
-        await waitReady(cluster, plan, 900, {
-          report: textReporter(output),
-          pollMs: 1,
-          now: () => cluster.calls.length * 60_000,
-        }),
-      ).toBe(0);
+      expect(await waitReady(cluster, plan, 900, minutely(cluster, output))).toBe(0);
       expect(cluster.calls).toHaveLength(3);
     },
   );
@@ -222,13 +224,7 @@ describe('grace window: a state that can clear by itself does not fail the first
         [vm('web-01', { printableStatus: state }), dv('web-01', 'ImportInProgress'), ...running],
       ]);
       const output = capture();
-      expect(
-        await waitReady(cluster, plan, 3600, {
-          report: textReporter(output),
-          pollMs: 1,
-          now: () => cluster.calls.length * 60_000,
-        }),
-      ).toBe(1);
+      expect(await waitReady(cluster, plan, 3600, minutely(cluster, output))).toBe(1);
       // First seen at the first poll (minute 1); failed at the first poll 300 s later (minute 6); then the events.
       expect(cluster.calls).toEqual(['list', 'list', 'list', 'list', 'list', 'list', 'events', 'pods']);
       expect(output.stdout).toBe(
@@ -268,14 +264,7 @@ describe('grace window: a state that can clear by itself does not fail the first
       [pod],
     );
     const output = capture();
-    expect(
-      await waitReady(cluster, plan, 3600, {
-        report: textReporter(output),
-        pollMs: 1,
-        graceSeconds: 60,
-        now: () => cluster.calls.length * 60_000,
-      }),
-    ).toBe(1);
+    expect(await waitReady(cluster, plan, 3600, minutely(cluster, output, 60))).toBe(1);
     expect(output.stdout).toBe(
       'not ready: VirtualMachine web-01 is ErrorUnschedulable for 60 s, past its 60 s grace; last event: Pod/virt-launcher-web-01-x7k2p FailedScheduling: 0/2 nodes are available: 2 Insufficient memory.\n',
     );
@@ -286,14 +275,7 @@ describe('grace window: a state that can clear by itself does not fail the first
       [vm('web-01', { printableStatus: 'ErrorUnschedulable' }), dv('web-01', 'Succeeded'), ...running],
     ]);
     const output = capture();
-    expect(
-      await waitReady(cluster, plan, 3600, {
-        report: textReporter(output),
-        pollMs: 1,
-        graceSeconds: 120,
-        now: () => cluster.calls.length * 60_000,
-      }),
-    ).toBe(1);
+    expect(await waitReady(cluster, plan, 3600, minutely(cluster, output, 120))).toBe(1);
     expect(cluster.calls.filter((c) => c === 'list')).toHaveLength(3);
     expect(output.stdout).toBe(
       'not ready: VirtualMachine web-01 is ErrorUnschedulable for 120 s, past its 120 s grace\n',
@@ -328,13 +310,7 @@ describe('a poll that fails (an API server restart) is retried within the grace 
   test('one failed poll, then the cluster answers: the wait goes on and ends ready, exit 0', async () => {
     const cluster = new Flaky([down(), ready]);
     const output = capture();
-    expect(
-      await waitReady(cluster, plan, 900, {
-        report: textReporter(output),
-        pollMs: 1,
-        now: () => cluster.calls.length * 60_000,
-      }),
-    ).toBe(0);
+    expect(await waitReady(cluster, plan, 900, minutely(cluster, output))).toBe(0);
     expect(cluster.calls).toEqual(['list', 'list']);
     expect(output.stderr.split('\n')[0]).toBe(
       'poll failed for 0 s (grace 300 s): cannot reach the cluster: dial tcp 127.0.0.1:6443: connect: connection refused',
@@ -345,14 +321,7 @@ describe('a poll that fails (an API server restart) is retried within the grace 
   test('polls failing past the window end the wait with the cluster error (exit 3)', async () => {
     const cluster = new Flaky([down()]);
     const output = capture();
-    await expect(
-      waitReady(cluster, plan, 3600, {
-        report: textReporter(output),
-        pollMs: 1,
-        graceSeconds: 120,
-        now: () => cluster.calls.length * 60_000,
-      }),
-    ).rejects.toMatchObject({
+    await expect(waitReady(cluster, plan, 3600, minutely(cluster, output, 120))).rejects.toMatchObject({
       exitCode: ExitCode.CLUSTER,
       message: expect.stringContaining('connection refused'),
     });
