@@ -1,12 +1,13 @@
 // OcRunner with the real kubectl against the simulator: one outcome per object, and a call that
 // fails before sending anything is one exit-3 error with kubectl's reason.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { OcRunner } from '../../lib/cluster/oc-runner.js';
 import { allKubectls, requireKubectl } from '../helpers/kubectl-binaries.js';
+import { simulatorWatchers } from '../helpers/e2e.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 import { startSimulator, type Simulator } from '../sim/index.js';
 
@@ -514,18 +515,8 @@ describe('OcRunner.follow: a list, then a watch per kind from its resourceVersio
   });
   const value = (objects: { metadata: { name: string }; data?: any }[], name: string) =>
     objects.find((o) => o.metadata.name === name)?.data?.v;
-  /** The processes still running a watch of this simulator (by their command lines in /proc). */
-  const watchers = (): string[] =>
-    readdirSync('/proc')
-      .filter((p) => /^\d+$/.test(p))
-      .map((p) => {
-        try {
-          return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ');
-        } catch {
-          return '';
-        }
-      })
-      .filter((c) => c.includes(sim.kubeconfigPath) && c.includes('watch=true'));
+  /** The processes still running a watch of this simulator. */
+  const watchers = (): string[] => simulatorWatchers(sim.kubeconfigPath);
   /** Runs `change` once the watches' requests have reached the simulator, before it serves them. */
   async function betweenListAndWatch(change: () => void): Promise<void> {
     while (!sim.requests.some((r) => /(^|&)watch=true/.test(r.query)))

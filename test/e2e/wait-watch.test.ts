@@ -1,22 +1,11 @@
 // deploy --wait follows the objects with watches after its first poll, through the real kubectl against
 // the simulator, and leaves no watch process behind however the wait ends.
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { startE2E, until, type E2E } from '../helpers/e2e.js';
+import { simulatorWatchers, startE2E, until, type E2E } from '../helpers/e2e.js';
 
-/** The command lines of the processes still watching this simulator (read from /proc). */
-function watchers(e2e: E2E): string[] {
-  return readdirSync('/proc')
-    .filter((p) => /^\d+$/.test(p))
-    .map((p) => {
-      try {
-        return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ');
-      } catch {
-        return '';
-      }
-    })
-    .filter((c) => c.includes(e2e.sim.kubeconfigPath) && c.includes('watch=true'));
-}
+/** The command lines of the processes still watching this simulator. */
+const watchers = (e2e: E2E): string[] => simulatorWatchers(e2e.sim.kubeconfigPath);
 
 const watchCalls = (calls: string[]) => calls.filter((c) => /^get --raw \S+watch=true/.test(c));
 

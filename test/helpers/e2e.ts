@@ -15,6 +15,7 @@ import {
   existsSync,
   mkdtempSync,
   openSync,
+  readdirSync,
   readFileSync,
   rmSync,
   writeFileSync,
@@ -281,6 +282,20 @@ export async function startE2E(options: E2EOptions = {}): Promise<E2E> {
 /** Lines that look like a JavaScript stack frame. */
 export function stackLines(text: string): string[] {
   return text.split('\n').filter((l) => /^\s{4}at /.test(l));
+}
+
+/** The command lines of the processes still watching the simulator of `kubeconfigPath` (read from /proc). */
+export function simulatorWatchers(kubeconfigPath: string): string[] {
+  return readdirSync('/proc')
+    .filter((p) => /^\d+$/.test(p))
+    .map((p) => {
+      try {
+        return readFileSync(`/proc/${p}/cmdline`, 'utf8').split('\0').join(' ');
+      } catch {
+        return '';
+      }
+    })
+    .filter((c) => c.includes(kubeconfigPath) && c.includes('watch=true'));
 }
 
 /** Resolves when `check` returns true, polling every 50 ms; rejects after `ms`. */
