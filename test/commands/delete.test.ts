@@ -1,8 +1,7 @@
 // delete over a fake cluster: what is selected, what is refused before any call.
-import path from 'node:path';
 import { attachesNad, deleteSpec, type DeleteOptions } from '../../lib/commands/delete.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
-import { repoRoot } from '../helpers/e2e.js';
+import { EXAMPLE_WEB, repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
@@ -42,10 +41,7 @@ function run(
   const cluster = new FakeCluster(existing);
   const output = capture();
   const all: DeleteOptions = {
-    home: path.join(repoRoot, 'examples'),
-    project: 'demo',
-    spec: 'web',
-    sets: [],
+    ...EXAMPLE_WEB,
     dryRun: false,
     yes: true,
     keepDisks: false,

@@ -1,10 +1,9 @@
 // deploy over a fake cluster client: what it reads, what it sends (only changes), how it reports.
-import path from 'node:path';
 import type { ClusterDeps } from '../../lib/commands/cluster-deps.js';
 import { deploy, type DeployOptions } from '../../lib/commands/deploy.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { VAutoError } from '../../lib/errors.js';
-import { repoRoot } from '../helpers/e2e.js';
+import { EXAMPLE_WEB, repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf, tempDir, writeWorkspace } from '../helpers/workspace.js';
@@ -12,10 +11,7 @@ import { asyncErrorOf, tempDir, writeWorkspace } from '../helpers/workspace.js';
 function run(cluster: FakeCluster, extra: Partial<DeployOptions> = {}, deps: Partial<ClusterDeps> = {}) {
   const output = capture();
   const options = {
-    home: path.join(repoRoot, 'examples'),
-    project: 'demo',
-    spec: 'web',
-    sets: [],
+    ...EXAMPLE_WEB,
     dryRun: false,
     yes: true,
     ...extra,

@@ -1,14 +1,13 @@
 // start, stop and the rolling restart over a fake cluster client: order, batches, --pending, a VM that does not come back.
-import path from 'node:path';
 import type { ClusterDeps } from '../../lib/commands/cluster-deps.js';
 import { restart, startStop, type RestartOptions } from '../../lib/commands/lifecycle.js';
 import type { ObjectOutcome, ObjectRef } from '../../lib/cluster/cluster-client.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
-import { repoRoot } from '../helpers/e2e.js';
+import { EXAMPLE_WEB, repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 
-const spec = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [] };
+const spec = EXAMPLE_WEB;
 const LABELS = { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/spec': 'web' };
 
 function vm(

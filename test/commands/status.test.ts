@@ -1,10 +1,9 @@
 // status over a fake cluster: planned instances that are missing, --target, exit codes for cron.
-import path from 'node:path';
 import { status, statusCode } from '../../lib/commands/status.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { statusDocument, statusReport } from '../../lib/report/status-report.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
-import { repoRoot } from '../helpers/e2e.js';
+import { EXAMPLE_WEB, repoRoot } from '../helpers/e2e.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 
@@ -38,10 +37,7 @@ function run(
   cluster.forbiddenKinds = extra.forbidden ?? [];
   const output = capture();
   const options = {
-    home: path.join(repoRoot, 'examples'),
-    project: 'demo',
-    spec: 'web',
-    sets: [],
+    ...EXAMPLE_WEB,
     target: extra.target,
     replicas: extra.replicas,
   };
@@ -167,10 +163,7 @@ test('the events are read beside the objects, not after them (one round trip les
   }
   const cluster = new Timed([...running('web-01'), ...running('web-02')]);
   const options = {
-    home: path.join(repoRoot, 'examples'),
-    project: 'demo',
-    spec: 'web',
-    sets: [],
+    ...EXAMPLE_WEB,
   };
   const view = await status(options, {
     toolRoot: repoRoot,

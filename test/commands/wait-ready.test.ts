@@ -1,18 +1,14 @@
 // deploy --wait: one get per poll until everything is ready, a failure stops it early, time runs out.
-import path from 'node:path';
 import { prepareSettings } from '../../lib/pipeline/prepare-manifests.js';
 import { waitReady } from '../../lib/commands/wait-ready.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
-import { repoRoot } from '../helpers/e2e.js';
+import { EXAMPLE_WEB, repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { ExitCode, VAutoError } from '../../lib/errors.js';
 import type { Follow } from '../../lib/cluster/cluster-client.js';
 
-const { plan } = prepareSettings(
-  { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [] },
-  { toolRoot: repoRoot, env: {} },
-);
+const { plan } = prepareSettings(EXAMPLE_WEB, { toolRoot: repoRoot, env: {} });
 const vm = (name: string, status: object): K8sObject => ({
   apiVersion: 'kubevirt.io/v1',
   kind: 'VirtualMachine',

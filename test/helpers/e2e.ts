@@ -29,6 +29,13 @@ import { findKubectl, requireKubectl } from './kubectl-binaries.js';
 
 export const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const binary = path.join(repoRoot, 'bin', 'v-auto');
+/** The example workspace's demo/web spec, as commands take a spec (no --set). */
+export const EXAMPLE_WEB = {
+  home: path.join(repoRoot, 'examples'),
+  project: 'demo',
+  spec: 'web',
+  sets: [] as string[],
+};
 /** Stand-in for oc: records each call's arguments, then runs $OC_WRAPPER_KUBECTL with them. */
 export const ocWrapper = path.join(repoRoot, 'test', 'fixtures', 'bin', 'oc');
 

@@ -1,16 +1,15 @@
 // --parallel over a fake cluster: instances split into concurrent calls, each in its order; results as one call; failures isolated.
-import path from 'node:path';
 import type { ClusterDeps } from '../../lib/commands/cluster-deps.js';
 import { deleteSpec } from '../../lib/commands/delete.js';
 import { deploy, type DeployOptions } from '../../lib/commands/deploy.js';
 import { planFanOut, sendFanOut } from '../../lib/pipeline/fan-out.js';
 import { ExitCode, VAutoError } from '../../lib/errors.js';
-import { repoRoot } from '../helpers/e2e.js';
+import { EXAMPLE_WEB, repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
 
-const spec = { home: path.join(repoRoot, 'examples'), project: 'demo', spec: 'web', sets: [], replicas: 20 };
+const spec = { ...EXAMPLE_WEB, replicas: 20 };
 function runDeploy(cluster: FakeCluster, extra: Partial<DeployOptions> = {}) {
   const output = capture();
   const deps: ClusterDeps = {
