@@ -1,4 +1,5 @@
 // The change plan: rendered manifests against the live objects, one decision per object (pure).
+import { byNumberedName } from '../text-order.js';
 import { lastApplied, type K8sObject } from '../cluster/k8s-object.js';
 import { usedBy } from '../model/delete-guard.js';
 import { rootDiskName } from '../model/names.js';
@@ -157,7 +158,7 @@ export function planChanges(input: ChangeInput): ChangePlan {
       terminating: count('terminating'),
       restart: changes.filter((c) => c.vm === 'restart').length,
     },
-    surplusInstances: [...surplusInstances].sort((a, b) => a.localeCompare(b, 'en', { numeric: true })),
+    surplusInstances: [...surplusInstances].sort(byNumberedName),
   };
 }
 

@@ -1,4 +1,5 @@
 // The events about a set of objects (and their launcher pods), as status and --wait show them.
+import { byText } from '../text-order.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import type { StatusEvent } from '../report/status-report.js';
 
@@ -19,9 +20,7 @@ export function relevantEvents(events: EventObject[], objects: K8sObject[]): Sta
   const time = (e: EventObject) => e.lastTimestamp ?? e.eventTime ?? e.metadata.creationTimestamp ?? '';
   return events
     .filter((e) => e.involvedObject && ours.has(`${e.involvedObject.kind}/${e.involvedObject.name}`))
-    .sort(
-      (a, b) => Number(b.type === 'Warning') - Number(a.type === 'Warning') || time(b).localeCompare(time(a)),
-    )
+    .sort((a, b) => Number(b.type === 'Warning') - Number(a.type === 'Warning') || byText(time(b), time(a)))
     .slice(0, MAX_EVENTS)
     .map((e) => ({
       type: e.type ?? 'Normal',

@@ -1,4 +1,5 @@
 // `start`, `stop` and rolling `restart` of a spec's VMs (or one with --target), with what plain oc can do.
+import { byNumberedName } from '../text-order.js';
 import type { ClusterClient, ObjectOutcome } from '../cluster/cluster-client.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
 import { isReady, liveRunStrategy, restartRequired, stoppedAt as stoppedAtOf } from '../model/vm-facts.js';
@@ -52,7 +53,7 @@ async function readVms(
   );
   return objects
     .filter((o) => o.kind === 'VirtualMachine')
-    .sort((a, b) => a.metadata.name.localeCompare(b.metadata.name, 'en', { numeric: true }))
+    .sort((a, b) => byNumberedName(a.metadata.name, b.metadata.name))
     .map((vm) => ({ vm, vmi: vmis.get(vm.metadata.name) }));
 }
 

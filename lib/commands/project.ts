@@ -1,4 +1,5 @@
 // Actions on every spec of a project (`v-auto demo deploy`): each spec in turn, one summary, the worst exit code.
+import { byNumberedName, byText } from '../text-order.js';
 import { ExitCode, VAutoError } from '../errors.js';
 import type { ProjectStatusEntry } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
@@ -198,6 +199,6 @@ function orphansIn(namespace: string, vms: K8sObject[], specs: string[]): Orphan
 }
 
 function sortOrphans(orphans: Orphan[]): Orphan[] {
-  for (const o of orphans) o.vms.sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
-  return orphans.sort((a, b) => a.spec.localeCompare(b.spec) || a.namespace.localeCompare(b.namespace));
+  for (const o of orphans) o.vms.sort(byNumberedName);
+  return orphans.sort((a, b) => byText(a.spec, b.spec) || byText(a.namespace, b.namespace));
 }

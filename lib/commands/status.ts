@@ -1,5 +1,6 @@
 // `status`: the objects by label, then the events (reads only), turned into per-instance state; exit 1
 // unless every planned instance is deployed and ready (cron health checks rely on it).
+import { byNumberedName } from '../text-order.js';
 import { ExitCode } from '../errors.js';
 import type { StatusView } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
@@ -119,7 +120,7 @@ export function statusView(
   const plannedNames = new Set(plan.instances.map((i) => i.name));
   const names = [...new Set([...plannedNames, ...labelled])]
     .filter((n) => target === undefined || n === target)
-    .sort(byInstanceNumber);
+    .sort(byNumberedName);
   assertTargetKnown(plan, target, labelled.length > 0);
   return {
     project: settings.project,
@@ -162,8 +163,4 @@ function goldenStatus(golden: GoldenImage, items: K8sObject[]): GoldenStatus {
       (c: { type: string; status: string }) => c.type === 'Ready' && c.status === 'True',
     ),
   };
-}
-
-function byInstanceNumber(a: string, b: string): number {
-  return a.localeCompare(b, 'en', { numeric: true });
 }

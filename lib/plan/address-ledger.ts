@@ -1,4 +1,5 @@
 // The address ledger: every planned static address of some specs, and what the cluster says of each (pure).
+import { byText } from '../text-order.js';
 import type { VAutoError } from '../errors.js';
 import { parseAddress } from './addresses.js';
 import { conflictsOf, describeConflict, type AddressConflict } from './address-conflicts.js';
@@ -122,10 +123,10 @@ export function addressLedger(
   const value = (a: string) => parseAddress(a, a);
   entries.sort(
     (a, b) =>
-      a.network.localeCompare(b.network) ||
+      byText(a.network, b.network) ||
       Number(value(a.address) - value(b.address)) ||
-      a.project.localeCompare(b.project) ||
-      a.spec.localeCompare(b.spec) ||
+      byText(a.project, b.project) ||
+      byText(a.spec, b.spec) ||
       // One address twice (planned, and kept by an instance left elsewhere): the planned one first.
       Number(a.cluster?.state === 'kept') - Number(b.cluster?.state === 'kept'),
   );

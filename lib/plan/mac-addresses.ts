@@ -1,5 +1,6 @@
 // The planned MACs checked: for duplicates across the workspace, and against what live VMs already have (pure).
 // How a MAC is planned, and why v-auto plans them: mac-range.ts.
+import { byText } from '../text-order.js';
 import { usageError, type VAutoError } from '../errors.js';
 import { macsByNetwork } from '../model/vm-facts.js';
 import type { SpecPlan } from './address-conflicts.js';
@@ -26,7 +27,7 @@ export function findMacConflicts(specs: readonly SpecPlan[]): MacConflict[] {
   return [...byMac]
     .filter(([, holders]) => holders.length > 1)
     .map(([mac, holders]) => ({ mac, holders }))
-    .sort((a, b) => a.mac.localeCompare(b.mac));
+    .sort((a, b) => byText(a.mac, b.mac));
 }
 
 /** `0a:76:…: demo/web web-01 (lan) and demo/api api-01 (lan)` */
