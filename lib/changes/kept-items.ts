@@ -22,6 +22,13 @@ import type { Manifest } from '../render/render-manifests.js';
 
 type Item = Record<string, any>;
 
+/** What one list of `desired` gets from the live VM: repointed volumes by index, added items at their live positions. */
+interface ListEdit {
+  path: readonly string[];
+  repointed: Map<number, Item>;
+  added: { item: Item; at: number }[];
+}
+
 /** The named lists of a VM template, by where they sit under spec.template.spec, and what their items are. */
 const LISTS = [
   { key: 'volumes', path: ['volumes'], what: 'volume' },
@@ -49,13 +56,14 @@ export function keptItems(live: K8sObject, desired?: Manifest): KeptItems {
   const keptBefore = new Set(
     (previous?.metadata?.annotations?.[KEPT_ANNOTATION] ?? '').split(',').filter(Boolean),
   );
-  const copy: Manifest | undefined = desired && structuredClone(desired);
   const phrases = new Map<string, string>();
   const record: string[] = [];
+  // Read here, written into a copy of `desired` only when something is kept: most VMs keep nothing.
+  const edits: ListEdit[] = [];
   for (const list of LISTS) {
     const liveItems: Item[] = listAt(live, list.path) ?? [];
     if (!liveItems.length) continue;
-    const rendered: Item[] | undefined = copy ? listAt(copy, list.path) : undefined;
+    const rendered: Item[] | undefined = desired ? listAt(desired, list.path) : undefined;
     const renderedNames = new Set((rendered ?? []).map((i) => i.name));
     // What v-auto applied: the last-applied items it did not send only to keep them.
     const appliedItems = new Map<string, Item>(
@@ -63,14 +71,14 @@ export function keptItems(live: K8sObject, desired?: Manifest): KeptItems {
         .filter((i: Item) => !keptBefore.has(`${list.key}/${i.name}`))
         .map((i: Item) => [i.name, i]),
     );
-    const added: { item: Item; at: number }[] = [];
+    const edit: ListEdit = { path: list.path, repointed: new Map(), added: [] };
     liveItems.forEach((item, at) => {
       const name = item.name;
       if (typeof name !== 'string') return;
       const own = renderedNames.has(name) || appliedItems.has(name);
       // No record of what v-auto applied (an adopted VM) and nothing rendered to compare: not v-auto's to judge.
-      if (!own && (previous || copy)) {
-        added.push({ item, at });
+      if (!own && (previous || desired)) {
+        edit.added.push({ item, at });
         record.push(`${list.key}/${name}`);
         if (!phrases.has(`${list.what}/${name}`))
           phrases.set(`${list.what}/${name}`, addedPhrase(list.what, item));
@@ -79,8 +87,8 @@ export function keptItems(live: K8sObject, desired?: Manifest): KeptItems {
       if (list.key !== 'volumes') return;
       const now = claimOf(item);
       const applied = appliedItems.get(name);
-      const renderedItem = rendered?.find((i) => i.name === name);
-      const want = renderedItem ? claimOf(renderedItem) : undefined;
+      const renderedAt = rendered ? rendered.findIndex((i) => i.name === name) : -1;
+      const want = renderedAt >= 0 ? claimOf(rendered![renderedAt]) : undefined;
       // Repointed by someone else: kept before and still not what the spec renders, or not the
       // claim v-auto last applied, or (no record at all) not the one it renders.
       const repointed =
@@ -91,23 +99,41 @@ export function keptItems(live: K8sObject, desired?: Manifest): KeptItems {
             ? claimOf(applied) !== now
             : !previous && want !== undefined && now !== want);
       if (!repointed) return;
-      if (rendered && renderedItem) rendered[rendered.indexOf(renderedItem)] = structuredClone(item);
+      if (renderedAt >= 0) edit.repointed.set(renderedAt, item);
       record.push(`volumes/${name}`);
       phrases.set(
         `volume/${name}`,
         `volume ${name} on ${now} (restored or migrated outside v-auto${want ? `; the spec renders ${want}` : ''})`,
       );
     });
-    if (rendered) for (const { item, at } of added) rendered.splice(Math.min(at, rendered.length), 0, item);
-    else if (copy && added.length)
+    edits.push(edit);
+  }
+  // Without `desired` (status) there is no manifest to return: only what is kept.
+  const manifest = (desired && record.length ? withEdits(desired, edits) : desired) as Manifest;
+  if (!record.length) return { manifest, kept: [] };
+  return {
+    manifest,
+    kept: [...phrases.values()],
+    record: record.join(','),
+  };
+}
+
+/** `desired` copied, with the live items put in: a repointed volume in its place, added items at their live positions. */
+function withEdits(desired: Manifest, edits: ListEdit[]): Manifest {
+  const copy = structuredClone(desired);
+  for (const { path, repointed, added } of edits) {
+    const rendered = listAt(copy, path);
+    if (rendered) {
+      for (const [at, item] of repointed) rendered[at] = structuredClone(item);
+      for (const { item, at } of added) rendered.splice(Math.min(at, rendered.length), 0, item);
+    } else if (added.length)
       setListAt(
         copy,
-        list.path,
+        path,
         added.map((a) => a.item),
       );
   }
-  if (!record.length) return { manifest: desired as Manifest, kept: [] };
-  return { manifest: copy ?? (desired as Manifest), kept: [...phrases.values()], record: record.join(',') };
+  return copy;
 }
 
 function addedPhrase(what: string, item: Item): string {

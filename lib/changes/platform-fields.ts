@@ -80,11 +80,13 @@ function withMacs(desired: Manifest, live: K8sObject): Manifest {
   const spec = desired.spec as
     { template?: { spec?: { domain?: { devices?: { interfaces?: Iface[] } } } } } | undefined;
   const ifaces = spec?.template?.spec?.domain?.devices?.interfaces;
-  if (!ifaces?.length || !liveIfaces.some((i) => i.macAddress)) return desired;
+  const macOf = (name: string | undefined) => liveIfaces.find((l) => l.name === name)?.macAddress;
+  // Copied only when an interface takes the live MAC: v-auto plans most MACs itself.
+  if (!ifaces?.some((i) => !i.macAddress && macOf(i.name))) return desired;
   const copy = structuredClone(desired);
   const target = (copy.spec as typeof spec)!.template!.spec!.domain!.devices!.interfaces!;
   for (const iface of target) {
-    const mac = liveIfaces.find((l) => l.name === iface.name)?.macAddress;
+    const mac = macOf(iface.name);
     if (mac && !iface.macAddress) iface.macAddress = mac;
   }
   return copy;

@@ -756,6 +756,19 @@ describe('what others added to a VM or repointed in it is kept (v-auto owns what
     });
   });
 
+  test('what is kept goes into a copy: the rendered manifests stay as rendered', () => {
+    const rendered = manifests.find((m) => m.kind === 'VirtualMachine' && m.metadata.name === 'web-01')!;
+    const before = JSON.stringify(rendered);
+    const change = vmOf(
+      replace(allStored(), 'VirtualMachine', 'web-01', (o) => {
+        hotplug(o);
+        t(o).domain.cpu.cores = 1;
+      }),
+    );
+    expect(sent(change, 'volumes')).toContain('data1');
+    expect(JSON.stringify(rendered)).toBe(before);
+  });
+
   test('a volume v-auto applied and no longer renders is removed', () => {
     const live = replace(allStored(), 'VirtualMachine', 'web-01', (o) => {
       const add = (x: any) => {
