@@ -1,5 +1,5 @@
-// argv → CliOptions with yargs, and each action's help, from the declarations in commands/definitions.ts.
-import yargs from 'yargs';
+// argv → CliOptions, and each action's help, from the declarations in commands/definitions.ts: a plain
+// command line is read here, anything else (and the help) by yargs, loaded only then.
 import { didYouMean } from '../config/did-you-mean.js';
 import { usageError, VAutoError } from '../errors.js';
 import {
@@ -19,6 +19,9 @@ import { resolvePositionals } from './positionals.js';
 export type { CliOptions, OutputFormat } from '../commands/definitions.js';
 
 export type ParseResult = { kind: 'run'; options: CliOptions } | { kind: 'print'; text: string };
+/** The arguments as yargs gives them: `words`, and each flag's value (or default) by its name. */
+// The options are declared from a table, so yargs cannot type them: each is read as its FlagSpec declares.
+export type Args = Record<string, any>;
 
 const EPILOG = `Precedence (later wins): built-in defaults, config.yaml, specs/<spec>.yaml, --replicas, --set.
 Maps merge key by key; lists and values are replaced.
@@ -39,7 +42,9 @@ Shell completion: ${COMPLETION_USAGE} prints a script for bash or zsh (see docs/
 }
 
 /** yargs for the whole command line, or, with `action`, only that action's flags and help. */
-function parser(defs: Definitions, version: string, action?: Action) {
+async function parser(defs: Definitions, version: string, action?: Action) {
+  // Loaded here, not at the top: a plain run never needs it (its load is ~1/3 of the parse's cost).
+  const { default: yargs } = await import('yargs');
   const command = action && defs.commands[action];
   let y = yargs()
     // Words and string flags are names and values, never numbers: `4.10` must stay project "4.10",
@@ -104,10 +109,18 @@ export async function parseArgs(
 ): Promise<ParseResult> {
   const help = helpRequest(argv, defs.flags);
   if (help) return { kind: 'print', text: await helpText(defs, version, help.action) };
+  const read = plainArgs(argv, defs.flags) ?? (await yargsArgs(argv, version, defs));
+  if (typeof read === 'string') return { kind: 'print', text: read };
+  return { kind: 'run', options: optionsOf(read, argv, defs, env) };
+}
+
+/** What yargs makes of argv: its arguments, or the text it prints (`--version`). Throws its failure as exit 2. */
+export async function yargsArgs(argv: string[], version: string, defs: Definitions): Promise<Args | string> {
   let printed = '';
   let failure: string | undefined;
-  // The options are declared from a table, so yargs cannot type them: each is read as its FlagSpec declares.
-  const args: Record<string, any> = await parser(defs, version)
+  const args: Args = await (
+    await parser(defs, version)
+  )
     .fail((msg, err) => {
       failure = msg ?? err?.message;
     })
@@ -115,8 +128,67 @@ export async function parseArgs(
       printed = output;
     });
   if (failure) throw parseFailure(failure, argv, defs);
-  if (printed) return { kind: 'print', text: printed };
+  return printed || args;
+}
 
+/**
+ * The arguments of a plain command line as yargs reads them, or undefined when it is not plain
+ * (yargs reads it then). Plain: words, and declared flags each given once (--set repeats) as
+ * `--name value` (a value not starting with "-"), `--name=value` (not quoted: yargs strips quotes
+ * there), `-o value`, or a bare switch not followed by true/false (yargs would take that word as its
+ * value), with a value among the flag's choices. Everything else goes to yargs: --help and
+ * --version, unknown flags, `--`, `--no-…`, camelCase spellings, a switch given `=`, a number flag.
+ * test/cli/parse-args-paths.test.ts checks both readings equal over every action, flag and value
+ * form of the definitions.
+ */
+export function plainArgs(argv: string[], flags: readonly FlagSpec[]): Args | undefined {
+  const args: Args = {};
+  const words: string[] = [];
+  const tokens = bareValues(argv, flags);
+  for (let i = 0; i < tokens.length; i++) {
+    const token = tokens[i];
+    if (!token.startsWith('-')) {
+      words.push(token);
+      continue;
+    }
+    const long = /^--([^=]+)(?:=([\s\S]*))?$/.exec(token);
+    const flag = long
+      ? flags.find((f) => f.name === long[1])
+      : flags.find((f) => f.alias !== undefined && token === `-${f.alias}`);
+    const inline = long?.[2];
+    const next = tokens[i + 1];
+    let value: string | boolean;
+    if (!flag || flag.type === 'number') return undefined;
+    if (flag.type === 'boolean') {
+      if (inline !== undefined || /^(true|false)$/.test(next ?? '')) return undefined;
+      value = true;
+    } else if (inline !== undefined) {
+      if (/^["']/.test(inline)) return undefined;
+      value = inline;
+    } else {
+      if (next === undefined || next.startsWith('-')) return undefined;
+      value = next;
+      i++;
+    }
+    if (flag.choices && !flag.choices.includes(value as string)) return undefined;
+    if (Object.hasOwn(args, flag.name)) {
+      if (!flag.repeat) return undefined;
+      args[flag.name] = ([] as unknown[]).concat(args[flag.name], value);
+    } else args[flag.name] = value;
+  }
+  for (const flag of flags)
+    if (flag.default !== undefined && !Object.hasOwn(args, flag.name)) args[flag.name] = flag.default;
+  if (words.length) args.words = words;
+  return args;
+}
+
+/** The options the arguments give: words resolved, each flag checked against the action and parsed. */
+export function optionsOf(
+  args: Args,
+  argv: string[],
+  defs: Definitions,
+  env: Record<string, string | undefined>,
+): CliOptions {
   const words = (args.words as string[] | undefined) ?? [];
   // yargs turns a flag given twice into a list; only --set is meant to repeat.
   const repeated = defs.flags.find((flag) => !flag.repeat && Array.isArray(args[flag.name]));
@@ -160,7 +232,7 @@ export async function parseArgs(
   }
   const options = { ...target, ...flagValues(defs.flags, args, env) } as CliOptions;
   command.validate?.(options);
-  return { kind: 'run', options };
+  return options;
 }
 
 /** Each flag's option: its value checked and parsed, else its environment variable or fallback. */
@@ -256,7 +328,9 @@ export function findFlag(arg: string, flags: readonly FlagSpec[] = DEFINITIONS.f
 
 async function helpText(defs: Definitions, version: string, action?: Action): Promise<string> {
   let printed = '';
-  await parser(defs, version, action)
+  await (
+    await parser(defs, version, action)
+  )
     .fail(() => {})
     .parseAsync(['--help'], {}, (_err, _argv, output) => {
       printed = output;
