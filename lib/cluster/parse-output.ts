@@ -22,6 +22,9 @@ const VERBS: Record<string, ObjectResult> = {
   'serverside-applied': 'configured',
 };
 
+/** kube-apiserver's NamespaceLifecycle refusal of an object whose namespace does not exist. */
+const NAMESPACE_MISSING = /namespaces "[^"]+" not found/;
+
 /** `virtualmachine.kubevirt.io/web-01 configured` and `secret "x" deleted`, keyed `Kind/name`. */
 export function parseResultLines(stdout: string): Map<string, ObjectResult> {
   const results = new Map<string, ObjectResult>();
@@ -101,26 +104,32 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
   const general = blocks.find(
     (b) => !/^Name: "[^"]+"/m.test(b) && (!/"[^"]+"/.test(b.split('\n')[0]) || /namespaces "/.test(b)),
   );
+  // `namespaces "x" not found` names the namespace the objects were sent to, never an object: not
+  // even a Namespace x at the head of the same create, which is cluster-scoped and failed for its
+  // own reason before them (a refused create: the objects after it each say not found).
   const namedBlock = (ref: ObjectRef) => {
     const quoted = `"${ref.name}"`;
-    return (
-      blocks.find((b) => b.includes(quoted) && b.toLowerCase().includes(ref.kind.toLowerCase())) ??
-      blocks.find((b) => b.includes(quoted))
-    );
+    const own = blocks.filter((b) => b.includes(quoted) && !NAMESPACE_MISSING.test(b));
+    return own.find((b) => b.toLowerCase().includes(ref.kind.toLowerCase())) ?? own[0];
   };
+  const generalFor = (ref: ObjectRef) =>
+    ref.kind === 'Namespace' && general && NAMESPACE_MISSING.test(general) ? undefined : general;
   // A create's error names the stream, not the object (`error when creating "STDIN": …`). kubectl
   // goes through the stream in order and prints one block per object that failed, so when there
   // are as many such blocks as objects left without a word, the n-th is the n-th object's; else
   // the first is the likeliest for each.
   const unnamed = blocks.filter((b) => !sent.some((r) => b.includes(`"${r.name}"`)));
-  const unaccounted = sent.filter((ref) => !results.has(`${ref.kind}/${ref.name}`) && !namedBlock(ref));
+  const unaccounted = sent.filter(
+    (ref) => !results.has(`${ref.kind}/${ref.name}`) && !namedBlock(ref) && !generalFor(ref),
+  );
   const inOrder = unnamed.length === unaccounted.length;
   const outcomes = sent.map((ref): ObjectOutcome => {
     const result = results.get(`${ref.kind}/${ref.name}`);
     if (result) return { ...ref, result };
     const block = namedBlock(ref);
     if (block) return failed(ref, reasonOf(block), serverError(block));
-    if (general) return failed(ref, reasonOf(general), serverError(general));
+    const other = generalFor(ref);
+    if (other) return failed(ref, reasonOf(other), serverError(other));
     if (deleting) return { ...ref, result: 'gone' };
     const own = inOrder ? unnamed[unaccounted.indexOf(ref)] : unnamed[0];
     if (own) return failed(ref, reasonOf(own), serverError(own));

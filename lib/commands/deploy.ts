@@ -151,11 +151,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
     const release =
       plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
-    // By instance, up to --parallel calls side by side; the Namespace and shared NADs go first, alone.
-    // A call of only new instance objects is a create: one request per object where apply spends
-    // two. The Namespace and shared NADs are always applied, first: another spec's deploy (under
-    // its own lock) may create them between this plan and this write, and an apply takes them as
-    // they are where a create would fail with AlreadyExists.
+    // By instance, up to --parallel calls side by side; the Namespace and shared NADs go first, alone
+    // (in the one call's head when there is one call). A call of only new instance objects is a
+    // create: one request per object where apply spends two.
     const fanOut = {
       instanceOf,
       refOf: (m: ApplyManifest) => ({ kind: m.kind, name: m.metadata.name }),
@@ -166,9 +164,19 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     const write = (part: ApplyManifest[]) =>
       part.every((m) => creates.has(m)) ? cluster.create(ns, part) : cluster.apply(ns, part);
     const send = async (part: ApplyManifest[]) => {
-      const shared = part.filter((m) => instanceOf(m) === undefined);
+      const lead = part.filter((m) => instanceOf(m) === undefined);
       const own = part.filter((m) => instanceOf(m) !== undefined);
-      const first = shared.length ? await cluster.apply(ns, shared) : [];
+      let first: ObjectOutcome[] = [];
+      if (lead.some((m) => m.kind === 'Namespace')) {
+        // A new namespace: the read found nothing, so every object is new. With only new instance
+        // objects after it the Namespace heads their create, one kubectl process: kubectl creates
+        // the stream in order, and NamespaceLifecycle admission looks a namespace its cache has
+        // not seen yet up in storage before refusing an object in it (kubernetes/kubernetes@04791b4
+        // staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go).
+        const together = lead.length === 1 && own.length > 0 && own.every((m) => creates.has(m));
+        first = await createLead(cluster, ns, together ? part : lead);
+        if (together) return first;
+      } else if (lead.length) first = await cluster.apply(ns, lead);
       // Interrupted while the shared objects went: the instance's objects are not started.
       if (own.length && deps.signal?.aborted) return [...first, ...notSentOutcomes(own.map(fanOut.refOf))];
       return [...first, ...(own.length ? await write(own) : [])];
@@ -183,6 +191,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     spec: plan.settings.spec,
     namespace: ns,
     namespaceUnverified: planned.namespaceExists === undefined,
+    namespaceRefused: outcomes.find(
+      (o) => o.kind === 'Namespace' && o.result === 'failed' && o.cause !== 'exists',
+    ),
   };
   const lines: ResultLine[] = outcomes
     .filter((o) => o.kind === 'Namespace')
@@ -281,6 +292,31 @@ function namespaceManifest(name: string, networks: PlannedNetwork[]): ApplyManif
     kind: 'Namespace',
     metadata: { name, ...(udn ? { labels: { [PRIMARY_UDN_NAMESPACE_LABEL]: '' } } : {}) },
   } as ApplyManifest;
+}
+
+/**
+ * The new Namespace and what goes in its call (a first deploy's shared NADs, or every object of its
+ * one call), by create, never apply: a Namespace someone made since the read (another spec's
+ * deploy, `oc new-project`) is left as it is, where an apply would write kubectl's last-applied
+ * annotation onto an object v-auto does not own. Its AlreadyExists is reported as skipped, and
+ * kubectl goes on to the objects after it. A shared NAD another spec's deploy created meanwhile is
+ * the project's own and is applied, as it would have been without the race.
+ */
+async function createLead(
+  cluster: ClusterClient,
+  ns: string,
+  manifests: ApplyManifest[],
+): Promise<ObjectOutcome[]> {
+  const outcomes = await cluster.create(ns, manifests);
+  const taken = manifests.filter(
+    (m, i) =>
+      m.kind !== 'Namespace' &&
+      instanceLabel(m.metadata.labels) === undefined &&
+      outcomes[i].cause === 'exists',
+  );
+  if (!taken.length) return outcomes;
+  const again = new Map((await cluster.apply(ns, taken)).map((o) => [`${o.kind}/${o.name}`, o]));
+  return outcomes.map((o) => again.get(`${o.kind}/${o.name}`) ?? o);
 }
 
 /**
@@ -402,9 +438,19 @@ function prune(
   );
 }
 
-type Context = { project: string; spec: string; namespace: string; namespaceUnverified: boolean };
+type Context = {
+  project: string;
+  spec: string;
+  namespace: string;
+  namespaceUnverified: boolean;
+  /** The new Namespace's create failed in this run: what went into it failed for that. */
+  namespaceRefused?: ObjectOutcome;
+};
 
 function resultLine(o: ObjectOutcome, c: Change | undefined, at: Context): ResultLine {
+  // Made since the read, by someone else: the objects in it went, and the Namespace stays theirs.
+  if (o.kind === 'Namespace' && o.cause === 'exists')
+    return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'already exists' };
   if (o.result === 'failed')
     return { flag: 'FAILED', kind: o.kind, name: o.name, detail: o.reason, hint: failureHint(o, at) };
   if (o.result === 'unchanged') return { flag: 'SKIPPED', kind: o.kind, name: o.name, detail: 'unchanged' };
@@ -422,6 +468,8 @@ function failureHint(o: ObjectOutcome, at: Context): string | undefined {
     const instance = instanceOfRootDisk(o.name) ?? o.name;
     return `a DataVolume cannot change once created: run "v-auto ${at.project} ${at.spec} delete --target ${instance}" and deploy again (this recreates its disk)`;
   }
+  if (o.kind === 'Namespace' && o.cause === 'forbidden')
+    return `your user may not create namespaces: run "oc new-project ${o.name}" or ask an admin to create it, then deploy again`;
   if (o.denied) {
     const { verb, resource, namespace: ns } = o.denied;
     return `your user may not ${verb} ${resource}${ns ? ` in namespace ${ns}` : ''}: ask a cluster admin for "${verb}" on ${resource}${ns ? ` in ${ns}` : ''}`;
@@ -431,6 +479,8 @@ function failureHint(o: ObjectOutcome, at: Context): string | undefined {
   if (o.cause === 'exists')
     return `someone created it after deploy read namespace ${at.namespace}: run deploy again to plan against it`;
   if (o.cause === 'namespace-missing') {
+    if (at.namespaceRefused)
+      return `namespace ${at.namespace} could not be created (its line above says why), so nothing could be created in it`;
     return at.namespaceUnverified
       ? `namespace ${at.namespace} does not exist, and your user may not read or create namespaces: run "oc new-project ${at.namespace}" or ask an admin`
       : 'the namespace disappeared during deploy; run deploy again';

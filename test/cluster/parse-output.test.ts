@@ -215,6 +215,38 @@ test("an error naming no sent object (a missing namespace) is every object's rea
   ]);
 });
 
+// As kubectl 1.32 printed them against the simulator (2026-12-07): a create of a Namespace and two
+// objects in it, by a user who may not create namespaces, then once the namespace exists.
+test('a Namespace at the head of a create keeps its own refusal; the objects after it say the namespace is missing', () => {
+  const refs = [
+    { kind: 'Namespace', name: 'vm-x' },
+    { kind: 'Secret', name: 's1' },
+    { kind: 'Secret', name: 's2' },
+  ];
+  const stderr = [
+    'Error from server (Forbidden): error when creating "STDIN": namespaces is forbidden: User "sim-user" cannot create resource "namespaces" in API group "" at the cluster scope',
+    'Error from server (NotFound): error when creating "STDIN": namespaces "vm-x" not found',
+    'Error from server (NotFound): error when creating "STDIN": namespaces "vm-x" not found',
+  ].join('\n');
+  expect(outcomes(refs, '', stderr).map((o) => [o.kind, o.cause, o.reason])).toEqual([
+    [
+      'Namespace',
+      'forbidden',
+      'namespaces is forbidden: User "sim-user" cannot create resource "namespaces" in API group "" at the cluster scope',
+    ],
+    ['Secret', 'namespace-missing', 'namespaces "vm-x" not found'],
+    ['Secret', 'namespace-missing', 'namespaces "vm-x" not found'],
+  ]);
+  const exists =
+    'Error from server (AlreadyExists): error when creating "STDIN": namespaces "vm-x" already exists\n';
+  const created = 'secret/s1 created\nsecret/s2 created\n';
+  expect(outcomes(refs, created, exists).map((o) => [o.kind, o.result, o.cause])).toEqual([
+    ['Namespace', 'failed', 'exists'],
+    ['Secret', 'created', undefined],
+    ['Secret', 'created', undefined],
+  ]);
+});
+
 test.each([
   // kubectl 1.27 against a server without /openapi/v2: it stops before the first object.
   [

@@ -42,28 +42,57 @@ const writes = (c: FakeCluster) => c.calls.filter((call) => call === 'apply' || 
 const edit = (c: FakeCluster, kind: string, name: string, change: (o: K8sObject) => void) =>
   change(c.existing.find((o) => o.kind === kind && o.metadata.name === name)!);
 
-test('first deploy into a missing namespace: the read finds nothing, the Namespace is asked for by name and applied first, then one create', async () => {
+test('first deploy into a missing namespace: the read finds nothing, the Namespace is asked for by name, then one create headed by it', async () => {
   const cluster = new FakeCluster([], false);
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'apply', 'create']);
-  expect(cluster.applyCalls.flat().map((m) => m.kind)).toEqual(['Namespace']);
-  expect(cluster.createCalls.flat()).toHaveLength(8);
+  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'create']);
+  expect(cluster.createCalls[0].map((m) => m.kind)).toEqual([
+    'Namespace',
+    ...Array(2).fill('NetworkAttachmentDefinition'),
+    ...Array(2).fill('Secret'),
+    ...Array(2).fill('DataVolume'),
+    ...Array(2).fill('VirtualMachine'),
+  ]);
   expect(r.stdout.split('\n')[0]).toBe('[SUCCESS] Namespace vm-demo (created)');
   expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
 });
 
-test('the Namespace goes through apply even when new, the instances through create: another spec may create it first', async () => {
+test('a Namespace another spec created since the read is skipped as it is, never applied; the objects go', async () => {
   // Two specs of a project deploying into a new namespace from cron: each plans the Namespace as
-  // new, under its own lock; a create would fail the second with AlreadyExists, an apply takes it.
+  // new, under its own lock; the second's create finds it, and leaves it as it is.
   const cluster = new FakeCluster([], false);
   cluster.existing.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vm-demo' } });
   const r = await run(cluster);
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'apply', 'create']);
-  expect(cluster.applyCalls[0].map((m) => m.kind)).toEqual(['Namespace']);
-  expect(cluster.createCalls[0]).toHaveLength(8);
-  expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
+  expect(cluster.calls).toEqual(['list', 'list-all', 'namespace', 'create']);
+  expect(cluster.applyCalls).toEqual([]);
+  expect(r.stdout.split('\n')[0]).toBe('[SKIPPED] Namespace vm-demo (already exists)');
+  expect(r.stdout).toContain('8 succeeded, 1 skipped, 0 failed');
+});
+
+test('a first deploy with a shared NAD another spec created since the read: the Namespace and NAD created, the NAD found is applied', async () => {
+  const cluster = new FakeCluster([], false);
+  // What the read did not see: the create meets it (AlreadyExists), the apply then configures it.
+  const seen = cluster.create.bind(cluster);
+  cluster.create = async (ns, manifests) => {
+    if (manifests.some((m) => m.metadata.name === 'office'))
+      cluster.existing.push({
+        apiVersion: 'k8s.cni.cncf.io/v1',
+        kind: 'NetworkAttachmentDefinition',
+        metadata: { name: 'office', namespace: ns },
+      });
+    return seen(ns, manifests);
+  };
+  const r = await run(cluster, { spec: 'db' });
+  expect(r.code).toBe(0);
+  expect(cluster.calls).toEqual(['list', 'namespace', 'create', 'apply', 'create']);
+  expect(cluster.createCalls[0].map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
+    'Namespace/vm-demo',
+    'NetworkAttachmentDefinition/office',
+  ]);
+  expect(cluster.applyCalls.map((c) => c.map((m) => m.metadata.name))).toEqual([['office']]);
+  expect(r.stdout).toContain('[SUCCESS] NetworkAttachmentDefinition office (configured)');
 });
 
 test('a redeploy where nothing changed makes the reads and no write, and says so per object', async () => {

@@ -32,11 +32,11 @@ describe.each(KUBECTLS)('%s: deploy whose apply or create fails before sending a
 
   test('a flag this kubectl does not have: exit 3 naming the flag, with the too-old hint', async () => {
     e2e.sim.clearRequests();
-    // A first deploy: the new Namespace is applied first, the rest would be a create; the first call stops it.
+    // A first deploy: one create, headed by the new Namespace; kubectl stops before sending it.
     const r = await e2e.run(['demo', 'web', 'deploy'], noSuchFlag);
     expect(r.code).toBe(3);
     expect(r.stderr).toContain(
-      'apply failed before sending anything: unknown flag: --v-auto-test-no-such-flag',
+      'create failed before sending anything: unknown flag: --v-auto-test-no-such-flag',
     );
     expect(r.stderr).toMatch(/too old for v-auto/);
     expect(r.stdout).not.toContain('[FAILED]');

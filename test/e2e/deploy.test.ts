@@ -162,7 +162,7 @@ describe('deploy call counts', () => {
   });
   afterAll(() => e2e.close());
 
-  test('20 instances: deploy reads, then the Namespace and shared NAD applied alone and 4 concurrent creates of 5 instances (--parallel default)', async () => {
+  test('20 instances: deploy reads, then the Namespace and shared NAD created alone and 4 concurrent creates of 5 instances (--parallel default)', async () => {
     const planned = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20', '--dry-run']);
     const order = (text: string, flag: RegExp) =>
       text
@@ -174,10 +174,10 @@ describe('deploy call counts', () => {
     const first = await e2e.run(['demo', 'db', 'deploy', '--replicas', '20']);
     expect(first.code).toBe(0);
     const calls = e2e.calls();
-    // All new: the Namespace and the shared NAD in one apply (another spec may create them too),
-    // the instances in 4 creates: one POST per object, no GET of any instance's object first.
-    expect(calls.filter((c) => c.startsWith('create --save-config '))).toHaveLength(4);
-    expect(calls.filter((c) => c.startsWith('apply'))).toHaveLength(1);
+    // All new: the Namespace and the shared NAD in one create first, the instances in 4 creates:
+    // one POST per object, no GET of any object first, nothing applied.
+    expect(calls.filter((c) => c.startsWith('create --save-config '))).toHaveLength(5);
+    expect(calls.filter((c) => c.startsWith('apply'))).toHaveLength(0);
     expect(e2e.sim.requests.filter((r) => r.method === 'POST')).toHaveLength(62);
     expect(
       e2e.sim.requests.filter(

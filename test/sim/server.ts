@@ -205,6 +205,14 @@ function sameSpec(a: any, b: any, key = ''): boolean {
 export function createHandler(ctx: ServerContext): (req: IncomingMessage, res: ServerResponse) => void {
   const { store, faults } = ctx;
 
+  /**
+   * NamespaceLifecycle admission: a namespaced object whose namespace does not exist is refused with
+   * NotFound `namespaces "<ns>" not found`; on a create the plugin first waits for its informer and
+   * then asks storage itself, so an object right after its Namespace in one stream is admitted
+   * (kubernetes/kubernetes@04791b4906602ffda5ccf9bc4c84d3329f1d7080
+   * staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go, Lifecycle.Admit).
+   * This store is read at once, which that live lookup amounts to.
+   */
   function checkNamespace(rt: ResourceType, ns: string | undefined): void {
     if (rt.namespaced && ns && !store.get('Namespace', undefined, ns)) throw namespaceNotFound(ns);
   }
