@@ -3,7 +3,8 @@ import { statSync } from 'node:fs';
 import path from 'node:path';
 import type { ChangePlan } from '../changes/plan-changes.js';
 import type { K8sObject } from '../cluster/k8s-object.js';
-import { fileSha256, uploadImage } from '../cluster/image-upload.js';
+// ../cluster/image-upload.js is imported where a file is hashed or sent: it loads node:https (tls,
+// http: ~6 ms of CPU), which a deploy without a `file:` image never uses (issue #30).
 import { ExitCode, usageError, VAutoError } from '../errors.js';
 import { goldenDiskName } from '../model/names.js';
 import type { Plan } from '../plan/plan-instances.js';
@@ -56,6 +57,7 @@ export async function pendingUpload(
     );
   }
   if (golden.sha256) {
+    const { fileSha256 } = await import('../cluster/image-upload.js');
     const actual = await fileSha256(file);
     if (actual !== golden.sha256)
       throw usageError(
@@ -103,6 +105,7 @@ export async function uploadGolden(
   const token = await cluster.uploadToken(namespace, upload.disk);
   const started = now();
   const progress = uploadProgress(upload, deps);
+  const { uploadImage } = await import('../cluster/image-upload.js');
   try {
     await uploadImage({
       proxyUrl,
