@@ -109,7 +109,7 @@ export async function parseArgs(
 ): Promise<ParseResult> {
   const help = helpRequest(argv, defs.flags);
   if (help) return { kind: 'print', text: await helpText(defs, version, help.action) };
-  const read = plainArgs(argv, defs.flags) ?? (await yargsArgs(argv, version, defs));
+  const read = plainArgs(argv, defs.flags, version) ?? (await yargsArgs(argv, version, defs));
   if (typeof read === 'string') return { kind: 'print', text: read };
   return { kind: 'run', options: optionsOf(read, argv, defs, env) };
 }
@@ -132,16 +132,21 @@ export async function yargsArgs(argv: string[], version: string, defs: Definitio
 }
 
 /**
- * The arguments of a plain command line as yargs reads them, or undefined when it is not plain
- * (yargs reads it then). Plain: words, and declared flags each given once (--set repeats) as
- * `--name value` (a value not starting with "-"), `--name=value` (not quoted: yargs strips quotes
- * there), `-o value`, or a bare switch not followed by true/false (yargs would take that word as its
- * value), with a value among the flag's choices. Everything else goes to yargs: --help and
- * --version, unknown flags, `--`, `--no-…`, camelCase spellings, a switch given `=`, a number flag.
- * test/cli/parse-args-paths.test.ts checks both readings equal over every action, flag and value
- * form of the definitions.
+ * The arguments of a plain command line as yargs reads them (for `--version` alone, the text it
+ * prints), or undefined when it is not plain (yargs reads it then). Plain: words, and declared
+ * flags each given once (--set repeats) as `--name value` (a value not starting with "-"),
+ * `--name=value` (not quoted: yargs strips quotes there), `-o value`, or a bare switch not followed
+ * by true/false (yargs would take that word as its value), with a value among the flag's choices.
+ * Everything else goes to yargs: --help, --version with anything else, unknown flags, `--`,
+ * `--no-…`, camelCase spellings, a switch given `=`, a number flag. test/cli/parse-args-paths.test.ts
+ * checks both readings equal over every action, flag and value form of the definitions.
  */
-export function plainArgs(argv: string[], flags: readonly FlagSpec[]): Args | undefined {
+export function plainArgs(
+  argv: string[],
+  flags: readonly FlagSpec[],
+  version: string,
+): Args | string | undefined {
+  if (argv.length === 1 && argv[0] === '--version') return version;
   const args: Args = {};
   const words: string[] = [];
   const tokens = bareValues(argv, flags);

@@ -101,7 +101,17 @@ function corpus(): string[][] {
       add(place(LAYOUTS[0](a), [odd]));
       add([...LAYOUTS[0](a), odd, 'json']);
     }
-  for (const argv of [[], ['demo'], ['demo', 'web'], ['--version'], ['--wait'], ['--yes'], ['web', '--set']])
+  for (const argv of [
+    [],
+    ['demo'],
+    ['demo', 'web'],
+    ['--version'],
+    ['--version', 'demo'],
+    ['--version', '--version'],
+    ['--wait'],
+    ['--yes'],
+    ['web', '--set'],
+  ])
     add(argv);
   return [...lines.values()];
 }
@@ -154,13 +164,14 @@ describe('the plain path against yargs', () => {
     let plain = 0;
     for (const argv of lines) {
       // A line the plain path leaves goes to yargs as before: only the lines it takes can differ.
-      const light = plainArgs(argv, flags);
+      const light = plainArgs(argv, flags, 'v9.9.9');
       if (!light) continue;
       plain++;
       const yargs = await byYargs(argv);
       const options = await byParseArgs(argv);
-      if (JSON.stringify(yargs.read) !== JSON.stringify({ args: read(light) }))
-        differ.push({ argv, plain: read(light), yargs: yargs.read });
+      const mine = typeof light === 'string' ? { printed: light } : { args: read(light) };
+      if (JSON.stringify(yargs.read) !== JSON.stringify(mine))
+        differ.push({ argv, plain: mine, yargs: yargs.read });
       if (JSON.stringify(options) !== JSON.stringify(yargs.options))
         differ.push({ argv, parseArgs: options, yargs: yargs.options });
     }
@@ -195,6 +206,11 @@ describe('the plain path against yargs', () => {
     [['--home', '/srv/v-auto', 'demo', 'web', 'diff']],
     [['demo', 'addresses']],
   ])('takes a normal run: %j', (argv) => {
-    expect(plainArgs(argv, flags)).toBeDefined();
+    expect(plainArgs(argv, flags, 'v9.9.9')).toBeDefined();
+  });
+
+  test('takes --version alone, and leaves --version with anything else to yargs', () => {
+    expect(plainArgs(['--version'], flags, 'v9.9.9')).toBe('v9.9.9');
+    expect(plainArgs(['demo', '--version'], flags, 'v9.9.9')).toBeUndefined();
   });
 });
