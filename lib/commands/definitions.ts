@@ -2,8 +2,9 @@
 //
 // Adding a flag is one entry in FLAGS: its help, the actions it applies to, its scope, what completion
 // offers, how its value is checked and turned into the option, and so the field it fills. CliOptions
-// and the options each command receives are derived from FLAGS by types; lib/cli builds yargs, the
-// help, completion and the "does not apply" and scope checks from it. Rules that join two flags are
+// and the options each command receives are derived from FLAGS by types; lib/cli reads argv from it
+// (a plain line directly, anything else with yargs built from it), and builds the help, completion
+// and the "does not apply" and scope checks from it. Rules that join two flags are
 // each command's `validate`. They all sit in one table, not in each command's module: the parser
 // needs every flag before it knows the action, and importing every command for that would load
 // them all on each run.
@@ -203,7 +204,7 @@ export interface FlagSpec {
   describe: string;
   /** The actions it applies to; absent: every action. */
   actions?: readonly Action[];
-  /** The values yargs accepts. */
+  /** The values it accepts. */
   choices?: readonly string[];
   /** The value when it is not given, as the help shows it. */
   default?: string | number | boolean;

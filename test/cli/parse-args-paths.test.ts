@@ -1,6 +1,6 @@
 // The plain path and yargs read every command line alike: a corpus made from the definitions (each
-// action and word layout × each flag in each spelling × values valid and not, pairs of flags, odd
-// tokens), read both ways: where the plain path takes a line, yargs must take it too and give the
+// action × word layout, each action × flag, each flag × value shapes in its spellings, each flag
+// twice and beside another, odd tokens), read both ways: where the plain path takes a line, yargs must take it too and give the
 // same arguments, and parseArgs the same options, or the same error, hint and exit code.
 import { ACTIONS, DEFINITIONS, type FlagSpec } from '../../lib/commands/definitions.js';
 import { optionsOf, parseArgs, plainArgs, yargsArgs, type Args } from '../../lib/cli/parse-args.js';
