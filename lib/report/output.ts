@@ -1,5 +1,4 @@
 // Where the CLI writes: stdout for results, stderr for progress and messages; injectable for tests.
-import { readFileSync, readlinkSync } from 'node:fs';
 import { ExitCode, VAutoError } from '../errors.js';
 
 export interface Output {
@@ -20,12 +19,9 @@ export interface Output {
  */
 export function processOutput(env: Record<string, string | undefined>): Output {
   const isTTY = Boolean(process.stdout.isTTY);
-  let failure: VAutoError | undefined = stdoutWasClosed()
-    ? new VAutoError('cannot write the output to stdout: EBADF (stdout was closed, as by >&-)', {
-        exitCode: ExitCode.OUTPUT,
-        hint: 'redirect it (>/dev/null, > file) instead of closing it; nothing was done',
-      })
-    : undefined;
+  // A stdout on /dev/null (>/dev/null, Python's subprocess.DEVNULL, Node's stdio 'ignore', and what
+  // Node opens in place of a closed one) takes every write: the run goes on, its exit code tells.
+  let failure: VAutoError | undefined;
   const fail = (err: NodeJS.ErrnoException) => (failure ??= writeError(err));
   process.stdout.on('error', fail);
   process.stderr.on('error', () => undefined);
@@ -49,22 +45,6 @@ export function processOutput(env: Record<string, string | undefined>): Output {
         else process.stdout.write('', settle);
       }),
   };
-}
-
-/**
- * Whether this process started with stdout closed (`>&-`). Node then opens /dev/null read-write in
- * its place (nodejs/node@0009485d src/node.cc, PlatformInit: "If EBADF … open /dev/null"), so every
- * write succeeds and is lost; the /dev/null of a shell's `>/dev/null` is open write-only. Read from
- * /proc (Linux); elsewhere, false.
- */
-function stdoutWasClosed(): boolean {
-  try {
-    if (readlinkSync('/proc/self/fd/1') !== '/dev/null') return false;
-    const flags = /^flags:\s+([0-7]+)$/m.exec(readFileSync('/proc/self/fdinfo/1', 'utf8'));
-    return flags !== null && (parseInt(flags[1], 8) & 0o3) === 0o2; // O_ACCMODE is O_RDWR
-  } catch {
-    return false;
-  }
 }
 
 function writeError(err: NodeJS.ErrnoException): VAutoError {
