@@ -138,7 +138,7 @@ export async function yargsArgs(argv: string[], version: string, defs: Definitio
  * `--name=value` (not quoted: yargs strips quotes there), `-o value`, or a bare switch not followed
  * by true/false (yargs would take that word as its value), with a value among the flag's choices.
  * Everything else goes to yargs: --help, --version with anything else, unknown flags, `--`,
- * `--no-…`, camelCase spellings, a switch given `=`, a number flag. test/cli/parse-args-paths.test.ts
+ * `--no-…`, camelCase spellings, a switch given `=`. test/cli/parse-args-paths.test.ts
  * checks both readings equal over every action, flag and value form of the definitions.
  */
 export function plainArgs(
@@ -162,8 +162,8 @@ export function plainArgs(
       : flags.find((f) => f.alias !== undefined && token === `-${f.alias}`);
     const inline = long?.[2];
     const next = tokens[i + 1];
-    let value: string | boolean;
-    if (!flag || flag.type === 'number') return undefined;
+    let value: string | number | boolean;
+    if (!flag) return undefined;
     if (flag.type === 'boolean') {
       if (inline !== undefined || /^(true|false)$/.test(next ?? '')) return undefined;
       value = true;
@@ -176,6 +176,8 @@ export function plainArgs(
       i++;
     }
     if (flag.choices && !flag.choices.includes(value as string)) return undefined;
+    // yargs-parser's maybeCoerceNumber: a number flag's value is Number(value), NaN included.
+    if (flag.type === 'number') value = Number(value);
     if (Object.hasOwn(args, flag.name)) {
       if (!flag.repeat) return undefined;
       args[flag.name] = ([] as unknown[]).concat(args[flag.name], value);

@@ -2,6 +2,7 @@
 // action × word layout, each action × flag, each flag × value shapes in its spellings, each flag
 // twice and beside another, odd tokens), read both ways: where the plain path takes a line, yargs must take it too and give the
 // same arguments, and parseArgs the same options, or the same error, hint and exit code.
+import { isDeepStrictEqual } from 'node:util';
 import { ACTIONS, DEFINITIONS, type FlagSpec } from '../../lib/commands/definitions.js';
 import { optionsOf, parseArgs, plainArgs, yargsArgs, type Args } from '../../lib/cli/parse-args.js';
 import { VAutoError } from '../../lib/errors.js';
@@ -170,9 +171,8 @@ describe('the plain path against yargs', () => {
       const yargs = await byYargs(argv);
       const options = await byParseArgs(argv);
       const mine = typeof light === 'string' ? { printed: light } : { args: read(light) };
-      if (JSON.stringify(yargs.read) !== JSON.stringify(mine))
-        differ.push({ argv, plain: mine, yargs: yargs.read });
-      if (JSON.stringify(options) !== JSON.stringify(yargs.options))
+      if (!isDeepStrictEqual(yargs.read, mine)) differ.push({ argv, plain: mine, yargs: yargs.read });
+      if (!isDeepStrictEqual(options, yargs.options))
         differ.push({ argv, parseArgs: options, yargs: yargs.options });
     }
     expect(differ.slice(0, 10)).toEqual([]);
@@ -205,6 +205,8 @@ describe('the plain path against yargs', () => {
     [['demo', 'delete', '--all-specs', '--yes', '--parallel', '4']],
     [['--home', '/srv/v-auto', 'demo', 'web', 'diff']],
     [['demo', 'addresses']],
+    [['demo', 'web', 'status', '--request-timeout', '60']],
+    [['demo', 'web', 'status', '--request-timeout=2.5']],
   ])('takes a normal run: %j', (argv) => {
     expect(plainArgs(argv, flags, 'v9.9.9')).toBeDefined();
   });
