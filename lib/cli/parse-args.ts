@@ -43,7 +43,8 @@ Shell completion: ${COMPLETION_USAGE} prints a script for bash or zsh (see docs/
 
 /** yargs for the whole command line, or, with `action`, only that action's flags and help. */
 async function parser(defs: Definitions, version: string, action?: Action) {
-  // Loaded here, not at the top: a plain run never needs it (its load is ~1/3 of the parse's cost).
+  // Loaded here, not at the top: a plain run never needs it (its load was 11 of the ~25 ms of CPU
+  // that reading argv with yargs took, docs/performance.md "Argument parsing").
   const { default: yargs } = await import('yargs');
   const command = action && defs.commands[action];
   let y = yargs()
