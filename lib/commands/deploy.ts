@@ -151,8 +151,8 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
     // A delete of another spec must not judge a shared NAD unused while this apply adds VMs on it.
     const release =
       plan.sharedNads.length && deps.lockSharedNetworks ? await deps.lockSharedNetworks() : undefined;
-    // By instance, up to --parallel calls side by side; the Namespace and shared NADs go first, alone
-    // (in the one call's head when there is one call). A call of only new instance objects is a
+    // By instance, up to --parallel calls side by side; the Namespace and shared NADs go first, alone,
+    // or at the head of a new namespace's one create. A call of only new instance objects is a
     // create: one request per object where apply spends two.
     const fanOut = {
       instanceOf,
@@ -169,11 +169,12 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       let first: ObjectOutcome[] = [];
       if (lead.some((m) => m.kind === 'Namespace')) {
         // A new namespace: the read found nothing, so every object is new. With only new instance
-        // objects after it the Namespace heads their create, one kubectl process: kubectl creates
+        // objects after them the Namespace (and the shared NADs) head their create, one kubectl
+        // process: kubectl creates
         // the stream in order, and NamespaceLifecycle admission looks a namespace its cache has
         // not seen yet up in storage before refusing an object in it (kubernetes/kubernetes@04791b4
         // staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go).
-        const together = lead.length === 1 && own.length > 0 && own.every((m) => creates.has(m));
+        const together = own.length > 0 && own.every((m) => creates.has(m));
         first = await createLead(cluster, ns, together ? part : lead);
         if (together) return first;
       } else if (lead.length) first = await cluster.apply(ns, lead);
@@ -295,12 +296,13 @@ function namespaceManifest(name: string, networks: PlannedNetwork[]): ApplyManif
 }
 
 /**
- * The new Namespace and what goes in its call (a first deploy's shared NADs, or every object of its
- * one call), by create, never apply: a Namespace someone made since the read (another spec's
- * deploy, `oc new-project`) is left as it is, where an apply would write kubectl's last-applied
- * annotation onto an object v-auto does not own. Its AlreadyExists is reported as skipped, and
- * kubectl goes on to the objects after it. A shared NAD another spec's deploy created meanwhile is
- * the project's own and is applied, as it would have been without the race.
+ * The new Namespace and what goes in its call (a first deploy's shared NADs, and the instances'
+ * objects when they go in one call), by create, never apply: a Namespace someone made since the
+ * read (another spec's deploy, `oc new-project`) is left as it is, where an apply would write
+ * kubectl's last-applied annotation onto an object v-auto does not own. Its AlreadyExists is
+ * reported as skipped, and kubectl goes on to the objects after it. A shared NAD another spec's
+ * deploy created meanwhile is the project's and is applied then, as it would have been without the
+ * race; the VMs created after it in the stream found it there (its AlreadyExists says so).
  */
 async function createLead(
   cluster: ClusterClient,

@@ -29,13 +29,56 @@ describe('first deploy into a new namespace', () => {
     expect(e2e.sim.get('VirtualMachine', 'vm-demo', 'web-02')).toBeDefined();
   });
 
-  test('a spec with a shared NAD: the Namespace and the NAD in one create, the instances in another; nothing applied', async () => {
+  test('a spec with a shared NAD: the Namespace, the NAD and the instances in one create; nothing applied', async () => {
     const r = await e2e.run(['demo', 'db', 'deploy']);
     expect(r.code).toBe(0);
     const sent = e2e.calls().filter(writes);
-    expect(sent.map((c) => c.split(' ')[0])).toEqual(['create', 'create']);
+    expect(sent.map((c) => c.split(' ')[0])).toEqual(['create']);
     expect(r.stdout).toContain('[SUCCESS] Namespace vm-demo (created)');
     expect(r.stdout).toContain('[SUCCESS] NetworkAttachmentDefinition office (created)');
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine db-01 (created)');
+  });
+
+  test('a shared NAD another spec created between the read and the write is applied after the one create; the VMs go', async () => {
+    // Stands in for kubectl: before the first write, another spec of the project makes the shared NAD (and so its namespace).
+    const racer = path.join(e2e.home, 'racing-kubectl');
+    const nad = JSON.stringify({
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: {
+        name: 'office',
+        namespace: 'vm-demo',
+        labels: { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/shared': 'true' },
+      },
+      spec: { config: '{"cniVersion":"0.3.1","name":"office","type":"bridge","bridge":"br-old"}' },
+    });
+    writeFileSync(
+      racer,
+      `#!/bin/sh
+if { [ "$1" = create ] || [ "$1" = apply ]; } && [ ! -e "$0.done" ]; then
+  : > "$0.done"
+  "${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}" create namespace vm-demo >/dev/null || exit 99
+  echo '${nad}' | "${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}" apply -f - >/dev/null || exit 99
+fi
+exec "${e2e.kubectl}" "$@"
+`,
+    );
+    chmodSync(racer, 0o755);
+    const r = await e2e.run(['demo', 'db', 'deploy'], { OC_WRAPPER_KUBECTL: racer });
+    expect(r.stderr).toBe('');
+    expect(r.code).toBe(0);
+    expect(
+      e2e
+        .calls()
+        .filter(writes)
+        .map((c) => c.split(' ')[0]),
+    ).toEqual(['create', 'apply']);
+    expect(r.stdout).toContain('[SKIPPED] Namespace vm-demo (already exists)');
+    expect(r.stdout).toContain('[SUCCESS] NetworkAttachmentDefinition office (configured)');
+    expect(r.stdout).toContain('[SUCCESS] VirtualMachine db-01 (created)');
+    expect(e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'office').spec.config).not.toContain(
+      'br-old',
+    );
   });
 
   test('a Namespace someone creates between the read and the write is left as it is: [SKIPPED] already exists, the objects go', async () => {
