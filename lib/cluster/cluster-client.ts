@@ -113,10 +113,11 @@ export interface ClusterClient {
    */
   create(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]>;
   /**
-   * One `apply --dry-run=server` of these manifests: the API server's validation and admission
-   * (webhooks included) of each, as for a real write, with nothing stored. One outcome per object.
+   * One `create` or `apply` of these manifests with `--dry-run=server`, as the write will send them:
+   * the API server's validation and admission (webhooks included) of each, nothing stored. A create
+   * is one request per object where apply spends two. One outcome per object.
    */
-  dryRun(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]>;
+  dryRun(namespace: string, manifests: ApplyManifest[], verb: 'create' | 'apply'): Promise<ObjectOutcome[]>;
   /** One delete of exactly these objects: one outcome per ref, in order; whole-call failures throw as `apply`'s. */
   delete(namespace: string, refs: ObjectRef[]): Promise<ObjectOutcome[]>;
   /** One object by name; undefined when there is none. */

@@ -454,7 +454,8 @@ export class OcRunner implements ClusterClient {
     );
   }
 
-  dryRun(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
+  dryRun(namespace: string, manifests: ApplyManifest[], verb: 'create' | 'apply'): Promise<ObjectOutcome[]> {
+    if (verb === 'create') return this.create(namespace, manifests, ['--dry-run=server']);
     return this.runObjects(
       ['apply', '--dry-run=server', '-f', '-', '-n', namespace],
       toStream(manifests),
@@ -476,9 +477,10 @@ export class OcRunner implements ClusterClient {
    * pruneNullsFromMap, since 81ad0ffc, 1.31) and create sends the object as read. Only here: on an
    * update a null is meant, it clears a field (changes/platform-fields.ts revisionName).
    */
-  create(namespace: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
+  create(namespace: string, manifests: ApplyManifest[], dryRun: string[] = []): Promise<ObjectOutcome[]> {
     const args = [
       'create',
+      ...dryRun,
       '--save-config',
       '--field-manager=kubectl-client-side-apply',
       '-f',

@@ -504,12 +504,23 @@ async function checkWithServer(
   sending: Change[],
   parallel: number,
 ): Promise<void> {
-  const vms = sending.filter((c) => c.kind === 'VirtualMachine').map((c) => c.manifest!);
-  if (!vms.length) return;
-  const { alone, calls } = planFanOut(vms, (m) => instanceLabel(m.metadata.labels), parallel);
-  const parts = alone.length ? [...calls, alone] : calls;
-  const answers = await Promise.all(parts.map((part) => cluster.dryRun(ns, part)));
-  const refused = answers.flat().filter((o) => o.result === 'failed');
+  const vms = sending.filter((c) => c.kind === 'VirtualMachine');
+  // Each as it will be written: a new VM by create (one request where apply spends two), a changed one by apply.
+  const answers = await Promise.all(
+    (['create', 'apply'] as const).flatMap((verb) => {
+      const manifests = vms
+        .filter((c) => (c.action === 'create') === (verb === 'create'))
+        .map((c) => c.manifest!);
+      if (!manifests.length) return [];
+      // --parallel shared between the two in proportion: a scale-up with a change sends both.
+      const share = Math.max(1, Math.round((parallel * manifests.length) / vms.length));
+      const { alone, calls } = planFanOut(manifests, (m) => instanceLabel(m.metadata.labels), share);
+      return (alone.length ? [...calls, alone] : calls).map((part) => cluster.dryRun(ns, part, verb));
+    }),
+  );
+  // AlreadyExists on a create's dry run refuses nothing in the input: someone made that VM since the
+  // read, and the write says so on its line, as it did when the dry run was an apply.
+  const refused = answers.flat().filter((o) => o.result === 'failed' && o.cause !== 'exists');
   if (!refused.length) return;
   // A server that could not answer (5xx, 429) refused nothing: the cluster's fault, not the input's.
   const unanswered = refused.find((o) => o.cause === 'server');

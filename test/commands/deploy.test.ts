@@ -34,6 +34,8 @@ async function deployed(extra: Partial<DeployOptions> = {}): Promise<FakeCluster
   cluster.sent = [];
   cluster.applyCalls = [];
   cluster.createCalls = [];
+  cluster.dryRunCalls = [];
+  cluster.dryRunVerbs = [];
   return cluster;
 }
 const sentNames = (c: FakeCluster) => c.sent.map((m) => `${m.kind}/${m.metadata.name}`);
@@ -577,5 +579,34 @@ describe('the VMs go through a server-side dry run before anything is written', 
     const err = await asyncErrorOf(() => run(cluster, { sets: ['cpu=4'] }));
     expect(err.exitCode).toBe(2);
     expect(cluster.calls).toEqual(['list', 'list', 'dry-run']);
+  });
+
+  test('each VM is dry-run as it will be written: new ones by create, changed ones by apply', async () => {
+    const cluster = await deployed();
+    expect((await run(cluster, { replicas: 3, sets: ['cpu=4'] })).code).toBe(0);
+    const byVerb = cluster.dryRunVerbs.map((verb, i) => [
+      verb,
+      cluster.dryRunCalls[i].map((m) => m.metadata.name),
+    ]);
+    expect(byVerb).toEqual([
+      ['create', ['web-03']],
+      ['apply', ['web-01', 'web-02']],
+    ]);
+  });
+
+  test('a VM someone created since the read is no refusal of the input: the write says so on its line', async () => {
+    const cluster = await deployed();
+    cluster.dryRunRejects['VirtualMachine/web-03'] = {
+      reason: 'virtualmachines.kubevirt.io "web-03" already exists',
+      cause: 'exists',
+    };
+    cluster.rejects['VirtualMachine/web-03'] = {
+      reason: 'virtualmachines.kubevirt.io "web-03" already exists',
+      cause: 'exists',
+    };
+    const r = await run(cluster, { replicas: 3 });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toContain('[FAILED] VirtualMachine web-03');
+    expect(r.stdout).toContain('someone created it after deploy read');
   });
 });

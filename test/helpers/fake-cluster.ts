@@ -115,8 +115,11 @@ export class FakeCluster implements ClusterClient {
   dryRunRejects: Record<string, Failure> = {};
   /** The manifests of each server-side dry run. */
   dryRunCalls: ApplyManifest[][] = [];
-  async dryRun(_ns: string, manifests: ApplyManifest[]): Promise<ObjectOutcome[]> {
+  /** The verb of each server-side dry run, as in dryRunCalls. */
+  dryRunVerbs: ('create' | 'apply')[] = [];
+  async dryRun(_ns: string, manifests: ApplyManifest[], verb: 'create' | 'apply'): Promise<ObjectOutcome[]> {
     this.calls.push('dry-run');
+    this.dryRunVerbs.push(verb);
     this.dryRunCalls.push(manifests);
     return manifests.map((m) => {
       const ref = { kind: m.kind, name: m.metadata.name };
