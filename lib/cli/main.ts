@@ -76,8 +76,6 @@ export async function main(
   const onSignal = () => abort.abort();
   for (const s of SIGNALS) process.on(s, onSignal);
   try {
-    // An output that cannot be written (stdout closed) stops the run before it does anything.
-    await output.flush?.();
     const toolRoot = findToolRoot();
     if (argv[0] === '__complete' || argv[0] === 'completion')
       return await completion(argv, toolRoot, env, io);

@@ -16,7 +16,7 @@ test("ip-num's index is not bundled: its IPNumber module builds IPv6 ranges as i
   expect(bundle).not.toContain('fc00::/7');
 });
 
-describe('the Node built-ins a run has loaded when it starts its first oc', () => {
+describe('what a run has done when it starts its first oc', () => {
   const kubeconfig = path.join(tempDir('first-spawn-'), 'kubeconfig');
   // Never contacted: the preload ends the run at its first oc.
   const config = `apiVersion: v1
@@ -28,7 +28,7 @@ current-context: c
 `;
   writeFileSync(kubeconfig, config);
 
-  function builtinsAtFirstOc(step: string[]): { at: string; builtins: string[] } {
+  function atFirstOc(step: string[]): { at: string; builtins: string[]; stdoutWrites: number } {
     const r = spawnSync(
       process.execPath,
       [
@@ -59,9 +59,18 @@ current-context: c
   test.each([['deploy'], ['status'], ['diff'], ['delete', '--yes']])(
     '%s: none of https, tls, http (image-upload.ts, only when a file is uploaded)',
     (...step) => {
-      const { at, builtins } = builtinsAtFirstOc(step);
+      const { at, builtins } = atFirstOc(step);
       expect(at).toMatch(/^spawn /);
       expect(builtins.filter((m) => /^(https|tls|_tls_wrap|_http_client|http)$/.test(m))).toEqual([]);
+    },
+  );
+
+  test.each([['deploy'], ['status'], ['diff'], ['delete', '--yes']])(
+    '%s: nothing written to stdout yet, not even an empty write',
+    (...step) => {
+      const { at, stdoutWrites } = atFirstOc(step);
+      expect(at).toMatch(/^spawn /);
+      expect(stdoutWrites).toBe(0);
     },
   );
 });
