@@ -71,13 +71,14 @@ describe.each(KUBECTLS)('%s', (binary) => {
     const r = await e2e.run(['demo', 'web', 'deploy']);
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    // Everything is new: the Namespace applied alone (another spec may create it too), then one create.
+    // Everything is new: one create, headed by the Namespace; this kubectl creates the stream in
+    // order, so the objects after it find their namespace.
     expect(
       e2e
         .calls()
         .filter((c) => /^(apply|create) /.test(c))
         .map((c) => c.split(' ').slice(0, 2).join(' ')),
-    ).toEqual(['apply -f', 'create --save-config']);
+    ).toEqual(['create --save-config']);
     expect(r.stdout).toContain('[SUCCESS] Namespace vm-demo (created)');
     expect(r.stdout).toContain('[SUCCESS] VirtualMachine web-01 (created)');
     expect(r.stdout).toContain('9 succeeded, 0 skipped, 0 failed');
