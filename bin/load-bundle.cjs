@@ -26,7 +26,10 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const vm = require('node:vm');
-const { createRequire } = require('node:module');
+// Module.createRequire, as node:module exports it: loading node:module itself starts Node's ES
+// module loader (and fs/promises with it), which nothing here uses (docs/performance.md, "Before
+// the first request").
+const { createRequire } = module.constructor;
 
 const MAGIC = Buffer.from('VAUTOCC1');
 const HEADER = MAGIC.length + 4 + 32; // magic, CPU ms of the run that wrote it, SHA-256

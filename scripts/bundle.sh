@@ -150,7 +150,8 @@ copy_tree() {
   done < <(list_files "$@")
 }
 
-cp bin/v-auto bin/load-bundle.cjs "$tree/bin/"
+# bin/package.json makes bin/v-auto (no extension) CommonJS: no ES module loader to start.
+cp bin/v-auto bin/load-bundle.cjs bin/package.json "$tree/bin/"
 cp build/v-auto.cjs "$tree/build/"
 # esbuild writes LEGAL.txt only when the bundled code keeps license comments.
 [ ! -f build/v-auto.cjs.LEGAL.txt ] || cp build/v-auto.cjs.LEGAL.txt "$tree/build/"
@@ -160,8 +161,8 @@ copy_tree templates examples schemas docs
 # The editor schemas as this build's rules generate them (scripts/build.mjs).
 cp build/schemas/*.schema.json "$tree/schemas/"
 printf '%s\n' "$version" >"$tree/VERSION"
-# bin/v-auto has no extension: this file makes Node load it as an ES module, and keeps any
-# package.json in the folders above the unpacked bundle from deciding that instead.
+# The bundle's own package.json: no package.json in the folders above the unpacked bundle
+# decides how Node reads its files (bin/ has its own, above).
 printf '{\n  "name": "v-auto",\n  "private": true,\n  "type": "module"\n}\n' >"$tree/package.json"
 if [ -f README.md ]; then cp README.md "$tree/"; else echo 'warning: no README.md to bundle' >&2; fi
 [ ! -f LICENSE ] || cp LICENSE "$tree/"

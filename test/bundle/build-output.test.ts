@@ -73,4 +73,12 @@ current-context: c
       expect(stdoutWrites).toBe(0);
     },
   );
+
+  test.each([['deploy'], ['status'], ['diff'], ['delete', '--yes'], ['inspect']])(
+    "%s: Node's ES module loader not started (bin/v-auto is CommonJS, node:module not loaded)",
+    (...step) => {
+      const { builtins } = atFirstOc(step);
+      expect(builtins.filter((m) => /^internal\/modules\/esm\/loader$|^module$/.test(m))).toEqual([]);
+    },
+  );
 });

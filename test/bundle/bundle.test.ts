@@ -128,6 +128,7 @@ describe('the archive', () => {
     for (const entry of [
       'bin/v-auto',
       'bin/load-bundle.cjs',
+      'bin/package.json',
       'build/v-auto.cjs',
       'templates/',
       'examples/',
