@@ -108,8 +108,7 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
   // even a Namespace x at the head of the same create, which is cluster-scoped and failed for its
   // own reason before them (a refused create: the objects after it each say not found).
   const namedBlock = (ref: ObjectRef) => {
-    const quoted = `"${ref.name}"`;
-    const own = blocks.filter((b) => b.includes(quoted) && !NAMESPACE_MISSING.test(b));
+    const own = blocks.filter((b) => names(b, ref) && !NAMESPACE_MISSING.test(b));
     return own.find((b) => b.toLowerCase().includes(ref.kind.toLowerCase())) ?? own[0];
   };
   const generalFor = (ref: ObjectRef) =>
@@ -118,7 +117,7 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
   // goes through the stream in order and prints one block per object that failed, so when there
   // are as many such blocks as objects left without a word, the n-th is the n-th object's; else
   // the first is the likeliest for each.
-  const unnamed = blocks.filter((b) => !sent.some((r) => b.includes(`"${r.name}"`)));
+  const unnamed = blocks.filter((b) => !sent.some((r) => names(b, r)));
   const unaccounted = sent.filter(
     (ref) => !results.has(`${ref.kind}/${ref.name}`) && !namedBlock(ref) && !generalFor(ref),
   );
@@ -136,6 +135,15 @@ export function parseRun(sent: ObjectRef[], run: RunOutput, deleting = false): P
     return failed(ref, firstErrorLine(run.stderr) || 'no result reported by the cluster');
   });
   return { outcomes };
+}
+
+/**
+ * Whether an error block is about `ref`. A Namespace by its resource and name (`namespaces "x" …`):
+ * every error about an object in it quotes its name too (`… in the namespace "x"`), and a
+ * Namespace heads a first deploy's create.
+ */
+function names(block: string, ref: ObjectRef): boolean {
+  return block.includes(ref.kind === 'Namespace' ? `namespaces "${ref.name}"` : `"${ref.name}"`);
 }
 
 /**

@@ -247,6 +247,40 @@ test('a Namespace at the head of a create keeps its own refusal; the objects aft
   ]);
 });
 
+// RBAC refusals quote the namespace (`… in the namespace "vm-demo"`): with the Namespace at the
+// head of the create they are still the objects' own, one each in stream order.
+test("a Namespace at the head of a create does not take the objects' refusals that quote its name", () => {
+  const forbidden = (resource: string, group: string) =>
+    `Error from server (Forbidden): error when creating "STDIN": ${resource}.${group} is forbidden: User "dev" cannot create resource "${resource}" in API group "${group}" in the namespace "vm-demo"`;
+  const refs = [
+    { kind: 'Namespace', name: 'vm-demo' },
+    { kind: 'Secret', name: 'web-01-cloudinit' },
+    { kind: 'DataVolume', name: 'web-01-rootdisk' },
+    { kind: 'VirtualMachine', name: 'web-01' },
+  ];
+  const stderr = [
+    forbidden('datavolumes', 'cdi.kubevirt.io'),
+    forbidden('virtualmachines', 'kubevirt.io'),
+  ].join('\n');
+  const got = outcomes(refs, 'namespace/vm-demo created\nsecret/web-01-cloudinit created\n', stderr);
+  expect(got.map((o) => [o.kind, o.result, o.cause, o.reason])).toEqual([
+    ['Namespace', 'created', undefined, undefined],
+    ['Secret', 'created', undefined, undefined],
+    [
+      'DataVolume',
+      'failed',
+      'forbidden',
+      forbidden('datavolumes', 'cdi.kubevirt.io').replace(/^.*?STDIN": /, ''),
+    ],
+    [
+      'VirtualMachine',
+      'failed',
+      'forbidden',
+      forbidden('virtualmachines', 'kubevirt.io').replace(/^.*?STDIN": /, ''),
+    ],
+  ]);
+});
+
 test.each([
   // kubectl 1.27 against a server without /openapi/v2: it stops before the first object.
   [
