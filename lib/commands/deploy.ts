@@ -490,6 +490,22 @@ function failureHint(o: ObjectOutcome, at: Context): string | undefined {
   return undefined;
 }
 
+/** --parallel shared between the creates and the applies in proportion, at least one call each. */
+function split(
+  parallel: number,
+  fresh: ApplyManifest[],
+  changed: ApplyManifest[],
+): [verb: 'create' | 'apply', manifests: ApplyManifest[], calls: number][] {
+  const forCreate = Math.min(
+    parallel - 1,
+    Math.max(1, Math.round((parallel * fresh.length) / (fresh.length + changed.length))),
+  );
+  return [
+    ['create', fresh, forCreate],
+    ['apply', changed, parallel - forCreate],
+  ];
+}
+
 /**
  * A server-side dry run of the VMs to be created or changed: they carry the user's scheduling input
  * (tolerations, affinity, node selector) and are sent last, so a refusal there would come after the
@@ -505,17 +521,24 @@ async function checkWithServer(
   parallel: number,
 ): Promise<void> {
   const vms = sending.filter((c) => c.kind === 'VirtualMachine');
-  // Each as it will be written: a new VM by create (one request where apply spends two), a changed one by apply.
+  if (!vms.length) return;
+  const fresh = vms.filter((c) => c.action === 'create').map((c) => c.manifest!);
+  const changed = vms.filter((c) => c.action !== 'create').map((c) => c.manifest!);
+  // Each as it will be written: a new VM by create (one request where apply spends two), a changed one
+  // by apply. A scale-up with a change at --parallel 1 is one apply of all: two processes would break
+  // the promise of one call at a time, and apply answers for a new object as create does.
+  const groups: [verb: 'create' | 'apply', manifests: ApplyManifest[], calls: number][] =
+    fresh.length && changed.length
+      ? parallel < 2
+        ? [['apply', [...fresh, ...changed], 1]]
+        : split(parallel, fresh, changed)
+      : [[fresh.length ? 'create' : 'apply', fresh.length ? fresh : changed, parallel]];
   const answers = await Promise.all(
-    (['create', 'apply'] as const).flatMap((verb) => {
-      const manifests = vms
-        .filter((c) => (c.action === 'create') === (verb === 'create'))
-        .map((c) => c.manifest!);
-      if (!manifests.length) return [];
-      // --parallel shared between the two in proportion: a scale-up with a change sends both.
-      const share = Math.max(1, Math.round((parallel * manifests.length) / vms.length));
-      const { alone, calls } = planFanOut(manifests, (m) => instanceLabel(m.metadata.labels), share);
-      return (alone.length ? [...calls, alone] : calls).map((part) => cluster.dryRun(ns, part, verb));
+    groups.flatMap(([verb, manifests, calls]) => {
+      const fan = planFanOut(manifests, (m) => instanceLabel(m.metadata.labels), calls);
+      return (fan.alone.length ? [...fan.calls, fan.alone] : fan.calls).map((part) =>
+        cluster.dryRun(ns, part, verb),
+      );
     }),
   );
   // AlreadyExists on a create's dry run refuses nothing in the input: someone made that VM since the

@@ -583,7 +583,7 @@ describe('the VMs go through a server-side dry run before anything is written', 
 
   test('each VM is dry-run as it will be written: new ones by create, changed ones by apply', async () => {
     const cluster = await deployed();
-    expect((await run(cluster, { replicas: 3, sets: ['cpu=4'] })).code).toBe(0);
+    expect((await run(cluster, { replicas: 3, sets: ['cpu=4'], parallel: 4 })).code).toBe(0);
     const byVerb = cluster.dryRunVerbs.map((verb, i) => [
       verb,
       cluster.dryRunCalls[i].map((m) => m.metadata.name),
@@ -592,6 +592,23 @@ describe('the VMs go through a server-side dry run before anything is written', 
       ['create', ['web-03']],
       ['apply', ['web-01', 'web-02']],
     ]);
+  });
+
+  test('a scale-up with a change at --parallel 1 is one dry run: apply of all, one call at a time', async () => {
+    const cluster = await deployed();
+    expect((await run(cluster, { replicas: 3, sets: ['cpu=4'], parallel: 1 })).code).toBe(0);
+    expect(cluster.dryRunVerbs).toEqual(['apply']);
+    expect(cluster.dryRunCalls.map((c) => c.map((m) => m.metadata.name).sort())).toEqual([
+      ['web-01', 'web-02', 'web-03'],
+    ]);
+  });
+
+  test('creates and applies share --parallel between them, never more calls in all', async () => {
+    const cluster = await deployed({ replicas: 10 });
+    expect((await run(cluster, { replicas: 20, sets: ['cpu=4'], parallel: 3 })).code).toBe(0);
+    expect(cluster.dryRunCalls.length).toBeLessThanOrEqual(3);
+    expect(new Set(cluster.dryRunVerbs)).toEqual(new Set(['create', 'apply']));
+    expect(new Set(cluster.dryRunCalls.flat().map((m) => m.metadata.name)).size).toBe(20);
   });
 
   test('a VM someone created since the read is no refusal of the input: the write says so on its line', async () => {
