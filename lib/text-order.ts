@@ -1,10 +1,17 @@
 // Orders for the names v-auto sorts (instances, VMs, specs, networks, MACs, timestamps): all ASCII, so
-// compared by code unit, never through Intl/ICU, whose first collation costs ~8-13 ms of a run on this
-// machine's Node 20 (ICU loads its collation data then; measured 2026-12-07, docs/performance.md).
+// compared without Intl/ICU, whose first collation costs ~8-13 ms of a run on this machine's Node 20
+// (ICU loads its collation data then; measured 2026-12-07, docs/performance.md). Kubernetes names are
+// lower case and take code-unit order; project and spec names are folder and file names, which may
+// have capitals, and take the case-folded order.
 
 /** Code-unit order: for DNS labels, MACs and RFC 3339 timestamps it is the order ICU gives them. */
 export function byText(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** Case-folded, then by code unit: a project "Shop" sorts between "api" and "web", as a person lists them. */
+export function byFoldedText(a: string, b: string): number {
+  return byText(a.toLowerCase(), b.toLowerCase()) || byText(a, b);
 }
 
 const RUNS = /\d+|\D+/g;

@@ -1,4 +1,4 @@
-import { byNumberedName, byText } from '../lib/text-order.js';
+import { byFoldedText, byNumberedName, byText } from '../lib/text-order.js';
 
 // Names as v-auto sorts them: DNS labels with numbered instances, MACs, timestamps.
 function corpus(): string[] {
@@ -65,5 +65,17 @@ describe('text order without ICU', () => {
       'web-10',
       'web-100',
     ]);
+  });
+
+  test('project and spec names, which may have capitals, sort case-folded and totally', () => {
+    expect(['web', 'Shop', 'api', 'shop', 'DB'].sort(byFoldedText)).toEqual([
+      'api',
+      'DB',
+      'Shop',
+      'shop',
+      'web',
+    ]);
+    expect(byFoldedText('Shop', 'shop')).not.toBe(0);
+    expect(byFoldedText('Shop', 'Shop')).toBe(0);
   });
 });

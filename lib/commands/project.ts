@@ -1,5 +1,5 @@
 // Actions on every spec of a project (`v-auto demo deploy`): each spec in turn, one summary, the worst exit code.
-import { byNumberedName, byText } from '../text-order.js';
+import { byFoldedText, byNumberedName, byText } from '../text-order.js';
 import { ExitCode, VAutoError } from '../errors.js';
 import type { ProjectStatusEntry } from '../report/status-report.js';
 import type { ClusterDeps } from './cluster-deps.js';
@@ -200,5 +200,5 @@ function orphansIn(namespace: string, vms: K8sObject[], specs: string[]): Orphan
 
 function sortOrphans(orphans: Orphan[]): Orphan[] {
   for (const o of orphans) o.vms.sort(byNumberedName);
-  return orphans.sort((a, b) => byText(a.spec, b.spec) || byText(a.namespace, b.namespace));
+  return orphans.sort((a, b) => byFoldedText(a.spec, b.spec) || byText(a.namespace, b.namespace));
 }

@@ -12,6 +12,7 @@ import {
 import path from 'node:path';
 import { usageError, VAutoError } from '../errors.js';
 import { ENV_REFERENCE } from './rules.js';
+import { byFoldedText } from '../text-order.js';
 import { parseYamlSource, type YamlSource } from './yaml-source.js';
 
 /** Files larger than this are refused: no sane spec is this big, and YAML parsing is not free. */
@@ -292,7 +293,7 @@ function listNames(dir: string, keep: (e: import('node:fs').Dirent) => boolean):
     return readdirSync(dir, { withFileTypes: true })
       .filter(keep)
       .map((e) => e.name)
-      .sort();
+      .sort(byFoldedText);
   } catch {
     return [];
   }

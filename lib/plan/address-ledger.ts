@@ -1,5 +1,5 @@
 // The address ledger: every planned static address of some specs, and what the cluster says of each (pure).
-import { byText } from '../text-order.js';
+import { byFoldedText, byText } from '../text-order.js';
 import type { VAutoError } from '../errors.js';
 import { parseAddress } from './addresses.js';
 import { conflictsOf, describeConflict, type AddressConflict } from './address-conflicts.js';
@@ -125,8 +125,8 @@ export function addressLedger(
     (a, b) =>
       byText(a.network, b.network) ||
       Number(value(a.address) - value(b.address)) ||
-      byText(a.project, b.project) ||
-      byText(a.spec, b.spec) ||
+      byFoldedText(a.project, b.project) ||
+      byFoldedText(a.spec, b.spec) ||
       // One address twice (planned, and kept by an instance left elsewhere): the planned one first.
       Number(a.cluster?.state === 'kept') - Number(b.cluster?.state === 'kept'),
   );

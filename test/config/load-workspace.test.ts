@@ -38,3 +38,16 @@ test("a symbolic link to a project folder is a project in every list: the worksp
   ]);
   expect(errorOf(() => loadWorkspace(home, 'labs', 'db')).hint).toBe('projects here: demo, lab');
 });
+
+test('projects and specs are listed case-folded: a project named Shop sorts among the lower-case ones', () => {
+  const home = tempDir();
+  writeWorkspace(home, { project: 'web', config: IMAGE, specs: { db: {}, Api: {} } });
+  writeWorkspace(home, { project: 'Shop', config: IMAGE, specs: { web: {} } });
+  writeWorkspace(home, { project: 'api', config: IMAGE, specs: { web: {} } });
+  expect(listSpecs(home)).toEqual([
+    { project: 'api', spec: 'web' },
+    { project: 'Shop', spec: 'web' },
+    { project: 'web', spec: 'Api' },
+    { project: 'web', spec: 'db' },
+  ]);
+});
