@@ -5,7 +5,9 @@
 // IPv6 regexes), 10–25 ms of every run that plans an address (issue #30) for ranges v-auto never
 // asks about. Which strings are accepted is still ip-num's Validator, the same calls as
 // IPv4CidrRange.fromCidr and IPv4.fromDecimalDottedString make; the arithmetic that follows is
-// on bigints (test/plan/addresses.test.ts checks both against ip-num's classes).
+// on bigints (test/plan/addresses.test.ts checks both against ip-num's classes). Those module paths
+// are not ip-num's public entry, so package.json pins its exact version: an upgrade is a deliberate
+// change that runs that test.
 import {
   dottedDecimalNotationToBinaryString,
   parseBinaryStringToBigInt,
