@@ -25,11 +25,13 @@ import type { CommandOptions } from './definitions.js';
 import { instanceOfRootDisk } from '../model/names.js';
 import {
   instanceLabel,
+  isOurs,
   isSharedNad,
   matches,
   selectorString,
   sharedSelector,
   specSelector,
+  type SpecRef,
 } from '../model/ownership.js';
 import { waitReady } from './wait-ready.js';
 import { PRIMARY_UDN_NAMESPACE_LABEL } from '../model/names.js';
@@ -175,7 +177,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
         // not seen yet up in storage before refusing an object in it (kubernetes/kubernetes@04791b4
         // staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go).
         const together = own.length > 0 && own.every((m) => creates.has(m));
-        first = await createLead(cluster, ns, together ? part : lead);
+        first = await createLead(cluster, ns, together ? part : lead, plan.settings);
         if (together) return first;
       } else if (lead.length) first = await cluster.apply(ns, lead);
       // Interrupted while the shared objects went: the instance's objects are not started.
@@ -300,14 +302,16 @@ function namespaceManifest(name: string, networks: PlannedNetwork[]): ApplyManif
  * objects when they go in one call), by create, never apply: a Namespace someone made since the
  * read (another spec's deploy, `oc new-project`) is left as it is, where an apply would write
  * kubectl's last-applied annotation onto an object v-auto does not own. Its AlreadyExists is
- * reported as skipped, and kubectl goes on to the objects after it. A shared NAD another spec's
- * deploy created meanwhile is the project's and is applied then, as it would have been without the
- * race; the VMs created after it in the stream found it there (its AlreadyExists says so).
+ * reported as skipped, and kubectl goes on to the objects after it. A shared NAD found made
+ * meanwhile is read once more: another spec's deploy of the project made it, and it is applied then,
+ * as it would have been without the race; anyone else's stays as it is and fails as made since the
+ * read, so that the next deploy plans against it and says whose it is.
  */
 async function createLead(
   cluster: ClusterClient,
   ns: string,
   manifests: ApplyManifest[],
+  owner: SpecRef,
 ): Promise<ObjectOutcome[]> {
   const outcomes = await cluster.create(ns, manifests);
   const taken = manifests.filter(
@@ -317,7 +321,17 @@ async function createLead(
       outcomes[i].cause === 'exists',
   );
   if (!taken.length) return outcomes;
-  const again = new Map((await cluster.apply(ns, taken)).map((o) => [`${o.kind}/${o.name}`, o]));
+  const live = await cluster.list(ns, [...new Set(taken.map((m) => m.kind))]);
+  const ours = taken.filter((m) =>
+    live.some(
+      (o) =>
+        o.kind === m.kind &&
+        o.metadata.name === m.metadata.name &&
+        isOurs(o.metadata.labels, m.metadata.labels, owner),
+    ),
+  );
+  if (!ours.length) return outcomes;
+  const again = new Map((await cluster.apply(ns, ours)).map((o) => [`${o.kind}/${o.name}`, o]));
   return outcomes.map((o) => again.get(`${o.kind}/${o.name}`) ?? o);
 }
 

@@ -3,6 +3,7 @@ import type { ClusterDeps } from '../../lib/commands/cluster-deps.js';
 import { deploy, type DeployOptions } from '../../lib/commands/deploy.js';
 import type { K8sObject } from '../../lib/cluster/k8s-object.js';
 import { VAutoError } from '../../lib/errors.js';
+import { sharedNadLabels } from '../../lib/model/ownership.js';
 import { EXAMPLE_WEB, repoRoot } from '../helpers/e2e.js';
 import { textReporter } from '../../lib/report/reporter.js';
 import { capture, FakeCluster } from '../helpers/fake-cluster.js';
@@ -82,13 +83,14 @@ test('a first deploy with a shared NAD another spec created since the read: one 
       cluster.existing.push({
         apiVersion: 'k8s.cni.cncf.io/v1',
         kind: 'NetworkAttachmentDefinition',
-        metadata: { name: 'office', namespace: ns },
+        metadata: { name: 'office', namespace: ns, labels: sharedNadLabels({ project: 'demo' }) },
       });
     return seen(ns, manifests);
   };
   const r = await run(cluster, { spec: 'db' });
   expect(r.code).toBe(0);
-  expect(cluster.calls).toEqual(['list', 'namespace', 'create', 'apply']);
+  // The second list reads the NAD found, to apply it only if it is the project's.
+  expect(cluster.calls).toEqual(['list', 'namespace', 'create', 'list', 'apply']);
   expect(cluster.createCalls[0].slice(0, 2).map((m) => `${m.kind}/${m.metadata.name}`)).toEqual([
     'Namespace/vm-demo',
     'NetworkAttachmentDefinition/office',

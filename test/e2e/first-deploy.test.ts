@@ -81,6 +81,42 @@ exec "${e2e.kubectl}" "$@"
     );
   });
 
+  test('a NAD of the shared name someone else made between the read and the write is not written: [FAILED], left as it is', async () => {
+    const racer = path.join(e2e.home, 'racing-kubectl');
+    const nad = JSON.stringify({
+      apiVersion: 'k8s.cni.cncf.io/v1',
+      kind: 'NetworkAttachmentDefinition',
+      metadata: { name: 'office', namespace: 'vm-demo' },
+      spec: { config: '{"cniVersion":"0.3.1","name":"office","type":"bridge","bridge":"br-theirs"}' },
+    });
+    writeFileSync(
+      racer,
+      `#!/bin/sh
+if { [ "$1" = create ] || [ "$1" = apply ]; } && [ ! -e "$0.done" ]; then
+  : > "$0.done"
+  "${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}" create namespace vm-demo >/dev/null || exit 99
+  echo '${nad}' | "${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}" create -f - >/dev/null || exit 99
+fi
+exec "${e2e.kubectl}" "$@"
+`,
+    );
+    chmodSync(racer, 0o755);
+    const r = await e2e.run(['demo', 'db', 'deploy'], { OC_WRAPPER_KUBECTL: racer });
+    expect(r.code).toBe(1);
+    expect(
+      e2e
+        .calls()
+        .filter(writes)
+        .map((c) => c.split(' ')[0]),
+    ).toEqual(['create']);
+    expect(r.stdout).toMatch(
+      /^\[FAILED\] NetworkAttachmentDefinition office \(.*already exists\)\n\s+hint: someone created it after deploy read namespace vm-demo/m,
+    );
+    const theirs = e2e.sim.get('NetworkAttachmentDefinition', 'vm-demo', 'office');
+    expect(theirs.spec.config).toContain('br-theirs');
+    expect(theirs.metadata.annotations?.[LAST_APPLIED]).toBeUndefined();
+  });
+
   test('a Namespace someone creates between the read and the write is left as it is: [SKIPPED] already exists, the objects go', async () => {
     // Stands in for kubectl: before the first write, someone else (`oc new-project`) makes the namespace.
     const racer = path.join(e2e.home, 'racing-kubectl');
