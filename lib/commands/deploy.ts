@@ -172,9 +172,9 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
       if (lead.some((m) => m.kind === 'Namespace')) {
         // A new namespace: the read found nothing, so every object is new. With only new instance
         // objects after them the Namespace (and the shared NADs) head their create, one kubectl
-        // process: kubectl creates
-        // the stream in order, and NamespaceLifecycle admission looks a namespace its cache has
-        // not seen yet up in storage before refusing an object in it (kubernetes/kubernetes@04791b4
+        // process: kubectl creates the stream in order, and NamespaceLifecycle admission looks a
+        // namespace its cache has not seen yet up in storage before refusing an object in it
+        // (kubernetes/kubernetes@04791b4
         // staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go).
         const together = own.length > 0 && own.every((m) => creates.has(m));
         first = await createLead(cluster, ns, together ? part : lead, plan.settings);
