@@ -226,9 +226,9 @@ function decide(m: Manifest, byKey: Map<string, K8sObject>, input: ChangeInput):
 
 /** The update carries the kept items; the annotation says which, so that they stay not v-auto's. */
 function withKeptRecord(desired: Manifest, record: string): Manifest {
-  const copy = structuredClone(desired);
-  copy.metadata.annotations = { ...(copy.metadata.annotations ?? {}), [KEPT_ANNOTATION]: record };
-  return copy;
+  // A copy of the path it changes only: the rest is shared with the desired manifest, which no one writes to.
+  const annotations = { ...(desired.metadata.annotations ?? {}), [KEPT_ANNOTATION]: record };
+  return { ...desired, metadata: { ...desired.metadata, annotations } };
 }
 
 /**
