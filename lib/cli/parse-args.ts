@@ -19,8 +19,12 @@ import { resolvePositionals } from './positionals.js';
 export type { CliOptions, OutputFormat } from '../commands/definitions.js';
 
 export type ParseResult = { kind: 'run'; options: CliOptions } | { kind: 'print'; text: string };
-/** The arguments as yargs gives them: `words`, and each flag's value (or default) by its name. */
-// The options are declared from a table, so yargs cannot type them: each is read as its FlagSpec declares.
+
+/**
+ * The arguments as yargs (or the plain path) gives them: `words`, and each flag's value (or default)
+ * by its name. The options are declared from a table, so they are untyped here: each is read as its
+ * FlagSpec declares.
+ */
 export type Args = Record<string, any>;
 
 const EPILOG = `Precedence (later wins): built-in defaults, config.yaml, specs/<spec>.yaml, --replicas, --set.
