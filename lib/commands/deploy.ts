@@ -504,12 +504,18 @@ function failureHint(o: ObjectOutcome, at: Context): string | undefined {
   return undefined;
 }
 
-/** --parallel shared between the creates and the applies in proportion, at least one call each. */
-function split(
-  parallel: number,
-  fresh: ApplyManifest[],
-  changed: ApplyManifest[],
-): [verb: 'create' | 'apply', manifests: ApplyManifest[], calls: number][] {
+type DryRun = [verb: 'create' | 'apply', manifests: ApplyManifest[], calls: number];
+
+/**
+ * Each VM dry-run as it will be written: a new one by create (one request where apply spends two), a
+ * changed one by apply, within --parallel calls in all: shared in proportion, at least one each. A
+ * scale-up with a change at --parallel 1 is one apply of all: two processes would break the promise
+ * of one call at a time, and apply answers for a new object as create does.
+ */
+function dryRuns(parallel: number, fresh: ApplyManifest[], changed: ApplyManifest[]): DryRun[] {
+  if (!changed.length) return [['create', fresh, parallel]];
+  if (!fresh.length) return [['apply', changed, parallel]];
+  if (parallel < 2) return [['apply', [...fresh, ...changed], 1]];
   const forCreate = Math.min(
     parallel - 1,
     Math.max(1, Math.round((parallel * fresh.length) / (fresh.length + changed.length))),
@@ -538,17 +544,8 @@ async function checkWithServer(
   if (!vms.length) return;
   const fresh = vms.filter((c) => c.action === 'create').map((c) => c.manifest!);
   const changed = vms.filter((c) => c.action !== 'create').map((c) => c.manifest!);
-  // Each as it will be written: a new VM by create (one request where apply spends two), a changed one
-  // by apply. A scale-up with a change at --parallel 1 is one apply of all: two processes would break
-  // the promise of one call at a time, and apply answers for a new object as create does.
-  const groups: [verb: 'create' | 'apply', manifests: ApplyManifest[], calls: number][] =
-    fresh.length && changed.length
-      ? parallel < 2
-        ? [['apply', [...fresh, ...changed], 1]]
-        : split(parallel, fresh, changed)
-      : [[fresh.length ? 'create' : 'apply', fresh.length ? fresh : changed, parallel]];
   const answers = await Promise.all(
-    groups.flatMap(([verb, manifests, calls]) => {
+    dryRuns(parallel, fresh, changed).flatMap(([verb, manifests, calls]) => {
       const fan = planFanOut(manifests, (m) => instanceLabel(m.metadata.labels), calls);
       return (fan.alone.length ? [...fan.calls, fan.alone] : fan.calls).map((part) =>
         cluster.dryRun(ns, part, verb),
