@@ -6,6 +6,45 @@ import { startE2E, writes, type E2E } from '../helpers/e2e.js';
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
+/**
+ * Stands in for kubectl: before the run's first write (create or apply), another client runs
+ * `setup`, each line given the kubectl command that reaches the simulator; then the run's own call.
+ */
+function racingKubectl(e2e: E2E, setup: (kubectl: string) => string[]): string {
+  const racer = path.join(e2e.home, 'racing-kubectl');
+  const kubectl = `"${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}"`;
+  const lines = setup(kubectl).map((line) => `  ${line} >/dev/null || exit 99`);
+  writeFileSync(
+    racer,
+    `#!/bin/sh
+if { [ "$1" = create ] || [ "$1" = apply ]; } && [ ! -e "$0.done" ]; then
+  : > "$0.done"
+${lines.join('\n')}
+fi
+exec "${e2e.kubectl}" "$@"
+`,
+  );
+  chmodSync(racer, 0o755);
+  return racer;
+}
+
+/** The shared NAD `office` of the demo project's db spec as another client writes it: its bridge, and labels if any. */
+function officeNad(bridge: string, labels?: Record<string, string>): string {
+  return JSON.stringify({
+    apiVersion: 'k8s.cni.cncf.io/v1',
+    kind: 'NetworkAttachmentDefinition',
+    metadata: { name: 'office', namespace: 'vm-demo', ...(labels ? { labels } : {}) },
+    spec: { config: `{"cniVersion":"0.3.1","name":"office","type":"bridge","bridge":"${bridge}"}` },
+  });
+}
+
+/** The verbs of the run's writes, in order. */
+const writeVerbs = (e2e: E2E) =>
+  e2e
+    .calls()
+    .filter(writes)
+    .map((c) => c.split(' ')[0]);
+
 describe('first deploy into a new namespace', () => {
   let e2e: E2E;
   beforeEach(async () => {
@@ -32,47 +71,27 @@ describe('first deploy into a new namespace', () => {
   test('a spec with a shared NAD: the Namespace, the NAD and the instances in one create; nothing applied', async () => {
     const r = await e2e.run(['demo', 'db', 'deploy']);
     expect(r.code).toBe(0);
-    const sent = e2e.calls().filter(writes);
-    expect(sent.map((c) => c.split(' ')[0])).toEqual(['create']);
+    expect(writeVerbs(e2e)).toEqual(['create']);
     expect(r.stdout).toContain('[SUCCESS] Namespace vm-demo (created)');
     expect(r.stdout).toContain('[SUCCESS] NetworkAttachmentDefinition office (created)');
     expect(r.stdout).toContain('[SUCCESS] VirtualMachine db-01 (created)');
   });
 
   test('a shared NAD another spec created between the read and the write is applied after the one create; the VMs go', async () => {
-    // Stands in for kubectl: before the first write, another spec of the project makes the shared NAD (and so its namespace).
-    const racer = path.join(e2e.home, 'racing-kubectl');
-    const nad = JSON.stringify({
-      apiVersion: 'k8s.cni.cncf.io/v1',
-      kind: 'NetworkAttachmentDefinition',
-      metadata: {
-        name: 'office',
-        namespace: 'vm-demo',
-        labels: { 'v-auto/managed': 'true', 'v-auto/project': 'demo', 'v-auto/shared': 'true' },
-      },
-      spec: { config: '{"cniVersion":"0.3.1","name":"office","type":"bridge","bridge":"br-old"}' },
+    // Before the first write, another spec of the project makes the shared NAD (and so its namespace).
+    const nad = officeNad('br-old', {
+      'v-auto/managed': 'true',
+      'v-auto/project': 'demo',
+      'v-auto/shared': 'true',
     });
-    writeFileSync(
-      racer,
-      `#!/bin/sh
-if { [ "$1" = create ] || [ "$1" = apply ]; } && [ ! -e "$0.done" ]; then
-  : > "$0.done"
-  "${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}" create namespace vm-demo >/dev/null || exit 99
-  echo '${nad}' | "${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}" apply -f - >/dev/null || exit 99
-fi
-exec "${e2e.kubectl}" "$@"
-`,
-    );
-    chmodSync(racer, 0o755);
+    const racer = racingKubectl(e2e, (kubectl) => [
+      `${kubectl} create namespace vm-demo`,
+      `echo '${nad}' | ${kubectl} apply -f -`,
+    ]);
     const r = await e2e.run(['demo', 'db', 'deploy'], { OC_WRAPPER_KUBECTL: racer });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
-    expect(
-      e2e
-        .calls()
-        .filter(writes)
-        .map((c) => c.split(' ')[0]),
-    ).toEqual(['create', 'apply']);
+    expect(writeVerbs(e2e)).toEqual(['create', 'apply']);
     expect(r.stdout).toContain('[SKIPPED] Namespace vm-demo (already exists)');
     expect(r.stdout).toContain('[SUCCESS] NetworkAttachmentDefinition office (configured)');
     expect(r.stdout).toContain('[SUCCESS] VirtualMachine db-01 (created)');
@@ -82,33 +101,15 @@ exec "${e2e.kubectl}" "$@"
   });
 
   test('a NAD of the shared name someone else made between the read and the write is not written: [FAILED], left as it is', async () => {
-    const racer = path.join(e2e.home, 'racing-kubectl');
-    const nad = JSON.stringify({
-      apiVersion: 'k8s.cni.cncf.io/v1',
-      kind: 'NetworkAttachmentDefinition',
-      metadata: { name: 'office', namespace: 'vm-demo' },
-      spec: { config: '{"cniVersion":"0.3.1","name":"office","type":"bridge","bridge":"br-theirs"}' },
-    });
-    writeFileSync(
-      racer,
-      `#!/bin/sh
-if { [ "$1" = create ] || [ "$1" = apply ]; } && [ ! -e "$0.done" ]; then
-  : > "$0.done"
-  "${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}" create namespace vm-demo >/dev/null || exit 99
-  echo '${nad}' | "${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}" create -f - >/dev/null || exit 99
-fi
-exec "${e2e.kubectl}" "$@"
-`,
-    );
-    chmodSync(racer, 0o755);
+    // Before the first write, someone else makes a NAD of that name (and its namespace), without v-auto's labels.
+    const nad = officeNad('br-theirs');
+    const racer = racingKubectl(e2e, (kubectl) => [
+      `${kubectl} create namespace vm-demo`,
+      `echo '${nad}' | ${kubectl} create -f -`,
+    ]);
     const r = await e2e.run(['demo', 'db', 'deploy'], { OC_WRAPPER_KUBECTL: racer });
     expect(r.code).toBe(1);
-    expect(
-      e2e
-        .calls()
-        .filter(writes)
-        .map((c) => c.split(' ')[0]),
-    ).toEqual(['create']);
+    expect(writeVerbs(e2e)).toEqual(['create']);
     expect(r.stdout).toMatch(
       /^\[FAILED\] NetworkAttachmentDefinition office \(.*already exists\)\n\s+hint: someone created it after deploy read namespace vm-demo/m,
     );
@@ -118,19 +119,8 @@ exec "${e2e.kubectl}" "$@"
   });
 
   test('a Namespace someone creates between the read and the write is left as it is: [SKIPPED] already exists, the objects go', async () => {
-    // Stands in for kubectl: before the first write, someone else (`oc new-project`) makes the namespace.
-    const racer = path.join(e2e.home, 'racing-kubectl');
-    writeFileSync(
-      racer,
-      `#!/bin/sh
-if { [ "$1" = create ] || [ "$1" = apply ]; } && [ ! -e "$0.done" ]; then
-  : > "$0.done"
-  "${e2e.kubectl}" --kubeconfig "${e2e.sim.kubeconfigPath}" create namespace vm-demo >/dev/null || exit 99
-fi
-exec "${e2e.kubectl}" "$@"
-`,
-    );
-    chmodSync(racer, 0o755);
+    // Before the first write, someone else (`oc new-project`) makes the namespace.
+    const racer = racingKubectl(e2e, (kubectl) => [`${kubectl} create namespace vm-demo`]);
     const r = await e2e.run(['demo', 'web', 'deploy'], { OC_WRAPPER_KUBECTL: racer });
     expect(r.stderr).toBe('');
     expect(r.code).toBe(0);
