@@ -243,7 +243,13 @@ export function workspaceEnvNames(home: string): string[] {
   const names = new Set<string>();
   const read = (file: string) => {
     try {
-      for (const name of envReferences(readYaml(home, file).data)) names.add(name);
+      const text = readText(home, file);
+      // Parsed only if it can spell a reference: a YAML value differs from its text only through a
+      // double-quoted escape (a backslash) or a folded line break (a space, never nothing), so a
+      // file without "env:" or a backslash names none. Most files are skipped so: before this,
+      // parsing every file here cost ~3 ms a spec before the first oc call (95 ms for 32 specs).
+      if (!text.includes('env:') && !text.includes('\\')) return;
+      for (const name of envReferences(parseYamlSource(relative(home, file), text).data)) names.add(name);
     } catch (err) {
       if (!(err instanceof VAutoError)) throw err;
     }

@@ -1,7 +1,12 @@
 // What counts as a spec file: the same for one project's specs and for the workspace-wide list.
 import { mkdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { listProjectSpecs, listSpecs, loadWorkspace } from '../../lib/config/load-workspace.js';
+import {
+  listProjectSpecs,
+  listSpecs,
+  loadWorkspace,
+  workspaceEnvNames,
+} from '../../lib/config/load-workspace.js';
 import { errorOf, IMAGE, tempDir, writeWorkspace } from '../helpers/workspace.js';
 
 test('a symbolic link to a spec file is a spec, a hidden file is not, in every list', () => {
@@ -49,5 +54,28 @@ test('projects and specs are listed case-folded: a project named Shop sorts amon
     { project: 'Shop', spec: 'web' },
     { project: 'web', spec: 'Api' },
     { project: 'web', spec: 'db' },
+  ]);
+});
+
+test('every env: reference of the workspace is found, however YAML spells it: plain, quoted, escaped, aliased', () => {
+  const home = tempDir();
+  writeWorkspace(home, {
+    config: { ...IMAGE, registry_token: 'env:CONFIG_TOKEN' },
+    specs: {
+      // Spelt out: plain, and through an anchor.
+      web: 'password: &pw env:WEB_PW\nnote: *pw\n',
+      // Double-quoted escapes: "\x65" is e, and an escaped line break joins "en" and "v:…".
+      db: 'password: "\\x65nv:ESCAPED_PW"\ntoken: "en\\\n  v:FOLDED_PW"\n',
+      // Neither "env:" nor a backslash: no reference, whatever else it holds.
+      cache: 'replicas: 2\nnote: environment variables are read from env vars\n',
+    },
+  });
+  writeWorkspace(home, { project: 'lab', specs: { api: 'password: "env:LAB_PW"\n' } });
+  expect(workspaceEnvNames(home).sort()).toEqual([
+    'CONFIG_TOKEN',
+    'ESCAPED_PW',
+    'FOLDED_PW',
+    'LAB_PW',
+    'WEB_PW',
   ]);
 });
