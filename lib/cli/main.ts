@@ -6,7 +6,7 @@ import type { ClusterDeps } from '../commands/cluster-deps.js';
 import type { SpecOptions } from '../pipeline/prepare-manifests.js';
 import type { ClusterClient } from '../cluster/cluster-client.js';
 import { isConnectionEnv } from '../cluster/connection-env.js';
-import { resolveHome, workspaceEnvNames } from '../config/load-workspace.js';
+import { resolveHome, workspaceEnvNames, type ParsedFiles } from '../config/load-workspace.js';
 import { ExitCode, interruptedError, usageError, VAutoError } from '../errors.js';
 import { printableLines } from '../printable.js';
 import { processOutput, type Output } from '../report/output.js';
@@ -194,11 +194,13 @@ async function run(
       ? await liveFactory(io.terminal)
       : undefined;
   let cluster: ClusterClient | undefined;
+  const parsedFiles: ParsedFiles = new Map();
   const deps: ClusterDeps = {
     toolRoot,
     env,
     // A whole-project run plans each spec once, for its own action and for every other spec's address check.
     specPlans: new Map(),
+    parsedFiles,
     report,
     signal,
     promptSecret: ask,
@@ -249,7 +251,7 @@ async function run(
           );
         }
         // Before the first oc call: every spec's env: variables, not only those planned so far.
-        hideEnv(workspaceEnvNames(home));
+        hideEnv(workspaceEnvNames(home, parsedFiles));
         cluster = new OcRunner({
           binary,
           kubeconfig: options.kubeconfig,

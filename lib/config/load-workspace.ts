@@ -70,7 +70,7 @@ export function assertProject(home: string, project: string, spec?: string): str
   return projectDir;
 }
 
-export function loadWorkspace(home: string, project: string, spec: string): Workspace {
+export function loadWorkspace(home: string, project: string, spec: string, parsed?: ParsedFiles): Workspace {
   const projectDir = assertProject(home, project, spec);
   const specFile = path.join(projectDir, 'specs', `${spec}.yaml`);
   if (!exists(specFile)) {
@@ -87,7 +87,7 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
     throw usageError(`spec "${spec}" not found: no ${relative(home, specFile)}`, hint);
   }
   const configFile = path.join(projectDir, 'config.yaml');
-  const specSource = readYaml(home, specFile);
+  const specSource = readYaml(home, specFile, parsed);
   if (Object.keys(specSource.data).length === 0) {
     throw usageError(
       `${specSource.label}: the spec is empty`,
@@ -98,7 +98,7 @@ export function loadWorkspace(home: string, project: string, spec: string): Work
     home,
     project,
     spec,
-    config: exists(configFile) ? readYaml(home, configFile) : undefined,
+    config: exists(configFile) ? readYaml(home, configFile, parsed) : undefined,
     specSource,
     siteTemplates: readSiteTemplates(path.join(home, 'templates')),
   };
@@ -132,8 +132,20 @@ function specNames(specsDir: string): string[] {
   ).map((n) => n.replace(/\.yaml$/, ''));
 }
 
-function readYaml(home: string, file: string): YamlSource {
-  return parseYamlSource(relative(home, file), readText(home, file));
+/**
+ * The run's parsed config.yaml and spec files by path. A file is read and parsed once per run,
+ * though the env: scan, the spec's own plan and every other spec's address check each need it
+ * (a project's config.yaml once per spec of it). What a parse yields is never modified.
+ */
+export type ParsedFiles = Map<string, YamlSource>;
+
+function readYaml(home: string, file: string, parsed?: ParsedFiles, text?: string): YamlSource {
+  let source = parsed?.get(file);
+  if (!source) {
+    source = parseYamlSource(relative(home, file), text ?? readText(home, file));
+    parsed?.set(file, source);
+  }
+  return source;
 }
 
 /**
@@ -239,17 +251,17 @@ function readSiteTemplates(dir: string): Record<string, string> {
  * password, and in a one-spec run, another spec's that the same cron job exports. A file that cannot
  * be read or parsed names none here; its own run reports why.
  */
-export function workspaceEnvNames(home: string): string[] {
+export function workspaceEnvNames(home: string, parsed?: ParsedFiles): string[] {
   const names = new Set<string>();
   const read = (file: string) => {
     try {
-      const text = readText(home, file);
+      const text = parsed?.has(file) ? undefined : readText(home, file);
       // Parsed only if it can spell a reference: a YAML value differs from its text only through a
       // double-quoted escape (a backslash) or a folded line break (a space, never nothing), so a
       // file without "env:" or a backslash names none. Most files are skipped so: before this,
       // parsing every file here cost ~3 ms a spec before the first oc call (95 ms for 32 specs).
-      if (!text.includes('env:') && !text.includes('\\')) return;
-      for (const name of envReferences(parseYamlSource(relative(home, file), text).data)) names.add(name);
+      if (text !== undefined && !text.includes('env:') && !text.includes('\\')) return;
+      for (const name of envReferences(readYaml(home, file, parsed, text).data)) names.add(name);
     } catch (err) {
       if (!(err instanceof VAutoError)) throw err;
     }

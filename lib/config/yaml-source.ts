@@ -67,11 +67,22 @@ export function parseYamlSource(label: string, text: string): YamlSource {
   }
   return {
     label,
-    data,
+    // Frozen: a run parses each file once and every plan of it shares what the parse gave
+    // (load-workspace.ts, ParsedFiles); a change made for one plan would leak into the others.
+    data: deepFreeze(data),
     lineOf: (path) => lineOfPath(doc, lineCounter, path),
     lossyNumbers,
     yaml11Booleans,
   };
+}
+
+/** `value` and everything in it made read-only (toJS output: plain maps and arrays, no cycles). */
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
 }
 
 /** YAML 1.1's booleans that YAML 1.2 reads as strings (yaml.org/type/bool.html). */

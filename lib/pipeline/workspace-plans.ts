@@ -1,5 +1,5 @@
 // Plans specs from their files: the spec an action works on, or every spec of the workspace for the checks that span specs and projects.
-import { listSpecs, loadWorkspace } from '../config/load-workspace.js';
+import { listSpecs, loadWorkspace, type ParsedFiles } from '../config/load-workspace.js';
 import { resolveSettings, type Settings } from '../config/settings.js';
 import { VAutoError } from '../errors.js';
 import {
@@ -30,6 +30,8 @@ export interface PlanDeps {
    * whole workspace. Without it each call plans again.
    */
   specPlans?: Map<string, PlannedSpec>;
+  /** The run's parsed files, each read once (load-workspace.ts). Without it each plan reads its files. */
+  parsedFiles?: ParsedFiles;
 }
 
 /** Loads, merges, validates and plans one spec, with the run's --set and --replicas when given. */
@@ -42,7 +44,7 @@ export function planSpec(
   const key = `${project}/${spec}`;
   const kept = fromFiles ? deps.specPlans?.get(key) : undefined;
   if (kept) return kept;
-  const workspace = loadWorkspace(home, project, spec);
+  const workspace = loadWorkspace(home, project, spec, deps.parsedFiles);
   const settings = resolveSettings({
     project,
     spec,

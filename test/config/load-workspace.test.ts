@@ -79,3 +79,24 @@ test('every env: reference of the workspace is found, however YAML spells it: pl
     'WEB_PW',
   ]);
 });
+
+test("a run parses each file once: the env: scan, the spec's plan and every other spec's share one parse", () => {
+  const home = tempDir();
+  writeWorkspace(home, {
+    config: { ...IMAGE, registry_token: 'env:TOKEN' },
+    specs: { web: 'password: env:WEB_PW\n', db: 'replicas: 1\n' },
+  });
+  const parsed = new Map();
+  expect(workspaceEnvNames(home, parsed).sort()).toEqual(['TOKEN', 'WEB_PW']);
+  const web = loadWorkspace(home, 'demo', 'web', parsed);
+  // Changed on disk while the run goes on: the run keeps the file it read first.
+  writeFileSync(path.join(home, 'projects', 'demo', 'config.yaml'), 'networks: [\n');
+  const db = loadWorkspace(home, 'demo', 'db', parsed);
+  expect(db.config).toBe(web.config);
+  expect(web.specSource).toBe(parsed.get(path.join(home, 'projects', 'demo', 'specs', 'web.yaml')));
+  expect([...parsed.keys()].map((f) => path.relative(home, f)).sort()).toEqual([
+    'projects/demo/config.yaml',
+    'projects/demo/specs/db.yaml',
+    'projects/demo/specs/web.yaml',
+  ]);
+});
