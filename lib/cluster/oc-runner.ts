@@ -31,9 +31,12 @@ const MAX_READ_BYTES = 64 * 1024 * 1024;
  * A read expected to hold at most this many objects goes as one `get` of all its kinds rather
  * than one raw read per kind. Each kubectl process costs ~60 ms of CPU to start, so on 2 cores 7
  * raw reads side by side take ~250 ms where one get of 7 kinds takes ~80 ms; but the get decodes
- * and prints every object again, ~0.6 ms each (docs/performance.md).
+ * and prints every object again, ~0.6 ms each. Each spawn also costs v-auto 7–20 ms of its own
+ * thread. Measured for a no-change redeploy (7 kinds, 2026-12-07, docs/cluster.md): one get is
+ * faster at N=50 (350 objects expected) at 0 and 10 ms per response; at N=100 (700) the raw reads
+ * are as fast at 0 ms and faster at 10 ms.
  */
-const ONE_GET_MAX_OBJECTS = 200;
+const ONE_GET_MAX_OBJECTS = 400;
 
 export interface OcRunnerOptions {
   binary: string;

@@ -305,6 +305,10 @@ describe('OcRunner against the simulator', () => {
       'v1 Secret/s1',
     ]);
     expect(small).toEqual(raw);
+    // Up to 400 objects expected (100 instances of these 4 kinds, or a spec of 57 in a deploy's 7): one get still.
+    commands.length = 0;
+    expect(await oc.list('x', kinds, 'app=small', 100)).toEqual(raw);
+    expect(commands).toHaveLength(1);
     // Larger than the bound: raw reads side by side again.
     commands.length = 0;
     expect(await oc.list('x', kinds, 'app=small', 10_000)).toEqual(raw);
