@@ -92,29 +92,77 @@ const EXPECTED: Record<FieldType, string> = {
   'text list': 'a list of text',
 };
 
+/** One entry of a Shape, split once: the keys to walk, `each` where a list's items are walked. */
+interface Check {
+  steps: { key: string; each: boolean }[];
+  type: FieldType;
+  required: boolean;
+}
+
+/** Each kind's checks (COMMON and its own), split on first use: a run checks hundreds of objects. */
+const checksByKind = new Map<string | undefined, Check[]>();
+
+function checksOf(kind: string | undefined): Check[] {
+  let checks = checksByKind.get(kind);
+  if (!checks) {
+    const shape = { ...COMMON, ...(kind ? BY_KIND[kind] : {}) };
+    checks = Object.entries(shape).map(([path, type]) => ({
+      steps: path.split('.').map((part) => ({ key: part.replace(/\[\]$/, ''), each: part.endsWith('[]') })),
+      type,
+      required: path in REQUIRED,
+    }));
+    checksByKind.set(kind, checks);
+  }
+  return checks;
+}
+
 /**
  * What is wrong with the `index`th item of a list of `listKind` (undefined for a get of several
  * kinds: the item's own kind then), or undefined when every field v-auto reads has its type.
  */
 export function malformation(item: unknown, index: number, listKind?: string): string | undefined {
-  const list = listKind ? `${KIND_RESOURCE[listKind]?.plural ?? listKind} list` : 'list';
-  if (!isMap(item)) return `item ${index + 1} of the ${list}: is ${kindOf(item)}, expected an object`;
+  const list = () => `${listKind ? `${KIND_RESOURCE[listKind]?.plural ?? listKind} list` : 'list'}`;
+  if (!isMap(item)) return `item ${index + 1} of the ${list()}: is ${kindOf(item)}, expected an object`;
   const o = item as K8sObject;
   const kind = listKind ?? (typeof o.kind === 'string' ? o.kind : undefined);
-  const name = isMap(o.metadata) && typeof o.metadata.name === 'string' ? o.metadata.name : undefined;
-  const where = kind && name ? `${kind} ${name}` : `item ${index + 1} of the ${list}`;
-  for (const [path, type] of Object.entries({ ...COMMON, ...(kind ? BY_KIND[kind] : {}) })) {
-    for (const [at, value] of valuesAt(o, path)) {
-      const problem = check(at, value, type, path in REQUIRED);
-      if (problem) return `${where}: ${problem}`;
+  for (const c of checksOf(kind)) {
+    const problem = problemAt(c, o, 0, []);
+    if (problem) {
+      const name = isMap(o.metadata) && typeof o.metadata.name === 'string' ? o.metadata.name : undefined;
+      return `${kind && name ? `${kind} ${name}` : `item ${index + 1} of the ${list()}`}: ${problem}`;
     }
   }
   return undefined;
 }
 
+/**
+ * The first value at the check's path (from `value`, `step` keys in, `indices` the list items
+ * walked) that does not have its type; none below an absent or null field. The path is written out
+ * (`status.interfaces[0].ipAddress`) only for a problem: a good answer builds no text.
+ */
+function problemAt(c: Check, value: unknown, step: number, indices: number[]): string | undefined {
+  if (step === c.steps.length) {
+    const at = () => {
+      let i = 0;
+      return c.steps.map((s) => (s.each ? `${s.key}[${indices[i++]}]` : s.key)).join('.');
+    };
+    return check(at, value, c.type, c.required);
+  }
+  if (!isMap(value)) return undefined;
+  const { key, each } = c.steps[step];
+  const child = (value as Record<string, unknown>)[key];
+  if (!each) return problemAt(c, child, step + 1, indices);
+  if (!Array.isArray(child)) return undefined;
+  for (let i = 0; i < child.length; i++) {
+    const problem = problemAt(c, child[i], step + 1, [...indices, i]);
+    if (problem) return problem;
+  }
+  return undefined;
+}
+
 /** What is wrong with one value, named by its path (an entry of a map or list of text by its own). */
-function check(at: string, value: unknown, type: FieldType, required: boolean): string | undefined {
-  const wrong = () => `${at} is ${kindOf(value)}, expected ${EXPECTED[type]}`;
+function check(at: () => string, value: unknown, type: FieldType, required: boolean): string | undefined {
+  const wrong = () => `${at()} is ${kindOf(value)}, expected ${EXPECTED[type]}`;
   if (value === undefined || value === null) return required ? wrong() : undefined;
   switch (type) {
     case 'text':
@@ -127,34 +175,18 @@ function check(at: string, value: unknown, type: FieldType, required: boolean): 
       return Array.isArray(value) ? undefined : wrong();
     case 'text map': {
       if (!isMap(value)) return wrong();
-      const bad = Object.entries(value as object).find(([, v]) => typeof v !== 'string');
-      return bad && `${at}.${bad[0]} is ${kindOf(bad[1])}, expected text`;
+      for (const key in value as object) {
+        const v = (value as Record<string, unknown>)[key];
+        if (typeof v !== 'string') return `${at()}.${key} is ${kindOf(v)}, expected text`;
+      }
+      return undefined;
     }
     case 'text list': {
       if (!Array.isArray(value)) return wrong();
       const i = value.findIndex((v) => typeof v !== 'string');
-      return i < 0 ? undefined : `${at}[${i}] is ${kindOf(value[i])}, expected text`;
+      return i < 0 ? undefined : `${at()}[${i}] is ${kindOf(value[i])}, expected text`;
     }
   }
-}
-
-/** Each value at a dotted path, with the path written out (`status.interfaces[0].ipAddress`); none below an absent or null field. */
-function valuesAt(o: unknown, path: string): [string, unknown][] {
-  let found: [string, unknown][] = [['', o]];
-  for (const part of path.split('.')) {
-    const list = part.endsWith('[]');
-    const key = list ? part.slice(0, -2) : part;
-    const next: [string, unknown][] = [];
-    for (const [at, value] of found) {
-      if (!isMap(value)) continue;
-      const child = (value as Record<string, unknown>)[key];
-      const childAt = at ? `${at}.${key}` : key;
-      if (!list) next.push([childAt, child]);
-      else if (Array.isArray(child)) child.forEach((item, i) => next.push([`${childAt}[${i}]`, item]));
-    }
-    found = next;
-  }
-  return found;
 }
 
 function isMap(value: unknown): boolean {
