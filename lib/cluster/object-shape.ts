@@ -175,7 +175,7 @@ function check(at: () => string, value: unknown, type: FieldType, required: bool
       return Array.isArray(value) ? undefined : wrong();
     case 'text map': {
       if (!isMap(value)) return wrong();
-      for (const key in value as object) {
+      for (const key of Object.keys(value as object)) {
         const v = (value as Record<string, unknown>)[key];
         if (typeof v !== 'string') return `${at()}.${key} is ${kindOf(v)}, expected text`;
       }

@@ -64,3 +64,8 @@ test('the same object checked twice, and objects of many kinds in one answer, ea
   );
   expect(malformation(vm({}), 0)).toBeUndefined();
 });
+
+test("only an object's own fields are checked, never what it inherits", () => {
+  const labels = Object.assign(Object.create({ inherited: 5 }) as object, { app: 'web' });
+  expect(malformation({ kind: 'Pod', metadata: { name: 'a', labels } }, 0)).toBeUndefined();
+});
