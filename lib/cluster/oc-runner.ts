@@ -346,7 +346,10 @@ export class OcRunner implements ClusterClient {
       '-o',
       'json',
     ];
-    const result = await this.start(args, undefined, 0);
+    // Over the size limit (other objects in the namespace, printed indented): the raw reads follow,
+    // each kind under the limit of its own.
+    const result = await this.start(args, undefined, 0, false, true);
+    if (result.tooLarge) return undefined;
     const refusals = new Map<string, string>();
     if (result.exitCode !== 0) {
       for (const line of errorLines(result.stderr)) {
@@ -652,7 +655,9 @@ export class OcRunner implements ClusterClient {
     input: string | undefined,
     objects: number,
     partial = false,
-  ): Promise<RunOutput & { killedBy?: string; interrupted?: boolean }> {
+    /** An answer over the size limit comes back as `tooLarge` instead of failing the run. */
+    tooLargeOk = false,
+  ): Promise<RunOutput & { killedBy?: string; interrupted?: boolean; tooLarge?: boolean }> {
     const o = this.options;
     const full = [...args, `--request-timeout=${o.requestTimeout}s`];
     if (o.kubeconfig) full.push('--kubeconfig', o.kubeconfig);
@@ -687,6 +692,7 @@ export class OcRunner implements ClusterClient {
           interrupted: true,
         };
       if (r.isCanceled) throw interruptedError();
+      if (r.isMaxBuffer && tooLargeOk) return { stdout: '', stderr: '', exitCode: 1, tooLarge: true };
       if (r.isMaxBuffer)
         throw new VAutoError(
           `${this.binary} ${args.join(' ')}: the answer is larger than ${maxBytes / 1024 / 1024} MiB, refused`,

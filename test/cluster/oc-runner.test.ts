@@ -263,6 +263,42 @@ describe('OcRunner against the simulator', () => {
     expect(await oc.namespaceExists('nowhere')).toBe(false);
   });
 
+  test('list: a one get whose answer is over the size limit (other objects in the namespace) falls back to the raw reads, each kind under the limit', async () => {
+    const commands: string[] = [];
+    const oc = new OcRunner({
+      binary: KUBECTL,
+      kubeconfig: sim.kubeconfigPath,
+      requestTimeout: 10,
+      // Each kind's raw list is ~0.6 MiB here; both in one indented get, over 1 MiB.
+      maxReadBytes: 1024 * 1024,
+      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+      debug: (line) => line.startsWith(KUBECTL) && commands.push(line),
+    });
+    const pad = 'x'.repeat(2500);
+    for (let i = 0; i < 250; i++) {
+      sim.put({
+        apiVersion: 'v1',
+        kind: 'Secret',
+        metadata: { name: `s${i}`, namespace: 'big' },
+        data: { pad },
+      });
+      sim.put({
+        apiVersion: 'v1',
+        kind: 'PersistentVolumeClaim',
+        metadata: { name: `p${i}`, namespace: 'big', annotations: { pad } },
+        spec: { accessModes: ['ReadWriteOnce'], resources: { requests: { storage: '1Gi' } } },
+      });
+    }
+    const items = await oc.list('big', ['PersistentVolumeClaim', 'Secret'], undefined, 2);
+    expect(items.filter((o) => o.kind === 'Secret')).toHaveLength(250);
+    expect(items.filter((o) => o.kind === 'PersistentVolumeClaim')).toHaveLength(250);
+    expect(commands.map((c) => c.split(' ').slice(1, 3).join(' '))).toEqual([
+      'get persistentvolumeclaims,secrets',
+      'get --raw',
+      'get --raw',
+    ]);
+  });
+
   test('list: a read expected to be small is one get of all the kinds, with the same items as the raw reads; a get that fails falls back to them', async () => {
     const commands: string[] = [];
     const oc = new OcRunner({
