@@ -121,7 +121,7 @@ function checksOf(kind: string | undefined): Check[] {
  * kinds: the item's own kind then), or undefined when every field v-auto reads has its type.
  */
 export function malformation(item: unknown, index: number, listKind?: string): string | undefined {
-  const list = () => `${listKind ? `${KIND_RESOURCE[listKind]?.plural ?? listKind} list` : 'list'}`;
+  const list = () => (listKind ? `${KIND_RESOURCE[listKind]?.plural ?? listKind} list` : 'list');
   if (!isMap(item)) return `item ${index + 1} of the ${list()}: is ${kindOf(item)}, expected an object`;
   const o = item as K8sObject;
   const kind = listKind ?? (typeof o.kind === 'string' ? o.kind : undefined);

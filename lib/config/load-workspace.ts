@@ -258,8 +258,9 @@ export function workspaceEnvNames(home: string, parsed?: ParsedFiles): string[] 
       const text = parsed?.has(file) ? undefined : readText(home, file);
       // Parsed only if it can spell a reference: a YAML value differs from its text only through a
       // double-quoted escape (a backslash), a folded line break (a space, never nothing) or a
-      // single-quoted '' (a quote), so a file without "env:" or a backslash names none. Most files are skipped so: before this,
-      // parsing every file here cost ~3 ms a spec before the first oc call (95 ms for 32 specs).
+      // single-quoted '' (a quote), so a file without "env:" or a backslash names none. Most files
+      // are skipped so; parsing every file here cost ~3 ms a spec before the first oc call (95 ms
+      // for 32 specs).
       if (text !== undefined && !text.includes('env:') && !text.includes('\\')) return;
       for (const name of envReferences(readYaml(home, file, parsed, text).data)) names.add(name);
     } catch (err) {
