@@ -5,7 +5,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { OcRunner } from '../../lib/cluster/oc-runner.js';
+import { OcRunner, type OcRunnerOptions } from '../../lib/cluster/oc-runner.js';
 import { allKubectls, requireKubectl } from '../helpers/kubectl-binaries.js';
 import { simulatorWatchers } from '../helpers/e2e.js';
 import { asyncErrorOf } from '../helpers/workspace.js';
@@ -25,12 +25,19 @@ describe('OcRunner against the simulator', () => {
     writeFileSync(noApi, readFileSync(sim.kubeconfigPath, 'utf8').replace(sim.url, `${sim.url}/no-api-here`));
   });
   afterAll(() => sim.stop());
-  const runner = (binary: string, kubeconfig = sim.kubeconfigPath) =>
+  const runner = (binary: string, kubeconfig = sim.kubeconfigPath, more: Partial<OcRunnerOptions> = {}) =>
     new OcRunner({
       binary,
       kubeconfig,
       requestTimeout: 10,
       env: { PATH: process.env.PATH, HOME: os.tmpdir() },
+      ...more,
+    });
+  /** A runner that records each kubectl command line it runs in `commands`. */
+  const recording = (commands: string[], more: Partial<OcRunnerOptions> = {}) =>
+    runner(KUBECTL, sim.kubeconfigPath, {
+      debug: (line) => void (line.startsWith(KUBECTL) && commands.push(line)),
+      ...more,
     });
   const secret = (name: string, value: string) => ({
     apiVersion: 'v1',
@@ -265,15 +272,8 @@ describe('OcRunner against the simulator', () => {
 
   test('list: a one get whose answer is over the size limit (other objects in the namespace) falls back to the raw reads, each kind under the limit', async () => {
     const commands: string[] = [];
-    const oc = new OcRunner({
-      binary: KUBECTL,
-      kubeconfig: sim.kubeconfigPath,
-      requestTimeout: 10,
-      // Each kind's raw list is ~0.6 MiB here; both in one indented get, over 1 MiB.
-      maxReadBytes: 1024 * 1024,
-      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
-      debug: (line) => line.startsWith(KUBECTL) && commands.push(line),
-    });
+    // Each kind's raw list is ~0.6 MiB here; both in one indented get, over 1 MiB.
+    const oc = recording(commands, { maxReadBytes: 1024 * 1024 });
     const pad = 'x'.repeat(2500);
     for (let i = 0; i < 250; i++) {
       sim.put({
@@ -301,13 +301,7 @@ describe('OcRunner against the simulator', () => {
 
   test('list: a read expected to be small is one get of all the kinds, with the same items as the raw reads; a get that fails falls back to them', async () => {
     const commands: string[] = [];
-    const oc = new OcRunner({
-      binary: KUBECTL,
-      kubeconfig: sim.kubeconfigPath,
-      requestTimeout: 10,
-      env: { PATH: process.env.PATH, HOME: os.tmpdir() },
-      debug: (line) => line.startsWith(KUBECTL) && commands.push(line),
-    });
+    const oc = recording(commands);
     sim.put({
       apiVersion: 'v1',
       kind: 'Secret',
@@ -513,13 +507,7 @@ describe('OcRunner against the simulator', () => {
       const body = Buffer.from(list(Array.from({ length: 4096 }, () => item)));
       const server = await answering(() => body);
       try {
-        const oc = new OcRunner({
-          binary: KUBECTL,
-          kubeconfig: server.kubeconfig,
-          requestTimeout: 10,
-          maxReadBytes: 1024 * 1024,
-          env: { PATH: process.env.PATH, HOME: os.tmpdir() },
-        });
+        const oc = runner(KUBECTL, server.kubeconfig, { maxReadBytes: 1024 * 1024 });
         const err = await asyncErrorOf(() => oc.list('x', ['Secret']));
         expect(err.exitCode).toBe(3);
         expect(err.message).toBe(
