@@ -174,7 +174,7 @@ export async function deploy(options: DeployOptions, deps: ClusterDeps): Promise
         // objects after them the Namespace (and the shared NADs) head their create, one kubectl
         // process: kubectl creates the stream in order, and NamespaceLifecycle admission looks a
         // namespace its cache has not seen yet up in storage before refusing an object in it
-        // (kubernetes/kubernetes@04791b4
+        // (kubernetes/kubernetes@04791b4,
         // staging/src/k8s.io/apiserver/pkg/admission/plugin/namespace/lifecycle/admission.go).
         const together = own.length > 0 && own.every((m) => creates.has(m));
         first = await createLead(cluster, ns, together ? part : lead, plan.settings);
